@@ -1,0 +1,117 @@
+# pktpath: one non-recursive Makefile.
+#
+#   make            build every tool in build/bin
+#   make check      install what is missing, build, run unit and lab tests (root for the labs)
+#   make demo       install what is missing, build, run pathcheck into a broken lab
+#   make bench      scale benchmarks beside the peer tools
+#   make install    PREFIX=/usr/local DESTDIR=
+#   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
+#   V=1             show the commands
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+VERSION  := 0.1.0
+
+SANITIZE ?=
+BUILD    := build$(if $(SANITIZE),-san)
+
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter -Werror
+CFLAGS   ?= -O2 -g
+SAN_ON   := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANFLAGS := $(if $(SANITIZE),$(SAN_ON))
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DPP_VERSION='"$(VERSION)"' \
+             -Icommon -MMD -MP
+PKGS     := libmnl libnftnl libnetfilter_conntrack libpcap
+# Recursive (=) on purpose: pkg-config runs when a recipe needs it, after `make deps`.
+LDLIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmnl -lnftnl -lnetfilter_conntrack -lpcap)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIB        := $(BUILD)/libpktpath.a
+TOOLS      := $(notdir $(patsubst %/,%,$(wildcard cmd/*/)))
+BINS       := $(TOOLS:%=$(BUILD)/bin/%)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check check-run demo demo-run bench bench-run install clean unit fuzz
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+define tool_rule
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+# test_<tool>*.c links the objects of cmd/<tool>/ except main.c, so a tool's evaluator
+# is tested without a kernel.
+tool_objs_for = $(foreach t,$(TOOLS),$(if $(filter $(t)%,$(1)),$(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,$(wildcard cmd/$(t)/*.c)))))
+
+# A unit test may include the sources of the tool it tests (cmd/<tool>/*.c except main.c),
+# so evaluators are tested without a kernel.
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call tool_objs_for,$*) $(LIB) $(LDLIBS)
+
+# Unit tests that link a tool's evaluator objects need them built first.
+$(UNIT_BINS): $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(t)/*.c)))
+
+unit: $(UNIT_BINS)
+
+deps:
+	@tests/lib/deps.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all unit
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 all unit
+	$(Q)tests/run.sh build build-san
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/demo.sh build/bin
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/run.sh build/bin
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory CC=clang SANITIZE=1 CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" all
+	$(Q)tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 $(wildcard man/man8/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(wildcard completions/bash/*) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
+	install -m 0644 $(wildcard completions/zsh/_*) $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/
+	@if [ -d contrib/systemd ]; then \
+		install -d $(DESTDIR)$(PREFIX)/lib/systemd/system && \
+		install -m 0644 contrib/systemd/*.service contrib/systemd/*.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/; \
+	fi
+
+clean:
+	rm -rf build build-san
+
+-include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d) $(wildcard $(BUILD)/tests/unit/*.d)

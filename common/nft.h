@@ -1,0 +1,50 @@
+/*
+ * nft.h: the live nftables ruleset through libnftnl (no parsing of nft(8) text):
+ * base chains with their hook, priority and policy, and the rules of one chain.
+ */
+#ifndef PP_NFT_H
+#define PP_NFT_H
+
+#include <net/if.h>
+#include "nl.h"
+
+struct nftnl_rule;
+
+struct pp_nft_chain {
+	uint32_t family;		/* NFPROTO_IPV4 (ip), NFPROTO_IPV6, NFPROTO_INET, NFPROTO_BRIDGE, ... */
+	char table[256];
+	char name[256];
+	bool base;			/* has a hook */
+	uint32_t hooknum;		/* NF_INET_* */
+	int32_t prio;
+	uint32_t policy;		/* NF_ACCEPT or NF_DROP */
+	char type[16];			/* filter, nat, route */
+	char dev[IF_NAMESIZE];		/* netdev family */
+	uint64_t handle;
+	uint32_t use;
+};
+
+typedef int (*pp_nft_chain_cb)(const struct pp_nft_chain *c, void *data);
+/* Every chain of family (NFPROTO_UNSPEC: all). Needs a NETLINK_NETFILTER socket. */
+int pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
+		      struct pp_err *e);
+/* Decode one NFT_MSG_NEWCHAIN message. Returns 0 or -EBADMSG. */
+int pp_nft_chain_decode(const struct nlmsghdr *nlh, struct pp_nft_chain *c);
+
+/* A rule as libnftnl parsed it; the callback does not own it (it is freed after). */
+typedef int (*pp_nft_rule_cb)(struct nftnl_rule *r, void *data);
+/* The rules of one chain, in order (filtered by the kernel). */
+int pp_nft_rule_dump(struct pp_nl *nl, uint32_t family, const char *table, const char *chain,
+		     pp_nft_rule_cb cb, void *data, struct pp_err *e);
+
+const char *pp_nft_family_name(uint32_t family);
+const char *pp_nft_hook_name(uint32_t family, uint32_t hooknum);
+
+/*
+ * Legacy (non-nft) iptables tables loaded in this namespace, from
+ * /proc/net/ip_tables_names or ip6_tables_names: names joined with ',' into buf.
+ * Returns how many, 0 when none or the module is not loaded.
+ */
+int pp_legacy_iptables(int family, char *buf, size_t len);
+
+#endif

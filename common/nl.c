@@ -1,0 +1,342 @@
+/* nl.c: netlink sockets, requests, dumps and listeners on libmnl. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nl.h"
+
+#define PP_NL_BUF_MIN (64 * 1024)
+#define PP_NL_DUMP_TRIES 4
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+#ifndef NLM_F_ACK_TLVS
+#define NLM_F_ACK_TLVS 0x200
+#endif
+#ifndef NLM_F_CAPPED
+#define NLM_F_CAPPED 0x100
+#endif
+
+int
+pp_nl_open(struct pp_nl *nl, int proto, struct pp_err *e)
+{
+	int one = 1, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->proto = proto;
+	nl->sk = mnl_socket_open2(proto, SOCK_CLOEXEC);
+	if (!nl->sk) {
+		err = errno;
+		pp_err_set(e, err, "netlink socket (protocol %d)", proto);
+		return -err;
+	}
+	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno;
+		mnl_socket_close(nl->sk);
+		nl->sk = NULL;
+		pp_err_set(e, err, "netlink bind");
+		return -err;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	/* Extended acks carry the kernel's own words for an error; capped acks do not echo our request. */
+	mnl_socket_setsockopt(nl->sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Strict checking lets the kernel filter dumps (by ifindex, table, type) instead of us. */
+	if (proto == NETLINK_ROUTE &&
+	    mnl_socket_setsockopt(nl->sk, NETLINK_GET_STRICT_CHK, &one, sizeof(one)) == 0)
+		nl->strict = true;
+	nl->buflen = PP_NL_BUF_MIN;
+	nl->buf = malloc(nl->buflen);
+	if (!nl->buf) {
+		mnl_socket_close(nl->sk);
+		nl->sk = NULL;
+		pp_err_set(e, ENOMEM, "netlink buffer");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+pp_nl_close(struct pp_nl *nl)
+{
+	if (nl->sk)
+		mnl_socket_close(nl->sk);
+	free(nl->buf);
+	nl->sk = NULL;
+	nl->buf = NULL;
+}
+
+/* Copy the NLMSGERR_ATTR_MSG string of an ACK or DONE carrying TLVs into e->ext. */
+static void
+extack_msg(const struct nlmsghdr *nlh, size_t tlv_off, struct pp_err *e)
+{
+	const struct nlattr *a;
+	size_t len;
+
+	if (!e || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (nlh->nlmsg_len < tlv_off || tlv_off < NLMSG_HDRLEN)
+		return;
+	len = nlh->nlmsg_len - tlv_off;
+	a = (const struct nlattr *)((const char *)nlh + tlv_off);
+	while (len >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && a->nla_len > sizeof(*a)) {
+			size_t n = a->nla_len - sizeof(*a);
+			const char *s = (const char *)a + NLA_HDRLEN;
+
+			if (n >= sizeof(e->ext))
+				n = sizeof(e->ext) - 1;
+			memcpy(e->ext, s, n);
+			e->ext[n] = '\0';
+			e->ext[strnlen(e->ext, n)] = '\0';
+			return;
+		}
+		if ((size_t)NLA_ALIGN(a->nla_len) >= len)
+			break;
+		len -= (size_t)NLA_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+}
+
+int
+pp_nl_parse_replies(struct pp_nl *nl, const void *buf, size_t len, uint32_t seq,
+		    pp_nl_cb cb, void *data, bool *intr, struct pp_err *e)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len, rc;
+
+	while (mnl_nlmsg_ok(nlh, rem)) {
+		/* Replies to an earlier request (abandoned dump) or from someone else: skip. */
+		if (nlh->nlmsg_seq != seq || (nlh->nlmsg_pid != nl->portid && nlh->nlmsg_pid != 0))
+			goto next;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_OVERRUN:
+			pp_err_set(e, ENOSPC, "netlink overrun");
+			return -ENOSPC;
+		case NLMSG_ERROR: {
+			const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+			size_t off;
+
+			if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
+				pp_err_set(e, EBADMSG, "truncated netlink error");
+				return -EBADMSG;
+			}
+			if (err->error == 0)
+				return 1;	/* the ACK: done */
+			if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*err)) {
+				off = NLMSG_HDRLEN + sizeof(*err);
+				if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+					off += NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN;
+				extack_msg(nlh, off, e);
+			}
+			if (e)
+				e->code = -err->error;
+			return err->error < 0 ? err->error : -EPROTO;
+		}
+		case NLMSG_DONE: {
+			/* A dump can end in error; the errno is the first int of the payload. */
+			if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+				int derr = *(const int *)mnl_nlmsg_get_payload(nlh);
+
+				if (derr < 0) {
+					extack_msg(nlh, NLMSG_HDRLEN + sizeof(int), e);
+					if (e)
+						e->code = -derr;
+					return derr;
+				}
+			}
+			return 1;
+		}
+		default:
+			if (cb && (rc = cb(nlh, data)) < 0) {
+				if (e && !e->code)
+					e->code = -rc;
+				return rc;
+			}
+		}
+next:
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	}
+	/* Bytes left that do not form a whole message: the datagram was cut. */
+	if (rem > 0) {
+		pp_err_set(e, EBADMSG, "truncated netlink message (%d bytes left)", rem);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Receive one datagram, growing the buffer first if it would not fit. */
+static ssize_t
+recv_one(struct pp_nl *nl, int flags)
+{
+	int fd = mnl_socket_get_fd(nl->sk);
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, nl->buf, nl->buflen, MSG_PEEK | MSG_TRUNC | flags);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if ((size_t)n > nl->buflen) {
+			size_t want = (size_t)n + 4096;
+			char *nb = realloc(nl->buf, want);
+
+			if (!nb)
+				return -ENOMEM;
+			nl->buf = nb;
+			nl->buflen = want;
+		}
+		n = recv(fd, nl->buf, nl->buflen, flags);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 ? -errno : n;
+	}
+}
+
+/* Send req and read replies until the request completes. */
+static int
+run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
+    struct pp_err *e)
+{
+	uint32_t seq;
+	ssize_t n;
+	int rc;
+
+	seq = req->nlmsg_seq = ++nl->seq;
+	req->nlmsg_pid = 0;
+	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0) {
+		rc = -errno;
+		if (e)
+			e->code = -rc;
+		return rc;
+	}
+	for (;;) {
+		n = recv_one(nl, 0);
+		if (n < 0) {
+			if (e)
+				e->code = (int)-n;
+			return (int)n;
+		}
+		if (n == 0) {
+			if (e)
+				e->code = ECONNRESET;
+			return -ECONNRESET;
+		}
+		rc = pp_nl_parse_replies(nl, nl->buf, (size_t)n, seq, cb, data, intr, e);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+}
+
+int
+pp_nl_request(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data,
+	      struct pp_err *e)
+{
+	bool intr = false;
+
+	if (e) {
+		e->code = 0;
+		e->ext[0] = '\0';
+	}
+	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	return run(nl, req, cb, data, &intr, e);
+}
+
+int
+pp_nl_dump(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data,
+	   pp_nl_reset reset, struct pp_err *e)
+{
+	int tries, rc;
+
+	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	for (tries = 0; tries < PP_NL_DUMP_TRIES; tries++) {
+		bool intr = false;
+
+		if (e) {
+			e->code = 0;
+			e->ext[0] = '\0';
+		}
+		rc = run(nl, req, cb, data, &intr, e);
+		if (rc < 0 || !intr)
+			return rc;
+		/* The dump is inconsistent: the table changed while the kernel walked it. */
+		nl->dump_retries++;
+		if (reset)
+			reset(data);
+	}
+	if (e) {
+		e->code = EAGAIN;
+		snprintf(e->ext, sizeof(e->ext), "the table kept changing during %d dumps", PP_NL_DUMP_TRIES);
+	}
+	return -EAGAIN;
+}
+
+int
+pp_nl_subscribe(struct pp_nl *nl, unsigned group, struct pp_err *e)
+{
+	int g = (int)group;
+
+	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0) {
+		int err = errno;
+
+		pp_err_set(e, err, "netlink group %u", group);
+		return -err;
+	}
+	return 0;
+}
+
+int
+pp_nl_recv_events(struct pp_nl *nl, pp_nl_cb cb, void *data, struct pp_err *e)
+{
+	const struct nlmsghdr *nlh;
+	ssize_t n;
+	int rem, count = 0, rc;
+
+	n = recv_one(nl, MSG_DONTWAIT);
+	if (n < 0) {
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
+			return 0;
+		if (n == -ENOBUFS)
+			nl->enobufs++;
+		if (e)
+			e->code = (int)-n;
+		return (int)n;
+	}
+	nlh = (const struct nlmsghdr *)nl->buf;
+	rem = (int)n;
+	while (mnl_nlmsg_ok(nlh, rem)) {
+		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
+			if ((rc = cb(nlh, data)) < 0)
+				return rc;
+			count++;
+		}
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	}
+	return count;
+}
+
+int
+pp_nl_set_rcvbuf(struct pp_nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sk), got = 0;
+	socklen_t sl = sizeof(got);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &sl) < 0)
+		return -errno;
+	return got;
+}

@@ -1,0 +1,34 @@
+/* qdisc.h: queueing disciplines and classes (RTM_GETQDISC, RTM_GETTCLASS) with TCA_STATS2. */
+#ifndef PP_QDISC_H
+#define PP_QDISC_H
+
+#include "nl.h"
+
+#define PP_QDISC_BLOB_MAX 256
+
+struct pp_qdisc {
+	int ifindex;
+	uint32_t handle, parent;
+	char kind[16];
+	bool is_class;
+	bool has_stats2, has_rate;
+	uint64_t bytes, packets;	/* 64-bit packets from TCA_STATS_PKT64 where sent */
+	uint32_t drops, overlimits, requeues, backlog, qlen;
+	uint64_t bps, pps;		/* rate estimator, when one is configured */
+	uint16_t xstats_len, options_len;
+	uint8_t xstats[PP_QDISC_BLOB_MAX];	/* TCA_XSTATS, kind-specific (tc_fq_codel_xstats, ...) */
+	uint8_t options[PP_QDISC_BLOB_MAX];	/* TCA_OPTIONS payload, kind-specific attributes */
+};
+
+int pp_qdisc_decode(const struct nlmsghdr *nlh, struct pp_qdisc *q);
+typedef int (*pp_qdisc_cb)(const struct pp_qdisc *q, void *data);
+/*
+ * Qdiscs of every device (ifindex 0) or of one (filtered here: the kernel dumps
+ * all devices' qdiscs). With classes, the classes of ifindex (required) instead.
+ */
+int pp_qdisc_dump(struct pp_nl *nl, int ifindex, bool classes, pp_qdisc_cb cb, pp_nl_reset reset,
+		  void *data, struct pp_err *e);
+/* "1:", "1:10", "root", "ingress", "none" as tc(8) prints a handle. */
+const char *pp_tc_handle_str(uint32_t h, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,55 @@
+/* sysctl.c: /proc/sys readers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "sysctl.h"
+
+ssize_t
+pp_read_file(const char *path, char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if (len == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (off + 1 < len && (n = read(fd, buf + off, len - 1 - off)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	close(fd);
+	return (ssize_t)off;
+}
+
+int
+pp_sysctl_get(const char *key, long long *out)
+{
+	char path[256], buf[64], *end;
+	ssize_t n;
+	long long v;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	n = pp_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno || end == buf)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Run every test: unit tests of each build dir given, then the lab scenarios
+# (root only) against the last build dir's binaries. Every test prints a TAP
+# line; this counts them and ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+
+pass=0 fail=0 skip=0
+failed_names=()
+
+count_tap() {	# $1 = label; reads TAP on stdin, echoes it, counts
+	local label=$1 line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"ok "*"# SKIP"*|"ok "*"# skip"*) skip=$((skip + 1)) ;;
+		"ok "*) pass=$((pass + 1)) ;;
+		"not ok "*) fail=$((fail + 1)); failed_names+=("$label: ${line#not ok }") ;;
+		esac
+	done
+}
+
+san_env() {
+	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86"
+	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
+}
+san_env
+
+last=""
+for dir in "$@"; do
+	last=$dir
+	for t in "$dir"/tests/test_*; do
+		[ -x "$t" ] || continue
+		echo "# unit: $t"
+		out=$("$t" 2>&1); rc=$?
+		count_tap "$t" <<<"$out"
+		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+			echo "not ok - $t exited $rc"
+			fail=$((fail + 1)); failed_names+=("$t: exited $rc")
+		fi
+	done
+done
+
+bin=${PKTPATH_BIN:-$last/bin}
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# lab scenarios need root: skipped"
+	skip=$((skip + 1))
+elif ! ip netns add "ppcheck$$" 2>/dev/null; then
+	echo "# cannot create network namespaces here: lab scenarios skipped"
+	skip=$((skip + 1))
+else
+	ip netns del "ppcheck$$"
+	for s in tests/scenarios/*.sh; do
+		[ -f "$s" ] || continue
+		if [ -n "${PKTPATH_ONLY:-}" ] && [[ $s != *"$PKTPATH_ONLY"* ]]; then continue; fi
+		echo "# scenario: $s"
+		out=$(PKTPATH_BIN=$bin timeout -k 10 600 bash "$s" 2>&1 </dev/null); rc=$?
+		count_tap "$s" <<<"$out"
+		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+			echo "not ok - $s exited $rc"
+			fail=$((fail + 1)); failed_names+=("$s: exited $rc")
+		fi
+	done
+fi
+
+if [ ${#failed_names[@]} -gt 0 ]; then
+	echo "# failed:"
+	printf '#   %s\n' "${failed_names[@]}"
+fi
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]
