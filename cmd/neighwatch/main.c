@@ -1,0 +1,927 @@
+/*
+ * neighwatch: is L2 resolution healthy? A snapshot of the ARP/NDP tables with
+ * findings, or a watch of RTNLGRP_NEIGH events.
+ *
+ * args -> enter netns -> collect (common/) -> nw_eval() -> render -> exit code.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+
+#include "nw.h"
+#include "parse.h"
+
+#ifndef SO_MEMINFO
+#define SO_MEMINFO 55
+#endif
+
+#define NW_RCVBUF_MAX (64 * 1024 * 1024)
+
+enum {
+	OPT_DURATION = PP_OPT_TOOL,
+	OPT_FLAP_COUNT,
+	OPT_FLAP_WINDOW,
+	OPT_MAC_IPS,
+	OPT_MAX_ENTRIES,
+	OPT_RCVBUF,
+	OPT_FINAL_ENTRIES,
+	OPT_ROUTE_TABLE,
+};
+
+static const struct option longopts[] = {
+	PP_COMMON_LONGOPTS,
+	{ "watch", no_argument, NULL, 'w' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "dev", required_argument, NULL, 'd' },
+	{ "entries", no_argument, NULL, 'e' },
+	{ "flap-count", required_argument, NULL, OPT_FLAP_COUNT },
+	{ "flap-window", required_argument, NULL, OPT_FLAP_WINDOW },
+	{ "mac-ips", required_argument, NULL, OPT_MAC_IPS },
+	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
+	{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
+	{ "final-entries", no_argument, NULL, OPT_FINAL_ENTRIES },
+	{ "route-table", required_argument, NULL, OPT_ROUTE_TABLE },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("Usage: neighwatch [options]\n"
+	      "       neighwatch -w [--duration SEC] [options]\n"
+	      "Is L2 resolution healthy? ARP and NDP entries per device and state, FAILED and\n"
+	      "INCOMPLETE entries, next hops of routes that are not REACHABLE, one IP on several\n"
+	      "MACs, one MAC on many IPs, entries on down devices, and the global neighbour\n"
+	      "tables against gc_thresh1/2/3. With -w, follow neighbour events.\n"
+	      "\n"
+	      "  -4, -6                 IPv4 (ARP) or IPv6 (NDP) only\n"
+	      "  -d, --dev DEV          entries and next hops on DEV only\n"
+	      "  -e, --entries          text: list every entry\n"
+	      "      --mac-ips N        flag a MAC answering more than N IPs (default 4)\n"
+	      "      --route-table T    next hops of routes in table T: main (default), all, or a number\n"
+	      "  -w, --watch            follow neighbour events (JSON Lines with -j)\n"
+	      "      --duration SEC     end the watch after SEC seconds (default: until SIGINT)\n"
+	      "      --flap-count N     flapping: more than N flips ... (default 4, at most 15)\n"
+	      "      --flap-window SEC  ... within SEC seconds (default 60)\n"
+	      "      --max-entries N    entries the watch remembers at most (default 65536)\n"
+	      "      --rcvbuf BYTES     initial event socket buffer (for tests: force overruns)\n"
+	      "      --final-entries    the watch summary lists the final table\n"
+	      PP_COMMON_HELP
+	      "\n"
+	      "Exit status: 0 nothing wrong, 1 a FAILED next hop or table pressure (snapshot),\n"
+	      "or flapping or a MAC change seen (watch), 2 usage error, 3 could not tell.\n", f);
+}
+
+static int
+nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
+{
+	bool json = false;
+	uint32_t v;
+	int opt, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->route_table = RT_TABLE_MAIN;
+	o->mac_ips = 4;
+	o->flap_count = 4;
+	o->flap_window = 60;
+	o->max_entries = 65536;
+	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "46d:ew", longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return PP_EXIT_HELP;
+		}
+		if (opt == 'V') {
+			pp_print_version(c);
+			return PP_EXIT_HELP;
+		}
+		if (opt == 'j')
+			json = true;
+		rc = pp_cli_opt(c, opt, optarg);
+		if (rc < 0)
+			return PP_EXIT_USAGE;
+		if (rc > 0)
+			continue;
+		switch (opt) {
+		case '4':
+			o->family = AF_INET;
+			break;
+		case '6':
+			o->family = AF_INET6;
+			break;
+		case 'd':
+			if (!optarg[0] || strlen(optarg) >= IF_NAMESIZE)
+				return pp_usage_error(c, "--dev: '%s' is not a device name", optarg);
+			o->dev = optarg;
+			break;
+		case 'e':
+			o->list_entries = true;
+			break;
+		case 'w':
+			o->watch = true;
+			break;
+		case OPT_DURATION:
+			if (pp_parse_seconds(optarg, 31536000, &o->duration) < 0)
+				return pp_usage_error(c, "--duration: '%s' is not a number of seconds", optarg);
+			break;
+		case OPT_FLAP_COUNT:
+			if (pp_parse_u32(optarg, NW_HIST - 1, &v) < 0)
+				return pp_usage_error(c, "--flap-count: '%s' is not a number from 0 to %d", optarg,
+						      NW_HIST - 1);
+			o->flap_count = v;
+			break;
+		case OPT_FLAP_WINDOW:
+			if (pp_parse_seconds(optarg, 86400, &o->flap_window) < 0)
+				return pp_usage_error(c, "--flap-window: '%s' is not a number of seconds", optarg);
+			break;
+		case OPT_MAC_IPS:
+			if (pp_parse_u32(optarg, 1000000, &v) < 0 || v == 0)
+				return pp_usage_error(c, "--mac-ips: '%s' is not a number from 1 to 1000000", optarg);
+			o->mac_ips = v;
+			break;
+		case OPT_MAX_ENTRIES:
+			if (pp_parse_u32(optarg, 1u << 26, &v) < 0 || v < 16)
+				return pp_usage_error(c, "--max-entries: '%s' is not a number from 16 to %u", optarg,
+						      1u << 26);
+			o->max_entries = v;
+			break;
+		case OPT_RCVBUF:
+			if (pp_parse_u32(optarg, NW_RCVBUF_MAX, &v) < 0 || v == 0)
+				return pp_usage_error(c, "--rcvbuf: '%s' is not a number of bytes from 1 to %d", optarg,
+						      NW_RCVBUF_MAX);
+			o->rcvbuf = (int)v;
+			break;
+		case OPT_FINAL_ENTRIES:
+			o->final_entries = true;
+			break;
+		case OPT_ROUTE_TABLE:
+			if (strcmp(optarg, "all") == 0)
+				o->route_all_tables = true;
+			else if (strcmp(optarg, "main") == 0)
+				o->route_table = RT_TABLE_MAIN;
+			else if (strcmp(optarg, "default") == 0)
+				o->route_table = RT_TABLE_DEFAULT;
+			else if (strcmp(optarg, "local") == 0)
+				o->route_table = RT_TABLE_LOCAL;
+			else if (pp_parse_u32(optarg, UINT32_MAX, &v) < 0 || v == 0)
+				return pp_usage_error(c, "--route-table: '%s' is not main, all or a table number", optarg);
+			else
+				o->route_table = v;
+			break;
+		default:
+			return pp_usage_error(c, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return pp_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	if (o->duration && !o->watch)
+		return pp_usage_error(c, "--duration: only with -w/--watch");
+	o->json_events = json;
+	pp_cli_finish(c);
+	return PP_EXIT_OK;
+}
+
+/* ---- collect ---- */
+
+static int
+link_cb(const struct pp_link *l, void *data)
+{
+	return nw_snap_add_link(data, l);
+}
+
+static void
+link_reset(void *data)
+{
+	((struct nw_snap *)data)->nlinks = 0;
+}
+
+struct neigh_ctx {
+	struct nw_snap *s;
+	const struct nw_opts *o;
+};
+
+static int
+neigh_cb(const struct pp_neigh *n, void *data)
+{
+	struct neigh_ctx *c = data;
+
+	if (c->o->family && n->family != c->o->family)
+		return 0;
+	return nw_snap_add_neigh(c->s, n);
+}
+
+static void
+neigh_reset(void *data)
+{
+	((struct neigh_ctx *)data)->s->nent = 0;
+}
+
+static int
+route_cb(const struct pp_route *r, void *data)
+{
+	struct neigh_ctx *c = data;
+	struct pp_route rr;
+
+	if (!c->o->ifindex)
+		return nw_snap_add_route(c->s, r, c->o);
+	/* --dev: keep only the next hops on that device. */
+	rr = *r;
+	rr.nhops = 0;
+	for (int i = 0; i < r->nhops; i++)
+		if (r->nh[i].ifindex == c->o->ifindex)
+			rr.nh[rr.nhops++] = r->nh[i];
+	if (r->nhops && !rr.nhops)
+		return 0;
+	if (!r->nhops && r->oif != c->o->ifindex)
+		return 0;
+	return nw_snap_add_route(c->s, &rr, c->o);
+}
+
+static int
+ntable_cb(const struct pp_ntable *t, void *data)
+{
+	return nw_snap_add_ntable(data, t);
+}
+
+static void
+ntable_reset(void *data)
+{
+	struct nw_snap *s = data;
+
+	memset(s->tables, 0, sizeof(s->tables));
+	s->tables[0].family = AF_INET;
+	s->tables[1].family = AF_INET6;
+}
+
+/* Resolve --dev against the link dump. Returns PP_EXIT_OK or PP_EXIT_USAGE after a message. */
+static int
+resolve_dev(const struct pp_cli *c, struct nw_snap *s, struct nw_opts *o)
+{
+	if (!o->dev)
+		return PP_EXIT_OK;
+	for (size_t i = 0; i < s->nlinks; i++)
+		if (strcmp(s->links[i].name, o->dev) == 0) {
+			o->ifindex = s->links[i].ifindex;
+			return PP_EXIT_OK;
+		}
+	pp_warnx(c, "--dev: '%s': no such device", o->dev);
+	return PP_EXIT_USAGE;
+}
+
+/*
+ * Collect a snapshot. Returns 0, or an exit code when the neighbour dump itself
+ * failed (the other parts fail soft: their check is reported unknown).
+ */
+static int
+collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_snap *s)
+{
+	struct neigh_ctx nc = { s, o };
+	struct pp_err e = { 0 };
+	int fams[2] = { AF_INET, AF_INET6 }, rc;
+
+	if ((rc = pp_link_dump(nl, link_cb, link_reset, s, &s->links_err)) < 0)
+		nw_snap_warn(s, "device names unknown: RTM_GETLINK dump: %s", strerror(-rc));
+	else
+		s->links_ok = true;
+	if ((rc = resolve_dev(c, s, o)) != PP_EXIT_OK)
+		return rc;
+	if ((rc = pp_neigh_dump(nl, o->family, o->ifindex, neigh_cb, neigh_reset, &nc, &e)) < 0) {
+		const char *needs = pp_errno_needs(-rc);
+
+		pp_warn_err(c, &e);
+		if (needs)
+			pp_warnx(c, "%s", needs);
+		return PP_EXIT_UNKNOWN;
+	}
+	s->entries_ok = true;
+	s->routes_ok = true;
+	for (int i = 0; i < 2; i++) {
+		if (o->family && o->family != fams[i])
+			continue;
+		rc = pp_route_dump(nl, fams[i], o->route_all_tables ? 0 : o->route_table, RTN_UNICAST, route_cb,
+				   &nc, &s->routes_err);
+		if (rc < 0) {
+			s->routes_ok = false;
+			break;
+		}
+	}
+	if ((rc = pp_ntable_dump(nl, o->family, ntable_cb, ntable_reset, s, &s->tables_err)) < 0)
+		s->tables_ok = false;
+	else
+		s->tables_ok = true;
+	if (nl->bad_msgs)
+		nw_snap_warn(s, "%llu malformed netlink messages skipped", (unsigned long long)nl->bad_msgs);
+	if (s->tables_ok && !o->watch)
+		nw_snap_warn(s, "the neighbour table limits (gc_thresh1/2/3), entry counts and counters are global: "
+				"every network namespace counts against them together");
+	return 0;
+}
+
+static int
+render_prom_snapshot(struct pp_cli *c, const struct nw_snap *s, const struct nw_watch *w,
+		     const uint64_t *wctr, bool ok)
+{
+	struct pp_out out;
+	struct pp_prom p;
+	int rc;
+
+	if ((rc = pp_out_begin(c, &out)) != 0)
+		return rc;
+	pp_prom_init(&p, out.f);
+	if (ok && s)
+		nw_render_prom(s, &p);
+	if (ok && w) {
+		static const char *fam[2] = { "inet", "inet6" };
+
+		pp_prom_family(&p, "pktpath_neighwatch_flaps_total", "counter",
+			       "Entries that started flapping during the watch.");
+		for (int i = 0; i < 2; i++) {
+			struct pp_label l = { "family", fam[i] };
+
+			pp_prom_sample_u64(&p, "pktpath_neighwatch_flaps_total", &l, 1, w->fam[i].flaps);
+		}
+		pp_prom_family(&p, "pktpath_neighwatch_lladdr_changes_total", "counter",
+			       "Link-layer address changes of one IP seen during the watch.");
+		for (int i = 0; i < 2; i++) {
+			struct pp_label l = { "family", fam[i] };
+
+			pp_prom_sample_u64(&p, "pktpath_neighwatch_lladdr_changes_total", &l, 1, w->fam[i].lladdr_changes);
+		}
+		pp_prom_family(&p, "pktpath_neighwatch_events_total", "counter", "Neighbour events received.");
+		pp_prom_sample_u64(&p, "pktpath_neighwatch_events_total", NULL, 0, wctr[0]);
+		pp_prom_family(&p, "pktpath_neighwatch_overruns_total", "counter",
+			       "Event socket overruns (ENOBUFS), each followed by a resync dump.");
+		pp_prom_sample_u64(&p, "pktpath_neighwatch_overruns_total", NULL, 0, wctr[1]);
+		pp_prom_family(&p, "pktpath_neighwatch_events_lost_total", "counter",
+			       "Events the kernel dropped for this watcher (socket drops).");
+		pp_prom_sample_u64(&p, "pktpath_neighwatch_events_lost_total", NULL, 0, wctr[2]);
+	}
+	pp_prom_run_info(&p, "pktpath_neighwatch", ok);
+	return pp_out_end(c, &out, true);
+}
+
+static int
+snapshot(struct pp_cli *c, struct nw_opts *o)
+{
+	struct pp_err e = { 0 };
+	struct nw_snap s;
+	struct pp_nl nl;
+	int rc, erc;
+
+	nw_snap_init(&s);
+	if ((rc = pp_nl_open(&nl, NETLINK_ROUTE, &e)) < 0) {
+		pp_warn_err(c, &e);
+		if (c->format == PP_FMT_PROM)
+			render_prom_snapshot(c, NULL, NULL, NULL, false);
+		return PP_EXIT_UNKNOWN;
+	}
+	rc = collect(c, &nl, o, &s);
+	pp_nl_close(&nl);
+	if (rc != 0) {
+		if (c->format == PP_FMT_PROM && rc != PP_EXIT_USAGE)
+			render_prom_snapshot(c, NULL, NULL, NULL, false);
+		nw_snap_free(&s);
+		return rc;
+	}
+	rc = nw_eval(&s, o);
+	if (rc < 0) {
+		pp_warnx(c, "out of memory");
+		nw_snap_free(&s);
+		return PP_EXIT_UNKNOWN;
+	}
+	switch (c->format) {
+	case PP_FMT_JSON:
+		nw_render_json(&s, o, c, stdout);
+		break;
+	case PP_FMT_PROM:
+		if ((erc = render_prom_snapshot(c, &s, NULL, NULL, true)) != 0)
+			rc = erc;
+		break;
+	default:
+		nw_render_text(&s, o, c, stdout);
+		break;
+	}
+	fflush(stdout);
+	nw_snap_free(&s);
+	return rc;
+}
+
+/* ---- watch ---- */
+
+static volatile sig_atomic_t stop_sig;
+
+static void
+on_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static const char *
+now_str(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char t[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%06ldZ", t, ts.tv_nsec / 1000);
+	return buf;
+}
+
+struct wctx {
+	struct pp_cli *c;
+	struct nw_opts *o;
+	struct nw_watch w;
+	struct pp_nl ev, dump;
+	struct nw_snap names;		/* links only: ifindex -> name */
+	bool json, quiet;
+	uint64_t events, overruns, lost, resyncs, lladdr_changes_seen, flaps_seen;
+	uint64_t start_ms;
+	uint32_t drops_base;
+	bool have_drops;
+	int rcvbuf;
+};
+
+static const char *
+w_ifname(struct wctx *x, int ifindex, char *buf, size_t len)
+{
+	if (!nw_snap_link(&x->names, ifindex)) {
+		struct pp_link l;
+		struct pp_err e = { 0 };
+
+		/* A device that appeared after we started: ask once and remember it. */
+		if (pp_link_get(&x->dump, ifindex, NULL, &l, &e) == 0)
+			nw_snap_add_link(&x->names, &l);
+	}
+	return nw_ifname(&x->names, ifindex, buf, len);
+}
+
+static void
+print_event(const struct nw_event *ev, void *data)
+{
+	struct wctx *x = data;
+	char ts[48], a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64], ost[64], ll[3 * 32], oll[3 * 32];
+	static const char *types[] = { "none", "new", "change", "del" };
+
+	if (ev->lladdr_changed)
+		x->lladdr_changes_seen++;
+	if (ev->flap_start)
+		x->flaps_seen++;
+	if (x->quiet)
+		return;
+	now_str(ts, sizeof(ts));
+	pp_addr_str(&ev->dst, a, sizeof(a));
+	w_ifname(x, ev->ifindex, dev, sizeof(dev));
+	nw_state_name(ev->state, st, sizeof(st));
+	nw_state_name(ev->old_state, ost, sizeof(ost));
+	pp_lladdr_str(ev->lladdr, ev->lladdr_len, ll, sizeof(ll));
+	pp_lladdr_str(ev->old_lladdr, ev->old_lladdr_len, oll, sizeof(oll));
+	if (x->json) {
+		struct pp_json j;
+
+		pp_json_init(&j, stdout, false);
+		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "type", "event");
+		pp_json_str(&j, "time", ts);
+		pp_json_str(&j, "event", types[ev->type]);
+		pp_json_str(&j, "family", nw_family_name(ev->family));
+		pp_json_str(&j, "dst", a);
+		pp_json_str(&j, "device", dev);
+		pp_json_u64(&j, "ifindex", (uint64_t)ev->ifindex);
+		pp_json_str(&j, "state", st);
+		if (ev->had_old)
+			pp_json_str(&j, "old_state", ost);
+		if (ev->lladdr_len)
+			pp_json_str(&j, "lladdr", ll);
+		if (ev->lladdr_changed)
+			pp_json_str(&j, "old_lladdr", oll);
+		pp_json_bool(&j, "lladdr_changed", ev->lladdr_changed);
+		pp_json_bool(&j, "flapping", ev->flapping);
+		pp_json_bool(&j, "flap_start", ev->flap_start);
+		if (ev->flips_in_window)
+			pp_json_u64(&j, "flips_in_window", ev->flips_in_window);
+		pp_json_bool(&j, "resync", ev->resync);
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+		return;
+	}
+	printf("%s %-6s %-5s %s dev %s", ts, types[ev->type], nw_family_name(ev->family), a, dev);
+	if (ev->lladdr_changed)
+		printf(" lladdr %s -> %s", oll, ll);
+	else if (ev->lladdr_len)
+		printf(" lladdr %s", ll);
+	if (ev->type == NW_EV_CHANGE && ev->old_state != ev->state)
+		printf(" %s -> %s", ost, st);
+	else
+		printf(" %s", st);
+	if (ev->resync)
+		fputs(" (resync)", stdout);
+	if (ev->lladdr_changed)
+		fputs(" [MAC CHANGED]", stdout);
+	if (ev->flap_start)
+		printf(" [FLAPPING: %u flips within %gs]", ev->flips_in_window, x->o->flap_window);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int
+event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct wctx *x = data;
+	struct pp_neigh n;
+	struct nw_event ev;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH)
+		return 0;
+	if (pp_neigh_decode(nlh, &n) < 0) {
+		x->ev.bad_msgs++;
+		return 0;
+	}
+	if ((x->o->family && n.family != x->o->family) || (x->o->ifindex && n.ifindex != x->o->ifindex))
+		return 0;
+	x->events++;
+	if (nw_watch_apply(&x->w, &n, nlh->nlmsg_type == RTM_DELNEIGH, mono_ms(), &ev))
+		print_event(&ev, x);
+	return 0;
+}
+
+static int
+resync_neigh_cb(const struct pp_neigh *n, void *data)
+{
+	struct wctx *x = data;
+	struct nw_event ev;
+
+	if (x->o->family && n->family != x->o->family)
+		return 0;
+	if (nw_watch_apply(&x->w, n, false, mono_ms(), &ev)) {
+		ev.resync = true;
+		print_event(&ev, x);
+	}
+	return 0;
+}
+
+/* Dump the table and make the model equal to it. Returns 0 or -errno. */
+static int
+resync(struct wctx *x, bool initial, struct pp_err *e)
+{
+	uint64_t changes = x->w.changes;
+	char ts[48];
+	int rc;
+
+	nw_watch_resync_begin(&x->w);
+	x->quiet = initial;
+	rc = pp_neigh_dump(&x->dump, x->o->family, x->o->ifindex, resync_neigh_cb, NULL, x, e);
+	if (rc == 0)
+		nw_watch_resync_end(&x->w, mono_ms(), print_event, x);
+	x->quiet = false;
+	if (rc < 0 || initial)
+		return rc;
+	x->resyncs++;
+	now_str(ts, sizeof(ts));
+	if (x->json) {
+		struct pp_json j;
+
+		pp_json_init(&j, stdout, false);
+		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "type", "resync");
+		pp_json_str(&j, "time", ts);
+		pp_json_u64(&j, "entries", x->w.present);
+		pp_json_u64(&j, "changed", x->w.changes - changes);
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+	} else {
+		printf("%s resync: %llu entries, %llu changed while events were lost\n", ts,
+		       (unsigned long long)x->w.present, (unsigned long long)(x->w.changes - changes));
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* The kernel's count of messages dropped for this socket (SO_MEMINFO, sk_drops). */
+static bool
+sock_drops(struct pp_nl *nl, uint32_t *out)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	memset(mi, 0, sizeof(mi));
+	if (getsockopt(pp_nl_fd(nl), SOL_SOCKET, SO_MEMINFO, mi, &len) < 0 ||
+	    len < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t))
+		return false;
+	*out = mi[SK_MEMINFO_DROPS];
+	return true;
+}
+
+static int
+overrun(struct wctx *x, struct pp_err *e)
+{
+	uint32_t drops = 0;
+	bool have = false;
+	int64_t lost = -1;
+	char ts[48];
+	int rc, got, want;
+
+	x->overruns++;
+	/* Read what is still queued first: it is older than the dump that follows. */
+	for (int i = 0; i < 4096; i++) {
+		rc = pp_nl_recv_events(&x->ev, event_cb, x, e);
+		if (rc == 0)
+			break;
+		if (rc < 0 && rc != -ENOBUFS)
+			return rc;
+	}
+	if (x->have_drops && (have = sock_drops(&x->ev, &drops))) {
+		lost = (int64_t)(uint32_t)(drops - x->drops_base);
+		x->drops_base = drops;
+		x->lost += (uint64_t)lost;
+	}
+	want = x->rcvbuf < NW_RCVBUF_MAX / 2 ? x->rcvbuf * 2 : NW_RCVBUF_MAX;
+	if (want < 256 * 1024 && x->rcvbuf < 128 * 1024 && x->o->rcvbuf == 0)
+		want = 256 * 1024;
+	got = pp_nl_set_rcvbuf(&x->ev, want);
+	if (got > 0)
+		x->rcvbuf = got;
+	now_str(ts, sizeof(ts));
+	if (x->json) {
+		struct pp_json j;
+
+		pp_json_init(&j, stdout, false);
+		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "type", "overrun");
+		pp_json_str(&j, "time", ts);
+		if (lost >= 0)
+			pp_json_u64(&j, "lost", (uint64_t)lost);
+		pp_json_u64(&j, "overruns", x->overruns);
+		pp_json_u64(&j, "rcvbuf", (uint64_t)x->rcvbuf);
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+	} else {
+		if (lost >= 0)
+			printf("%s overrun: %lld events lost (ENOBUFS), receive buffer now %d bytes; resyncing\n", ts,
+			       (long long)lost, x->rcvbuf);
+		else
+			printf("%s overrun: events lost (ENOBUFS, count unknown), receive buffer now %d bytes; resyncing\n",
+			       ts, x->rcvbuf);
+		fflush(stdout);
+	}
+	return resync(x, false, e);
+}
+
+static void
+summary(struct wctx *x)
+{
+	char ts[48], a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64], ll[3 * 32];
+	double dur = (double)(mono_ms() - x->start_ms) / 1000.0;
+
+	now_str(ts, sizeof(ts));
+	if (x->json) {
+		struct pp_json j;
+
+		pp_json_init(&j, stdout, false);
+		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "schema", "neighwatch/1");
+		pp_json_str(&j, "type", "summary");
+		pp_json_str(&j, "netns", pp_cli_netns_name(x->c));
+		pp_json_str(&j, "time", ts);
+		pp_json_double(&j, "duration_s", dur);
+		pp_json_u64(&j, "events", x->events);
+		pp_json_u64(&j, "changes", x->w.changes);
+		pp_json_u64(&j, "flaps", x->w.flaps);
+		pp_json_u64(&j, "lladdr_changes", x->w.lladdr_changes);
+		pp_json_u64(&j, "overruns", x->overruns);
+		if (x->have_drops)
+			pp_json_u64(&j, "events_lost", x->lost);
+		pp_json_u64(&j, "resyncs", x->resyncs);
+		pp_json_u64(&j, "entries", x->w.present);
+		pp_json_u64(&j, "tracked", x->w.n);
+		pp_json_u64(&j, "evicted", x->w.evicted);
+		pp_json_u64(&j, "rcvbuf", (uint64_t)x->rcvbuf);
+		if (x->o->final_entries) {
+			pp_json_arr_open(&j, "final_entries");
+			for (uint32_t i = 0; i < x->w.n; i++) {
+				const struct nw_went *e = &x->w.e[i];
+
+				if (!e->present)
+					continue;
+				pp_json_obj_open(&j, NULL);
+				pp_json_str(&j, "family", nw_family_name(e->family));
+				pp_json_str(&j, "dst", pp_addr_str(&e->dst, a, sizeof(a)));
+				pp_json_str(&j, "device", w_ifname(x, e->ifindex, dev, sizeof(dev)));
+				pp_json_str(&j, "state", nw_state_name(e->state, st, sizeof(st)));
+				if (e->lladdr_len)
+					pp_json_str(&j, "lladdr", pp_lladdr_str(e->lladdr, e->lladdr_len, ll, sizeof(ll)));
+				pp_json_obj_close(&j);
+			}
+			pp_json_arr_close(&j);
+		}
+		pp_json_arr_open(&j, "warnings");
+		if (x->ev.bad_msgs)
+			pp_json_str(&j, NULL, "malformed neighbour events skipped");
+		pp_json_arr_close(&j);
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+		return;
+	}
+	printf("%s summary: %.1fs, %llu events, %llu changes, %llu flaps, %llu MAC changes, %llu overruns",
+	       ts, dur, (unsigned long long)x->events, (unsigned long long)x->w.changes,
+	       (unsigned long long)x->w.flaps, (unsigned long long)x->w.lladdr_changes,
+	       (unsigned long long)x->overruns);
+	if (x->have_drops)
+		printf(" (%llu events lost)", (unsigned long long)x->lost);
+	printf(", %llu resyncs, %llu entries now, %u tracked, %llu evicted\n", (unsigned long long)x->resyncs,
+	       (unsigned long long)x->w.present, x->w.n, (unsigned long long)x->w.evicted);
+	if (x->o->final_entries)
+		for (uint32_t i = 0; i < x->w.n; i++) {
+			const struct nw_went *e = &x->w.e[i];
+
+			if (!e->present)
+				continue;
+			printf("  %s dev %s %s %s\n", pp_addr_str(&e->dst, a, sizeof(a)),
+			       w_ifname(x, e->ifindex, dev, sizeof(dev)),
+			       e->lladdr_len ? pp_lladdr_str(e->lladdr, e->lladdr_len, ll, sizeof(ll)) : "-",
+			       nw_state_name(e->state, st, sizeof(st)));
+		}
+	fflush(stdout);
+}
+
+static int
+watch(struct pp_cli *c, struct nw_opts *o)
+{
+	struct sigaction sa;
+	struct wctx x;
+	struct pp_err e = { 0 };
+	uint64_t end_ms = 0;
+	char ts[48];
+	int rc, ret = PP_EXIT_OK;
+	bool prom = c->format == PP_FMT_PROM;
+
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.o = o;
+	/* --prom: the exposition is stdout, so no event lines; --prom-file: events as asked. */
+	x.json = prom ? (c->prom_file && o->json_events) : c->format == PP_FMT_JSON;
+	x.quiet = false;
+	nw_snap_init(&x.names);
+	if (nw_watch_init(&x.w, o->max_entries, o->flap_count, o->flap_window) < 0) {
+		pp_warnx(c, "out of memory");
+		return PP_EXIT_UNKNOWN;
+	}
+	if ((rc = pp_nl_open(&x.ev, NETLINK_ROUTE, &e)) < 0 || (rc = pp_nl_open(&x.dump, NETLINK_ROUTE, &e)) < 0) {
+		pp_warn_err(c, &e);
+		nw_watch_free(&x.w);
+		return PP_EXIT_UNKNOWN;
+	}
+	if (o->rcvbuf && (rc = pp_nl_set_rcvbuf(&x.ev, o->rcvbuf)) < 0)
+		pp_warnx(c, "--rcvbuf %d: %s", o->rcvbuf, strerror(-rc));
+	{
+		int v = 0;
+		socklen_t sl = sizeof(v);
+
+		if (getsockopt(pp_nl_fd(&x.ev), SOL_SOCKET, SO_RCVBUF, &v, &sl) == 0)
+			x.rcvbuf = v;
+	}
+	/* Subscribe before the first dump, so no change falls between the two. */
+	if ((rc = pp_nl_subscribe(&x.ev, RTNLGRP_NEIGH, &e)) < 0) {
+		pp_warn_err(c, &e);
+		ret = PP_EXIT_UNKNOWN;
+		goto out;
+	}
+	x.have_drops = sock_drops(&x.ev, &x.drops_base);
+	if ((rc = pp_link_dump(&x.dump, link_cb, link_reset, &x.names, &e)) < 0)
+		pp_warnx(c, "device names unknown: RTM_GETLINK dump: %s", strerror(-rc));
+	if ((rc = resolve_dev(c, &x.names, o)) != PP_EXIT_OK) {
+		ret = rc;
+		goto out;
+	}
+	if ((rc = resync(&x, true, &e)) < 0) {
+		pp_warn_err(c, &e);
+		ret = PP_EXIT_UNKNOWN;
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	x.start_ms = mono_ms();
+	if (o->duration > 0)
+		end_ms = x.start_ms + (uint64_t)(o->duration * 1000.0);
+	now_str(ts, sizeof(ts));
+	if (x.json) {
+		struct pp_json j;
+
+		pp_json_init(&j, stdout, false);
+		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "schema", "neighwatch/1");
+		pp_json_str(&j, "type", "start");
+		pp_json_str(&j, "netns", pp_cli_netns_name(c));
+		pp_json_str(&j, "time", ts);
+		pp_json_u64(&j, "entries", x.w.present);
+		pp_json_u64(&j, "rcvbuf", (uint64_t)x.rcvbuf);
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+	} else if (!prom || c->prom_file) {
+		printf("%s watching neighbour events: %llu entries\n", ts, (unsigned long long)x.w.present);
+		fflush(stdout);
+	}
+	if (prom && !c->prom_file)
+		x.quiet = true;
+	while (!stop_sig) {
+		struct pollfd pfd = { .fd = pp_nl_fd(&x.ev), .events = POLLIN };
+		int timeout = 1000;
+		uint64_t now = mono_ms();
+
+		if (end_ms) {
+			if (now >= end_ms)
+				break;
+			if (end_ms - now < (uint64_t)timeout)
+				timeout = (int)(end_ms - now);
+		}
+		rc = poll(&pfd, 1, timeout);
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			pp_warnx(c, "poll: %s", strerror(errno));
+			ret = PP_EXIT_UNKNOWN;
+			break;
+		}
+		if (rc == 0)
+			continue;
+		for (int i = 0; i < 64; i++) {
+			rc = pp_nl_recv_events(&x.ev, event_cb, &x, &e);
+			if (rc == -ENOBUFS) {
+				if ((rc = overrun(&x, &e)) < 0) {
+					pp_warn_err(c, &e);
+					ret = PP_EXIT_UNKNOWN;
+					goto done;
+				}
+				continue;
+			}
+			if (rc < 0) {
+				pp_warnx(c, "receiving neighbour events: %s", strerror(-rc));
+				ret = PP_EXIT_UNKNOWN;
+				goto done;
+			}
+			if (rc == 0)
+				break;
+		}
+	}
+done:
+	x.quiet = prom && !c->prom_file;
+	if (!prom || c->prom_file)
+		summary(&x);
+	if (prom) {
+		uint64_t ctr[3] = { x.events, x.overruns, x.lost };
+		struct nw_snap s;
+		int erc;
+
+		nw_snap_init(&s);
+		if (collect(c, &x.dump, o, &s) == 0 && nw_eval(&s, o) >= 0)
+			erc = render_prom_snapshot(c, &s, &x.w, ctr, ret == PP_EXIT_OK);
+		else
+			erc = render_prom_snapshot(c, NULL, NULL, NULL, false);
+		if (erc)
+			ret = erc;
+		nw_snap_free(&s);
+	}
+	if (ret == PP_EXIT_OK && (x.w.flaps || x.w.lladdr_changes))
+		ret = PP_EXIT_PROBLEM;
+out:
+	pp_nl_close(&x.ev);
+	pp_nl_close(&x.dump);
+	nw_snap_free(&x.names);
+	nw_watch_free(&x.w);
+	return ret;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pp_cli c;
+	struct nw_opts o;
+	int rc;
+
+	pp_cli_init(&c, "neighwatch");
+	if ((rc = nw_args(argc, argv, &c, &o)) != PP_EXIT_OK)
+		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
+	if ((rc = pp_cli_enter_netns(&c)) != PP_EXIT_OK)
+		return rc;
+	return o.watch ? watch(&c, &o) : snapshot(&c, &o);
+}

@@ -1,0 +1,679 @@
+/* model.c: the snapshot model and its evaluation into findings (pure: no I/O). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <linux/rtnetlink.h>
+
+#include "nw.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+#ifndef NTF_MANAGED
+#define NTF_MANAGED (1 << 1)
+#endif
+
+/* Cap on findings of one kind about single entries; the rest are counted in one more finding. */
+#define NW_PER_KIND_MAX 64
+
+const char *
+nw_kind_name(enum nw_kind k)
+{
+	static const char *names[NW_F__COUNT] = {
+		[NW_F_NEXTHOP_FAILED] = "nexthop_failed",
+		[NW_F_NEXTHOP_UNRESOLVED] = "nexthop_not_reachable",
+		[NW_F_ENTRY_FAILED] = "entry_failed",
+		[NW_F_IP_MANY_LLADDR] = "ip_many_lladdr",
+		[NW_F_LLADDR_MANY_IPS] = "lladdr_many_ips",
+		[NW_F_DEVICE_DOWN] = "device_down",
+		[NW_F_TABLE_PRESSURE] = "table_pressure",
+		[NW_F_TABLE_FULLS] = "table_fulls",
+		[NW_F_CHECK_UNKNOWN] = "check_unknown",
+	};
+	return (unsigned)k < NW_F__COUNT ? names[k] : "unknown";
+}
+
+const char *
+nw_family_name(int family)
+{
+	return family == AF_INET ? "inet" : family == AF_INET6 ? "inet6" : "unspec";
+}
+
+const char *
+nw_state_name(uint16_t state, char *buf, size_t len)
+{
+	return pp_neigh_state_name(state, buf, len);
+}
+
+void
+nw_snap_init(struct nw_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->tables[0].family = AF_INET;
+	s->tables[1].family = AF_INET6;
+}
+
+void
+nw_snap_free(struct nw_snap *s)
+{
+	free(s->ent);
+	free(s->links);
+	free(s->nh);
+	free(s->f);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Make room for one more element of size sz in *arr. */
+static int
+grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	void *p;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 64;
+	p = realloc(*arr, nc * sz);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
+int
+nw_snap_add_neigh(struct nw_snap *s, const struct pp_neigh *n)
+{
+	if (grow((void **)&s->ent, &s->capent, s->nent, sizeof(*s->ent)) < 0)
+		return -ENOMEM;
+	s->ent[s->nent++] = *n;
+	return 0;
+}
+
+int
+nw_snap_add_link(struct nw_snap *s, const struct pp_link *l)
+{
+	struct nw_link *k;
+
+	if (grow((void **)&s->links, &s->caplinks, s->nlinks, sizeof(*s->links)) < 0)
+		return -ENOMEM;
+	k = &s->links[s->nlinks++];
+	memset(k, 0, sizeof(*k));
+	k->ifindex = l->ifindex;
+	memcpy(k->name, l->name, sizeof(k->name));
+	k->name[sizeof(k->name) - 1] = '\0';
+	k->flags = l->flags;
+	k->operstate = l->operstate;
+	return 0;
+}
+
+struct nw_table *
+nw_snap_table(struct nw_snap *s, int family)
+{
+	return family == AF_INET ? &s->tables[0] : family == AF_INET6 ? &s->tables[1] : NULL;
+}
+
+int
+nw_snap_add_ntable(struct nw_snap *s, const struct pp_ntable *t)
+{
+	struct nw_table *nt = nw_snap_table(s, t->family);
+
+	if (!nt)
+		return 0;	/* DECnet and other tables: not ours */
+	/* Per-device parameter messages carry only the name and NDTA_PARMS with an ifindex. */
+	if (t->has_parms && t->parms.has_ifindex && t->parms.ifindex != 0)
+		return 0;
+	if (!t->has_thresh3 && !t->has_config && !t->has_stats)
+		return 0;
+	nt->have = true;
+	memcpy(nt->name, t->name, sizeof(nt->name));
+	if (t->has_thresh1 && t->has_thresh2 && t->has_thresh3) {
+		nt->has_thresh = true;
+		nt->thresh1 = t->thresh1;
+		nt->thresh2 = t->thresh2;
+		nt->thresh3 = t->thresh3;
+	}
+	if (t->has_gc_interval) {
+		nt->has_gc_interval = true;
+		nt->gc_interval_ms = t->gc_interval_ms;
+	}
+	if (t->has_config) {
+		nt->has_config = true;
+		nt->config = t->config;
+	}
+	if (t->has_stats) {
+		nt->has_stats = true;
+		nt->stats = t->stats;
+	}
+	if (t->has_parms && t->parms.has_ucast_probes && t->parms.has_mcast_probes) {
+		nt->has_default_probes = true;
+		nt->ucast_probes = t->parms.ucast_probes;
+		nt->mcast_probes = t->parms.mcast_probes;
+		nt->app_probes = t->parms.app_probes;
+	}
+	return 0;
+}
+
+static void
+add_route_gw(struct nw_snap *s, int family, int ifindex, const struct pp_addr *gw, const char *rtxt,
+	     int *rc)
+{
+	struct nw_nexthop *h;
+	size_t i;
+
+	if (!gw->family || !ifindex)
+		return;
+	for (i = 0; i < s->nnh; i++) {
+		h = &s->nh[i];
+		if (h->ifindex == ifindex && pp_addr_eq(&h->gw, gw))
+			goto found;
+	}
+	if (grow((void **)&s->nh, &s->capnh, s->nnh, sizeof(*s->nh)) < 0) {
+		*rc = -ENOMEM;
+		return;
+	}
+	h = &s->nh[s->nnh++];
+	memset(h, 0, sizeof(*h));
+	h->family = gw->family;
+	h->ifindex = ifindex;
+	h->gw = *gw;
+	(void)family;
+found:
+	if (h->nroutes < NW_NH_ROUTES)
+		snprintf(h->routes[h->nroutes], sizeof(h->routes[0]), "%s", rtxt);
+	h->nroutes++;
+}
+
+int
+nw_snap_add_route(struct nw_snap *s, const struct pp_route *r, const struct nw_opts *o)
+{
+	char txt[256];
+	int rc = 0;
+
+	if (r->type != RTN_UNICAST)
+		return 0;
+	if (r->flags & RTM_F_CLONED)
+		return 0;	/* cached exceptions are not routes */
+	pp_route_format(r, txt, sizeof(txt));
+	if (r->nhops == 0) {
+		if (r->gateway.family)
+			add_route_gw(s, r->family, r->oif, &r->gateway, txt, &rc);
+	} else {
+		for (int i = 0; i < r->nhops; i++)
+			add_route_gw(s, r->family, r->nh[i].ifindex, &r->nh[i].gw, txt, &rc);
+	}
+	(void)o;
+	return rc;
+}
+
+void
+nw_snap_warn(struct nw_snap *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->nwarnings >= PP_ARRAY_SIZE(s->warnings))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->warnings[s->nwarnings++], sizeof(s->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+const struct nw_link *
+nw_snap_link(const struct nw_snap *s, int ifindex)
+{
+	for (size_t i = 0; i < s->nlinks; i++)
+		if (s->links[i].ifindex == ifindex)
+			return &s->links[i];
+	return NULL;
+}
+
+const char *
+nw_ifname(const struct nw_snap *s, int ifindex, char *buf, size_t len)
+{
+	const struct nw_link *l = nw_snap_link(s, ifindex);
+
+	if (l && l->name[0])
+		snprintf(buf, len, "%s", l->name);
+	else
+		snprintf(buf, len, "if%d", ifindex);
+	return buf;
+}
+
+/* ---- evaluation ---- */
+
+static struct nw_finding *
+add_finding(struct nw_snap *s, enum nw_kind kind, enum pp_status sev)
+{
+	struct nw_finding *f;
+
+	if (grow((void **)&s->f, &s->capf, s->nf, sizeof(*s->f)) < 0)
+		return NULL;
+	f = &s->f[s->nf++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->severity = sev;
+	return f;
+}
+
+static bool
+lladdr_usable(const struct pp_neigh *n)
+{
+	if (!n->lladdr_len)
+		return false;
+	if (!(n->state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT)))
+		return false;
+	for (unsigned i = 0; i < n->lladdr_len; i++)
+		if (n->lladdr[i])
+			return true;
+	return false;
+}
+
+static int
+cmp_addr(const struct pp_addr *a, const struct pp_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->u.b, b->u.b, pp_addr_len(a));
+}
+
+static int
+cmp_by_ip(const void *pa, const void *pb)
+{
+	const struct pp_neigh *a = *(const struct pp_neigh *const *)pa;
+	const struct pp_neigh *b = *(const struct pp_neigh *const *)pb;
+	int c = cmp_addr(&a->dst, &b->dst);
+
+	if (c)
+		return c;
+	return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
+}
+
+static int
+cmp_by_ll(const void *pa, const void *pb)
+{
+	const struct pp_neigh *a = *(const struct pp_neigh *const *)pa;
+	const struct pp_neigh *b = *(const struct pp_neigh *const *)pb;
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->lladdr_len != b->lladdr_len)
+		return a->lladdr_len < b->lladdr_len ? -1 : 1;
+	c = memcmp(a->lladdr, b->lladdr, a->lladdr_len);
+	if (c)
+		return c;
+	return cmp_addr(&a->dst, &b->dst);
+}
+
+static bool
+same_ll(const struct pp_neigh *a, const struct pp_neigh *b)
+{
+	return a->lladdr_len == b->lladdr_len && memcmp(a->lladdr, b->lladdr, a->lladdr_len) == 0;
+}
+
+static const char *
+probes_txt(const struct pp_neigh *n, char *buf, size_t len)
+{
+	if (n->has_probes)
+		snprintf(buf, len, " (%u probe%s sent)", n->probes, n->probes == 1 ? "" : "s");
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static const struct pp_neigh *
+find_neigh(struct pp_neigh *const *byip, size_t n, int ifindex, const struct pp_addr *a)
+{
+	size_t lo = 0, hi = n;
+
+	/* byip is sorted by address, then ifindex. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cmp_addr(&byip[mid]->dst, a);
+
+		if (c == 0)
+			c = byip[mid]->ifindex < ifindex ? -1 : byip[mid]->ifindex > ifindex;
+		if (c == 0)
+			return byip[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void
+eval_nexthops(struct nw_snap *s, struct pp_neigh *const *byip)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64], pr[48];
+
+	for (size_t i = 0; i < s->nnh; i++) {
+		struct nw_nexthop *h = &s->nh[i];
+		const struct pp_neigh *n = find_neigh(byip, s->nent, h->ifindex, &h->gw);
+		struct nw_finding *f;
+		enum nw_kind kind;
+
+		h->neigh = n;
+		if (n && (n->state & (NUD_REACHABLE | NUD_PERMANENT | NUD_NOARP)))
+			continue;
+		kind = n && (n->state & (NUD_FAILED | NUD_INCOMPLETE)) ? NW_F_NEXTHOP_FAILED
+								    : NW_F_NEXTHOP_UNRESOLVED;
+		f = add_finding(s, kind, kind == NW_F_NEXTHOP_FAILED ? PP_ST_FAIL : PP_ST_OK);
+		if (!f)
+			return;
+		f->family = h->family;
+		f->ifindex = h->ifindex;
+		f->dst = h->gw;
+		f->nh = h;
+		f->count = h->nroutes;
+		pp_addr_str(&h->gw, a, sizeof(a));
+		nw_ifname(s, h->ifindex, dev, sizeof(dev));
+		if (n) {
+			f->state = n->state;
+			f->has_probes = n->has_probes;
+			f->probes = n->probes;
+			f->nref = 1;
+			f->ref[0] = n;
+			snprintf(f->summary, sizeof(f->summary), "next hop %s dev %s is %s%s, used by %u route%s: %s",
+				 a, dev, nw_state_name(n->state, st, sizeof(st)), probes_txt(n, pr, sizeof(pr)),
+				 h->nroutes, h->nroutes == 1 ? "" : "s", h->routes[0]);
+		} else {
+			snprintf(f->summary, sizeof(f->summary),
+				 "next hop %s dev %s has no neighbour entry (not resolved yet), used by %u route%s: %s",
+				 a, dev, h->nroutes, h->nroutes == 1 ? "" : "s", h->routes[0]);
+		}
+	}
+}
+
+static bool
+is_nexthop(const struct nw_snap *s, const struct pp_neigh *n)
+{
+	for (size_t i = 0; i < s->nnh; i++)
+		if (s->nh[i].neigh == n)
+			return true;
+	return false;
+}
+
+static void
+eval_failed_entries(struct nw_snap *s)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64], pr[48];
+	uint64_t more = 0;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < s->nent; i++) {
+		const struct pp_neigh *e = &s->ent[i];
+		struct nw_finding *f;
+
+		if (!(e->state & (NUD_FAILED | NUD_INCOMPLETE)) || is_nexthop(s, e))
+			continue;
+		if (n >= NW_PER_KIND_MAX) {
+			more++;
+			continue;
+		}
+		n++;
+		if (!(f = add_finding(s, NW_F_ENTRY_FAILED, PP_ST_WARN)))
+			return;
+		f->family = e->family;
+		f->ifindex = e->ifindex;
+		f->dst = e->dst;
+		f->state = e->state;
+		f->has_probes = e->has_probes;
+		f->probes = e->probes;
+		f->count = 1;
+		f->nref = 1;
+		f->ref[0] = e;
+		snprintf(f->summary, sizeof(f->summary), "%s dev %s is %s%s",
+			 pp_addr_str(&e->dst, a, sizeof(a)), nw_ifname(s, e->ifindex, dev, sizeof(dev)),
+			 nw_state_name(e->state, st, sizeof(st)), probes_txt(e, pr, sizeof(pr)));
+	}
+	if (more) {
+		struct nw_finding *f = add_finding(s, NW_F_ENTRY_FAILED, PP_ST_WARN);
+
+		if (f) {
+			f->count = more;
+			snprintf(f->summary, sizeof(f->summary),
+				 "%llu more FAILED or INCOMPLETE entries not listed", (unsigned long long)more);
+		}
+	}
+}
+
+static void
+eval_flux(struct nw_snap *s, struct pp_neigh **byip)
+{
+	char a[INET6_ADDRSTRLEN], ll[3 * 32], dev[IF_NAMESIZE + 8];
+
+	for (size_t i = 0; i < s->nent;) {
+		size_t j = i + 1, k, o;
+		bool differ = false;
+		struct nw_finding *f;
+
+		while (j < s->nent && cmp_addr(&byip[j]->dst, &byip[i]->dst) == 0)
+			j++;
+		/* Among the usable entries of this IP, two devices with different addresses? */
+		for (k = i; k < j && !differ; k++)
+			for (o = k + 1; o < j; o++)
+				if (lladdr_usable(byip[k]) && lladdr_usable(byip[o]) &&
+				    byip[k]->ifindex != byip[o]->ifindex && !same_ll(byip[k], byip[o])) {
+					differ = true;
+					break;
+				}
+		if (differ && (f = add_finding(s, NW_F_IP_MANY_LLADDR, PP_ST_WARN))) {
+			size_t off;
+
+			f->family = byip[i]->family;
+			f->dst = byip[i]->dst;
+			off = (size_t)snprintf(f->summary, sizeof(f->summary), "%s answers with different addresses:",
+					       pp_addr_str(&f->dst, a, sizeof(a)));
+			for (k = i; k < j; k++) {
+				if (!lladdr_usable(byip[k]))
+					continue;
+				f->count++;
+				if (f->nref < NW_F_MAXREF)
+					f->ref[f->nref++] = byip[k];
+				if (off < sizeof(f->summary))
+					off += (size_t)snprintf(f->summary + off, sizeof(f->summary) - off, "%s %s on %s",
+						f->count > 1 ? "," : "",
+						pp_lladdr_str(byip[k]->lladdr, byip[k]->lladdr_len, ll, sizeof(ll)),
+						nw_ifname(s, byip[k]->ifindex, dev, sizeof(dev)));
+			}
+		}
+		i = j;
+	}
+}
+
+static void
+eval_many_ips(struct nw_snap *s, struct pp_neigh **byll, size_t nll, unsigned limit)
+{
+	char a[INET6_ADDRSTRLEN], ll[3 * 32];
+
+	for (size_t i = 0; i < nll;) {
+		size_t j = i + 1;
+		uint64_t ips = 1;
+		struct nw_finding *f;
+
+		while (j < nll && byll[j]->family == byll[i]->family && same_ll(byll[j], byll[i])) {
+			if (cmp_addr(&byll[j]->dst, &byll[j - 1]->dst) != 0)
+				ips++;
+			j++;
+		}
+		if (ips > limit && (f = add_finding(s, NW_F_LLADDR_MANY_IPS, PP_ST_OK))) {
+			size_t off;
+
+			f->family = byll[i]->family;
+			f->count = ips;
+			f->lladdr_len = byll[i]->lladdr_len;
+			memcpy(f->lladdr, byll[i]->lladdr, f->lladdr_len);
+			off = (size_t)snprintf(f->summary, sizeof(f->summary), "%s answers for %llu %s addresses (",
+					       pp_lladdr_str(f->lladdr, f->lladdr_len, ll, sizeof(ll)),
+					       (unsigned long long)ips, nw_family_name(f->family));
+			for (size_t k = i; k < j && f->nref < NW_F_MAXREF; k++) {
+				if (k > i && cmp_addr(&byll[k]->dst, &byll[k - 1]->dst) == 0)
+					continue;
+				f->ref[f->nref++] = byll[k];
+				if (off < sizeof(f->summary))
+					off += (size_t)snprintf(f->summary + off, sizeof(f->summary) - off, "%s%s",
+						f->nref > 1 ? ", " : "", pp_addr_str(&byll[k]->dst, a, sizeof(a)));
+			}
+			if (off < sizeof(f->summary))
+				snprintf(f->summary + off, sizeof(f->summary) - off, "%s)", ips > f->nref ? ", ..." : "");
+		}
+		i = j;
+	}
+}
+
+static void
+eval_down(struct nw_snap *s)
+{
+	char dev[IF_NAMESIZE + 8];
+
+	for (size_t l = 0; l < s->nlinks; l++) {
+		const struct nw_link *k = &s->links[l];
+		struct nw_finding *f;
+		uint64_t cnt = 0;
+
+		if ((k->flags & IFF_UP) && (k->flags & IFF_LOWER_UP))
+			continue;
+		for (size_t i = 0; i < s->nent; i++)
+			if (s->ent[i].ifindex == k->ifindex && !(s->ent[i].state & NUD_NOARP))
+				cnt++;
+		if (!cnt || !(f = add_finding(s, NW_F_DEVICE_DOWN, PP_ST_WARN)))
+			continue;
+		f->ifindex = k->ifindex;
+		f->count = cnt;
+		snprintf(f->summary, sizeof(f->summary), "%llu entr%s on device %s, which is %s",
+			 (unsigned long long)cnt, cnt == 1 ? "y" : "ies", nw_ifname(s, k->ifindex, dev, sizeof(dev)),
+			 !(k->flags & IFF_UP) ? "down" : "up without carrier");
+	}
+}
+
+static void
+eval_tables(struct nw_snap *s)
+{
+	for (int t = 0; t < 2; t++) {
+		struct nw_table *nt = &s->tables[t];
+		struct nw_finding *f;
+
+		if (!nt->have || !nt->has_config)
+			continue;
+		nt->gc_estimate = nt->config.ndtc_entries > nt->here_exempt ?
+				  nt->config.ndtc_entries - nt->here_exempt : 0;
+		if (nt->has_thresh && nt->gc_estimate >= nt->thresh2 &&
+		    (f = add_finding(s, NW_F_TABLE_PRESSURE, PP_ST_FAIL))) {
+			bool full = nt->gc_estimate >= nt->thresh3;
+
+			f->family = nt->family;
+			f->count = nt->gc_estimate;
+			snprintf(f->summary, sizeof(f->summary),
+				 "%s table holds about %llu entries counted against gc_thresh (%u entries in all, %llu exempt here) "
+				 "at or above gc_thresh%s %u: %s. The limit counts every network namespace together",
+				 nw_family_name(nt->family), (unsigned long long)nt->gc_estimate,
+				 nt->config.ndtc_entries, (unsigned long long)nt->here_exempt,
+				 full ? "3" : "2",
+				 full ? nt->thresh3 : nt->thresh2,
+				 full ? "new entries are refused (table full)" : "forced garbage collection runs");
+		}
+		if (nt->has_stats && nt->stats.ndts_table_fulls &&
+		    (f = add_finding(s, NW_F_TABLE_FULLS, PP_ST_OK))) {
+			f->family = nt->family;
+			f->count = nt->stats.ndts_table_fulls;
+			snprintf(f->summary, sizeof(f->summary),
+				 "%s table was full %llu times since boot (%llu forced GC runs); counted over every network namespace",
+				 nw_family_name(nt->family), (unsigned long long)nt->stats.ndts_table_fulls,
+				 (unsigned long long)nt->stats.ndts_forced_gc_runs);
+		}
+	}
+}
+
+static void
+unknown(struct nw_snap *s, const char *check, const struct pp_err *e)
+{
+	struct nw_finding *f = add_finding(s, NW_F_CHECK_UNKNOWN, PP_ST_UNKNOWN);
+	const char *needs = pp_errno_needs(e->code);
+	char buf[512];
+
+	if (!f)
+		return;
+	snprintf(f->summary, sizeof(f->summary), "%s: %s%s%s", check, pp_err_str(e, buf, sizeof(buf)),
+		 needs ? "; " : "", needs ? needs : "");
+}
+
+static int
+cmp_sev(const void *pa, const void *pb)
+{
+	static const int rank[] = { [PP_ST_FAIL] = 0, [PP_ST_UNKNOWN] = 1, [PP_ST_WARN] = 2, [PP_ST_OK] = 3,
+				    [PP_ST_SKIPPED] = 4 };
+	const struct nw_finding *a = pa, *b = pb;
+
+	if (rank[a->severity] != rank[b->severity])
+		return rank[a->severity] - rank[b->severity];
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	return (a > b) - (a < b);
+}
+
+int
+nw_eval(struct nw_snap *s, const struct nw_opts *o)
+{
+	struct pp_neigh **byip = NULL, **byll = NULL;
+	size_t nll = 0;
+	bool fail = false, unk = false;
+
+	s->nf = 0;
+	for (int t = 0; t < 2; t++)
+		s->tables[t].here = s->tables[t].here_exempt = 0;
+	if (s->nent) {
+		byip = malloc(s->nent * sizeof(*byip));
+		byll = malloc(s->nent * sizeof(*byll));
+		if (!byip || !byll) {
+			free(byip);
+			free(byll);
+			return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < s->nent; i++) {
+		struct nw_table *nt = nw_snap_table(s, s->ent[i].family);
+
+		byip[i] = &s->ent[i];
+		if (lladdr_usable(&s->ent[i]) && !(s->ent[i].state & NUD_NOARP))
+			byll[nll++] = &s->ent[i];
+		if (nt) {
+			nt->here++;
+			/* The kernel does not count these against gc_thresh (neigh_alloc's exempt_from_gc). */
+			if ((s->ent[i].state & NUD_PERMANENT) || (s->ent[i].flags & (NTF_EXT_LEARNED | NTF_MANAGED)))
+				nt->here_exempt++;
+		}
+	}
+	if (s->nent) {
+		qsort(byip, s->nent, sizeof(*byip), cmp_by_ip);
+		qsort(byll, nll, sizeof(*byll), cmp_by_ll);
+	}
+	if (s->routes_ok)
+		eval_nexthops(s, byip);
+	else
+		unknown(s, "next hops of routes", &s->routes_err);
+	eval_failed_entries(s);
+	if (s->nent)
+		eval_flux(s, byip);
+	eval_many_ips(s, byll, nll, o->mac_ips);
+	eval_down(s);
+	if (s->tables_ok)
+		eval_tables(s);
+	else
+		unknown(s, "neighbour tables", &s->tables_err);
+	free(byip);
+	free(byll);
+	if (s->nf)
+		qsort(s->f, s->nf, sizeof(*s->f), cmp_sev);
+	for (size_t i = 0; i < s->nf; i++) {
+		if (s->f[i].severity == PP_ST_FAIL)
+			fail = true;
+		if (s->f[i].severity == PP_ST_UNKNOWN)
+			unk = true;
+	}
+	/* Sorting moved findings: nexthop findings point at s->nh, entries at s->ent, both unmoved. */
+	return fail ? PP_EXIT_PROBLEM : unk ? PP_EXIT_UNKNOWN : PP_EXIT_OK;
+}

@@ -1,0 +1,469 @@
+/* render.c: the snapshot as text, JSON and Prometheus. Reads the model only. */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+
+#include "nw.h"
+
+#define GLOBAL_NOTE "gc_thresh limits, entry counts and counters are global: every network namespace counts together"
+
+static const char *
+sev_name(enum pp_status st)
+{
+	switch (st) {
+	case PP_ST_FAIL: return "fail";
+	case PP_ST_WARN: return "warn";
+	case PP_ST_UNKNOWN: return "unknown";
+	default: return "info";
+	}
+}
+
+/* USER_HZ ticks (100 per second) to milliseconds. */
+static uint64_t
+ticks_ms(uint32_t t)
+{
+	return (uint64_t)t * 10;
+}
+
+static const uint16_t state_bits[] = {
+	NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP, NUD_PERMANENT, 0,
+};
+
+/* Entry counts per (family, device, state); the state is the entry's lowest NUD bit (entries hold one). */
+static uint16_t
+main_state(uint16_t st)
+{
+	for (size_t i = 0; i + 1 < PP_ARRAY_SIZE(state_bits); i++)
+		if (st & state_bits[i])
+			return state_bits[i];
+	return 0;
+}
+
+struct count_row {
+	int family, ifindex;
+	uint16_t state;
+	uint64_t n;
+};
+
+/* Rows of counts into rows (caller frees). */
+static size_t
+count_rows(const struct nw_snap *s, struct count_row **out)
+{
+	struct count_row *rows = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < s->nent; i++) {
+		const struct pp_neigh *e = &s->ent[i];
+		uint16_t st = main_state(e->state);
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (rows[k].family == e->family && rows[k].ifindex == e->ifindex && rows[k].state == st)
+				break;
+		if (k == n) {
+			if (n == cap) {
+				struct count_row *p = realloc(rows, (cap ? cap * 2 : 16) * sizeof(*rows));
+
+				if (!p)
+					break;
+				rows = p;
+				cap = cap ? cap * 2 : 16;
+			}
+			rows[n].family = e->family;
+			rows[n].ifindex = e->ifindex;
+			rows[n].state = st;
+			rows[n].n = 0;
+			n++;
+		}
+		rows[k].n++;
+	}
+	*out = rows;
+	return n;
+}
+
+static void
+flags_json(struct pp_json *j, uint8_t fl)
+{
+	pp_json_arr_open(j, "flags");
+	if (fl & NTF_ROUTER)
+		pp_json_str(j, NULL, "router");
+	if (fl & NTF_PROXY)
+		pp_json_str(j, NULL, "proxy");
+	if (fl & NTF_EXT_LEARNED)
+		pp_json_str(j, NULL, "extern_learn");
+	if (fl & NTF_OFFLOADED)
+		pp_json_str(j, NULL, "offload");
+	if (fl & NTF_USE)
+		pp_json_str(j, NULL, "use");
+	pp_json_arr_close(j);
+}
+
+static void
+entry_json(struct pp_json *j, const struct nw_snap *s, const struct pp_neigh *e, const char *key)
+{
+	char a[INET6_ADDRSTRLEN], ll[3 * 32], dev[IF_NAMESIZE + 8], st[64];
+
+	pp_json_obj_open(j, key);
+	pp_json_str(j, "family", nw_family_name(e->family));
+	pp_json_str(j, "dst", pp_addr_str(&e->dst, a, sizeof(a)));
+	pp_json_str(j, "device", nw_ifname(s, e->ifindex, dev, sizeof(dev)));
+	pp_json_u64(j, "ifindex", (uint64_t)e->ifindex);
+	pp_json_str(j, "state", nw_state_name(e->state, st, sizeof(st)));
+	if (e->lladdr_len)
+		pp_json_str(j, "lladdr", pp_lladdr_str(e->lladdr, e->lladdr_len, ll, sizeof(ll)));
+	if (e->has_probes)
+		pp_json_u64(j, "probes", e->probes);
+	if (e->has_cacheinfo) {
+		pp_json_u64(j, "used_ms", ticks_ms(e->ci.ndm_used));
+		pp_json_u64(j, "confirmed_ms", ticks_ms(e->ci.ndm_confirmed));
+		pp_json_u64(j, "updated_ms", ticks_ms(e->ci.ndm_updated));
+	}
+	flags_json(j, e->flags);
+	pp_json_obj_close(j);
+}
+
+static void
+table_json(struct pp_json *j, const struct nw_table *t)
+{
+	pp_json_obj_open(j, NULL);
+	pp_json_str(j, "family", nw_family_name(t->family));
+	pp_json_str(j, "name", t->name);
+	pp_json_str(j, "scope", "global");
+	if (t->has_config) {
+		pp_json_u64(j, "entries", t->config.ndtc_entries);
+		pp_json_u64(j, "gc_entries_estimate", t->gc_estimate);
+	}
+	pp_json_u64(j, "entries_here", t->here);
+	pp_json_u64(j, "exempt_here", t->here_exempt);
+	if (t->has_thresh) {
+		pp_json_u64(j, "gc_thresh1", t->thresh1);
+		pp_json_u64(j, "gc_thresh2", t->thresh2);
+		pp_json_u64(j, "gc_thresh3", t->thresh3);
+	}
+	if (t->has_gc_interval)
+		pp_json_u64(j, "gc_interval_ms", t->gc_interval_ms);
+	if (t->has_stats) {
+		const struct ndt_stats *st = &t->stats;
+
+		pp_json_u64(j, "allocs", st->ndts_allocs);
+		pp_json_u64(j, "destroys", st->ndts_destroys);
+		pp_json_u64(j, "hash_grows", st->ndts_hash_grows);
+		pp_json_u64(j, "res_failed", st->ndts_res_failed);
+		pp_json_u64(j, "lookups", st->ndts_lookups);
+		pp_json_u64(j, "hits", st->ndts_hits);
+		pp_json_u64(j, "rcv_probes_mcast", st->ndts_rcv_probes_mcast);
+		pp_json_u64(j, "rcv_probes_ucast", st->ndts_rcv_probes_ucast);
+		pp_json_u64(j, "periodic_gc_runs", st->ndts_periodic_gc_runs);
+		pp_json_u64(j, "forced_gc_runs", st->ndts_forced_gc_runs);
+		pp_json_u64(j, "table_fulls", st->ndts_table_fulls);
+	}
+	if (t->has_default_probes) {
+		pp_json_u64(j, "ucast_probes", t->ucast_probes);
+		pp_json_u64(j, "mcast_probes", t->mcast_probes);
+		pp_json_u64(j, "app_probes", t->app_probes);
+	}
+	pp_json_str(j, "note", GLOBAL_NOTE);
+	pp_json_obj_close(j);
+}
+
+static void
+finding_json(struct pp_json *j, const struct nw_snap *s, const struct nw_finding *f)
+{
+	char a[INET6_ADDRSTRLEN], ll[3 * 32], dev[IF_NAMESIZE + 8], st[64];
+
+	pp_json_obj_open(j, NULL);
+	pp_json_str(j, "kind", nw_kind_name(f->kind));
+	pp_json_str(j, "severity", sev_name(f->severity));
+	if (f->family)
+		pp_json_str(j, "family", nw_family_name(f->family));
+	if (f->dst.family)
+		pp_json_str(j, "dst", pp_addr_str(&f->dst, a, sizeof(a)));
+	if (f->ifindex)
+		pp_json_str(j, "device", nw_ifname(s, f->ifindex, dev, sizeof(dev)));
+	if (f->kind == NW_F_NEXTHOP_FAILED || f->kind == NW_F_NEXTHOP_UNRESOLVED)
+		pp_json_str(j, "state", f->nref ? nw_state_name(f->state, st, sizeof(st)) : "NONE");
+	else if (f->state)
+		pp_json_str(j, "state", nw_state_name(f->state, st, sizeof(st)));
+	if (f->has_probes)
+		pp_json_u64(j, "probes", f->probes);
+	if (f->lladdr_len)
+		pp_json_str(j, "lladdr", pp_lladdr_str(f->lladdr, f->lladdr_len, ll, sizeof(ll)));
+	if (f->kind != NW_F_CHECK_UNKNOWN)
+		pp_json_u64(j, "count", f->count);
+	if (f->nh) {
+		pp_json_arr_open(j, "routes");
+		for (unsigned i = 0; i < f->nh->nroutes && i < NW_NH_ROUTES; i++)
+			pp_json_str(j, NULL, f->nh->routes[i]);
+		pp_json_arr_close(j);
+	}
+	if (f->kind == NW_F_IP_MANY_LLADDR || f->kind == NW_F_LLADDR_MANY_IPS) {
+		pp_json_arr_open(j, "entries");
+		for (unsigned i = 0; i < f->nref; i++)
+			entry_json(j, s, f->ref[i], NULL);
+		pp_json_arr_close(j);
+	}
+	pp_json_str(j, "summary", f->summary);
+	pp_json_obj_close(j);
+}
+
+void
+nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp_cli *c, FILE *f)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64];
+	struct count_row *rows = NULL;
+	size_t nrows = count_rows(s, &rows);
+	uint64_t nst[9] = { 0 };
+	unsigned nfail = 0, nwarn = 0;
+	struct pp_json j;
+
+	pp_json_init(&j, f, c->pretty);
+	pp_json_obj_open(&j, NULL);
+	pp_json_str(&j, "schema", "neighwatch/1");
+	pp_json_str(&j, "netns", pp_cli_netns_name(c));
+	pp_json_arr_open(&j, "entries");
+	for (size_t i = 0; i < s->nent; i++)
+		entry_json(&j, s, &s->ent[i], NULL);
+	pp_json_arr_close(&j);
+
+	pp_json_arr_open(&j, "counts");
+	for (size_t i = 0; i < nrows; i++) {
+		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "family", nw_family_name(rows[i].family));
+		pp_json_str(&j, "device", nw_ifname(s, rows[i].ifindex, dev, sizeof(dev)));
+		pp_json_str(&j, "state", nw_state_name(rows[i].state, st, sizeof(st)));
+		pp_json_u64(&j, "entries", rows[i].n);
+		pp_json_obj_close(&j);
+	}
+	pp_json_arr_close(&j);
+
+	if (s->routes_ok) {
+		pp_json_arr_open(&j, "next_hops");
+		for (size_t i = 0; i < s->nnh; i++) {
+			const struct nw_nexthop *h = &s->nh[i];
+
+			pp_json_obj_open(&j, NULL);
+			pp_json_str(&j, "family", nw_family_name(h->family));
+			pp_json_str(&j, "gateway", pp_addr_str(&h->gw, a, sizeof(a)));
+			pp_json_str(&j, "device", nw_ifname(s, h->ifindex, dev, sizeof(dev)));
+			pp_json_str(&j, "state", h->neigh ? nw_state_name(h->neigh->state, st, sizeof(st)) : "NONE");
+			if (h->neigh && h->neigh->has_probes)
+				pp_json_u64(&j, "probes", h->neigh->probes);
+			pp_json_u64(&j, "route_count", h->nroutes);
+			pp_json_arr_open(&j, "routes");
+			for (unsigned r = 0; r < h->nroutes && r < NW_NH_ROUTES; r++)
+				pp_json_str(&j, NULL, h->routes[r]);
+			pp_json_arr_close(&j);
+			pp_json_obj_close(&j);
+		}
+		pp_json_arr_close(&j);
+	} else {
+		pp_json_null(&j, "next_hops");
+	}
+
+	pp_json_arr_open(&j, "tables");
+	for (int t = 0; t < 2; t++)
+		if (s->tables[t].have && (o->family == AF_UNSPEC || o->family == s->tables[t].family))
+			table_json(&j, &s->tables[t]);
+	pp_json_arr_close(&j);
+
+	pp_json_arr_open(&j, "findings");
+	for (size_t i = 0; i < s->nf; i++) {
+		finding_json(&j, s, &s->f[i]);
+		nfail += s->f[i].severity == PP_ST_FAIL;
+		nwarn += s->f[i].severity == PP_ST_WARN;
+	}
+	pp_json_arr_close(&j);
+
+	for (size_t i = 0; i < s->nent; i++)
+		for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++)
+			if (main_state(s->ent[i].state) == state_bits[b]) {
+				nst[b]++;
+				break;
+			}
+	pp_json_obj_open(&j, "summary");
+	pp_json_u64(&j, "entries", s->nent);
+	for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++) {
+		char key[32];
+		size_t k;
+
+		nw_state_name(state_bits[b], key, sizeof(key));
+		for (k = 0; key[k]; k++)
+			key[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] - 'A' + 'a' : key[k]);
+		pp_json_u64(&j, key, nst[b]);
+	}
+	pp_json_u64(&j, "next_hops", s->nnh);
+	pp_json_u64(&j, "fail", nfail);
+	pp_json_u64(&j, "warn", nwarn);
+	pp_json_obj_close(&j);
+
+	pp_json_arr_open(&j, "warnings");
+	for (unsigned i = 0; i < s->nwarnings; i++)
+		pp_json_str(&j, NULL, s->warnings[i]);
+	pp_json_arr_close(&j);
+	pp_json_obj_close(&j);
+	pp_json_end(&j);
+	free(rows);
+}
+
+void
+nw_render_text(const struct nw_snap *s, const struct nw_opts *o, const struct pp_cli *c, FILE *f)
+{
+	char a[INET6_ADDRSTRLEN], ll[3 * 32], dev[IF_NAMESIZE + 8], st[64];
+	struct count_row *rows = NULL;
+	size_t nrows = count_rows(s, &rows);
+
+	if (pp_cli_netns_name(c))
+		fprintf(f, "netns %s\n", pp_cli_netns_name(c));
+	fprintf(f, "neighbour tables (global: %s)\n", "every network namespace counts against the same limits");
+	for (int t = 0; t < 2; t++) {
+		const struct nw_table *nt = &s->tables[t];
+
+		if (!nt->have || (o->family != AF_UNSPEC && o->family != nt->family))
+			continue;
+		fprintf(f, "  %-5s %-12s", nw_family_name(nt->family), nt->name);
+		if (nt->has_config)
+			fprintf(f, " entries %u (here %llu, ~%llu against gc_thresh)", nt->config.ndtc_entries,
+				(unsigned long long)nt->here, (unsigned long long)nt->gc_estimate);
+		if (nt->has_thresh)
+			fprintf(f, " gc_thresh1/2/3 %u/%u/%u", nt->thresh1, nt->thresh2, nt->thresh3);
+		fputc('\n', f);
+		if (nt->has_stats)
+			fprintf(f, "        table_fulls %llu forced_gc_runs %llu res_failed %llu allocs %llu destroys %llu\n",
+				(unsigned long long)nt->stats.ndts_table_fulls,
+				(unsigned long long)nt->stats.ndts_forced_gc_runs,
+				(unsigned long long)nt->stats.ndts_res_failed,
+				(unsigned long long)nt->stats.ndts_allocs,
+				(unsigned long long)nt->stats.ndts_destroys);
+	}
+	fprintf(f, "entries: %zu\n", s->nent);
+	for (size_t i = 0; i < nrows; i++)
+		fprintf(f, "  %-16s %-5s %-10s %llu\n", nw_ifname(s, rows[i].ifindex, dev, sizeof(dev)),
+			nw_family_name(rows[i].family), nw_state_name(rows[i].state, st, sizeof(st)),
+			(unsigned long long)rows[i].n);
+	if (o->list_entries)
+		for (size_t i = 0; i < s->nent; i++) {
+			const struct pp_neigh *e = &s->ent[i];
+
+			fprintf(f, "  %s dev %s", pp_addr_str(&e->dst, a, sizeof(a)),
+				nw_ifname(s, e->ifindex, dev, sizeof(dev)));
+			if (e->lladdr_len)
+				fprintf(f, " lladdr %s", pp_lladdr_str(e->lladdr, e->lladdr_len, ll, sizeof(ll)));
+			if (e->flags & NTF_ROUTER)
+				fputs(" router", f);
+			if (e->has_probes)
+				fprintf(f, " probes %u", e->probes);
+			fprintf(f, " %s\n", nw_state_name(e->state, st, sizeof(st)));
+		}
+	if (s->routes_ok) {
+		fprintf(f, "next hops: %zu\n", s->nnh);
+		for (size_t i = 0; i < s->nnh; i++) {
+			const struct nw_nexthop *h = &s->nh[i];
+
+			fprintf(f, "  %s dev %s %s, %u route%s\n", pp_addr_str(&h->gw, a, sizeof(a)),
+				nw_ifname(s, h->ifindex, dev, sizeof(dev)),
+				h->neigh ? nw_state_name(h->neigh->state, st, sizeof(st)) : "no entry",
+				h->nroutes, h->nroutes == 1 ? "" : "s");
+		}
+	}
+	fprintf(f, "findings: %zu\n", s->nf);
+	for (size_t i = 0; i < s->nf; i++) {
+		const struct nw_finding *x = &s->f[i];
+		char tag[16];
+		size_t k;
+
+		snprintf(tag, sizeof(tag), "%s", sev_name(x->severity));
+		for (k = 0; tag[k]; k++)
+			tag[k] = (char)(tag[k] >= 'a' && tag[k] <= 'z' ? tag[k] - 'a' + 'A' : tag[k]);
+		fprintf(f, "  %s%-7s%s %s\n", pp_color(c, x->severity), tag, pp_color_reset(c), x->summary);
+	}
+	for (unsigned i = 0; i < s->nwarnings; i++)
+		fprintf(f, "warning: %s\n", s->warnings[i]);
+	free(rows);
+}
+
+void
+nw_render_prom(const struct nw_snap *s, struct pp_prom *p)
+{
+	char dev[IF_NAMESIZE + 8], st[64];
+	struct count_row *rows = NULL;
+	size_t nrows = count_rows(s, &rows);
+	static const char *lv[] = { "1", "2", "3" };
+
+	pp_prom_family(p, "pktpath_neighwatch_entries", "gauge",
+		       "Neighbour entries in this network namespace by family, device and state.");
+	for (size_t i = 0; i < nrows; i++) {
+		struct pp_label l[3] = {
+			{ "family", nw_family_name(rows[i].family) },
+			{ "device", nw_ifname(s, rows[i].ifindex, dev, sizeof(dev)) },
+			{ "state", nw_state_name(rows[i].state, st, sizeof(st)) },
+		};
+		pp_prom_sample_u64(p, "pktpath_neighwatch_entries", l, 3, rows[i].n);
+	}
+	free(rows);
+
+	pp_prom_family(p, "pktpath_neighwatch_table_entries", "gauge",
+		       "Entries in the neighbour table, counted over every network namespace (global).");
+	for (int t = 0; t < 2; t++)
+		if (s->tables[t].have && s->tables[t].has_config) {
+			struct pp_label l = { "family", nw_family_name(s->tables[t].family) };
+
+			pp_prom_sample_u64(p, "pktpath_neighwatch_table_entries", &l, 1, s->tables[t].config.ndtc_entries);
+		}
+	pp_prom_family(p, "pktpath_neighwatch_table_gc_entries_estimate", "gauge",
+		       "Global entries minus the PERMANENT ones seen here: an upper bound of what gc_thresh is compared to.");
+	for (int t = 0; t < 2; t++)
+		if (s->tables[t].have && s->tables[t].has_config) {
+			struct pp_label l = { "family", nw_family_name(s->tables[t].family) };
+
+			pp_prom_sample_u64(p, "pktpath_neighwatch_table_gc_entries_estimate", &l, 1, s->tables[t].gc_estimate);
+		}
+	pp_prom_family(p, "pktpath_neighwatch_table_gc_thresh", "gauge",
+		       "Neighbour table gc_thresh1/2/3 (global limits).");
+	for (int t = 0; t < 2; t++) {
+		const struct nw_table *nt = &s->tables[t];
+		uint32_t v[3] = { nt->thresh1, nt->thresh2, nt->thresh3 };
+
+		if (!nt->have || !nt->has_thresh)
+			continue;
+		for (int k = 0; k < 3; k++) {
+			struct pp_label l[2] = { { "family", nw_family_name(nt->family) }, { "level", lv[k] } };
+
+			pp_prom_sample_u64(p, "pktpath_neighwatch_table_gc_thresh", l, 2, v[k]);
+		}
+	}
+#define STAT(name, field, help)								\
+	do {										\
+		pp_prom_family(p, "pktpath_neighwatch_table_" name "_total", "counter", help); \
+		for (int t = 0; t < 2; t++)						\
+			if (s->tables[t].have && s->tables[t].has_stats) {		\
+				struct pp_label l = { "family", nw_family_name(s->tables[t].family) }; \
+				pp_prom_sample_u64(p, "pktpath_neighwatch_table_" name "_total", &l, 1, \
+						   s->tables[t].stats.field);		\
+			}								\
+	} while (0)
+	STAT("allocs", ndts_allocs, "Neighbour entries allocated since boot (global).");
+	STAT("destroys", ndts_destroys, "Neighbour entries destroyed since boot (global).");
+	STAT("res_failed", ndts_res_failed, "Neighbour resolutions that failed since boot (global).");
+	STAT("lookups", ndts_lookups, "Neighbour table lookups since boot (global).");
+	STAT("hits", ndts_hits, "Neighbour table lookup hits since boot (global).");
+	STAT("periodic_gc_runs", ndts_periodic_gc_runs, "Periodic garbage collection runs since boot (global).");
+	STAT("forced_gc_runs", ndts_forced_gc_runs, "Forced garbage collection runs (above gc_thresh2) since boot (global).");
+	STAT("fulls", ndts_table_fulls, "Times the neighbour table was full (gc_thresh3) since boot (global).");
+#undef STAT
+	pp_prom_family(p, "pktpath_neighwatch_findings", "gauge", "Findings of this run by kind and severity.");
+	for (int k = 0; k < NW_F__COUNT; k++) {
+		static const enum pp_status sevs[] = { PP_ST_FAIL, PP_ST_WARN, PP_ST_OK, PP_ST_UNKNOWN };
+
+		for (size_t v = 0; v < PP_ARRAY_SIZE(sevs); v++) {
+			uint64_t n = 0;
+
+			for (size_t i = 0; i < s->nf; i++)
+				n += s->f[i].kind == (enum nw_kind)k && s->f[i].severity == sevs[v];
+			if (n) {
+				struct pp_label l[2] = { { "kind", nw_kind_name((enum nw_kind)k) },
+							 { "severity", sev_name(sevs[v]) } };
+				pp_prom_sample_u64(p, "pktpath_neighwatch_findings", l, 2, n);
+			}
+		}
+	}
+}
