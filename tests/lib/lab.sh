@@ -31,8 +31,8 @@ lab_veth() {
 	ip -n "$(ns "$3")" link set "$4" up
 }
 
-# in ROLE CMD...: run CMD inside the lab namespace ROLE.
-in() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
+# nsrun ROLE CMD...: run CMD inside the lab namespace ROLE. ("in" is a bash keyword.)
+nsrun() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
 
 lab_cleanup() {
 	local n
@@ -52,19 +52,19 @@ lab_reset() { lab_cleanup; }
 lab_three() {
 	lab_ns cli rtr srv || return 1
 	lab_veth cli c0 rtr r0 && lab_veth rtr r1 srv s0 || return 1
-	in cli ip addr add 198.51.100.2/26 dev c0
-	in cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
-	in rtr ip addr add 198.51.100.1/26 dev r0
-	in rtr ip -6 addr add 2001:db8:1::1/64 dev r0 nodad
-	in rtr ip addr add 203.0.113.1/26 dev r1
-	in rtr ip -6 addr add 2001:db8:2::1/64 dev r1 nodad
-	in srv ip addr add 203.0.113.2/26 dev s0
-	in srv ip -6 addr add 2001:db8:2::2/64 dev s0 nodad
-	in cli ip route add default via 198.51.100.1
-	in cli ip -6 route add default via 2001:db8:1::1
-	in srv ip route add default via 203.0.113.1
-	in srv ip -6 route add default via 2001:db8:2::1
-	in rtr sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 >/dev/null
+	nsrun cli ip addr add 198.51.100.2/26 dev c0
+	nsrun cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
+	nsrun rtr ip addr add 198.51.100.1/26 dev r0
+	nsrun rtr ip -6 addr add 2001:db8:1::1/64 dev r0 nodad
+	nsrun rtr ip addr add 203.0.113.1/26 dev r1
+	nsrun rtr ip -6 addr add 2001:db8:2::1/64 dev r1 nodad
+	nsrun srv ip addr add 203.0.113.2/26 dev s0
+	nsrun srv ip -6 addr add 2001:db8:2::2/64 dev s0 nodad
+	nsrun cli ip route add default via 198.51.100.1
+	nsrun cli ip -6 route add default via 2001:db8:1::1
+	nsrun srv ip route add default via 203.0.113.1
+	nsrun srv ip -6 route add default via 2001:db8:2::1
+	nsrun rtr sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 >/dev/null
 }
 
 # ---- TAP ----
