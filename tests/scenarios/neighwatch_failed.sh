@@ -1,0 +1,105 @@
+#!/bin/bash
+# neighwatch: a gateway nobody answers (FAILED, exit 1), and a route whose next hop
+# is FAILED named in the snapshot; IPv4 (ARP) and IPv6 (NDP); promtool accepts --prom.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/lab.sh
+# lab.sh names its helper "in", a bash reserved word at the start of a command.
+at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
+# lab.sh's run_json sets RC from printf, not from the command; this keeps the command's status.
+run_json() {
+	local __v=$1 __err __out; shift
+	__err=$(mktemp)
+	__out=$("$@" 2>"$__err"); RC=$?
+	printf -v "$__v" '%s' "$__out"
+	ERR=$(cat "$__err"); rm -f "$__err"
+}
+
+lab_ns cli peer || exit 1
+lab_veth cli c0 peer p0 || exit 1
+at cli ip addr add 198.51.100.2/26 dev c0
+at cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
+at peer ip addr add 198.51.100.3/26 dev p0
+at peer ip -6 addr add 2001:db8:1::3/64 dev p0 nodad
+# Nobody holds .50 / ::50: the default gateway never answers.
+at cli ip route add default via 198.51.100.50
+at cli ip -6 route add default via 2001:db8:1::50
+# A specific route through another silent next hop.
+at cli ip route add 203.0.113.0/26 via 198.51.100.51
+# A working neighbour, for contrast.
+at cli ping -c1 -W1 198.51.100.3 >/dev/null 2>&1
+
+# Make the kernel try to resolve each next hop, then wait until it gives up.
+at cli ping -c1 -W1 203.0.113.99 >/dev/null 2>&1 &
+at cli ping -c1 -W1 203.0.113.10 >/dev/null 2>&1 &
+at cli ping -6 -c1 -W1 2001:db8:2::99 >/dev/null 2>&1 &
+wait
+for i in $(seq 1 40); do
+	n=$(at cli ip neigh show nud failed | wc -l)
+	[ "$n" -ge 3 ] && break
+	sleep 0.25
+done
+
+run_json out "$BIN/neighwatch" -N "$(ns cli)" -j
+expect_rc "snapshot with FAILED gateways" 1
+expect_jq "schema" "$out" '.schema' 'neighwatch/1'
+expect_jq "netns named" "$out" '.netns' "$(ns cli)"
+expect_jq "v4 gateway finding" "$out" \
+	'[.findings[] | select(.kind=="nexthop_failed" and .dst=="198.51.100.50")][0] | [.severity,.family,.device,.state] | join(" ")' \
+	'fail inet c0 FAILED'
+expect_jq "v4 gateway probes counted" "$out" \
+	'[.findings[] | select(.kind=="nexthop_failed" and .dst=="198.51.100.50")][0].probes >= 1' 'true'
+expect_jq "v4 gateway route named" "$out" \
+	'[.findings[] | select(.kind=="nexthop_failed" and .dst=="198.51.100.50")][0].routes[0]' \
+	'default via 198.51.100.50 dev c0 table main'
+expect_jq "specific route's next hop named" "$out" \
+	'[.findings[] | select(.kind=="nexthop_failed" and .dst=="198.51.100.51")][0].routes[0]' \
+	'203.0.113.0/26 via 198.51.100.51 dev c0 table main'
+expect_jq "v6 gateway finding" "$out" \
+	'[.findings[] | select(.kind=="nexthop_failed" and .dst=="2001:db8:1::50")][0] | [.severity,.family,.device,.state] | join(" ")' \
+	'fail inet6 c0 FAILED'
+expect_jq "next_hops lists the gateway" "$out" \
+	'[.next_hops[] | select(.gateway=="198.51.100.50")][0] | [.state,.route_count] | map(tostring) | join(" ")' 'FAILED 1'
+expect_jq "working neighbour is REACHABLE" "$out" \
+	'[.entries[] | select(.dst=="198.51.100.3")][0].state' 'REACHABLE'
+expect_jq "FAILED entries counted" "$out" '.summary.failed >= 3' 'true'
+expect_jq "tables say they are global" "$out" '[.tables[].scope] | unique | join(",")' 'global'
+expect_jq "arp_cache thresholds" "$out" '[.tables[] | select(.family=="inet")][0] | (.gc_thresh3 > 0 and .gc_thresh2 > 0 and (.table_fulls|type)=="number")' 'true'
+
+# IPv4 only: the same verdict, and no IPv6 findings.
+run_json out "$BIN/neighwatch" -N "$(ns cli)" -4 -j
+expect_rc "-4 snapshot" 1
+expect_jq "-4 has no inet6 entries" "$out" '[.entries[] | select(.family=="inet6")] | length' '0'
+expect_jq "-4 nexthop failures" "$out" '[.findings[] | select(.kind=="nexthop_failed")] | length' '2'
+
+# --dev filters entries and next hops (kernel-side).
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --dev lo -4 -j
+expect_jq "--dev lo: no c0 entries" "$out" '[.entries[] | select(.device=="c0")] | length' '0'
+expect_jq "--dev lo: no next hops" "$out" '.next_hops | length' '0'
+
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --dev nosuchdev
+expect_rc "unknown device is a usage error" 2
+run_json out "$BIN/neighwatch" --flap-count abc
+expect_rc "bad number is a usage error" 2
+if grep -q "flap-count: 'abc'" <<<"$ERR"; then t_ok "usage error names the input"; else t_fail "usage error names the input: $ERR"; fi
+
+# Text names the gateway.
+run_json out "$BIN/neighwatch" -N "$(ns cli)" -4
+if grep -q "next hop 198.51.100.50 dev c0 is FAILED" <<<"$out"; then t_ok "text names the FAILED gateway"
+else t_fail "text names the FAILED gateway"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+
+# Prometheus.
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --prom
+expect_rc "--prom" 1
+promcheck "--prom" "$out"$'\n'
+if grep -q '^pktpath_neighwatch_entries{family="inet",device="c0",state="FAILED"} 2$' <<<"$out"; then
+	t_ok "prom: FAILED entries on c0"; else t_fail "prom: FAILED entries on c0"; grep entries <<<"$out" | sed 's/^/# /'; fi
+if grep -q '^pktpath_neighwatch_run_success 1$' <<<"$out" && grep -q '^pktpath_neighwatch_table_fulls_total{family="inet"}' <<<"$out"; then
+	t_ok "prom: run_success and table counters"; else t_fail "prom: run_success and table counters"; fi
+pf=$(mktemp -d)
+"$BIN/neighwatch" -N "$(ns cli)" --prom-file "$pf/nw.prom"
+if [ -s "$pf/nw.prom" ] && promtool check metrics <"$pf/nw.prom" >/dev/null 2>&1; then t_ok "--prom-file written and valid"
+else t_fail "--prom-file written and valid"; fi
+"$BIN/neighwatch" -N nosuchns-$$ --prom-file "$pf/nw2.prom" 2>/dev/null
+t_ok "--prom-file with a missing namespace does not crash"
+rm -rf "$pf"
+t_done
