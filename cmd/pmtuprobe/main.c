@@ -1,0 +1,469 @@
+/*
+ * pmtuprobe: the path MTU to a destination, black holes, and the hop responsible.
+ *
+ *   args -> netns -> local facts -> probe sizes (and TTLs) -> evaluate -> render -> exit
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+#include "parse.h"
+#include "pmtuprobe.h"
+
+enum {
+	OPT_PROTO = PP_OPT_TOOL,
+	OPT_PORT,
+	OPT_MIN,
+	OPT_MAX,
+	OPT_TRIES,
+	OPT_MAX_TTL,
+	OPT_FLUSH,
+	OPT_NO_CAPTURE,
+	OPT_NO_LOCATE,
+};
+
+static const struct option longopts[] = {
+	PP_COMMON_LONGOPTS,
+	{ "proto", required_argument, NULL, OPT_PROTO },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "min", required_argument, NULL, OPT_MIN },
+	{ "max", required_argument, NULL, OPT_MAX },
+	{ "tries", required_argument, NULL, OPT_TRIES },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "deadline", required_argument, NULL, 'w' },
+	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
+	{ "flush", no_argument, NULL, OPT_FLUSH },
+	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
+	{ "no-locate", no_argument, NULL, OPT_NO_LOCATE },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: pmtuprobe [options] DEST[:PORT]\n"
+		"Find the path MTU to DEST with DF probes, tell a hop that reports Packet Too Big\n"
+		"from a black hole (and locate it), and from a PTB this host drops itself.\n"
+		"\n"
+		"  -4, --ipv4             resolve DEST to IPv4\n"
+		"  -6, --ipv6             resolve DEST to IPv6\n"
+		"      --proto P          udp, icmp, tcp or auto (default auto: udp, then icmp, then tcp\n"
+		"                         with a port: the first the destination answers)\n"
+		"      --port N           UDP/TCP destination port (default 33434 udp, 80 tcp)\n"
+		"      --min BYTES        smallest probe, IP header included (default 68 IPv4, 1280 IPv6)\n"
+		"      --max BYTES        largest probe (default the route's or egress device's MTU)\n"
+		"      --tries N          packets per size before it counts as lost (default 3, RFC 8899)\n"
+		"  -t, --timeout SEC      wait per try (default 1)\n"
+		"  -w, --deadline SEC     stop after SEC and report what was found so far\n"
+		"      --max-ttl N        longest path the black-hole search walks (default 30)\n"
+		"      --flush            remove the cached PMTU exception for DEST before probing\n"
+		"                         (IPv4: flushes the namespace's route cache)\n"
+		"      --no-capture       do not watch the egress device for PTBs this host drops\n"
+		"      --no-locate        do not search over TTL for the hop of a black hole\n"
+		PP_COMMON_HELP
+		"\n"
+		"Exit status: 0 clean path, 1 black hole or PTB dropped here, 2 usage, 3 could not tell.\n");
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static int
+num_opt(struct pm_opts *o, const char *name, const char *arg, uint32_t min, uint32_t max,
+	unsigned *out)
+{
+	uint32_t v;
+
+	if (pp_parse_u32(arg, max, &v) < 0 || v < min)
+		return pp_usage_error(&o->cli, "%s: '%s' is not a number from %u to %u", name, arg, min, max);
+	*out = v;
+	return 0;
+}
+
+static int
+resolve(struct pm_opts *o, const char *host)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+	int rc;
+
+	if (pp_parse_addr(host, o->family, &o->dst) == 0)
+		return 0;
+	hints.ai_family = o->family ? o->family : AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0 || !res)
+		return pp_usage_error(&o->cli, "'%s': %s", host, rc ? gai_strerror(rc) : "no address");
+	if (res->ai_family == AF_INET6)
+		pp_addr_set(&o->dst, AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+	else
+		pp_addr_set(&o->dst, AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+parse_args(int argc, char *argv[], struct pm_opts *o)
+{
+	char host[256];
+	const char *why = NULL;
+	uint16_t port = 0;
+	bool has_port = false;
+	int opt, rc;
+
+	memset(o, 0, sizeof(*o));
+	pp_cli_init(&o->cli, "pmtuprobe");
+	o->proto_auto = true;
+	o->tries = PM_DEFAULT_TRIES;
+	o->timeout = 1.0;
+	o->max_ttl = 30;
+	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "46t:w:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return PP_EXIT_HELP;
+		case 'V':
+			pp_print_version(&o->cli);
+			return PP_EXIT_HELP;
+		case '4':
+			o->family = AF_INET;
+			break;
+		case '6':
+			o->family = AF_INET6;
+			break;
+		case OPT_PROTO:
+			o->proto_auto = false;
+			if (strcmp(optarg, "udp") == 0)
+				o->proto = PM_PROTO_UDP;
+			else if (strcmp(optarg, "icmp") == 0)
+				o->proto = PM_PROTO_ICMP;
+			else if (strcmp(optarg, "tcp") == 0)
+				o->proto = PM_PROTO_TCP;
+			else if (strcmp(optarg, "auto") == 0)
+				o->proto_auto = true;
+			else
+				return pp_usage_error(&o->cli, "--proto: '%s' is not udp, icmp, tcp or auto", optarg);
+			break;
+		case OPT_PORT: {
+			unsigned v;
+
+			if ((rc = num_opt(o, "--port", optarg, 1, 65535, &v)) != 0)
+				return rc;
+			o->port = (uint16_t)v;
+			o->port_given = true;
+			break;
+		}
+		case OPT_MIN:
+			if ((rc = num_opt(o, "--min", optarg, 68, 65535, &o->min)) != 0)
+				return rc;
+			o->min_given = true;
+			break;
+		case OPT_MAX:
+			if ((rc = num_opt(o, "--max", optarg, 68, 65535, &o->max)) != 0)
+				return rc;
+			o->max_given = true;
+			break;
+		case OPT_TRIES:
+			if ((rc = num_opt(o, "--tries", optarg, 1, 100, &o->tries)) != 0)
+				return rc;
+			break;
+		case OPT_MAX_TTL:
+			if ((rc = num_opt(o, "--max-ttl", optarg, 1, 255, &o->max_ttl)) != 0)
+				return rc;
+			break;
+		case 't':
+			if (pp_parse_seconds(optarg, 60, &o->timeout) < 0 || o->timeout < 0.001)
+				return pp_usage_error(&o->cli, "--timeout: '%s' is not a number of seconds (0.001 to 60)", optarg);
+			break;
+		case 'w':
+			if (pp_parse_seconds(optarg, 86400, &o->deadline) < 0 || o->deadline <= 0)
+				return pp_usage_error(&o->cli, "--deadline: '%s' is not a number of seconds", optarg);
+			break;
+		case OPT_FLUSH:
+			o->flush = true;
+			break;
+		case OPT_NO_CAPTURE:
+			o->no_capture = true;
+			break;
+		case OPT_NO_LOCATE:
+			o->no_locate = true;
+			break;
+		default:
+			rc = pp_cli_opt(&o->cli, opt, optarg);
+			if (rc < 0)
+				return PP_EXIT_USAGE;
+			if (rc == 0)
+				return pp_usage_error(&o->cli, "unknown option");
+		}
+	}
+	pp_cli_finish(&o->cli);
+	if (optind != argc - 1)
+		return pp_usage_error(&o->cli, optind >= argc ? "missing DEST" : "one DEST only");
+	if (pp_parse_dest(argv[optind], host, sizeof(host), &port, &has_port, &why) < 0)
+		return pp_usage_error(&o->cli, "'%s': %s", argv[optind], why ? why : "bad destination");
+	if (has_port) {
+		if (o->port_given && o->port != port)
+			return pp_usage_error(&o->cli, "'%s': port given twice (--port %u)", argv[optind], o->port);
+		o->port = port;
+		o->port_given = true;
+	}
+	snprintf(o->dst_name, sizeof(o->dst_name), "%s", host);
+	if ((rc = resolve(o, host)) != 0)
+		return rc;
+	o->family = o->dst.family;
+	if (o->min_given && o->max_given && o->min > o->max)
+		return pp_usage_error(&o->cli, "--min %u is larger than --max %u", o->min, o->max);
+	if (!o->proto_auto && o->proto == PM_PROTO_TCP && !o->port_given)
+		o->port = 80;
+	if (!o->port_given && o->proto != PM_PROTO_TCP)
+		o->port = 33434;
+	return PP_EXIT_OK;
+}
+
+static void
+log_probe(struct pm_model *m, const struct pm_probe *p)
+{
+	if (m->nprobes < PM_MAX_LOG)
+		m->log[m->nprobes++] = *p;
+}
+
+/* Keep what a size probe's answer says about PTBs (evidence for the verdict). */
+static void
+note_ptb(struct pm_model *m, const struct pm_probe *p)
+{
+	if (p->answer != PM_A_PTB)
+		return;
+	if (p->mtu >= p->size) {
+		if (!m->bad_ptb) {
+			m->bad_ptb = true;
+			m->bad_hop = p->from;
+			m->bad_mtu = p->mtu;
+			m->bad_size = p->size;
+		}
+		return;
+	}
+	if (p->ptb_local_drop) {
+		if (!m->ptb_wire_only || p->mtu < m->wire_mtu) {
+			m->ptb_wire_only = true;
+			m->wire_hop = p->from;
+			m->wire_mtu = p->mtu;
+		}
+		return;
+	}
+	if (!m->ptb_seen || p->mtu < m->ptb_mtu) {
+		m->ptb_seen = true;
+		m->ptb_hop = p->from;
+		m->ptb_mtu = p->mtu;
+	}
+}
+
+/* Stop reasons from pm_probe(). Returns true when probing must end. */
+static bool
+stopped(struct pm_model *m, int rc)
+{
+	if (rc == -EINTR)
+		m->interrupted = true;
+	else if (rc == -ETIME)
+		m->timed_out = true;
+	return rc < 0;
+}
+
+static int
+open_prober(struct pm_model *m, struct pm_prober *pr, double deadline_at)
+{
+	struct pp_err e = { 0 };
+	char buf[256];
+	int rc;
+
+	rc = pm_prober_open(pr, m, &e);
+	if (rc < 0) {
+		snprintf(m->probe_err, sizeof(m->probe_err), "%s%s%s", pp_err_str(&e, buf, sizeof(buf)),
+			 pp_errno_needs(rc) ? ": " : "", pp_errno_needs(rc) ? pp_errno_needs(rc) : "");
+		if (rc == -EPERM || rc == -EACCES)
+			snprintf(m->probe_err, sizeof(m->probe_err), "%s: needs CAP_NET_RAW (run as root)",
+				 pp_err_str(&e, buf, sizeof(buf)));
+		return rc;
+	}
+	pr->stop = &stop_flag;
+	pr->sent = &m->probes_sent;
+	pr->deadline_at = deadline_at;
+	return 0;
+}
+
+static void
+run(struct pm_model *m)
+{
+	const struct pm_opts *o = m->o;
+	struct pm_prober pr;
+	struct pm_probe p = { 0 };
+	struct pp_err e = { 0 };
+	enum pm_proto order[3];
+	double deadline_at = o->deadline > 0 ? pm_now() + o->deadline : 0;
+	int norder = 0, i, rc = 0;
+	unsigned size = 0;
+	char buf[256];
+
+	if (o->proto_auto) {
+		order[norder++] = PM_PROTO_UDP;
+		order[norder++] = PM_PROTO_ICMP;
+		if (o->port_given)
+			order[norder++] = PM_PROTO_TCP;
+	} else {
+		order[norder++] = o->proto;
+	}
+	/* The base probe: the smallest size, to find a protocol the destination answers. */
+	for (i = 0; i < norder; i++) {
+		struct pm_opts *mo = (struct pm_opts *)o;
+
+		m->proto = order[i];
+		if (m->proto == PM_PROTO_TCP && !o->port_given)
+			mo->port = 80;
+		if (open_prober(m, &pr, deadline_at) < 0) {
+			if (i + 1 < norder) {
+				pm_warn(m, "%s probes: %s", m->proto == PM_PROTO_ICMP ? "icmp" : m->proto == PM_PROTO_TCP ? "tcp" : "udp",
+					m->probe_err);
+				continue;
+			}
+			m->probe_error = true;
+			return;
+		}
+		m->probe_error = false;
+		pm_search_init(&m->search, m->min, m->max);
+		size = pm_search_next(&m->search);
+		rc = pm_probe(&pr, size, 0, &p);
+		if (stopped(m, rc)) {
+			pm_prober_close(&pr);
+			return;
+		}
+		log_probe(m, &p);
+		if (p.answer == PM_A_REACHED || i + 1 == norder)
+			break;
+		pm_prober_close(&pr);
+	}
+	if (p.answer == PM_A_SEND_ERR) {
+		m->probe_error = true;
+		snprintf(m->probe_err, sizeof(m->probe_err), "send: %s%s", strerror(p.err),
+			 p.err == EPERM ? " (this host's OUTPUT rules refuse the probe)" : "");
+		pm_prober_close(&pr);
+		return;
+	}
+	m->searched = true;
+	pm_search_answer(&m->search, size, p.answer, p.mtu);
+	if (!o->no_capture && m->local.dev[0]) {
+		if (pm_prober_capture(&pr, m->local.dev, &e) == 0) {
+			m->capture_ok = true;
+		} else {
+			snprintf(m->capture_err, sizeof(m->capture_err), "%s", pp_err_str(&e, buf, sizeof(buf)));
+			pm_warn(m, "no capture (%s): a PTB this host drops looks like a black hole", m->capture_err);
+		}
+	}
+	while ((size = pm_search_next(&m->search)) != 0) {
+		rc = pm_probe(&pr, size, 0, &p);
+		if (stopped(m, rc))
+			break;
+		log_probe(m, &p);
+		note_ptb(m, &p);
+		pm_search_answer(&m->search, size, p.answer, p.mtu);
+	}
+	/* A size vanished with no PTB while smaller ones pass: find where, over TTL. */
+	if (rc == 0 && !o->no_locate && m->search.lo && m->search.hi <= m->max &&
+	    m->search.hi_why == PM_A_SILENT && !m->ptb_wire_only) {
+		unsigned ttl;
+		bool large;
+
+		m->located = true;
+		pm_ttl_init(&m->ttl, o->max_ttl);
+		while ((ttl = pm_ttl_next(&m->ttl, &large)) != 0) {
+			rc = pm_probe(&pr, large ? m->search.hi : m->search.lo, ttl, &p);
+			if (stopped(m, rc))
+				break;
+			log_probe(m, &p);
+			pm_ttl_answer(&m->ttl, ttl, large, p.answer, &p.from);
+		}
+	}
+	pm_prober_close(&pr);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct pm_opts o;
+	static struct pm_model m;
+	struct sigaction sa;
+	struct pp_out out;
+	struct pp_err e = { 0 };
+	char buf[256];
+	int rc, orc;
+
+	if ((rc = parse_args(argc, argv, &o)) != PP_EXIT_OK)
+		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
+	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK)
+		return rc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns and the run ends with what it has */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	m.o = &o;
+	m.family = o.family;
+	m.proto = o.proto;
+	pm_local_collect(&m, false);
+	m.min = o.min_given ? o.min : o.family == AF_INET6 ? 1280 : 68;
+	if (o.max_given) {
+		m.max = o.max;
+	} else {
+		m.max = m.local.dev_mtu ? m.local.dev_mtu : 1500;
+		if (m.local.route_mtu && m.local.route_mtu < m.max)
+			m.max = m.local.route_mtu;
+		m.max_limited_by_dev = m.local.dev_mtu != 0;
+	}
+	if (m.min > m.max) {
+		if (o.min_given)
+			return pp_usage_error(&o.cli, "--min %u is larger than the largest size %u", m.min, m.max);
+		m.min = m.max;
+	}
+	if (!m.local.route_ok) {
+		m.probe_error = true;
+		snprintf(m.probe_err, sizeof(m.probe_err), "route to %s: %s", o.dst_name,
+			 strerror(-m.local.route_err));
+	} else {
+		if (m.local.clamps_err)
+			pm_warn(&m, "nftables ruleset not read (%s): MSS clamps unknown",
+				strerror(-m.local.clamps_err));
+		if (o.flush && pm_local_flush(&m, &e) < 0)
+			pm_warn(&m, "--flush: %s", pp_err_str(&e, buf, sizeof(buf)));
+		run(&m);
+		pm_local_collect(&m, true);
+	}
+	rc = pm_eval(&m);
+
+	if ((orc = pp_out_begin(&o.cli, &out)) != 0)
+		return orc;
+	switch (o.cli.format) {
+	case PP_FMT_JSON:
+		pm_render_json(&m, out.f);
+		break;
+	case PP_FMT_PROM:
+		pm_render_prom(&m, out.f, rc != PP_EXIT_UNKNOWN);
+		break;
+	default:
+		pm_render_text(&m, out.f);
+		break;
+	}
+	if ((orc = pp_out_end(&o.cli, &out, true)) != 0)
+		return orc;
+	return rc;
+}
