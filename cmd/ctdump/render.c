@@ -1,0 +1,497 @@
+/*
+ * render.c: the fast writers. A million entries leave through one large buffer
+ * with hand-rolled number and address formatting: printf costs more per entry
+ * than the decoding does.
+ */
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctdump.h"
+#include "json.h"
+
+int
+ctd_out_init(struct ctd_out *o, FILE *f, size_t cap, bool pretty)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->cap = cap < 4096 ? 4096 : cap;
+	o->pretty = pretty;
+	o->first[0] = true;
+	o->buf = malloc(o->cap);
+	return o->buf ? 0 : -1;
+}
+
+void
+ctd_out_flush(struct ctd_out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		o->err = true;
+	o->len = 0;
+}
+
+void
+ctd_out_free(struct ctd_out *o)
+{
+	ctd_out_flush(o);
+	fflush(o->f);
+	free(o->buf);
+	o->buf = NULL;
+}
+
+/* Room for n more bytes (n well under cap). */
+static inline char *
+room(struct ctd_out *o, size_t n)
+{
+	if (o->len + n > o->cap)
+		ctd_out_flush(o);
+	return o->buf + o->len;
+}
+
+void
+ctd_out_raw(struct ctd_out *o, const char *s, size_t n)
+{
+	if (n > o->cap / 2) {
+		ctd_out_flush(o);
+		if (fwrite(s, 1, n, o->f) != n)
+			o->err = true;
+		return;
+	}
+	memcpy(room(o, n), s, n);
+	o->len += n;
+}
+
+void
+ctd_out_str(struct ctd_out *o, const char *s)
+{
+	ctd_out_raw(o, s, strlen(s));
+}
+
+#define LIT(o, s) ctd_out_raw((o), (s), sizeof(s) - 1)
+
+static inline size_t
+fmt_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+void
+ctd_out_u64(struct ctd_out *o, uint64_t v)
+{
+	char *p = room(o, 20);
+
+	o->len += fmt_u64(p, v);
+}
+
+static inline size_t
+fmt_ip4(char *p, const uint8_t *b)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (i)
+			p[n++] = '.';
+		if (v >= 100) {
+			p[n++] = (char)('0' + v / 100);
+			v %= 100;
+			p[n++] = (char)('0' + v / 10);
+			p[n++] = (char)('0' + v % 10);
+		} else if (v >= 10) {
+			p[n++] = (char)('0' + v / 10);
+			p[n++] = (char)('0' + v % 10);
+		} else {
+			p[n++] = (char)('0' + v);
+		}
+	}
+	return n;
+}
+
+void
+ctd_out_addr(struct ctd_out *o, const struct pp_addr *a)
+{
+	char *p = room(o, INET6_ADDRSTRLEN);
+
+	if (a->family == AF_INET) {
+		o->len += fmt_ip4(p, a->u.b);
+	} else if (a->family == AF_INET6) {
+		if (inet_ntop(AF_INET6, a->u.b, p, INET6_ADDRSTRLEN))
+			o->len += strlen(p);
+	}
+}
+
+/* ---- JSON ---- */
+
+static void
+j_sep(struct ctd_out *o, const char *key)
+{
+	if (o->depth > 0) {
+		if (!o->first[o->depth])
+			LIT(o, ",");
+		if (o->pretty) {
+			char *p = room(o, 1 + 2 * (size_t)o->depth);
+
+			p[0] = '\n';
+			memset(p + 1, ' ', 2 * (size_t)o->depth);
+			o->len += 1 + 2 * (size_t)o->depth;
+		}
+	}
+	o->first[o->depth] = false;
+	if (key) {
+		LIT(o, "\"");
+		ctd_out_str(o, key);
+		if (o->pretty)
+			LIT(o, "\": ");
+		else
+			LIT(o, "\":");
+	}
+}
+
+static void
+j_open(struct ctd_out *o, const char *key, char c)
+{
+	j_sep(o, key);
+	ctd_out_raw(o, &c, 1);
+	if (o->depth < (int)PP_ARRAY_SIZE(o->first) - 1)
+		o->depth++;
+	o->first[o->depth] = true;
+}
+
+static void
+j_close(struct ctd_out *o, char c)
+{
+	bool empty = o->first[o->depth];
+
+	if (o->depth > 0)
+		o->depth--;
+	if (o->pretty && !empty) {
+		char *p = room(o, 1 + 2 * (size_t)o->depth);
+
+		p[0] = '\n';
+		memset(p + 1, ' ', 2 * (size_t)o->depth);
+		o->len += 1 + 2 * (size_t)o->depth;
+	}
+	ctd_out_raw(o, &c, 1);
+}
+
+void ctd_j_obj(struct ctd_out *o, const char *key) { j_open(o, key, '{'); }
+void ctd_j_obj_end(struct ctd_out *o) { j_close(o, '}'); }
+void ctd_j_arr(struct ctd_out *o, const char *key) { j_open(o, key, '['); }
+void ctd_j_arr_end(struct ctd_out *o) { j_close(o, ']'); }
+
+void
+ctd_j_u64(struct ctd_out *o, const char *key, uint64_t v)
+{
+	j_sep(o, key);
+	ctd_out_u64(o, v);
+}
+
+void
+ctd_j_dbl(struct ctd_out *o, const char *key, double v)
+{
+	char buf[64];
+
+	j_sep(o, key);
+	if (!isfinite(v)) {
+		LIT(o, "null");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.6g", v);
+	ctd_out_str(o, buf);
+}
+
+void
+ctd_j_bool(struct ctd_out *o, const char *key, bool v)
+{
+	j_sep(o, key);
+	if (v)
+		LIT(o, "true");
+	else
+		LIT(o, "false");
+}
+
+void
+ctd_j_null(struct ctd_out *o, const char *key)
+{
+	j_sep(o, key);
+	LIT(o, "null");
+}
+
+void
+ctd_j_str(struct ctd_out *o, const char *key, const char *v)
+{
+	j_sep(o, key);
+	if (!v) {
+		LIT(o, "null");
+		return;
+	}
+	/* Plain ASCII without quotes or controls goes straight in; anything else through the escaper. */
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+			ctd_out_flush(o);
+			pp_json_escape(o->f, v);
+			return;
+		}
+	}
+	LIT(o, "\"");
+	ctd_out_str(o, v);
+	LIT(o, "\"");
+}
+
+void
+ctd_j_addr(struct ctd_out *o, const char *key, const struct pp_addr *a)
+{
+	j_sep(o, key);
+	LIT(o, "\"");
+	ctd_out_addr(o, a);
+	LIT(o, "\"");
+}
+
+void
+ctd_j_end(struct ctd_out *o)
+{
+	LIT(o, "\n");
+	o->depth = 0;
+	o->first[0] = true;
+}
+
+/* ---- one entry ---- */
+
+static const char *
+family_name(uint8_t f)
+{
+	return f == AF_INET ? "ipv4" : f == AF_INET6 ? "ipv6" : "unknown";
+}
+
+static bool
+is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+static void
+text_tuple(struct ctd_out *o, const struct pp_ct_tuple *t)
+{
+	if (t->have & PP_CT_T_SRC) {
+		LIT(o, "src=");
+		ctd_out_addr(o, &t->src);
+		LIT(o, " ");
+	}
+	if (t->have & PP_CT_T_DST) {
+		LIT(o, "dst=");
+		ctd_out_addr(o, &t->dst);
+		LIT(o, " ");
+	}
+	if (is_icmp(t->proto)) {
+		if (t->have & PP_CT_T_ICMP_TYPE) {
+			LIT(o, "type=");
+			ctd_out_u64(o, t->icmp_type);
+			LIT(o, " ");
+		}
+		if (t->have & PP_CT_T_ICMP_CODE) {
+			LIT(o, "code=");
+			ctd_out_u64(o, t->icmp_code);
+			LIT(o, " ");
+		}
+		if (t->have & PP_CT_T_ICMP_ID) {
+			LIT(o, "id=");
+			ctd_out_u64(o, t->icmp_id);
+			LIT(o, " ");
+		}
+		return;
+	}
+	if (t->have & PP_CT_T_SPORT) {
+		LIT(o, "sport=");
+		ctd_out_u64(o, t->sport);
+		LIT(o, " ");
+	}
+	if (t->have & PP_CT_T_DPORT) {
+		LIT(o, "dport=");
+		ctd_out_u64(o, t->dport);
+		LIT(o, " ");
+	}
+}
+
+static void
+text_counters(struct ctd_out *o, const struct pp_ct_entry *ct, int dir)
+{
+	if (!(ct->have & (dir ? PP_CT_HAVE_COUNTERS_REPLY : PP_CT_HAVE_COUNTERS_ORIG)))
+		return;
+	LIT(o, "packets=");
+	ctd_out_u64(o, ct->packets[dir]);
+	LIT(o, " bytes=");
+	ctd_out_u64(o, ct->bytes[dir]);
+	LIT(o, " ");
+}
+
+void
+ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event ev)
+{
+	const char *pn = pp_ct_proto_name(ct->orig.proto);
+	char *p;
+	size_t n;
+
+	switch (ev) {
+	case PP_CT_EV_NEW: LIT(o, "    [NEW] "); break;
+	case PP_CT_EV_UPDATE: LIT(o, " [UPDATE] "); break;
+	case PP_CT_EV_DESTROY: LIT(o, "[DESTROY] "); break;
+	default: break;
+	}
+	/* "%-8s %u " as conntrack prints the protocol */
+	p = room(o, 16);
+	if (pn) {
+		n = strlen(pn);
+		memcpy(p, pn, n);
+	} else {
+		memcpy(p, "unknown", 7);
+		n = 7;
+	}
+	while (n < 8)
+		p[n++] = ' ';
+	p[n++] = ' ';
+	o->len += n;
+	ctd_out_u64(o, ct->orig.proto);
+	LIT(o, " ");
+	if (ct->have & PP_CT_HAVE_TIMEOUT) {
+		ctd_out_u64(o, ct->timeout);
+		LIT(o, " ");
+	}
+	if ((ct->have & PP_CT_HAVE_TCP_STATE) && pp_ct_tcp_state_name(ct->tcp_state)) {
+		ctd_out_str(o, pp_ct_tcp_state_name(ct->tcp_state));
+		LIT(o, " ");
+	}
+	text_tuple(o, &ct->orig);
+	text_counters(o, ct, 0);
+	if ((ct->have & PP_CT_HAVE_STATUS) && !(ct->status & (1u << 1)))
+		LIT(o, "[UNREPLIED] ");
+	text_tuple(o, &ct->reply);
+	text_counters(o, ct, 1);
+	if (ct->status & (1u << 2))
+		LIT(o, "[ASSURED] ");
+	if (ct->status & (1u << 15))
+		LIT(o, "[HW_OFFLOAD] ");
+	else if (ct->status & (1u << 14))
+		LIT(o, "[OFFLOAD] ");
+	if (ct->have & PP_CT_HAVE_MARK) {
+		LIT(o, "mark=");
+		ctd_out_u64(o, ct->mark);
+		LIT(o, " ");
+	}
+	if (ct->have & PP_CT_HAVE_SECCTX) {
+		LIT(o, "secctx=");
+		ctd_out_str(o, ct->secctx);
+		LIT(o, " ");
+	}
+	if (ct->have & PP_CT_HAVE_ZONE) {
+		LIT(o, "zone=");
+		ctd_out_u64(o, ct->zone);
+		LIT(o, " ");
+	}
+	if (ct->have & PP_CT_HAVE_HELPER) {
+		LIT(o, "helper=");
+		ctd_out_str(o, ct->helper);
+		LIT(o, " ");
+	}
+	if (ct->have & PP_CT_HAVE_USE) {
+		LIT(o, "use=");
+		ctd_out_u64(o, ct->use);
+		LIT(o, " ");
+	}
+	/* No trailing blank, as conntrack. */
+	if (o->len && o->buf[o->len - 1] == ' ')
+		o->len--;
+	LIT(o, "\n");
+}
+
+static void
+json_tuple(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct, int dir)
+{
+	const struct pp_ct_tuple *t = dir ? &ct->reply : &ct->orig;
+
+	ctd_j_obj(o, key);
+	if (t->have & PP_CT_T_SRC)
+		ctd_j_addr(o, "src", &t->src);
+	if (t->have & PP_CT_T_DST)
+		ctd_j_addr(o, "dst", &t->dst);
+	if (t->have & PP_CT_T_SPORT)
+		ctd_j_u64(o, "sport", t->sport);
+	if (t->have & PP_CT_T_DPORT)
+		ctd_j_u64(o, "dport", t->dport);
+	if (t->have & PP_CT_T_ICMP_TYPE)
+		ctd_j_u64(o, "type", t->icmp_type);
+	if (t->have & PP_CT_T_ICMP_CODE)
+		ctd_j_u64(o, "code", t->icmp_code);
+	if (t->have & PP_CT_T_ICMP_ID)
+		ctd_j_u64(o, "id", t->icmp_id);
+	if (t->have & PP_CT_T_ZONE)
+		ctd_j_u64(o, "zone", t->zone);
+	if (ct->have & (dir ? PP_CT_HAVE_COUNTERS_REPLY : PP_CT_HAVE_COUNTERS_ORIG)) {
+		ctd_j_u64(o, "packets", ct->packets[dir]);
+		ctd_j_u64(o, "bytes", ct->bytes[dir]);
+	}
+	ctd_j_obj_end(o);
+}
+
+void
+ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
+	       enum pp_ct_event ev, uint64_t now_ns)
+{
+	const char *pn = pp_ct_proto_name(ct->orig.proto);
+
+	ctd_j_obj(o, key);
+	if (ev != PP_CT_EV_NONE)
+		ctd_j_str(o, "event", pp_ct_event_name(ev));
+	ctd_j_str(o, "family", family_name(ct->family));
+	if (pn)
+		ctd_j_str(o, "proto", pn);
+	else
+		ctd_j_null(o, "proto");
+	ctd_j_u64(o, "proto_num", ct->orig.proto);
+	if (ct->have & PP_CT_HAVE_TIMEOUT)
+		ctd_j_u64(o, "timeout", ct->timeout);
+	if ((ct->have & PP_CT_HAVE_TCP_STATE) && pp_ct_tcp_state_name(ct->tcp_state))
+		ctd_j_str(o, "state", pp_ct_tcp_state_name(ct->tcp_state));
+	if (ct->have & PP_CT_HAVE_ORIG)
+		json_tuple(o, "orig", ct, 0);
+	if (ct->have & PP_CT_HAVE_REPLY)
+		json_tuple(o, "reply", ct, 1);
+	if (ct->have & PP_CT_HAVE_STATUS) {
+		ctd_j_arr(o, "status");
+		for (unsigned b = 0; b < 32; b++) {
+			const char *bn;
+
+			if (!(ct->status & (1u << b)))
+				continue;
+			if ((bn = pp_ct_status_bit_name(b)))
+				ctd_j_str(o, NULL, bn);
+		}
+		ctd_j_arr_end(o);
+		ctd_j_bool(o, "unreplied", !(ct->status & (1u << 1)));
+	}
+	if (ct->have & PP_CT_HAVE_MARK)
+		ctd_j_u64(o, "mark", ct->mark);
+	if (ct->have & PP_CT_HAVE_ZONE)
+		ctd_j_u64(o, "zone", ct->zone);
+	if (ct->have & PP_CT_HAVE_SECCTX)
+		ctd_j_str(o, "secctx", ct->secctx);
+	if (ct->have & PP_CT_HAVE_HELPER)
+		ctd_j_str(o, "helper", ct->helper);
+	if (ct->have & PP_CT_HAVE_USE)
+		ctd_j_u64(o, "use", ct->use);
+	if (ct->have & PP_CT_HAVE_ID)
+		ctd_j_u64(o, "id", ct->id);
+	if ((ct->have & PP_CT_HAVE_TSTAMP_START) && now_ns >= ct->tstamp_start)
+		ctd_j_u64(o, "age_seconds", (now_ns - ct->tstamp_start) / 1000000000ull);
+	ctd_j_obj_end(o);
+}
