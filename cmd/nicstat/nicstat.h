@@ -1,0 +1,176 @@
+/*
+ * nicstat.h: is the NIC (or virtual device) saturated or dropping? The model that
+ * main.c collects into, the pure evaluator (eval.c: rates, %Util, Sat, verdict),
+ * and the renderers (render.c: text, JSON, Prometheus).
+ */
+#ifndef NICSTAT_H
+#define NICSTAT_H
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "ethtool.h"
+#include "link.h"
+#include "softnet.h"
+
+enum ns_kind { NS_K_PHYSICAL, NS_K_VETH, NS_K_BRIDGE, NS_K_VLAN, NS_K_LOOPBACK, NS_K_OTHER, NS_K_N };
+const char *ns_kind_name(enum ns_kind k);
+int ns_kind_parse(const char *s);	/* NS_K_* or -1 */
+enum ns_kind ns_classify(const struct pp_link *l);
+/*
+ * Whether the speed ethtool reports for this kind of device is a line rate. veth,
+ * bridge, tun and loopback report a constant or nothing; a vlan, macvlan or bond
+ * passes on its lower device's rate.
+ */
+bool ns_speed_is_rate(const struct pp_link *l);
+
+enum ns_sort { NS_S_NONE, NS_S_NAME, NS_S_RKB, NS_S_WKB, NS_S_RPK, NS_S_WPK, NS_S_UTIL, NS_S_SAT,
+	       NS_S_ERRORS, NS_S_DROPS };
+int ns_sort_parse(const char *s);	/* NS_S_* or -1 */
+
+enum ns_et_mode { NS_ET_AUTO, NS_ET_ALL, NS_ET_NONE };
+
+struct ns_opts {
+	struct pp_cli cli;
+	double interval;		/* seconds; 0: one since-boot sample */
+	uint64_t count;			/* samples; 0: until interrupted (with -i) */
+	unsigned top;			/* 0: every device */
+	int sort;
+	const char *dev_pats[32];	/* fnmatch(3) patterns, any may match */
+	size_t n_dev_pats;
+	unsigned kind_mask;		/* bit per NS_K_*, 0: every kind */
+	const char *kind_names[16];	/* literal IFLA_INFO_KIND values (tun, bond, ...) */
+	size_t n_kind_names;
+	enum ns_et_mode ethtool;
+	bool all_counters;		/* driver counters: all, not only non-zero and changing */
+	bool qdisc;			/* count root qdisc drops in Sat (one RTM_GETQDISC dump) */
+	bool skip_idle;
+	bool no_softnet;		/* leave out /proc/net/softnet_stat */
+	double threshold;		/* problem when Sat (per second) is above this */
+	bool count_only;		/* hidden: bare dump that only counts (benchmark floor) */
+};
+
+/* The fields of struct rtnl_link_stats64 nicstat reports, in output order. */
+enum ns_field {
+	NS_F_RX_BYTES, NS_F_TX_BYTES, NS_F_RX_PACKETS, NS_F_TX_PACKETS,
+	NS_F_RX_ERRORS, NS_F_RX_DROPPED, NS_F_RX_MISSED, NS_F_RX_CRC, NS_F_RX_FRAME, NS_F_RX_FIFO,
+	NS_F_RX_LENGTH, NS_F_RX_OVER, NS_F_RX_NOHANDLER,
+	NS_F_TX_ERRORS, NS_F_TX_DROPPED, NS_F_TX_CARRIER, NS_F_TX_ABORTED, NS_F_TX_FIFO,
+	NS_F_TX_HEARTBEAT, NS_F_TX_WINDOW, NS_F_COLLISIONS, NS_F_MULTICAST,
+	NS_F_N
+};
+struct ns_field_desc {
+	const char *key;		/* JSON key, as the kernel names the field */
+	const char *prom;		/* pktpath_nicstat_network_<prom>_total */
+	const char *help;
+	size_t off;			/* offset in struct rtnl_link_stats64 */
+	bool sat;			/* counted in Sat */
+	bool err;			/* part of the error breakdown */
+};
+extern const struct ns_field_desc ns_fields[NS_F_N];
+uint64_t ns_field_get(const struct rtnl_link_stats64 *s, unsigned f);
+
+/* One driver counter, its queue number split out of the name. */
+struct ns_dstat {
+	char name[ETH_GSTRING_LEN + 1];	/* without the queue number: rx_queue_drops */
+	char queue[12];			/* "3", or "" */
+	char raw[ETH_GSTRING_LEN + 1];	/* as the driver names it: rx_queue_3_drops */
+	uint64_t value, prev;
+	bool has_prev;
+};
+/*
+ * Split a queue number out of a driver counter name: rx_queue_3_drops ->
+ * rx_queue_drops + "3", tx0_packets -> tx_packets + "0", rx-2.bytes -> rx.bytes
+ * + "2", ch1_arm -> ch_arm + "1". A number that is not a queue (rx_64_to_127_bytes)
+ * stays. Returns true when a queue was found.
+ */
+bool ns_split_queue(const char *raw, char *name, size_t namelen, char *queue, size_t qlen);
+
+struct ns_result {
+	double dt;			/* seconds the rates are over */
+	double rbps, wbps, rpps, wpps;	/* bytes and packets per second */
+	double ravs, wavs;		/* average packet size, bytes; 0 without packets */
+	bool util_known;
+	double util;			/* percent */
+	const char *util_why;		/* why util is unknown */
+	double sat;			/* errors and drops per second */
+	uint64_t d[NS_F_N];		/* deltas over dt */
+	uint64_t d_carrier, d_qdrops;
+	bool problem;			/* sat above the threshold */
+};
+
+struct ns_dev {
+	struct pp_link l;
+	enum ns_kind kind;
+	bool seen;			/* present in the current sample */
+	bool selected;			/* passes the filters */
+	bool has_prev;			/* prev holds the previous sample's counters */
+	struct rtnl_link_stats64 prev;
+	uint32_t prev_carrier_changes;
+	bool has_qdisc, has_prev_qdisc;
+	uint32_t qdrops, prev_qdrops;	/* root egress qdisc drops (u32 in gnet_stats_queue) */
+	/* ethtool */
+	bool et_want, et_done;
+	int lm_rc, li_rc, rings_rc, chan_rc, stats_rc, drv_rc;
+	char lm_err[160], stats_err[160];
+	struct pp_ethtool_linkmodes lm;
+	struct pp_ethtool_linkinfo li;
+	struct pp_ethtool_rings rings;
+	struct pp_ethtool_channels chan;
+	char driver[32];
+	struct ns_dstat *ds;
+	size_t n_ds;
+	struct ns_result r;
+};
+
+struct ns_cpu {
+	struct pp_softnet_cpu cur, prev;
+	bool has_prev;
+	uint64_t d_processed, d_dropped, d_squeeze, d_flow;
+	double dropped_ps;
+	bool problem;
+};
+
+struct ns_model {
+	struct ns_dev *devs;		/* sorted by ifindex */
+	size_t n, cap;
+	struct ns_cpu *cpus;
+	size_t n_cpus;
+	int softnet_rc;
+	char softnet_err[160];
+	unsigned sample;		/* 0 for the first */
+	bool since_boot;		/* this sample's rates are since boot */
+	double t, t_prev;		/* monotonic seconds */
+	double uptime;			/* /proc/uptime, the since-boot interval */
+	double wall;			/* time(2) of the sample */
+	bool evaluate;			/* this sample decides the exit status */
+	bool problem;
+	size_t n_problem_devs, n_problem_cpus;
+	int ethtool_family;		/* 1 netlink family found, 0 not, -1 not asked */
+	char warnings[8][200];
+	size_t n_warnings;
+};
+
+void ns_warn(struct ns_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Find or add the device with ifindex (devs stays sorted). NULL on no memory. */
+struct ns_dev *ns_dev_slot(struct ns_model *m, int ifindex);
+void ns_model_free(struct ns_model *m);
+bool ns_selected(const struct ns_opts *o, const struct pp_link *l, enum ns_kind k);
+
+/*
+ * %Util from the byte rates and the link speed in Mb/s: the busier direction for
+ * full duplex (unknown duplex counts as full), their sum for half duplex.
+ * Returns false (util unknown) when the speed is unknown.
+ */
+bool ns_util(double rbps, double wbps, uint32_t speed_mbps, bool speed_known, uint8_t duplex,
+	     double *util);
+/* Compute every selected device's and CPU's result for this sample; sets m->problem. Pure. */
+void ns_eval(const struct ns_opts *o, struct ns_model *m);
+/* The selected devices in output order (--sort, --top, --skip-idle). *out is allocated. */
+size_t ns_order(const struct ns_opts *o, const struct ns_model *m, struct ns_dev ***out);
+
+void ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f);
+void ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f);
+void ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool ok);
+
+#endif

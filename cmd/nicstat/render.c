@@ -1,0 +1,621 @@
+/* render.c: nicstat's text, JSON and Prometheus output. Reads the model, never the kernel. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nicstat.h"
+
+static const char *
+duplex_name(uint8_t d)
+{
+	return d == DUPLEX_FULL ? "full" : d == DUPLEX_HALF ? "half" : "unknown";
+}
+
+static const char *
+port_name(uint8_t p)
+{
+	switch (p) {
+	case PORT_TP: return "tp";
+	case PORT_AUI: return "aui";
+	case PORT_BNC: return "bnc";
+	case PORT_MII: return "mii";
+	case PORT_FIBRE: return "fibre";
+	case PORT_DA: return "da";
+	case PORT_NONE: return "none";
+	case PORT_OTHER: return "other";
+	default: return "unknown";
+	}
+}
+
+/* Whether a driver counter is shown: all with --all-counters, else non-zero and changing. */
+static bool
+dstat_shown(const struct ns_opts *o, const struct ns_model *m, const struct ns_dstat *s)
+{
+	if (o->all_counters)
+		return true;
+	if (s->value == 0)
+		return false;
+	/* The since-boot sample has nothing to compare with: non-zero is all we can ask. */
+	return !s->has_prev || m->since_boot || s->value != s->prev;
+}
+
+static bool
+dev_has_errors(const struct ns_dev *d)
+{
+	unsigned f;
+
+	for (f = 0; f < NS_F_N; f++)
+		if (ns_fields[f].err && d->r.d[f])
+			return true;
+	return d->r.d_qdrops || d->r.d_carrier;
+}
+
+/* ---- text ---- */
+
+static void
+fmt_rate(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.2f", v);
+}
+
+void
+ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
+{
+	struct ns_dev **v;
+	size_t n, i, j;
+	char tbuf[16], util[16], a[6][24];
+	time_t now = (time_t)m->wall;
+	struct tm tm;
+	bool any;
+	const struct pp_cli *c = &o->cli;
+
+	localtime_r(&now, &tm);
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", &tm);
+	n = ns_order(o, m, &v);
+	if (m->since_boot)
+		fprintf(f, "# since boot: rates over %.0f s of uptime (counters since each device appeared)\n",
+			m->uptime);
+	fprintf(f, "%-8s %12s %9s %9s %9s %9s %7s %7s %7s %8s\n", "Time", "Int", "rKB/s", "wKB/s",
+		"rPk/s", "wPk/s", "rAvs", "wAvs", "%Util", "Sat");
+	for (i = 0; i < n; i++) {
+		const struct ns_result *r = &v[i]->r;
+
+		fmt_rate(a[0], sizeof(a[0]), r->rbps / 1024);
+		fmt_rate(a[1], sizeof(a[1]), r->wbps / 1024);
+		fmt_rate(a[2], sizeof(a[2]), r->rpps);
+		fmt_rate(a[3], sizeof(a[3]), r->wpps);
+		fmt_rate(a[4], sizeof(a[4]), r->ravs);
+		fmt_rate(a[5], sizeof(a[5]), r->wavs);
+		if (r->util_known)
+			snprintf(util, sizeof(util), "%.2f", r->util);
+		else
+			snprintf(util, sizeof(util), "unknown");
+		fprintf(f, "%-8s %12s %9s %9s %9s %9s %7s %7s %7s %s%8.2f%s\n", tbuf, v[i]->l.name, a[0],
+			a[1], a[2], a[3], a[4], a[5], util,
+			pp_color(c, r->problem ? PP_ST_FAIL : PP_ST_OK), r->sat, pp_color_reset(c));
+	}
+
+	/* The error breakdown: only devices where something moved. */
+	for (any = false, i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+		unsigned fl;
+
+		if (!dev_has_errors(d))
+			continue;
+		if (!any)
+			fprintf(f, "\nerrors and drops (%s):\n",
+				m->since_boot ? "since boot" : "in the interval");
+		any = true;
+		fprintf(f, "  %s:", d->l.name);
+		for (fl = 0; fl < NS_F_N; fl++)
+			if (ns_fields[fl].err && d->r.d[fl])
+				fprintf(f, " %s %" PRIu64, ns_fields[fl].key, d->r.d[fl]);
+		if (d->r.d_qdrops)
+			fprintf(f, " qdisc_drops %" PRIu64, d->r.d_qdrops);
+		if (d->r.d_carrier)
+			fprintf(f, " carrier_changes %" PRIu64 " (carrier %s)", d->r.d_carrier,
+				d->l.has_carrier ? (d->l.carrier ? "up" : "down") : "?");
+		fprintf(f, "  [Sat %.2f/s]\n", d->r.sat);
+	}
+
+	/* Link settings, rings, channels. */
+	for (any = false, i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+		unsigned k;
+
+		if (!d->et_done)
+			continue;
+		if (!any)
+			fprintf(f, "\nlink settings:\n");
+		any = true;
+		fprintf(f, "  %s:", d->l.name);
+		if (d->driver[0])
+			fprintf(f, " driver %s,", d->driver);
+		if (d->lm_rc < 0)
+			fprintf(f, " speed unknown (%s)", d->lm_err);
+		else if (d->lm.speed_unknown || !d->lm.has_speed)
+			fprintf(f, " speed unknown,");
+		else
+			fprintf(f, " %" PRIu32 "Mb/s%s,", d->lm.speed,
+				ns_speed_is_rate(&d->l) ? "" : " (reported, not a line rate)");
+		if (d->lm_rc == 0 && d->lm.has_duplex)
+			fprintf(f, " duplex %s", duplex_name(d->lm.duplex));
+		if (d->lm_rc == 0 && d->lm.has_autoneg)
+			fprintf(f, ", autoneg %s", d->lm.autoneg ? "on" : "off");
+		if (d->li_rc == 0 && d->li.has_port)
+			fprintf(f, ", port %s", port_name(d->li.port));
+		if (d->rings_rc == 0) {
+			fprintf(f, "; rings");
+			for (k = 0; k < PP_RING_N; k++)
+				if ((d->rings.has_cur & (1u << k)) && (d->rings.has_max & (1u << k)) &&
+				    d->rings.max[k])
+					fprintf(f, " %s %" PRIu32 "/%" PRIu32, pp_ring_name(k),
+						d->rings.cur[k], d->rings.max[k]);
+		} else {
+			fprintf(f, "; rings n/a");
+		}
+		if (d->chan_rc == 0) {
+			fprintf(f, "; channels");
+			for (k = 0; k < PP_CHAN_N; k++)
+				if ((d->chan.has_max & (1u << k)) && d->chan.max[k])
+					fprintf(f, " %s %" PRIu32 "/%" PRIu32, pp_chan_name(k),
+						d->chan.cur[k], d->chan.max[k]);
+		} else {
+			fprintf(f, "; channels n/a");
+		}
+		fprintf(f, " (%s)\n", pp_ethtool_src_name(d->lm.source));
+	}
+
+	/* Driver counters. */
+	for (any = false, i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+
+		for (j = 0; j < d->n_ds; j++) {
+			const struct ns_dstat *s = &d->ds[j];
+
+			if (!dstat_shown(o, m, s))
+				continue;
+			if (!any)
+				fprintf(f, "\ndriver counters (%s):\n",
+					o->all_counters ? "all" : "non-zero and changing; --all-counters for all");
+			any = true;
+			fprintf(f, "  %-12s %s", d->l.name, s->name);
+			if (s->queue[0])
+				fprintf(f, "{queue=\"%s\"}", s->queue);
+			fprintf(f, " %" PRIu64, s->value);
+			if (s->has_prev && !m->since_boot)
+				fprintf(f, " (+%" PRIu64 ")", s->value >= s->prev ? s->value - s->prev : s->value);
+			fputc('\n', f);
+		}
+		if (d->stats_rc < 0 && d->et_want && o->ethtool == NS_ET_ALL)
+			fprintf(f, "  %-12s driver counters unknown: %s\n", d->l.name, d->stats_err);
+	}
+
+	/* softnet. */
+	if (m->softnet_rc < 0) {
+		fprintf(f, "\nsoftnet: unknown (%s)\n", m->softnet_err);
+	} else if (m->n_cpus) {
+		fprintf(f, "\nsoftnet per CPU (%s):\n  %6s %12s %10s %12s %10s\n",
+			m->since_boot ? "since boot" : "in the interval", "cpu", "processed", "dropped",
+			"time_squeeze", "flow_limit");
+		for (i = 0; i < m->n_cpus; i++) {
+			const struct ns_cpu *cp = &m->cpus[i];
+
+			fprintf(f, "  %6u %12" PRIu64 " %s%10" PRIu64 "%s %12" PRIu64 " %10" PRIu64 "\n",
+				cp->cur.cpu, cp->d_processed, pp_color(c, cp->problem ? PP_ST_FAIL : PP_ST_OK),
+				cp->d_dropped, pp_color_reset(c), cp->d_squeeze, cp->d_flow);
+		}
+		for (any = false, i = 0; i < m->n_cpus; i++) {
+			if (!m->cpus[i].d_dropped && !m->cpus[i].d_flow)
+				continue;
+			if (!any)
+				fprintf(f, "  backlog drops on CPU");
+			fprintf(f, " %u", m->cpus[i].cur.cpu);
+			any = true;
+		}
+		if (any)
+			fprintf(f, ": a host problem (netdev_max_backlog, RPS, flow limit), not the NIC\n");
+	}
+	for (i = 0; i < m->n_warnings; i++)
+		fprintf(f, "warning: %s\n", m->warnings[i]);
+	if (m->evaluate)
+		fprintf(f, "%s%s%s: %zu device(s) and %zu CPU(s) above %g errors+drops/s\n",
+			pp_color(c, m->problem ? PP_ST_FAIL : PP_ST_OK), m->problem ? "PROBLEM" : "ok",
+			pp_color_reset(c), m->n_problem_devs, m->n_problem_cpus, o->threshold);
+	else if (o->count == 1)
+		fprintf(f, "since boot only: old drops are evidence, not a finding; "
+			   "take an interval (-i 1 -c 2) to judge\n");
+	free(v);
+}
+
+/* ---- JSON ---- */
+
+static void
+json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, const struct ns_dev *d)
+{
+	const struct ns_result *r = &d->r;
+	unsigned f, k;
+	size_t i;
+
+	pp_json_obj_open(j, NULL);
+	pp_json_str(j, "name", d->l.name);
+	pp_json_u64(j, "ifindex", (uint64_t)d->l.ifindex);
+	pp_json_str(j, "kind", ns_kind_name(d->kind));
+	if (d->l.kind[0])
+		pp_json_str(j, "link_kind", d->l.kind);
+	pp_json_str(j, "operstate", pp_operstate_name(d->l.operstate));
+	if (d->l.has_carrier)
+		pp_json_bool(j, "carrier", d->l.carrier != 0);
+	pp_json_u64(j, "mtu", d->l.mtu);
+	if (d->l.qdisc[0])
+		pp_json_str(j, "qdisc", d->l.qdisc);
+
+	pp_json_obj_open(j, "rates");
+	pp_json_double(j, "interval_seconds", r->dt);
+	pp_json_double(j, "rx_kbytes_per_second", r->rbps / 1024);
+	pp_json_double(j, "tx_kbytes_per_second", r->wbps / 1024);
+	pp_json_double(j, "rx_packets_per_second", r->rpps);
+	pp_json_double(j, "tx_packets_per_second", r->wpps);
+	pp_json_double(j, "rx_avg_packet_bytes", r->ravs);
+	pp_json_double(j, "tx_avg_packet_bytes", r->wavs);
+	if (r->util_known) {
+		pp_json_double(j, "util_percent", r->util);
+		pp_json_str(j, "util", "known");
+	} else {
+		pp_json_str(j, "util", "unknown");
+		pp_json_str(j, "util_why", r->util_why);
+	}
+	pp_json_double(j, "sat_per_second", r->sat);
+	pp_json_bool(j, "problem", r->problem);
+	pp_json_obj_close(j);
+
+	pp_json_obj_open(j, "counters");
+	if (d->l.has_stats64)
+		for (f = 0; f < NS_F_N; f++)
+			pp_json_u64(j, ns_fields[f].key, ns_field_get(&d->l.stats, f));
+	if (d->l.has_carrier_changes) {
+		pp_json_u64(j, "carrier_changes", d->l.carrier_changes);
+		pp_json_u64(j, "carrier_up", d->l.carrier_up);
+		pp_json_u64(j, "carrier_down", d->l.carrier_down);
+	}
+	if (d->has_qdisc)
+		pp_json_u64(j, "qdisc_drops", d->qdrops);
+	pp_json_obj_close(j);
+
+	pp_json_obj_open(j, "deltas");
+	for (f = 0; f < NS_F_N; f++)
+		pp_json_u64(j, ns_fields[f].key, r->d[f]);
+	if (d->l.has_carrier_changes)
+		pp_json_u64(j, "carrier_changes", r->d_carrier);
+	if (d->has_qdisc)
+		pp_json_u64(j, "qdisc_drops", r->d_qdrops);
+	pp_json_obj_close(j);
+
+	if (d->et_done) {
+		pp_json_obj_open(j, "link");
+		if (d->driver[0])
+			pp_json_str(j, "driver", d->driver);
+		if (d->lm_rc < 0) {
+			pp_json_str(j, "status", "unknown");
+			pp_json_str(j, "why", d->lm_err);
+		} else {
+			pp_json_str(j, "source", pp_ethtool_src_name(d->lm.source));
+			if (d->lm.has_speed) {
+				if (d->lm.speed_unknown)
+					pp_json_null(j, "speed_mbps");
+				else
+					pp_json_u64(j, "speed_mbps", d->lm.speed);
+				pp_json_bool(j, "speed_is_line_rate", ns_speed_is_rate(&d->l));
+			}
+			if (d->lm.has_duplex)
+				pp_json_str(j, "duplex", duplex_name(d->lm.duplex));
+			if (d->lm.has_autoneg)
+				pp_json_bool(j, "autoneg", d->lm.autoneg != 0);
+			if (d->lm.has_lanes)
+				pp_json_u64(j, "lanes", d->lm.lanes);
+		}
+		if (d->li_rc == 0 && d->li.has_port)
+			pp_json_str(j, "port", port_name(d->li.port));
+		pp_json_obj_close(j);
+		if (d->rings_rc == 0) {
+			pp_json_obj_open(j, "rings");
+			for (k = 0; k < PP_RING_N; k++) {
+				char key[32];
+
+				if (d->rings.has_cur & (1u << k))
+					pp_json_u64(j, pp_ring_name(k), d->rings.cur[k]);
+				snprintf(key, sizeof(key), "%s_max", pp_ring_name(k));
+				if (d->rings.has_max & (1u << k))
+					pp_json_u64(j, key, d->rings.max[k]);
+			}
+			pp_json_obj_close(j);
+		}
+		if (d->chan_rc == 0) {
+			pp_json_obj_open(j, "channels");
+			for (k = 0; k < PP_CHAN_N; k++) {
+				char key[32];
+
+				if (d->chan.has_cur & (1u << k))
+					pp_json_u64(j, pp_chan_name(k), d->chan.cur[k]);
+				snprintf(key, sizeof(key), "%s_max", pp_chan_name(k));
+				if (d->chan.has_max & (1u << k))
+					pp_json_u64(j, key, d->chan.max[k]);
+			}
+			pp_json_obj_close(j);
+		}
+		if (d->stats_rc < 0) {
+			pp_json_str(j, "driver_stats_status", "unknown");
+			pp_json_str(j, "driver_stats_why", d->stats_err);
+		} else {
+			pp_json_arr_open(j, "driver_stats");
+			for (i = 0; i < d->n_ds; i++) {
+				const struct ns_dstat *s = &d->ds[i];
+
+				if (!dstat_shown(o, m, s))
+					continue;
+				pp_json_obj_open(j, NULL);
+				pp_json_str(j, "name", s->name);
+				if (s->queue[0])
+					pp_json_str(j, "queue", s->queue);
+				pp_json_str(j, "driver_name", s->raw);
+				pp_json_u64(j, "value", s->value);
+				if (s->has_prev && !m->since_boot)
+					pp_json_u64(j, "delta", s->value >= s->prev ? s->value - s->prev : s->value);
+				pp_json_obj_close(j);
+			}
+			pp_json_arr_close(j);
+		}
+	}
+	pp_json_obj_close(j);
+}
+
+void
+ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f)
+{
+	struct pp_json j;
+	struct ns_dev **v;
+	size_t n, i;
+
+	n = ns_order(o, m, &v);
+	pp_json_init(&j, f, o->cli.pretty);
+	pp_json_obj_open(&j, NULL);
+	pp_json_str(&j, "schema", "nicstat/1");
+	pp_json_str(&j, "netns", pp_cli_netns_name(&o->cli));
+	pp_json_obj_open(&j, "sample");
+	pp_json_u64(&j, "index", m->sample);
+	pp_json_bool(&j, "since_boot", m->since_boot);
+	pp_json_double(&j, "interval_seconds", m->since_boot ? m->uptime : m->t - m->t_prev);
+	pp_json_u64(&j, "timestamp", (uint64_t)m->wall);
+	pp_json_obj_close(&j);
+	pp_json_double(&j, "threshold_per_second", o->threshold);
+	pp_json_arr_open(&j, "devices");
+	for (i = 0; i < n; i++)
+		json_dev(o, m, &j, v[i]);
+	pp_json_arr_close(&j);
+
+	if (m->softnet_rc < 0) {
+		pp_json_obj_open(&j, "softnet_status");
+		pp_json_str(&j, "status", "unknown");
+		pp_json_str(&j, "why", m->softnet_err);
+		pp_json_obj_close(&j);
+	} else {
+		pp_json_arr_open(&j, "softnet");
+		for (i = 0; i < m->n_cpus; i++) {
+			const struct ns_cpu *c = &m->cpus[i];
+
+			pp_json_obj_open(&j, NULL);
+			pp_json_u64(&j, "cpu", c->cur.cpu);
+			pp_json_u64(&j, "processed", c->cur.processed);
+			pp_json_u64(&j, "dropped", c->cur.dropped);
+			pp_json_u64(&j, "time_squeeze", c->cur.time_squeeze);
+			if (c->cur.has_rps)
+				pp_json_u64(&j, "received_rps", c->cur.received_rps);
+			if (c->cur.has_flow_limit)
+				pp_json_u64(&j, "flow_limit", c->cur.flow_limit);
+			if (c->cur.has_backlog)
+				pp_json_u64(&j, "backlog_len", c->cur.backlog_len);
+			pp_json_obj_open(&j, "deltas");
+			pp_json_u64(&j, "processed", c->d_processed);
+			pp_json_u64(&j, "dropped", c->d_dropped);
+			pp_json_u64(&j, "time_squeeze", c->d_squeeze);
+			pp_json_u64(&j, "flow_limit", c->d_flow);
+			pp_json_obj_close(&j);
+			pp_json_double(&j, "dropped_per_second", c->dropped_ps);
+			pp_json_bool(&j, "problem", c->problem);
+			pp_json_obj_close(&j);
+		}
+		pp_json_arr_close(&j);
+		pp_json_arr_open(&j, "softnet_drop_cpus");
+		for (i = 0; i < m->n_cpus; i++)
+			if (m->cpus[i].d_dropped || m->cpus[i].d_flow)
+				pp_json_u64(&j, NULL, m->cpus[i].cur.cpu);
+		pp_json_arr_close(&j);
+	}
+	pp_json_obj_open(&j, "verdict");
+	pp_json_str(&j, "status", !m->evaluate ? "skipped" : m->problem ? "problem" : "ok");
+	pp_json_u64(&j, "devices_above_threshold", m->n_problem_devs);
+	pp_json_u64(&j, "cpus_above_threshold", m->n_problem_cpus);
+	pp_json_obj_close(&j);
+	pp_json_arr_open(&j, "warnings");
+	for (i = 0; i < m->n_warnings; i++)
+		pp_json_str(&j, NULL, m->warnings[i]);
+	pp_json_arr_close(&j);
+	pp_json_obj_close(&j);
+	pp_json_end(&j);
+	free(v);
+}
+
+/* ---- Prometheus ---- */
+
+#define P "pktpath_nicstat_"
+
+void
+ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool ok)
+{
+	struct pp_prom p;
+	struct ns_dev **v = NULL;
+	size_t n = 0, i, j;
+	unsigned fl, k;
+	char name[160], help[256];
+
+	pp_prom_init(&p, f);
+	if (ok)
+		n = ns_order(o, m, &v);
+	for (fl = 0; fl < NS_F_N; fl++) {
+		snprintf(name, sizeof(name), P "network_%s_total", ns_fields[fl].prom);
+		for (i = 0; i < n; i++) {
+			struct pp_label l[] = { { "device", v[i]->l.name } };
+
+			if (!v[i]->l.has_stats64)
+				continue;
+			pp_prom_family(&p, name, "counter", ns_fields[fl].help);
+			pp_prom_sample_u64(&p, name, l, 1, ns_field_get(&v[i]->l.stats, fl));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct pp_label l[] = { { "device", v[i]->l.name } };
+
+		if (!v[i]->l.has_carrier_changes)
+			continue;
+		pp_prom_family(&p, P "network_carrier_changes_total", "counter",
+			       "Times the carrier went up or down.");
+		pp_prom_sample_u64(&p, P "network_carrier_changes_total", l, 1, v[i]->l.carrier_changes);
+	}
+	for (i = 0; i < n; i++) {
+		struct pp_label l[] = { { "device", v[i]->l.name } };
+
+		if (!v[i]->has_qdisc)
+			continue;
+		pp_prom_family(&p, P "qdisc_root_drops_total", "counter",
+			       "Packets dropped by the device's root egress qdisc (32-bit kernel counter).");
+		pp_prom_sample_u64(&p, P "qdisc_root_drops_total", l, 1, v[i]->qdrops);
+	}
+	for (i = 0; i < n; i++) {
+		struct pp_label l[] = { { "device", v[i]->l.name }, { "kind", ns_kind_name(v[i]->kind) } };
+
+		pp_prom_family(&p, P "network_up", "gauge", "1 when the device is operationally up.");
+		pp_prom_sample(&p, P "network_up", l, 2, v[i]->l.operstate == 6 /* IF_OPER_UP */ ? 1 : 0);
+	}
+	for (i = 0; i < n; i++) {
+		struct pp_label l[] = { { "device", v[i]->l.name } };
+
+		pp_prom_family(&p, P "network_mtu_bytes", "gauge", "Device MTU.");
+		pp_prom_sample(&p, P "network_mtu_bytes", l, 1, v[i]->l.mtu);
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+		struct pp_label l[] = { { "device", d->l.name } };
+
+		/* Only a real line rate: nothing rather than a made-up figure (node_exporter#1967). */
+		if (!d->et_done || d->lm_rc < 0 || !d->lm.has_speed || d->lm.speed_unknown ||
+		    !ns_speed_is_rate(&d->l))
+			continue;
+		pp_prom_family(&p, P "network_speed_bytes", "gauge", "Line rate in bytes per second.");
+		pp_prom_sample(&p, P "network_speed_bytes", l, 1, (double)d->lm.speed * 125000.0);
+	}
+	for (i = 0; i < n; i++) {
+		struct pp_label l[] = { { "device", v[i]->l.name } };
+
+		if (!v[i]->r.util_known)
+			continue;
+		pp_prom_family(&p, P "device_utilization_ratio", "gauge",
+			       "Utilisation over the sample interval (busier direction for full duplex).");
+		pp_prom_sample(&p, P "device_utilization_ratio", l, 1, v[i]->r.util / 100.0);
+	}
+	for (i = 0; i < n; i++) {
+		struct pp_label l[] = { { "device", v[i]->l.name } };
+
+		pp_prom_family(&p, P "device_saturation_per_second", "gauge",
+			       "Errors and drops per second over the sample interval (nicstat Sat).");
+		pp_prom_sample(&p, P "device_saturation_per_second", l, 1, v[i]->r.sat);
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+
+		if (!d->et_done || d->rings_rc < 0)
+			continue;
+		for (k = 0; k < PP_RING_N; k++) {
+			struct pp_label l[] = { { "device", d->l.name }, { "ring", pp_ring_name(k) } };
+
+			if (!(d->rings.has_max & (1u << k)) || !d->rings.max[k])
+				continue;
+			pp_prom_family(&p, P "nic_ring_entries", "gauge", "Ring size in descriptors.");
+			pp_prom_sample(&p, P "nic_ring_entries", l, 2, d->rings.cur[k]);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+
+		if (!d->et_done || d->rings_rc < 0)
+			continue;
+		for (k = 0; k < PP_RING_N; k++) {
+			struct pp_label l[] = { { "device", d->l.name }, { "ring", pp_ring_name(k) } };
+
+			if (!(d->rings.has_max & (1u << k)) || !d->rings.max[k])
+				continue;
+			pp_prom_family(&p, P "nic_ring_max_entries", "gauge", "Largest ring size the driver allows.");
+			pp_prom_sample(&p, P "nic_ring_max_entries", l, 2, d->rings.max[k]);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+
+		if (!d->et_done || d->chan_rc < 0)
+			continue;
+		for (k = 0; k < PP_CHAN_N; k++) {
+			struct pp_label l[] = { { "device", d->l.name }, { "type", pp_chan_name(k) } };
+
+			if (!(d->chan.has_max & (1u << k)) || !d->chan.max[k])
+				continue;
+			pp_prom_family(&p, P "nic_channels", "gauge", "Channels (queues) in use.");
+			pp_prom_sample(&p, P "nic_channels", l, 2, d->chan.cur[k]);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_dev *d = v[i];
+
+		for (j = 0; j < d->n_ds; j++) {
+			const struct ns_dstat *s = &d->ds[j];
+			struct pp_label l[] = { { "device", d->l.name }, { "stat", s->name },
+						{ "queue", s->queue } };
+
+			if (!dstat_shown(o, m, s))
+				continue;
+			pp_prom_family(&p, P "driver_stat_total", "counter",
+				       "Driver counters (ethtool -S), the queue number moved into a label.");
+			pp_prom_sample_u64(&p, P "driver_stat_total", l, s->queue[0] ? 3 : 2, s->value);
+		}
+	}
+	if (ok && m->softnet_rc == 0) {
+		static const struct { const char *name, *help; } sf[] = {
+			{ P "softnet_processed_total", "Packets processed from the CPU's backlog." },
+			{ P "softnet_dropped_total", "Packets dropped because the CPU's backlog was full." },
+			{ P "softnet_times_squeezed_total", "Times net_rx_action stopped with work left." },
+			{ P "softnet_flow_limit_count_total", "Packets dropped by the flow limit." },
+		};
+		for (k = 0; k < PP_ARRAY_SIZE(sf); k++) {
+			pp_prom_family(&p, sf[k].name, "counter", sf[k].help);
+			for (i = 0; i < m->n_cpus; i++) {
+				const struct ns_cpu *c = &m->cpus[i];
+				char cpu[16];
+				struct pp_label l[] = { { "cpu", cpu } };
+				uint32_t val = k == 0 ? c->cur.processed : k == 1 ? c->cur.dropped
+						: k == 2 ? c->cur.time_squeeze : c->cur.flow_limit;
+
+				if (k == 3 && !c->cur.has_flow_limit)
+					continue;
+				snprintf(cpu, sizeof(cpu), "%u", c->cur.cpu);
+				pp_prom_sample_u64(&p, sf[k].name, l, 1, val);
+			}
+		}
+	}
+	if (ok) {
+		snprintf(help, sizeof(help), "Devices whose Sat is above the threshold (%g per second).",
+			 o->threshold);
+		pp_prom_family(&p, P "devices_above_threshold", "gauge", help);
+		pp_prom_sample(&p, P "devices_above_threshold", NULL, 0, (double)m->n_problem_devs);
+	}
+	pp_prom_run_info(&p, "pktpath_nicstat", ok);
+	free(v);
+}

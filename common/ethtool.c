@@ -1,0 +1,678 @@
+/* ethtool.c: ethtool generic netlink (link modes, link info, rings, channels) and the SIOCETHTOOL ioctl. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/ethtool_netlink.h>
+#include <linux/genetlink.h>
+#include <linux/sockios.h>
+
+#include "attr.h"
+#include "ethtool.h"
+
+#ifndef SPEED_UNKNOWN
+#define SPEED_UNKNOWN -1
+#endif
+#ifndef DUPLEX_UNKNOWN
+#define DUPLEX_UNKNOWN 0xff
+#endif
+
+const char *
+pp_ethtool_src_name(uint8_t src)
+{
+	switch (src) {
+	case PP_ET_SRC_NETLINK: return "netlink";
+	case PP_ET_SRC_IOCTL: return "ioctl";
+	default: return "none";
+	}
+}
+
+const char *
+pp_ring_name(unsigned r)
+{
+	static const char *const n[PP_RING_N] = { "rx", "rx_mini", "rx_jumbo", "tx" };
+	return r < PP_RING_N ? n[r] : "?";
+}
+
+const char *
+pp_chan_name(unsigned c)
+{
+	static const char *const n[PP_CHAN_N] = { "rx", "tx", "other", "combined" };
+	return c < PP_CHAN_N ? n[c] : "?";
+}
+
+/* ---- decoders ---- */
+
+static const struct pp_attr_policy ctrl_pol[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID] = { PP_A_U16 }, [CTRL_ATTR_FAMILY_NAME] = { PP_A_STR },
+	[CTRL_ATTR_OPS] = { PP_A_NEST },
+};
+
+static const struct pp_attr_policy op_pol[CTRL_ATTR_OP_MAX + 1] = {
+	[CTRL_ATTR_OP_ID] = { PP_A_U32 }, [CTRL_ATTR_OP_FLAGS] = { PP_A_U32 },
+};
+
+#define OPS_SLOTS 256
+
+int
+pp_ethtool_decode_family(const struct nlmsghdr *nlh, uint16_t *id, uint64_t *ops)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	*id = 0;
+	*ops = 0;
+	if (pp_attr_parse_msg(nlh, sizeof(struct genlmsghdr), ctrl_pol, CTRL_ATTR_MAX, tb) < 0)
+		return -EBADMSG;
+	if (!tb[CTRL_ATTR_FAMILY_ID])
+		return -EBADMSG;
+	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_OPS]) {
+		/* The operations are nests numbered 1, 2, ...: the number carries no meaning. */
+		const struct nlattr *slot[OPS_SLOTS];
+		unsigned i;
+
+		if (pp_attr_parse_nest(tb[CTRL_ATTR_OPS], NULL, OPS_SLOTS - 1, slot) < 0)
+			return -EBADMSG;
+		for (i = 0; i < OPS_SLOTS; i++) {
+			const struct nlattr *ot[CTRL_ATTR_OP_MAX + 1];
+			uint32_t op;
+
+			if (!slot[i])
+				continue;
+			if (pp_attr_parse_nest(slot[i], op_pol, CTRL_ATTR_OP_MAX, ot) < 0)
+				return -EBADMSG;
+			if (!ot[CTRL_ATTR_OP_ID])
+				continue;
+			op = mnl_attr_get_u32(ot[CTRL_ATTR_OP_ID]);
+			if (op < 64)
+				*ops |= 1ULL << op;
+		}
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy hdr_pol[ETHTOOL_A_HEADER_MAX + 1] = {
+	[ETHTOOL_A_HEADER_DEV_INDEX] = { PP_A_U32 }, [ETHTOOL_A_HEADER_DEV_NAME] = { PP_A_STR },
+	[ETHTOOL_A_HEADER_FLAGS] = { PP_A_U32 },
+};
+
+/* The ifindex in a reply's header nest; 0 when absent. */
+static int
+hdr_ifindex(const struct nlattr *hdr, int *ifindex)
+{
+	const struct nlattr *tb[ETHTOOL_A_HEADER_MAX + 1];
+
+	*ifindex = 0;
+	if (!hdr)
+		return 0;
+	if (pp_attr_parse_nest(hdr, hdr_pol, ETHTOOL_A_HEADER_MAX, tb) < 0)
+		return -EBADMSG;
+	if (tb[ETHTOOL_A_HEADER_DEV_INDEX])
+		*ifindex = (int)mnl_attr_get_u32(tb[ETHTOOL_A_HEADER_DEV_INDEX]);
+	return 0;
+}
+
+static const struct pp_attr_policy lm_pol[ETHTOOL_A_LINKMODES_MAX + 1] = {
+	[ETHTOOL_A_LINKMODES_HEADER] = { PP_A_NEST }, [ETHTOOL_A_LINKMODES_AUTONEG] = { PP_A_U8 },
+	[ETHTOOL_A_LINKMODES_OURS] = { PP_A_NEST }, [ETHTOOL_A_LINKMODES_PEER] = { PP_A_NEST },
+	[ETHTOOL_A_LINKMODES_SPEED] = { PP_A_U32 }, [ETHTOOL_A_LINKMODES_DUPLEX] = { PP_A_U8 },
+	[ETHTOOL_A_LINKMODES_LANES] = { PP_A_U32 },
+};
+
+int
+pp_ethtool_decode_linkmodes(const struct nlmsghdr *nlh, struct pp_ethtool_linkmodes *lm)
+{
+	const struct nlattr *tb[ETHTOOL_A_LINKMODES_MAX + 1];
+
+	memset(lm, 0, sizeof(*lm));
+	if (pp_attr_parse_msg(nlh, sizeof(struct genlmsghdr), lm_pol, ETHTOOL_A_LINKMODES_MAX, tb) < 0 ||
+	    !pp_msg_hdr(nlh, sizeof(struct genlmsghdr)))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_LINKMODES_HEADER], &lm->ifindex) < 0)
+		return -EBADMSG;
+	lm->source = PP_ET_SRC_NETLINK;
+	if (tb[ETHTOOL_A_LINKMODES_SPEED]) {
+		uint32_t s = mnl_attr_get_u32(tb[ETHTOOL_A_LINKMODES_SPEED]);
+
+		lm->has_speed = true;
+		/* SPEED_UNKNOWN is -1 in an int; the attribute is its u32 bit pattern. */
+		if (s == (uint32_t)SPEED_UNKNOWN || s == 0)
+			lm->speed_unknown = true;
+		else
+			lm->speed = s;
+	}
+	if (tb[ETHTOOL_A_LINKMODES_DUPLEX]) {
+		lm->has_duplex = true;
+		lm->duplex = mnl_attr_get_u8(tb[ETHTOOL_A_LINKMODES_DUPLEX]);
+	}
+	if (tb[ETHTOOL_A_LINKMODES_AUTONEG]) {
+		lm->has_autoneg = true;
+		lm->autoneg = mnl_attr_get_u8(tb[ETHTOOL_A_LINKMODES_AUTONEG]);
+	}
+	if (tb[ETHTOOL_A_LINKMODES_LANES]) {
+		lm->has_lanes = true;
+		lm->lanes = mnl_attr_get_u32(tb[ETHTOOL_A_LINKMODES_LANES]);
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy li_pol[ETHTOOL_A_LINKINFO_MAX + 1] = {
+	[ETHTOOL_A_LINKINFO_HEADER] = { PP_A_NEST }, [ETHTOOL_A_LINKINFO_PORT] = { PP_A_U8 },
+	[ETHTOOL_A_LINKINFO_PHYADDR] = { PP_A_U8 }, [ETHTOOL_A_LINKINFO_TP_MDIX] = { PP_A_U8 },
+	[ETHTOOL_A_LINKINFO_TP_MDIX_CTRL] = { PP_A_U8 }, [ETHTOOL_A_LINKINFO_TRANSCEIVER] = { PP_A_U8 },
+};
+
+int
+pp_ethtool_decode_linkinfo(const struct nlmsghdr *nlh, struct pp_ethtool_linkinfo *li)
+{
+	const struct nlattr *tb[ETHTOOL_A_LINKINFO_MAX + 1];
+
+	memset(li, 0, sizeof(*li));
+	if (pp_attr_parse_msg(nlh, sizeof(struct genlmsghdr), li_pol, ETHTOOL_A_LINKINFO_MAX, tb) < 0 ||
+	    !pp_msg_hdr(nlh, sizeof(struct genlmsghdr)))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_LINKINFO_HEADER], &li->ifindex) < 0)
+		return -EBADMSG;
+	li->source = PP_ET_SRC_NETLINK;
+	if ((li->has_port = tb[ETHTOOL_A_LINKINFO_PORT] != NULL))
+		li->port = mnl_attr_get_u8(tb[ETHTOOL_A_LINKINFO_PORT]);
+	if ((li->has_phyaddr = tb[ETHTOOL_A_LINKINFO_PHYADDR] != NULL))
+		li->phyaddr = mnl_attr_get_u8(tb[ETHTOOL_A_LINKINFO_PHYADDR]);
+	if ((li->has_mdix = tb[ETHTOOL_A_LINKINFO_TP_MDIX] != NULL))
+		li->tp_mdix = mnl_attr_get_u8(tb[ETHTOOL_A_LINKINFO_TP_MDIX]);
+	if ((li->has_mdix_ctrl = tb[ETHTOOL_A_LINKINFO_TP_MDIX_CTRL] != NULL))
+		li->tp_mdix_ctrl = mnl_attr_get_u8(tb[ETHTOOL_A_LINKINFO_TP_MDIX_CTRL]);
+	if ((li->has_transceiver = tb[ETHTOOL_A_LINKINFO_TRANSCEIVER] != NULL))
+		li->transceiver = mnl_attr_get_u8(tb[ETHTOOL_A_LINKINFO_TRANSCEIVER]);
+	return 0;
+}
+
+static const struct pp_attr_policy rings_pol[ETHTOOL_A_RINGS_MAX + 1] = {
+	[ETHTOOL_A_RINGS_HEADER] = { PP_A_NEST },
+	[ETHTOOL_A_RINGS_RX_MAX] = { PP_A_U32 }, [ETHTOOL_A_RINGS_RX_MINI_MAX] = { PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX_JUMBO_MAX] = { PP_A_U32 }, [ETHTOOL_A_RINGS_TX_MAX] = { PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX] = { PP_A_U32 }, [ETHTOOL_A_RINGS_RX_MINI] = { PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX_JUMBO] = { PP_A_U32 }, [ETHTOOL_A_RINGS_TX] = { PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX_BUF_LEN] = { PP_A_U32 },
+};
+
+int
+pp_ethtool_decode_rings(const struct nlmsghdr *nlh, struct pp_ethtool_rings *r)
+{
+	static const uint16_t cur_a[PP_RING_N] = { ETHTOOL_A_RINGS_RX, ETHTOOL_A_RINGS_RX_MINI,
+						   ETHTOOL_A_RINGS_RX_JUMBO, ETHTOOL_A_RINGS_TX };
+	static const uint16_t max_a[PP_RING_N] = { ETHTOOL_A_RINGS_RX_MAX, ETHTOOL_A_RINGS_RX_MINI_MAX,
+						   ETHTOOL_A_RINGS_RX_JUMBO_MAX, ETHTOOL_A_RINGS_TX_MAX };
+	const struct nlattr *tb[ETHTOOL_A_RINGS_MAX + 1];
+	unsigned i;
+
+	memset(r, 0, sizeof(*r));
+	if (pp_attr_parse_msg(nlh, sizeof(struct genlmsghdr), rings_pol, ETHTOOL_A_RINGS_MAX, tb) < 0 ||
+	    !pp_msg_hdr(nlh, sizeof(struct genlmsghdr)))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_RINGS_HEADER], &r->ifindex) < 0)
+		return -EBADMSG;
+	r->source = PP_ET_SRC_NETLINK;
+	for (i = 0; i < PP_RING_N; i++) {
+		if (tb[cur_a[i]]) {
+			r->has_cur |= (uint8_t)(1u << i);
+			r->cur[i] = mnl_attr_get_u32(tb[cur_a[i]]);
+		}
+		if (tb[max_a[i]]) {
+			r->has_max |= (uint8_t)(1u << i);
+			r->max[i] = mnl_attr_get_u32(tb[max_a[i]]);
+		}
+	}
+	if (tb[ETHTOOL_A_RINGS_RX_BUF_LEN]) {
+		r->has_rx_buf_len = true;
+		r->rx_buf_len = mnl_attr_get_u32(tb[ETHTOOL_A_RINGS_RX_BUF_LEN]);
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy chan_pol[ETHTOOL_A_CHANNELS_MAX + 1] = {
+	[ETHTOOL_A_CHANNELS_HEADER] = { PP_A_NEST },
+	[ETHTOOL_A_CHANNELS_RX_MAX] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_TX_MAX] = { PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_OTHER_MAX] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_COMBINED_MAX] = { PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_RX_COUNT] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_TX_COUNT] = { PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_OTHER_COUNT] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_COMBINED_COUNT] = { PP_A_U32 },
+};
+
+int
+pp_ethtool_decode_channels(const struct nlmsghdr *nlh, struct pp_ethtool_channels *c)
+{
+	static const uint16_t cur_a[PP_CHAN_N] = { ETHTOOL_A_CHANNELS_RX_COUNT, ETHTOOL_A_CHANNELS_TX_COUNT,
+						   ETHTOOL_A_CHANNELS_OTHER_COUNT,
+						   ETHTOOL_A_CHANNELS_COMBINED_COUNT };
+	static const uint16_t max_a[PP_CHAN_N] = { ETHTOOL_A_CHANNELS_RX_MAX, ETHTOOL_A_CHANNELS_TX_MAX,
+						   ETHTOOL_A_CHANNELS_OTHER_MAX,
+						   ETHTOOL_A_CHANNELS_COMBINED_MAX };
+	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1];
+	unsigned i;
+
+	memset(c, 0, sizeof(*c));
+	if (pp_attr_parse_msg(nlh, sizeof(struct genlmsghdr), chan_pol, ETHTOOL_A_CHANNELS_MAX, tb) < 0 ||
+	    !pp_msg_hdr(nlh, sizeof(struct genlmsghdr)))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_CHANNELS_HEADER], &c->ifindex) < 0)
+		return -EBADMSG;
+	c->source = PP_ET_SRC_NETLINK;
+	for (i = 0; i < PP_CHAN_N; i++) {
+		if (tb[cur_a[i]]) {
+			c->has_cur |= (uint8_t)(1u << i);
+			c->cur[i] = mnl_attr_get_u32(tb[cur_a[i]]);
+		}
+		if (tb[max_a[i]]) {
+			c->has_max |= (uint8_t)(1u << i);
+			c->max[i] = mnl_attr_get_u32(tb[max_a[i]]);
+		}
+	}
+	return 0;
+}
+
+/* ---- netlink requests ---- */
+
+struct family_ctx {
+	uint16_t id;
+	uint64_t ops;
+	int rc;
+	bool found;
+};
+
+static int
+family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_ctx *c = data;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || c->found)
+		return 0;
+	c->found = true;
+	c->rc = pp_ethtool_decode_family(nlh, &c->id, &c->ops);
+	return 0;
+}
+
+int
+pp_ethtool_open(struct pp_ethtool *et, struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct family_ctx c = { 0 };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int rc;
+
+	memset(et, 0, sizeof(*et));
+	et->fd = -1;
+	if ((rc = pp_nl_open(&et->nl, NETLINK_GENERIC, e)) < 0)
+		return rc == -ENOMEM ? rc : 0;	/* no generic netlink: the ioctl still works */
+	et->nl_open = true;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, ETHTOOL_GENL_NAME);
+	pp_err_set(e, 0, "CTRL_CMD_GETFAMILY " ETHTOOL_GENL_NAME);
+	rc = pp_nl_request(&et->nl, nlh, family_cb, &c, e);
+	et->requests++;
+	if (rc == 0 && c.found && c.rc == 0) {
+		et->family = c.id;
+		et->ops = c.ops;
+	}
+	/* ENOENT: this kernel has no ethtool family (before 5.6, or CONFIG_ETHTOOL_NETLINK=n). */
+	if (e)
+		e->code = 0;
+	return 0;
+}
+
+void
+pp_ethtool_close(struct pp_ethtool *et)
+{
+	if (et->nl_open)
+		pp_nl_close(&et->nl);
+	et->nl_open = false;
+	if (et->fd >= 0)
+		close(et->fd);
+	et->fd = -1;
+}
+
+bool
+pp_ethtool_has_op(const struct pp_ethtool *et, unsigned cmd)
+{
+	return et->family != 0 && cmd < 64 && (et->ops & (1ULL << cmd));
+}
+
+typedef int (*decode_fn)(const struct nlmsghdr *nlh, void *out);
+
+struct get_ctx {
+	uint16_t family;
+	decode_fn dec;
+	void *out;
+	int rc;
+	bool found;
+};
+
+static int
+get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct get_ctx *c = data;
+
+	if (nlh->nlmsg_type != c->family || c->found)
+		return 0;
+	c->found = true;
+	c->rc = c->dec(nlh, c->out);
+	return 0;
+}
+
+static int
+nl_get(struct pp_ethtool *et, unsigned cmd, unsigned hdr_attr, const char *what, int ifindex,
+       const char *name, decode_fn dec, void *out, struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct get_ctx c = { et->family, dec, out, 0, false };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+	struct nlattr *nest;
+	int rc;
+
+	nlh->nlmsg_type = et->family;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = (uint8_t)cmd;
+	g->version = ETHTOOL_GENL_VERSION;
+	nest = mnl_attr_nest_start(nlh, hdr_attr);
+	if (ifindex > 0)
+		mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, (uint32_t)ifindex);
+	else
+		mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, name ? name : "");
+	/* Compact bitsets: the link mode masks come as two bitmaps, not one nest per mode name. */
+	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_FLAGS, ETHTOOL_FLAG_COMPACT_BITSETS);
+	mnl_attr_nest_end(nlh, nest);
+	pp_err_set(e, 0, "%s %s", what, name && name[0] ? name : "?");
+	et->requests++;
+	rc = pp_nl_request(&et->nl, nlh, get_cb, &c, e);
+	if (rc < 0)
+		return rc;
+	if (!c.found) {
+		pp_err_set(e, ENODATA, "%s %s: no reply", what, name ? name : "?");
+		return -ENODATA;
+	}
+	if (c.rc < 0) {
+		et->nl.bad_msgs++;
+		pp_err_set(e, -c.rc, "%s %s: malformed reply", what, name ? name : "?");
+	}
+	return c.rc;
+}
+
+static int dec_lm(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_linkmodes(n, o); }
+static int dec_li(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_linkinfo(n, o); }
+static int dec_rings(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_rings(n, o); }
+static int dec_chan(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_channels(n, o); }
+
+/* ---- SIOCETHTOOL ---- */
+
+static int
+ioctl_fd(struct pp_ethtool *et)
+{
+	if (et->fd < 0)
+		et->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return et->fd;
+}
+
+static int
+et_ioctl(struct pp_ethtool *et, const char *name, void *data, const char *what, struct pp_err *e)
+{
+	struct ifreq ifr;
+	int fd = ioctl_fd(et), err;
+
+	if (fd < 0) {
+		err = errno;
+		pp_err_set(e, err, "%s %s: socket", what, name);
+		return -err;
+	}
+	if (!name || strlen(name) >= sizeof(ifr.ifr_name)) {
+		pp_err_set(e, ENODEV, "%s: bad device name", what);
+		return -ENODEV;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name));
+	ifr.ifr_data = data;
+	et->requests++;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+		err = errno;
+		pp_err_set(e, err, "SIOCETHTOOL %s %s", what, name);
+		return -err;
+	}
+	return 0;
+}
+
+static int
+ioctl_linkmodes(struct pp_ethtool *et, const char *name, struct pp_ethtool_linkmodes *lm,
+		struct pp_ethtool_linkinfo *li, struct pp_err *e)
+{
+	struct {
+		struct ethtool_link_settings req;
+		uint32_t masks[3 * 127];
+	} ks;
+	struct ethtool_link_settings *b = &ks.req;
+	int rc;
+
+	/* GLINKSETTINGS is a handshake: the first call tells how many mask words the kernel uses. */
+	memset(&ks, 0, sizeof(ks));
+	b->cmd = ETHTOOL_GLINKSETTINGS;
+	if ((rc = et_ioctl(et, name, &ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
+		return rc;
+	if (b->link_mode_masks_nwords < 0 && b->cmd == ETHTOOL_GLINKSETTINGS) {
+		int8_t nw = (int8_t)-b->link_mode_masks_nwords;
+
+		memset(&ks, 0, sizeof(ks));
+		b->cmd = ETHTOOL_GLINKSETTINGS;
+		b->link_mode_masks_nwords = nw;
+		if ((rc = et_ioctl(et, name, &ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
+			return rc;
+	}
+	if (b->link_mode_masks_nwords <= 0) {
+		pp_err_set(e, EPROTO, "ETHTOOL_GLINKSETTINGS %s: handshake failed", name);
+		return -EPROTO;
+	}
+	if (lm) {
+		memset(lm, 0, sizeof(*lm));
+		lm->source = PP_ET_SRC_IOCTL;
+		lm->has_speed = lm->has_duplex = lm->has_autoneg = true;
+		if (b->speed == (uint32_t)SPEED_UNKNOWN || b->speed == 0)
+			lm->speed_unknown = true;
+		else
+			lm->speed = b->speed;
+		lm->duplex = b->duplex;
+		lm->autoneg = b->autoneg;
+	}
+	if (li) {
+		memset(li, 0, sizeof(*li));
+		li->source = PP_ET_SRC_IOCTL;
+		li->has_port = li->has_phyaddr = li->has_transceiver = true;
+		li->has_mdix = li->has_mdix_ctrl = true;
+		li->port = b->port;
+		li->phyaddr = b->phy_address;
+		li->transceiver = b->transceiver;
+		li->tp_mdix = b->eth_tp_mdix;
+		li->tp_mdix_ctrl = b->eth_tp_mdix_ctrl;
+	}
+	return 0;
+}
+
+int
+pp_ethtool_get_linkmodes(struct pp_ethtool *et, int ifindex, const char *name,
+			 struct pp_ethtool_linkmodes *lm, struct pp_err *e)
+{
+	if (pp_ethtool_has_op(et, ETHTOOL_MSG_LINKMODES_GET))
+		return nl_get(et, ETHTOOL_MSG_LINKMODES_GET, ETHTOOL_A_LINKMODES_HEADER,
+			      "ETHTOOL_MSG_LINKMODES_GET", ifindex, name,
+			      dec_lm, lm, e);
+	return ioctl_linkmodes(et, name, lm, NULL, e);
+}
+
+int
+pp_ethtool_get_linkinfo(struct pp_ethtool *et, int ifindex, const char *name,
+			struct pp_ethtool_linkinfo *li, struct pp_err *e)
+{
+	if (pp_ethtool_has_op(et, ETHTOOL_MSG_LINKINFO_GET))
+		return nl_get(et, ETHTOOL_MSG_LINKINFO_GET, ETHTOOL_A_LINKINFO_HEADER,
+			      "ETHTOOL_MSG_LINKINFO_GET", ifindex, name,
+			      dec_li, li, e);
+	return ioctl_linkmodes(et, name, NULL, li, e);
+}
+
+int
+pp_ethtool_get_rings(struct pp_ethtool *et, int ifindex, const char *name,
+		     struct pp_ethtool_rings *r, struct pp_err *e)
+{
+	struct ethtool_ringparam rp;
+	int rc;
+
+	if (pp_ethtool_has_op(et, ETHTOOL_MSG_RINGS_GET))
+		return nl_get(et, ETHTOOL_MSG_RINGS_GET, ETHTOOL_A_RINGS_HEADER,
+			      "ETHTOOL_MSG_RINGS_GET", ifindex, name,
+			      dec_rings, r, e);
+	memset(&rp, 0, sizeof(rp));
+	rp.cmd = ETHTOOL_GRINGPARAM;
+	if ((rc = et_ioctl(et, name, &rp, "ETHTOOL_GRINGPARAM", e)) < 0)
+		return rc;
+	memset(r, 0, sizeof(*r));
+	r->source = PP_ET_SRC_IOCTL;
+	r->has_cur = r->has_max = (1u << PP_RING_N) - 1;
+	r->cur[PP_RING_RX] = rp.rx_pending;
+	r->cur[PP_RING_RX_MINI] = rp.rx_mini_pending;
+	r->cur[PP_RING_RX_JUMBO] = rp.rx_jumbo_pending;
+	r->cur[PP_RING_TX] = rp.tx_pending;
+	r->max[PP_RING_RX] = rp.rx_max_pending;
+	r->max[PP_RING_RX_MINI] = rp.rx_mini_max_pending;
+	r->max[PP_RING_RX_JUMBO] = rp.rx_jumbo_max_pending;
+	r->max[PP_RING_TX] = rp.tx_max_pending;
+	return 0;
+}
+
+int
+pp_ethtool_get_channels(struct pp_ethtool *et, int ifindex, const char *name,
+			struct pp_ethtool_channels *c, struct pp_err *e)
+{
+	struct ethtool_channels ch;
+	int rc;
+
+	if (pp_ethtool_has_op(et, ETHTOOL_MSG_CHANNELS_GET))
+		return nl_get(et, ETHTOOL_MSG_CHANNELS_GET, ETHTOOL_A_CHANNELS_HEADER,
+			      "ETHTOOL_MSG_CHANNELS_GET", ifindex, name,
+			      dec_chan, c, e);
+	memset(&ch, 0, sizeof(ch));
+	ch.cmd = ETHTOOL_GCHANNELS;
+	if ((rc = et_ioctl(et, name, &ch, "ETHTOOL_GCHANNELS", e)) < 0)
+		return rc;
+	memset(c, 0, sizeof(*c));
+	c->source = PP_ET_SRC_IOCTL;
+	c->has_cur = c->has_max = (1u << PP_CHAN_N) - 1;
+	c->cur[PP_CHAN_RX] = ch.rx_count;
+	c->cur[PP_CHAN_TX] = ch.tx_count;
+	c->cur[PP_CHAN_OTHER] = ch.other_count;
+	c->cur[PP_CHAN_COMBINED] = ch.combined_count;
+	c->max[PP_CHAN_RX] = ch.max_rx;
+	c->max[PP_CHAN_TX] = ch.max_tx;
+	c->max[PP_CHAN_OTHER] = ch.max_other;
+	c->max[PP_CHAN_COMBINED] = ch.max_combined;
+	return 0;
+}
+
+/* The number of strings in string set ss (ETH_SS_STATS), via GSSET_INFO. */
+static int
+sset_count(struct pp_ethtool *et, const char *name, unsigned ss, uint32_t *count, struct pp_err *e)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		uint32_t len;
+	} si;
+	int rc;
+
+	memset(&si, 0, sizeof(si));
+	si.hdr.cmd = ETHTOOL_GSSET_INFO;
+	si.hdr.sset_mask = 1ULL << ss;
+	if ((rc = et_ioctl(et, name, &si, "ETHTOOL_GSSET_INFO", e)) < 0)
+		return rc;
+	/* The kernel clears the bit of a set the driver does not have. */
+	*count = (si.hdr.sset_mask & (1ULL << ss)) ? si.len : 0;
+	return 0;
+}
+
+#define STATS_MAX 65536	/* more driver counters than this is a broken driver, not a big NIC */
+
+int
+pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_stat **st,
+		     size_t *n, struct pp_err *e)
+{
+	struct ethtool_gstrings *gs = NULL;
+	struct ethtool_stats *gv = NULL;
+	uint32_t count = 0, i;
+	int rc;
+
+	*st = NULL;
+	*n = 0;
+	if ((rc = sset_count(et, name, ETH_SS_STATS, &count, e)) < 0)
+		return rc;
+	if (count == 0)
+		return 0;
+	if (count > STATS_MAX) {
+		pp_err_set(e, E2BIG, "ETHTOOL_GSSET_INFO %s: %u counters", name, count);
+		return -E2BIG;
+	}
+	gs = calloc(1, sizeof(*gs) + (size_t)count * ETH_GSTRING_LEN);
+	gv = calloc(1, sizeof(*gv) + (size_t)count * sizeof(uint64_t));
+	*st = calloc(count, sizeof(**st));
+	if (!gs || !gv || !*st) {
+		pp_err_set(e, ENOMEM, "ethtool stats %s", name);
+		rc = -ENOMEM;
+		goto out;
+	}
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_STATS;
+	gs->len = count;
+	if ((rc = et_ioctl(et, name, gs, "ETHTOOL_GSTRINGS", e)) < 0)
+		goto out;
+	gv->cmd = ETHTOOL_GSTATS;
+	gv->n_stats = count;
+	if ((rc = et_ioctl(et, name, gv, "ETHTOOL_GSTATS", e)) < 0)
+		goto out;
+	/* The driver may have changed its count between the calls (a queue added): names and values no longer match. */
+	if (gs->len != count || gv->n_stats != count) {
+		pp_err_set(e, EAGAIN, "ethtool stats %s: the counter set changed while reading", name);
+		rc = -EAGAIN;
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		memcpy((*st)[i].name, gs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		(*st)[i].name[ETH_GSTRING_LEN] = '\0';
+		(*st)[i].value = gv->data[i];
+	}
+	*n = count;
+	rc = 0;
+out:
+	if (rc < 0) {
+		free(*st);
+		*st = NULL;
+	}
+	free(gs);
+	free(gv);
+	return rc;
+}
+
+int
+pp_ethtool_get_driver(struct pp_ethtool *et, const char *name, char *buf, size_t len,
+		      struct pp_err *e)
+{
+	struct ethtool_drvinfo di;
+	int rc;
+
+	memset(&di, 0, sizeof(di));
+	di.cmd = ETHTOOL_GDRVINFO;
+	if ((rc = et_ioctl(et, name, &di, "ETHTOOL_GDRVINFO", e)) < 0)
+		return rc;
+	snprintf(buf, len, "%.*s", (int)sizeof(di.driver), di.driver);
+	return 0;
+}

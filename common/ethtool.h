@@ -1,0 +1,134 @@
+/*
+ * ethtool.h: link settings, ring and channel sizes through the ethtool generic
+ * netlink family (kernel 5.6+), and the old SIOCETHTOOL ioctl where netlink lacks
+ * something: the whole family on older kernels, an operation the running kernel
+ * does not offer, and the driver's private counters (`ethtool -S`), which have no
+ * netlink form at all (the kernel's translation table says ETHTOOL_GSTATS -> n/a).
+ *
+ * The family and its operations are discovered once with CTRL_CMD_GETFAMILY, as
+ * ethtool(8) does, so a missing operation is known before it is asked for.
+ * Decoders fill plain structs and never print; unknown attributes are ignored on
+ * purpose, since the kernel may be newer than the header we were built with.
+ */
+#ifndef PP_ETHTOOL_H
+#define PP_ETHTOOL_H
+
+#include <linux/ethtool.h>
+#include <net/if.h>
+#include "nl.h"
+
+enum pp_ethtool_src {
+	PP_ET_SRC_NONE = 0,
+	PP_ET_SRC_NETLINK,	/* answered through the ethtool genl family */
+	PP_ET_SRC_IOCTL,	/* answered through SIOCETHTOOL */
+};
+const char *pp_ethtool_src_name(uint8_t src);
+
+struct pp_ethtool_linkmodes {
+	int ifindex;		/* from the reply header, 0 when absent */
+	uint8_t source;
+	bool has_speed, has_duplex, has_autoneg, has_lanes;
+	/*
+	 * The kernel sent SPEED_UNKNOWN ((u32)-1), or 0 as some drivers do: the link
+	 * has no known rate. speed is then 0; never use it as a rate.
+	 */
+	bool speed_unknown;
+	uint32_t speed;		/* Mb/s, the full 32-bit range (nicstat used the low 16 bits only) */
+	uint8_t duplex;		/* DUPLEX_HALF, DUPLEX_FULL, DUPLEX_UNKNOWN */
+	uint8_t autoneg;	/* AUTONEG_DISABLE, AUTONEG_ENABLE */
+	uint32_t lanes;
+};
+
+struct pp_ethtool_linkinfo {
+	int ifindex;
+	uint8_t source;
+	bool has_port, has_phyaddr, has_transceiver, has_mdix, has_mdix_ctrl;
+	uint8_t port;		/* PORT_TP, PORT_FIBRE, PORT_DA, PORT_NONE, PORT_OTHER, ... */
+	uint8_t phyaddr, transceiver, tp_mdix, tp_mdix_ctrl;
+};
+
+enum pp_ring { PP_RING_RX, PP_RING_RX_MINI, PP_RING_RX_JUMBO, PP_RING_TX, PP_RING_N };
+struct pp_ethtool_rings {
+	int ifindex;
+	uint8_t source;
+	uint8_t has_cur, has_max;	/* bit (1 << PP_RING_*) set when the value was sent */
+	uint32_t cur[PP_RING_N], max[PP_RING_N];
+	bool has_rx_buf_len;
+	uint32_t rx_buf_len;
+};
+const char *pp_ring_name(unsigned r);
+
+enum pp_chan { PP_CHAN_RX, PP_CHAN_TX, PP_CHAN_OTHER, PP_CHAN_COMBINED, PP_CHAN_N };
+struct pp_ethtool_channels {
+	int ifindex;
+	uint8_t source;
+	uint8_t has_cur, has_max;	/* bit (1 << PP_CHAN_*) */
+	uint32_t cur[PP_CHAN_N], max[PP_CHAN_N];
+};
+const char *pp_chan_name(unsigned c);
+
+/* One driver counter of `ethtool -S`. */
+struct pp_ethtool_stat {
+	char name[ETH_GSTRING_LEN + 1];
+	uint64_t value;
+};
+
+struct pp_ethtool {
+	struct pp_nl nl;
+	bool nl_open;
+	uint16_t family;	/* genl id of "ethtool"; 0 when the kernel has none: ioctl only */
+	uint64_t ops;		/* bit n set: the family offers command n */
+	int fd;			/* AF_INET datagram socket for SIOCETHTOOL, -1 until first needed */
+	uint64_t requests;	/* netlink requests and ioctls made (for the benchmark) */
+};
+
+/*
+ * Open the generic netlink socket in the current network namespace and look up
+ * the "ethtool" family and its operations. A kernel without the family is not an
+ * error: every call then goes through the ioctl. Returns 0 or -errno (no memory).
+ */
+int pp_ethtool_open(struct pp_ethtool *et, struct pp_err *e);
+void pp_ethtool_close(struct pp_ethtool *et);
+/* true when the genl family offers command cmd (ETHTOOL_MSG_*_GET). */
+bool pp_ethtool_has_op(const struct pp_ethtool *et, unsigned cmd);
+
+/*
+ * The decoders: a whole netlink message (nlmsghdr, genlmsghdr, attributes) in, a
+ * struct out. Return 0, or -EBADMSG when the message is short, an attribute
+ * runs past the end, or a known attribute has the wrong length.
+ */
+int pp_ethtool_decode_family(const struct nlmsghdr *nlh, uint16_t *id, uint64_t *ops);
+int pp_ethtool_decode_linkmodes(const struct nlmsghdr *nlh, struct pp_ethtool_linkmodes *lm);
+int pp_ethtool_decode_linkinfo(const struct nlmsghdr *nlh, struct pp_ethtool_linkinfo *li);
+int pp_ethtool_decode_rings(const struct nlmsghdr *nlh, struct pp_ethtool_rings *r);
+int pp_ethtool_decode_channels(const struct nlmsghdr *nlh, struct pp_ethtool_channels *c);
+
+/*
+ * One device's settings, by ifindex (netlink) and name (ioctl). Netlink when the
+ * family offers the command, else the ioctl. Return 0, -EOPNOTSUPP when the
+ * driver does not implement it, -ENODEV, or another -errno, with e filled.
+ */
+int pp_ethtool_get_linkmodes(struct pp_ethtool *et, int ifindex, const char *name,
+			     struct pp_ethtool_linkmodes *lm, struct pp_err *e);
+int pp_ethtool_get_linkinfo(struct pp_ethtool *et, int ifindex, const char *name,
+			    struct pp_ethtool_linkinfo *li, struct pp_err *e);
+int pp_ethtool_get_rings(struct pp_ethtool *et, int ifindex, const char *name,
+			 struct pp_ethtool_rings *r, struct pp_err *e);
+int pp_ethtool_get_channels(struct pp_ethtool *et, int ifindex, const char *name,
+			    struct pp_ethtool_channels *c, struct pp_err *e);
+
+/*
+ * The driver's private counters (`ethtool -S`): ETHTOOL_GSSET_INFO for the count,
+ * ETHTOOL_GSTRINGS for the names, ETHTOOL_GSTATS for the values. *st is
+ * allocated (free() it), *n entries; a driver without counters gives *n = 0 and
+ * returns 0. Returns -errno on failure (-EOPNOTSUPP, -ENODEV, ...), or -EAGAIN
+ * when the count changed between the calls.
+ */
+int pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_stat **st,
+			 size_t *n, struct pp_err *e);
+
+/* The driver's name (`ethtool -i`: ETHTOOL_GDRVINFO) into buf. Returns 0 or -errno. */
+int pp_ethtool_get_driver(struct pp_ethtool *et, const char *name, char *buf, size_t len,
+			  struct pp_err *e);
+
+#endif
