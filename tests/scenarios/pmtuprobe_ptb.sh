@@ -1,0 +1,81 @@
+#!/bin/bash
+# pmtuprobe: MTU 1280 on the far link (rtr r1, srv s0), frag-needed / Packet Too Big
+# delivered: path MTU 1280 found, the router named as the hop that reports it, exit 0;
+# IPv4 and IPv6, UDP and ICMP; JSON valid; promtool accepts --prom and --prom-file.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/lab.sh
+# lab.sh's run_json takes RC from printf; this keeps the command's own status.
+run_json() {
+	local __v=$1 __err __out; shift
+	__err=$(mktemp)
+	__out=$("$@" 2>"$__err"); RC=$?
+	printf -v "$__v" '%s' "$__out"
+	ERR=$(cat "$__err"); rm -f "$__err"
+}
+P="$BIN/pmtuprobe"
+
+lab_three || exit 1
+nsrun rtr ip link set r1 mtu 1280
+nsrun srv ip link set s0 mtu 1280
+
+run_json out nsrun cli "$P" -j -t 0.3 203.0.113.2
+expect_rc "v4 udp ptb" 0
+expect_jq "v4 udp: valid JSON, schema" "$out" '.schema' "pmtuprobe/1"
+expect_jq "v4 udp: path MTU 1280" "$out" '.result.path_mtu' 1280
+expect_jq "v4 udp: MSS 1240" "$out" '.result.mss' 1240
+expect_jq "v4 udp: cause ptb" "$out" '.verdict.cause' ptb
+expect_jq "v4 udp: router named" "$out" '.verdict.hop' 198.51.100.1
+expect_jq "v4 udp: PTB mtu" "$out" '.ptb.mtu' 1280
+expect_jq "v4 udp: no black hole" "$out" '.result.black_hole' false
+expect_jq "v4 udp: device MTU" "$out" '.local.dev_mtu' 1500
+expect_jq "v4 udp: device" "$out" '.local.dev' c0
+expect_jq "v4 udp: no exception before" "$out" '.local.cached_pmtu' null
+expect_jq "v4 udp: the probes' PTB cached after" "$out" '.local.cached_pmtu_after.mtu' 1280
+
+# The exception the first run left is reported, and not cleared without --flush.
+run_json out nsrun cli "$P" -j -t 0.3 --proto icmp 203.0.113.2
+expect_rc "v4 icmp ptb" 0
+expect_jq "v4 icmp: proto" "$out" '.query.proto' icmp
+expect_jq "v4 icmp: path MTU 1280" "$out" '.result.path_mtu' 1280
+expect_jq "v4 icmp: router named" "$out" '.verdict.hop' 198.51.100.1
+expect_jq "v4 icmp: cached exception reported" "$out" '.local.cached_pmtu.mtu' 1280
+expect_jq "v4 icmp: not flushed" "$out" '.local.flushed' false
+
+run_json out nsrun cli "$P" -j -t 0.3 --flush 203.0.113.2
+expect_jq "v4 --flush: flushed" "$out" '.local.flushed' true
+
+run_json out nsrun cli "$P" -j -t 0.3 2001:db8:2::2
+expect_rc "v6 udp ptb" 0
+expect_jq "v6 udp: path MTU 1280" "$out" '.result.path_mtu' 1280
+expect_jq "v6 udp: MSS 1220" "$out" '.result.mss' 1220
+expect_jq "v6 udp: cause ptb" "$out" '.verdict.cause' ptb
+expect_jq "v6 udp: router named" "$out" '.verdict.hop' 2001:db8:1::1
+expect_jq "v6 udp: family" "$out" '.query.family' inet6
+
+run_json out nsrun cli "$P" -j -t 0.3 --proto icmp 2001:db8:2::2
+expect_rc "v6 icmp ptb" 0
+expect_jq "v6 icmp: router named" "$out" '.verdict.hop' 2001:db8:1::1
+run_json out nsrun cli "$P" -j -t 0.3 --flush --proto icmp 2001:db8:2::2
+expect_jq "v6 --flush: flushed" "$out" '.local.flushed' true
+expect_jq "v6 --flush: cached before the flush still reported" "$out" '.local.cached_pmtu.mtu' 1280
+
+run_json prom nsrun cli "$P" --prom -t 0.3 203.0.113.2
+expect_rc "v4 --prom" 0
+promcheck "v4 --prom" "$prom"$'\n'
+if grep -q '^pktpath_pmtuprobe_path_mtu_bytes{.*} 1280$' <<<"$prom"; then t_ok "--prom: path MTU 1280"
+else t_fail "--prom: path MTU 1280"; printf '%s\n' "$prom" | sed 's/^/# /'; fi
+if grep -q '^pktpath_pmtuprobe_black_hole{.*} 0$' <<<"$prom"; then t_ok "--prom: black_hole 0"
+else t_fail "--prom: black_hole 0"; fi
+grep -q '^pktpath_pmtuprobe_probes_sent{.*} [1-9]' <<<"$prom" && t_ok "--prom: probes sent" || t_fail "--prom: probes sent"
+
+pf=$(mktemp -d)
+nsrun cli "$P" --prom-file "$pf/pmtu.prom" -t 0.3 203.0.113.2; RC=$?
+expect_rc "--prom-file" 0
+promcheck "--prom-file" "$(cat "$pf/pmtu.prom" 2>/dev/null)"$'\n'
+grep -q '^pktpath_pmtuprobe_run_success 1$' "$pf/pmtu.prom" && t_ok "--prom-file: run_success 1" || t_fail "--prom-file: run_success 1"
+rm -rf "$pf"
+
+run_json out nsrun cli "$P" -j --min abc 203.0.113.2
+expect_rc "bad --min" 2
+if grep -q -- "--min: 'abc'" <<<"$ERR"; then t_ok "bad --min named"; else t_fail "bad --min named: $ERR"; fi
+t_done
