@@ -11,6 +11,105 @@
 
 #include "nft.h"
 #include "sysctl.h"
+#include "attr.h"
+
+/*
+ * libnftnl parses with libmnl, which stops without error at an attribute that runs
+ * past its nest or message (a cut hook nest reads as a regular chain), trusts
+ * strings to be NUL-terminated, and prints "ABI is broken" to stderr on a wrong
+ * length. Check the layout here first, so a malformed chain is refused, quietly.
+ */
+static const struct pp_attr_policy chain_pol[NFTA_CHAIN_MAX + 1] = {
+	[NFTA_CHAIN_TABLE] = { PP_A_STR }, [NFTA_CHAIN_NAME] = { PP_A_STR },
+	[NFTA_CHAIN_TYPE] = { PP_A_STR }, [NFTA_CHAIN_HOOK] = { PP_A_NEST },
+	[NFTA_CHAIN_COUNTERS] = { PP_A_NEST }, [NFTA_CHAIN_HANDLE] = { PP_A_U64 },
+	[NFTA_CHAIN_POLICY] = { PP_A_U32 }, [NFTA_CHAIN_USE] = { PP_A_U32 },
+	[NFTA_CHAIN_FLAGS] = { PP_A_U32 }, [NFTA_CHAIN_ID] = { PP_A_U32 },
+};
+
+static const struct pp_attr_policy hook_pol[NFTA_HOOK_MAX + 1] = {
+	[NFTA_HOOK_HOOKNUM] = { PP_A_U32 }, [NFTA_HOOK_PRIORITY] = { PP_A_U32 },
+	[NFTA_HOOK_DEV] = { PP_A_STR }, [NFTA_HOOK_DEVS] = { PP_A_NEST },
+};
+
+static const struct pp_attr_policy counter_pol[NFTA_COUNTER_MAX + 1] = {
+	[NFTA_COUNTER_BYTES] = { PP_A_U64 }, [NFTA_COUNTER_PACKETS] = { PP_A_U64 },
+};
+
+static const struct pp_attr_policy dev_pol[NFTA_DEVICE_MAX + 1] = {
+	[NFTA_DEVICE_NAME] = { PP_A_STR },
+};
+
+/*
+ * What libnftnl checks of every attribute (each one, not only the last of a type)
+ * and exits on: integers of exactly their size, nests empty or of at least one
+ * attribute header. pp_attr_parse() has checked the layout already.
+ */
+#define NEST 0xff
+static const uint8_t chain_size[NFTA_CHAIN_MAX + 1] = {
+	[NFTA_CHAIN_HANDLE] = 8, [NFTA_CHAIN_POLICY] = 4, [NFTA_CHAIN_USE] = 4,
+	[NFTA_CHAIN_FLAGS] = 4, [NFTA_CHAIN_ID] = 4, [NFTA_CHAIN_HOOK] = NEST,
+	[NFTA_CHAIN_COUNTERS] = NEST,
+};
+static const uint8_t hook_size[NFTA_HOOK_MAX + 1] = {
+	[NFTA_HOOK_HOOKNUM] = 4, [NFTA_HOOK_PRIORITY] = 4,
+};
+static const uint8_t counter_size[NFTA_COUNTER_MAX + 1] = {
+	[NFTA_COUNTER_BYTES] = 8, [NFTA_COUNTER_PACKETS] = 8,
+};
+
+static bool
+sizes_ok(const void *start, size_t len, const uint8_t *size, unsigned maxtype)
+{
+	const struct nlattr *a = start;
+
+	while (len >= NLA_HDRLEN) {
+		unsigned t = a->nla_type & NLA_TYPE_MASK;
+		size_t n = a->nla_len - NLA_HDRLEN, step = NLA_ALIGN(a->nla_len);
+
+		if (t <= maxtype && size[t] == NEST && n != 0 && n < NLA_HDRLEN)
+			return false;
+		if (t <= maxtype && size[t] && size[t] != NEST && n != size[t])
+			return false;
+		if (step >= len)
+			break;
+		len -= step;
+		a = (const struct nlattr *)((const char *)a + step);
+	}
+	return true;
+}
+
+static bool
+nest_ok(const struct nlattr *nest, const struct pp_attr_policy *pol, const uint8_t *size,
+	unsigned maxtype, const struct nlattr **tb)
+{
+	return pp_attr_parse_nest(nest, pol, maxtype, tb) == 0 &&
+	       sizes_ok((const char *)nest + NLA_HDRLEN, nest->nla_len - NLA_HDRLEN, size, maxtype);
+}
+
+static int
+chain_check(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[NFTA_CHAIN_MAX + 1], *hk[NFTA_HOOK_MAX + 1];
+	const struct nlattr *ct[NFTA_COUNTER_MAX + 1], *dv[NFTA_DEVICE_MAX + 1];
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+
+	if (pp_attr_parse_msg(nlh, sizeof(struct nfgenmsg), chain_pol, NFTA_CHAIN_MAX, tb) < 0)
+		return -EBADMSG;
+	if (nlh->nlmsg_len > off &&
+	    !sizes_ok((const char *)nlh + off, nlh->nlmsg_len - off, chain_size, NFTA_CHAIN_MAX))
+		return -EBADMSG;
+	if (tb[NFTA_CHAIN_COUNTERS] &&
+	    !nest_ok(tb[NFTA_CHAIN_COUNTERS], counter_pol, counter_size, NFTA_COUNTER_MAX, ct))
+		return -EBADMSG;
+	if (tb[NFTA_CHAIN_HOOK] && !nest_ok(tb[NFTA_CHAIN_HOOK], hook_pol, hook_size, NFTA_HOOK_MAX, hk))
+		return -EBADMSG;
+	if (tb[NFTA_CHAIN_HOOK] && hk[NFTA_HOOK_DEVS] &&
+	    pp_attr_parse_nest(hk[NFTA_HOOK_DEVS], dev_pol, NFTA_DEVICE_MAX, dv) < 0)
+		return -EBADMSG;
+	return 0;
+}
+#undef NEST
 
 int
 pp_nft_chain_decode(const struct nlmsghdr *nlh, struct pp_nft_chain *c)
@@ -22,7 +121,7 @@ pp_nft_chain_decode(const struct nlmsghdr *nlh, struct pp_nft_chain *c)
 	memset(c, 0, sizeof(*c));
 	if (!ch)
 		return -ENOMEM;
-	if (nftnl_chain_nlmsg_parse(nlh, ch) < 0) {
+	if (chain_check(nlh) < 0 || nftnl_chain_nlmsg_parse(nlh, ch) < 0) {
 		rc = -EBADMSG;
 		goto out;
 	}

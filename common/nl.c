@@ -104,6 +104,17 @@ extack_msg(const struct nlmsghdr *nlh, size_t tlv_off, struct pp_err *e)
 	}
 }
 
+/*
+ * mnl_nlmsg_ok() compares nlmsg_len as an int: a length of 2 GiB or more passes,
+ * and mnl_nlmsg_next() then steps outside the datagram. Compare unsigned.
+ */
+static bool
+msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned)len;
+}
+
 int
 pp_nl_parse_replies(struct pp_nl *nl, const void *buf, size_t len, uint32_t seq,
 		    pp_nl_cb cb, void *data, bool *intr, struct pp_err *e)
@@ -111,7 +122,7 @@ pp_nl_parse_replies(struct pp_nl *nl, const void *buf, size_t len, uint32_t seq,
 	const struct nlmsghdr *nlh = buf;
 	int rem = (int)len, rc;
 
-	while (mnl_nlmsg_ok(nlh, rem)) {
+	while (msg_ok(nlh, rem)) {
 		/* Replies to an earlier request (abandoned dump) or from someone else: skip. */
 		if (nlh->nlmsg_seq != seq || (nlh->nlmsg_pid != nl->portid && nlh->nlmsg_pid != 0))
 			goto next;
@@ -316,7 +327,7 @@ pp_nl_recv_events(struct pp_nl *nl, pp_nl_cb cb, void *data, struct pp_err *e)
 	}
 	nlh = (const struct nlmsghdr *)nl->buf;
 	rem = (int)n;
-	while (mnl_nlmsg_ok(nlh, rem)) {
+	while (msg_ok(nlh, rem)) {
 		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
 			if ((rc = cb(nlh, data)) < 0)
 				return rc;

@@ -1,0 +1,325 @@
+/* test_common_qdisc.c: pp_qdisc_decode on RTM_NEWQDISC / RTM_NEWTCLASS as tc_fill_qdisc() lays them out. */
+#include <linux/gen_stats.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+
+#include "qdisc.h"
+#include "test_common_msg.h"
+
+static struct tcmsg *
+tc_start(struct tmsg *m, uint16_t type, struct nlmsghdr **nlhp)
+{
+	void *h;
+	struct tcmsg *tcm;
+
+	*nlhp = tmsg_start(m, type, sizeof(*tcm), &h);
+	tcm = h;
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = 5;
+	tcm->tcm_handle = 0x10000;	/* 1: */
+	tcm->tcm_parent = TC_H_ROOT;
+	tcm->tcm_info = 2;
+	return tcm;
+}
+
+/* htb 1: root, as a 6.x kernel sends it: TCA_STATS2 with basic, queue; compat TCA_STATS; xstats. */
+static struct nlmsghdr *
+build_htb(struct tmsg *m, bool pkt64)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *opt, *st;
+	struct gnet_stats_basic b = { .bytes = 123456789012ULL, .packets = 4242 };
+	struct gnet_stats_queue q = { .qlen = 3, .backlog = 4500, .drops = 17, .requeues = 1,
+				      .overlimits = 99 };
+	struct tc_stats ts = { .bytes = 1, .packets = 1, .drops = 1 };
+	struct tc_htb_glob glob = { .version = 3, .rate2quantum = 10, .defcls = 0x10 };
+	uint32_t xs[5] = { 1, 2, 3, 4, 5 };
+	uint64_t packets = 5000000000ULL;
+
+	tc_start(m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	opt = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_HTB_INIT, sizeof(glob), &glob);
+	mnl_attr_nest_end(nlh, opt);
+	mnl_attr_put_u8(nlh, TCA_HW_OFFLOAD, 0);
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	if (pkt64) {
+		b.packets = (uint32_t)packets;
+		mnl_attr_put(nlh, TCA_STATS_PAD, 0, NULL);
+	}
+	mnl_attr_put(nlh, TCA_STATS_BASIC, sizeof(b), &b);
+	if (pkt64)
+		mnl_attr_put_u64(nlh, TCA_STATS_PKT64, packets);
+	mnl_attr_put(nlh, TCA_STATS_QUEUE, sizeof(q), &q);
+	mnl_attr_put(nlh, TCA_STATS_APP, sizeof(xs), xs);
+	mnl_attr_nest_end(nlh, st);
+	mnl_attr_put(nlh, TCA_STATS, sizeof(ts), &ts);
+	mnl_attr_put(nlh, TCA_XSTATS, sizeof(xs), xs);
+	return nlh;
+}
+
+static void
+test_qdisc_htb(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh = build_htb(&m, false);
+	struct pp_qdisc q;
+	char h[16];
+
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK_STR(q.kind, "htb");
+	CHECK(!q.is_class);
+	CHECK_EQ_INT(q.ifindex, 5);
+	CHECK_EQ_INT(q.handle, 0x10000);
+	CHECK_EQ_INT(q.parent, TC_H_ROOT);
+	CHECK(q.has_stats2);
+	CHECK(q.bytes == 123456789012ULL);
+	CHECK_EQ_INT(q.packets, 4242);
+	CHECK_EQ_INT(q.qlen, 3);
+	CHECK_EQ_INT(q.backlog, 4500);
+	CHECK_EQ_INT(q.drops, 17);
+	CHECK_EQ_INT(q.requeues, 1);
+	CHECK_EQ_INT(q.overlimits, 99);
+	CHECK(!q.has_rate);
+	CHECK_EQ_INT(q.xstats_len, 20);
+	CHECK(q.options_len > 0);
+	CHECK_STR(pp_tc_handle_str(q.handle, h, sizeof(h)), "1:");
+	CHECK_STR(pp_tc_handle_str(q.parent, h, sizeof(h)), "root");
+	CHECK_STR(pp_tc_handle_str(0x10010, h, sizeof(h)), "1:10");
+	CHECK_STR(pp_tc_handle_str(TC_H_INGRESS, h, sizeof(h)), "ingress");
+	CHECK_STR(pp_tc_handle_str(0, h, sizeof(h)), "none");
+	CHECK_STR(pp_tc_handle_str(0xffff0000, h, sizeof(h)), "ffff:");
+}
+
+/* Past 2^32 packets the kernel adds TCA_STATS_PKT64 (and a pad): the 64-bit count wins. */
+static void
+test_qdisc_pkt64(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh = build_htb(&m, true);
+	struct pp_qdisc q;
+
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK(q.packets == 5000000000ULL);
+}
+
+/* A class with a rate estimator; an old-style qdisc with only TCA_STATS. */
+static void
+test_qdisc_class_rate_and_compat(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh;
+	struct nlattr *st;
+	struct pp_qdisc q;
+	struct gnet_stats_rate_est r32 = { .bps = 1000, .pps = 10 };
+	struct gnet_stats_rate_est64 r64 = { .bps = 10000000000ULL, .pps = 20 };
+	struct tc_stats ts = { .bytes = 77, .packets = 7, .drops = 2, .overlimits = 3, .qlen = 1,
+			       .backlog = 100 };
+
+	tc_start(&m, RTM_NEWTCLASS, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put(nlh, TCA_STATS_RATE_EST, sizeof(r32), &r32);
+	mnl_attr_put(nlh, TCA_STATS_RATE_EST64, sizeof(r64), &r64);
+	mnl_attr_nest_end(nlh, st);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK(q.is_class);
+	CHECK(q.has_rate);
+	CHECK(q.bps == 10000000000ULL);
+	CHECK_EQ_INT(q.pps, 20);
+
+	tc_start(&m, RTM_NEWTCLASS, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put(nlh, TCA_STATS_RATE_EST, sizeof(r32), &r32);
+	mnl_attr_nest_end(nlh, st);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK(q.has_rate && q.bps == 1000 && q.pps == 10);
+
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "pfifo");
+	mnl_attr_put(nlh, TCA_STATS, sizeof(ts), &ts);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK(!q.has_stats2);
+	CHECK_EQ_INT(q.bytes, 77);
+	CHECK_EQ_INT(q.packets, 7);
+	CHECK_EQ_INT(q.drops, 2);
+	CHECK_EQ_INT(q.overlimits, 3);
+	CHECK_EQ_INT(q.backlog, 100);
+
+	/* noqueue: a kind and nothing else. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "noqueue");
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK_STR(q.kind, "noqueue");
+	CHECK(!q.has_stats2 && q.packets == 0);
+	/* Without TCA_KIND: malformed. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+}
+
+static void
+test_qdisc_short_and_truncated(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh = build_htb(&m, true);
+	uint32_t start = NLMSG_HDRLEN + sizeof(struct tcmsg);
+	struct pp_qdisc q;
+
+	CHECK_EQ_INT(TDECODE_LEN(pp_qdisc_decode, nlh, start - 1, &q), -EBADMSG);
+	CHECK_EQ_INT(TDECODE_LEN(pp_qdisc_decode, nlh, NLMSG_HDRLEN + 8, &q), -EBADMSG);
+	CHECK_EQ_INT(TDECODE_LEN(pp_qdisc_decode, nlh, start + NLA_HDRLEN + 1, &q), -EBADMSG);
+	for (uint32_t len = start; len < nlh->nlmsg_len; len++) {
+		int rc = TDECODE_LEN(pp_qdisc_decode, nlh, len, &q);
+
+		CHECK(rc == 0 || rc == -EBADMSG);
+	}
+	/* TCA_XSTATS claiming past the end. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+	tmsg_put_raw(nlh, TCA_XSTATS, 300, "abcd", 4);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+}
+
+/* TCA_STATS2 truncated inside, or with short members. */
+static void
+test_qdisc_stats2_truncated(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh;
+	struct nlattr *st, *inner;
+	struct pp_qdisc q;
+	struct gnet_stats_basic b = { 1, 1 };
+	struct gnet_stats_queue qs = { 0 };
+
+	/* TCA_STATS_BASIC claims more than TCA_STATS2 holds. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	inner = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put(nlh, TCA_STATS_BASIC, sizeof(b), &b);
+	mnl_attr_nest_end(nlh, st);
+	mnl_attr_put(nlh, TCA_XSTATS, 64, (char[64]){ 0 });
+	inner->nla_len = NLA_HDRLEN + 40;
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+
+	/* The nest's own length cut to 6 (below one inner header). */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put(nlh, TCA_STATS_BASIC, sizeof(b), &b);
+	mnl_attr_nest_end(nlh, st);
+	st->nla_len = NLA_HDRLEN + 6;
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+
+	/* A gnet_stats_queue shorter than the struct. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put(nlh, TCA_STATS_QUEUE, sizeof(qs) - 4, &qs);
+	mnl_attr_nest_end(nlh, st);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+
+	/* A 4-byte TCA_STATS_PKT64. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put_u32(nlh, TCA_STATS_PKT64, 1);
+	mnl_attr_nest_end(nlh, st);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+
+	/* The message ends inside TCA_STATS2. */
+	nlh = build_htb(&m, false);
+	{
+		const struct nlattr *a;
+		uint32_t cut = 0;
+
+		mnl_attr_for_each(a, nlh, sizeof(struct tcmsg))
+			if (mnl_attr_get_type(a) == TCA_STATS2)
+				cut = tmsg_off(nlh, a) + NLA_HDRLEN + 10;
+		CHECK(cut > 0);
+		CHECK_EQ_INT(TDECODE_LEN(pp_qdisc_decode, nlh, cut, &q), -EBADMSG);
+	}
+}
+
+static void
+test_qdisc_wrong_length_and_unknown(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh;
+	struct pp_qdisc q;
+	struct tc_stats ts = { 0 };
+
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put(nlh, TCA_KIND, 3, "htb");	/* no NUL */
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	mnl_attr_put(nlh, TCA_STATS, sizeof(ts) - 8, &ts);
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
+
+	/* A kind longer than 15 characters is cut; a 1 KiB TCA_OPTIONS is kept to the blob size. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "a-very-long-qdisc-kind");
+	{
+		static char big[1024];
+
+		memset(big, 0x5a, sizeof(big));
+		mnl_attr_put(nlh, TCA_OPTIONS, sizeof(big), big);
+	}
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK_EQ_INT(strlen(q.kind), sizeof(q.kind) - 1);
+	CHECK_EQ_INT(q.options_len, PP_QDISC_BLOB_MAX);
+
+	/* Unknown top-level and TCA_STATS2 members are ignored. */
+	tc_start(&m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_u32(nlh, TCA_MAX + 1, 1);
+	mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+	mnl_attr_put_u32(nlh, TCA_CHAIN, 0);
+	mnl_attr_put(nlh, 0x7ff0, 2, "x");
+	{
+		struct nlattr *st = mnl_attr_nest_start(nlh, TCA_STATS2);
+		struct gnet_stats_queue qs = { .drops = 5 };
+
+		mnl_attr_put_u64(nlh, TCA_STATS_MAX + 1, 1);
+		mnl_attr_put(nlh, TCA_STATS_BASIC_HW, 3, "hw");
+		mnl_attr_put(nlh, TCA_STATS_QUEUE, sizeof(qs), &qs);
+		mnl_attr_nest_end(nlh, st);
+	}
+	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
+	CHECK_STR(q.kind, "tbf");
+	CHECK_EQ_INT(q.drops, 5);
+}
+
+static int
+fuzz_one(const struct nlmsghdr *nlh)
+{
+	struct pp_qdisc q;
+
+	return pp_qdisc_decode(nlh, &q);
+}
+
+static void
+test_qdisc_fuzz(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh = build_htb(&m, true);
+	unsigned ok = tfuzz(nlh, fuzz_one, 5000, 0xdeadu, 900);
+
+	printf("# qdisc fuzz: %u of 5000 damaged messages accepted\n", ok);
+	CHECK(ok > 0);
+}
+
+int
+main(void)
+{
+	RUN(test_qdisc_htb);
+	RUN(test_qdisc_pkt64);
+	RUN(test_qdisc_class_rate_and_compat);
+	RUN(test_qdisc_short_and_truncated);
+	RUN(test_qdisc_stats2_truncated);
+	RUN(test_qdisc_wrong_length_and_unknown);
+	RUN(test_qdisc_fuzz);
+	return tap_done();
+}
