@@ -82,6 +82,10 @@ pm_eval(struct pm_model *m)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
+	if (m->return_frag)
+		pm_warn(m, "the reply to a %u-byte probe came back fragmented (first fragment %u bytes): "
+			"the return path has a smaller MTU than the forward path", m->return_frag_probe,
+			m->return_frag);
 	if (m->probe_error) {
 		rc = set(m, PP_ST_UNKNOWN, PM_C_LOCAL_ERROR, NULL);
 		snprintf(v->summary, sizeof(v->summary), "cannot probe: %s", m->probe_err);

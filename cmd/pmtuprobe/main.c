@@ -237,6 +237,10 @@ log_probe(struct pm_model *m, const struct pm_probe *p)
 {
 	if (m->nprobes < PM_MAX_LOG)
 		m->log[m->nprobes++] = *p;
+	if (p->reply_frag && p->answer == PM_A_REACHED && !p->ttl && p->reply_frag > m->return_frag) {
+		m->return_frag = p->reply_frag;
+		m->return_frag_probe = p->size;
+	}
 }
 
 /* Keep what a size probe's answer says about PTBs (evidence for the verdict). */

@@ -44,6 +44,7 @@ struct pm_probe {
 	double rtt_ms;
 	bool ptb_local_drop;	/* the PTB was seen on the wire only: this host dropped it */
 	int err;		/* PM_A_SEND_ERR: errno */
+	unsigned reply_frag;	/* the reply came back fragmented: size of its first fragment */
 };
 
 /*
@@ -197,6 +198,8 @@ struct pm_model {
 	bool bad_ptb;
 	struct pp_addr bad_hop;
 	uint32_t bad_mtu, bad_size;
+	unsigned return_frag;		/* largest first fragment of a reply: a smaller MTU on the way back */
+	unsigned return_frag_probe;	/* the probe size whose reply it was */
 	bool probe_error;		/* could not probe at all */
 	char probe_err[200];
 	struct pm_verdict v;

@@ -228,7 +228,17 @@ pm_prober_close(struct pm_prober *p)
 int
 pm_prober_capture(struct pm_prober *p, const char *dev, struct pp_err *e)
 {
-	int rc = pp_pcap_open(&p->cap, dev, pp_pcap_ptb_filter(p->family), 1600, e);
+	char filter[512], a[INET6_ADDRSTRLEN];
+	int rc;
+
+	/*
+	 * PTBs about our probes, and the first fragments of the destination's replies:
+	 * a reply that comes back fragmented crossed a smaller MTU on the way back.
+	 */
+	snprintf(filter, sizeof(filter), "(%s) or (src host %s and %s)", pp_pcap_ptb_filter(p->family),
+		 pp_addr_str(&p->dst, a, sizeof(a)),
+		 p->family == AF_INET6 ? "ip6[6] == 44" : "(ip[6:2] & 0x3fff) != 0");
+	rc = pp_pcap_open(&p->cap, dev, filter, 1600, e);
 
 	p->cap_on = rc == 0;
 	return rc;
@@ -410,6 +420,43 @@ from_reply(struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr
 	}
 }
 
+/* The size of a first fragment (offset 0, more to come) from the destination; 0 otherwise. */
+static unsigned
+first_fragment(const struct pm_prober *p, const uint8_t *l3, size_t len)
+{
+	struct pp_addr src;
+
+	if (p->family == AF_INET) {
+		if (len < 20 || (l3[0] >> 4) != 4)
+			return 0;
+		pp_addr_set(&src, AF_INET, l3 + 12, 4);
+		if (!pp_addr_eq(&src, &p->dst) || !(l3[6] & 0x20) || ((l3[6] & 0x1f) << 8 | l3[7]) != 0)
+			return 0;
+		return (unsigned)(l3[2] << 8 | l3[3]);
+	}
+	if (len < 48 || (l3[0] >> 4) != 6 || l3[6] != 44)
+		return 0;
+	pp_addr_set(&src, AF_INET6, l3 + 8, 16);
+	if (!pp_addr_eq(&src, &p->dst) || ((l3[42] << 8 | l3[43]) & 0xfff9) != 0x0001)
+		return 0;
+	return 40u + (unsigned)(l3[4] << 8 | l3[5]);
+}
+
+/* After a reply: the capture has its fragments (the socket only gets the reassembled packet). */
+static void
+drain_capture(struct pm_prober *p, struct pm_probe *out)
+{
+	const uint8_t *l3;
+	size_t l3len;
+	unsigned fs;
+
+	if (!p->cap_on)
+		return;
+	while (pp_pcap_next(&p->cap, &l3, &l3len, NULL) == 1)
+		if ((fs = first_fragment(p, l3, l3len)) > out->reply_frag)
+			out->reply_frag = fs;
+}
+
 int
 pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 {
@@ -521,6 +568,7 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 					pp_addr_set(&src, AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, 4);
 				if (from_reply(p, rbuf, (size_t)n, &src, out)) {
 					out->rtt_ms = (pm_now() - sent_at) * 1000.0;
+					drain_capture(p, out);
 					return 0;
 				}
 			}
@@ -529,6 +577,13 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 				size_t l3len;
 
 				while (pp_pcap_next(&p->cap, &l3, &l3len, NULL) == 1) {
+					unsigned fs = first_fragment(p, l3, l3len);
+
+					if (fs) {
+						if (fs > out->reply_frag)
+							out->reply_frag = fs;
+						continue;
+					}
 					if (pp_pcap_icmp_decode(l3, l3len, &w) < 0 || !w.has_inner ||
 					    !pp_addr_eq(&w.inner_dst, &p->dst) || !w.mtu)
 						continue;

@@ -71,6 +71,8 @@ pm_render_text(const struct pm_model *m, FILE *f)
 			fprintf(f, " (on the wire only)");
 		if (p->answer != PM_A_SILENT && p->rtt_ms > 0)
 			fprintf(f, " %.2fms", p->rtt_ms);
+		if (p->reply_frag)
+			fprintf(f, " (reply fragmented: %u)", p->reply_frag);
 		if (p->tries > 1)
 			fprintf(f, " [%u tries]", p->tries);
 		fputc('\n', f);
@@ -180,6 +182,10 @@ pm_render_json(const struct pm_model *m, FILE *f)
 	pp_json_bool(&j, "interrupted", m->interrupted);
 	pp_json_bool(&j, "timed_out", m->timed_out);
 	pp_json_u64(&j, "probes_sent", m->probes_sent);
+	if (m->return_frag) {
+		pp_json_u64(&j, "return_fragment_size", m->return_frag);
+		pp_json_u64(&j, "return_fragment_probe", m->return_frag_probe);
+	}
 	pp_json_obj_close(&j);
 
 	if (m->ptb_seen || m->ptb_wire_only || m->bad_ptb) {
@@ -241,6 +247,8 @@ pm_render_json(const struct pm_model *m, FILE *f)
 			pp_json_double(&j, "rtt_ms", p->rtt_ms);
 		if (p->err)
 			pp_json_str(&j, "error", strerror(p->err));
+		if (p->reply_frag)
+			pp_json_u64(&j, "reply_fragment_size", p->reply_frag);
 		pp_json_obj_close(&j);
 	}
 	pp_json_arr_close(&j);
