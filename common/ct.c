@@ -2,10 +2,12 @@
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <linux/sock_diag.h>
 
 #include "attr.h"
@@ -539,20 +541,178 @@ pp_ct_build_dump(void *buf, size_t len, const struct pp_ct_kfilter *f)
 	return nlh;
 }
 
+/*
+ * The dump, pipelined. The kernel fills the next chunk of a dump only inside our
+ * recvmsg() (netlink_recvmsg -> netlink_dump), so a single thread alternates: the
+ * kernel walks and copies, then we decode and print, never both at once. A reader
+ * thread that only receives keeps the kernel busy on one CPU while the caller's
+ * callback decodes on another; at a million entries this hides most of the
+ * userspace cost behind the kernel's walk.
+ */
+#define DUMP_BUFS 16
+#define DUMP_BUFLEN (64 * 1024)	/* a dump chunk is at most 32 KiB (netlink_recvmsg caps it) */
+
+struct dump_pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *buf[DUMP_BUFS];
+	ssize_t len[DUMP_BUFS];		/* bytes, or -errno */
+	unsigned head, tail;		/* filled slots are [tail, head) */
+	bool done;			/* the reader has stopped */
+	int fd;
+	uint32_t seq, portid;
+};
+
+/* Does this datagram end our dump (NLMSG_DONE or an error for our sequence)? */
+static bool
+dump_ends(const struct dump_pipe *p, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	while (mnl_nlmsg_ok(nlh, rem)) {
+		if (nlh->nlmsg_seq == p->seq &&
+		    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
+			return true;
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	}
+	return rem > 0;	/* a cut message: the parser will refuse it */
+}
+
+static void *
+dump_reader(void *arg)
+{
+	struct dump_pipe *p = arg;
+	bool last = false;
+
+	while (!last) {
+		unsigned slot;
+		struct iovec iov;
+		struct msghdr mh;
+		ssize_t n;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->head - p->tail == DUMP_BUFS)
+			pthread_cond_wait(&p->cv, &p->mu);
+		slot = p->head % DUMP_BUFS;
+		pthread_mutex_unlock(&p->mu);
+
+		iov.iov_base = p->buf[slot];
+		iov.iov_len = DUMP_BUFLEN;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		do
+			n = recvmsg(p->fd, &mh, 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			n = -errno;
+			last = true;
+		} else if (n == 0) {
+			n = -ECONNRESET;
+			last = true;
+		} else if (mh.msg_flags & MSG_TRUNC) {
+			n = -EMSGSIZE;
+			last = true;
+		} else {
+			last = dump_ends(p, p->buf[slot], (size_t)n);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->len[slot] = n;
+		p->head++;
+		if (last)
+			p->done = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
 int
 pp_ct_dump(struct pp_nl *nl, const struct pp_ct_kfilter *f, pp_nl_cb cb, void *data,
 	   struct pp_err *e)
 {
-	char buf[1024];
+	char req[1024];
 	struct nlmsghdr *nlh;
+	struct dump_pipe p;
+	pthread_t th;
+	int rc = 0, err;
+	bool intr = false, finished = false;
 
-	if (!(nlh = pp_ct_build_dump(buf, sizeof(buf), f))) {
+	if (!(nlh = pp_ct_build_dump(req, sizeof(req), f))) {
 		pp_err_set(e, EMSGSIZE, "IPCTNL_MSG_CT_GET dump request");
 		return -EMSGSIZE;
 	}
 	pp_err_set(e, 0, "IPCTNL_MSG_CT_GET dump");
-	/* ctnetlink never flags NLM_F_DUMP_INTR, so the layer never restarts this dump. */
-	return pp_nl_dump(nl, nlh, cb, data, NULL, e);
+	if (e)
+		e->ext[0] = '\0';
+	memset(&p, 0, sizeof(p));
+	for (int i = 0; i < DUMP_BUFS; i++) {
+		if (!(p.buf[i] = malloc(DUMP_BUFLEN))) {
+			rc = -ENOMEM;
+			goto out_free;
+		}
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	p.fd = pp_nl_fd(nl);
+	p.portid = nl->portid;
+	p.seq = nlh->nlmsg_seq = ++nl->seq;
+	nlh->nlmsg_pid = 0;
+	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0) {
+		rc = -errno;
+		goto out_sync;
+	}
+	if ((err = pthread_create(&th, NULL, dump_reader, &p)) != 0) {
+		rc = -err;
+		goto out_sync;
+	}
+	for (;;) {
+		unsigned slot;
+		ssize_t n;
+		bool more;
+
+		pthread_mutex_lock(&p.mu);
+		while (p.head == p.tail)
+			pthread_cond_wait(&p.cv, &p.mu);
+		slot = p.tail % DUMP_BUFS;
+		n = p.len[slot];
+		more = !(p.done && p.head - p.tail == 1);
+		pthread_mutex_unlock(&p.mu);
+
+		if (!finished) {
+			if (n < 0) {
+				rc = (int)n;
+				finished = true;
+			} else {
+				int r = pp_nl_parse_replies(nl, p.buf[slot], (size_t)n, p.seq, cb, data,
+							    &intr, e);
+				if (r != 0) {
+					rc = r < 0 ? r : 0;
+					finished = true;
+				}
+			}
+		}
+		pthread_mutex_lock(&p.mu);
+		p.tail++;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		/* After an early stop, drain to the end so the socket is clean for the next request. */
+		if (!more)
+			break;
+	}
+	pthread_join(th, NULL);
+	if (!finished && rc == 0)
+		rc = -EPROTO;
+out_sync:
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+out_free:
+	for (int i = 0; i < DUMP_BUFS; i++)
+		free(p.buf[i]);
+	if (rc < 0 && e)
+		e->code = -rc;
+	return rc;
 }
 
 /* ---- statistics ---- */

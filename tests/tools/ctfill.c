@@ -6,6 +6,8 @@
  *                      full (ENOMEM). Prints the number inserted.
  *   ctfill count       a bare IPCTNL_MSG_CT_GET dump that only counts the entries
  *                      (32 KiB reads, no decoding): the floor a dumper is held to.
+ *   ctfill rss CMD...  run CMD (stdout to /dev/null) and print its peak resident
+ *                      set in KiB (ru_maxrss of the child, from wait4).
  *
  * Entries: 198.51.100.0/24 -> 203.0.113.0/24, three TCP ESTABLISHED for each UDP,
  * status CONFIRMED|SEEN_REPLY|ASSURED (CONFIRMED or the kernel answers EBUSY;
@@ -18,8 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
@@ -201,13 +207,41 @@ done:
 	return 0;
 }
 
+static int
+rss(char *argv[])
+{
+	struct rusage ru;
+	pid_t pid = fork();
+	int st = 0, fd;
+
+	if (pid < 0) {
+		perror("ctfill: fork");
+		return 1;
+	}
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) >= 0)
+			dup2(fd, 1);
+		execvp(argv[0], argv);
+		perror("ctfill: exec");
+		_exit(127);
+	}
+	if (wait4(pid, &st, 0, &ru) < 0) {
+		perror("ctfill: wait4");
+		return 1;
+	}
+	printf("%ld\n", ru.ru_maxrss);
+	return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
+	if (argc >= 3 && strcmp(argv[1], "rss") == 0)
+		return rss(argv + 2);
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)
 		return fill(strtoull(argv[2], NULL, 10));
 	if (argc == 2 && strcmp(argv[1], "count") == 0)
 		return count();
-	fprintf(stderr, "usage: ctfill fill N | ctfill count\n");
+	fprintf(stderr, "usage: ctfill fill N | ctfill count | ctfill rss CMD...\n");
 	return 2;
 }
