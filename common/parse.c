@@ -19,7 +19,8 @@ pp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	errno = 0;
 	/* Hex with 0x, else decimal: never octal, so "010" is ten. */
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		if (!isxdigit((unsigned char)s[2]))
+		/* strtoull(base 16) would take a second "0x" ("0x0x10"): refuse it here. */
+		if (!isxdigit((unsigned char)s[2]) || (s[2] == '0' && (s[3] == 'x' || s[3] == 'X')))
 			return -EINVAL;
 		v = strtoull(s + 2, &end, 16);
 	} else {
