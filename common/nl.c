@@ -194,6 +194,14 @@ recv_one(struct pp_nl *nl, int flags)
 	ssize_t n;
 
 	for (;;) {
+		if (nl->nopeek) {
+			n = recv(fd, nl->buf, nl->buflen, MSG_TRUNC | flags);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			return (size_t)n > nl->buflen ? -EMSGSIZE : n;
+		}
 		n = recv(fd, nl->buf, nl->buflen, MSG_PEEK | MSG_TRUNC | flags);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -23,6 +23,12 @@ struct pp_nl {
 	uint64_t enobufs;	/* listener overruns seen (each means lost messages) */
 	uint64_t bad_msgs;	/* messages a decoder refused as malformed */
 	unsigned dump_retries;	/* dumps restarted after NLM_F_DUMP_INTR */
+	/*
+	 * Receive straight into buf, one recv() per datagram instead of a peek and
+	 * a recv. Only for dumps whose datagrams cannot outgrow buf (tc dumps: the
+	 * kernel caps them at 32 KiB); a bigger one fails with -EMSGSIZE.
+	 */
+	bool nopeek;
 };
 
 /*

@@ -1,0 +1,61 @@
+#!/bin/bash
+# qdiscstat at container-host scale: 2000 veth pairs (4000 devices) in one lab
+# namespace, an htb root with one class and an ingress qdisc on every device
+# (12,000 tc objects). One qdiscstat sample is timed beside `tc -s -j qdisc show`
+# (target: at most 0.6 of it) and beside a bare netlink dump of the same objects
+# that only counts them (qdiscstat's hidden --count-only; target: within 1.5).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/lab.sh
+. tests/bench/lib.sh
+
+PAIRS=${QS_BENCH_PAIRS:-2000}
+RUNS=${QS_BENCH_RUNS:-11}
+BATCH=500
+QS=$(readlink -f "$BIN/qdiscstat")
+
+lab_ns big || { echo "bench qdiscstat: cannot create namespace" >&2; exit 1; }
+big=$(ns big)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; lab_cleanup' EXIT
+
+# Devices, in batches: ip -batch of iproute2 6.1 grows with every command.
+t0=$(date +%s%N)
+for ((s = 0; s < PAIRS; s += BATCH)); do
+	: >"$tmp/links"
+	for ((i = s; i < s + BATCH && i < PAIRS; i++)); do
+		echo "link add qa$i type veth peer name qb$i" >>"$tmp/links"
+	done
+	for ((i = s; i < s + BATCH && i < PAIRS; i++)); do
+		echo "link set qa$i up"
+		echo "link set qb$i up"
+	done >>"$tmp/links"
+	ip -n "$big" -batch "$tmp/links" || { echo "bench qdiscstat: ip -batch failed" >&2; exit 1; }
+done
+for ((s = 0; s < PAIRS; s += BATCH)); do
+	: >"$tmp/tc"
+	for ((i = s; i < s + BATCH && i < PAIRS; i++)); do
+		for d in qa$i qb$i; do
+			echo "qdisc add dev $d root handle 1: htb default 10"
+			echo "class add dev $d parent 1: classid 1:10 htb rate 10mbit"
+			echo "qdisc add dev $d ingress"
+		done
+	done >>"$tmp/tc"
+	ip netns exec "$big" tc -batch "$tmp/tc" || { echo "bench qdiscstat: tc -batch failed" >&2; exit 1; }
+done
+t1=$(date +%s%N)
+echo "# setup: $((PAIRS * 2)) devices, $((PAIRS * 6)) tc objects in $(( (t1 - t0) / 1000000 )) ms"
+
+# Every timing runs inside the namespace, so each command pays only its own start.
+inside() { ip netns exec "$big" bash -c ". tests/bench/lib.sh; $1"; }
+objs=$(ip netns exec "$big" "$QS" --count-only)
+echo "# objects: $objs"
+tc_ms=$(inside "bench_ms $RUNS tc -s -j qdisc show")
+qs_ms=$(inside "bench_ms $RUNS $QS -j")
+qs_text_ms=$(inside "bench_ms $RUNS $QS")
+bare_ms=$(inside "bench_ms $RUNS $QS --count-only")
+echo "# qdiscstat text: $qs_text_ms ms"
+rc=0
+bench_report "qdiscstat -j vs tc -s -j qdisc show" "$qs_ms" "$tc_ms" 0.6 || rc=1
+bench_report "qdiscstat -j vs bare netlink count" "$qs_ms" "$bare_ms" 1.5 || rc=1
+exit $rc
