@@ -47,6 +47,7 @@ struct ns_opts {
 	bool skip_idle;
 	bool no_softnet;		/* leave out /proc/net/softnet_stat */
 	double threshold;		/* problem when Sat (per second) is above this */
+	bool force_ioctl;		/* hidden: act as if the ethtool genl family were missing */
 	bool count_only;		/* hidden: bare dump that only counts (benchmark floor) */
 };
 
@@ -112,7 +113,7 @@ struct ns_dev {
 	/* ethtool */
 	bool et_want, et_done;
 	int lm_rc, li_rc, rings_rc, chan_rc, stats_rc, drv_rc;
-	char lm_err[160], stats_err[160];
+	const char *lm_err, *stats_err;	/* static strings: why lm or stats failed */
 	struct pp_ethtool_linkmodes lm;
 	struct pp_ethtool_linkinfo li;
 	struct pp_ethtool_rings rings;

@@ -53,10 +53,54 @@ dev_has_errors(const struct ns_dev *d)
 
 /* ---- text ---- */
 
+/* Copy s padded to width (right-aligned unless left) at p; at most 40 bytes of s. */
+static char *
+col(char *p, const char *s, int width, bool left)
+{
+	size_t n = strnlen(s, 40);
+	int pad = width > (int)n ? width - (int)n : 0;
+
+	if (!left && pad == 0 && width > 0)
+		pad = 1;	/* a wide value still gets its separating space */
+	if (!left)
+		for (; pad > 0; pad--)
+			*p++ = ' ';
+	memcpy(p, s, n);
+	p += n;
+	for (; pad > 0; pad--)
+		*p++ = ' ';
+	return p;
+}
+
+/*
+ * "%.2f" without printf's floating-point machinery, which was a tenth of a
+ * sample's time with thousands of devices. Same rounding to nearest for the
+ * values a rate takes; anything else goes to snprintf.
+ */
 static void
 fmt_rate(char *buf, size_t len, double v)
 {
-	snprintf(buf, len, "%.2f", v);
+	char tmp[32];
+	uint64_t c;
+	size_t i = sizeof(tmp), n;
+
+	if (!(v >= 0) || v >= 1e15 || len < 24) {
+		snprintf(buf, len, "%.2f", v);
+		return;
+	}
+	c = (uint64_t)(v * 100.0 + 0.5);
+	tmp[--i] = '\0';
+	tmp[--i] = (char)('0' + c % 10);
+	c /= 10;
+	tmp[--i] = (char)('0' + c % 10);
+	c /= 10;
+	tmp[--i] = '.';
+	do {
+		tmp[--i] = (char)('0' + c % 10);
+		c /= 10;
+	} while (c);
+	n = sizeof(tmp) - i;
+	memcpy(buf, tmp + i, n);
 }
 
 void
@@ -64,7 +108,7 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 {
 	struct ns_dev **v;
 	size_t n, i, j;
-	char tbuf[16], util[16], a[6][24];
+	char tbuf[16], util[24], sat[24], a[1][24];
 	time_t now = (time_t)m->wall;
 	struct tm tm;
 	bool any;
@@ -78,22 +122,36 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			m->uptime);
 	fprintf(f, "%-8s %12s %9s %9s %9s %9s %7s %7s %7s %8s\n", "Time", "Int", "rKB/s", "wKB/s",
 		"rPk/s", "wPk/s", "rAvs", "wAvs", "%Util", "Sat");
+	/* One buffer per row, one fwrite: printf was a tenth of a sample with 4000 devices. */
 	for (i = 0; i < n; i++) {
 		const struct ns_result *r = &v[i]->r;
+		char line[256], *p = line;
 
+		p = col(p, tbuf, 8, true);
+		p = col(p, v[i]->l.name, 13, false);
 		fmt_rate(a[0], sizeof(a[0]), r->rbps / 1024);
-		fmt_rate(a[1], sizeof(a[1]), r->wbps / 1024);
-		fmt_rate(a[2], sizeof(a[2]), r->rpps);
-		fmt_rate(a[3], sizeof(a[3]), r->wpps);
-		fmt_rate(a[4], sizeof(a[4]), r->ravs);
-		fmt_rate(a[5], sizeof(a[5]), r->wavs);
+		p = col(p, a[0], 10, false);
+		fmt_rate(a[0], sizeof(a[0]), r->wbps / 1024);
+		p = col(p, a[0], 10, false);
+		fmt_rate(a[0], sizeof(a[0]), r->rpps);
+		p = col(p, a[0], 10, false);
+		fmt_rate(a[0], sizeof(a[0]), r->wpps);
+		p = col(p, a[0], 10, false);
+		fmt_rate(a[0], sizeof(a[0]), r->ravs);
+		p = col(p, a[0], 8, false);
+		fmt_rate(a[0], sizeof(a[0]), r->wavs);
+		p = col(p, a[0], 8, false);
 		if (r->util_known)
-			snprintf(util, sizeof(util), "%.2f", r->util);
+			fmt_rate(util, sizeof(util), r->util);
 		else
-			snprintf(util, sizeof(util), "unknown");
-		fprintf(f, "%-8s %12s %9s %9s %9s %9s %7s %7s %7s %s%8.2f%s\n", tbuf, v[i]->l.name, a[0],
-			a[1], a[2], a[3], a[4], a[5], util,
-			pp_color(c, r->problem ? PP_ST_FAIL : PP_ST_OK), r->sat, pp_color_reset(c));
+			memcpy(util, "unknown", 8);
+		p = col(p, util, 8, false);
+		fmt_rate(sat, sizeof(sat), r->sat);
+		p = col(p, pp_color(c, r->problem ? PP_ST_FAIL : PP_ST_OK), 0, true);
+		p = col(p, sat, 9, false);
+		p = col(p, pp_color_reset(c), 0, true);
+		*p++ = '\n';
+		fwrite(line, 1, (size_t)(p - line), f);
 	}
 
 	/* The error breakdown: only devices where something moved. */
@@ -133,7 +191,7 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 		if (d->driver[0])
 			fprintf(f, " driver %s,", d->driver);
 		if (d->lm_rc < 0)
-			fprintf(f, " speed unknown (%s)", d->lm_err);
+			fprintf(f, " speed unknown (%s)", d->lm_err ? d->lm_err : "?");
 		else if (d->lm.speed_unknown || !d->lm.has_speed)
 			fprintf(f, " speed unknown,");
 		else
@@ -189,7 +247,8 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			fputc('\n', f);
 		}
 		if (d->stats_rc < 0 && d->et_want && o->ethtool == NS_ET_ALL)
-			fprintf(f, "  %-12s driver counters unknown: %s\n", d->l.name, d->stats_err);
+			fprintf(f, "  %-12s driver counters unknown: %s\n", d->l.name,
+				d->stats_err ? d->stats_err : "?");
 	}
 
 	/* softnet. */
@@ -298,7 +357,7 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 			pp_json_str(j, "driver", d->driver);
 		if (d->lm_rc < 0) {
 			pp_json_str(j, "status", "unknown");
-			pp_json_str(j, "why", d->lm_err);
+			pp_json_str(j, "why", d->lm_err ? d->lm_err : "unknown");
 		} else {
 			pp_json_str(j, "source", pp_ethtool_src_name(d->lm.source));
 			if (d->lm.has_speed) {
@@ -346,7 +405,7 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 		}
 		if (d->stats_rc < 0) {
 			pp_json_str(j, "driver_stats_status", "unknown");
-			pp_json_str(j, "driver_stats_why", d->stats_err);
+			pp_json_str(j, "driver_stats_why", d->stats_err ? d->stats_err : "unknown");
 		} else {
 			pp_json_arr_open(j, "driver_stats");
 			for (i = 0; i < d->n_ds; i++) {
