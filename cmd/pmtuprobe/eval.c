@@ -143,6 +143,12 @@ pm_eval(struct pm_model *m)
 				 m->located && m->ttl.reached ? ": large probes got through during the TTL search" :
 				 m->located ? ": no hop answered" : "");
 		}
+		if (!complete) {
+			size_t l = strlen(v->summary);
+
+			snprintf(v->summary + l, sizeof(v->summary) - l,
+				 "; search not finished (%s): the path MTU is at least %u", why, pmtu);
+		}
 		snprintf(v->hint, sizeof(v->hint),
 			 "a hop drops packets larger than %u without saying so: lower the MTU or clamp the TCP MSS "
 			 "to %u on this side, and ask the hop's owner to send ICMP", pmtu,
