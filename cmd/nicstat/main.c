@@ -553,6 +553,13 @@ main(int argc, char *argv[])
 		pp_warn_err(&o.cli, &e);
 		return PP_EXIT_UNKNOWN;
 	}
+	/*
+	 * Link and qdisc dumps come in datagrams of at most 32 KiB (the kernel caps a
+	 * dump's allocation there, and we ask for no VF lists, the one thing that makes a
+	 * link message big): receive straight into the 64 KiB buffer, without a peek
+	 * that copies every datagram twice.
+	 */
+	nl.nopeek = true;
 	if (o.count_only) {
 		rc = count_only(&o, &nl);
 		pp_nl_close(&nl);
