@@ -22,7 +22,7 @@ indent(struct pp_json *j)
 	if (!j->pretty)
 		return;
 	fputc('\n', j->f);
-	for (int i = 0; i < j->depth; i++)
+	for (int i = 0; i < j->depth + j->over; i++)
 		fputs("  ", j->f);
 }
 
@@ -49,6 +49,8 @@ open_(struct pp_json *j, const char *key, char c)
 	fputc(c, j->f);
 	if (j->depth < PP_JSON_MAX_DEPTH - 1)
 		j->depth++;
+	else
+		j->over++;
 	j->first[j->depth] = true;
 }
 
@@ -57,11 +59,16 @@ close_(struct pp_json *j, char c)
 {
 	bool empty = j->first[j->depth];
 
-	if (j->depth > 0)
+	if (j->over > 0)
+		j->over--;
+	else if (j->depth > 0)
 		j->depth--;
 	if (!empty)
 		indent(j);
 	fputc(c, j->f);
+	/* Past the last slot the parent's state was overwritten; it has a member: the one just closed. */
+	if (j->depth == PP_JSON_MAX_DEPTH - 1)
+		j->first[j->depth] = false;
 }
 
 void pp_json_obj_open(struct pp_json *j, const char *key) { open_(j, key, '{'); }
@@ -123,6 +130,7 @@ pp_json_end(struct pp_json *j)
 	fputc('\n', j->f);
 	fflush(j->f);
 	j->depth = 0;
+	j->over = 0;
 	j->first[0] = true;
 }
 

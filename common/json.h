@@ -12,6 +12,7 @@ struct pp_json {
 	bool pretty;
 	int depth;
 	bool first[PP_JSON_MAX_DEPTH];
+	int over;		/* levels opened past the last slot of first[] (they share it) */
 };
 
 void pp_json_init(struct pp_json *j, FILE *f, bool pretty);

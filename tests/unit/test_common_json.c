@@ -1,0 +1,650 @@
+/*
+ * test_common_json.c: the JSON writer and value tree (json.c). Output is compared
+ * exactly and parsed back by a strict RFC 8259 checker written here (strings:
+ * no raw control characters, valid escapes, valid UTF-8, no lone surrogates).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "json.h"
+#include "test_common_msg.h"
+
+/* ---- a strict checker, independent of json.c ---- */
+
+struct jp {
+	const unsigned char *s;
+	int depth;
+};
+
+static void
+jws(struct jp *p)
+{
+	while (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r')
+		p->s++;
+}
+
+/* Length of a valid UTF-8 sequence (code point ranges checked), or 0. */
+static size_t
+u8seq(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static void
+put_utf8(char *out, size_t *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[(*o)++] = (char)cp;
+	} else if (cp < 0x800) {
+		out[(*o)++] = (char)(0xc0 | (cp >> 6));
+		out[(*o)++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		out[(*o)++] = (char)(0xe0 | (cp >> 12));
+		out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[(*o)++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		out[(*o)++] = (char)(0xf0 | (cp >> 18));
+		out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[(*o)++] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+static bool
+hex4(const unsigned char *s, uint32_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		int c = s[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return false;
+		*v = (*v << 4) | (uint32_t)d;
+	}
+	return true;
+}
+
+/* A string literal; its decoded bytes into out (at least strlen(input)+1) when out is not NULL. */
+static bool
+jstring(struct jp *p, char *out)
+{
+	size_t o = 0;
+	char scratch[8];
+
+	if (*p->s != '"')
+		return false;
+	p->s++;
+	for (;;) {
+		unsigned c = *p->s;
+
+		if (c == '"') {
+			p->s++;
+			if (out)
+				out[o] = '\0';
+			return true;
+		}
+		if (c < 0x20)
+			return false;	/* raw control character, or the end */
+		if (c == '\\') {
+			uint32_t cp, lo;
+
+			c = p->s[1];
+			p->s += 2;
+			switch (c) {
+			case '"': case '\\': case '/': cp = c; break;
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case 'n': cp = '\n'; break;
+			case 'r': cp = '\r'; break;
+			case 't': cp = '\t'; break;
+			case 'u':
+				if (!hex4(p->s, &cp))
+					return false;
+				p->s += 4;
+				if (cp >= 0xdc00 && cp <= 0xdfff)
+					return false;
+				if (cp >= 0xd800 && cp <= 0xdbff) {
+					if (p->s[0] != '\\' || p->s[1] != 'u' || !hex4(p->s + 2, &lo) ||
+					    lo < 0xdc00 || lo > 0xdfff)
+						return false;
+					p->s += 6;
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				}
+				break;
+			default:
+				return false;
+			}
+			if (out)
+				put_utf8(out, &o, cp);
+			else {
+				size_t so = 0;
+
+				put_utf8(scratch, &so, cp);
+			}
+			continue;
+		}
+		{
+			size_t n = u8seq(p->s);
+
+			if (!n)
+				return false;
+			if (out)
+				memcpy(out + o, p->s, n), o += n;
+			p->s += n;
+		}
+	}
+}
+
+static bool
+jdigits(struct jp *p)
+{
+	if (*p->s < '0' || *p->s > '9')
+		return false;
+	while (*p->s >= '0' && *p->s <= '9')
+		p->s++;
+	return true;
+}
+
+static bool
+jnumber(struct jp *p)
+{
+	if (*p->s == '-')
+		p->s++;
+	if (*p->s == '0')
+		p->s++;
+	else if (!jdigits(p))
+		return false;
+	if (*p->s == '.') {
+		p->s++;
+		if (!jdigits(p))
+			return false;
+	}
+	if (*p->s == 'e' || *p->s == 'E') {
+		p->s++;
+		if (*p->s == '+' || *p->s == '-')
+			p->s++;
+		if (!jdigits(p))
+			return false;
+	}
+	return true;
+}
+
+static bool jvalue(struct jp *p);
+
+static bool
+jcontainer(struct jp *p, char open, char close)
+{
+	bool first = true;
+
+	if (*p->s != open || ++p->depth > 200)
+		return false;
+	p->s++;
+	jws(p);
+	if (*p->s == close) {
+		p->s++;
+		p->depth--;
+		return true;
+	}
+	for (;;) {
+		if (!first) {
+			if (*p->s != ',')
+				return false;
+			p->s++;
+			jws(p);
+		}
+		first = false;
+		if (open == '{') {
+			if (!jstring(p, NULL))
+				return false;
+			jws(p);
+			if (*p->s != ':')
+				return false;
+			p->s++;
+			jws(p);
+		}
+		if (!jvalue(p))
+			return false;
+		jws(p);
+		if (*p->s == close) {
+			p->s++;
+			p->depth--;
+			return true;
+		}
+	}
+}
+
+static bool
+jvalue(struct jp *p)
+{
+	switch (*p->s) {
+	case '{': return jcontainer(p, '{', '}');
+	case '[': return jcontainer(p, '[', ']');
+	case '"': return jstring(p, NULL);
+	case 't': return strncmp((const char *)p->s, "true", 4) == 0 && (p->s += 4);
+	case 'f': return strncmp((const char *)p->s, "false", 5) == 0 && (p->s += 5);
+	case 'n': return strncmp((const char *)p->s, "null", 4) == 0 && (p->s += 4);
+	default: return jnumber(p);
+	}
+}
+
+/* One whole JSON document (surrounding whitespace allowed). */
+static bool
+json_valid(const char *doc)
+{
+	struct jp p = { (const unsigned char *)doc, 0 };
+
+	jws(&p);
+	if (!jvalue(&p))
+		return false;
+	jws(&p);
+	return *p.s == '\0';
+}
+
+/* ---- capture ---- */
+
+struct cap {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void
+cap_open(struct cap *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+}
+
+static const char *
+cap_text(struct cap *c)
+{
+	fflush(c->f);
+	return c->buf;
+}
+
+static void
+cap_close(struct cap *c)
+{
+	fclose(c->f);
+	free(c->buf);
+}
+
+static char *
+escaped(const char *in)
+{
+	struct cap c;
+	char *r;
+
+	cap_open(&c);
+	pp_json_escape(c.f, in);
+	r = strdup(cap_text(&c));
+	cap_close(&c);
+	return r;
+}
+
+#define CHECK_ESC(in, want)                                                         \
+	do {                                                                        \
+		char *e_ = escaped(in);                                             \
+		CHECK_STR(e_, want);                                                \
+		CHECK(json_valid(e_));                                              \
+		free(e_);                                                           \
+	} while (0)
+
+static void
+test_json_escape(void)
+{
+	CHECK_ESC("", "\"\"");
+	CHECK_ESC("plain", "\"plain\"");
+	CHECK_ESC("say \"hi\"", "\"say \\\"hi\\\"\"");
+	CHECK_ESC("C:\\dir\\", "\"C:\\\\dir\\\\\"");
+	CHECK_ESC("a\nb\rc\td", "\"a\\nb\\rc\\td\"");
+	CHECK_ESC("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
+	CHECK_ESC("\b\f", "\"\\u0008\\u000c\"");
+	CHECK_ESC("/", "\"/\"");
+	/* Valid UTF-8 passes through: é, €, U+1F600, U+10FFFF. */
+	CHECK_ESC("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"");
+}
+
+static void
+test_json_bad_utf8(void)
+{
+	CHECK_ESC("\x80", "\"\\ufffd\"");			/* lone continuation */
+	CHECK_ESC("a\xff" "b", "\"a\\ufffdb\"");
+	CHECK_ESC("\xc0\x80", "\"\\ufffd\\ufffd\"");		/* overlong NUL */
+	CHECK_ESC("\xc1\xbf", "\"\\ufffd\\ufffd\"");		/* overlong */
+	CHECK_ESC("\xe0\x80\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong 3-byte */
+	CHECK_ESC("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* UTF-16 surrogate */
+	CHECK_ESC("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");	/* > U+10FFFF */
+	CHECK_ESC("\xf5\x80", "\"\\ufffd\\ufffd\"");
+	CHECK_ESC("\xe2\x82", "\"\\ufffd\\ufffd\"");		/* cut at the end */
+	CHECK_ESC("\xe2\x82x", "\"\\ufffd\\ufffdx\"");
+	CHECK_ESC("\xf0\x9f\x98", "\"\\ufffd\\ufffd\\ufffd\"");
+	CHECK_ESC("\xc3", "\"\\ufffd\"");
+}
+
+/* Random bytes: always valid JSON; valid UTF-8 input comes back unchanged. */
+static void
+test_json_escape_random(void)
+{
+	uint32_t s = 0x15011;
+	char in[64], *e, out[64 * 4 + 8];
+	int valid_in = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		size_t n = trand(&s) % (sizeof(in) - 1);
+		struct jp p;
+		bool ok;
+
+		for (size_t k = 0; k < n; k++) {
+			uint32_t r = trand(&s);
+
+			/* Mostly ASCII and UTF-8 lead/continuation bytes, never NUL. */
+			in[k] = (char)(r % 4 == 0 ? 0x80 + (r >> 8) % 0x80 : 1 + (r >> 8) % 0x7f);
+		}
+		in[n] = '\0';
+		e = escaped(in);
+		p.s = (const unsigned char *)e;
+		p.depth = 0;
+		ok = jstring(&p, out) && *p.s == '\0';
+		CHECK(ok);
+		if (ok) {
+			bool in_valid = true;
+
+			for (const unsigned char *q = (const unsigned char *)in; *q;) {
+				size_t m = u8seq(q);
+
+				if (!m) {
+					in_valid = false;
+					break;
+				}
+				q += m;
+			}
+			if (in_valid) {
+				valid_in++;
+				CHECK_STR(out, in);
+			}
+		}
+		free(e);
+		if (tap_case_failed > 5)
+			break;
+	}
+	printf("# json: 20000 random strings escaped, %d valid UTF-8 ones round-tripped\n", valid_in);
+}
+
+static void
+write_doc(struct pp_json *j)
+{
+	pp_json_obj_open(j, NULL);
+	pp_json_str(j, "schema", "test/1");
+	pp_json_null(j, "netns");
+	pp_json_u64(j, "big", UINT64_MAX);
+	pp_json_i64(j, "neg", INT64_MIN);
+	pp_json_bool(j, "t", true);
+	pp_json_double(j, "half", 0.5);
+	pp_json_double(j, "nan", NAN);
+	pp_json_double(j, "inf", -INFINITY);
+	pp_json_arr_open(j, "list");
+	pp_json_u64(j, NULL, 1);
+	pp_json_obj_open(j, NULL);
+	pp_json_str(j, "k\"ey", "v\n");
+	pp_json_obj_close(j);
+	pp_json_arr_open(j, NULL);
+	pp_json_arr_close(j);
+	pp_json_str(j, NULL, NULL);
+	pp_json_arr_close(j);
+	pp_json_obj_open(j, "empty");
+	pp_json_obj_close(j);
+	pp_json_obj_close(j);
+	pp_json_end(j);
+}
+
+static void
+test_json_compact(void)
+{
+	struct cap c;
+	struct pp_json j;
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	write_doc(&j);
+	CHECK_STR(cap_text(&c),
+		  "{\"schema\":\"test/1\",\"netns\":null,\"big\":18446744073709551615,"
+		  "\"neg\":-9223372036854775808,\"t\":true,\"half\":0.5,\"nan\":null,\"inf\":null,"
+		  "\"list\":[1,{\"k\\\"ey\":\"v\\n\"},[],null],\"empty\":{}}\n");
+	CHECK(json_valid(cap_text(&c)));
+	cap_close(&c);
+}
+
+static void
+test_json_pretty(void)
+{
+	struct cap c;
+	struct pp_json j;
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, true);
+	write_doc(&j);
+	CHECK_STR(cap_text(&c),
+		  "{\n"
+		  "  \"schema\": \"test/1\",\n"
+		  "  \"netns\": null,\n"
+		  "  \"big\": 18446744073709551615,\n"
+		  "  \"neg\": -9223372036854775808,\n"
+		  "  \"t\": true,\n"
+		  "  \"half\": 0.5,\n"
+		  "  \"nan\": null,\n"
+		  "  \"inf\": null,\n"
+		  "  \"list\": [\n"
+		  "    1,\n"
+		  "    {\n"
+		  "      \"k\\\"ey\": \"v\\n\"\n"
+		  "    },\n"
+		  "    [],\n"
+		  "    null\n"
+		  "  ],\n"
+		  "  \"empty\": {}\n"
+		  "}\n");
+	CHECK(json_valid(cap_text(&c)));
+	cap_close(&c);
+}
+
+/* JSON Lines: pp_json_end() resets, so each document stands alone. */
+static void
+test_json_lines(void)
+{
+	struct cap c;
+	struct pp_json j;
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	for (int i = 0; i < 3; i++) {
+		pp_json_obj_open(&j, NULL);
+		pp_json_u64(&j, "i", (uint64_t)i);
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+	}
+	CHECK_STR(cap_text(&c), "{\"i\":0}\n{\"i\":1}\n{\"i\":2}\n");
+	cap_close(&c);
+}
+
+/* Numbers: every double the writer prints is a JSON number. */
+static void
+test_json_numbers(void)
+{
+	static const double v[] = { 0, -0.0, 1, -1, 0.1, 1e20, 1e-7, 123456789.123, 1e308, 5e-324, -2.5e-10 };
+	struct cap c;
+	struct pp_json j;
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	pp_json_arr_open(&j, NULL);
+	for (size_t i = 0; i < PP_ARRAY_SIZE(v); i++)
+		pp_json_double(&j, NULL, v[i]);
+	pp_json_arr_close(&j);
+	pp_json_end(&j);
+	CHECK(json_valid(cap_text(&c)));
+	if (!json_valid(cap_text(&c)))
+		printf("#   %s", cap_text(&c));
+	cap_close(&c);
+}
+
+/* Deeper than PP_JSON_MAX_DEPTH: the output must still be valid JSON. */
+static void
+test_json_deep(void)
+{
+	struct cap c;
+	struct pp_json j;
+	int depth = PP_JSON_MAX_DEPTH + 8;
+
+	for (int pretty = 0; pretty < 2; pretty++) {
+		cap_open(&c);
+		pp_json_init(&j, c.f, pretty);
+		for (int i = 0; i < depth; i++) {
+			pp_json_arr_open(&j, NULL);
+			pp_json_u64(&j, NULL, (uint64_t)i);
+		}
+		for (int i = 0; i < depth; i++) {
+			pp_json_arr_close(&j);
+			pp_json_u64(&j, NULL, (uint64_t)i);
+		}
+		pp_json_end(&j);
+		/* The closing loop adds a value after the outermost array: wrap differently. */
+		cap_close(&c);
+
+		cap_open(&c);
+		pp_json_init(&j, c.f, pretty);
+		pp_json_obj_open(&j, NULL);
+		for (int i = 0; i < depth; i++) {
+			pp_json_arr_open(&j, i == 0 ? "deep" : NULL);
+			pp_json_u64(&j, NULL, (uint64_t)i);
+		}
+		for (int i = 0; i < depth; i++) {
+			pp_json_arr_close(&j);
+			if (i < depth - 1)
+				pp_json_u64(&j, NULL, (uint64_t)i);
+		}
+		pp_json_str(&j, "after", "x");
+		pp_json_obj_close(&j);
+		pp_json_end(&j);
+		CHECK(json_valid(cap_text(&c)));
+		if (!json_valid(cap_text(&c)))
+			printf("#   pretty=%d: %.400s\n", pretty, pretty ? "" : cap_text(&c));
+		cap_close(&c);
+	}
+}
+
+static void
+test_json_tree(void)
+{
+	struct pp_val *root = pp_val_obj(), *arr, *o;
+	struct cap c;
+	struct pp_json j;
+
+	CHECK(root != NULL);
+	pp_val_add_str(root, "schema", "pathcheck/1");
+	pp_val_add_null(root, "netns");
+	pp_val_add_str(root, "nothing", NULL);	/* NULL string becomes null */
+	arr = pp_val_add_arr(root, "stations");
+	o = pp_val_add_obj(arr, NULL);
+	pp_val_add_strf(o, "name", "%s-%d", "route", 1);
+	pp_val_add_u64(o, "n", 42);
+	pp_val_add_i64(o, "d", -3);
+	pp_val_add_dbl(o, "r", 0.25);
+	pp_val_add_bool(o, "ok", false);
+	pp_val_add_u64(arr, NULL, 7);
+	CHECK(pp_val_get(root, "stations") == arr);
+	CHECK(pp_val_get(root, "missing") == NULL);
+	CHECK(pp_val_get(arr, "x") == NULL);	/* not an object */
+	CHECK(pp_val_get(NULL, "x") == NULL);
+	/* Adding to NULL or to a scalar: NULL back, nothing leaks. */
+	CHECK(pp_val_add_str(NULL, "k", "v") == NULL);
+	CHECK(pp_val_add_u64(pp_val_get(o, "n") ? (struct pp_val *)pp_val_get(o, "n") : NULL, "k", 1) == NULL);
+	CHECK(pp_val_add_obj(NULL, "k") == NULL);
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	pp_val_json(root, &j, NULL);
+	pp_json_end(&j);
+	CHECK_STR(cap_text(&c),
+		  "{\"schema\":\"pathcheck/1\",\"netns\":null,\"nothing\":null,\"stations\":"
+		  "[{\"name\":\"route-1\",\"n\":42,\"d\":-3,\"r\":0.25,\"ok\":false},7]}\n");
+	CHECK(json_valid(cap_text(&c)));
+	cap_close(&c);
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	pp_val_json(NULL, &j, NULL);
+	pp_json_end(&j);
+	CHECK_STR(cap_text(&c), "null\n");
+	cap_close(&c);
+	pp_val_free(root);
+	pp_val_free(NULL);
+}
+
+/* Cross-check with jq when it is installed (skipped quietly otherwise). */
+static void
+test_json_jq(void)
+{
+	FILE *p;
+	struct pp_json j;
+	int rc;
+
+	if (system("command -v jq >/dev/null 2>&1") != 0) {
+		printf("# jq not installed: cross-check skipped\n");
+		return;
+	}
+	p = popen("jq -e '.list[1][\"k\\\"ey\"] == \"v\\n\" and .big > 1e19' >/dev/null 2>&1", "w");
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	pp_json_init(&j, p, true);
+	write_doc(&j);
+	rc = pclose(p);
+	CHECK_EQ_INT(rc, 0);
+}
+
+int
+main(void)
+{
+	RUN(test_json_escape);
+	RUN(test_json_bad_utf8);
+	RUN(test_json_escape_random);
+	RUN(test_json_compact);
+	RUN(test_json_pretty);
+	RUN(test_json_lines);
+	RUN(test_json_numbers);
+	RUN(test_json_deep);
+	RUN(test_json_tree);
+	RUN(test_json_jq);
+	return tap_done();
+}
