@@ -306,6 +306,9 @@ collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_s
 			continue;
 		rc = pp_route_dump(nl, fams[i], o->route_all_tables ? 0 : o->route_table, RTN_UNICAST, route_cb,
 				   &nc, &s->routes_err);
+		/* IPv4 creates a FIB table with its first route: until then the dump says ENOENT. */
+		if (rc == -ENOENT)
+			continue;
 		if (rc < 0) {
 			s->routes_ok = false;
 			break;
@@ -477,8 +480,9 @@ static void
 print_event(const struct nw_event *ev, void *data)
 {
 	struct wctx *x = data;
-	char ts[48], a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64], ost[64], ll[3 * 32], oll[3 * 32];
+	char ts[48], a[INET6_ADDRSTRLEN], db[IF_NAMESIZE + 8], sb[64], osb[64], ll[3 * 32], oll[3 * 32];
 	static const char *types[] = { "none", "new", "change", "del" };
+	const char *dev, *st, *ost;
 
 	if (ev->lladdr_changed)
 		x->lladdr_changes_seen++;
@@ -488,9 +492,9 @@ print_event(const struct nw_event *ev, void *data)
 		return;
 	now_str(ts, sizeof(ts));
 	pp_addr_str(&ev->dst, a, sizeof(a));
-	w_ifname(x, ev->ifindex, dev, sizeof(dev));
-	nw_state_name(ev->state, st, sizeof(st));
-	nw_state_name(ev->old_state, ost, sizeof(ost));
+	dev = w_ifname(x, ev->ifindex, db, sizeof(db));
+	st = nw_state_name(ev->state, sb, sizeof(sb));
+	ost = nw_state_name(ev->old_state, osb, sizeof(osb));
 	pp_lladdr_str(ev->lladdr, ev->lladdr_len, ll, sizeof(ll));
 	pp_lladdr_str(ev->old_lladdr, ev->old_lladdr_len, oll, sizeof(oll));
 	if (x->json) {

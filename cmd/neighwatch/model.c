@@ -44,7 +44,19 @@ nw_family_name(int family)
 const char *
 nw_state_name(uint16_t state, char *buf, size_t len)
 {
-	return pp_neigh_state_name(state, buf, len);
+	/* One bit is the common case: no formatting for it (a 10,000-entry snapshot asks 10,000 times). */
+	switch (state) {
+	case NUD_INCOMPLETE: return "INCOMPLETE";
+	case NUD_REACHABLE: return "REACHABLE";
+	case NUD_STALE: return "STALE";
+	case NUD_DELAY: return "DELAY";
+	case NUD_PROBE: return "PROBE";
+	case NUD_FAILED: return "FAILED";
+	case NUD_NOARP: return "NOARP";
+	case NUD_PERMANENT: return "PERMANENT";
+	case 0: return "NONE";
+	default: return pp_neigh_state_name(state, buf, len);
+	}
 }
 
 void
@@ -99,7 +111,16 @@ nw_snap_add_link(struct nw_snap *s, const struct pp_link *l)
 
 	if (grow((void **)&s->links, &s->caplinks, s->nlinks, sizeof(*s->links)) < 0)
 		return -ENOMEM;
-	k = &s->links[s->nlinks++];
+	/* Keep the array sorted by ifindex for nw_snap_link(). */
+	{
+		size_t pos = s->nlinks;
+
+		while (pos > 0 && s->links[pos - 1].ifindex > l->ifindex)
+			pos--;
+		memmove(&s->links[pos + 1], &s->links[pos], (s->nlinks - pos) * sizeof(*s->links));
+		s->nlinks++;
+		k = &s->links[pos];
+	}
 	memset(k, 0, sizeof(*k));
 	k->ifindex = l->ifindex;
 	memcpy(k->name, l->name, sizeof(k->name));
@@ -220,12 +241,22 @@ nw_snap_warn(struct nw_snap *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* s->links is kept sorted by ifindex (nw_snap_add_link). */
 const struct nw_link *
 nw_snap_link(const struct nw_snap *s, int ifindex)
 {
-	for (size_t i = 0; i < s->nlinks; i++)
-		if (s->links[i].ifindex == ifindex)
-			return &s->links[i];
+	size_t lo = 0, hi = s->nlinks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->links[mid].ifindex == ifindex)
+			return &s->links[mid];
+		if (s->links[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -235,9 +266,8 @@ nw_ifname(const struct nw_snap *s, int ifindex, char *buf, size_t len)
 	const struct nw_link *l = nw_snap_link(s, ifindex);
 
 	if (l && l->name[0])
-		snprintf(buf, len, "%s", l->name);
-	else
-		snprintf(buf, len, "if%d", ifindex);
+		return l->name;
+	snprintf(buf, len, "if%d", ifindex);
 	return buf;
 }
 
@@ -270,41 +300,10 @@ lladdr_usable(const struct pp_neigh *n)
 	return false;
 }
 
-static int
-cmp_addr(const struct pp_addr *a, const struct pp_addr *b)
+static bool
+addr_eq(const struct pp_addr *a, const struct pp_addr *b)
 {
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	return memcmp(a->u.b, b->u.b, pp_addr_len(a));
-}
-
-static int
-cmp_by_ip(const void *pa, const void *pb)
-{
-	const struct pp_neigh *a = *(const struct pp_neigh *const *)pa;
-	const struct pp_neigh *b = *(const struct pp_neigh *const *)pb;
-	int c = cmp_addr(&a->dst, &b->dst);
-
-	if (c)
-		return c;
-	return a->ifindex < b->ifindex ? -1 : a->ifindex > b->ifindex;
-}
-
-static int
-cmp_by_ll(const void *pa, const void *pb)
-{
-	const struct pp_neigh *a = *(const struct pp_neigh *const *)pa;
-	const struct pp_neigh *b = *(const struct pp_neigh *const *)pb;
-	int c;
-
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	if (a->lladdr_len != b->lladdr_len)
-		return a->lladdr_len < b->lladdr_len ? -1 : 1;
-	c = memcmp(a->lladdr, b->lladdr, a->lladdr_len);
-	if (c)
-		return c;
-	return cmp_addr(&a->dst, &b->dst);
+	return a->family == b->family && memcmp(a->u.b, b->u.b, pp_addr_len(a)) == 0;
 }
 
 static bool
@@ -312,6 +311,99 @@ same_ll(const struct pp_neigh *a, const struct pp_neigh *b)
 {
 	return a->lladdr_len == b->lladdr_len && memcmp(a->lladdr, b->lladdr, a->lladdr_len) == 0;
 }
+
+/*
+ * Entries grouped by a key (the IP, or the family and link-layer address) in an
+ * open-addressing table: O(n) for any table size, where sorting 10,000 entries
+ * twice cost more than the rest of the evaluation. Each group is a list in dump
+ * order (next[]), its head the first entry of the group in the dump.
+ */
+struct grp {
+	uint32_t *slot;		/* head index + 1, 0 empty */
+	uint32_t mask;
+	uint32_t *next;		/* per entry: next index + 1 in its group, 0 ends */
+	uint8_t *head;		/* per entry: 1 when it heads its group */
+	bool by_ll;
+};
+
+static uint32_t
+grp_hash(const struct pp_neigh *n, bool by_ll)
+{
+	const uint8_t *p = by_ll ? n->lladdr : n->dst.u.b;
+	size_t len = by_ll ? n->lladdr_len : pp_addr_len(&n->dst);
+	uint32_t h = 2166136261u ^ (uint32_t)n->family;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static bool
+grp_eq(const struct pp_neigh *a, const struct pp_neigh *b, bool by_ll)
+{
+	if (a->family != b->family)
+		return false;
+	return by_ll ? same_ll(a, b) : addr_eq(&a->dst, &b->dst);
+}
+
+/* Index s->ent (only entries with a usable link-layer address when by_ll). Returns 0 or -ENOMEM. */
+static int
+grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
+{
+	uint32_t cap = 16;
+
+	memset(g, 0, sizeof(*g));
+	g->by_ll = by_ll;
+	while (cap < 2 * s->nent)
+		cap <<= 1;
+	g->slot = calloc(cap, sizeof(*g->slot));
+	g->next = calloc(s->nent ? s->nent : 1, sizeof(*g->next));
+	g->head = calloc(s->nent ? s->nent : 1, 1);
+	if (!g->slot || !g->next || !g->head)
+		return -ENOMEM;
+	g->mask = cap - 1;
+	/* Pushed from the last entry down, so each list runs in dump order. */
+	for (size_t i = s->nent; i-- > 0;) {
+		const struct pp_neigh *e = &s->ent[i];
+		uint32_t h;
+
+		if (by_ll && (!lladdr_usable(e) || (e->state & NUD_NOARP)))
+			continue;
+		h = grp_hash(e, by_ll) & g->mask;
+		while (g->slot[h] && !grp_eq(&s->ent[g->slot[h] - 1], e, by_ll))
+			h = (h + 1) & g->mask;
+		g->next[i] = g->slot[h];
+		g->slot[h] = (uint32_t)i + 1;
+	}
+	for (uint32_t h = 0; h <= g->mask; h++)
+		if (g->slot[h])
+			g->head[g->slot[h] - 1] = 1;
+	return 0;
+}
+
+static void
+grp_free(struct grp *g)
+{
+	free(g->slot);
+	free(g->next);
+	free(g->head);
+}
+
+/* The first entry of key's group, or NULL. */
+static const struct pp_neigh *
+grp_first(const struct grp *g, const struct nw_snap *s, const struct pp_neigh *key)
+{
+	uint32_t h = grp_hash(key, g->by_ll) & g->mask;
+
+	while (g->slot[h]) {
+		if (grp_eq(&s->ent[g->slot[h] - 1], key, g->by_ll))
+			return &s->ent[g->slot[h] - 1];
+		h = (h + 1) & g->mask;
+	}
+	return NULL;
+}
+
+#define GRP_NEXT(g, s, e) ((g)->next[(e) - (s)->ent] ? &(s)->ent[(g)->next[(e) - (s)->ent] - 1] : NULL)
 
 static const char *
 probes_txt(const struct pp_neigh *n, char *buf, size_t len)
@@ -324,35 +416,29 @@ probes_txt(const struct pp_neigh *n, char *buf, size_t len)
 }
 
 static const struct pp_neigh *
-find_neigh(struct pp_neigh *const *byip, size_t n, int ifindex, const struct pp_addr *a)
+find_neigh(const struct grp *byip, const struct nw_snap *s, int ifindex, const struct pp_addr *a)
 {
-	size_t lo = 0, hi = n;
+	struct pp_neigh key;
+	const struct pp_neigh *e;
 
-	/* byip is sorted by address, then ifindex. */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = cmp_addr(&byip[mid]->dst, a);
-
-		if (c == 0)
-			c = byip[mid]->ifindex < ifindex ? -1 : byip[mid]->ifindex > ifindex;
-		if (c == 0)
-			return byip[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	memset(&key, 0, sizeof(key));
+	key.family = a->family;
+	key.dst = *a;
+	for (e = grp_first(byip, s, &key); e; e = GRP_NEXT(byip, s, e))
+		if (e->ifindex == ifindex)
+			return e;
 	return NULL;
 }
 
 static void
-eval_nexthops(struct nw_snap *s, struct pp_neigh *const *byip)
+eval_nexthops(struct nw_snap *s, const struct grp *byip)
 {
-	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64], pr[48];
+	char a[INET6_ADDRSTRLEN], db[IF_NAMESIZE + 8], st[64], pr[48];
+	const char *dev;
 
 	for (size_t i = 0; i < s->nnh; i++) {
 		struct nw_nexthop *h = &s->nh[i];
-		const struct pp_neigh *n = find_neigh(byip, s->nent, h->ifindex, &h->gw);
+		const struct pp_neigh *n = find_neigh(byip, s, h->ifindex, &h->gw);
 		struct nw_finding *f;
 		enum nw_kind kind;
 
@@ -370,7 +456,7 @@ eval_nexthops(struct nw_snap *s, struct pp_neigh *const *byip)
 		f->nh = h;
 		f->count = h->nroutes;
 		pp_addr_str(&h->gw, a, sizeof(a));
-		nw_ifname(s, h->ifindex, dev, sizeof(dev));
+		dev = nw_ifname(s, h->ifindex, db, sizeof(db));
 		if (n) {
 			f->state = n->state;
 			f->has_probes = n->has_probes;
@@ -442,86 +528,90 @@ eval_failed_entries(struct nw_snap *s)
 }
 
 static void
-eval_flux(struct nw_snap *s, struct pp_neigh **byip)
+eval_flux(struct nw_snap *s, const struct grp *byip)
 {
 	char a[INET6_ADDRSTRLEN], ll[3 * 32], dev[IF_NAMESIZE + 8];
 
-	for (size_t i = 0; i < s->nent;) {
-		size_t j = i + 1, k, o;
+	for (size_t i = 0; i < s->nent; i++) {
+		const struct pp_neigh *first = &s->ent[i], *k, *o;
 		bool differ = false;
 		struct nw_finding *f;
+		size_t off;
 
-		while (j < s->nent && cmp_addr(&byip[j]->dst, &byip[i]->dst) == 0)
-			j++;
+		if (!byip->head[i] || !byip->next[i])
+			continue;	/* not a group's head, or alone in its group */
 		/* Among the usable entries of this IP, two devices with different addresses? */
-		for (k = i; k < j && !differ; k++)
-			for (o = k + 1; o < j; o++)
-				if (lladdr_usable(byip[k]) && lladdr_usable(byip[o]) &&
-				    byip[k]->ifindex != byip[o]->ifindex && !same_ll(byip[k], byip[o])) {
+		for (k = first; k && !differ; k = GRP_NEXT(byip, s, k))
+			for (o = GRP_NEXT(byip, s, k); o; o = GRP_NEXT(byip, s, o))
+				if (lladdr_usable(k) && lladdr_usable(o) && k->ifindex != o->ifindex && !same_ll(k, o)) {
 					differ = true;
 					break;
 				}
-		if (differ && (f = add_finding(s, NW_F_IP_MANY_LLADDR, PP_ST_WARN))) {
-			size_t off;
-
-			f->family = byip[i]->family;
-			f->dst = byip[i]->dst;
-			off = (size_t)snprintf(f->summary, sizeof(f->summary), "%s answers with different addresses:",
-					       pp_addr_str(&f->dst, a, sizeof(a)));
-			for (k = i; k < j; k++) {
-				if (!lladdr_usable(byip[k]))
-					continue;
-				f->count++;
-				if (f->nref < NW_F_MAXREF)
-					f->ref[f->nref++] = byip[k];
-				if (off < sizeof(f->summary))
-					off += (size_t)snprintf(f->summary + off, sizeof(f->summary) - off, "%s %s on %s",
-						f->count > 1 ? "," : "",
-						pp_lladdr_str(byip[k]->lladdr, byip[k]->lladdr_len, ll, sizeof(ll)),
-						nw_ifname(s, byip[k]->ifindex, dev, sizeof(dev)));
-			}
+		if (!differ || !(f = add_finding(s, NW_F_IP_MANY_LLADDR, PP_ST_WARN)))
+			continue;
+		f->family = first->family;
+		f->dst = first->dst;
+		off = (size_t)snprintf(f->summary, sizeof(f->summary), "%s answers with different addresses:",
+				       pp_addr_str(&f->dst, a, sizeof(a)));
+		for (k = first; k; k = GRP_NEXT(byip, s, k)) {
+			if (!lladdr_usable(k))
+				continue;
+			f->count++;
+			if (f->nref < NW_F_MAXREF)
+				f->ref[f->nref++] = k;
+			if (off < sizeof(f->summary))
+				off += (size_t)snprintf(f->summary + off, sizeof(f->summary) - off, "%s %s on %s",
+					f->count > 1 ? "," : "", pp_lladdr_str(k->lladdr, k->lladdr_len, ll, sizeof(ll)),
+					nw_ifname(s, k->ifindex, dev, sizeof(dev)));
 		}
-		i = j;
 	}
 }
 
+/* Is e's IP also held, with the same link-layer address, by an entry earlier in the dump? */
+static bool
+ip_seen_before(const struct grp *byip, const struct nw_snap *s, const struct pp_neigh *e)
+{
+	for (const struct pp_neigh *o = grp_first(byip, s, e); o && o < e; o = GRP_NEXT(byip, s, o))
+		if (same_ll(o, e) && lladdr_usable(o) && !(o->state & NUD_NOARP))
+			return true;
+	return false;
+}
+
 static void
-eval_many_ips(struct nw_snap *s, struct pp_neigh **byll, size_t nll, unsigned limit)
+eval_many_ips(struct nw_snap *s, const struct grp *byip, const struct grp *byll, unsigned limit)
 {
 	char a[INET6_ADDRSTRLEN], ll[3 * 32];
 
-	for (size_t i = 0; i < nll;) {
-		size_t j = i + 1;
-		uint64_t ips = 1;
+	for (size_t i = 0; i < s->nent; i++) {
+		const struct pp_neigh *first = &s->ent[i], *k;
+		uint64_t ips = 0;
 		struct nw_finding *f;
+		size_t off;
 
-		while (j < nll && byll[j]->family == byll[i]->family && same_ll(byll[j], byll[i])) {
-			if (cmp_addr(&byll[j]->dst, &byll[j - 1]->dst) != 0)
+		if (!byll->head[i] || !byll->next[i])
+			continue;
+		for (k = first; k; k = GRP_NEXT(byll, s, k))
+			if (!ip_seen_before(byip, s, k))
 				ips++;
-			j++;
-		}
-		if (ips > limit && (f = add_finding(s, NW_F_LLADDR_MANY_IPS, PP_ST_OK))) {
-			size_t off;
-
-			f->family = byll[i]->family;
-			f->count = ips;
-			f->lladdr_len = byll[i]->lladdr_len;
-			memcpy(f->lladdr, byll[i]->lladdr, f->lladdr_len);
-			off = (size_t)snprintf(f->summary, sizeof(f->summary), "%s answers for %llu %s addresses (",
-					       pp_lladdr_str(f->lladdr, f->lladdr_len, ll, sizeof(ll)),
-					       (unsigned long long)ips, nw_family_name(f->family));
-			for (size_t k = i; k < j && f->nref < NW_F_MAXREF; k++) {
-				if (k > i && cmp_addr(&byll[k]->dst, &byll[k - 1]->dst) == 0)
-					continue;
-				f->ref[f->nref++] = byll[k];
-				if (off < sizeof(f->summary))
-					off += (size_t)snprintf(f->summary + off, sizeof(f->summary) - off, "%s%s",
-						f->nref > 1 ? ", " : "", pp_addr_str(&byll[k]->dst, a, sizeof(a)));
-			}
+		if (ips <= limit || !(f = add_finding(s, NW_F_LLADDR_MANY_IPS, PP_ST_OK)))
+			continue;
+		f->family = first->family;
+		f->count = ips;
+		f->lladdr_len = first->lladdr_len;
+		memcpy(f->lladdr, first->lladdr, f->lladdr_len);
+		off = (size_t)snprintf(f->summary, sizeof(f->summary), "%s answers for %llu %s addresses (",
+				       pp_lladdr_str(f->lladdr, f->lladdr_len, ll, sizeof(ll)),
+				       (unsigned long long)ips, nw_family_name(f->family));
+		for (k = first; k && f->nref < NW_F_MAXREF; k = GRP_NEXT(byll, s, k)) {
+			if (ip_seen_before(byip, s, k))
+				continue;
+			f->ref[f->nref++] = k;
 			if (off < sizeof(f->summary))
-				snprintf(f->summary + off, sizeof(f->summary) - off, "%s)", ips > f->nref ? ", ..." : "");
+				off += (size_t)snprintf(f->summary + off, sizeof(f->summary) - off, "%s%s",
+					f->nref > 1 ? ", " : "", pp_addr_str(&k->dst, a, sizeof(a)));
 		}
-		i = j;
+		if (off < sizeof(f->summary))
+			snprintf(f->summary + off, sizeof(f->summary) - off, "%s)", ips > f->nref ? ", ..." : "");
 	}
 }
 
@@ -530,16 +620,23 @@ eval_down(struct nw_snap *s)
 {
 	char dev[IF_NAMESIZE + 8];
 
+	uint64_t *per = calloc(s->nlinks ? s->nlinks : 1, sizeof(*per));
+
+	if (!per)
+		return;
+	for (size_t i = 0; i < s->nent; i++) {
+		const struct nw_link *k = nw_snap_link(s, s->ent[i].ifindex);
+
+		if (k && !(s->ent[i].state & NUD_NOARP))
+			per[k - s->links]++;
+	}
 	for (size_t l = 0; l < s->nlinks; l++) {
 		const struct nw_link *k = &s->links[l];
 		struct nw_finding *f;
-		uint64_t cnt = 0;
+		uint64_t cnt = per[l];
 
 		if ((k->flags & IFF_UP) && (k->flags & IFF_LOWER_UP))
 			continue;
-		for (size_t i = 0; i < s->nent; i++)
-			if (s->ent[i].ifindex == k->ifindex && !(s->ent[i].state & NUD_NOARP))
-				cnt++;
 		if (!cnt || !(f = add_finding(s, NW_F_DEVICE_DOWN, PP_ST_WARN)))
 			continue;
 		f->ifindex = k->ifindex;
@@ -548,6 +645,7 @@ eval_down(struct nw_snap *s)
 			 (unsigned long long)cnt, cnt == 1 ? "y" : "ies", nw_ifname(s, k->ifindex, dev, sizeof(dev)),
 			 !(k->flags & IFF_UP) ? "down" : "up without carrier");
 	}
+	free(per);
 }
 
 static void
@@ -618,28 +716,20 @@ cmp_sev(const void *pa, const void *pb)
 int
 nw_eval(struct nw_snap *s, const struct nw_opts *o)
 {
-	struct pp_neigh **byip = NULL, **byll = NULL;
-	size_t nll = 0;
+	struct grp byip, byll;
 	bool fail = false, unk = false;
 
 	s->nf = 0;
 	for (int t = 0; t < 2; t++)
 		s->tables[t].here = s->tables[t].here_exempt = 0;
-	if (s->nent) {
-		byip = malloc(s->nent * sizeof(*byip));
-		byll = malloc(s->nent * sizeof(*byll));
-		if (!byip || !byll) {
-			free(byip);
-			free(byll);
-			return -ENOMEM;
-		}
+	if (grp_build(&byip, s, false) < 0 || grp_build(&byll, s, true) < 0) {
+		grp_free(&byip);
+		grp_free(&byll);
+		return -ENOMEM;
 	}
 	for (size_t i = 0; i < s->nent; i++) {
 		struct nw_table *nt = nw_snap_table(s, s->ent[i].family);
 
-		byip[i] = &s->ent[i];
-		if (lladdr_usable(&s->ent[i]) && !(s->ent[i].state & NUD_NOARP))
-			byll[nll++] = &s->ent[i];
 		if (nt) {
 			nt->here++;
 			/* The kernel does not count these against gc_thresh (neigh_alloc's exempt_from_gc). */
@@ -647,25 +737,20 @@ nw_eval(struct nw_snap *s, const struct nw_opts *o)
 				nt->here_exempt++;
 		}
 	}
-	if (s->nent) {
-		qsort(byip, s->nent, sizeof(*byip), cmp_by_ip);
-		qsort(byll, nll, sizeof(*byll), cmp_by_ll);
-	}
 	if (s->routes_ok)
-		eval_nexthops(s, byip);
+		eval_nexthops(s, &byip);
 	else
 		unknown(s, "next hops of routes", &s->routes_err);
 	eval_failed_entries(s);
-	if (s->nent)
-		eval_flux(s, byip);
-	eval_many_ips(s, byll, nll, o->mac_ips);
+	eval_flux(s, &byip);
+	eval_many_ips(s, &byip, &byll, o->mac_ips);
 	eval_down(s);
 	if (s->tables_ok)
 		eval_tables(s);
 	else
 		unknown(s, "neighbour tables", &s->tables_err);
-	free(byip);
-	free(byll);
+	grp_free(&byip);
+	grp_free(&byll);
 	if (s->nf)
 		qsort(s->f, s->nf, sizeof(*s->f), cmp_sev);
 	for (size_t i = 0; i < s->nf; i++) {

@@ -206,6 +206,194 @@ finding_json(struct pp_json *j, const struct nw_snap *s, const struct nw_finding
 	pp_json_obj_close(j);
 }
 
+/*
+ * The entry list is most of a big snapshot's output, so entries are formatted by
+ * hand into one buffer each (no stdio call per character) when the output is
+ * compact. Every string written here is safe as it is (addresses, MACs, state
+ * names, numbers) except the device name, which is escaped unless it is plain.
+ */
+struct sbuf {
+	char b[768];
+	size_t n;
+};
+
+static void
+sb_lit(struct sbuf *sb, const char *s, size_t len)
+{
+	if (sb->n + len < sizeof(sb->b)) {
+		memcpy(sb->b + sb->n, s, len);
+		sb->n += len;
+	}
+}
+#define SB_LIT(sb, s) sb_lit(sb, s, sizeof(s) - 1)
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_lit(sb, s, strlen(s));
+}
+
+static void
+sb_u64(struct sbuf *sb, uint64_t v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_lit(sb, t + i, sizeof(t) - i);
+}
+
+/*
+ * An address in its RFC 5952 text form, as inet_ntop() writes it but without
+ * its sprintf() per IPv6 group, which dominated the JSON of a big snapshot.
+ */
+static void
+sb_addr(struct sbuf *sb, const struct pp_addr *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	char t[INET6_ADDRSTRLEN];
+	size_t n = 0;
+
+	if (a->family == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->u.b[i];
+
+			if (i)
+				t[n++] = '.';
+			if (v >= 100)
+				t[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				t[n++] = (char)('0' + v / 10 % 10);
+			t[n++] = (char)('0' + v % 10);
+		}
+	} else if (a->family == AF_INET6) {
+		uint16_t w[8];
+		int best = -1, bestlen = 0, cur = -1, curlen = 0;
+
+		for (int i = 0; i < 8; i++)
+			w[i] = (uint16_t)(a->u.b[2 * i] << 8 | a->u.b[2 * i + 1]);
+		/* IPv4-mapped and -compatible forms: let inet_ntop write them. */
+		if (!w[0] && !w[1] && !w[2] && !w[3] && !w[4] && (w[5] == 0xffff || (!w[5] && w[6]))) {
+			sb_str(sb, pp_addr_str(a, t, sizeof(t)));
+			return;
+		}
+		for (int i = 0; i < 8; i++) {
+			if (w[i] == 0) {
+				if (cur < 0)
+					cur = i, curlen = 0;
+				if (++curlen > bestlen)
+					best = cur, bestlen = curlen;
+			} else {
+				cur = -1;
+			}
+		}
+		if (bestlen < 2)
+			best = -1;
+		for (int i = 0; i < 8; i++) {
+			if (i == best) {
+				t[n++] = ':';
+				if (i == 0)
+					t[n++] = ':';
+				i += bestlen - 1;
+				continue;
+			}
+			bool lead = true;
+
+			for (int sh = 12; sh >= 0; sh -= 4) {
+				unsigned d = (w[i] >> sh) & 15;
+
+				if (d || !lead || sh == 0) {
+					t[n++] = hex[d];
+					lead = false;
+				}
+			}
+			if (i < 7)
+				t[n++] = ':';
+		}
+	}
+	sb_lit(sb, t, n);
+}
+
+static bool
+plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* One entry, compact; false when it needs the general writer (a device name to escape). */
+static bool
+entry_fast(FILE *f, const struct nw_snap *s, const struct pp_neigh *e, bool comma)
+{
+	static const char hex[] = "0123456789abcdef";
+	char db[IF_NAMESIZE + 8], st[64];
+	const char *dev = nw_ifname(s, e->ifindex, db, sizeof(db));
+	struct sbuf sb;
+
+	if (!plain(dev))
+		return false;
+	sb.n = 0;
+	if (comma)
+		SB_LIT(&sb, ",");
+	SB_LIT(&sb, "{\"family\":\"");
+	sb_str(&sb, nw_family_name(e->family));
+	SB_LIT(&sb, "\",\"dst\":\"");
+	sb_addr(&sb, &e->dst);
+	SB_LIT(&sb, "\",\"device\":\"");
+	sb_str(&sb, dev);
+	SB_LIT(&sb, "\",\"ifindex\":");
+	sb_u64(&sb, (uint64_t)e->ifindex);
+	SB_LIT(&sb, ",\"state\":\"");
+	sb_str(&sb, nw_state_name(e->state, st, sizeof(st)));
+	SB_LIT(&sb, "\"");
+	if (e->lladdr_len) {
+		SB_LIT(&sb, ",\"lladdr\":\"");
+		for (unsigned i = 0; i < e->lladdr_len; i++) {
+			char x[3] = { ':', hex[e->lladdr[i] >> 4], hex[e->lladdr[i] & 15] };
+
+			sb_lit(&sb, i ? x : x + 1, i ? 3 : 2);
+		}
+		SB_LIT(&sb, "\"");
+	}
+	if (e->has_probes) {
+		SB_LIT(&sb, ",\"probes\":");
+		sb_u64(&sb, e->probes);
+	}
+	if (e->has_cacheinfo) {
+		SB_LIT(&sb, ",\"used_ms\":");
+		sb_u64(&sb, ticks_ms(e->ci.ndm_used));
+		SB_LIT(&sb, ",\"confirmed_ms\":");
+		sb_u64(&sb, ticks_ms(e->ci.ndm_confirmed));
+		SB_LIT(&sb, ",\"updated_ms\":");
+		sb_u64(&sb, ticks_ms(e->ci.ndm_updated));
+	}
+	SB_LIT(&sb, ",\"flags\":[");
+	{
+		static const struct { uint8_t bit; const char *name; } fl[] = {
+			{ NTF_ROUTER, "\"router\"" }, { NTF_PROXY, "\"proxy\"" },
+			{ NTF_EXT_LEARNED, "\"extern_learn\"" }, { NTF_OFFLOADED, "\"offload\"" },
+			{ NTF_USE, "\"use\"" },
+		};
+		bool first = true;
+
+		for (size_t i = 0; i < PP_ARRAY_SIZE(fl); i++)
+			if (e->flags & fl[i].bit) {
+				if (!first)
+					SB_LIT(&sb, ",");
+				sb_str(&sb, fl[i].name);
+				first = false;
+			}
+	}
+	SB_LIT(&sb, "]}");
+	fwrite(sb.b, 1, sb.n, f);
+	return true;
+}
+
 void
 nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp_cli *c, FILE *f)
 {
@@ -221,8 +409,13 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 	pp_json_str(&j, "schema", "neighwatch/1");
 	pp_json_str(&j, "netns", pp_cli_netns_name(c));
 	pp_json_arr_open(&j, "entries");
-	for (size_t i = 0; i < s->nent; i++)
+	for (size_t i = 0; i < s->nent; i++) {
+		if (!c->pretty && entry_fast(f, s, &s->ent[i], !j.first[j.depth])) {
+			j.first[j.depth] = false;	/* the writer's comma bookkeeping */
+			continue;
+		}
 		entry_json(&j, s, &s->ent[i], NULL);
+	}
 	pp_json_arr_close(&j);
 
 	pp_json_arr_open(&j, "counts");
@@ -283,10 +476,10 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 	pp_json_obj_open(&j, "summary");
 	pp_json_u64(&j, "entries", s->nent);
 	for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++) {
-		char key[32];
+		char key[32], tmp[32];
 		size_t k;
 
-		nw_state_name(state_bits[b], key, sizeof(key));
+		snprintf(key, sizeof(key), "%s", nw_state_name(state_bits[b], tmp, sizeof(tmp)));
 		for (k = 0; key[k]; k++)
 			key[k] = (char)(key[k] >= 'A' && key[k] <= 'Z' ? key[k] - 'A' + 'a' : key[k]);
 		pp_json_u64(&j, key, nst[b]);

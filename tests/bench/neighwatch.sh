@@ -1,0 +1,85 @@
+#!/bin/bash
+# neighwatch at scale:
+#  1. a snapshot of 10,000 PERMANENT neighbour entries beside `ip -j neigh show`,
+#     in the same run (target: at most 0.7 of its time). PERMANENT entries do not
+#     count against the global gc_thresh3, which this benchmark never changes.
+#  2. a watch held flat in memory over a large number of events (adds and deletes
+#     of PERMANENT entries through `ip -batch`): RSS before, midway and after.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/lab.sh
+. tests/bench/lib.sh
+at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
+
+N=${NW_BENCH_N:-10000}
+EVENTS=${NW_BENCH_EVENTS:-1000000}
+RUNS=${NW_BENCH_RUNS:-15}
+rc=0
+
+lab_ns nb peer || exit 1
+lab_veth nb n0 peer p0 || exit 1
+at nb sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
+batch=$(mktemp)
+for ((i = 1; i <= N; i++)); do
+	printf 'neigh add 2001:db8:a::%x lladdr 02:00:00:%02x:%02x:01 dev n0 nud permanent\n' "$i" $((i / 256 % 256)) $((i % 256))
+done >"$batch"
+at nb ip -batch "$batch" || { echo "bench neighwatch: loading $N entries failed"; exit 1; }
+rm -f "$batch"
+have=$(ip -n "$(ns nb)" -6 neigh show nud permanent | wc -l)
+echo "# $have PERMANENT entries in $(ns nb)"
+
+# Same output volume: both print every entry as JSON.
+got=$("$BIN/neighwatch" -N "$(ns nb)" -j | jq '.entries | length')
+echo "# neighwatch -j lists $got entries; ip -j neigh show lists $(ip -n "$(ns nb)" -j neigh show | jq length)"
+ours=$(bench_ms "$RUNS" "$BIN/neighwatch" -N "$(ns nb)" -j)
+peer=$(bench_ms "$RUNS" ip -n "$(ns nb)" -j neigh show)
+bench_report "neighwatch snapshot $N permanent entries (-j) vs ip -j neigh show" "$ours" "$peer" 0.7 || rc=1
+ours_t=$(bench_ms "$RUNS" "$BIN/neighwatch" -N "$(ns nb)")
+echo "# text summary (counts, next hops, findings): $ours_t ms"
+lab_reset
+
+# ---- watch memory ----
+lab_ns nw peer || exit 1
+lab_veth nw w0 peer q0 || exit 1
+K=1000			# distinct entries cycled
+CHUNK=20000		# commands per ip -batch (iproute2 6.1 -batch grows by ~4 KiB per command)
+mk_chunk() {	# one chunk: add K entries then delete them, CHUNK/(2K) times
+	local f=$1 r i
+	: >"$f"
+	for ((r = 0; r < CHUNK / (2 * K); r++)); do
+		for ((i = 1; i <= K; i++)); do
+			printf 'neigh replace 2001:db8:b::%x lladdr 02:00:00:00:%02x:%02x dev w0 nud permanent\n' "$i" $((i / 256)) $((i % 256))
+		done
+		for ((i = 1; i <= K; i++)); do printf 'neigh del 2001:db8:b::%x dev w0\n' "$i"; done
+	done >>"$f"
+}
+chunk=$(mktemp)
+mk_chunk "$chunk"
+out=$(mktemp)
+"$BIN/neighwatch" -N "$(ns nw)" -6 -w -j >"$out" 2>&1 &
+pid=$!
+for i in $(seq 1 50); do grep -q '"type":"start"' "$out" && break; sleep 0.1; done
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
+# Warm up: one chunk, so the pool and buffers reach their working size.
+at nw ip -batch "$chunk"
+sleep 1
+rss0=$(rss)
+chunks=$((EVENTS / CHUNK))
+t0=$(date +%s%N)
+for ((c = 1; c <= chunks; c++)); do
+	at nw ip -batch "$chunk"
+	[ "$c" -eq $((chunks / 2)) ] && { sleep 1; rss_mid=$(rss); }
+done
+sleep 2
+t1=$(date +%s%N)
+rss1=$(rss)
+kill -INT "$pid"; wait "$pid"
+sum=$(grep '"type":"summary"' "$out")
+ev=$(jq '.events' <<<"$sum"); lost=$(jq '.events_lost' <<<"$sum"); ovr=$(jq '.overruns' <<<"$sum")
+echo "bench neighwatch watch: $((chunks * CHUNK)) neighbour changes in $(( (t1 - t0) / 1000000 )) ms; watcher received $ev events, lost $lost in $ovr overruns (each resynced); RSS ${rss0} KiB after warm-up, ${rss_mid} KiB midway, ${rss1} KiB at the end (tracked $(jq .tracked <<<"$sum"), max-entries 65536)"
+if [ -n "$rss0" ] && [ -n "$rss1" ] && [ "$rss1" -le $((rss0 + 1024)) ]; then
+	echo "bench neighwatch watch memory: flat (grew $((rss1 - rss0)) KiB) MET"
+else
+	echo "bench neighwatch watch memory: grew $((rss1 - rss0)) KiB MISSED"; rc=1
+fi
+rm -f "$chunk" "$out"
+exit $rc
