@@ -9,9 +9,9 @@
 enum { T_U8 = 1, T_U16, T_U32, T_U64, T_ADDR, T_MIN, T_STR, T_NEST, T_ANY, T_MAX = T_ANY };
 
 static const struct pp_attr_policy pol[T_MAX + 1] = {
-	[T_U8] = { PP_A_U8 }, [T_U16] = { PP_A_U16 }, [T_U32] = { PP_A_U32 }, [T_U64] = { PP_A_U64 },
-	[T_ADDR] = { PP_A_ADDR }, [T_MIN] = { PP_A_MIN, 6 }, [T_STR] = { PP_A_STR },
-	[T_NEST] = { PP_A_NEST }, [T_ANY] = { PP_A_UNSPEC },
+	[T_U8] = { .kind = PP_A_U8 }, [T_U16] = { .kind = PP_A_U16 }, [T_U32] = { .kind = PP_A_U32 }, [T_U64] = { .kind = PP_A_U64 },
+	[T_ADDR] = { .kind = PP_A_ADDR }, [T_MIN] = { .kind = PP_A_MIN, .min = 6 }, [T_STR] = { .kind = PP_A_STR },
+	[T_NEST] = { .kind = PP_A_NEST }, [T_ANY] = { .kind = PP_A_UNSPEC },
 };
 
 static struct nlmsghdr *
@@ -112,7 +112,7 @@ test_attr_table(void)
 	CHECK(tb[T_NEST] != NULL);
 	CHECK(tb[T_U16] == NULL && tb[T_STR] == NULL && tb[0] == NULL);
 	if (tb[T_NEST]) {
-		static const struct pp_attr_policy inner[3] = { [1] = { PP_A_U16 }, [2] = { PP_A_U64 } };
+		static const struct pp_attr_policy inner[3] = { [1] = { .kind = PP_A_U16 }, [2] = { .kind = PP_A_U64 } };
 		const struct nlattr *it[3];
 
 		CHECK_EQ_INT(pp_attr_parse_nest(tb[T_NEST], inner, 2, it), 0);
@@ -185,7 +185,7 @@ test_attr_layout(void)
 	{
 		struct nlattr *n;
 		struct nlmsghdr *c;
-		static const struct pp_attr_policy inner[2] = { [1] = { PP_A_U32 } };
+		static const struct pp_attr_policy inner[2] = { [1] = { .kind = PP_A_U32 } };
 		const struct nlattr *it[2];
 
 		nlh = start(&m);
