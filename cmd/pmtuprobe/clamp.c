@@ -10,7 +10,9 @@
  * destination register and no source register.
  */
 #include <stdio.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -80,4 +82,29 @@ pm_clamp_from_rule(struct nftnl_rule *r, struct pm_clamp *out)
 	if (found && nftnl_rule_is_set(r, NFTNL_RULE_HANDLE))
 		out->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
 	return found;
+}
+
+int
+pm_rule_drops(struct nftnl_rule *r)
+{
+	struct nftnl_expr_iter *it;
+	struct nftnl_expr *e;
+	int drops = 0;
+
+	it = nftnl_expr_iter_create(r);
+	if (!it)
+		return 0;
+	while ((e = nftnl_expr_iter_next(it)) != NULL) {
+		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+		if (!name)
+			continue;
+		if (strcmp(name, "reject") == 0)
+			drops = 1;
+		else if (strcmp(name, "immediate") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
+			 nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == NF_DROP)
+			drops = 1;
+	}
+	nftnl_expr_iter_destroy(it);
+	return drops;
 }

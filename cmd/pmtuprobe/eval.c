@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "nft.h"
 #include "pmtuprobe.h"
+#include <linux/netfilter.h>
 
 const char *
 pm_cause_name(enum pm_cause c)
@@ -109,16 +111,37 @@ pm_eval(struct pm_model *m)
 	}
 	/* A PTB on the wire that never reached the socket: this host threw it away. */
 	if (m->ptb_wire_only) {
+		const struct pm_input_chain *ic = NULL;
+		char where[200] = "";
+		int i;
+
+		/* The input chain most likely to hold the drop: one with drop rules, else a drop policy. */
+		for (i = 0; i < m->local.ninput && !ic; i++)
+			if (m->local.input[i].drop_rules)
+				ic = &m->local.input[i];
+		for (i = 0; i < m->local.ninput && !ic; i++)
+			if (m->local.input[i].policy == NF_DROP)
+				ic = &m->local.input[i];
+		if (ic)
+			snprintf(where, sizeof(where), "%s %s %s", pp_nft_family_name(ic->family), ic->table,
+				 ic->chain);
 		rc = set(m, PP_ST_FAIL, PM_C_LOCAL_FIREWALL, &m->wire_hop);
 		snprintf(v->summary, sizeof(v->summary),
 			 "%s reports %s (mtu %u) and it arrives on %s, but this host drops it "
-			 "(INPUT rules): PMTU discovery cannot work; path MTU %u",
+			 "(INPUT rules%s%s): PMTU discovery cannot work; path MTU %u",
 			 pp_addr_str(&m->wire_hop, a, sizeof(a)),
 			 m->family == AF_INET6 ? "Packet Too Big" : "frag-needed", m->wire_mtu,
-			 m->local.dev[0] ? m->local.dev : "the egress device", pmtu);
-		snprintf(v->hint, sizeof(v->hint), "accept %s in the input chain (nft list ruleset)",
-			 m->family == AF_INET6 ? "icmpv6 type packet-too-big"
-					       : "icmp type destination-unreachable code frag-needed");
+			 m->local.dev[0] ? m->local.dev : "the egress device", where[0] ? ": " : "", where,
+			 pmtu);
+		if (where[0])
+			snprintf(v->hint, sizeof(v->hint), "accept %s in %s (nft -a list chain %s)",
+				 m->family == AF_INET6 ? "icmpv6 type packet-too-big"
+						       : "icmp type destination-unreachable code frag-needed",
+				 where, where);
+		else
+			snprintf(v->hint, sizeof(v->hint), "accept %s in the input chain (nft list ruleset, iptables -S INPUT)",
+				 m->family == AF_INET6 ? "icmpv6 type packet-too-big"
+						       : "icmp type destination-unreachable code frag-needed");
 		return rc;
 	}
 	if (s->hi_why == PM_A_SILENT && s->hi <= m->max && pmtu < m->max) {

@@ -22,6 +22,7 @@
 struct clamp_ctx {
 	struct pm_model *m;
 	const struct pp_nft_chain *c;
+	struct pm_input_chain *in;	/* when c is an input base chain */
 };
 
 static int
@@ -31,6 +32,8 @@ rule_cb(struct nftnl_rule *r, void *data)
 	struct pm_local *l = &x->m->local;
 	struct pm_clamp c;
 
+	if (x->in && pm_rule_drops(r))
+		x->in->drop_rules++;
 	if (pm_clamp_from_rule(r, &c) != 1 || l->nclamps >= PM_MAX_CLAMPS)
 		return 0;
 	c.family = x->c->family;
@@ -77,12 +80,23 @@ collect_clamps(struct pm_model *m)
 		return;
 	}
 	for (i = 0; i < cs.n; i++) {
-		struct clamp_ctx x = { m, &cs.c[i] };
+		struct clamp_ctx x = { m, &cs.c[i], NULL };
+		uint32_t want = m->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
 		if (cs.c[i].family != NFPROTO_INET && cs.c[i].family != NFPROTO_IPV4 &&
 		    cs.c[i].family != NFPROTO_IPV6 && cs.c[i].family != NFPROTO_BRIDGE &&
 		    cs.c[i].family != NFPROTO_NETDEV)
 			continue;
+		if (cs.c[i].base && cs.c[i].hooknum == NF_INET_LOCAL_IN &&
+		    (cs.c[i].family == want || cs.c[i].family == NFPROTO_INET) &&
+		    m->local.ninput < PM_MAX_INPUT) {
+			x.in = &m->local.input[m->local.ninput++];
+			memset(x.in, 0, sizeof(*x.in));
+			x.in->family = cs.c[i].family;
+			snprintf(x.in->table, sizeof(x.in->table), "%s", cs.c[i].table);
+			snprintf(x.in->chain, sizeof(x.in->chain), "%s", cs.c[i].name);
+			x.in->policy = cs.c[i].policy;
+		}
 		rc = pp_nft_rule_dump(&nl, cs.c[i].family, cs.c[i].table, cs.c[i].name, rule_cb, &x, &e);
 		if (rc < 0 && rc != -ENOENT) {
 			m->local.clamps_err = rc;

@@ -235,8 +235,10 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 static void
 log_probe(struct pm_model *m, const struct pm_probe *p)
 {
-	if (m->nprobes < PM_MAX_LOG)
-		m->log[m->nprobes++] = *p;
+	if (m->nprobes < PM_MAX_LOG) {
+		m->log[m->nprobes] = *p;
+		m->log[m->nprobes++].proto = m->proto;
+	}
 	if (p->reply_frag && p->answer == PM_A_REACHED && !p->ttl && p->reply_frag > m->return_frag) {
 		m->return_frag = p->reply_frag;
 		m->return_frag_probe = p->size;

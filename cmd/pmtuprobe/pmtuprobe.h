@@ -35,6 +35,7 @@ const char *pm_answer_name(enum pm_answer a);
 
 /* One probe as sent and answered (the log in the JSON). */
 struct pm_probe {
+	enum pm_proto proto;
 	unsigned size;		/* IP packet size, headers included */
 	unsigned ttl;		/* 0: the default (searching sizes) */
 	unsigned tries;		/* packets sent for it */
@@ -109,6 +110,18 @@ struct nftnl_rule;
 /* 1 when rule r writes the TCP MSS option (out filled), 0 when not, -1 on allocation failure. Pure. */
 int pm_clamp_from_rule(struct nftnl_rule *r, struct pm_clamp *out);
 
+/* 1 when rule r ends in drop or reject (a rule that can throw a PTB away), else 0. Pure. */
+int pm_rule_drops(struct nftnl_rule *r);
+
+/* A base chain on the input hook that sees ICMP of our family: where a PTB can die here. */
+struct pm_input_chain {
+	uint32_t family;
+	char table[64], chain[64];
+	uint32_t policy;	/* NF_ACCEPT or NF_DROP */
+	unsigned drop_rules;	/* rules ending in drop or reject */
+};
+#define PM_MAX_INPUT 8
+
 /* Facts of this host, beside the probing. */
 struct pm_local {
 	bool route_ok;
@@ -128,6 +141,8 @@ struct pm_local {
 	int nclamps;
 	struct pm_clamp clamps[PM_MAX_CLAMPS];
 	bool clamps_known;		/* the ruleset could be read */
+	int ninput;
+	struct pm_input_chain input[PM_MAX_INPUT];
 	int clamps_err;
 };
 

@@ -7,6 +7,7 @@
 #include "nft.h"
 #include "pmtuprobe.h"
 #include "prom.h"
+#include <linux/netfilter.h>
 
 static const char *
 proto_str(enum pm_proto p)
@@ -55,11 +56,16 @@ pm_render_text(const struct pm_model *m, FILE *f)
 				pp_nft_family_name(l->clamps[i].family), l->clamps[i].table, l->clamps[i].chain,
 				(unsigned long long)l->clamps[i].handle, l->clamps[i].size);
 	}
+	for (i = 0; i < l->ninput; i++)
+		fprintf(f, "  input chain  %s %s %s policy %s, %u drop rule%s\n",
+			pp_nft_family_name(l->input[i].family), l->input[i].table, l->input[i].chain,
+			l->input[i].policy == NF_DROP ? "drop" : "accept", l->input[i].drop_rules,
+			l->input[i].drop_rules == 1 ? "" : "s");
 	fprintf(f, "probes:\n");
 	for (i = 0; i < m->nprobes; i++) {
 		const struct pm_probe *p = &m->log[i];
 
-		fprintf(f, "  %5u bytes", p->size);
+		fprintf(f, "  %-4s %5u bytes", proto_str(p->proto), p->size);
 		if (p->ttl)
 			fprintf(f, " ttl %-3u", p->ttl);
 		fprintf(f, "  %-14s", pm_answer_name(p->answer));
@@ -164,6 +170,19 @@ pm_render_json(const struct pm_model *m, FILE *f)
 		}
 		pp_json_arr_close(&j);
 	}
+	if (l->clamps_known) {
+		pp_json_arr_open(&j, "input_chains");
+		for (i = 0; i < l->ninput; i++) {
+			pp_json_obj_open(&j, NULL);
+			pp_json_str(&j, "family", pp_nft_family_name(l->input[i].family));
+			pp_json_str(&j, "table", l->input[i].table);
+			pp_json_str(&j, "chain", l->input[i].chain);
+			pp_json_str(&j, "policy", l->input[i].policy == NF_DROP ? "drop" : "accept");
+			pp_json_u64(&j, "drop_rules", l->input[i].drop_rules);
+			pp_json_obj_close(&j);
+		}
+		pp_json_arr_close(&j);
+	}
 	pp_json_obj_close(&j);
 
 	pp_json_obj_open(&j, "result");
@@ -232,6 +251,7 @@ pm_render_json(const struct pm_model *m, FILE *f)
 		const struct pm_probe *p = &m->log[i];
 
 		pp_json_obj_open(&j, NULL);
+		pp_json_str(&j, "proto", proto_str(p->proto));
 		pp_json_u64(&j, "size", p->size);
 		if (p->ttl)
 			pp_json_u64(&j, "ttl", p->ttl);

@@ -41,8 +41,11 @@ for fam in 4 6; do
 		expect_jq "v$fam $proto: its MTU" "$out" '.ptb.mtu' 1280
 		expect_jq "v$fam $proto: path MTU from it" "$out" '.result.path_mtu' 1280
 		expect_jq "v$fam $proto: the kernel learnt nothing" "$out" '.local.cached_pmtu_after' null
-		expect_jq "v$fam $proto: summary names the input rules" "$out" \
-			'.verdict.summary | test("this host drops it \\(INPUT rules\\)")' true
+		expect_jq "v$fam $proto: summary names the input chain" "$out" \
+			'.verdict.summary | test("this host drops it \\(INPUT rules: inet host input\\)")' true
+		expect_jq "v$fam $proto: input chain with its drop rules" "$out" \
+			'.local.input_chains[0] | "\(.table) \(.chain) \(.policy) \(.drop_rules)"' "host input accept 2"
+		expect_jq "v$fam $proto: hint" "$out" '.verdict.hint | test("nft -a list chain inet host input")' true
 	done
 done
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -299,6 +300,45 @@ clamp_not_a_write(void)
 	nftnl_rule_free(r);
 }
 
+static void
+rule_drop_verdicts(void)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
+	nftnl_rule_add_expr(r, e);
+	CHECK_EQ_INT(pm_rule_drops(r), 1);
+	nftnl_rule_free(r);
+	r = nftnl_rule_alloc();
+	e = nftnl_expr_alloc("immediate");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
+	nftnl_rule_add_expr(r, e);
+	CHECK_EQ_INT(pm_rule_drops(r), 0);
+	nftnl_rule_add_expr(r, nftnl_expr_alloc("reject"));
+	CHECK_EQ_INT(pm_rule_drops(r), 1);
+	nftnl_rule_free(r);
+}
+
+static void
+local_firewall_names_chain(void)
+{
+	model(AF_INET6, 1280, 1281, PM_A_PTB);
+	m.ptb_wire_only = true;
+	addr(&m.wire_hop, "2001:db8:1::1");
+	m.wire_mtu = 1280;
+	m.local.ninput = 2;
+	m.local.input[0] = (struct pm_input_chain){ .family = NFPROTO_INET, .table = "a", .chain = "in",
+						    .policy = NF_ACCEPT, .drop_rules = 0 };
+	m.local.input[1] = (struct pm_input_chain){ .family = NFPROTO_IPV6, .table = "fw", .chain = "input",
+						    .policy = NF_ACCEPT, .drop_rules = 3 };
+	CHECK_EQ_INT(pm_eval(&m), PP_EXIT_PROBLEM);
+	CHECK(strstr(m.v.summary, "INPUT rules: ip6 fw input") != NULL);
+	CHECK(strstr(m.v.hint, "icmpv6 type packet-too-big in ip6 fw input") != NULL);
+}
+
 int
 main(void)
 {
@@ -317,5 +357,7 @@ main(void)
 	RUN(clamp_fixed_size);
 	RUN(clamp_rt_mtu);
 	RUN(clamp_not_a_write);
+	RUN(rule_drop_verdicts);
+	RUN(local_firewall_names_chain);
 	return tap_done();
 }
