@@ -25,6 +25,7 @@ enum {
 	OPT_COUNT_ONLY,
 	OPT_NO_SOFTNET,
 	OPT_FORCE_IOCTL,
+	OPT_NO_QDISC,
 };
 
 static const struct option longopts[] = {
@@ -40,6 +41,7 @@ static const struct option longopts[] = {
 	{ "no-ethtool", no_argument, NULL, OPT_NO_ETHTOOL },
 	{ "all-counters", no_argument, NULL, 'a' },
 	{ "qdisc", no_argument, NULL, 'q' },
+	{ "no-qdisc", no_argument, NULL, OPT_NO_QDISC },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "no-softnet", no_argument, NULL, OPT_NO_SOFTNET },
 	{ "count-only", no_argument, NULL, OPT_COUNT_ONLY },	/* hidden: benchmark floor */
@@ -70,7 +72,9 @@ usage(FILE *f)
 		"      --no-ethtool       no ethtool calls at all (%%Util is then unknown)\n"
 		"  -a, --all-counters     every driver counter, not only non-zero and changing ones\n"
 		"  -q, --qdisc            count root qdisc drops in Sat (where a saturated transmit\n"
-		"                         path drops on Linux; one more dump)\n"
+		"                         path drops on Linux): always, at one more dump (default: when\n"
+		"                         at most 256 devices have a qdisc)\n"
+		"      --no-qdisc         never count qdisc drops in Sat\n"
 		"      --no-softnet       leave out softnet (per-CPU backlog) statistics, which are the\n"
 		"                         host's, not the namespace's\n"
 		"      --threshold RATE   exit 1 when a device's Sat or a CPU's backlog drops per second\n"
@@ -176,7 +180,10 @@ parse_args(int argc, char *argv[], struct ns_opts *o)
 			o->all_counters = true;
 			break;
 		case 'q':
-			o->qdisc = true;
+			o->qdisc = NS_Q_ON;
+			break;
+		case OPT_NO_QDISC:
+			o->qdisc = NS_Q_OFF;
 			break;
 		case OPT_THRESHOLD: {
 			char *end;
@@ -252,6 +259,8 @@ link_cb(const struct pp_link *l, void *data)
 	enum ns_kind k = ns_classify(l);
 	struct ns_dev *d;
 
+	if (l->qdisc[0] && strcmp(l->qdisc, "noqueue") != 0 && strcmp(l->qdisc, "noop") != 0)
+		c->m->n_with_qdisc++;
 	if (!ns_selected(c->o, l, k))
 		return 0;
 	if (!(d = ns_dev_slot(c->m, l->ifindex)))
@@ -273,6 +282,7 @@ link_reset(void *data)
 	struct ctx *c = data;
 	size_t i;
 
+	c->m->n_with_qdisc = 0;
 	for (i = 0; i < c->m->n; i++)
 		c->m->devs[i].seen = false;
 }
@@ -434,22 +444,33 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 		d->has_qdisc = false;
 		d->seen = false;
 	}
+	m->n_with_qdisc = 0;
+	m->qdisc_in_sat = false;
 	if ((rc = pp_link_dump(nl, link_cb, link_reset, c, e)) < 0)
 		return rc;
 	/*
 	 * Root qdisc drops: on Linux a saturated transmit path drops in the qdisc, and
 	 * the device's tx_dropped never sees it. One RTM_GETQDISC dump, asked for with
-	 * -q: it costs as much again as the link dump with thousands of devices (the
-	 * two dumps cannot overlap: both hold the RTNL lock, measured).
+	 * by default only while few devices have a qdisc: with thousands it costs about
+	 * as much again as the link dump (the two cannot overlap in two threads: both
+	 * hold the RTNL lock, measured).
 	 */
-	if (c->o->qdisc) {
+	if (c->o->qdisc == NS_Q_ON ||
+	    (c->o->qdisc == NS_Q_AUTO && m->n_with_qdisc <= NS_QDISC_AUTO_MAX)) {
 		struct pp_err qe = { 0 };
 
 		if ((rc = pp_qdisc_dump(nl, 0, false, qdisc_cb, NULL, c, &qe)) < 0) {
 			char buf[300];
 
 			ns_warn(m, "qdisc drops left out of Sat: %s", pp_err_str(&qe, buf, sizeof(buf)));
+			for (i = 0; i < m->n; i++)
+				m->devs[i].has_qdisc = false;
+		} else {
+			m->qdisc_in_sat = true;
 		}
+	} else if (c->o->qdisc == NS_Q_AUTO) {
+		ns_warn(m, "qdisc drops left out of Sat: %zu devices have a qdisc (more than %d); "
+			   "-q counts them at the cost of one more dump", m->n_with_qdisc, NS_QDISC_AUTO_MAX);
 	}
 	if (c->o->ethtool != NS_ET_NONE) {
 		for (i = 0; i < m->n; i++) {
@@ -498,7 +519,7 @@ count_only(const struct ns_opts *o, struct pp_nl *nl)
 	ifi->ifi_family = AF_UNSPEC;
 	if (pp_nl_dump(nl, nlh, count_cb, &links, NULL, &e) < 0)
 		goto fail;
-	if (o->qdisc) {
+	if (o->qdisc == NS_Q_ON) {
 		nlh = mnl_nlmsg_put_header(buf);
 		nlh->nlmsg_type = RTM_GETQDISC;
 		tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
@@ -553,13 +574,6 @@ main(int argc, char *argv[])
 		pp_warn_err(&o.cli, &e);
 		return PP_EXIT_UNKNOWN;
 	}
-	/*
-	 * Link and qdisc dumps come in datagrams of at most 32 KiB (the kernel caps a
-	 * dump's allocation there, and we ask for no VF lists, the one thing that makes a
-	 * link message big): receive straight into the 64 KiB buffer, without a peek
-	 * that copies every datagram twice.
-	 */
-	nl.nopeek = true;
 	if (o.count_only) {
 		rc = count_only(&o, &nl);
 		pp_nl_close(&nl);

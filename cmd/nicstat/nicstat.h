@@ -29,6 +29,13 @@ enum ns_sort { NS_S_NONE, NS_S_NAME, NS_S_RKB, NS_S_WKB, NS_S_RPK, NS_S_WPK, NS_
 int ns_sort_parse(const char *s);	/* NS_S_* or -1 */
 
 enum ns_et_mode { NS_ET_AUTO, NS_ET_ALL, NS_ET_NONE };
+/*
+ * Root qdisc drops in Sat: -q always, --no-qdisc never, by default when at most
+ * NS_QDISC_AUTO_MAX devices have a qdisc (noqueue and noop do not count), since the
+ * dump costs about as much again as the link dump when thousands have one.
+ */
+enum ns_qdisc_mode { NS_Q_AUTO, NS_Q_ON, NS_Q_OFF };
+#define NS_QDISC_AUTO_MAX 256
 
 struct ns_opts {
 	struct pp_cli cli;
@@ -43,7 +50,7 @@ struct ns_opts {
 	size_t n_kind_names;
 	enum ns_et_mode ethtool;
 	bool all_counters;		/* driver counters: all, not only non-zero and changing */
-	bool qdisc;			/* count root qdisc drops in Sat (one RTM_GETQDISC dump) */
+	enum ns_qdisc_mode qdisc;	/* root qdisc drops in Sat (one RTM_GETQDISC dump) */
 	bool skip_idle;
 	bool no_softnet;		/* leave out /proc/net/softnet_stat */
 	double threshold;		/* problem when Sat (per second) is above this */
@@ -148,6 +155,8 @@ struct ns_model {
 	bool problem;
 	size_t n_problem_devs, n_problem_cpus;
 	int ethtool_family;		/* 1 netlink family found, 0 not, -1 not asked */
+	size_t n_with_qdisc;		/* devices (selected or not) with a real qdisc */
+	bool qdisc_in_sat;		/* this sample's Sat has the root qdisc drops */
 	char warnings[8][200];
 	size_t n_warnings;
 };

@@ -446,6 +446,7 @@ ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 	pp_json_bool(&j, "since_boot", m->since_boot);
 	pp_json_double(&j, "interval_seconds", m->since_boot ? m->uptime : m->t - m->t_prev);
 	pp_json_u64(&j, "timestamp", (uint64_t)m->wall);
+	pp_json_bool(&j, "qdisc_drops_in_sat", m->qdisc_in_sat);
 	pp_json_obj_close(&j);
 	pp_json_double(&j, "threshold_per_second", o->threshold);
 	pp_json_arr_open(&j, "devices");

@@ -2,7 +2,8 @@
 # nicstat: a tbf qdisc sized to drop (1mbit, burst 1600, limit 3000) on a veth and a
 # bounded UDP burst through it. What the kernel counts: the drops happen in the
 # qdisc, and the device's own tx_dropped stays 0, so Sat from the link counters
-# alone stays 0; with -q (root qdisc drops in Sat) Sat rises and nicstat exits 1.
+# alone (--no-qdisc) stays 0; with the root qdisc drops in Sat (the default while
+# few devices have a qdisc, or -q) Sat rises and nicstat exits 1.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
@@ -41,10 +42,10 @@ expect_jq "quiet: verdict ok" "$last" '.verdict.status' ok
 expect_jq "veth: %Util unknown, not veth's made-up 10000Mb/s" "$last" \
 	'.devices[] | select(.name=="a0") | .rates | [.util, (has("util_percent")|tostring)] | join(" ")' 'unknown false'
 
-# Two samplers over the same burst: one from link counters alone, one with -q.
+# Two samplers over the same burst: one from link counters alone, one by default.
 t1=$(mktemp); t2=$(mktemp)
-"$NS" -N "$(ns a)" -j --no-softnet -i 2 -c 2 >"$t1" 2>"$t1.err" & p1=$!
-"$NS" -N "$(ns a)" -j --no-softnet -q -i 2 -c 2 >"$t2" 2>"$t2.err" & p2=$!
+"$NS" -N "$(ns a)" -j --no-softnet --no-qdisc -i 2 -c 2 >"$t1" 2>"$t1.err" & p1=$!
+"$NS" -N "$(ns a)" -j --no-softnet -i 2 -c 2 >"$t2" 2>"$t2.err" & p2=$!
 sleep 0.5
 burst
 wait $p1; rc1=$?
@@ -57,18 +58,20 @@ expect_jq "the kernel counts tbf drops in the qdisc" "$withq" "$d | .deltas.qdis
 expect_jq "... and not in the device's tx_dropped" "$plain" "$d | .deltas.tx_dropped" 0
 expect_jq "link counters alone: Sat stays 0" "$plain" "$d | .rates.sat_per_second" 0
 RC=$rc1; expect_rc "link counters alone: nothing above the threshold" 0
-expect_jq "-q: Sat rises with the qdisc drops" "$withq" "$d | .rates.sat_per_second > 50" true
-expect_jq "-q: Sat is the qdisc drops per second" "$withq" \
+expect_jq "default: qdisc drops counted in Sat (few devices have a qdisc)" "$withq" '.sample.qdisc_drops_in_sat' true
+expect_jq "--no-qdisc: not counted" "$plain" '.sample.qdisc_drops_in_sat' false
+expect_jq "default: Sat rises with the qdisc drops" "$withq" "$d | .rates.sat_per_second > 50" true
+expect_jq "Sat is the qdisc drops per second" "$withq" \
 	"$d | (.rates.sat_per_second - (.deltas.qdisc_drops / .rates.interval_seconds)) | fabs < 0.01" true
-expect_jq "-q: a0 above the threshold" "$withq" "$d | .rates.problem" true
-expect_jq "-q: verdict problem" "$withq" '.verdict | [.status, (.devices_above_threshold|tostring)] | join(" ")' 'problem 1'
-RC=$rc2; expect_rc "-q: drops above the threshold" 1
+expect_jq "a0 above the threshold" "$withq" "$d | .rates.problem" true
+expect_jq "verdict problem" "$withq" '.verdict | [.status, (.devices_above_threshold|tostring)] | join(" ")' 'problem 1'
+RC=$rc2; expect_rc "drops above the threshold" 1
 expect_jq "receiver saw fewer than were sent" "$withq" \
 	'([.devices[] | select(.name=="a0")][0].deltas.tx_packets) < 300' true
 
 # A threshold above the drop rate: exit 0 again. Text form names the qdisc drops.
 tmp=$(mktemp)
-"$NS" -N "$(ns a)" --no-softnet -q -i 2 -c 2 --threshold 100000 >"$tmp" 2>&1 & p=$!
+"$NS" -N "$(ns a)" --no-softnet -q -i 2 -c 2 --threshold 100000 >"$tmp" 2>&1 & p=$!	# -q: always
 sleep 0.5
 burst
 wait $p; RC=$?
