@@ -222,7 +222,9 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 		} else {
 			fprintf(f, "; channels n/a");
 		}
-		fprintf(f, " (%s)\n", pp_ethtool_src_name(d->lm.source));
+		if (d->lm_rc == 0)
+			fprintf(f, " (%s)", pp_ethtool_src_name(d->lm.source));
+		fputc('\n', f);
 	}
 
 	/* Driver counters. */

@@ -283,6 +283,69 @@ family_ops(void)
 	CHECK_EQ_INT(pp_ethtool_decode_family(nlh, &id, &mask), -EBADMSG);
 }
 
+/*
+ * Damaged messages: every truncation and a few thousand random byte flips of valid
+ * replies. The decoders may accept or refuse them; they must never read past the
+ * message (AddressSanitizer watches in the SANITIZE build).
+ */
+static void
+decoders_survive_damage(void)
+{
+	char buf[1024];
+	struct nlmsghdr *nlh;
+	struct pp_ethtool_linkmodes lm;
+	struct pp_ethtool_rings r;
+	struct pp_ethtool_channels c;
+	struct pp_ethtool_linkinfo li;
+	uint16_t id;
+	uint64_t ops;
+	unsigned seed = 12345, i, len, accepted = 0, total = 0;
+
+	nlh = genl_msg(buf, ETHTOOL_MSG_LINKMODES_GET_REPLY, 9);
+	mnl_attr_put_u8(nlh, ETHTOOL_A_LINKMODES_AUTONEG, 1);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_LINKMODES_SPEED, 25000);
+	mnl_attr_put_u8(nlh, ETHTOOL_A_LINKMODES_DUPLEX, DUPLEX_FULL);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_RINGS_RX, 5);
+	len = nlh->nlmsg_len;
+	for (i = 0; i < 4000; i++) {
+		char *copy = malloc(len);
+		struct nlmsghdr *m = (struct nlmsghdr *)copy;
+		unsigned cut = i < len ? i : len;
+
+		memcpy(copy, buf, len);
+		if (i >= len) {
+			seed = seed * 1103515245 + 12345;
+			copy[NLMSG_HDRLEN + (seed >> 8) % (len - NLMSG_HDRLEN)] ^= (char)(1u << ((seed >> 4) % 8));
+		} else {
+			m->nlmsg_len = cut < NLMSG_HDRLEN ? NLMSG_HDRLEN : cut;
+		}
+		if (m->nlmsg_len > len)
+			m->nlmsg_len = len;
+		total += 5;
+		accepted += pp_ethtool_decode_linkmodes(m, &lm) == 0;
+		accepted += pp_ethtool_decode_rings(m, &r) == 0;
+		accepted += pp_ethtool_decode_channels(m, &c) == 0;
+		accepted += pp_ethtool_decode_linkinfo(m, &li) == 0;
+		accepted += pp_ethtool_decode_family(m, &id, &ops) == 0;
+		free(copy);
+	}
+	printf("# ethtool decoders: %u of %u damaged messages accepted\n", accepted, total);
+	CHECK(accepted < total);
+	{
+		const char *t = L15("0000002a", "00000003", "00000010", "00000000");
+		size_t tl = strlen(t), k, n;
+		struct pp_softnet_cpu cpus[2];
+
+		for (k = 0; k <= tl; k++) {
+			char *cp = malloc(k ? k : 1);
+
+			memcpy(cp, t, k);
+			(void)pp_softnet_parse(cp, k, cpus, 2, &n);
+			free(cp);
+		}
+	}
+}
+
 /* ---- evaluator ---- */
 
 static void
@@ -549,6 +612,7 @@ main(void)
 	RUN(rings_and_channels);
 	RUN(linkinfo_decode);
 	RUN(family_ops);
+	RUN(decoders_survive_damage);
 	RUN(util_duplex);
 	RUN(eval_sat_and_util);
 	RUN(eval_speed_unknown_and_softnet);
