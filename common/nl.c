@@ -194,14 +194,6 @@ recv_one(struct pp_nl *nl, int flags)
 	ssize_t n;
 
 	for (;;) {
-		if (nl->nopeek) {
-			n = recv(fd, nl->buf, nl->buflen, MSG_TRUNC | flags);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -errno;
-			return (size_t)n > nl->buflen ? -EMSGSIZE : n;
-		}
 		n = recv(fd, nl->buf, nl->buflen, MSG_PEEK | MSG_TRUNC | flags);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -224,6 +216,51 @@ recv_one(struct pp_nl *nl, int flags)
 	}
 }
 
+/*
+ * recv_len mode: up to two datagrams in one recvmmsg(), into the two halves of
+ * buf. A dump's next datagram is made while the kernel hands us the previous
+ * one, so the second slot usually fills (with NLMSG_DONE for a short dump).
+ * Returns how many arrived (lens[] set) or -errno.
+ */
+static int
+recv_two(struct pp_nl *nl, size_t lens[2])
+{
+	int fd = mnl_socket_get_fd(nl->sk);
+	size_t len = nl->recv_len;
+	struct mmsghdr mm[2];
+	struct iovec iov[2];
+	int n;
+
+	if (len > PP_NL_RECV_LEN_MAX)
+		len = PP_NL_RECV_LEN_MAX;
+	if (nl->buflen < 2 * len) {
+		char *nb = realloc(nl->buf, 2 * len);
+
+		if (!nb)
+			return -ENOMEM;
+		nl->buf = nb;
+		nl->buflen = 2 * len;
+	}
+	memset(mm, 0, sizeof(mm));
+	for (int i = 0; i < 2; i++) {
+		iov[i].iov_base = nl->buf + i * len;
+		iov[i].iov_len = len;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	do
+		n = recvmmsg(fd, mm, 2, MSG_WAITFORONE, NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		lens[i] = mm[i].msg_len;
+	}
+	return n;
+}
+
 /* Send req and read replies until the request completes. */
 static int
 run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
@@ -240,6 +277,29 @@ run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
 		if (e)
 			e->code = -rc;
 		return rc;
+	}
+	while (nl->recv_len) {
+		size_t lens[2];
+		int got = recv_two(nl, lens);
+
+		if (got <= 0) {
+			rc = got < 0 ? got : -ECONNRESET;
+			if (e)
+				e->code = -rc;
+			return rc;
+		}
+		for (int i = 0; i < got; i++) {
+			size_t len = nl->recv_len > PP_NL_RECV_LEN_MAX ? PP_NL_RECV_LEN_MAX : nl->recv_len;
+
+			if (lens[i] == 0) {
+				if (e)
+					e->code = ECONNRESET;
+				return -ECONNRESET;
+			}
+			rc = pp_nl_parse_replies(nl, nl->buf + i * len, lens[i], seq, cb, data, intr, e);
+			if (rc != 0)
+				return rc < 0 ? rc : 0;
+		}
 	}
 	for (;;) {
 		n = recv_one(nl, 0);

@@ -12,6 +12,8 @@
 #include <linux/netlink.h>
 #include "pp.h"
 
+#define PP_NL_RECV_LEN_MAX 32768
+
 struct pp_nl {
 	struct mnl_socket *sk;
 	int proto;
@@ -24,11 +26,16 @@ struct pp_nl {
 	uint64_t bad_msgs;	/* messages a decoder refused as malformed */
 	unsigned dump_retries;	/* dumps restarted after NLM_F_DUMP_INTR */
 	/*
-	 * Receive straight into buf, one recv() per datagram instead of a peek and
-	 * a recv. Only for dumps whose datagrams cannot outgrow buf (tc dumps: the
-	 * kernel caps them at 32 KiB); a bigger one fails with -EMSGSIZE.
+	 * When set (at most PP_NL_RECV_LEN_MAX), requests and dumps read replies
+	 * straight into buf with this length, two datagrams per recvmmsg() and no
+	 * peek: half the syscalls or less. The kernel sizes a dump's datagrams to
+	 * the longest read it has seen on the socket (a page at least, 32 KiB at
+	 * most), so a small recv_len also means small kernel buffers. Only for
+	 * replies that cannot outgrow it (tc objects); a bigger datagram fails the
+	 * call with -EMSGSIZE. Keep it on a socket of its own: the kernel remembers
+	 * the longest read.
 	 */
-	bool nopeek;
+	uint32_t recv_len;
 };
 
 /*

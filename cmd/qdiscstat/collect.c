@@ -3,11 +3,13 @@
  *
  * The kernel dumps the qdiscs of all devices in one RTM_GETQDISC dump, but it
  * dumps classes only per device (RTM_GETTCLASS needs tcm_ifindex). At 4000
- * devices those per-device dumps are most of the cost, and they do not serialize
- * in the kernel, so they run on a few threads, each with its own netlink socket;
- * the same threads read each device's name with SIOCGIFNAME, which costs one
- * ioctl per device against 1.1 KB per device for a link dump (tc(8) dumps every
- * link just to learn names). Devices without a classful qdisc get no class dump.
+ * devices those per-device dumps are most of the cost. They run on a few
+ * worker threads, each with its own netlink socket, fed while the qdisc dump is
+ * still being read: a device goes to the workers as soon as the dump moves past
+ * it, so on two cores the class dumps overlap the qdisc dump. The workers also
+ * read each device's name with SIOCGIFNAME: one ioctl per device, against
+ * 1.1 KB per device for a link dump (tc(8) dumps every link just to learn names).
+ * Devices without a classful qdisc get no class dump.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -29,19 +31,52 @@
 #define QS_MAX_WORKERS 8
 /* Below this many devices threads cost more than they save. */
 #define QS_THREAD_MIN_DEVS 64
+/* Up to this many devices' link facts are asked one by one; more, and one link dump is cheaper. */
+#define QS_LINK_GET_MAX 32
+
+/* A device for the workers: its name to read, its classes to dump. */
+struct qs_item {
+	size_t dev;			/* index in the sample being built */
+	int ifindex;
+	bool classful;
+	unsigned gen;			/* dump generation: NLM_F_DUMP_INTR starts a new one */
+};
+
+/*
+ * Devices flow from the qdisc dump to the workers while the dump still runs: on
+ * two cores the class dumps of the first devices overlap the rest of the qdisc
+ * dump.
+ */
+struct qs_queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct qs_item *it;
+	size_t n, cap, next;
+	unsigned gen, waiting;
+	bool done;
+	bool oom;
+};
+
+/* What a worker learnt about one device. */
+struct qs_result {
+	size_t dev;
+	unsigned gen;
+	size_t cls_first, cls_n;	/* its classes in the worker's part */
+	char name[IF_NAMESIZE];
+	bool filtered;
+};
 
 struct qs_worker {
 	struct pp_nl nl;
 	int ioctl_fd;
 	pthread_t tid;
+	bool running;
 	struct qs_collector *c;
-	struct qs_sample *s;		/* the shared sample: devices only, each written by one worker */
+	struct qs_queue *q;
 	struct qs_sample part;		/* this worker's classes */
 	size_t dev_start;		/* part.n when the current device began (for DUMP_INTR) */
-	size_t *cls_first;		/* per device: first class in part (shared array, own devices only) */
-	unsigned *cls_worker;
-	unsigned id;
-	atomic_size_t *next;
+	struct qs_result *res;
+	size_t nres, rescap;
 	unsigned errors;
 	struct pp_err err;
 	uint64_t count;			/* count-only mode */
@@ -127,43 +162,83 @@ dev_add(struct qs_sample *s, int ifindex)
 	return 0;
 }
 
-/* ---- the qdisc dump ---- */
+/* ---- the work queue ---- */
 
-static int
-qdisc_cb(const struct pp_qdisc *q, void *data)
+static void
+queue_init(struct qs_queue *q)
 {
-	struct qs_sample *s = data;
-	struct qs_dev *d;
-
-	/*
-	 * The kernel walks devices one at a time, so a device's qdiscs arrive
-	 * together; a device seen again later would only mean a reordered dump, and
-	 * it gets a second entry that eval treats the same way.
-	 */
-	if (s->ndev == 0 || s->dev[s->ndev - 1].ifindex != q->ifindex) {
-		if (dev_add(s, q->ifindex) < 0)
-			return -ENOMEM;
-		s->dev[s->ndev - 1].first = s->n;
-	}
-	d = &s->dev[s->ndev - 1];
-	if (qs_sample_add(s, q) < 0)
-		return -ENOMEM;
-	d->n++;
-	d->nq++;
-	if (pp_tc_kind_classful(q->kind))
-		d->classful = true;
-	return 0;
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
 }
 
 static void
-qdisc_reset(void *data)
+queue_destroy(struct qs_queue *q)
 {
-	struct qs_sample *s = data;
-	double mono = s->mono, wall = s->wall;
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(q->it);
+}
 
-	qs_sample_free(s);
-	s->mono = mono;
-	s->wall = wall;
+/* Hand items [0, n) to the workers. */
+static void
+queue_push(struct qs_queue *q, const struct qs_item *items, size_t n)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->n + n > q->cap) {
+		size_t nc = q->cap ? q->cap : 256;
+		struct qs_item *ni;
+
+		while (nc < q->n + n)
+			nc *= 2;
+		ni = realloc(q->it, nc * sizeof(*ni));
+		if (!ni) {
+			q->oom = true;
+			pthread_mutex_unlock(&q->mu);
+			return;
+		}
+		q->it = ni;
+		q->cap = nc;
+	}
+	memcpy(q->it + q->n, items, n * sizeof(*items));
+	q->n += n;
+	if (q->waiting)
+		pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void
+queue_finish(struct qs_queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->done = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* The next item of the current generation; false when the queue is finished and empty. */
+static bool
+queue_take(struct qs_queue *q, struct qs_item *out)
+{
+	bool got = false;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->next < q->n && q->it[q->next].gen != q->gen)
+			q->next++;
+		if (q->next < q->n) {
+			*out = q->it[q->next++];
+			got = true;
+			break;
+		}
+		if (q->done)
+			break;
+		q->waiting++;
+		pthread_cond_wait(&q->cv, &q->mu);
+		q->waiting--;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return got;
 }
 
 /* ---- per-device work: name and classes ---- */
@@ -221,90 +296,221 @@ class_dump_raw(struct pp_nl *nl, int ifindex, uint64_t *n, struct pp_err *e)
 	return pp_nl_dump(nl, nlh, count_cb, n, NULL, e);
 }
 
-static void
-work_dev(struct qs_worker *w, size_t i)
+static struct qs_result *
+result_new(struct qs_worker *w, const struct qs_item *it)
 {
-	struct qs_dev *d = &w->s->dev[i];
+	struct qs_result *r;
+
+	if (w->nres == w->rescap) {
+		size_t nc = w->rescap ? w->rescap * 2 : 256;
+		struct qs_result *nr = realloc(w->res, nc * sizeof(*nr));
+
+		if (!nr)
+			return NULL;
+		w->res = nr;
+		w->rescap = nc;
+	}
+	r = &w->res[w->nres++];
+	memset(r, 0, sizeof(*r));
+	r->dev = it->dev;
+	r->gen = it->gen;
+	r->cls_first = w->part.n;
+	return r;
+}
+
+static void
+work_item(struct qs_worker *w, const struct qs_item *it)
+{
 	struct qs_collector *c = w->c;
 	struct pp_err e = { 0 };
+	struct qs_result *r;
 	int rc;
 
 	if (w->count_only) {
-		if (d->classful && class_dump_raw(&w->nl, d->ifindex, &w->count, &e) < 0)
+		if (it->classful && c->classes && class_dump_raw(&w->nl, it->ifindex, &w->count, &e) < 0)
 			w->errors++;
 		return;
 	}
-	if (w->ioctl_fd >= 0) {
-		struct ifreq r;
-
-		memset(&r, 0, sizeof(r));
-		r.ifr_ifindex = d->ifindex;
-		if (ioctl(w->ioctl_fd, SIOCGIFNAME, &r) == 0)
-			memcpy(d->name, r.ifr_name, sizeof(d->name));
-		d->name[sizeof(d->name) - 1] = '\0';
-	}
-	if (!d->name[0])
-		snprintf(d->name, sizeof(d->name), "if%d", d->ifindex);
-	if (!dev_wanted(c, d->name)) {
-		d->filtered = true;	/* merge drops it */
+	if (!(r = result_new(w, it))) {
+		w->errors++;
 		return;
 	}
-	w->cls_worker[i] = w->id;
-	w->cls_first[i] = w->part.n;
-	if (!c->classes || !d->classful)
+	if (w->ioctl_fd >= 0) {
+		struct ifreq ifr;
+
+		memset(&ifr, 0, sizeof(ifr));
+		ifr.ifr_ifindex = it->ifindex;
+		if (ioctl(w->ioctl_fd, SIOCGIFNAME, &ifr) == 0)
+			memcpy(r->name, ifr.ifr_name, sizeof(r->name));
+		r->name[sizeof(r->name) - 1] = '\0';
+	}
+	if (!r->name[0])
+		snprintf(r->name, sizeof(r->name), "if%d", it->ifindex);
+	if (!dev_wanted(c, r->name)) {
+		r->filtered = true;
+		return;
+	}
+	if (!c->classes || !it->classful)
 		return;
 	w->dev_start = w->part.n;
-	rc = pp_qdisc_dump(&w->nl, d->ifindex, true, class_cb, class_reset, w, &e);
+	rc = pp_qdisc_dump(&w->nl, it->ifindex, true, class_cb, class_reset, w, &e);
 	if (rc < 0 && rc != -ENODEV) {
 		/* The device may have gone since the qdisc dump: its classes are simply not there. */
 		class_reset(w);
 		if (!w->errors++)
 			w->err = e;
 	}
+	/* r may have moved if result_new grew the array: index again. */
+	r = &w->res[w->nres - 1];
+	r->cls_n = w->part.n - r->cls_first;
 }
 
 static void *
 worker_main(void *arg)
 {
 	struct qs_worker *w = arg;
-	size_t i;
+	struct qs_item it;
 
-	while ((i = atomic_fetch_add(w->next, 1)) < w->s->ndev)
-		work_dev(w, i);
+	while (queue_take(w->q, &it))
+		work_item(w, &it);
 	return NULL;
 }
 
-/* Run work_dev over every device, on threads when there are many. */
-static void
-run_workers(struct qs_collector *c, struct qs_sample *s, size_t *cls_first, unsigned *cls_worker,
-	    bool count_only)
-{
-	atomic_size_t next = 0;
-	unsigned nw = c->nworkers, started = 0;
+/* ---- the qdisc dump, feeding the queue ---- */
 
-	if (s->ndev < QS_THREAD_MIN_DEVS)
-		nw = 1;
+#define QS_PUSH_BATCH 16
+
+struct feed {
+	struct qs_collector *c;
+	struct qs_sample *s;
+	struct qs_queue *q;
+	struct qs_item pend[QS_PUSH_BATCH];
+	size_t npend, pushed;
+	bool threads;
+	bool count_only;
+	uint64_t nmsgs;			/* count-only */
+};
+
+static void
+start_threads(struct feed *fd)
+{
+	struct qs_collector *c = fd->c;
+
+	fd->threads = true;
+	/* Worker 0 is this thread, once the dump is read. */
+	for (unsigned k = 1; k < c->nworkers; k++)
+		c->w[k].running = pthread_create(&c->w[k].tid, NULL, worker_main, &c->w[k]) == 0;
+}
+
+static void
+feed_flush(struct feed *fd)
+{
+	if (!fd->npend)
+		return;
+	queue_push(fd->q, fd->pend, fd->npend);
+	fd->pushed += fd->npend;
+	fd->npend = 0;
+	if (!fd->threads && fd->pushed >= QS_THREAD_MIN_DEVS && fd->c->nworkers > 1)
+		start_threads(fd);
+}
+
+/* The device the dump just left is complete: queue it. */
+static void
+feed_dev(struct feed *fd, size_t i, int ifindex, bool classful)
+{
+	struct qs_item *it = &fd->pend[fd->npend++];
+
+	it->dev = i;
+	it->ifindex = ifindex;
+	it->classful = classful;
+	it->gen = fd->q->gen;
+	if (fd->npend == QS_PUSH_BATCH)
+		feed_flush(fd);
+}
+
+static int
+qdisc_cb(const struct pp_qdisc *q, void *data)
+{
+	struct feed *fd = data;
+	struct qs_sample *s = fd->s;
+	struct qs_dev *d;
+
+	/*
+	 * The kernel walks devices one at a time, so a device's qdiscs arrive
+	 * together; a device seen again later would only mean a reordered dump, and
+	 * it gets a second entry that eval treats the same way.
+	 */
+	if (s->ndev == 0 || s->dev[s->ndev - 1].ifindex != q->ifindex) {
+		if (s->ndev)
+			feed_dev(fd, s->ndev - 1, s->dev[s->ndev - 1].ifindex, s->dev[s->ndev - 1].classful);
+		if (dev_add(s, q->ifindex) < 0)
+			return -ENOMEM;
+		s->dev[s->ndev - 1].first = s->n;
+	}
+	d = &s->dev[s->ndev - 1];
+	if (qs_sample_add(s, q) < 0)
+		return -ENOMEM;
+	d->n++;
+	d->nq++;
+	if (pp_tc_kind_classful(q->kind))
+		d->classful = true;
+	return 0;
+}
+
+/* NLM_F_DUMP_INTR: the dump starts again; what was queued belongs to the old one. */
+static void
+qdisc_reset(void *data)
+{
+	struct feed *fd = data;
+	struct qs_sample *s = fd->s;
+	double mono = s->mono, wall = s->wall;
+
+	fd->npend = 0;
+	pthread_mutex_lock(&fd->q->mu);
+	fd->q->gen++;
+	pthread_mutex_unlock(&fd->q->mu);
+	if (!fd->count_only) {
+		qs_sample_free(s);
+		s->mono = mono;
+		s->wall = wall;
+	} else {
+		s->ndev = 0;
+		fd->nmsgs = 0;
+	}
+}
+
+/* Reset the workers for a new sample. */
+static void
+workers_begin(struct qs_collector *c, struct qs_queue *q, bool count_only)
+{
 	for (unsigned k = 0; k < c->nworkers; k++) {
 		struct qs_worker *w = &c->w[k];
 
-		w->s = s;
-		w->next = &next;
-		w->cls_first = cls_first;
-		w->cls_worker = cls_worker;
+		w->q = q;
+		w->nres = 0;
 		w->errors = 0;
 		w->count = 0;
 		w->count_only = count_only;
+		w->running = false;
 		memset(&w->err, 0, sizeof(w->err));
 	}
-	/* Worker 0 runs on this thread; the others on their own. */
-	for (unsigned k = 1; k < nw; k++) {
-		if (pthread_create(&c->w[k].tid, NULL, worker_main, &c->w[k]) != 0)
-			break;
-		started = k;
-	}
-	worker_main(&c->w[0]);
-	for (unsigned k = 1; k <= started; k++)
-		pthread_join(c->w[k].tid, NULL);
+}
+
+/* The dump is read (or failed): finish the queue, work on this thread too, wait for the others. */
+static void
+workers_end(struct feed *fd, bool work)
+{
+	struct qs_collector *c = fd->c;
+
+	feed_flush(fd);
+	queue_finish(fd->q);
+	if (work)
+		worker_main(&c->w[0]);
+	for (unsigned k = 1; k < c->nworkers; k++)
+		if (c->w[k].running) {
+			pthread_join(c->w[k].tid, NULL);
+			c->w[k].running = false;
+		}
 }
 
 /* ---- link facts for the default-qdisc finding ---- */
@@ -361,12 +567,24 @@ read_links(struct qs_collector *c, struct qs_sample *s)
 	lc.byidx = malloc(s->ndev * sizeof(*lc.byidx) + 1);
 	if (!lc.byidx)
 		return;
+	/* ifindex 1 is the loopback device in every namespace: never a candidate. */
 	for (size_t i = 0; i < s->ndev; i++)
-		if (default_root(s, &s->dev[i]))
+		if (s->dev[i].ifindex != 1 && default_root(s, &s->dev[i]))
 			lc.byidx[lc.n++] = &s->dev[i];
-	if (lc.n) {
-		qsort(lc.byidx, lc.n, sizeof(*lc.byidx), dev_cmp_ifindex);
-		/* Link facts only feed a notice: a failure leaves has_link false. */
+	if (lc.n == 0) {
+		free(lc.byidx);
+		return;
+	}
+	qsort(lc.byidx, lc.n, sizeof(*lc.byidx), dev_cmp_ifindex);
+	/* Link facts only feed a notice: a failure leaves has_link false. */
+	if (lc.n <= QS_LINK_GET_MAX) {
+		for (size_t i = 0; i < lc.n; i++) {
+			struct pp_link l;
+
+			if (pp_link_get(&c->nl, lc.byidx[i]->ifindex, NULL, &l, &e) == 0)
+				link_cb(&l, &lc);
+		}
+	} else {
 		(void)pp_link_dump(&c->nl, link_cb, NULL, &lc, &e);
 	}
 	free(lc.byidx);
@@ -374,100 +592,137 @@ read_links(struct qs_collector *c, struct qs_sample *s)
 
 /* ---- merge: each device's qdiscs, then its classes ---- */
 
+struct dev_cls {
+	unsigned worker;
+	size_t first, n;
+	bool seen;
+};
+
 static int
-merge(struct qs_collector *c, struct qs_sample *s, const size_t *cls_first,
-      const unsigned *cls_worker)
+merge(struct qs_collector *c, struct qs_sample *s, unsigned gen)
 {
+	struct dev_cls *dc;
 	struct qs_obj *out;
 	size_t total = 0, n = 0, nd = 0;
 
-	for (size_t i = 0; i < s->ndev; i++)
-		total += s->dev[i].n;
-	for (unsigned k = 0; k < c->nworkers; k++)
-		total += c->w[k].part.n;
-	out = malloc((total ? total : 1) * sizeof(*out));
-	if (!out)
+	dc = calloc(s->ndev + 1, sizeof(*dc));
+	if (!dc)
 		return -ENOMEM;
+	for (unsigned k = 0; k < c->nworkers; k++) {
+		const struct qs_worker *w = &c->w[k];
+
+		for (size_t i = 0; i < w->nres; i++) {
+			const struct qs_result *r = &w->res[i];
+			struct qs_dev *d;
+
+			if (r->gen != gen || r->dev >= s->ndev)
+				continue;
+			d = &s->dev[r->dev];
+			memcpy(d->name, r->name, sizeof(d->name));
+			d->filtered = r->filtered;
+			dc[r->dev] = (struct dev_cls){ k, r->cls_first, r->cls_n, true };
+		}
+	}
+	for (size_t i = 0; i < s->ndev; i++)
+		total += s->dev[i].n + dc[i].n;
+	out = malloc((total ? total : 1) * sizeof(*out));
+	if (!out) {
+		free(dc);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < s->ndev; i++) {
 		struct qs_dev d = s->dev[i];
-		size_t cf, cn = 0;
-		struct qs_sample *part;
 
+		if (!dc[i].seen)
+			snprintf(d.name, sizeof(d.name), "if%d", d.ifindex);
 		if (d.filtered) {
-			/* Filtered out: free its qdiscs. */
-			for (size_t k = s->dev[i].first; k < s->dev[i].first + s->dev[i].nq; k++)
+			for (size_t k = d.first; k < d.first + d.nq; k++)
 				free(s->obj[k].blob);
 			continue;
 		}
 		memcpy(&out[n], &s->obj[d.first], d.nq * sizeof(*out));
 		d.first = n;
 		n += d.nq;
-		part = &c->w[cls_worker[i]].part;
-		cf = cls_first[i];
-		while (cf + cn < part->n && part->obj[cf + cn].ifindex == d.ifindex)
-			cn++;
-		if (cn)
-			memcpy(&out[n], &part->obj[cf], cn * sizeof(*out));
-		n += cn;
-		d.n = d.nq + cn;
+		if (dc[i].n) {
+			struct qs_sample *part = &c->w[dc[i].worker].part;
+
+			memcpy(&out[n], &part->obj[dc[i].first], dc[i].n * sizeof(*out));
+			/* The blobs now belong to the sample. */
+			for (size_t k = 0; k < dc[i].n; k++)
+				part->obj[dc[i].first + k].blob = NULL;
+			n += dc[i].n;
+		}
+		d.n = d.nq + dc[i].n;
 		s->dev[nd++] = d;
 	}
 	free(s->obj);
+	free(dc);
 	s->obj = out;
 	s->n = n;
 	s->cap = total ? total : 1;
 	s->ndev = nd;
-	/* The blobs now belong to s; the parts only lend their arrays. */
-	for (unsigned k = 0; k < c->nworkers; k++)
-		c->w[k].part.n = 0;
 	return 0;
+}
+
+/* Classes nobody took (a restarted dump, a filtered device) are freed here. */
+static void
+parts_clear(struct qs_collector *c)
+{
+	for (unsigned k = 0; k < c->nworkers; k++) {
+		struct qs_sample *part = &c->w[k].part;
+
+		for (size_t i = 0; i < part->n; i++)
+			free(part->obj[i].blob);
+		part->n = 0;
+	}
 }
 
 int
 qs_collect(struct qs_collector *c, struct qs_sample *s, struct pp_err *e)
 {
-	size_t *cls_first = NULL;
-	unsigned *cls_worker = NULL;
+	struct qs_queue q;
+	struct feed fd;
+	struct timespec ts;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->mono = pp_mono_now();
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		s->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	}
-	c->nl.nopeek = true;
-	rc = pp_qdisc_dump(&c->nl, c->only_ifindex, false, qdisc_cb, qdisc_reset, s, e);
-	c->nl.nopeek = false;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	queue_init(&q);
+	memset(&fd, 0, sizeof(fd));
+	fd.c = c;
+	fd.s = s;
+	fd.q = &q;
+	workers_begin(c, &q, false);
+	/* tc dumps come in datagrams of at most 32 KiB: no peeking. */
+	c->nl.recv_len = PP_NL_RECV_LEN_MAX;
+	rc = pp_qdisc_dump(&c->nl, c->only_ifindex, false, qdisc_cb, qdisc_reset, &fd, e);
+	c->nl.recv_len = 0;
 	s->bad_msgs = (unsigned)c->nl.bad_msgs;
+	if (rc == 0 && s->ndev)
+		feed_dev(&fd, s->ndev - 1, s->dev[s->ndev - 1].ifindex, s->dev[s->ndev - 1].classful);
+	workers_end(&fd, rc == 0);
+	if (rc == 0 && q.oom) {
+		pp_err_set(e, ENOMEM, "qdiscstat sample");
+		rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		for (unsigned k = 0; k < c->nworkers; k++) {
+			struct qs_worker *w = &c->w[k];
+
+			if (w->errors && !s->class_errors)
+				s->class_err = w->err;
+			s->class_errors += w->errors;
+			s->bad_msgs += (unsigned)w->nl.bad_msgs;
+		}
+		if ((rc = merge(c, s, q.gen)) < 0)
+			pp_err_set(e, ENOMEM, "qdiscstat sample");
+	}
+	parts_clear(c);
+	queue_destroy(&q);
 	if (rc < 0)
 		return rc;
-	cls_first = calloc(s->ndev + 1, sizeof(*cls_first));
-	cls_worker = calloc(s->ndev + 1, sizeof(*cls_worker));
-	if (!cls_first || !cls_worker) {
-		free(cls_first);
-		free(cls_worker);
-		pp_err_set(e, ENOMEM, "qdiscstat sample");
-		return -ENOMEM;
-	}
-	run_workers(c, s, cls_first, cls_worker, false);
-	for (unsigned k = 0; k < c->nworkers; k++) {
-		struct qs_worker *w = &c->w[k];
-
-		if (w->errors && !s->class_errors)
-			s->class_err = w->err;
-		s->class_errors += w->errors;
-		s->bad_msgs += (unsigned)w->nl.bad_msgs;
-	}
-	rc = merge(c, s, cls_first, cls_worker);
-	free(cls_first);
-	free(cls_worker);
-	if (rc < 0) {
-		pp_err_set(e, ENOMEM, "qdiscstat sample");
-		return rc;
-	}
 	if (c->links)
 		read_links(c, s);
 	return 0;
@@ -478,16 +733,20 @@ qs_collect(struct qs_collector *c, struct qs_sample *s, struct pp_err *e)
 static int
 count_qdisc_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct qs_sample *s = data;
+	struct feed *fd = data;
+	struct qs_sample *s = fd->s;
 	const struct tcmsg *tcm = pp_msg_hdr(nlh, sizeof(*tcm));
 	const struct nlattr *a;
 
 	if (!tcm)
 		return 0;
-	if (s->ndev == 0 || s->dev[s->ndev - 1].ifindex != tcm->tcm_ifindex)
+	if (s->ndev == 0 || s->dev[s->ndev - 1].ifindex != tcm->tcm_ifindex) {
+		if (s->ndev)
+			feed_dev(fd, s->ndev - 1, s->dev[s->ndev - 1].ifindex, s->dev[s->ndev - 1].classful);
 		if (dev_add(s, tcm->tcm_ifindex) < 0)
 			return -ENOMEM;
-	s->n++;
+	}
+	fd->nmsgs++;
 	/* The kind is the first attribute the kernel puts; that is all we look at. */
 	mnl_attr_for_each(a, nlh, sizeof(*tcm)) {
 		if (mnl_attr_get_type(a) == TCA_KIND) {
@@ -506,33 +765,44 @@ qs_collect_count(struct qs_collector *c, uint64_t *nqdisc, uint64_t *nclass, str
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct qs_sample s = { 0 };
+	struct qs_queue q;
+	struct feed fd;
 	struct tcmsg *tcm;
 	int rc;
 
+	queue_init(&q);
+	memset(&fd, 0, sizeof(fd));
+	fd.c = c;
+	fd.s = &s;
+	fd.q = &q;
+	fd.count_only = true;
+	workers_begin(c, &q, true);
 	nlh->nlmsg_type = RTM_GETQDISC;
 	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	pp_err_set(e, 0, "RTM_GETQDISC dump");
-	c->nl.nopeek = true;
-	rc = pp_nl_dump(&c->nl, nlh, count_qdisc_cb, &s, NULL, e);
-	c->nl.nopeek = false;
-	if (rc < 0) {
-		qs_sample_free(&s);
-		return rc;
-	}
-	*nqdisc = s.n;
+	c->nl.recv_len = PP_NL_RECV_LEN_MAX;
+	rc = pp_nl_dump(&c->nl, nlh, count_qdisc_cb, &fd, qdisc_reset, e);
+	c->nl.recv_len = 0;
+	if (rc == 0 && s.ndev)
+		feed_dev(&fd, s.ndev - 1, s.dev[s.ndev - 1].ifindex, s.dev[s.ndev - 1].classful);
+	workers_end(&fd, rc == 0);
+	*nqdisc = fd.nmsgs;
 	*nclass = 0;
-	s.n = 0;
-	if (c->classes) {
-		run_workers(c, &s, NULL, NULL, true);
-		for (unsigned k = 0; k < c->nworkers; k++)
-			*nclass += c->w[k].count;
-	}
+	for (unsigned k = 0; k < c->nworkers; k++)
+		*nclass += c->w[k].count;
 	qs_sample_free(&s);
-	return 0;
+	queue_destroy(&q);
+	return rc;
 }
 
 /* ---- sockets ---- */
+
+/*
+ * A class dump of one device fits a page or two; reading with a short length
+ * keeps the kernel from allocating 32 KiB for each of its two datagrams.
+ */
+#define QS_CLASS_RECV_LEN 8192
 
 int
 qs_collector_open(struct qs_collector *c, unsigned nworkers, struct pp_err *e)
@@ -546,7 +816,6 @@ qs_collector_open(struct qs_collector *c, unsigned nworkers, struct pp_err *e)
 	c->ioctl_fd = -1;
 	if ((rc = pp_nl_open(&c->nl, NETLINK_ROUTE, e)) < 0)
 		return rc;
-
 	c->w = calloc(nworkers, sizeof(*c->w));
 	if (!c->w) {
 		pp_nl_close(&c->nl);
@@ -557,7 +826,6 @@ qs_collector_open(struct qs_collector *c, unsigned nworkers, struct pp_err *e)
 		struct qs_worker *w = &c->w[k];
 
 		w->c = c;
-		w->id = k;
 		w->ioctl_fd = -1;
 		if ((rc = pp_nl_open(&w->nl, NETLINK_ROUTE, e)) < 0) {
 			c->nworkers = k;
@@ -565,8 +833,7 @@ qs_collector_open(struct qs_collector *c, unsigned nworkers, struct pp_err *e)
 			return rc;
 		}
 		c->nworkers = k + 1;
-		/* tc dumps come in datagrams of at most 32 KiB: no need to peek at each. */
-		w->nl.nopeek = true;
+		w->nl.recv_len = QS_CLASS_RECV_LEN;
 		w->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	}
 	return 0;
@@ -585,6 +852,7 @@ qs_collector_close(struct qs_collector *c)
 			free(w->part.obj[i].blob);
 		free(w->part.obj);
 		free(w->part.dev);
+		free(w->res);
 	}
 	free(c->w);
 	c->w = NULL;

@@ -264,7 +264,8 @@ run(struct qs_opts *o, struct qs_collector *c)
 	const char *const *kinds = o->nkinds ? o->kinds : NULL;
 	bool have_prev = false, problem = false;
 	struct pp_err e = { 0 };
-	double next = 0;
+	double next = 0, t0, t1;
+	bool timing = getenv("QDISCSTAT_TIMING") != NULL;
 	int exitc = PP_EXIT_OK, x;
 
 	for (uint32_t i = 1; o->count == 0 || i <= o->count; i++) {
@@ -272,6 +273,7 @@ run(struct qs_opts *o, struct qs_collector *c)
 
 		if (i > 1)
 			sleep_until(next);
+		t0 = pp_mono_now();
 		if (qs_collect(c, &cur, &e) < 0) {
 			pp_warn_err(&o->cli, &e);
 			if (e.code == EPERM || e.code == EACCES)
@@ -289,6 +291,7 @@ run(struct qs_opts *o, struct qs_collector *c)
 			qs_sample_free(&cur);
 			break;
 		}
+		t1 = pp_mono_now();
 		rc.index = i;
 		rc.last = o->count != 0 && i == o->count;
 		if (ev.problems)
@@ -310,6 +313,9 @@ run(struct qs_opts *o, struct qs_collector *c)
 					exitc = x;
 			break;
 		}
+		if (timing)
+			fprintf(stderr, "qdiscstat: sample %u: collect %.1f ms, evaluate and render %.1f ms\n",
+				i, (t1 - t0) * 1e3, (pp_mono_now() - t1) * 1e3);
 		qs_eval_free(&ev);
 		if (have_prev)
 			qs_sample_free(&prev);

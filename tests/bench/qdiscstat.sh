@@ -47,15 +47,30 @@ t1=$(date +%s%N)
 echo "# setup: $((PAIRS * 2)) devices, $((PAIRS * 6)) tc objects in $(( (t1 - t0) / 1000000 )) ms"
 
 # Every timing runs inside the namespace, so each command pays only its own start.
-inside() { ip netns exec "$big" bash -c ". tests/bench/lib.sh; $1"; }
+# The three commands take turns (tc, qdiscstat, the bare count, again and again)
+# and each gets its median: on a shared machine a burst of load from elsewhere
+# then hits all three alike instead of one of them.
 objs=$(ip netns exec "$big" "$QS" --count-only)
 echo "# objects: $objs"
-tc_ms=$(inside "bench_ms $RUNS tc -s -j qdisc show")
-qs_ms=$(inside "bench_ms $RUNS $QS -j")
-qs_text_ms=$(inside "bench_ms $RUNS $QS")
-bare_ms=$(inside "bench_ms $RUNS $QS --count-only")
-echo "# qdiscstat text: $qs_text_ms ms"
+times=$(ip netns exec "$big" bash -c '
+	runs=$1; qs=$2
+	ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
+	tc -s -j qdisc show >/dev/null; "$qs" -j >/dev/null; "$qs" --count-only >/dev/null	# warm-up
+	for ((i = 0; i < runs; i++)); do
+		echo "tc $(ms tc -s -j qdisc show)"
+		echo "qs $(ms "$qs" -j)"
+		echo "text $(ms "$qs")"
+		echo "bare $(ms "$qs" --count-only)"
+	done' _ "$RUNS" "$QS")
+median() { awk -v k="$1" '$1 == k { print $2 }' <<<"$times" | sort -n |
+	awk '{ a[NR] = $1 } END { printf "%.2f\n", a[int((NR + 1) / 2)] / 1000 }'; }
+tc_ms=$(median tc)
+qs_ms=$(median qs)
+qs_text_ms=$(median text)
+bare_ms=$(median bare)
+echo "# medians of $RUNS interleaved runs: tc -s -j qdisc show $tc_ms ms, qdiscstat -j $qs_ms ms, qdiscstat (text) $qs_text_ms ms, bare count $bare_ms ms"
 rc=0
 bench_report "qdiscstat -j vs tc -s -j qdisc show" "$qs_ms" "$tc_ms" 0.6 || rc=1
 bench_report "qdiscstat -j vs bare netlink count" "$qs_ms" "$bare_ms" 1.5 || rc=1
+bench_report "qdiscstat (text) vs tc -s -j qdisc show" "$qs_text_ms" "$tc_ms" 0.6 || rc=1
 exit $rc

@@ -24,6 +24,7 @@ at a tc class add dev a0 parent 1: classid 1:10 htb rate 8mbit ceil 8mbit
 at a tc class add dev a0 parent 1: classid 1:20 htb rate 1mbit ceil 2mbit
 at a tc qdisc add dev a0 parent 1:10 handle 10: pfifo limit 50
 at a tc qdisc add dev a0 ingress
+at a tc qdisc add dev lo clsact
 # Port 7 to class 1:10 when u32 is there; otherwise everything takes the default 1:20.
 filtered=0
 if at a tc filter add dev a0 parent 1: protocol ip prio 1 u32 match ip dport 7 0xffff flowid 1:10 2>/dev/null; then
@@ -59,6 +60,9 @@ else
 	t_skip "pfifo leaf counters" "no u32 classifier in this kernel"
 fi
 expect_jq "root counts the whole tree" "$out" "($d.qdiscs[0].packets) >= ([$d.classes[].packets] | add)" true
+
+run_json out "$QS" -N "$(ns a)" -j --dev lo
+expect_jq "clsact on lo" "$out" '[.devices[0].qdiscs[] | select(.kind=="clsact") | .handle + " " + .parent] | join(",")' 'ffff: ingress'
 
 run_json out "$QS" -N "$(ns a)" -j --dev a0 --no-classes
 expect_jq "--no-classes" "$out" '.devices[0].classes | length' 0

@@ -752,8 +752,11 @@ json_writers_agree(void)
 	obj(&a, 4, "htb", true, 0x10010, 0x10000, 1000, 10, 5, 0, 100, 1);
 	one_dev(&a, 100.0, 1);
 	obj(&b, 4, "tbf", false, 0x10000, TC_H_ROOT, 101000, 110, 105, 0, 200, 2);
+	obj(&b, 4, "ingress", false, 0xFFFF0000u, TC_H_INGRESS, 0, 0, 0, 0, 0, 0);
+	obj(&b, 4, "noqueue", false, 0, TC_H_ROOT, 0, 0, 0, 0, 0, 0);
 	obj(&b, 4, "htb", true, 0x10010, 0x10000, 1000, 10, 5, 0, 0, 0);
-	one_dev(&b, 102.0, 1);
+	obj(&b, 4, "htb", true, 0x8001abcdu, 0x80010000u, 1000, 10, 5, 0, 0, 0);
+	one_dev(&b, 102.0, 3);
 	snprintf(b.dev[0].name, sizeof(b.dev[0].name), "we\"ird\\");
 	pp_cli_init(&cli, "qdiscstat");
 	CHECK_EQ_INT(qs_evaluate(&a, &b, &th, NULL, &ev), 0);
@@ -770,6 +773,8 @@ json_writers_agree(void)
 	CHECK_STR(s1, s2);
 	CHECK(strstr(m1, "\"device\":\"we\\\"ird\\\\\"") != NULL);
 	CHECK(strstr(m1, "\"drop_ratio\":0.5") != NULL);
+	CHECK(strstr(m1, "\"classid\":\"8001:abcd\",\"parent\":\"8001:\"") != NULL);
+	CHECK(strstr(m1, "\"handle\":\"ffff:\",\"parent\":\"ingress\"") != NULL);
 	free(s1);
 	free(s2);
 	free(m1);
