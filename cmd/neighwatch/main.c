@@ -33,7 +33,11 @@ enum {
 	OPT_RCVBUF,
 	OPT_FINAL_ENTRIES,
 	OPT_ROUTE_TABLE,
+	OPT_TABLE_INTERVAL,
 };
+
+/* With -w and --prom-file, the file is rewritten this often, so node_exporter sees a live watch. */
+#define NW_PROM_EVERY_MS 30000
 
 static const struct option longopts[] = {
 	PP_COMMON_LONGOPTS,
@@ -48,6 +52,7 @@ static const struct option longopts[] = {
 	{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
 	{ "final-entries", no_argument, NULL, OPT_FINAL_ENTRIES },
 	{ "route-table", required_argument, NULL, OPT_ROUTE_TABLE },
+	{ "table-interval", required_argument, NULL, OPT_TABLE_INTERVAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,6 +76,8 @@ usage(FILE *f)
 	      "      --flap-count N     flapping: more than N flips ... (default 4, at most 15)\n"
 	      "      --flap-window SEC  ... within SEC seconds (default 60)\n"
 	      "      --max-entries N    entries the watch remembers at most (default 65536)\n"
+	      "      --table-interval SEC  poll the global table counters (table_fulls,\n"
+	      "                         forced_gc_runs, res_failed) every SEC (default 10, 0: never)\n"
 	      "      --rcvbuf BYTES     initial event socket buffer (for tests: force overruns)\n"
 	      "      --final-entries    the watch summary lists the final table\n"
 	      PP_COMMON_HELP
@@ -92,6 +99,7 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 	o->flap_count = 4;
 	o->flap_window = 60;
 	o->max_entries = 65536;
+	o->table_interval = 10;
 	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "46d:ew", longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -156,6 +164,12 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 				return pp_usage_error(c, "--rcvbuf: '%s' is not a number of bytes from 1 to %d", optarg,
 						      NW_RCVBUF_MAX);
 			o->rcvbuf = (int)v;
+			break;
+		case OPT_TABLE_INTERVAL:
+			if (strcmp(optarg, "0") == 0)
+				o->table_interval = 0;
+			else if (pp_parse_seconds(optarg, 86400, &o->table_interval) < 0)
+				return pp_usage_error(c, "--table-interval: '%s' is not a number of seconds", optarg);
 			break;
 		case OPT_FINAL_ENTRIES:
 			o->final_entries = true;
@@ -460,6 +474,10 @@ struct wctx {
 	uint32_t drops_base;
 	bool have_drops;
 	int rcvbuf;
+	uint64_t changes_base;		/* model changes made by the first dump */
+	struct nw_table tbase[2];	/* table counters at the last poll */
+	uint64_t table_alerts;		/* polls that saw table_fulls or forced_gc_runs rise */
+	uint64_t next_table_ms, next_prom_ms;
 };
 
 static const char *
@@ -688,6 +706,74 @@ overrun(struct wctx *x, struct pp_err *e)
 	return resync(x, false, e);
 }
 
+/* Poll the global tables; report counters that rose since the last poll. */
+static void
+table_poll(struct wctx *x, bool first)
+{
+	struct pp_err e = { 0 };
+	struct nw_snap t;
+	char ts[48];
+
+	nw_snap_init(&t);
+	if (pp_ntable_dump(&x->dump, x->o->family, ntable_cb, ntable_reset, &t, &e) < 0) {
+		nw_snap_free(&t);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		const struct nw_table *n = &t.tables[i], *b = &x->tbase[i];
+		uint64_t fulls, forced, resf;
+
+		if (!n->have || !n->has_stats)
+			continue;
+		if (first || !b->have || !b->has_stats) {
+			x->tbase[i] = *n;
+			continue;
+		}
+		fulls = n->stats.ndts_table_fulls - b->stats.ndts_table_fulls;
+		forced = n->stats.ndts_forced_gc_runs - b->stats.ndts_forced_gc_runs;
+		resf = n->stats.ndts_res_failed - b->stats.ndts_res_failed;
+		x->tbase[i] = *n;
+		if (!fulls && !forced && !resf)
+			continue;
+		if (fulls || forced)
+			x->table_alerts++;
+		if (x->quiet)
+			continue;
+		now_str(ts, sizeof(ts));
+		if (x->json) {
+			struct pp_json j;
+
+			pp_json_init(&j, stdout, false);
+			pp_json_obj_open(&j, NULL);
+			pp_json_str(&j, "type", "table");
+			pp_json_str(&j, "time", ts);
+			pp_json_str(&j, "family", nw_family_name(n->family));
+			pp_json_str(&j, "name", n->name);
+			pp_json_str(&j, "scope", "global");
+			pp_json_u64(&j, "table_fulls", fulls);
+			pp_json_u64(&j, "forced_gc_runs", forced);
+			pp_json_u64(&j, "res_failed", resf);
+			if (n->has_config)
+				pp_json_u64(&j, "entries", n->config.ndtc_entries);
+			if (n->has_thresh) {
+				pp_json_u64(&j, "gc_thresh2", n->thresh2);
+				pp_json_u64(&j, "gc_thresh3", n->thresh3);
+			}
+			pp_json_obj_close(&j);
+			pp_json_end(&j);
+		} else {
+			printf("%s table  %-5s %s: +%llu table_fulls, +%llu forced_gc_runs, +%llu res_failed; %u entries",
+			       ts, nw_family_name(n->family), n->name, (unsigned long long)fulls,
+			       (unsigned long long)forced, (unsigned long long)resf, n->config.ndtc_entries);
+			if (n->has_thresh)
+				printf(", gc_thresh2/3 %u/%u", n->thresh2, n->thresh3);
+			printf(" (global: every network namespace counts)\n");
+			fflush(stdout);
+		}
+	}
+	nw_snap_free(&t);
+}
+
 static void
 summary(struct wctx *x)
 {
@@ -706,13 +792,14 @@ summary(struct wctx *x)
 		pp_json_str(&j, "time", ts);
 		pp_json_double(&j, "duration_s", dur);
 		pp_json_u64(&j, "events", x->events);
-		pp_json_u64(&j, "changes", x->w.changes);
+		pp_json_u64(&j, "changes", x->w.changes - x->changes_base);
 		pp_json_u64(&j, "flaps", x->w.flaps);
 		pp_json_u64(&j, "lladdr_changes", x->w.lladdr_changes);
 		pp_json_u64(&j, "overruns", x->overruns);
 		if (x->have_drops)
 			pp_json_u64(&j, "events_lost", x->lost);
 		pp_json_u64(&j, "resyncs", x->resyncs);
+		pp_json_u64(&j, "table_alerts", x->table_alerts);
 		pp_json_u64(&j, "entries", x->w.present);
 		pp_json_u64(&j, "tracked", x->w.n);
 		pp_json_u64(&j, "evicted", x->w.evicted);
@@ -744,11 +831,13 @@ summary(struct wctx *x)
 		return;
 	}
 	printf("%s summary: %.1fs, %llu events, %llu changes, %llu flaps, %llu MAC changes, %llu overruns",
-	       ts, dur, (unsigned long long)x->events, (unsigned long long)x->w.changes,
+	       ts, dur, (unsigned long long)x->events, (unsigned long long)(x->w.changes - x->changes_base),
 	       (unsigned long long)x->w.flaps, (unsigned long long)x->w.lladdr_changes,
 	       (unsigned long long)x->overruns);
 	if (x->have_drops)
 		printf(" (%llu events lost)", (unsigned long long)x->lost);
+	if (x->table_alerts)
+		printf(", %llu table pressure alerts", (unsigned long long)x->table_alerts);
 	printf(", %llu resyncs, %llu entries now, %u tracked, %llu evicted\n", (unsigned long long)x->resyncs,
 	       (unsigned long long)x->w.present, x->w.n, (unsigned long long)x->w.evicted);
 	if (x->o->final_entries)
@@ -763,6 +852,23 @@ summary(struct wctx *x)
 			       nw_state_name(e->state, st, sizeof(st)));
 		}
 	fflush(stdout);
+}
+
+/* The exposition of a watch: a fresh snapshot plus the watch's counters. Returns 0 or an exit code. */
+static int
+watch_prom(struct wctx *x, int ret)
+{
+	uint64_t ctr[3] = { x->events, x->overruns, x->lost };
+	struct nw_snap s;
+	int erc;
+
+	nw_snap_init(&s);
+	if (collect(x->c, &x->dump, x->o, &s) == 0 && nw_eval(&s, x->o) >= 0)
+		erc = render_prom_snapshot(x->c, &s, &x->w, ctr, ret == PP_EXIT_OK);
+	else
+		erc = render_prom_snapshot(x->c, NULL, NULL, NULL, false);
+	nw_snap_free(&s);
+	return erc;
 }
 
 static int
@@ -819,6 +925,9 @@ watch(struct pp_cli *c, struct nw_opts *o)
 		ret = PP_EXIT_UNKNOWN;
 		goto out;
 	}
+	x.changes_base = x.w.changes;
+	if (o->table_interval > 0)
+		table_poll(&x, true);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -827,6 +936,8 @@ watch(struct pp_cli *c, struct nw_opts *o)
 	x.start_ms = mono_ms();
 	if (o->duration > 0)
 		end_ms = x.start_ms + (uint64_t)(o->duration * 1000.0);
+	x.next_table_ms = x.start_ms + (uint64_t)(o->table_interval * 1000.0);
+	x.next_prom_ms = x.start_ms + NW_PROM_EVERY_MS;
 	now_str(ts, sizeof(ts));
 	if (x.json) {
 		struct pp_json j;
@@ -857,6 +968,14 @@ watch(struct pp_cli *c, struct nw_opts *o)
 				break;
 			if (end_ms - now < (uint64_t)timeout)
 				timeout = (int)(end_ms - now);
+		}
+		if (o->table_interval > 0 && now >= x.next_table_ms) {
+			table_poll(&x, false);
+			x.next_table_ms = now + (uint64_t)(o->table_interval * 1000.0);
+		}
+		if (c->prom_file && now >= x.next_prom_ms) {
+			watch_prom(&x, PP_EXIT_OK);
+			x.next_prom_ms = now + NW_PROM_EVERY_MS;
 		}
 		rc = poll(&pfd, 1, timeout);
 		if (rc < 0) {
@@ -892,20 +1011,12 @@ done:
 	if (!prom || c->prom_file)
 		summary(&x);
 	if (prom) {
-		uint64_t ctr[3] = { x.events, x.overruns, x.lost };
-		struct nw_snap s;
-		int erc;
+		int erc = watch_prom(&x, ret);
 
-		nw_snap_init(&s);
-		if (collect(c, &x.dump, o, &s) == 0 && nw_eval(&s, o) >= 0)
-			erc = render_prom_snapshot(c, &s, &x.w, ctr, ret == PP_EXIT_OK);
-		else
-			erc = render_prom_snapshot(c, NULL, NULL, NULL, false);
 		if (erc)
 			ret = erc;
-		nw_snap_free(&s);
 	}
-	if (ret == PP_EXIT_OK && (x.w.flaps || x.w.lladdr_changes))
+	if (ret == PP_EXIT_OK && (x.w.flaps || x.w.lladdr_changes || x.table_alerts))
 		ret = PP_EXIT_PROBLEM;
 out:
 	pp_nl_close(&x.ev);

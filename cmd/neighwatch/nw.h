@@ -109,6 +109,7 @@ struct nw_opts {
 	int rcvbuf;			/* initial event socket receive buffer, 0: default */
 	bool final_entries;		/* watch summary lists the final table */
 	bool json_events;		/* watch with --prom-file: events as JSON Lines */
+	double table_interval;		/* watch: poll the global table counters every this many seconds, 0: never */
 };
 
 struct nw_snap {

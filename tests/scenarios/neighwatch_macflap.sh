@@ -71,6 +71,21 @@ if grep -q ' summary: .* 0 flaps, 0 MAC changes, 0 overruns' "$out"; then t_ok "
 else t_fail "text summary after SIGINT"; sed 's/^/# /' "$out"; fi
 rm -f "$out"
 
+# The global table counters are polled during the watch: a resolution that fails
+# shows as res_failed rising (global: another namespace may add to it).
+out=$(mktemp)
+"$BIN/neighwatch" -N "$(ns mon)" -4 -w -j --duration 6 --table-interval 0.5 >"$out" 2>&1 &
+pid=$!
+for i in $(seq 1 40); do grep -q '"type":"start"' "$out" && break; sleep 0.1; done
+at mon ping -c1 -W1 198.51.100.44 >/dev/null 2>&1
+wait "$pid"; RC=$?
+tl=$(jq -c 'select(.type=="table" and .family=="inet" and .res_failed > 0)' "$out" | head -1)
+expect_jq "table counters polled: res_failed rose" "$tl" '[.name,.scope] | join(" ")' 'arp_cache global'
+ev=$(jq -c 'select(.type=="event" and .dst=="198.51.100.44" and .state=="FAILED")' "$out" | head -1)
+# The kernel announces no INCOMPLETE entry: the first event is the FAILED one.
+expect_jq "the failed resolution is an event" "$ev" '[.event,.device] | join(" ")' 'new m0'
+rm -f "$out"
+
 # Watch with --prom-file: counters for flaps and MAC changes, promtool accepts it.
 pf=$(mktemp -d)
 "$BIN/neighwatch" -N "$(ns mon)" -4 -w --duration 3 --flap-count 1 --prom-file "$pf/nw.prom" >/dev/null 2>&1 &
