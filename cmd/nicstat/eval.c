@@ -291,7 +291,12 @@ eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 	struct ns_result *r = &d->r;
 	static const struct rtnl_link_stats64 zero;
 	const struct rtnl_link_stats64 *p = d->has_prev ? &d->prev : &zero;
-	double dt = d->has_prev ? m->t - m->t_prev : m->uptime;
+	/*
+	 * No previous sample: in the first sample the counters are since boot (since
+	 * the device appeared); later, the device appeared during the interval, so all
+	 * its counters belong to the interval.
+	 */
+	double dt = d->has_prev || !m->since_boot ? m->t - m->t_prev : m->uptime;
 	uint64_t satsum = 0;
 	unsigned f;
 
@@ -350,7 +355,7 @@ ns_eval(const struct ns_opts *o, struct ns_model *m)
 	}
 	for (i = 0; i < m->n_cpus; i++) {
 		struct ns_cpu *c = &m->cpus[i];
-		double dt = c->has_prev ? m->t - m->t_prev : m->uptime;
+		double dt = c->has_prev || !m->since_boot ? m->t - m->t_prev : m->uptime;
 
 		if (c->has_prev) {
 			c->d_processed = pp_delta32(c->prev.processed, c->cur.processed);

@@ -424,7 +424,7 @@ static int
 collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 {
 	struct ns_model *m = c->m;
-	size_t i;
+	size_t i, j;
 	int rc;
 
 	m->t_prev = m->t;
@@ -448,6 +448,17 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 	m->qdisc_in_sat = false;
 	if ((rc = pp_link_dump(nl, link_cb, link_reset, c, e)) < 0)
 		return rc;
+	/* Devices that are gone leave the model, so a long run over container churn stays small. */
+	for (i = 0, j = 0; i < m->n; i++) {
+		if (!m->devs[i].seen) {
+			free(m->devs[i].ds);
+			continue;
+		}
+		if (i != j)
+			m->devs[j] = m->devs[i];
+		j++;
+	}
+	m->n = j;
 	/*
 	 * Root qdisc drops: on Linux a saturated transmit path drops in the qdisc, and
 	 * the device's tx_dropped never sees it. One RTM_GETQDISC dump, asked for with

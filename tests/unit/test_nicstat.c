@@ -454,8 +454,14 @@ eval_sat_and_util(void)
 	o.threshold = 0;
 	d->has_prev = false;
 	d->has_prev_qdisc = false;
+	m.since_boot = true;
 	ns_eval(&o, &m);
 	CHECK(fabs(d->r.dt - 1000) < 1e-9);
+	CHECK_EQ_INT(d->r.d[NS_F_RX_MISSED], 9);
+	/* A device that appeared during a later interval: all its counters are the interval's. */
+	m.since_boot = false;
+	ns_eval(&o, &m);
+	CHECK(fabs(d->r.dt - 2) < 1e-9);
 	CHECK_EQ_INT(d->r.d[NS_F_RX_MISSED], 9);
 	ns_model_free(&m);
 }
