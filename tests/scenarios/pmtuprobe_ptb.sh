@@ -75,6 +75,59 @@ promcheck "--prom-file" "$(cat "$pf/pmtu.prom" 2>/dev/null)"$'\n'
 grep -q '^pktpath_pmtuprobe_run_success 1$' "$pf/pmtu.prom" && t_ok "--prom-file: run_success 1" || t_fail "--prom-file: run_success 1"
 rm -rf "$pf"
 
+# TCP SYN probes: a closed port answers with RST, an open one with SYN-ACK.
+run_json out nsrun cli "$P" -j -t 0.3 --proto tcp --port 81 203.0.113.2
+expect_rc "v4 tcp (RST) ptb" 0
+expect_jq "v4 tcp: proto" "$out" '.query.proto' tcp
+expect_jq "v4 tcp: path MTU 1280" "$out" '.result.path_mtu' 1280
+expect_jq "v4 tcp: router named" "$out" '.verdict.hop' 198.51.100.1
+run_json out nsrun cli "$P" -j -t 0.3 --proto tcp "[2001:db8:2::2]:81"
+expect_rc "v6 tcp (RST) ptb" 0
+expect_jq "v6 tcp: port from DEST" "$out" '.query.port' 81
+expect_jq "v6 tcp: path MTU 1280" "$out" '.result.path_mtu' 1280
+expect_jq "v6 tcp: router named" "$out" '.verdict.hop' 2001:db8:1::1
+# Listeners with a bounded lifetime: a TCP one and a UDP echo responder.
+nsrun srv timeout 60 python3 -c '
+import socket, threading
+t = socket.socket(socket.AF_INET6); t.bind(("::", 8080)); t.listen(64)
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::", 7007))
+def echo():
+    while True:
+        d, a = u.recvfrom(65535); u.sendto(d[:64], a)
+threading.Thread(target=echo, daemon=True).start()
+while True:
+    c, _ = t.accept(); c.close()
+' &
+srvpid=$!
+sleep 0.5
+run_json out nsrun cli "$P" -j -t 0.3 --proto tcp 203.0.113.2:8080
+expect_rc "v4 tcp (SYN-ACK) ptb" 0
+expect_jq "v4 tcp SYN-ACK: destination reached" "$out" '.probes[0].answer' reached
+expect_jq "v4 tcp SYN-ACK: path MTU 1280" "$out" '.result.path_mtu' 1280
+run_json out nsrun cli "$P" -j -t 0.3 --proto udp --port 7007 203.0.113.2
+expect_rc "v4 udp echo ptb" 0
+expect_jq "v4 udp echo: reached by the reply" "$out" '.probes[0].answer' reached
+expect_jq "v4 udp echo: path MTU 1280" "$out" '.result.path_mtu' 1280
+run_json out nsrun cli "$P" -j -t 0.3 --proto udp --port 7007 2001:db8:2::2
+expect_jq "v6 udp echo: path MTU 1280" "$out" '.result.path_mtu' 1280
+kill $srvpid 2>/dev/null; wait $srvpid 2>/dev/null
+
+# An MSS clamp in the ruleset is reported beside the result.
+nsrun cli nft -f - <<'NFT' || exit 1
+table inet clamp {
+	chain mss {
+		type filter hook output priority mangle;
+		tcp flags syn tcp option maxseg size set 1200
+		tcp flags syn tcp option maxseg size set rt mtu
+	}
+}
+NFT
+run_json out nsrun cli "$P" -j -t 0.3 203.0.113.2
+expect_jq "mss clamp: found" "$out" '.local.mss_clamps | length' 2
+expect_jq "mss clamp: fixed size" "$out" '.local.mss_clamps[0] | "\(.table) \(.chain) \(.size)"' "clamp mss 1200"
+expect_jq "mss clamp: rt mtu" "$out" '.local.mss_clamps[1].size' "rt mtu"
+expect_jq "mss clamp: device MSS" "$out" '.local.dev_mss' 1460
+
 run_json out nsrun cli "$P" -j --min abc 203.0.113.2
 expect_rc "bad --min" 2
 if grep -q -- "--min: 'abc'" <<<"$ERR"; then t_ok "bad --min named"; else t_fail "bad --min named: $ERR"; fi
