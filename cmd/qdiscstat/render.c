@@ -13,21 +13,6 @@
 #define PFX "pktpath_qdiscstat_"
 
 static void
-fields_text(FILE *f, const char *what, const struct pp_tc_fields *fl)
-{
-	if (!fl->n)
-		return;
-	fprintf(f, "      %s:", what);
-	for (unsigned i = 0; i < fl->n; i++) {
-		if (fl->f[i].type == PP_TCF_SIGNED)
-			fprintf(f, " %s=%" PRId64, fl->f[i].name, (int64_t)fl->f[i].v);
-		else
-			fprintf(f, " %s=%" PRIu64, fl->f[i].name, fl->f[i].v);
-	}
-	fputc('\n', f);
-}
-
-static void
 decode(const struct qs_obj *o, struct pp_tc_fields *xs, struct pp_tc_fields *opt)
 {
 	xs->n = opt->n = 0;
@@ -35,78 +20,6 @@ decode(const struct qs_obj *o, struct pp_tc_fields *xs, struct pp_tc_fields *opt
 		(void)pp_tc_xstats_decode(o->kind, o->is_class, o->blob, o->xs_len, xs);
 	if (o->opt_len)
 		(void)pp_tc_options_decode(o->kind, o->is_class, o->blob + o->xs_len, o->opt_len, opt);
-}
-
-void
-qs_render_text(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *s,
-	       const struct qs_eval *ev)
-{
-	const struct pp_cli *cli = rc->cli;
-
-	if (ev->since_boot)
-		fprintf(f, "sample %u: counters since each qdisc and class was created (for most, since boot)\n",
-			rc->index);
-	else
-		fprintf(f, "sample %u: rates over the last %.2f s\n", rc->index, ev->dt);
-	if (ev->since_boot)
-		fprintf(f, "%-16s %-10s %-6s %-10s %-8s %14s %12s %10s %10s %9s %10s %6s\n", "DEVICE",
-			"KIND", "", "HANDLE", "PARENT", "BYTES", "PACKETS", "DROPS", "OVERLIMITS",
-			"REQUEUES", "BACKLOG_B", "QLEN");
-	else
-		fprintf(f, "%-16s %-10s %-6s %-10s %-8s %14s %12s %10s %7s %12s %9s %10s %6s\n", "DEVICE",
-			"KIND", "", "HANDLE", "PARENT", "BYTES/S", "PACKETS/S", "DROPS/S", "DROP%",
-			"OVERLIMIT/S", "REQUEUE/S", "BACKLOG_B", "QLEN");
-	for (size_t i = 0; i < ev->nrows; i++) {
-		const struct qs_row *r = &ev->rows[i];
-		const struct qs_obj *o = r->o;
-		struct pp_tc_fields xs, opt;
-		char h[24], p[24];
-
-		if (!r->selected)
-			continue;
-		pp_tc_handle_str(o->handle, h, sizeof(h));
-		pp_tc_handle_str(o->parent, p, sizeof(p));
-		if (ev->since_boot || !r->has_delta) {
-			fprintf(f, "%-16s %-10s %-6s %-10s %-8s %14" PRIu64 " %12" PRIu64
-				   " %10u %10u %9u %10u %6u%s\n",
-				r->dev ? r->dev->name : "?", o->kind, o->is_class ? "class" : "qdisc", h, p,
-				o->bytes, o->packets, o->drops, o->overlimits, o->requeues, o->backlog,
-				o->qlen, ev->since_boot ? "" : "  (new)");
-		} else {
-			char ratio[16];
-
-			if (r->has_ratio)
-				snprintf(ratio, sizeof(ratio), "%.1f", r->drop_ratio * 100);
-			else
-				snprintf(ratio, sizeof(ratio), "-");
-			fprintf(f, "%-16s %-10s %-6s %-10s %-8s %14.0f %12.1f %s%10.1f%s %7s %12.1f %9.1f %10u %6u\n",
-				r->dev ? r->dev->name : "?", o->kind, o->is_class ? "class" : "qdisc", h, p,
-				r->bps, r->pps, r->d_drops ? pp_color(cli, PP_ST_FAIL) : "", r->drops_ps,
-				r->d_drops ? pp_color_reset(cli) : "", ratio, r->overlimits_ps,
-				r->requeues_ps, o->backlog, o->qlen);
-		}
-		decode(o, &xs, &opt);
-		fields_text(f, "xstats", &xs);
-		if (rc->details)
-			fields_text(f, "options", &opt);
-	}
-	if (s->class_errors)
-		fprintf(f, "warning: the class dump failed on %u devices\n", s->class_errors);
-	for (const char *const *w = rc->warnings; w && *w; w++)
-		fprintf(f, "warning: %s\n", *w);
-	if (!ev->nf) {
-		fprintf(f, "%u qdiscs, %u classes: no findings\n", (unsigned)ev->nqdisc, (unsigned)ev->nclass);
-		return;
-	}
-	fprintf(f, "%u qdiscs, %u classes; findings:\n", (unsigned)ev->nqdisc, (unsigned)ev->nclass);
-	for (size_t i = 0; i < ev->nf; i++) {
-		const struct qs_finding *fd = &ev->f[i];
-		enum pp_status st = fd->level == QS_L_PROBLEM ? PP_ST_FAIL
-				  : fd->level == QS_L_NOTICE ? PP_ST_WARN : PP_ST_OK;
-
-		fprintf(f, "  %s%-7s%s %-16s %s\n", pp_color(cli, st), qs_level_name(fd->level),
-			pp_color_reset(cli), qs_ftype_name(fd->type), fd->summary);
-	}
 }
 
 /* ---- JSON ---- */
@@ -605,6 +518,201 @@ qs_render_json(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *
 	pp_json_arr_close(&j);
 	pp_json_obj_close(&j);
 	pp_json_end(&j);
+}
+
+/* ---- text ---- */
+
+/* s, then spaces to width w, then one space. */
+static void
+buf_left(struct qs_buf *b, const char *s, size_t w)
+{
+	size_t n = strlen(s);
+
+	buf_raw(b, s, n);
+	buf_need(b, (n < w ? w - n : 0) + 1);
+	if (b->oom)
+		return;
+	while (n++ < w)
+		b->p[b->len++] = ' ';
+	b->p[b->len++] = ' ';
+}
+
+/* Right-aligned in width w: digits (or any text). */
+static void
+buf_right(struct qs_buf *b, const char *s, size_t n, size_t w)
+{
+	buf_need(b, (n < w ? w - n : 0));
+	if (b->oom)
+		return;
+	for (size_t k = n; k < w; k++)
+		b->p[b->len++] = ' ';
+	buf_raw(b, s, n);
+}
+
+static void
+buf_unum(struct qs_buf *b, uint64_t v, size_t w)
+{
+	char t[24];
+	int i = (int)sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_right(b, t + i, sizeof(t) - (size_t)i, w);
+}
+
+/* A rate with one decimal (or none), right-aligned. */
+static void
+buf_fixed(struct qs_buf *b, double v, int decimals, size_t w)
+{
+	char t[40];
+	int n;
+
+	if (isfinite(v) && v >= 0 && v < 1e15) {
+		uint64_t scaled = (uint64_t)(v * (decimals ? 10 : 1) + 0.5);
+		int i = (int)sizeof(t);
+
+		if (decimals) {
+			t[--i] = (char)('0' + scaled % 10);
+			t[--i] = '.';
+			scaled /= 10;
+		}
+		do {
+			t[--i] = (char)('0' + scaled % 10);
+			scaled /= 10;
+		} while (scaled);
+		buf_right(b, t + i, sizeof(t) - (size_t)i, w);
+		return;
+	}
+	n = snprintf(t, sizeof(t), "%.*f", decimals, v);
+	if (n > 0)
+		buf_right(b, t, (size_t)n < sizeof(t) ? (size_t)n : sizeof(t) - 1, w);
+}
+
+static void
+fields_text(struct qs_buf *b, const char *what, const struct pp_tc_fields *fl)
+{
+	if (!fl->n)
+		return;
+	BUF_LIT(b, "      ");
+	buf_raw(b, what, strlen(what));
+	BUF_LIT(b, ":");
+	for (unsigned i = 0; i < fl->n; i++) {
+		BUF_LIT(b, " ");
+		buf_raw(b, fl->f[i].name, strlen(fl->f[i].name));
+		BUF_LIT(b, "=");
+		if (fl->f[i].type == PP_TCF_SIGNED && (int64_t)fl->f[i].v < 0) {
+			BUF_LIT(b, "-");
+			buf_u64(b, (uint64_t)0 - fl->f[i].v);
+		} else {
+			buf_u64(b, fl->f[i].v);
+		}
+	}
+	BUF_LIT(b, "\n");
+}
+
+void
+qs_render_text(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *s,
+	       const struct qs_eval *ev)
+{
+	const struct pp_cli *cli = rc->cli;
+	struct qs_buf b = { 0 };
+
+	if (ev->since_boot)
+		fprintf(f, "sample %u: counters since each qdisc and class was created (for most, since boot)\n",
+			rc->index);
+	else
+		fprintf(f, "sample %u: rates over the last %.2f s\n", rc->index, ev->dt);
+	if (ev->since_boot)
+		fprintf(f, "%-16s %-10s %-6s %-10s %-8s %14s %12s %10s %10s %9s %10s %6s\n", "DEVICE",
+			"KIND", "", "HANDLE", "PARENT", "BYTES", "PACKETS", "DROPS", "OVERLIMITS",
+			"REQUEUES", "BACKLOG_B", "QLEN");
+	else
+		fprintf(f, "%-16s %-10s %-6s %-10s %-8s %14s %12s %10s %7s %12s %9s %10s %6s\n", "DEVICE",
+			"KIND", "", "HANDLE", "PARENT", "BYTES/S", "PACKETS/S", "DROPS/S", "DROP%",
+			"OVERLIMIT/S", "REQUEUE/S", "BACKLOG_B", "QLEN");
+	for (size_t i = 0; i < ev->nrows; i++) {
+		const struct qs_row *r = &ev->rows[i];
+		const struct qs_obj *o = r->o;
+		struct pp_tc_fields xs, opt;
+		char h[24], p[24];
+
+		if (!r->selected)
+			continue;
+		buf_left(&b, r->dev ? r->dev->name : "?", 16);
+		buf_left(&b, o->kind, 10);
+		buf_left(&b, o->is_class ? "class" : "qdisc", 6);
+		buf_left(&b, handle_str(o->handle, h), 10);
+		buf_left(&b, handle_str(o->parent, p), 8);
+		if (ev->since_boot || !r->has_delta) {
+			buf_unum(&b, o->bytes, 14);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->packets, 12);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->drops, 10);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->overlimits, 10);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->requeues, 9);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->backlog, 10);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->qlen, 6);
+			if (!ev->since_boot)
+				BUF_LIT(&b, "  (new)");
+		} else {
+			const char *on = r->d_drops ? pp_color(cli, PP_ST_FAIL) : "";
+			const char *off = r->d_drops ? pp_color_reset(cli) : "";
+
+			buf_fixed(&b, r->bps, 0, 14);
+			BUF_LIT(&b, " ");
+			buf_fixed(&b, r->pps, 1, 12);
+			BUF_LIT(&b, " ");
+			buf_raw(&b, on, strlen(on));
+			buf_fixed(&b, r->drops_ps, 1, 10);
+			buf_raw(&b, off, strlen(off));
+			BUF_LIT(&b, " ");
+			if (r->has_ratio)
+				buf_fixed(&b, r->drop_ratio * 100, 1, 7);
+			else
+				buf_right(&b, "-", 1, 7);
+			BUF_LIT(&b, " ");
+			buf_fixed(&b, r->overlimits_ps, 1, 12);
+			BUF_LIT(&b, " ");
+			buf_fixed(&b, r->requeues_ps, 1, 9);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->backlog, 10);
+			BUF_LIT(&b, " ");
+			buf_unum(&b, o->qlen, 6);
+		}
+		BUF_LIT(&b, "\n");
+		decode(o, &xs, &opt);
+		fields_text(&b, "xstats", &xs);
+		if (rc->details)
+			fields_text(&b, "options", &opt);
+		if (b.len >= QS_BUF_FLUSH)
+			buf_flush(&b, f);
+	}
+	buf_flush(&b, f);
+	free(b.p);
+	if (s->class_errors)
+		fprintf(f, "warning: the class dump failed on %u devices\n", s->class_errors);
+	for (const char *const *w = rc->warnings; w && *w; w++)
+		fprintf(f, "warning: %s\n", *w);
+	if (!ev->nf) {
+		fprintf(f, "%u qdiscs, %u classes: no findings\n", (unsigned)ev->nqdisc, (unsigned)ev->nclass);
+		return;
+	}
+	fprintf(f, "%u qdiscs, %u classes; findings:\n", (unsigned)ev->nqdisc, (unsigned)ev->nclass);
+	for (size_t i = 0; i < ev->nf; i++) {
+		const struct qs_finding *fd = &ev->f[i];
+		enum pp_status st = fd->level == QS_L_PROBLEM ? PP_ST_FAIL
+				  : fd->level == QS_L_NOTICE ? PP_ST_WARN : PP_ST_OK;
+
+		fprintf(f, "  %s%-7s%s %-16s %s\n", pp_color(cli, st), qs_level_name(fd->level),
+			pp_color_reset(cli), qs_ftype_name(fd->type), fd->summary);
+	}
 }
 
 /* ---- Prometheus ---- */
