@@ -218,6 +218,7 @@ link_reset(void *data)
 struct neigh_ctx {
 	struct nw_snap *s;
 	const struct nw_opts *o;
+	size_t keep;		/* entries of earlier dumps, kept when this one restarts */
 };
 
 static int
@@ -233,7 +234,9 @@ neigh_cb(const struct pp_neigh *n, void *data)
 static void
 neigh_reset(void *data)
 {
-	((struct neigh_ctx *)data)->s->nent = 0;
+	struct neigh_ctx *c = data;
+
+	c->s->nent = c->keep;
 }
 
 static int
@@ -295,7 +298,7 @@ resolve_dev(const struct pp_cli *c, struct nw_snap *s, struct nw_opts *o)
 static int
 collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_snap *s)
 {
-	struct neigh_ctx nc = { s, o };
+	struct neigh_ctx nc = { s, o, 0 };
 	struct pp_err e = { 0 };
 	int fams[2] = { AF_INET, AF_INET6 }, rc;
 
@@ -305,13 +308,25 @@ collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_s
 		s->links_ok = true;
 	if ((rc = resolve_dev(c, s, o)) != PP_EXIT_OK)
 		return rc;
-	if ((rc = pp_neigh_dump(nl, o->family, o->ifindex, neigh_cb, neigh_reset, &nc, &e)) < 0) {
-		const char *needs = pp_errno_needs(-rc);
+	/*
+	 * One dump per family: an AF_UNSPEC dump also brings the bridges' FDB entries
+	 * (AF_BRIDGE), which are not neighbours of ours. A restarted dump (DUMP_INTR)
+	 * forgets only its own family's entries.
+	 */
+	for (int i = 0; i < 2; i++) {
+		size_t keep = s->nent;
 
-		pp_warn_err(c, &e);
-		if (needs)
-			pp_warnx(c, "%s", needs);
-		return PP_EXIT_UNKNOWN;
+		if (o->family && o->family != fams[i])
+			continue;
+		nc.keep = keep;
+		if ((rc = pp_neigh_dump(nl, fams[i], o->ifindex, neigh_cb, neigh_reset, &nc, &e)) < 0) {
+			const char *needs = pp_errno_needs(-rc);
+
+			pp_warn_err(c, &e);
+			if (needs)
+				pp_warnx(c, "%s", needs);
+			return PP_EXIT_UNKNOWN;
+		}
 	}
 	s->entries_ok = true;
 	s->routes_ok = true;
@@ -569,11 +584,14 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	struct wctx *x = data;
 	struct pp_neigh n;
 	struct nw_event ev;
+	int rc;
 
 	if (nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH)
 		return 0;
-	if (pp_neigh_decode(nlh, &n) < 0) {
-		x->ev.bad_msgs++;
+	if ((rc = pp_neigh_decode(nlh, &n)) < 0) {
+		/* RTNLGRP_NEIGH also carries the bridges' FDB (AF_BRIDGE): not ours, not malformed. */
+		if (rc != -EAFNOSUPPORT)
+			x->ev.bad_msgs++;
 		return 0;
 	}
 	if ((x->o->family && n.family != x->o->family) || (x->o->ifindex && n.ifindex != x->o->ifindex))
@@ -609,7 +627,11 @@ resync(struct wctx *x, bool initial, struct pp_err *e)
 
 	nw_watch_resync_begin(&x->w);
 	x->quiet = initial;
-	rc = pp_neigh_dump(&x->dump, x->o->family, x->o->ifindex, resync_neigh_cb, NULL, x, e);
+	/* Per family, as in collect(): an AF_UNSPEC dump would bring bridge FDB entries too. */
+	rc = 0;
+	for (int fam = AF_INET; rc == 0 && fam; fam = fam == AF_INET ? AF_INET6 : 0)
+		if (!x->o->family || x->o->family == fam)
+			rc = pp_neigh_dump(&x->dump, fam, x->o->ifindex, resync_neigh_cb, NULL, x, e);
 	if (rc == 0)
 		nw_watch_resync_end(&x->w, mono_ms(), print_event, x);
 	x->quiet = false;
