@@ -76,9 +76,11 @@ t_done() { echo "1..$T_N"; [ "$T_FAILS" -eq 0 ]; }
 # run_json VAR CMD...: run CMD, keep stdout in VAR, exit code in RC, stderr in ERR.
 run_json() {
 	local __v=$1 __err; shift
+	local __out
 	__err=$(mktemp)
-	printf -v "$__v" '%s' "$("$@" 2>"$__err")"
+	__out=$("$@" 2>"$__err")
 	RC=$?
+	printf -v "$__v" '%s' "$__out"
 	ERR=$(cat "$__err"); rm -f "$__err"
 }
 
