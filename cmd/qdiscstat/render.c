@@ -443,7 +443,7 @@ qs_render_json(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *
 		pp_json_null(&j, "interval_seconds");
 	else
 		pp_json_double(&j, "interval_seconds", ev->dt);
-	pp_json_double(&j, "timestamp", s->wall);
+	pp_json_u64(&j, "timestamp", (uint64_t)s->wall);	/* Unix seconds */
 	pp_json_obj_close(&j);
 	if (!rc->cli->pretty) {
 		struct qs_buf b = { 0 };
