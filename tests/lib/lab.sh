@@ -109,6 +109,6 @@ expect_rc() {
 promcheck() {
 	local out
 	if ! command -v promtool >/dev/null; then t_skip "$1: promtool check metrics" "no promtool"; return; fi
-	if out=$(printf '%s' "$2" | promtool check metrics 2>&1); then t_ok "$1: promtool check metrics"
+	if out=$(printf '%s\n' "$2" | promtool check metrics 2>&1); then t_ok "$1: promtool check metrics"
 	else t_fail "$1: promtool check metrics"; printf '%s\n' "$out" | head -10 | sed 's/^/# /'; fi
 }
