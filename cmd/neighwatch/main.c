@@ -38,6 +38,8 @@ enum {
 
 /* With -w and --prom-file, the file is rewritten this often, so node_exporter sees a live watch. */
 #define NW_PROM_EVERY_MS 30000
+/* Device names a watch remembers at most. */
+#define NW_NAMES_MAX 8192
 
 static const struct option longopts[] = {
 	PP_COMMON_LONGOPTS,
@@ -502,9 +504,16 @@ w_ifname(struct wctx *x, int ifindex, char *buf, size_t len)
 		struct pp_link l;
 		struct pp_err e = { 0 };
 
-		/* A device that appeared after we started: ask once and remember it. */
-		if (pp_link_get(&x->dump, ifindex, NULL, &l, &e) == 0)
+		/*
+		 * A device that appeared after we started: ask once and remember it.
+		 * Devices come and go for as long as the watch runs (containers), so
+		 * the name cache is bounded too: past NW_NAMES_MAX it starts afresh.
+		 */
+		if (pp_link_get(&x->dump, ifindex, NULL, &l, &e) == 0) {
+			if (x->names.nlinks >= NW_NAMES_MAX)
+				x->names.nlinks = 0;
 			nw_snap_add_link(&x->names, &l);
+		}
 	}
 	return nw_ifname(&x->names, ifindex, buf, len);
 }
@@ -574,6 +583,8 @@ print_event(const struct nw_event *ev, void *data)
 		fputs(" [MAC CHANGED]", stdout);
 	if (ev->flap_start)
 		printf(" [FLAPPING: %u flips within %gs]", ev->flips_in_window, x->o->flap_window);
+	else if (ev->flapping)
+		fputs(" [flapping]", stdout);
 	putchar('\n');
 	fflush(stdout);
 }
@@ -651,7 +662,7 @@ resync(struct wctx *x, bool initial, struct pp_err *e)
 		pp_json_obj_close(&j);
 		pp_json_end(&j);
 	} else {
-		printf("%s resync: %llu entries, %llu changed while events were lost\n", ts,
+		printf("%s resync: %llu entries, %llu corrected by the dump\n", ts,
 		       (unsigned long long)x->w.present, (unsigned long long)(x->w.changes - changes));
 		fflush(stdout);
 	}
