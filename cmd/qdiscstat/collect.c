@@ -461,6 +461,18 @@ feed_dev(struct feed *fd, size_t i, int ifindex, bool classful)
 		feed_flush(fd);
 }
 
+/* A class has its qdisc's kind: with --kind, only those kinds' classes are worth a dump. */
+static bool
+kind_wanted(const struct qs_collector *c, const char *kind)
+{
+	if (!c->kinds)
+		return true;
+	for (const char *const *k = c->kinds; *k; k++)
+		if (strcmp(*k, kind) == 0)
+			return true;
+	return false;
+}
+
 static int
 qdisc_cb(const struct pp_qdisc *q, void *data)
 {
@@ -485,7 +497,7 @@ qdisc_cb(const struct pp_qdisc *q, void *data)
 		return -ENOMEM;
 	d->n++;
 	d->nq++;
-	if (pp_tc_kind_classful(q->kind))
+	if (pp_tc_kind_classful(q->kind) && kind_wanted(fd->c, q->kind))
 		d->classful = true;
 	return 0;
 }

@@ -362,6 +362,7 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	c.classes = !o.no_classes;
+	c.kinds = o.nkinds ? o.kinds : NULL;
 	c.links = o.count != 1;
 	if ((rc = resolve_devs(&o, &c)) != PP_EXIT_OK)
 		goto out;

@@ -70,6 +70,7 @@ struct qs_collector {
 	bool links;			/* read link facts for the default-qdisc finding */
 	int only_ifindex;		/* --dev NAME without wildcards: that device only */
 	const char *const *dev_globs;	/* --dev patterns, NULL-terminated, or NULL */
+	const char *const *kinds;	/* --kind list: classes of other kinds are not dumped */
 	int ioctl_fd;
 };
 
