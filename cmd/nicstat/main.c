@@ -192,7 +192,8 @@ parse_args(int argc, char *argv[], struct ns_opts *o)
 
 			errno = 0;
 			o->threshold = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o->threshold >= 0) || o->threshold > 1e12)
+			if (errno || end == optarg || *end || optarg[0] == '-' || !(o->threshold >= 0) ||
+			    o->threshold > 1e12)
 				return pp_usage_error(c, "--threshold: '%s' is not a rate (per second, >= 0)",
 						      optarg);
 			break;

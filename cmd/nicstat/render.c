@@ -280,10 +280,23 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 	}
 	for (i = 0; i < m->n_warnings; i++)
 		fprintf(f, "warning: %s\n", m->warnings[i]);
-	if (m->evaluate)
-		fprintf(f, "%s%s%s: %zu device(s) and %zu CPU(s) above %g errors+drops/s\n",
+	if (m->evaluate) {
+		size_t shown = 0;
+
+		fprintf(f, "%s%s%s: %zu device(s) and %zu CPU(s) above %g errors+drops/s",
 			pp_color(c, m->problem ? PP_ST_FAIL : PP_ST_OK), m->problem ? "PROBLEM" : "ok",
 			pp_color_reset(c), m->n_problem_devs, m->n_problem_cpus, o->threshold);
+		/* Name them (the first ten), whether or not --top let them into the table. */
+		for (i = 0; i < m->n && shown < 10; i++)
+			if (m->devs[i].seen && m->devs[i].selected && m->devs[i].r.problem)
+				fprintf(f, "%s %s %.2f/s", shown++ ? "," : ":", m->devs[i].l.name,
+					m->devs[i].r.sat);
+		for (i = 0; i < m->n_cpus && shown < 10; i++)
+			if (m->cpus[i].problem)
+				fprintf(f, "%s cpu%u backlog %.2f/s", shown++ ? "," : ":", m->cpus[i].cur.cpu,
+					m->cpus[i].dropped_ps);
+		fputc('\n', f);
+	}
 	else if (o->count == 1)
 		fprintf(f, "since boot only: old drops are evidence, not a finding; "
 			   "take an interval (-i 1 -c 2) to judge\n");

@@ -24,7 +24,7 @@ at a ping -c3 -i 0.2 -W1 198.51.100.2 >/dev/null 2>&1
 
 # Carrier: b0 goes down while nicstat samples; a0 loses its carrier with it.
 tmp=$(mktemp)
-"$NS" -N "$(ns a)" -j --no-softnet -i 1.5 -c 2 >"$tmp" 2>"$tmp.err" & p=$!
+"$NS" -N "$(ns a)" -j --no-softnet -i 3 -c 2 >"$tmp" 2>"$tmp.err" & p=$!
 sleep 0.5
 at b ip link set b0 down
 wait $p; RC=$?

@@ -44,8 +44,8 @@ expect_jq "veth: %Util unknown, not veth's made-up 10000Mb/s" "$last" \
 
 # Two samplers over the same burst: one from link counters alone, one by default.
 t1=$(mktemp); t2=$(mktemp)
-"$NS" -N "$(ns a)" -j --no-softnet --no-qdisc -i 2 -c 2 >"$t1" 2>"$t1.err" & p1=$!
-"$NS" -N "$(ns a)" -j --no-softnet -i 2 -c 2 >"$t2" 2>"$t2.err" & p2=$!
+"$NS" -N "$(ns a)" -j --no-softnet --no-qdisc -i 3 -c 2 >"$t1" 2>"$t1.err" & p1=$!
+"$NS" -N "$(ns a)" -j --no-softnet -i 3 -c 2 >"$t2" 2>"$t2.err" & p2=$!
 sleep 0.5
 burst
 wait $p1; rc1=$?
@@ -71,7 +71,7 @@ expect_jq "receiver saw fewer than were sent" "$withq" \
 
 # A threshold above the drop rate: exit 0 again. Text form names the qdisc drops.
 tmp=$(mktemp)
-"$NS" -N "$(ns a)" --no-softnet -q -i 2 -c 2 --threshold 100000 >"$tmp" 2>&1 & p=$!	# -q: always
+"$NS" -N "$(ns a)" --no-softnet -q -i 3 -c 2 --threshold 100000 >"$tmp" 2>&1 & p=$!	# -q: always
 sleep 0.5
 burst
 wait $p; RC=$?
