@@ -370,6 +370,10 @@ run(struct pm_model *m)
 	if (!o->no_capture && m->local.dev[0]) {
 		if (pm_prober_capture(&pr, m->local.dev, &e) == 0) {
 			m->capture_ok = true;
+		} else if (e.code == EPERM || e.code == EACCES) {
+			snprintf(m->capture_err, sizeof(m->capture_err), "capture on %s: needs CAP_NET_RAW",
+				 m->local.dev);
+			pm_warn(m, "no capture (%s): a PTB this host drops looks like a black hole", m->capture_err);
 		} else {
 			snprintf(m->capture_err, sizeof(m->capture_err), "%s", pp_err_str(&e, buf, sizeof(buf)));
 			pm_warn(m, "no capture (%s): a PTB this host drops looks like a black hole", m->capture_err);
@@ -436,6 +440,8 @@ main(int argc, char *argv[])
 			m.max = m.local.route_mtu;
 		m.max_limited_by_dev = m.local.dev_mtu != 0;
 	}
+	if (m.max > 65535)
+		m.max = 65535;	/* the largest IP packet (loopback's MTU is 65536) */
 	if (m.min > m.max) {
 		if (o.min_given)
 			return pp_usage_error(&o.cli, "--min %u is larger than the largest size %u", m.min, m.max);
@@ -447,8 +453,9 @@ main(int argc, char *argv[])
 			 strerror(-m.local.route_err));
 	} else {
 		if (m.local.clamps_err)
-			pm_warn(&m, "nftables ruleset not read (%s): MSS clamps unknown",
-				strerror(-m.local.clamps_err));
+			pm_warn(&m, "nftables ruleset not read (%s%s%s): MSS clamps and input chains unknown",
+				strerror(-m.local.clamps_err), pp_errno_needs(m.local.clamps_err) ? ", " : "",
+				pp_errno_needs(m.local.clamps_err) ? pp_errno_needs(m.local.clamps_err) : "");
 		if (o.flush && pm_local_flush(&m, &e) < 0)
 			pm_warn(&m, "--flush: %s", pp_err_str(&e, buf, sizeof(buf)));
 		run(&m);

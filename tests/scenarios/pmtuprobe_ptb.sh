@@ -128,6 +128,17 @@ expect_jq "mss clamp: fixed size" "$out" '.local.mss_clamps[0] | "\(.table) \(.c
 expect_jq "mss clamp: rt mtu" "$out" '.local.mss_clamps[1].size' "rt mtu"
 expect_jq "mss clamp: device MSS" "$out" '.local.dev_mss' 1460
 
+# Without privileges: UDP still measures; what needs CAP_NET_RAW / CAP_NET_ADMIN says so.
+NOPRIV="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+run_json out nsrun cli $NOPRIV "$P" -j -t 0.3 --proto udp 203.0.113.2
+expect_rc "unprivileged udp" 0
+expect_jq "unprivileged udp: path MTU 1280" "$out" '.result.path_mtu' 1280
+expect_jq "unprivileged udp: capture needs CAP_NET_RAW" "$out" '[.warnings[] | select(test("needs CAP_NET_RAW"))] | length' 1
+expect_jq "unprivileged udp: ruleset needs CAP_NET_ADMIN" "$out" '[.warnings[] | select(test("needs CAP_NET_ADMIN"))] | length' 1
+run_json out nsrun cli $NOPRIV "$P" -j -t 0.3 --proto icmp 203.0.113.2
+expect_rc "unprivileged icmp" 3
+expect_jq "unprivileged icmp: unknown, needs CAP_NET_RAW" "$out" '.verdict | "\(.status) \(.summary | test("needs CAP_NET_RAW"))"' "unknown true"
+
 run_json out nsrun cli "$P" -j --min abc 203.0.113.2
 expect_rc "bad --min" 2
 if grep -q -- "--min: 'abc'" <<<"$ERR"; then t_ok "bad --min named"; else t_fail "bad --min named: $ERR"; fi
