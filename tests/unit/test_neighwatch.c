@@ -470,6 +470,63 @@ test_render_json(void)
 	nw_snap_free(&s);
 }
 
+/* The compact JSON writes addresses itself: it must agree with inet_ntop() on every form. */
+static void
+test_render_addr_forms(void)
+{
+	struct nw_opts o;
+	struct pp_cli c;
+	uint32_t seed = 12345;
+	unsigned bad = 0;
+
+	opts_init(&o);
+	pp_cli_init(&c, "neighwatch");
+	for (int k = 0; k < 3000; k++) {
+		struct nw_snap s;
+		struct pp_neigh n;
+		char want[INET6_ADDRSTRLEN], key[INET6_ADDRSTRLEN + 16];
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		memset(&n, 0, sizeof(n));
+		n.ifindex = 2;
+		n.state = NUD_PERMANENT;
+		if (k % 5 == 0) {
+			n.family = n.dst.family = AF_INET;
+			for (int i = 0; i < 4; i++)
+				n.dst.u.b[i] = (uint8_t)(trand(&seed) % 4 == 0 ? 0 : trand(&seed));
+		} else {
+			n.family = n.dst.family = AF_INET6;
+			/* Mostly zero groups, so every run length and position is tried. */
+			for (int i = 0; i < 8; i++) {
+				uint32_t r = trand(&seed);
+				uint16_t w = r % 3 == 0 ? (uint16_t)(r >> 8) : r % 7 == 1 ? (uint16_t)(r >> 20 & 0xf) : 0;
+
+				n.dst.u.b[2 * i] = (uint8_t)(w >> 8);
+				n.dst.u.b[2 * i + 1] = (uint8_t)w;
+			}
+			if (k % 97 == 0) {	/* IPv4-mapped */
+				memset(n.dst.u.b, 0, 10);
+				n.dst.u.b[10] = n.dst.u.b[11] = 0xff;
+			}
+		}
+		inet_ntop(n.family, n.dst.u.b, want, sizeof(want));
+		snprintf(key, sizeof(key), "\"dst\":\"%s\"", want);
+		snap_std(&s);
+		nw_snap_add_neigh(&s, &n);
+		nw_eval(&s, &o);
+		f = open_memstream(&buf, &len);
+		nw_render_json(&s, &o, &c, f);
+		fclose(f);
+		if (!strstr(buf, key) && bad++ < 5)
+			printf("#   expected %s in %.160s\n", key, buf);
+		free(buf);
+		nw_snap_free(&s);
+	}
+	CHECK_EQ_INT(bad, 0);
+}
+
 /* ---- watch model ---- */
 
 static void
@@ -631,6 +688,7 @@ main(void)
 	RUN(test_eval_tables);
 	RUN(test_eval_unknown);
 	RUN(test_render_json);
+	RUN(test_render_addr_forms);
 	RUN(test_watch_transitions);
 	RUN(test_watch_spread_flips);
 	RUN(test_watch_bounded);
