@@ -17,7 +17,7 @@ SANITIZE ?=
 BUILD    := build$(if $(SANITIZE),-san)
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
-            -Wno-unused-parameter -Werror
+            -Wno-unused-parameter -Wno-format-truncation -Werror
 CFLAGS   ?= -O2 -g
 SAN_ON   := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SANFLAGS := $(if $(SANITIZE),$(SAN_ON))

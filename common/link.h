@@ -6,6 +6,14 @@
 #include <linux/if_link.h>
 #include "nl.h"
 
+/* From linux/if.h, which cannot be included beside net/if.h. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+#ifndef IFF_DORMANT
+#define IFF_DORMANT 0x20000
+#endif
+
 struct pp_link {
 	int ifindex;
 	char name[IF_NAMESIZE];

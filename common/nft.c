@@ -8,6 +8,8 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <stdlib.h>
 
 #include "nft.h"
 #include "sysctl.h"
@@ -216,8 +218,9 @@ rule_cb(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	}
 	rc = c->cb(r, c->data);
-	nftnl_rule_free(r);
-	return rc;
+	if (rc != PP_NFT_KEEP)
+		nftnl_rule_free(r);
+	return rc < 0 ? rc : 0;
 }
 
 int
@@ -238,6 +241,152 @@ pp_nft_rule_dump(struct pp_nl *nl, uint32_t family, const char *table, const cha
 	nftnl_rule_free(r);
 	pp_err_set(e, 0, "NFT_MSG_GETRULE %s %s %s", pp_nft_family_name(family), table, chain);
 	return pp_nl_dump(nl, nlh, rule_cb, &c, NULL, e);
+}
+
+struct set_ctx {
+	struct pp_nft_set *set;
+	const char *name;
+	bool found;
+	struct pp_nl *nl;
+	int err;
+};
+
+static int
+set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct set_ctx *c = data;
+	struct nftnl_set *s;
+	const char *name;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWSET)
+		return 0;
+	if (!(s = nftnl_set_alloc()))
+		return -ENOMEM;
+	if (nftnl_set_nlmsg_parse(nlh, s) < 0) {
+		c->nl->bad_msgs++;
+		nftnl_set_free(s);
+		return 0;
+	}
+	name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+	if (name && strcmp(name, c->name) == 0) {
+		c->found = true;
+		snprintf(c->set->name, sizeof(c->set->name), "%s", name);
+		c->set->flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
+		c->set->key_len = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
+		if (nftnl_set_is_set(s, NFTNL_SET_DATA_LEN))
+			c->set->data_len = nftnl_set_get_u32(s, NFTNL_SET_DATA_LEN);
+		if (nftnl_set_is_set(s, NFTNL_SET_DATA_TYPE))
+			c->set->data_type = nftnl_set_get_u32(s, NFTNL_SET_DATA_TYPE);
+	}
+	nftnl_set_free(s);
+	return 0;
+}
+
+static void
+copy_attr(struct nftnl_set_elem *el, uint16_t attr, uint8_t *dst, uint32_t *dlen, size_t max)
+{
+	uint32_t len = 0;
+	const void *p;
+
+	if (!nftnl_set_elem_is_set(el, attr))
+		return;
+	p = nftnl_set_elem_get(el, attr, &len);
+	if (!p)
+		return;
+	if (len > max)
+		len = (uint32_t)max;
+	memcpy(dst, p, len);
+	*dlen = len;
+}
+
+static int
+elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct set_ctx *c = data;
+	struct nftnl_set *s;
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *el;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWSETELEM)
+		return 0;
+	if (!(s = nftnl_set_alloc()))
+		return -ENOMEM;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) < 0) {
+		c->nl->bad_msgs++;
+		nftnl_set_free(s);
+		return 0;
+	}
+	it = nftnl_set_elems_iter_create(s);
+	for (el = it ? nftnl_set_elems_iter_next(it) : NULL; el; el = nftnl_set_elems_iter_next(it)) {
+		struct pp_nft_elem *ne, *nv;
+		const char *chain;
+
+		nv = realloc(c->set->elems, (c->set->nelems + 1) * sizeof(*nv));
+		if (!nv) {
+			c->err = -ENOMEM;
+			break;
+		}
+		c->set->elems = nv;
+		ne = &nv[c->set->nelems++];
+		memset(ne, 0, sizeof(*ne));
+		copy_attr(el, NFTNL_SET_ELEM_KEY, ne->key, &ne->key_len, sizeof(ne->key));
+		copy_attr(el, NFTNL_SET_ELEM_KEY_END, ne->key_end, &ne->key_end_len, sizeof(ne->key_end));
+		copy_attr(el, NFTNL_SET_ELEM_DATA, ne->data, &ne->data_len, sizeof(ne->data));
+		if (nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_FLAGS))
+			ne->flags = nftnl_set_elem_get_u32(el, NFTNL_SET_ELEM_FLAGS);
+		if (nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_VERDICT)) {
+			ne->has_verdict = true;
+			ne->verdict = (int32_t)nftnl_set_elem_get_u32(el, NFTNL_SET_ELEM_VERDICT);
+			chain = nftnl_set_elem_get_str(el, NFTNL_SET_ELEM_CHAIN);
+			if (chain)
+				snprintf(ne->chain, sizeof(ne->chain), "%s", chain);
+		}
+	}
+	if (it)
+		nftnl_set_elems_iter_destroy(it);
+	nftnl_set_free(s);
+	return c->err;
+}
+
+int
+pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+	       struct pp_nft_set *set, struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct set_ctx c = { set, name, false, nl, 0 };
+	struct nlmsghdr *nlh;
+	struct nftnl_set *s;
+	int rc;
+
+	memset(set, 0, sizeof(*set));
+	if (!(s = nftnl_set_alloc()))
+		return -ENOMEM;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, (uint16_t)family, 0, 0);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	pp_err_set(e, 0, "NFT_MSG_GETSET %s %s", table, name);
+	if ((rc = pp_nl_dump(nl, nlh, set_cb, &c, NULL, e)) < 0)
+		return rc;
+	if (!c.found) {
+		pp_err_set(e, ENOENT, "nft set %s in table %s", name, table);
+		return -ENOENT;
+	}
+	if (!(s = nftnl_set_alloc()))
+		return -ENOMEM;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, (uint16_t)family, 0, 0);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	pp_err_set(e, 0, "NFT_MSG_GETSETELEM %s %s", table, name);
+	rc = pp_nl_dump(nl, nlh, elem_cb, &c, NULL, e);
+	if (rc < 0) {
+		free(set->elems);
+		set->elems = NULL;
+		set->nelems = 0;
+	}
+	return rc;
 }
 
 const char *

@@ -31,11 +31,38 @@ int pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, voi
 /* Decode one NFT_MSG_NEWCHAIN message. Returns 0 or -EBADMSG. */
 int pp_nft_chain_decode(const struct nlmsghdr *nlh, struct pp_nft_chain *c);
 
-/* A rule as libnftnl parsed it; the callback does not own it (it is freed after). */
+/*
+ * A rule as libnftnl parsed it. Return 0 and the rule is freed after the call,
+ * PP_NFT_KEEP and the callback owns it (nftnl_rule_free), or -errno to stop.
+ */
+#define PP_NFT_KEEP 1
 typedef int (*pp_nft_rule_cb)(struct nftnl_rule *r, void *data);
 /* The rules of one chain, in order (filtered by the kernel). */
 int pp_nft_rule_dump(struct pp_nl *nl, uint32_t family, const char *table, const char *chain,
 		     pp_nft_rule_cb cb, void *data, struct pp_err *e);
+
+/* A set's definition and its elements (NFT_MSG_GETSET, NFT_MSG_GETSETELEM). */
+#define PP_NFT_KEY_MAX 64
+struct pp_nft_elem {
+	uint8_t key[PP_NFT_KEY_MAX], key_end[PP_NFT_KEY_MAX];
+	uint32_t key_len, key_end_len;
+	uint32_t flags;			/* NFT_SET_ELEM_INTERVAL_END */
+	int32_t verdict;		/* for verdict maps; chain in chain[] for jump/goto */
+	bool has_verdict;
+	char chain[256];
+	uint8_t data[16];
+	uint32_t data_len;
+};
+struct pp_nft_set {
+	char name[256];
+	uint32_t flags;			/* NFT_SET_INTERVAL, NFT_SET_MAP, NFT_SET_ANONYMOUS, ... */
+	uint32_t key_len, data_len, data_type;
+	struct pp_nft_elem *elems;	/* malloc'd, owned: free() */
+	size_t nelems;
+};
+/* Fetch set name of table (definition and elements). Returns 0 or -errno. */
+int pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+		   struct pp_nft_set *set, struct pp_err *e);
 
 const char *pp_nft_family_name(uint32_t family);
 const char *pp_nft_hook_name(uint32_t family, uint32_t hooknum);

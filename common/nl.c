@@ -270,6 +270,11 @@ run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
 	ssize_t n;
 	int rc;
 
+	if (nl->busy) {
+		if (e)
+			e->code = EBUSY;
+		return -EBUSY;
+	}
 	seq = req->nlmsg_seq = ++nl->seq;
 	req->nlmsg_pid = 0;
 	if (mnl_socket_sendto(nl->sk, req, req->nlmsg_len) < 0) {
@@ -301,21 +306,26 @@ run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
 				return rc < 0 ? rc : 0;
 		}
 	}
+	nl->busy = true;
 	for (;;) {
 		n = recv_one(nl, 0);
 		if (n < 0) {
 			if (e)
 				e->code = (int)-n;
+			nl->busy = false;
 			return (int)n;
 		}
 		if (n == 0) {
 			if (e)
 				e->code = ECONNRESET;
+			nl->busy = false;
 			return -ECONNRESET;
 		}
 		rc = pp_nl_parse_replies(nl, nl->buf, (size_t)n, seq, cb, data, intr, e);
-		if (rc != 0)
+		if (rc != 0) {
+			nl->busy = false;
 			return rc < 0 ? rc : 0;
+		}
 	}
 }
 

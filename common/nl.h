@@ -25,6 +25,7 @@ struct pp_nl {
 	uint64_t enobufs;	/* listener overruns seen (each means lost messages) */
 	uint64_t bad_msgs;	/* messages a decoder refused as malformed */
 	unsigned dump_retries;	/* dumps restarted after NLM_F_DUMP_INTR */
+	bool busy;		/* a request or dump is being read: no other may start from a callback */
 	/*
 	 * When set (at most PP_NL_RECV_LEN_MAX), requests and dumps read replies
 	 * straight into buf with this length, two datagrams per recvmmsg() and no
@@ -52,6 +53,10 @@ void pp_nl_close(struct pp_nl *nl);
 static inline int pp_nl_fd(const struct pp_nl *nl) { return mnl_socket_get_fd(nl->sk); }
 
 /*
+ * Callbacks must not start another request or dump on the same socket (its
+ * replies would interleave with the one being read): such a call fails with
+ * -EBUSY. Collect first, then ask.
+ *
  * A request that is answered by zero or more messages and an ACK (NLM_F_ACK is
  * added): RTM_GETROUTE, RTM_GETNEIGH for one entry, a change. Fills nlh_seq.
  * Returns 0, or the kernel's -errno with its extack message in e->ext.

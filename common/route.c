@@ -145,8 +145,11 @@ pp_route_get_build(void *buf, const struct pp_route_query *q)
 	nlh->nlmsg_type = RTM_GETROUTE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t)q->family;
-	/* Report the table the lookup found, not always "main" (IPv4). */
-	rtm->rtm_flags = RTM_F_LOOKUP_TABLE | (q->fibmatch ? RTM_F_FIB_MATCH : 0);
+	/*
+	 * IPv4 reports "main" for any table unless asked for the table the lookup
+	 * found; IPv6 always reports it, and its strict checking refuses the flag.
+	 */
+	rtm->rtm_flags = (q->family == AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (q->fibmatch ? RTM_F_FIB_MATCH : 0);
 	rtm->rtm_dst_len = (uint8_t)(alen * 8);
 	mnl_attr_put(nlh, RTA_DST, alen, q->dst.u.b);
 	if (q->src.family) {

@@ -1,0 +1,198 @@
+/* args.c: pathcheck's command line, and DEST resolved once. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "parse.h"
+#include "pathcheck.h"
+
+enum {
+	OPT_PROTO = PP_OPT_TOOL,
+	OPT_FROM,
+	OPT_IIF,
+	OPT_OIF,
+	OPT_MARK,
+	OPT_UID,
+	OPT_SPORT,
+};
+
+static const struct option longopts[] = {
+	PP_COMMON_LONGOPTS,
+	{ "proto", required_argument, NULL, OPT_PROTO },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "iif", required_argument, NULL, OPT_IIF },
+	{ "oif", required_argument, NULL, OPT_OIF },
+	{ "mark", required_argument, NULL, OPT_MARK },
+	{ "uid", required_argument, NULL, OPT_UID },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("Usage: pathcheck [options] DEST[:PORT]\n"
+	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
+	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
+	      "\n"
+	      "  --proto tcp|udp|icmp   protocol (default: tcp with a port, icmp without)\n"
+	      "  --from SRC             source address (with --iif: the packet's sender)\n"
+	      "  --iif DEV              the packet arrives on DEV (ingress or forward)\n"
+	      "  --oif DEV              force the output device\n"
+	      "  --mark N               firewall mark (decimal or 0x hex)\n"
+	      "  --uid N                sending user id (for uidrange rules)\n"
+	      "  --sport N              source port\n"
+	      "  -v, --verbose          show each station's evidence in text output\n"
+	      PP_COMMON_HELP
+	      "\n"
+	      "Exit status: 0 path ok, 1 the packet dies or is degraded, 2 usage error,\n"
+	      "3 could not tell (a check the answer depends on could not run).\n", f);
+}
+
+static int
+proto_parse(const char *s, uint8_t *p)
+{
+	if (strcmp(s, "tcp") == 0)
+		*p = IPPROTO_TCP;
+	else if (strcmp(s, "udp") == 0)
+		*p = IPPROTO_UDP;
+	else if (strcmp(s, "icmp") == 0 || strcmp(s, "icmpv6") == 0 || strcmp(s, "ipv6-icmp") == 0)
+		*p = IPPROTO_ICMP;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int
+pc_args(int argc, char *argv[], struct pc_opts *o)
+{
+	struct pc_query *q = &o->q;
+	const char *from = NULL, *why = NULL;
+	char host[sizeof(q->dest_arg)];
+	bool has_proto = false;
+	uint32_t v;
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	pp_cli_init(&o->cli, "pathcheck");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "v", longopts, NULL)) != -1) {
+		if ((rc = pp_cli_opt(&o->cli, c, optarg)) == 1)
+			continue;
+		if (rc < 0)
+			return PP_EXIT_USAGE;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return PP_EXIT_HELP;
+		case 'V':
+			pp_print_version(&o->cli);
+			return PP_EXIT_HELP;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_PROTO:
+			if (proto_parse(optarg, &q->proto) < 0)
+				return pp_usage_error(&o->cli, "--proto: '%s' is not tcp, udp or icmp", optarg);
+			has_proto = true;
+			break;
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case OPT_IIF:
+		case OPT_OIF:
+			if (!optarg[0] || strlen(optarg) >= IF_NAMESIZE || strchr(optarg, '/'))
+				return pp_usage_error(&o->cli, "%s: '%s' is not a device name",
+						      c == OPT_IIF ? "--iif" : "--oif", optarg);
+			snprintf(c == OPT_IIF ? q->iif : q->oif, IF_NAMESIZE, "%s", optarg);
+			break;
+		case OPT_MARK:
+			if (pp_parse_u32(optarg, UINT32_MAX, &q->mark) < 0)
+				return pp_usage_error(&o->cli, "--mark: '%s' is not a 32-bit number", optarg);
+			q->has_mark = true;
+			break;
+		case OPT_UID:
+			if (pp_parse_u32(optarg, UINT32_MAX - 1, &q->uid) < 0)
+				return pp_usage_error(&o->cli, "--uid: '%s' is not a user id", optarg);
+			q->has_uid = true;
+			break;
+		case OPT_SPORT:
+			if (pp_parse_u32(optarg, 65535, &v) < 0 || v == 0)
+				return pp_usage_error(&o->cli, "--sport: '%s' is not a port (1-65535)", optarg);
+			q->sport = (uint16_t)v;
+			q->has_sport = true;
+			break;
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				return pp_usage_error(&o->cli, "unknown or incomplete option '-%c'", optopt);
+			return pp_usage_error(&o->cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	pp_cli_finish(&o->cli);
+	if (optind >= argc)
+		return pp_usage_error(&o->cli, "missing DEST");
+	if (optind + 1 < argc)
+		return pp_usage_error(&o->cli, "one DEST only; '%s' is extra", argv[optind + 1]);
+	snprintf(q->dest_arg, sizeof(q->dest_arg), "%s", argv[optind]);
+	if (pp_parse_dest(argv[optind], host, sizeof(host), &q->dport, &q->has_dport, &why) < 0)
+		return pp_usage_error(&o->cli, "DEST '%s': %s", argv[optind], why);
+	/* Keep the host part for resolution; the port is already parsed. */
+	snprintf(q->dest_arg, sizeof(q->dest_arg), "%s", host);
+	if (!has_proto)
+		q->proto = q->has_dport ? IPPROTO_TCP : IPPROTO_ICMP;
+	if (q->proto == IPPROTO_ICMP && (q->has_dport || q->has_sport))
+		return pp_usage_error(&o->cli, "DEST '%s': icmp has no ports", argv[optind]);
+	if (from && pp_parse_addr(from, 0, &q->src) < 0)
+		return pp_usage_error(&o->cli, "--from: '%s' is not an IPv4 or IPv6 address", from);
+	if (q->iif[0] && !from)
+		return pp_usage_error(&o->cli, "--iif needs --from: the address the packet comes from");
+	return PP_EXIT_OK;
+}
+
+/* Resolve DEST once, in the target namespace, and check family agreement and devices. */
+int
+pc_resolve(struct pc_opts *o)
+{
+	struct pc_query *q = &o->q;
+	struct addrinfo hints = { 0 }, *res = NULL;
+	int rc;
+
+	if (pp_parse_addr(q->dest_arg, 0, &q->dst) < 0) {
+		hints.ai_family = q->src.family ? q->src.family : AF_UNSPEC;
+		hints.ai_socktype = SOCK_DGRAM;
+		rc = getaddrinfo(q->dest_arg, NULL, &hints, &res);
+		if (rc != 0 || !res) {
+			pp_warnx(&o->cli, "DEST '%s': cannot resolve: %s", q->dest_arg,
+				 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+			return PP_EXIT_USAGE;
+		}
+		if (res->ai_family == AF_INET)
+			pp_addr_set(&q->dst, AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+		else
+			pp_addr_set(&q->dst, AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+		freeaddrinfo(res);
+	}
+	q->family = q->dst.family;
+	if (q->proto == IPPROTO_ICMP && q->family == AF_INET6)
+		q->proto = IPPROTO_ICMPV6;
+	if (q->src.family && q->src.family != q->family)
+		return pp_usage_error(&o->cli, "--from is %s but DEST is %s",
+				      q->src.family == AF_INET ? "IPv4" : "IPv6",
+				      q->family == AF_INET ? "IPv4" : "IPv6");
+	if (q->iif[0] && !(q->iif_index = (int)if_nametoindex(q->iif))) {
+		pp_warnx(&o->cli, "--iif: device '%s' does not exist%s%s", q->iif,
+			 o->cli.ns.name[0] ? " in netns " : "", o->cli.ns.name);
+		return PP_EXIT_USAGE;
+	}
+	if (q->oif[0] && !(q->oif_index = (int)if_nametoindex(q->oif))) {
+		pp_warnx(&o->cli, "--oif: device '%s' does not exist%s%s", q->oif,
+			 o->cli.ns.name[0] ? " in netns " : "", o->cli.ns.name);
+		return PP_EXIT_USAGE;
+	}
+	return PP_EXIT_OK;
+}

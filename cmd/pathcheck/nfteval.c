@@ -1,0 +1,1231 @@
+/*
+ * nfteval.c: a symbolic nft VM. Registers hold bytes with a "known" bit each;
+ * the packet's headers are built from the query, with what pathcheck cannot know
+ * (a source port not given, a TTL) left unknown. A rule matches, does not match,
+ * or cannot be decided; only the last makes a station unknown.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+
+#include "nfteval.h"
+
+#define MAX_DEPTH 16
+#define NREG32 20			/* verdict (4) + 16 32-bit registers */
+
+enum { M_YES, M_NO, M_UNKNOWN };
+enum { EV_RETURN, EV_ACCEPT, EV_DROP, EV_UNKNOWN };
+
+struct regs {
+	uint8_t b[NREG32 * 4];
+	uint8_t known[NREG32 * 4];
+	char desc[NREG32][48];		/* what was loaded at this 32-bit slot, for rule text */
+	uint8_t kind[NREG32];		/* how to print a value loaded there */
+};
+
+enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO };
+
+/* Byte offset of a register in the file, or -1. */
+static int
+reg_off(uint32_t reg)
+{
+	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)
+		return (int)(reg * 16);
+	if (reg >= NFT_REG32_00 && reg <= NFT_REG32_15)
+		return (int)((reg - NFT_REG32_00) * 4 + 16);
+	return -1;
+}
+
+static bool
+reg_range_ok(uint32_t reg, uint32_t len)
+{
+	int off = reg_off(reg);
+
+	return off >= 0 && len > 0 && (size_t)off + len <= sizeof(((struct regs *)0)->b);
+}
+
+static bool
+reg_known(const struct regs *rg, uint32_t reg, uint32_t len)
+{
+	int off = reg_off(reg);
+
+	for (uint32_t i = 0; i < len; i++)
+		if (!rg->known[off + (int)i])
+			return false;
+	return true;
+}
+
+static void
+reg_store(struct regs *rg, uint32_t reg, const void *data, const uint8_t *known, uint32_t len,
+	  const char *desc, uint8_t kind)
+{
+	int off = reg_off(reg);
+	uint32_t padded = (len + 3) & ~3u;
+
+	memset(rg->b + off, 0, padded);
+	memcpy(rg->b + off, data, len);
+	for (uint32_t i = 0; i < padded; i++)
+		rg->known[off + (int)i] = i < len ? (known ? known[i] : 1) : 1;
+	snprintf(rg->desc[off / 4], sizeof(rg->desc[0]), "%s", desc ? desc : "");
+	rg->kind[off / 4] = kind;
+}
+
+/* ---- the packet's bytes ---- */
+
+struct hdr {
+	uint8_t b[64];
+	uint8_t known[64];
+	size_t len;
+};
+
+static void
+set_bytes(struct hdr *h, size_t off, const void *v, size_t n, bool known)
+{
+	memcpy(h->b + off, v, n);
+	memset(h->known + off, known, n);
+}
+
+static void
+build_nh(const struct pc_pkt *p, struct hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (p->family == AF_INET) {
+		uint8_t vihl = 0x45, ttl = 64, tos = 0;
+		uint16_t frag = htons(0x4000);
+
+		h->len = 20;
+		set_bytes(h, 0, &vihl, 1, true);
+		set_bytes(h, 1, &tos, 1, true);
+		set_bytes(h, 6, &frag, 2, true);
+		set_bytes(h, 8, &ttl, 1, false);
+		set_bytes(h, 9, &p->l4proto, 1, true);
+		set_bytes(h, 12, p->src.u.b, 4, p->src_known);
+		set_bytes(h, 16, p->dst.u.b, 4, true);
+	} else {
+		uint8_t v = 0x60, hl = 64;
+
+		h->len = 40;
+		set_bytes(h, 0, &v, 1, true);
+		set_bytes(h, 6, &p->l4proto, 1, true);
+		set_bytes(h, 7, &hl, 1, false);
+		set_bytes(h, 8, p->src.u.b, 16, p->src_known);
+		set_bytes(h, 24, p->dst.u.b, 16, true);
+	}
+}
+
+static void
+build_th(const struct pc_pkt *p, struct hdr *h)
+{
+	uint16_t sp = htons(p->sport), dp = htons(p->dport);
+
+	memset(h, 0, sizeof(*h));
+	switch (p->l4proto) {
+	case IPPROTO_TCP: {
+		uint8_t flags = 0x02, off = 0x50;	/* a SYN: the first packet of the flow */
+
+		h->len = 20;
+		set_bytes(h, 0, &sp, 2, p->sport_known);
+		set_bytes(h, 2, &dp, 2, p->dport_known);
+		set_bytes(h, 12, &off, 1, true);
+		set_bytes(h, 13, &flags, 1, true);
+		break;
+	}
+	case IPPROTO_UDP:
+		h->len = 8;
+		set_bytes(h, 0, &sp, 2, p->sport_known);
+		set_bytes(h, 2, &dp, 2, p->dport_known);
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6: {
+		uint8_t type = p->l4proto == IPPROTO_ICMP ? 8 : 128, code = 0;	/* echo request */
+
+		h->len = 8;
+		set_bytes(h, 0, &type, 1, true);
+		set_bytes(h, 1, &code, 1, true);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static const char *
+proto_str(uint8_t p)
+{
+	switch (p) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	default: return "th";
+	}
+}
+
+static void
+payload_desc(const struct pc_pkt *p, uint32_t base, uint32_t off, uint32_t len, char *d, size_t dl,
+	     uint8_t *kind)
+{
+	*kind = K_HEX;
+	if (base == NFT_PAYLOAD_NETWORK_HEADER && p->family == AF_INET) {
+		if (off == 12 && len <= 4) { snprintf(d, dl, "ip saddr"); *kind = K_ADDR4; return; }
+		if (off == 16 && len <= 4) { snprintf(d, dl, "ip daddr"); *kind = K_ADDR4; return; }
+		if (off == 9 && len == 1) { snprintf(d, dl, "ip protocol"); *kind = K_PROTO; return; }
+	}
+	if (base == NFT_PAYLOAD_NETWORK_HEADER && p->family == AF_INET6) {
+		if (off == 8 && len <= 16) { snprintf(d, dl, "ip6 saddr"); *kind = K_ADDR6; return; }
+		if (off == 24 && len <= 16) { snprintf(d, dl, "ip6 daddr"); *kind = K_ADDR6; return; }
+		if (off == 6 && len == 1) { snprintf(d, dl, "ip6 nexthdr"); *kind = K_PROTO; return; }
+	}
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER) {
+		if (off == 0 && len == 2) { snprintf(d, dl, "%s sport", proto_str(p->l4proto)); *kind = K_PORT; return; }
+		if (off == 2 && len == 2) { snprintf(d, dl, "%s dport", proto_str(p->l4proto)); *kind = K_PORT; return; }
+		if (off == 0 && len == 4) { snprintf(d, dl, "%s sport . dport", proto_str(p->l4proto)); return; }
+		if (off == 0 && len == 1) { snprintf(d, dl, "%s type", proto_str(p->l4proto)); *kind = K_ICMPTYPE; return; }
+		if (off == 13 && len == 1 && p->l4proto == IPPROTO_TCP) { snprintf(d, dl, "tcp flags"); return; }
+	}
+	snprintf(d, dl, "@%s,%u,%u", base == NFT_PAYLOAD_LL_HEADER ? "ll" :
+		 base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : base == NFT_PAYLOAD_TRANSPORT_HEADER ? "th" : "ih",
+		 off * 8, len * 8);
+}
+
+/* ---- the rule being evaluated ---- */
+
+struct rule_eval {
+	const struct pc_pkt *p;
+	struct pc_nft_cache *cache;
+	uint32_t family;
+	const char *table;
+	struct regs rg;
+	int match;			/* M_YES until something says otherwise */
+	char why[256];
+	char text[256];
+	size_t tlen;
+	/* verdict of the rule when it matches */
+	bool has_verdict;
+	int32_t verdict;
+	char target[256];
+	bool reject;
+	char nat[256];
+};
+
+static void
+text_add(struct rule_eval *re, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+text_add(struct rule_eval *re, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (re->tlen >= sizeof(re->text) - 1)
+		return;
+	if (re->tlen)
+		re->text[re->tlen++] = ' ';
+	re->text[re->tlen] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(re->text + re->tlen, sizeof(re->text) - re->tlen, fmt, ap);
+	va_end(ap);
+	re->tlen = strlen(re->text);
+}
+
+static void
+unknown(struct rule_eval *re, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+unknown(struct rule_eval *re, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (re->match == M_NO)
+		return;
+	re->match = M_UNKNOWN;
+	if (re->why[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(re->why, sizeof(re->why), fmt, ap);
+	va_end(ap);
+}
+
+static void
+value_str(uint8_t kind, const uint8_t *v, uint32_t len, char *buf, size_t bl)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	switch (kind) {
+	case K_ADDR4:
+		if (len == 4) { inet_ntop(AF_INET, v, buf, (socklen_t)bl); return; }
+		break;
+	case K_ADDR6:
+		if (len == 16) { inet_ntop(AF_INET6, v, buf, (socklen_t)bl); return; }
+		break;
+	case K_PORT:
+		if (len == 2) { snprintf(buf, bl, "%u", (unsigned)((v[0] << 8) | v[1])); return; }
+		break;
+	case K_PROTO:
+		if (len == 1) { snprintf(buf, bl, "%s", proto_str(v[0])); if (strcmp(buf, "th") == 0) snprintf(buf, bl, "%u", v[0]); return; }
+		break;
+	case K_ICMPTYPE:
+		if (len == 1) { snprintf(buf, bl, "%u", v[0]); return; }
+		break;
+	case K_NFPROTO:
+		if (len == 1) { snprintf(buf, bl, "%s", v[0] == NFPROTO_IPV4 ? "ipv4" : v[0] == NFPROTO_IPV6 ? "ipv6" : "?"); return; }
+		break;
+	case K_IFNAME:
+		snprintf(buf, bl, "\"%.*s\"", (int)strnlen((const char *)v, len), (const char *)v);
+		return;
+	case K_CTSTATE: {
+		uint32_t s;
+		static const struct { uint32_t bit; const char *n; } st[] = {
+			{ 1, "invalid" }, { 2, "established" }, { 4, "related" }, { 8, "new" }, { 64, "untracked" } };
+
+		if (len != 4)
+			break;
+		memcpy(&s, v, 4);
+		for (size_t i = 0; i < PP_ARRAY_SIZE(st); i++)
+			if (s & st[i].bit && o < bl)
+				o += (size_t)snprintf(buf + o, bl - o, "%s%s", o ? "," : "", st[i].n);
+		if (!o)
+			snprintf(buf, bl, "0x%x", s);
+		return;
+	}
+	case K_U32:
+	case K_MARK:
+		if (len == 4) { uint32_t x; memcpy(&x, v, 4); snprintf(buf, bl, "0x%x", x); return; }
+		break;
+	default:
+		break;
+	}
+	o = (size_t)snprintf(buf, bl, "0x");
+	for (uint32_t i = 0; i < len && o + 2 < bl; i++)
+		o += (size_t)snprintf(buf + o, bl - o, "%02x", v[i]);
+}
+
+/* ---- expressions ---- */
+
+static void
+ex_payload(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+	uint32_t dreg;
+	struct hdr h;
+	char d[48];
+	uint8_t kind;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG))
+		return;		/* a payload write (mangle): no bearing on the match */
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG);
+	if (!reg_range_ok(dreg, len) || len > 16) {
+		unknown(re, "payload load of %u bytes", len);
+		return;
+	}
+	if (base == NFT_PAYLOAD_NETWORK_HEADER)
+		build_nh(re->p, &h);
+	else if (base == NFT_PAYLOAD_TRANSPORT_HEADER)
+		build_th(re->p, &h);
+	else
+		memset(&h, 0, sizeof(h));	/* link-layer and inner headers: unknown */
+	payload_desc(re->p, base, off, len, d, sizeof(d), &kind);
+	if (off + len > sizeof(h.b)) {
+		memset(&h, 0, sizeof(h));
+		reg_store(&re->rg, dreg, h.b, h.known, len, d, kind);
+		return;
+	}
+	reg_store(&re->rg, dreg, h.b + off, h.known + off, len, d, kind);
+}
+
+static void
+ex_meta(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const struct pc_pkt *p = re->p;
+	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY), dreg, u32;
+	uint16_t u16;
+	uint8_t u8, name[IF_NAMESIZE] = { 0 };
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_META_SREG)) {
+		/* meta mark set ..., meta nftrace set 1: statements, they do not decide. */
+		text_add(re, "meta %s set", key == NFT_META_MARK ? "mark" : key == NFT_META_NFTRACE ? "nftrace" : "?");
+		return;
+	}
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
+	if (!reg_range_ok(dreg, 16)) {
+		unknown(re, "meta load into a bad register");
+		return;
+	}
+	switch (key) {
+	case NFT_META_L4PROTO:
+		reg_store(&re->rg, dreg, &p->l4proto, NULL, 1, "meta l4proto", K_PROTO);
+		return;
+	case NFT_META_NFPROTO:
+		u8 = p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		reg_store(&re->rg, dreg, &u8, NULL, 1, "meta nfproto", K_NFPROTO);
+		return;
+	case NFT_META_PROTOCOL:
+		u16 = htons(p->family == AF_INET ? 0x0800 : 0x86dd);
+		reg_store(&re->rg, dreg, &u16, NULL, 2, "meta protocol", K_HEX);
+		return;
+	case NFT_META_MARK:
+		reg_store(&re->rg, dreg, &p->mark, NULL, 4, "meta mark", K_MARK);
+		return;
+	case NFT_META_IIFNAME:
+	case NFT_META_OIFNAME: {
+		const char *n = key == NFT_META_IIFNAME ? p->iifname : p->oifname;
+
+		/* The kernel ends the rule (NFT_BREAK) when the hook has no such device. */
+		if (!n[0]) {
+			re->match = M_NO;
+			return;
+		}
+		memcpy(name, n, strnlen(n, IF_NAMESIZE));
+		reg_store(&re->rg, dreg, name, NULL, IF_NAMESIZE,
+			  key == NFT_META_IIFNAME ? "iifname" : "oifname", K_IFNAME);
+		return;
+	}
+	case NFT_META_IIF:
+	case NFT_META_OIF: {
+		int idx = key == NFT_META_IIF ? p->iif : p->oif;
+
+		if (!idx) {
+			re->match = M_NO;
+			return;
+		}
+		u32 = (uint32_t)idx;
+		reg_store(&re->rg, dreg, &u32, NULL, 4, key == NFT_META_IIF ? "iif" : "oif", K_U32);
+		return;
+	}
+	case NFT_META_SKUID:
+		if (p->hook != NF_INET_LOCAL_OUT && p->hook != NF_INET_POST_ROUTING) {
+			re->match = M_NO;	/* no local socket */
+			return;
+		}
+		if (!p->uid_known) {
+			unknown(re, "meta skuid: the sending user is not known (give --uid)");
+			return;
+		}
+		reg_store(&re->rg, dreg, &p->uid, NULL, 4, "meta skuid", K_U32);
+		return;
+	default:
+		unknown(re, "meta key %u is not evaluated", key);
+		return;
+	}
+}
+
+static void
+ex_ct(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const struct pc_pkt *p = re->p;
+	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY), dreg, zero = 0;
+	uint8_t u8;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG)) {
+		text_add(re, "ct set");
+		return;
+	}
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG);
+	if (!reg_range_ok(dreg, 16)) {
+		unknown(re, "ct load into a bad register");
+		return;
+	}
+	switch (key) {
+	case NFT_CT_STATE:
+		reg_store(&re->rg, dreg, &p->ct_state, NULL, 4, "ct state", K_CTSTATE);
+		return;
+	case NFT_CT_DIRECTION:
+		u8 = 0;	/* IP_CT_DIR_ORIGINAL: the first packet of a flow */
+		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct direction", K_HEX);
+		return;
+	case NFT_CT_MARK:
+		reg_store(&re->rg, dreg, &zero, NULL, 4, "ct mark", K_MARK);	/* a new flow starts at 0 */
+		return;
+	case NFT_CT_L3PROTOCOL:
+		u8 = p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct l3proto", K_HEX);
+		return;
+	case NFT_CT_PROTOCOL:
+		reg_store(&re->rg, dreg, &p->l4proto, NULL, 1, "ct protocol", K_PROTO);
+		return;
+	default:
+		unknown(re, "ct key %u is not evaluated", key);
+		return;
+	}
+}
+
+static int
+cmp_op(int c, uint32_t op)
+{
+	switch (op) {
+	case NFT_CMP_EQ: return c == 0;
+	case NFT_CMP_NEQ: return c != 0;
+	case NFT_CMP_LT: return c < 0;
+	case NFT_CMP_LTE: return c <= 0;
+	case NFT_CMP_GT: return c > 0;
+	case NFT_CMP_GTE: return c >= 0;
+	default: return -1;
+	}
+}
+
+static const char *
+op_str(uint32_t op)
+{
+	switch (op) {
+	case NFT_CMP_NEQ: return "!= ";
+	case NFT_CMP_LT: return "< ";
+	case NFT_CMP_LTE: return "<= ";
+	case NFT_CMP_GT: return "> ";
+	case NFT_CMP_GTE: return ">= ";
+	default: return "";
+	}
+}
+
+static void
+ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG);
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), len = 0;
+	const uint8_t *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	char v[80];
+	int off, res;
+
+	if (!data || !reg_range_ok(sreg, len)) {
+		unknown(re, "cmp on a bad register");
+		return;
+	}
+	off = reg_off(sreg);
+	value_str(re->rg.kind[off / 4], data, len, v, sizeof(v));
+	text_add(re, "%s %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", op_str(op), v);
+	if (!reg_known(&re->rg, sreg, len)) {
+		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		return;
+	}
+	res = cmp_op(memcmp(re->rg.b + off, data, len), op);
+	if (res < 0)
+		unknown(re, "cmp op %u", op);
+	else if (!res)
+		re->match = M_NO;
+}
+
+static void
+ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_SREG);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_LEN), ml = 0, xl = 0;
+	const uint8_t *mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &ml);
+	const uint8_t *xor = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xl);
+	uint8_t out[16], known[16];
+	int so;
+	char d[48];
+	uint8_t kind;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) != NFT_BITWISE_BOOL) {
+		unknown(re, "bitwise shift");
+		return;
+	}
+	if (!mask || !xor || ml < len || xl < len || len > 16 || !reg_range_ok(sreg, len) ||
+	    !reg_range_ok(dreg, len)) {
+		unknown(re, "bitwise of an unexpected shape");
+		return;
+	}
+	so = reg_off(sreg);
+	for (uint32_t i = 0; i < len; i++) {
+		out[i] = (uint8_t)((re->rg.b[so + (int)i] & mask[i]) ^ xor[i]);
+		/* A bit masked out is known whatever the packet holds. */
+		known[i] = re->rg.known[so + (int)i] || (mask[i] == 0);
+	}
+	snprintf(d, sizeof(d), "%s", re->rg.desc[so / 4]);
+	kind = re->rg.kind[so / 4];
+	reg_store(&re->rg, dreg, out, known, len, d, kind);
+}
+
+static void
+ex_range(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_SREG);
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP), fl = 0, tl = 0;
+	const uint8_t *from = nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &fl);
+	const uint8_t *to = nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &tl);
+	char a[80], b[80];
+	int off;
+	bool in;
+
+	if (!from || !to || fl != tl || !reg_range_ok(sreg, fl)) {
+		unknown(re, "range of an unexpected shape");
+		return;
+	}
+	off = reg_off(sreg);
+	value_str(re->rg.kind[off / 4], from, fl, a, sizeof(a));
+	value_str(re->rg.kind[off / 4], to, tl, b, sizeof(b));
+	text_add(re, "%s %s%s-%s", re->rg.desc[off / 4], op == NFT_RANGE_NEQ ? "!= " : "", a, b);
+	if (!reg_known(&re->rg, sreg, fl)) {
+		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		return;
+	}
+	in = memcmp(re->rg.b + off, from, fl) >= 0 && memcmp(re->rg.b + off, to, fl) <= 0;
+	if (in != (op == NFT_RANGE_EQ))
+		re->match = M_NO;
+}
+
+static const struct pp_nft_set *
+cache_set(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name, int *rc)
+{
+	struct pc_cached_set *cs;
+	struct pp_err e = { 0 };
+
+	for (size_t i = 0; i < c->nsets; i++)
+		if (c->sets[i].family == family && strcmp(c->sets[i].table, table) == 0 &&
+		    strcmp(c->sets[i].set.name, name) == 0) {
+			*rc = c->sets[i].rc;
+			return c->sets[i].rc == 0 ? &c->sets[i].set : NULL;
+		}
+	if (!c->nl) {
+		*rc = -ENOENT;
+		return NULL;
+	}
+	cs = realloc(c->sets, (c->nsets + 1) * sizeof(*cs));
+	if (!cs) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	c->sets = cs;
+	cs = &c->sets[c->nsets++];
+	memset(cs, 0, sizeof(*cs));
+	cs->family = family;
+	snprintf(cs->table, sizeof(cs->table), "%s", table);
+	cs->rc = pp_nft_set_get(c->nl, family, table, name, &cs->set, &e);
+	snprintf(cs->set.name, sizeof(cs->set.name), "%s", name);
+	*rc = cs->rc;
+	return cs->rc == 0 ? &cs->set : NULL;
+}
+
+/* Is key in the set? Interval sets hold [start, end) pairs, the end flagged; pipapo sends key_end. */
+static const struct pp_nft_elem *
+set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *found)
+{
+	const struct pp_nft_elem *best = NULL;
+
+	*found = false;
+	if (!(s->flags & NFT_SET_INTERVAL)) {
+		for (size_t i = 0; i < s->nelems; i++)
+			if (s->elems[i].key_len == klen && memcmp(s->elems[i].key, key, klen) == 0) {
+				*found = true;
+				return &s->elems[i];
+			}
+		return NULL;
+	}
+	for (size_t i = 0; i < s->nelems; i++) {
+		const struct pp_nft_elem *el = &s->elems[i];
+
+		if (el->flags & NFT_SET_ELEM_INTERVAL_END || el->key_len != klen)
+			continue;
+		if (memcmp(key, el->key, klen) < 0)
+			continue;
+		if (el->key_end_len == klen) {
+			if (memcmp(key, el->key_end, klen) <= 0) {
+				*found = true;
+				return el;
+			}
+			continue;
+		}
+		/* Find the smallest end marker above this start. */
+		{
+			const struct pp_nft_elem *end = NULL;
+
+			for (size_t j = 0; j < s->nelems; j++) {
+				const struct pp_nft_elem *x = &s->elems[j];
+
+				if (!(x->flags & NFT_SET_ELEM_INTERVAL_END) || x->key_len != klen ||
+				    memcmp(x->key, el->key, klen) <= 0)
+					continue;
+				if (!end || memcmp(x->key, end->key, klen) < 0)
+					end = x;
+			}
+			if (!end || memcmp(key, end->key, klen) < 0) {
+				if (!best || memcmp(el->key, best->key, klen) > 0)
+					best = el;
+			}
+		}
+	}
+	*found = best != NULL;
+	return best;
+}
+
+static void
+ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
+	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) ?
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) : 0;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	const struct pp_nft_set *s;
+	const struct pp_nft_elem *el;
+	bool inv = flags & NFT_LOOKUP_F_INV, found;
+	int rc, off;
+
+	if (!name) {
+		unknown(re, "lookup without a set name");
+		return;
+	}
+	off = reg_off(sreg);
+	text_add(re, "%s %s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "", name);
+	s = cache_set(re->cache, re->family, re->table, name, &rc);
+	if (!s) {
+		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
+		return;
+	}
+	if (!reg_range_ok(sreg, s->key_len) || s->key_len > PP_NFT_KEY_MAX) {
+		unknown(re, "lookup in @%s of an unexpected shape", name);
+		return;
+	}
+	if (!reg_known(&re->rg, sreg, s->key_len)) {
+		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		return;
+	}
+	el = set_find(s, re->rg.b + off, s->key_len, &found);
+	if (found == inv) {
+		re->match = M_NO;
+		return;
+	}
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
+		uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
+
+		if (dreg == NFT_REG_VERDICT && el && el->has_verdict) {
+			re->has_verdict = true;
+			re->verdict = el->verdict;
+			snprintf(re->target, sizeof(re->target), "%s", el->chain);
+		} else if (el && reg_range_ok(dreg, el->data_len) && el->data_len) {
+			reg_store(&re->rg, dreg, el->data, NULL, el->data_len, name, K_HEX);
+		} else {
+			unknown(re, "map @%s gives no usable value", name);
+		}
+	}
+}
+
+static void
+ex_immediate(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG), len = 0;
+	const void *data;
+
+	if (dreg == NFT_REG_VERDICT) {
+		const char *chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+
+		re->has_verdict = true;
+		re->verdict = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+		re->target[0] = '\0';
+		if (chain)
+			snprintf(re->target, sizeof(re->target), "%s", chain);
+		return;
+	}
+	data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+	if (!data || !reg_range_ok(dreg, len)) {
+		unknown(re, "immediate of an unexpected shape");
+		return;
+	}
+	reg_store(&re->rg, dreg, data, NULL, len, "", len == 4 ? K_ADDR4 : len == 16 ? K_ADDR6 : len == 2 ? K_PORT : K_HEX);
+}
+
+static void
+nat_text(struct rule_eval *re, struct nftnl_expr *e, const char *what)
+{
+	char a[64] = "", port[16] = "";
+	int off;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MIN)) {
+		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN);
+		int fam = nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FAMILY) ?
+				  (int)nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) : NFPROTO_IPV4;
+
+		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, fam == NFPROTO_IPV6 ? 16 : 4))
+			inet_ntop(fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET, re->rg.b + off, a, sizeof(a));
+	}
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MIN)) {
+		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN);
+
+		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, 2))
+			snprintf(port, sizeof(port), ":%u", (unsigned)((re->rg.b[off] << 8) | re->rg.b[off + 1]));
+	}
+	snprintf(re->nat, sizeof(re->nat), "%s to %s%s", what, a, port);
+	text_add(re, "%s", re->nat);
+}
+
+static void
+eval_expr(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const char *n = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (!n) {
+		unknown(re, "expression without a name");
+		return;
+	}
+	if (strcmp(n, "payload") == 0)
+		ex_payload(re, e);
+	else if (strcmp(n, "meta") == 0)
+		ex_meta(re, e);
+	else if (strcmp(n, "ct") == 0)
+		ex_ct(re, e);
+	else if (strcmp(n, "cmp") == 0)
+		ex_cmp(re, e);
+	else if (strcmp(n, "bitwise") == 0)
+		ex_bitwise(re, e);
+	else if (strcmp(n, "range") == 0)
+		ex_range(re, e);
+	else if (strcmp(n, "lookup") == 0)
+		ex_lookup(re, e);
+	else if (strcmp(n, "immediate") == 0)
+		ex_immediate(re, e);
+	else if (strcmp(n, "counter") == 0)
+		text_add(re, "counter");
+	else if (strcmp(n, "log") == 0)
+		text_add(re, "log");
+	else if (strcmp(n, "notrack") == 0 || strcmp(n, "objref") == 0 || strcmp(n, "dynset") == 0 ||
+		 strcmp(n, "last") == 0 || strcmp(n, "dup") == 0)
+		text_add(re, "%s", n);
+	else if (strcmp(n, "exthdr") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG))
+		text_add(re, "tcp option set");	/* e.g. an MSS clamp: a statement */
+	else if (strcmp(n, "reject") == 0) {
+		re->has_verdict = true;
+		re->verdict = NF_DROP;
+		re->reject = true;
+		text_add(re, nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE) == NFT_REJECT_TCP_RST ?
+				     "reject with tcp reset" : "reject");
+	} else if (strcmp(n, "nat") == 0) {
+		bool dnat = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT;
+
+		nat_text(re, e, dnat ? "dnat" : "snat");
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+	} else if (strcmp(n, "masq") == 0) {
+		snprintf(re->nat, sizeof(re->nat), "masquerade");
+		text_add(re, "masquerade");
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+	} else if (strcmp(n, "redir") == 0) {
+		snprintf(re->nat, sizeof(re->nat), "redirect");
+		text_add(re, "redirect");
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+	} else {
+		/* limit, quota, fib, socket, connlimit, queue, xt match/target, ...: not evaluated. */
+		text_add(re, "%s", n);
+		unknown(re, "'%s' expression is not evaluated by pathcheck", n);
+	}
+}
+
+static void
+verdict_text(struct rule_eval *re)
+{
+	if (!re->has_verdict || re->reject || re->nat[0])
+		return;
+	switch (re->verdict) {
+	case NF_ACCEPT: text_add(re, "accept"); break;
+	case NF_DROP: text_add(re, "drop"); break;
+	case NFT_JUMP: text_add(re, "jump %s", re->target); break;
+	case NFT_GOTO: text_add(re, "goto %s", re->target); break;
+	case NFT_RETURN: text_add(re, "return"); break;
+	case NFT_CONTINUE: text_add(re, "continue"); break;
+	case NF_QUEUE: text_add(re, "queue"); break;
+	default: break;
+	}
+}
+
+static void
+eval_rule(struct rule_eval *re, struct nftnl_rule *r)
+{
+	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
+	struct nftnl_expr *e;
+
+	re->match = M_YES;
+	if (!it) {
+		unknown(re, "out of memory");
+		return;
+	}
+	while ((e = nftnl_expr_iter_next(it)) != NULL) {
+		eval_expr(re, e);
+		/* Keep reading after a miss only to finish the rule's text. */
+	}
+	nftnl_expr_iter_destroy(it);
+	verdict_text(re);
+	/* A queue verdict hands the packet to a program we cannot see. */
+	if (re->match == M_YES && re->has_verdict && (re->verdict & NF_VERDICT_MASK) == NF_QUEUE)
+		unknown(re, "queue: a userspace program decides");
+}
+
+/* ---- chains ---- */
+
+struct chain_ctx {
+	struct pc_cached_chain *cc;
+};
+
+static int
+keep_rule(struct nftnl_rule *r, void *data)
+{
+	struct pc_cached_chain *cc = data;
+	struct nftnl_rule **nv = realloc(cc->rules, (cc->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	cc->rules = nv;
+	cc->rules[cc->n++] = r;
+	return PP_NFT_KEEP;
+}
+
+static struct pc_cached_chain *
+cache_chain(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name)
+{
+	struct pc_cached_chain *cc;
+	struct pp_err e = { 0 };
+
+	for (size_t i = 0; i < c->nchains; i++)
+		if (c->chains[i].family == family && strcmp(c->chains[i].table, table) == 0 &&
+		    strcmp(c->chains[i].name, name) == 0)
+			return &c->chains[i];
+	cc = realloc(c->chains, (c->nchains + 1) * sizeof(*cc));
+	if (!cc)
+		return NULL;
+	c->chains = cc;
+	cc = &c->chains[c->nchains++];
+	memset(cc, 0, sizeof(*cc));
+	cc->family = family;
+	snprintf(cc->table, sizeof(cc->table), "%s", table);
+	snprintf(cc->name, sizeof(cc->name), "%s", name);
+	cc->rc = c->nl ? pp_nft_rule_dump(c->nl, family, table, name, keep_rule, cc, &e) : -ENOENT;
+	return cc;
+}
+
+struct walk {
+	struct pc_nft_cache *cache;
+	const struct pc_pkt *p;
+	uint32_t family;
+	const char *table;
+	struct pc_nft_result *res;
+};
+
+static void
+path_add(struct pc_nft_result *res, const char *chain)
+{
+	size_t n = strlen(res->path);
+
+	snprintf(res->path + n, sizeof(res->path) - n, "%s%s", n ? " -> " : "", chain);
+}
+
+/* Drop the implicit dependencies nft adds and does not print ("meta l4proto tcp" before "tcp dport"). */
+static void
+tidy_text(char *t)
+{
+	static const struct { const char *dep, *then; } deps[] = {
+		{ "meta nfproto ipv4 ", "ip " }, { "meta nfproto ipv6 ", "ip6 " },
+		{ "meta l4proto tcp ", "tcp " }, { "meta l4proto udp ", "udp " },
+		{ "meta l4proto icmp ", "icmp " }, { "meta l4proto icmpv6 ", "icmpv6 " },
+		{ "ip protocol tcp ", "tcp " }, { "ip protocol udp ", "udp " },
+		{ "ip6 nexthdr tcp ", "tcp " }, { "ip6 nexthdr udp ", "udp " },
+	};
+
+	for (size_t i = 0; i < PP_ARRAY_SIZE(deps); i++) {
+		char *p = strstr(t, deps[i].dep);
+		size_t dl = strlen(deps[i].dep);
+
+		if (p && strstr(p + dl, deps[i].then) == p + dl)
+			memmove(p, p + dl, strlen(p + dl) + 1);
+	}
+}
+
+static void
+decide(struct pc_nft_result *res, const char *chain, struct nftnl_rule *r, const struct rule_eval *re)
+{
+	snprintf(res->chain, sizeof(res->chain), "%s", chain);
+	res->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	snprintf(res->text, sizeof(res->text), "%s", re->text);
+	tidy_text(res->text);
+	res->reject = re->reject;
+}
+
+static int eval_chain_from(struct walk *w, const char *chain, size_t start, int depth);
+
+static int
+eval_chain(struct walk *w, const char *chain, int depth)
+{
+	return eval_chain_from(w, chain, 0, depth);
+}
+
+/*
+ * Evaluate chain from rule index start. Returns EV_RETURN (fell off the end or
+ * returned), EV_ACCEPT, EV_DROP, or EV_UNKNOWN (res->why says why).
+ */
+static int
+eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
+{
+	struct pc_cached_chain *cc;
+
+	if (depth > MAX_DEPTH) {
+		snprintf(w->res->why, sizeof(w->res->why), "jumps nest deeper than %d", MAX_DEPTH);
+		return EV_UNKNOWN;
+	}
+	cc = cache_chain(w->cache, w->family, w->table, chain);
+	if (!cc || cc->rc < 0) {
+		snprintf(w->res->why, sizeof(w->res->why), "rules of chain %s could not be read: %s", chain,
+			 strerror(cc ? -cc->rc : ENOMEM));
+		return EV_UNKNOWN;
+	}
+	if (start == 0 && depth > 0)
+		path_add(w->res, chain);
+	for (size_t i = start; i < cc->n; i++) {
+		struct rule_eval re = { .p = w->p, .cache = w->cache, .family = w->family, .table = w->table };
+		int v;
+
+		w->res->rules_seen++;
+		eval_rule(&re, cc->rules[i]);
+		if (re.match == M_NO)
+			continue;
+		if (re.match == M_UNKNOWN) {
+			int rest;
+			struct pc_nft_result saved = *w->res;
+
+			if (!re.has_verdict || re.verdict == NFT_CONTINUE)
+				continue;	/* counts or logs only: whatever it matches, the path goes on */
+			/* If the rest of the path ends the same way this rule would, the answer is known anyway. */
+			rest = eval_chain_from(w, chain, i + 1, depth);
+			if ((rest == EV_ACCEPT && re.verdict == NF_ACCEPT && !re.reject) ||
+			    (rest == EV_DROP && re.verdict == NF_DROP))
+				return rest;
+			*w->res = saved;
+			decide(w->res, chain, cc->rules[i], &re);
+			snprintf(w->res->why, sizeof(w->res->why), "rule handle %llu in chain %s: %s",
+				 (unsigned long long)w->res->handle, chain, re.why);
+			return EV_UNKNOWN;
+		}
+		if (re.nat[0])
+			snprintf(w->res->nat, sizeof(w->res->nat), "%s", re.nat);
+		if (!re.has_verdict)
+			continue;
+		switch (re.verdict) {
+		case NF_ACCEPT:
+			decide(w->res, chain, cc->rules[i], &re);
+			return EV_ACCEPT;
+		case NF_DROP:
+			decide(w->res, chain, cc->rules[i], &re);
+			return EV_DROP;
+		case NFT_RETURN:
+			return EV_RETURN;
+		case NFT_JUMP:
+		case NFT_GOTO:
+			v = eval_chain(w, re.target, depth + 1);
+			if (v != EV_RETURN)
+				return v;
+			if (re.verdict == NFT_GOTO)
+				return EV_RETURN;	/* a goto does not come back here */
+			continue;
+		default:
+			continue;
+		}
+	}
+	return EV_RETURN;
+}
+
+int
+pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const struct pc_pkt *p,
+		 struct pc_nft_result *r)
+{
+	struct walk w = { c, p, base->family, base->table, r };
+	int v;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->path, sizeof(r->path), "%s", base->name);
+	v = eval_chain(&w, base->name, 0);
+	switch (v) {
+	case EV_ACCEPT: r->verdict = PC_NFT_ACCEPT; break;
+	case EV_DROP: r->verdict = PC_NFT_DROP; break;
+	case EV_UNKNOWN: r->verdict = PC_NFT_UNKNOWN; break;
+	default:
+		r->verdict = PC_NFT_POLICY;
+		r->policy = base->policy;
+		r->handle = 0;
+		snprintf(r->chain, sizeof(r->chain), "%s", base->name);
+		snprintf(r->text, sizeof(r->text), "policy %s", base->policy == NF_DROP ? "drop" : "accept");
+		break;
+	}
+	return 0;
+}
+
+int
+pc_nft_cache_add_chain(struct pc_nft_cache *c, uint32_t family, const char *table, const char *chain,
+		       struct nftnl_rule **rules, size_t n)
+{
+	struct pc_cached_chain *cc = realloc(c->chains, (c->nchains + 1) * sizeof(*cc));
+
+	if (!cc)
+		return -ENOMEM;
+	c->chains = cc;
+	cc = &c->chains[c->nchains++];
+	memset(cc, 0, sizeof(*cc));
+	cc->family = family;
+	snprintf(cc->table, sizeof(cc->table), "%s", table);
+	snprintf(cc->name, sizeof(cc->name), "%s", chain);
+	cc->rules = rules;
+	cc->n = n;
+	return 0;
+}
+
+int
+pc_nft_cache_add_set(struct pc_nft_cache *c, uint32_t family, const char *table, struct pp_nft_set *set)
+{
+	struct pc_cached_set *cs = realloc(c->sets, (c->nsets + 1) * sizeof(*cs));
+
+	if (!cs)
+		return -ENOMEM;
+	c->sets = cs;
+	cs = &c->sets[c->nsets++];
+	memset(cs, 0, sizeof(*cs));
+	cs->family = family;
+	snprintf(cs->table, sizeof(cs->table), "%s", table);
+	cs->set = *set;
+	return 0;
+}
+
+void
+pc_nft_cache_free(struct pc_nft_cache *c)
+{
+	for (size_t i = 0; i < c->nchains; i++) {
+		for (size_t j = 0; j < c->chains[i].n; j++)
+			nftnl_rule_free(c->chains[i].rules[j]);
+		free(c->chains[i].rules);
+	}
+	for (size_t i = 0; i < c->nsets; i++)
+		free(c->sets[i].set.elems);
+	free(c->chains);
+	free(c->sets);
+	c->chains = NULL;
+	c->sets = NULL;
+	c->nchains = c->nsets = 0;
+}
+
+/* ---- from the query to the hooks ---- */
+
+void
+pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hook, struct pc_pkt *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = q->family;
+	p->hook = hook;
+	p->dst = q->dst;
+	p->l4proto = q->proto;
+	p->dport = q->dport;
+	p->dport_known = q->has_dport || (q->proto != IPPROTO_TCP && q->proto != IPPROTO_UDP);
+	p->sport = q->sport;
+	p->sport_known = q->has_sport || (q->proto != IPPROTO_TCP && q->proto != IPPROTO_UDP);
+	p->mark = q->mark;
+	p->uid_known = q->has_uid;
+	p->uid = q->uid;
+	p->ct_state = 8;	/* new: pathcheck asks about the first packet of a flow */
+	if (q->src.family) {
+		p->src = q->src;
+		p->src_known = true;
+	} else if (f->route_rc == 0 && f->route.prefsrc.family == q->family) {
+		/* The kernel picks the route's preferred source for a socket that did not bind. */
+		p->src = f->route.prefsrc;
+		p->src_known = true;
+	}
+	if (q->direction != PC_EGRESS && hook != NF_INET_LOCAL_OUT) {
+		snprintf(p->iifname, sizeof(p->iifname), "%s", q->iif);
+		p->iif = q->iif_index;
+	}
+	if (hook == NF_INET_LOCAL_OUT || hook == NF_INET_POST_ROUTING || hook == NF_INET_FORWARD) {
+		if (f->route_rc == 0 && f->oif_rc == 0 && f->oif_link.name[0]) {
+			snprintf(p->oifname, sizeof(p->oifname), "%s", f->oif_link.name);
+			p->oif = f->oif_link.ifindex;
+		}
+	}
+}
+
+static bool
+family_applies(uint32_t chain_family, int family)
+{
+	return chain_family == NFPROTO_INET ||
+	       (family == AF_INET && chain_family == NFPROTO_IPV4) ||
+	       (family == AF_INET6 && chain_family == NFPROTO_IPV6);
+}
+
+static bool
+hook_applies(const struct pc_query *q, uint32_t hook)
+{
+	switch (q->direction) {
+	case PC_EGRESS: return hook == NF_INET_LOCAL_OUT || hook == NF_INET_POST_ROUTING;
+	case PC_INGRESS: return hook == NF_INET_PRE_ROUTING || hook == NF_INET_LOCAL_IN;
+	case PC_FORWARD:
+		return hook == NF_INET_PRE_ROUTING || hook == NF_INET_FORWARD || hook == NF_INET_POST_ROUTING;
+	}
+	return false;
+}
+
+struct base_ctx {
+	const struct pc_query *q;
+	struct pc_facts *f;
+	int err;
+};
+
+static int
+base_cb(const struct pp_nft_chain *c, void *data)
+{
+	struct base_ctx *bc = data;
+	struct pc_chain *nv;
+
+	if (!c->base || !family_applies(c->family, bc->q->family) || !hook_applies(bc->q, c->hooknum))
+		return 0;
+	nv = realloc(bc->f->chains, (bc->f->nchains + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	bc->f->chains = nv;
+	memset(&nv[bc->f->nchains], 0, sizeof(*nv));
+	nv[bc->f->nchains++].c = *c;
+	return 0;
+}
+
+static int
+chain_order(const void *a, const void *b)
+{
+	const struct pc_chain *x = a, *y = b;
+
+	if (x->c.hooknum != y->c.hooknum)
+		return x->c.hooknum < y->c.hooknum ? -1 : 1;
+	if (x->c.prio != y->c.prio)
+		return x->c.prio < y->c.prio ? -1 : 1;
+	return strcmp(x->c.table, y->c.table);
+}
+
+void
+pc_nft_collect(const struct pc_query *q, struct pc_facts *f)
+{
+	struct pp_nl nl;
+	struct base_ctx bc = { q, f, 0 };
+	struct pc_nft_cache cache = { 0 };
+	int rc;
+
+	rc = pp_nl_open(&nl, NETLINK_NETFILTER, &f->nft_err);
+	if (rc < 0) {
+		f->nft_rc = rc;
+		return;
+	}
+	rc = pp_nft_chain_dump(&nl, NFPROTO_UNSPEC, base_cb, &bc, &f->nft_err);
+	if (rc < 0) {
+		f->nft_rc = rc;
+		pp_nl_close(&nl);
+		return;
+	}
+	if (f->nchains)
+		qsort(f->chains, f->nchains, sizeof(*f->chains), chain_order);
+	cache.nl = &nl;
+	for (size_t i = 0; i < f->nchains; i++) {
+		struct pc_pkt p;
+
+		pc_pkt_for_hook(q, f, f->chains[i].c.hooknum, &p);
+		f->chains[i].rc = pc_nft_eval_base(&cache, &f->chains[i].c, &p, &f->chains[i].res);
+	}
+	pc_nft_cache_free(&cache);
+	pp_nl_close(&nl);
+}

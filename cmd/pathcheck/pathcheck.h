@@ -1,0 +1,162 @@
+/*
+ * pathcheck.h: the model. args -> query; collect (kernel, through common/) ->
+ * facts; eval (pure) -> stations and verdict; render -> text, JSON, Prometheus.
+ */
+#ifndef PATHCHECK_H
+#define PATHCHECK_H
+
+#include <net/if.h>
+
+#include "cli.h"
+#include "json.h"
+#include "link.h"
+#include "neigh.h"
+#include "nft.h"
+#include "pp.h"
+#include "qdisc.h"
+#include "route.h"
+#include "rule.h"
+
+enum pc_direction { PC_EGRESS, PC_INGRESS, PC_FORWARD };
+
+/* Outcome of a base chain for the packet. */
+enum { PC_NFT_POLICY = 0, PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN };
+
+struct pc_query {
+	enum pc_direction direction;
+	int family;
+	char dest_arg[256];		/* DEST as typed */
+	struct pp_addr dst;
+	struct pp_addr src;		/* family 0: not given */
+	uint8_t proto;			/* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6 */
+	bool has_dport, has_sport, has_mark, has_uid;
+	uint16_t dport, sport;
+	uint32_t mark, uid;
+	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
+	int iif_index, oif_index;
+};
+
+/* Station identifiers, in the contract's path order. */
+enum pc_station_id {
+	PC_INGRESS_DEVICE, PC_PREROUTING, PC_ROUTE, PC_INPUT, PC_SOCKET, PC_FORWARD_ST,
+	PC_OUTPUT, PC_POSTROUTING, PC_CONNTRACK, PC_NEIGHBOUR, PC_QDISC, PC_EGRESS_DEVICE,
+	PC_PMTU, PC_REMOTE, PC_NSTATIONS
+};
+const char *pc_station_name(enum pc_station_id id);
+/* The stations of a direction, in the order the packet meets them. */
+const enum pc_station_id *pc_path_order(enum pc_direction d, size_t *n);
+
+struct pc_station {
+	bool present;			/* part of this direction's path */
+	enum pp_status status;
+	char summary[512];
+	char hint[256];
+	char drop_reason[48];
+	struct pp_val *evidence;	/* JSON object, owned */
+};
+
+/* What evaluating one base chain's rules against the packet decided (nfteval.c). */
+struct pc_nft_result {
+	int verdict;			/* PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN, PC_NFT_POLICY */
+	uint32_t policy;		/* NF_ACCEPT/NF_DROP when verdict is PC_NFT_POLICY */
+	bool reject;
+	uint64_t handle;		/* the deciding rule; 0 for the policy */
+	char chain[256];		/* the chain holding it */
+	char text[256];			/* the rule as nft would show it (understood shapes) */
+	char path[512];			/* "output -> blocklist" */
+	char why[256];			/* UNKNOWN: what could not be decided */
+	char nat[256];			/* a nat statement that applies: "dnat to 203.0.113.2:8080" */
+	uint32_t rules_seen;
+};
+
+/* A base chain on a hook of this path, and what its rules decided for the packet. */
+struct pc_chain {
+	struct pp_nft_chain c;
+	int rc;				/* reading its rules: 0 or -errno */
+	struct pc_nft_result res;
+};
+
+struct pc_facts {
+	/* route */
+	int route_rc;
+	struct pp_err route_err;
+	struct pp_route route;
+	int fib_rc;
+	struct pp_route fib;			/* RTM_F_FIB_MATCH: the FIB entry */
+	int rules_rc;
+	struct pp_err rules_err;
+	struct pp_rule *rules;
+	size_t nrules;
+	/* When the lookup failed: the special route (blackhole, unreachable, prohibit, throw) found per table tried. */
+	struct pc_special {
+		uint32_t table;
+		uint32_t rule_prio;
+		bool found;
+		struct pp_route r;
+	} special[16];
+	size_t nspecial;
+	char links_down[256];			/* devices administratively down, for a "no route" */
+	/* socket (egress source) */
+	int src_local;				/* 1 local, 0 not, <0 -errno */
+	uint32_t src_flags;
+	int nosrc_rc;				/* lookup again without --from when the source is not local */
+	struct pp_route nosrc_route;
+	/* egress device */
+	int oif_rc;
+	struct pp_err oif_err;
+	struct pp_link oif_link;
+	/* neighbour */
+	bool need_neigh;
+	struct pp_addr nexthop;
+	int neigh_rc;
+	struct pp_err neigh_err;
+	struct pp_neigh neigh;
+	/* qdisc */
+	int qdisc_rc;
+	struct pp_err qdisc_err;
+	struct pp_qdisc *qdiscs;
+	size_t nqdiscs;
+	/* netfilter */
+	int nft_rc;
+	struct pp_err nft_err;
+	struct pc_chain *chains;
+	size_t nchains;
+	char legacy[128];
+	int nlegacy;
+};
+
+struct pc_result {
+	struct pc_station st[PC_NSTATIONS];
+	enum pc_station_id verdict_station;	/* PC_NSTATIONS when none */
+	enum pp_status verdict_status;
+	char **warnings;
+	size_t nwarnings;
+	double elapsed;
+};
+
+struct pc_opts {
+	struct pp_cli cli;
+	struct pc_query q;
+	bool verbose;
+};
+
+/* args.c */
+int pc_args(int argc, char *argv[], struct pc_opts *o);
+int pc_resolve(struct pc_opts *o);
+/* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
+void pc_collect(const struct pc_query *q, struct pc_facts *f);
+void pc_facts_free(struct pc_facts *f);
+/* eval.c: pure. */
+void pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *r);
+void pc_result_free(struct pc_result *r);
+void pc_warn(struct pc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int pc_exit_code(const struct pc_result *r);
+/* render.c */
+void pc_render_text(const struct pc_opts *o, const struct pc_result *r, FILE *f);
+void pc_render_json(const struct pc_opts *o, const struct pc_result *r, FILE *f);
+void pc_render_prom(const struct pc_opts *o, const struct pc_result *r, FILE *f, bool ok);
+const char *pc_direction_name(enum pc_direction d);
+const char *pc_proto_name(uint8_t proto);
+
+
+#endif

@@ -1,0 +1,153 @@
+#!/bin/bash
+# pathcheck, packets that start on this host (issue 2): each fault built for real
+# in a lab namespace, verdict station, status and exit code asserted from -j.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/lab.sh
+PC="$BIN/pathcheck"
+
+# check NAME STATION STATUS EXIT ARGS...: run pathcheck -j ARGS and assert the verdict.
+check() {
+	local name=$1 station=$2 status=$3 want=$4 out; shift 4
+	run_json out "$PC" -j "$@"
+	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
+	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
+	expect_rc "$name" "$want"
+	LAST=$out
+}
+
+lab_three
+C=$(ns cli)
+
+# Healthy path, both families.
+check "healthy v4" null ok 0 -N "$C" 203.0.113.2:443
+expect_jq "healthy v4: every station name is in the contract's vocabulary" "$LAST" \
+	'[.stations[].station | IN("ingress-device","prerouting","route","input","socket","forward","output","postrouting","conntrack","neighbour","qdisc","egress-device","pmtu","remote")] | all' true
+expect_jq "healthy v4: query shape" "$LAST" '.query | [.direction,.family,.dst,.proto,.dport] | join(" ")' "egress inet 203.0.113.2 tcp 443"
+expect_jq "healthy v4: route names gateway and table" "$LAST" '.stations[] | select(.station=="route") | .evidence | "\(.gateway) \(.table)"' "198.51.100.1 main"
+check "healthy v6" null ok 0 -N "$C" "[2001:db8:2::2]:443"
+check "healthy icmp (no port)" null ok 0 -N "$C" 203.0.113.2
+expect_jq "no port means icmp" "$LAST" '.query.proto' icmp
+run_json out "$PC" -N "$C" --prom 203.0.113.2:443
+promcheck "healthy v4 --prom" "$out"
+
+# No route: the client loses its default route.
+nsrun cli ip route del default
+check "no route v4" route fail 1 -N "$C" 203.0.113.2:443
+expect_jq "no route v4: kernel error" "$LAST" '.stations[] | select(.station=="route") | .evidence.kernel_error' "Network is unreachable"
+nsrun cli ip -6 route del default
+check "no route v6" route fail 1 -N "$C" "[2001:db8:2::2]:443"
+nsrun cli ip route add default via 198.51.100.1
+nsrun cli ip -6 route add default via 2001:db8:1::1
+
+# Special routes, each named as such.
+for t in blackhole unreachable prohibit; do
+	nsrun cli ip route add $t 203.0.113.0/28
+	check "$t v4" route fail 1 -N "$C" 203.0.113.2:443
+	expect_jq "$t v4: the route type is named" "$LAST" '.stations[] | select(.station=="route") | .evidence.type' $t
+	expect_jq "$t v4: the prefix is named" "$LAST" '.stations[] | select(.station=="route") | .evidence.prefix' 203.0.113.0/28
+	nsrun cli ip route del $t 203.0.113.0/28
+	nsrun cli ip -6 route add $t 2001:db8:2::/64
+	check "$t v6" route fail 1 -N "$C" "[2001:db8:2::2]:443"
+	expect_jq "$t v6: the route type is named" "$LAST" '.stations[] | select(.station=="route") | .evidence.type' $t
+	nsrun cli ip -6 route del $t 2001:db8:2::/64
+done
+
+# A policy rule sends the flow to an empty table.
+nsrun cli ip rule add to 203.0.113.0/26 lookup 100 pref 100
+check "rule to empty table, default route behind it" route warn 1 -N "$C" 203.0.113.2:443
+expect_jq "rule to empty table: the passed rule is named" "$LAST" '.stations[] | select(.station=="route") | .evidence.passed_rule' "100: from all to 203.0.113.0/26 lookup 100"
+nsrun cli ip route del default
+check "rule to empty table, nothing behind it" route fail 1 -N "$C" 203.0.113.2:443
+expect_jq "rule to empty table: tables tried" "$LAST" '.stations[] | select(.station=="route") | .evidence.tables_tried' "local, 100, main, default"
+nsrun cli ip route add default via 198.51.100.1
+nsrun cli ip rule del pref 100
+# A rule that selects by mark: only the marked flow goes to the table with the blackhole.
+nsrun cli ip route add blackhole default table 200
+nsrun cli ip rule add fwmark 0x2a lookup 200 pref 200
+check "mark rule: unmarked flow" null ok 0 -N "$C" 203.0.113.2:443
+check "mark rule: marked flow" route fail 1 -N "$C" --mark 0x2a 203.0.113.2:443
+expect_jq "mark rule: table named" "$LAST" '.stations[] | select(.station=="route") | .evidence.table' 200
+nsrun cli ip rule del pref 200
+
+# Egress link: the router's end goes down, the client's veth loses carrier.
+nsrun rtr ip link set r0 down
+check "egress link without carrier" egress-device fail 1 -N "$C" 203.0.113.2:443
+nsrun rtr ip link set r0 up
+# The client's own device administratively down: its routes go, the device is named.
+nsrun cli ip link set c0 down
+check "egress link admin down" route fail 1 -N "$C" 203.0.113.2:443
+expect_jq "egress link admin down: device named" "$LAST" '.stations[] | select(.station=="route") | .evidence.devices_down' c0
+nsrun cli ip link set c0 up
+# Down took the IPv6 address with it (the kernel removes it); put it back.
+nsrun cli ip -6 addr replace 2001:db8:1::2/64 dev c0 nodad
+nsrun cli ip route replace default via 198.51.100.1
+nsrun cli ip -6 route replace default via 2001:db8:1::1
+
+# A next hop that never answers ARP / NDP.
+nsrun cli ip route add 203.0.113.32/27 via 198.51.100.50
+nsrun cli ip -6 route add 2001:db8:3::/64 via 2001:db8:1::50
+# As in an incident, the client keeps trying (IPv6 forgets a failed entry otherwise).
+nsrun cli ping -c12 -i0.5 -W1 203.0.113.40 >/dev/null 2>&1 &
+P4=$!
+nsrun cli ping -6 -c12 -i0.5 -W1 2001:db8:3::1 >/dev/null 2>&1 &
+P6=$!
+for _ in $(seq 1 16); do
+	nsrun cli ip neigh show 198.51.100.50 | grep -q FAILED &&
+		nsrun cli ip -6 neigh show 2001:db8:1::50 | grep -q FAILED && break
+	sleep 0.5
+done
+check "next hop FAILED v4" neighbour fail 1 -N "$C" 203.0.113.40:443
+expect_jq "next hop FAILED v4: drop reason" "$LAST" '.verdict.drop_reason' NEIGH_FAILED
+check "next hop FAILED v6" neighbour fail 1 -N "$C" "[2001:db8:3::1]:443"
+kill $P4 $P6 2>/dev/null; wait $P4 $P6 2>/dev/null
+
+# Output chain with policy drop and no rule that accepts.
+nsrun cli nft add table inet pc
+nsrun cli nft add chain inet pc out '{ type filter hook output priority 0; policy drop; }'
+check "output policy drop" output fail 1 -N "$C" 203.0.113.2:443
+expect_jq "output policy drop: drop reason" "$LAST" '.verdict.drop_reason' NETFILTER_DROP
+nsrun cli nft add rule inet pc out tcp dport 443 accept
+check "output policy drop, rule accepts 443" null ok 0 -N "$C" 203.0.113.2:443
+check "output policy drop, port 80 not accepted" output fail 1 -N "$C" 203.0.113.2:80
+nsrun cli nft add rule inet pc out ip daddr 203.0.113.2 tcp dport 80 drop
+nsrun cli nft delete table inet pc
+nsrun cli nft add table inet pc
+nsrun cli nft add chain inet pc out '{ type filter hook output priority 0; policy accept; }'
+nsrun cli nft add rule inet pc out ip daddr 203.0.113.2 tcp dport 80 counter drop
+check "output drop by rule" output fail 1 -N "$C" 203.0.113.2:80
+expect_jq "output drop by rule: rule text" "$LAST" '.stations[] | select(.station=="output") | .evidence.chains[0].rule' "ip daddr 203.0.113.2 tcp dport 80 counter drop"
+expect_jq "output drop by rule: handle" "$LAST" '.stations[] | select(.station=="output") | .evidence.chains[0].rule_handle' 2
+nsrun cli nft delete table inet pc
+
+# The namespace by name (above) and by the PID of a process inside it.
+nsrun cli sleep 30 &
+SPID=$!
+sleep 0.2
+check "netns by pid" null ok 0 --netns-pid "$SPID" 203.0.113.2:443
+expect_jq "netns by pid: named in output" "$LAST" '.netns' "pid:$SPID"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+
+# Bad input: exit 2 and a message naming it.
+bad() {
+	local name=$1 needle=$2 out; shift 2
+	run_json out "$PC" "$@"
+	if [ "$RC" = 2 ] && grep -qF -- "$needle" <<<"$ERR"; then t_ok "bad input: $name"
+	else t_fail "bad input: $name: exit $RC, stderr: $ERR"; fi
+}
+bad "port out of range" "99999" -N "$C" 203.0.113.2:99999
+bad "port not a number" "port" -N "$C" 203.0.113.2:http
+bad "address that is not one" "999.1.1.1" -N "$C" 999.1.1.1
+bad "unknown device" "nosuch0" -N "$C" --oif nosuch0 203.0.113.2
+bad "unknown netns" "nosuchns" -N nosuchns 203.0.113.2
+bad "bad mark" "--mark" -N "$C" --mark 12q 203.0.113.2
+bad "bad proto" "--proto" -N "$C" --proto sctp 203.0.113.2
+bad "icmp with a port" "icmp" -N "$C" --proto icmp 203.0.113.2:80
+bad "family mismatch" "--from" -N "$C" --from 2001:db8:1::2 203.0.113.2
+bad "no DEST" "DEST"
+bad "unclosed bracket" "]" "[2001:db8::1:80"
+
+# A source that is not ours: bind() would fail.
+check "--from not local" socket fail 1 -N "$C" --from 198.51.100.99 203.0.113.2:443
+check "--from local" null ok 0 -N "$C" --from 198.51.100.2 203.0.113.2:443
+
+t_done
