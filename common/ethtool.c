@@ -47,12 +47,12 @@ pp_chan_name(unsigned c)
 /* ---- decoders ---- */
 
 static const struct pp_attr_policy ctrl_pol[CTRL_ATTR_MAX + 1] = {
-	[CTRL_ATTR_FAMILY_ID] = { PP_A_U16 }, [CTRL_ATTR_FAMILY_NAME] = { PP_A_STR },
-	[CTRL_ATTR_OPS] = { PP_A_NEST },
+	[CTRL_ATTR_FAMILY_ID] = { .kind = PP_A_U16 }, [CTRL_ATTR_FAMILY_NAME] = { .kind = PP_A_STR },
+	[CTRL_ATTR_OPS] = { .kind = PP_A_NEST },
 };
 
 static const struct pp_attr_policy op_pol[CTRL_ATTR_OP_MAX + 1] = {
-	[CTRL_ATTR_OP_ID] = { PP_A_U32 }, [CTRL_ATTR_OP_FLAGS] = { PP_A_U32 },
+	[CTRL_ATTR_OP_ID] = { .kind = PP_A_U32 }, [CTRL_ATTR_OP_FLAGS] = { .kind = PP_A_U32 },
 };
 
 #define OPS_SLOTS 256
@@ -95,8 +95,8 @@ pp_ethtool_decode_family(const struct nlmsghdr *nlh, uint16_t *id, uint64_t *ops
 }
 
 static const struct pp_attr_policy hdr_pol[ETHTOOL_A_HEADER_MAX + 1] = {
-	[ETHTOOL_A_HEADER_DEV_INDEX] = { PP_A_U32 }, [ETHTOOL_A_HEADER_DEV_NAME] = { PP_A_STR },
-	[ETHTOOL_A_HEADER_FLAGS] = { PP_A_U32 },
+	[ETHTOOL_A_HEADER_DEV_INDEX] = { .kind = PP_A_U32 }, [ETHTOOL_A_HEADER_DEV_NAME] = { .kind = PP_A_STR },
+	[ETHTOOL_A_HEADER_FLAGS] = { .kind = PP_A_U32 },
 };
 
 /* The ifindex in a reply's header nest; 0 when absent. */
@@ -116,10 +116,10 @@ hdr_ifindex(const struct nlattr *hdr, int *ifindex)
 }
 
 static const struct pp_attr_policy lm_pol[ETHTOOL_A_LINKMODES_MAX + 1] = {
-	[ETHTOOL_A_LINKMODES_HEADER] = { PP_A_NEST }, [ETHTOOL_A_LINKMODES_AUTONEG] = { PP_A_U8 },
-	[ETHTOOL_A_LINKMODES_OURS] = { PP_A_NEST }, [ETHTOOL_A_LINKMODES_PEER] = { PP_A_NEST },
-	[ETHTOOL_A_LINKMODES_SPEED] = { PP_A_U32 }, [ETHTOOL_A_LINKMODES_DUPLEX] = { PP_A_U8 },
-	[ETHTOOL_A_LINKMODES_LANES] = { PP_A_U32 },
+	[ETHTOOL_A_LINKMODES_HEADER] = { .kind = PP_A_NEST }, [ETHTOOL_A_LINKMODES_AUTONEG] = { .kind = PP_A_U8 },
+	[ETHTOOL_A_LINKMODES_OURS] = { .kind = PP_A_NEST }, [ETHTOOL_A_LINKMODES_PEER] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_LINKMODES_SPEED] = { .kind = PP_A_U32 }, [ETHTOOL_A_LINKMODES_DUPLEX] = { .kind = PP_A_U8 },
+	[ETHTOOL_A_LINKMODES_LANES] = { .kind = PP_A_U32 },
 };
 
 int
@@ -160,9 +160,9 @@ pp_ethtool_decode_linkmodes(const struct nlmsghdr *nlh, struct pp_ethtool_linkmo
 }
 
 static const struct pp_attr_policy li_pol[ETHTOOL_A_LINKINFO_MAX + 1] = {
-	[ETHTOOL_A_LINKINFO_HEADER] = { PP_A_NEST }, [ETHTOOL_A_LINKINFO_PORT] = { PP_A_U8 },
-	[ETHTOOL_A_LINKINFO_PHYADDR] = { PP_A_U8 }, [ETHTOOL_A_LINKINFO_TP_MDIX] = { PP_A_U8 },
-	[ETHTOOL_A_LINKINFO_TP_MDIX_CTRL] = { PP_A_U8 }, [ETHTOOL_A_LINKINFO_TRANSCEIVER] = { PP_A_U8 },
+	[ETHTOOL_A_LINKINFO_HEADER] = { .kind = PP_A_NEST }, [ETHTOOL_A_LINKINFO_PORT] = { .kind = PP_A_U8 },
+	[ETHTOOL_A_LINKINFO_PHYADDR] = { .kind = PP_A_U8 }, [ETHTOOL_A_LINKINFO_TP_MDIX] = { .kind = PP_A_U8 },
+	[ETHTOOL_A_LINKINFO_TP_MDIX_CTRL] = { .kind = PP_A_U8 }, [ETHTOOL_A_LINKINFO_TRANSCEIVER] = { .kind = PP_A_U8 },
 };
 
 int
@@ -191,12 +191,12 @@ pp_ethtool_decode_linkinfo(const struct nlmsghdr *nlh, struct pp_ethtool_linkinf
 }
 
 static const struct pp_attr_policy rings_pol[ETHTOOL_A_RINGS_MAX + 1] = {
-	[ETHTOOL_A_RINGS_HEADER] = { PP_A_NEST },
-	[ETHTOOL_A_RINGS_RX_MAX] = { PP_A_U32 }, [ETHTOOL_A_RINGS_RX_MINI_MAX] = { PP_A_U32 },
-	[ETHTOOL_A_RINGS_RX_JUMBO_MAX] = { PP_A_U32 }, [ETHTOOL_A_RINGS_TX_MAX] = { PP_A_U32 },
-	[ETHTOOL_A_RINGS_RX] = { PP_A_U32 }, [ETHTOOL_A_RINGS_RX_MINI] = { PP_A_U32 },
-	[ETHTOOL_A_RINGS_RX_JUMBO] = { PP_A_U32 }, [ETHTOOL_A_RINGS_TX] = { PP_A_U32 },
-	[ETHTOOL_A_RINGS_RX_BUF_LEN] = { PP_A_U32 },
+	[ETHTOOL_A_RINGS_HEADER] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_RINGS_RX_MAX] = { .kind = PP_A_U32 }, [ETHTOOL_A_RINGS_RX_MINI_MAX] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX_JUMBO_MAX] = { .kind = PP_A_U32 }, [ETHTOOL_A_RINGS_TX_MAX] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX] = { .kind = PP_A_U32 }, [ETHTOOL_A_RINGS_RX_MINI] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX_JUMBO] = { .kind = PP_A_U32 }, [ETHTOOL_A_RINGS_TX] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_RINGS_RX_BUF_LEN] = { .kind = PP_A_U32 },
 };
 
 int
@@ -234,11 +234,11 @@ pp_ethtool_decode_rings(const struct nlmsghdr *nlh, struct pp_ethtool_rings *r)
 }
 
 static const struct pp_attr_policy chan_pol[ETHTOOL_A_CHANNELS_MAX + 1] = {
-	[ETHTOOL_A_CHANNELS_HEADER] = { PP_A_NEST },
-	[ETHTOOL_A_CHANNELS_RX_MAX] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_TX_MAX] = { PP_A_U32 },
-	[ETHTOOL_A_CHANNELS_OTHER_MAX] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_COMBINED_MAX] = { PP_A_U32 },
-	[ETHTOOL_A_CHANNELS_RX_COUNT] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_TX_COUNT] = { PP_A_U32 },
-	[ETHTOOL_A_CHANNELS_OTHER_COUNT] = { PP_A_U32 }, [ETHTOOL_A_CHANNELS_COMBINED_COUNT] = { PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_HEADER] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_CHANNELS_RX_MAX] = { .kind = PP_A_U32 }, [ETHTOOL_A_CHANNELS_TX_MAX] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_OTHER_MAX] = { .kind = PP_A_U32 }, [ETHTOOL_A_CHANNELS_COMBINED_MAX] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_RX_COUNT] = { .kind = PP_A_U32 }, [ETHTOOL_A_CHANNELS_TX_COUNT] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_CHANNELS_OTHER_COUNT] = { .kind = PP_A_U32 }, [ETHTOOL_A_CHANNELS_COMBINED_COUNT] = { .kind = PP_A_U32 },
 };
 
 int
@@ -451,25 +451,23 @@ static int
 ioctl_linkmodes(struct pp_ethtool *et, const char *name, struct pp_ethtool_linkmodes *lm,
 		struct pp_ethtool_linkinfo *li, struct pp_err *e)
 {
-	struct {
-		struct ethtool_link_settings req;
-		uint32_t masks[3 * 127];
-	} ks;
-	struct ethtool_link_settings *b = &ks.req;
+	/* The settings and their three link mode masks of up to 127 words each, 8-byte aligned. */
+	uint64_t ks[(sizeof(struct ethtool_link_settings) + 3 * 127 * 4) / 8 + 1];
+	struct ethtool_link_settings *b = (struct ethtool_link_settings *)ks;
 	int rc;
 
 	/* GLINKSETTINGS is a handshake: the first call tells how many mask words the kernel uses. */
-	memset(&ks, 0, sizeof(ks));
+	memset(ks, 0, sizeof(ks));
 	b->cmd = ETHTOOL_GLINKSETTINGS;
-	if ((rc = et_ioctl(et, name, &ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
+	if ((rc = et_ioctl(et, name, ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
 		return rc;
 	if (b->link_mode_masks_nwords < 0 && b->cmd == ETHTOOL_GLINKSETTINGS) {
 		int8_t nw = (int8_t)-b->link_mode_masks_nwords;
 
-		memset(&ks, 0, sizeof(ks));
+		memset(ks, 0, sizeof(ks));
 		b->cmd = ETHTOOL_GLINKSETTINGS;
 		b->link_mode_masks_nwords = nw;
-		if ((rc = et_ioctl(et, name, &ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
+		if ((rc = et_ioctl(et, name, ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
 			return rc;
 	}
 	if (b->link_mode_masks_nwords <= 0) {
@@ -585,19 +583,18 @@ pp_ethtool_get_channels(struct pp_ethtool *et, int ifindex, const char *name,
 static int
 sset_count(struct pp_ethtool *et, const char *name, unsigned ss, uint32_t *count, struct pp_err *e)
 {
-	struct {
-		struct ethtool_sset_info hdr;
-		uint32_t len;
-	} si;
+	/* The header and one length word (one set asked for), 8-byte aligned. */
+	uint64_t raw[(sizeof(struct ethtool_sset_info) + sizeof(uint32_t)) / 8 + 1];
+	struct ethtool_sset_info *si = (struct ethtool_sset_info *)raw;
 	int rc;
 
-	memset(&si, 0, sizeof(si));
-	si.hdr.cmd = ETHTOOL_GSSET_INFO;
-	si.hdr.sset_mask = 1ULL << ss;
-	if ((rc = et_ioctl(et, name, &si, "ETHTOOL_GSSET_INFO", e)) < 0)
+	memset(raw, 0, sizeof(raw));
+	si->cmd = ETHTOOL_GSSET_INFO;
+	si->sset_mask = 1ULL << ss;
+	if ((rc = et_ioctl(et, name, raw, "ETHTOOL_GSSET_INFO", e)) < 0)
 		return rc;
 	/* The kernel clears the bit of a set the driver does not have. */
-	*count = (si.hdr.sset_mask & (1ULL << ss)) ? si.len : 0;
+	*count = (si->sset_mask & (1ULL << ss)) ? si->data[0] : 0;
 	return 0;
 }
 
