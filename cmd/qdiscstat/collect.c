@@ -740,6 +740,9 @@ qs_collect(struct qs_collector *c, struct qs_sample *s, struct pp_err *e)
 	fd.s = s;
 	fd.q = &q;
 	workers_begin(c, &q, false);
+	c->nl.bad_msgs = 0;
+	for (unsigned k = 0; k < c->nworkers; k++)
+		c->w[k].nl.bad_msgs = 0;
 	/* tc dumps come in datagrams of at most 32 KiB: no peeking. */
 	c->nl.recv_len = PP_NL_RECV_LEN_MAX;
 	rc = pp_qdisc_dump(&c->nl, c->only_ifindex, false, qdisc_cb, qdisc_reset, &fd, e);

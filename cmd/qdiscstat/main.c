@@ -307,8 +307,12 @@ run(struct qs_opts *o, struct qs_collector *c)
 			qs_render_json(stdout, &rc, &cur, &ev);
 			break;
 		case PP_FMT_PROM:
-			/* Stdout gets the last sample; a file is rewritten at every sample. */
-			if (rc.last || (o->cli.prom_file && (o->count == 0 || i == 1 || rc.last)))
+			/*
+			 * The last sample; every sample when running until interrupted (a
+			 * file is then rewritten each time); and a file gets the first at
+			 * once, so it exists while a long run goes on.
+			 */
+			if (rc.last || o->count == 0 || (o->cli.prom_file && i == 1))
 				if ((x = emit_prom(o, &rc, &cur, &ev, true)) != 0)
 					exitc = x;
 			break;

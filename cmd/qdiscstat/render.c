@@ -513,6 +513,12 @@ qs_render_json(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *
 			 pp_err_str(&s->class_err, buf, sizeof(buf)));
 		pp_json_str(&j, NULL, msg);
 	}
+	if (s->bad_msgs) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%u netlink messages were refused as malformed", s->bad_msgs);
+		pp_json_str(&j, NULL, msg);
+	}
 	for (const char *const *w = rc->warnings; w && *w; w++)
 		pp_json_str(&j, NULL, *w);
 	pp_json_arr_close(&j);
@@ -696,8 +702,14 @@ qs_render_text(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *
 	}
 	buf_flush(&b, f);
 	free(b.p);
-	if (s->class_errors)
-		fprintf(f, "warning: the class dump failed on %u devices\n", s->class_errors);
+	if (s->class_errors) {
+		char buf[512];
+
+		fprintf(f, "warning: the class dump failed on %u devices: %s\n", s->class_errors,
+			pp_err_str(&s->class_err, buf, sizeof(buf)));
+	}
+	if (s->bad_msgs)
+		fprintf(f, "warning: %u netlink messages were refused as malformed\n", s->bad_msgs);
 	for (const char *const *w = rc->warnings; w && *w; w++)
 		fprintf(f, "warning: %s\n", *w);
 	if (!ev->nf) {
