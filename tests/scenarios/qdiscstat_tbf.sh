@@ -91,6 +91,18 @@ promcheck "--prom-file" "$(cat "$pf")"$'\n'
 if grep -q '^pktpath_qdiscstat_drop_ratio{' "$pf"; then t_ok "prom: drop ratio after an interval"; else t_fail "prom: drop ratio"; fi
 rm -rf "$(dirname "$pf")"
 
+# A queue that does not drain within the interval: a deep tbf (limit 200000 bytes) fed
+# 120 kB at once sends it at 125 kB/s, so it still holds a backlog 0.3 s later.
+at a tc qdisc replace dev a0 root handle 1: tbf rate 1mbit burst 1600 limit 200000
+at a bash -c 'for i in $(seq 1 100); do printf "%1200s" x >/dev/udp/198.51.100.2/9; done' 2>/dev/null
+run_json out "$QS" -N "$(ns a)" -j -i 0.3 -c 2 --kind tbf
+last=$(tail -n1 <<<"$out")
+expect_rc "standing queue without drops" 0
+expect_jq "standing backlog flagged" "$last" \
+	'[.findings[] | select(.type=="standing_backlog" and .kind=="tbf")][0].level' notice
+expect_jq "backlog in bytes and packets" "$last" "$q | .backlog_bytes > 10000 and .backlog_packets > 5 and .qlen == .backlog_packets" true
+expect_jq "interval marks it standing" "$last" "$q | .interval.standing_backlog" true
+
 # Usage errors name the bad input.
 run_json out "$QS" -i abc
 expect_rc "-i abc" 2
