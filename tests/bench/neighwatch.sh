@@ -8,7 +8,6 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/bench/lib.sh
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
 
 N=${NW_BENCH_N:-10000}
 EVENTS=${NW_BENCH_EVENTS:-1000000}
@@ -17,12 +16,12 @@ rc=0
 
 lab_ns nb peer || exit 1
 lab_veth nb n0 peer p0 || exit 1
-at nb sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
+nsrun nb sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
 batch=$(mktemp)
 for ((i = 1; i <= N; i++)); do
 	printf 'neigh add 2001:db8:a::%x lladdr 02:00:00:%02x:%02x:01 dev n0 nud permanent\n' "$i" $((i / 256 % 256)) $((i % 256))
 done >"$batch"
-at nb ip -batch "$batch" || { echo "bench neighwatch: loading $N entries failed"; exit 1; }
+nsrun nb ip -batch "$batch" || { echo "bench neighwatch: loading $N entries failed"; exit 1; }
 rm -f "$batch"
 have=$(ip -n "$(ns nb)" -6 neigh show nud permanent | wc -l)
 echo "# $have PERMANENT entries in $(ns nb)"
@@ -60,13 +59,13 @@ pid=$!
 for i in $(seq 1 50); do grep -q '"type":"start"' "$out" && break; sleep 0.1; done
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
 # Warm up: one chunk, so the pool and buffers reach their working size.
-at nw ip -batch "$chunk"
+nsrun nw ip -batch "$chunk"
 sleep 1
 rss0=$(rss)
 chunks=$((EVENTS / CHUNK))
 t0=$(date +%s%N)
 for ((c = 1; c <= chunks; c++)); do
-	at nw ip -batch "$chunk"
+	nsrun nw ip -batch "$chunk"
 	[ "$c" -eq $((chunks / 2)) ] && { sleep 1; rss_mid=$(rss); }
 done
 sleep 2

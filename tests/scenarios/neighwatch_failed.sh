@@ -3,38 +3,28 @@
 # is FAILED named in the snapshot; IPv4 (ARP) and IPv6 (NDP); promtool accepts --prom.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
-# lab.sh names its helper "in", a bash reserved word at the start of a command.
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-# lab.sh's run_json sets RC from printf, not from the command; this keeps the command's status.
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 
 lab_ns cli peer || exit 1
 lab_veth cli c0 peer p0 || exit 1
-at cli ip addr add 198.51.100.2/26 dev c0
-at cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
-at peer ip addr add 198.51.100.3/26 dev p0
-at peer ip -6 addr add 2001:db8:1::3/64 dev p0 nodad
+nsrun cli ip addr add 198.51.100.2/26 dev c0
+nsrun cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
+nsrun peer ip addr add 198.51.100.3/26 dev p0
+nsrun peer ip -6 addr add 2001:db8:1::3/64 dev p0 nodad
 # Nobody holds .50 / ::50: the default gateway never answers.
-at cli ip route add default via 198.51.100.50
-at cli ip -6 route add default via 2001:db8:1::50
+nsrun cli ip route add default via 198.51.100.50
+nsrun cli ip -6 route add default via 2001:db8:1::50
 # A specific route through another silent next hop.
-at cli ip route add 203.0.113.0/26 via 198.51.100.51
+nsrun cli ip route add 203.0.113.0/26 via 198.51.100.51
 # A working neighbour, for contrast.
-at cli ping -c1 -W1 198.51.100.3 >/dev/null 2>&1
+nsrun cli ping -c1 -W1 198.51.100.3 >/dev/null 2>&1
 
 # Make the kernel try to resolve each next hop, then wait until it gives up.
-at cli ping -c1 -W1 203.0.113.99 >/dev/null 2>&1 &
-at cli ping -c1 -W1 203.0.113.10 >/dev/null 2>&1 &
-at cli ping -6 -c1 -W1 2001:db8:2::99 >/dev/null 2>&1 &
+nsrun cli ping -c1 -W1 203.0.113.99 >/dev/null 2>&1 &
+nsrun cli ping -c1 -W1 203.0.113.10 >/dev/null 2>&1 &
+nsrun cli ping -6 -c1 -W1 2001:db8:2::99 >/dev/null 2>&1 &
 wait
 for i in $(seq 1 40); do
-	n=$(at cli ip neigh show nud failed | wc -l)
+	n=$(nsrun cli ip neigh show nud failed | wc -l)
 	[ "$n" -ge 3 ] && break
 	sleep 0.25
 done
@@ -90,7 +80,7 @@ else t_fail "text names the FAILED gateway"; printf '%s\n' "$out" | sed 's/^/# /
 # Prometheus.
 run_json out "$BIN/neighwatch" -N "$(ns cli)" --prom
 expect_rc "--prom" 1
-promcheck "--prom" "$out"$'\n'
+promcheck "--prom" "$out"
 if grep -q '^pktpath_neighwatch_entries{family="inet",device="c0",state="FAILED"} 2$' <<<"$out"; then
 	t_ok "prom: FAILED entries on c0"; else t_fail "prom: FAILED entries on c0"; grep entries <<<"$out" | sed 's/^/# /'; fi
 if grep -q '^pktpath_neighwatch_run_success 1$' <<<"$out" && grep -q '^pktpath_neighwatch_table_fulls_total{family="inet"}' <<<"$out"; then

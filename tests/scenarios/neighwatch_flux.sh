@@ -3,30 +3,20 @@
 # for many IPs, and entries left on a device that went down.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
-# lab.sh names its helper "in", a bash reserved word at the start of a command.
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-# lab.sh's run_json sets RC from printf, not from the command; this keeps the command's status.
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 
 lab_ns mon b c || exit 1
 lab_veth mon m0 b b0 || exit 1
 lab_veth mon m1 c c0 || exit 1
-at mon ip addr add 198.51.100.1/26 dev m0
-at mon ip addr add 198.51.100.2/26 dev m1
-at b ip link set dev b0 address 02:00:00:00:00:b0
-at c ip link set dev c0 address 02:00:00:00:00:c0
+nsrun mon ip addr add 198.51.100.1/26 dev m0
+nsrun mon ip addr add 198.51.100.2/26 dev m1
+nsrun b ip link set dev b0 address 02:00:00:00:00:b0
+nsrun c ip link set dev c0 address 02:00:00:00:00:c0
 # Two hosts hold the same address, one behind each device.
-at b ip addr add 198.51.100.9/26 dev b0
-at c ip addr add 198.51.100.9/26 dev c0
+nsrun b ip addr add 198.51.100.9/26 dev b0
+nsrun c ip addr add 198.51.100.9/26 dev c0
 # Each asks for "its" side: the ARP requests teach mon 198.51.100.9 on both devices.
-at b ping -c1 -W1 198.51.100.1 >/dev/null 2>&1
-at c ping -c1 -W1 198.51.100.2 >/dev/null 2>&1
+nsrun b ping -c1 -W1 198.51.100.1 >/dev/null 2>&1
+nsrun c ping -c1 -W1 198.51.100.2 >/dev/null 2>&1
 
 run_json out "$BIN/neighwatch" -N "$(ns mon)" -4 -j
 expect_rc "flux is a warning, not a failure" 0
@@ -42,7 +32,7 @@ expect_jq "flux finding lists both MACs" "$out" "$f[0].entries | map(.device + \
 
 # One MAC answering for many IPs (proxy ARP, a misconfigured router).
 for i in 20 21 22 23 24 25; do
-	at mon ip neigh replace 198.51.100.$i lladdr 02:00:00:00:00:b0 dev m0 nud permanent
+	nsrun mon ip neigh replace 198.51.100.$i lladdr 02:00:00:00:00:b0 dev m0 nud permanent
 done
 run_json out "$BIN/neighwatch" -N "$(ns mon)" -4 -j --mac-ips 4
 f='[.findings[] | select(.kind=="lladdr_many_ips")]'
@@ -53,10 +43,10 @@ expect_jq "--mac-ips raises the bar" "$out" '[.findings[] | select(.kind=="lladd
 
 # A device losing its carrier: the kernel flushes the learned entries, PERMANENT ones
 # stay (an admin down flushes them all).
-at b ip link set b0 down
+nsrun b ip link set b0 down
 # Carrier changes reach m0 through linkwatch, asynchronously: wait for the flush.
 for i in $(seq 1 50); do
-	[ "$(at mon ip -4 neigh show dev m0 | wc -l)" -eq 6 ] && break
+	[ "$(nsrun mon ip -4 neigh show dev m0 | wc -l)" -eq 6 ] && break
 	sleep 0.1
 done
 run_json out "$BIN/neighwatch" -N "$(ns mon)" -4 -j

@@ -4,21 +4,11 @@
 # flap, and the summary counts both; exit 1.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
-# lab.sh names its helper "in", a bash reserved word at the start of a command.
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-# lab.sh's run_json sets RC from printf, not from the command; this keeps the command's status.
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 
 lab_ns mon peer || exit 1
 lab_veth mon m0 peer p0 || exit 1
-at mon ip addr add 198.51.100.1/26 dev m0
-at peer ip addr add 198.51.100.9/26 dev p0
+nsrun mon ip addr add 198.51.100.1/26 dev m0
+nsrun peer ip addr add 198.51.100.9/26 dev p0
 
 out=$(mktemp)
 "$BIN/neighwatch" -N "$(ns mon)" -4 -w -j --duration 8 --flap-count 2 --flap-window 30 >"$out" 2>"$out.err" &
@@ -28,9 +18,9 @@ for i in $(seq 1 40); do grep -q '"type":"start"' "$out" && break; sleep 0.1; do
 # The peer takes a new MAC, forgets its cache and asks for us again: its ARP
 # request carries the new address, which the monitored host must accept.
 for m in 01 02 03 04; do
-	at peer ip link set dev p0 address 02:00:00:00:0b:$m
-	at peer ip neigh flush dev p0
-	at peer ping -c1 -W1 198.51.100.1 >/dev/null 2>&1
+	nsrun peer ip link set dev p0 address 02:00:00:00:0b:$m
+	nsrun peer ip neigh flush dev p0
+	nsrun peer ping -c1 -W1 198.51.100.1 >/dev/null 2>&1
 	sleep 0.3
 done
 # Events are flushed one by one: the MAC changes are visible before the watch ends.
@@ -61,7 +51,7 @@ out=$(mktemp)
 "$BIN/neighwatch" -N "$(ns mon)" -4 -w >"$out" 2>&1 &
 pid=$!
 for i in $(seq 1 40); do grep -q 'watching' "$out" && break; sleep 0.1; done
-at mon ip neigh replace 198.51.100.20 lladdr 02:00:00:00:00:20 dev m0 nud permanent
+nsrun mon ip neigh replace 198.51.100.20 lladdr 02:00:00:00:00:20 dev m0 nud permanent
 sleep 0.3
 kill -INT "$pid"; wait "$pid"; RC=$?
 expect_rc "SIGINT ends a quiet watch" 0
@@ -77,7 +67,7 @@ out=$(mktemp)
 "$BIN/neighwatch" -N "$(ns mon)" -4 -w -j --duration 6 --table-interval 0.5 >"$out" 2>&1 &
 pid=$!
 for i in $(seq 1 40); do grep -q '"type":"start"' "$out" && break; sleep 0.1; done
-at mon ping -c1 -W1 198.51.100.44 >/dev/null 2>&1
+nsrun mon ping -c1 -W1 198.51.100.44 >/dev/null 2>&1
 wait "$pid"; RC=$?
 tl=$(jq -c 'select(.type=="table" and .family=="inet" and .res_failed > 0)' "$out" | head -1)
 expect_jq "table counters polled: res_failed rose" "$tl" '[.name,.scope] | join(" ")' 'arp_cache global'
@@ -91,9 +81,9 @@ pf=$(mktemp -d)
 "$BIN/neighwatch" -N "$(ns mon)" -4 -w --duration 3 --flap-count 1 --prom-file "$pf/nw.prom" >/dev/null 2>&1 &
 pid=$!
 sleep 0.5
-at mon ip neigh replace 198.51.100.21 lladdr 02:00:00:00:00:21 dev m0 nud permanent
-at mon ip neigh replace 198.51.100.21 lladdr 02:00:00:00:00:22 dev m0 nud permanent
-at mon ip neigh replace 198.51.100.21 lladdr 02:00:00:00:00:23 dev m0 nud permanent
+nsrun mon ip neigh replace 198.51.100.21 lladdr 02:00:00:00:00:21 dev m0 nud permanent
+nsrun mon ip neigh replace 198.51.100.21 lladdr 02:00:00:00:00:22 dev m0 nud permanent
+nsrun mon ip neigh replace 198.51.100.21 lladdr 02:00:00:00:00:23 dev m0 nud permanent
 wait "$pid"; RC=$?
 expect_rc "watch --prom-file with changes" 1
 if promtool check metrics <"$pf/nw.prom" >/dev/null 2>&1; then t_ok "watch --prom-file: promtool check metrics"

@@ -4,20 +4,10 @@
 # buffer, dumps again to resync and goes on; its final table equals a fresh dump.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
-# lab.sh names its helper "in", a bash reserved word at the start of a command.
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-# lab.sh's run_json sets RC from printf, not from the command; this keeps the command's status.
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 
 lab_ns mon peer || exit 1
 lab_veth mon m0 peer p0 || exit 1
-at mon ip -6 addr add 2001:db8:7::1/64 dev m0 nodad
+nsrun mon ip -6 addr add 2001:db8:7::1/64 dev m0 nodad
 
 # PERMANENT entries: they do not count against the global gc_thresh3.
 batch=$(mktemp)
@@ -35,7 +25,7 @@ out=$(mktemp)
 "$BIN/neighwatch" -N "$(ns mon)" -6 -w -j --duration 6 --rcvbuf 4096 --final-entries >"$out" 2>"$out.err" &
 pid=$!
 for i in $(seq 1 40); do grep -q '"type":"start"' "$out" && break; sleep 0.1; done
-at mon ip -6 -batch "$batch"
+nsrun mon ip -6 -batch "$batch"
 wait "$pid"; RC=$?
 # 300 MAC changes happened: exit 1 whether or not their events were lost.
 expect_rc "burst watch" 1
