@@ -42,6 +42,17 @@ for dir in "$@"; do
 done
 
 bin=${PKTPATH_BIN:-$last/bin}
+# Checks that need no root: docs in step with options, and the like.
+for s in tests/static/*.sh; do
+	[ -f "$s" ] || continue
+	echo "# static: $s"
+	out=$(PKTPATH_BIN=$bin bash "$s" 2>&1 </dev/null); rc=$?
+	count_tap "$s" <<<"$out"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
+		echo "not ok - $s exited $rc"; fail=$((fail + 1)); failed_names+=("$s: exited $rc")
+	fi
+done
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# lab scenarios need root: skipped"
 	skip=$((skip + 1))

@@ -28,6 +28,7 @@ struct regs {
 	uint8_t known[NREG32 * 4];
 	char desc[NREG32][48];		/* what was loaded at this 32-bit slot, for rule text */
 	uint8_t kind[NREG32];		/* how to print a value loaded there */
+	uint8_t plen[NREG32];		/* a prefix mask applied to an address there (0: none) */
 };
 
 enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO };
@@ -75,6 +76,28 @@ reg_store(struct regs *rg, uint32_t reg, const void *data, const uint8_t *known,
 		rg->known[off + (int)i] = i < len ? (known ? known[i] : 1) : 1;
 	snprintf(rg->desc[off / 4], sizeof(rg->desc[0]), "%s", desc ? desc : "");
 	rg->kind[off / 4] = kind;
+	rg->plen[off / 4] = 0;
+}
+
+/* The length of a prefix mask (ones then zeros), or -1 when the mask is not one. */
+static int
+mask_prefix(const uint8_t *m, uint32_t len)
+{
+	int n = 0;
+	bool zeros = false;
+
+	for (uint32_t i = 0; i < len; i++)
+		for (int b = 7; b >= 0; b--) {
+			bool one = (m[i] >> b) & 1;
+
+			if (one && zeros)
+				return -1;
+			if (one)
+				n++;
+			else
+				zeros = true;
+		}
+	return n;
 }
 
 /* ---- the packet's bytes ---- */
@@ -497,7 +520,16 @@ ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
 		return;
 	}
 	off = reg_off(sreg);
-	value_str(re->rg.kind[off / 4], data, len, v, sizeof(v));
+	/* A prefix match compares the masked address: show it as nft does, addr/len. */
+	if (re->rg.plen[off / 4]) {
+		uint8_t full[16] = { 0 };
+
+		memcpy(full, data, len > 16 ? 16 : len);
+		value_str(re->rg.kind[off / 4], full, re->rg.kind[off / 4] == K_ADDR4 ? 4 : 16, v, sizeof(v));
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), "/%u", re->rg.plen[off / 4]);
+	} else {
+		value_str(re->rg.kind[off / 4], data, len, v, sizeof(v));
+	}
 	text_add(re, "%s %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", op_str(op), v);
 	if (!reg_known(&re->rg, sreg, len)) {
 		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
@@ -542,6 +574,14 @@ ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
 	snprintf(d, sizeof(d), "%s", re->rg.desc[so / 4]);
 	kind = re->rg.kind[so / 4];
 	reg_store(&re->rg, dreg, out, known, len, d, kind);
+	if ((kind == K_ADDR4 || kind == K_ADDR6) && mask_prefix(mask, len) > 0) {
+		bool zero_xor = true;
+
+		for (uint32_t i = 0; i < len; i++)
+			zero_xor &= xor[i] == 0;
+		if (zero_xor)
+			re->rg.plen[reg_off(dreg) / 4] = (uint8_t)mask_prefix(mask, len);
+	}
 }
 
 static void
@@ -673,11 +713,25 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 		return;
 	}
 	off = reg_off(sreg);
-	text_add(re, "%s %s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "", name);
 	s = cache_set(re->cache, re->family, re->table, name, &rc);
-	if (!s) {
-		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
-		return;
+	if (s && strncmp(name, "__set", 5) == 0 && off >= 0) {
+		/* An anonymous set: show its elements, as nft does: { 443, 8443 }. */
+		char list[160] = "", v[80];
+		size_t o = 0, shown = 0;
+
+		for (size_t i = 0; i < s->nelems && o < sizeof(list); i++) {
+			if (s->elems[i].flags & NFT_SET_ELEM_INTERVAL_END)
+				continue;
+			if (shown++ == 8) {
+				o += (size_t)snprintf(list + o, sizeof(list) - o, ", ...");
+				break;
+			}
+			value_str(re->rg.kind[off / 4], s->elems[i].key, s->elems[i].key_len, v, sizeof(v));
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", shown > 1 ? ", " : "", v);
+		}
+		text_add(re, "%s %s{ %s }", re->rg.desc[off / 4], inv ? "!= " : "", list);
+	} else {
+		text_add(re, "%s %s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "", name);
 	}
 	if (!reg_range_ok(sreg, s->key_len) || s->key_len > PP_NFT_KEY_MAX) {
 		unknown(re, "lookup in @%s of an unexpected shape", name);
