@@ -410,6 +410,49 @@ static int dec_li(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_
 static int dec_rings(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_rings(n, o); }
 static int dec_chan(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_channels(n, o); }
 
+struct dump_ctx {
+	uint16_t family;
+	pp_nl_cb cb;
+	void *data;
+};
+
+static int
+dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *c = data;
+
+	if (nlh->nlmsg_type != c->family)
+		return 0;
+	return c->cb(nlh, c->data);
+}
+
+int
+pp_ethtool_dump(struct pp_ethtool *et, unsigned cmd, pp_nl_cb cb, void *data, struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_ctx c = { et->family, cb, data };
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct nlattr *nest;
+
+	if (!pp_ethtool_has_op(et, cmd)) {
+		pp_err_set(e, EOPNOTSUPP, "ethtool netlink command %u", cmd);
+		return -EOPNOTSUPP;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = et->family;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = (uint8_t)cmd;
+	g->version = ETHTOOL_GENL_VERSION;
+	/* Every GET's request header is attribute 1; no device in it: all of them. */
+	nest = mnl_attr_nest_start(nlh, ETHTOOL_A_LINKMODES_HEADER);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_FLAGS, ETHTOOL_FLAG_COMPACT_BITSETS);
+	mnl_attr_nest_end(nlh, nest);
+	pp_err_set(e, 0, "ethtool netlink command %u dump", cmd);
+	et->requests++;
+	return pp_nl_dump(&et->nl, nlh, dump_cb, &c, NULL, e);
+}
+
 /* ---- SIOCETHTOOL ---- */
 
 static int

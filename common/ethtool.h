@@ -118,6 +118,17 @@ int pp_ethtool_get_channels(struct pp_ethtool *et, int ifindex, const char *name
 			    struct pp_ethtool_channels *c, struct pp_err *e);
 
 /*
+ * One dump of command cmd (ETHTOOL_MSG_LINKMODES_GET, _LINKINFO_GET, _RINGS_GET,
+ * _CHANNELS_GET) over every device of the namespace: one request instead of one per
+ * device. cb gets each reply message; decode it with the matching decoder (the
+ * device is in the decoded ifindex). Devices whose driver lacks the operation are
+ * left out by the kernel. Returns 0, -EOPNOTSUPP when the family does not offer
+ * cmd (ask per device, through the ioctl), or -errno.
+ */
+int pp_ethtool_dump(struct pp_ethtool *et, unsigned cmd, pp_nl_cb cb, void *data,
+		    struct pp_err *e);
+
+/*
  * The driver's private counters (`ethtool -S`): ETHTOOL_GSSET_INFO for the count,
  * ETHTOOL_GSTRINGS for the names, ETHTOOL_GSTATS for the values. *st is
  * allocated (free() it), *n entries; a driver without counters gives *n = 0 and

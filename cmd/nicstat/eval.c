@@ -108,6 +108,12 @@ ns_speed_is_rate(const struct pp_link *l)
 	}
 }
 
+bool
+ns_dev_rate(const struct ns_dev *d)
+{
+	return ns_speed_is_rate(&d->l) && !d->lower_virtual;
+}
+
 int
 ns_sort_parse(const char *s)
 {
@@ -321,9 +327,10 @@ eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 	r->ravs = r->d[NS_F_RX_PACKETS] ? (double)r->d[NS_F_RX_BYTES] / (double)r->d[NS_F_RX_PACKETS] : 0;
 	r->wavs = r->d[NS_F_TX_PACKETS] ? (double)r->d[NS_F_TX_BYTES] / (double)r->d[NS_F_TX_PACKETS] : 0;
 	r->sat = pp_rate(satsum, dt);
-	if (!ns_speed_is_rate(&d->l)) {
+	if (!ns_dev_rate(d)) {
 		r->util_why = d->kind == NS_K_LOOPBACK ? "loopback: no line rate"
-							: "virtual device: no line rate";
+			      : d->lower_virtual       ? "its lower device is virtual: no line rate"
+						       : "virtual device: no line rate";
 	} else if (!d->et_done || d->lm_rc < 0 || !d->lm.has_speed) {
 		r->util_why = d->lm_rc == -EOPNOTSUPP ? "driver does not report its speed"
 			      : d->lm_rc < 0	       ? "speed could not be read"

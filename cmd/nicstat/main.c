@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/ethtool_netlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
@@ -234,6 +235,8 @@ parse_args(int argc, char *argv[], struct ns_opts *o)
 struct ctx {
 	const struct ns_opts *o;
 	struct ns_model *m;
+	int *virt;			/* ifindexes without a line rate, ascending (dump order) */
+	size_t n_virt, cap_virt;
 	struct pp_ethtool et;
 	bool et_open;
 	int err;
@@ -256,6 +259,14 @@ find_dev(struct ns_model *m, int ifindex)
 }
 
 static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
 link_cb(const struct pp_link *l, void *data)
 {
 	struct ctx *c = data;
@@ -264,6 +275,18 @@ link_cb(const struct pp_link *l, void *data)
 
 	if (l->qdisc[0] && strcmp(l->qdisc, "noqueue") != 0 && strcmp(l->qdisc, "noop") != 0)
 		c->m->n_with_qdisc++;
+	if (!ns_speed_is_rate(l)) {
+		if (c->n_virt == c->cap_virt) {
+			size_t nc = c->cap_virt ? c->cap_virt * 2 : 256;
+			int *nv = realloc(c->virt, nc * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			c->virt = nv;
+			c->cap_virt = nc;
+		}
+		c->virt[c->n_virt++] = l->ifindex;
+	}
 	if (!ns_selected(c->o, l, k))
 		return 0;
 	if (!(d = ns_dev_slot(c->m, l->ifindex)))
@@ -286,6 +309,7 @@ link_reset(void *data)
 	size_t i;
 
 	c->m->n_with_qdisc = 0;
+	c->n_virt = 0;
 	for (i = 0; i < c->m->n; i++)
 		c->m->devs[i].seen = false;
 }
@@ -312,6 +336,148 @@ err_text(int rc)
 	return needs ? needs : strerror(-rc);
 }
 
+static bool
+et_open(struct ctx *c)
+{
+	struct pp_err e = { 0 };
+
+	if (c->et_open)
+		return true;
+	if (pp_ethtool_open(&c->et, &e) < 0)
+		return false;
+	c->et_open = true;
+	if (c->o->force_ioctl)
+		c->et.family = 0;	/* as on a kernel without the family */
+	c->m->ethtool_family = c->et.family != 0;
+	if (!c->et.family && !c->o->force_ioctl)
+		ns_warn(c->m, "no ethtool netlink family in this kernel: using the SIOCETHTOOL ioctl");
+	return true;
+}
+
+struct et_dump {
+	struct ctx *c;
+	unsigned cmd;
+};
+
+/* One reply of a settings dump: keep it if its device waits for it. */
+static int
+et_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct et_dump *x = data;
+	union {
+		struct pp_ethtool_linkmodes lm;
+		struct pp_ethtool_linkinfo li;
+		struct pp_ethtool_rings r;
+		struct pp_ethtool_channels ch;
+	} u;
+	struct ns_dev *d;
+	int rc, ifindex;
+
+	switch (x->cmd) {
+	case ETHTOOL_MSG_LINKMODES_GET:
+		rc = pp_ethtool_decode_linkmodes(nlh, &u.lm);
+		ifindex = u.lm.ifindex;
+		break;
+	case ETHTOOL_MSG_LINKINFO_GET:
+		rc = pp_ethtool_decode_linkinfo(nlh, &u.li);
+		ifindex = u.li.ifindex;
+		break;
+	case ETHTOOL_MSG_RINGS_GET:
+		rc = pp_ethtool_decode_rings(nlh, &u.r);
+		ifindex = u.r.ifindex;
+		break;
+	default:
+		rc = pp_ethtool_decode_channels(nlh, &u.ch);
+		ifindex = u.ch.ifindex;
+		break;
+	}
+	if (rc < 0) {
+		x->c->et.nl.bad_msgs++;
+		return 0;
+	}
+	if (!(d = find_dev(x->c->m, ifindex)) || !d->et_pending)
+		return 0;
+	switch (x->cmd) {
+	case ETHTOOL_MSG_LINKMODES_GET:
+		d->lm = u.lm;
+		d->lm_rc = 0;
+		d->lm_err = NULL;
+		break;
+	case ETHTOOL_MSG_LINKINFO_GET:
+		if (d->et_full) {
+			d->li = u.li;
+			d->li_rc = 0;
+		}
+		break;
+	case ETHTOOL_MSG_RINGS_GET:
+		if (d->et_full) {
+			d->rings = u.r;
+			d->rings_rc = 0;
+		}
+		break;
+	default:
+		if (d->et_full) {
+			d->chan = u.ch;
+			d->chan_rc = 0;
+		}
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Many devices to ask: one dump per command over the namespace instead of one
+ * request per device and command. A device the kernel leaves out of a dump lacks
+ * the operation (EOPNOTSUPP). Returns false when the dumps could not be made (then
+ * every device is asked on its own).
+ */
+static bool
+et_dump_all(struct ctx *c, bool any_full)
+{
+	static const unsigned cmds[] = { ETHTOOL_MSG_LINKMODES_GET, ETHTOOL_MSG_LINKINFO_GET,
+					 ETHTOOL_MSG_RINGS_GET, ETHTOOL_MSG_CHANNELS_GET };
+	struct ns_model *m = c->m;
+	struct pp_err e = { 0 };
+	size_t i, k;
+
+	for (k = 0; k < PP_ARRAY_SIZE(cmds); k++)
+		if ((k == 0 || any_full) && !pp_ethtool_has_op(&c->et, cmds[k]))
+			return false;
+	for (i = 0; i < m->n; i++) {
+		struct ns_dev *d = &m->devs[i];
+
+		if (!d->et_pending)
+			continue;
+		d->lm_rc = -EOPNOTSUPP;
+		d->lm_err = err_text(-EOPNOTSUPP);
+		d->li_rc = d->rings_rc = d->chan_rc = d->et_full ? -EOPNOTSUPP : -ENODATA;
+	}
+	for (k = 0; k < PP_ARRAY_SIZE(cmds); k++) {
+		struct et_dump x = { c, cmds[k] };
+
+		if (k > 0 && !any_full)
+			break;
+		if (pp_ethtool_dump(&c->et, cmds[k], et_dump_cb, &x, &e) < 0) {
+			char buf[300];
+
+			ns_warn(m, "ethtool dump failed, asking each device: %s",
+				pp_err_str(&e, buf, sizeof(buf)));
+			return false;
+		}
+	}
+	for (i = 0; i < m->n; i++) {
+		struct ns_dev *d = &m->devs[i];
+
+		if (!d->et_pending)
+			continue;
+		if (d->et_full)
+			d->drv_rc = pp_ethtool_get_driver(&c->et, d->l.name, d->driver, sizeof(d->driver), &e);
+		d->et_pending = false;
+		d->et_done = true;
+	}
+	return true;
+}
+
 static void
 collect_ethtool(struct ctx *c, struct ns_dev *d, bool full)
 {
@@ -319,16 +485,8 @@ collect_ethtool(struct ctx *c, struct ns_dev *d, bool full)
 	struct pp_ethtool_stat *st = NULL;
 	size_t n = 0, i;
 
-	if (!c->et_open) {
-		if (pp_ethtool_open(&c->et, &e) < 0)
-			return;
-		c->et_open = true;
-		if (c->o->force_ioctl)
-			c->et.family = 0;	/* as on a kernel without the family */
-		c->m->ethtool_family = c->et.family != 0;
-		if (!c->et.family && !c->o->force_ioctl)
-			ns_warn(c->m, "no ethtool netlink family in this kernel: using the SIOCETHTOOL ioctl");
-	}
+	if (!et_open(c))
+		return;
 	if (!d->et_done) {
 		d->lm_rc = pp_ethtool_get_linkmodes(&c->et, d->l.ifindex, d->l.name, &d->lm, &e);
 		if (d->lm_rc < 0)
@@ -449,6 +607,7 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 	}
 	m->n_with_qdisc = 0;
 	m->qdisc_in_sat = false;
+	c->n_virt = 0;
 	if ((rc = pp_link_dump(nl, link_cb, link_reset, c, e)) < 0)
 		return rc;
 	/* Devices that are gone leave the model, so a long run over container churn stays small. */
@@ -462,6 +621,24 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 		j++;
 	}
 	m->n = j;
+	/*
+	 * A vlan, macvlan or bond reports its lower device's speed: a line rate only if
+	 * that device has one. A vlan on a veth says 10000Mb/s like the veth. The lower
+	 * device is known only in this namespace (no link-netnsid); lower ifindexes come
+	 * first, so a stack of them inherits in one pass.
+	 */
+	for (i = 0; i < m->n; i++) {
+		struct ns_dev *d = &m->devs[i], *low;
+
+		d->lower_virtual = false;
+		if (!ns_speed_is_rate(&d->l) || d->kind == NS_K_PHYSICAL || d->l.has_link_netnsid ||
+		    !d->l.link || (int)d->l.link == d->l.ifindex)
+			continue;
+		if (bsearch(&d->l.link, c->virt, c->n_virt, sizeof(int), cmp_int))
+			d->lower_virtual = true;
+		else if ((low = find_dev(m, (int)d->l.link)) && low->lower_virtual)
+			d->lower_virtual = true;
+	}
 	/*
 	 * Root qdisc drops: on Linux a saturated transmit path drops in the qdisc, and
 	 * the device's tx_dropped never sees it. One RTM_GETQDISC dump, asked for with
@@ -487,19 +664,31 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 			   "-q counts them at the cost of one more dump", m->n_with_qdisc, NS_QDISC_AUTO_MAX);
 	}
 	if (c->o->ethtool != NS_ET_NONE) {
+		size_t pending = 0;
+		bool any_full = false;
+
 		for (i = 0; i < m->n; i++) {
 			struct ns_dev *d = &m->devs[i];
-			bool full = c->o->ethtool == NS_ET_ALL || d->kind == NS_K_PHYSICAL;
 
-			if (!d->seen)
-				continue;
 			/*
 			 * Per-device calls only where they tell something: a line rate for %Util, or
 			 * the settings and counters asked for. Thousands of veths cost nothing here.
 			 */
-			d->et_want = full || ns_speed_is_rate(&d->l);
+			d->et_full = c->o->ethtool == NS_ET_ALL || d->kind == NS_K_PHYSICAL;
+			d->et_want = d->et_full || ns_dev_rate(d);
+			d->et_pending = d->et_want && !d->et_done;
+			pending += d->et_pending;
+			any_full |= d->et_pending && d->et_full;
+		}
+		if (pending > NS_ET_DUMP_MIN && et_open(c) && !et_dump_all(c, any_full))
+			for (i = 0; i < m->n; i++)
+				m->devs[i].et_pending = false;
+		for (i = 0; i < m->n; i++) {
+			struct ns_dev *d = &m->devs[i];
+
+			d->et_pending = false;
 			if (d->et_want)
-				collect_ethtool(c, d, full);
+				collect_ethtool(c, d, d->et_full);
 		}
 	}
 	if (!c->o->no_softnet)
@@ -650,6 +839,7 @@ main(int argc, char *argv[])
 	}
 	if (c.et_open)
 		pp_ethtool_close(&c.et);
+	free(c.virt);
 
 	pp_nl_close(&nl);
 	ns_model_free(&m);

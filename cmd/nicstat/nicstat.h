@@ -13,6 +13,8 @@
 #include "link.h"
 #include "softnet.h"
 
+struct ns_dev;
+
 enum ns_kind { NS_K_PHYSICAL, NS_K_VETH, NS_K_BRIDGE, NS_K_VLAN, NS_K_LOOPBACK, NS_K_OTHER, NS_K_N };
 const char *ns_kind_name(enum ns_kind k);
 int ns_kind_parse(const char *s);	/* NS_K_* or -1 */
@@ -23,6 +25,9 @@ enum ns_kind ns_classify(const struct pp_link *l);
  * passes on its lower device's rate.
  */
 bool ns_speed_is_rate(const struct pp_link *l);
+
+/* ns_speed_is_rate(), and not stacked on a device without a line rate (vlan on veth). */
+bool ns_dev_rate(const struct ns_dev *d);
 
 enum ns_sort { NS_S_NONE, NS_S_NAME, NS_S_RKB, NS_S_WKB, NS_S_RPK, NS_S_WPK, NS_S_UTIL, NS_S_SAT,
 	       NS_S_ERRORS, NS_S_DROPS };
@@ -36,6 +41,8 @@ enum ns_et_mode { NS_ET_AUTO, NS_ET_ALL, NS_ET_NONE };
  */
 enum ns_qdisc_mode { NS_Q_AUTO, NS_Q_ON, NS_Q_OFF };
 #define NS_QDISC_AUTO_MAX 256
+/* More devices than this to ask for their settings: one ethtool dump per command instead. */
+#define NS_ET_DUMP_MIN 8
 
 struct ns_opts {
 	struct pp_cli cli;
@@ -113,12 +120,14 @@ struct ns_dev {
 	bool seen;			/* present in the current sample */
 	bool selected;			/* passes the filters */
 	bool has_prev;			/* prev holds the previous sample's counters */
+	bool lower_virtual;		/* a vlan/macvlan/... whose lower device has no line rate */
 	struct rtnl_link_stats64 prev;
 	uint32_t prev_carrier_changes;
 	bool has_qdisc, has_prev_qdisc;
 	uint32_t qdrops, prev_qdrops;	/* root egress qdisc drops (u32 in gnet_stats_queue) */
 	/* ethtool */
-	bool et_want, et_done;
+	bool et_want, et_done, et_full;	/* settings asked for, read; rings, counters too */
+	bool et_pending;		/* to be filled by this sample's dumps */
 	int lm_rc, li_rc, rings_rc, chan_rc, stats_rc, drv_rc;
 	const char *lm_err, *stats_err;	/* static strings: why lm or stats failed */
 	struct pp_ethtool_linkmodes lm;

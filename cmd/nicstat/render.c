@@ -196,7 +196,7 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			fprintf(f, " speed unknown,");
 		else
 			fprintf(f, " %" PRIu32 "Mb/s%s,", d->lm.speed,
-				ns_speed_is_rate(&d->l) ? "" : " (reported, not a line rate)");
+				ns_dev_rate(d) ? "" : " (reported, not a line rate)");
 		if (d->lm_rc == 0 && d->lm.has_duplex)
 			fprintf(f, " duplex %s", duplex_name(d->lm.duplex));
 		if (d->lm_rc == 0 && d->lm.has_autoneg)
@@ -380,7 +380,7 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 					pp_json_null(j, "speed_mbps");
 				else
 					pp_json_u64(j, "speed_mbps", d->lm.speed);
-				pp_json_bool(j, "speed_is_line_rate", ns_speed_is_rate(&d->l));
+				pp_json_bool(j, "speed_is_line_rate", ns_dev_rate(d));
 			}
 			if (d->lm.has_duplex)
 				pp_json_str(j, "duplex", duplex_name(d->lm.duplex));
@@ -584,7 +584,7 @@ ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool 
 
 		/* Only a real line rate: nothing rather than a made-up figure (node_exporter#1967). */
 		if (!d->et_done || d->lm_rc < 0 || !d->lm.has_speed || d->lm.speed_unknown ||
-		    !ns_speed_is_rate(&d->l))
+		    !ns_dev_rate(d))
 			continue;
 		pp_prom_family(&p, P "network_speed_bytes", "gauge", "Line rate in bytes per second.");
 		pp_prom_sample(&p, P "network_speed_bytes", l, 1, (double)d->lm.speed * 125000.0);
