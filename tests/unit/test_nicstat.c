@@ -498,6 +498,21 @@ eval_speed_unknown_and_softnet(void)
 	CHECK(!m.cpus[0].problem);
 	CHECK_EQ_INT(m.n_problem_cpus, 1);
 	CHECK(m.problem);
+
+	/* A macvlan reports its lower device's speed; on a veth that is no line rate. */
+	d = add_dev(&m, 9, "mv0", "macvlan");
+	d->has_prev = true;
+	d->et_done = true;
+	d->lm.has_speed = true;
+	d->lm.speed = 10000;
+	ns_eval(&o, &m);
+	d = &m.devs[1];
+	CHECK(d->r.util_known);
+	d->lower_virtual = true;
+	ns_eval(&o, &m);
+	CHECK(!d->r.util_known);
+	CHECK_STR(d->r.util_why, "its lower device is virtual: no line rate");
+	CHECK(!ns_dev_rate(d));
 	ns_model_free(&m);
 }
 
