@@ -183,7 +183,8 @@ void ctd_j_addr(struct ctd_out *o, const char *key, const struct pp_addr *a);
 void ctd_j_end(struct ctd_out *o);	/* end of a document: newline */
 
 /* One entry as conntrack -L prints it (ev: "[NEW] " prefix for events, or NONE). */
-void ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event ev);
+void ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event ev,
+		    uint64_t now_ns);
 /* One entry as a JSON object (key NULL inside an array). */
 void ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
 		    enum pp_ct_event ev, uint64_t now_ns);

@@ -555,7 +555,7 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	r->agg.matched++;
 	if (r->o->cli.format == PP_FMT_TEXT) {
-		ctd_text_entry(&r->out, &ct, PP_CT_EV_NONE);
+		ctd_text_entry(&r->out, &ct, PP_CT_EV_NONE, r->now_ns);
 	} else if (r->o->stream) {
 		ctd_json_entry(&r->out, NULL, &ct, PP_CT_EV_NONE, r->now_ns);
 		ctd_j_end(&r->out);
@@ -874,7 +874,7 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	r->shown++;
 	if (r->o->cli.format == PP_FMT_TEXT) {
-		ctd_text_entry(&r->out, &ct, ev);
+		ctd_text_entry(&r->out, &ct, ev, now_real_ns());
 	} else {
 		ctd_json_entry(&r->out, NULL, &ct, ev, now_real_ns());
 		ctd_j_end(&r->out);

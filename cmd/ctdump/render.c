@@ -336,7 +336,8 @@ text_counters(struct ctd_out *o, const struct pp_ct_entry *ct, int dir)
 }
 
 void
-ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event ev)
+ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event ev,
+	       uint64_t now_ns)
 {
 	const char *pn = pp_ct_proto_name(ct->orig.proto);
 	char *p;
@@ -396,6 +397,13 @@ ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event
 	if (ct->have & PP_CT_HAVE_ZONE) {
 		LIT(o, "zone=");
 		ctd_out_u64(o, ct->zone);
+		LIT(o, " ");
+	}
+	/* With timestamps on, conntrack prints the age of a live entry in seconds. */
+	if ((ct->have & PP_CT_HAVE_TSTAMP_START) && !(ct->have & PP_CT_HAVE_TSTAMP_STOP) &&
+	    now_ns >= ct->tstamp_start) {
+		LIT(o, "delta-time=");
+		ctd_out_u64(o, now_ns / 1000000000ull - ct->tstamp_start / 1000000000ull);
 		LIT(o, " ");
 	}
 	if (ct->have & PP_CT_HAVE_HELPER) {

@@ -358,7 +358,7 @@ test_text(void)
 	if (!f)
 		return;
 	CHECK_EQ_INT(ctd_out_init(&o, f, 4096, false), 0);
-	ctd_text_entry(&o, &e, PP_CT_EV_NONE);
+	ctd_text_entry(&o, &e, PP_CT_EV_NONE, 0);
 	ctd_json_entry(&o, NULL, &e, PP_CT_EV_NEW, 0);
 	ctd_j_end(&o);
 	ctd_out_free(&o);
