@@ -235,7 +235,10 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 				 pp_route_type_name(sp->r.type), tn, sp->rule_prio,
 				 sp->r.type == RTN_BLACKHOLE ? "silently discards" : "rejects", d);
 		pp_val_add_str(s->evidence, "type", pp_route_type_name(sp->r.type));
-		pp_val_add_strf(s->evidence, "prefix", "%s/%u", a, sp->r.dst_len);
+		if (sp->r.dst.family)
+			pp_val_add_strf(s->evidence, "prefix", "%s/%u", a, sp->r.dst_len);
+		else
+			pp_val_add_str(s->evidence, "prefix", "default");
 		pp_val_add_str(s->evidence, "table", tn);
 		pp_val_add_str(s->evidence, "kernel_error", strerror(-f->route_rc));
 		hint(s, "%s route show table %s type %s", ipcmd(q), tn, pp_route_type_name(sp->r.type));
