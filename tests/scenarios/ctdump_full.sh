@@ -1,0 +1,87 @@
+#!/bin/bash
+# ctdump when one namespace's conntrack table is at nf_conntrack_max: the router's
+# table is filled through batched ctnetlink (tests/tools/ctfill.c; ASSURED entries,
+# so early drop cannot make room), then new flows through it are dropped. The
+# health finding fires (exit 1) and the per-CPU drop counters move, read through
+# IPCTNL_MSG_CT_GET_STATS_CPU, equal to what conntrack -S reports.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/lab.sh
+at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
+run_json() {
+	local __v=$1 __err __out; shift
+	__err=$(mktemp)
+	__out=$("$@" 2>"$__err"); RC=$?
+	printf -v "$__v" '%s' "$__out"
+	ERR=$(cat "$__err"); rm -f "$__err"
+}
+TMP=$(mktemp -d)
+trap 'lab_cleanup; rm -rf "$TMP"' EXIT
+trap 'lab_cleanup; rm -rf "$TMP"; exit 130' INT TERM
+
+if ! cc -O2 -o "$TMP/ctfill" tests/tools/ctfill.c -lmnl; then
+	t_fail "build tests/tools/ctfill.c"; t_done; exit 1
+fi
+lab_three || exit 1
+CT="$BIN/ctdump"
+at rtr nft -f - <<'EOF' || { t_fail "nft ruleset on the router"; t_done; exit 1; }
+table inet ppct {
+	chain filt {
+		type filter hook forward priority filter;
+		ct state established,related accept
+	}
+}
+EOF
+
+# A table with room: healthy.
+at cli ping -c1 -W1 203.0.113.2 >/dev/null 2>&1
+run_json out at rtr $CT -S -j
+expect_rc "table with room" 0
+expect_jq "table with room: ok" "$out" '.health.status' 'ok'
+
+# Fill the router's table to the (global) limit; the count is per namespace.
+max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)
+have=$(at rtr conntrack -C)
+got=$(at rtr "$TMP/ctfill" fill $((max - have + 16)))
+now=$(at rtr conntrack -C)
+if [ "$now" -ge "$max" ]; then t_ok "router table filled: $now of $max ($got inserted)"
+else t_fail "router table filled: $now of $max ($got inserted)"; fi
+
+run_json before at rtr $CT -S -j
+expect_rc "full table" 1
+expect_jq "full table: fail, at 100%" "$before" '"\(.health.status) \(.health.fill >= 1)"' 'fail true'
+expect_jq "full table: finding says new flows are dropped" "$before" \
+	'.health.findings[0] | test("new flows are dropped")' 'true'
+d0=$(jq '.health.totals.drop' <<<"$before")
+
+# New flows through the full router: conntrack cannot allocate, the packets die.
+at cli ping -c3 -i0.2 -W1 203.0.113.2 >/dev/null 2>&1
+at cli bash -c 'for p in 1001 1002 1003; do exec 3<>/dev/udp/203.0.113.2/$p; echo x >&3; exec 3>&-; done' 2>/dev/null
+if at cli ping -c1 -W1 203.0.113.2 >/dev/null 2>&1; then t_fail "a new flow still passed the full router"
+else t_ok "new flows through the full router are dropped"; fi
+
+run_json after at rtr $CT -S -j
+expect_rc "after drops" 1
+d1=$(jq '.health.totals.drop' <<<"$after")
+if [ "$d1" -gt "$d0" ]; then t_ok "per-CPU drop moved: $d0 -> $d1"; else t_fail "per-CPU drop did not move: $d0 -> $d1"; fi
+theirs=$(at rtr conntrack -S | sed -n 's/.* drop=\([0-9]*\).*/\1/p' | awk '{s += $1} END {print s}')
+if [ "$d1" = "$theirs" ]; then t_ok "drop total equals conntrack -S ($theirs)"; else t_fail "drop $d1, conntrack -S $theirs"; fi
+expect_jq "early_drop could not make room (all ASSURED)" "$after" '.health.totals.early_drop' '0'
+expect_jq "findings name the drops" "$after" '[.health.findings[] | select(test("drop="))] | length' '1'
+
+run_json prom at rtr $CT --prom
+expect_rc "prom on a full table" 1
+promcheck "--prom on a full table" "$prom"$'\n'
+sum=$(grep '^pktpath_ctdump_cpu_drop_total{' <<<"$prom" | awk '{s += $2} END {print s}')
+if [ "$sum" = "$d1" ]; then t_ok "prom: drop counters per CPU sum to $d1"; else t_fail "prom drop sum $sum, expected $d1"; fi
+if grep -q '^pktpath_ctdump_problem 1$' <<<"$prom" && grep -q "^pktpath_ctdump_entries $now\$" <<<"$prom"; then
+	t_ok "prom: problem 1 and the count"; else t_fail "prom: problem/count"; fi
+
+# Counting never dumps: the kernel keeps the number.
+run_json out at rtr $CT -c -j
+expect_jq "count from the statistics" "$out" '"\(.matched) \(.source)"' "$now stats"
+
+# Another namespace is unaffected: its own count, the same global limit.
+run_json out at srv $CT -S -j
+expect_jq "other namespace: own count" "$out" '.health.entries < 100' 'true'
+
+t_done
