@@ -48,16 +48,20 @@ got=$("$NS" -N "$n" --no-softnet -j | jq '.devices | length')
 # runs of one command, then all of the next). Medians of RUNS rounds, after a warm-up.
 once_us() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
 median_ms() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", a[int((NR+1)/2)]/1000}'; }
-P=() B=() O=()
+P=() B=() O=() BQ=() OQ=()
 ip -n "$n" -s -j link show >/dev/null; "$NS" -N "$n" --count-only >/dev/null; "$NS" -N "$n" >/dev/null
 for ((r = 0; r < RUNS; r++)); do
 	P+=("$(once_us ip -n "$n" -s -j link show)")
 	B+=("$(once_us "$NS" -N "$n" --count-only)")
 	O+=("$(once_us "$NS" -N "$n")")
+	BQ+=("$(once_us "$NS" -N "$n" -q --count-only)")
+	OQ+=("$(once_us "$NS" -N "$n" -q)")
 done
 peer=$(median_ms "${P[@]}")
 bare=$(median_ms "${B[@]}")
 ours=$(median_ms "${O[@]}")
+bare_q=$(median_ms "${BQ[@]}")
+ours_q=$(median_ms "${OQ[@]}")
 rc=0
 bench_report "nicstat sample vs ip -s -j link show" "$ours" "$peer" 0.7 || rc=1
 bench_report "nicstat sample vs bare RTM_GETLINK dump" "$ours" "$bare" 1.5 || rc=1
@@ -65,8 +69,6 @@ bench_report "nicstat sample vs bare RTM_GETLINK dump" "$ours" "$bare" 1.5 || rc
 # For the record, not targets: the other output forms, -q (one more dump: qdisc drops
 # in Sat), and per-device ethtool calls, which is why the default sample makes none
 # for virtual devices.
-bare_q=$(bench_ms "$RUNS" "$NS" -N "$n" -q --count-only)
-ours_q=$(bench_ms "$RUNS" "$NS" -N "$n" -q)
 json=$(bench_ms 5 "$NS" -N "$n" -j)
 prom=$(bench_ms 5 "$NS" -N "$n" --prom)
 eth=$(bench_ms 3 "$NS" -N "$n" -e)
