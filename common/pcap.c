@@ -38,7 +38,7 @@ pp_pcap_open(struct pp_pcap *c, const char *dev, const char *filter, int snaplen
 	pcap_set_snaplen(c->p, snaplen > 0 ? snaplen : 2048);
 	pcap_set_promisc(c->p, 0);
 	pcap_set_immediate_mode(c->p, 1);
-	pcap_set_buffer_size(c->p, 1 << 20);
+	pcap_set_buffer_size(c->p, 256 << 10);
 	rc = pcap_activate(c->p);
 	if (rc < 0) {
 		int err = rc == PCAP_ERROR_PERM_DENIED ? EPERM :

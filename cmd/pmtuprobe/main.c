@@ -286,6 +286,22 @@ stopped(struct pm_model *m, int rc)
 	return rc < 0;
 }
 
+static void
+note_capture(struct pm_model *m, const struct pm_prober *pr)
+{
+	char buf[256];
+
+	if (pr->cap_rc == 0) {
+		m->capture_ok = true;
+		return;
+	}
+	if (pr->cap_err.code == EPERM || pr->cap_err.code == EACCES)
+		snprintf(m->capture_err, sizeof(m->capture_err), "capture on %s: needs CAP_NET_RAW", pr->cap_dev);
+	else
+		snprintf(m->capture_err, sizeof(m->capture_err), "%s", pp_err_str(&pr->cap_err, buf, sizeof(buf)));
+	pm_warn(m, "no capture (%s): a PTB this host drops looks like a black hole", m->capture_err);
+}
+
 static int
 open_prober(struct pm_model *m, struct pm_prober *pr, double deadline_at)
 {
@@ -314,12 +330,10 @@ run(struct pm_model *m)
 	const struct pm_opts *o = m->o;
 	struct pm_prober pr;
 	struct pm_probe p = { 0 };
-	struct pp_err e = { 0 };
 	enum pm_proto order[3];
 	double deadline_at = o->deadline > 0 ? pm_now() + o->deadline : 0;
 	int norder = 0, i, rc = 0;
 	unsigned size = 0;
-	char buf[256];
 
 	if (o->proto_auto) {
 		order[norder++] = PM_PROTO_UDP;
@@ -367,17 +381,17 @@ run(struct pm_model *m)
 	}
 	m->searched = true;
 	pm_search_answer(&m->search, size, p.answer, p.mtu);
+	/*
+	 * The capture costs tens of milliseconds to set up and tear down (the packet
+	 * ring), so for UDP and TCP it opens only when a probe first goes unanswered
+	 * (pm_probe does that): a PTB this host drops is then seen on the next try.
+	 * ICMP echo replies are as large as the probes and may come back fragmented
+	 * (a smaller MTU on the way back): for ICMP it opens now.
+	 */
 	if (!o->no_capture && m->local.dev[0]) {
-		if (pm_prober_capture(&pr, m->local.dev, &e) == 0) {
-			m->capture_ok = true;
-		} else if (e.code == EPERM || e.code == EACCES) {
-			snprintf(m->capture_err, sizeof(m->capture_err), "capture on %s: needs CAP_NET_RAW",
-				 m->local.dev);
-			pm_warn(m, "no capture (%s): a PTB this host drops looks like a black hole", m->capture_err);
-		} else {
-			snprintf(m->capture_err, sizeof(m->capture_err), "%s", pp_err_str(&e, buf, sizeof(buf)));
-			pm_warn(m, "no capture (%s): a PTB this host drops looks like a black hole", m->capture_err);
-		}
+		snprintf(pr.cap_dev, sizeof(pr.cap_dev), "%s", m->local.dev);
+		if (m->proto == PM_PROTO_ICMP)
+			pm_prober_capture_now(&pr);
 	}
 	while ((size = pm_search_next(&m->search)) != 0) {
 		rc = pm_probe(&pr, size, 0, &p);
@@ -403,6 +417,8 @@ run(struct pm_model *m)
 			pm_ttl_answer(&m->ttl, ttl, large, p.answer, &p.from);
 		}
 	}
+	if (pr.cap_tried)
+		note_capture(m, &pr);
 	pm_prober_close(&pr);
 }
 

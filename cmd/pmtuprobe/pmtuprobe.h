@@ -256,12 +256,17 @@ struct pm_prober {
 	volatile sig_atomic_t *stop;
 	struct pp_pcap cap;
 	bool cap_on;
+	char cap_dev[IF_NAMESIZE];	/* capture here when a probe first goes unanswered; "" never */
+	bool cap_tried;			/* the capture was opened (or tried) */
+	int cap_rc;			/* its result, 0 or -errno */
+	struct pp_err cap_err;
 	uint64_t *sent;
 	unsigned hdr;			/* IP + transport header bytes of one probe */
 };
 int pm_prober_open(struct pm_prober *p, const struct pm_model *m, struct pp_err *e);
 void pm_prober_close(struct pm_prober *p);
-int pm_prober_capture(struct pm_prober *p, const char *dev, struct pp_err *e);
+/* Open the capture on p->cap_dev now (once); the result is kept in cap_rc / cap_err. */
+void pm_prober_capture_now(struct pm_prober *p);
 /* Send a probe of size bytes (IP packet) with ttl (0: default). Returns 0, -EINTR when stopped, -ETIME past the deadline. */
 int pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out);
 double pm_now(void);

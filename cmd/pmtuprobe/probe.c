@@ -225,8 +225,8 @@ pm_prober_close(struct pm_prober *p)
 	p->cap_on = false;
 }
 
-int
-pm_prober_capture(struct pm_prober *p, const char *dev, struct pp_err *e)
+static int
+prober_capture(struct pm_prober *p, const char *dev, struct pp_err *e)
 {
 	char filter[512], a[INET6_ADDRSTRLEN];
 	int rc;
@@ -239,9 +239,17 @@ pm_prober_capture(struct pm_prober *p, const char *dev, struct pp_err *e)
 		 pp_addr_str(&p->dst, a, sizeof(a)),
 		 p->family == AF_INET6 ? "ip6[6] == 44" : "(ip[6:2] & 0x3fff) != 0");
 	rc = pp_pcap_open(&p->cap, dev, filter, 1600, e);
-
 	p->cap_on = rc == 0;
 	return rc;
+}
+
+void
+pm_prober_capture_now(struct pm_prober *p)
+{
+	if (p->cap_tried || !p->cap_dev[0])
+		return;
+	p->cap_tried = true;
+	p->cap_rc = prober_capture(p, p->cap_dev, &p->cap_err);
 }
 
 /* Build the probe packet (transport header onwards for raw sockets, payload for UDP). */
@@ -599,6 +607,9 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 				}
 			}
 		}
+		/* Unanswered: from now on, watch the wire too. */
+		if (!wire)
+			pm_prober_capture_now(p);
 		if (wire) {
 			out->answer = PM_A_PTB;
 			out->from = wire_from;

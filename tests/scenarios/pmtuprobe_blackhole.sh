@@ -52,6 +52,12 @@ for fam in 4 6; do
 	expect_jq "v$fam: no exception cached (no PTB came)" "$out" '.local.cached_pmtu_after' null
 done
 
+# Unprivileged: the black hole is still found; the capture that would tell a local drop says what it needs.
+run_json out nsrun cli setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$P" -j -t 0.2 --proto udp 203.0.113.2
+expect_rc "unprivileged black hole" 1
+expect_jq "unprivileged: router named" "$out" '.verdict.hop' 198.51.100.1
+expect_jq "unprivileged: capture needs CAP_NET_RAW" "$out" '[.warnings[] | select(test("capture on c0: needs CAP_NET_RAW"))] | length' 1
+
 run_json prom nsrun cli "$P" --prom -t 0.2 203.0.113.2
 expect_rc "--prom black hole" 1
 promcheck "--prom black hole" "$prom"$'\n'
