@@ -26,6 +26,13 @@ if ip -n "$n" link add link p0 name mv0 type macvlan mode bridge 2>/dev/null; th
 	have_macvlan=1
 fi
 
+ip -n "$n" link add br0 type bridge && ip -n "$n" link set q5 master br0 && ip -n "$n" link set br0 up
+
+run_json out "$NS" -N "$n" -j --no-softnet -k bridge
+expect_jq "--kind bridge" "$out" '[.devices[] | [.name, .kind] | join(":")] | join(",")' 'br0:bridge'
+run_json out "$NS" -N "$n" -j --no-softnet -k veth -d 'q*' --top 3 --sort name
+expect_jq "--kind veth --dev 'q*' --top 3 --sort name" "$out" '[.devices[].name] | join(",")' 'q0,q1,q2'
+
 run_json out "$NS" -N "$n" -j --no-softnet
 expect_rc "default sample" 0
 expect_jq "default: no ethtool call for a veth" "$out" '[.devices[] | select(.kind=="veth") | has("link")] | any' false
