@@ -30,7 +30,7 @@ enum mode { M_LIST, M_COUNT, M_AGG, M_STATS, M_EVENTS };
 
 enum {
 	OPT_PROTO = PP_OPT_TOOL, OPT_SPORT, OPT_DPORT, OPT_STATE, OPT_OLDER, OPT_TOP,
-	OPT_STREAM, OPT_DURATION, OPT_MAX_FILL, OPT_UNREPLIED,
+	OPT_STREAM, OPT_DURATION, OPT_MAX_FILL, OPT_UNREPLIED, OPT_RCVBUF,
 };
 
 struct opts {
@@ -43,6 +43,7 @@ struct opts {
 	unsigned ev_mask;
 	double duration;
 	double max_fill;
+	uint32_t rcvbuf;
 };
 
 struct warnings {
@@ -83,6 +84,7 @@ usage(void)
 	      "  -E, --event            follow events until interrupted (or --duration)\n"
 	      "  -e, --event-mask LIST  new,update,destroy (default all)\n"
 	      "      --duration SEC     stop following events after SEC seconds\n"
+	      "      --rcvbuf BYTES     event socket receive buffer to start with (1 MiB)\n"
 	      "      --stream           JSON Lines: one entry per line, then a summary line\n"
 	      "      --max-fill PCT     a table at PCT%% of nf_conntrack_max is a problem (90)\n"
 	      "\n"
@@ -189,6 +191,7 @@ args(int argc, char *argv[], struct opts *o)
 		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "max-fill", required_argument, NULL, OPT_MAX_FILL },
+		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r, k;
@@ -198,6 +201,7 @@ args(int argc, char *argv[], struct opts *o)
 	pp_cli_init(&o->cli, PROG);
 	o->ev_mask = 0xe;
 	o->max_fill = 90;
+	o->rcvbuf = 1 << 20;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":" PP_COMMON_SHORTOPTS "caSEe:f:s:d:r:q:u:m:w:",
 				longopts, NULL)) != -1) {
@@ -309,6 +313,10 @@ args(int argc, char *argv[], struct opts *o)
 		case OPT_MAX_FILL:
 			if (pp_parse_seconds(optarg, 100, &o->max_fill) < 0)
 				return bad(o, "--max-fill", optarg, "a percentage (0-100)");
+			break;
+		case OPT_RCVBUF:
+			if (pp_parse_u32(optarg, 1u << 30, &o->rcvbuf) < 0 || o->rcvbuf < 1024)
+				return bad(o, "--rcvbuf", optarg, "a size in bytes (1024 or more)");
 			break;
 		case ':':
 			return pp_usage_error(&o->cli, "%s: needs a value", argv[optind - 1]);
@@ -905,7 +913,7 @@ run_events(struct opts *o, struct pp_nl *nl)
 			pp_warnx(&o->cli, "events %s", pp_errno_needs(rc));
 		return PP_EXIT_UNKNOWN;
 	}
-	rcvbuf = pp_nl_set_rcvbuf(nl, 1 << 20);
+	rcvbuf = pp_nl_set_rcvbuf(nl, (int)o->rcvbuf);
 	pp_ct_sock_drops(nl, &drops0);
 	if (ctd_out_init(&r.out, stdout, 1 << 16, false) < 0)
 		return PP_EXIT_UNKNOWN;
