@@ -235,6 +235,7 @@ parse_args(int argc, char *argv[], struct ns_opts *o)
 struct ctx {
 	const struct ns_opts *o;
 	struct ns_model *m;
+	size_t n_sorted;		/* devs[0..n_sorted) are the previous sample's, by ifindex */
 	int *virt;			/* ifindexes without a line rate, ascending (dump order) */
 	size_t n_virt, cap_virt;
 	struct pp_ethtool et;
@@ -256,6 +257,50 @@ find_dev(struct ns_model *m, int ifindex)
 			hi = mid;
 	}
 	return lo < m->n && m->devs[lo].l.ifindex == ifindex ? &m->devs[lo] : NULL;
+}
+
+/*
+ * The device of ifindex: one of the previous sample's (sorted, binary search), or a
+ * new one appended at the end. Appending keeps a dump linear whatever order the
+ * kernel walks its devices in (by ifindex since 6.6, by hash bucket before); the
+ * array is sorted again after the dump.
+ */
+static struct ns_dev *
+dev_slot(struct ctx *c, int ifindex)
+{
+	struct ns_model *m = c->m;
+	size_t lo = 0, hi = c->n_sorted;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (m->devs[mid].l.ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->n_sorted && m->devs[lo].l.ifindex == ifindex)
+		return &m->devs[lo];
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 64;
+		struct ns_dev *nd = realloc(m->devs, nc * sizeof(*nd));
+
+		if (!nd)
+			return NULL;
+		m->devs = nd;
+		m->cap = nc;
+	}
+	memset(&m->devs[m->n], 0, sizeof(*m->devs));
+	m->devs[m->n].l.ifindex = ifindex;
+	return &m->devs[m->n++];
+}
+
+static int
+cmp_dev_ifindex(const void *a, const void *b)
+{
+	const struct ns_dev *x = a, *y = b;
+
+	return x->l.ifindex < y->l.ifindex ? -1 : x->l.ifindex > y->l.ifindex;
 }
 
 static int
@@ -289,7 +334,7 @@ link_cb(const struct pp_link *l, void *data)
 	}
 	if (!ns_selected(c->o, l, k))
 		return 0;
-	if (!(d = ns_dev_slot(c->m, l->ifindex)))
+	if (!(d = dev_slot(c, l->ifindex)))
 		return -ENOMEM;
 	if (d->has_prev && strcmp(d->l.name, l->name) != 0)
 		d->has_prev = false;	/* the index was reused by another device */
@@ -310,6 +355,8 @@ link_reset(void *data)
 
 	c->m->n_with_qdisc = 0;
 	c->n_virt = 0;
+	/* Devices new in the abandoned pass come again in the next one. */
+	c->m->n = c->n_sorted;
 	for (i = 0; i < c->m->n; i++)
 		c->m->devs[i].seen = false;
 }
@@ -608,8 +655,16 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 	m->n_with_qdisc = 0;
 	m->qdisc_in_sat = false;
 	c->n_virt = 0;
+	c->n_sorted = m->n;
 	if ((rc = pp_link_dump(nl, link_cb, link_reset, c, e)) < 0)
 		return rc;
+	if (m->n > c->n_sorted)
+		qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev_ifindex);
+	for (i = 1; i < c->n_virt; i++)
+		if (c->virt[i - 1] > c->virt[i]) {
+			qsort(c->virt, c->n_virt, sizeof(int), cmp_int);
+			break;
+		}
 	/* Devices that are gone leave the model, so a long run over container churn stays small. */
 	for (i = 0, j = 0; i < m->n; i++) {
 		if (!m->devs[i].seen) {
