@@ -658,8 +658,11 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 	c->n_sorted = m->n;
 	if ((rc = pp_link_dump(nl, link_cb, link_reset, c, e)) < 0)
 		return rc;
-	if (m->n > c->n_sorted)
-		qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev_ifindex);
+	for (i = 1; i < m->n; i++)
+		if (m->devs[i - 1].l.ifindex > m->devs[i].l.ifindex) {
+			qsort(m->devs, m->n, sizeof(*m->devs), cmp_dev_ifindex);
+			break;
+		}
 	for (i = 1; i < c->n_virt; i++)
 		if (c->virt[i - 1] > c->virt[i]) {
 			qsort(c->virt, c->n_virt, sizeof(int), cmp_int);
