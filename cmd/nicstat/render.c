@@ -147,7 +147,7 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			memcpy(util, "unknown", 8);
 		p = col(p, util, 8, false);
 		fmt_rate(sat, sizeof(sat), r->sat);
-		p = col(p, pp_color(c, r->problem ? PP_ST_FAIL : PP_ST_OK), 0, true);
+		p = col(p, pp_color(c, m->evaluate && r->problem ? PP_ST_FAIL : PP_ST_OK), 0, true);
 		p = col(p, sat, 9, false);
 		p = col(p, pp_color_reset(c), 0, true);
 		*p++ = '\n';
@@ -262,10 +262,11 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			"time_squeeze", "flow_limit");
 		for (i = 0; i < m->n_cpus; i++) {
 			const struct ns_cpu *cp = &m->cpus[i];
+			enum pp_status st = m->evaluate && cp->problem ? PP_ST_FAIL : PP_ST_OK;
 
 			fprintf(f, "  %6u %12" PRIu64 " %s%10" PRIu64 "%s %12" PRIu64 " %10" PRIu64 "\n",
-				cp->cur.cpu, cp->d_processed, pp_color(c, cp->problem ? PP_ST_FAIL : PP_ST_OK),
-				cp->d_dropped, pp_color_reset(c), cp->d_squeeze, cp->d_flow);
+				cp->cur.cpu, cp->d_processed, pp_color(c, st), cp->d_dropped,
+				pp_color_reset(c), cp->d_squeeze, cp->d_flow);
 		}
 		for (any = false, i = 0; i < m->n_cpus; i++) {
 			if (!m->cpus[i].d_dropped && !m->cpus[i].d_flow)
@@ -341,7 +342,8 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 		pp_json_str(j, "util_why", r->util_why);
 	}
 	pp_json_double(j, "sat_per_second", r->sat);
-	pp_json_bool(j, "problem", r->problem);
+	if (m->evaluate)	/* the since-boot sample judges nothing */
+		pp_json_bool(j, "problem", r->problem);
 	pp_json_obj_close(j);
 
 	pp_json_obj_open(j, "counters");
@@ -497,7 +499,8 @@ ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			pp_json_u64(&j, "flow_limit", c->d_flow);
 			pp_json_obj_close(&j);
 			pp_json_double(&j, "dropped_per_second", c->dropped_ps);
-			pp_json_bool(&j, "problem", c->problem);
+			if (m->evaluate)
+				pp_json_bool(&j, "problem", c->problem);
 			pp_json_obj_close(&j);
 		}
 		pp_json_arr_close(&j);
@@ -509,8 +512,10 @@ ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 	}
 	pp_json_obj_open(&j, "verdict");
 	pp_json_str(&j, "status", !m->evaluate ? "skipped" : m->problem ? "problem" : "ok");
-	pp_json_u64(&j, "devices_above_threshold", m->n_problem_devs);
-	pp_json_u64(&j, "cpus_above_threshold", m->n_problem_cpus);
+	if (m->evaluate) {
+		pp_json_u64(&j, "devices_above_threshold", m->n_problem_devs);
+		pp_json_u64(&j, "cpus_above_threshold", m->n_problem_cpus);
+	}
 	pp_json_obj_close(&j);
 	pp_json_arr_open(&j, "warnings");
 	for (i = 0; i < m->n_warnings; i++)
@@ -685,7 +690,7 @@ ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool 
 			}
 		}
 	}
-	if (ok) {
+	if (ok && m->evaluate) {
 		snprintf(help, sizeof(help), "Devices whose Sat is above the threshold (%g per second).",
 			 o->threshold);
 		pp_prom_family(&p, P "devices_above_threshold", "gauge", help);
