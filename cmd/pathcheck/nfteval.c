@@ -733,6 +733,10 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 	} else {
 		text_add(re, "%s %s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "", name);
 	}
+	if (!s) {
+		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
+		return;
+	}
 	if (!reg_range_ok(sreg, s->key_len) || s->key_len > PP_NFT_KEY_MAX) {
 		unknown(re, "lookup in @%s of an unexpected shape", name);
 		return;
@@ -959,6 +963,7 @@ struct walk {
 	uint32_t family;
 	const char *table;
 	struct pc_nft_result *res;
+	uint32_t policy;		/* the base chain's: what falling off its end means */
 };
 
 static void
@@ -1038,15 +1043,17 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 		if (re.match == M_NO)
 			continue;
 		if (re.match == M_UNKNOWN) {
-			int rest;
+			int rest, end;
 			struct pc_nft_result saved = *w->res;
 
 			if (!re.has_verdict || re.verdict == NFT_CONTINUE)
 				continue;	/* counts or logs only: whatever it matches, the path goes on */
 			/* If the rest of the path ends the same way this rule would, the answer is known anyway. */
 			rest = eval_chain_from(w, chain, i + 1, depth);
-			if ((rest == EV_ACCEPT && re.verdict == NF_ACCEPT && !re.reject) ||
-			    (rest == EV_DROP && re.verdict == NF_DROP))
+			/* Off the end of the base chain: the policy, known too (returned as such). */
+			end = rest == EV_RETURN && depth == 0 ? (w->policy == NF_DROP ? EV_DROP : EV_ACCEPT) : rest;
+			if ((end == EV_ACCEPT && re.verdict == NF_ACCEPT && !re.reject) ||
+			    (end == EV_DROP && re.verdict == NF_DROP))
 				return rest;
 			*w->res = saved;
 			decide(w->res, chain, cc->rules[i], &re);
@@ -1086,7 +1093,7 @@ int
 pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const struct pc_pkt *p,
 		 struct pc_nft_result *r)
 {
-	struct walk w = { c, p, base->family, base->table, r };
+	struct walk w = { c, p, base->family, base->table, r, base->policy };
 	int v;
 
 	memset(r, 0, sizeof(*r));

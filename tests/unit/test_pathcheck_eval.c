@@ -150,6 +150,7 @@ healthy(void)
 static void
 eval(void)
 {
+	pc_result_free(&res);
 	pc_eval(&q, &f, &res);
 }
 
