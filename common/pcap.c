@@ -10,10 +10,10 @@
 
 #include "pcap.h"
 
-#define ETH_P_IPV4 0x0800
-#define ETH_P_IPV6_ 0x86dd
-#define ETH_P_VLAN 0x8100
-#define ETH_P_QINQ 0x88a8
+#define PP_ETH_IPV4 0x0800
+#define PP_ETH_IPV6 0x86dd
+#define PP_ETH_VLAN 0x8100
+#define PP_ETH_QINQ 0x88a8
 
 int
 pp_pcap_open(struct pp_pcap *c, const char *dev, const char *filter, int snaplen,
@@ -100,7 +100,7 @@ pp_pcap_l3_offset(int dlt, const uint8_t *frame, size_t len, uint16_t *ethertype
 		et = (uint16_t)(frame[12] << 8 | frame[13]);
 		off = 14;
 		/* At most two VLAN tags (802.1ad outer, 802.1Q inner). */
-		for (int i = 0; i < 2 && (et == ETH_P_VLAN || et == ETH_P_QINQ); i++) {
+		for (int i = 0; i < 2 && (et == PP_ETH_VLAN || et == PP_ETH_QINQ); i++) {
 			if (len < off + 4)
 				return -EBADMSG;
 			et = (uint16_t)(frame[off + 2] << 8 | frame[off + 3]);
@@ -124,13 +124,13 @@ pp_pcap_l3_offset(int dlt, const uint8_t *frame, size_t len, uint16_t *ethertype
 	case DLT_IPV6:
 		if (len < 1)
 			return -EBADMSG;
-		et = (frame[0] >> 4) == 6 ? ETH_P_IPV6_ : ETH_P_IPV4;
+		et = (frame[0] >> 4) == 6 ? PP_ETH_IPV6 : PP_ETH_IPV4;
 		off = 0;
 		break;
 	default:
 		return -EPROTONOSUPPORT;
 	}
-	if (et != ETH_P_IPV4 && et != ETH_P_IPV6_)
+	if (et != PP_ETH_IPV4 && et != PP_ETH_IPV6)
 		return -EPROTONOSUPPORT;
 	*ethertype = et;
 	return (int)off;

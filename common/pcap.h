@@ -65,7 +65,7 @@ struct pp_wire_icmp {
 	uint32_t mtu;			/* frag-needed next-hop MTU / PTB MTU; 0 for other types */
 	bool has_inner;			/* the quoted header could be read */
 	struct pp_addr inner_src, inner_dst;	/* the offending packet's addresses */
-	uint8_t inner_proto;		/* its transport protocol (after IPv6 extension headers: no, the next-header field) */
+	uint8_t inner_proto;		/* its protocol field (IPv4) or next header (IPv6; extension headers are not walked) */
 	uint16_t inner_len;		/* its total length as its header said (IPv4 tot_len, IPv6 40+payload) */
 	uint16_t inner_sport, inner_dport;	/* UDP/TCP ports, when quoted (host order) */
 	uint16_t inner_icmp_id;		/* ICMP echo identifier, when the quoted packet is an echo */

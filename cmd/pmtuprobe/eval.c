@@ -198,7 +198,8 @@ pm_eval(struct pm_model *m)
 	if (pmtu >= m->max) {
 		rc = set(m, PP_ST_OK, PM_C_CLEAN, NULL);
 		snprintf(v->summary, sizeof(v->summary), "path MTU %u: the largest size probed gets through%s",
-			 pmtu, m->max_limited_by_dev ? " (this host's device MTU)" : "");
+			 pmtu, !m->max_limited_by_dev ? "" :
+			 m->local.route_mtu == m->max ? " (the route's MTU)" : " (this host's device MTU)");
 		return rc;
 	}
 	if (m->ptb_seen) {

@@ -139,6 +139,15 @@ run_json out nsrun cli $NOPRIV "$P" -j -t 0.3 --proto icmp 203.0.113.2
 expect_rc "unprivileged icmp" 3
 expect_jq "unprivileged icmp: unknown, needs CAP_NET_RAW" "$out" '.verdict | "\(.status) \(.summary | test("needs CAP_NET_RAW"))"' "unknown true"
 
+# The route's MTU metric is reported and is the default largest probe.
+nsrun cli ip route change default via 198.51.100.1 mtu 1400
+nsrun cli sh -c 'echo 1 > /proc/sys/net/ipv4/route/flush'
+run_json out nsrun cli "$P" -j -t 0.3 203.0.113.2
+expect_jq "route mtu metric reported" "$out" '.local.route_mtu' 1400
+expect_jq "route mtu: largest probe" "$out" '.query.max' 1400
+expect_jq "route mtu: path MTU 1280 still found" "$out" '.result.path_mtu' 1280
+nsrun cli ip route change default via 198.51.100.1
+
 run_json out nsrun cli "$P" -j --min abc 203.0.113.2
 expect_rc "bad --min" 2
 if grep -q -- "--min: 'abc'" <<<"$ERR"; then t_ok "bad --min named"; else t_fail "bad --min named: $ERR"; fi
