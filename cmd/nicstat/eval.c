@@ -183,8 +183,10 @@ ns_model_free(struct ns_model *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->n; i++)
+	for (i = 0; i < m->n; i++) {
 		free(m->devs[i].ds);
+		free(m->devs[i].prev);
+	}
 	free(m->devs);
 	free(m->cpus);
 	m->devs = NULL;
@@ -296,7 +298,7 @@ eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 {
 	struct ns_result *r = &d->r;
 	static const struct rtnl_link_stats64 zero;
-	const struct rtnl_link_stats64 *p = d->has_prev ? &d->prev : &zero;
+	const struct rtnl_link_stats64 *p = d->has_prev && d->prev ? d->prev : &zero;
 	/*
 	 * No previous sample: in the first sample the counters are since boot (since
 	 * the device appeared); later, the device appeared during the interval, so all

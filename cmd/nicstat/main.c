@@ -643,8 +643,10 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 		struct ns_dev *d = &m->devs[i];
 
 		d->has_prev = d->seen && d->l.has_stats64;
+		if (d->has_prev && !d->prev && !(d->prev = malloc(sizeof(*d->prev))))
+			d->has_prev = false;
 		if (d->has_prev) {
-			d->prev = d->l.stats;
+			*d->prev = d->l.stats;
 			d->prev_carrier_changes = d->l.carrier_changes;
 		}
 		d->has_prev_qdisc = d->seen && d->has_qdisc;
@@ -672,6 +674,7 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 	for (i = 0, j = 0; i < m->n; i++) {
 		if (!m->devs[i].seen) {
 			free(m->devs[i].ds);
+			free(m->devs[i].prev);
 			continue;
 		}
 		if (i != j)

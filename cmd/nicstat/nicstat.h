@@ -121,7 +121,7 @@ struct ns_dev {
 	bool selected;			/* passes the filters */
 	bool has_prev;			/* prev holds the previous sample's counters */
 	bool lower_virtual;		/* a vlan/macvlan/... whose lower device has no line rate */
-	struct rtnl_link_stats64 prev;
+	struct rtnl_link_stats64 *prev;	/* allocated at the second sample: one-shot runs touch less memory */
 	uint32_t prev_carrier_changes;
 	bool has_qdisc, has_prev_qdisc;
 	uint32_t qdrops, prev_qdrops;	/* root egress qdisc drops (u32 in gnet_stats_queue) */

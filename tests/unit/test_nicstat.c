@@ -380,6 +380,7 @@ add_dev(struct ns_model *m, int ifindex, const char *name, const char *kind)
 	d->l.has_stats64 = true;
 	d->kind = ns_classify(&d->l);
 	d->seen = d->selected = true;
+	d->prev = calloc(1, sizeof(*d->prev));
 	return d;
 }
 
@@ -399,16 +400,16 @@ eval_sat_and_util(void)
 
 	d = add_dev(&m, 3, "eth0", "");
 	d->has_prev = true;
-	d->prev.rx_bytes = 1000;
+	d->prev->rx_bytes = 1000;
 	d->l.stats.rx_bytes = 1000 + 250000000;	/* 125 MB/s over 2 s: 100 % of 1 Gb/s */
-	d->prev.tx_bytes = 0;
+	d->prev->tx_bytes = 0;
 	d->l.stats.tx_bytes = 0;
-	d->prev.rx_packets = 10;
+	d->prev->rx_packets = 10;
 	d->l.stats.rx_packets = 10 + 200000;
-	d->prev.rx_missed_errors = 5;
+	d->prev->rx_missed_errors = 5;
 	d->l.stats.rx_missed_errors = 9;		/* 4 ring overflows */
 	d->l.stats.rx_crc_errors = 3;		/* breakdown only, part of rx_errors */
-	d->prev.rx_errors = 0;
+	d->prev->rx_errors = 0;
 	d->l.stats.rx_errors = 3;
 	d->has_qdisc = d->has_prev_qdisc = true;
 	d->prev_qdrops = 0xfffffffe;
@@ -420,7 +421,7 @@ eval_sat_and_util(void)
 
 	v = add_dev(&m, 4, "veth0", "veth");
 	v->has_prev = true;
-	v->prev.tx_dropped = 100;
+	v->prev->tx_dropped = 100;
 	v->l.stats.tx_dropped = 50;		/* went down: reset, counts from 0 -> 50 */
 	v->et_done = true;
 	v->lm.has_speed = true;
