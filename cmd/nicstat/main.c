@@ -188,17 +188,18 @@ parse_args(int argc, char *argv[], struct ns_opts *o)
 		case OPT_NO_QDISC:
 			o->qdisc = NS_Q_OFF;
 			break;
-		case OPT_THRESHOLD: {
-			char *end;
+		case OPT_THRESHOLD:
+			/* The checked parser takes positive numbers; zero (any drop counts) is the default. */
+			if (pp_parse_seconds(optarg, 1e12, &o->threshold) < 0) {
+				size_t z = strspn(optarg, "0"), len = strlen(optarg);
 
-			errno = 0;
-			o->threshold = strtod(optarg, &end);
-			if (errno || end == optarg || *end || optarg[0] == '-' || !(o->threshold >= 0) ||
-			    o->threshold > 1e12)
-				return pp_usage_error(c, "--threshold: '%s' is not a rate (per second, >= 0)",
-						      optarg);
+				if (!(len > 0 && (z == len || (optarg[z] == '.' && z > 0 &&
+							   strspn(optarg + z + 1, "0") == len - z - 1))))
+					return pp_usage_error(c, "--threshold: '%s' is not a rate (per second, >= 0)",
+							      optarg);
+				o->threshold = 0;
+			}
 			break;
-		}
 		case OPT_NO_SOFTNET:
 			o->no_softnet = true;
 			break;
