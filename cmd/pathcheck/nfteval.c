@@ -29,6 +29,7 @@ struct regs {
 	char desc[NREG32][48];		/* what was loaded at this 32-bit slot, for rule text */
 	uint8_t kind[NREG32];		/* how to print a value loaded there */
 	uint8_t plen[NREG32];		/* a prefix mask applied to an address there (0: none) */
+	uint32_t flags[NREG32];		/* a flag mask applied to ct state there (0: none) */
 };
 
 enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO };
@@ -77,6 +78,7 @@ reg_store(struct regs *rg, uint32_t reg, const void *data, const uint8_t *known,
 	snprintf(rg->desc[off / 4], sizeof(rg->desc[0]), "%s", desc ? desc : "");
 	rg->kind[off / 4] = kind;
 	rg->plen[off / 4] = 0;
+	rg->flags[off / 4] = 0;
 }
 
 /* The length of a prefix mask (ones then zeros), or -1 when the mask is not one. */
@@ -512,6 +514,7 @@ ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG);
 	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), len = 0;
 	const uint8_t *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	uint32_t shown = op;
 	char v[80];
 	int off, res;
 
@@ -527,10 +530,15 @@ ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
 		memcpy(full, data, len > 16 ? 16 : len);
 		value_str(re->rg.kind[off / 4], full, re->rg.kind[off / 4] == K_ADDR4 ? 4 : 16, v, sizeof(v));
 		snprintf(v + strlen(v), sizeof(v) - strlen(v), "/%u", re->rg.plen[off / 4]);
+	} else if (re->rg.flags[off / 4] && len == 4 && memcmp(data, "\0\0\0\0", 4) == 0 &&
+		   (op == NFT_CMP_NEQ || op == NFT_CMP_EQ)) {
+		/* A flag test, (ct state & 0x8) != 0: nft shows the flags, "ct state new". */
+		value_str(re->rg.kind[off / 4], (const uint8_t *)&re->rg.flags[off / 4], 4, v, sizeof(v));
+		shown = op == NFT_CMP_NEQ ? NFT_CMP_EQ : NFT_CMP_NEQ;
 	} else {
 		value_str(re->rg.kind[off / 4], data, len, v, sizeof(v));
 	}
-	text_add(re, "%s %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", op_str(op), v);
+	text_add(re, "%s %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", op_str(shown), v);
 	if (!reg_known(&re->rg, sreg, len)) {
 		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
 		return;
@@ -582,6 +590,8 @@ ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
 		if (zero_xor)
 			re->rg.plen[reg_off(dreg) / 4] = (uint8_t)mask_prefix(mask, len);
 	}
+	if (kind == K_CTSTATE && len == 4 && memcmp(xor, "\0\0\0\0", 4) == 0)
+		memcpy(&re->rg.flags[reg_off(dreg) / 4], mask, 4);
 }
 
 static void

@@ -516,8 +516,7 @@ test_ct_state(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
 	CHECK_EQ_INT(res.handle, 21);
-	CHECK(has(res.text, "ct state"));
-	CHECK(has(res.text, "accept"));
+	CHECK_STR(res.text, "ct state new accept");
 	CHECK_EQ_INT(res.rules_seen, 2);
 
 	/* An established packet (not what pathcheck asks about, but the VM says so). */
@@ -525,12 +524,38 @@ test_ct_state(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
 	CHECK_EQ_INT(res.handle, 20);
+	CHECK_STR(res.text, "ct state established,related accept");
 
 	/* ct state invalid: nothing matches, the drop policy decides. */
 	pkt.ct_state = 1;
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 	CHECK_EQ_INT(res.policy, NF_DROP);
+
+	/* ct state invalid drop; and the inverse test, (ct state & new) == 0: "ct state != new". */
+	{
+		uint32_t inv = 1;
+
+		setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+		chain("output",
+		      rule(22, ct(NFT_CT_STATE, NFT_REG_1), bitwise(NFT_REG_1, &inv, &zero, 4),
+			   cmp(NFT_REG_1, NFT_CMP_NEQ, &zero, 4), verdict(NF_DROP, NULL), E_END),
+		      rule(23, ct(NFT_CT_STATE, NFT_REG_1), bitwise(NFT_REG_1, &mask, &zero, 4),
+			   cmp(NFT_REG_1, NFT_CMP_EQ, &zero, 4), verdict(NF_DROP, NULL), E_END),
+		      NULL);
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+		pkt.ct_state = 1;
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+		CHECK_EQ_INT(res.handle, 22);
+		CHECK_STR(res.text, "ct state invalid drop");
+		pkt.ct_state = 2;
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+		CHECK_EQ_INT(res.handle, 23);
+		CHECK_STR(res.text, "ct state != new drop");
+	}
 }
 
 static void
@@ -955,6 +980,110 @@ test_inet(void)
 	CHECK_EQ_INT(res.rules_seen, 2);
 }
 
+static void
+test_concat_anon(void)
+{
+	struct pp_nft_set s;
+	struct pp_nft_elem *el;
+	struct pp_addr a;
+	uint16_t port = htons(80);
+
+	/* ip daddr . tcp dport @svc: the address in reg 1, the port in the next 32-bit register. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "svc");
+	s.key_len = 8;
+	s.flags = NFT_SET_CONCAT;
+	el = elem(&s);
+	addr(&a, "203.0.113.2");
+	memcpy(el->key, a.u.b, 4);
+	memcpy(el->key + 4, &port, 2);
+	el->key_len = 8;
+	add_set(&s);
+	chain("output", rule(120, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1),
+			     payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG32_01), lookup("svc", 0, false),
+			     verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 120);
+	pkt.dport = 81;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	/* The port not known: the lookup cannot be decided. */
+	pkt.dport_known = false;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+
+	/* tcp dport { 22, 80 } drop: an anonymous set, shown by its elements. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "__set0");
+	s.key_len = 2;
+	s.flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+	el = elem(&s);
+	port = htons(22);
+	memcpy(el->key, &port, 2);
+	el->key_len = 2;
+	el = elem(&s);
+	port = htons(80);
+	memcpy(el->key, &port, 2);
+	el->key_len = 2;
+	add_set(&s);
+	chain("output", rule(121, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1),
+			     lookup("__set0", 0, false), verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_STR(res.text, "tcp dport { 22, 80 } drop");
+	pkt.dport = 443;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+}
+
+static void
+test_meta_misc(void)
+{
+	uint8_t echo = 8;
+	uint32_t mark = 0x10, uid = 1000;
+
+	/* icmp type echo-request drop */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	pkt.l4proto = IPPROTO_ICMP;
+	pkt.dport_known = pkt.sport_known = true;
+	chain("output", rule(130, L4PROTO(IPPROTO_ICMP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1),
+			     cmp(NFT_REG_1, NFT_CMP_EQ, &echo, 1), verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 130);
+	CHECK(has(res.text, "icmp type 8 drop"));
+
+	/* meta mark 0x10 accept, with the query's mark and without. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_DROP);
+	chain("output", rule(131, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &mark, 4),
+			     verdict(NF_ACCEPT, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.policy, NF_DROP);
+	pkt.mark = 0x10;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_STR(res.text, "meta mark 0x10 accept");
+
+	/* meta skuid 1000 drop: the user is not known unless given. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(132, meta(NFT_META_SKUID, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &uid, 4),
+			     verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "skuid"));
+	pkt.uid_known = true;
+	pkt.uid = 1000;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	pkt.uid = 0;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+}
+
 int
 main(void)
 {
@@ -971,6 +1100,8 @@ main(void)
 	RUN(test_dnat);
 	RUN(test_ipv6);
 	RUN(test_inet);
+	RUN(test_concat_anon);
+	RUN(test_meta_misc);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
