@@ -641,7 +641,8 @@ sset_count(struct pp_ethtool *et, const char *name, unsigned ss, uint32_t *count
 	return 0;
 }
 
-#define STATS_MAX 65536	/* more driver counters than this is a broken driver, not a big NIC */
+#define STATS_MAX 65536
+#define STATS_SLACK 256	/* more driver counters than this is a broken driver, not a big NIC */
 
 int
 pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_stat **st,
@@ -662,8 +663,13 @@ pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_
 		pp_err_set(e, E2BIG, "ETHTOOL_GSSET_INFO %s: %u counters", name, count);
 		return -E2BIG;
 	}
-	gs = calloc(1, sizeof(*gs) + (size_t)count * ETH_GSTRING_LEN);
-	gv = calloc(1, sizeof(*gv) + (size_t)count * sizeof(uint64_t));
+	/*
+	 * The kernel fills as many entries as the driver has when it answers, not as
+	 * many as we ask for: room for a few more, in case a queue was added between
+	 * the calls (the mismatch is then refused below).
+	 */
+	gs = calloc(1, sizeof(*gs) + ((size_t)count + STATS_SLACK) * ETH_GSTRING_LEN);
+	gv = calloc(1, sizeof(*gv) + ((size_t)count + STATS_SLACK) * sizeof(uint64_t));
 	*st = calloc(count, sizeof(**st));
 	if (!gs || !gv || !*st) {
 		pp_err_set(e, ENOMEM, "ethtool stats %s", name);
