@@ -12,6 +12,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
+#include "sysctl.h"
 #include "nfteval.h"
 #include "pathcheck.h"
 
@@ -220,28 +221,193 @@ collect_path(struct pp_nl *nl, const struct pc_query *q, struct pc_facts *f)
 	f->qdisc_rc = pp_qdisc_dump(nl, oif, false, qdisc_cb, NULL, f, &f->qdisc_err);
 }
 
-void
-pc_collect(const struct pc_query *q, struct pc_facts *f)
+static long long
+sysctl_or(const char *key, long long dflt)
 {
+	long long v;
+
+	return pp_sysctl_get(key, &v) == 0 ? v : dflt;
+}
+
+static void
+collect_sysctls(const struct pc_query *q, struct pc_facts *f)
+{
+	char key[128];
+
+	f->ip_forward = sysctl_or("net/ipv4/ip_forward", -1);
+	f->v6_forwarding = sysctl_or("net/ipv6/conf/all/forwarding", -1);
+	f->rp_filter_all = sysctl_or("net/ipv4/conf/all/rp_filter", -1);
+	f->accept_local = sysctl_or("net/ipv4/conf/all/accept_local", -1);
+	f->route_localnet = sysctl_or("net/ipv4/conf/all/route_localnet", -1);
+	f->icmp_echo_ignore = sysctl_or(q->family == AF_INET6 ? "net/ipv6/icmp/echo_ignore_all" :
+					"net/ipv4/icmp_echo_ignore_all", -1);
+	f->iif_forwarding = f->v6_iif_forwarding = f->rp_filter_dev = -1;
+	if (q->iif[0]) {
+		snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", q->iif);
+		f->iif_forwarding = sysctl_or(key, -1);
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/forwarding", q->iif);
+		f->v6_iif_forwarding = sysctl_or(key, -1);
+		snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter", q->iif);
+		f->rp_filter_dev = sysctl_or(key, -1);
+	}
+}
+
+/*
+ * Conntrack: the count is per namespace, the limit global (read-only inside a
+ * namespace), the statistics per CPU (/proc/net/stat/nf_conntrack, hex, one line
+ * per CPU under a header naming the columns).
+ */
+static void
+collect_conntrack(struct pc_facts *f)
+{
+	char buf[8192], *save = NULL, *line, *hdr[32];
+	int nh = 0;
+
+	if (pp_sysctl_get("net/netfilter/nf_conntrack_count", &f->ct_count) < 0) {
+		f->ct_rc = -ENOENT;
+		return;
+	}
+	f->ct_max = sysctl_or("net/netfilter/nf_conntrack_max", -1);
+	f->ct_buckets = sysctl_or("net/netfilter/nf_conntrack_buckets", -1);
+	if (pp_read_file("/proc/net/stat/nf_conntrack", buf, sizeof(buf)) <= 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *s2 = NULL, *tok;
+		int col = 0;
+
+		if (nh == 0) {
+			for (tok = strtok_r(line, " \t", &s2); tok && nh < 32; tok = strtok_r(NULL, " \t", &s2))
+				hdr[nh++] = tok;
+			continue;
+		}
+		f->ct.ncpus++;
+		for (tok = strtok_r(line, " \t", &s2); tok && col < nh; tok = strtok_r(NULL, " \t", &s2), col++) {
+			unsigned long long v = strtoull(tok, NULL, 16);
+			const char *h = hdr[col];
+
+			if (strcmp(h, "found") == 0) f->ct.found += v;
+			else if (strcmp(h, "invalid") == 0) f->ct.invalid += v;
+			else if (strcmp(h, "insert") == 0) f->ct.insert += v;
+			else if (strcmp(h, "insert_failed") == 0) f->ct.insert_failed += v;
+			else if (strcmp(h, "drop") == 0) f->ct.drop += v;
+			else if (strcmp(h, "early_drop") == 0) f->ct.early_drop += v;
+			else if (strcmp(h, "search_restart") == 0) f->ct.search_restart += v;
+			else if (strcmp(h, "clashres") == 0) f->ct.clash_resolve += v;
+			else if (strcmp(h, "chaintoolong") == 0) f->ct.chaintoolong += v;
+		}
+	}
+}
+
+/* Ingress and forward: the packet arrives on q->iif from q->src. */
+static void
+collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
+{
+	struct pp_route_query rq;
+	struct pp_err e = { 0 };
+
+	f->iif_rc = pp_link_get(nl, q->iif_index, NULL, &f->iif_link, &f->iif_err);
+	{
+		struct pc_facts tmp = { 0 };
+
+		if (pp_qdisc_dump(nl, q->iif_index, false, qdisc_cb, NULL, &tmp, &e) == 0)
+			for (size_t i = 0; i < tmp.nqdiscs; i++)
+				if (strcmp(tmp.qdiscs[i].kind, "ingress") == 0 || strcmp(tmp.qdiscs[i].kind, "clsact") == 0)
+					f->iif_tc_ingress = true;
+		free(tmp.qdiscs);
+	}
+	/* Prerouting first: a DNAT there changes where the packet is routed. */
+	q->direction = PC_INGRESS;
+	pc_nft_collect(q, f, 1u << NF_INET_PRE_ROUTING);
+	for (size_t i = 0; i < f->nchains; i++) {
+		const struct pc_nft_result *r = &f->chains[i].res;
+
+		if (r->dnat && (r->verdict == PC_NFT_ACCEPT)) {
+			f->dnat = true;
+			snprintf(f->dnat_text, sizeof(f->dnat_text), "%s", r->nat);
+			if (r->nat_addr.family == q->family)
+				f->eq.dst = r->nat_addr;
+			if (r->nat_port)
+				f->eq.dport = r->nat_port;
+			f->eq.has_dport = f->eq.has_dport || r->nat_port;
+			break;
+		}
+	}
+	q = &f->eq;
+	f->rules_rc = pp_rule_dump(nl, q->family, &f->rules, &f->nrules, &f->rules_err);
+	route_query(q, &rq, true);
+	f->route_rc = pp_route_get(nl, &rq, &f->route, &f->route_err);
+	/* The destination as this host would route it itself, and the way back to the source. */
+	route_query(q, &rq, false);
+	rq.iif = 0;
+	f->out_rc = pp_route_get(nl, &rq, &f->out_route, &e);
+	memset(&rq, 0, sizeof(rq));
+	rq.family = q->family;
+	rq.dst = q->src;
+	f->rev_rc = pp_route_get(nl, &rq, &f->rev_route, &e);
+	f->src_is_local = pp_ifaddr_find(nl, &q->src, NULL, NULL, &e);
+	/* The kernel's answer says which way the packet goes. */
+	if (f->route_rc == 0)
+		q->direction = f->route.type == RTN_LOCAL ? PC_INGRESS : PC_FORWARD;
+	else
+		q->direction = f->out_rc == 0 && f->out_route.type == RTN_LOCAL ? PC_INGRESS : PC_FORWARD;
+	if (f->route_rc == 0) {
+		struct pp_err e2 = { 0 };
+
+		route_query(q, &rq, true);
+		rq.fibmatch = true;
+		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e2);
+	} else if (f->rules_rc == 0) {
+		explain_failure(nl, q, f);
+	}
+	if (f->route_rc == -ENETUNREACH)
+		find_down_links(nl, q->family, f);
+	if (q->direction == PC_FORWARD)
+		collect_path(nl, q, f);
+}
+
+void
+pc_collect(const struct pc_query *q0, struct pc_facts *f)
+{
+	struct pc_query *q;
 	struct pp_nl nl;
 	struct pp_err e = { 0 };
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	f->eq = *q0;
+	q = &f->eq;
+	collect_sysctls(q, f);
 	rc = pp_nl_open(&nl, NETLINK_ROUTE, &e);
 	if (rc < 0) {
-		f->route_rc = f->rules_rc = f->src_local = rc;
-		f->route_err = f->rules_err = e;
+		f->route_rc = f->rules_rc = f->src_local = f->iif_rc = rc;
+		f->route_err = f->rules_err = f->iif_err = e;
 		f->nft_rc = rc;
 		f->nft_err = e;
 		return;
 	}
-	if (q->src.family && q->direction == PC_EGRESS)
-		f->src_local = pp_ifaddr_find(&nl, &q->src, NULL, &f->src_flags, &e);
-	collect_route(&nl, q, f);
-	collect_path(&nl, q, f);
+	if (q->iif[0]) {
+		collect_arriving(&nl, q, f);
+		if (q->direction == PC_INGRESS)
+			pc_collect_socket(q, f);
+	} else {
+		if (q->src.family)
+			f->src_local = pp_ifaddr_find(&nl, &q->src, NULL, &f->src_flags, &e);
+		collect_route(&nl, q, f);
+		collect_path(&nl, q, f);
+	}
 	pp_nl_close(&nl);
-	pc_nft_collect(q, f);
+	switch (q->direction) {
+	case PC_EGRESS:
+		pc_nft_collect(q, f, 1u << NF_INET_LOCAL_OUT | 1u << NF_INET_POST_ROUTING);
+		break;
+	case PC_INGRESS:
+		pc_nft_collect(q, f, 1u << NF_INET_LOCAL_IN);
+		break;
+	case PC_FORWARD:
+		pc_nft_collect(q, f, 1u << NF_INET_FORWARD | 1u << NF_INET_POST_ROUTING);
+		break;
+	}
+	collect_conntrack(f);
 	f->nlegacy = pp_legacy_iptables(q->family, f->legacy, sizeof(f->legacy));
 }
 

@@ -673,20 +673,410 @@ eval_egress_device(const struct pc_query *q, const struct pc_facts *f, struct pc
 	(void)q;
 }
 
+/* ---- arriving packets: ingress and forward ---- */
+
+static void
+eval_ingress_device(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	const struct pp_link *l = &f->iif_link;
+	struct pc_station *s;
+	char err[512];
+
+	if (f->iif_rc < 0) {
+		s = station(res, PC_INGRESS_DEVICE, PP_ST_UNKNOWN, "device lookup failed: %s",
+			    pp_err_str(&f->iif_err, err, sizeof(err)));
+		return;
+	}
+	if (!(l->flags & IFF_UP)) {
+		s = station(res, PC_INGRESS_DEVICE, PP_ST_FAIL, "%s is administratively down: nothing is received", l->name);
+		hint(s, "ip link set %s up", l->name);
+	} else if (!(l->flags & IFF_LOWER_UP)) {
+		s = station(res, PC_INGRESS_DEVICE, PP_ST_FAIL, "%s has no carrier (operstate %s)", l->name,
+			    pp_operstate_name(l->operstate));
+		hint(s, "ip link show %s", l->name);
+	} else if (l->has_xdp && l->xdp_attached) {
+		s = station(res, PC_INGRESS_DEVICE, PP_ST_WARN,
+			    "%s has an XDP program attached: it sees and may drop the packet before the stack does", l->name);
+		hint(s, "ip link show %s; bpftool net show dev %s", l->name, l->name);
+	} else {
+		s = station(res, PC_INGRESS_DEVICE, PP_ST_OK, "%s up, carrier, mtu %u%s", l->name, l->mtu,
+			    f->iif_tc_ingress ? "; a tc ingress hook is attached (its filters are not evaluated)" : "");
+	}
+	pp_val_add_str(s->evidence, "dev", l->name);
+	pp_val_add_u64(s->evidence, "mtu", l->mtu);
+	pp_val_add_bool(s->evidence, "tc_ingress", f->iif_tc_ingress);
+	if (l->has_stats64) {
+		pp_val_add_u64(s->evidence, "rx_packets", l->stats.rx_packets);
+		pp_val_add_u64(s->evidence, "rx_errors", l->stats.rx_errors);
+		pp_val_add_u64(s->evidence, "rx_dropped", l->stats.rx_dropped);
+		pp_val_add_u64(s->evidence, "rx_missed_errors", l->stats.rx_missed_errors);
+	}
+	(void)q;
+}
+
+/* Martian addresses the IPv4 input path refuses before any rule or route applies. */
+static const char *
+martian_v4(const struct pc_query *q, const struct pc_facts *f, bool *is_src)
+{
+	const uint8_t *s = q->src.u.b, *d = q->dst.u.b;
+
+	*is_src = true;
+	if (s[0] == 0)
+		return "a source in 0.0.0.0/8";
+	if (s[0] >= 224 && s[0] <= 239)
+		return "a multicast source";
+	if (s[0] == 255 && s[1] == 255 && s[2] == 255 && s[3] == 255)
+		return "the broadcast address as source";
+	if (s[0] == 127 && f->route_localnet != 1)
+		return "a loopback source (127.0.0.0/8) arriving on a device";
+	if (f->src_is_local == 1 && f->accept_local != 1)
+		return "one of this host's own addresses as source (accept_local is 0)";
+	*is_src = false;
+	if (d[0] == 0)
+		return "a destination in 0.0.0.0/8";
+	if (d[0] == 127 && f->route_localnet != 1)
+		return "a loopback destination (127.0.0.0/8) arriving on a device";
+	return NULL;
+}
+
+static void
+eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	char d[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN], buf[256], t[16], rdev[IF_NAMESIZE] = "?";
+	struct pc_station *s;
+	long long rpf;
+	bool is_src;
+	const char *m;
+
+	a2s(&q->dst, d, sizeof(d));
+	a2s(&q->src, sa, sizeof(sa));
+	if (f->route_rc == 0) {
+		eval_route(q, f, res);
+		s = &res->st[PC_ROUTE];
+		if (f->route.type == RTN_LOCAL && s->status == PP_ST_OK)
+			snprintf(s->summary, sizeof(s->summary), "local: %s is an address of this host (table %s)%s%s",
+				 d, pp_route_table_name(f->route.table, t, sizeof(t)), f->dnat ? " after " : "",
+				 f->dnat ? f->dnat_text : "");
+		else if (f->route.type == RTN_BROADCAST)
+			snprintf(s->summary, sizeof(s->summary), "broadcast: delivered locally");
+		return;
+	}
+	/* The input lookup failed. The errno alone is ambiguous: explain it. */
+	if (q->family == AF_INET && (m = martian_v4(q, f, &is_src)) != NULL) {
+		s = station(res, PC_ROUTE, PP_ST_FAIL, "martian %s: the packet has %s", is_src ? "source" : "destination", m);
+		snprintf(s->drop_reason, sizeof(s->drop_reason), is_src ? "IP_INVALID_SOURCE" : "IP_INVALID_DEST");
+		pp_val_add_str(s->evidence, "kernel_error", strerror(-f->route_rc));
+		hint(s, "sysctl -w net.ipv4.conf.%s.log_martians=1; dmesg | grep martian", q->iif);
+		return;
+	}
+	if (f->route_rc == -EINVAL && f->out_rc != -EINVAL) {
+		/* Not a blackhole (the destination routes fine from here): the reverse-path filter. */
+		rpf = f->rp_filter_all > f->rp_filter_dev ? f->rp_filter_all : f->rp_filter_dev;
+		if (f->rev_rc == 0 && f->rev_route.oif)
+			if_indextoname((unsigned)f->rev_route.oif, rdev);
+		if (f->rev_rc < 0)
+			s = station(res, PC_ROUTE, PP_ST_FAIL,
+				    "reverse-path filter (rp_filter=%lld) drops it: there is no route back to %s", rpf, sa);
+		else
+			s = station(res, PC_ROUTE, PP_ST_FAIL,
+				    "reverse-path filter (rp_filter=%lld, strict) drops it: replies to %s would leave via %s, not %s",
+				    rpf, sa, rdev, q->iif);
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "IP_RPFILTER");
+		pp_val_add_i64(s->evidence, "rp_filter_all", f->rp_filter_all);
+		pp_val_add_i64(s->evidence, "rp_filter_dev", f->rp_filter_dev);
+		pp_val_add_i64(s->evidence, "rp_filter_effective", rpf);
+		if (f->rev_rc == 0)
+			pp_val_add_str(s->evidence, "reverse_route", pp_route_format(&f->rev_route, buf, sizeof(buf)));
+		pp_val_add_str(s->evidence, "kernel_error", strerror(EINVAL));
+		hint(s, "ip route get %s; sysctl net.ipv4.conf.all.rp_filter net.ipv4.conf.%s.rp_filter", sa, q->iif);
+		return;
+	}
+	if (f->route_rc == -EHOSTUNREACH && q->family == AF_INET && f->out_rc == 0 && f->out_route.type != RTN_LOCAL &&
+	    (f->ip_forward == 0 || f->iif_forwarding == 0)) {
+		/* IPv4 forwarding off: the input lookup fails although a route exists. */
+		s = station(res, PC_ROUTE, PP_ST_OK, "%s (forwarding is off: see forward)",
+			    pp_route_format(&f->out_route, buf, sizeof(buf)));
+		route_evidence(s->evidence, &f->out_route, NULL, false);
+		return;
+	}
+	eval_route_failure(q, f, res);
+	if (res->st[PC_ROUTE].status == PP_ST_FAIL && !res->st[PC_ROUTE].drop_reason[0])
+		snprintf(res->st[PC_ROUTE].drop_reason, sizeof(res->st[PC_ROUTE].drop_reason),
+			 f->route_rc == -ENETUNREACH || f->route_rc == -EHOSTUNREACH || f->route_rc == -EACCES ?
+				 "IP_INNOROUTES" : "");
+}
+
+static void
+eval_forward(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s;
+
+	if (q->family == AF_INET && (f->ip_forward == 0 || f->iif_forwarding == 0)) {
+		s = station(res, PC_FORWARD_ST, PP_ST_FAIL, "IPv4 forwarding is off (%s): the packet is dropped, no ICMP is sent",
+			    f->ip_forward == 0 ? "net.ipv4.ip_forward=0" : "net.ipv4.conf.IIF.forwarding=0");
+		if (f->ip_forward != 0)
+			snprintf(s->summary, sizeof(s->summary),
+				 "IPv4 forwarding is off on %s (net.ipv4.conf.%s.forwarding=0): the packet is dropped, no ICMP is sent",
+				 q->iif, q->iif);
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "IP_INADDRERRORS");
+		pp_val_add_i64(s->evidence, "ip_forward", f->ip_forward);
+		pp_val_add_i64(s->evidence, "iif_forwarding", f->iif_forwarding);
+		hint(s, "sysctl -w net.ipv4.ip_forward=1");
+		return;
+	}
+	if (q->family == AF_INET6 && f->v6_forwarding == 0) {
+		/* The IPv6 lookup succeeds with forwarding off: only the sysctl tells. */
+		s = station(res, PC_FORWARD_ST, PP_ST_FAIL,
+			    "IPv6 forwarding is off (net.ipv6.conf.all.forwarding=0): the packet is dropped, no ICMPv6 is sent");
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "IP_INADDRERRORS");
+		pp_val_add_i64(s->evidence, "all_forwarding", f->v6_forwarding);
+		hint(s, "sysctl -w net.ipv6.conf.all.forwarding=1");
+		return;
+	}
+	eval_hook(q, f, res, PC_FORWARD_ST, NF_INET_FORWARD);
+	s = &res->st[PC_FORWARD_ST];
+	if (s->status == PP_ST_OK) {
+		size_t n = strlen(s->summary);
+
+		snprintf(s->summary + n, sizeof(s->summary) - n, "; forwarding is on");
+	}
+	pp_val_add_i64(s->evidence, q->family == AF_INET ? "ip_forward" : "all_forwarding",
+		       q->family == AF_INET ? f->ip_forward : f->v6_forwarding);
+}
+
+static void
+eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	char d[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN], err[512];
+	const struct pc_listener *match = NULL, *elsewhere = NULL;
+	struct pc_station *s;
+	struct pp_val *arr;
+
+	if (res->st[PC_ROUTE].status == PP_ST_FAIL) {
+		station(res, PC_SOCKET, PP_ST_SKIPPED, "not delivered locally");
+		return;
+	}
+	if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
+		if (f->icmp_echo_ignore == 1) {
+			s = station(res, PC_SOCKET, PP_ST_FAIL, "echo requests are ignored (%s=1)",
+				    q->family == AF_INET ? "net.ipv4.icmp_echo_ignore_all" : "net.ipv6.icmp.echo_ignore_all");
+			hint(s, "sysctl %s", q->family == AF_INET ? "net.ipv4.icmp_echo_ignore_all" : "net.ipv6.icmp.echo_ignore_all");
+		} else {
+			station(res, PC_SOCKET, PP_ST_OK, "the kernel answers echo requests itself");
+		}
+		return;
+	}
+	if (!q->has_dport) {
+		station(res, PC_SOCKET, PP_ST_SKIPPED, "no port given");
+		return;
+	}
+	a2s(&q->dst, d, sizeof(d));
+	if (f->sock_rc < 0) {
+		s = station(res, PC_SOCKET, PP_ST_UNKNOWN, "sockets not read: %s", pp_err_str(&f->sock_err, err, sizeof(err)));
+		if (pp_errno_needs(f->sock_rc))
+			pp_val_add_str(s->evidence, "needs", pp_errno_needs(f->sock_rc));
+		return;
+	}
+	for (size_t i = 0; i < f->nlisteners; i++) {
+		const struct pc_listener *l = &f->listeners[i];
+		bool any = (l->family == AF_INET && l->addr.u.v4.s_addr == 0) ||
+			   (l->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l->addr.u.v6));
+		bool fam_ok = l->family == q->family || (l->family == AF_INET6 && q->family == AF_INET && !l->v6only && any);
+		bool dev_ok = !l->ifindex || l->ifindex == (uint32_t)q->iif_index;
+
+		if (fam_ok && dev_ok && (any || pp_addr_eq(&l->addr, &q->dst))) {
+			if (!match)
+				match = l;
+		} else if (!elsewhere) {
+			elsewhere = l;
+		}
+	}
+	if (match) {
+		s = station(res, PC_SOCKET, PP_ST_OK, "%s listener on %s port %u", pc_proto_name(q->proto),
+			    a2s(&match->addr, a, sizeof(a)), q->dport);
+		if (q->proto == IPPROTO_TCP && match->wqueue && match->rqueue >= match->wqueue) {
+			s->status = PP_ST_WARN;
+			snprintf(s->summary, sizeof(s->summary),
+				 "tcp listener on %s port %u has a full accept queue (%u of %u): new connections are dropped (ListenOverflows %llu)",
+				 a, q->dport, match->rqueue, match->wqueue, (unsigned long long)f->listen_overflows);
+			snprintf(s->drop_reason, sizeof(s->drop_reason), "TCP_LISTEN_OVERFLOW");
+			hint(s, "ss -ltn 'sport = :%u'; nstat -az TcpExtListenOverflows TcpExtListenDrops", q->dport);
+		} else if (q->proto == IPPROTO_TCP && f->listen_overflows) {
+			size_t n = strlen(s->summary);
+
+			snprintf(s->summary + n, sizeof(s->summary) - n,
+				 "; accept queue %u of %u now; ListenOverflows %llu since boot in this namespace",
+				 match->rqueue, match->wqueue, (unsigned long long)f->listen_overflows);
+		}
+		pp_val_add_str(s->evidence, "bound", a);
+		if (q->proto == IPPROTO_TCP) {
+			pp_val_add_u64(s->evidence, "accept_queue", match->rqueue);
+			pp_val_add_u64(s->evidence, "backlog", match->wqueue);
+		}
+	} else if (elsewhere) {
+		a2s(&elsewhere->addr, a, sizeof(a));
+		s = station(res, PC_SOCKET, PP_ST_FAIL,
+			    "port %u is open on %s only, not on %s: the packet finds no socket (%s)", q->dport, a, d,
+			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "NO_SOCKET");
+		pp_val_add_str(s->evidence, "bound", a);
+		hint(s, "ss -l%sn 'sport = :%u'", q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+	} else {
+		s = station(res, PC_SOCKET, PP_ST_FAIL, "nothing listens on %s port %u (%s)", pc_proto_name(q->proto), q->dport,
+			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "NO_SOCKET");
+		hint(s, "ss -l%sn 'sport = :%u'", q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+	}
+	if (f->dnat)
+		pp_val_add_str(s->evidence, "after_dnat", f->dnat_text);
+	arr = pp_val_add_arr(s->evidence, "sockets");
+	for (size_t i = 0; i < f->nlisteners; i++)
+		pp_val_add_strf(arr, NULL, "%s:%u%s", a2s(&f->listeners[i].addr, a, sizeof(a)), f->listeners[i].port,
+				f->listeners[i].v6only ? " v6only" : "");
+	if (f->have_snmp) {
+		pp_val_add_u64(s->evidence, "listen_overflows", f->listen_overflows);
+		pp_val_add_u64(s->evidence, "listen_drops", f->listen_drops);
+	}
+}
+
+static void
+eval_conntrack(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s;
+
+	if (f->ct_rc == -ENOENT) {
+		station(res, PC_CONNTRACK, PP_ST_SKIPPED, "conntrack is not loaded");
+		return;
+	}
+	if (f->ct_max > 0 && f->ct_count >= f->ct_max) {
+		s = station(res, PC_CONNTRACK, PP_ST_FAIL,
+			    "table full: %lld of %lld entries (the limit is global, the count this namespace's); new flows are dropped",
+			    f->ct_count, f->ct_max);
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "NETFILTER_DROP");
+		hint(s, "ctdump -c; conntrack -S");
+	} else if (f->ct_max > 0 && f->ct_count * 10 >= f->ct_max * 9) {
+		s = station(res, PC_CONNTRACK, PP_ST_WARN, "table at %lld of %lld entries (%.0f%%): near full",
+			    f->ct_count, f->ct_max, 100.0 * (double)f->ct_count / (double)f->ct_max);
+		hint(s, "ctdump --top src 10");
+	} else {
+		s = station(res, PC_CONNTRACK, PP_ST_OK, "%lld of %lld entries", f->ct_count, f->ct_max);
+		if (f->ct.drop || f->ct.early_drop || f->ct.insert_failed) {
+			size_t n = strlen(s->summary);
+
+			snprintf(s->summary + n, sizeof(s->summary) - n,
+				 "; drop %llu, early_drop %llu, insert_failed %llu since the namespace began (not rising in this run)",
+				 (unsigned long long)f->ct.drop, (unsigned long long)f->ct.early_drop,
+				 (unsigned long long)f->ct.insert_failed);
+		}
+	}
+	pp_val_add_i64(s->evidence, "count", f->ct_count);
+	pp_val_add_i64(s->evidence, "max", f->ct_max);
+	if (f->ct_buckets > 0)
+		pp_val_add_i64(s->evidence, "buckets", f->ct_buckets);
+	if (f->ct.ncpus) {
+		pp_val_add_u64(s->evidence, "drop", f->ct.drop);
+		pp_val_add_u64(s->evidence, "early_drop", f->ct.early_drop);
+		pp_val_add_u64(s->evidence, "insert_failed", f->ct.insert_failed);
+		pp_val_add_u64(s->evidence, "invalid", f->ct.invalid);
+		pp_val_add_u64(s->evidence, "search_restart", f->ct.search_restart);
+	}
+	(void)q;
+}
+
+static void
+eval_pmtu(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s;
+	uint32_t in_mtu = f->iif_rc == 0 && q->direction == PC_FORWARD ? f->iif_link.mtu : 0;
+	uint32_t out_mtu = f->oif_rc == 0 ? f->oif_link.mtu : 0;
+	bool clamp = false;
+
+	if (f->route_rc < 0 || !out_mtu) {
+		station(res, PC_PMTU, PP_ST_SKIPPED, "no egress device");
+		return;
+	}
+	for (size_t i = 0; i < f->nchains; i++)
+		clamp |= f->chains[i].res.mss_clamp;
+	if (f->route.mtu && f->route.has_expires) {
+		s = station(res, PC_PMTU, PP_ST_OK, "path MTU %u learned from an ICMP error (expires in %u s); device %s mtu %u",
+			    f->route.mtu, f->route.expires_sec, f->oif_link.name, out_mtu);
+		pp_val_add_u64(s->evidence, "pmtu_exception", f->route.mtu);
+		pp_val_add_u64(s->evidence, "expires_sec", f->route.expires_sec);
+	} else if (in_mtu && out_mtu < in_mtu) {
+		s = station(res, PC_PMTU, clamp && q->proto == IPPROTO_TCP ? PP_ST_OK : PP_ST_WARN,
+			    "%s has mtu %u, less than %u on %s: larger packets need fragmentation or a working PMTU discovery (ICMP %s)%s",
+			    f->oif_link.name, out_mtu, in_mtu, q->iif,
+			    q->family == AF_INET ? "fragmentation needed" : "packet too big",
+			    clamp ? "; an MSS clamp on the path covers TCP" : "");
+		if (s->status == PP_ST_WARN) {
+			char d[INET6_ADDRSTRLEN];
+
+			snprintf(s->drop_reason, sizeof(s->drop_reason), "PKT_TOO_BIG");
+			hint(s, "pmtuprobe %s (from the sender)", a2s(&q->dst, d, sizeof(d)));
+		}
+	} else {
+		s = station(res, PC_PMTU, PP_ST_OK, "device %s mtu %u%s%s", f->oif_link.name, out_mtu,
+			    f->route.mtu ? ", route mtu " : "", "");
+		if (f->route.mtu) {
+			size_t n = strlen(s->summary);
+
+			snprintf(s->summary + n, sizeof(s->summary) - n, "%u", f->route.mtu);
+		}
+	}
+	pp_val_add_u64(s->evidence, "egress_mtu", out_mtu);
+	if (in_mtu)
+		pp_val_add_u64(s->evidence, "ingress_mtu", in_mtu);
+	if (f->route.mtu)
+		pp_val_add_u64(s->evidence, "route_mtu", f->route.mtu);
+	pp_val_add_bool(s->evidence, "mss_clamp", clamp);
+}
+
 /* ---- verdict ---- */
 
 void
 pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	if (q->direction == PC_EGRESS) {
+	switch (q->direction) {
+	case PC_EGRESS:
 		eval_socket_egress(q, f, res);
 		eval_route(q, f, res);
 		eval_hook(q, f, res, PC_OUTPUT, NF_INET_LOCAL_OUT);
 		eval_hook(q, f, res, PC_POSTROUTING, NF_INET_POST_ROUTING);
+		eval_conntrack(q, f, res);
 		eval_neigh(q, f, res);
 		eval_qdisc(q, f, res);
 		eval_egress_device(q, f, res);
+		eval_pmtu(q, f, res);
+		break;
+	case PC_INGRESS:
+		eval_ingress_device(q, f, res);
+		eval_hook(q, f, res, PC_PREROUTING, NF_INET_PRE_ROUTING);
+		eval_route_in(q, f, res);
+		eval_hook(q, f, res, PC_INPUT, NF_INET_LOCAL_IN);
+		eval_socket_ingress(q, f, res);
+		eval_conntrack(q, f, res);
+		break;
+	case PC_FORWARD:
+		eval_ingress_device(q, f, res);
+		eval_hook(q, f, res, PC_PREROUTING, NF_INET_PRE_ROUTING);
+		eval_route_in(q, f, res);
+		eval_forward(q, f, res);
+		eval_hook(q, f, res, PC_POSTROUTING, NF_INET_POST_ROUTING);
+		eval_conntrack(q, f, res);
+		eval_neigh(q, f, res);
+		eval_qdisc(q, f, res);
+		eval_egress_device(q, f, res);
+		eval_pmtu(q, f, res);
+		break;
+	}
+	if (f->dnat && res->st[PC_PREROUTING].present) {
+		size_t n = strlen(res->st[PC_PREROUTING].summary);
+
+		pp_val_add_str(res->st[PC_PREROUTING].evidence, "dnat", f->dnat_text);
+		if (!strstr(res->st[PC_PREROUTING].summary, f->dnat_text))
+			snprintf(res->st[PC_PREROUTING].summary + n, sizeof(res->st[PC_PREROUTING].summary) - n,
+				 "; %s", f->dnat_text);
 	}
 	res->verdict_station = PC_NSTATIONS;
 	res->verdict_status = PP_ST_OK;

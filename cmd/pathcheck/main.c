@@ -37,13 +37,11 @@ main(int argc, char *argv[])
 		prom_failed_run(&o);
 		return rc;
 	}
-	if (o.q.iif[0]) {
-		pp_warnx(&o.cli, "--iif: ingress and forward checks are not available in this version");
-		prom_failed_run(&o);
-		return PP_EXIT_USAGE;
-	}
+	if (o.q.iif[0])
+		o.q.direction = PC_INGRESS;	/* until the kernel's answer says ingress or forward */
 	pc_collect(&o.q, &f);			/* the kernel, through common/ */
-	pc_eval(&o.q, &f, &r);			/* pure */
+	o.q.direction = f.eq.direction;
+	pc_eval(&f.eq, &f, &r);			/* pure; sees the destination after any DNAT */
 	r.elapsed = pp_mono_now() - t0;
 	rc = pc_exit_code(&r);
 	if (pp_out_begin(&o.cli, &out) != 0) {

@@ -238,6 +238,9 @@ struct rule_eval {
 	char target[256];
 	bool reject;
 	char nat[256];
+	bool dnat, mss_clamp;
+	struct pp_addr nat_addr;
+	uint16_t nat_port;
 };
 
 static void
@@ -810,17 +813,78 @@ nat_text(struct rule_eval *re, struct nftnl_expr *e, const char *what)
 		int fam = nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FAMILY) ?
 				  (int)nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) : NFPROTO_IPV4;
 
-		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, fam == NFPROTO_IPV6 ? 16 : 4))
+		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, fam == NFPROTO_IPV6 ? 16 : 4)) {
 			inet_ntop(fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET, re->rg.b + off, a, sizeof(a));
+			pp_addr_set(&re->nat_addr, fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET, re->rg.b + off,
+				    fam == NFPROTO_IPV6 ? 16 : 4);
+		}
 	}
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MIN)) {
 		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN);
 
-		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, 2))
-			snprintf(port, sizeof(port), ":%u", (unsigned)((re->rg.b[off] << 8) | re->rg.b[off + 1]));
+		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, 2)) {
+			re->nat_port = (uint16_t)((re->rg.b[off] << 8) | re->rg.b[off + 1]);
+			snprintf(port, sizeof(port), ":%u", re->nat_port);
+		}
 	}
 	snprintf(re->nat, sizeof(re->nat), "%s to %s%s", what, a, port);
 	text_add(re, "%s", re->nat);
+}
+
+/* byteorder: swap each size-byte group of len bytes, register to register. */
+static void
+ex_byteorder(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN);
+	uint32_t size = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE);
+	uint8_t out[16], known[16];
+	char d[48];
+	int so;
+
+	if (len > 16 || !reg_range_ok(sreg, len) || !reg_range_ok(dreg, len) ||
+	    (size != 2 && size != 4 && size != 8) || len % size) {
+		unknown(re, "byteorder of an unexpected shape");
+		return;
+	}
+	so = reg_off(sreg);
+	for (uint32_t i = 0; i < len; i += size)
+		for (uint32_t k = 0; k < size; k++) {
+			out[i + k] = re->rg.b[so + (int)(i + size - 1 - k)];
+			known[i + k] = re->rg.known[so + (int)(i + size - 1 - k)];
+		}
+	snprintf(d, sizeof(d), "%s", re->rg.desc[so / 4]);
+	reg_store(&re->rg, dreg, out, known, len, d, K_HEX);
+}
+
+/*
+ * Expressions that only load a value into a register: the value is unknown to us,
+ * but loading it decides nothing. Only a comparison on it makes the rule unknown.
+ */
+static bool
+unknown_load(struct rule_eval *re, struct nftnl_expr *e, const char *n)
+{
+	static const struct { const char *name; uint16_t dreg; } loads[] = {
+		{ "rt", NFTNL_EXPR_RT_DREG }, { "fib", NFTNL_EXPR_FIB_DREG },
+		{ "hash", NFTNL_EXPR_HASH_DREG }, { "numgen", NFTNL_EXPR_NG_DREG },
+		{ "socket", NFTNL_EXPR_SOCKET_DREG }, { "osf", NFTNL_EXPR_OSF_DREG },
+	};
+	uint8_t zero[16] = { 0 }, known[16] = { 0 };
+
+	for (size_t i = 0; i < PP_ARRAY_SIZE(loads); i++) {
+		uint32_t dreg;
+
+		if (strcmp(n, loads[i].name) != 0 || !nftnl_expr_is_set(e, loads[i].dreg))
+			continue;
+		dreg = nftnl_expr_get_u32(e, loads[i].dreg);
+		if (!reg_range_ok(dreg, 16) && !reg_range_ok(dreg, 4))
+			return false;
+		reg_store(&re->rg, dreg, zero, known, reg_range_ok(dreg, 16) ? 16 : 4, n, K_HEX);
+		text_add(re, "%s", n);
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -855,8 +919,13 @@ eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 	else if (strcmp(n, "notrack") == 0 || strcmp(n, "objref") == 0 || strcmp(n, "dynset") == 0 ||
 		 strcmp(n, "last") == 0 || strcmp(n, "dup") == 0)
 		text_add(re, "%s", n);
-	else if (strcmp(n, "exthdr") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG))
-		text_add(re, "tcp option set");	/* e.g. an MSS clamp: a statement */
+	else if (strcmp(n, "exthdr") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
+		/* A TCP option write; option 2 is the MSS: an MSS clamp. */
+		bool mss = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE) == 2;
+
+		text_add(re, mss ? "tcp option maxseg size set" : "tcp option set");
+		re->mss_clamp |= mss;
+	}
 	else if (strcmp(n, "reject") == 0) {
 		re->has_verdict = true;
 		re->verdict = NF_DROP;
@@ -867,6 +936,7 @@ eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 		bool dnat = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT;
 
 		nat_text(re, e, dnat ? "dnat" : "snat");
+		re->dnat = dnat;
 		re->has_verdict = true;
 		re->verdict = NF_ACCEPT;
 	} else if (strcmp(n, "masq") == 0) {
@@ -879,8 +949,12 @@ eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 		text_add(re, "redirect");
 		re->has_verdict = true;
 		re->verdict = NF_ACCEPT;
+	} else if (strcmp(n, "byteorder") == 0) {
+		ex_byteorder(re, e);
+	} else if (unknown_load(re, e, n)) {
+		/* rt, fib, hash, numgen, socket: a value we cannot know, loaded into a register. */
 	} else {
-		/* limit, quota, fib, socket, connlimit, queue, xt match/target, ...: not evaluated. */
+		/* limit, quota, connlimit, queue, xt match/target, ...: not evaluated. */
 		text_add(re, "%s", n);
 		unknown(re, "'%s' expression is not evaluated by pathcheck", n);
 	}
@@ -1071,8 +1145,14 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 				 (unsigned long long)w->res->handle, chain, re.why);
 			return EV_UNKNOWN;
 		}
-		if (re.nat[0])
+		if (re.mss_clamp)
+			w->res->mss_clamp = true;
+		if (re.nat[0]) {
 			snprintf(w->res->nat, sizeof(w->res->nat), "%s", re.nat);
+			w->res->dnat = re.dnat && (re.nat_addr.family || re.nat_port);
+			w->res->nat_addr = re.nat_addr;
+			w->res->nat_port = re.nat_port;
+		}
 		if (!re.has_verdict)
 			continue;
 		switch (re.verdict) {
@@ -1182,6 +1262,9 @@ void
 pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hook, struct pc_pkt *p)
 {
 	memset(p, 0, sizeof(*p));
+	/* After prerouting the packet carries the DNAT'ed destination. */
+	if (hook != NF_INET_PRE_ROUTING && hook != NF_INET_LOCAL_OUT && f->dnat)
+		q = &f->eq;
 	p->family = q->family;
 	p->hook = hook;
 	p->dst = q->dst;
@@ -1237,6 +1320,7 @@ hook_applies(const struct pc_query *q, uint32_t hook)
 struct base_ctx {
 	const struct pc_query *q;
 	struct pc_facts *f;
+	uint32_t hooks;			/* bit per NF_INET_* hook */
 	int err;
 };
 
@@ -1246,7 +1330,8 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	struct base_ctx *bc = data;
 	struct pc_chain *nv;
 
-	if (!c->base || !family_applies(c->family, bc->q->family) || !hook_applies(bc->q, c->hooknum))
+	if (!c->base || !family_applies(c->family, bc->q->family) || !hook_applies(bc->q, c->hooknum) ||
+	    c->hooknum >= 32 || !(bc->hooks & (1u << c->hooknum)))
 		return 0;
 	nv = realloc(bc->f->chains, (bc->f->nchains + 1) * sizeof(*nv));
 	if (!nv)
@@ -1270,13 +1355,16 @@ chain_order(const void *a, const void *b)
 }
 
 void
-pc_nft_collect(const struct pc_query *q, struct pc_facts *f)
+pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 {
 	struct pp_nl nl;
-	struct base_ctx bc = { q, f, 0 };
+	struct base_ctx bc = { q, f, hooks, 0 };
 	struct pc_nft_cache cache = { 0 };
+	size_t first = f->nchains;
 	int rc;
 
+	if (f->nft_rc < 0)
+		return;
 	rc = pp_nl_open(&nl, NETLINK_NETFILTER, &f->nft_err);
 	if (rc < 0) {
 		f->nft_rc = rc;
@@ -1288,10 +1376,10 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f)
 		pp_nl_close(&nl);
 		return;
 	}
-	if (f->nchains)
-		qsort(f->chains, f->nchains, sizeof(*f->chains), chain_order);
+	if (f->nchains > first)
+		qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
 	cache.nl = &nl;
-	for (size_t i = 0; i < f->nchains; i++) {
+	for (size_t i = first; i < f->nchains; i++) {
 		struct pc_pkt p;
 
 		pc_pkt_for_hook(q, f, f->chains[i].c.hooknum, &p);

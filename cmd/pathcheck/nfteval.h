@@ -68,8 +68,11 @@ int pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base,
 /* Build the packet a hook sees for the query (uses the route for the source and devices). */
 void pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hook,
 		     struct pc_pkt *p);
-/* Fetch base chains on the hooks of q's direction and evaluate each. */
-void pc_nft_collect(const struct pc_query *q, struct pc_facts *f);
+/*
+ * Fetch the base chains on the hooks of q's direction that are in hooks (a bit per
+ * NF_INET_* hook), evaluate each, and append them to f->chains.
+ */
+void pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks);
 /* The rule flow of q, as the policy-routing walk sees it (collect.c). */
 void pc_rule_flow(const struct pc_query *q, struct pp_rule_flow *rf);
 

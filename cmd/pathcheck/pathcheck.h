@@ -66,6 +66,10 @@ struct pc_nft_result {
 	char path[512];			/* "output -> blocklist" */
 	char why[256];			/* UNKNOWN: what could not be decided */
 	char nat[256];			/* a nat statement that applies: "dnat to 203.0.113.2:8080" */
+	bool dnat;			/* the nat statement is a dnat with a known target */
+	struct pp_addr nat_addr;	/* its address (family 0: unchanged) */
+	uint16_t nat_port;		/* its port (0: unchanged) */
+	bool mss_clamp;			/* a rule on the path sets the TCP MSS option */
 	uint32_t rules_seen;
 };
 
@@ -76,7 +80,56 @@ struct pc_chain {
 	struct pc_nft_result res;
 };
 
+/* Per-CPU conntrack statistics summed, as /proc/net/stat/nf_conntrack gives them. */
+struct pc_ct_stats {
+	uint64_t found, invalid, insert, insert_failed, drop, early_drop, search_restart;
+	uint64_t clash_resolve, chaintoolong;
+	unsigned ncpus;
+};
+
+/* A socket that could take the packet (sock_diag). */
+struct pc_listener {
+	struct pp_addr addr;
+	uint16_t port;
+	uint32_t ifindex;
+	uint32_t rqueue, wqueue;
+	bool v6only;
+	int family;
+};
+
 struct pc_facts {
+	/* The query as the stations after prerouting see it (DNAT applied). */
+	struct pc_query eq;
+	bool dnat;
+	char dnat_text[256];
+	/* direction found from the kernel's answer (ingress or forward) */
+	int dir_rc;
+	/* ingress device */
+	int iif_rc;
+	struct pp_err iif_err;
+	struct pp_link iif_link;
+	bool iif_tc_ingress;			/* an ingress or clsact qdisc is attached */
+	/* sysctls: -1 when they could not be read */
+	long long ip_forward, iif_forwarding, v6_forwarding, v6_iif_forwarding;
+	long long rp_filter_all, rp_filter_dev, accept_local, route_localnet, icmp_echo_ignore;
+	/* lookups that explain a failing input lookup */
+	int out_rc;				/* the destination looked up without iif */
+	struct pp_route out_route;
+	int rev_rc;				/* the reverse path: the route back to the source */
+	struct pp_route rev_route;
+	int src_is_local;			/* the packet's source is one of our addresses */
+	/* socket (ingress) */
+	int sock_rc;
+	struct pp_err sock_err;
+	struct pc_listener listeners[16];
+	size_t nlisteners;
+	bool have_snmp;
+	uint64_t listen_overflows, listen_drops;
+	/* conntrack */
+	int ct_rc;				/* -ENOENT: conntrack is not loaded */
+	long long ct_count, ct_max, ct_buckets;
+	struct pc_ct_stats ct;
+
 	/* route */
 	int route_rc;
 	struct pp_err route_err;
@@ -146,6 +199,8 @@ int pc_resolve(struct pc_opts *o);
 /* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
+/* socket.c: the listeners that could take an arriving packet (sock_diag) and the listen counters. */
+void pc_collect_socket(const struct pc_query *q, struct pc_facts *f);
 /* eval.c: pure. */
 void pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *r);
 void pc_result_free(struct pc_result *r);

@@ -87,17 +87,21 @@ nsrun cli ip -6 route replace default via 2001:db8:1::1
 nsrun cli ip route add 203.0.113.32/27 via 198.51.100.50
 nsrun cli ip -6 route add 2001:db8:3::/64 via 2001:db8:1::50
 # As in an incident, the client keeps trying (IPv6 forgets a failed entry otherwise).
-nsrun cli ping -c12 -i0.5 -W1 203.0.113.40 >/dev/null 2>&1 &
+nsrun cli ping -c60 -i0.5 -W1 203.0.113.40 >/dev/null 2>&1 &
 P4=$!
-nsrun cli ping -6 -c12 -i0.5 -W1 2001:db8:3::1 >/dev/null 2>&1 &
+nsrun cli ping -6 -c60 -i0.5 -W1 2001:db8:3::1 >/dev/null 2>&1 &
 P6=$!
-for _ in $(seq 1 16); do
-	nsrun cli ip neigh show 198.51.100.50 | grep -q FAILED &&
-		nsrun cli ip -6 neigh show 2001:db8:1::50 | grep -q FAILED && break
-	sleep 0.5
-done
+wait_failed() {	# FAMILY ADDR: until the entry is FAILED, 20 s at most
+	for _ in $(seq 1 40); do
+		nsrun cli ip "$1" neigh show "$2" | grep -q FAILED && return 0
+		sleep 0.5
+	done
+	return 1
+}
+wait_failed -4 198.51.100.50
 check "next hop FAILED v4" neighbour fail 1 -N "$C" 203.0.113.40:443
 expect_jq "next hop FAILED v4: drop reason" "$LAST" '.verdict.drop_reason' NEIGH_FAILED
+wait_failed -6 2001:db8:1::50
 check "next hop FAILED v6" neighbour fail 1 -N "$C" "[2001:db8:3::1]:443"
 kill $P4 $P6 2>/dev/null; wait $P4 $P6 2>/dev/null
 

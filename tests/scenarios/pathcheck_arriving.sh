@@ -1,0 +1,219 @@
+#!/bin/bash
+# pathcheck for packets that arrive (issue 3): ingress to a local address and
+# forwarding through a router, IPv4 and IPv6, from configuration and counters
+# alone. Each fault is built for real; verdict station, status and exit code are
+# asserted from -j.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/lab.sh
+PC="$BIN/pathcheck"
+
+check() {
+	local name=$1 station=$2 status=$3 want=$4 out; shift 4
+	run_json out "$PC" -j "$@"
+	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
+	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
+	expect_rc "$name" "$want"
+	LAST=$out
+}
+ev() { jq -r ".stations[] | select(.station==\"$1\") | $2" <<<"$LAST"; }
+expect_ev() { expect_jq "$1" "$LAST" ".stations[] | select(.station==\"$2\") | $3" "$4"; }
+
+# A TCP listener in namespace ROLE on ADDR:PORT (backlog BL), for at most 60 s.
+listen_tcp() {
+	nsrun "$1" python3 -c '
+import socket, sys, time
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(int(sys.argv[3]))
+print("up", flush=True)
+time.sleep(60)' "$2" "$3" "${4:-128}" &
+	LPIDS="$LPIDS $!"
+	for _ in $(seq 1 20); do nsrun "$1" ss -ltn "sport = :$3" | grep -q LISTEN && return 0; sleep 0.1; done
+	return 1
+}
+stop_listeners() { for p in $LPIDS; do kill "$p" 2>/dev/null; done; wait $LPIDS 2>/dev/null; LPIDS=""; }
+LPIDS=""
+
+lab_three
+R=$(ns rtr); S=$(ns srv)
+FWD4=(-N "$R" --from 198.51.100.2 --iif r0)
+FWD6=(-N "$R" --from 2001:db8:1::2 --iif r0)
+IN4=(-N "$S" --from 198.51.100.2 --iif s0)
+IN6=(-N "$S" --from 2001:db8:1::2 --iif s0)
+
+# ---- healthy paths ----
+check "forward v4 healthy" null ok 0 "${FWD4[@]}" 203.0.113.2:443
+expect_jq "forward v4: direction from the kernel's answer" "$LAST" '.query.direction' forward
+expect_jq "forward v4: stations in path order" "$LAST" '[.stations[].station] | join(",")' \
+	"ingress-device,prerouting,route,forward,postrouting,conntrack,neighbour,qdisc,egress-device,pmtu"
+check "forward v6 healthy" null ok 0 "${FWD6[@]}" "[2001:db8:2::2]:443"
+listen_tcp srv 0.0.0.0 8080
+listen_tcp srv :: 8086
+check "ingress v4 healthy" null ok 0 "${IN4[@]}" 203.0.113.2:8080
+expect_jq "ingress v4: direction" "$LAST" '.query.direction' ingress
+expect_jq "ingress v4: stations in path order" "$LAST" '[.stations[].station] | join(",")' \
+	"ingress-device,prerouting,route,input,socket,conntrack"
+check "ingress v6 healthy" null ok 0 "${IN6[@]}" "[2001:db8:2::2]:8086"
+check "ingress v4 to a dual-stack [::] listener" null ok 0 "${IN4[@]}" 203.0.113.2:8086
+check "ingress icmp" null ok 0 "${IN4[@]}" 203.0.113.2
+run_json out "$PC" --prom "${FWD4[@]}" 203.0.113.2:443
+promcheck "forward --prom" "$out"
+
+# ---- route for input ----
+# rp_filter strict with an asymmetric route: 198.51.100.64/26 lives behind the server.
+nsrun rtr ip route add 198.51.100.64/26 via 203.0.113.2
+nsrun rtr sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.r0.rp_filter=1
+check "rp_filter strict, asymmetric" route fail 1 -N "$R" --from 198.51.100.70 --iif r0 203.0.113.2:443
+expect_jq "rp_filter strict: drop reason" "$LAST" '.verdict.drop_reason' IP_RPFILTER
+expect_ev "rp_filter strict: the way back is named" route '.evidence.reverse_route | test("dev r1")' true
+nsrun rtr sysctl -qw net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.r0.rp_filter=2
+check "rp_filter loose, asymmetric" null ok 0 -N "$R" --from 198.51.100.70 --iif r0 203.0.113.2:443
+nsrun rtr sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.r0.rp_filter=0
+# Martian source.
+check "martian source (loopback)" route fail 1 -N "$R" --from 127.0.0.9 --iif r0 203.0.113.2:443
+expect_jq "martian source: drop reason" "$LAST" '.verdict.drop_reason' IP_INVALID_SOURCE
+check "martian source (our own address)" route fail 1 -N "$R" --from 203.0.113.1 --iif r0 203.0.113.2:443
+# Blackhole on the router, told apart from rp_filter.
+nsrun rtr ip route add blackhole 203.0.113.0/28
+check "blackhole on the router" route fail 1 "${FWD4[@]}" 203.0.113.2:443
+expect_ev "blackhole on the router: named as a blackhole, not rp_filter" route '.evidence.type' blackhole
+nsrun rtr ip route del blackhole 203.0.113.0/28
+# More specific than the connected /64, so it wins the lookup.
+nsrun rtr ip -6 route add blackhole 2001:db8:2::/120
+check "blackhole on the router v6" route fail 1 "${FWD6[@]}" "[2001:db8:2::2]:443"
+expect_ev "blackhole v6: type" route '.evidence.type' blackhole
+nsrun rtr ip -6 route del blackhole 2001:db8:2::/120
+
+# ---- forward ----
+nsrun rtr sysctl -qw net.ipv4.ip_forward=0
+check "ip_forward off" forward fail 1 "${FWD4[@]}" 203.0.113.2:443
+expect_jq "ip_forward off: drop reason" "$LAST" '.verdict.drop_reason' IP_INADDRERRORS
+nsrun rtr sysctl -qw net.ipv4.ip_forward=1
+nsrun rtr sysctl -qw net.ipv6.conf.all.forwarding=0
+check "IPv6 forwarding off" forward fail 1 "${FWD6[@]}" "[2001:db8:2::2]:443"
+nsrun rtr sysctl -qw net.ipv6.conf.all.forwarding=1
+
+nsrun rtr nft -f - <<'NFT'
+table inet fw {
+	set blocked { type ipv4_addr; elements = { 198.51.100.33 } }
+	chain quarantine { counter drop; }
+	chain fw_in {
+		type filter hook forward priority 0; policy accept;
+		ip daddr 203.0.113.2 tcp dport 22 counter drop
+		ip6 daddr 2001:db8:2::2 tcp dport 22 counter drop
+		ip saddr @blocked counter drop
+		tcp dport 25 jump quarantine
+		udp dport 53 reject
+		tcp dport 111 limit rate 1/second drop
+	}
+}
+NFT
+check "FORWARD drop by rule" forward fail 1 "${FWD4[@]}" 203.0.113.2:22
+expect_ev "FORWARD drop: rule handle named" forward '.evidence.chains[0].rule_handle' "$(nsrun rtr nft -a list chain inet fw fw_in | awk '/tcp dport 22 counter/ && /203.0.113.2/ {print $NF}')"
+expect_ev "FORWARD drop: rule text" forward '.evidence.chains[0].rule' "ip daddr 203.0.113.2 tcp dport 22 counter drop"
+check "FORWARD drop by rule v6" forward fail 1 "${FWD6[@]}" "[2001:db8:2::2]:22"
+check "FORWARD other port passes" null ok 0 "${FWD4[@]}" 203.0.113.2:443
+check "rule matching a named set" forward fail 1 -N "$R" --from 198.51.100.33 --iif r0 203.0.113.2:443
+expect_ev "named set: the set is named" forward '.evidence.chains[0].rule' "ip saddr @blocked counter drop"
+check "jump into a user chain that drops" forward fail 1 "${FWD4[@]}" 203.0.113.2:25
+expect_ev "jump: the path is shown" forward '.evidence.path' "fw_in -> quarantine"
+check "reject in FORWARD" forward fail 1 "${FWD4[@]}" --proto udp 203.0.113.2:53
+expect_ev "reject: result" forward '.evidence.chains[0].result' reject
+check "a rule shape pathcheck does not evaluate" forward unknown 3 "${FWD4[@]}" 203.0.113.2:111
+expect_ev "unknown shape: why" forward '.evidence.chains[0].why_unknown | test("limit")' true
+nsrun rtr nft delete table inet fw
+
+# ---- input ----
+nsrun srv nft -f - <<'NFT'
+table inet host {
+	chain in {
+		type filter hook input priority 0; policy drop;
+		ct state established,related accept
+		iifname "lo" accept
+		ip6 nexthdr icmpv6 accept
+		tcp dport 8080 accept
+		tcp dport 9000 ip saddr 198.51.100.2 counter drop
+	}
+}
+NFT
+check "INPUT policy drop, accept for another port" input fail 1 "${IN4[@]}" 203.0.113.2:8086
+expect_ev "INPUT policy drop: named as the policy" input '.evidence.chains[0].result' "policy drop"
+check "INPUT accept rule for this port" null ok 0 "${IN4[@]}" 203.0.113.2:8080
+check "INPUT drop by rule" input fail 1 "${IN4[@]}" 203.0.113.2:9000
+expect_ev "INPUT drop by rule: text" input '.evidence.chains[0].rule' "tcp dport 9000 ip saddr 198.51.100.2 counter drop"
+check "INPUT v6 policy drop" input fail 1 "${IN6[@]}" "[2001:db8:2::2]:8086"
+nsrun srv nft delete table inet host
+
+# ---- socket ----
+listen_tcp srv 127.0.0.1 8081
+check "service bound to 127.0.0.1, asked on the external address" socket fail 1 "${IN4[@]}" 203.0.113.2:8081
+expect_jq "bound to 127.0.0.1: drop reason" "$LAST" '.verdict.drop_reason' NO_SOCKET
+expect_ev "bound to 127.0.0.1: where it is bound" socket '.evidence.bound' 127.0.0.1
+check "no listener" socket fail 1 "${IN4[@]}" 203.0.113.2:8090
+check "no listener v6" socket fail 1 "${IN6[@]}" "[2001:db8:2::2]:8090"
+# DNAT to a port with no listener.
+nsrun srv nft add table ip nat
+nsrun srv nft add chain ip nat pre '{ type nat hook prerouting priority -100; }'
+nsrun srv nft add rule ip nat pre tcp dport 80 dnat to 203.0.113.2:8099
+check "DNAT to a port with no listener" socket fail 1 "${IN4[@]}" 203.0.113.2:80
+expect_ev "DNAT shown in prerouting" prerouting '.evidence.dnat' "dnat to 203.0.113.2:8099"
+nsrun srv nft delete table ip nat
+# A listener whose accept queue overflows: backlog 1, never accepts.
+listen_tcp srv 0.0.0.0 7000 1
+nsrun cli python3 -c '
+import socket
+socks = []
+for i in range(6):
+    s = socket.socket(); s.settimeout(0.5)
+    try: s.connect(("203.0.113.2", 7000))
+    except Exception: pass
+    socks.append(s)' 2>/dev/null
+check "listener with an overflowing backlog" socket warn 1 "${IN4[@]}" 203.0.113.2:7000
+expect_ev "backlog: overflow counter moved" socket '.evidence.listen_overflows > 0' true
+expect_jq "backlog: drop reason" "$LAST" '.verdict.drop_reason' TCP_LISTEN_OVERFLOW
+stop_listeners
+
+# ---- pmtu ----
+nsrun rtr ip link set r1 mtu 1280
+nsrun srv ip link set s0 mtu 1280
+check "far side MTU smaller on the router" pmtu warn 1 "${FWD4[@]}" 203.0.113.2:443
+expect_jq "far side MTU: drop reason" "$LAST" '.verdict.drop_reason' PKT_TOO_BIG
+expect_ev "far side MTU: both MTUs" pmtu '"\(.evidence.ingress_mtu) \(.evidence.egress_mtu)"' "1500 1280"
+check "far side MTU smaller v6" pmtu warn 1 "${FWD6[@]}" "[2001:db8:2::2]:443"
+nsrun rtr nft add table inet clamp
+nsrun rtr nft add chain inet clamp fw_c '{ type filter hook forward priority 0; }'
+nsrun rtr nft add rule inet clamp fw_c tcp flags syn tcp option maxseg size set rt mtu
+check "far side MTU smaller, MSS clamp for TCP" null ok 0 "${FWD4[@]}" 203.0.113.2:443
+expect_ev "MSS clamp found" pmtu '.evidence.mss_clamp' true
+nsrun rtr nft delete table inet clamp
+nsrun rtr ip link set r1 mtu 1500
+nsrun srv ip link set s0 mtu 1500
+
+# ---- conntrack table at its limit ----
+# nf_conntrack_max is global and read-only inside a namespace; the count is this
+# namespace's: fill the router's table to the limit with ASSURED entries.
+TMP=$(mktemp -d)
+if cc -O2 -o "$TMP/ctfill" tests/tools/ctfill.c -lmnl; then
+	nsrun rtr nft add table inet cttab
+	nsrun rtr nft add chain inet cttab fw_ct '{ type filter hook forward priority 0; }'
+	nsrun rtr nft add rule inet cttab fw_ct ct state new accept
+	max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)
+	nsrun rtr "$TMP/ctfill" fill "$max" >/dev/null
+	check "conntrack table at its limit" conntrack fail 1 "${FWD4[@]}" 203.0.113.2:443
+	expect_ev "conntrack: count equals max" conntrack '.evidence.count == .evidence.max' true
+	nsrun rtr conntrack -F >/dev/null 2>&1
+	nsrun rtr nft delete table inet cttab
+else
+	t_fail "build tests/tools/ctfill.c"
+fi
+rm -rf "$TMP"
+
+# ---- bad input ----
+run_json out "$PC" -N "$R" --from 198.51.100.2 --iif nosuch0 203.0.113.2:443
+if [ "$RC" = 2 ] && grep -q nosuch0 <<<"$ERR"; then t_ok "--iif unknown device: exit 2"; else t_fail "--iif unknown device: exit $RC ($ERR)"; fi
+run_json out "$PC" -N "$R" --iif r0 203.0.113.2:443
+if [ "$RC" = 2 ] && grep -q -- "--from" <<<"$ERR"; then t_ok "--iif without --from: exit 2"; else t_fail "--iif without --from: exit $RC"; fi
+
+t_done
