@@ -34,7 +34,8 @@ pm_render_text(const struct pm_model *m, FILE *f)
 		pp_addr_str(&m->o->dst, a, sizeof(a)), proto_str(m->proto), m->min, m->max);
 	if (l->route_ok) {
 		fprintf(f, "  route        %s\n", l->route[0] ? l->route : "(resolved)");
-		fprintf(f, "  device       %s mtu %u\n", l->dev[0] ? l->dev : "?", l->dev_mtu);
+		fprintf(f, "  device       %s mtu %u (tcp mss %u)\n", l->dev[0] ? l->dev : "?", l->dev_mtu,
+			pm_mss(m->family, l->dev_mtu));
 		if (l->route_mtu)
 			fprintf(f, "  route mtu    %u\n", l->route_mtu);
 	}

@@ -148,6 +148,14 @@ expect_jq "route mtu: largest probe" "$out" '.query.max' 1400
 expect_jq "route mtu: path MTU 1280 still found" "$out" '.result.path_mtu' 1280
 nsrun cli ip route change default via 198.51.100.1
 
+# -N enters the namespace itself and names it in the JSON.
+run_json out "$P" -j -t 0.3 -N "$(ns cli)" 203.0.113.2
+expect_rc "-N" 0
+expect_jq "-N: netns named" "$out" '.netns' "$(ns cli)"
+expect_jq "-N: path MTU 1280" "$out" '.result.path_mtu' 1280
+run_json out "$P" -j -N "$LAB-nosuch" 203.0.113.2
+expect_rc "-N no such namespace" 2
+
 run_json out nsrun cli "$P" -j --min abc 203.0.113.2
 expect_rc "bad --min" 2
 if grep -q -- "--min: 'abc'" <<<"$ERR"; then t_ok "bad --min named"; else t_fail "bad --min named: $ERR"; fi
