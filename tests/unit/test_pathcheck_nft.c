@@ -4,6 +4,7 @@
  * no netlink socket behind it: verdicts, the deciding rule's handle and text,
  * jumps, sets, maps, and what stays unknown.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1084,6 +1085,79 @@ test_meta_misc(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 }
 
+/* The packet each hook sees, from the query and the collected facts. */
+static void
+test_pkt_for_hook(void)
+{
+	struct pc_query q;
+	struct pc_facts f;
+	struct pc_pkt p;
+
+	memset(&q, 0, sizeof(q));
+	memset(&f, 0, sizeof(f));
+	q.direction = PC_EGRESS;
+	q.family = AF_INET;
+	addr(&q.dst, "203.0.113.2");
+	q.proto = IPPROTO_TCP;
+	q.has_dport = true;
+	q.dport = 80;
+	f.route.family = AF_INET;
+	addr(&f.route.prefsrc, "198.51.100.10");
+	snprintf(f.oif_link.name, sizeof(f.oif_link.name), "veth0");
+	f.oif_link.ifindex = 7;
+
+	pc_pkt_for_hook(&q, &f, NF_INET_LOCAL_OUT, &p);
+	CHECK_EQ_INT(p.family, AF_INET);
+	CHECK_EQ_INT(p.hook, NF_INET_LOCAL_OUT);
+	CHECK(pp_addr_eq(&p.dst, &q.dst));
+	CHECK(p.src_known);
+	CHECK(pp_addr_eq(&p.src, &f.route.prefsrc));	/* the route's preferred source */
+	CHECK_EQ_INT(p.l4proto, IPPROTO_TCP);
+	CHECK(p.dport_known);
+	CHECK_EQ_INT(p.dport, 80);
+	CHECK(!p.sport_known);				/* an ephemeral port: not known */
+	CHECK(!p.uid_known);
+	CHECK_STR(p.iifname, "");			/* locally generated: no input device */
+	CHECK_STR(p.oifname, "veth0");
+	CHECK_EQ_INT(p.oif, 7);
+	CHECK_EQ_INT(p.ct_state, 8);			/* new */
+
+	pc_pkt_for_hook(&q, &f, NF_INET_POST_ROUTING, &p);
+	CHECK_STR(p.iifname, "");
+	CHECK_STR(p.oifname, "veth0");
+
+	/* --from, --sport, --uid, --mark given. */
+	addr(&q.src, "198.51.100.11");
+	q.has_sport = true;
+	q.sport = 4000;
+	q.has_uid = true;
+	q.uid = 1000;
+	q.has_mark = true;
+	q.mark = 0x10;
+	pc_pkt_for_hook(&q, &f, NF_INET_LOCAL_OUT, &p);
+	CHECK(pp_addr_eq(&p.src, &q.src));
+	CHECK(p.sport_known);
+	CHECK_EQ_INT(p.sport, 4000);
+	CHECK(p.uid_known);
+	CHECK_EQ_INT(p.uid, 1000);
+	CHECK_EQ_INT(p.mark, 0x10);
+
+	/* No route: no output device, no source from it. */
+	memset(&q.src, 0, sizeof(q.src));
+	f.route_rc = -ENETUNREACH;
+	pc_pkt_for_hook(&q, &f, NF_INET_LOCAL_OUT, &p);
+	CHECK(!p.src_known);
+	CHECK_STR(p.oifname, "");
+	CHECK_EQ_INT(p.oif, 0);
+
+	/* ICMP has no ports: nothing unknown about them. */
+	f.route_rc = 0;
+	q.proto = IPPROTO_ICMP;
+	q.has_dport = q.has_sport = false;
+	pc_pkt_for_hook(&q, &f, NF_INET_LOCAL_OUT, &p);
+	CHECK(p.sport_known && p.dport_known);
+}
+
 int
 main(void)
 {
@@ -1102,6 +1176,7 @@ main(void)
 	RUN(test_inet);
 	RUN(test_concat_anon);
 	RUN(test_meta_misc);
+	RUN(test_pkt_for_hook);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
