@@ -775,6 +775,93 @@ test_ipv6_and_local(void)
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
 }
 
+static void
+test_qdisc_and_misc(void)
+{
+	/* Drops on the root qdisc: still ok (old counters), said, with a hint. */
+	healthy();
+	qdiscs[0].drops = 12;
+	eval();
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_OK);
+	CHECK(has(res.st[PC_QDISC].summary, "pfifo 8001: on veth0; 12 drops since it was created"));
+	CHECK_STR(res.st[PC_QDISC].hint, "tc -s qdisc show dev veth0");
+
+	healthy();
+	snprintf(qdiscs[0].kind, sizeof(qdiscs[0].kind), "noqueue");
+	qdiscs[0].handle = 0;
+	eval();
+	CHECK(has(res.st[PC_QDISC].summary, "noqueue on veth0"));
+
+	healthy();
+	f.nqdiscs = 0;
+	eval();
+	CHECK(has(res.st[PC_QDISC].summary, "no qdisc on veth0"));
+
+	healthy();
+	f.qdisc_rc = -EPERM;
+	pp_err_set(&f.qdisc_err, EPERM, "RTM_GETQDISC");
+	eval();
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	healthy();
+	f.oif_link.flags |= IFF_LOOPBACK;
+	f.need_neigh = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_SKIPPED);
+
+	/* tx errors are reported, not failed. */
+	healthy();
+	f.oif_link.stats.tx_errors = 3;
+	f.oif_link.stats.tx_dropped = 4;
+	f.oif_link.has_stats64 = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "3 tx errors and 4 tx drops since boot"));
+
+	/* The rules could not be read: the route still stands, the error is evidence. */
+	healthy();
+	f.rules_rc = -EPERM;
+	f.nrules = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_STR(ev_str(PC_ROUTE, "rules_error"), strerror(EPERM));
+
+	/* No route and no rules walked: "tables tried: none". */
+	healthy();
+	f.route_rc = -ENETUNREACH;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "(tables tried: none)"));
+
+	/* No source address on the route: a warning on the socket. */
+	healthy();
+	f.route.prefsrc.family = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+
+	/* Warnings collect. */
+	pc_warn(&res, "x %d", 1);
+	pc_warn(&res, "y");
+	CHECK_EQ_INT(res.nwarnings, 2);
+	CHECK_STR(res.warnings[0], "x 1");
+	CHECK_STR(res.warnings[1], "y");
+
+	/* Station names, and the egress path order. */
+	CHECK_STR(pc_station_name(PC_ROUTE), "route");
+	CHECK_STR(pc_station_name(PC_EGRESS_DEVICE), "egress-device");
+	CHECK_STR(pc_station_name(PC_NSTATIONS), "?");
+	{
+		size_t n;
+		const enum pc_station_id *o = pc_path_order(PC_EGRESS, &n);
+
+		CHECK(n >= 8);
+		CHECK_EQ_INT(o[0], PC_ROUTE);
+		CHECK_EQ_INT(o[1], PC_SOCKET);
+		CHECK_EQ_INT(o[2], PC_OUTPUT);
+	}
+}
+
 int
 main(void)
 {
@@ -790,6 +877,7 @@ main(void)
 	RUN(test_from_not_local);
 	RUN(test_verdict_order);
 	RUN(test_ipv6_and_local);
+	RUN(test_qdisc_and_misc);
 	pc_result_free(&res);
 	return tap_done();
 }
