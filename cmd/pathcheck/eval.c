@@ -750,6 +750,17 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 
 	a2s(&q->dst, d, sizeof(d));
 	a2s(&q->src, sa, sizeof(sa));
+	/* IPv6 refuses these in ip6_rcv_core(), before any route: the lookup itself would succeed. */
+	if (q->family == AF_INET6 && (IN6_IS_ADDR_MULTICAST(&q->src.u.v6) || IN6_IS_ADDR_LOOPBACK(&q->src.u.v6) ||
+				      IN6_IS_ADDR_UNSPECIFIED(&q->src.u.v6) || IN6_IS_ADDR_LOOPBACK(&q->dst.u.v6))) {
+		s = station(res, PC_ROUTE, PP_ST_FAIL, "martian: IPv6 drops a packet with %s on receive",
+			    IN6_IS_ADDR_MULTICAST(&q->src.u.v6) ? "a multicast source" :
+			    IN6_IS_ADDR_UNSPECIFIED(&q->src.u.v6) ? "the unspecified source ::" :
+			    IN6_IS_ADDR_LOOPBACK(&q->src.u.v6) ? "the loopback source ::1 arriving on a device" :
+			    "the loopback destination ::1 arriving on a device");
+		hint(s, "ip -6 route get %s from %s iif %s", d, sa, q->iif);
+		return;
+	}
 	if (f->route_rc == 0) {
 		eval_route(q, f, res);
 		s = &res->st[PC_ROUTE];

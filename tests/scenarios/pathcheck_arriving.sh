@@ -75,6 +75,8 @@ nsrun rtr sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.r0.rp_filter=0
 check "martian source (loopback)" route fail 1 -N "$R" --from 127.0.0.9 --iif r0 203.0.113.2:443
 expect_jq "martian source: drop reason" "$LAST" '.verdict.drop_reason' IP_INVALID_SOURCE
 check "martian source (our own address)" route fail 1 -N "$R" --from 203.0.113.1 --iif r0 203.0.113.2:443
+check "martian source v6 (loopback)" route fail 1 -N "$R" --from ::1 --iif r0 "[2001:db8:2::2]:443"
+check "martian source v6 (multicast)" route fail 1 -N "$R" --from ff02::1 --iif r0 "[2001:db8:2::2]:443"
 # Blackhole on the router, told apart from rp_filter.
 nsrun rtr ip route add blackhole 203.0.113.0/28
 check "blackhole on the router" route fail 1 "${FWD4[@]}" 203.0.113.2:443
@@ -98,12 +100,14 @@ nsrun rtr sysctl -qw net.ipv6.conf.all.forwarding=1
 nsrun rtr nft -f - <<'NFT'
 table inet fw {
 	set blocked { type ipv4_addr; elements = { 198.51.100.33 } }
+	set blocked6 { type ipv6_addr; flags interval; elements = { 2001:db8:1::30-2001:db8:1::3f } }
 	chain quarantine { counter drop; }
 	chain fw_in {
 		type filter hook forward priority 0; policy accept;
 		ip daddr 203.0.113.2 tcp dport 22 counter drop
 		ip6 daddr 2001:db8:2::2 tcp dport 22 counter drop
 		ip saddr @blocked counter drop
+		ip6 saddr @blocked6 counter drop
 		tcp dport 25 jump quarantine
 		udp dport 53 reject
 		tcp dport 111 limit rate 1/second drop
@@ -121,6 +125,10 @@ check "jump into a user chain that drops" forward fail 1 "${FWD4[@]}" 203.0.113.
 expect_ev "jump: the path is shown" forward '.evidence.path' "fw_in -> quarantine"
 check "reject in FORWARD" forward fail 1 "${FWD4[@]}" --proto udp 203.0.113.2:53
 expect_ev "reject: result" forward '.evidence.chains[0].result' reject
+check "rule matching a named interval set v6" forward fail 1 -N "$R" --from 2001:db8:1::33 --iif r0 "[2001:db8:2::2]:443"
+check "named interval set v6: outside the interval" null ok 0 -N "$R" --from 2001:db8:1::40 --iif r0 "[2001:db8:2::2]:443"
+check "jump into a user chain that drops v6" forward fail 1 "${FWD6[@]}" "[2001:db8:2::2]:25"
+check "reject in FORWARD v6" forward fail 1 "${FWD6[@]}" --proto udp "[2001:db8:2::2]:53"
 check "a rule shape pathcheck does not evaluate" forward unknown 3 "${FWD4[@]}" 203.0.113.2:111
 expect_ev "unknown shape: why" forward '.evidence.chains[0].why_unknown | test("limit")' true
 nsrun rtr nft delete table inet fw
@@ -135,6 +143,7 @@ table inet host {
 		ip6 nexthdr icmpv6 accept
 		tcp dport 8080 accept
 		tcp dport 9000 ip saddr 198.51.100.2 counter drop
+		tcp dport 9006 ip6 saddr 2001:db8:1::2 counter drop
 	}
 }
 NFT
@@ -144,13 +153,17 @@ check "INPUT accept rule for this port" null ok 0 "${IN4[@]}" 203.0.113.2:8080
 check "INPUT drop by rule" input fail 1 "${IN4[@]}" 203.0.113.2:9000
 expect_ev "INPUT drop by rule: text" input '.evidence.chains[0].rule' "tcp dport 9000 ip saddr 198.51.100.2 counter drop"
 check "INPUT v6 policy drop" input fail 1 "${IN6[@]}" "[2001:db8:2::2]:8086"
+check "INPUT v6 drop by rule" input fail 1 -N "$S" --from 2001:db8:1::2 --iif s0 "[2001:db8:2::2]:9006"
 nsrun srv nft delete table inet host
 
 # ---- socket ----
 listen_tcp srv 127.0.0.1 8081
+listen_tcp srv ::1 8082
 check "service bound to 127.0.0.1, asked on the external address" socket fail 1 "${IN4[@]}" 203.0.113.2:8081
 expect_jq "bound to 127.0.0.1: drop reason" "$LAST" '.verdict.drop_reason' NO_SOCKET
 expect_ev "bound to 127.0.0.1: where it is bound" socket '.evidence.bound' 127.0.0.1
+check "service bound to ::1, asked on the external address" socket fail 1 "${IN6[@]}" "[2001:db8:2::2]:8082"
+expect_ev "bound to ::1: where it is bound" socket '.evidence.bound' ::1
 check "no listener" socket fail 1 "${IN4[@]}" 203.0.113.2:8090
 check "no listener v6" socket fail 1 "${IN6[@]}" "[2001:db8:2::2]:8090"
 # DNAT to a port with no listener.
@@ -160,6 +173,12 @@ nsrun srv nft add rule ip nat pre tcp dport 80 dnat to 203.0.113.2:8099
 check "DNAT to a port with no listener" socket fail 1 "${IN4[@]}" 203.0.113.2:80
 expect_ev "DNAT shown in prerouting" prerouting '.evidence.dnat' "dnat to 203.0.113.2:8099"
 nsrun srv nft delete table ip nat
+nsrun srv nft add table ip6 nat
+nsrun srv nft add chain ip6 nat pre '{ type nat hook prerouting priority -100; }'
+nsrun srv nft add rule ip6 nat pre tcp dport 80 dnat to [2001:db8:2::2]:8099
+check "DNAT to a port with no listener v6" socket fail 1 "${IN6[@]}" "[2001:db8:2::2]:80"
+expect_ev "DNAT v6 shown in prerouting" prerouting '.evidence.dnat' "dnat to 2001:db8:2::2:8099"
+nsrun srv nft delete table ip6 nat
 # A listener whose accept queue overflows: backlog 1, never accepts.
 listen_tcp srv 0.0.0.0 7000 1
 nsrun cli python3 -c '
