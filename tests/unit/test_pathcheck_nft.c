@@ -1158,6 +1158,54 @@ test_pkt_for_hook(void)
 	CHECK(p.sport_known && p.dport_known);
 }
 
+static void
+test_wildcard_queue_masq(void)
+{
+	/* oifname "vet*": nft compares the prefix only (no NUL in the data). */
+	setup(NFPROTO_IPV4, NF_INET_POST_ROUTING, NF_ACCEPT);
+	chain("postrouting", rule(140, meta(NFT_META_OIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, "vet", 3),
+				  verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 140);
+	snprintf(pkt.oifname, sizeof(pkt.oifname), "eth0");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* queue: a userspace program decides. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(141, TCP_DPORT(NFT_CMP_EQ, 80), verdict(NF_QUEUE, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "queue"));
+	CHECK_EQ_INT(res.handle, 141);
+
+	/* masquerade on postrouting: accepted, and the nat is said. */
+	setup(NFPROTO_IPV4, NF_INET_POST_ROUTING, NF_ACCEPT);
+	snprintf(base.type, sizeof(base.type), "nat");
+	chain("postrouting", rule(142, meta(NFT_META_OIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, "veth0", 6),
+				  nftnl_expr_alloc("masq"), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_STR(res.nat, "masquerade");
+	CHECK_STR(res.text, "oifname \"veth0\" masquerade");
+
+	/* A rule with no verdict at all (counter only): the path goes on to the policy. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_DROP);
+	chain("output", rule(143, TCP_DPORT(NFT_CMP_EQ, 80), counter(), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.policy, NF_DROP);
+	CHECK_EQ_INT(res.rules_seen, 1);
+
+	/* An empty base chain. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_DROP);
+	chain("output", NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.rules_seen, 0);
+}
+
 int
 main(void)
 {
@@ -1177,6 +1225,7 @@ main(void)
 	RUN(test_concat_anon);
 	RUN(test_meta_misc);
 	RUN(test_pkt_for_hook);
+	RUN(test_wildcard_queue_masq);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
