@@ -271,4 +271,23 @@ void pm_prober_capture_now(struct pm_prober *p);
 int pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out);
 double pm_now(void);
 
+/*
+ * The probe packets and the matching of answers (probe.c; pure, unit-tested).
+ * pm_wire_build: the probe of size bytes (IP size) for p's protocol into buf, from
+ * the transport header on for raw sockets, the payload for UDP; it carries a magic
+ * and p->seq. Returns its length.
+ */
+struct pp_icmperr;
+size_t pm_wire_build(const struct pm_prober *p, uint8_t *buf, unsigned size);
+/* Does the payload an ICMP error quoted belong to the probe in flight (p->seq)? */
+bool pm_wire_quoted_matches(const struct pm_prober *p, const uint8_t *q, size_t len);
+/* An error-queue entry as an answer to the probe in flight; false when it is not one. */
+bool pm_wire_from_error(const struct pm_prober *p, const struct pp_icmperr *ie, const uint8_t *q,
+			size_t qlen, struct pm_probe *out);
+/* A packet read from the probe socket as an answer (echo reply, SYN-ACK, RST, UDP reply). */
+bool pm_wire_reply(const struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr *src,
+		   struct pm_probe *out);
+/* The size of a captured first fragment (offset 0, more to come) from the destination, or 0. */
+unsigned pm_wire_first_fragment(const struct pm_prober *p, const uint8_t *l3, size_t len);
+
 #endif

@@ -253,8 +253,8 @@ pm_prober_capture_now(struct pm_prober *p)
 }
 
 /* Build the probe packet (transport header onwards for raw sockets, payload for UDP). */
-static size_t
-build(struct pm_prober *p, uint8_t *buf, unsigned size)
+size_t
+pm_wire_build(const struct pm_prober *p, uint8_t *buf, unsigned size)
 {
 	size_t len = size > p->hdr ? size - p->hdr : 0;
 	size_t off = 0, total, i;
@@ -315,8 +315,8 @@ build(struct pm_prober *p, uint8_t *buf, unsigned size)
 }
 
 /* Does the quoted payload of an error-queue entry belong to the probe in flight? */
-static bool
-quoted_matches(const struct pm_prober *p, const uint8_t *q, size_t len)
+bool
+pm_wire_quoted_matches(const struct pm_prober *p, const uint8_t *q, size_t len)
 {
 	size_t off = p->proto == PM_PROTO_UDP ? 0 : p->proto == PM_PROTO_ICMP ? 8 : 20;
 
@@ -332,13 +332,13 @@ quoted_matches(const struct pm_prober *p, const uint8_t *q, size_t len)
 	return get32(q + off) != PM_MAGIC || get32(q + off + 4) == p->seq;
 }
 
-static bool
-from_error(struct pm_prober *p, const struct pp_icmperr *ie, const uint8_t *q, size_t qlen,
+bool
+pm_wire_from_error(const struct pm_prober *p, const struct pp_icmperr *ie, const uint8_t *q, size_t qlen,
 	   struct pm_probe *out)
 {
 	if (ie->has_dst && ie->origin != SO_EE_ORIGIN_LOCAL && !pp_addr_eq(&ie->dst, &p->dst))
 		return false;
-	if (ie->origin != SO_EE_ORIGIN_LOCAL && !quoted_matches(p, q, qlen))
+	if (ie->origin != SO_EE_ORIGIN_LOCAL && !pm_wire_quoted_matches(p, q, qlen))
 		return false;
 	out->mtu = 0;
 	if (ie->has_offender)
@@ -372,8 +372,8 @@ from_error(struct pm_prober *p, const struct pp_icmperr *ie, const uint8_t *q, s
 }
 
 /* A reply on the socket itself. */
-static bool
-from_reply(struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr *src,
+bool
+pm_wire_reply(const struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr *src,
 	   struct pm_probe *out)
 {
 	switch (p->proto) {
@@ -429,8 +429,8 @@ from_reply(struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr
 }
 
 /* The size of a first fragment (offset 0, more to come) from the destination; 0 otherwise. */
-static unsigned
-first_fragment(const struct pm_prober *p, const uint8_t *l3, size_t len)
+unsigned
+pm_wire_first_fragment(const struct pm_prober *p, const uint8_t *l3, size_t len)
 {
 	struct pp_addr src;
 
@@ -461,7 +461,7 @@ drain_capture(struct pm_prober *p, struct pm_probe *out)
 	if (!p->cap_on)
 		return;
 	while (pp_pcap_next(&p->cap, &l3, &l3len, NULL) == 1)
-		if ((fs = first_fragment(p, l3, l3len)) > out->reply_frag)
+		if ((fs = pm_wire_first_fragment(p, l3, l3len)) > out->reply_frag)
 			out->reply_frag = fs;
 }
 
@@ -500,7 +500,7 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 		while (recv(p->fd, rbuf, sizeof(rbuf), MSG_DONTWAIT) >= 0)
 			;
 		p->seq = (p->seq + 1) & 0xffff;
-		len = build(p, buf, size);
+		len = pm_wire_build(p, buf, size);
 		sent_at = pm_now();
 		n = send(p->fd, buf, len, 0);
 		out->tries++;
@@ -558,7 +558,7 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 				qlen = sizeof(rbuf);
 				if (pp_icmperr_read(p->fd, &ie, rbuf, &qlen) <= 0)
 					break;
-				if (from_error(p, &ie, rbuf, qlen, out)) {
+				if (pm_wire_from_error(p, &ie, rbuf, qlen, out)) {
 					out->rtt_ms = (pm_now() - sent_at) * 1000.0;
 					return 0;
 				}
@@ -574,7 +574,7 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 					pp_addr_set(&src, AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 				else if (ss.ss_family == AF_INET)
 					pp_addr_set(&src, AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-				if (from_reply(p, rbuf, (size_t)n, &src, out)) {
+				if (pm_wire_reply(p, rbuf, (size_t)n, &src, out)) {
 					out->rtt_ms = (pm_now() - sent_at) * 1000.0;
 					drain_capture(p, out);
 					return 0;
@@ -585,7 +585,7 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 				size_t l3len;
 
 				while (pp_pcap_next(&p->cap, &l3, &l3len, NULL) == 1) {
-					unsigned fs = first_fragment(p, l3, l3len);
+					unsigned fs = pm_wire_first_fragment(p, l3, l3len);
 
 					if (fs) {
 						if (fs > out->reply_frag)
