@@ -549,8 +549,14 @@ pp_ct_build_dump(void *buf, size_t len, const struct pp_ct_kfilter *f)
  * callback decodes on another; at a million entries this hides most of the
  * userspace cost behind the kernel's walk.
  */
-#define DUMP_BUFS 16
-#define DUMP_BUFLEN (64 * 1024)	/* a dump chunk is at most 32 KiB (netlink_recvmsg caps it) */
+/*
+ * 64 chunks of 32 KiB: about 15k entries, tens of milliseconds of the kernel's
+ * work, may wait for the decoder, so a decoder preempted by another process does
+ * not stall the walk at once. A dump chunk is never larger: netlink_recvmsg caps
+ * the size it lets a dump allocate at SKB_WITH_OVERHEAD(32768).
+ */
+#define DUMP_BUFS 64
+#define DUMP_BUFLEN (32 * 1024)
 
 struct dump_pipe {
 	pthread_mutex_t mu;

@@ -137,7 +137,7 @@ struct ctd_health {
 	uint64_t total[PP_CT_STAT_N];
 	double fill;			/* entries / max, when both are known */
 	enum pp_status status;
-	char findings[4][160];
+	char findings[4][256];
 	size_t nfindings;
 };
 

@@ -30,7 +30,7 @@ ctd_health_eval(struct ctd_health *h, double warn_pct)
 		}
 	}
 	if (h->have_cpu) {
-		char buf[160];
+		char buf[128];
 		size_t off = 0;
 
 		for (size_t i = 0; i < PP_ARRAY_SIZE(bad); i++) {

@@ -68,7 +68,12 @@ ctd_out_str(struct ctd_out *o, const char *s)
 	ctd_out_raw(o, s, strlen(s));
 }
 
-#define LIT(o, s) ctd_out_raw((o), (s), sizeof(s) - 1)
+/* A literal: the copy has a constant size, so the compiler inlines it. */
+#define LIT(o, s)                                                        \
+	do {                                                             \
+		memcpy(room((o), sizeof(s) - 1), (s), sizeof(s) - 1);    \
+		(o)->len += sizeof(s) - 1;                               \
+	} while (0)
 
 static inline size_t
 fmt_u64(char *p, uint64_t v)
@@ -451,12 +456,221 @@ json_tuple(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct, int
 	ctd_j_obj_end(o);
 }
 
+/* ---- one entry as compact JSON, written straight into the buffer ---- */
+
+/* Room an entry can need at most: four IPv6 addresses, every number, 16 status names, strings. */
+#define ENTRY_MAX 1536
+#define PUT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
+
+static inline char *
+put_u64(char *p, uint64_t v)
+{
+	return p + fmt_u64(p, v);
+}
+
+static inline char *
+put_addr(char *p, const struct pp_addr *a)
+{
+	*p++ = '"';
+	if (a->family == AF_INET) {
+		p += fmt_ip4(p, a->u.b);
+	} else if (a->family == AF_INET6 && inet_ntop(AF_INET6, a->u.b, p, INET6_ADDRSTRLEN)) {
+		p += strlen(p);
+	}
+	*p++ = '"';
+	return p;
+}
+
+static inline char *
+put_str(char *p, const char *v)
+{
+	size_t n = strlen(v);
+
+	*p++ = '"';
+	memcpy(p, v, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
+static bool
+plain(const char *v)
+{
+	for (const unsigned char *q = (const unsigned char *)v; *q; q++)
+		if (*q < 0x20 || *q >= 0x7f || *q == '"' || *q == '\\')
+			return false;
+	return true;
+}
+
+#define FIELD(p, first, key)                 \
+	do {                                 \
+		if (!(first))                \
+			*(p)++ = ',';        \
+		(first) = false;             \
+		PUT((p), "\"" key "\":");    \
+	} while (0)
+
+static char *
+put_tuple(char *p, const struct pp_ct_entry *ct, int dir)
+{
+	const struct pp_ct_tuple *t = dir ? &ct->reply : &ct->orig;
+	bool first = true;
+
+	*p++ = '{';
+	if (t->have & PP_CT_T_SRC) {
+		FIELD(p, first, "src");
+		p = put_addr(p, &t->src);
+	}
+	if (t->have & PP_CT_T_DST) {
+		FIELD(p, first, "dst");
+		p = put_addr(p, &t->dst);
+	}
+	if (t->have & PP_CT_T_SPORT) {
+		FIELD(p, first, "sport");
+		p = put_u64(p, t->sport);
+	}
+	if (t->have & PP_CT_T_DPORT) {
+		FIELD(p, first, "dport");
+		p = put_u64(p, t->dport);
+	}
+	if (t->have & PP_CT_T_ICMP_TYPE) {
+		FIELD(p, first, "type");
+		p = put_u64(p, t->icmp_type);
+	}
+	if (t->have & PP_CT_T_ICMP_CODE) {
+		FIELD(p, first, "code");
+		p = put_u64(p, t->icmp_code);
+	}
+	if (t->have & PP_CT_T_ICMP_ID) {
+		FIELD(p, first, "id");
+		p = put_u64(p, t->icmp_id);
+	}
+	if (t->have & PP_CT_T_ZONE) {
+		FIELD(p, first, "zone");
+		p = put_u64(p, t->zone);
+	}
+	if (ct->have & (dir ? PP_CT_HAVE_COUNTERS_REPLY : PP_CT_HAVE_COUNTERS_ORIG)) {
+		FIELD(p, first, "packets");
+		p = put_u64(p, ct->packets[dir]);
+		FIELD(p, first, "bytes");
+		p = put_u64(p, ct->bytes[dir]);
+	}
+	*p++ = '}';
+	return p;
+}
+
+/*
+ * The same document as the generic writer below, for the common case (no
+ * indentation, no string that needs escaping), without a call per token.
+ */
+static bool
+json_entry_compact(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event ev,
+		   uint64_t now_ns)
+{
+	const char *pn = pp_ct_proto_name(ct->orig.proto);
+	char *p, *start;
+	bool first;
+
+	if (o->pretty || ((ct->have & PP_CT_HAVE_HELPER) && !plain(ct->helper)) ||
+	    ((ct->have & PP_CT_HAVE_SECCTX) && !plain(ct->secctx)))
+		return false;
+	if (o->depth > 0) {
+		if (!o->first[o->depth])
+			LIT(o, ",");
+		o->first[o->depth] = false;
+	}
+	start = p = room(o, ENTRY_MAX);
+	*p++ = '{';
+	if (ev != PP_CT_EV_NONE) {
+		PUT(p, "\"event\":");
+		p = put_str(p, pp_ct_event_name(ev));
+		*p++ = ',';
+	}
+	PUT(p, "\"family\":");
+	p = put_str(p, family_name(ct->family));
+	PUT(p, ",\"proto\":");
+	if (pn)
+		p = put_str(p, pn);
+	else
+		PUT(p, "null");
+	PUT(p, ",\"proto_num\":");
+	p = put_u64(p, ct->orig.proto);
+	if (ct->have & PP_CT_HAVE_TIMEOUT) {
+		PUT(p, ",\"timeout\":");
+		p = put_u64(p, ct->timeout);
+	}
+	if ((ct->have & PP_CT_HAVE_TCP_STATE) && pp_ct_tcp_state_name(ct->tcp_state)) {
+		PUT(p, ",\"state\":");
+		p = put_str(p, pp_ct_tcp_state_name(ct->tcp_state));
+	}
+	if (ct->have & PP_CT_HAVE_ORIG) {
+		PUT(p, ",\"orig\":");
+		p = put_tuple(p, ct, 0);
+	}
+	if (ct->have & PP_CT_HAVE_REPLY) {
+		PUT(p, ",\"reply\":");
+		p = put_tuple(p, ct, 1);
+	}
+	if (ct->have & PP_CT_HAVE_STATUS) {
+		PUT(p, ",\"status\":[");
+		first = true;
+		for (unsigned b = 0; b < 32; b++) {
+			const char *bn;
+
+			if (!(ct->status & (1u << b)) || !(bn = pp_ct_status_bit_name(b)))
+				continue;
+			if (!first)
+				*p++ = ',';
+			first = false;
+			p = put_str(p, bn);
+		}
+		*p++ = ']';
+		if (ct->status & (1u << 1))
+			PUT(p, ",\"unreplied\":false");
+		else
+			PUT(p, ",\"unreplied\":true");
+	}
+	if (ct->have & PP_CT_HAVE_MARK) {
+		PUT(p, ",\"mark\":");
+		p = put_u64(p, ct->mark);
+	}
+	if (ct->have & PP_CT_HAVE_ZONE) {
+		PUT(p, ",\"zone\":");
+		p = put_u64(p, ct->zone);
+	}
+	if (ct->have & PP_CT_HAVE_SECCTX) {
+		PUT(p, ",\"secctx\":");
+		p = put_str(p, ct->secctx);
+	}
+	if (ct->have & PP_CT_HAVE_HELPER) {
+		PUT(p, ",\"helper\":");
+		p = put_str(p, ct->helper);
+	}
+	if (ct->have & PP_CT_HAVE_USE) {
+		PUT(p, ",\"use\":");
+		p = put_u64(p, ct->use);
+	}
+	if (ct->have & PP_CT_HAVE_ID) {
+		PUT(p, ",\"id\":");
+		p = put_u64(p, ct->id);
+	}
+	if ((ct->have & PP_CT_HAVE_TSTAMP_START) && now_ns >= ct->tstamp_start) {
+		PUT(p, ",\"age_seconds\":");
+		p = put_u64(p, (now_ns - ct->tstamp_start) / 1000000000ull);
+	}
+	*p++ = '}';
+	o->len += (size_t)(p - start);
+	return true;
+}
+
 void
 ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
 	       enum pp_ct_event ev, uint64_t now_ns)
 {
 	const char *pn = pp_ct_proto_name(ct->orig.proto);
 
+	if (!key && json_entry_compact(o, ct, ev, now_ns))
+		return;
 	ctd_j_obj(o, key);
 	if (ev != PP_CT_EV_NONE)
 		ctd_j_str(o, "event", pp_ct_event_name(ev));

@@ -373,6 +373,46 @@ test_text(void)
 	fclose(f);
 }
 
+/* The compact JSON writer and the generic one write the same entry. */
+static void
+test_json_writers_agree(void)
+{
+	struct ctd_out o;
+	struct pp_ct_entry e;
+	FILE *f = tmpfile();
+	char a[2048] = "", b[2048] = "";
+
+	mk(&e, "198.51.100.2", "203.0.113.2", IPPROTO_TCP, 40000, 80, "203.0.113.2", "203.0.113.50",
+	   IPS_CONFIRMED | IPS_SEEN_REPLY | IPS_ASSURED);
+	e.have |= PP_CT_HAVE_ZONE | PP_CT_HAVE_ID | PP_CT_HAVE_COUNTERS_ORIG | PP_CT_HAVE_TSTAMP_START |
+		   PP_CT_HAVE_HELPER;
+	e.zone = 9;
+	e.id = 77;
+	e.packets[0] = 5;
+	e.bytes[0] = 300;
+	e.tstamp_start = 1000000000ull;
+	memcpy(e.helper, "ftp", 4);
+	if (!f)
+		return;
+	CHECK_EQ_INT(ctd_out_init(&o, f, 4096, false), 0);
+	ctd_json_entry(&o, NULL, &e, PP_CT_EV_DESTROY, 5000000000ull);	/* compact */
+	ctd_j_end(&o);
+	ctd_j_obj(&o, NULL);
+	ctd_json_entry(&o, "e", &e, PP_CT_EV_DESTROY, 5000000000ull);	/* generic */
+	ctd_j_obj_end(&o);
+	ctd_j_end(&o);
+	ctd_out_free(&o);
+	rewind(f);
+	CHECK(fgets(a, sizeof(a), f) != NULL);
+	CHECK(fgets(b, sizeof(b), f) != NULL);
+	CHECK(strncmp(b, "{\"e\":", 5) == 0);
+	b[strlen(b) - 2] = '\n';	/* drop the outer } */
+	b[strlen(b) - 1] = '\0';
+	CHECK_STR(b + 5, a);
+	CHECK(strstr(a, "\"age_seconds\":4") != NULL);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -383,5 +423,6 @@ main(void)
 	RUN(test_top_overflow);
 	RUN(test_health);
 	RUN(test_text);
+	RUN(test_json_writers_agree);
 	return tap_done();
 }
