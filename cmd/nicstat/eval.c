@@ -293,12 +293,19 @@ ns_util(double rbps, double wbps, uint32_t speed_mbps, bool speed_known, uint8_t
 	return true;
 }
 
+uint64_t
+ns_delta(const struct ns_dev *d, unsigned f)
+{
+	uint64_t cur = ns_field_get(&d->l.stats, f);
+
+	return d->has_prev && d->prev ? pp_delta64(ns_field_get(d->prev, f), cur) : cur;
+}
+
 static void
 eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 {
 	struct ns_result *r = &d->r;
-	static const struct rtnl_link_stats64 zero;
-	const struct rtnl_link_stats64 *p = d->has_prev && d->prev ? d->prev : &zero;
+	uint64_t dd[NS_F_N];
 	/*
 	 * No previous sample: in the first sample the counters are since boot (since
 	 * the device appeared); later, the device appeared during the interval, so all
@@ -311,9 +318,9 @@ eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 	memset(r, 0, sizeof(*r));
 	r->dt = dt;
 	for (f = 0; f < NS_F_N; f++) {
-		r->d[f] = pp_delta64(ns_field_get(p, f), ns_field_get(&d->l.stats, f));
+		dd[f] = ns_delta(d, f);
 		if (ns_fields[f].sat)
-			satsum += r->d[f];
+			satsum += dd[f];
 	}
 	if (d->l.has_carrier_changes)
 		r->d_carrier = d->has_prev ? pp_delta32(d->prev_carrier_changes, d->l.carrier_changes)
@@ -322,12 +329,12 @@ eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 		r->d_qdrops = d->has_prev_qdisc ? pp_delta32(d->prev_qdrops, d->qdrops) : d->qdrops;
 		satsum += r->d_qdrops;
 	}
-	r->rbps = pp_rate(r->d[NS_F_RX_BYTES], dt);
-	r->wbps = pp_rate(r->d[NS_F_TX_BYTES], dt);
-	r->rpps = pp_rate(r->d[NS_F_RX_PACKETS], dt);
-	r->wpps = pp_rate(r->d[NS_F_TX_PACKETS], dt);
-	r->ravs = r->d[NS_F_RX_PACKETS] ? (double)r->d[NS_F_RX_BYTES] / (double)r->d[NS_F_RX_PACKETS] : 0;
-	r->wavs = r->d[NS_F_TX_PACKETS] ? (double)r->d[NS_F_TX_BYTES] / (double)r->d[NS_F_TX_PACKETS] : 0;
+	r->rbps = pp_rate(dd[NS_F_RX_BYTES], dt);
+	r->wbps = pp_rate(dd[NS_F_TX_BYTES], dt);
+	r->rpps = pp_rate(dd[NS_F_RX_PACKETS], dt);
+	r->wpps = pp_rate(dd[NS_F_TX_PACKETS], dt);
+	r->ravs = dd[NS_F_RX_PACKETS] ? (double)dd[NS_F_RX_BYTES] / (double)dd[NS_F_RX_PACKETS] : 0;
+	r->wavs = dd[NS_F_TX_PACKETS] ? (double)dd[NS_F_TX_BYTES] / (double)dd[NS_F_TX_PACKETS] : 0;
 	r->sat = pp_rate(satsum, dt);
 	if (!ns_dev_rate(d)) {
 		r->util_why = d->kind == NS_K_LOOPBACK ? "loopback: no line rate"
@@ -397,9 +404,10 @@ sort_key(int s, const struct ns_dev *d)
 	case NS_S_WPK: return r->wpps;
 	case NS_S_UTIL: return r->util_known ? r->util : -1;
 	case NS_S_SAT: return r->sat;
-	case NS_S_ERRORS: return (double)(r->d[NS_F_RX_ERRORS] + r->d[NS_F_TX_ERRORS]);
+	case NS_S_ERRORS: return (double)(ns_delta(d, NS_F_RX_ERRORS) + ns_delta(d, NS_F_TX_ERRORS));
 	case NS_S_DROPS:
-		return (double)(r->d[NS_F_RX_DROPPED] + r->d[NS_F_TX_DROPPED] + r->d[NS_F_RX_MISSED] +
+		return (double)(ns_delta(d, NS_F_RX_DROPPED) + ns_delta(d, NS_F_TX_DROPPED) +
+				ns_delta(d, NS_F_RX_MISSED) +
 				r->d_qdrops);
 	default: return 0;
 	}
@@ -439,7 +447,7 @@ ns_order(const struct ns_opts *o, const struct ns_model *m, struct ns_dev ***out
 
 		if (!d->seen || !d->selected)
 			continue;
-		if (o->skip_idle && d->r.d[NS_F_RX_PACKETS] == 0 && d->r.d[NS_F_TX_PACKETS] == 0 &&
+		if (o->skip_idle && ns_delta(d, NS_F_RX_PACKETS) == 0 && ns_delta(d, NS_F_TX_PACKETS) == 0 &&
 		    d->r.sat == 0)
 			continue;
 		(*out)[n++] = d;

@@ -109,7 +109,6 @@ struct ns_result {
 	double util;			/* percent */
 	const char *util_why;		/* why util is unknown */
 	double sat;			/* errors and drops per second */
-	uint64_t d[NS_F_N];		/* deltas over dt */
 	uint64_t d_carrier, d_qdrops;
 	bool problem;			/* sat above the threshold */
 };
@@ -183,6 +182,8 @@ bool ns_selected(const struct ns_opts *o, const struct pp_link *l, enum ns_kind 
  */
 bool ns_util(double rbps, double wbps, uint32_t speed_mbps, bool speed_known, uint8_t duplex,
 	     double *util);
+/* Field f's change over the sample: since the previous one, or since the device appeared. */
+uint64_t ns_delta(const struct ns_dev *d, unsigned f);
 /* Compute every selected device's and CPU's result for this sample; sets m->problem. Pure. */
 void ns_eval(const struct ns_opts *o, struct ns_model *m);
 /* The selected devices in output order (--sort, --top, --skip-idle). *out is allocated. */

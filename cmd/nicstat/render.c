@@ -46,7 +46,7 @@ dev_has_errors(const struct ns_dev *d)
 	unsigned f;
 
 	for (f = 0; f < NS_F_N; f++)
-		if (ns_fields[f].err && d->r.d[f])
+		if (ns_fields[f].err && ns_delta(d, f))
 			return true;
 	return d->r.d_qdrops || d->r.d_carrier;
 }
@@ -167,8 +167,8 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 		any = true;
 		fprintf(f, "  %s:", d->l.name);
 		for (fl = 0; fl < NS_F_N; fl++)
-			if (ns_fields[fl].err && d->r.d[fl])
-				fprintf(f, " %s %" PRIu64, ns_fields[fl].key, d->r.d[fl]);
+			if (ns_fields[fl].err && ns_delta(d, fl))
+				fprintf(f, " %s %" PRIu64, ns_fields[fl].key, ns_delta(d, fl));
 		if (d->r.d_qdrops)
 			fprintf(f, " qdisc_drops %" PRIu64, d->r.d_qdrops);
 		if (d->r.d_carrier)
@@ -361,7 +361,7 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 
 	pp_json_obj_open(j, "deltas");
 	for (f = 0; f < NS_F_N; f++)
-		pp_json_u64(j, ns_fields[f].key, r->d[f]);
+		pp_json_u64(j, ns_fields[f].key, ns_delta(d, f));
 	if (d->l.has_carrier_changes)
 		pp_json_u64(j, "carrier_changes", r->d_carrier);
 	if (d->has_qdisc)
