@@ -18,6 +18,7 @@
 #include "nfteval.h"
 
 #define MAX_DEPTH 16
+#define MAX_LOOKAHEAD 64		/* undecided rules looked past at once: bounds the stack */
 #define NREG32 20			/* verdict (4) + 16 32-bit registers */
 
 enum { M_YES, M_NO, M_UNKNOWN };
@@ -1048,6 +1049,7 @@ struct walk {
 	const char *table;
 	struct pc_nft_result *res;
 	uint32_t policy;		/* the base chain's: what falling off its end means */
+	int lookahead;			/* undecided rules being looked past now */
 };
 
 static void
@@ -1132,13 +1134,20 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 
 			if (!re.has_verdict || re.verdict == NFT_CONTINUE)
 				continue;	/* counts or logs only: whatever it matches, the path goes on */
-			/* If the rest of the path ends the same way this rule would, the answer is known anyway. */
-			rest = eval_chain_from(w, chain, i + 1, depth);
-			/* Off the end of the base chain: the policy, known too (returned as such). */
-			end = rest == EV_RETURN && depth == 0 ? (w->policy == NF_DROP ? EV_DROP : EV_ACCEPT) : rest;
-			if ((end == EV_ACCEPT && re.verdict == NF_ACCEPT && !re.reject) ||
-			    (end == EV_DROP && re.verdict == NF_DROP))
-				return rest;
+			/*
+			 * If the rest of the path ends the same way this rule would, the answer is known
+			 * anyway. Looking ahead recurses once per undecided rule: bounded, past that unknown.
+			 */
+			if (w->lookahead < MAX_LOOKAHEAD) {
+				w->lookahead++;
+				rest = eval_chain_from(w, chain, i + 1, depth);
+				w->lookahead--;
+				/* Off the end of the base chain: the policy, known too (returned as such). */
+				end = rest == EV_RETURN && depth == 0 ? (w->policy == NF_DROP ? EV_DROP : EV_ACCEPT) : rest;
+				if ((end == EV_ACCEPT && re.verdict == NF_ACCEPT && !re.reject) ||
+				    (end == EV_DROP && re.verdict == NF_DROP))
+					return rest;
+			}
 			*w->res = saved;
 			decide(w->res, chain, cc->rules[i], &re);
 			snprintf(w->res->why, sizeof(w->res->why), "rule handle %llu in chain %s: %s",
@@ -1183,7 +1192,7 @@ int
 pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const struct pc_pkt *p,
 		 struct pc_nft_result *r)
 {
-	struct walk w = { c, p, base->family, base->table, r, base->policy };
+	struct walk w = { c, p, base->family, base->table, r, base->policy, 0 };
 	int v;
 
 	memset(r, 0, sizeof(*r));

@@ -1206,6 +1206,45 @@ test_wildcard_queue_masq(void)
 	CHECK_EQ_INT(res.rules_seen, 0);
 }
 
+/* n rules "limit rate over 10/second drop" (undecidable, with a verdict), then the policy. */
+static void
+many_unknown(size_t n, uint32_t policy)
+{
+	struct nftnl_rule **rules = calloc(n, sizeof(*rules));
+
+	if (!rules)
+		abort();
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, policy);
+	for (size_t i = 0; i < n; i++)
+		rules[i] = rule(1000 + i, limit(), verdict(NF_DROP, NULL), E_END);
+	CHECK_EQ_INT(pc_nft_cache_add_chain(&cache, base.family, base.table, "output", rules, n), 0);
+}
+
+static void
+test_many_unknown(void)
+{
+	/* A few, then a drop policy: dropped whichever way each limit goes. */
+	many_unknown(10, NF_DROP);
+	run();
+	CHECK(res.verdict == PC_NFT_POLICY && res.policy == NF_DROP);
+
+	/* An accept policy: undecided, pinned on the first. */
+	many_unknown(10, NF_ACCEPT);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK_EQ_INT(res.handle, 1000);
+
+	/* Thousands: the look-ahead is bounded (this overflowed the stack), the answer unknown. */
+	many_unknown(5000, NF_ACCEPT);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK_EQ_INT(res.handle, 1000);
+	CHECK(has(res.why, "rule handle 1000 in chain output"));
+	many_unknown(5000, NF_DROP);
+	run();
+	CHECK(res.verdict == PC_NFT_UNKNOWN || (res.verdict == PC_NFT_POLICY && res.policy == NF_DROP));
+}
+
 int
 main(void)
 {
@@ -1226,6 +1265,7 @@ main(void)
 	RUN(test_meta_misc);
 	RUN(test_pkt_for_hook);
 	RUN(test_wildcard_queue_masq);
+	RUN(test_many_unknown);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
