@@ -178,13 +178,42 @@ ns_dev_slot(struct ns_model *m, int ifindex)
 	return &m->devs[lo];
 }
 
+static const struct ns_et et_none = {
+	.li_rc = -ENODATA, .rings_rc = -ENODATA, .chan_rc = -ENODATA, .drv_rc = -ENODATA,
+	.stats_rc = -ENODATA,
+};
+
+const struct ns_et *
+ns_et_of(const struct ns_dev *d)
+{
+	return d->x ? d->x : &et_none;
+}
+
+struct ns_et *
+ns_et_new(void)
+{
+	struct ns_et *x = malloc(sizeof(*x));
+
+	if (x)
+		*x = et_none;
+	return x;
+}
+
+void
+ns_et_free(struct ns_et *x)
+{
+	if (x)
+		free(x->ds);
+	free(x);
+}
+
 void
 ns_model_free(struct ns_model *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
-		free(m->devs[i].ds);
+		ns_et_free(m->devs[i].x);
 		free(m->devs[i].prev);
 	}
 	free(m->devs);

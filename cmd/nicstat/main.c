@@ -452,21 +452,21 @@ et_dump_cb(const struct nlmsghdr *nlh, void *data)
 		d->lm_err = NULL;
 		break;
 	case ETHTOOL_MSG_LINKINFO_GET:
-		if (d->et_full) {
-			d->li = u.li;
-			d->li_rc = 0;
+		if (d->x) {
+			d->x->li = u.li;
+			d->x->li_rc = 0;
 		}
 		break;
 	case ETHTOOL_MSG_RINGS_GET:
-		if (d->et_full) {
-			d->rings = u.r;
-			d->rings_rc = 0;
+		if (d->x) {
+			d->x->rings = u.r;
+			d->x->rings_rc = 0;
 		}
 		break;
 	default:
-		if (d->et_full) {
-			d->chan = u.ch;
-			d->chan_rc = 0;
+		if (d->x) {
+			d->x->chan = u.ch;
+			d->x->chan_rc = 0;
 		}
 		break;
 	}
@@ -498,7 +498,8 @@ et_dump_all(struct ctx *c, bool any_full)
 			continue;
 		d->lm_rc = -EOPNOTSUPP;
 		d->lm_err = err_text(-EOPNOTSUPP);
-		d->li_rc = d->rings_rc = d->chan_rc = d->et_full ? -EOPNOTSUPP : -ENODATA;
+		if (d->x)
+			d->x->li_rc = d->x->rings_rc = d->x->chan_rc = -EOPNOTSUPP;
 	}
 	for (k = 0; k < PP_ARRAY_SIZE(cmds); k++) {
 		struct et_dump x = { c, cmds[k] };
@@ -518,8 +519,9 @@ et_dump_all(struct ctx *c, bool any_full)
 
 		if (!d->et_pending)
 			continue;
-		if (d->et_full)
-			d->drv_rc = pp_ethtool_get_driver(&c->et, d->l.name, d->driver, sizeof(d->driver), &e);
+		if (d->x)
+			d->x->drv_rc = pp_ethtool_get_driver(&c->et, d->l.name, d->x->driver,
+							     sizeof(d->x->driver), &e);
 		d->et_pending = false;
 		d->et_done = true;
 	}
@@ -533,39 +535,39 @@ collect_ethtool(struct ctx *c, struct ns_dev *d, bool full)
 	struct pp_ethtool_stat *st = NULL;
 	size_t n = 0, i;
 
+	struct ns_et *x = d->x;
+
 	if (!et_open(c))
 		return;
+	if (full && !x)
+		return;		/* no memory for it: the speed alone was read */
 	if (!d->et_done) {
 		d->lm_rc = pp_ethtool_get_linkmodes(&c->et, d->l.ifindex, d->l.name, &d->lm, &e);
 		if (d->lm_rc < 0)
 			d->lm_err = err_text(d->lm_rc);
 		if (full) {
-			d->li_rc = pp_ethtool_get_linkinfo(&c->et, d->l.ifindex, d->l.name, &d->li, &e);
-			d->rings_rc = pp_ethtool_get_rings(&c->et, d->l.ifindex, d->l.name, &d->rings, &e);
-			d->chan_rc = pp_ethtool_get_channels(&c->et, d->l.ifindex, d->l.name, &d->chan, &e);
-			d->drv_rc = pp_ethtool_get_driver(&c->et, d->l.name, d->driver, sizeof(d->driver), &e);
-		} else {
-			d->li_rc = d->rings_rc = d->chan_rc = -ENODATA;
+			x->li_rc = pp_ethtool_get_linkinfo(&c->et, d->l.ifindex, d->l.name, &x->li, &e);
+			x->rings_rc = pp_ethtool_get_rings(&c->et, d->l.ifindex, d->l.name, &x->rings, &e);
+			x->chan_rc = pp_ethtool_get_channels(&c->et, d->l.ifindex, d->l.name, &x->chan, &e);
+			x->drv_rc = pp_ethtool_get_driver(&c->et, d->l.name, x->driver, sizeof(x->driver), &e);
 		}
 		d->et_done = true;
 	}
-	if (!full) {
-		d->stats_rc = -ENODATA;
+	if (!full)
 		return;
-	}
-	d->stats_rc = pp_ethtool_get_stats(&c->et, d->l.name, &st, &n, &e);
-	if (d->stats_rc < 0) {
-		d->stats_err = err_text(d->stats_rc);
+	x->stats_rc = pp_ethtool_get_stats(&c->et, d->l.name, &st, &n, &e);
+	if (x->stats_rc < 0) {
+		x->stats_err = err_text(x->stats_rc);
 		return;
 	}
 	/* Keep the previous values where the counter set is the same, for the deltas. */
-	if (n != d->n_ds) {
-		free(d->ds);
-		d->ds = calloc(n ? n : 1, sizeof(*d->ds));
-		d->n_ds = d->ds ? n : 0;
+	if (n != x->n_ds) {
+		free(x->ds);
+		x->ds = calloc(n ? n : 1, sizeof(*x->ds));
+		x->n_ds = x->ds ? n : 0;
 	}
-	for (i = 0; i < d->n_ds; i++) {
-		struct ns_dstat *s = &d->ds[i];
+	for (i = 0; i < x->n_ds; i++) {
+		struct ns_dstat *s = &x->ds[i];
 
 		if (strcmp(s->raw, st[i].name) == 0 && s->raw[0]) {
 			s->prev = s->value;
@@ -674,7 +676,7 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 	/* Devices that are gone leave the model, so a long run over container churn stays small. */
 	for (i = 0, j = 0; i < m->n; i++) {
 		if (!m->devs[i].seen) {
-			free(m->devs[i].ds);
+			ns_et_free(m->devs[i].x);
 			free(m->devs[i].prev);
 			continue;
 		}
@@ -737,6 +739,8 @@ collect(struct ctx *c, struct pp_nl *nl, struct pp_err *e)
 			 * the settings and counters asked for. Thousands of veths cost nothing here.
 			 */
 			d->et_full = c->o->ethtool == NS_ET_ALL || d->kind == NS_K_PHYSICAL;
+			if (d->et_full && !d->x && !(d->x = ns_et_new()))
+				d->et_full = false;	/* no memory: the speed alone */
 			d->et_want = d->et_full || ns_dev_rate(d);
 			d->et_pending = d->et_want && !d->et_done;
 			pending += d->et_pending;

@@ -101,6 +101,23 @@ struct ns_dstat {
  */
 bool ns_split_queue(const char *raw, char *name, size_t namelen, char *queue, size_t qlen);
 
+/* What ethtool says beyond the speed: allocated only for the devices it is read for. */
+struct ns_et {
+	int li_rc, rings_rc, chan_rc, drv_rc, stats_rc;
+	const char *stats_err;		/* static string: why stats failed */
+	struct pp_ethtool_linkinfo li;
+	struct pp_ethtool_rings rings;
+	struct pp_ethtool_channels chan;
+	char driver[32];
+	struct ns_dstat *ds;
+	size_t n_ds;
+};
+/* A device's ns_et, or one that says "not read" (every rc -ENODATA, no counters). */
+const struct ns_et *ns_et_of(const struct ns_dev *d);
+/* A fresh ns_et with nothing read yet, or NULL without memory. */
+struct ns_et *ns_et_new(void);
+void ns_et_free(struct ns_et *x);
+
 struct ns_result {
 	double dt;			/* seconds the rates are over */
 	double rbps, wbps, rpps, wpps;	/* bytes and packets per second */
@@ -127,15 +144,10 @@ struct ns_dev {
 	/* ethtool */
 	bool et_want, et_done, et_full;	/* settings asked for, read; rings, counters too */
 	bool et_pending;		/* to be filled by this sample's dumps */
-	int lm_rc, li_rc, rings_rc, chan_rc, stats_rc, drv_rc;
-	const char *lm_err, *stats_err;	/* static strings: why lm or stats failed */
+	int lm_rc;
+	const char *lm_err;		/* static string: why lm failed */
 	struct pp_ethtool_linkmodes lm;
-	struct pp_ethtool_linkinfo li;
-	struct pp_ethtool_rings rings;
-	struct pp_ethtool_channels chan;
-	char driver[32];
-	struct ns_dstat *ds;
-	size_t n_ds;
+	struct ns_et *x;		/* the rest of ethtool, for et_full devices only */
 	struct ns_result r;
 };
 

@@ -188,8 +188,8 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			fprintf(f, "\nlink settings:\n");
 		any = true;
 		fprintf(f, "  %s:", d->l.name);
-		if (d->driver[0])
-			fprintf(f, " driver %s,", d->driver);
+		if (ns_et_of(d)->driver[0])
+			fprintf(f, " driver %s,", ns_et_of(d)->driver);
 		if (d->lm_rc < 0)
 			fprintf(f, " speed unknown (%s)", d->lm_err ? d->lm_err : "?");
 		else if (d->lm.speed_unknown || !d->lm.has_speed)
@@ -201,24 +201,24 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 			fprintf(f, " duplex %s", duplex_name(d->lm.duplex));
 		if (d->lm_rc == 0 && d->lm.has_autoneg)
 			fprintf(f, ", autoneg %s", d->lm.autoneg ? "on" : "off");
-		if (d->li_rc == 0 && d->li.has_port)
-			fprintf(f, ", port %s", port_name(d->li.port));
-		if (d->rings_rc == 0) {
+		if (ns_et_of(d)->li_rc == 0 && ns_et_of(d)->li.has_port)
+			fprintf(f, ", port %s", port_name(ns_et_of(d)->li.port));
+		if (ns_et_of(d)->rings_rc == 0) {
 			fprintf(f, "; rings");
 			for (k = 0; k < PP_RING_N; k++)
-				if ((d->rings.has_cur & (1u << k)) && (d->rings.has_max & (1u << k)) &&
-				    d->rings.max[k])
+				if ((ns_et_of(d)->rings.has_cur & (1u << k)) && (ns_et_of(d)->rings.has_max & (1u << k)) &&
+				    ns_et_of(d)->rings.max[k])
 					fprintf(f, " %s %" PRIu32 "/%" PRIu32, pp_ring_name(k),
-						d->rings.cur[k], d->rings.max[k]);
+						ns_et_of(d)->rings.cur[k], ns_et_of(d)->rings.max[k]);
 		} else {
 			fprintf(f, "; rings n/a");
 		}
-		if (d->chan_rc == 0) {
+		if (ns_et_of(d)->chan_rc == 0) {
 			fprintf(f, "; channels");
 			for (k = 0; k < PP_CHAN_N; k++)
-				if ((d->chan.has_max & (1u << k)) && d->chan.max[k])
+				if ((ns_et_of(d)->chan.has_max & (1u << k)) && ns_et_of(d)->chan.max[k])
 					fprintf(f, " %s %" PRIu32 "/%" PRIu32, pp_chan_name(k),
-						d->chan.cur[k], d->chan.max[k]);
+						ns_et_of(d)->chan.cur[k], ns_et_of(d)->chan.max[k]);
 		} else {
 			fprintf(f, "; channels n/a");
 		}
@@ -231,8 +231,8 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 	for (any = false, i = 0; i < n; i++) {
 		const struct ns_dev *d = v[i];
 
-		for (j = 0; j < d->n_ds; j++) {
-			const struct ns_dstat *s = &d->ds[j];
+		for (j = 0; j < ns_et_of(d)->n_ds; j++) {
+			const struct ns_dstat *s = &ns_et_of(d)->ds[j];
 
 			if (!dstat_shown(o, m, s))
 				continue;
@@ -248,9 +248,9 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 				fprintf(f, " (+%" PRIu64 ")", s->value >= s->prev ? s->value - s->prev : s->value);
 			fputc('\n', f);
 		}
-		if (d->stats_rc < 0 && d->et_want && o->ethtool == NS_ET_ALL)
+		if (ns_et_of(d)->stats_rc < 0 && d->et_want && o->ethtool == NS_ET_ALL)
 			fprintf(f, "  %-12s driver counters unknown: %s\n", d->l.name,
-				d->stats_err ? d->stats_err : "?");
+				ns_et_of(d)->stats_err ? ns_et_of(d)->stats_err : "?");
 	}
 
 	/* softnet. */
@@ -370,8 +370,8 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 
 	if (d->et_done) {
 		pp_json_obj_open(j, "link");
-		if (d->driver[0])
-			pp_json_str(j, "driver", d->driver);
+		if (ns_et_of(d)->driver[0])
+			pp_json_str(j, "driver", ns_et_of(d)->driver);
 		if (d->lm_rc < 0) {
 			pp_json_str(j, "status", "unknown");
 			pp_json_str(j, "why", d->lm_err ? d->lm_err : "unknown");
@@ -391,42 +391,42 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 			if (d->lm.has_lanes)
 				pp_json_u64(j, "lanes", d->lm.lanes);
 		}
-		if (d->li_rc == 0 && d->li.has_port)
-			pp_json_str(j, "port", port_name(d->li.port));
+		if (ns_et_of(d)->li_rc == 0 && ns_et_of(d)->li.has_port)
+			pp_json_str(j, "port", port_name(ns_et_of(d)->li.port));
 		pp_json_obj_close(j);
-		if (d->rings_rc == 0) {
+		if (ns_et_of(d)->rings_rc == 0) {
 			pp_json_obj_open(j, "rings");
 			for (k = 0; k < PP_RING_N; k++) {
 				char key[32];
 
-				if (d->rings.has_cur & (1u << k))
-					pp_json_u64(j, pp_ring_name(k), d->rings.cur[k]);
+				if (ns_et_of(d)->rings.has_cur & (1u << k))
+					pp_json_u64(j, pp_ring_name(k), ns_et_of(d)->rings.cur[k]);
 				snprintf(key, sizeof(key), "%s_max", pp_ring_name(k));
-				if (d->rings.has_max & (1u << k))
-					pp_json_u64(j, key, d->rings.max[k]);
+				if (ns_et_of(d)->rings.has_max & (1u << k))
+					pp_json_u64(j, key, ns_et_of(d)->rings.max[k]);
 			}
 			pp_json_obj_close(j);
 		}
-		if (d->chan_rc == 0) {
+		if (ns_et_of(d)->chan_rc == 0) {
 			pp_json_obj_open(j, "channels");
 			for (k = 0; k < PP_CHAN_N; k++) {
 				char key[32];
 
-				if (d->chan.has_cur & (1u << k))
-					pp_json_u64(j, pp_chan_name(k), d->chan.cur[k]);
+				if (ns_et_of(d)->chan.has_cur & (1u << k))
+					pp_json_u64(j, pp_chan_name(k), ns_et_of(d)->chan.cur[k]);
 				snprintf(key, sizeof(key), "%s_max", pp_chan_name(k));
-				if (d->chan.has_max & (1u << k))
-					pp_json_u64(j, key, d->chan.max[k]);
+				if (ns_et_of(d)->chan.has_max & (1u << k))
+					pp_json_u64(j, key, ns_et_of(d)->chan.max[k]);
 			}
 			pp_json_obj_close(j);
 		}
-		if (d->stats_rc < 0) {
+		if (ns_et_of(d)->stats_rc < 0) {
 			pp_json_str(j, "driver_stats_status", "unknown");
-			pp_json_str(j, "driver_stats_why", d->stats_err ? d->stats_err : "unknown");
+			pp_json_str(j, "driver_stats_why", ns_et_of(d)->stats_err ? ns_et_of(d)->stats_err : "unknown");
 		} else {
 			pp_json_arr_open(j, "driver_stats");
-			for (i = 0; i < d->n_ds; i++) {
-				const struct ns_dstat *s = &d->ds[i];
+			for (i = 0; i < ns_et_of(d)->n_ds; i++) {
+				const struct ns_dstat *s = &ns_et_of(d)->ds[i];
 
 				if (!dstat_shown(o, m, s))
 					continue;
@@ -613,50 +613,50 @@ ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool 
 	for (i = 0; i < n; i++) {
 		const struct ns_dev *d = v[i];
 
-		if (!d->et_done || d->rings_rc < 0)
+		if (!d->et_done || ns_et_of(d)->rings_rc < 0)
 			continue;
 		for (k = 0; k < PP_RING_N; k++) {
 			struct pp_label l[] = { { "device", d->l.name }, { "ring", pp_ring_name(k) } };
 
-			if (!(d->rings.has_max & (1u << k)) || !d->rings.max[k])
+			if (!(ns_et_of(d)->rings.has_max & (1u << k)) || !ns_et_of(d)->rings.max[k])
 				continue;
 			pp_prom_family(&p, P "nic_ring_entries", "gauge", "Ring size in descriptors.");
-			pp_prom_sample(&p, P "nic_ring_entries", l, 2, d->rings.cur[k]);
+			pp_prom_sample(&p, P "nic_ring_entries", l, 2, ns_et_of(d)->rings.cur[k]);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		const struct ns_dev *d = v[i];
 
-		if (!d->et_done || d->rings_rc < 0)
+		if (!d->et_done || ns_et_of(d)->rings_rc < 0)
 			continue;
 		for (k = 0; k < PP_RING_N; k++) {
 			struct pp_label l[] = { { "device", d->l.name }, { "ring", pp_ring_name(k) } };
 
-			if (!(d->rings.has_max & (1u << k)) || !d->rings.max[k])
+			if (!(ns_et_of(d)->rings.has_max & (1u << k)) || !ns_et_of(d)->rings.max[k])
 				continue;
 			pp_prom_family(&p, P "nic_ring_max_entries", "gauge", "Largest ring size the driver allows.");
-			pp_prom_sample(&p, P "nic_ring_max_entries", l, 2, d->rings.max[k]);
+			pp_prom_sample(&p, P "nic_ring_max_entries", l, 2, ns_et_of(d)->rings.max[k]);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		const struct ns_dev *d = v[i];
 
-		if (!d->et_done || d->chan_rc < 0)
+		if (!d->et_done || ns_et_of(d)->chan_rc < 0)
 			continue;
 		for (k = 0; k < PP_CHAN_N; k++) {
 			struct pp_label l[] = { { "device", d->l.name }, { "type", pp_chan_name(k) } };
 
-			if (!(d->chan.has_max & (1u << k)) || !d->chan.max[k])
+			if (!(ns_et_of(d)->chan.has_max & (1u << k)) || !ns_et_of(d)->chan.max[k])
 				continue;
 			pp_prom_family(&p, P "nic_channels", "gauge", "Channels (queues) in use.");
-			pp_prom_sample(&p, P "nic_channels", l, 2, d->chan.cur[k]);
+			pp_prom_sample(&p, P "nic_channels", l, 2, ns_et_of(d)->chan.cur[k]);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		const struct ns_dev *d = v[i];
 
-		for (j = 0; j < d->n_ds; j++) {
-			const struct ns_dstat *s = &d->ds[j];
+		for (j = 0; j < ns_et_of(d)->n_ds; j++) {
+			const struct ns_dstat *s = &ns_et_of(d)->ds[j];
 			struct pp_label l[] = { { "device", d->l.name }, { "stat", s->name },
 						{ "queue", s->queue } };
 
