@@ -17,6 +17,7 @@ enum {
 	OPT_MARK,
 	OPT_UID,
 	OPT_SPORT,
+	OPT_PARALLEL,
 };
 
 static const struct option longopts[] = {
@@ -29,6 +30,8 @@ static const struct option longopts[] = {
 	{ "uid", required_argument, NULL, OPT_UID },
 	{ "sport", required_argument, NULL, OPT_SPORT },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "parallel", required_argument, NULL, OPT_PARALLEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -36,6 +39,7 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: pathcheck [options] DEST[:PORT]\n"
+	      "       pathcheck [options] -f FILE\n"
 	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
 	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
 	      "\n"
@@ -47,6 +51,9 @@ usage(FILE *f)
 	      "  --uid N                sending user id (for uidrange rules)\n"
 	      "  --sport N              source port\n"
 	      "  -v, --verbose          show each station's evidence in text output\n"
+	      "  -f, --file FILE        check every target of FILE, one per line:\n"
+	      "                         DEST[:PORT] [tcp|udp|icmp] [name=LABEL]; # comments\n"
+	      "      --parallel N       targets checked at once with -f (default 4, at most 64)\n"
 	      PP_COMMON_HELP
 	      "\n"
 	      "Exit status: 0 path ok, 1 the packet dies or is degraded, 2 usage error,\n"
@@ -80,7 +87,8 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 	memset(o, 0, sizeof(*o));
 	pp_cli_init(&o->cli, "pathcheck");
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "v", longopts, NULL)) != -1) {
+	o->parallel = 4;
+	while ((c = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "vf:", longopts, NULL)) != -1) {
 		if ((rc = pp_cli_opt(&o->cli, c, optarg)) == 1)
 			continue;
 		if (rc < 0)
@@ -94,6 +102,13 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			return PP_EXIT_HELP;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case OPT_PARALLEL:
+			if (pp_parse_u32(optarg, 64, &o->parallel) < 0 || o->parallel == 0)
+				return pp_usage_error(&o->cli, "--parallel: '%s' is not a number from 1 to 64", optarg);
 			break;
 		case OPT_PROTO:
 			if (proto_parse(optarg, &q->proto) < 0)
@@ -134,6 +149,16 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		}
 	}
 	pp_cli_finish(&o->cli);
+	if (from && pp_parse_addr(from, 0, &q->src) < 0)
+		return pp_usage_error(&o->cli, "--from: '%s' is not an IPv4 or IPv6 address", from);
+	if (q->iif[0] && !from)
+		return pp_usage_error(&o->cli, "--iif needs --from: the address the packet comes from");
+	if (o->file) {
+		if (optind < argc)
+			return pp_usage_error(&o->cli, "-f FILE and DEST '%s' cannot be used together", argv[optind]);
+		o->default_proto = has_proto ? q->proto : 0;
+		return PP_EXIT_OK;
+	}
 	if (optind >= argc)
 		return pp_usage_error(&o->cli, "missing DEST");
 	if (optind + 1 < argc)
@@ -147,18 +172,16 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		q->proto = q->has_dport ? IPPROTO_TCP : IPPROTO_ICMP;
 	if (q->proto == IPPROTO_ICMP && (q->has_dport || q->has_sport))
 		return pp_usage_error(&o->cli, "DEST '%s': icmp has no ports", argv[optind]);
-	if (from && pp_parse_addr(from, 0, &q->src) < 0)
-		return pp_usage_error(&o->cli, "--from: '%s' is not an IPv4 or IPv6 address", from);
-	if (q->iif[0] && !from)
-		return pp_usage_error(&o->cli, "--iif needs --from: the address the packet comes from");
 	return PP_EXIT_OK;
 }
 
-/* Resolve DEST once, in the target namespace, and check family agreement and devices. */
+/*
+ * Resolve DEST once, in the target namespace, and check family agreement and
+ * devices. Returns PP_EXIT_OK, or PP_EXIT_USAGE with why filled.
+ */
 int
-pc_resolve(struct pc_opts *o)
+pc_resolve(struct pc_query *q, char *why, size_t len)
 {
-	struct pc_query *q = &o->q;
 	struct addrinfo hints = { 0 }, *res = NULL;
 	int rc;
 
@@ -167,7 +190,7 @@ pc_resolve(struct pc_opts *o)
 		hints.ai_socktype = SOCK_DGRAM;
 		rc = getaddrinfo(q->dest_arg, NULL, &hints, &res);
 		if (rc != 0 || !res) {
-			pp_warnx(&o->cli, "DEST '%s': cannot resolve: %s", q->dest_arg,
+			snprintf(why, len, "DEST '%s': cannot resolve: %s", q->dest_arg,
 				 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 			return PP_EXIT_USAGE;
 		}
@@ -180,18 +203,17 @@ pc_resolve(struct pc_opts *o)
 	q->family = q->dst.family;
 	if (q->proto == IPPROTO_ICMP && q->family == AF_INET6)
 		q->proto = IPPROTO_ICMPV6;
-	if (q->src.family && q->src.family != q->family)
-		return pp_usage_error(&o->cli, "--from is %s but DEST is %s",
-				      q->src.family == AF_INET ? "IPv4" : "IPv6",
-				      q->family == AF_INET ? "IPv4" : "IPv6");
+	if (q->src.family && q->src.family != q->family) {
+		snprintf(why, len, "--from is %s but DEST '%s' is %s", q->src.family == AF_INET ? "IPv4" : "IPv6",
+			 q->dest_arg, q->family == AF_INET ? "IPv4" : "IPv6");
+		return PP_EXIT_USAGE;
+	}
 	if (q->iif[0] && !(q->iif_index = (int)if_nametoindex(q->iif))) {
-		pp_warnx(&o->cli, "--iif: device '%s' does not exist%s%s", q->iif,
-			 o->cli.ns.name[0] ? " in netns " : "", o->cli.ns.name);
+		snprintf(why, len, "--iif: device '%s' does not exist", q->iif);
 		return PP_EXIT_USAGE;
 	}
 	if (q->oif[0] && !(q->oif_index = (int)if_nametoindex(q->oif))) {
-		pp_warnx(&o->cli, "--oif: device '%s' does not exist%s%s", q->oif,
-			 o->cli.ns.name[0] ? " in netns " : "", o->cli.ns.name);
+		snprintf(why, len, "--oif: device '%s' does not exist", q->oif);
 		return PP_EXIT_USAGE;
 	}
 	return PP_EXIT_OK;

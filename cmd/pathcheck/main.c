@@ -4,9 +4,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pathcheck.h"
-#include "sample.h"
 
 /* With --prom-file, a run that could not check still says so, so an alert sees it. */
 static void
@@ -16,7 +16,7 @@ prom_failed_run(struct pc_opts *o)
 
 	if (!o->cli.prom_file || pp_out_begin(&o->cli, &out) != 0)
 		return;
-	pc_render_prom(o, NULL, out.f, false);
+	pc_render_prom(o, NULL, 0, out.f, false);
 	pp_out_end(&o->cli, &out, true);
 }
 
@@ -24,40 +24,55 @@ int
 main(int argc, char *argv[])
 {
 	struct pc_opts o;
-	struct pc_facts f;
-	struct pc_result r;
+	struct pc_target *t = NULL;
 	struct pp_out out;
-	double t0 = pp_mono_now();
+	char why[512];
+	size_t n = 0;
 	int rc;
 
 	if ((rc = pc_args(argc, argv, &o)) != PP_EXIT_OK)
 		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
-	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK ||
-	    (rc = pc_resolve(&o)) != PP_EXIT_OK) {
+	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK) {
 		prom_failed_run(&o);
 		return rc;
 	}
-	if (o.q.iif[0])
-		o.q.direction = PC_INGRESS;	/* until the kernel's answer says ingress or forward */
-	pc_collect(&o.q, &f);			/* the kernel, through common/ */
-	o.q.direction = f.eq.direction;
-	pc_eval(&f.eq, &f, &r);			/* pure; sees the destination after any DNAT */
-	r.elapsed = pp_mono_now() - t0;
-	rc = pc_exit_code(&r);
+	if (o.file) {
+		if ((rc = pc_targets_load(o.file, &o, &t, &n, why, sizeof(why))) != PP_EXIT_OK) {
+			pp_warnx(&o.cli, "%s", why);
+			prom_failed_run(&o);
+			return rc;
+		}
+	} else {
+		if (!(t = calloc(1, sizeof(*t)))) {
+			pp_warnx(&o.cli, "out of memory");
+			return PP_EXIT_UNKNOWN;
+		}
+		n = 1;
+		t->q = o.q;
+		snprintf(t->label, sizeof(t->label), "%s", o.q.dest_arg);
+		/* One destination: a name that does not resolve or a device that does not exist is bad input. */
+		if ((rc = pc_resolve(&t->q, why, sizeof(why))) != PP_EXIT_OK) {
+			pp_warnx(&o.cli, "%s", why);
+			prom_failed_run(&o);
+			pc_targets_free(t, n);
+			return rc;
+		}
+	}
+	pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
+	rc = pc_targets_exit(t, n);
 	if (pp_out_begin(&o.cli, &out) != 0) {
 		rc = PP_EXIT_USAGE;
 		goto done;
 	}
 	switch (o.cli.format) {
-	case PP_FMT_JSON: pc_render_json(&o, &r, out.f); break;
-	case PP_FMT_PROM: pc_render_prom(&o, &r, out.f, true); break;
-	default: pc_render_text(&o, &r, out.f); break;
+	case PP_FMT_JSON: pc_render_json(&o, t, n, out.f); break;
+	case PP_FMT_PROM: pc_render_prom(&o, t, n, out.f, true); break;
+	default: pc_render_text(&o, t, n, out.f); break;
 	}
 	if (pp_out_end(&o.cli, &out, true) != 0)
 		rc = PP_EXIT_UNKNOWN;
 done:
-	pc_result_free(&r);
-	pc_facts_free(&f);
+	pc_targets_free(t, n);
 	pp_netns_leave(&o.cli.ns);
 	return rc;
 }

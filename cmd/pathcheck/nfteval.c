@@ -242,6 +242,11 @@ struct rule_eval {
 	bool dnat, mss_clamp;
 	struct pp_addr nat_addr;
 	uint16_t nat_port;
+	bool vmap;			/* the verdict came from a verdict map */
+	bool gte;			/* the last cmp was "x >= a": a "x <= b" joins it into "x a-b" */
+	size_t gte_tlen;
+	int gte_off;
+	char gte_v[80];
 };
 
 static void
@@ -539,10 +544,28 @@ ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
 		/* A flag test, (ct state & 0x8) != 0: nft shows the flags, "ct state new". */
 		value_str(re->rg.kind[off / 4], (const uint8_t *)&re->rg.flags[off / 4], 4, v, sizeof(v));
 		shown = op == NFT_CMP_NEQ ? NFT_CMP_EQ : NFT_CMP_NEQ;
+	} else if ((re->rg.kind[off / 4] == K_ADDR4 && len < 4) || (re->rg.kind[off / 4] == K_ADDR6 && len < 16)) {
+		/* A byte-aligned prefix is a shorter load: 198.51.100.0/24 compares 3 bytes. */
+		uint8_t full[16] = { 0 };
+
+		memcpy(full, data, len);
+		value_str(re->rg.kind[off / 4], full, re->rg.kind[off / 4] == K_ADDR4 ? 4 : 16, v, sizeof(v));
+		snprintf(v + strlen(v), sizeof(v) - strlen(v), "/%u", len * 8);
 	} else {
 		value_str(re->rg.kind[off / 4], data, len, v, sizeof(v));
 	}
-	text_add(re, "%s %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", op_str(shown), v);
+	if (op == NFT_CMP_LTE && re->gte && re->gte_off == off) {
+		/* nft writes a range as cmp gte, cmp lte: shown as nft does, "tcp dport 1000-2000". */
+		re->tlen = re->gte_tlen;
+		re->text[re->tlen] = '\0';
+		text_add(re, "%s %s-%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", re->gte_v, v);
+	} else {
+		re->gte_tlen = re->tlen;
+		text_add(re, "%s %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "reg", op_str(shown), v);
+	}
+	re->gte = op == NFT_CMP_GTE;
+	re->gte_off = off;
+	snprintf(re->gte_v, sizeof(re->gte_v), "%s", v);
 	if (!reg_known(&re->rg, sreg, len)) {
 		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
 		return;
@@ -710,6 +733,20 @@ set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *fo
 	return best;
 }
 
+static const char *
+verdict_str(int32_t v, const char *chain, char *buf, size_t len)
+{
+	switch (v) {
+	case NF_ACCEPT: return "accept";
+	case NF_DROP: return "drop";
+	case NFT_RETURN: return "return";
+	case NFT_CONTINUE: return "continue";
+	case NFT_JUMP: snprintf(buf, len, "jump %s", chain); return buf;
+	case NFT_GOTO: snprintf(buf, len, "goto %s", chain); return buf;
+	default: return "?";
+	}
+}
+
 static void
 ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 {
@@ -728,8 +765,10 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 	}
 	off = reg_off(sreg);
 	s = cache_set(re->cache, re->family, re->table, name, &rc);
-	if (s && strncmp(name, "__set", 5) == 0 && off >= 0) {
-		/* An anonymous set: show its elements, as nft does: { 443, 8443 }. */
+	re->vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
+		   nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT;
+	if (s && (strncmp(name, "__set", 5) == 0 || strncmp(name, "__map", 5) == 0) && off >= 0) {
+		/* An anonymous set or map: show its elements, as nft does: { 443, 8443 }. */
 		char list[160] = "", v[80];
 		size_t o = 0, shown = 0;
 
@@ -742,10 +781,14 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 			}
 			value_str(re->rg.kind[off / 4], s->elems[i].key, s->elems[i].key_len, v, sizeof(v));
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", shown > 1 ? ", " : "", v);
+			if (re->vmap && s->elems[i].has_verdict && o < sizeof(list))
+				o += (size_t)snprintf(list + o, sizeof(list) - o, " : %s",
+						      verdict_str(s->elems[i].verdict, s->elems[i].chain, v, sizeof(v)));
 		}
-		text_add(re, "%s %s{ %s }", re->rg.desc[off / 4], inv ? "!= " : "", list);
+		text_add(re, "%s %s%s{ %s }", re->rg.desc[off / 4], inv ? "!= " : "", re->vmap ? "vmap " : "", list);
 	} else {
-		text_add(re, "%s %s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "", name);
+		text_add(re, "%s %s%s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "",
+			 re->vmap ? "vmap " : "", name);
 	}
 	if (!s) {
 		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
@@ -964,7 +1007,7 @@ eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 static void
 verdict_text(struct rule_eval *re)
 {
-	if (!re->has_verdict || re->reject || re->nat[0])
+	if (!re->has_verdict || re->reject || re->nat[0] || re->vmap)
 		return;
 	switch (re->verdict) {
 	case NF_ACCEPT: text_add(re, "accept"); break;
@@ -1070,15 +1113,18 @@ tidy_text(char *t)
 		{ "meta l4proto icmp ", "icmp " }, { "meta l4proto icmpv6 ", "icmpv6 " },
 		{ "ip protocol tcp ", "tcp " }, { "ip protocol udp ", "udp " },
 		{ "ip6 nexthdr tcp ", "tcp " }, { "ip6 nexthdr udp ", "udp " },
+		{ "meta nfproto ipv4 ", "icmp " }, { "meta nfproto ipv6 ", "icmpv6 " },
 	};
 
-	for (size_t i = 0; i < PP_ARRAY_SIZE(deps); i++) {
-		char *p = strstr(t, deps[i].dep);
-		size_t dl = strlen(deps[i].dep);
+	/* Twice: "meta nfproto ipv4 meta l4proto icmp icmp type 8" needs the inner one gone first. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < PP_ARRAY_SIZE(deps); i++) {
+			char *p = strstr(t, deps[i].dep);
+			size_t dl = strlen(deps[i].dep);
 
-		if (p && strstr(p + dl, deps[i].then) == p + dl)
-			memmove(p, p + dl, strlen(p + dl) + 1);
-	}
+			if (p && strstr(p + dl, deps[i].then) == p + dl)
+				memmove(p, p + dl, strlen(p + dl) + 1);
+		}
 }
 
 static void

@@ -189,13 +189,41 @@ struct pc_result {
 
 struct pc_opts {
 	struct pp_cli cli;
-	struct pc_query q;
+	struct pc_query q;		/* DEST, or the options every target of -f shares */
 	bool verbose;
+	const char *file;		/* -f */
+	uint32_t parallel;		/* --parallel */
+	uint8_t default_proto;		/* --proto given with -f, else 0 */
+};
+
+/* One destination checked: its query, and what was found (or why it could not be checked). */
+struct pc_target {
+	struct pc_query q;
+	char label[128];		/* name=LABEL, else DEST as written */
+	int line;			/* in the -f file, 0 for the command line */
+	int rc;				/* PP_EXIT_OK, or PP_EXIT_USAGE when it could not be resolved */
+	char error[256];
+	struct pc_facts f;
+	struct pc_result r;
 };
 
 /* args.c */
 int pc_args(int argc, char *argv[], struct pc_opts *o);
-int pc_resolve(struct pc_opts *o);
+int pc_resolve(struct pc_query *q, char *why, size_t len);
+/* targets.c */
+/*
+ * Parse one line of a -f file into t, starting from the shared options in base.
+ * Returns 1 for a target, 0 for a blank or comment line, -1 with why filled.
+ */
+int pc_target_parse(const char *line, const struct pc_query *base, uint8_t default_proto,
+		    struct pc_target *t, char *why, size_t len);
+/* Read every target of path. *t is malloc'd (free with pc_targets_free). Exit code, why filled on error. */
+int pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target **t, size_t *n,
+		    char *why, size_t len);
+/* Check every target, parallel at a time (threads share the namespace entered before). */
+void pc_targets_run(struct pc_target *t, size_t n, unsigned parallel);
+void pc_targets_free(struct pc_target *t, size_t n);
+int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
@@ -206,10 +234,11 @@ void pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_resul
 void pc_result_free(struct pc_result *r);
 void pc_warn(struct pc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int pc_exit_code(const struct pc_result *r);
-/* render.c */
-void pc_render_text(const struct pc_opts *o, const struct pc_result *r, FILE *f);
-void pc_render_json(const struct pc_opts *o, const struct pc_result *r, FILE *f);
-void pc_render_prom(const struct pc_opts *o, const struct pc_result *r, FILE *f, bool ok);
+/* render.c: one target (the contract's document) or many (-f). */
+void pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f);
+void pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f);
+/* t may be NULL (n 0) for a run that could not check anything: run_success 0. */
+void pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok);
 const char *pc_direction_name(enum pc_direction d);
 const char *pc_proto_name(uint8_t proto);
 

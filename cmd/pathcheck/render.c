@@ -71,9 +71,8 @@ evidence_text(const struct pp_val *v, const char *prefix, FILE *f, int indent)
 }
 
 static void
-query_line(const struct pc_opts *o, char *buf, size_t len)
+query_line(const struct pc_opts *o, const struct pc_query *q, char *buf, size_t len)
 {
-	const struct pc_query *q = &o->q;
 	char d[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
 	size_t n;
 
@@ -95,17 +94,23 @@ query_line(const struct pc_opts *o, char *buf, size_t len)
 			 pp_cli_netns_name(&o->cli) ? pp_cli_netns_name(&o->cli) : "");
 }
 
-void
-pc_render_text(const struct pc_opts *o, const struct pc_result *r, FILE *f)
+static void
+text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 {
 	const struct pp_cli *c = &o->cli;
+	const struct pc_result *r = &t->r;
 	const enum pc_station_id *order;
 	char ql[512];
 	size_t n;
 
-	query_line(o, ql, sizeof(ql));
+	if (t->rc != PP_EXIT_OK) {
+		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n", t->label, pp_color(c, PP_ST_UNKNOWN), "UNKNOWN",
+			pp_color_reset(c), t->error);
+		return;
+	}
+	query_line(o, &t->q, ql, sizeof(ql));
 	fprintf(f, "pathcheck %s\n", ql);
-	order = pc_path_order(o->q.direction, &n);
+	order = pc_path_order(t->q.direction, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_station *s = &r->st[order[i]];
 
@@ -137,143 +142,225 @@ pc_render_text(const struct pc_opts *o, const struct pc_result *r, FILE *f)
 	}
 }
 
-void
-pc_render_json(const struct pc_opts *o, const struct pc_result *r, FILE *f)
+static enum pp_status
+target_status(const struct pc_target *t)
 {
-	const struct pc_query *q = &o->q;
-	struct pp_json j;
-	char a[INET6_ADDRSTRLEN];
+	return t->rc != PP_EXIT_OK ? PP_ST_UNKNOWN : t->r.verdict_status;
+}
+
+void
+pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f)
+{
+	size_t count[PP_ST_SKIPPED + 1] = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc('\n', f);
+		text_one(o, &t[i], f);
+		count[target_status(&t[i])]++;
+	}
+	if (o->file)
+		fprintf(f, "\n%zu targets: %zu ok, %zu warn, %zu fail, %zu unknown\n", n, count[PP_ST_OK],
+			count[PP_ST_WARN], count[PP_ST_FAIL], count[PP_ST_UNKNOWN]);
+}
+
+/* The members of one result: query, stations, verdict, warnings. */
+static void
+json_members(const struct pc_target *t, struct pp_json *j)
+{
+	const struct pc_query *q = &t->q;
+	const struct pc_result *r = &t->r;
 	const enum pc_station_id *order;
+	char a[INET6_ADDRSTRLEN];
 	size_t n;
+
+	pp_json_obj_open(j, "query");
+	pp_json_str(j, "direction", pc_direction_name(q->direction));
+	pp_json_str(j, "family", q->family == AF_INET6 ? "inet6" : "inet");
+	pp_json_str(j, "dst", q->dst.family ? pp_addr_str(&q->dst, a, sizeof(a)) : NULL);
+	if (!q->dst.family || strcmp(q->dest_arg, a) != 0)
+		pp_json_str(j, "name", q->dest_arg);
+	pp_json_str(j, "src", q->src.family ? pp_addr_str(&q->src, a, sizeof(a)) : NULL);
+	pp_json_str(j, "proto", pc_proto_name(q->proto));
+	if (q->has_dport)
+		pp_json_u64(j, "dport", q->dport);
+	else
+		pp_json_null(j, "dport");
+	if (q->has_sport)
+		pp_json_u64(j, "sport", q->sport);
+	else
+		pp_json_null(j, "sport");
+	pp_json_str(j, "iif", q->iif[0] ? q->iif : NULL);
+	if (q->oif[0])
+		pp_json_str(j, "oif", q->oif);
+	if (q->has_mark)
+		pp_json_u64(j, "mark", q->mark);
+	else
+		pp_json_null(j, "mark");
+	if (q->has_uid)
+		pp_json_u64(j, "uid", q->uid);
+	pp_json_obj_close(j);
+	pp_json_arr_open(j, "stations");
+	order = pc_path_order(q->direction, &n);
+	for (size_t i = 0; t->rc == PP_EXIT_OK && i < n; i++) {
+		const struct pc_station *s = &r->st[order[i]];
+
+		if (!s->present)
+			continue;
+		pp_json_obj_open(j, NULL);
+		pp_json_str(j, "station", pc_station_name(order[i]));
+		pp_json_str(j, "status", pp_status_name(s->status));
+		pp_json_str(j, "summary", s->summary);
+		if (s->evidence) {
+			pp_val_json(s->evidence, j, "evidence");
+		} else {
+			pp_json_obj_open(j, "evidence");
+			pp_json_obj_close(j);
+		}
+		if (s->drop_reason[0])
+			pp_json_str(j, "drop_reason", s->drop_reason);
+		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
+		pp_json_obj_close(j);
+	}
+	pp_json_arr_close(j);
+	pp_json_obj_open(j, "verdict");
+	if (t->rc != PP_EXIT_OK) {
+		pp_json_str(j, "status", "unknown");
+		pp_json_null(j, "station");
+		pp_json_str(j, "summary", t->error);
+		pp_json_null(j, "hint");
+	} else if (r->verdict_station == PC_NSTATIONS) {
+		pp_json_str(j, "status", pp_status_name(r->verdict_status));
+		pp_json_null(j, "station");
+		pp_json_str(j, "summary", "every station passes");
+		pp_json_null(j, "hint");
+	} else {
+		const struct pc_station *s = &r->st[r->verdict_station];
+
+		pp_json_str(j, "status", pp_status_name(r->verdict_status));
+		pp_json_str(j, "station", pc_station_name(r->verdict_station));
+		pp_json_str(j, "summary", s->summary);
+		if (s->drop_reason[0])
+			pp_json_str(j, "drop_reason", s->drop_reason);
+		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
+	}
+	pp_json_obj_close(j);
+	pp_json_arr_open(j, "warnings");
+	for (size_t i = 0; i < r->nwarnings; i++)
+		pp_json_str(j, NULL, r->warnings[i]);
+	pp_json_arr_close(j);
+}
+
+void
+pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f)
+{
+	size_t count[PP_ST_SKIPPED + 1] = { 0 };
+	struct pp_json j;
 
 	pp_json_init(&j, f, o->cli.pretty);
 	pp_json_obj_open(&j, NULL);
 	pp_json_str(&j, "schema", "pathcheck/1");
 	pp_json_str(&j, "netns", pp_cli_netns_name(&o->cli));
-	pp_json_obj_open(&j, "query");
-	pp_json_str(&j, "direction", pc_direction_name(q->direction));
-	pp_json_str(&j, "family", q->family == AF_INET6 ? "inet6" : "inet");
-	pp_json_str(&j, "dst", pp_addr_str(&q->dst, a, sizeof(a)));
-	if (strcmp(q->dest_arg, a) != 0)
-		pp_json_str(&j, "name", q->dest_arg);
-	pp_json_str(&j, "src", q->src.family ? pp_addr_str(&q->src, a, sizeof(a)) : NULL);
-	pp_json_str(&j, "proto", pc_proto_name(q->proto));
-	if (q->has_dport)
-		pp_json_u64(&j, "dport", q->dport);
-	else
-		pp_json_null(&j, "dport");
-	if (q->has_sport)
-		pp_json_u64(&j, "sport", q->sport);
-	else
-		pp_json_null(&j, "sport");
-	pp_json_str(&j, "iif", q->iif[0] ? q->iif : NULL);
-	if (q->oif[0])
-		pp_json_str(&j, "oif", q->oif);
-	if (q->has_mark)
-		pp_json_u64(&j, "mark", q->mark);
-	else
-		pp_json_null(&j, "mark");
-	if (q->has_uid)
-		pp_json_u64(&j, "uid", q->uid);
-	pp_json_obj_close(&j);
-	pp_json_arr_open(&j, "stations");
-	order = pc_path_order(q->direction, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct pc_station *s = &r->st[order[i]];
-
-		if (!s->present)
-			continue;
-		pp_json_obj_open(&j, NULL);
-		pp_json_str(&j, "station", pc_station_name(order[i]));
-		pp_json_str(&j, "status", pp_status_name(s->status));
-		pp_json_str(&j, "summary", s->summary);
-		if (s->evidence)
-			pp_val_json(s->evidence, &j, "evidence");
-		else {
-			pp_json_obj_open(&j, "evidence");
+	if (!o->file) {
+		json_members(&t[0], &j);	/* the contract's single-destination document */
+	} else {
+		pp_json_arr_open(&j, "results");
+		for (size_t i = 0; i < n; i++) {
+			pp_json_obj_open(&j, NULL);
+			pp_json_str(&j, "target", t[i].label);
+			pp_json_u64(&j, "line", (uint64_t)t[i].line);
+			json_members(&t[i], &j);
 			pp_json_obj_close(&j);
+			count[target_status(&t[i])]++;
 		}
-		if (s->drop_reason[0])
-			pp_json_str(&j, "drop_reason", s->drop_reason);
-		pp_json_str(&j, "hint", s->hint[0] ? s->hint : NULL);
+		pp_json_arr_close(&j);
+		pp_json_obj_open(&j, "summary");
+		pp_json_u64(&j, "targets", n);
+		pp_json_u64(&j, "ok", count[PP_ST_OK]);
+		pp_json_u64(&j, "warn", count[PP_ST_WARN]);
+		pp_json_u64(&j, "fail", count[PP_ST_FAIL]);
+		pp_json_u64(&j, "unknown", count[PP_ST_UNKNOWN]);
 		pp_json_obj_close(&j);
 	}
-	pp_json_arr_close(&j);
-	pp_json_obj_open(&j, "verdict");
-	pp_json_str(&j, "status", pp_status_name(r->verdict_status));
-	if (r->verdict_station == PC_NSTATIONS) {
-		pp_json_null(&j, "station");
-		pp_json_str(&j, "summary", "every station passes");
-		pp_json_null(&j, "hint");
-	} else {
-		const struct pc_station *s = &r->st[r->verdict_station];
-
-		pp_json_str(&j, "station", pc_station_name(r->verdict_station));
-		pp_json_str(&j, "summary", s->summary);
-		if (s->drop_reason[0])
-			pp_json_str(&j, "drop_reason", s->drop_reason);
-		pp_json_str(&j, "hint", s->hint[0] ? s->hint : NULL);
-	}
-	pp_json_obj_close(&j);
-	pp_json_arr_open(&j, "warnings");
-	for (size_t i = 0; i < r->nwarnings; i++)
-		pp_json_str(&j, NULL, r->warnings[i]);
-	pp_json_arr_close(&j);
 	pp_json_obj_close(&j);
 	pp_json_end(&j);
 }
 
-void
-pc_render_prom(const struct pc_opts *o, const struct pc_result *r, FILE *f, bool ok)
+/* The labels of one target: target, dst, proto, port, direction. */
+static void
+prom_labels(const struct pc_target *t, struct pp_label *l, char *d, char *port)
 {
-	const struct pc_query *q = &o->q;
+	d[0] = port[0] = '\0';
+	if (t->q.dst.family)
+		pp_addr_str(&t->q.dst, d, INET6_ADDRSTRLEN);
+	if (t->q.has_dport)
+		snprintf(port, 8, "%u", t->q.dport);
+	l[0] = (struct pp_label){ "target", t->label };
+	l[1] = (struct pp_label){ "dst", d };
+	l[2] = (struct pp_label){ "proto", pc_proto_name(t->q.proto) };
+	l[3] = (struct pp_label){ "port", port };
+	l[4] = (struct pp_label){ "direction", pc_direction_name(t->q.direction) };
+}
+
+void
+pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok)
+{
+	static const enum pp_status all[] = { PP_ST_OK, PP_ST_WARN, PP_ST_FAIL, PP_ST_UNKNOWN, PP_ST_SKIPPED };
+	struct pp_label l[8];
+	char d[INET6_ADDRSTRLEN], port[8];
 	struct pp_prom p;
-	char d[INET6_ADDRSTRLEN] = "", port[8] = "";
-	const enum pc_station_id *order;
-	size_t n;
 
+	(void)o;
 	pp_prom_init(&p, f);
-	if (ok) {
-		struct pp_label l[6] = {
-			{ "target", q->dest_arg }, { "dst", pp_addr_str(&q->dst, d, sizeof(d)) },
-			{ "proto", pc_proto_name(q->proto) }, { "port", port },
-			{ "direction", pc_direction_name(q->direction) }, { "station", NULL },
-		};
-		struct pp_label vl[8];
-
-		if (q->has_dport)
-			snprintf(port, sizeof(port), "%u", q->dport);
+	/* Each family once, every target's samples under it, as the text format requires. */
+	if (ok && n) {
 		pp_prom_family(&p, "pktpath_pathcheck_path_ok", "gauge",
 			       "1 if every station on the path to the target passes, 0 if the packet dies, is degraded, or could not be checked.");
-		pp_prom_sample_u64(&p, "pktpath_pathcheck_path_ok", l, 5, r->verdict_status == PP_ST_OK);
+		for (size_t i = 0; i < n; i++) {
+			prom_labels(&t[i], l, d, port);
+			pp_prom_sample_u64(&p, "pktpath_pathcheck_path_ok", l, 5,
+					   t[i].rc == PP_EXIT_OK && t[i].r.verdict_status == PP_ST_OK);
+		}
 		pp_prom_family(&p, "pktpath_pathcheck_verdict_info", "gauge",
 			       "The verdict: its status, the deciding station and the kernel's drop reason (always 1).");
-		memcpy(vl, l, 5 * sizeof(*l));
-		vl[5] = (struct pp_label){ "status", pp_status_name(r->verdict_status) };
-		vl[6] = (struct pp_label){ "station", r->verdict_station == PC_NSTATIONS ? "" :
-							 pc_station_name(r->verdict_station) };
-		vl[7] = (struct pp_label){ "drop_reason", r->verdict_station == PC_NSTATIONS ? "" :
-							     r->st[r->verdict_station].drop_reason };
-		pp_prom_sample_u64(&p, "pktpath_pathcheck_verdict_info", vl, 8, 1);
+		for (size_t i = 0; i < n; i++) {
+			const struct pc_result *r = &t[i].r;
+			bool none = t[i].rc != PP_EXIT_OK || r->verdict_station == PC_NSTATIONS;
+
+			prom_labels(&t[i], l, d, port);
+			l[5] = (struct pp_label){ "status", pp_status_name(target_status(&t[i])) };
+			l[6] = (struct pp_label){ "station", none ? "" : pc_station_name(r->verdict_station) };
+			l[7] = (struct pp_label){ "drop_reason", none ? "" : r->st[r->verdict_station].drop_reason };
+			pp_prom_sample_u64(&p, "pktpath_pathcheck_verdict_info", l, 8, 1);
+		}
 		pp_prom_family(&p, "pktpath_pathcheck_station_status", "gauge",
 			       "Per station of the path: 1 for its current status (state set over ok, warn, fail, unknown, skipped).");
-		order = pc_path_order(q->direction, &n);
 		for (size_t i = 0; i < n; i++) {
-			const struct pc_station *s = &r->st[order[i]];
-			static const enum pp_status all[] = { PP_ST_OK, PP_ST_WARN, PP_ST_FAIL, PP_ST_UNKNOWN, PP_ST_SKIPPED };
+			const enum pc_station_id *order;
+			size_t ns;
 
-			if (!s->present)
+			if (t[i].rc != PP_EXIT_OK)
 				continue;
-			memcpy(vl, l, 5 * sizeof(*l));
-			vl[5] = (struct pp_label){ "station", pc_station_name(order[i]) };
-			for (size_t k = 0; k < PP_ARRAY_SIZE(all); k++) {
-				vl[6] = (struct pp_label){ "status", pp_status_name(all[k]) };
-				pp_prom_sample_u64(&p, "pktpath_pathcheck_station_status", vl, 7, s->status == all[k]);
+			order = pc_path_order(t[i].q.direction, &ns);
+			for (size_t k = 0; k < ns; k++) {
+				const struct pc_station *s = &t[i].r.st[order[k]];
+
+				if (!s->present)
+					continue;
+				prom_labels(&t[i], l, d, port);
+				l[5] = (struct pp_label){ "station", pc_station_name(order[k]) };
+				for (size_t a = 0; a < PP_ARRAY_SIZE(all); a++) {
+					l[6] = (struct pp_label){ "status", pp_status_name(all[a]) };
+					pp_prom_sample_u64(&p, "pktpath_pathcheck_station_status", l, 7, s->status == all[a]);
+				}
 			}
 		}
 		pp_prom_family(&p, "pktpath_pathcheck_check_duration_seconds", "gauge",
-			       "Wall time the check took.");
-		pp_prom_sample(&p, "pktpath_pathcheck_check_duration_seconds", l, 5, r->elapsed);
+			       "Wall time the check of the target took.");
+		for (size_t i = 0; i < n; i++) {
+			prom_labels(&t[i], l, d, port);
+			pp_prom_sample(&p, "pktpath_pathcheck_check_duration_seconds", l, 5, t[i].r.elapsed);
+		}
 	}
 	pp_prom_run_info(&p, "pktpath_pathcheck", ok);
 }
