@@ -265,6 +265,7 @@ run(struct qs_opts *o, struct qs_collector *c)
 	bool have_prev = false, problem = false;
 	struct pp_err e = { 0 };
 	double next = 0, t0, t1;
+	/* QDISCSTAT_TIMING=1: where a sample's time goes, on stderr (for benchmarks). */
 	bool timing = getenv("QDISCSTAT_TIMING") != NULL;
 	int exitc = PP_EXIT_OK, x;
 
