@@ -344,6 +344,10 @@ run(struct pm_model *m)
 		order[norder++] = o->proto;
 	}
 	/* The base probe: the smallest size, to find a protocol the destination answers. */
+	bool open = false, tried = false;
+	enum pm_proto tried_proto = order[0];
+	struct pm_probe tried_p = { 0 };
+
 	for (i = 0; i < norder; i++) {
 		struct pm_opts *mo = (struct pm_opts *)o;
 
@@ -351,15 +355,11 @@ run(struct pm_model *m)
 		if (m->proto == PM_PROTO_TCP && !o->port_given)
 			mo->port = 80;
 		if (open_prober(m, &pr, deadline_at) < 0) {
-			if (i + 1 < norder) {
-				pm_warn(m, "%s probes: %s", m->proto == PM_PROTO_ICMP ? "icmp" : m->proto == PM_PROTO_TCP ? "tcp" : "udp",
-					m->probe_err);
-				continue;
-			}
-			m->probe_error = true;
-			return;
+			if (norder > 1)
+				pm_warn(m, "%s probes: %s", m->proto == PM_PROTO_ICMP ? "icmp" :
+					m->proto == PM_PROTO_TCP ? "tcp" : "udp", m->probe_err);
+			continue;
 		}
-		m->probe_error = false;
 		pm_search_init(&m->search, m->min, m->max);
 		size = pm_search_next(&m->search);
 		rc = pm_probe(&pr, size, 0, &p);
@@ -368,9 +368,28 @@ run(struct pm_model *m)
 			return;
 		}
 		log_probe(m, &p);
-		if (p.answer == PM_A_REACHED || i + 1 == norder)
+		tried = true;
+		tried_proto = m->proto;
+		tried_p = p;
+		if (p.answer == PM_A_REACHED || i + 1 == norder) {
+			open = true;
 			break;
+		}
 		pm_prober_close(&pr);
+	}
+	if (!tried) {
+		m->probe_error = true;	/* no protocol could be probed; probe_err says why */
+		return;
+	}
+	m->probe_error = false;
+	if (!open) {
+		/* The last protocol could not be opened: the answer is what the last one tried got. */
+		m->proto = tried_proto;
+		m->searched = true;
+		pm_search_init(&m->search, m->min, m->max);
+		size = pm_search_next(&m->search);
+		pm_search_answer(&m->search, size, tried_p.answer, tried_p.mtu);
+		return;
 	}
 	if (p.answer == PM_A_SEND_ERR) {
 		m->probe_error = true;

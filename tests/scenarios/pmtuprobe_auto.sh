@@ -32,7 +32,7 @@ NFT
 
 for fam in 4 6; do
 	if [ $fam = 4 ]; then dst=203.0.113.2:80 rtr=198.51.100.1; else dst='[2001:db8:2::2]:80' rtr=2001:db8:1::1; fi
-	run_json out nsrun cli "$P" -j -t 0.2 --tries 2 "$dst"
+	run_json out nsrun cli "$P" -j -t 0.5 --tries 2 "$dst"
 	expect_rc "v$fam auto picks tcp" 0
 	expect_jq "v$fam auto: tcp chosen" "$out" '.query.proto' tcp
 	expect_jq "v$fam auto: udp tried first, silent" "$out" '.probes[0] | "\(.proto) \(.answer)"' "udp silent"
