@@ -419,6 +419,13 @@ json_health(struct ctd_out *j, const struct ctd_health *h)
 {
 	ctd_j_obj(j, "health");
 	ctd_j_str(j, "status", pp_status_name(h->status));
+	if (h->global_err || h->cpu_err) {
+		int err = h->global_err ? h->global_err : h->cpu_err;
+
+		ctd_j_str(j, "error", strerror(err));
+		if (pp_errno_needs(err))
+			ctd_j_str(j, "needs", pp_errno_needs(err));
+	}
 	if (h->have_global && h->g.have_entries)
 		ctd_j_u64(j, "entries", h->g.entries);
 	if (h->have_global && h->g.have_max)

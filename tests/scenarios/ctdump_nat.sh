@@ -194,6 +194,12 @@ if [ -s "$pf/ct.prom" ] && promtool check metrics <"$pf/ct.prom" >/dev/null 2>&1
 else t_fail "--prom-file"; fi
 rm -rf "$pf"
 
+# Without CAP_NET_ADMIN: unknown, with what it needs, exit 3.
+run_json out at rtr setpriv --reuid=65534 --regid=65534 --clear-groups $CT -S -j
+expect_rc "unprivileged" 3
+expect_jq "unprivileged: unknown, needs CAP_NET_ADMIN" "$out" '"\(.health.status) \(.health.needs)"' \
+	'unknown needs CAP_NET_ADMIN (run as root)'
+
 # Usage errors name the bad input.
 run_json out "$CT" --dport abc
 expect_rc "bad port" 2
