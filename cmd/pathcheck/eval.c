@@ -553,8 +553,8 @@ eval_neigh(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		s = station(res, PC_NEIGHBOUR, PP_ST_OK, "next hop %s on %s is %s", a, dev, st);
 	}
 	if (s->status == PP_ST_FAIL) {
-		if (f->neigh.state & NUD_FAILED)
-			snprintf(s->drop_reason, sizeof(s->drop_reason), "NEIGH_FAILED");
+		/* Packets queued on an entry that does not resolve are freed with NEIGH_FAILED, in either state. */
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "NEIGH_FAILED");
 		hint(s, "%s neigh show dev %s %s", ipcmd(q), dev, a);
 	}
 	pp_val_add_str(s->evidence, "next_hop", a);
