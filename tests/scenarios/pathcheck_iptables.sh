@@ -1,0 +1,27 @@
+#!/bin/bash
+# Rules written with iptables-nft are nftables rules and are evaluated like any
+# other; legacy (x_tables) iptables tables are not read, and pathcheck says so.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/lab.sh
+PC="$BIN/pathcheck"
+command -v iptables-nft >/dev/null || { t_skip "iptables-nft" "not installed"; t_done; exit 0; }
+
+lab_three
+R=$(ns rtr); S=$(ns srv)
+nsrun rtr iptables-nft -A FORWARD -p tcp --dport 22 -j DROP
+run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:22
+expect_rc "iptables-nft FORWARD drop" 1
+expect_jq "iptables-nft: station" "$out" '.verdict.station' forward
+expect_jq "iptables-nft: the table is ip filter" "$out" '.stations[] | select(.station=="forward") | .evidence.chains[0].table' "ip filter"
+expect_jq "iptables-nft: rule text" "$out" '.stations[] | select(.station=="forward") | .evidence.chains[0].rule' "tcp dport 22 counter drop"
+run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:443
+expect_rc "iptables-nft: another port passes" 0
+
+nsrun srv iptables-legacy -A INPUT -p tcp --dport 9 -j DROP
+# ICMP: the kernel answers echo itself, so nothing else fails and the unread tables decide.
+run_json out "$PC" -j -N "$S" --from 198.51.100.2 --iif s0 203.0.113.2
+expect_rc "legacy iptables present: could not tell" 3
+expect_jq "legacy iptables: input unknown" "$out" '.stations[] | select(.station=="input") | .status' unknown
+expect_jq "legacy iptables: the tables are named" "$out" '.stations[] | select(.station=="input") | .evidence.legacy_iptables' filter
+expect_jq "legacy iptables: said in the summary" "$out" '.stations[] | select(.station=="input") | .summary | test("legacy iptables tables \\(filter\\) exist and were not read")' true
+t_done
