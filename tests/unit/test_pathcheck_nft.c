@@ -409,7 +409,43 @@ test_prefix(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 
+	/* nft emits a byte-aligned prefix as a shorter load, no bitwise: 3 bytes for a /24. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	{
+		static const uint8_t net[3] = { 198, 51, 100 };
+
+		chain("output", rule(7, payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 3, NFT_REG_1),
+				     cmp(NFT_REG_1, NFT_CMP_EQ, net, 3), verdict(NF_DROP, NULL), E_END), NULL);
+	}
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_STR(res.text, "ip saddr 198.51.100.0/24 drop");
+	addr(&pkt.src, "198.51.101.10");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* /25: not byte-aligned, so a bitwise mask (nft's own shape). */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	{
+		static const uint8_t m25[4] = { 0xff, 0xff, 0xff, 0x80 };
+
+		chain("output", rule(8, payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1),
+				     bitwise(NFT_REG_1, m25, zero, 4), cmp_addr(NFT_CMP_EQ, "198.51.100.128"),
+				     verdict(NF_DROP, NULL), E_END), NULL);
+	}
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);	/* .10 is in the lower half */
+	addr(&pkt.src, "198.51.100.200");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_STR(res.text, "ip saddr 198.51.100.128/25 drop");
+
 	/* The source is not known (no --from, no preferred source): a prefix on it cannot be decided. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output",
+	      rule(6, payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1), bitwise(NFT_REG_1, mask, zero, 4),
+		   cmp_addr(NFT_CMP_EQ, "198.51.100.0"), verdict(NF_DROP, NULL), E_END),
+	      NULL);
 	pkt.src_known = false;
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
@@ -435,6 +471,34 @@ test_port_range_l4proto(void)
 	pkt.dport = 1023;
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+
+	/* nft 1.0.6 writes "tcp dport 1000-2000" as cmp gte, cmp lte. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output",
+	      rule(11, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1),
+		   cmp16(NFT_CMP_GTE, 1000), cmp16(NFT_CMP_LTE, 2000), verdict(NF_DROP, NULL), E_END),
+	      NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	pkt.dport = 1000;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_STR(res.text, "tcp dport 1000-2000 drop");
+	pkt.dport = 2000;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	pkt.dport = 2001;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	/* A lone >= stays as written. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output",
+	      rule(12, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1),
+		   cmp16(NFT_CMP_GTE, 80), verdict(NF_DROP, NULL), E_END),
+	      NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_STR(res.text, "tcp dport >= 80 drop");
 
 	/* != range */
 	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
@@ -697,7 +761,7 @@ test_vmap(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
 	CHECK_EQ_INT(res.handle, 40);
-	CHECK(has(res.text, "@dispatch"));
+	CHECK_STR(res.text, "ip daddr vmap @dispatch");
 
 	/* Jump through the map into chain web, which accepts port 80. */
 	addr(&pkt.dst, "203.0.113.3");
@@ -711,6 +775,33 @@ test_vmap(void)
 	addr(&pkt.dst, "203.0.113.4");
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* An anonymous map, ip daddr vmap { ... }: shown by its elements. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "__map0");
+	s.key_len = 4;
+	s.flags = NFT_SET_MAP | NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+	s.data_type = NFT_DATA_VERDICT;
+	el = elem(&s);
+	addr(&a, "203.0.113.2");
+	memcpy(el->key, a.u.b, 4);
+	el->key_len = 4;
+	el->has_verdict = true;
+	el->verdict = NF_DROP;
+	el = elem(&s);
+	addr(&a, "203.0.113.3");
+	memcpy(el->key, a.u.b, 4);
+	el->key_len = 4;
+	el->has_verdict = true;
+	el->verdict = NFT_JUMP;
+	snprintf(el->chain, sizeof(el->chain), "web");
+	add_set(&s);
+	chain("output", rule(42, payload(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1), lookup("__map0", 0, true), E_END),
+	      NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_STR(res.text, "ip daddr vmap { 203.0.113.2 : drop, 203.0.113.3 : jump web }");
 }
 
 static void
@@ -979,6 +1070,20 @@ test_inet(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 	CHECK_EQ_INT(res.rules_seen, 2);
+
+	/* icmp type in inet: two dependencies, nfproto then l4proto, neither shown. */
+	{
+		uint8_t echo = 8;
+
+		setup(NFPROTO_INET, NF_INET_LOCAL_OUT, NF_ACCEPT);
+		pkt.l4proto = IPPROTO_ICMP;
+		chain("output", rule(112, meta(NFT_META_NFPROTO, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &v4, 1),
+				     L4PROTO(IPPROTO_ICMP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1),
+				     cmp(NFT_REG_1, NFT_CMP_EQ, &echo, 1), verdict(NF_DROP, NULL), E_END), NULL);
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+		CHECK_STR(res.text, "icmp type 8 drop");
+	}
 }
 
 static void
