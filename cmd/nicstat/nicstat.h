@@ -18,6 +18,7 @@ struct ns_dev;
 enum ns_kind { NS_K_PHYSICAL, NS_K_VETH, NS_K_BRIDGE, NS_K_VLAN, NS_K_LOOPBACK, NS_K_OTHER, NS_K_N };
 const char *ns_kind_name(enum ns_kind k);
 int ns_kind_parse(const char *s);	/* NS_K_* or -1 */
+/* loopback by flag or type, physical when the link has no kind, else by IFLA_INFO_KIND. */
 enum ns_kind ns_classify(const struct pp_link *l);
 /*
  * Whether the speed ethtool reports for this kind of device is a line rate. veth,
@@ -181,10 +182,12 @@ struct ns_model {
 	size_t n_warnings;
 };
 
+/* Add a warning to this sample's output (the first eight are kept). */
 void ns_warn(struct ns_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Find or add the device with ifindex (devs stays sorted). NULL on no memory. */
 struct ns_dev *ns_dev_slot(struct ns_model *m, int ifindex);
 void ns_model_free(struct ns_model *m);
+/* Whether a device passes --dev and --kind. */
 bool ns_selected(const struct ns_opts *o, const struct pp_link *l, enum ns_kind k);
 
 /*
@@ -201,8 +204,11 @@ void ns_eval(const struct ns_opts *o, struct ns_model *m);
 /* The selected devices in output order (--sort, --top, --skip-idle). *out is allocated. */
 size_t ns_order(const struct ns_opts *o, const struct ns_model *m, struct ns_dev ***out);
 
+/* One sample as nicstat's table and the sections that have something to say. */
 void ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f);
+/* One sample as one JSON document (a line of a JSON Lines stream). */
 void ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f);
+/* The exposition of one sample; with ok false only the run info (run_success 0). */
 void ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool ok);
 
 #endif
