@@ -306,6 +306,16 @@ collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 	struct pp_err e = { 0 };
 
 	f->iif_rc = pp_link_get(nl, q->iif_index, NULL, &f->iif_link, &f->iif_err);
+	/* A bridge port hands routed packets to the IP stack as arriving on the bridge itself. */
+	if (f->iif_rc == 0 && f->iif_link.master && strcmp(f->iif_link.slave_kind, "bridge") == 0) {
+		struct pp_link br;
+
+		if (pp_link_get(nl, (int)f->iif_link.master, NULL, &br, &e) == 0) {
+			snprintf(f->bridge_port, sizeof(f->bridge_port), "%s", q->iif);
+			snprintf(q->iif, sizeof(q->iif), "%s", br.name);
+			q->iif_index = br.ifindex;
+		}
+	}
 	{
 		struct pc_facts tmp = { 0 };
 

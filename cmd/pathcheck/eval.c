@@ -702,6 +702,13 @@ eval_ingress_device(const struct pc_query *q, const struct pc_facts *f, struct p
 		s = station(res, PC_INGRESS_DEVICE, PP_ST_OK, "%s up, carrier, mtu %u%s", l->name, l->mtu,
 			    f->iif_tc_ingress ? "; a tc ingress hook is attached (its filters are not evaluated)" : "");
 	}
+	if (f->bridge_port[0]) {
+		size_t n = strlen(s->summary);
+
+		snprintf(s->summary + n, sizeof(s->summary) - n, "; a port of bridge %s: routed, the packet arrives on %s",
+			 q->iif, q->iif);
+		pp_val_add_str(s->evidence, "bridge", q->iif);
+	}
 	pp_val_add_str(s->evidence, "dev", l->name);
 	pp_val_add_u64(s->evidence, "mtu", l->mtu);
 	pp_val_add_bool(s->evidence, "tc_ingress", f->iif_tc_ingress);
@@ -711,7 +718,6 @@ eval_ingress_device(const struct pc_query *q, const struct pc_facts *f, struct p
 		pp_val_add_u64(s->evidence, "rx_dropped", l->stats.rx_dropped);
 		pp_val_add_u64(s->evidence, "rx_missed_errors", l->stats.rx_missed_errors);
 	}
-	(void)q;
 }
 
 /* Martian addresses the IPv4 input path refuses before any rule or route applies. */

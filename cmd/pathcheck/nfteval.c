@@ -18,6 +18,10 @@
 #include "nfteval.h"
 
 #define MAX_DEPTH 16
+
+/* linux/netfilter_bridge.h clashes with net/if.h; its two hook numbers: */
+#define NF_BR_PRE_ROUTING 0
+#define NF_BR_LOCAL_IN 1
 #define MAX_LOOKAHEAD 64		/* undecided rules looked past at once: bounds the stack */
 #define NREG32 20			/* verdict (4) + 16 32-bit registers */
 
@@ -33,7 +37,7 @@ struct regs {
 	uint32_t flags[NREG32];		/* a flag mask applied to ct state there (0: none) */
 };
 
-enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO };
+enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE };
 
 /* Byte offset of a register in the file, or -1. */
 static int
@@ -306,6 +310,10 @@ value_str(uint8_t kind, const uint8_t *v, uint32_t len, char *buf, size_t bl)
 	case K_ICMPTYPE:
 		if (len == 1) { snprintf(buf, bl, "%u", v[0]); return; }
 		break;
+	case K_ETHERTYPE:
+		if (len == 2 && v[0] == 0x08 && v[1] == 0x00) { snprintf(buf, bl, "ip"); return; }
+		if (len == 2 && v[0] == 0x86 && v[1] == 0xdd) { snprintf(buf, bl, "ip6"); return; }
+		break;
 	case K_NFPROTO:
 		if (len == 1) { snprintf(buf, bl, "%s", v[0] == NFPROTO_IPV4 ? "ipv4" : v[0] == NFPROTO_IPV6 ? "ipv6" : "?"); return; }
 		break;
@@ -402,7 +410,7 @@ ex_meta(struct rule_eval *re, struct nftnl_expr *e)
 		return;
 	case NFT_META_PROTOCOL:
 		u16 = htons(p->family == AF_INET ? 0x0800 : 0x86dd);
-		reg_store(&re->rg, dreg, &u16, NULL, 2, "meta protocol", K_HEX);
+		reg_store(&re->rg, dreg, &u16, NULL, 2, "meta protocol", K_ETHERTYPE);
 		return;
 	case NFT_META_MARK:
 		reg_store(&re->rg, dreg, &p->mark, NULL, 4, "meta mark", K_MARK);
@@ -1109,6 +1117,7 @@ tidy_text(char *t)
 {
 	static const struct { const char *dep, *then; } deps[] = {
 		{ "meta nfproto ipv4 ", "ip " }, { "meta nfproto ipv6 ", "ip6 " },
+		{ "meta protocol ip ", "ip " }, { "meta protocol ip6 ", "ip6 " },
 		{ "meta l4proto tcp ", "tcp " }, { "meta l4proto udp ", "udp " },
 		{ "meta l4proto icmp ", "icmp " }, { "meta l4proto icmpv6 ", "icmpv6 " },
 		{ "ip protocol tcp ", "tcp " }, { "ip protocol udp ", "udp " },
@@ -1385,7 +1394,11 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	struct base_ctx *bc = data;
 	struct pc_chain *nv;
 
-	if (!c->base || !family_applies(c->family, bc->q->family) || !hook_applies(bc->q, c->hooknum) ||
+	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
+	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
+		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);
+
+	if (!c->base || !(family_applies(c->family, bc->q->family) || bridge) || !hook_applies(bc->q, c->hooknum) ||
 	    c->hooknum >= 32 || !(bc->hooks & (1u << c->hooknum)))
 		return 0;
 	nv = realloc(bc->f->chains, (bc->f->nchains + 1) * sizeof(*nv));
@@ -1438,6 +1451,11 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		struct pc_pkt p;
 
 		pc_pkt_for_hook(q, f, f->chains[i].c.hooknum, &p);
+		if (f->chains[i].c.family == NFPROTO_BRIDGE) {
+			/* The bridge family sees the port the frame came in on. */
+			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);
+			p.iif = (int)if_nametoindex(f->bridge_port);
+		}
 		f->chains[i].rc = pc_nft_eval_base(&cache, &f->chains[i].c, &p, &f->chains[i].res);
 	}
 	pc_nft_cache_free(&cache);

@@ -104,6 +104,8 @@ struct pc_facts {
 	char dnat_text[256];
 	/* direction found from the kernel's answer (ingress or forward) */
 	int dir_rc;
+	/* a bridge port: the IP stack sees the packet arrive on the bridge (eq.iif), bridge-family chains on the port */
+	char bridge_port[IF_NAMESIZE];
 	/* ingress device */
 	int iif_rc;
 	struct pp_err iif_err;

@@ -229,6 +229,23 @@ else
 fi
 rm -rf "$TMP"
 
+# ---- a bridge port: bridge-family chains see the port, the IP stack the bridge ----
+nsrun rtr ip addr flush dev r0
+nsrun rtr ip link add br0 type bridge
+nsrun rtr ip link set r0 master br0
+nsrun rtr ip link set br0 up
+nsrun rtr ip addr add 198.51.100.1/26 dev br0
+nsrun rtr nft -f - <<'NFT'
+table bridge bf {
+	chain pre { type filter hook prerouting priority 0; policy accept; ip saddr 198.51.100.9 counter drop; }
+}
+NFT
+check "bridge port: healthy" null ok 0 "${FWD4[@]}" 203.0.113.2:443
+expect_ev "bridge port: the bridge is named" ingress-device '.evidence.bridge' br0
+check "bridge port: drop in the bridge family" prerouting fail 1 -N "$R" --from 198.51.100.9 --iif r0 203.0.113.2:443
+expect_ev "bridge family: rule text" prerouting '.evidence.chains[0].rule' "ip saddr 198.51.100.9 counter drop"
+expect_ev "bridge family: table" prerouting '.evidence.chains[0].table' "bridge bf"
+
 # ---- bad input ----
 run_json out "$PC" -N "$R" --from 198.51.100.2 --iif nosuch0 203.0.113.2:443
 if [ "$RC" = 2 ] && grep -q nosuch0 <<<"$ERR"; then t_ok "--iif unknown device: exit 2"; else t_fail "--iif unknown device: exit $RC ($ERR)"; fi
