@@ -1350,6 +1350,157 @@ test_many_unknown(void)
 	CHECK(res.verdict == PC_NFT_UNKNOWN || (res.verdict == PC_NFT_POLICY && res.policy == NF_DROP));
 }
 
+/* An anonymous set of keys of klen bytes from a byte array, with flags per element. */
+static void
+anon_set(const char *name, uint32_t setflags, uint32_t klen, const void *keys, const uint32_t *eflags,
+	 const int32_t *verdicts, size_t n)
+{
+	struct pp_nft_set s;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	s.key_len = klen;
+	s.flags = setflags | NFT_SET_ANONYMOUS | NFT_SET_CONSTANT;
+	for (size_t i = 0; i < n; i++) {
+		struct pp_nft_elem *el = elem(&s);
+
+		memcpy(el->key, (const uint8_t *)keys + i * klen, klen);
+		el->key_len = klen;
+		el->flags = eflags ? eflags[i] : 0;
+		if (verdicts) {
+			el->has_verdict = true;
+			el->verdict = verdicts[i];
+		}
+	}
+	add_set(&s);
+}
+
+/*
+ * A realistic inet output chain, exactly as nft 1.0.6 emits it (nft --debug=netlink):
+ *   policy drop;
+ *   ct state vmap { established : accept, related : accept, invalid : drop }		# 1
+ *   ip saddr { 198.51.100.0/24, 203.0.113.0/28 } drop					# 2
+ *   tcp flags syn / fin,syn,rst,ack tcp dport != { 22, 80 } drop			# 3
+ *   meta l4proto { tcp, udp } th dport 53 accept					# 4
+ *   ip daddr . tcp dport { 203.0.113.2 . 80 } accept					# 5
+ *   oif "lo" accept									# 6
+ *   ip daddr 203.0.113.0/25 accept							# 9
+ */
+static void
+inet_chain(void)
+{
+	static const uint32_t ctkeys[3] = { 2, 4, 1 };
+	static const int32_t ctv[3] = { NF_ACCEPT, NF_ACCEPT, NF_DROP };
+	static const uint8_t nets[5][4] = { { 0, 0, 0, 0 }, { 198, 51, 100, 0 }, { 198, 51, 101, 0 },
+					     { 203, 0, 113, 0 }, { 203, 0, 113, 16 } };
+	static const uint32_t netf[5] = { NFT_SET_ELEM_INTERVAL_END, 0, NFT_SET_ELEM_INTERVAL_END, 0,
+					  NFT_SET_ELEM_INTERVAL_END };
+	static const uint8_t ports[2][2] = { { 0, 22 }, { 0, 80 } };
+	static const uint8_t protos[2] = { IPPROTO_TCP, IPPROTO_UDP };
+	static const uint8_t svc[1][8] = { { 203, 0, 113, 2, 0, 80, 0, 0 } };
+	static const uint8_t m17 = 0x17, z1 = 0, syn = 0x02, v4 = NFPROTO_IPV4;
+	static const uint8_t m25[4] = { 0xff, 0xff, 0xff, 0x80 }, z4[4] = { 0 };
+	uint32_t lo = 1;
+
+	setup(NFPROTO_INET, NF_INET_LOCAL_OUT, NF_DROP);
+	addr(&pkt.src, "203.0.113.100");
+	anon_set("__map0", NFT_SET_MAP, 4, ctkeys, NULL, ctv, 3);
+	anon_set("__set0", NFT_SET_INTERVAL, 4, nets, netf, NULL, 5);
+	anon_set("__set1", 0, 2, ports, NULL, NULL, 2);
+	anon_set("__set2", 0, 1, protos, NULL, NULL, 2);
+	anon_set("__set3", NFT_SET_CONCAT, 8, svc, NULL, NULL, 1);
+	chain("output",
+	      rule(1, ct(NFT_CT_STATE, NFT_REG_1), lookup("__map0", 0, true), E_END),
+	      rule(2, meta(NFT_META_NFPROTO, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &v4, 1),
+		   payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1), lookup("__set0", 0, false),
+		   verdict(NF_DROP, NULL), E_END),
+	      rule(3, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1, NFT_REG_1),
+		   bitwise(NFT_REG_1, &m17, &z1, 1), cmp(NFT_REG_1, NFT_CMP_EQ, &syn, 1),
+		   payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1), lookup("__set1", NFT_LOOKUP_F_INV, false),
+		   verdict(NF_DROP, NULL), E_END),
+	      rule(4, meta(NFT_META_L4PROTO, NFT_REG_1), lookup("__set2", 0, false),
+		   payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1), cmp16(NFT_CMP_EQ, 53),
+		   verdict(NF_ACCEPT, NULL), E_END),
+	      rule(5, meta(NFT_META_NFPROTO, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &v4, 1), L4PROTO(IPPROTO_TCP),
+		   payload(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1),
+		   payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG32_01), lookup("__set3", 0, false),
+		   verdict(NF_ACCEPT, NULL), E_END),
+	      rule(6, meta(NFT_META_OIF, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &lo, 4), verdict(NF_ACCEPT, NULL), E_END),
+	      rule(9, meta(NFT_META_NFPROTO, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &v4, 1),
+		   payload(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1), bitwise(NFT_REG_1, m25, z4, 4),
+		   cmp_addr(NFT_CMP_EQ, "203.0.113.0"), verdict(NF_ACCEPT, NULL), E_END),
+	      NULL);
+}
+
+static void
+test_realistic_inet(void)
+{
+	/* tcp to 203.0.113.2:80: the concatenation accepts it. */
+	inet_chain();
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 5);
+	CHECK_EQ_INT(res.rules_seen, 5);
+
+	/* :443: a SYN to a port not in { 22, 80 }. */
+	pkt.dport = 443;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 3);
+	CHECK(has(res.text, "tcp dport != { 22, 80 } drop"));
+
+	/* udp to :53. */
+	pkt.l4proto = IPPROTO_UDP;
+	pkt.dport = 53;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 4);
+
+	/* A source in the interval set. */
+	addr(&pkt.src, "198.51.100.10");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 2);
+	addr(&pkt.src, "203.0.113.15");
+	run();
+	CHECK_EQ_INT(res.handle, 2);
+	addr(&pkt.src, "203.0.113.16");
+	run();
+	CHECK_EQ_INT(res.handle, 4);
+
+	/* udp :5000 to the /25: accepted by rule 9; to the upper half: the drop policy. */
+	pkt.dport = 5000;
+	addr(&pkt.dst, "203.0.113.50");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 9);
+	addr(&pkt.dst, "203.0.113.200");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.policy, NF_DROP);
+	CHECK_EQ_INT(res.rules_seen, 7);
+
+	/* An established packet: the ct state map accepts it first. */
+	pkt.ct_state = 2;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 1);
+	CHECK(has(res.text, "ct state vmap { established : accept, related : accept, invalid : drop }"));
+
+	/* IPv6 through the same chain: the ipv4 rules fall away, the tcp one still applies. */
+	inet_chain();
+	pkt.family = AF_INET6;
+	addr(&pkt.src, "2001:db8::10");
+	addr(&pkt.dst, "2001:db8::2");
+	pkt.dport = 443;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 3);
+	pkt.dport = 80;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+}
+
 int
 main(void)
 {
@@ -1371,6 +1522,7 @@ main(void)
 	RUN(test_pkt_for_hook);
 	RUN(test_wildcard_queue_masq);
 	RUN(test_many_unknown);
+	RUN(test_realistic_inet);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
