@@ -209,6 +209,8 @@ pm_prober_open(struct pm_prober *p, const struct pm_model *m, struct pp_err *e)
 			p->sport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 		}
 	}
+	if (!p->src.family && m->local.src.family == fam)
+		p->src = m->local.src;	/* the TCP checksum needs it */
 	if (p->proto == PM_PROTO_TCP)
 		p->sport = (uint16_t)(33000 + (p->id % 20000));
 	return 0;
