@@ -528,6 +528,8 @@ prom_health(struct pp_prom *p, const struct ctd_health *h)
 			}
 		}
 	}
+	if (h->status == PP_ST_UNKNOWN)
+		return;	/* could not tell: no made-up 0 */
 	pp_prom_family(p, "pktpath_ctdump_problem", "gauge",
 		       "1 when the table is near its limit or conntrack dropped flows, else 0.");
 	pp_prom_sample_u64(p, "pktpath_ctdump_problem", NULL, 0, h->status == PP_ST_FAIL);
@@ -1113,6 +1115,8 @@ main(int argc, char *argv[])
 		if (o.mode == M_AGG && !dump_rc)
 			prom_agg(&p, &o, &r.agg);
 		pp_prom_run_info(&p, "pktpath_ctdump", h.status != PP_ST_UNKNOWN && dump_rc == 0);
+		for (size_t i = 0; i < w.n; i++)
+			pp_warnx(&o.cli, "%s", w.msg[i]);
 	} else if (json) {
 		if (o.mode == M_LIST && o.stream) {
 			json_head(&r.out, &o, "list");
@@ -1164,7 +1168,7 @@ main(int argc, char *argv[])
 	if (rc)
 		return rc;
 	if (dump_rc < 0) {
-		if (o.cli.format != PP_FMT_TEXT)
+		if (o.cli.format == PP_FMT_JSON)
 			pp_warnx(&o.cli, "%s", pp_err_str(&e, buf, sizeof(buf)));
 		return PP_EXIT_UNKNOWN;
 	}
