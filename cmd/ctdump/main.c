@@ -582,6 +582,30 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/*
+ * Dump with the kernel's share of the filter. A kernel that refuses a filter it
+ * does not support (EOPNOTSUPP, EINVAL) refuses before sending any entry: dump
+ * again with the family alone and filter in userspace, which is always done anyway.
+ */
+static int
+dump(struct pp_nl *nl, struct pp_ct_kfilter *kf, struct run *r, struct pp_err *e,
+     struct warnings *w)
+{
+	struct pp_ct_kfilter plain = { .family = kf->family };
+	char buf[512];
+	int rc;
+
+	rc = pp_ct_dump(nl, kf, dump_cb, r, e);
+	if ((rc == -EOPNOTSUPP || rc == -EINVAL) && r->agg.dumped == 0 &&
+	    (kf->mark || kf->status || kf->zone || kf->orig_flags || kf->reply_flags)) {
+		warn_add(w, "the kernel refused the dump filter (%s); filtering in userspace",
+			 pp_err_str(e, buf, sizeof(buf)));
+		*kf = plain;
+		rc = pp_ct_dump(nl, kf, dump_cb, r, e);
+	}
+	return rc;
+}
+
 static void
 json_head(struct ctd_out *j, const struct opts *o, const char *mode)
 {
@@ -1064,7 +1088,7 @@ main(int argc, char *argv[])
 			json_filter(&r.out, kern, nk, user, nu);
 			ctd_j_arr(&r.out, "entries");
 		}
-		dump_rc = pp_ct_dump(&nl, &kf, dump_cb, &r, &e);
+		dump_rc = dump(&nl, &kf, &r, &e, &w);
 		dumped = true;
 		if (json && !o.stream)
 			ctd_j_arr_end(&r.out);
@@ -1075,7 +1099,7 @@ main(int argc, char *argv[])
 			r.agg.matched = h.g.entries;
 		} else {
 			r.decode = ctd_filter_any(&o.f);
-			dump_rc = pp_ct_dump(&nl, &kf, dump_cb, &r, &e);
+			dump_rc = dump(&nl, &kf, &r, &e, &w);
 			dumped = true;
 		}
 		break;
@@ -1085,7 +1109,7 @@ main(int argc, char *argv[])
 			return PP_EXIT_UNKNOWN;
 		}
 		r.decode = true;
-		dump_rc = pp_ct_dump(&nl, &kf, dump_cb, &r, &e);
+		dump_rc = dump(&nl, &kf, &r, &e, &w);
 		dumped = true;
 		break;
 	default:
