@@ -129,6 +129,7 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 	o->tries = PM_DEFAULT_TRIES;
 	o->timeout = 1.0;
 	o->max_ttl = 30;
+	opterr = 0;	/* our own message, naming the option */
 	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "46t:w:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
@@ -205,7 +206,8 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 			if (rc < 0)
 				return PP_EXIT_USAGE;
 			if (rc == 0)
-				return pp_usage_error(&o->cli, "unknown option");
+				return pp_usage_error(&o->cli, "'%s': unknown option or missing argument",
+						      argv[optind - 1]);
 		}
 	}
 	pp_cli_finish(&o->cli);
