@@ -741,6 +741,54 @@ set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *fo
 	return best;
 }
 
+/*
+ * An interval set's element as nft shows it: a prefix for addresses (198.51.100.0/24),
+ * else first-last. Ends are exclusive markers (rbtree) or key_end (pipapo, inclusive).
+ */
+static void
+interval_str(const struct pp_nft_set *s, const struct pp_nft_elem *el, uint8_t kind, char *buf, size_t bl)
+{
+	const struct pp_nft_elem *end = NULL;
+	uint32_t n = el->key_len, p = 0;
+	uint8_t last[PP_NFT_KEY_MAX];
+	char a[80], b[80];
+	bool prefix = true;
+
+	if (el->key_end_len == n) {
+		memcpy(last, el->key_end, n);
+	} else {
+		for (size_t j = 0; j < s->nelems; j++) {
+			const struct pp_nft_elem *x = &s->elems[j];
+
+			if (x->flags & NFT_SET_ELEM_INTERVAL_END && x->key_len == n &&
+			    memcmp(x->key, el->key, n) > 0 && (!end || memcmp(x->key, end->key, n) < 0))
+				end = x;
+		}
+		memset(last, 0xff, n);
+		if (end) {
+			memcpy(last, end->key, n);
+			for (uint32_t i = n; i-- > 0;)	/* the marker is one past the last */
+				if (last[i]-- != 0)
+					break;
+		}
+	}
+	value_str(kind, el->key, n, a, sizeof(a));
+	if (memcmp(el->key, last, n) == 0) {
+		snprintf(buf, bl, "%s", a);
+		return;
+	}
+	while (p < n * 8 && !((el->key[p / 8] ^ last[p / 8]) & (0x80 >> (p % 8))))
+		p++;
+	for (uint32_t i = p; i < n * 8 && prefix; i++)
+		prefix = !(el->key[i / 8] & (0x80 >> (i % 8))) && (last[i / 8] & (0x80 >> (i % 8)));
+	if (prefix && (kind == K_ADDR4 || kind == K_ADDR6)) {
+		snprintf(buf, bl, "%s/%u", a, p);
+		return;
+	}
+	value_str(kind, last, n, b, sizeof(b));
+	snprintf(buf, bl, "%s-%s", a, b);
+}
+
 static const char *
 verdict_str(int32_t v, const char *chain, char *buf, size_t len)
 {
@@ -787,7 +835,10 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 				o += (size_t)snprintf(list + o, sizeof(list) - o, ", ...");
 				break;
 			}
-			value_str(re->rg.kind[off / 4], s->elems[i].key, s->elems[i].key_len, v, sizeof(v));
+			if (s->flags & NFT_SET_INTERVAL && s->elems[i].key_len <= PP_NFT_KEY_MAX)
+				interval_str(s, &s->elems[i], re->rg.kind[off / 4], v, sizeof(v));
+			else
+				value_str(re->rg.kind[off / 4], s->elems[i].key, s->elems[i].key_len, v, sizeof(v));
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", shown > 1 ? ", " : "", v);
 			if (re->vmap && s->elems[i].has_verdict && o < sizeof(list))
 				o += (size_t)snprintf(list + o, sizeof(list) - o, " : %s",
@@ -1125,13 +1176,17 @@ tidy_text(char *t)
 		{ "meta nfproto ipv4 ", "icmp " }, { "meta nfproto ipv6 ", "icmpv6 " },
 	};
 
-	/* Twice: "meta nfproto ipv4 meta l4proto icmp icmp type 8" needs the inner one gone first. */
+	/*
+	 * Twice: "meta nfproto ipv4 meta l4proto icmp icmp type 8" needs the inner one gone
+	 * first. A dependency goes when what needs it follows, next or later in the rule.
+	 */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < PP_ARRAY_SIZE(deps); i++) {
-			char *p = strstr(t, deps[i].dep);
+			char *p = strstr(t, deps[i].dep), later[16];
 			size_t dl = strlen(deps[i].dep);
 
-			if (p && strstr(p + dl, deps[i].then) == p + dl)
+			snprintf(later, sizeof(later), " %s", deps[i].then);
+			if (p && (strncmp(p + dl, deps[i].then, strlen(deps[i].then)) == 0 || strstr(p + dl, later)))
 				memmove(p, p + dl, strlen(p + dl) + 1);
 		}
 }

@@ -1143,6 +1143,66 @@ test_concat_anon(void)
 	pkt.dport = 443;
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* tcp dport { 1000-2000, 3000 }: an anonymous interval set, ends as exclusive markers. */
+	{
+		static const uint8_t keys[5][2] = { { 0, 0 }, { 0x03, 0xe8 }, { 0x07, 0xd1 }, { 0x0b, 0xb8 }, { 0x0b, 0xb9 } };
+		static const uint32_t fl[5] = { NFT_SET_ELEM_INTERVAL_END, 0, NFT_SET_ELEM_INTERVAL_END, 0,
+						NFT_SET_ELEM_INTERVAL_END };
+
+		setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+		memset(&s, 0, sizeof(s));
+		snprintf(s.name, sizeof(s.name), "__set1");
+		s.key_len = 2;
+		s.flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_INTERVAL;
+		for (size_t i = 0; i < 5; i++) {
+			el = elem(&s);
+			memcpy(el->key, keys[i], 2);
+			el->key_len = 2;
+			el->flags = fl[i];
+		}
+		add_set(&s);
+		chain("output", rule(122, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1),
+				     lookup("__set1", 0, false), verdict(NF_DROP, NULL), E_END), NULL);
+		pkt.dport = 2000;
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+		CHECK_STR(res.text, "tcp dport { 1000-2000, 3000 } drop");
+		pkt.dport = 2001;
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+		pkt.dport = 3000;
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	}
+
+	/* Addresses: a prefix (pipapo key_end) and a range that runs to the top. */
+	{
+		struct pp_addr x;
+
+		setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+		memset(&s, 0, sizeof(s));
+		snprintf(s.name, sizeof(s.name), "__set2");
+		s.key_len = 4;
+		s.flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_INTERVAL;
+		elem_addr(&s, "203.0.113.0", 0);
+		addr(&x, "203.0.113.3");
+		memcpy(s.elems[0].key_end, x.u.b, 4);
+		s.elems[0].key_end_len = 4;
+		elem_addr(&s, "203.0.113.200", 0);
+		add_set(&s);
+		chain("output", rule(123, payload(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1),
+				     lookup("__set2", 0, false), verdict(NF_DROP, NULL), E_END), NULL);
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+		CHECK_STR(res.text, "ip daddr { 203.0.113.0/30, 203.0.113.200-255.255.255.255 } drop");
+		addr(&pkt.dst, "203.0.113.100");
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+		addr(&pkt.dst, "203.0.113.201");
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	}
 }
 
 static void
@@ -1461,6 +1521,7 @@ test_realistic_inet(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
 	CHECK_EQ_INT(res.handle, 2);
+	CHECK_STR(res.text, "ip saddr { 198.51.100.0/24, 203.0.113.0/28 } drop");
 	addr(&pkt.src, "203.0.113.15");
 	run();
 	CHECK_EQ_INT(res.handle, 2);
