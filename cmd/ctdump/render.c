@@ -285,59 +285,90 @@ is_icmp(uint8_t proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-static void
-text_tuple(struct ctd_out *o, const struct pp_ct_tuple *t)
+/* Room an entry can need at most: four IPv6 addresses, every number, 16 status names, strings. */
+#define ENTRY_MAX 1536
+#define PUT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
+
+static inline char *
+put_u64(char *p, uint64_t v)
+{
+	return p + fmt_u64(p, v);
+}
+
+static inline char *
+put_raw_addr(char *p, const struct pp_addr *a)
+{
+	if (a->family == AF_INET)
+		p += fmt_ip4(p, a->u.b);
+	else if (a->family == AF_INET6 && inet_ntop(AF_INET6, a->u.b, p, INET6_ADDRSTRLEN))
+		p += strlen(p);
+	return p;
+}
+
+static inline char *
+put_cstr(char *p, const char *v, size_t max)
+{
+	size_t n = strnlen(v, max);
+
+	memcpy(p, v, n);
+	return p + n;
+}
+
+static char *
+text_tuple(char *p, const struct pp_ct_tuple *t)
 {
 	if (t->have & PP_CT_T_SRC) {
-		LIT(o, "src=");
-		ctd_out_addr(o, &t->src);
-		LIT(o, " ");
+		PUT(p, "src=");
+		p = put_raw_addr(p, &t->src);
+		*p++ = ' ';
 	}
 	if (t->have & PP_CT_T_DST) {
-		LIT(o, "dst=");
-		ctd_out_addr(o, &t->dst);
-		LIT(o, " ");
+		PUT(p, "dst=");
+		p = put_raw_addr(p, &t->dst);
+		*p++ = ' ';
 	}
 	if (is_icmp(t->proto)) {
 		if (t->have & PP_CT_T_ICMP_TYPE) {
-			LIT(o, "type=");
-			ctd_out_u64(o, t->icmp_type);
-			LIT(o, " ");
+			PUT(p, "type=");
+			p = put_u64(p, t->icmp_type);
+			*p++ = ' ';
 		}
 		if (t->have & PP_CT_T_ICMP_CODE) {
-			LIT(o, "code=");
-			ctd_out_u64(o, t->icmp_code);
-			LIT(o, " ");
+			PUT(p, "code=");
+			p = put_u64(p, t->icmp_code);
+			*p++ = ' ';
 		}
 		if (t->have & PP_CT_T_ICMP_ID) {
-			LIT(o, "id=");
-			ctd_out_u64(o, t->icmp_id);
-			LIT(o, " ");
+			PUT(p, "id=");
+			p = put_u64(p, t->icmp_id);
+			*p++ = ' ';
 		}
-		return;
+		return p;
 	}
 	if (t->have & PP_CT_T_SPORT) {
-		LIT(o, "sport=");
-		ctd_out_u64(o, t->sport);
-		LIT(o, " ");
+		PUT(p, "sport=");
+		p = put_u64(p, t->sport);
+		*p++ = ' ';
 	}
 	if (t->have & PP_CT_T_DPORT) {
-		LIT(o, "dport=");
-		ctd_out_u64(o, t->dport);
-		LIT(o, " ");
+		PUT(p, "dport=");
+		p = put_u64(p, t->dport);
+		*p++ = ' ';
 	}
+	return p;
 }
 
-static void
-text_counters(struct ctd_out *o, const struct pp_ct_entry *ct, int dir)
+static char *
+text_counters(char *p, const struct pp_ct_entry *ct, int dir)
 {
 	if (!(ct->have & (dir ? PP_CT_HAVE_COUNTERS_REPLY : PP_CT_HAVE_COUNTERS_ORIG)))
-		return;
-	LIT(o, "packets=");
-	ctd_out_u64(o, ct->packets[dir]);
-	LIT(o, " bytes=");
-	ctd_out_u64(o, ct->bytes[dir]);
-	LIT(o, " ");
+		return p;
+	PUT(p, "packets=");
+	p = put_u64(p, ct->packets[dir]);
+	PUT(p, " bytes=");
+	p = put_u64(p, ct->bytes[dir]);
+	*p++ = ' ';
+	return p;
 }
 
 void
@@ -345,86 +376,84 @@ ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event
 	       uint64_t now_ns)
 {
 	const char *pn = pp_ct_proto_name(ct->orig.proto);
-	char *p;
+	char *p, *start;
 	size_t n;
 
+	start = p = room(o, ENTRY_MAX);
 	switch (ev) {
-	case PP_CT_EV_NEW: LIT(o, "    [NEW] "); break;
-	case PP_CT_EV_UPDATE: LIT(o, " [UPDATE] "); break;
-	case PP_CT_EV_DESTROY: LIT(o, "[DESTROY] "); break;
+	case PP_CT_EV_NEW: PUT(p, "    [NEW] "); break;
+	case PP_CT_EV_UPDATE: PUT(p, " [UPDATE] "); break;
+	case PP_CT_EV_DESTROY: PUT(p, "[DESTROY] "); break;
 	default: break;
 	}
 	/* "%-8s %u " as conntrack prints the protocol */
-	p = room(o, 16);
-	if (pn) {
-		n = strlen(pn);
-		memcpy(p, pn, n);
-	} else {
-		memcpy(p, "unknown", 7);
-		n = 7;
-	}
-	while (n < 8)
-		p[n++] = ' ';
-	p[n++] = ' ';
-	o->len += n;
-	ctd_out_u64(o, ct->orig.proto);
-	LIT(o, " ");
+	if (!pn)
+		pn = "unknown";
+	n = strlen(pn);
+	memcpy(p, pn, n);
+	for (; n < 8; n++)
+		p[n] = ' ';
+	p += n;
+	*p++ = ' ';
+	p = put_u64(p, ct->orig.proto);
+	*p++ = ' ';
 	if (ct->have & PP_CT_HAVE_TIMEOUT) {
-		ctd_out_u64(o, ct->timeout);
-		LIT(o, " ");
+		p = put_u64(p, ct->timeout);
+		*p++ = ' ';
 	}
 	if ((ct->have & PP_CT_HAVE_TCP_STATE) && pp_ct_tcp_state_name(ct->tcp_state)) {
-		ctd_out_str(o, pp_ct_tcp_state_name(ct->tcp_state));
-		LIT(o, " ");
+		p = put_cstr(p, pp_ct_tcp_state_name(ct->tcp_state), 16);
+		*p++ = ' ';
 	}
-	text_tuple(o, &ct->orig);
-	text_counters(o, ct, 0);
+	p = text_tuple(p, &ct->orig);
+	p = text_counters(p, ct, 0);
 	if ((ct->have & PP_CT_HAVE_STATUS) && !(ct->status & (1u << 1)))
-		LIT(o, "[UNREPLIED] ");
-	text_tuple(o, &ct->reply);
-	text_counters(o, ct, 1);
+		PUT(p, "[UNREPLIED] ");
+	p = text_tuple(p, &ct->reply);
+	p = text_counters(p, ct, 1);
 	if (ct->status & (1u << 2))
-		LIT(o, "[ASSURED] ");
+		PUT(p, "[ASSURED] ");
 	if (ct->status & (1u << 15))
-		LIT(o, "[HW_OFFLOAD] ");
+		PUT(p, "[HW_OFFLOAD] ");
 	else if (ct->status & (1u << 14))
-		LIT(o, "[OFFLOAD] ");
+		PUT(p, "[OFFLOAD] ");
 	if (ct->have & PP_CT_HAVE_MARK) {
-		LIT(o, "mark=");
-		ctd_out_u64(o, ct->mark);
-		LIT(o, " ");
+		PUT(p, "mark=");
+		p = put_u64(p, ct->mark);
+		*p++ = ' ';
 	}
 	if (ct->have & PP_CT_HAVE_SECCTX) {
-		LIT(o, "secctx=");
-		ctd_out_str(o, ct->secctx);
-		LIT(o, " ");
+		PUT(p, "secctx=");
+		p = put_cstr(p, ct->secctx, sizeof(ct->secctx));
+		*p++ = ' ';
 	}
 	if (ct->have & PP_CT_HAVE_ZONE) {
-		LIT(o, "zone=");
-		ctd_out_u64(o, ct->zone);
-		LIT(o, " ");
+		PUT(p, "zone=");
+		p = put_u64(p, ct->zone);
+		*p++ = ' ';
 	}
 	/* With timestamps on, conntrack prints the age of a live entry in seconds. */
 	if ((ct->have & PP_CT_HAVE_TSTAMP_START) && !(ct->have & PP_CT_HAVE_TSTAMP_STOP) &&
 	    now_ns >= ct->tstamp_start) {
-		LIT(o, "delta-time=");
-		ctd_out_u64(o, now_ns / 1000000000ull - ct->tstamp_start / 1000000000ull);
-		LIT(o, " ");
+		PUT(p, "delta-time=");
+		p = put_u64(p, now_ns / 1000000000ull - ct->tstamp_start / 1000000000ull);
+		*p++ = ' ';
 	}
 	if (ct->have & PP_CT_HAVE_HELPER) {
-		LIT(o, "helper=");
-		ctd_out_str(o, ct->helper);
-		LIT(o, " ");
+		PUT(p, "helper=");
+		p = put_cstr(p, ct->helper, sizeof(ct->helper));
+		*p++ = ' ';
 	}
 	if (ct->have & PP_CT_HAVE_USE) {
-		LIT(o, "use=");
-		ctd_out_u64(o, ct->use);
-		LIT(o, " ");
+		PUT(p, "use=");
+		p = put_u64(p, ct->use);
+		*p++ = ' ';
 	}
 	/* No trailing blank, as conntrack. */
-	if (o->len && o->buf[o->len - 1] == ' ')
-		o->len--;
-	LIT(o, "\n");
+	if (p > start && p[-1] == ' ')
+		p--;
+	*p++ = '\n';
+	o->len += (size_t)(p - start);
 }
 
 static void
@@ -457,16 +486,6 @@ json_tuple(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct, int
 }
 
 /* ---- one entry as compact JSON, written straight into the buffer ---- */
-
-/* Room an entry can need at most: four IPv6 addresses, every number, 16 status names, strings. */
-#define ENTRY_MAX 1536
-#define PUT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
-
-static inline char *
-put_u64(char *p, uint64_t v)
-{
-	return p + fmt_u64(p, v);
-}
 
 static inline char *
 put_addr(char *p, const struct pp_addr *a)
