@@ -287,6 +287,8 @@ bool pm_wire_from_error(const struct pm_prober *p, const struct pp_icmperr *ie, 
 /* A packet read from the probe socket as an answer (echo reply, SYN-ACK, RST, UDP reply). */
 bool pm_wire_reply(const struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr *src,
 		   struct pm_probe *out);
+/* Is a PTB seen on the wire about the probe in flight (its size, protocol, port or echo id)? */
+bool pm_wire_ptb_matches(const struct pm_prober *p, const struct pp_wire_icmp *w, unsigned size);
 /* The size of a captured first fragment (offset 0, more to come) from the destination, or 0. */
 unsigned pm_wire_first_fragment(const struct pm_prober *p, const uint8_t *l3, size_t len);
 

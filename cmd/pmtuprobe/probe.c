@@ -373,6 +373,25 @@ pm_wire_from_error(const struct pm_prober *p, const struct pp_icmperr *ie, const
 	return false;
 }
 
+bool
+pm_wire_ptb_matches(const struct pm_prober *p, const struct pp_wire_icmp *w, unsigned size)
+{
+	if (!w->mtu || !w->has_inner || !pp_addr_eq(&w->inner_dst, &p->dst))
+		return false;
+	/* Another program's packet to the same destination is not our probe. */
+	if (w->inner_len != size)
+		return false;
+	switch (p->proto) {
+	case PM_PROTO_UDP:
+		return w->inner_proto == IPPROTO_UDP && w->inner_sport == p->sport;
+	case PM_PROTO_ICMP:
+		return (w->inner_proto == IPPROTO_ICMP || w->inner_proto == IPPROTO_ICMPV6) &&
+		       w->inner_icmp_id == p->id;
+	default:
+		return w->inner_proto == IPPROTO_TCP && w->inner_sport == p->sport;
+	}
+}
+
 /* A reply on the socket itself. */
 bool
 pm_wire_reply(const struct pm_prober *p, const uint8_t *b, size_t n, const struct pp_addr *src,
@@ -594,8 +613,7 @@ pm_probe(struct pm_prober *p, unsigned size, unsigned ttl, struct pm_probe *out)
 							out->reply_frag = fs;
 						continue;
 					}
-					if (pp_pcap_icmp_decode(l3, l3len, &w) < 0 || !w.has_inner ||
-					    !pp_addr_eq(&w.inner_dst, &p->dst) || !w.mtu)
+					if (pp_pcap_icmp_decode(l3, l3len, &w) < 0 || !pm_wire_ptb_matches(p, &w, size))
 						continue;
 					if (!wire) {
 						wire = true;

@@ -262,6 +262,48 @@ reply_fragments(void)
 	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 47), 0);
 }
 
+static void
+wire_ptb_is_ours(void)
+{
+	struct pm_prober p;
+	struct pp_wire_icmp w = { 0 };
+
+	prober(&p, AF_INET, PM_PROTO_UDP);
+	w.family = AF_INET;
+	w.mtu = 1280;
+	w.has_inner = true;
+	w.inner_dst = p.dst;
+	w.inner_len = 1500;
+	w.inner_proto = IPPROTO_UDP;
+	w.inner_sport = p.sport;
+	CHECK(pm_wire_ptb_matches(&p, &w, 1500));
+	CHECK(!pm_wire_ptb_matches(&p, &w, 1492));	/* about another size: an earlier probe */
+	w.inner_sport = 40001;				/* another program's datagram */
+	CHECK(!pm_wire_ptb_matches(&p, &w, 1500));
+	w.inner_sport = p.sport;
+	addr(&w.inner_dst, "203.0.113.9");
+	CHECK(!pm_wire_ptb_matches(&p, &w, 1500));
+	w.inner_dst = p.dst;
+	w.mtu = 0;					/* not a PTB */
+	CHECK(!pm_wire_ptb_matches(&p, &w, 1500));
+	prober(&p, AF_INET6, PM_PROTO_ICMP);
+	memset(&w, 0, sizeof(w));
+	w.mtu = 1280;
+	w.has_inner = true;
+	w.inner_dst = p.dst;
+	w.inner_len = 1500;
+	w.inner_proto = IPPROTO_ICMPV6;
+	w.inner_icmp_id = p.id;
+	CHECK(pm_wire_ptb_matches(&p, &w, 1500));
+	w.inner_icmp_id = (uint16_t)(p.id + 1);		/* someone else's ping */
+	CHECK(!pm_wire_ptb_matches(&p, &w, 1500));
+	prober(&p, AF_INET, PM_PROTO_TCP);
+	w.inner_proto = IPPROTO_TCP;
+	w.inner_sport = p.sport;
+	w.inner_dst = p.dst;
+	CHECK(pm_wire_ptb_matches(&p, &w, 1500));
+}
+
 int
 main(void)
 {
@@ -272,5 +314,6 @@ main(void)
 	RUN(echo_replies);
 	RUN(tcp_answers);
 	RUN(reply_fragments);
+	RUN(wire_ptb_is_ours);
 	return tap_done();
 }
