@@ -454,21 +454,47 @@ unsigned
 pm_wire_first_fragment(const struct pm_prober *p, const uint8_t *l3, size_t len)
 {
 	struct pp_addr src;
+	const uint8_t *l4;
+	size_t hl;
+	unsigned size;
+	uint8_t proto;
 
 	if (p->family == AF_INET) {
 		if (len < 20 || (l3[0] >> 4) != 4)
 			return 0;
+		hl = (size_t)(l3[0] & 0x0f) * 4;
 		pp_addr_set(&src, AF_INET, l3 + 12, 4);
-		if (!pp_addr_eq(&src, &p->dst) || !(l3[6] & 0x20) || ((l3[6] & 0x1f) << 8 | l3[7]) != 0)
+		if (hl < 20 || !pp_addr_eq(&src, &p->dst) || !(l3[6] & 0x20) ||
+		    ((l3[6] & 0x1f) << 8 | l3[7]) != 0)
 			return 0;
-		return (unsigned)(l3[2] << 8 | l3[3]);
+		proto = l3[9];
+		size = (unsigned)(l3[2] << 8 | l3[3]);
+	} else {
+		if (len < 48 || (l3[0] >> 4) != 6 || l3[6] != 44)
+			return 0;
+		pp_addr_set(&src, AF_INET6, l3 + 8, 16);
+		if (!pp_addr_eq(&src, &p->dst) || ((l3[42] << 8 | l3[43]) & 0xfff9) != 0x0001)
+			return 0;
+		hl = 48;
+		proto = l3[40];
+		size = 40u + (unsigned)(l3[4] << 8 | l3[5]);
 	}
-	if (len < 48 || (l3[0] >> 4) != 6 || l3[6] != 44)
+	/* The reply to our probe, not other traffic from the destination: our echo id, or our port. */
+	if (len < hl + 8)
 		return 0;
-	pp_addr_set(&src, AF_INET6, l3 + 8, 16);
-	if (!pp_addr_eq(&src, &p->dst) || ((l3[42] << 8 | l3[43]) & 0xfff9) != 0x0001)
-		return 0;
-	return 40u + (unsigned)(l3[4] << 8 | l3[5]);
+	l4 = l3 + hl;
+	switch (p->proto) {
+	case PM_PROTO_ICMP:
+		if (proto != (p->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) ||
+		    l4[0] != (p->family == AF_INET6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY) ||
+		    (uint16_t)(l4[4] << 8 | l4[5]) != p->id)
+			return 0;
+		return size;
+	case PM_PROTO_UDP:
+		return proto == IPPROTO_UDP && (uint16_t)(l4[2] << 8 | l4[3]) == p->sport ? size : 0;
+	default:
+		return proto == IPPROTO_TCP && (uint16_t)(l4[2] << 8 | l4[3]) == p->sport ? size : 0;
+	}
 }
 
 /* After a reply: the capture has its fragments (the socket only gets the reassembled packet). */

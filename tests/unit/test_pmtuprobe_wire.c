@@ -239,27 +239,44 @@ reply_fragments(void)
 	prober(&p, AF_INET, PM_PROTO_ICMP);
 	f[0] = 0x45; f[2] = 0x04; f[3] = 0xfc;	/* 1276 */
 	f[6] = 0x20;				/* MF, offset 0 */
+	f[9] = IPPROTO_ICMP;
 	inet_pton(AF_INET, "203.0.113.2", f + 12);
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 20), 1276);
+	f[20] = ICMP_ECHOREPLY; f[24] = 0x12; f[25] = 0x34;	/* our echo id */
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 1276);
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 27), 0);	/* the echo header cut */
+	f[25] = 0x35;				/* someone else's echo reply */
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 0);
+	f[25] = 0x34;
 	f[7] = 0x10;				/* a later fragment */
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 20), 0);
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 0);
 	f[7] = 0; f[6] = 0x40;			/* DF, not a fragment */
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 20), 0);
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 0);
 	f[6] = 0x20;
 	inet_pton(AF_INET, "203.0.113.3", f + 12);	/* from someone else */
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 20), 0);
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 0);
 	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 19), 0);
+
+	prober(&p, AF_INET, PM_PROTO_UDP);
+	inet_pton(AF_INET, "203.0.113.2", f + 12);
+	f[9] = IPPROTO_UDP;
+	f[20] = 0x1b; f[21] = 0x5f; f[22] = 0x9c; f[23] = 0x40;	/* 7007 -> our 40000 */
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 1276);
+	f[23] = 0x41;
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 28), 0);
 
 	prober(&p, AF_INET6, PM_PROTO_ICMP);
 	memset(f, 0, sizeof(f));
 	f[0] = 0x60; f[4] = 0x04; f[5] = 0xd8; f[6] = 44;	/* payload 1240: 1280 */
 	inet_pton(AF_INET6, "2001:db8:2::2", f + 8);
 	f[40] = IPPROTO_ICMPV6; f[43] = 0x01;		/* offset 0, M */
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 48), 1280);
+	f[48] = ICMP6_ECHO_REPLY; f[52] = 0x12; f[53] = 0x34;
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 56), 1280);
 	f[43] = 0x00;					/* the last fragment */
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 48), 0);
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 56), 0);
 	f[43] = 0x01;
-	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 47), 0);
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 55), 0);
+	f[48] = ICMP6_ECHO_REQUEST;
+	CHECK_EQ_INT(pm_wire_first_fragment(&p, f, 56), 0);
 }
 
 static void
