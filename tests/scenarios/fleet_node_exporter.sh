@@ -90,6 +90,15 @@ expect_prom() {
 	fi
 }
 
+# http_get URL: the body on stdout, non-zero on any error (curl, or python3
+# where curl is not installed).
+http_get() {
+	if command -v curl >/dev/null; then curl -sf "$1"; else
+		python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1" 2>/dev/null
+	fi
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ---- start node_exporter on loopback, textfile collector only ----
@@ -99,7 +108,7 @@ for try in 1 2 3; do
 		--collector.textfile --collector.textfile.directory="$TXT" >"$TMP/ne.log" 2>&1 &
 	NE_PID=$!
 	for _ in $(seq 50); do
-		curl -sf "http://127.0.0.1:$NE_PORT/metrics" >/dev/null 2>&1 && break 2
+		http_get "http://127.0.0.1:$NE_PORT/metrics" >/dev/null 2>&1 && break 2
 		kill -0 "$NE_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -110,7 +119,7 @@ if [ -z "$NE_PID" ]; then
 	t_done; exit
 fi
 t_ok "node_exporter listens on 127.0.0.1:$NE_PORT (textfile collector, $TXT)"
-scrape() { curl -sf "http://127.0.0.1:$NE_PORT/metrics" >"$1"; }
+scrape() { http_get "http://127.0.0.1:$NE_PORT/metrics" >"$1"; }
 
 # ---- the lab: cli -- rtr -- srv; a shaped link, a gateway nobody answers for ----
 lab_three || { t_fail "lab"; t_done; exit; }
@@ -260,7 +269,7 @@ EOF
 	PROM_PID=$!
 	want_down='.data.alerts[] | select(.labels.alertname=="PktpathPathDown" and .labels.port=="444") | .state'
 	for _ in $(seq 60); do
-		A=$(curl -sf "http://127.0.0.1:$P_PORT/api/v1/alerts" 2>/dev/null)
+		A=$(http_get "http://127.0.0.1:$P_PORT/api/v1/alerts" 2>/dev/null)
 		[ -n "$(jq -r "$want_down" <<<"$A" 2>/dev/null)" ] &&
 		[ -n "$(jq -r '.data.alerts[] | select(.labels.alertname=="PktpathGatewayFailed")' <<<"$A" 2>/dev/null)" ] &&
 		[ -n "$(jq -r '.data.alerts[] | select(.labels.alertname=="PktpathExportFailed")' <<<"$A" 2>/dev/null)" ] && break
@@ -282,7 +291,7 @@ EOF
 			expect_jq "prometheus: no PktpathPathDown for the healthy targets" "$A" \
 				'[.data.alerts[] | select(.labels.alertname=="PktpathPathDown" and .labels.target!="blocked" and .labels.port!="444")] | length' 0
 		fi
-		R=$(curl -sf "http://127.0.0.1:$P_PORT/api/v1/rules" 2>/dev/null)
+		R=$(http_get "http://127.0.0.1:$P_PORT/api/v1/rules" 2>/dev/null)
 		expect_jq "prometheus: every rule evaluates without error" "$R" \
 			'[.data.groups[].rules[] | select(.health == "err")] | length' 0
 	fi
@@ -326,7 +335,7 @@ python3 "$TMP/reader.py" "$F" "$TMP/stop" >"$TMP/reader.out" 2>"$TMP/reader.err"
 RPID=$!
 ( n=0 errs=0
   while [ ! -e "$TMP/stop" ]; do
-	curl -sf "http://127.0.0.1:$NE_PORT/metrics" >"$TMP/s.cur" 2>/dev/null || { errs=$((errs + 1)); continue; }
+	http_get "http://127.0.0.1:$NE_PORT/metrics" >"$TMP/s.cur" 2>/dev/null || { errs=$((errs + 1)); continue; }
 	n=$((n + 1))
 	grep -qx 'node_textfile_scrape_error 0' "$TMP/s.cur" || errs=$((errs + 1))
 	grep -q '^pktpath_pathcheck_run_success ' "$TMP/s.cur" || errs=$((errs + 1))
