@@ -80,6 +80,15 @@ wait $pid
 out=$(tail -n1 "$tmp"); rm -f "$tmp"
 expect_jq "class 1:20 rate over the interval" "$out" "$c20 | .interval.packets >= 30 and .interval.packets_per_second > 0" true
 
+# b0 keeps the veth default, noqueue: a default root, but not a physical device.
+at a bash -c 'for i in $(seq 1 20); do printf "%500s" x >/dev/udp/198.51.100.2/9; done' 2>/dev/null
+run_json out "$QS" -N "$(ns b)" -j -i 0.2 -c 2
+expect_rc "noqueue veth over an interval" 0
+expect_jq "noqueue on a veth is no finding" "$(tail -n1 <<<"$out")" \
+	'[.findings[] | select(.type=="default_qdisc")] | length' 0
+expect_jq "noqueue root listed" "$(tail -n1 <<<"$out")" \
+	'[.devices[] | select(.device=="b0") | .qdiscs[] | .kind + " " + .parent] | join(",")' 'noqueue root'
+
 run_json out "$QS" -N "$(ns a)" --prom --dev a0
 promcheck "--prom with classes" "$out"$'\n'
 if grep -q '^pktpath_qdiscstat_class_packets_total{device="a0",kind="htb",handle="1:20",parent="root"} [1-9]' <<<"$out"; then
