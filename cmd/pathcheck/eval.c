@@ -786,9 +786,12 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 		hint(s, "sysctl -w net.ipv4.conf.%s.log_martians=1; dmesg | grep martian", q->iif);
 		return;
 	}
-	if (f->route_rc == -EINVAL && f->out_rc != -EINVAL) {
-		/* Not a blackhole (the destination routes fine from here): the reverse-path filter. */
-		rpf = f->rp_filter_all > f->rp_filter_dev ? f->rp_filter_all : f->rp_filter_dev;
+	rpf = f->rp_filter_all > f->rp_filter_dev ? f->rp_filter_all : f->rp_filter_dev;
+	/*
+	 * Not a blackhole (the destination routes fine from here): the reverse-path filter, when
+	 * it is on (or could not be read), and in loose mode (2) only with no route back at all.
+	 */
+	if (f->route_rc == -EINVAL && f->out_rc != -EINVAL && rpf != 0 && (rpf != 2 || f->rev_rc < 0)) {
 		if (f->rev_rc == 0 && f->rev_route.oif)
 			if_indextoname((unsigned)f->rev_route.oif, rdev);
 		if (f->rev_rc < 0)

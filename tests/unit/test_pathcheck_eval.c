@@ -863,6 +863,258 @@ test_qdisc_and_misc(void)
 	}
 }
 
+/* ---- arriving packets: ingress and forward ---- */
+
+/* TCP from 198.51.100.2 to 203.0.113.2 port 80 arriving on veth0: delivered locally, a listener on *:80. */
+static void
+arriving(enum pc_direction d)
+{
+	healthy();
+	q.direction = d;
+	addr(&q.src, "198.51.100.2");
+	snprintf(q.iif, sizeof(q.iif), "veth0");
+	f.iif_link = f.oif_link;
+	f.iif_link.ifindex = 5;
+	f.ip_forward = f.iif_forwarding = f.v6_forwarding = f.v6_iif_forwarding = 1;
+	f.rp_filter_all = f.rp_filter_dev = 0;
+	f.accept_local = f.route_localnet = f.icmp_echo_ignore = 0;
+	f.src_is_local = 0;
+	f.ct_count = 10;
+	f.ct_max = 1000;
+	f.listeners[0].family = AF_INET;
+	f.listeners[0].addr.family = AF_INET;	/* 0.0.0.0 */
+	f.listeners[0].port = 80;
+	f.listeners[0].wqueue = 128;
+	f.nlisteners = 1;
+	if (d == PC_INGRESS) {
+		f.route.type = RTN_LOCAL;
+		f.route.table = RT_TABLE_LOCAL;
+		memset(&f.route.gateway, 0, sizeof(f.route.gateway));
+		f.fib = f.route;
+		rules[0].priority = 0;
+		f.need_neigh = false;
+	} else {
+		snprintf(f.oif_link.name, sizeof(f.oif_link.name), "veth1");
+		f.oif_link.ifindex = 8;
+	}
+}
+
+static void
+test_ingress(void)
+{
+	arriving(PC_INGRESS);
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_PREROUTING].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "local: 203.0.113.2 is an address of this host (table local)"));
+	CHECK_EQ_INT(res.st[PC_INPUT].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	CHECK(has(res.st[PC_SOCKET].summary, "tcp listener on 0.0.0.0 port 80"));
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_OK);
+	CHECK(!res.st[PC_OUTPUT].present && !res.st[PC_NEIGHBOUR].present && !res.st[PC_EGRESS_DEVICE].present);
+	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	/* Nothing listens. */
+	f.nlisteners = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_SOCKET].drop_reason, "NO_SOCKET");
+	CHECK(has(res.st[PC_SOCKET].summary, "nothing listens on tcp port 80 (answered with RST)"));
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* Bound to loopback only. */
+	f.nlisteners = 1;
+	addr(&f.listeners[0].addr, "127.0.0.1");
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_SOCKET].summary, "port 80 is open on 127.0.0.1 only, not on 203.0.113.2"));
+
+	/* [::]:80: takes IPv4 unless v6only. */
+	f.listeners[0].family = AF_INET6;
+	memset(&f.listeners[0].addr, 0, sizeof(f.listeners[0].addr));
+	f.listeners[0].addr.family = AF_INET6;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	f.listeners[0].v6only = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+
+	/* A full accept queue. */
+	arriving(PC_INGRESS);
+	f.listeners[0].rqueue = 129;
+	f.listen_overflows = 7;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
+	CHECK_STR(res.st[PC_SOCKET].drop_reason, "TCP_LISTEN_OVERFLOW");
+	CHECK(has(res.st[PC_SOCKET].summary, "full accept queue (129 of 128)"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* ICMP echo: the kernel answers, unless told to ignore. */
+	arriving(PC_INGRESS);
+	q.proto = IPPROTO_ICMP;
+	q.has_dport = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	f.icmp_echo_ignore = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_SOCKET].summary, "net.ipv4.icmp_echo_ignore_all"));
+
+	/* The input chain drops: input is the verdict, before the socket. */
+	arriving(PC_INGRESS);
+	chain(NF_INET_LOCAL_IN, "input", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_INPUT].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_INPUT].drop_reason, "NETFILTER_DROP");
+	CHECK_EQ_INT(res.verdict_station, PC_INPUT);
+
+	/* The ingress device is down; an XDP program is attached. */
+	arriving(PC_INGRESS);
+	f.iif_link.flags = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_FAIL);
+	CHECK_EQ_INT(res.verdict_station, PC_INGRESS_DEVICE);
+	arriving(PC_INGRESS);
+	f.iif_link.has_xdp = true;
+	f.iif_link.xdp_attached = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_WARN);
+
+	/* Conntrack full, then near full. */
+	arriving(PC_INGRESS);
+	f.ct_count = 1000;
+	eval();
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_CONNTRACK].drop_reason, "NETFILTER_DROP");
+	f.ct_count = 950;
+	eval();
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_WARN);
+	f.ct_rc = -ENOENT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_SKIPPED);
+}
+
+static void
+test_ingress_route_fail(void)
+{
+	/* A martian source: 0.0.0.0/8. */
+	arriving(PC_INGRESS);
+	addr(&q.src, "0.1.2.3");
+	f.route_rc = -EINVAL;
+	f.out_rc = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_INVALID_SOURCE");
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+
+	/* A loopback source, route_localnet off. */
+	addr(&q.src, "127.0.0.5");
+	eval();
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_INVALID_SOURCE");
+	CHECK(has(res.st[PC_ROUTE].summary, "loopback source"));
+
+	/* Strict reverse-path filter: the route back leaves elsewhere. */
+	arriving(PC_INGRESS);
+	f.route_rc = -EINVAL;
+	f.out_rc = 0;
+	f.rp_filter_all = 1;
+	f.rev_rc = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_RPFILTER");
+	CHECK(has(res.st[PC_ROUTE].summary, "reverse-path filter (rp_filter=1, strict)"));
+	/* No route back at all. */
+	f.rev_rc = -ENETUNREACH;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "there is no route back to 198.51.100.2"));
+	/* Loose mode (2) with no route back: still the filter. */
+	f.rp_filter_all = 0;
+	f.rp_filter_dev = 2;
+	eval();
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_RPFILTER");
+
+	/* rp_filter off: EINVAL is not the filter's doing (here: a blackhole only the input lookup meets). */
+	arriving(PC_INGRESS);
+	f.route_rc = -EINVAL;
+	f.out_rc = 0;
+	f.rev_rc = 0;
+	f.special[0].table = 100;
+	f.special[0].rule_prio = 10;
+	f.special[0].found = true;
+	f.special[0].r.type = RTN_BLACKHOLE;
+	addr(&f.special[0].r.dst, "203.0.113.0");
+	f.special[0].r.dst_len = 24;
+	f.nspecial = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(strcmp(res.st[PC_ROUTE].drop_reason, "IP_RPFILTER") != 0);
+	CHECK(!strstr(res.st[PC_ROUTE].summary, "reverse-path"));
+	CHECK(has(res.st[PC_ROUTE].summary, "blackhole route 203.0.113.0/24 in table 100"));
+	/* Loose mode, and there is a route back: not the filter either. */
+	f.rp_filter_all = 2;
+	eval();
+	CHECK(!strstr(res.st[PC_ROUTE].summary, "reverse-path"));
+}
+
+static void
+test_forward(void)
+{
+	arriving(PC_FORWARD);
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_OK);
+	CHECK(has(res.st[PC_FORWARD_ST].summary, "forwarding is on"));
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_OK);
+	CHECK(!res.st[PC_SOCKET].present && !res.st[PC_INPUT].present && !res.st[PC_OUTPUT].present);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	/* IPv4 forwarding off: the input lookup fails with EHOSTUNREACH though a route exists. */
+	f.ip_forward = 0;
+	f.route_rc = -EHOSTUNREACH;
+	f.out_rc = 0;
+	f.out_route = f.route;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "(forwarding is off: see forward)"));
+	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_FORWARD_ST].drop_reason, "IP_INADDRERRORS");
+	CHECK(has(res.st[PC_FORWARD_ST].summary, "net.ipv4.ip_forward=0"));
+	CHECK_EQ_INT(res.verdict_station, PC_FORWARD_ST);
+	/* Off on the device only. */
+	f.ip_forward = 1;
+	f.iif_forwarding = 0;
+	eval();
+	CHECK(has(res.st[PC_FORWARD_ST].summary, "net.ipv4.conf.veth0.forwarding=0"));
+
+	/* The forward chain drops. */
+	arriving(PC_FORWARD);
+	chain(NF_INET_FORWARD, "forward", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_FORWARD_ST].drop_reason, "NETFILTER_DROP");
+	CHECK_EQ_INT(res.verdict_station, PC_FORWARD_ST);
+
+	/* A smaller MTU out than in: a warning, unless an MSS clamp covers TCP. */
+	arriving(PC_FORWARD);
+	f.oif_link.mtu = 1400;
+	eval();
+	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_WARN);
+	CHECK_STR(res.st[PC_PMTU].drop_reason, "PKT_TOO_BIG");
+	CHECK_EQ_INT(res.verdict_station, PC_PMTU);
+	chain(NF_INET_FORWARD, "forward", NF_ACCEPT, PC_NFT_ACCEPT)->res.mss_clamp = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_OK);
+	CHECK(has(res.st[PC_PMTU].summary, "an MSS clamp on the path covers TCP"));
+}
+
 int
 main(void)
 {
@@ -879,6 +1131,9 @@ main(void)
 	RUN(test_verdict_order);
 	RUN(test_ipv6_and_local);
 	RUN(test_qdisc_and_misc);
+	RUN(test_ingress);
+	RUN(test_ingress_route_fail);
+	RUN(test_forward);
 	pc_result_free(&res);
 	return tap_done();
 }
