@@ -80,6 +80,19 @@ if grep -q '^pktpath_ctdump_problem 1$' <<<"$prom" && grep -q "^pktpath_ctdump_e
 run_json out at rtr $CT -c -j
 expect_jq "count from the statistics" "$out" '"\(.matched) \(.source)"' "$now stats"
 
+# A dump of the whole full table: every entry once, through the pipelined reader.
+lines=$(at rtr $CT --stream 2>/dev/null | wc -l)
+if [ "$lines" -eq $((now + 1)) ]; then t_ok "--stream: $now entries and a summary line"
+else t_fail "--stream: $lines lines for $now entries"; fi
+run_json out at rtr $CT -c -j --proto udp -f ipv4
+theirs=$(at rtr conntrack -L -p udp -f ipv4 2>/dev/null | wc -l)
+expect_jq "kernel-filtered count: UDP entries as conntrack -L finds them" "$out" \
+	'"\(.matched) \(.dumped == .matched) \(.filter.kernel | join(","))"' "$theirs true family,protocol"
+run_json out at rtr $CT -j --top dport 3
+expect_jq "--top dport on the full table" "$out" \
+	'.aggregate.top.dport.items | map("\(.key)=\(.entries)") | join(" ")' \
+	"443=$((now - theirs - $(at rtr conntrack -L -p icmp 2>/dev/null | wc -l))) 53=$theirs"
+
 # Another namespace is unaffected: its own count, the same global limit.
 run_json out at srv $CT -S -j
 expect_jq "other namespace: own count" "$out" '.health.entries < 100' 'true'
