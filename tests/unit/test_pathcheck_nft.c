@@ -1315,6 +1315,41 @@ test_pkt_for_hook(void)
 	CHECK_STR(p.oifname, "");
 	CHECK_EQ_INT(p.oif, 0);
 
+	/* Arriving: the input device on every hook; after prerouting, the DNAT'ed destination. */
+	{
+		struct pc_query in = q;
+
+		in.direction = PC_FORWARD;
+		in.proto = IPPROTO_TCP;
+		in.has_dport = true;
+		in.dport = 80;
+		addr(&in.src, "198.51.100.2");
+		snprintf(in.iif, sizeof(in.iif), "veth0");
+		in.iif_index = 5;
+		f.route_rc = 0;
+		f.eq = in;
+		addr(&f.eq.dst, "203.0.113.20");
+		f.eq.dport = 8080;
+		f.dnat = true;
+		pc_pkt_for_hook(&in, &f, NF_INET_PRE_ROUTING, &p);
+		CHECK_STR(p.iifname, "veth0");
+		CHECK_EQ_INT(p.iif, 5);
+		CHECK_STR(p.oifname, "");	/* not routed yet */
+		CHECK(pp_addr_eq(&p.dst, &in.dst));
+		CHECK_EQ_INT(p.dport, 80);
+		CHECK(pp_addr_eq(&p.src, &in.src));
+		pc_pkt_for_hook(&in, &f, NF_INET_FORWARD, &p);
+		CHECK_STR(p.iifname, "veth0");
+		CHECK_STR(p.oifname, "veth0");	/* f.oif_link */
+		CHECK(pp_addr_eq(&p.dst, &f.eq.dst));
+		CHECK_EQ_INT(p.dport, 8080);
+		pc_pkt_for_hook(&in, &f, NF_INET_POST_ROUTING, &p);
+		CHECK(pp_addr_eq(&p.dst, &f.eq.dst));
+		f.dnat = false;
+		memset(&f.eq, 0, sizeof(f.eq));
+		memset(&q.src, 0, sizeof(q.src));
+	}
+
 	/* ICMP has no ports: nothing unknown about them. */
 	f.route_rc = 0;
 	q.proto = IPPROTO_ICMP;
