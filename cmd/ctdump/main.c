@@ -23,7 +23,14 @@
 #include "sysctl.h"
 
 #define PROG "ctdump"
-#define TOP_CAP 16384		/* distinct keys counted exactly per --top key */
+/*
+ * Distinct values counted exactly per --top key: about 8 MiB shared by the keys
+ * asked for (some 80 bytes per value with its heap and hash slots), at most
+ * 65536 each, so memory stays flat at any table size.
+ */
+#define TOP_BUDGET (8u << 20)
+#define TOP_SLOT 80u
+#define TOP_CAP_MAX 65536u
 #define UNREPLIED_N 10
 
 enum mode { M_LIST, M_COUNT, M_AGG, M_STATS, M_EVENTS };
@@ -1048,6 +1055,7 @@ main(int argc, char *argv[])
 	struct pp_out out;
 	char buf[512];
 	int rc, dump_rc = 0;
+	uint32_t top_cap;
 	bool json, dumped = false;
 
 	if ((rc = args(argc, argv, &o)) != PP_EXIT_OK)
@@ -1104,7 +1112,16 @@ main(int argc, char *argv[])
 		}
 		break;
 	case M_AGG:
-		if ((rc = ctd_agg_init(&r.agg, o.top_n, TOP_CAP)) < 0) {
+		{
+			unsigned nkeys = 0;
+
+			for (int k = 0; k < CTD_K_N; k++)
+				nkeys += o.top_n[k] != 0;
+			top_cap = TOP_BUDGET / TOP_SLOT / (nkeys ? nkeys : 1);
+			if (top_cap > TOP_CAP_MAX)
+				top_cap = TOP_CAP_MAX;
+		}
+		if ((rc = ctd_agg_init(&r.agg, o.top_n, top_cap)) < 0) {
 			pp_warnx(&o.cli, "aggregate: out of memory");
 			return PP_EXIT_UNKNOWN;
 		}
