@@ -127,7 +127,9 @@ pp_icmperr_decode(const struct msghdr *msg, size_t quoted, struct pp_icmperr *ou
 		if (!((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
 		      (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)))
 			continue;
-		if (cm->cmsg_len < CMSG_LEN(0))
+		/* A control message that claims more than the buffer holds is refused, not read past. */
+		if (cm->cmsg_len < CMSG_LEN(0) ||
+		    (const char *)cm + cm->cmsg_len > (const char *)msg->msg_control + msg->msg_controllen)
 			return -EBADMSG;
 		data = CMSG_DATA(cm);
 		dlen = cm->cmsg_len - CMSG_LEN(0);

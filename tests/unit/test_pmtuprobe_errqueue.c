@@ -159,6 +159,10 @@ short_and_truncated(void)
 	CHECK_EQ_INT(pp_icmperr_decode(&msg, 0, &e), 0);
 	CHECK_EQ_INT(e.kind, PP_ICMPERR_PTB);
 	CHECK(!e.has_offender);
+	/* A control message longer than the buffer it is in: refused, not read past. */
+	build(&msg, &c, SOL_IP, IP_RECVERR, &ee, sizeof(ee), &off, sizeof(off), NULL, 0);
+	msg.msg_controllen = CMSG_LEN(sizeof(ee));
+	CHECK_EQ_INT(pp_icmperr_decode(&msg, 0, &e), -EBADMSG);
 	/* msg_name too short for its family. */
 	build(&msg, &c, SOL_IP, IP_RECVERR, &ee, sizeof(ee), NULL, 0, &off, 3);
 	CHECK_EQ_INT(pp_icmperr_decode(&msg, 0, &e), 0);
