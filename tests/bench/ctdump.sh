@@ -17,9 +17,12 @@ MAXF=/proc/sys/net/netfilter/nf_conntrack_max
 TMP=$(mktemp -d)
 ORIG_MAX=$(cat "$MAXF")
 
+RAISED=
+# Put the limit back only if this run raised it: another benchmark may have raised
+# it too and restored it meanwhile.
 restore() {
 	lab_cleanup
-	[ -n "$ORIG_MAX" ] && echo "$ORIG_MAX" >"$MAXF"
+	[ -n "$RAISED" ] && echo "$ORIG_MAX" >"$MAXF"
 	rm -rf "$TMP"
 }
 trap restore EXIT
@@ -38,6 +41,7 @@ table inet ppct {
 }
 EOF
 if [ "$ORIG_MAX" -lt $((N + 1000)) ]; then
+	RAISED=1
 	echo $((N + 1000)) >"$MAXF" || exit 1
 fi
 t0=$(date +%s%N)
