@@ -5,7 +5,8 @@
  *       add the trace table for the flow, print "table NAME" once it is in place,
  *       then one line per event from the user's ruleset (our own table's events
  *       are skipped) until SECONDS have passed (default 5), and delete the table.
- *       SIGINT/SIGTERM: pp_nfttrace_end_from_signal() from the handler, then _exit.
+ *       SIGINT/SIGTERM: pp_nfttrace_end_from_signal() in the handler; the probe
+ *       prints "signalled SIG", lives 2 s more, calls pp_nfttrace_end(), exits 128+SIG.
  *   nfttrace_probe cleanup
  *       remove stale pktpath_trace_<pid> tables; print how many.
  *
@@ -30,12 +31,18 @@
 #include "parse.h"
 
 static struct pp_nfttrace *g_t;
+static volatile sig_atomic_t g_sig;
 
+/*
+ * The table goes in the handler; the process then lives on for 2 s (so a test
+ * can see that the handler, not the exit, removed it) and calls pp_nfttrace_end()
+ * as well, which must take the table being gone already.
+ */
 static void
 on_signal(int sig)
 {
 	pp_nfttrace_end_from_signal(g_t);
-	_exit(128 + sig);
+	g_sig = sig;
 }
 
 static const char *
@@ -163,7 +170,7 @@ trace(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	end = now() + secs;
-	while (now() < end) {
+	while (now() < end && !g_sig) {
 		struct pollfd pf = { .fd = pp_nfttrace_fd(g_t), .events = POLLIN };
 		int ms = (int)((end - now()) * 1000) + 1;
 
@@ -172,15 +179,20 @@ trace(int argc, char **argv)
 			break;
 		}
 	}
-	printf("done ours=%u lost=%llu\n", ours, (unsigned long long)pp_nfttrace_lost(g_t));
 	sigprocmask(SIG_BLOCK, &block, NULL);
+	if (g_sig) {
+		printf("signalled %d\n", (int)g_sig);
+		fflush(stdout);
+		sleep(2);
+	}
+	printf("done ours=%u lost=%llu\n", ours, (unsigned long long)pp_nfttrace_lost(g_t));
 	rc = pp_nfttrace_end(g_t);
 	g_t = NULL;
 	if (rc < 0) {
 		fprintf(stderr, "nfttrace_probe: delete table: %s\n", strerror(-rc));
 		return 1;
 	}
-	return 0;
+	return g_sig ? 128 + g_sig : 0;
 }
 
 int
