@@ -803,6 +803,35 @@ verdict_str(int32_t v, const char *chain, char *buf, size_t len)
 	}
 }
 
+/*
+ * A key over several registers (ip daddr . tcp dport): where its parts are and how long,
+ * or 0 when it is one value or has a part pathcheck cannot name.
+ */
+static size_t
+concat_parts(const struct regs *rg, int off, uint32_t klen, int *po, uint32_t *pl, size_t max)
+{
+	uint32_t at = 0, l;
+	size_t n = 0;
+
+	while (at < klen) {
+		int o = off + (int)at;
+
+		if (n == max || o / 4 >= NREG32)
+			return 0;
+		switch (rg->kind[o / 4]) {
+		case K_ADDR4: case K_MARK: case K_U32: case K_CTSTATE: l = 4; break;
+		case K_ADDR6: case K_IFNAME: l = 16; break;
+		case K_PORT: l = 2; break;
+		case K_PROTO: case K_NFPROTO: case K_ICMPTYPE: l = 1; break;
+		default: return 0;
+		}
+		po[n] = o;
+		pl[n++] = l;
+		at += (l + 3) & ~3u;
+	}
+	return n > 1 && at == klen ? n : 0;
+}
+
 static void
 ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 {
@@ -813,7 +842,10 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 	const struct pp_nft_set *s;
 	const struct pp_nft_elem *el;
 	bool inv = flags & NFT_LOOKUP_F_INV, found;
-	int rc, off;
+	int rc, off, po[4];
+	uint32_t pl[4];
+	size_t np;
+	char desc[160];
 
 	if (!name) {
 		unknown(re, "lookup without a set name");
@@ -823,6 +855,11 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 	s = cache_set(re->cache, re->family, re->table, name, &rc);
 	re->vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
 		   nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT;
+	np = s && off >= 0 && s->key_len <= PP_NFT_KEY_MAX ?
+		     concat_parts(&re->rg, off, s->key_len, po, pl, PP_ARRAY_SIZE(po)) : 0;
+	snprintf(desc, sizeof(desc), "%s", off >= 0 ? re->rg.desc[off / 4] : "?");
+	for (size_t k = 1; k < np; k++)	/* "ip daddr . tcp dport" */
+		snprintf(desc + strlen(desc), sizeof(desc) - strlen(desc), " . %s", re->rg.desc[po[k] / 4]);
 	if (s && (strncmp(name, "__set", 5) == 0 || strncmp(name, "__map", 5) == 0) && off >= 0) {
 		/* An anonymous set or map: show its elements, as nft does: { 443, 8443 }. */
 		char list[160] = "", v[80];
@@ -835,19 +872,27 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 				o += (size_t)snprintf(list + o, sizeof(list) - o, ", ...");
 				break;
 			}
-			if (s->flags & NFT_SET_INTERVAL && s->elems[i].key_len <= PP_NFT_KEY_MAX)
+			if (np) {
+				v[0] = '\0';
+				for (size_t k = 0; k < np; k++) {
+					char pv[64];
+
+					value_str(re->rg.kind[po[k] / 4], s->elems[i].key + (po[k] - off), pl[k], pv, sizeof(pv));
+					snprintf(v + strlen(v), sizeof(v) - strlen(v), "%s%s", k ? " . " : "", pv);
+				}
+			} else if (s->flags & NFT_SET_INTERVAL && s->elems[i].key_len <= PP_NFT_KEY_MAX) {
 				interval_str(s, &s->elems[i], re->rg.kind[off / 4], v, sizeof(v));
-			else
+			} else {
 				value_str(re->rg.kind[off / 4], s->elems[i].key, s->elems[i].key_len, v, sizeof(v));
+			}
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", shown > 1 ? ", " : "", v);
 			if (re->vmap && s->elems[i].has_verdict && o < sizeof(list))
 				o += (size_t)snprintf(list + o, sizeof(list) - o, " : %s",
 						      verdict_str(s->elems[i].verdict, s->elems[i].chain, v, sizeof(v)));
 		}
-		text_add(re, "%s %s%s{ %s }", re->rg.desc[off / 4], inv ? "!= " : "", re->vmap ? "vmap " : "", list);
+		text_add(re, "%s %s%s{ %s }", desc, inv ? "!= " : "", re->vmap ? "vmap " : "", list);
 	} else {
-		text_add(re, "%s %s%s@%s", off >= 0 ? re->rg.desc[off / 4] : "?", inv ? "!= " : "",
-			 re->vmap ? "vmap " : "", name);
+		text_add(re, "%s %s%s@%s", desc, inv ? "!= " : "", re->vmap ? "vmap " : "", name);
 	}
 	if (!s) {
 		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
@@ -1449,6 +1494,8 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	struct base_ctx *bc = data;
 	struct pc_chain *nv;
 
+	if (c->base)
+		bc->f->nft_base_total++;
 	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
 	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
 		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);

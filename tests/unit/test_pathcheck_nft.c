@@ -1112,6 +1112,7 @@ test_concat_anon(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
 	CHECK_EQ_INT(res.handle, 120);
+	CHECK_STR(res.text, "ip daddr . tcp dport @svc drop");
 	pkt.dport = 81;
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
@@ -1536,6 +1537,7 @@ test_realistic_inet(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
 	CHECK_EQ_INT(res.handle, 5);
 	CHECK_EQ_INT(res.rules_seen, 5);
+	CHECK_STR(res.text, "ip daddr . tcp dport { 203.0.113.2 . 80 } accept");
 
 	/* :443: a SYN to a port not in { 22, 80 }. */
 	pkt.dport = 443;
