@@ -1,0 +1,1139 @@
+/*
+ * test_pathcheck_eval: pathcheck's evaluator on facts built by hand, as collect.c
+ * would fill them from the kernel: station statuses, the verdict and the exit code.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
+#include <linux/neighbour.h>
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
+
+#include "../../cmd/pathcheck/pathcheck.h"
+#include "tap.h"
+
+/* IF_OPER_*: linux/if.h clashes with net/if.h */
+#define OPER_DOWN 2
+#define OPER_LOWERLAYERDOWN 3
+#define OPER_UP 6
+
+static struct pc_query q;
+static struct pc_facts f;
+static struct pc_result res;
+static struct pp_rule rules[8];
+static struct pp_qdisc qdiscs[1];
+static struct pc_chain chains[4];
+
+static void
+addr(struct pp_addr *a, const char *s)
+{
+	if (strchr(s, ':')) {
+		struct in6_addr in6;
+
+		inet_pton(AF_INET6, s, &in6);
+		pp_addr_set(a, AF_INET6, &in6, 16);
+	} else {
+		struct in_addr in;
+
+		inet_pton(AF_INET, s, &in);
+		pp_addr_set(a, AF_INET, &in, 4);
+	}
+}
+
+static bool
+has(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle)) {
+		printf("#   \"%s\" does not contain \"%s\"\n", hay, needle);
+		return false;
+	}
+	return true;
+}
+
+/* A string member of a station's evidence, or "" when missing. */
+static const char *
+ev_str(enum pc_station_id id, const char *key)
+{
+	const struct pp_val *v = pp_val_get(res.st[id].evidence, key);
+
+	return v && v->type == PP_V_STR ? v->v.s : "";
+}
+
+static struct pp_rule *
+rule(size_t i, uint32_t prio, uint8_t action, uint32_t table)
+{
+	struct pp_rule *r = &rules[i];
+
+	memset(r, 0, sizeof(*r));
+	r->family = q.family;
+	r->priority = prio;
+	r->action = action;
+	r->table = table;
+	r->suppress_prefixlen = -1;
+	r->suppress_ifgroup = UINT32_MAX;
+	if (i + 1 > f.nrules)
+		f.nrules = i + 1;
+	return r;
+}
+
+/* The three rules every host has: local, main, default. */
+static void
+default_rules(void)
+{
+	rule(0, 0, FR_ACT_TO_TBL, RT_TABLE_LOCAL);
+	rule(1, 32766, FR_ACT_TO_TBL, RT_TABLE_MAIN);
+	rule(2, 32767, FR_ACT_TO_TBL, RT_TABLE_DEFAULT);
+}
+
+/*
+ * A healthy egress path: TCP to 203.0.113.2 port 80, default route via
+ * 198.51.100.1 on veth0 (ifindex 0 so no name lookup in the host), source
+ * chosen by the route, neighbour reachable, a pfifo qdisc, the device up.
+ */
+static void
+healthy(void)
+{
+	pc_result_free(&res);
+	memset(&q, 0, sizeof(q));
+	memset(&f, 0, sizeof(f));
+	memset(chains, 0, sizeof(chains));
+	q.direction = PC_EGRESS;
+	q.family = AF_INET;
+	snprintf(q.dest_arg, sizeof(q.dest_arg), "203.0.113.2");
+	addr(&q.dst, "203.0.113.2");
+	q.proto = IPPROTO_TCP;
+	q.has_dport = true;
+	q.dport = 80;
+
+	f.rules = rules;
+	default_rules();
+	f.route.family = AF_INET;
+	f.route.type = RTN_UNICAST;
+	f.route.table = RT_TABLE_MAIN;
+	addr(&f.route.dst, "203.0.113.2");
+	f.route.dst_len = 32;
+	addr(&f.route.gateway, "198.51.100.1");
+	addr(&f.route.prefsrc, "198.51.100.10");
+	f.fib = f.route;
+	memset(&f.fib.dst, 0, sizeof(f.fib.dst));
+	f.fib.dst_len = 0;
+	f.fib.protocol = RTPROT_STATIC;
+
+	snprintf(f.oif_link.name, sizeof(f.oif_link.name), "veth0");
+	f.oif_link.ifindex = 7;
+	f.oif_link.flags = IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
+	f.oif_link.operstate = OPER_UP;
+	f.oif_link.has_carrier = true;
+	f.oif_link.carrier = 1;
+	f.oif_link.mtu = 1500;
+
+	f.need_neigh = true;
+	addr(&f.nexthop, "198.51.100.1");
+	f.neigh.family = AF_INET;
+	f.neigh.state = NUD_REACHABLE;
+	f.neigh.lladdr_len = 6;
+	memcpy(f.neigh.lladdr, "\x02\x00\x00\x00\x00\x01", 6);
+
+	memset(qdiscs, 0, sizeof(qdiscs));
+	snprintf(qdiscs[0].kind, sizeof(qdiscs[0].kind), "pfifo");
+	qdiscs[0].handle = 0x80010000;
+	qdiscs[0].parent = 0xffffffff;
+	f.qdiscs = qdiscs;
+	f.nqdiscs = 1;
+	f.chains = chains;
+}
+
+static void
+eval(void)
+{
+	pc_result_free(&res);
+	pc_eval(&q, &f, &res);
+}
+
+/* A base chain on hook with what its rules decided. */
+static struct pc_chain *
+chain(uint32_t hook, const char *name, uint32_t policy, int verdict)
+{
+	struct pc_chain *c = &chains[f.nchains++];
+
+	memset(c, 0, sizeof(*c));
+	c->c.family = NFPROTO_IPV4;
+	snprintf(c->c.table, sizeof(c->c.table), "filter");
+	snprintf(c->c.name, sizeof(c->c.name), "%s", name);
+	snprintf(c->c.type, sizeof(c->c.type), "filter");
+	c->c.base = true;
+	c->c.hooknum = hook;
+	c->c.policy = policy;
+	c->res.verdict = verdict;
+	c->res.policy = policy;
+	c->res.rules_seen = 3;
+	snprintf(c->res.chain, sizeof(c->res.chain), "%s", name);
+	snprintf(c->res.path, sizeof(c->res.path), "%s", name);
+	return c;
+}
+
+static void
+test_healthy(void)
+{
+	healthy();
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_OK);
+	CHECK(res.st[PC_ROUTE].present && res.st[PC_EGRESS_DEVICE].present);
+	CHECK(!res.st[PC_INGRESS_DEVICE].present && !res.st[PC_INPUT].present);
+	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_OK);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "default via 198.51.100.1"));
+	CHECK(has(res.st[PC_ROUTE].summary, "(rule 32766)"));
+	CHECK_STR(ev_str(PC_ROUTE, "prefix"), "default");
+	CHECK_STR(ev_str(PC_ROUTE, "table"), "main");
+	CHECK_STR(ev_str(PC_ROUTE, "gateway"), "198.51.100.1");
+	CHECK_STR(ev_str(PC_ROUTE, "rule"), "32766: from all lookup main");
+	CHECK(has(res.st[PC_SOCKET].summary, "source 198.51.100.10, chosen by the route"));
+	CHECK(has(res.st[PC_OUTPUT].summary, "no nftables chains on the output hook"));
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "next hop 198.51.100.1 on veth0 is REACHABLE"));
+	CHECK_STR(ev_str(PC_NEIGHBOUR, "lladdr"), "02:00:00:00:00:01");
+	CHECK(has(res.st[PC_QDISC].summary, "pfifo 8001: on veth0, no drops"));
+	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "veth0 up, carrier, mtu 1500"));
+	CHECK_EQ_INT(res.st[PC_ROUTE].drop_reason[0], 0);
+
+	/* Accepting chains on both hooks: still all ok, the count is in the summary. */
+	healthy();
+	chain(NF_INET_LOCAL_OUT, "output", NF_ACCEPT, PC_NFT_ACCEPT);
+	chain(NF_INET_POST_ROUTING, "postrouting", NF_DROP, PC_NFT_ACCEPT);
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_OK);
+	CHECK(has(res.st[PC_OUTPUT].summary, "accepted by 1 chain on the output hook"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+}
+
+static void
+test_route_netunreach(void)
+{
+	healthy();
+	f.route_rc = -ENETUNREACH;
+	pp_err_set(&f.route_err, ENETUNREACH, "RTM_GETROUTE 203.0.113.2");
+	f.fib_rc = -ENETUNREACH;
+	/* explain_failure() walked the three tables and found nothing. */
+	f.special[0].table = RT_TABLE_LOCAL;
+	f.special[1].table = RT_TABLE_MAIN;
+	f.special[1].rule_prio = 32766;
+	f.special[2].table = RT_TABLE_DEFAULT;
+	f.special[2].rule_prio = 32767;
+	f.nspecial = 3;
+	f.need_neigh = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary, "no route to 203.0.113.2 (tables tried: local, main, default)"));
+	CHECK_STR(ev_str(PC_ROUTE, "tables_tried"), "local, main, default");
+	CHECK_STR(ev_str(PC_ROUTE, "kernel_error"), strerror(ENETUNREACH));
+	CHECK(has(res.st[PC_ROUTE].hint, "ip route get 203.0.113.2"));
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* A device that is down explains it, and the hint says how to bring it up. */
+	snprintf(f.links_down, sizeof(f.links_down), "veth0");
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "; devices down: veth0"));
+	CHECK_STR(res.st[PC_ROUTE].hint, "ip link set veth0 up");
+	CHECK_STR(ev_str(PC_ROUTE, "devices_down"), "veth0");
+
+	/* A throw route in a custom table sent the lookup on. */
+	f.links_down[0] = '\0';
+	rule(3, 100, FR_ACT_TO_TBL, 100);
+	f.special[3] = f.special[2];
+	f.special[2] = f.special[1];
+	f.special[1].table = 100;
+	f.special[1].rule_prio = 100;
+	f.special[1].found = true;
+	f.special[1].r.type = RTN_THROW;
+	addr(&f.special[1].r.dst, "203.0.113.0");
+	f.special[1].r.dst_len = 24;
+	f.nspecial = 4;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary, "throw route 203.0.113.0/24 in table 100"));
+}
+
+static void
+test_route_blackhole(void)
+{
+	healthy();
+	f.route_rc = -EINVAL;
+	f.special[0].table = RT_TABLE_LOCAL;
+	f.special[1].table = RT_TABLE_MAIN;
+	f.special[1].rule_prio = 32766;
+	f.special[1].found = true;
+	f.special[1].r.type = RTN_BLACKHOLE;
+	f.special[1].r.table = RT_TABLE_MAIN;
+	addr(&f.special[1].r.dst, "203.0.113.0");
+	f.special[1].r.dst_len = 24;
+	f.nspecial = 2;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary,
+		  "blackhole route 203.0.113.0/24 in table main (rule 32766) silently discards 203.0.113.2"));
+	CHECK_STR(ev_str(PC_ROUTE, "type"), "blackhole");
+	CHECK_STR(ev_str(PC_ROUTE, "prefix"), "203.0.113.0/24");
+	CHECK_STR(ev_str(PC_ROUTE, "table"), "main");
+	CHECK_STR(ev_str(PC_ROUTE, "kernel_error"), strerror(EINVAL));
+	CHECK_STR(res.st[PC_ROUTE].hint, "ip route show table main type blackhole");
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* A blackhole default route. */
+	memset(&f.special[1].r.dst, 0, sizeof(f.special[1].r.dst));
+	f.special[1].r.dst_len = 0;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "blackhole default route in table main (rule 32766) silently discards"));
+	CHECK_STR(ev_str(PC_ROUTE, "prefix"), "default");
+
+	/* No special route found: the kernel's word is all there is. */
+	f.special[1].found = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary, "blackhole route for 203.0.113.2"));
+}
+
+static void
+test_route_unreachable_prohibit(void)
+{
+	healthy();
+	f.route_rc = -EHOSTUNREACH;
+	f.special[0].table = RT_TABLE_LOCAL;
+	f.special[1].table = RT_TABLE_MAIN;
+	f.special[1].rule_prio = 32766;
+	f.special[1].found = true;
+	f.special[1].r.type = RTN_UNREACHABLE;
+	addr(&f.special[1].r.dst, "203.0.113.2");
+	f.special[1].r.dst_len = 32;
+	f.nspecial = 2;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary, "unreachable route 203.0.113.2/32 in table main (rule 32766) rejects (unreachable)"));
+	CHECK_STR(ev_str(PC_ROUTE, "type"), "unreachable");
+	CHECK_STR(ev_str(PC_ROUTE, "kernel_error"), strerror(EHOSTUNREACH));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	f.route_rc = -EACCES;
+	f.special[1].r.type = RTN_PROHIBIT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary, "prohibit route 203.0.113.2/32 in table main"));
+	CHECK(has(res.st[PC_ROUTE].summary, "administratively prohibited"));
+	CHECK_STR(ev_str(PC_ROUTE, "type"), "prohibit");
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+
+	/* Without the special route found: the errno names the type. */
+	f.nspecial = 0;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "prohibit route for 203.0.113.2"));
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+
+	/* Another error: unknown, with what it needs. */
+	f.route_rc = -EPERM;
+	pp_err_set(&f.route_err, EPERM, "RTM_GETROUTE");
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_UNKNOWN);
+	CHECK(has(ev_str(PC_ROUTE, "needs"), "CAP_NET_ADMIN"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+}
+
+static void
+test_rule_blackhole(void)
+{
+	struct pp_rule *r;
+
+	healthy();
+	f.route_rc = -EINVAL;
+	rules[3] = rules[2];
+	rules[2] = rules[1];
+	r = rule(1, 100, FR_ACT_BLACKHOLE, 0);
+	addr(&r->dst, "203.0.113.0");
+	r->dst_len = 24;
+	f.special[0].table = RT_TABLE_LOCAL;
+	f.nspecial = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_ROUTE].summary, "policy rule 100: from all to 203.0.113.0/24 blackhole: blackhole action for 203.0.113.2"));
+	CHECK(has(ev_str(PC_ROUTE, "rule"), "100: from all to 203.0.113.0/24"));
+	CHECK_STR(res.st[PC_ROUTE].hint, "ip rule show");
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+
+	/* The rule does not match this destination: not blamed. */
+	addr(&r->dst, "198.51.100.0");
+	f.special[1].table = RT_TABLE_MAIN;
+	f.special[1].rule_prio = 32766;
+	f.special[1].found = true;
+	f.special[1].r.type = RTN_BLACKHOLE;
+	addr(&f.special[1].r.dst, "203.0.113.2");
+	f.special[1].r.dst_len = 32;
+	f.nspecial = 2;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "blackhole route 203.0.113.2/32 in table main"));
+
+	/* A table with a route for the flow ends the walk before a later blackhole rule. */
+	rules[1].priority = 32100;
+	addr(&rules[1].dst, "203.0.113.0");
+	{
+		struct pp_rule tmp = rules[1];
+
+		rules[1] = rules[2];	/* main first */
+		rules[1].priority = 32000;
+		f.special[1].rule_prio = 32000;
+		rules[2] = tmp;
+	}
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "blackhole route 203.0.113.2/32 in table main"));
+}
+
+static void
+test_custom_table_warn(void)
+{
+	struct pp_rule *r;
+
+	healthy();
+	rules[3] = rules[2];
+	rules[2] = rules[1];
+	r = rule(1, 100, FR_ACT_TO_TBL, 100);
+	f.nrules = 4;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	CHECK(has(res.st[PC_ROUTE].summary, "rule 100 sends this flow to table 100, which has no route for 203.0.113.2"));
+	CHECK(has(res.st[PC_ROUTE].summary, "fell through to default via 198.51.100.1"));
+	CHECK_STR(ev_str(PC_ROUTE, "passed_rule"), "100: from all lookup 100");
+	CHECK_STR(res.st[PC_ROUTE].hint, "ip route show table 100; ip rule show");
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* wg-quick style: suppress_prefixlength 0 passes on purpose. */
+	r->suppress_prefixlen = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	/* A rule that does not match the flow (fwmark) is not a warning either. */
+	r->suppress_prefixlen = -1;
+	r->has_mark = true;
+	r->fwmark = 0x10;
+	r->fwmask = 0xffffffff;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+
+	/* The custom table does hold the route: it is the deciding rule, no warning. */
+	r->has_mark = false;
+	f.route.table = 100;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "(rule 100)"));
+}
+
+static void
+test_egress_device(void)
+{
+	healthy();
+	f.oif_link.flags = 0;
+	f.oif_link.operstate = OPER_DOWN;
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "veth0 is administratively down"));
+	CHECK_STR(res.st[PC_EGRESS_DEVICE].hint, "ip link set veth0 up");
+	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	healthy();
+	f.oif_link.flags = IFF_UP;
+	f.oif_link.carrier = 0;
+	f.oif_link.operstate = OPER_LOWERLAYERDOWN;
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "veth0 has no carrier"));
+	CHECK_STR(ev_str(PC_EGRESS_DEVICE, "operstate"), pp_operstate_name(OPER_LOWERLAYERDOWN));
+	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+
+	/* LOWER_UP set, but the carrier attribute says 0. */
+	healthy();
+	f.oif_link.carrier = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_FAIL);
+
+	/* Device lookup failed: unknown. */
+	healthy();
+	f.oif_rc = -ENODEV;
+	pp_err_set(&f.oif_err, ENODEV, "RTM_GETLINK 7");
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+}
+
+static void
+test_neighbour(void)
+{
+	healthy();
+	f.neigh.state = NUD_FAILED;
+	eval();
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_NEIGHBOUR].drop_reason, "NEIGH_FAILED");
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "next hop 198.51.100.1 on veth0 is FAILED: nobody answered ARP"));
+	CHECK_STR(res.st[PC_NEIGHBOUR].hint, "ip neigh show dev veth0 198.51.100.1");
+	CHECK_EQ_INT(res.verdict_station, PC_NEIGHBOUR);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	healthy();
+	f.neigh.state = NUD_INCOMPLETE;
+	f.neigh.lladdr_len = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "INCOMPLETE"));
+	/* Packets queued on an entry that never resolves are freed with NEIGH_FAILED. */
+	CHECK_STR(res.st[PC_NEIGHBOUR].drop_reason, "NEIGH_FAILED");
+	CHECK_EQ_INT(res.verdict_station, PC_NEIGHBOUR);
+
+	healthy();
+	f.neigh_rc = -ENOENT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_OK);
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "the first packet resolves it"));
+	CHECK_STR(ev_str(PC_NEIGHBOUR, "next_hop"), "198.51.100.1");
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	healthy();
+	f.neigh.state = NUD_STALE;
+	eval();
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_OK);
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "STALE"));
+
+	/* No neighbour on a NOARP device. */
+	healthy();
+	f.need_neigh = false;
+	f.oif_link.flags |= IFF_NOARP;
+	eval();
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_SKIPPED);
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "does not use ARP/NDP"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+}
+
+static void
+test_nft_chains(void)
+{
+	struct pc_chain *c;
+
+	/* Policy drop. */
+	healthy();
+	chain(NF_INET_LOCAL_OUT, "output", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_OUTPUT].drop_reason, "NETFILTER_DROP");
+	CHECK(has(res.st[PC_OUTPUT].summary, "dropped by the policy of table ip filter chain output: no rule accepts this flow (3 rules)"));
+	CHECK_STR(res.st[PC_OUTPUT].hint, "nft -a list chain ip filter output");
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_OK);
+	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* Policy accept falling through is fine. */
+	healthy();
+	chain(NF_INET_LOCAL_OUT, "output", NF_ACCEPT, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_OK);
+
+	/* A rule drop, in a user chain reached by a jump. */
+	healthy();
+	c = chain(NF_INET_LOCAL_OUT, "output", NF_ACCEPT, PC_NFT_DROP);
+	c->res.handle = 7;
+	snprintf(c->res.chain, sizeof(c->res.chain), "blocklist");
+	snprintf(c->res.path, sizeof(c->res.path), "output -> blocklist");
+	snprintf(c->res.text, sizeof(c->res.text), "ip daddr 203.0.113.2 tcp dport 80 counter drop");
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_OUTPUT].drop_reason, "NETFILTER_DROP");
+	CHECK(has(res.st[PC_OUTPUT].summary,
+		  "dropped by rule in table ip filter chain blocklist (handle 7: ip daddr 203.0.113.2 tcp dport 80 counter drop)"));
+	CHECK_STR(res.st[PC_OUTPUT].hint, "nft -a list chain ip filter blocklist");
+	CHECK_STR(ev_str(PC_OUTPUT, "path"), "output -> blocklist");
+	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+
+	/* Reject, on postrouting. */
+	healthy();
+	c = chain(NF_INET_POST_ROUTING, "postrouting", NF_ACCEPT, PC_NFT_DROP);
+	c->res.reject = true;
+	c->res.handle = 9;
+	snprintf(c->res.text, sizeof(c->res.text), "tcp dport 80 reject");
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_POSTROUTING].summary, "rejected by rule in table ip filter chain postrouting (handle 9: tcp dport 80 reject)"));
+	CHECK_EQ_INT(res.verdict_station, PC_POSTROUTING);
+
+	/* Unknown with policy drop: a warning. */
+	healthy();
+	c = chain(NF_INET_LOCAL_OUT, "output", NF_DROP, PC_NFT_UNKNOWN);
+	snprintf(c->res.why, sizeof(c->res.why), "rule handle 4 in chain output: 'limit' expression is not evaluated by pathcheck");
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_WARN);
+	CHECK(has(res.st[PC_OUTPUT].summary, "table ip filter chain output (policy drop): rule handle 4"));
+	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* Unknown with policy accept: could not tell. */
+	c->c.policy = NF_ACCEPT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_OUTPUT].summary, "(policy accept)"));
+	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	/* A drop in a later chain on the same hook beats an earlier unknown. */
+	chain(NF_INET_LOCAL_OUT, "output2", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_OUTPUT].summary, "chain output2"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* The ruleset could not be read: unknown on both hooks, with what it needs. */
+	healthy();
+	f.nft_rc = -EPERM;
+	pp_err_set(&f.nft_err, EPERM, "NFT_MSG_GETCHAIN");
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_OUTPUT].summary, "needs CAP_NET_ADMIN"));
+	CHECK(has(ev_str(PC_OUTPUT, "needs"), "needs CAP_NET_ADMIN"));
+	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	/* nf_tables not in the kernel: no rules, ok. */
+	f.nft_rc = -EPROTONOSUPPORT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_OK);
+	CHECK(has(res.st[PC_OUTPUT].summary, "nftables is not available"));
+
+	/* Legacy iptables tables exist: what nft says cannot be the whole answer. */
+	healthy();
+	f.nlegacy = 1;
+	snprintf(f.legacy, sizeof(f.legacy), "filter");
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_OUTPUT].summary, "legacy iptables tables (filter) exist and were not read"));
+	CHECK_STR(ev_str(PC_OUTPUT, "legacy_iptables"), "filter");
+	CHECK_STR(res.st[PC_OUTPUT].hint, "iptables-legacy -L -n -v");
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	/* ... but an nft drop stays a fail. */
+	chain(NF_INET_LOCAL_OUT, "output", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_FAIL);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+}
+
+static void
+test_from_not_local(void)
+{
+	healthy();
+	addr(&q.src, "203.0.113.77");
+	f.src_local = 0;
+	f.route_rc = -EINVAL;
+	f.nosrc_rc = 0;
+	f.nosrc_route = f.route;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_SOCKET].summary, "203.0.113.77 is not an address of this host: bind() fails with EADDRNOTAVAIL"));
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "looked up without --from, which is not local"));
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* A local source: ok; tentative: warn; DAD failed: fail. */
+	healthy();
+	addr(&q.src, "198.51.100.10");
+	f.src_local = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	CHECK(has(res.st[PC_SOCKET].summary, "source 198.51.100.10 is local"));
+	f.src_flags = IFA_F_TENTATIVE;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
+	f.src_flags = IFA_F_DADFAILED;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+}
+
+static void
+test_verdict_order(void)
+{
+	/* A fail in route beats a warn later on the path (socket). */
+	healthy();
+	f.route.prefsrc.family = 0;	/* socket: no source address -> warn */
+	f.route_rc = -EHOSTUNREACH;
+	f.nspecial = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
+
+	/* A fail later (device down) beats a warn earlier (route). */
+	healthy();
+	rules[3] = rules[2];
+	rules[2] = rules[1];
+	rule(1, 100, FR_ACT_TO_TBL, 100);
+	f.oif_link.flags = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_FAIL);
+	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* Two fails: the first on the path wins. */
+	f.neigh.state = NUD_FAILED;
+	eval();
+	CHECK_EQ_INT(res.verdict_station, PC_NEIGHBOUR);
+
+	/* A warn (socket) beats an unknown later on the path (output). */
+	healthy();
+	f.route.prefsrc.family = 0;
+	chain(NF_INET_LOCAL_OUT, "output", NF_ACCEPT, PC_NFT_UNKNOWN);
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* A warn beats an unknown at the end of the path (egress device). */
+	healthy();
+	f.oif_rc = -EIO;
+	f.route.prefsrc.family = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
+
+	/* Unknown alone: exit 3, and the first unknown is named. */
+	healthy();
+	chain(NF_INET_POST_ROUTING, "postrouting", NF_ACCEPT, PC_NFT_UNKNOWN);
+	f.qdisc_rc = -EIO;
+	eval();
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(res.verdict_station, PC_POSTROUTING);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+}
+
+static void
+test_ipv6_and_local(void)
+{
+	healthy();
+	q.family = AF_INET6;
+	addr(&q.dst, "2001:db8::2");
+	f.route.family = AF_INET6;
+	addr(&f.route.dst, "2001:db8::2");
+	f.route.dst_len = 128;
+	addr(&f.route.gateway, "2001:db8::1");
+	addr(&f.route.prefsrc, "2001:db8::10");
+	f.fib = f.route;
+	addr(&f.nexthop, "2001:db8::1");
+	for (size_t i = 0; i < f.nrules; i++)
+		rules[i].family = AF_INET6;
+	f.neigh.state = NUD_FAILED;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_NEIGHBOUR].summary, "nobody answered neighbour solicitation"));
+	CHECK_STR(res.st[PC_NEIGHBOUR].hint, "ip -6 neigh show dev veth0 2001:db8::1");
+
+	/* A local destination: route says so, the rest is skipped or ok. */
+	healthy();
+	f.route.type = RTN_LOCAL;
+	f.route.table = RT_TABLE_LOCAL;
+	f.fib = f.route;
+	f.need_neigh = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "local: 203.0.113.2 is an address of this host (table local)"));
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+}
+
+static void
+test_qdisc_and_misc(void)
+{
+	/* Drops on the root qdisc: still ok (old counters), said, with a hint. */
+	healthy();
+	qdiscs[0].drops = 12;
+	eval();
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_OK);
+	CHECK(has(res.st[PC_QDISC].summary, "pfifo 8001: on veth0; 12 drops since it was created"));
+	CHECK_STR(res.st[PC_QDISC].hint, "tc -s qdisc show dev veth0");
+
+	healthy();
+	snprintf(qdiscs[0].kind, sizeof(qdiscs[0].kind), "noqueue");
+	qdiscs[0].handle = 0;
+	eval();
+	CHECK(has(res.st[PC_QDISC].summary, "noqueue on veth0"));
+
+	healthy();
+	f.nqdiscs = 0;
+	eval();
+	CHECK(has(res.st[PC_QDISC].summary, "no qdisc on veth0"));
+
+	healthy();
+	f.qdisc_rc = -EPERM;
+	pp_err_set(&f.qdisc_err, EPERM, "RTM_GETQDISC");
+	eval();
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_UNKNOWN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	healthy();
+	f.oif_link.flags |= IFF_LOOPBACK;
+	f.need_neigh = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_SKIPPED);
+
+	/* tx errors are reported, not failed. */
+	healthy();
+	f.oif_link.stats.tx_errors = 3;
+	f.oif_link.stats.tx_dropped = 4;
+	f.oif_link.has_stats64 = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "3 tx errors and 4 tx drops since boot"));
+
+	/* The rules could not be read: the route still stands, the error is evidence. */
+	healthy();
+	f.rules_rc = -EPERM;
+	f.nrules = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_STR(ev_str(PC_ROUTE, "rules_error"), strerror(EPERM));
+
+	/* No route and no rules walked: "tables tried: none". */
+	healthy();
+	f.route_rc = -ENETUNREACH;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "(tables tried: none)"));
+
+	/* No source address on the route: a warning on the socket. */
+	healthy();
+	f.route.prefsrc.family = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+
+	/* Warnings collect. */
+	pc_warn(&res, "x %d", 1);
+	pc_warn(&res, "y");
+	CHECK_EQ_INT(res.nwarnings, 2);
+	CHECK_STR(res.warnings[0], "x 1");
+	CHECK_STR(res.warnings[1], "y");
+
+	/* Station names, and the egress path order. */
+	CHECK_STR(pc_station_name(PC_ROUTE), "route");
+	CHECK_STR(pc_station_name(PC_EGRESS_DEVICE), "egress-device");
+	CHECK_STR(pc_station_name(PC_NSTATIONS), "?");
+	{
+		size_t n;
+		const enum pc_station_id *o = pc_path_order(PC_EGRESS, &n);
+
+		CHECK(n >= 8);
+		CHECK_EQ_INT(o[0], PC_ROUTE);
+		CHECK_EQ_INT(o[1], PC_SOCKET);
+		CHECK_EQ_INT(o[2], PC_OUTPUT);
+	}
+}
+
+/* ---- arriving packets: ingress and forward ---- */
+
+/* TCP from 198.51.100.2 to 203.0.113.2 port 80 arriving on veth0: delivered locally, a listener on *:80. */
+static void
+arriving(enum pc_direction d)
+{
+	healthy();
+	q.direction = d;
+	addr(&q.src, "198.51.100.2");
+	snprintf(q.iif, sizeof(q.iif), "veth0");
+	f.iif_link = f.oif_link;
+	f.iif_link.ifindex = 5;
+	f.ip_forward = f.iif_forwarding = f.v6_forwarding = f.v6_iif_forwarding = 1;
+	f.rp_filter_all = f.rp_filter_dev = 0;
+	f.accept_local = f.route_localnet = f.icmp_echo_ignore = 0;
+	f.src_is_local = 0;
+	f.ct_count = 10;
+	f.ct_max = 1000;
+	f.listeners[0].family = AF_INET;
+	f.listeners[0].addr.family = AF_INET;	/* 0.0.0.0 */
+	f.listeners[0].port = 80;
+	f.listeners[0].wqueue = 128;
+	f.nlisteners = 1;
+	if (d == PC_INGRESS) {
+		f.route.type = RTN_LOCAL;
+		f.route.table = RT_TABLE_LOCAL;
+		memset(&f.route.gateway, 0, sizeof(f.route.gateway));
+		f.fib = f.route;
+		rules[0].priority = 0;
+		f.need_neigh = false;
+	} else {
+		snprintf(f.oif_link.name, sizeof(f.oif_link.name), "veth1");
+		f.oif_link.ifindex = 8;
+	}
+}
+
+static void
+test_ingress(void)
+{
+	arriving(PC_INGRESS);
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_PREROUTING].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "local: 203.0.113.2 is an address of this host (table local)"));
+	CHECK_EQ_INT(res.st[PC_INPUT].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	CHECK(has(res.st[PC_SOCKET].summary, "tcp listener on 0.0.0.0 port 80"));
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_OK);
+	CHECK(!res.st[PC_OUTPUT].present && !res.st[PC_NEIGHBOUR].present && !res.st[PC_EGRESS_DEVICE].present);
+	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	/* Nothing listens. */
+	f.nlisteners = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_SOCKET].drop_reason, "NO_SOCKET");
+	CHECK(has(res.st[PC_SOCKET].summary, "nothing listens on tcp port 80 (answered with RST)"));
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* Bound to loopback only. */
+	f.nlisteners = 1;
+	addr(&f.listeners[0].addr, "127.0.0.1");
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_SOCKET].summary, "port 80 is open on 127.0.0.1 only, not on 203.0.113.2"));
+
+	/* [::]:80: takes IPv4 unless v6only. */
+	f.listeners[0].family = AF_INET6;
+	memset(&f.listeners[0].addr, 0, sizeof(f.listeners[0].addr));
+	f.listeners[0].addr.family = AF_INET6;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	f.listeners[0].v6only = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+
+	/* A full accept queue. */
+	arriving(PC_INGRESS);
+	f.listeners[0].rqueue = 129;
+	f.listen_overflows = 7;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
+	CHECK_STR(res.st[PC_SOCKET].drop_reason, "TCP_LISTEN_OVERFLOW");
+	CHECK(has(res.st[PC_SOCKET].summary, "full accept queue (129 of 128)"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* ICMP echo: the kernel answers, unless told to ignore. */
+	arriving(PC_INGRESS);
+	q.proto = IPPROTO_ICMP;
+	q.has_dport = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	f.icmp_echo_ignore = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK(has(res.st[PC_SOCKET].summary, "net.ipv4.icmp_echo_ignore_all"));
+
+	/* The input chain drops: input is the verdict, before the socket. */
+	arriving(PC_INGRESS);
+	chain(NF_INET_LOCAL_IN, "input", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_INPUT].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_INPUT].drop_reason, "NETFILTER_DROP");
+	CHECK_EQ_INT(res.verdict_station, PC_INPUT);
+
+	/* The ingress device is down; an XDP program is attached. */
+	arriving(PC_INGRESS);
+	f.iif_link.flags = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_FAIL);
+	CHECK_EQ_INT(res.verdict_station, PC_INGRESS_DEVICE);
+	arriving(PC_INGRESS);
+	f.iif_link.has_xdp = true;
+	f.iif_link.xdp_attached = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_WARN);
+
+	/* Conntrack full, then near full. */
+	arriving(PC_INGRESS);
+	f.ct_count = 1000;
+	eval();
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_CONNTRACK].drop_reason, "NETFILTER_DROP");
+	f.ct_count = 950;
+	eval();
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_WARN);
+	f.ct_rc = -ENOENT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_SKIPPED);
+}
+
+static void
+test_ingress_route_fail(void)
+{
+	/* A martian source: 0.0.0.0/8. */
+	arriving(PC_INGRESS);
+	addr(&q.src, "0.1.2.3");
+	f.route_rc = -EINVAL;
+	f.out_rc = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_INVALID_SOURCE");
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_SKIPPED);
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+
+	/* A loopback source, route_localnet off. */
+	addr(&q.src, "127.0.0.5");
+	eval();
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_INVALID_SOURCE");
+	CHECK(has(res.st[PC_ROUTE].summary, "loopback source"));
+
+	/* Strict reverse-path filter: the route back leaves elsewhere. */
+	arriving(PC_INGRESS);
+	f.route_rc = -EINVAL;
+	f.out_rc = 0;
+	f.rp_filter_all = 1;
+	f.rev_rc = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_RPFILTER");
+	CHECK(has(res.st[PC_ROUTE].summary, "reverse-path filter (rp_filter=1, strict)"));
+	/* No route back at all. */
+	f.rev_rc = -ENETUNREACH;
+	eval();
+	CHECK(has(res.st[PC_ROUTE].summary, "there is no route back to 198.51.100.2"));
+	/* Loose mode (2) with no route back: still the filter. */
+	f.rp_filter_all = 0;
+	f.rp_filter_dev = 2;
+	eval();
+	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_RPFILTER");
+
+	/* rp_filter off: EINVAL is not the filter's doing (here: a blackhole only the input lookup meets). */
+	arriving(PC_INGRESS);
+	f.route_rc = -EINVAL;
+	f.out_rc = 0;
+	f.rev_rc = 0;
+	f.special[0].table = 100;
+	f.special[0].rule_prio = 10;
+	f.special[0].found = true;
+	f.special[0].r.type = RTN_BLACKHOLE;
+	addr(&f.special[0].r.dst, "203.0.113.0");
+	f.special[0].r.dst_len = 24;
+	f.nspecial = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK(strcmp(res.st[PC_ROUTE].drop_reason, "IP_RPFILTER") != 0);
+	CHECK(!strstr(res.st[PC_ROUTE].summary, "reverse-path"));
+	CHECK(has(res.st[PC_ROUTE].summary, "blackhole route 203.0.113.0/24 in table 100"));
+	/* Loose mode, and there is a route back: not the filter either. */
+	f.rp_filter_all = 2;
+	eval();
+	CHECK(!strstr(res.st[PC_ROUTE].summary, "reverse-path"));
+}
+
+static void
+test_forward(void)
+{
+	arriving(PC_FORWARD);
+	eval();
+	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_OK);
+	CHECK(has(res.st[PC_FORWARD_ST].summary, "forwarding is on"));
+	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_NEIGHBOUR].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_OK);
+	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_OK);
+	CHECK(!res.st[PC_SOCKET].present && !res.st[PC_INPUT].present && !res.st[PC_OUTPUT].present);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	/* IPv4 forwarding off: the input lookup fails with EHOSTUNREACH though a route exists. */
+	f.ip_forward = 0;
+	f.route_rc = -EHOSTUNREACH;
+	f.out_rc = 0;
+	f.out_route = f.route;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK(has(res.st[PC_ROUTE].summary, "(forwarding is off: see forward)"));
+	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_FORWARD_ST].drop_reason, "IP_INADDRERRORS");
+	CHECK(has(res.st[PC_FORWARD_ST].summary, "net.ipv4.ip_forward=0"));
+	CHECK_EQ_INT(res.verdict_station, PC_FORWARD_ST);
+	/* Off on the device only. */
+	f.ip_forward = 1;
+	f.iif_forwarding = 0;
+	eval();
+	CHECK(has(res.st[PC_FORWARD_ST].summary, "net.ipv4.conf.veth0.forwarding=0"));
+
+	/* The forward chain drops. */
+	arriving(PC_FORWARD);
+	chain(NF_INET_FORWARD, "forward", NF_DROP, PC_NFT_POLICY);
+	eval();
+	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_FORWARD_ST].drop_reason, "NETFILTER_DROP");
+	CHECK_EQ_INT(res.verdict_station, PC_FORWARD_ST);
+
+	/* A smaller MTU out than in: a warning, unless an MSS clamp covers TCP. */
+	arriving(PC_FORWARD);
+	f.oif_link.mtu = 1400;
+	eval();
+	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_WARN);
+	CHECK_STR(res.st[PC_PMTU].drop_reason, "PKT_TOO_BIG");
+	CHECK_EQ_INT(res.verdict_station, PC_PMTU);
+	chain(NF_INET_FORWARD, "forward", NF_ACCEPT, PC_NFT_ACCEPT)->res.mss_clamp = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_OK);
+	CHECK(has(res.st[PC_PMTU].summary, "an MSS clamp on the path covers TCP"));
+}
+
+int
+main(void)
+{
+	RUN(test_healthy);
+	RUN(test_route_netunreach);
+	RUN(test_route_blackhole);
+	RUN(test_route_unreachable_prohibit);
+	RUN(test_rule_blackhole);
+	RUN(test_custom_table_warn);
+	RUN(test_egress_device);
+	RUN(test_neighbour);
+	RUN(test_nft_chains);
+	RUN(test_from_not_local);
+	RUN(test_verdict_order);
+	RUN(test_ipv6_and_local);
+	RUN(test_qdisc_and_misc);
+	RUN(test_ingress);
+	RUN(test_ingress_route_fail);
+	RUN(test_forward);
+	pc_result_free(&res);
+	return tap_done();
+}
