@@ -694,15 +694,26 @@ static const char *const ev_path[EV_N] = {
 	[EV_CONSUME] = "events/skb/consume_skb/format",
 };
 
-#define RING_PAGES	32		/* data pages per CPU (power of two) */
+#define DROP_PAGES	32		/* data pages per CPU for kfree_skb alone (power of two) */
+#define AUX_PAGES	128		/* for the net:* and consume_skb flood; 32 when mlock is short */
 #define MAP_BITS	16		/* skb address -> device: 65536 slots */
 #define FMT_MAX		(256 * 1024)
 
+/*
+ * Two rings per CPU: drops alone in ring 0, so a flood of net:* and consume_skb
+ * records can cost device attribution (ring 1) but never a drop.
+ */
+struct dm_ring {
+	uint8_t *base;
+	size_t len;			/* mapped: one metadata page + data */
+	uint64_t size;			/* data */
+	int fd;				/* the event that owns the ring, -1 none */
+};
+
 struct dm_cpu {
 	int cpu;
-	int fd[EV_N];			/* fd[EV_KFREE] owns the ring; the others SET_OUTPUT into it */
-	uint8_t *base;
-	size_t len;
+	int fd[EV_N];
+	struct dm_ring ring[2];		/* [0] kfree_skb, [1] the others (SET_OUTPUT) */
 };
 
 struct dm_slot {
@@ -726,7 +737,10 @@ struct pp_dropmon {
 	struct dm_cpu *cpus;
 	unsigned ncpus;
 	size_t page;
-	uint64_t lost;
+	uint64_t lost[2];		/* PERF_RECORD_LOST per ring */
+	uint64_t fmt_lost[2];		/* PERF_FORMAT_LOST (6.0+) summed per ring kind */
+	bool has_fmt_lost;
+	unsigned aux_missing;		/* net:* / consume_skb events that could not be opened */
 	uint64_t seq;
 	pid_t pid;
 	char (*devs)[16];
@@ -939,7 +953,8 @@ read_formats_private(char *text[EV_N], struct pp_err *e)
 			off += sizeof(hdr);
 			if (i == 0 && hdr < 0 && off == (size_t)n) {	/* unshare/mount failed */
 				rc = hdr;
-				pp_err_set(e, -hdr, "mount tracefs in a private mount namespace");
+				pp_err_set(e, -hdr, "mount tracefs in a private mount namespace%s",
+					   hdr == -EPERM || hdr == -EACCES ? " (needs root, or tracefs mounted)" : "");
 				break;
 			}
 			if (hdr < 0 || off + (size_t)hdr > (size_t)n)
@@ -1016,7 +1031,7 @@ bad:
 }
 
 static int
-open_one(struct pp_dropmon *dm, int kind, int cpu)
+open_one(struct pp_dropmon *dm, int kind, int cpu, size_t pages)
 {
 	struct perf_event_attr a;
 	long fd;
@@ -1031,8 +1046,14 @@ open_one(struct pp_dropmon *dm, int kind, int cpu)
 	a.use_clockid = 1;
 	a.clockid = CLOCK_MONOTONIC;
 	a.watermark = 1;
-	a.wakeup_watermark = (uint32_t)(RING_PAGES * dm->page / 4);
+	a.wakeup_watermark = (uint32_t)(pages * dm->page / 4);
+	a.read_format = dm->has_fmt_lost ? PERF_FORMAT_LOST : 0;
 	fd = perf_event_open(&a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0 && errno == EINVAL && dm->has_fmt_lost) {	/* before 6.0 */
+		dm->has_fmt_lost = false;
+		a.read_format = 0;
+		fd = perf_event_open(&a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	}
 	return fd < 0 ? -errno : (int)fd;
 }
 
@@ -1047,8 +1068,9 @@ pp_dropmon_close(struct pp_dropmon *dm)
 		for (int k = EV_N - 1; k >= 0; k--)
 			if (c->fd[k] >= 0)
 				close(c->fd[k]);
-		if (c->base)
-			munmap(c->base, c->len);
+		for (int r = 0; r < 2; r++)
+			if (c->ring[r].base)
+				munmap(c->ring[r].base, c->ring[r].len);
 	}
 	free(dm->cpus);
 	for (int k = 0; k < EV_N; k++)
@@ -1061,6 +1083,20 @@ pp_dropmon_close(struct pp_dropmon *dm)
 	free(dm->drops);
 	free(dm->tmp);
 	free(dm);
+}
+
+static int
+map_ring(struct pp_dropmon *dm, struct dm_ring *r, int fd, size_t pages)
+{
+	r->len = (pages + 1) * dm->page;
+	r->base = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (r->base == MAP_FAILED) {
+		r->base = NULL;
+		return -errno;
+	}
+	r->size = (uint64_t)pages * dm->page;
+	r->fd = fd;
+	return 0;
 }
 
 static int
@@ -1130,6 +1166,7 @@ pp_dropmon_open(struct pp_dropmon **out, struct pp_err *e)
 	if (!dm)
 		return -ENOMEM;
 	dm->page = (size_t)sysconf(_SC_PAGESIZE);
+	dm->has_fmt_lost = true;
 	rc = load_formats(dm, e);
 	if (rc < 0)
 		goto fail;
@@ -1161,40 +1198,40 @@ pp_dropmon_open(struct pp_dropmon **out, struct pp_err *e)
 		c->cpu = cpus[i];
 		for (int k = 0; k < EV_N; k++)
 			c->fd[k] = -1;
+		c->ring[0].fd = c->ring[1].fd = -1;
 		dm->ncpus = i + 1;
-		rc = open_one(dm, EV_KFREE, c->cpu);
+		rc = open_one(dm, EV_KFREE, c->cpu, DROP_PAGES);
 		if (rc < 0) {
 			pp_err_set(e, -rc, "perf_event_open skb:kfree_skb on cpu %d%s", c->cpu,
 				   rc == -EACCES || rc == -EPERM ? " (needs CAP_PERFMON or root)" : "");
 			goto fail;
 		}
 		c->fd[EV_KFREE] = rc;
-		c->len = (RING_PAGES + 1) * dm->page;
-		c->base = mmap(NULL, c->len, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd[EV_KFREE], 0);
-		if (c->base == MAP_FAILED) {
-			c->base = NULL;
-			rc = -errno;
+		rc = map_ring(dm, &c->ring[0], rc, DROP_PAGES);
+		if (rc < 0) {
 			pp_err_set(e, -rc, "mmap perf ring on cpu %d", c->cpu);
 			goto fail;
 		}
+		c->ring[1].fd = -1;
 		for (int k = EV_RX; k < EV_N; k++) {
 			int fd;
 
 			if (!dm->fmt[k])
 				continue;
-			fd = open_one(dm, k, c->cpu);
-			if (fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, c->fd[EV_KFREE]) < 0) {
+			fd = open_one(dm, k, c->cpu, AUX_PAGES);
+			if (fd >= 0 && c->ring[1].fd < 0) {
+				if (map_ring(dm, &c->ring[1], fd, AUX_PAGES) < 0 &&
+				    map_ring(dm, &c->ring[1], fd, DROP_PAGES) < 0) {
+					close(fd);
+					fd = -1;
+				}
+			} else if (fd >= 0 &&
+				   ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, c->ring[1].fd) < 0) {
 				close(fd);
 				fd = -1;
 			}
 			if (fd < 0) {		/* optional: attribution by device gets weaker */
-				free(dm->fmt[k]);
-				dm->fmt[k] = NULL;
-				for (unsigned j = 0; j < i; j++)
-					if (dm->cpus[j].fd[k] >= 0) {
-						close(dm->cpus[j].fd[k]);
-						dm->cpus[j].fd[k] = -1;
-					}
+				dm->aux_missing++;
 				continue;
 			}
 			c->fd[k] = fd;
@@ -1262,13 +1299,38 @@ pp_dropmon_disable(struct pp_dropmon *dm)
 uint64_t
 pp_dropmon_lost(const struct pp_dropmon *dm)
 {
-	return dm->lost;
+	return dm->has_fmt_lost && dm->fmt_lost[0] > dm->lost[0] ? dm->fmt_lost[0] : dm->lost[0];
+}
+
+uint64_t
+pp_dropmon_lost_aux(const struct pp_dropmon *dm)
+{
+	return dm->has_fmt_lost && dm->fmt_lost[1] > dm->lost[1] ? dm->fmt_lost[1] : dm->lost[1];
+}
+
+/* PERF_FORMAT_LOST: what the kernel could not write, also while the ring stayed full. */
+static void
+count_lost(struct pp_dropmon *dm)
+{
+	uint64_t sum[2] = { 0, 0 };
+
+	if (!dm->has_fmt_lost)
+		return;
+	for (unsigned i = 0; i < dm->ncpus; i++)
+		for (int k = 0; k < EV_N; k++) {
+			uint64_t v[2];
+
+			if (dm->cpus[i].fd[k] >= 0 && read(dm->cpus[i].fd[k], v, sizeof(v)) == sizeof(v))
+				sum[k != EV_KFREE] += v[1];
+		}
+	dm->fmt_lost[0] = sum[0];
+	dm->fmt_lost[1] = sum[1];
 }
 
 bool
 pp_dropmon_has_devices(const struct pp_dropmon *dm)
 {
-	return dm->fmt[EV_RX] || dm->fmt[EV_TX];
+	return (dm->fmt[EV_RX] || dm->fmt[EV_TX]) && dm->aux_missing == 0;
 }
 
 bool
@@ -1286,15 +1348,18 @@ pp_dropmon_tracefs(const struct pp_dropmon *dm)
 int
 pp_dropmon_wait(struct pp_dropmon *dm, int timeout_ms)
 {
-	struct pollfd pf[256];
-	unsigned n = dm->ncpus < PP_ARRAY_SIZE(pf) ? dm->ncpus : (unsigned)PP_ARRAY_SIZE(pf);
+	struct pollfd pf[512];
+	unsigned n = 0;
 	int rc;
 
-	for (unsigned i = 0; i < n; i++) {
-		pf[i].fd = dm->cpus[i].fd[EV_KFREE];
-		pf[i].events = POLLIN;
-		pf[i].revents = 0;
-	}
+	for (unsigned i = 0; i < dm->ncpus; i++)
+		for (int r = 0; r < 2; r++)
+			if (dm->cpus[i].ring[r].fd >= 0 && n < PP_ARRAY_SIZE(pf)) {
+				pf[n].fd = dm->cpus[i].ring[r].fd;
+				pf[n].events = POLLIN;
+				pf[n].revents = 0;
+				n++;
+			}
 	rc = poll(pf, n, timeout_ms);
 	if (rc < 0)
 		return -errno;
@@ -1436,14 +1501,20 @@ take_sample(struct pp_dropmon *dm, const struct pp_perf_sample *s)
 }
 
 static int
-drain_ring(struct pp_dropmon *dm, struct dm_cpu *c)
+drain_ring(struct pp_dropmon *dm, struct dm_ring *r, uint64_t *lost)
 {
-	struct perf_event_mmap_page *m = (void *)c->base;
-	uint8_t *data = c->base + dm->page;
-	uint64_t size = (uint64_t)RING_PAGES * dm->page;
-	uint64_t head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE);
-	uint64_t tail = m->data_tail;
+	struct perf_event_mmap_page *m;
+	uint8_t *data;
+	uint64_t size = r->size;
+	uint64_t head, tail;
 	int rc = 0;
+
+	if (!r->base)
+		return 0;
+	m = (void *)r->base;
+	data = r->base + dm->page;
+	head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE);
+	tail = m->data_tail;
 
 	while (tail < head && rc == 0) {
 		struct perf_event_header h;
@@ -1469,7 +1540,7 @@ drain_ring(struct pp_dropmon *dm, struct dm_cpu *c)
 			uint64_t n;
 
 			memcpy(&n, rec + sizeof(h) + 8, 8);
-			dm->lost += n;
+			*lost += n;
 		} else if (h.type == PERF_RECORD_SAMPLE) {
 			struct pp_perf_sample s;
 
@@ -1501,10 +1572,13 @@ pp_dropmon_read(struct pp_dropmon *dm, int (*cb)(const struct pp_drop *d, void *
 	dm->nevs = 0;
 	dm->ndrops = 0;
 	for (unsigned i = 0; i < dm->ncpus && rc == 0; i++)
-		rc = drain_ring(dm, &dm->cpus[i]);
+		for (int r = 0; r < 2 && rc == 0; r++)
+			rc = drain_ring(dm, &dm->cpus[i].ring[r], &dm->lost[r]);
+	count_lost(dm);
 	if (rc < 0)
 		return rc;
-	qsort(dm->evs, dm->nevs, sizeof(*dm->evs), ev_cmp);
+	if (dm->nevs > 1)
+		qsort(dm->evs, dm->nevs, sizeof(*dm->evs), ev_cmp);
 	for (size_t i = 0; i < dm->nevs; i++) {
 		const struct dm_ev *ev = &dm->evs[i];
 		struct pp_drop *d;

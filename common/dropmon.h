@@ -124,16 +124,23 @@ int pp_dropmon_disable(struct pp_dropmon *dm);
  * Read what the rings hold, in time order across CPUs; cb per kfree_skb event
  * (attribution filled). A cb returning non-zero stops the callbacks (the rings
  * are still drained). Returns kfree_skb events seen or -errno. Counts lost
- * records (PERF_RECORD_LOST).
+ * records (PERF_RECORD_LOST, and PERF_FORMAT_LOST on 6.0+, which also counts
+ * while a ring stays full). Call it every so often while waiting
+ * (pp_dropmon_wait), not only at the end: each CPU's ring holds about 1600 drops.
  */
 int pp_dropmon_read(struct pp_dropmon *dm, int (*cb)(const struct pp_drop *d, void *data), void *data);
 uint64_t pp_dropmon_lost(const struct pp_dropmon *dm);
 void pp_dropmon_close(struct pp_dropmon *dm);
 
 /* Extensions (not in the first sketch of the API): */
+/*
+ * Records of net:* / consume_skb the kernel could not write (their own ring, so
+ * they never cost a drop): when non-zero, some drops may miss their dev.
+ */
+uint64_t pp_dropmon_lost_aux(const struct pp_dropmon *dm);
 /* Wait up to timeout_ms for a ring to be a quarter full (poll(2)); 1 ready, 0 timeout, -errno. */
 int pp_dropmon_wait(struct pp_dropmon *dm, int timeout_ms);
-/* false when net:netif_receive_skb/net_dev_queue could not be opened: dev stays "". */
+/* false when net:netif_receive_skb/net_dev_queue/consume_skb could not be opened on every CPU: dev may stay "". */
 bool pp_dropmon_has_devices(const struct pp_dropmon *dm);
 /* false when kallsyms hides addresses (or could not be read): symbol stays "". */
 bool pp_dropmon_has_symbols(const struct pp_dropmon *dm);
