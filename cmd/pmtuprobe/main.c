@@ -351,11 +351,8 @@ run(struct pm_model *m)
 	struct pm_probe tried_p = { 0 };
 
 	for (i = 0; i < norder; i++) {
-		struct pm_opts *mo = (struct pm_opts *)o;
-
+		/* auto tries TCP only with a port given; --proto tcp defaults it in parse_args */
 		m->proto = order[i];
-		if (m->proto == PM_PROTO_TCP && !o->port_given)
-			mo->port = 80;
 		if (open_prober(m, &pr, deadline_at) < 0) {
 			if (norder > 1)
 				pm_warn(m, "%s probes: %s", m->proto == PM_PROTO_ICMP ? "icmp" :
