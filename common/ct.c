@@ -3,11 +3,15 @@
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <linux/futex.h>
 #include <linux/sock_diag.h>
 
 #include "attr.h"
@@ -559,15 +563,33 @@ pp_ct_build_dump(void *buf, size_t len, const struct pp_ct_kfilter *f)
 #define DUMP_BUFLEN (32 * 1024)
 
 struct dump_pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	/*
+	 * A single-producer, single-consumer ring: the reader alone advances head,
+	 * the decoder alone advances tail, so neither takes a lock. A side that finds
+	 * the ring empty (or full) says it waits and sleeps on the other's counter
+	 * (futex); the other wakes it only then. Sequentially consistent stores and
+	 * loads of the counters and the wait flags close the lost-wakeup window.
+	 */
+	_Atomic uint32_t head, tail;
+	_Atomic uint32_t cwait, pwait;
 	char *buf[DUMP_BUFS];
 	ssize_t len[DUMP_BUFS];		/* bytes, or -errno */
-	unsigned head, tail;		/* filled slots are [tail, head) */
-	bool done;			/* the reader has stopped */
+	bool last[DUMP_BUFS];		/* the reader stopped after this slot */
 	int fd;
-	uint32_t seq, portid;
+	uint32_t seq;
 };
+
+static void
+futex_wait(_Atomic uint32_t *addr, uint32_t val)
+{
+	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void
+futex_wake(_Atomic uint32_t *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
 
 /* Does this datagram end our dump (NLMSG_DONE or an error for our sequence)? */
 static bool
@@ -589,20 +611,21 @@ static void *
 dump_reader(void *arg)
 {
 	struct dump_pipe *p = arg;
+	uint32_t h = atomic_load(&p->head);
 	bool last = false;
 
 	while (!last) {
-		unsigned slot;
+		uint32_t slot = h % DUMP_BUFS, t;
 		struct iovec iov;
 		struct msghdr mh;
 		ssize_t n;
 
-		pthread_mutex_lock(&p->mu);
-		while (p->head - p->tail == DUMP_BUFS)
-			pthread_cond_wait(&p->cv, &p->mu);
-		slot = p->head % DUMP_BUFS;
-		pthread_mutex_unlock(&p->mu);
-
+		while (h - (t = atomic_load(&p->tail)) == DUMP_BUFS) {
+			atomic_store(&p->pwait, 1);
+			if (h - atomic_load(&p->tail) == DUMP_BUFS)
+				futex_wait(&p->tail, t);
+			atomic_store(&p->pwait, 0);
+		}
 		iov.iov_base = p->buf[slot];
 		iov.iov_len = DUMP_BUFLEN;
 		memset(&mh, 0, sizeof(mh));
@@ -623,13 +646,11 @@ dump_reader(void *arg)
 		} else {
 			last = dump_ends(p, p->buf[slot], (size_t)n);
 		}
-		pthread_mutex_lock(&p->mu);
 		p->len[slot] = n;
-		p->head++;
-		if (last)
-			p->done = true;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		p->last[slot] = last;
+		atomic_store(&p->head, ++h);
+		if (atomic_load(&p->cwait))
+			futex_wake(&p->head);
 	}
 	return NULL;
 }
@@ -640,10 +661,11 @@ pp_ct_dump(struct pp_nl *nl, const struct pp_ct_kfilter *f, pp_nl_cb cb, void *d
 {
 	char req[1024];
 	struct nlmsghdr *nlh;
-	struct dump_pipe p;
+	struct dump_pipe *p;
 	pthread_t th;
 	int rc = 0, err;
 	bool intr = false, finished = false;
+	uint32_t t = 0;
 
 	if (!(nlh = pp_ct_build_dump(req, sizeof(req), f))) {
 		pp_err_set(e, EMSGSIZE, "IPCTNL_MSG_CT_GET dump request");
@@ -652,46 +674,46 @@ pp_ct_dump(struct pp_nl *nl, const struct pp_ct_kfilter *f, pp_nl_cb cb, void *d
 	pp_err_set(e, 0, "IPCTNL_MSG_CT_GET dump");
 	if (e)
 		e->ext[0] = '\0';
-	memset(&p, 0, sizeof(p));
+	if (!(p = calloc(1, sizeof(*p)))) {
+		pp_err_set(e, ENOMEM, "IPCTNL_MSG_CT_GET dump");
+		return -ENOMEM;
+	}
 	for (int i = 0; i < DUMP_BUFS; i++) {
-		if (!(p.buf[i] = malloc(DUMP_BUFLEN))) {
+		if (!(p->buf[i] = malloc(DUMP_BUFLEN))) {
 			rc = -ENOMEM;
 			goto out_free;
 		}
 	}
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	p.fd = pp_nl_fd(nl);
-	p.portid = nl->portid;
-	p.seq = nlh->nlmsg_seq = ++nl->seq;
+	p->fd = pp_nl_fd(nl);
+	p->seq = nlh->nlmsg_seq = ++nl->seq;
 	nlh->nlmsg_pid = 0;
 	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
-		goto out_sync;
+		goto out_free;
 	}
-	if ((err = pthread_create(&th, NULL, dump_reader, &p)) != 0) {
+	if ((err = pthread_create(&th, NULL, dump_reader, p)) != 0) {
 		rc = -err;
-		goto out_sync;
+		goto out_free;
 	}
 	for (;;) {
-		unsigned slot;
+		uint32_t slot = t % DUMP_BUFS;
 		ssize_t n;
-		bool more;
+		bool last;
 
-		pthread_mutex_lock(&p.mu);
-		while (p.head == p.tail)
-			pthread_cond_wait(&p.cv, &p.mu);
-		slot = p.tail % DUMP_BUFS;
-		n = p.len[slot];
-		more = !(p.done && p.head - p.tail == 1);
-		pthread_mutex_unlock(&p.mu);
-
+		while (atomic_load(&p->head) == t) {
+			atomic_store(&p->cwait, 1);
+			if (atomic_load(&p->head) == t)
+				futex_wait(&p->head, t);
+			atomic_store(&p->cwait, 0);
+		}
+		n = p->len[slot];
+		last = p->last[slot];
 		if (!finished) {
 			if (n < 0) {
 				rc = (int)n;
 				finished = true;
 			} else {
-				int r = pp_nl_parse_replies(nl, p.buf[slot], (size_t)n, p.seq, cb, data,
+				int r = pp_nl_parse_replies(nl, p->buf[slot], (size_t)n, p->seq, cb, data,
 							    &intr, e);
 				if (r != 0) {
 					rc = r < 0 ? r : 0;
@@ -699,23 +721,20 @@ pp_ct_dump(struct pp_nl *nl, const struct pp_ct_kfilter *f, pp_nl_cb cb, void *d
 				}
 			}
 		}
-		pthread_mutex_lock(&p.mu);
-		p.tail++;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
+		atomic_store(&p->tail, ++t);
+		if (atomic_load(&p->pwait))
+			futex_wake(&p->tail);
 		/* After an early stop, drain to the end so the socket is clean for the next request. */
-		if (!more)
+		if (last)
 			break;
 	}
 	pthread_join(th, NULL);
 	if (!finished && rc == 0)
 		rc = -EPROTO;
-out_sync:
-	pthread_cond_destroy(&p.cv);
-	pthread_mutex_destroy(&p.mu);
 out_free:
 	for (int i = 0; i < DUMP_BUFS; i++)
-		free(p.buf[i]);
+		free(p->buf[i]);
+	free(p);
 	if (rc < 0 && e)
 		e->code = -rc;
 	return rc;
