@@ -918,16 +918,31 @@ read_formats_private(char *text[EV_N], struct pp_err *e)
 			_exit(1);
 		}
 		for (int i = 0; i < EV_N; i++) {
-			char path[256], *t = NULL;
-			int n;
+			static char t[FMT_MAX];	/* no malloc after fork */
+			char path[256];
+			size_t n = 0;
+			ssize_t r = 0;
+			int fd;
 
 			snprintf(path, sizeof(path), "%s/%s", at[mounted], ev_path[i]);
-			n = slurp(path, &t, FMT_MAX);
-			hdr = n;
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			hdr = fd < 0 ? -errno : 0;
+			while (fd >= 0 && n < sizeof(t) && (r = read(fd, t + n, sizeof(t) - n)) != 0) {
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r < 0) {
+					hdr = -errno;
+					break;
+				}
+				n += (size_t)r;
+			}
+			if (fd >= 0)
+				close(fd);
+			if (hdr == 0)
+				hdr = n < sizeof(t) ? (int32_t)n : -EFBIG;
 			write_all(pfd[1], &hdr, sizeof(hdr));
-			if (n > 0)
-				write_all(pfd[1], t, (size_t)n);
-			free(t);
+			if (hdr > 0)
+				write_all(pfd[1], t, n);
 		}
 		_exit(0);
 	}
