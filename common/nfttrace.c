@@ -195,6 +195,16 @@ pp_nfttrace_decode(const struct nlmsghdr *nlh, struct pp_nfttrace_event *ev)
 		ev->verdict = (int32_t)nftnl_trace_get_u32(tr, NFTNL_TRACE_VERDICT);
 		copy_str(tr, NFTNL_TRACE_JUMP_TARGET, ev->jump_target, sizeof(ev->jump_target));
 	}
+	/*
+	 * The kernel sends the verdict nest with rule and return events only; a
+	 * policy event carries the base chain's policy in NFTA_TRACE_POLICY instead.
+	 * It is the verdict all the same (a chain with policy drop drops here).
+	 */
+	if (!ev->has_verdict && ev->type == NFT_TRACETYPE_POLICY &&
+	    nftnl_trace_is_set(tr, NFTNL_TRACE_POLICY)) {
+		ev->has_verdict = true;
+		ev->verdict = (int32_t)nftnl_trace_get_u32(tr, NFTNL_TRACE_POLICY);
+	}
 	if (nftnl_trace_is_set(tr, NFTNL_TRACE_IIF))
 		ev->iifindex = nftnl_trace_get_u32(tr, NFTNL_TRACE_IIF);
 	if (nftnl_trace_is_set(tr, NFTNL_TRACE_OIF))

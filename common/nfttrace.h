@@ -36,6 +36,13 @@ struct pp_nfttrace_match {
 	bool replies;			/* also trace packets coming back (src<->dst swapped, sport = dport) */
 };
 
+/*
+ * One trace event. Seen live on 6.18, per base chain a traced packet passes:
+ * iif/oif (and nfproto) come with the chain's first event only; a rule that
+ * decides gives a RULE event with its handle and verdict; a chain that ends
+ * undecided gives a RULE event without a handle (verdict continue) and then a
+ * POLICY event whose verdict is the chain's policy.
+ */
 struct pp_nfttrace_event {
 	uint32_t id;			/* packet id: events of one packet share it */
 	uint32_t type;			/* NFT_TRACETYPE_RULE, _RETURN, _POLICY */
@@ -44,7 +51,8 @@ struct pp_nfttrace_event {
 	bool has_handle;
 	uint64_t handle;
 	bool has_verdict;
-	int32_t verdict;		/* NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO, NFT_RETURN, NFT_CONTINUE */
+	int32_t verdict;		/* NF_ACCEPT, NF_DROP, NFT_JUMP, NFT_GOTO, NFT_RETURN, NFT_CONTINUE;
+					   for a policy event the chain's policy (NFTA_TRACE_POLICY) */
 	char jump_target[256];		/* for NFT_JUMP / NFT_GOTO */
 	char iif[IF_NAMESIZE], oif[IF_NAMESIZE]; /* names, "" if not sent or not resolvable here */
 	uint32_t nfproto;		/* NFPROTO_IPV4 / NFPROTO_IPV6 of the packet, 0 if not sent */

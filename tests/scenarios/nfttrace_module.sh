@@ -35,6 +35,10 @@ table inet filt {
 		ip daddr 203.0.113.2 tcp dport 8080 counter drop
 		ip6 daddr 2001:db8:2::2 tcp dport 8080 counter drop
 	}
+	chain fw2 {
+		type filter hook forward priority 10; policy drop;
+		meta l4proto tcp accept
+	}
 }
 NFT
 at rtr nft -s list ruleset >"$TMP/before"
@@ -85,6 +89,16 @@ for fam in 4 6; do
 	if [ -z "$(trace_tables)" ]; then t_ok "v$fam: table deleted at the end"
 	else t_fail "v$fam: left behind: $(trace_tables)"; fi
 done
+
+# --- 1b. a drop by a chain's policy: the policy event says drop (no rule handle) ---
+start_probe "$TMP/pol" trace 203.0.113.2 198.51.100.2 udp 9999 1.5
+if wait_table "$TMP/pol" >/dev/null; then
+	at cli bash -c 'echo x >/dev/udp/203.0.113.2/9999'
+	wait "$P"; rc=$?
+	if [ $rc = 0 ] && grep -q '^event .* type=policy table=1:filt chain=fw2 verdict=drop .*nfproto=2$' "$TMP/pol"; then
+		t_ok "policy drop: trace names inet filt fw2, type policy, verdict drop"
+	else t_fail "policy drop: rc=$rc"; sed 's/^/# /' "$TMP/pol" "$TMP/pol.err" | head; fi
+else t_fail "policy drop: probe did not start: $(cat "$TMP/pol.err")"; fi
 
 # --- 2. SIGTERM: the handler's pre-built delete removes the table at once, while
 # the process still lives (its exit would also drop an owned table: not this test) ---

@@ -127,6 +127,18 @@ test_decode_jump_and_policy(void)
 	CHECK_STR(ev.oif, "");
 	CHECK_EQ_INT(ev.nfproto, 0);
 
+	/* As the kernel sends a policy event: no verdict nest, the policy attribute only. */
+	nlh = trace_start(&m, NFPROTO_INET);
+	mnl_attr_put_strz(nlh, NFTA_TRACE_TABLE, "filt");
+	mnl_attr_put_strz(nlh, NFTA_TRACE_CHAIN, "fw2");
+	mnl_attr_put_u32(nlh, NFTA_TRACE_ID, htonl(6));
+	mnl_attr_put_u32(nlh, NFTA_TRACE_TYPE, htonl(NFT_TRACETYPE_POLICY));
+	mnl_attr_put_u32(nlh, NFTA_TRACE_POLICY, htonl(NF_DROP));
+	CHECK_EQ_INT(TDECODE(pp_nfttrace_decode, nlh, &ev), 0);
+	CHECK(ev.has_verdict);
+	CHECK_EQ_INT(ev.verdict, NF_DROP);
+	CHECK(!ev.has_handle);
+
 	/* The least the kernel sends: id and type. */
 	nlh = trace_start(&m, NFPROTO_INET);
 	mnl_attr_put_u32(nlh, NFTA_TRACE_ID, htonl(9));
