@@ -3,6 +3,7 @@
  * would fill them from the kernel: station statuses, the verdict and the exit code.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
@@ -853,13 +854,22 @@ test_qdisc_and_misc(void)
 	CHECK_STR(pc_station_name(PC_EGRESS_DEVICE), "egress-device");
 	CHECK_STR(pc_station_name(PC_NSTATIONS), "?");
 	{
-		size_t n;
+		size_t n, at[PC_NSTATIONS];
 		const enum pc_station_id *o = pc_path_order(PC_EGRESS, &n);
 
+		for (size_t i = 0; i < PC_NSTATIONS; i++)
+			at[i] = SIZE_MAX;
+		for (size_t i = 0; i < n; i++)
+			at[o[i]] = i;
 		CHECK(n >= 8);
 		CHECK_EQ_INT(o[0], PC_ROUTE);
-		CHECK_EQ_INT(o[1], PC_SOCKET);
-		CHECK_EQ_INT(o[2], PC_OUTPUT);
+		/* The relative order the egress packet meets them in. */
+		CHECK(at[PC_SOCKET] < at[PC_OUTPUT]);
+		CHECK(at[PC_OUTPUT] < at[PC_POSTROUTING]);
+		CHECK(at[PC_POSTROUTING] < at[PC_NEIGHBOUR]);
+		CHECK(at[PC_NEIGHBOUR] < at[PC_QDISC]);
+		CHECK(at[PC_QDISC] < at[PC_EGRESS_DEVICE]);
+		CHECK_EQ_INT(at[PC_FORWARD_ST], SIZE_MAX);
 	}
 }
 
