@@ -33,7 +33,7 @@
 struct pp_nfttrace {
 	struct pp_nl ctl;		/* batches; owns the table (NFT_TABLE_F_OWNER) */
 	struct pp_nl mon;		/* NFNLGRP_NFTRACE listener */
-	char table[32];
+	char table[48];
 	/* BATCH_BEGIN + DELTABLE + BATCH_END, built at begin, for the signal handler. */
 	union {
 		char b[512];
@@ -768,15 +768,44 @@ pp_nfttrace_cleanup_stale(struct pp_err *e)
 
 /* ---- the session ---- */
 
+/* Build the delete for the signal handler, then add the table (owned where the kernel can). */
+static int
+add_table(struct pp_nfttrace *t, const struct pp_nfttrace_match *m, char *buf, struct pp_err *e)
+{
+	unsigned nack, dn;
+	uint32_t seq0;
+	ssize_t n;
+	int rc = 0;
+
+	/* Sequence numbers far from the ones batches use; nobody reads its answer. */
+	n = build_delete(t->del.b, sizeof(t->del.b), t->table, 0x7fff0000u, false, &dn);
+	if (n < 0) {
+		pp_err_set(e, (int)-n, "NFT_MSG_DELTABLE %s", t->table);
+		return (int)n;
+	}
+	t->del_len = (size_t)n;
+	for (int owner = 1; owner >= 0; owner--) {
+		seq0 = t->ctl.seq + 1;
+		n = pp_nfttrace_build(buf, BATCH_LEN, m, t->table, owner, seq0, &nack);
+		if (n < 0) {
+			pp_err_set(e, (int)-n, "nft trace table %s", t->table);
+			return (int)n;
+		}
+		t->ctl.seq += nack + 2;
+		rc = batch_talk(&t->ctl, buf, (size_t)n, seq0, nack, e);
+		/* Kernels before 5.12 know no owner flag: the table then lives until deleted. */
+		if (rc != -EOPNOTSUPP)
+			break;
+	}
+	return rc;
+}
+
 int
 pp_nfttrace_begin(struct pp_nfttrace **tp, const struct pp_nfttrace_match *m, struct pp_err *e)
 {
 	struct pp_nfttrace *t;
 	struct pp_err se = { 0 };
 	char *buf = NULL;
-	unsigned nack;
-	uint32_t seq0;
-	ssize_t n;
 	int rc;
 
 	*tp = NULL;
@@ -802,29 +831,17 @@ pp_nfttrace_begin(struct pp_nfttrace **tp, const struct pp_nfttrace_match *m, st
 	/* Subscribe before the table exists, so the first traced packet is not missed. */
 	if ((rc = pp_nl_subscribe(&t->mon, NFNLGRP_NFTRACE, e)) < 0)
 		goto fail_mon;
-	{
-		unsigned dn;
-		/* Sequence numbers far from the ones batches use; nobody reads its answer. */
-		n = build_delete(t->del.b, sizeof(t->del.b), t->table, 0x7fff0000u, false, &dn);
-		if (n < 0) {
-			rc = (int)n;
-			pp_err_set(e, -rc, "NFT_MSG_DELTABLE %s", t->table);
-			goto fail_mon;
-		}
-		t->del_len = (size_t)n;
-	}
-	for (int owner = 1; owner >= 0; owner--) {
-		seq0 = t->ctl.seq + 1;
-		n = pp_nfttrace_build(buf, BATCH_LEN, m, t->table, owner, seq0, &nack);
-		if (n < 0) {
-			rc = (int)n;
-			pp_err_set(e, -rc, "nft trace table %s", t->table);
-			goto fail_mon;
-		}
-		t->ctl.seq += nack + 2;
-		rc = batch_talk(&t->ctl, buf, (size_t)n, seq0, nack, e);
-		/* Kernels before 5.12 know no owner flag: the table then lives until deleted. */
-		if (rc != -EOPNOTSUPP)
+	for (int attempt = 0; attempt < 2; attempt++) {
+		/*
+		 * A process of another pid namespace that shares this network namespace
+		 * can have our pid, and then owns our name (EPERM): take a name with our
+		 * netlink port id as well, unique in the namespace. Such names are never
+		 * taken for stale (only owned tables get them, and those cannot be left).
+		 */
+		if (attempt == 1)
+			snprintf(t->table, sizeof(t->table), PP_NFTTRACE_PREFIX "%ld_%u", (long)getpid(),
+				 t->ctl.portid);
+		if ((rc = add_table(t, m, buf, e)) != -EPERM)
 			break;
 	}
 	if (rc < 0)

@@ -106,7 +106,11 @@ uint64_t pp_nfttrace_lost(const struct pp_nfttrace *t);
  */
 int pp_nfttrace_end(struct pp_nfttrace *t);
 
-/* The name of the table this process creates ("pktpath_trace_<pid>"). */
+/*
+ * The name of the table this process created: "pktpath_trace_<pid>", or
+ * "pktpath_trace_<pid>_<portid>" when a process of another pid namespace with the
+ * same pid already owns the first name in this network namespace.
+ */
 const char *pp_nfttrace_table_name(const struct pp_nfttrace *t);
 
 /*

@@ -150,6 +150,18 @@ if [ $rc = 0 ] && [ "$left" = "pktpath_trace_$$ " ]; then t_ok "begin removes a 
 else t_fail "begin: rc=$rc, left: $left"; cat "$TMP/stale.err"; fi
 at rtr nft delete table inet "pktpath_trace_$$"
 
+# --- 4b. two runs of the same pid from two pid namespaces sharing the router's netns ---
+ip netns exec "$(ns rtr)" unshare --pid --fork --mount-proc "$PROBE" trace 203.0.113.2 any tcp 8080 1.5 >"$TMP/pa" 2>&1 &
+PIDS+=($!); pa=$!
+wait_table "$TMP/pa" >/dev/null
+ip netns exec "$(ns rtr)" unshare --pid --fork --mount-proc "$PROBE" trace 203.0.113.2 any tcp 8080 0.3 >"$TMP/pb" 2>&1
+rc=$?
+wait "$pa"
+a=$(awk '/^table / { print $2 }' "$TMP/pa"); b=$(awk '/^table / { print $2 }' "$TMP/pb")
+if [ $rc = 0 ] && [ -n "$a" ] && [[ $b == "${a}_"* ]] && [ -z "$(trace_tables)" ]; then
+	t_ok "pid namespaces: $a taken, the second run used $b"
+else t_fail "pid namespaces: rc=$rc a='$a' b='$b' left: $(trace_tables)"; cat "$TMP/pb"; fi
+
 # --- 5. nothing else changed ---
 if at rtr nft -s list ruleset | diff "$TMP/before" - >"$TMP/diff"; then
 	t_ok "the router's ruleset is as before (nft -s list ruleset)"
