@@ -18,6 +18,10 @@ enum {
 	OPT_UID,
 	OPT_SPORT,
 	OPT_PARALLEL,
+	OPT_PROBE,
+	OPT_TIMEOUT,
+	OPT_WATCH,
+	OPT_TRACE,
 };
 
 static const struct option longopts[] = {
@@ -32,6 +36,10 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -54,6 +62,10 @@ usage(FILE *f)
 	      "  -f, --file FILE        check every target of FILE, one per line:\n"
 	      "                         DEST[:PORT] [tcp|udp|icmp] [name=LABEL]; # comments\n"
 	      "      --parallel N       targets checked at once with -f (default 4, at most 64)\n"
+	      "      --probe            send one real flow and watch where the kernel drops it\n"
+	      "      --timeout SEC      how long the probe waits for an answer (default 2)\n"
+	      "      --watch SEC        send nothing: observe the traffic that matches for SEC\n"
+	      "      --trace            with --probe/--watch: nft trace the flow (a temporary table)\n"
 	      PP_COMMON_HELP
 	      "\n"
 	      "Exit status: 0 path ok, 1 the packet dies or is degraded, 2 usage error,\n"
@@ -106,6 +118,20 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		case 'f':
 			o->file = optarg;
 			break;
+		case OPT_PROBE:
+			q->probe = true;
+			break;
+		case OPT_TRACE:
+			q->trace = true;
+			break;
+		case OPT_TIMEOUT:
+			if (pp_parse_seconds(optarg, 60, &q->timeout) < 0)
+				return pp_usage_error(&o->cli, "--timeout: '%s' is not a number of seconds up to 60", optarg);
+			break;
+		case OPT_WATCH:
+			if (pp_parse_seconds(optarg, 3600, &q->watch) < 0)
+				return pp_usage_error(&o->cli, "--watch: '%s' is not a number of seconds up to 3600", optarg);
+			break;
 		case OPT_PARALLEL:
 			if (pp_parse_u32(optarg, 64, &o->parallel) < 0 || o->parallel == 0)
 				return pp_usage_error(&o->cli, "--parallel: '%s' is not a number from 1 to 64", optarg);
@@ -149,6 +175,14 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		}
 	}
 	pp_cli_finish(&o->cli);
+	if (q->probe && q->watch > 0)
+		return pp_usage_error(&o->cli, "--probe sends a packet, --watch sends none: choose one");
+	if (q->trace && !q->probe && q->watch <= 0)
+		return pp_usage_error(&o->cli, "--trace goes with --probe or --watch");
+	if (q->probe && q->iif[0])
+		return pp_usage_error(&o->cli, "--probe sends from this host; for a packet arriving on --iif use --watch SEC");
+	if (!q->timeout)
+		q->timeout = 2.0;
 	if (from && pp_parse_addr(from, 0, &q->src) < 0)
 		return pp_usage_error(&o->cli, "--from: '%s' is not an IPv4 or IPv6 address", from);
 	if (q->iif[0] && !from)

@@ -175,6 +175,15 @@ qdisc_cb(const struct pp_qdisc *qd, void *data)
 	return 0;
 }
 
+/* The qdiscs of one device into f->qdiscs (probe.c counts their drops before and after). */
+int
+pc_qdisc_collect(struct pp_nl *nl, int ifindex, struct pc_facts *f)
+{
+	struct pp_err e = { 0 };
+
+	return pp_qdisc_dump(nl, ifindex, false, qdisc_cb, NULL, f, &e);
+}
+
 static void
 collect_route(struct pp_nl *nl, const struct pc_query *q, struct pc_facts *f)
 {
@@ -419,6 +428,8 @@ pc_collect(const struct pc_query *q0, struct pc_facts *f)
 	}
 	collect_conntrack(f);
 	f->nlegacy = pp_legacy_iptables(q->family, f->legacy, sizeof(f->legacy));
+	if (q->probe || q->watch > 0)
+		pc_probe_run(q, f);
 }
 
 void

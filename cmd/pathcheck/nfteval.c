@@ -1494,6 +1494,8 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	struct base_ctx *bc = data;
 	struct pc_chain *nv;
 
+	if (c->base)
+		bc->f->nft_base_total++;
 	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
 	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
 		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);

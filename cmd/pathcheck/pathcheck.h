@@ -8,6 +8,7 @@
 #include <net/if.h>
 
 #include "cli.h"
+#include "icmperr.h"
 #include "json.h"
 #include "link.h"
 #include "neigh.h"
@@ -34,6 +35,77 @@ struct pc_query {
 	uint32_t mark, uid;
 	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
 	int iif_index, oif_index;
+	/* observation (issue 4) */
+	bool probe;			/* --probe: send one real flow */
+	bool trace;			/* --trace: nft trace of the flow */
+	double timeout;			/* --timeout SEC for the probe */
+	double watch;			/* --watch SEC: send nothing, observe */
+};
+
+/* What the probe outcome was. */
+enum pc_probe_outcome {
+	PC_PR_NONE = 0,		/* nothing sent (--watch) */
+	PC_PR_CONNECTED,	/* TCP handshake completed */
+	PC_PR_REPLY,		/* UDP or ICMP echo answered */
+	PC_PR_REFUSED,		/* RST, or ICMP port unreachable from the destination */
+	PC_PR_ICMP,		/* an ICMP error from a hop (icmp holds it) */
+	PC_PR_SENDERR,		/* the local stack refused to send (err) */
+	PC_PR_SILENCE,		/* nothing came back before the timeout */
+};
+
+/* A drop the kernel reported while the probe ran (skb:kfree_skb). */
+struct pc_drop_seen {
+	char reason[48], symbol[64], dev[16];
+	const char *station;		/* pp_drop_station(), or NULL */
+	int attribution;		/* PP_DROP_OURS_PROCESS, PP_DROP_OURS_DEVICE */
+	unsigned count;
+};
+
+struct pc_probe {
+	bool ran, watch;
+	enum pc_probe_outcome outcome;
+	int err;			/* errno of send/connect, or the error queue's ee_errno */
+	double rtt;			/* seconds until the answer */
+	bool has_icmp;
+	struct pp_icmperr icmp;
+	struct pp_addr src;		/* the probe's source address */
+	uint16_t sport;
+	/* on the wire (libpcap on the egress device, or the ingress device with --watch) */
+	int pcap_rc;
+	char pcap_err[256];
+	char pcap_dev[IF_NAMESIZE];
+	unsigned wire_out, wire_in;	/* packets of the flow leaving, and coming back */
+	/* a large probe with DF after a small one was answered (icmp, udp) */
+	bool big_ran;
+	enum pc_probe_outcome big_outcome;
+	unsigned big_size;
+	bool big_has_icmp;
+	struct pp_icmperr big_icmp;
+	/* the next hop's entry after a silent probe */
+	bool neigh_after;
+	uint16_t neigh_state;
+	/* counters across the probe */
+	int snmp_rc;
+	struct pc_counter { char name[48]; uint64_t delta; } ctr[24];
+	size_t nctr;
+	bool have_qdisc;
+	uint64_t qdisc_drops_delta;
+	/* drops from the kernel */
+	int drop_rc;
+	char drop_err[256];
+	struct pc_drop_seen drops[16];
+	size_t ndrops;
+	unsigned drops_other, drops_unattributed;
+	uint64_t drops_lost;
+	/* nft trace */
+	int trace_rc;
+	char trace_err[256];
+	unsigned trace_events;
+	bool trace_drop;		/* a rule's verdict dropped the flow */
+	uint32_t trace_family;
+	char trace_table[256], trace_chain[256];
+	uint64_t trace_handle;
+	char trace_iif[16], trace_oif[16];
 };
 
 /* Station identifiers, in the contract's path order. */
@@ -178,6 +250,9 @@ struct pc_facts {
 	size_t nchains;
 	char legacy[128];
 	int nlegacy;
+	unsigned nft_base_total;		/* base chains of any family and hook in this namespace */
+	/* observation (--probe, --watch) */
+	struct pc_probe pr;
 };
 
 struct pc_result {
@@ -229,6 +304,10 @@ int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
+/* probe.c: send the probe (or watch) and observe it: error queue, wire, drops, trace, counters. */
+void pc_probe_run(const struct pc_query *q, struct pc_facts *f);
+const char *pc_counter_station(const char *name);
+int pc_qdisc_collect(struct pp_nl *nl, int ifindex, struct pc_facts *f);
 /* socket.c: the listeners that could take an arriving packet (sock_diag) and the listen counters. */
 void pc_collect_socket(const struct pc_query *q, struct pc_facts *f);
 /* eval.c: pure. */

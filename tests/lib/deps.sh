@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev
 libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
 iproute2 nftables iptables conntrack jq ethtool iputils-ping iputils-tracepath python3
-prometheus"
+prometheus prometheus-node-exporter"
 
 missing=""
 for p in $PKGS; do

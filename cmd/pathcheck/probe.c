@@ -1,0 +1,759 @@
+/*
+ * probe.c: prove where the packet dies. Send one real flow that matches the query
+ * (a TCP SYN by non-blocking connect, a UDP datagram, an ICMP echo), or with
+ * --watch send nothing and wait for the user's own traffic, and watch it with
+ * everything the kernel offers: the socket's error queue (who answered, with what
+ * ICMP), the wire (libpcap on the device), skb:kfree_skb (what the kernel dropped
+ * and why), an nft trace of the flow, and the counters that name drops.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dropmon.h"
+#include "icmperr.h"
+#include "link.h"
+#include "nfttrace.h"
+#include "pathcheck.h"
+#include "pcap.h"
+#include "sample.h"
+#include "snmp.h"
+
+/* Counters that name a drop (nstat names), and the station each belongs to. */
+static const struct { const char *name; const char *station; } counters[] = {
+	{ "IpOutNoRoutes", "route" }, { "IpInAddrErrors", "forward" }, { "IpExtInNoRoutes", "route" },
+	{ "IpOutDiscards", "output" }, { "IpInDiscards", "input" }, { "IpFragFails", "pmtu" },
+	{ "IpForwDatagrams", "forward" }, { "TcpExtIPReversePathFilter", "route" },
+	{ "TcpExtListenDrops", "socket" }, { "TcpExtListenOverflows", "socket" },
+	{ "UdpNoPorts", "socket" }, { "UdpInErrors", "socket" }, { "Udp6NoPorts", "socket" },
+	{ "TcpAttemptFails", "remote" }, { "TcpOutRsts", "socket" }, { "TcpExtTCPSynRetrans", "remote" },
+	{ "IcmpInDestUnreachs", "remote" }, { "IcmpOutDestUnreachs", "route" }, { "Icmp6InDestUnreachs", "remote" },
+	{ "Icmp6InPktTooBigs", "pmtu" }, { "Ip6OutNoRoutes", "route" }, { "Ip6InNoRoutes", "route" },
+	{ "Ip6InAddrErrors", "forward" }, { "Ip6OutDiscards", "output" },
+};
+
+/* ---- the table a killed run would leave: removed on SIGINT and SIGTERM too ---- */
+
+static struct pp_nfttrace *volatile sig_trace;
+
+static void
+on_signal(int sig)
+{
+	if (sig_trace)
+		pp_nfttrace_end_from_signal(sig_trace);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+trap_signals(bool on)
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ---- sockets ---- */
+
+static socklen_t
+sockaddr_of(const struct pp_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr = a->u.v4;
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	sin6->sin6_addr = a->u.v6;
+	return sizeof(*sin6);
+}
+
+/* A socket for the probe, bound and marked as the query says. */
+static int
+probe_socket(const struct pc_query *q, int type, int proto, struct pc_probe *pr)
+{
+	struct sockaddr_storage ss;
+	int fd, one = 1;
+
+	fd = socket(q->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -errno;
+	pp_icmperr_enable(fd, q->family);
+	if (q->has_mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &q->mark, sizeof(q->mark)) < 0)
+		goto fail;
+	if (q->oif[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, q->oif, (socklen_t)strlen(q->oif)) < 0)
+		goto fail;
+	if (q->src.family || q->has_sport) {
+		struct pp_addr any = { .family = q->family };
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&ss,
+			 sockaddr_of(q->src.family ? &q->src : &any, q->has_sport ? q->sport : 0, &ss)) < 0)
+			goto fail;
+	}
+	(void)pr;
+	return fd;
+fail:
+	{
+		int err = errno;
+
+		close(fd);
+		return -err;
+	}
+}
+
+static double
+ms_left(double deadline)
+{
+	double left = deadline - pp_mono_now();
+
+	return left > 0 ? left * 1000.0 : 0;
+}
+
+/* Drain the error queue; the last error wins (it is the one that decided the connect). */
+static bool
+read_errqueue(int fd, struct pc_probe *pr)
+{
+	struct pp_icmperr ie;
+	bool got = false;
+
+	while (pp_icmperr_read(fd, &ie, NULL, NULL) == 1) {
+		pr->icmp = ie;
+		pr->has_icmp = got = true;
+	}
+	return got;
+}
+
+static void
+icmp_outcome(const struct pc_query *q, struct pc_probe *pr)
+{
+	/* Port unreachable from the destination itself is a refusal; from anyone else, a hop's error. */
+	if (pr->icmp.kind == PP_ICMPERR_PORT && (!pr->icmp.has_offender || pp_addr_eq(&pr->icmp.offender, &q->dst)))
+		pr->outcome = PC_PR_REFUSED;
+	else if (pr->icmp.kind == PP_ICMPERR_LOCAL || pr->icmp.kind == PP_ICMPERR_LOCAL_MSGSIZE)
+		pr->outcome = PC_PR_SENDERR;
+	else
+		pr->outcome = PC_PR_ICMP;
+	pr->err = (int)pr->icmp.ee_errno;
+}
+
+/*
+ * The drop monitor's rings must be read while the probe is in flight: under load
+ * they overflow in a fraction of a second. Every wait below drains them at least
+ * every 50 ms.
+ */
+static struct pp_dropmon *tick_dm;
+static void *tick_ctx;
+static int drop_cb(const struct pp_drop *d, void *data);
+
+static void
+observers_tick(void)
+{
+	if (tick_dm)
+		pp_dropmon_read(tick_dm, drop_cb, tick_ctx);
+}
+
+/* Wait for fd to become writable/readable or fail, while the pcap keeps counting. */
+typedef bool (*step_fn)(int fd, short revents, const struct pc_query *q, struct pc_probe *pr, double t0);
+
+static void pcap_drain(const struct pc_query *q, struct pp_pcap *cap, struct pc_probe *pr);
+
+static void
+wait_for(int fd, short events, step_fn step, const struct pc_query *q, struct pc_probe *pr,
+	 struct pp_pcap *cap, double t0, double deadline)
+{
+	for (;;) {
+		struct pollfd p[2] = { { fd, events, 0 }, { cap && cap->fd >= 0 ? cap->fd : -1, POLLIN, 0 } };
+		double left = ms_left(deadline);
+		int n;
+
+		if (left <= 0) {
+			pr->outcome = PC_PR_SILENCE;
+			return;
+		}
+		n = poll(p, 2, left > 50 ? 50 : (int)left + 1);
+		observers_tick();
+		if (n < 0 && errno != EINTR)
+			return;
+		if (p[1].revents)
+			pcap_drain(q, cap, pr);
+		if (p[0].revents && step(fd, p[0].revents, q, pr, t0))
+			return;
+	}
+}
+
+static bool
+tcp_step(int fd, short revents, const struct pc_query *q, struct pc_probe *pr, double t0)
+{
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+
+	(void)revents;
+	read_errqueue(fd, pr);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+		soerr = errno;
+	pr->rtt = pp_mono_now() - t0;
+	if (soerr == 0) {
+		pr->outcome = PC_PR_CONNECTED;
+		return true;
+	}
+	pr->err = soerr;
+	if (pr->has_icmp)
+		icmp_outcome(q, pr);
+	else if (soerr == ECONNREFUSED)
+		pr->outcome = PC_PR_REFUSED;	/* a RST */
+	else
+		pr->outcome = PC_PR_SENDERR;
+	return true;
+}
+
+static bool
+dgram_step(int fd, short revents, const struct pc_query *q, struct pc_probe *pr, double t0)
+{
+	uint8_t buf[2048];
+
+	if (revents & POLLERR) {
+		if (read_errqueue(fd, pr)) {
+			pr->rtt = pp_mono_now() - t0;
+			icmp_outcome(q, pr);
+			return true;
+		}
+	}
+	if (revents & POLLIN) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno != EAGAIN) {
+			pr->err = errno;
+			read_errqueue(fd, pr);
+			pr->rtt = pp_mono_now() - t0;
+			if (pr->has_icmp)
+				icmp_outcome(q, pr);
+			else
+				pr->outcome = errno == ECONNREFUSED ? PC_PR_REFUSED : PC_PR_SENDERR;
+			return true;
+		}
+		if (n > 0) {
+			/* A raw ICMP socket sees every echo reply: only ours counts. */
+			if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
+				size_t off = 0;
+
+				if (q->family == AF_INET)
+					off = (size_t)(buf[0] & 0x0f) * 4;
+				if ((size_t)n < off + 8)
+					return false;
+				if (buf[off] != (q->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY) ||
+				    ((buf[off + 4] << 8) | buf[off + 5]) != (getpid() & 0xffff))
+					return false;
+			}
+			pr->rtt = pp_mono_now() - t0;
+			pr->outcome = PC_PR_REPLY;
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint16_t
+csum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Send one probe of size bytes of payload. Returns the outcome (pr filled). */
+static void
+send_probe(const struct pc_query *q, struct pc_probe *pr, struct pp_pcap *cap, size_t size, bool df)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sockaddr_of(&q->dst, q->has_dport ? q->dport : 0, &ss);
+	uint8_t msg[9000];
+	double t0 = pp_mono_now(), deadline = t0 + q->timeout;
+	int fd, rc;
+
+	if (size > sizeof(msg))
+		size = sizeof(msg);
+	memset(msg, 0, sizeof(msg));
+	snprintf((char *)msg + 8, sizeof(msg) - 8, "pktpath probe");
+	switch (q->proto) {
+	case IPPROTO_TCP:
+		fd = probe_socket(q, SOCK_STREAM, 0, pr);
+		break;
+	case IPPROTO_UDP:
+		fd = probe_socket(q, SOCK_DGRAM, 0, pr);
+		break;
+	default:
+		fd = probe_socket(q, SOCK_RAW, q->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6, pr);
+		break;
+	}
+	if (fd < 0) {
+		pr->outcome = PC_PR_SENDERR;
+		pr->err = -fd;
+		return;
+	}
+	if (df) {
+		int v = IP_PMTUDISC_PROBE;
+
+		if (q->family == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+		else {
+			int on = 1;
+
+			v = IPV6_PMTUDISC_PROBE;
+			setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v, sizeof(v));
+			setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &on, sizeof(on));
+		}
+	}
+	if (q->proto == IPPROTO_TCP) {
+		rc = connect(fd, (struct sockaddr *)&ss, sl);
+		if (rc < 0 && errno != EINPROGRESS) {
+			pr->outcome = PC_PR_SENDERR;
+			pr->err = errno;
+			read_errqueue(fd, pr);
+			close(fd);
+			return;
+		}
+		wait_for(fd, POLLOUT, tcp_step, q, pr, cap, t0, deadline);
+	} else {
+		if (q->proto != IPPROTO_UDP) {
+			/* An echo request: type, code, checksum, id, seq; the kernel sums ICMPv6. */
+			msg[0] = q->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+			msg[4] = (uint8_t)(getpid() >> 8);
+			msg[5] = (uint8_t)getpid();
+			msg[7] = 1;
+			if (q->family == AF_INET) {
+				uint16_t c = csum(msg, size);
+
+				memcpy(msg + 2, &c, 2);
+			} else {
+				struct icmp6_filter flt;
+
+				ICMP6_FILTER_SETBLOCKALL(&flt);
+				ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &flt);
+				setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &flt, sizeof(flt));
+			}
+		}
+		/* Connected: only the destination's answers reach us, errors come back on this socket. */
+		if (connect(fd, (struct sockaddr *)&ss, sl) < 0 || send(fd, msg, size, 0) < 0) {
+			pr->outcome = PC_PR_SENDERR;
+			pr->err = errno;
+			read_errqueue(fd, pr);
+			close(fd);
+			return;
+		}
+		wait_for(fd, POLLIN | POLLERR, dgram_step, q, pr, cap, t0, deadline);
+	}
+	{
+		struct sockaddr_storage ls;
+		socklen_t ll = sizeof(ls);
+
+		if (getsockname(fd, (struct sockaddr *)&ls, &ll) == 0) {
+			if (ls.ss_family == AF_INET) {
+				pp_addr_set(&pr->src, AF_INET, &((struct sockaddr_in *)&ls)->sin_addr, 4);
+				pr->sport = ntohs(((struct sockaddr_in *)&ls)->sin_port);
+			} else if (ls.ss_family == AF_INET6) {
+				pp_addr_set(&pr->src, AF_INET6, &((struct sockaddr_in6 *)&ls)->sin6_addr, 16);
+				pr->sport = ntohs(((struct sockaddr_in6 *)&ls)->sin6_port);
+			}
+		}
+	}
+	close(fd);
+}
+
+/* ---- the wire ---- */
+
+static void
+pcap_drain(const struct pc_query *q, struct pp_pcap *cap, struct pc_probe *pr)
+{
+	const uint8_t *l3;
+	size_t len;
+
+	if (!cap || cap->fd < 0)
+		return;
+	while (pp_pcap_next(cap, &l3, &len, NULL) == 1) {
+		struct pp_addr s = { 0 }, d = { 0 };
+
+		if (q->family == AF_INET && len >= 20 && (l3[0] >> 4) == 4) {
+			pp_addr_set(&s, AF_INET, l3 + 12, 4);
+			pp_addr_set(&d, AF_INET, l3 + 16, 4);
+		} else if (q->family == AF_INET6 && len >= 40 && (l3[0] >> 4) == 6) {
+			pp_addr_set(&s, AF_INET6, l3 + 8, 16);
+			pp_addr_set(&d, AF_INET6, l3 + 24, 16);
+		} else {
+			continue;
+		}
+		/* Leaving towards the destination; coming back from it, or an ICMP error quoting a packet to it. */
+		if (pp_addr_eq(&d, &q->dst)) {
+			pr->wire_out++;
+		} else if (pp_addr_eq(&s, &q->dst)) {
+			pr->wire_in++;
+		} else {
+			struct pp_wire_icmp wi;
+
+			if (pp_pcap_icmp_decode(l3, len, &wi) == 0 && wi.has_inner && pp_addr_eq(&wi.inner_dst, &q->dst))
+				pr->wire_in++;
+		}
+	}
+}
+
+static void
+pcap_start(const struct pc_query *q, const char *dev, struct pp_pcap *cap, struct pc_probe *pr)
+{
+	char filter[160], d[INET6_ADDRSTRLEN];
+	struct pp_err e = { 0 };
+
+	cap->fd = -1;
+	snprintf(pr->pcap_dev, sizeof(pr->pcap_dev), "%s", dev);
+	pp_addr_str(&q->dst, d, sizeof(d));
+	/* The flow both ways, and ICMP errors that quote it. */
+	snprintf(filter, sizeof(filter), "%s host %s or icmp or icmp6", q->family == AF_INET ? "ip" : "ip6", d);
+	pr->pcap_rc = pp_pcap_open(cap, dev, filter, 256, &e);
+	if (pr->pcap_rc < 0) {
+		pp_err_str(&e, pr->pcap_err, sizeof(pr->pcap_err));
+		cap->fd = -1;
+	}
+}
+
+/* ---- drops and traces ---- */
+
+struct drop_ctx {
+	struct pc_probe *pr;
+	const struct pc_facts *f;
+	int family;
+	uint8_t l4proto;
+};
+
+/*
+ * A device name is not unique across namespaces (every lab has its "eth0"), so a
+ * drop seen on a device of our name must also be possible here: a netfilter drop
+ * needs rules or conntrack in this namespace, a queue drop a queue that can drop
+ * (or a device without carrier), an rp_filter drop rp_filter turned on.
+ */
+static bool
+plausible_here(const struct pc_facts *f, const char *reason)
+{
+	bool queue = false;
+
+	if (strcmp(reason, "NETFILTER_DROP") == 0)
+		return f->nft_base_total > 0 || f->nlegacy > 0 || f->ct_count > 0;
+	if (strncmp(reason, "QDISC_", 6) == 0) {
+		for (size_t i = 0; i < f->nqdiscs; i++)
+			queue |= strcmp(f->qdiscs[i].kind, "noqueue") != 0;
+		return queue || (f->oif_rc == 0 && !(f->oif_link.flags & IFF_LOWER_UP));
+	}
+	if (strcmp(reason, "IP_RPFILTER") == 0)
+		return f->rp_filter_all > 0 || f->rp_filter_dev > 0;
+	return true;
+}
+
+/* Does a drop's reason or location belong to transport proto? (TCP_* / tcp_*, UDP / udp*, ICMP / icmp*.) */
+static bool
+l4_matches(uint8_t proto, const char *reason, const char *sym)
+{
+	static const struct { const char *prefix; uint8_t proto; } owners[] = {
+		{ "TCP_", IPPROTO_TCP }, { "tcp_", IPPROTO_TCP }, { "tcp6_", IPPROTO_TCP }, { "__tcp", IPPROTO_TCP },
+		{ "UDP_", IPPROTO_UDP }, { "udp", IPPROTO_UDP }, { "__udp", IPPROTO_UDP },
+		{ "ICMP", IPPROTO_ICMP }, { "icmp", IPPROTO_ICMP },
+	};
+
+	for (size_t i = 0; i < PP_ARRAY_SIZE(owners); i++) {
+		const char *p = owners[i].prefix;
+
+		if (strncmp(reason, p, strlen(p)) == 0 || strncmp(sym, p, strlen(p)) == 0) {
+			uint8_t want = proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : proto;
+
+			return owners[i].proto == want;
+		}
+	}
+	return true;
+}
+
+static int
+drop_cb(const struct pp_drop *d, void *data)
+{
+	struct drop_ctx *c = data;
+	struct pc_probe *pr = c->pr;
+	uint16_t want = c->family == AF_INET ? 0x0800 : 0x86dd;
+
+	if (d->attribution == PP_DROP_OTHER_NS) {
+		pr->drops_other++;
+		return 0;
+	}
+	if (d->attribution == PP_DROP_UNATTRIBUTED) {
+		pr->drops_unattributed++;
+		return 0;
+	}
+	/* A healthy host's everyday frees (normal TCP closes, queue purges, our own route lookups). */
+	if (pp_drop_benign(d->reason_name, d->symbol))
+		return 0;
+	/* Ours: the packet's family, or ARP/NDP resolution for it (a neighbour's queue). */
+	if (d->protocol != want && d->protocol != 0x0806)
+		return 0;
+	/* A drop inside another transport's code is another flow's (a stray TCP segment is not our UDP probe). */
+	if (!l4_matches(c->l4proto, d->reason_name, d->symbol) ||
+	    (d->attribution == PP_DROP_OURS_DEVICE && !plausible_here(c->f, d->reason_name))) {
+		pr->drops_unattributed++;
+		return 0;
+	}
+	for (size_t i = 0; i < pr->ndrops; i++)
+		if (strcmp(pr->drops[i].reason, d->reason_name) == 0 && strcmp(pr->drops[i].symbol, d->symbol) == 0) {
+			pr->drops[i].count++;
+			return 0;
+		}
+	if (pr->ndrops < PP_ARRAY_SIZE(pr->drops)) {
+		struct pc_drop_seen *s = &pr->drops[pr->ndrops++];
+
+		snprintf(s->reason, sizeof(s->reason), "%s", d->reason_name[0] ? d->reason_name : "NOT_SPECIFIED");
+		snprintf(s->symbol, sizeof(s->symbol), "%s", d->symbol);
+		snprintf(s->dev, sizeof(s->dev), "%s", d->dev);
+		s->station = pp_drop_station(s->reason, s->symbol);
+		s->attribution = d->attribution;
+		s->count = 1;
+	}
+	return 0;
+}
+
+static int
+trace_cb(const struct pp_nfttrace_event *ev, void *data)
+{
+	struct pc_probe *pr = data;
+
+	if (ev->ours)
+		return 0;
+	pr->trace_events++;
+	/* The first rule whose verdict drops the flow (a reject shows as drop). */
+	if (!pr->trace_drop && ev->has_verdict && ev->verdict == 0 /* NF_DROP */) {
+		pr->trace_drop = true;
+		pr->trace_family = ev->family;
+		snprintf(pr->trace_table, sizeof(pr->trace_table), "%s", ev->table);
+		snprintf(pr->trace_chain, sizeof(pr->trace_chain), "%s", ev->chain);
+		pr->trace_handle = ev->has_handle ? ev->handle : 0;
+		snprintf(pr->trace_iif, sizeof(pr->trace_iif), "%s", ev->iif);
+		snprintf(pr->trace_oif, sizeof(pr->trace_oif), "%s", ev->oif);
+	}
+	return 0;
+}
+
+struct devs_ctx {
+	char names[256][IF_NAMESIZE];
+	size_t n;
+};
+
+static int
+dev_cb(const struct pp_link *l, void *data)
+{
+	struct devs_ctx *c = data;
+
+	if (c->n < PP_ARRAY_SIZE(c->names))
+		snprintf(c->names[c->n++], IF_NAMESIZE, "%s", l->name);
+	return 0;
+}
+
+static uint64_t
+qdisc_drops(const struct pc_facts *f, int ifindex, bool *ok)
+{
+	struct pc_facts tmp = { 0 };
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	uint64_t sum = 0;
+
+	(void)f;
+	*ok = false;
+	if (!ifindex || pp_nl_open(&nl, NETLINK_ROUTE, &e) < 0)
+		return 0;
+
+	if (pc_qdisc_collect(&nl, ifindex, &tmp) == 0) {
+		for (size_t i = 0; i < tmp.nqdiscs; i++)
+			sum += tmp.qdiscs[i].drops;
+		*ok = true;
+	}
+	free(tmp.qdiscs);
+	pp_nl_close(&nl);
+	return sum;
+}
+
+void
+pc_probe_run(const struct pc_query *q, struct pc_facts *f)
+{
+	struct pc_probe *pr = &f->pr;
+	struct pp_dropmon *dm = NULL;
+	struct pp_nfttrace *tr = NULL;
+	struct pp_snmp before = { 0 }, after = { 0 };
+	struct pp_pcap cap = { .fd = -1 };
+	struct pp_err e = { 0 };
+	struct devs_ctx *devs = calloc(1, sizeof(*devs));
+	const char *devp[256];
+	int oif = f->route_rc == 0 ? (f->route.oif ? f->route.oif : (f->route.nhops ? f->route.nh[0].ifindex : 0)) : 0;
+	uint64_t qd0 = 0;
+	bool qok0 = false, qok1 = false;
+
+	struct drop_ctx dc = { pr, f, q->family, q->proto }, *dctx = &dc;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->ran = true;
+	pr->watch = q->watch > 0;
+	/* Our namespace's devices: a drop seen on another device belongs to another namespace. */
+	if (devs) {
+		struct pp_nl nl;
+
+		if (pp_nl_open(&nl, NETLINK_ROUTE, &e) == 0) {
+			pp_link_dump(&nl, dev_cb, NULL, devs, &e);
+			pp_nl_close(&nl);
+		}
+		for (size_t i = 0; i < devs->n; i++)
+			devp[i] = devs->names[i];
+	}
+	pr->drop_rc = pp_dropmon_open(&dm, &e);
+	if (pr->drop_rc == 0) {
+		pp_dropmon_set_scope(dm, getpid(), devp, devs ? devs->n : 0);
+		pp_dropmon_enable(dm);
+		tick_dm = dm;
+		tick_ctx = dctx;
+	} else {
+		pp_err_str(&e, pr->drop_err, sizeof(pr->drop_err));
+	}
+	if (q->trace) {
+		struct pp_nfttrace_match m = { .family = q->family, .dst = q->dst, .l4proto = q->proto,
+					       .dport = q->has_dport ? q->dport : 0, .replies = true };
+
+		if (q->src.family)
+			m.src = q->src;
+		memset(&e, 0, sizeof(e));
+		pr->trace_rc = pp_nfttrace_begin(&tr, &m, &e);
+		if (pr->trace_rc < 0)
+			pp_err_str(&e, pr->trace_err, sizeof(pr->trace_err));
+		else {
+			sig_trace = tr;
+			trap_signals(true);
+		}
+	}
+	pr->snmp_rc = pp_snmp_read(&before);
+	qd0 = qdisc_drops(f, oif, &qok0);
+	if (q->watch > 0) {
+		/* A router or a node in front of a container: the user's client keeps retrying. */
+		const char *dev = q->iif[0] ? f->bridge_port[0] ? f->bridge_port : q->iif : NULL;
+		double deadline = pp_mono_now() + q->watch;
+
+		if (dev)
+			pcap_start(q, dev, &cap, pr);
+		while (ms_left(deadline) > 0) {
+			struct pollfd p = { cap.fd, POLLIN, 0 };
+
+			poll(&p, cap.fd >= 0 ? 1 : 0, (int)(ms_left(deadline) > 50 ? 50 : ms_left(deadline)) + 1);
+			pcap_drain(q, &cap, pr);
+			observers_tick();
+		}
+		pr->outcome = PC_PR_NONE;
+	} else {
+		if (oif) {
+			char name[IF_NAMESIZE];
+
+			if (if_indextoname((unsigned)oif, name))
+				pcap_start(q, name, &cap, pr);
+		}
+		send_probe(q, pr, &cap, q->proto == IPPROTO_TCP ? 0 : 64, false);
+		/* Large probes vanishing while small ones are answered: a PMTU black hole. */
+		if (pr->outcome == PC_PR_REPLY && f->oif_rc == 0 && q->proto != IPPROTO_TCP) {
+			struct pc_probe big = { 0 };
+			unsigned hdr = (q->family == AF_INET ? 20 : 40) + 8;
+
+			big.src = pr->src;
+			pr->big_size = f->oif_link.mtu > hdr ? f->oif_link.mtu : 1500;
+			send_probe(q, &big, &cap, pr->big_size - hdr, true);
+			pr->big_ran = true;
+			pr->big_outcome = big.outcome;
+			pr->big_has_icmp = big.has_icmp;
+			pr->big_icmp = big.icmp;
+		}
+	}
+	/* Softirq drops and trace events arrive a moment after the answer (or its absence). */
+	usleep(150 * 1000);
+	/* A probe queued behind a next hop that does not resolve never leaves: look at the entry again. */
+	if (f->need_neigh && pr->outcome == PC_PR_SILENCE) {
+		struct pp_nl nl;
+
+		if (pp_nl_open(&nl, NETLINK_ROUTE, &e) == 0) {
+			struct pp_neigh n;
+
+			if (pp_neigh_get(&nl, oif, &f->nexthop, &n, &e) == 0) {
+				pr->neigh_after = true;
+				pr->neigh_state = n.state;
+			}
+			pp_nl_close(&nl);
+		}
+	}
+	pcap_drain(q, &cap, pr);
+	if (dm) {
+		pp_dropmon_disable(dm);
+		pp_dropmon_read(dm, drop_cb, dctx);
+		tick_dm = NULL;
+		pr->drops_lost = pp_dropmon_lost(dm);
+		pp_dropmon_close(dm);
+	}
+	if (tr) {
+		pp_nfttrace_read(tr, trace_cb, pr);
+		trap_signals(false);
+		sig_trace = NULL;
+		pp_nfttrace_end(tr);
+	}
+	if (cap.fd >= 0 || cap.p)
+		pp_pcap_close(&cap);
+	{
+		uint64_t qd1 = qdisc_drops(f, oif, &qok1);
+
+		if (qok0 && qok1) {
+			pr->have_qdisc = true;
+			pr->qdisc_drops_delta = qd1 >= qd0 ? qd1 - qd0 : 0;
+		}
+	}
+	if (pr->snmp_rc == 0 && pp_snmp_read(&after) == 0) {
+		for (size_t i = 0; i < PP_ARRAY_SIZE(counters) && pr->nctr < PP_ARRAY_SIZE(pr->ctr); i++) {
+			uint64_t d = pp_snmp_delta(&before, &after, counters[i].name);
+
+			if (d) {
+				snprintf(pr->ctr[pr->nctr].name, sizeof(pr->ctr[0].name), "%s", counters[i].name);
+				pr->ctr[pr->nctr++].delta = d;
+			}
+		}
+	}
+	pp_snmp_free(&before);
+	pp_snmp_free(&after);
+	free(devs);
+}
+
+/* The station a counter belongs to (for evidence), or NULL. */
+const char *
+pc_counter_station(const char *name)
+{
+	for (size_t i = 0; i < PP_ARRAY_SIZE(counters); i++)
+		if (strcmp(counters[i].name, name) == 0)
+			return counters[i].station;
+	return NULL;
+}
