@@ -103,6 +103,8 @@ uint64_t pp_nfttrace_lost(const struct pp_nfttrace *t);
  * Delete the table, close the sockets and free t. Returns 0, or -errno when the
  * table could not be deleted (it may still exist: say so). t is gone afterwards;
  * pp_nfttrace_end(NULL) does nothing, and end after end_from_signal() is fine.
+ * Clear the pointer a signal handler uses (or block the signals) before calling
+ * it, so the handler never sees a freed t.
  */
 int pp_nfttrace_end(struct pp_nfttrace *t);
 
