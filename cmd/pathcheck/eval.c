@@ -979,7 +979,10 @@ eval_conntrack(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 			    f->ct_count, f->ct_max, 100.0 * (double)f->ct_count / (double)f->ct_max);
 		hint(s, "ctdump --top src 10");
 	} else {
-		s = station(res, PC_CONNTRACK, PP_ST_OK, "%lld of %lld entries", f->ct_count, f->ct_max);
+		if (f->ct_max > 0)
+			s = station(res, PC_CONNTRACK, PP_ST_OK, "%lld of %lld entries", f->ct_count, f->ct_max);
+		else
+			s = station(res, PC_CONNTRACK, PP_ST_OK, "%lld entries (the limit could not be read)", f->ct_count);
 		if (f->ct.drop || f->ct.early_drop || f->ct.insert_failed) {
 			size_t n = strlen(s->summary);
 

@@ -37,7 +37,7 @@ struct regs {
 	uint32_t flags[NREG32];		/* a flag mask applied to ct state there (0: none) */
 };
 
-enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE };
+enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE, K_ICMP6TYPE };
 
 /* Byte offset of a register in the file, or -1. */
 static int
@@ -217,7 +217,11 @@ payload_desc(const struct pc_pkt *p, uint32_t base, uint32_t off, uint32_t len, 
 		if (off == 0 && len == 2) { snprintf(d, dl, "%s sport", proto_str(p->l4proto)); *kind = K_PORT; return; }
 		if (off == 2 && len == 2) { snprintf(d, dl, "%s dport", proto_str(p->l4proto)); *kind = K_PORT; return; }
 		if (off == 0 && len == 4) { snprintf(d, dl, "%s sport . dport", proto_str(p->l4proto)); return; }
-		if (off == 0 && len == 1) { snprintf(d, dl, "%s type", proto_str(p->l4proto)); *kind = K_ICMPTYPE; return; }
+		if (off == 0 && len == 1) {
+			snprintf(d, dl, "%s type", proto_str(p->l4proto));
+			*kind = p->l4proto == IPPROTO_ICMPV6 ? K_ICMP6TYPE : K_ICMPTYPE;
+			return;
+		}
 		if (off == 13 && len == 1 && p->l4proto == IPPROTO_TCP) { snprintf(d, dl, "tcp flags"); return; }
 	}
 	snprintf(d, dl, "@%s,%u,%u", base == NFT_PAYLOAD_LL_HEADER ? "ll" :
@@ -308,7 +312,30 @@ value_str(uint8_t kind, const uint8_t *v, uint32_t len, char *buf, size_t bl)
 		if (len == 1) { snprintf(buf, bl, "%s", proto_str(v[0])); if (strcmp(buf, "th") == 0) snprintf(buf, bl, "%u", v[0]); return; }
 		break;
 	case K_ICMPTYPE:
-		if (len == 1) { snprintf(buf, bl, "%u", v[0]); return; }
+	case K_ICMP6TYPE:
+		if (len == 1) {
+			/* nft's names for the common types. */
+			static const char *const v4[] = { [0] = "echo-reply", [3] = "destination-unreachable",
+				[5] = "redirect", [8] = "echo-request", [11] = "time-exceeded", [12] = "parameter-problem" };
+			static const char *const v6[] = { [1] = "destination-unreachable", [2] = "packet-too-big",
+				[3] = "time-exceeded", [4] = "parameter-problem" };
+			static const char *const v6b[] = { [0] = "echo-request", [1] = "echo-reply",
+				[5] = "nd-router-solicit", [6] = "nd-router-advert", [7] = "nd-neighbor-solicit",
+				[8] = "nd-neighbor-advert" };
+			const char *n = NULL;
+
+			if (kind == K_ICMPTYPE && v[0] < PP_ARRAY_SIZE(v4))
+				n = v4[v[0]];
+			else if (kind == K_ICMP6TYPE && v[0] < PP_ARRAY_SIZE(v6))
+				n = v6[v[0]];
+			else if (kind == K_ICMP6TYPE && v[0] >= 128 && v[0] - 128 < (int)PP_ARRAY_SIZE(v6b))
+				n = v6b[v[0] - 128];
+			if (n)
+				snprintf(buf, bl, "%s", n);
+			else
+				snprintf(buf, bl, "%u", v[0]);
+			return;
+		}
 		break;
 	case K_ETHERTYPE:
 		if (len == 2 && v[0] == 0x08 && v[1] == 0x00) { snprintf(buf, bl, "ip"); return; }
@@ -822,7 +849,7 @@ concat_parts(const struct regs *rg, int off, uint32_t klen, int *po, uint32_t *p
 		case K_ADDR4: case K_MARK: case K_U32: case K_CTSTATE: l = 4; break;
 		case K_ADDR6: case K_IFNAME: l = 16; break;
 		case K_PORT: l = 2; break;
-		case K_PROTO: case K_NFPROTO: case K_ICMPTYPE: l = 1; break;
+		case K_PROTO: case K_NFPROTO: case K_ICMPTYPE: case K_ICMP6TYPE: l = 1; break;
 		default: return 0;
 		}
 		po[n] = o;

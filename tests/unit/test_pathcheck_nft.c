@@ -1082,7 +1082,7 @@ test_inet(void)
 				     cmp(NFT_REG_1, NFT_CMP_EQ, &echo, 1), verdict(NF_DROP, NULL), E_END), NULL);
 		run();
 		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
-		CHECK_STR(res.text, "icmp type 8 drop");
+		CHECK_STR(res.text, "icmp type echo-request drop");
 	}
 }
 
@@ -1221,7 +1221,7 @@ test_meta_misc(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
 	CHECK_EQ_INT(res.handle, 130);
-	CHECK(has(res.text, "icmp type 8 drop"));
+	CHECK(has(res.text, "icmp type echo-request drop"));
 
 	/* meta mark 0x10 accept, with the query's mark and without. */
 	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_DROP);
