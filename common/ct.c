@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/sock_diag.h>
 
@@ -934,6 +935,47 @@ pp_ct_subscribe(struct pp_nl *nl, unsigned mask, struct pp_err *e)
 		if ((rc = pp_nl_subscribe(nl, groups[ev], e)) < 0)
 			return rc;
 	}
+	return 0;
+}
+
+int
+pp_ct_events_filter(struct pp_nl *nl, uint8_t family, bool has_proto, uint8_t proto)
+{
+	/* Attributes start after nlmsghdr and nfgenmsg; the family is nfgenmsg's first byte. */
+	enum { ATTRS = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg)), FAMILY = NLMSG_HDRLEN };
+	struct sock_filter f[24];
+	struct sock_fprog prog;
+	unsigned n = 0;
+
+	if (!family && !has_proto)
+		return 0;
+	if (family) {
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, FAMILY);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, family, 1, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	}
+	if (has_proto) {
+		/* A missing attribute on the way (not expected) lets the message through: userspace decides. */
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, ATTRS);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, CTA_TUPLE_ORIG);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_NLATTR);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 8, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, CTA_TUPLE_PROTO);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_NLATTR_NEST);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, CTA_PROTO_NUM);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_NLATTR_NEST);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | BPF_TAX, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_IND, NLA_HDRLEN);
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, proto, 1, 0);
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+	prog.len = (unsigned short)n;
+	prog.filter = f;
+	if (setsockopt(pp_nl_fd(nl), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return -errno;
 	return 0;
 }
 

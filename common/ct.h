@@ -195,6 +195,16 @@ int pp_ct_stats_global(struct pp_nl *nl, struct pp_ct_global *out, struct pp_err
 int pp_ct_subscribe(struct pp_nl *nl, unsigned mask, struct pp_err *e);
 
 /*
+ * Let the kernel drop events we would filter out anyway: a socket filter (classic
+ * BPF, SO_ATTACH_FILTER) that passes only entries of family (0: any) and, when
+ * has_proto, of original-direction protocol proto. It walks the attributes with
+ * the kernel's SKF_AD_NLATTR helpers, as conntrack-tools does; messages it drops
+ * are not counted as lost. Returns 0 or -errno (the caller filters in userspace
+ * anyway).
+ */
+int pp_ct_events_filter(struct pp_nl *nl, uint8_t family, bool has_proto, uint8_t proto);
+
+/*
  * Messages the kernel dropped for this socket so far (sk_drops, through
  * SO_MEMINFO): after ENOBUFS, the difference tells how many events were lost.
  * Returns 0 or -errno.

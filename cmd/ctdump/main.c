@@ -953,6 +953,10 @@ run_events(struct opts *o, struct pp_nl *nl)
 			pp_warnx(&o->cli, "events %s", pp_errno_needs(rc));
 		return PP_EXIT_UNKNOWN;
 	}
+	/* Family and protocol are filtered in the kernel too: fewer events to queue for us. */
+	if ((rc = pp_ct_events_filter(nl, o->f.family, o->f.has_proto, o->f.proto)) < 0)
+		pp_warnx(&o->cli, "socket filter not attached (%s): filtering events in userspace",
+			 strerror(-rc));
 	rcvbuf = pp_nl_set_rcvbuf(nl, (int)o->rcvbuf);
 	pp_ct_sock_drops(nl, &drops0);
 	if (ctd_out_init(&r.out, stdout, 1 << 16, false) < 0)

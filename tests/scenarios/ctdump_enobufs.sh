@@ -2,7 +2,8 @@
 # ctdump -E when the reader falls behind: a listener with a tiny receive buffer is
 # stopped while 3000 entries are created through ctnetlink; on resuming it reports
 # ENOBUFS with the exact number of events lost (the socket's drop counter, through
-# SO_MEMINFO), grows its buffer, carries on, and exits 1.
+# SO_MEMINFO), grows its buffer, carries on, and exits 1. Then --proto udp with a
+# socket filter: the kernel drops the TCP events before they reach the socket.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
@@ -47,4 +48,19 @@ if [ "$said" = "$lost" ]; then t_ok "ENOBUFS said on stderr, buffer grown"
 else t_fail "ENOBUFS message"; sed 's/^/# /' "$TMP/ev.err"; fi
 expect_jq "summary counts the loss" "$(tail -1 "$TMP/ev.json")" \
 	"\"\\(.type) \\(.lost) \\(.overruns == $(grep -c ENOBUFS "$TMP/ev.err"))\"" "summary $lost true"
+# The socket filter: of 400 entries created and flushed, only the 100 UDP ones
+# (new and destroy) reach the socket at all ("events" counts what arrived).
+at ct conntrack -F >/dev/null 2>&1
+ip netns exec "$(ns ct)" "$BIN/ctdump" -E -j --proto udp --duration 3 >"$TMP/ev2.json" 2>"$TMP/ev2.err" &
+P=$!
+for i in $(seq 1 50); do
+	at ct awk '$2 == 12 && $4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink && break
+	sleep 0.1
+done
+sleep 0.2
+at ct "$TMP/ctfill" fill 400 >/dev/null
+at ct conntrack -F >/dev/null 2>&1
+wait $P
+expect_jq "kernel-filtered events: only UDP arrives" "$(tail -1 "$TMP/ev2.json")" \
+	'"\(.events) \(.shown) \(.lost)"' '200 200 0'
 t_done
