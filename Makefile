@@ -94,8 +94,7 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh build/bin
 
-fuzz:
-	$(Q)$(MAKE) --no-print-directory CC=clang SANITIZE=1 CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" all
+fuzz: deps
 	$(Q)tests/fuzz/run.sh
 
 install: all
@@ -112,6 +111,6 @@ install: all
 	fi
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d) $(wildcard $(BUILD)/tests/unit/*.d)

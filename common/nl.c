@@ -150,15 +150,24 @@ pp_nl_parse_replies(struct pp_nl *nl, const void *buf, size_t len, uint32_t seq,
 					off += NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN;
 				extack_msg(nlh, off, e);
 			}
+			/* An errno is 1..4095 (MAX_ERRNO); anything else is a malformed reply. */
+			if (err->error >= 0 || err->error < -4095) {
+				pp_err_set(e, EPROTO, "netlink error of %d", err->error);
+				return -EPROTO;
+			}
 			if (e)
 				e->code = -err->error;
-			return err->error < 0 ? err->error : -EPROTO;
+			return err->error;
 		}
 		case NLMSG_DONE: {
 			/* A dump can end in error; the errno is the first int of the payload. */
 			if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
 				int derr = *(const int *)mnl_nlmsg_get_payload(nlh);
 
+				if (derr < -4095) {
+					pp_err_set(e, EPROTO, "netlink dump ended with error %d", derr);
+					return -EPROTO;
+				}
 				if (derr < 0) {
 					extack_msg(nlh, NLMSG_HDRLEN + sizeof(int), e);
 					if (e)
