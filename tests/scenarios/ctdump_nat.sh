@@ -143,6 +143,8 @@ run_json out at rtr $CT -c
 expect_rc "count" 0
 theirs=$(at rtr conntrack -C 2>/dev/null)
 if [ "$out" = "$theirs" ]; then t_ok "-c equals conntrack -C ($out)"; else t_fail "-c $out, conntrack -C $theirs"; fi
+run_json out "$CT" -N "$R" -c -j
+expect_jq "-N: the router's namespace, named" "$out" '"\(.netns) \(.matched)"' "$R $theirs"
 run_json out at rtr $CT -c --status UNREPLIED
 theirs=$(at rtr conntrack -L -u UNREPLIED 2>/dev/null | wc -l)
 if [ "$out" = "$theirs" ]; then t_ok "-c --status UNREPLIED: $out"; else t_fail "-c --status UNREPLIED $out, conntrack $theirs"; fi
