@@ -4,14 +4,6 @@
 # IPv4 and IPv6, UDP and ICMP; JSON valid; promtool accepts --prom and --prom-file.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
-# lab.sh's run_json takes RC from printf; this keeps the command's own status.
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 P="$BIN/pmtuprobe"
 
 lab_three || exit 1
