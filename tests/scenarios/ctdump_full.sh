@@ -7,13 +7,6 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 TMP=$(mktemp -d)
 trap 'lab_cleanup; rm -rf "$TMP"' EXIT
 trap 'lab_cleanup; rm -rf "$TMP"; exit 130' INT TERM

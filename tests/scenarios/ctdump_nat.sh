@@ -7,14 +7,6 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-# lab.sh's run_json takes RC from printf; this keeps the command's status.
-run_json() {
-	local __v=$1 __err __out; shift
-	__err=$(mktemp)
-	__out=$("$@" 2>"$__err"); RC=$?
-	printf -v "$__v" '%s' "$__out"
-	ERR=$(cat "$__err"); rm -f "$__err"
-}
 # Servers and held connections live in the lab namespaces: end them with the lab.
 cleanup() {
 	local n
