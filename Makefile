@@ -68,13 +68,11 @@ tool_objs_for = $(foreach t,$(TOOLS),$(if $(filter $(t)%,$(1)),$(patsubst %.c,$(
 
 # A unit test may include the sources of the tool it tests (cmd/<tool>/*.c except main.c),
 # so evaluators are tested without a kernel.
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+.SECONDEXPANSION:
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB) $$(call tool_objs_for,$$*)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(call tool_objs_for,$*) $(LIB) $(LDLIBS)
-
-# Unit tests that link a tool's evaluator objects need them built first.
-$(UNIT_BINS): $(foreach t,$(TOOLS),$(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(t)/*.c)))
 
 unit: $(UNIT_BINS)
 
