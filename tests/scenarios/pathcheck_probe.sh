@@ -55,6 +55,10 @@ expect_ev "no listener tcp: outcome" remote '.evidence.outcome' refused
 check "no listener udp: refused" remote fail 1 -N "$C" --probe --proto udp 203.0.113.2:9998
 expect_ev "no listener udp: the server's port unreachable" remote '.summary | test("refused by 203.0.113.2")' true
 
+check "no listener tcp v6: refused" remote fail 1 -N "$C" --probe "[2001:db8:2::2]:8081"
+check "no listener udp v6: refused" remote fail 1 -N "$C" --probe --proto udp "[2001:db8:2::2]:9998"
+expect_ev "no listener udp v6: the server's port unreachable" remote '.summary | test("refused by 2001:db8:2::2")' true
+
 # ---- a FORWARD drop on the router ----
 nsrun rtr nft -f - <<'NFT'
 table inet fw {
@@ -94,6 +98,8 @@ nsrun cli nft add chain inet out o '{ type filter hook output priority 0; }'
 nsrun cli nft add rule inet out o ip daddr 203.0.113.2 udp dport 9999 counter drop
 check "OUTPUT drop on the client" output fail 1 -N "$C" --probe --proto udp 203.0.113.2:9999
 expect_jq "OUTPUT drop: drop reason" "$LAST" '.verdict.drop_reason' NETFILTER_DROP
+nsrun cli nft add rule inet out o ip6 daddr 2001:db8:2::2 udp dport 9999 counter drop
+check "OUTPUT drop on the client v6" output fail 1 -N "$C" --probe --proto udp "[2001:db8:2::2]:9999"
 nsrun cli nft delete table inet out
 
 # ---- rp_filter on the router, seen with --watch ----
