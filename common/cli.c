@@ -120,8 +120,12 @@ pp_cli_enter_netns(struct pp_cli *c)
 	int rc;
 
 	rc = pp_netns_enter(&c->ns, c->netns, c->netns_pid, &e);
-	if (rc == 0)
+	if (rc == 0) {
+		/* Exports for several namespaces must not collide in one textfile directory. */
+		if (c->ns.name[0])
+			pp_prom_const_label("netns", c->ns.name);
 		return PP_EXIT_OK;
+	}
 	if (rc == -ENOENT || rc == -EINVAL || rc == -ESRCH) {
 		if (c->netns)
 			pp_warnx(c, "netns '%s': no such network namespace (see 'ip netns list')", c->netns);

@@ -105,7 +105,7 @@ pp_json_double(struct pp_json *j, const char *key, double v)
 {
 	member(j, key);
 	if (isfinite(v))
-		fprintf(j->f, "%.6g", v);
+		fprintf(j->f, "%.10g", v);
 	else
 		fputs("null", j->f);
 }

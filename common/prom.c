@@ -59,15 +59,44 @@ pp_prom_escape(FILE *f, const char *s)
 	}
 }
 
+/* Process-wide constant labels (see pp_prom_const_label). */
+static struct {
+	char name[32];
+	char value[128];
+} const_labels[4];
+static size_t nconst;
+
+void
+pp_prom_const_label(const char *name, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < nconst; i++)
+		if (strcmp(const_labels[i].name, name) == 0)
+			break;
+	if (i == nconst) {
+		if (nconst == PP_ARRAY_SIZE(const_labels))
+			return;
+		nconst++;
+	}
+	snprintf(const_labels[i].name, sizeof(const_labels[i].name), "%s", name);
+	snprintf(const_labels[i].value, sizeof(const_labels[i].value), "%s", value ? value : "");
+}
+
 static void
 labels_out(FILE *f, const struct pp_label *labels, size_t n)
 {
-	if (!n)
+	if (!n && !nconst)
 		return;
 	fputc('{', f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s%s=\"", i ? "," : "", labels[i].name);
 		pp_prom_escape(f, labels[i].value ? labels[i].value : "");
+		fputc('"', f);
+	}
+	for (size_t i = 0; i < nconst; i++) {
+		fprintf(f, "%s%s=\"", i || n ? "," : "", const_labels[i].name);
+		pp_prom_escape(f, const_labels[i].value);
 		fputc('"', f);
 	}
 	fputc('}', f);

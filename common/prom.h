@@ -27,6 +27,14 @@ void pp_prom_sample(struct pp_prom *p, const char *name, const struct pp_label *
 		    double value);
 void pp_prom_sample_u64(struct pp_prom *p, const char *name, const struct pp_label *labels,
 			size_t n, uint64_t value);
+/*
+ * A label added to every sample this process writes, after the sample's own
+ * (netns="NAME" once a tool has entered a namespace with -N or --netns-pid), so
+ * that exports of one tool for several namespaces never collide in one textfile
+ * directory. At most four; a name set again is replaced. Call before writing.
+ */
+void pp_prom_const_label(const char *name, const char *value);
+
 /* Write s escaped as a label value (backslash, double quote, newline). */
 void pp_prom_escape(FILE *f, const char *s);
 /* The two families every export has: <prefix>_last_run_timestamp_seconds and <prefix>_run_success. */

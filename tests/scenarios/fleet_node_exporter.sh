@@ -321,7 +321,7 @@ while True:
     lines = text.split("\n")
     ok = text.endswith("\n") and lines[-1] == "" and \
         all(sample.match(l) or meta.match(l) for l in lines[:-1]) and \
-        re.match(r'^pktpath_[a-z]+_run_success [01]$', lines[-2] if len(lines) > 1 else "")
+        re.match(r'^pktpath_[a-z]+_run_success(\{[^}]*\})? [01]$', lines[-2] if len(lines) > 1 else "")
     if not ok:
         bad += 1
         if bad <= 3:
@@ -338,7 +338,7 @@ RPID=$!
 	http_get "http://127.0.0.1:$NE_PORT/metrics" >"$TMP/s.cur" 2>/dev/null || { errs=$((errs + 1)); continue; }
 	n=$((n + 1))
 	grep -qx 'node_textfile_scrape_error 0' "$TMP/s.cur" || errs=$((errs + 1))
-	grep -q '^pktpath_pathcheck_run_success ' "$TMP/s.cur" || errs=$((errs + 1))
+	grep -q '^pktpath_pathcheck_run_success[{ ]' "$TMP/s.cur" || errs=$((errs + 1))
   done
   echo "$n $errs" >"$TMP/scraper.out" ) &
 SPID=$!

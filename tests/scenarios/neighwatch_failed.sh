@@ -81,9 +81,9 @@ else t_fail "text names the FAILED gateway"; printf '%s\n' "$out" | sed 's/^/# /
 run_json out "$BIN/neighwatch" -N "$(ns cli)" --prom
 expect_rc "--prom" 1
 promcheck "--prom" "$out"
-if grep -q '^pktpath_neighwatch_entries{family="inet",device="c0",state="FAILED"} 2$' <<<"$out"; then
+if grep -q '^pktpath_neighwatch_entries{family="inet",device="c0",state="FAILED",netns="[^"]*"} 2$' <<<"$out"; then
 	t_ok "prom: FAILED entries on c0"; else t_fail "prom: FAILED entries on c0"; grep entries <<<"$out" | sed 's/^/# /'; fi
-if grep -q '^pktpath_neighwatch_run_success 1$' <<<"$out" && grep -q '^pktpath_neighwatch_table_fulls_total{family="inet"}' <<<"$out"; then
+if grep -q '^pktpath_neighwatch_run_success{netns="[^"]*"} 1$' <<<"$out" && grep -q '^pktpath_neighwatch_table_fulls_total{family="inet",netns="[^"]*"}' <<<"$out"; then
 	t_ok "prom: run_success and table counters"; else t_fail "prom: run_success and table counters"; fi
 pf=$(mktemp -d)
 "$BIN/neighwatch" -N "$(ns cli)" --prom-file "$pf/nw.prom"

@@ -88,8 +88,8 @@ wait "$pid"; RC=$?
 expect_rc "watch --prom-file with changes" 1
 if promtool check metrics <"$pf/nw.prom" >/dev/null 2>&1; then t_ok "watch --prom-file: promtool check metrics"
 else t_fail "watch --prom-file: promtool check metrics"; promtool check metrics <"$pf/nw.prom" 2>&1 | sed 's/^/# /' | head; fi
-if grep -q '^pktpath_neighwatch_lladdr_changes_total{family="inet"} 2$' "$pf/nw.prom" &&
-   grep -q '^pktpath_neighwatch_flaps_total{family="inet"} 1$' "$pf/nw.prom"; then t_ok "watch prom counters"
+if grep -q '^pktpath_neighwatch_lladdr_changes_total{family="inet",netns="[^"]*"} 2$' "$pf/nw.prom" &&
+   grep -q '^pktpath_neighwatch_flaps_total{family="inet",netns="[^"]*"} 1$' "$pf/nw.prom"; then t_ok "watch prom counters"
 else t_fail "watch prom counters"; grep -E 'flaps|lladdr' "$pf/nw.prom" | sed 's/^/# /'; fi
 rm -rf "$pf"
 t_done

@@ -79,9 +79,9 @@ if grep -q '^# since boot' <<<"$txt"; then t_ok "text: first sample says since b
 run_json prom "$NS" -N "$(ns a)" -q --prom
 expect_rc "--prom single sample" 0
 promcheck "--prom -q" "$prom"$'\n'
-if grep -q '^pktpath_nicstat_qdisc_root_drops_total{device="a0"} [1-9]' <<<"$prom"; then
+if grep -q '^pktpath_nicstat_qdisc_root_drops_total{device="a0",netns="[^"]*"} [1-9]' <<<"$prom"; then
 	t_ok "prom: root qdisc drops of a0"; else t_fail "prom: root qdisc drops"; grep qdisc <<<"$prom" | sed 's/^/# /'; fi
-if grep -q '^pktpath_nicstat_run_success 1' <<<"$prom" && grep -q '^pktpath_nicstat_last_run_timestamp_seconds ' <<<"$prom"; then
+if grep -q '^pktpath_nicstat_run_success{netns="[^"]*"} 1' <<<"$prom" && grep -q '^pktpath_nicstat_last_run_timestamp_seconds{netns="[^"]*"} ' <<<"$prom"; then
 	t_ok "prom: run info"; else t_fail "prom: run info"; fi
 if grep -q 'pktpath_nicstat_network_speed_bytes{device="a0"' <<<"$prom"; then
 	t_fail "prom: no made-up speed for a veth"; else t_ok "prom: no made-up speed for a veth"; fi

@@ -33,7 +33,7 @@ run_json out "$PC" -N "$C" --prom -f "$TMP/targets"
 promcheck "-f --prom" "$out"
 n=$(grep -c '^pktpath_pathcheck_path_ok{' <<<"$out")
 [ "$n" = 5 ] && t_ok "-f --prom: one path_ok sample per target" || t_fail "-f --prom: $n path_ok samples"
-grep -q '^pktpath_pathcheck_path_ok{target="blackholed",dst="203.0.113.50",proto="icmp",port="",direction="egress"} 0$' <<<"$out" &&
+grep -q '^pktpath_pathcheck_path_ok{target="blackholed",dst="203.0.113.50",proto="icmp",port="",direction="egress",netns="[^"]*"} 0$' <<<"$out" &&
 	t_ok "-f --prom: the failing target is 0 under its label" || t_fail "-f --prom: blackholed sample missing"
 grep -c '^# TYPE pktpath_pathcheck_path_ok ' <<<"$out" | grep -qx 1 && t_ok "-f --prom: each family once" || t_fail "-f --prom: family repeated"
 # Only healthy targets: exit 0.

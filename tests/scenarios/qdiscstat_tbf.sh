@@ -80,13 +80,13 @@ else t_fail "text output"; printf '%s\n' "$out" | head -5 | sed 's/^/# /'; fi
 run_json out "$QS" -N "$(ns a)" --prom
 expect_rc "--prom" 0
 promcheck "--prom" "$out"$'\n'
-if grep -q '^pktpath_qdiscstat_qdisc_drops_total{device="a0",kind="tbf",handle="1:",parent="root"} [1-9]' <<<"$out"; then
+if grep -q '^pktpath_qdiscstat_qdisc_drops_total{device="a0",kind="tbf",handle="1:",parent="root",netns="[^"]*"} [1-9]' <<<"$out"; then
 	t_ok "prom: drops with device, kind, handle, parent labels"
 else t_fail "prom: drops sample"; grep drops_total <<<"$out" | head -5 | sed 's/^/# /'; fi
 pf=$(mktemp -d)/qdiscstat.prom
 run_json out "$QS" -N "$(ns a)" --prom-file "$pf" -i 0.2 -c 2
 expect_rc "--prom-file" 0
-if [ -s "$pf" ] && grep -q '^pktpath_qdiscstat_run_success 1' "$pf"; then t_ok "--prom-file written"; else t_fail "--prom-file written"; fi
+if [ -s "$pf" ] && grep -q '^pktpath_qdiscstat_run_success{netns="[^"]*"} 1' "$pf"; then t_ok "--prom-file written"; else t_fail "--prom-file written"; fi
 promcheck "--prom-file" "$(cat "$pf")"$'\n'
 if grep -q '^pktpath_qdiscstat_drop_ratio{' "$pf"; then t_ok "prom: drop ratio after an interval"; else t_fail "prom: drop ratio"; fi
 rm -rf "$(dirname "$pf")"
