@@ -266,8 +266,8 @@ collect_sysctls(const struct pc_query *q, struct pc_facts *f)
  * namespace), the statistics per CPU (/proc/net/stat/nf_conntrack, hex, one line
  * per CPU under a header naming the columns).
  */
-static void
-collect_conntrack(struct pc_facts *f)
+void
+pc_conntrack_collect(struct pc_facts *f)
 {
 	char buf[8192], *save = NULL, *line, *hdr[32];
 	int nh = 0;
@@ -426,7 +426,7 @@ pc_collect(const struct pc_query *q0, struct pc_facts *f)
 		pc_nft_collect(q, f, 1u << NF_INET_FORWARD | 1u << NF_INET_POST_ROUTING);
 		break;
 	}
-	collect_conntrack(f);
+	pc_conntrack_collect(f);
 	f->nlegacy = pp_legacy_iptables(q->family, f->legacy, sizeof(f->legacy));
 	if (q->probe || q->watch > 0)
 		pc_probe_run(q, f);

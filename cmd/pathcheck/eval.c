@@ -1309,6 +1309,39 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			    (unsigned long long)pr->qdisc_drops_delta, f->oif_link.name);
 		hint(s, "qdiscstat -i 1 -c 5 --dev %s", f->oif_link.name);
 	}
+	/* The device's and conntrack's own counters across the run. */
+	{
+		int dev_id = q->direction == PC_EGRESS ? PC_EGRESS_DEVICE : PC_INGRESS_DEVICE;
+		struct pc_station *ds = &res->st[dev_id];
+
+		if (pr->have_dev && ds->present && ds->evidence) {
+			struct pp_val *dv = pp_val_add_obj(ds->evidence, "during_run");
+
+			pp_val_add_u64(dv, "tx_dropped", pr->dev_tx_dropped_delta);
+			pp_val_add_u64(dv, "rx_dropped", pr->dev_rx_dropped_delta);
+			pp_val_add_u64(dv, "tx_errors", pr->dev_tx_errors_delta);
+			pp_val_add_u64(dv, "rx_errors", pr->dev_rx_errors_delta);
+			if ((pr->dev_tx_dropped_delta || pr->dev_rx_dropped_delta || pr->dev_tx_errors_delta ||
+			     pr->dev_rx_errors_delta) && ds->status == PP_ST_OK)
+				observe(res, dev_id, PP_ST_WARN, NULL, "drops or errors rising during the run on %s: "
+					"tx dropped +%llu, rx dropped +%llu, tx errors +%llu, rx errors +%llu",
+					dev_id == PC_EGRESS_DEVICE ? f->oif_link.name : f->iif_link.name,
+					(unsigned long long)pr->dev_tx_dropped_delta, (unsigned long long)pr->dev_rx_dropped_delta,
+					(unsigned long long)pr->dev_tx_errors_delta, (unsigned long long)pr->dev_rx_errors_delta);
+		}
+		if (pr->have_ct && res->st[PC_CONNTRACK].present && res->st[PC_CONNTRACK].evidence) {
+			struct pp_val *cv = pp_val_add_obj(res->st[PC_CONNTRACK].evidence, "during_run");
+
+			pp_val_add_u64(cv, "drop", pr->ct_drop_delta);
+			pp_val_add_u64(cv, "early_drop", pr->ct_early_drop_delta);
+			pp_val_add_u64(cv, "insert_failed", pr->ct_insert_failed_delta);
+			pp_val_add_u64(cv, "invalid", pr->ct_invalid_delta);
+			if ((pr->ct_drop_delta || pr->ct_insert_failed_delta) && res->st[PC_CONNTRACK].status == PP_ST_OK)
+				observe(res, PC_CONNTRACK, PP_ST_WARN, NULL,
+					"conntrack dropped during the run: drop +%llu, insert_failed +%llu",
+					(unsigned long long)pr->ct_drop_delta, (unsigned long long)pr->ct_insert_failed_delta);
+		}
+	}
 	/* Counter deltas, as evidence on the stations they belong to. */
 	for (size_t i = 0; i < pr->nctr; i++) {
 		int id = station_id(pc_counter_station(pr->ctr[i].name));

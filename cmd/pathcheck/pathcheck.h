@@ -90,6 +90,10 @@ struct pc_probe {
 	size_t nctr;
 	bool have_qdisc;
 	uint64_t qdisc_drops_delta;
+	bool have_dev;			/* the device's own drop and error counters */
+	uint64_t dev_tx_dropped_delta, dev_rx_dropped_delta, dev_tx_errors_delta, dev_rx_errors_delta;
+	bool have_ct;			/* conntrack's per-CPU statistics */
+	uint64_t ct_drop_delta, ct_early_drop_delta, ct_insert_failed_delta, ct_invalid_delta;
 	/* drops from the kernel */
 	int drop_rc;
 	char drop_err[256];
@@ -304,6 +308,8 @@ int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
+/* Conntrack's count, limit and per-CPU statistics into f (probe.c reads them before and after). */
+void pc_conntrack_collect(struct pc_facts *f);
 /* probe.c: send the probe (or watch) and observe it: error queue, wire, drops, trace, counters. */
 void pc_probe_run(const struct pc_query *q, struct pc_facts *f);
 const char *pc_counter_station(const char *name);

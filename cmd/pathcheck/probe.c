@@ -599,6 +599,37 @@ qdisc_drops(const struct pc_facts *f, int ifindex, bool *ok)
 	return sum;
 }
 
+/* The device's 64-bit counters now. */
+static bool
+dev_counters(int ifindex, struct pp_link *l)
+{
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	bool ok;
+
+	if (!ifindex || pp_nl_open(&nl, NETLINK_ROUTE, &e) < 0)
+		return false;
+	ok = pp_link_get(&nl, ifindex, NULL, l, &e) == 0 && l->has_stats64;
+	pp_nl_close(&nl);
+	return ok;
+}
+
+/* Conntrack's per-CPU statistics summed now (false when conntrack is not loaded). */
+static bool
+ct_counters(struct pc_ct_stats *out)
+{
+	struct pc_facts *tmp = calloc(1, sizeof(*tmp));
+	bool ok;
+
+	if (!tmp)
+		return false;
+	pc_conntrack_collect(tmp);
+	ok = tmp->ct_rc == 0 && tmp->ct.ncpus;
+	*out = tmp->ct;
+	free(tmp);
+	return ok;
+}
+
 void
 pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 {
@@ -612,7 +643,11 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	const char *devp[256];
 	int oif = f->route_rc == 0 ? (f->route.oif ? f->route.oif : (f->route.nhops ? f->route.nh[0].ifindex : 0)) : 0;
 	uint64_t qd0 = 0;
-	bool qok0 = false, qok1 = false;
+	bool qok0 = false, qok1 = false, dev_ok0, ct_ok0;
+	/* The device the flow leaves by (egress) or arrives on (--watch with --iif). */
+	int dev_ifindex = q->iif_index ? q->iif_index : oif;
+	struct pp_link dev0;
+	struct pc_ct_stats ct0;
 
 	struct drop_ctx dc = { pr, f, q->family, q->proto }, *dctx = &dc;
 
@@ -656,6 +691,8 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	}
 	pr->snmp_rc = pp_snmp_read(&before);
 	qd0 = qdisc_drops(f, oif, &qok0);
+	dev_ok0 = dev_counters(dev_ifindex, &dev0);
+	ct_ok0 = ct_counters(&ct0);
 	if (q->watch > 0) {
 		/* A router or a node in front of a container: the user's client keeps retrying. */
 		const char *dev = q->iif[0] ? f->bridge_port[0] ? f->bridge_port : q->iif : NULL;
@@ -725,6 +762,25 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	}
 	if (cap.fd >= 0 || cap.p)
 		pp_pcap_close(&cap);
+	{
+		struct pp_link dev1;
+		struct pc_ct_stats ct1;
+
+		if (dev_ok0 && dev_counters(dev_ifindex, &dev1)) {
+			pr->have_dev = true;
+			pr->dev_tx_dropped_delta = pp_delta64(dev0.stats.tx_dropped, dev1.stats.tx_dropped);
+			pr->dev_rx_dropped_delta = pp_delta64(dev0.stats.rx_dropped, dev1.stats.rx_dropped);
+			pr->dev_tx_errors_delta = pp_delta64(dev0.stats.tx_errors, dev1.stats.tx_errors);
+			pr->dev_rx_errors_delta = pp_delta64(dev0.stats.rx_errors, dev1.stats.rx_errors);
+		}
+		if (ct_ok0 && ct_counters(&ct1)) {
+			pr->have_ct = true;
+			pr->ct_drop_delta = pp_delta64(ct0.drop, ct1.drop);
+			pr->ct_early_drop_delta = pp_delta64(ct0.early_drop, ct1.early_drop);
+			pr->ct_insert_failed_delta = pp_delta64(ct0.insert_failed, ct1.insert_failed);
+			pr->ct_invalid_delta = pp_delta64(ct0.invalid, ct1.invalid);
+		}
+	}
 	{
 		uint64_t qd1 = qdisc_drops(f, oif, &qok1);
 

@@ -7,7 +7,7 @@ export PKTPATH_BIN=${1:-build/bin}
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root (lab namespaces)" >&2; exit 2; }
 rc=0
 for b in tests/bench/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
+	case $(basename "$b") in run.sh|lib.sh) continue ;; esac
 	[ -n "${PKTPATH_ONLY:-}" ] && [[ $b != *"$PKTPATH_ONLY"* ]] && continue
 	echo "== $b"
 	bash "$b" || rc=1

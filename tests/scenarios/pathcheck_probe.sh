@@ -44,6 +44,7 @@ sleep 0.5
 check "probe tcp healthy" null ok 0 -N "$C" --probe 203.0.113.2:8080
 expect_ev "probe tcp: connected" remote '.evidence.outcome' connected
 expect_ev "probe tcp: seen leaving on the wire" remote '.evidence.wire_out > 0' true
+expect_ev "probe tcp: device counters across the run" egress-device '.evidence.during_run.tx_dropped' 0
 check "probe udp healthy" null ok 0 -N "$C" --probe --proto udp 203.0.113.2:9999
 check "probe icmp healthy" null ok 0 -N "$C" --probe 203.0.113.2
 expect_ev "probe icmp: a full-size probe answered" pmtu '.evidence.big_probe_outcome' reply
