@@ -126,7 +126,8 @@ pp_prom_sample_u64(struct pp_prom *p, const char *name, const struct pp_label *l
 }
 
 void
-pp_prom_run_info(struct pp_prom *p, const char *prefix, bool success)
+pp_prom_run_info_labels(struct pp_prom *p, const char *prefix, bool success,
+			const struct pp_label *labels, size_t n)
 {
 	char name[160];
 	struct timespec ts;
@@ -134,10 +135,16 @@ pp_prom_run_info(struct pp_prom *p, const char *prefix, bool success)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(name, sizeof(name), "%s_last_run_timestamp_seconds", prefix);
 	pp_prom_family(p, name, "gauge", "Unix time when this export was written.");
-	pp_prom_sample(p, name, NULL, 0, (double)ts.tv_sec + ts.tv_nsec / 1e9);
+	pp_prom_sample(p, name, labels, n, (double)ts.tv_sec + ts.tv_nsec / 1e9);
 	snprintf(name, sizeof(name), "%s_run_success", prefix);
 	pp_prom_family(p, name, "gauge", "1 if the run completed and its results are valid, 0 if it failed.");
-	pp_prom_sample_u64(p, name, NULL, 0, success ? 1 : 0);
+	pp_prom_sample_u64(p, name, labels, n, success ? 1 : 0);
+}
+
+void
+pp_prom_run_info(struct pp_prom *p, const char *prefix, bool success)
+{
+	pp_prom_run_info_labels(p, prefix, success, NULL, 0);
 }
 
 int

@@ -39,6 +39,9 @@ void pp_prom_const_label(const char *name, const char *value);
 void pp_prom_escape(FILE *f, const char *s);
 /* The two families every export has: <prefix>_last_run_timestamp_seconds and <prefix>_run_success. */
 void pp_prom_run_info(struct pp_prom *p, const char *prefix, bool success);
+/* The same with labels, for a tool whose exports differ by more than the namespace (pmtuprobe's dst). */
+void pp_prom_run_info_labels(struct pp_prom *p, const char *prefix, bool success,
+			     const struct pp_label *labels, size_t n);
 
 /*
  * Atomic file output. pp_prom_file_open() creates PATH.XXXXXX beside path; write

@@ -322,16 +322,17 @@ pm_render_prom(const struct pm_model *m, FILE *f, bool ok)
 		       "Probe packets sent in the last run, every try counted.");
 	pp_prom_sample_u64(&p, "pktpath_pmtuprobe_probes_sent", lb, 3, m->probes_sent);
 	if (m->local.dev_mtu) {
-		struct pp_label dl[1] = { { "device", m->local.dev } };
+		struct pp_label dl[2] = { { "device", m->local.dev }, lb[0] };
 
 		pp_prom_family(&p, "pktpath_pmtuprobe_device_mtu_bytes", "gauge",
 			       "MTU of the egress device towards the destination.");
-		pp_prom_sample_u64(&p, "pktpath_pmtuprobe_device_mtu_bytes", dl, 1, m->local.dev_mtu);
+		pp_prom_sample_u64(&p, "pktpath_pmtuprobe_device_mtu_bytes", dl, 2, m->local.dev_mtu);
 	}
 	if (m->local.cached) {
 		pp_prom_family(&p, "pktpath_pmtuprobe_cached_pmtu_bytes", "gauge",
 			       "PMTU exception the kernel had cached for the destination before probing.");
 		pp_prom_sample_u64(&p, "pktpath_pmtuprobe_cached_pmtu_bytes", lb, 2, m->local.cached_mtu);
 	}
-	pp_prom_run_info(&p, "pktpath_pmtuprobe", ok);
+	/* One export per destination: the run info says which, or two files would collide in node_exporter. */
+	pp_prom_run_info_labels(&p, "pktpath_pmtuprobe", ok, lb, 1);
 }

@@ -46,6 +46,6 @@ pf=$(mktemp -d)
 nsrun cli "$P" --prom-file "$pf/p.prom" -t 0.2 --tries 1 --proto icmp 203.0.113.2; RC=$?
 expect_rc "--prom-file silent" 3
 promcheck "--prom-file silent" "$(cat "$pf/p.prom")"$'\n'
-grep -q '^pktpath_pmtuprobe_run_success 0$' "$pf/p.prom" && t_ok "--prom-file: run_success 0" || t_fail "--prom-file: run_success 0"
+grep -q '^pktpath_pmtuprobe_run_success{dst="203.0.113.2"} 0$' "$pf/p.prom" && t_ok "--prom-file: run_success 0" || t_fail "--prom-file: run_success 0"
 rm -rf "$pf"
 t_done

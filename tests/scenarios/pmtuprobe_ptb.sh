@@ -64,7 +64,7 @@ pf=$(mktemp -d)
 nsrun cli "$P" --prom-file "$pf/pmtu.prom" -t 0.3 203.0.113.2; RC=$?
 expect_rc "--prom-file" 0
 promcheck "--prom-file" "$(cat "$pf/pmtu.prom" 2>/dev/null)"$'\n'
-grep -q '^pktpath_pmtuprobe_run_success 1$' "$pf/pmtu.prom" && t_ok "--prom-file: run_success 1" || t_fail "--prom-file: run_success 1"
+grep -q '^pktpath_pmtuprobe_run_success{dst="203.0.113.2"} 1$' "$pf/pmtu.prom" && t_ok "--prom-file: run_success 1" || t_fail "--prom-file: run_success 1"
 rm -rf "$pf"
 
 # TCP SYN probes: a closed port answers with RST, an open one with SYN-ACK.
