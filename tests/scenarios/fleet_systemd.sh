@@ -149,7 +149,7 @@ for t in $TOOLS; do
 		sh -c 'umask 0022; exec "$@"' sh "$BIN/${ex%% *}" ${ex#* } >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	f=$OUT/pktpath_$t.prom
-	succ=$(sed -n "s/^pktpath_${t}_run_success //p" "$f" 2>/dev/null)
+	succ=$(sed -n "s/^pktpath_${t}_run_success\({[^}]*}\)\{0,1\} //p" "$f" 2>/dev/null)
 	if [ "$rc" -le 1 ] && [ "$succ" = 1 ]; then
 		t_ok "pktpath-$t.service ExecStart with '$bset': exit $rc, run_success 1"
 	else
