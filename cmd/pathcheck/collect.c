@@ -175,13 +175,29 @@ qdisc_cb(const struct pp_qdisc *qd, void *data)
 	return 0;
 }
 
-/* The qdiscs of one device into f->qdiscs (probe.c counts their drops before and after). */
+/* An ingress or clsact qdisc: the tc ingress hook is in use. */
+static int
+tc_ingress_cb(const struct pp_qdisc *qd, void *data)
+{
+	if (strcmp(qd->kind, "ingress") == 0 || strcmp(qd->kind, "clsact") == 0)
+		*(bool *)data = true;
+	return 0;
+}
+
+static int
+drops_cb(const struct pp_qdisc *qd, void *data)
+{
+	*(uint64_t *)data += qd->drops;
+	return 0;
+}
+
 int
-pc_qdisc_collect(struct pp_nl *nl, int ifindex, struct pc_facts *f)
+pc_qdisc_drops(struct pp_nl *nl, int ifindex, uint64_t *sum)
 {
 	struct pp_err e = { 0 };
 
-	return pp_qdisc_dump(nl, ifindex, false, qdisc_cb, NULL, f, &e);
+	*sum = 0;
+	return pp_qdisc_dump(nl, ifindex, false, drops_cb, NULL, sum, &e);
 }
 
 static void
@@ -266,20 +282,16 @@ collect_sysctls(const struct pc_query *q, struct pc_facts *f)
  * namespace), the statistics per CPU (/proc/net/stat/nf_conntrack, hex, one line
  * per CPU under a header naming the columns).
  */
-void
-pc_conntrack_collect(struct pc_facts *f)
+int
+pc_ct_stats_read(struct pc_ct_stats *st)
 {
 	char buf[8192], *save = NULL, *line, *hdr[32];
 	int nh = 0;
+	ssize_t n;
 
-	if (pp_sysctl_get("net/netfilter/nf_conntrack_count", &f->ct_count) < 0) {
-		f->ct_rc = -ENOENT;
-		return;
-	}
-	f->ct_max = sysctl_or("net/netfilter/nf_conntrack_max", -1);
-	f->ct_buckets = sysctl_or("net/netfilter/nf_conntrack_buckets", -1);
-	if (pp_read_file("/proc/net/stat/nf_conntrack", buf, sizeof(buf)) <= 0)
-		return;
+	memset(st, 0, sizeof(*st));
+	if ((n = pp_read_file("/proc/net/stat/nf_conntrack", buf, sizeof(buf))) <= 0)
+		return n < 0 ? (int)n : -ENODATA;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *s2 = NULL, *tok;
 		int col = 0;
@@ -289,22 +301,36 @@ pc_conntrack_collect(struct pc_facts *f)
 				hdr[nh++] = tok;
 			continue;
 		}
-		f->ct.ncpus++;
+		st->ncpus++;
 		for (tok = strtok_r(line, " \t", &s2); tok && col < nh; tok = strtok_r(NULL, " \t", &s2), col++) {
 			unsigned long long v = strtoull(tok, NULL, 16);
 			const char *h = hdr[col];
 
-			if (strcmp(h, "found") == 0) f->ct.found += v;
-			else if (strcmp(h, "invalid") == 0) f->ct.invalid += v;
-			else if (strcmp(h, "insert") == 0) f->ct.insert += v;
-			else if (strcmp(h, "insert_failed") == 0) f->ct.insert_failed += v;
-			else if (strcmp(h, "drop") == 0) f->ct.drop += v;
-			else if (strcmp(h, "early_drop") == 0) f->ct.early_drop += v;
-			else if (strcmp(h, "search_restart") == 0) f->ct.search_restart += v;
-			else if (strcmp(h, "clashres") == 0) f->ct.clash_resolve += v;
-			else if (strcmp(h, "chaintoolong") == 0) f->ct.chaintoolong += v;
+			if (strcmp(h, "found") == 0) st->found += v;
+			else if (strcmp(h, "invalid") == 0) st->invalid += v;
+			else if (strcmp(h, "insert") == 0) st->insert += v;
+			else if (strcmp(h, "insert_failed") == 0) st->insert_failed += v;
+			else if (strcmp(h, "drop") == 0) st->drop += v;
+			else if (strcmp(h, "early_drop") == 0) st->early_drop += v;
+			else if (strcmp(h, "search_restart") == 0) st->search_restart += v;
+			else if (strcmp(h, "clashres") == 0) st->clash_resolve += v;
+			else if (strcmp(h, "chaintoolong") == 0) st->chaintoolong += v;
 		}
 	}
+	return st->ncpus ? 0 : -ENODATA;
+}
+
+/* Conntrack: the count is per namespace, the limit global (read-only inside a namespace). */
+static void
+collect_conntrack(struct pc_facts *f)
+{
+	if (pp_sysctl_get("net/netfilter/nf_conntrack_count", &f->ct_count) < 0) {
+		f->ct_rc = -ENOENT;
+		return;
+	}
+	f->ct_max = sysctl_or("net/netfilter/nf_conntrack_max", -1);
+	f->ct_buckets = sysctl_or("net/netfilter/nf_conntrack_buckets", -1);
+	pc_ct_stats_read(&f->ct);
 }
 
 /* Ingress and forward: the packet arrives on q->iif from q->src. */
@@ -325,15 +351,7 @@ collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 			q->iif_index = br.ifindex;
 		}
 	}
-	{
-		struct pc_facts tmp = { 0 };
-
-		if (pp_qdisc_dump(nl, q->iif_index, false, qdisc_cb, NULL, &tmp, &e) == 0)
-			for (size_t i = 0; i < tmp.nqdiscs; i++)
-				if (strcmp(tmp.qdiscs[i].kind, "ingress") == 0 || strcmp(tmp.qdiscs[i].kind, "clsact") == 0)
-					f->iif_tc_ingress = true;
-		free(tmp.qdiscs);
-	}
+	pp_qdisc_dump(nl, q->iif_index, false, tc_ingress_cb, NULL, &f->iif_tc_ingress, &e);
 	/* Prerouting first: a DNAT there changes where the packet is routed. */
 	q->direction = PC_INGRESS;
 	pc_nft_collect(q, f, 1u << NF_INET_PRE_ROUTING);
@@ -426,7 +444,7 @@ pc_collect(const struct pc_query *q0, struct pc_facts *f)
 		pc_nft_collect(q, f, 1u << NF_INET_FORWARD | 1u << NF_INET_POST_ROUTING);
 		break;
 	}
-	pc_conntrack_collect(f);
+	collect_conntrack(f);
 	f->nlegacy = pp_legacy_iptables(q->family, f->legacy, sizeof(f->legacy));
 	if (q->probe || q->watch > 0)
 		pc_probe_run(q, f);

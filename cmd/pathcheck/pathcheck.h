@@ -308,12 +308,13 @@ int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
-/* Conntrack's count, limit and per-CPU statistics into f (probe.c reads them before and after). */
-void pc_conntrack_collect(struct pc_facts *f);
+/* Conntrack's per-CPU statistics of this namespace, summed. Returns 0, or -errno when conntrack is not loaded. */
+int pc_ct_stats_read(struct pc_ct_stats *st);
 /* probe.c: send the probe (or watch) and observe it: error queue, wire, drops, trace, counters. */
 void pc_probe_run(const struct pc_query *q, struct pc_facts *f);
 const char *pc_counter_station(const char *name);
-int pc_qdisc_collect(struct pp_nl *nl, int ifindex, struct pc_facts *f);
+/* The drops of every qdisc of one device, summed. Returns 0 or -errno. */
+int pc_qdisc_drops(struct pp_nl *nl, int ifindex, uint64_t *sum);
 /* socket.c: the listeners that could take an arriving packet (sock_diag) and the listen counters. */
 void pc_collect_socket(const struct pc_query *q, struct pc_facts *f);
 /* eval.c: pure. */

@@ -577,24 +577,16 @@ dev_cb(const struct pp_link *l, void *data)
 }
 
 static uint64_t
-qdisc_drops(const struct pc_facts *f, int ifindex, bool *ok)
+qdisc_drops(int ifindex, bool *ok)
 {
-	struct pc_facts tmp = { 0 };
 	struct pp_nl nl;
 	struct pp_err e = { 0 };
 	uint64_t sum = 0;
 
-	(void)f;
 	*ok = false;
 	if (!ifindex || pp_nl_open(&nl, NETLINK_ROUTE, &e) < 0)
 		return 0;
-
-	if (pc_qdisc_collect(&nl, ifindex, &tmp) == 0) {
-		for (size_t i = 0; i < tmp.nqdiscs; i++)
-			sum += tmp.qdiscs[i].drops;
-		*ok = true;
-	}
-	free(tmp.qdiscs);
+	*ok = pc_qdisc_drops(&nl, ifindex, &sum) == 0;
 	pp_nl_close(&nl);
 	return sum;
 }
@@ -611,22 +603,6 @@ dev_counters(int ifindex, struct pp_link *l)
 		return false;
 	ok = pp_link_get(&nl, ifindex, NULL, l, &e) == 0 && l->has_stats64;
 	pp_nl_close(&nl);
-	return ok;
-}
-
-/* Conntrack's per-CPU statistics summed now (false when conntrack is not loaded). */
-static bool
-ct_counters(struct pc_ct_stats *out)
-{
-	struct pc_facts *tmp = calloc(1, sizeof(*tmp));
-	bool ok;
-
-	if (!tmp)
-		return false;
-	pc_conntrack_collect(tmp);
-	ok = tmp->ct_rc == 0 && tmp->ct.ncpus;
-	*out = tmp->ct;
-	free(tmp);
 	return ok;
 }
 
@@ -690,9 +666,9 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		}
 	}
 	pr->snmp_rc = pp_snmp_read(&before);
-	qd0 = qdisc_drops(f, oif, &qok0);
+	qd0 = qdisc_drops(oif, &qok0);
 	dev_ok0 = dev_counters(dev_ifindex, &dev0);
-	ct_ok0 = ct_counters(&ct0);
+	ct_ok0 = pc_ct_stats_read(&ct0) == 0;
 	if (q->watch > 0) {
 		/* A router or a node in front of a container: the user's client keeps retrying. */
 		const char *dev = q->iif[0] ? f->bridge_port[0] ? f->bridge_port : q->iif : NULL;
@@ -773,7 +749,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 			pr->dev_tx_errors_delta = pp_delta64(dev0.stats.tx_errors, dev1.stats.tx_errors);
 			pr->dev_rx_errors_delta = pp_delta64(dev0.stats.rx_errors, dev1.stats.rx_errors);
 		}
-		if (ct_ok0 && ct_counters(&ct1)) {
+		if (ct_ok0 && pc_ct_stats_read(&ct1) == 0) {
 			pr->have_ct = true;
 			pr->ct_drop_delta = pp_delta64(ct0.drop, ct1.drop);
 			pr->ct_early_drop_delta = pp_delta64(ct0.early_drop, ct1.early_drop);
@@ -782,7 +758,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		}
 	}
 	{
-		uint64_t qd1 = qdisc_drops(f, oif, &qok1);
+		uint64_t qd1 = qdisc_drops(oif, &qok1);
 
 		if (qok0 && qok1) {
 			pr->have_qdisc = true;
