@@ -1249,8 +1249,26 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			else
 				s = observe(res, PC_REMOTE, PP_ST_FAIL, NULL, "silence: no answer within %.1f s%s", q->timeout,
 					    pr->pcap_rc == 0 ? " and the probe was not seen leaving" : "");
-			if (s->status == PP_ST_FAIL)
-				hint(s, "pathcheck --watch 10 --trace on the next hop");
+			if (s->status == PP_ST_FAIL) {
+				/* The command to run where the packet goes next, ready to paste but for the device there. */
+				char nh[INET6_ADDRSTRLEN] = "", src[INET6_ADDRSTRLEN] = "", port[8] = "";
+				const struct pp_addr *sa = pr->src.family ? &pr->src : &f->route.prefsrc;
+
+				if (f->route_rc == 0 && f->route.gateway.family)
+					a2s(&f->route.gateway, nh, sizeof(nh));
+				if (sa->family)
+					a2s(sa, src, sizeof(src));
+				if (q->has_dport)
+					snprintf(port, sizeof(port), ":%u", q->dport);
+				hint(s, "on %s: pathcheck --watch 10 --trace --from %s --iif DEV %s%s%s%s",
+				     nh[0] ? nh : "the next hop", src[0] ? src : "SRC",
+				     q->family == AF_INET6 && port[0] ? "[" : "", d, q->family == AF_INET6 && port[0] ? "]" : "", port);
+				if (q->proto == IPPROTO_UDP) {
+					size_t n = strlen(s->hint);
+
+					snprintf(s->hint + n, sizeof(s->hint) - n, " --proto udp");
+				}
+			}
 			break;
 		default:
 			break;
@@ -1355,7 +1373,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		pp_val_add_u64(obj, pr->ctr[i].name, pr->ctr[i].delta);
 	}
 	if (pr->drops_other)
-		pc_warn(res, "%u drops in other namespaces during the run were not counted", pr->drops_other);
+		pc_warn(res, "%u kernel drops in other namespaces during the run were not counted against this flow",
+			pr->drops_other);
 }
 
 /* ---- verdict ---- */
