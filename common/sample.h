@@ -7,6 +7,7 @@
 #ifndef PP_SAMPLE_H
 #define PP_SAMPLE_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -38,6 +39,18 @@ static inline uint64_t
 pp_delta64(uint64_t prev, uint64_t cur)
 {
 	return cur >= prev ? cur - prev : cur;
+}
+
+/* Sleep until t seconds on CLOCK_MONOTONIC (as pp_mono_now() counts), through signals that interrupt. */
+static inline void
+pp_sleep_until(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
 }
 
 /* delta per second over dt seconds; 0 when dt is not positive. */

@@ -804,17 +804,6 @@ fail:
 	return PP_EXIT_UNKNOWN;
 }
 
-static void
-sleep_until(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -865,7 +854,7 @@ main(int argc, char *argv[])
 		bool last = o.count != 0 && s + 1 == o.count;
 
 		if (s > 0)
-			sleep_until(t0 + o.interval * (double)s);
+			pp_sleep_until(t0 + o.interval * (double)s);
 		m.sample = (unsigned)s;
 		m.since_boot = s == 0;
 		m.n_warnings = 0;

@@ -216,17 +216,6 @@ resolve_devs(struct qs_opts *o, struct qs_collector *c)
 	return PP_EXIT_OK;
 }
 
-static void
-sleep_until(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
 static int
 count_only(struct qs_opts *o, struct qs_collector *c)
 {
@@ -273,7 +262,7 @@ run(struct qs_opts *o, struct qs_collector *c)
 		struct qs_eval ev;
 
 		if (i > 1)
-			sleep_until(next);
+			pp_sleep_until(next);
 		t0 = pp_mono_now();
 		if (qs_collect(c, &cur, &e) < 0) {
 			pp_warn_err(&o->cli, &e);
