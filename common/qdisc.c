@@ -148,15 +148,41 @@ pp_qdisc_dump(struct pp_nl *nl, int ifindex, bool classes, pp_qdisc_cb cb, pp_nl
 const char *
 pp_tc_handle_str(uint32_t h, char *buf, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
+	char t[sizeof("ffff:ffff")], *p = t;
+	const char *name = NULL;
+
 	if (h == TC_H_ROOT)
-		snprintf(buf, len, "root");
+		name = "root";
 	else if (h == TC_H_INGRESS)
-		snprintf(buf, len, "ingress");
+		name = "ingress";
 	else if (h == TC_H_UNSPEC)
-		snprintf(buf, len, "none");
-	else if (TC_H_MIN(h) == 0)
-		snprintf(buf, len, "%x:", TC_H_MAJ(h) >> 16);
-	else
-		snprintf(buf, len, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+		name = "none";
+	if (!name) {
+		/* "%x:%x", or "%x:" for a qdisc (minor 0); by hand, as it runs for every object. */
+		for (int half = 0; half < 2; half++) {
+			unsigned v = half ? TC_H_MIN(h) : TC_H_MAJ(h) >> 16;
+			int shift = 12;
+
+			if (half && v == 0)
+				break;
+			while (shift > 0 && !(v >> shift))
+				shift -= 4;
+			for (; shift >= 0; shift -= 4)
+				*p++ = hex[(v >> shift) & 0xf];
+			if (!half)
+				*p++ = ':';
+		}
+		*p = '\0';
+		name = t;
+	}
+	if (len) {
+		size_t n = strlen(name);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, name, n);
+		buf[n] = '\0';
+	}
 	return buf;
 }

@@ -847,10 +847,21 @@ qs_collect_count(struct qs_collector *c, uint64_t *nqdisc, uint64_t *nclass, str
 /* ---- sockets ---- */
 
 /*
- * A class dump of one device fits a page or two; reading with a short length
- * keeps the kernel from allocating 32 KiB for each of its two datagrams.
+ * The read length for class dumps. The kernel sizes a dump's datagrams to the
+ * longest read seen on the socket, but never below NLMSG_GOODSIZE (a page less
+ * the skb overhead, or 8 KiB less it on pages of 8 KiB and more). A read of
+ * exactly that bound (one page, or 8 KiB) keeps each datagram small: a 4 KiB
+ * read gets a 4 KiB datagram from a slab, where 8 KiB needed whole pages (a
+ * sample of 4000 devices measured 4-6% slower). Every class message fits, as
+ * the kernel must fit each in a datagram of NLMSG_GOODSIZE anyway.
  */
-#define QS_CLASS_RECV_LEN 8192
+static uint32_t
+class_recv_len(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page > 0 && page < 8192 ? 4096 : 8192;
+}
 
 int
 qs_collector_open(struct qs_collector *c, unsigned nworkers, struct pp_err *e)
@@ -881,7 +892,7 @@ qs_collector_open(struct qs_collector *c, unsigned nworkers, struct pp_err *e)
 			return rc;
 		}
 		c->nworkers = k + 1;
-		w->nl.recv_len = QS_CLASS_RECV_LEN;
+		w->nl.recv_len = class_recv_len();
 		w->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	}
 	return 0;

@@ -89,6 +89,17 @@ test_qdisc_htb(void)
 	CHECK_STR(pp_tc_handle_str(TC_H_INGRESS, h, sizeof(h)), "ingress");
 	CHECK_STR(pp_tc_handle_str(0, h, sizeof(h)), "none");
 	CHECK_STR(pp_tc_handle_str(0xffff0000, h, sizeof(h)), "ffff:");
+	CHECK_STR(pp_tc_handle_str(0x1, h, sizeof(h)), "0:1");
+	CHECK_STR(pp_tc_handle_str(0xabcd1234, h, sizeof(h)), "abcd:1234");
+	CHECK_STR(pp_tc_handle_str(0x8001fff0, h, sizeof(h)), "8001:fff0");
+	CHECK_STR(pp_tc_handle_str(0x00100000, h, sizeof(h)), "10:");
+	{
+		char small[4];
+
+		/* Cut to fit, always terminated. */
+		CHECK_STR(pp_tc_handle_str(0xabcd1234, small, sizeof(small)), "abc");
+		CHECK_STR(pp_tc_handle_str(TC_H_INGRESS, small, sizeof(small)), "ing");
+	}
 }
 
 /* Past 2^32 packets the kernel adds TCA_STATS_PKT64 (and a pad): the 64-bit count wins. */
