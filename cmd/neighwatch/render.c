@@ -594,6 +594,29 @@ nw_render_prom(const struct nw_snap *s, struct pp_prom *p)
 	}
 	free(rows);
 
+	/*
+	 * One sample per next hop of the routes, so that an alert can name the
+	 * gateway: its value is how many routes go through it. Bounded by the
+	 * routing table's distinct gateways, not by the neighbour table.
+	 */
+	if (s->routes_ok) {
+		char a[INET6_ADDRSTRLEN];
+
+		pp_prom_family(p, "pktpath_neighwatch_nexthop_routes", "gauge",
+			       "Routes through each next hop (gateway), with the state of its neighbour entry (NONE: no entry).");
+		for (size_t i = 0; i < s->nnh; i++) {
+			const struct nw_nexthop *h = &s->nh[i];
+			struct pp_label l[4] = {
+				{ "family", nw_family_name(h->family) },
+				{ "device", nw_ifname(s, h->ifindex, dev, sizeof(dev)) },
+				{ "gateway", pp_addr_str(&h->gw, a, sizeof(a)) },
+				{ "state", h->neigh ? nw_state_name(h->neigh->state, st, sizeof(st)) : "NONE" },
+			};
+
+			pp_prom_sample_u64(p, "pktpath_neighwatch_nexthop_routes", l, 4, h->nroutes);
+		}
+	}
+
 	pp_prom_family(p, "pktpath_neighwatch_table_entries", "gauge",
 		       "Entries in the neighbour table, counted over every network namespace (global).");
 	for (int t = 0; t < 2; t++)

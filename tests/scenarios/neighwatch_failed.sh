@@ -83,6 +83,11 @@ expect_rc "--prom" 1
 promcheck "--prom" "$out"
 if grep -q '^pktpath_neighwatch_entries{family="inet",device="c0",state="FAILED",netns="[^"]*"} 2$' <<<"$out"; then
 	t_ok "prom: FAILED entries on c0"; else t_fail "prom: FAILED entries on c0"; grep entries <<<"$out" | sed 's/^/# /'; fi
+# Each next hop is its own sample, so an alert can name the gateway.
+if grep -q '^pktpath_neighwatch_nexthop_routes{family="inet",device="c0",gateway="198.51.100.50",state="FAILED",netns="[^"]*"} 1$' <<<"$out" &&
+	grep -q '^pktpath_neighwatch_nexthop_routes{family="inet",device="c0",gateway="198.51.100.51",state="FAILED",netns="[^"]*"} 1$' <<<"$out" &&
+	grep -q '^pktpath_neighwatch_nexthop_routes{family="inet6",device="c0",gateway="2001:db8:1::50",state="FAILED",netns="[^"]*"} 1$' <<<"$out"; then
+	t_ok "prom: each FAILED gateway named"; else t_fail "prom: each FAILED gateway named"; grep nexthop <<<"$out" | sed 's/^/# /'; fi
 if grep -q '^pktpath_neighwatch_run_success{netns="[^"]*"} 1$' <<<"$out" && grep -q '^pktpath_neighwatch_table_fulls_total{family="inet",netns="[^"]*"}' <<<"$out"; then
 	t_ok "prom: run_success and table counters"; else t_fail "prom: run_success and table counters"; fi
 pf=$(mktemp -d)
