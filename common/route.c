@@ -16,6 +16,7 @@ static const struct pp_attr_policy route_pol[RTA_MAX + 1] = {
 	[RTA_CACHEINFO] = { PP_A_MIN, sizeof(struct rta_cacheinfo) },
 	[RTA_MULTIPATH] = { PP_A_MIN, sizeof(struct rtnexthop) },
 	[RTA_VIA] = { PP_A_MIN, sizeof(struct rtvia) },
+	[RTA_NH_ID] = { PP_A_U32 },
 };
 
 static const struct pp_attr_policy metrics_pol[RTAX_MAX + 1] = {
@@ -94,6 +95,8 @@ pp_route_decode(const struct nlmsghdr *nlh, struct pp_route *r)
 	}
 	if (tb[RTA_OIF])
 		r->oif = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+	if (tb[RTA_NH_ID])
+		r->nhid = mnl_attr_get_u32(tb[RTA_NH_ID]);
 	if (tb[RTA_IIF])
 		r->iif = (int)mnl_attr_get_u32(tb[RTA_IIF]);
 	if (tb[RTA_PRIORITY]) {
@@ -329,6 +332,8 @@ pp_route_format(const struct pp_route *r, char *buf, size_t len)
 		APPEND("%s/%u", pp_addr_str(&r->dst, a, sizeof(a)), r->dst_len);
 	else
 		APPEND("default");
+	if (r->nhid)
+		APPEND(" nhid %u", r->nhid);
 	if (r->gateway.family)
 		APPEND(" via %s", pp_addr_str(&r->gateway, g, sizeof(g)));
 	if (r->oif && if_indextoname((unsigned)r->oif, dev))

@@ -41,6 +41,7 @@ struct pp_route {
 	uint32_t priority, mark, uid;
 	uint32_t mtu, advmss, hoplimit;	/* RTA_METRICS; 0 when not sent */
 	uint32_t expires_sec;		/* cached PMTU exception lifetime */
+	uint32_t nhid;			/* RTA_NH_ID: the route uses nexthop object nhid (0: none) */
 	int nhops;
 	struct pp_nexthop nh[PP_ROUTE_MAX_NH];
 };
@@ -69,7 +70,7 @@ const char *pp_route_type_name(uint8_t type);
 const char *pp_route_proto_name(uint8_t proto, char *buf, size_t len);
 /* "main", "local", "default", or the number. */
 const char *pp_route_table_name(uint32_t table, char *buf, size_t len);
-/* iproute2-like one-line form: "203.0.113.0/24 via 198.51.100.1 dev eth0 table main". */
+/* iproute2-like one-line form: "203.0.113.0/24 via 198.51.100.1 dev eth0 table main" ("nhid 10 via ..." with a nexthop object). */
 const char *pp_route_format(const struct pp_route *r, char *buf, size_t len);
 
 #endif

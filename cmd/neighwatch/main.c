@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
+#include "nexthop.h"
 #include "nw.h"
 #include "parse.h"
 
@@ -221,6 +222,9 @@ struct neigh_ctx {
 	struct nw_snap *s;
 	const struct nw_opts *o;
 	size_t keep;		/* entries of earlier dumps, kept when this one restarts */
+	struct pp_nhobj_table nhobj;	/* nexthop objects, for routes that only name one */
+	bool nhobj_ok;
+	unsigned nhobj_unresolved;	/* routes whose nexthop object could not be read */
 };
 
 static int
@@ -245,8 +249,27 @@ static int
 route_cb(const struct pp_route *r, void *data)
 {
 	struct neigh_ctx *c = data;
-	struct pp_route rr;
+	struct pp_route rr, ex;
 
+	/*
+	 * A route through a nexthop object, with nexthop_compat_mode off, names only
+	 * the object: its gateways come from the object (a group's members).
+	 */
+	if (r->nhid && !r->nhops && !r->gateway.family && r->type == RTN_UNICAST) {
+		int n;
+
+		ex = *r;
+		n = c->nhobj_ok ? pp_nhobj_expand(&c->nhobj, r->nhid, ex.nh, PP_ROUTE_MAX_NH) : -1;
+		if (n < 0) {
+			c->nhobj_unresolved++;
+		} else if (n == 1 && !pp_nhobj_find(&c->nhobj, r->nhid)->is_group) {
+			ex.gateway = ex.nh[0].gw;
+			ex.oif = ex.nh[0].ifindex;
+		} else {
+			ex.nhops = n;
+		}
+		r = &ex;
+	}
 	if (!c->o->ifindex)
 		return nw_snap_add_route(c->s, r, c->o);
 	/* --dev: keep only the next hops on that device. */
@@ -300,7 +323,7 @@ resolve_dev(const struct pp_cli *c, struct nw_snap *s, struct nw_opts *o)
 static int
 collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_snap *s)
 {
-	struct neigh_ctx nc = { s, o, 0 };
+	struct neigh_ctx nc = { .s = s, .o = o };
 	struct pp_err e = { 0 };
 	int fams[2] = { AF_INET, AF_INET6 }, rc;
 
@@ -332,6 +355,8 @@ collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_s
 	}
 	s->entries_ok = true;
 	s->routes_ok = true;
+	/* Read before the route dumps (no netlink I/O from inside a dump); a kernel without them fails soft. */
+	nc.nhobj_ok = pp_nhobj_dump(nl, &nc.nhobj, &e) == 0;
 	for (int i = 0; i < 2; i++) {
 		if (o->family && o->family != fams[i])
 			continue;
@@ -345,6 +370,10 @@ collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_s
 			break;
 		}
 	}
+	if (nc.nhobj_unresolved)
+		nw_snap_warn(s, "%u route(s) use a nexthop object that could not be read (RTM_GETNEXTHOP%s): their gateways are not checked",
+			     nc.nhobj_unresolved, nc.nhobj_ok ? ": no such id" : " failed");
+	pp_nhobj_table_free(&nc.nhobj);
 	if ((rc = pp_ntable_dump(nl, o->family, ntable_cb, ntable_reset, s, &s->tables_err)) < 0)
 		s->tables_ok = false;
 	else

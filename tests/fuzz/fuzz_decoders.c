@@ -19,6 +19,7 @@
 #include "neigh.h"
 #include "nft.h"
 #include "nfttrace.h"
+#include "nexthop.h"
 #include "nl.h"
 #include "ntable.h"
 #include "pcap.h"
@@ -58,7 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Message decoders expect a header whose nlmsg_len the netlink layer already checked. */
 	if (len >= sizeof(*nlh) && nlh->nlmsg_len >= NLMSG_HDRLEN && nlh->nlmsg_len <= len) {
 		switch (data[0] % 16) {
-		case 0: { struct pp_route r; pp_route_decode(nlh, &r); break; }
+		case 0: { struct pp_route r; pp_route_decode(nlh, &r);
+			  struct pp_nhobj o; pp_nhobj_decode(nlh, &o); break; }
 		case 1: { struct pp_rule r; pp_rule_decode(nlh, &r); break; }
 		case 2: { struct pp_link l; pp_link_decode(nlh, &l); break; }
 		case 3: { struct pp_ifaddr a; pp_ifaddr_decode(nlh, &a); break; }
