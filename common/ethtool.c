@@ -366,9 +366,24 @@ get_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* Adds a command's own request attributes after the header nest. */
+typedef void (*put_fn)(struct nlmsghdr *nlh);
+
+static int nl_get_ex(struct pp_ethtool *et, unsigned cmd, unsigned hdr_attr, uint32_t flags,
+		     put_fn put, const char *what, int ifindex, const char *name, decode_fn dec,
+		     void *out, struct pp_err *e);
+
 static int
 nl_get(struct pp_ethtool *et, unsigned cmd, unsigned hdr_attr, const char *what, int ifindex,
        const char *name, decode_fn dec, void *out, struct pp_err *e)
+{
+	return nl_get_ex(et, cmd, hdr_attr, 0, NULL, what, ifindex, name, dec, out, e);
+}
+
+static int
+nl_get_ex(struct pp_ethtool *et, unsigned cmd, unsigned hdr_attr, uint32_t flags, put_fn put,
+	  const char *what, int ifindex, const char *name, decode_fn dec, void *out,
+	  struct pp_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct get_ctx c = { et->family, dec, out, 0, false };
@@ -387,8 +402,10 @@ nl_get(struct pp_ethtool *et, unsigned cmd, unsigned hdr_attr, const char *what,
 	else
 		mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, name ? name : "");
 	/* Compact bitsets: the link mode masks come as two bitmaps, not one nest per mode name. */
-	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_FLAGS, ETHTOOL_FLAG_COMPACT_BITSETS);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_FLAGS, ETHTOOL_FLAG_COMPACT_BITSETS | flags);
 	mnl_attr_nest_end(nlh, nest);
+	if (put)
+		put(nlh);
 	pp_err_set(e, 0, "%s %s", what, name && name[0] ? name : "?");
 	et->requests++;
 	rc = pp_nl_request(&et->nl, nlh, get_cb, &c, e);
@@ -721,4 +738,408 @@ pp_ethtool_get_driver(struct pp_ethtool *et, const char *name, char *buf, size_t
 		return rc;
 	snprintf(buf, len, "%.*s", (int)sizeof(di.driver), di.driver);
 	return 0;
+}
+
+/* ---- standard statistics, pause, FEC (ETHTOOL_FLAG_STATS) ---- */
+
+/* Indexed by the uapi enums, as the kernel's net/ethtool/stats.c names them. */
+static const char *const std_group_names[PP_STD_N] = {
+	[ETHTOOL_STATS_ETH_PHY] = "eth-phy", [ETHTOOL_STATS_ETH_MAC] = "eth-mac",
+	[ETHTOOL_STATS_ETH_CTRL] = "eth-ctrl", [ETHTOOL_STATS_RMON] = "rmon",
+};
+static const char *const std_phy_names[] = {
+	[ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR] = "SymbolErrorDuringCarrier",
+};
+static const char *const std_mac_names[] = {
+	[ETHTOOL_A_STATS_ETH_MAC_2_TX_PKT] = "FramesTransmittedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_3_SINGLE_COL] = "SingleCollisionFrames",
+	[ETHTOOL_A_STATS_ETH_MAC_4_MULTI_COL] = "MultipleCollisionFrames",
+	[ETHTOOL_A_STATS_ETH_MAC_5_RX_PKT] = "FramesReceivedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = "FrameCheckSequenceErrors",
+	[ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR] = "AlignmentErrors",
+	[ETHTOOL_A_STATS_ETH_MAC_8_TX_BYTES] = "OctetsTransmittedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_9_TX_DEFER] = "FramesWithDeferredXmissions",
+	[ETHTOOL_A_STATS_ETH_MAC_10_LATE_COL] = "LateCollisions",
+	[ETHTOOL_A_STATS_ETH_MAC_11_XS_COL] = "FramesAbortedDueToXSColls",
+	[ETHTOOL_A_STATS_ETH_MAC_12_TX_INT_ERR] = "FramesLostDueToIntMACXmitError",
+	[ETHTOOL_A_STATS_ETH_MAC_13_CS_ERR] = "CarrierSenseErrors",
+	[ETHTOOL_A_STATS_ETH_MAC_14_RX_BYTES] = "OctetsReceivedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_15_RX_INT_ERR] = "FramesLostDueToIntMACRcvError",
+	[ETHTOOL_A_STATS_ETH_MAC_18_TX_MCAST] = "MulticastFramesXmittedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_19_TX_BCAST] = "BroadcastFramesXmittedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_20_XS_DEFER] = "FramesWithExcessiveDeferral",
+	[ETHTOOL_A_STATS_ETH_MAC_21_RX_MCAST] = "MulticastFramesReceivedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_22_RX_BCAST] = "BroadcastFramesReceivedOK",
+	[ETHTOOL_A_STATS_ETH_MAC_23_IR_LEN_ERR] = "InRangeLengthErrors",
+	[ETHTOOL_A_STATS_ETH_MAC_24_OOR_LEN] = "OutOfRangeLengthField",
+	[ETHTOOL_A_STATS_ETH_MAC_25_TOO_LONG_ERR] = "FrameTooLongErrors",
+};
+static const char *const std_ctrl_names[] = {
+	[ETHTOOL_A_STATS_ETH_CTRL_3_TX] = "MACControlFramesTransmitted",
+	[ETHTOOL_A_STATS_ETH_CTRL_4_RX] = "MACControlFramesReceived",
+	[ETHTOOL_A_STATS_ETH_CTRL_5_RX_UNSUP] = "UnsupportedOpcodesReceived",
+};
+static const char *const std_rmon_names[] = {
+	[ETHTOOL_A_STATS_RMON_UNDERSIZE] = "etherStatsUndersizePkts",
+	[ETHTOOL_A_STATS_RMON_OVERSIZE] = "etherStatsOversizePkts",
+	[ETHTOOL_A_STATS_RMON_FRAG] = "etherStatsFragments",
+	[ETHTOOL_A_STATS_RMON_JABBER] = "etherStatsJabbers",
+};
+static const struct { const char *const *n; unsigned count; } std_tables[PP_STD_N] = {
+	[PP_STD_ETH_PHY] = { std_phy_names, PP_ARRAY_SIZE(std_phy_names) },
+	[PP_STD_ETH_MAC] = { std_mac_names, PP_ARRAY_SIZE(std_mac_names) },
+	[PP_STD_ETH_CTRL] = { std_ctrl_names, PP_ARRAY_SIZE(std_ctrl_names) },
+	[PP_STD_RMON] = { std_rmon_names, PP_ARRAY_SIZE(std_rmon_names) },
+};
+_Static_assert((int)PP_STD_RMON == (int)ETHTOOL_STATS_RMON, "the groups are the uapi's ETHTOOL_STATS_*");
+_Static_assert(PP_ARRAY_SIZE(std_mac_names) <= PP_STD_SLOTS, "room for every eth-mac stat");
+
+const char *
+pp_std_group_name(unsigned g)
+{
+	return g < PP_STD_N ? std_group_names[g] : NULL;
+}
+
+unsigned
+pp_std_stat_count(unsigned g)
+{
+	return g < PP_STD_N ? std_tables[g].count : 0;
+}
+
+const char *
+pp_std_stat_name(unsigned g, unsigned i)
+{
+	return i < pp_std_stat_count(g) ? std_tables[g].n[i] : NULL;
+}
+
+bool
+pp_ethtool_std_any(const struct pp_ethtool_std_stats *s)
+{
+	unsigned g;
+
+	for (g = 0; g < PP_STD_N; g++)
+		if (s->grp[g].has)
+			return true;
+	return s->n_hist_rx || s->n_hist_tx;
+}
+
+const char *
+pp_fec_mode_name(uint32_t bit)
+{
+	switch (bit) {
+	case ETHTOOL_LINK_MODE_FEC_NONE_BIT: return "None";
+	case ETHTOOL_LINK_MODE_FEC_RS_BIT: return "RS";
+	case ETHTOOL_LINK_MODE_FEC_BASER_BIT: return "BaseR";
+	case ETHTOOL_LINK_MODE_FEC_LLRS_BIT: return "LLRS";
+	default: return "unknown";
+	}
+}
+
+const char *
+pp_fec_stat_name(unsigned s)
+{
+	static const char *const n[PP_FEC_N] = { "corrected_blocks", "uncorrectable_blocks",
+						 "corrected_bits" };
+	return s < PP_FEC_N ? n[s] : "?";
+}
+
+static const struct pp_attr_policy stats_pol[ETHTOOL_A_STATS_GRP + 1] = {
+	[ETHTOOL_A_STATS_HEADER] = { .kind = PP_A_NEST }, [ETHTOOL_A_STATS_GROUPS] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_STATS_GRP] = { .kind = PP_A_NEST },
+};
+
+static const struct pp_attr_policy grp_pol[ETHTOOL_A_STATS_GRP_HIST_VAL + 1] = {
+	[ETHTOOL_A_STATS_GRP_ID] = { .kind = PP_A_U32 }, [ETHTOOL_A_STATS_GRP_SS_ID] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_STATS_GRP_STAT] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_STATS_GRP_HIST_RX] = { .kind = PP_A_NEST }, [ETHTOOL_A_STATS_GRP_HIST_TX] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_STATS_GRP_HIST_BKT_LOW] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_STATS_GRP_HIST_BKT_HI] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_STATS_GRP_HIST_VAL] = { .kind = PP_A_U64 },
+};
+
+/* A u64 that need not be 8-byte aligned (the kernel pads, but a nest may shift it by 4). */
+static uint64_t
+get_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)a + NLA_HDRLEN, sizeof(v));
+	return v;
+}
+
+/*
+ * A stat nest (ETHTOOL_A_STATS_GRP_STAT): one attribute whose type is the stat's
+ * index in its group (starting at 0, so there is no pad type inside) and whose
+ * payload is the u64 value.
+ */
+static int
+decode_std_stat(const struct nlattr *nest, unsigned g, struct pp_ethtool_std_stats *s)
+{
+	const struct nlattr *tb[1], *a;
+
+	if (pp_attr_parse_nest(nest, NULL, 0, tb) < 0)	/* bounds only */
+		return -EBADMSG;
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned i = mnl_attr_get_type(a);
+
+		if (mnl_attr_get_payload_len(a) < sizeof(uint64_t))
+			return -EBADMSG;
+		if (g >= PP_STD_N || i >= PP_STD_SLOTS || i >= pp_std_stat_count(g)) {
+			s->unknown_stats++;
+			continue;
+		}
+		s->grp[g].has |= 1u << i;
+		s->grp[g].val[i] = get_u64(a);
+	}
+	return 0;
+}
+
+static int
+decode_hist(const struct nlattr *nest, struct pp_ethtool_rmon_bkt *b, unsigned *n)
+{
+	const struct nlattr *tb[ETHTOOL_A_STATS_GRP_HIST_VAL + 1];
+
+	if (pp_attr_parse_nest(nest, grp_pol, ETHTOOL_A_STATS_GRP_HIST_VAL, tb) < 0)
+		return -EBADMSG;
+	if (!tb[ETHTOOL_A_STATS_GRP_HIST_BKT_LOW] || !tb[ETHTOOL_A_STATS_GRP_HIST_BKT_HI] ||
+	    !tb[ETHTOOL_A_STATS_GRP_HIST_VAL])
+		return -EBADMSG;
+	if (*n >= PP_RMON_HIST_N)
+		return 0;	/* more buckets than the kernel has today: keep the first ten */
+	b[*n].low = mnl_attr_get_u32(tb[ETHTOOL_A_STATS_GRP_HIST_BKT_LOW]);
+	b[*n].high = mnl_attr_get_u32(tb[ETHTOOL_A_STATS_GRP_HIST_BKT_HI]);
+	b[*n].val = get_u64(tb[ETHTOOL_A_STATS_GRP_HIST_VAL]);
+	(*n)++;
+	return 0;
+}
+
+static int
+decode_std_group(const struct nlattr *nest, struct pp_ethtool_std_stats *s)
+{
+	const struct nlattr *tb[ETHTOOL_A_STATS_GRP_HIST_VAL + 1], *a;
+	uint32_t g;
+
+	/* Checks every attribute of the nest against the policy, repeated ones too. */
+	if (pp_attr_parse_nest(nest, grp_pol, ETHTOOL_A_STATS_GRP_HIST_VAL, tb) < 0)
+		return -EBADMSG;
+	if (!tb[ETHTOOL_A_STATS_GRP_ID])
+		return -EBADMSG;
+	g = mnl_attr_get_u32(tb[ETHTOOL_A_STATS_GRP_ID]);
+	if (g >= PP_STD_N) {
+		s->unknown_groups++;
+		return 0;
+	}
+	s->grp[g].present = true;
+	if (tb[ETHTOOL_A_STATS_GRP_SS_ID])
+		s->grp[g].ss_id = mnl_attr_get_u32(tb[ETHTOOL_A_STATS_GRP_SS_ID]);
+	/* STAT and HIST_* repeat: walk them all (tb keeps only the last of each type). */
+	mnl_attr_for_each_nested(a, nest) {
+		int rc = 0;
+
+		switch (mnl_attr_get_type(a)) {
+		case ETHTOOL_A_STATS_GRP_STAT:
+			rc = decode_std_stat(a, g, s);
+			break;
+		case ETHTOOL_A_STATS_GRP_HIST_RX:
+			rc = decode_hist(a, s->hist_rx, &s->n_hist_rx);
+			break;
+		case ETHTOOL_A_STATS_GRP_HIST_TX:
+			rc = decode_hist(a, s->hist_tx, &s->n_hist_tx);
+			break;
+		default:
+			break;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+pp_ethtool_decode_std_stats(const struct nlmsghdr *nlh, struct pp_ethtool_std_stats *s)
+{
+	const struct nlattr *tb[ETHTOOL_A_STATS_GRP + 1], *a;
+	size_t off = sizeof(struct genlmsghdr);
+
+	memset(s, 0, sizeof(*s));
+	if (pp_attr_parse_msg(nlh, off, stats_pol, ETHTOOL_A_STATS_GRP, tb) < 0 || !pp_msg_hdr(nlh, off))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_STATS_HEADER], &s->ifindex) < 0)
+		return -EBADMSG;
+	mnl_attr_for_each(a, nlh, MNL_ALIGN(off)) {
+		if (mnl_attr_get_type(a) == ETHTOOL_A_STATS_GRP && decode_std_group(a, s) < 0)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy pause_pol[ETHTOOL_A_PAUSE_STATS + 1] = {
+	[ETHTOOL_A_PAUSE_HEADER] = { .kind = PP_A_NEST }, [ETHTOOL_A_PAUSE_AUTONEG] = { .kind = PP_A_U8 },
+	[ETHTOOL_A_PAUSE_RX] = { .kind = PP_A_U8 }, [ETHTOOL_A_PAUSE_TX] = { .kind = PP_A_U8 },
+	[ETHTOOL_A_PAUSE_STATS] = { .kind = PP_A_NEST },
+};
+static const struct pp_attr_policy pause_stat_pol[ETHTOOL_A_PAUSE_STAT_RX_FRAMES + 1] = {
+	[ETHTOOL_A_PAUSE_STAT_TX_FRAMES] = { .kind = PP_A_U64 },
+	[ETHTOOL_A_PAUSE_STAT_RX_FRAMES] = { .kind = PP_A_U64 },
+};
+
+int
+pp_ethtool_decode_pause(const struct nlmsghdr *nlh, struct pp_ethtool_pause *p)
+{
+	const struct nlattr *tb[ETHTOOL_A_PAUSE_STATS + 1];
+	const struct nlattr *st[ETHTOOL_A_PAUSE_STAT_RX_FRAMES + 1];
+	size_t off = sizeof(struct genlmsghdr);
+
+	memset(p, 0, sizeof(*p));
+	if (pp_attr_parse_msg(nlh, off, pause_pol, ETHTOOL_A_PAUSE_STATS, tb) < 0 || !pp_msg_hdr(nlh, off))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_PAUSE_HEADER], &p->ifindex) < 0)
+		return -EBADMSG;
+	if ((p->has_autoneg = tb[ETHTOOL_A_PAUSE_AUTONEG] != NULL))
+		p->autoneg = mnl_attr_get_u8(tb[ETHTOOL_A_PAUSE_AUTONEG]);
+	if ((p->has_rx = tb[ETHTOOL_A_PAUSE_RX] != NULL))
+		p->rx = mnl_attr_get_u8(tb[ETHTOOL_A_PAUSE_RX]);
+	if ((p->has_tx = tb[ETHTOOL_A_PAUSE_TX] != NULL))
+		p->tx = mnl_attr_get_u8(tb[ETHTOOL_A_PAUSE_TX]);
+	if (tb[ETHTOOL_A_PAUSE_STATS]) {
+		if (pp_attr_parse_nest(tb[ETHTOOL_A_PAUSE_STATS], pause_stat_pol,
+				       ETHTOOL_A_PAUSE_STAT_RX_FRAMES, st) < 0)
+			return -EBADMSG;
+		p->has_stats = true;
+		/* The kernel leaves out a counter the driver did not set (ETHTOOL_STAT_NOT_SET). */
+		if ((p->has_tx_frames = st[ETHTOOL_A_PAUSE_STAT_TX_FRAMES] != NULL))
+			p->tx_frames = get_u64(st[ETHTOOL_A_PAUSE_STAT_TX_FRAMES]);
+		if ((p->has_rx_frames = st[ETHTOOL_A_PAUSE_STAT_RX_FRAMES] != NULL))
+			p->rx_frames = get_u64(st[ETHTOOL_A_PAUSE_STAT_RX_FRAMES]);
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy fec_pol[ETHTOOL_A_FEC_STATS + 1] = {
+	[ETHTOOL_A_FEC_HEADER] = { .kind = PP_A_NEST }, [ETHTOOL_A_FEC_MODES] = { .kind = PP_A_NEST },
+	[ETHTOOL_A_FEC_AUTO] = { .kind = PP_A_U8 }, [ETHTOOL_A_FEC_ACTIVE] = { .kind = PP_A_U32 },
+	[ETHTOOL_A_FEC_STATS] = { .kind = PP_A_NEST },
+};
+
+/*
+ * One FEC counter: an array of u64, element 0 the total and then one per lane; the
+ * kernel sends it empty when the driver does not report it.
+ */
+static int
+decode_fec_stat(const struct nlattr *a, struct pp_ethtool_fec_stat *fs)
+{
+	size_t len = mnl_attr_get_payload_len(a), n = len / sizeof(uint64_t), i;
+	const char *p = (const char *)a + NLA_HDRLEN;
+
+	memset(fs, 0, sizeof(*fs));
+	if (len % sizeof(uint64_t))
+		return -EBADMSG;
+	if (n == 0)
+		return 0;
+	fs->has = true;
+	memcpy(&fs->total, p, sizeof(uint64_t));
+	for (i = 1; i < n && fs->n_lanes < PP_FEC_LANES; i++)
+		memcpy(&fs->lane[fs->n_lanes++], p + i * sizeof(uint64_t), sizeof(uint64_t));
+	return 0;
+}
+
+int
+pp_ethtool_decode_fec(const struct nlmsghdr *nlh, struct pp_ethtool_fec *f)
+{
+	static const uint16_t stat_a[PP_FEC_N] = { ETHTOOL_A_FEC_STAT_CORRECTED, ETHTOOL_A_FEC_STAT_UNCORR,
+						   ETHTOOL_A_FEC_STAT_CORR_BITS };
+	const struct nlattr *tb[ETHTOOL_A_FEC_STATS + 1];
+	const struct nlattr *st[ETHTOOL_A_FEC_STAT_CORR_BITS + 1];
+	size_t off = sizeof(struct genlmsghdr);
+	unsigned i;
+
+	memset(f, 0, sizeof(*f));
+	if (pp_attr_parse_msg(nlh, off, fec_pol, ETHTOOL_A_FEC_STATS, tb) < 0 || !pp_msg_hdr(nlh, off))
+		return -EBADMSG;
+	if (hdr_ifindex(tb[ETHTOOL_A_FEC_HEADER], &f->ifindex) < 0)
+		return -EBADMSG;
+	if ((f->has_auto = tb[ETHTOOL_A_FEC_AUTO] != NULL))
+		f->fec_auto = mnl_attr_get_u8(tb[ETHTOOL_A_FEC_AUTO]);
+	/* Left out by the kernel when no FEC mode is active. */
+	if ((f->has_active = tb[ETHTOOL_A_FEC_ACTIVE] != NULL))
+		f->active = mnl_attr_get_u32(tb[ETHTOOL_A_FEC_ACTIVE]);
+	if (tb[ETHTOOL_A_FEC_STATS]) {
+		if (pp_attr_parse_nest(tb[ETHTOOL_A_FEC_STATS], NULL, ETHTOOL_A_FEC_STAT_CORR_BITS, st) < 0)
+			return -EBADMSG;
+		f->has_stats = true;
+		for (i = 0; i < PP_FEC_N; i++)
+			if (st[stat_a[i]] && decode_fec_stat(st[stat_a[i]], &f->st[i]) < 0)
+				return -EBADMSG;
+	}
+	return 0;
+}
+
+static int dec_std(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_std_stats(n, o); }
+static int dec_pause(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_pause(n, o); }
+static int dec_fec(const struct nlmsghdr *n, void *o) { return pp_ethtool_decode_fec(n, o); }
+
+/*
+ * The groups asked for, as a compact bitset (ETHTOOL_A_BITSET_SIZE and _VALUE,
+ * NOMASK: the bits given are the whole set). Bit n is group n of the uapi enum,
+ * whose names are the kernel's ETH_SS_STATS_STD string set; ethtool(8) sends the
+ * same set by name instead.
+ */
+static void
+put_std_groups(struct nlmsghdr *nlh)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, ETHTOOL_A_STATS_GROUPS);
+	uint32_t bits = (1u << PP_STD_N) - 1;
+
+	mnl_attr_put(nlh, ETHTOOL_A_BITSET_NOMASK, 0, NULL);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_BITSET_SIZE, PP_STD_N);
+	mnl_attr_put(nlh, ETHTOOL_A_BITSET_VALUE, sizeof(bits), &bits);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * PAUSE_GET and FEC_GET add their counters only with ETHTOOL_FLAG_STATS in the
+ * request header. STATS_GET is all counters and refuses the flag: its header
+ * policy is the plain one, and the kernel answers EINVAL "reserved bit set"
+ * (seen on 6.18; ethtool(8) sends it no flag either).
+ */
+static int
+stats_get(struct pp_ethtool *et, unsigned cmd, unsigned hdr_attr, put_fn put, const char *what,
+	  int ifindex, const char *name, decode_fn dec, void *out, struct pp_err *e)
+{
+	uint32_t flags = cmd == ETHTOOL_MSG_STATS_GET ? 0 : ETHTOOL_FLAG_STATS;
+
+	if (!pp_ethtool_has_op(et, cmd)) {
+		/* No ioctl carries these: without the netlink command there is nothing to ask. */
+		pp_err_set(e, EPROTONOSUPPORT, "%s %s: not offered by this kernel's ethtool netlink",
+			   what, name ? name : "?");
+		return -EPROTONOSUPPORT;
+	}
+	return nl_get_ex(et, cmd, hdr_attr, flags, put, what, ifindex, name, dec, out, e);
+}
+
+int
+pp_ethtool_get_std_stats(struct pp_ethtool *et, int ifindex, const char *name,
+			 struct pp_ethtool_std_stats *s, struct pp_err *e)
+{
+	memset(s, 0, sizeof(*s));
+	return stats_get(et, ETHTOOL_MSG_STATS_GET, ETHTOOL_A_STATS_HEADER, put_std_groups,
+			 "ETHTOOL_MSG_STATS_GET", ifindex, name, dec_std, s, e);
+}
+
+int
+pp_ethtool_get_pause(struct pp_ethtool *et, int ifindex, const char *name,
+		     struct pp_ethtool_pause *p, struct pp_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	return stats_get(et, ETHTOOL_MSG_PAUSE_GET, ETHTOOL_A_PAUSE_HEADER, NULL,
+			 "ETHTOOL_MSG_PAUSE_GET", ifindex, name, dec_pause, p, e);
+}
+
+int
+pp_ethtool_get_fec(struct pp_ethtool *et, int ifindex, const char *name,
+		   struct pp_ethtool_fec *f, struct pp_err *e)
+{
+	memset(f, 0, sizeof(*f));
+	return stats_get(et, ETHTOOL_MSG_FEC_GET, ETHTOOL_A_FEC_HEADER, NULL,
+			 "ETHTOOL_MSG_FEC_GET", ifindex, name, dec_fec, f, e);
 }

@@ -142,4 +142,100 @@ int pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_etht
 int pp_ethtool_get_driver(struct pp_ethtool *et, const char *name, char *buf, size_t len,
 			  struct pp_err *e);
 
+/*
+ * The standard statistics of `ethtool -S --all-groups` (ETHTOOL_MSG_STATS_GET,
+ * kernel 5.13+): IEEE 802.3 PHY, MAC and MAC control counters and RMON. Groups
+ * and stats are numbered by the uapi enums (ETHTOOL_STATS_*, ETHTOOL_A_STATS_*),
+ * which are ABI: the kernel only ever adds at the end. Their names come from a
+ * fixed table matching those enums and the kernel's string sets (ETH_SS_STATS_STD,
+ * _ETH_PHY, _ETH_MAC, _ETH_CTRL, _RMON), not from a STRSET_GET per run: the names
+ * are metric labels and must stay the same whatever the kernel, and a stat index
+ * past the table (a newer kernel) is counted, not given a made-up name.
+ */
+enum pp_std_group { PP_STD_ETH_PHY, PP_STD_ETH_MAC, PP_STD_ETH_CTRL, PP_STD_RMON, PP_STD_N };
+#define PP_STD_SLOTS 32		/* stat indexes kept per group (eth-mac has 22) */
+#define PP_RMON_HIST_N 10	/* ETHTOOL_RMON_HIST_MAX */
+
+/* Group g's name as ethtool prints it ("eth-mac"), or NULL past the table. */
+const char *pp_std_group_name(unsigned g);
+/* Stat i of group g by its IEEE/RMON name ("FrameCheckSequenceErrors"), or NULL past the table. */
+const char *pp_std_stat_name(unsigned g, unsigned i);
+/* How many stats of group g the table names. */
+unsigned pp_std_stat_count(unsigned g);
+
+struct pp_ethtool_rmon_bkt {
+	uint32_t low, high;	/* frame length range, bytes */
+	uint64_t val;
+};
+
+struct pp_ethtool_std_group {
+	bool present;		/* the kernel sent the group's nest (it does for every group asked) */
+	uint32_t ss_id;		/* its string set, ETH_SS_STATS_ETH_MAC ... */
+	uint32_t has;		/* bit i: the driver set stat i (an absent stat is not supported, never 0) */
+	uint64_t val[PP_STD_SLOTS];
+};
+
+struct pp_ethtool_std_stats {
+	int ifindex;
+	struct pp_ethtool_std_group grp[PP_STD_N];
+	struct pp_ethtool_rmon_bkt hist_rx[PP_RMON_HIST_N], hist_tx[PP_RMON_HIST_N];
+	unsigned n_hist_rx, n_hist_tx;
+	unsigned unknown_groups;	/* groups past PP_STD_N (a newer kernel): skipped */
+	unsigned unknown_stats;		/* stat indexes past PP_STD_SLOTS or the table: skipped */
+};
+/* true when the driver sent at least one counter of any group (or a histogram bucket). */
+bool pp_ethtool_std_any(const struct pp_ethtool_std_stats *s);
+
+/* Pause frames (`ethtool -I -a`, ETHTOOL_MSG_PAUSE_GET with ETHTOOL_FLAG_STATS). */
+struct pp_ethtool_pause {
+	int ifindex;
+	bool has_autoneg, has_rx, has_tx;
+	uint8_t autoneg, rx, tx;
+	bool has_stats;			/* the stats nest was sent */
+	bool has_tx_frames, has_rx_frames;	/* ... with these counters (absent: the driver has none) */
+	uint64_t tx_frames, rx_frames;
+};
+
+/* FEC (`ethtool -I --show-fec`, ETHTOOL_MSG_FEC_GET with ETHTOOL_FLAG_STATS). */
+enum pp_fec_stat { PP_FEC_CORRECTED, PP_FEC_UNCORR, PP_FEC_CORR_BITS, PP_FEC_N };
+#define PP_FEC_LANES 8		/* ETHTOOL_MAX_LANES */
+struct pp_ethtool_fec_stat {
+	bool has;		/* the driver reports it (the kernel sends an empty array otherwise) */
+	uint64_t total;		/* element 0: the total (the kernel sums the lanes into it) */
+	unsigned n_lanes;
+	uint64_t lane[PP_FEC_LANES];
+};
+struct pp_ethtool_fec {
+	int ifindex;
+	bool has_auto;
+	uint8_t fec_auto;
+	bool has_active;
+	uint32_t active;	/* link mode bit: ETHTOOL_LINK_MODE_FEC_*_BIT */
+	bool has_stats;
+	struct pp_ethtool_fec_stat st[PP_FEC_N];
+};
+/* "None", "RS", "BaseR", "LLRS" for a link mode bit, as ethtool prints them; "unknown" else. */
+const char *pp_fec_mode_name(uint32_t bit);
+/* "corrected_blocks", "uncorrectable_blocks", "corrected_bits". */
+const char *pp_fec_stat_name(unsigned s);
+
+int pp_ethtool_decode_std_stats(const struct nlmsghdr *nlh, struct pp_ethtool_std_stats *s);
+int pp_ethtool_decode_pause(const struct nlmsghdr *nlh, struct pp_ethtool_pause *p);
+int pp_ethtool_decode_fec(const struct nlmsghdr *nlh, struct pp_ethtool_fec *f);
+
+/*
+ * One device's standard statistics (every group), pause settings and frames, FEC
+ * mode and counters, through netlink only (there is no ioctl for them). Return 0;
+ * -EOPNOTSUPP when the driver does not implement the operation (pause, FEC; the
+ * kernel answers STATS_GET for every device, with groups that are empty when the
+ * driver lacks them); -EPROTONOSUPPORT when this kernel's ethtool family does not
+ * offer the command (no family, or older than 5.13); -ENODEV; another -errno.
+ */
+int pp_ethtool_get_std_stats(struct pp_ethtool *et, int ifindex, const char *name,
+			     struct pp_ethtool_std_stats *s, struct pp_err *e);
+int pp_ethtool_get_pause(struct pp_ethtool *et, int ifindex, const char *name,
+			 struct pp_ethtool_pause *p, struct pp_err *e);
+int pp_ethtool_get_fec(struct pp_ethtool *et, int ifindex, const char *name,
+		       struct pp_ethtool_fec *f, struct pp_err *e);
+
 #endif

@@ -76,7 +76,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   struct pp_ct_cpu_stats cs; pp_ct_parse_cpu_stats(nlh, &cs); break; }
 		case 11: { struct pp_ethtool_linkmodes lm; pp_ethtool_decode_linkmodes(nlh, &lm);
 			   struct pp_ethtool_rings rg; pp_ethtool_decode_rings(nlh, &rg);
-			   struct pp_ethtool_channels ch; pp_ethtool_decode_channels(nlh, &ch); break; }
+			   struct pp_ethtool_channels ch; pp_ethtool_decode_channels(nlh, &ch);
+			   struct pp_ethtool_std_stats ss; pp_ethtool_decode_std_stats(nlh, &ss);
+			   struct pp_ethtool_pause pa; pp_ethtool_decode_pause(nlh, &pa);
+			   struct pp_ethtool_fec fe; pp_ethtool_decode_fec(nlh, &fe); break; }
 		default: break;
 		}
 	}
