@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if_arp.h>
+#include <linux/ethtool_netlink.h>
 
 #include "nicstat.h"
 #include "sample.h"
@@ -180,8 +181,151 @@ ns_dev_slot(struct ns_model *m, int ifindex)
 
 static const struct ns_et et_none = {
 	.li_rc = -ENODATA, .rings_rc = -ENODATA, .chan_rc = -ENODATA, .drv_rc = -ENODATA,
-	.stats_rc = -ENODATA,
+	.stats_rc = -ENODATA, .std_rc = -ENODATA, .pause_rc = -ENODATA, .fec_rc = -ENODATA,
 };
+
+const struct ns_nicf_desc ns_nicf[NS_N_N] = {
+	[NS_N_SYMBOL] = { "symbol_errors", "SymbolErrorDuringCarrier", true,
+			  "symbol errors during carrier rising: the PHY receives bad symbols "
+			  "(cable, optic, or the link partner's transmitter)",
+			  "ethtool -S DEV --all-groups; ethtool -m DEV (optic power); check or replace the cable or optic" },
+	[NS_N_FCS] = { "fcs_errors", "FrameCheckSequenceErrors", true,
+		       "frames with a bad FCS rising: frames corrupted on the wire",
+		       "ethtool -S DEV --all-groups; ethtool -m DEV (optic power); check or replace the cable or optic" },
+	[NS_N_ALIGN] = { "alignment_errors", "AlignmentErrors", true,
+			 "alignment errors rising: frames that are not a whole number of bytes "
+			 "(a bad cable or a duplex mismatch)",
+			 "ethtool DEV (duplex on both ends); ethtool -S DEV --all-groups" },
+	[NS_N_FEC_UNCORR] = { "fec_uncorrectable_blocks", "uncorrectable_blocks", true,
+			      "FEC uncorrectable blocks rising: errors below the MAC that FEC could not repair",
+			      "ethtool -I --show-fec DEV (same FEC mode on both ends); ethtool -m DEV (optic power)" },
+	[NS_N_PAUSE_RX] = { "pause_rx_frames", "rx_pause_frames", false,
+			    "pause frames received rising: the link partner is throttling this host's transmit",
+			    "ethtool -I -a DEV; look at the switch port's congestion and buffers (ethtool -A DEV rx off stops honouring them)" },
+};
+
+void
+ns_nicf_next(unsigned f, const char *dev, char *buf, size_t len)
+{
+	const char *t = f < NS_N_N ? ns_nicf[f].next : "", *p;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	while (*t && o + 1 < len) {
+		if (!(p = strstr(t, "DEV")))
+			p = t + strlen(t);
+		o += (size_t)snprintf(buf + o, len - o, "%.*s%s", (int)(p - t), t, *p ? dev : "");
+		if (o >= len)
+			break;
+		t = *p ? p + 3 : p;
+	}
+}
+
+bool
+ns_std_is_error(unsigned g, unsigned i)
+{
+	switch (g) {
+	case PP_STD_ETH_PHY:
+		return i == ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR;
+	case PP_STD_ETH_MAC:
+		switch (i) {
+		case ETHTOOL_A_STATS_ETH_MAC_3_SINGLE_COL:
+		case ETHTOOL_A_STATS_ETH_MAC_4_MULTI_COL:
+		case ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR:
+		case ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR:
+		case ETHTOOL_A_STATS_ETH_MAC_10_LATE_COL:
+		case ETHTOOL_A_STATS_ETH_MAC_11_XS_COL:
+		case ETHTOOL_A_STATS_ETH_MAC_12_TX_INT_ERR:
+		case ETHTOOL_A_STATS_ETH_MAC_13_CS_ERR:
+		case ETHTOOL_A_STATS_ETH_MAC_15_RX_INT_ERR:
+		case ETHTOOL_A_STATS_ETH_MAC_20_XS_DEFER:
+		case ETHTOOL_A_STATS_ETH_MAC_23_IR_LEN_ERR:
+		case ETHTOOL_A_STATS_ETH_MAC_25_TOO_LONG_ERR:
+			return true;
+		default:
+			return false;
+		}
+	case PP_STD_ETH_CTRL:
+		return i == ETHTOOL_A_STATS_ETH_CTRL_5_RX_UNSUP;
+	case PP_STD_RMON:
+		return i < pp_std_stat_count(PP_STD_RMON);	/* undersize, oversize, fragments, jabbers */
+	default:
+		return false;
+	}
+}
+
+const char *
+ns_nic_why(int rc)
+{
+	switch (rc) {
+	case 0:
+	case -EOPNOTSUPP:
+		return "not supported by the driver";
+	case -EPROTONOSUPPORT:
+		return "this kernel's ethtool netlink does not offer it (kernel 5.13+)";
+	case -ENODATA:
+		return "not read (by default only physical devices are asked; -e asks every device)";
+	case -ENODEV:
+		return "the device went away while it was read";
+	default: {
+		const char *needs = pp_errno_needs(rc);
+
+		return needs ? needs : "could not be read";
+	}
+	}
+}
+
+static bool
+std_value(const struct pp_ethtool_std_stats *s, unsigned g, unsigned i, uint64_t *v)
+{
+	if (!(s->grp[g].has & (1u << i)))
+		return false;
+	*v = s->grp[g].val[i];
+	return true;
+}
+
+bool
+ns_nic_value(const struct ns_et *x, unsigned f, bool prev, uint64_t *v)
+{
+	const struct pp_ethtool_std_stats *s = prev ? &x->std_prev : &x->std;
+	const struct pp_ethtool_pause *p = prev ? &x->pause_prev : &x->pause;
+	const struct pp_ethtool_fec *fe = prev ? &x->fec_prev : &x->fec;
+
+	switch (f) {
+	case NS_N_SYMBOL:
+	case NS_N_FCS:
+	case NS_N_ALIGN:
+		if (x->std_rc < 0 || (prev && !x->std_has_prev))
+			return false;
+		return f == NS_N_SYMBOL ? std_value(s, PP_STD_ETH_PHY, ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR, v)
+		       : f == NS_N_FCS  ? std_value(s, PP_STD_ETH_MAC, ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR, v)
+					: std_value(s, PP_STD_ETH_MAC, ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR, v);
+	case NS_N_FEC_UNCORR:
+		if (x->fec_rc < 0 || (prev && !x->fec_has_prev) || !fe->st[PP_FEC_UNCORR].has)
+			return false;
+		*v = fe->st[PP_FEC_UNCORR].total;
+		return true;
+	case NS_N_PAUSE_RX:
+		if (x->pause_rc < 0 || (prev && !x->pause_has_prev) || !p->has_rx_frames)
+			return false;
+		*v = p->rx_frames;
+		return true;
+	default:
+		return false;
+	}
+}
+
+uint64_t
+ns_std_delta(const struct ns_et *x, unsigned g, unsigned i)
+{
+	uint64_t cur = 0, old = 0;
+
+	if (x->std_rc < 0 || !std_value(&x->std, g, i, &cur))
+		return 0;
+	if (x->std_has_prev && std_value(&x->std_prev, g, i, &old))
+		return pp_delta64(old, cur);
+	return cur;
+}
 
 const struct ns_et *
 ns_et_of(const struct ns_dev *d)
@@ -380,6 +524,27 @@ eval_dev(const struct ns_opts *o, const struct ns_model *m, struct ns_dev *d)
 					d->lm.has_duplex ? d->lm.duplex : DUPLEX_UNKNOWN, &r->util);
 	}
 	r->problem = r->sat > o->threshold;
+	/*
+	 * The NIC's own counters: a finding only over an interval (both samples read),
+	 * never from since-boot values, which are evidence of old trouble only.
+	 */
+	if (d->x && !m->since_boot) {
+		unsigned k;
+
+		for (k = 0; k < NS_N_N; k++) {
+			uint64_t cur, old;
+
+			if (!ns_nic_value(d->x, k, false, &cur) || !ns_nic_value(d->x, k, true, &old))
+				continue;
+			r->nic_d[k] = pp_delta64(old, cur);
+			r->nic_ps[k] = pp_rate(r->nic_d[k], dt);
+			if (r->nic_d[k] && r->nic_ps[k] > o->threshold) {
+				r->nic_rising |= 1u << k;
+				if (ns_nicf[k].error)
+					r->problem = true;
+			}
+		}
+	}
 }
 
 void

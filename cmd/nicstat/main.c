@@ -528,6 +528,36 @@ et_dump_all(struct ctx *c, bool any_full)
 	return true;
 }
 
+/* Whether a failed read is worth asking again next sample: not when the driver or kernel lacks it. */
+static bool
+nic_ask(int rc)
+{
+	return rc != -EOPNOTSUPP && rc != -EPROTONOSUPPORT;
+}
+
+/*
+ * The standard counters, pause and FEC of one device, each sample (they are
+ * counters); the previous sample's values are kept for the deltas.
+ */
+static void
+collect_nic(struct ctx *c, int ifindex, const char *name, struct ns_et *x)
+{
+	struct pp_err e = { 0 };
+
+	if ((x->std_has_prev = x->std_rc == 0))
+		x->std_prev = x->std;
+	if (nic_ask(x->std_rc))
+		x->std_rc = pp_ethtool_get_std_stats(&c->et, ifindex, name, &x->std, &e);
+	if ((x->pause_has_prev = x->pause_rc == 0))
+		x->pause_prev = x->pause;
+	if (nic_ask(x->pause_rc))
+		x->pause_rc = pp_ethtool_get_pause(&c->et, ifindex, name, &x->pause, &e);
+	if ((x->fec_has_prev = x->fec_rc == 0))
+		x->fec_prev = x->fec;
+	if (nic_ask(x->fec_rc))
+		x->fec_rc = pp_ethtool_get_fec(&c->et, ifindex, name, &x->fec, &e);
+}
+
 static void
 collect_ethtool(struct ctx *c, struct ns_dev *d, bool full)
 {
@@ -555,6 +585,7 @@ collect_ethtool(struct ctx *c, struct ns_dev *d, bool full)
 	}
 	if (!full)
 		return;
+	collect_nic(c, d->l.ifindex, d->l.name, x);
 	x->stats_rc = pp_ethtool_get_stats(&c->et, d->l.name, &st, &n, &e);
 	if (x->stats_rc < 0) {
 		x->stats_err = err_text(x->stats_rc);

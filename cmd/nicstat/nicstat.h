@@ -112,7 +112,46 @@ struct ns_et {
 	char driver[32];
 	struct ns_dstat *ds;
 	size_t n_ds;
+	/*
+	 * The standard counters (ethtool -S --all-groups), pause (-I -a) and FEC (-I
+	 * --show-fec), read every sample; *_prev is the previous sample's, valid when
+	 * *_has_prev. rc -ENODATA: not read; -EOPNOTSUPP: the driver lacks it;
+	 * -EPROTONOSUPPORT: this kernel's ethtool netlink lacks it.
+	 */
+	int std_rc, pause_rc, fec_rc;
+	bool std_has_prev, pause_has_prev, fec_has_prev;
+	struct pp_ethtool_std_stats std, std_prev;
+	struct pp_ethtool_pause pause, pause_prev;
+	struct pp_ethtool_fec fec, fec_prev;
 };
+
+/*
+ * The NIC counters that make a finding when they rise over an interval. The error
+ * ones count toward the exit status like Sat (errors above the threshold); pause
+ * frames received are a finding only: the link partner throttles us, nothing is lost.
+ */
+enum ns_nicf { NS_N_SYMBOL, NS_N_FCS, NS_N_ALIGN, NS_N_FEC_UNCORR, NS_N_PAUSE_RX, NS_N_N };
+struct ns_nicf_desc {
+	const char *key;		/* JSON "finding" */
+	const char *counter;		/* the counter's name as ethtool prints it */
+	bool error;			/* counts toward the exit status */
+	const char *what;		/* the finding, in words */
+	const char *next;		/* what to run next, DEV the device */
+};
+extern const struct ns_nicf_desc ns_nicf[NS_N_N];
+/* Finding f's next step with DEV replaced by dev, into buf. */
+void ns_nicf_next(unsigned f, const char *dev, char *buf, size_t len);
+/* Whether the stat (group g, index i) is an error counter, shown in text when non-zero. */
+bool ns_std_is_error(unsigned g, unsigned i);
+/* Why an object (std stats, pause, FEC) is null in the output: rc and what was read. */
+const char *ns_nic_why(int rc);
+/*
+ * The counter of finding f (NS_N_*) in this sample, or with prev in the previous
+ * one: false when it was not read or the driver does not report it.
+ */
+bool ns_nic_value(const struct ns_et *x, unsigned f, bool prev, uint64_t *v);
+/* Change of a standard stat over the sample (since boot in the first). */
+uint64_t ns_std_delta(const struct ns_et *x, unsigned g, unsigned i);
 /* A device's ns_et, or one that says "not read" (every rc -ENODATA, no counters). */
 const struct ns_et *ns_et_of(const struct ns_dev *d);
 /* A fresh ns_et with nothing read yet, or NULL without memory. */
@@ -128,7 +167,11 @@ struct ns_result {
 	const char *util_why;		/* why util is unknown */
 	double sat;			/* errors and drops per second */
 	uint64_t d_carrier, d_qdrops;
-	bool problem;			/* sat above the threshold */
+	/* NIC findings over an interval (never in the since-boot sample) */
+	unsigned nic_rising;		/* bit per NS_N_*: rose above the threshold */
+	uint64_t nic_d[NS_N_N];
+	double nic_ps[NS_N_N];
+	bool problem;			/* sat, or an error counter of ns_nicf, above the threshold */
 };
 
 struct ns_dev {

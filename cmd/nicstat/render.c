@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "nicstat.h"
+#include "sample.h"
 
 static const char *
 duplex_name(uint8_t d)
@@ -253,6 +254,59 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 				ns_et_of(d)->stats_err ? ns_et_of(d)->stats_err : "?");
 	}
 
+	/*
+	 * The NIC's standard counters, pause and FEC: a line per device where one of
+	 * them is non-zero (error counters; every counter with --all-counters). A
+	 * driver without them says nothing here; -j says why.
+	 */
+	for (any = false, i = 0; i < n; i++) {
+		const struct ns_et *x = ns_et_of(v[i]);
+		char line[1024];
+		size_t lo = 0;
+		unsigned g, k;
+
+#define ADD(...) do { if (lo < sizeof(line)) lo += (size_t)snprintf(line + lo, sizeof(line) - lo, __VA_ARGS__); } while (0)
+		if (x->std_rc == 0)
+			for (g = 0; g < PP_STD_N; g++)
+				for (k = 0; k < pp_std_stat_count(g); k++) {
+					uint64_t val = x->std.grp[g].val[k];
+
+					if (!(x->std.grp[g].has & (1u << k)) ||
+					    !(o->all_counters || (val && ns_std_is_error(g, k))))
+						continue;
+					ADD(" %s %" PRIu64, pp_std_stat_name(g, k), val);
+					if (x->std_has_prev && !m->since_boot)
+						ADD(" (+%" PRIu64 ")", ns_std_delta(x, g, k));
+				}
+		if (x->pause_rc == 0 && ((x->pause.has_rx_frames && x->pause.rx_frames) ||
+					 (x->pause.has_tx_frames && x->pause.tx_frames) || o->all_counters)) {
+			ADD(" pause rx %s tx %s", x->pause.rx ? "on" : "off", x->pause.tx ? "on" : "off");
+			if (x->pause.has_rx_frames)
+				ADD(" rx_pause_frames %" PRIu64, x->pause.rx_frames);
+			if (x->pause.has_tx_frames)
+				ADD(" tx_pause_frames %" PRIu64, x->pause.tx_frames);
+		}
+		if (x->fec_rc == 0) {
+			bool nz = o->all_counters;
+
+			for (k = 0; k < PP_FEC_N; k++)
+				nz |= x->fec.st[k].has && x->fec.st[k].total;
+			if (nz) {
+				ADD(" fec %s", x->fec.has_active ? pp_fec_mode_name(x->fec.active) : "off");
+				for (k = 0; k < PP_FEC_N; k++)
+					if (x->fec.st[k].has)
+						ADD(" %s %" PRIu64, pp_fec_stat_name(k), x->fec.st[k].total);
+			}
+		}
+#undef ADD
+		if (!lo)
+			continue;
+		if (!any)
+			fprintf(f, "\nNIC counters (%s):\n", m->since_boot ? "since boot" : "change in the interval in brackets");
+		any = true;
+		fprintf(f, "  %s:%s\n", v[i]->l.name, line);
+	}
+
 	/* softnet. */
 	if (m->softnet_rc < 0) {
 		fprintf(f, "\nsoftnet: unknown (%s)\n", m->softnet_err);
@@ -281,6 +335,24 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 	}
 	for (i = 0; i < m->n_warnings; i++)
 		fprintf(f, "warning: %s\n", m->warnings[i]);
+	/* NIC findings of this interval: every device, whether or not --top showed it. */
+	for (i = 0; m->evaluate && i < m->n; i++) {
+		const struct ns_dev *d = &m->devs[i];
+		unsigned k;
+		char next[300];
+
+		if (!d->seen || !d->selected)
+			continue;
+		for (k = 0; k < NS_N_N; k++) {
+			if (!(d->r.nic_rising & (1u << k)))
+				continue;
+			ns_nicf_next(k, d->l.name, next, sizeof(next));
+			fprintf(f, "%s%s%s: %s: %s +%" PRIu64 " (%.2f/s): %s\n  next: %s\n",
+				pp_color(c, ns_nicf[k].error ? PP_ST_FAIL : PP_ST_WARN),
+				ns_nicf[k].error ? "PROBLEM" : "warning", pp_color_reset(c), d->l.name,
+				ns_nicf[k].counter, d->r.nic_d[k], d->r.nic_ps[k], ns_nicf[k].what, next);
+		}
+	}
 	if (m->evaluate) {
 		size_t shown = 0;
 
@@ -305,6 +377,193 @@ ns_render_text(const struct ns_opts *o, const struct ns_model *m, FILE *f)
 }
 
 /* ---- JSON ---- */
+
+static void
+json_hist(struct pp_json *j, const char *key, const struct pp_ethtool_rmon_bkt *b, unsigned n,
+	  const struct pp_ethtool_rmon_bkt *pb, unsigned pn)
+{
+	unsigned i;
+
+	if (!n)
+		return;
+	pp_json_arr_open(j, key);
+	for (i = 0; i < n; i++) {
+		pp_json_obj_open(j, NULL);
+		pp_json_u64(j, "low", b[i].low);
+		pp_json_u64(j, "high", b[i].high);
+		pp_json_u64(j, "value", b[i].val);
+		/* The same bucket in the previous sample, or since boot. */
+		pp_json_u64(j, "delta", pb && i < pn && pb[i].low == b[i].low && pb[i].high == b[i].high
+						? pp_delta64(pb[i].val, b[i].val) : b[i].val);
+		pp_json_obj_close(j);
+	}
+	pp_json_arr_close(j);
+}
+
+/*
+ * std_stats, pause and fec: an object when the driver reports something, else
+ * null and a reason beside it (*_why), never zeros made up for a driver that has no
+ * such counter. Deltas are over the sample; in the first one, since boot.
+ */
+static void
+json_nic(struct pp_json *j, const struct ns_et *x)
+{
+	unsigned g, i, k;
+
+	if (x->std_rc == 0 && pp_ethtool_std_any(&x->std)) {
+		const struct pp_ethtool_std_stats *s = &x->std;
+		const struct pp_ethtool_std_stats *ps = x->std_has_prev ? &x->std_prev : NULL;
+
+		pp_json_obj_open(j, "std_stats");
+		pp_json_arr_open(j, "groups");
+		for (g = 0; g < PP_STD_N; g++) {
+			bool hist = g == PP_STD_RMON && (s->n_hist_rx || s->n_hist_tx);
+
+			if (!s->grp[g].has && !hist)
+				continue;
+			pp_json_obj_open(j, NULL);
+			pp_json_str(j, "group", pp_std_group_name(g));
+			pp_json_arr_open(j, "stats");
+			for (i = 0; i < pp_std_stat_count(g); i++) {
+				if (!(s->grp[g].has & (1u << i)))
+					continue;
+				pp_json_obj_open(j, NULL);
+				pp_json_str(j, "name", pp_std_stat_name(g, i));
+				pp_json_u64(j, "value", s->grp[g].val[i]);
+				pp_json_u64(j, "delta", ns_std_delta(x, g, i));
+				pp_json_obj_close(j);
+			}
+			pp_json_arr_close(j);
+			if (g == PP_STD_RMON) {
+				json_hist(j, "hist_rx", s->hist_rx, s->n_hist_rx, ps ? ps->hist_rx : NULL,
+					  ps ? ps->n_hist_rx : 0);
+				json_hist(j, "hist_tx", s->hist_tx, s->n_hist_tx, ps ? ps->hist_tx : NULL,
+					  ps ? ps->n_hist_tx : 0);
+			}
+			pp_json_obj_close(j);
+		}
+		pp_json_arr_close(j);
+		pp_json_arr_open(j, "unsupported_groups");
+		for (g = 0; g < PP_STD_N; g++)
+			if (!s->grp[g].has && !(g == PP_STD_RMON && (s->n_hist_rx || s->n_hist_tx)))
+				pp_json_str(j, NULL, pp_std_group_name(g));
+		pp_json_arr_close(j);
+		if (s->unknown_stats || s->unknown_groups) {
+			pp_json_u64(j, "unknown_stats", s->unknown_stats);
+			pp_json_u64(j, "unknown_groups", s->unknown_groups);
+		}
+		pp_json_obj_close(j);
+	} else {
+		pp_json_null(j, "std_stats");
+		pp_json_str(j, "std_stats_why", ns_nic_why(x->std_rc));
+	}
+
+	if (x->pause_rc == 0) {
+		const struct pp_ethtool_pause *p = &x->pause;
+		const struct pp_ethtool_pause *pp = x->pause_has_prev ? &x->pause_prev : NULL;
+
+		pp_json_obj_open(j, "pause");
+		if (p->has_autoneg)
+			pp_json_bool(j, "autoneg", p->autoneg != 0);
+		if (p->has_rx)
+			pp_json_bool(j, "rx", p->rx != 0);
+		if (p->has_tx)
+			pp_json_bool(j, "tx", p->tx != 0);
+		if (p->has_tx_frames || p->has_rx_frames) {
+			pp_json_obj_open(j, "stats");
+			if (p->has_tx_frames)
+				pp_json_u64(j, "tx_frames", p->tx_frames);
+			if (p->has_rx_frames)
+				pp_json_u64(j, "rx_frames", p->rx_frames);
+			pp_json_obj_close(j);
+			pp_json_obj_open(j, "deltas");
+			if (p->has_tx_frames)
+				pp_json_u64(j, "tx_frames", pp && pp->has_tx_frames
+							    ? pp_delta64(pp->tx_frames, p->tx_frames) : p->tx_frames);
+			if (p->has_rx_frames)
+				pp_json_u64(j, "rx_frames", pp && pp->has_rx_frames
+							    ? pp_delta64(pp->rx_frames, p->rx_frames) : p->rx_frames);
+			pp_json_obj_close(j);
+		} else {
+			pp_json_null(j, "stats");
+			pp_json_str(j, "stats_why", "not supported by the driver");
+		}
+		pp_json_obj_close(j);
+	} else {
+		pp_json_null(j, "pause");
+		pp_json_str(j, "pause_why", ns_nic_why(x->pause_rc));
+	}
+
+	if (x->fec_rc == 0) {
+		const struct pp_ethtool_fec *f = &x->fec;
+		const struct pp_ethtool_fec *pf = x->fec_has_prev ? &x->fec_prev : NULL;
+		bool any = false;
+
+		pp_json_obj_open(j, "fec");
+		if (f->has_auto)
+			pp_json_bool(j, "auto", f->fec_auto != 0);
+		if (f->has_active)
+			pp_json_str(j, "active", pp_fec_mode_name(f->active));
+		else
+			pp_json_null(j, "active");	/* the kernel sends none when no FEC mode is active */
+		for (k = 0; k < PP_FEC_N; k++)
+			any |= f->st[k].has;
+		if (any) {
+			pp_json_obj_open(j, "stats");
+			for (k = 0; k < PP_FEC_N; k++) {
+				if (!f->st[k].has)
+					continue;
+				pp_json_obj_open(j, pp_fec_stat_name(k));
+				pp_json_u64(j, "total", f->st[k].total);
+				pp_json_arr_open(j, "lanes");
+				for (i = 0; i < f->st[k].n_lanes; i++)
+					pp_json_u64(j, NULL, f->st[k].lane[i]);
+				pp_json_arr_close(j);
+				pp_json_obj_close(j);
+			}
+			pp_json_obj_close(j);
+			pp_json_obj_open(j, "deltas");
+			for (k = 0; k < PP_FEC_N; k++)
+				if (f->st[k].has)
+					pp_json_u64(j, pp_fec_stat_name(k),
+						    pf && pf->st[k].has ? pp_delta64(pf->st[k].total, f->st[k].total)
+									: f->st[k].total);
+			pp_json_obj_close(j);
+		} else {
+			pp_json_null(j, "stats");
+			pp_json_str(j, "stats_why", "not supported by the driver");
+		}
+		pp_json_obj_close(j);
+	} else {
+		pp_json_null(j, "fec");
+		pp_json_str(j, "fec_why", ns_nic_why(x->fec_rc));
+	}
+}
+
+/* The NIC findings of an evaluated sample: what rose, how fast, what to run next. */
+static void
+json_findings(struct pp_json *j, const struct ns_dev *d)
+{
+	unsigned k;
+	char next[300];
+
+	pp_json_arr_open(j, "nic_findings");
+	for (k = 0; k < NS_N_N; k++) {
+		if (!(d->r.nic_rising & (1u << k)))
+			continue;
+		pp_json_obj_open(j, NULL);
+		pp_json_str(j, "finding", ns_nicf[k].key);
+		pp_json_str(j, "counter", ns_nicf[k].counter);
+		pp_json_u64(j, "delta", d->r.nic_d[k]);
+		pp_json_double(j, "per_second", d->r.nic_ps[k]);
+		pp_json_bool(j, "problem", ns_nicf[k].error);
+		pp_json_str(j, "summary", ns_nicf[k].what);
+		ns_nicf_next(k, d->l.name, next, sizeof(next));
+		pp_json_str(j, "hint", next);
+		pp_json_obj_close(j);
+	}
+	pp_json_arr_close(j);
+}
 
 static void
 json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, const struct ns_dev *d)
@@ -442,7 +701,10 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 			}
 			pp_json_arr_close(j);
 		}
+		json_nic(j, ns_et_of(d));
 	}
+	if (m->evaluate && d->x)
+		json_findings(j, d);
 	pp_json_obj_close(j);
 }
 
@@ -666,6 +928,111 @@ ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool 
 				       "Driver counters (ethtool -S), the queue number moved into a label.");
 			pp_prom_sample_u64(&p, P "driver_stat_total", l, s->queue[0] ? 3 : 2, s->value);
 		}
+	}
+	/*
+	 * The NIC's standard counters, pause and FEC: only what the driver reports.
+	 * Labels stay few: group and stat are the uapi's fixed names, never a driver's
+	 * free strings; the rmon histogram's buckets are the driver's ranges (at most ten).
+	 */
+	for (i = 0; i < n; i++) {
+		const struct ns_et *x = ns_et_of(v[i]);
+		unsigned g;
+
+		if (x->std_rc < 0)
+			continue;
+		for (g = 0; g < PP_STD_N; g++)
+			for (k = 0; k < pp_std_stat_count(g); k++) {
+				struct pp_label l[] = { { "device", v[i]->l.name }, { "group", pp_std_group_name(g) },
+							{ "stat", pp_std_stat_name(g, k) } };
+
+				if (!(x->std.grp[g].has & (1u << k)))
+					continue;
+				pp_prom_family(&p, P "std_stat_total", "counter",
+					       "NIC standard counters (ethtool -S --all-groups): IEEE 802.3 and RMON.");
+				pp_prom_sample_u64(&p, P "std_stat_total", l, 3, x->std.grp[g].val[k]);
+			}
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_et *x = ns_et_of(v[i]);
+		unsigned dir;
+
+		if (x->std_rc < 0)
+			continue;
+		for (dir = 0; dir < 2; dir++) {
+			const struct pp_ethtool_rmon_bkt *b = dir ? x->std.hist_tx : x->std.hist_rx;
+			unsigned nb = dir ? x->std.n_hist_tx : x->std.n_hist_rx;
+
+			for (k = 0; k < nb; k++) {
+				char lo[16], hi[16];
+				struct pp_label l[] = { { "device", v[i]->l.name }, { "direction", dir ? "tx" : "rx" },
+							{ "low", lo }, { "high", hi } };
+
+				snprintf(lo, sizeof(lo), "%u", b[k].low);
+				snprintf(hi, sizeof(hi), "%u", b[k].high);
+				pp_prom_family(&p, P "rmon_hist_packets_total", "counter",
+					       "Packets by length range (RMON histogram; low and high in bytes).");
+				pp_prom_sample_u64(&p, P "rmon_hist_packets_total", l, 4, b[k].val);
+			}
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		const char *nm = k ? P "pause_tx_frames_total" : P "pause_rx_frames_total";
+
+		for (i = 0; i < n; i++) {
+			const struct ns_et *x = ns_et_of(v[i]);
+			struct pp_label l[] = { { "device", v[i]->l.name } };
+
+			if (x->pause_rc < 0 || !(k ? x->pause.has_tx_frames : x->pause.has_rx_frames))
+				continue;
+			pp_prom_family(&p, nm, "counter", k ? "Pause frames sent (this host throttles the link partner)."
+							    : "Pause frames received (the link partner throttles this host).");
+			pp_prom_sample_u64(&p, nm, l, 1, k ? x->pause.tx_frames : x->pause.rx_frames);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_et *x = ns_et_of(v[i]);
+
+		if (x->pause_rc < 0)
+			continue;
+		for (k = 0; k < 3; k++) {
+			static const char *const what[] = { "autoneg", "rx", "tx" };
+			struct pp_label l[] = { { "device", v[i]->l.name }, { "setting", what[k] } };
+			bool has = k == 0 ? x->pause.has_autoneg : k == 1 ? x->pause.has_rx : x->pause.has_tx;
+			uint8_t val = k == 0 ? x->pause.autoneg : k == 1 ? x->pause.rx : x->pause.tx;
+
+			if (!has)
+				continue;
+			pp_prom_family(&p, P "pause_enabled", "gauge", "1 when the pause setting is on (ethtool -a).");
+			pp_prom_sample(&p, P "pause_enabled", l, 2, val ? 1 : 0);
+		}
+	}
+	for (k = 0; k < PP_FEC_N; k++) {
+		static const char *const nm[PP_FEC_N] = { P "fec_corrected_blocks_total",
+							  P "fec_uncorrectable_blocks_total",
+							  P "fec_corrected_bits_total" };
+		static const char *const fhelp[PP_FEC_N] = { "FEC blocks corrected, all lanes.",
+							    "FEC blocks that could not be corrected, all lanes.",
+							    "Bits corrected by FEC, all lanes." };
+
+		for (i = 0; i < n; i++) {
+			const struct ns_et *x = ns_et_of(v[i]);
+			struct pp_label l[] = { { "device", v[i]->l.name } };
+
+			if (x->fec_rc < 0 || !x->fec.st[k].has)
+				continue;
+			pp_prom_family(&p, nm[k], "counter", fhelp[k]);
+			pp_prom_sample_u64(&p, nm[k], l, 1, x->fec.st[k].total);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct ns_et *x = ns_et_of(v[i]);
+		struct pp_label l[] = { { "device", v[i]->l.name },
+					{ "mode", x->fec.has_active ? pp_fec_mode_name(x->fec.active) : "off" } };
+
+		if (x->fec_rc < 0)
+			continue;
+		pp_prom_family(&p, P "fec_active_info", "gauge", "The active FEC mode (ethtool --show-fec).");
+		pp_prom_sample(&p, P "fec_active_info", l, 2, 1);
 	}
 	if (ok && m->softnet_rc == 0) {
 		static const struct { const char *name, *help; } sf[] = {

@@ -622,6 +622,188 @@ top_by_sat(void)
 	ns_model_free(&m);
 }
 
+/* The NIC's own counters: findings over an interval, the error ones a problem. */
+static void
+eval_nic_findings(void)
+{
+	struct ns_opts o;
+	struct ns_model m;
+	struct ns_dev *d;
+	struct ns_et *x;
+	char next[300];
+
+	memset(&o, 0, sizeof(o));
+	memset(&m, 0, sizeof(m));
+	m.t_prev = 100;
+	m.t = 104;		/* a 4 s interval */
+	m.uptime = 1000;
+	d = add_dev(&m, 2, "eth0", "");
+	d->has_prev = true;
+	d->x = x = ns_et_new();
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	x->std_rc = x->pause_rc = x->fec_rc = 0;
+	x->std_has_prev = x->pause_has_prev = x->fec_has_prev = true;
+	x->std_prev.grp[PP_STD_ETH_MAC].has = x->std.grp[PP_STD_ETH_MAC].has =
+		(1u << ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR) | (1u << ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR);
+	x->std_prev.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 100;
+	x->std.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 108;	/* 2/s */
+	x->std_prev.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR] = 4;
+	x->std.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR] = 4;	/* old, not rising */
+	x->pause_prev.has_rx_frames = x->pause.has_rx_frames = true;
+	x->pause_prev.rx_frames = 1000;
+	x->pause.rx_frames = 5000;						/* 1000/s */
+	x->fec_prev.st[PP_FEC_UNCORR].has = x->fec.st[PP_FEC_UNCORR].has = true;
+	x->fec_prev.st[PP_FEC_UNCORR].total = 7;
+	x->fec.st[PP_FEC_UNCORR].total = 7;
+
+	ns_eval(&o, &m);
+	d = &m.devs[0];
+	CHECK_EQ_INT(d->r.nic_rising, (1u << NS_N_FCS) | (1u << NS_N_PAUSE_RX));
+	CHECK_EQ_INT(d->r.nic_d[NS_N_FCS], 8);
+	CHECK(fabs(d->r.nic_ps[NS_N_FCS] - 2.0) < 1e-9);
+	CHECK(fabs(d->r.nic_ps[NS_N_PAUSE_RX] - 1000.0) < 1e-9);
+	CHECK_EQ_INT(d->r.nic_d[NS_N_ALIGN], 0);
+	CHECK(d->r.problem);		/* FCS errors: an error above the threshold */
+	CHECK_EQ_INT(m.n_problem_devs, 1);
+	CHECK_EQ_INT(ns_std_delta(x, PP_STD_ETH_MAC, ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR), 8);
+
+	/* Pause frames alone are a finding, not a problem: nothing was lost. */
+	x->std.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 100;
+	ns_eval(&o, &m);
+	CHECK_EQ_INT(d->r.nic_rising, 1u << NS_N_PAUSE_RX);
+	CHECK(!d->r.problem);
+	CHECK(!m.problem);
+
+	/* FEC uncorrectable blocks rising: a problem; above a 10/s threshold: nothing. */
+	x->fec.st[PP_FEC_UNCORR].total = 27;	/* 5/s */
+	ns_eval(&o, &m);
+	CHECK(d->r.nic_rising & (1u << NS_N_FEC_UNCORR));
+	CHECK(d->r.problem);
+	o.threshold = 10;
+	ns_eval(&o, &m);
+	CHECK_EQ_INT(d->r.nic_rising, 1u << NS_N_PAUSE_RX);
+	CHECK(!d->r.problem);
+	o.threshold = 0;
+
+	/* The since-boot sample judges nothing, however high the counters. */
+	m.since_boot = true;
+	ns_eval(&o, &m);
+	CHECK_EQ_INT(d->r.nic_rising, 0);
+	CHECK(!d->r.problem);
+	m.since_boot = false;
+
+	/* A driver without the counters, or no previous reading: no finding, no made-up zero delta. */
+	x->fec_rc = -EOPNOTSUPP;
+	x->pause_has_prev = false;
+	ns_eval(&o, &m);
+	CHECK_EQ_INT(d->r.nic_rising, 0);
+	CHECK_STR(ns_nic_why(x->fec_rc), "not supported by the driver");
+	CHECK_STR(ns_nic_why(-EPROTONOSUPPORT), "this kernel's ethtool netlink does not offer it (kernel 5.13+)");
+
+	ns_nicf_next(NS_N_FCS, "eth0", next, sizeof(next));
+	CHECK_STR(next, "ethtool -S eth0 --all-groups; ethtool -m eth0 (optic power); check or replace the cable or optic");
+	ns_nicf_next(NS_N_FCS, "eth0", next, 12);
+	CHECK_STR(next, "ethtool -S ");
+	CHECK(ns_std_is_error(PP_STD_ETH_MAC, ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR));
+	CHECK(!ns_std_is_error(PP_STD_ETH_MAC, ETHTOOL_A_STATS_ETH_MAC_2_TX_PKT));
+	CHECK(!ns_std_is_error(PP_STD_ETH_MAC, ETHTOOL_A_STATS_ETH_MAC_24_OOR_LEN));
+	ns_model_free(&m);
+}
+
+/* What the renderers make of a NIC with counters and of a veth without: objects, or null and why. */
+static void
+render_nic(void)
+{
+	struct ns_opts o;
+	struct ns_model m;
+	struct ns_dev *d, *v;
+	struct ns_et *x;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&o, 0, sizeof(o));
+	memset(&m, 0, sizeof(m));
+	pp_cli_init(&o.cli, "nicstat");
+	o.count = 2;
+	m.t_prev = 100;
+	m.t = 102;
+	m.evaluate = true;
+	d = add_dev(&m, 2, "eth0", "");
+	d->has_prev = true;
+	d->et_done = true;
+	d->x = x = ns_et_new();
+	v = add_dev(&m, 3, "veth0", "veth");
+	v->et_done = true;
+	v->x = ns_et_new();
+	if (!x || !v->x)
+		return;
+	v->x->std_rc = 0;			/* the kernel answered, every group empty */
+	v->x->pause_rc = v->x->fec_rc = -EOPNOTSUPP;
+	x->std_rc = x->pause_rc = x->fec_rc = 0;
+	x->std_has_prev = true;
+	x->std.grp[PP_STD_ETH_MAC].has = x->std_prev.grp[PP_STD_ETH_MAC].has =
+		1u << ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR;
+	x->std_prev.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 3;
+	x->std.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 7;
+	x->std.n_hist_rx = 1;
+	x->std.hist_rx[0] = (struct pp_ethtool_rmon_bkt){ 0, 64, 9 };
+	x->pause.has_rx = x->pause.has_tx = true;
+	x->pause.rx = x->pause.tx = 1;
+	x->fec.has_active = true;
+	x->fec.active = ETHTOOL_LINK_MODE_FEC_RS_BIT;
+	x->fec.st[PP_FEC_CORRECTED] = (struct pp_ethtool_fec_stat){ true, 30, 2, { 10, 20 } };
+	ns_eval(&o, &m);
+
+	f = open_memstream(&buf, &len);
+	ns_render_json(&o, &m, f);
+	fclose(f);
+	CHECK(strstr(buf, "\"std_stats\":{\"groups\":[{\"group\":\"eth-mac\",\"stats\":[{\"name\":"
+			  "\"FrameCheckSequenceErrors\",\"value\":7,\"delta\":4}]}") != NULL);
+	CHECK(strstr(buf, "\"hist_rx\":[{\"low\":0,\"high\":64,\"value\":9,\"delta\":9}]") != NULL);
+	CHECK(strstr(buf, "\"unsupported_groups\":[\"eth-phy\",\"eth-ctrl\"]") != NULL);
+	CHECK(strstr(buf, "\"pause\":{\"rx\":true,\"tx\":true,\"stats\":null,\"stats_why\":\"not supported by the driver\"}") != NULL);
+	CHECK(strstr(buf, "\"fec\":{\"active\":\"RS\",\"stats\":{\"corrected_blocks\":{\"total\":30,\"lanes\":[10,20]}}") != NULL);
+	CHECK(strstr(buf, "\"std_stats\":null,\"std_stats_why\":\"not supported by the driver\",\"pause\":null,"
+			  "\"pause_why\":\"not supported by the driver\",\"fec\":null") != NULL);
+	CHECK(strstr(buf, "\"finding\":\"fcs_errors\"") != NULL);
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ns_render_prom(&o, &m, f, true);
+	fclose(f);
+	CHECK(strstr(buf, "pktpath_nicstat_std_stat_total{device=\"eth0\",group=\"eth-mac\","
+			  "stat=\"FrameCheckSequenceErrors\"} 7\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_rmon_hist_packets_total{device=\"eth0\",direction=\"rx\",low=\"0\",high=\"64\"} 9\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_fec_corrected_blocks_total{device=\"eth0\"} 30\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_fec_active_info{device=\"eth0\",mode=\"RS\"} 1\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_pause_enabled{device=\"eth0\",setting=\"rx\"} 1\n") != NULL);
+	CHECK(strstr(buf, "pause_rx_frames_total") == NULL);	/* the driver has no pause counters */
+	CHECK(strstr(buf, "device=\"veth0\",group") == NULL);
+	if (getenv("NICSTAT_PROM_SAMPLE")) {	/* to feed promtool by hand */
+		FILE *o2 = fopen(getenv("NICSTAT_PROM_SAMPLE"), "w");
+
+		if (o2) {
+			fputs(buf, o2);
+			fclose(o2);
+		}
+	}
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ns_render_text(&o, &m, f);
+	fclose(f);
+	CHECK(strstr(buf, "NIC counters (change in the interval in brackets):\n  eth0: FrameCheckSequenceErrors 7 (+4) fec RS corrected_blocks 30\n") != NULL);
+	CHECK(strstr(buf, "PROBLEM: eth0: FrameCheckSequenceErrors +4 (2.00/s)") != NULL);
+	CHECK(strstr(buf, "  veth0:") == NULL || strstr(buf, "veth0: Frame") == NULL);
+	free(buf);
+	ns_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -641,5 +823,7 @@ main(void)
 	RUN(queue_labels);
 	RUN(kinds_and_filters);
 	RUN(top_by_sat);
+	RUN(eval_nic_findings);
+	RUN(render_nic);
 	return tap_done();
 }
