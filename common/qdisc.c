@@ -21,12 +21,14 @@ static const struct pp_attr_policy stats_pol[TCA_STATS_MAX + 1] = {
 	[TCA_STATS_RATE_EST] = { PP_A_MIN, sizeof(struct gnet_stats_rate_est) },
 	[TCA_STATS_RATE_EST64] = { PP_A_MIN, sizeof(struct gnet_stats_rate_est64) },
 	[TCA_STATS_PKT64] = { PP_A_U64 },
+	[TCA_STATS_APP] = { PP_A_UNSPEC },
 };
 
 static void
-blob(uint8_t *dst, uint16_t *dlen, const struct nlattr *a)
+payload(const void **p, uint16_t *len, const struct nlattr *a)
 {
-	*dlen = (uint16_t)pp_attr_copy(dst, PP_QDISC_BLOB_MAX, a);
+	*p = mnl_attr_get_payload(a);
+	*len = (uint16_t)mnl_attr_get_payload_len(a);
 }
 
 int
@@ -51,6 +53,8 @@ pp_qdisc_decode(const struct nlmsghdr *nlh, struct pp_qdisc *q)
 		if (pp_attr_parse_nest(tb[TCA_STATS2], stats_pol, TCA_STATS_MAX, st) < 0)
 			return -EBADMSG;
 		q->has_stats2 = true;
+		if (st[TCA_STATS_APP])
+			payload(&q->xstats, &q->xstats_len, st[TCA_STATS_APP]);
 		if (st[TCA_STATS_BASIC]) {
 			struct gnet_stats_basic b;
 
@@ -97,10 +101,10 @@ pp_qdisc_decode(const struct nlmsghdr *nlh, struct pp_qdisc *q)
 		q->qlen = s.qlen;
 		q->backlog = s.backlog;
 	}
-	if (tb[TCA_XSTATS])
-		blob(q->xstats, &q->xstats_len, tb[TCA_XSTATS]);
+	if (!q->xstats && tb[TCA_XSTATS])
+		payload(&q->xstats, &q->xstats_len, tb[TCA_XSTATS]);
 	if (tb[TCA_OPTIONS])
-		blob(q->options, &q->options_len, tb[TCA_OPTIONS]);
+		payload(&q->options, &q->options_len, tb[TCA_OPTIONS]);
 	return 0;
 }
 

@@ -4,8 +4,6 @@
 
 #include "nl.h"
 
-#define PP_QDISC_BLOB_MAX 256
-
 struct pp_qdisc {
 	int ifindex;
 	uint32_t handle, parent;
@@ -15,12 +13,17 @@ struct pp_qdisc {
 	uint64_t bytes, packets;	/* 64-bit packets from TCA_STATS_PKT64 where sent */
 	uint32_t drops, overlimits, requeues, backlog, qlen;
 	uint64_t bps, pps;		/* rate estimator, when one is configured */
+	/*
+	 * The kind's own payloads, pointing into the message: valid only while the
+	 * message is (in a pp_qdisc_cb, until it returns). xstats is TCA_STATS_APP
+	 * from TCA_STATS2 where sent (cake sends only that), else TCA_XSTATS.
+	 */
+	const void *xstats, *options;
 	uint16_t xstats_len, options_len;
-	uint8_t xstats[PP_QDISC_BLOB_MAX];	/* TCA_XSTATS, kind-specific (tc_fq_codel_xstats, ...) */
-	uint8_t options[PP_QDISC_BLOB_MAX];	/* TCA_OPTIONS payload, kind-specific attributes */
 };
 
 int pp_qdisc_decode(const struct nlmsghdr *nlh, struct pp_qdisc *q);
+/* q and its payloads are valid until the callback returns: copy what you keep. */
 typedef int (*pp_qdisc_cb)(const struct pp_qdisc *q, void *data);
 /*
  * Qdiscs of every device (ifindex 0) or of one (filtered here: the kernel dumps

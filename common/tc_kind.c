@@ -519,6 +519,185 @@ struct kind_ops {
 	bool classful;
 };
 
+/* ---- cake ---- */
+
+static const struct pp_attr_policy cake_pol[TCA_CAKE_MAX + 1] = {
+	[TCA_CAKE_BASE_RATE64] = { PP_A_U64 },
+	[TCA_CAKE_DIFFSERV_MODE] = { PP_A_U32 }, [TCA_CAKE_ATM] = { PP_A_U32 },
+	[TCA_CAKE_FLOW_MODE] = { PP_A_U32 }, [TCA_CAKE_OVERHEAD] = { PP_A_U32 },
+	[TCA_CAKE_RTT] = { PP_A_U32 }, [TCA_CAKE_TARGET] = { PP_A_U32 },
+	[TCA_CAKE_AUTORATE] = { PP_A_U32 }, [TCA_CAKE_MEMORY] = { PP_A_U32 },
+	[TCA_CAKE_NAT] = { PP_A_U32 }, [TCA_CAKE_RAW] = { PP_A_U32 },
+	[TCA_CAKE_WASH] = { PP_A_U32 }, [TCA_CAKE_MPU] = { PP_A_U32 },
+	[TCA_CAKE_INGRESS] = { PP_A_U32 }, [TCA_CAKE_ACK_FILTER] = { PP_A_U32 },
+	[TCA_CAKE_SPLIT_GSO] = { PP_A_U32 }, [TCA_CAKE_FWMARK] = { PP_A_U32 },
+};
+
+/* Each as cake_dump() sends it; overhead is signed (a negative compensation is allowed). */
+static int
+cake_options(bool is_class, const void *p, size_t len, struct pp_tc_fields *out)
+{
+	static const struct { uint16_t type; const char *name; } u32s[] = {
+		{ TCA_CAKE_DIFFSERV_MODE, "diffserv_mode" }, { TCA_CAKE_FLOW_MODE, "flow_mode" },
+		{ TCA_CAKE_RTT, "rtt_us" }, { TCA_CAKE_TARGET, "target_us" },
+		{ TCA_CAKE_MEMORY, "memory_limit_bytes" }, { TCA_CAKE_AUTORATE, "autorate" },
+		{ TCA_CAKE_NAT, "nat" }, { TCA_CAKE_WASH, "wash" }, { TCA_CAKE_INGRESS, "ingress" },
+		{ TCA_CAKE_ACK_FILTER, "ack_filter" }, { TCA_CAKE_SPLIT_GSO, "split_gso" },
+		{ TCA_CAKE_ATM, "atm" }, { TCA_CAKE_RAW, "raw" }, { TCA_CAKE_MPU, "mpu_bytes" },
+		{ TCA_CAKE_FWMARK, "fwmark_mask" },
+	};
+	const struct nlattr *tb[TCA_CAKE_MAX + 1];
+	int rc = pp_attr_parse(p, len, cake_pol, TCA_CAKE_MAX, tb);
+
+	if (tb[TCA_CAKE_BASE_RATE64])
+		add(out, "bandwidth_bytes_per_second", a_u64(tb[TCA_CAKE_BASE_RATE64]), PP_TCF_GAUGE);
+	for (size_t i = 0; i < PP_ARRAY_SIZE(u32s); i++)
+		if (tb[u32s[i].type])
+			add(out, u32s[i].name, a_u32(tb[u32s[i].type]), PP_TCF_GAUGE);
+	if (tb[TCA_CAKE_OVERHEAD])
+		add_s(out, "overhead_bytes", (int32_t)a_u32(tb[TCA_CAKE_OVERHEAD]));
+	(void)is_class;
+	return rc;
+}
+
+static const struct pp_attr_policy cake_stats_pol[TCA_CAKE_STATS_MAX + 1] = {
+	[TCA_CAKE_STATS_CAPACITY_ESTIMATE64] = { PP_A_U64 },
+	[TCA_CAKE_STATS_MEMORY_LIMIT] = { PP_A_U32 }, [TCA_CAKE_STATS_MEMORY_USED] = { PP_A_U32 },
+	[TCA_CAKE_STATS_AVG_NETOFF] = { PP_A_U32 },
+	[TCA_CAKE_STATS_MIN_NETLEN] = { PP_A_U32 }, [TCA_CAKE_STATS_MAX_NETLEN] = { PP_A_U32 },
+	[TCA_CAKE_STATS_MIN_ADJLEN] = { PP_A_U32 }, [TCA_CAKE_STATS_MAX_ADJLEN] = { PP_A_U32 },
+	[TCA_CAKE_STATS_TIN_STATS] = { PP_A_NEST },
+	[TCA_CAKE_STATS_DEFICIT] = { PP_A_U32 }, [TCA_CAKE_STATS_COBALT_COUNT] = { PP_A_U32 },
+	[TCA_CAKE_STATS_DROPPING] = { PP_A_U32 }, [TCA_CAKE_STATS_DROP_NEXT_US] = { PP_A_U32 },
+	[TCA_CAKE_STATS_P_DROP] = { PP_A_U32 }, [TCA_CAKE_STATS_BLUE_TIMER_US] = { PP_A_U32 },
+};
+
+static const struct pp_attr_policy cake_tin_pol[TCA_CAKE_TIN_STATS_MAX + 1] = {
+	[TCA_CAKE_TIN_STATS_SENT_PACKETS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_SENT_BYTES64] = { PP_A_U64 },
+	[TCA_CAKE_TIN_STATS_DROPPED_PACKETS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_BACKLOG_BYTES] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_THRESHOLD_RATE64] = { PP_A_U64 },
+	[TCA_CAKE_TIN_STATS_TARGET_US] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_INTERVAL_US] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_WAY_MISSES] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_WAY_COLLISIONS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_PEAK_DELAY_US] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_AVG_DELAY_US] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_BASE_DELAY_US] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_SPARSE_FLOWS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_BULK_FLOWS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_MAX_SKBLEN] = { PP_A_U32 },
+	[TCA_CAKE_TIN_STATS_FLOW_QUANTUM] = { PP_A_U32 },
+};
+
+/*
+ * The per-tin numbers worth a field, in the order tc(8) prints them. A name is
+ * "tin<N>_<what>", N from 0 in the kernel's display order (cake's tin_order);
+ * the strings are static because a field holds only a pointer.
+ */
+#define CAKE_TIN_FIELDS(n) {								\
+	"tin" #n "_threshold_rate_bytes_per_second", "tin" #n "_target_us",		\
+	"tin" #n "_interval_us", "tin" #n "_peak_delay_us", "tin" #n "_avg_delay_us",	\
+	"tin" #n "_base_delay_us", "tin" #n "_sent_packets", "tin" #n "_sent_bytes",	\
+	"tin" #n "_way_indirect_hits", "tin" #n "_way_misses", "tin" #n "_way_collisions", \
+	"tin" #n "_dropped_packets", "tin" #n "_ecn_marked_packets",			\
+	"tin" #n "_acks_dropped_packets", "tin" #n "_sparse_flows", "tin" #n "_bulk_flows", \
+	"tin" #n "_unresponsive_flows", "tin" #n "_max_skblen_bytes",			\
+	"tin" #n "_flow_quantum_bytes", "tin" #n "_backlog_bytes" }
+#define CAKE_TINS 8
+static const char *const cake_tin_names[CAKE_TINS][20] = {
+	CAKE_TIN_FIELDS(0), CAKE_TIN_FIELDS(1), CAKE_TIN_FIELDS(2), CAKE_TIN_FIELDS(3),
+	CAKE_TIN_FIELDS(4), CAKE_TIN_FIELDS(5), CAKE_TIN_FIELDS(6), CAKE_TIN_FIELDS(7),
+};
+static const struct { uint16_t type; uint8_t ftype; } cake_tin_attrs[20] = {
+	{ TCA_CAKE_TIN_STATS_THRESHOLD_RATE64, PP_TCF_GAUGE }, { TCA_CAKE_TIN_STATS_TARGET_US, PP_TCF_GAUGE },
+	{ TCA_CAKE_TIN_STATS_INTERVAL_US, PP_TCF_GAUGE }, { TCA_CAKE_TIN_STATS_PEAK_DELAY_US, PP_TCF_GAUGE },
+	{ TCA_CAKE_TIN_STATS_AVG_DELAY_US, PP_TCF_GAUGE }, { TCA_CAKE_TIN_STATS_BASE_DELAY_US, PP_TCF_GAUGE },
+	{ TCA_CAKE_TIN_STATS_SENT_PACKETS, PP_TCF_COUNTER }, { TCA_CAKE_TIN_STATS_SENT_BYTES64, PP_TCF_COUNTER },
+	{ TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS, PP_TCF_COUNTER }, { TCA_CAKE_TIN_STATS_WAY_MISSES, PP_TCF_COUNTER },
+	{ TCA_CAKE_TIN_STATS_WAY_COLLISIONS, PP_TCF_COUNTER }, { TCA_CAKE_TIN_STATS_DROPPED_PACKETS, PP_TCF_COUNTER },
+	{ TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS, PP_TCF_COUNTER },
+	{ TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS, PP_TCF_COUNTER },
+	{ TCA_CAKE_TIN_STATS_SPARSE_FLOWS, PP_TCF_GAUGE }, { TCA_CAKE_TIN_STATS_BULK_FLOWS, PP_TCF_GAUGE },
+	{ TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS, PP_TCF_GAUGE }, { TCA_CAKE_TIN_STATS_MAX_SKBLEN, PP_TCF_GAUGE },
+	{ TCA_CAKE_TIN_STATS_FLOW_QUANTUM, PP_TCF_GAUGE }, { TCA_CAKE_TIN_STATS_BACKLOG_BYTES, PP_TCF_GAUGE },
+};
+
+static uint64_t
+a_num(const struct nlattr *a)
+{
+	return mnl_attr_get_payload_len(a) == 8 ? a_u64(a) : a_u32(a);
+}
+
+/*
+ * cake_dump_stats() sends nested attributes in TCA_STATS_APP (and no TCA_XSTATS):
+ * the qdisc's memory and capacity, then one nest per tin. A flow (a cake class)
+ * sends the flow's own few numbers instead.
+ */
+static int
+cake_xstats(bool is_class, const void *p, size_t len, struct pp_tc_fields *out)
+{
+	static const struct { uint16_t type; const char *name; uint8_t ftype; } top[] = {
+		{ TCA_CAKE_STATS_CAPACITY_ESTIMATE64, "capacity_estimate_bytes_per_second", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_MEMORY_LIMIT, "memory_limit_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_MEMORY_USED, "memory_used_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_AVG_NETOFF, "avg_netoff_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_MIN_NETLEN, "min_netlen_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_MAX_NETLEN, "max_netlen_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_MIN_ADJLEN, "min_adjlen_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_MAX_ADJLEN, "max_adjlen_bytes", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_COBALT_COUNT, "cobalt_count", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_DROPPING, "dropping", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_DROP_NEXT_US, "drop_next_us", PP_TCF_SIGNED },
+		{ TCA_CAKE_STATS_P_DROP, "p_drop", PP_TCF_GAUGE },
+		{ TCA_CAKE_STATS_BLUE_TIMER_US, "blue_timer_us", PP_TCF_SIGNED },
+	};
+	const struct nlattr *tb[TCA_CAKE_STATS_MAX + 1];
+	int rc = pp_attr_parse(p, len, cake_stats_pol, TCA_CAKE_STATS_MAX, tb);
+
+	for (size_t i = 0; i < PP_ARRAY_SIZE(top); i++) {
+		const struct nlattr *a = tb[top[i].type];
+
+		if (!a)
+			continue;
+		if (top[i].ftype == PP_TCF_SIGNED)
+			add_s(out, top[i].name, (int32_t)a_u32(a));
+		else
+			add(out, top[i].name, a_num(a), top[i].ftype);
+	}
+	if (tb[TCA_CAKE_STATS_DEFICIT])
+		add_s(out, "deficit", (int32_t)a_u32(tb[TCA_CAKE_STATS_DEFICIT]));
+	if (tb[TCA_CAKE_STATS_TIN_STATS]) {
+		const struct nlattr *t;
+
+		mnl_attr_for_each_nested(t, tb[TCA_CAKE_STATS_TIN_STATS]) {
+			unsigned tin = mnl_attr_get_type(t);
+			const struct nlattr *ts[TCA_CAKE_TIN_STATS_MAX + 1];
+
+			/* Tins are numbered from 1; cake has at most 8. */
+			if (tin < 1 || tin > CAKE_TINS)
+				continue;
+			if (pp_attr_parse_nest(t, cake_tin_pol, TCA_CAKE_TIN_STATS_MAX, ts) < 0) {
+				rc = -EBADMSG;
+				break;
+			}
+			for (size_t k = 0; k < PP_ARRAY_SIZE(cake_tin_attrs); k++) {
+				const struct nlattr *a = ts[cake_tin_attrs[k].type];
+
+				if (a)
+					add(out, cake_tin_names[tin - 1][k], a_num(a), cake_tin_attrs[k].ftype);
+			}
+		}
+	}
+	(void)is_class;
+	return rc;
+}
+
 static const struct kind_ops kinds[] = {
 	{ "htb", htb_options, htb_xstats, true },
 	{ "tbf", tbf_options, NULL, false },
@@ -543,6 +722,8 @@ static const struct kind_ops kinds[] = {
 	{ "cbq", NULL, NULL, true },
 	{ "atm", NULL, NULL, true },
 	{ "cbs", NULL, NULL, false },
+	/* Classful in the kernel, but its classes are flows (up to 8 x 1024): no class dump. */
+	{ "cake", cake_options, cake_xstats, false },
 };
 
 static const struct kind_ops *

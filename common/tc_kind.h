@@ -28,7 +28,8 @@ struct pp_tc_field {
 	uint8_t type;		/* enum pp_tcf_type */
 };
 
-#define PP_TC_FIELDS_MAX 40
+/* cake: 14 of its own and 20 for each of up to 8 tins. */
+#define PP_TC_FIELDS_MAX 176
 
 struct pp_tc_fields {
 	unsigned n;

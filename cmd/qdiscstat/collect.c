@@ -118,8 +118,11 @@ obj_from(struct qs_obj *o, const struct pp_qdisc *q)
 		o->blob = malloc((size_t)q->xstats_len + q->options_len);
 		if (!o->blob)
 			return -ENOMEM;
-		memcpy(o->blob, q->xstats, q->xstats_len);
-		memcpy(o->blob + q->xstats_len, q->options, q->options_len);
+		/* The payloads point into the message: copied while it is there. */
+		if (q->xstats_len)
+			memcpy(o->blob, q->xstats, q->xstats_len);
+		if (q->options_len)
+			memcpy(o->blob + q->xstats_len, q->options, q->options_len);
 		o->xs_len = q->xstats_len;
 		o->opt_len = q->options_len;
 	}

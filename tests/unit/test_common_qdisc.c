@@ -4,6 +4,7 @@
 #include <linux/rtnetlink.h>
 
 #include "qdisc.h"
+#include "tc_kind.h"
 #include "test_common_msg.h"
 
 static struct tcmsg *
@@ -270,7 +271,7 @@ test_qdisc_wrong_length_and_unknown(void)
 	mnl_attr_put(nlh, TCA_STATS, sizeof(ts) - 8, &ts);
 	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), -EBADMSG);
 
-	/* A kind longer than 15 characters is cut; a 1 KiB TCA_OPTIONS is kept to the blob size. */
+	/* A kind longer than 15 characters is cut; a 1 KiB TCA_OPTIONS is kept whole. */
 	tc_start(&m, RTM_NEWQDISC, &nlh);
 	mnl_attr_put_strz(nlh, TCA_KIND, "a-very-long-qdisc-kind");
 	{
@@ -281,7 +282,7 @@ test_qdisc_wrong_length_and_unknown(void)
 	}
 	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &q), 0);
 	CHECK_EQ_INT(strlen(q.kind), sizeof(q.kind) - 1);
-	CHECK_EQ_INT(q.options_len, PP_QDISC_BLOB_MAX);
+	CHECK_EQ_INT(q.options_len, 1024);
 
 	/* Unknown top-level and TCA_STATS2 members are ignored. */
 	tc_start(&m, RTM_NEWQDISC, &nlh);
@@ -311,6 +312,148 @@ fuzz_one(const struct nlmsghdr *nlh)
 	return pp_qdisc_decode(nlh, &q);
 }
 
+
+/*
+ * cake, as cake_dump() and cake_dump_stats() send it: options nested in
+ * TCA_OPTIONS; its statistics only as a nest in TCA_STATS2/TCA_STATS_APP (no
+ * TCA_XSTATS), one nest per tin, numbered from 1.
+ */
+static struct nlmsghdr *
+build_cake(struct tmsg *m, int ntins, bool bad_tin)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *opt, *st, *app, *tins;
+	struct gnet_stats_basic b = { .bytes = 1000, .packets = 10 };
+	struct gnet_stats_queue q = { .drops = 7 };
+
+	tc_start(m, RTM_NEWQDISC, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "cake");
+	opt = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put_u64(nlh, TCA_CAKE_BASE_RATE64, 12500000);
+	mnl_attr_put_u32(nlh, TCA_CAKE_DIFFSERV_MODE, 1);
+	mnl_attr_put_u32(nlh, TCA_CAKE_RTT, 100000);
+	mnl_attr_put_u32(nlh, TCA_CAKE_OVERHEAD, (uint32_t)-4);
+	mnl_attr_put_u32(nlh, TCA_CAKE_MAX + 2, 77);	/* newer than our headers */
+	mnl_attr_nest_end(nlh, opt);
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put(nlh, TCA_STATS_BASIC, sizeof(b), &b);
+	mnl_attr_put(nlh, TCA_STATS_QUEUE, sizeof(q), &q);
+	app = mnl_attr_nest_start(nlh, TCA_STATS_APP);
+	mnl_attr_put_u64(nlh, TCA_CAKE_STATS_CAPACITY_ESTIMATE64, 12000000);
+	mnl_attr_put_u32(nlh, TCA_CAKE_STATS_MEMORY_LIMIT, 4194304);
+	mnl_attr_put_u32(nlh, TCA_CAKE_STATS_MEMORY_USED, 65536);
+	tins = mnl_attr_nest_start(nlh, TCA_CAKE_STATS_TIN_STATS);
+	for (int i = 0; i < ntins; i++) {
+		struct nlattr *t = mnl_attr_nest_start(nlh, (uint16_t)(i + 1));
+
+		mnl_attr_put_u64(nlh, TCA_CAKE_TIN_STATS_THRESHOLD_RATE64, 12500000u >> i);
+		mnl_attr_put_u64(nlh, TCA_CAKE_TIN_STATS_SENT_BYTES64, 6000000000ULL + (uint64_t)i);
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_BACKLOG_BYTES, 1514);
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_SENT_PACKETS, 100 + (uint32_t)i);
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_DROPPED_PACKETS, 3 * (uint32_t)i);
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS, 5);
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_AVG_DELAY_US, 1200);
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_MAX + 1, 9);	/* unknown: skipped */
+		if (bad_tin && i == 1)
+			mnl_attr_put_u16(nlh, TCA_CAKE_TIN_STATS_BULK_FLOWS, 2);	/* u32 expected */
+		mnl_attr_nest_end(nlh, t);
+	}
+	{
+		struct nlattr *t9 = mnl_attr_nest_start(nlh, 9);	/* a tin past cake's 8: skipped */
+
+		mnl_attr_put_u32(nlh, TCA_CAKE_TIN_STATS_SENT_PACKETS, 1);
+		mnl_attr_nest_end(nlh, t9);
+	}
+	mnl_attr_nest_end(nlh, tins);
+	mnl_attr_nest_end(nlh, app);
+	mnl_attr_nest_end(nlh, st);
+	return nlh;
+}
+
+static void
+test_qdisc_cake(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *d = tmsg_dup(build_cake(&m, 3, false));
+	struct pp_qdisc q;
+	struct pp_tc_fields f;
+	uint64_t v = 0;
+
+	CHECK_EQ_INT(pp_qdisc_decode(d, &q), 0);
+	CHECK_STR(q.kind, "cake");
+	CHECK_EQ_INT(q.drops, 7);
+	CHECK(q.xstats_len > 0);	/* from TCA_STATS_APP: cake sends no TCA_XSTATS */
+	CHECK_EQ_INT(pp_tc_xstats_decode(q.kind, false, q.xstats, q.xstats_len, &f), 0);
+	CHECK(pp_tc_field_get(&f, "memory_used_bytes", &v) && v == 65536);
+	CHECK(pp_tc_field_get(&f, "capacity_estimate_bytes_per_second", &v) && v == 12000000);
+	CHECK(pp_tc_field_get(&f, "tin0_sent_bytes", &v) && v == 6000000000ULL);
+	CHECK(pp_tc_field_get(&f, "tin2_sent_bytes", &v) && v == 6000000002ULL);
+	CHECK(pp_tc_field_get(&f, "tin2_dropped_packets", &v) && v == 6);
+	CHECK(pp_tc_field_get(&f, "tin1_threshold_rate_bytes_per_second", &v) && v == 6250000);
+	CHECK(pp_tc_field_get(&f, "tin0_avg_delay_us", &v) && v == 1200);
+	CHECK(!pp_tc_field_get(&f, "tin3_sent_packets", &v));
+	CHECK(!pp_tc_field_get(&f, "tin8_sent_packets", &v));
+	/* 3 top-level numbers, 7 for each of 3 tins. */
+	CHECK_EQ_INT(f.n, 3 + 3 * 7);
+	CHECK_EQ_INT(pp_tc_options_decode(q.kind, false, q.options, q.options_len, &f), 0);
+	CHECK(pp_tc_field_get(&f, "bandwidth_bytes_per_second", &v) && v == 12500000);
+	CHECK(pp_tc_field_get(&f, "diffserv_mode", &v) && v == 1);
+	CHECK(pp_tc_field_get(&f, "overhead_bytes", &v) && (int64_t)v == -4);
+	CHECK(pp_tc_field_get(&f, "rtt_us", &v) && v == 100000);
+	CHECK(!pp_tc_kind_classful("cake"));
+	free(d);
+
+	/* diffserv8: all eight tins fit. */
+	d = tmsg_dup(build_cake(&m, 8, false));
+	CHECK_EQ_INT(pp_qdisc_decode(d, &q), 0);
+	CHECK_EQ_INT(pp_tc_xstats_decode(q.kind, false, q.xstats, q.xstats_len, &f), 0);
+	CHECK_EQ_INT(f.n, 3 + 8 * 7);
+	CHECK(pp_tc_field_get(&f, "tin7_dropped_packets", &v) && v == 21);
+	free(d);
+
+	/* A tin with an attribute of the wrong size: malformed, the fields before it kept. */
+	d = tmsg_dup(build_cake(&m, 3, true));
+	CHECK_EQ_INT(pp_qdisc_decode(d, &q), 0);
+	CHECK_EQ_INT(pp_tc_xstats_decode(q.kind, false, q.xstats, q.xstats_len, &f), -EBADMSG);
+	CHECK(pp_tc_field_get(&f, "tin0_sent_packets", &v) && v == 100);
+	CHECK(!pp_tc_field_get(&f, "tin1_sent_packets", &v));
+	free(d);
+}
+
+/* TCA_STATS_APP is what tc(8) prints; TCA_XSTATS is its older copy, read only without it. */
+static void
+test_qdisc_stats_app_first(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh, *d;
+	struct nlattr *st;
+	uint32_t app[5] = { 10, 20, 30, 40, 50 }, old[5] = { 1, 2, 3, 4, 5 };
+	struct pp_qdisc q;
+	struct pp_tc_fields f;
+	uint64_t v = 0;
+
+	tc_start(&m, RTM_NEWTCLASS, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	st = mnl_attr_nest_start(nlh, TCA_STATS2);
+	mnl_attr_put(nlh, TCA_STATS_APP, sizeof(app), app);
+	mnl_attr_nest_end(nlh, st);
+	mnl_attr_put(nlh, TCA_XSTATS, sizeof(old), old);
+	d = tmsg_dup(nlh);
+	CHECK_EQ_INT(pp_qdisc_decode(d, &q), 0);
+	CHECK_EQ_INT(pp_tc_xstats_decode(q.kind, true, q.xstats, q.xstats_len, &f), 0);
+	CHECK(pp_tc_field_get(&f, "lends", &v) && v == 10);
+	free(d);
+
+	tc_start(&m, RTM_NEWTCLASS, &nlh);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	mnl_attr_put(nlh, TCA_XSTATS, sizeof(old), old);
+	d = tmsg_dup(nlh);
+	CHECK_EQ_INT(pp_qdisc_decode(d, &q), 0);
+	CHECK_EQ_INT(pp_tc_xstats_decode(q.kind, true, q.xstats, q.xstats_len, &f), 0);
+	CHECK(pp_tc_field_get(&f, "lends", &v) && v == 1);
+	free(d);
+}
+
 static void
 test_qdisc_fuzz(void)
 {
@@ -331,6 +474,8 @@ main(void)
 	RUN(test_qdisc_short_and_truncated);
 	RUN(test_qdisc_stats2_truncated);
 	RUN(test_qdisc_wrong_length_and_unknown);
+	RUN(test_qdisc_cake);
+	RUN(test_qdisc_stats_app_first);
 	RUN(test_qdisc_fuzz);
 	return tap_done();
 }

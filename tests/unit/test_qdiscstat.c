@@ -382,7 +382,7 @@ unknown_kinds(void)
 	struct pp_tc_fields f;
 	uint32_t v = 1;
 
-	CHECK_EQ_INT(dec(false, "cake", false, &v, sizeof(v), &f), -EOPNOTSUPP);
+	CHECK_EQ_INT(dec(false, "choke", false, &v, sizeof(v), &f), -EOPNOTSUPP);
 	CHECK_EQ_INT(dec(true, "tbf", false, &v, sizeof(v), &f), -EOPNOTSUPP);
 	CHECK_EQ_INT(dec(true, "noqueue", false, &v, 0, &f), -EOPNOTSUPP);
 	CHECK_EQ_INT(f.n, 0);
@@ -450,8 +450,14 @@ stats2_into_model(void)
 	mnl_attr_put_u32(nlh, 40, 1);	/* unknown inside the nest */
 	mnl_attr_nest_end(nlh, st);
 	mnl_attr_put(nlh, TCA_XSTATS, sizeof(xs), &xs);
-	CHECK_EQ_INT(TDECODE(pp_qdisc_decode, nlh, &pq), 0);
-	CHECK_EQ_INT(qs_sample_add(&s, &pq), 0);
+	/* The payloads point into the message: the sample copies them while it is there. */
+	{
+		struct nlmsghdr *d = tmsg_dup(nlh);
+
+		CHECK_EQ_INT(pp_qdisc_decode(d, &pq), 0);
+		CHECK_EQ_INT(qs_sample_add(&s, &pq), 0);
+		free(d);
+	}
 	CHECK_EQ_INT(s.n, 1);
 	CHECK(s.obj[0].packets == 5000000000ULL);
 	CHECK(s.obj[0].bytes == 9000000000ULL);
