@@ -98,10 +98,20 @@ wait_failed() {	# FAMILY ADDR: until the entry is FAILED, 20 s at most
 	done
 	return 1
 }
-wait_failed -4 198.51.100.50
+# The kernel cycles such an entry (FAILED, INCOMPLETE again with the next ping,
+# or gone when the garbage collector took it): wait until one read of
+# pathcheck's own finds it unresolved, at most five times, then check exactly.
+settle_failed() {	# FAMILY GATEWAY DEST
+	for _ in 1 2 3 4 5; do
+		wait_failed "$1" "$2" || return 1
+		"$PC" -j -N "$C" "$3" 2>/dev/null | jq -e '.verdict.station == "neighbour"' >/dev/null && return 0
+	done
+	return 1
+}
+settle_failed -4 198.51.100.50 203.0.113.40:443
 check "next hop FAILED v4" neighbour fail 1 -N "$C" 203.0.113.40:443
 expect_jq "next hop FAILED v4: drop reason" "$LAST" '.verdict.drop_reason' NEIGH_FAILED
-wait_failed -6 2001:db8:1::50
+settle_failed -6 2001:db8:1::50 "[2001:db8:3::1]:443"
 check "next hop FAILED v6" neighbour fail 1 -N "$C" "[2001:db8:3::1]:443"
 kill $P4 $P6 2>/dev/null; wait $P4 $P6 2>/dev/null
 
