@@ -9,6 +9,19 @@
 #include "attr.h"
 #include "nexthop.h"
 
+/*
+ * struct nexthop_grp as it travels. Its second byte was resvd1 until 6.12 made it
+ * weight_high, and the headers a system builds against may have either name: read
+ * the bytes, never the field.
+ */
+struct nh_grp_wire {
+	uint32_t id;
+	uint8_t weight;		/* weight - 1, low byte */
+	uint8_t weight_high;	/* 0 before 6.12 */
+	uint16_t resvd;
+};
+_Static_assert(sizeof(struct nh_grp_wire) == sizeof(struct nexthop_grp), "nexthop_grp layout");
+
 static const struct pp_attr_policy nh_pol[NHA_MAX + 1] = {
 	[NHA_ID] = { PP_A_U32 },
 	[NHA_GROUP] = { PP_A_UNSPEC },		/* an array of struct nexthop_grp: checked below */
@@ -47,20 +60,19 @@ pp_nhobj_decode(const struct nlmsghdr *nlh, struct pp_nhobj *o)
 			return -EBADMSG;
 	}
 	if (tb[NHA_GROUP]) {
-		const struct nexthop_grp *g = mnl_attr_get_payload(tb[NHA_GROUP]);
+		const char *g = mnl_attr_get_payload(tb[NHA_GROUP]);
 		size_t len = mnl_attr_get_payload_len(tb[NHA_GROUP]);
 
-		if (len == 0 || len % sizeof(*g))
+		if (len == 0 || len % sizeof(struct nh_grp_wire))
 			return -EBADMSG;
 		o->is_group = true;
-		o->ngrp_total = (unsigned)(len / sizeof(*g));
+		o->ngrp_total = (unsigned)(len / sizeof(struct nh_grp_wire));
 		for (unsigned i = 0; i < o->ngrp_total && o->ngrp < PP_NHOBJ_MAX_GRP; i++) {
-			struct nexthop_grp m;
+			struct nh_grp_wire m;
 
-			memcpy(&m, &g[i], sizeof(m));
+			memcpy(&m, g + i * sizeof(m), sizeof(m));
 			o->grp[o->ngrp].id = m.id;
-			/* Since 6.12 the byte after weight holds its high bits (0 before). */
-			o->grp[o->ngrp].weight = ((uint32_t)m.resvd1 << 8 | m.weight) + 1;
+			o->grp[o->ngrp].weight = ((uint32_t)m.weight_high << 8 | m.weight) + 1;
 			o->ngrp++;
 		}
 		o->group_type = tb[NHA_GROUP_TYPE] ? mnl_attr_get_u16(tb[NHA_GROUP_TYPE])
