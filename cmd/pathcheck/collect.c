@@ -355,6 +355,20 @@ collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 	/* Prerouting first: a DNAT there changes where the packet is routed. */
 	q->direction = PC_INGRESS;
 	pc_nft_collect(q, f, 1u << NF_INET_PRE_ROUTING);
+	/*
+	 * A mark set in prerouting (any chain type) is on the packet when ip_rcv_finish()
+	 * routes it: the lookup and the policy rules see the new mark.
+	 */
+	if (f->mark_unknown) {
+		f->route_mark_unknown = true;
+		snprintf(f->route_after, sizeof(f->route_after), "%s", f->mark_by);
+	} else if (f->mark != q->mark) {
+		q->mark = f->mark;
+		q->has_mark = true;
+		f->route_mark_changed = true;
+		snprintf(f->route_after, sizeof(f->route_after), "%s", f->mark_by);
+	}
+	f->route_mark = q->mark;
 	for (size_t i = 0; i < f->nchains; i++) {
 		const struct pc_nft_result *r = &f->chains[i].res;
 
@@ -413,6 +427,9 @@ pc_collect(const struct pc_query *q0, struct pc_facts *f)
 	memset(f, 0, sizeof(*f));
 	f->eq = *q0;
 	q = &f->eq;
+	if (!q->has_mark)
+		q->mark = 0;
+	f->mark = f->route_mark = q->mark;	/* the socket's mark (SO_MARK), or none */
 	collect_sysctls(q, f);
 	rc = pp_nl_open(&nl, NETLINK_ROUTE, &e);
 	if (rc < 0) {
@@ -446,8 +463,82 @@ pc_collect(const struct pc_query *q0, struct pc_facts *f)
 	}
 	collect_conntrack(f);
 	f->nlegacy = pp_legacy_iptables(q->family, f->legacy, sizeof(f->legacy));
-	if (q->probe || q->watch > 0)
-		pc_probe_run(q, f);
+	if (q->probe || q->watch > 0) {
+		/* The probe's socket carries the query's mark and sends to the query's destination. */
+		struct pc_query pq = *q;
+
+		pq.mark = q0->mark;
+		pq.has_mark = q0->has_mark;
+		if (q->direction == PC_EGRESS) {
+			pq.dst = q0->dst;
+			pq.dport = q0->dport;
+			pq.has_dport = q0->has_dport;
+		}
+		pc_probe_run(&pq, f);
+	}
+}
+
+void
+pc_reroute(struct pc_facts *f, const char *why)
+{
+	struct pc_query *q = &f->eq;
+	struct pp_route_query rq;
+	struct pp_addr src = q->src;
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	size_t n = strlen(f->route_after);
+
+	/* The socket's own lookup failed: nothing reached OUTPUT. A failed reroute dropped the packet. */
+	if (f->route_rc < 0)
+		return;
+	if (!f->rerouted) {
+		pp_route_format(&f->route, f->route_before, sizeof(f->route_before));
+		f->src_before = f->route.prefsrc;
+	}
+	f->rerouted = true;
+	if (!strstr(f->route_after, why))
+		snprintf(f->route_after + n, sizeof(f->route_after) - n, "%s%s", n ? "; " : "", why);
+	if (f->mark_unknown) {
+		/* The lookup cannot be asked: the station says so when a policy rule looks at the mark. */
+		f->route_mark_unknown = true;
+		return;
+	}
+	if (f->mark != f->route_mark)
+		f->route_mark_changed = true;
+	q->mark = f->route_mark = f->mark;
+	q->has_mark = q->has_mark || f->mark != 0;
+	/* ip_route_me_harder() keeps the packet's source, the one the first route chose. */
+	if (!src.family && f->src_before.family == q->family)
+		src = f->src_before;
+	if (pp_nl_open(&nl, NETLINK_ROUTE, &f->route_err) < 0) {
+		f->route_rc = -EIO;
+		return;
+	}
+	f->route_rc = f->fib_rc = f->oif_rc = f->neigh_rc = f->qdisc_rc = 0;
+	memset(&f->route_err, 0, sizeof(f->route_err));
+	memset(&f->route, 0, sizeof(f->route));
+	memset(&f->fib, 0, sizeof(f->fib));
+	memset(&f->oif_link, 0, sizeof(f->oif_link));
+	memset(&f->neigh, 0, sizeof(f->neigh));
+	f->nspecial = 0;
+	f->links_down[0] = '\0';
+	f->need_neigh = false;
+	free(f->qdiscs);
+	f->qdiscs = NULL;
+	f->nqdiscs = 0;
+	route_query(q, &rq, true);
+	rq.src = src;
+	f->route_rc = pp_route_get(&nl, &rq, &f->route, &f->route_err);
+	if (f->route_rc == 0) {
+		rq.fibmatch = true;
+		f->fib_rc = pp_route_get(&nl, &rq, &f->fib, &e);
+	} else if (f->rules_rc == 0) {
+		explain_failure(&nl, q, f);
+	}
+	if (f->route_rc == -ENETUNREACH)
+		find_down_links(&nl, q->family, f);
+	collect_path(&nl, q, f);
+	pp_nl_close(&nl);
 }
 
 void

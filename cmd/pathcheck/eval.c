@@ -382,6 +382,13 @@ eval_socket_egress(const struct pc_query *q, const struct pc_facts *f, struct pc
 		pp_val_add_str(s->evidence, "src", a);
 		return;
 	}
+	if (f->rerouted && f->src_before.family) {
+		/* The socket's own route chose the source; routing again after OUTPUT keeps it. */
+		s = station(res, PC_SOCKET, PP_ST_OK, "source %s, chosen by the route before OUTPUT",
+			    a2s(&f->src_before, a, sizeof(a)));
+		pp_val_add_str(s->evidence, "src", a);
+		return;
+	}
 	if (f->route_rc < 0) {
 		station(res, PC_SOCKET, PP_ST_SKIPPED, "no route, so no source address to choose");
 		return;
@@ -454,6 +461,10 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 			pp_val_add_str(o, "rule", c->res.text);
 		if (c->res.verdict == PC_NFT_UNKNOWN)
 			pp_val_add_str(o, "why_unknown", c->res.why);
+		if (c->res.mark_set)
+			pp_val_add_str(o, "mark_set", c->res.mark_stmt);
+		if (c->res.reroute)
+			pp_val_add_bool(o, "reroute", true);
 		if (c->res.nat[0]) {
 			pp_val_add_str(o, "nat", c->res.nat);
 			snprintf(nat, sizeof(nat), "%s", c->res.nat);
@@ -1377,6 +1388,49 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			pr->drops_other);
 }
 
+/*
+ * The mark the route lookup used, and the rules that changed the mark or the destination
+ * before the kernel routed (prerouting) or routed again (output): evidence, and in the
+ * summary. A mark pathcheck cannot know decides nothing unless a policy rule selects on
+ * fwmark; then the route cannot be told.
+ */
+static void
+eval_route_mark(const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s = &res->st[PC_ROUTE];
+	bool fwmark_rules = f->rules_rc < 0;
+	size_t n;
+
+	if (!s->present)
+		return;
+	for (size_t i = 0; i < f->nrules; i++)
+		fwmark_rules |= f->rules[i].has_mark;
+	if (f->route_mark_unknown) {
+		pp_val_add_str(s->evidence, "mark", "unknown");
+		pp_val_add_str(s->evidence, "after_mark", f->mark_by);
+		if (fwmark_rules && s->status != PP_ST_FAIL) {
+			s->status = PP_ST_UNKNOWN;
+			snprintf(s->summary, sizeof(s->summary),
+				 "the mark at routing is not known (%s), and policy rules select on fwmark", f->mark_by);
+			snprintf(s->hint, sizeof(s->hint), "nft -a list ruleset; %s rule show",
+				 f->eq.family == AF_INET6 ? "ip -6" : "ip");
+		}
+		return;
+	}
+	pp_val_add_u64(s->evidence, "mark", f->route_mark);
+	if (f->route_mark_changed)
+		pp_val_add_str(s->evidence, "after_mark", f->mark_by);
+	if (f->rerouted && f->eq.direction == PC_EGRESS && f->dnat)
+		pp_val_add_str(s->evidence, "after_dnat", f->dnat_text);
+	if (f->rerouted)
+		pp_val_add_str(s->evidence, "route_before", f->route_before);
+	if (f->route_after[0] && !strstr(s->summary, f->route_after)) {
+		n = strlen(s->summary);
+		snprintf(s->summary + n, sizeof(s->summary) - n, " (%s %s)",
+			 f->rerouted ? "routed again after" : "after", f->route_after);
+	}
+}
+
 /* ---- verdict ---- */
 
 void
@@ -1416,6 +1470,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 		eval_pmtu(q, f, res);
 		break;
 	}
+	eval_route_mark(f, res);
 	eval_probe(q, f, res);
 	if (f->dnat && res->st[PC_PREROUTING].present) {
 		size_t n = strlen(res->st[PC_PREROUTING].summary);

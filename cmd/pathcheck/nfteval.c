@@ -35,6 +35,7 @@ struct regs {
 	uint8_t kind[NREG32];		/* how to print a value loaded there */
 	uint8_t plen[NREG32];		/* a prefix mask applied to an address there (0: none) */
 	uint32_t flags[NREG32];		/* a flag mask applied to ct state there (0: none) */
+	char op[NREG32][40];		/* a bitwise applied to a mark there, as nft shows it: " | 0x4000" */
 };
 
 enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE, K_ICMP6TYPE };
@@ -84,6 +85,7 @@ reg_store(struct regs *rg, uint32_t reg, const void *data, const uint8_t *known,
 	rg->kind[off / 4] = kind;
 	rg->plen[off / 4] = 0;
 	rg->flags[off / 4] = 0;
+	rg->op[off / 4][0] = '\0';
 }
 
 /* The length of a prefix mask (ones then zeros), or -1 when the mask is not one. */
@@ -236,6 +238,8 @@ struct rule_eval {
 	struct pc_nft_cache *cache;
 	uint32_t family;
 	const char *table;
+	struct pc_nft_result *st;	/* the marks as earlier rules left them; set statements change them */
+	char mark_stmt[96];		/* a meta mark set this rule reached */
 	struct regs rg;
 	int match;			/* M_YES until something says otherwise */
 	char why[256];
@@ -409,6 +413,97 @@ ex_payload(struct rule_eval *re, struct nftnl_expr *e)
 	reg_store(&re->rg, dreg, h.b + off, h.known + off, len, d, kind);
 }
 
+/*
+ * A set statement reached with the rule still matching changes the mark for every later
+ * expression, rule and chain (nft_meta_set_eval writes skb->mark at once, whatever the
+ * rest of the rule does). Reached while the rule is undecided, the new mark is unknown
+ * unless it equals the old one; not reached (the rule already missed), nothing changes.
+ */
+static void
+mark_update(const struct rule_eval *re, uint32_t *mark, bool *unk, uint32_t v, bool known)
+{
+	if (re->match == M_NO)
+		return;
+	if (re->match == M_UNKNOWN) {
+		if (!known || *unk || *mark != v)
+			*unk = true;
+		return;
+	}
+	*mark = v;
+	*unk = !known;
+}
+
+/* The statement reached: record it (stmt as nft shows it) and change the mark. */
+static void
+mark_stmt_reached(struct rule_eval *re, const char *stmt, uint32_t v, bool known, bool computed)
+{
+	text_add(re, "%s", stmt);
+	if (re->match == M_NO)
+		return;
+	/* The value nft computed, when the statement does not show it: "meta mark set meta mark | 0x4000 (0x4001)". */
+	if (!known)
+		snprintf(re->mark_stmt, sizeof(re->mark_stmt), "%.80s (unknown)", stmt);
+	else if (computed)
+		snprintf(re->mark_stmt, sizeof(re->mark_stmt), "%.80s (0x%x)", stmt, v);
+	else
+		snprintf(re->mark_stmt, sizeof(re->mark_stmt), "%s", stmt);
+	mark_update(re, &re->st->mark, &re->st->mark_unknown, v, known);
+}
+
+/*
+ * iptables-nft writes -j MARK as the x_tables target MARK, revision 2 (struct
+ * xt_mark_tginfo2 { u32 mark, mask; }): xt_MARK's mark_tg() sets
+ * skb->mark = (skb->mark & ~mask) ^ mark, and the rule goes on (XT_CONTINUE).
+ */
+static bool
+xt_mark_target(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+	uint32_t len = 0, mark, mask, v;
+	const uint8_t *info = nftnl_expr_get(e, NFTNL_EXPR_TG_INFO, &len);
+	char stmt[96];
+	bool known = !re->st->mark_unknown;
+
+	if (!name || strcmp(name, "MARK") != 0 || !nftnl_expr_is_set(e, NFTNL_EXPR_TG_REV) ||
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_TG_REV) != 2 || !info || len < 8)
+		return false;
+	memcpy(&mark, info, 4);
+	memcpy(&mask, info + 4, 4);
+	v = (re->st->mark & ~mask) ^ mark;
+	if (mask == 0xffffffffu) {
+		known = true;	/* every bit replaced: the old mark does not matter */
+		snprintf(stmt, sizeof(stmt), "meta mark set 0x%x", mark);
+	} else if (mark == mask) {
+		snprintf(stmt, sizeof(stmt), "meta mark set meta mark | 0x%x", mark);
+	} else if (mark == 0) {
+		snprintf(stmt, sizeof(stmt), "meta mark set meta mark & 0x%x", ~mask);
+	} else {
+		snprintf(stmt, sizeof(stmt), "meta mark set meta mark & 0x%x ^ 0x%x", ~mask, mark);
+	}
+	mark_stmt_reached(re, stmt, v, known, mask != 0xffffffffu);
+	return true;
+}
+
+static void
+meta_mark_set(struct rule_eval *re, uint32_t sreg)
+{
+	bool known = reg_range_ok(sreg, 4) && reg_known(&re->rg, sreg, 4);
+	char stmt[96];
+	uint32_t v = 0;
+	int off = reg_range_ok(sreg, 4) ? reg_off(sreg) : -1;
+
+	if (known)
+		memcpy(&v, re->rg.b + off, 4);
+	if (off < 0)
+		snprintf(stmt, sizeof(stmt), "meta mark set ?");
+	else if (!re->rg.desc[off / 4][0] && known)
+		snprintf(stmt, sizeof(stmt), "meta mark set 0x%x", v);
+	else
+		snprintf(stmt, sizeof(stmt), "meta mark set %s%s", re->rg.desc[off / 4][0] ? re->rg.desc[off / 4] : "?",
+			 re->rg.op[off / 4]);
+	mark_stmt_reached(re, stmt, v, known, off >= 0 && re->rg.desc[off / 4][0]);
+}
+
 static void
 ex_meta(struct rule_eval *re, struct nftnl_expr *e)
 {
@@ -418,8 +513,12 @@ ex_meta(struct rule_eval *re, struct nftnl_expr *e)
 	uint8_t u8, name[IF_NAMESIZE] = { 0 };
 
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_META_SREG)) {
-		/* meta mark set ..., meta nftrace set 1: statements, they do not decide. */
-		text_add(re, "meta %s set", key == NFT_META_MARK ? "mark" : key == NFT_META_NFTRACE ? "nftrace" : "?");
+		if (key == NFT_META_MARK) {
+			meta_mark_set(re, nftnl_expr_get_u32(e, NFTNL_EXPR_META_SREG));
+			return;
+		}
+		/* meta nftrace set 1, meta priority set ...: statements that change nothing pathcheck models. */
+		text_add(re, "meta %s set", key == NFT_META_NFTRACE ? "nftrace" : "?");
 		return;
 	}
 	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
@@ -439,9 +538,13 @@ ex_meta(struct rule_eval *re, struct nftnl_expr *e)
 		u16 = htons(p->family == AF_INET ? 0x0800 : 0x86dd);
 		reg_store(&re->rg, dreg, &u16, NULL, 2, "meta protocol", K_ETHERTYPE);
 		return;
-	case NFT_META_MARK:
-		reg_store(&re->rg, dreg, &p->mark, NULL, 4, "meta mark", K_MARK);
+	case NFT_META_MARK: {
+		static const uint8_t none[4];
+
+		/* The mark as earlier rules left it (nft_meta_get_eval reads skb->mark). */
+		reg_store(&re->rg, dreg, &re->st->mark, re->st->mark_unknown ? none : NULL, 4, "meta mark", K_MARK);
 		return;
+	}
 	case NFT_META_IIFNAME:
 	case NFT_META_OIFNAME: {
 		const char *n = key == NFT_META_IIFNAME ? p->iifname : p->oifname;
@@ -489,11 +592,21 @@ static void
 ex_ct(struct rule_eval *re, struct nftnl_expr *e)
 {
 	const struct pc_pkt *p = re->p;
-	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY), dreg, zero = 0;
+	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY), dreg;
 	uint8_t u8;
 
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG)) {
-		text_add(re, "ct set");
+		uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_SREG), v = 0;
+		bool known = reg_range_ok(sreg, 4) && reg_known(&re->rg, sreg, 4);
+
+		if (key != NFT_CT_MARK) {
+			text_add(re, "ct set");
+			return;
+		}
+		if (known)
+			memcpy(&v, re->rg.b + reg_off(sreg), 4);
+		text_add(re, "ct mark set");
+		mark_update(re, &re->st->ctmark, &re->st->ctmark_unknown, v, known);
 		return;
 	}
 	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG);
@@ -509,9 +622,13 @@ ex_ct(struct rule_eval *re, struct nftnl_expr *e)
 		u8 = 0;	/* IP_CT_DIR_ORIGINAL: the first packet of a flow */
 		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct direction", K_HEX);
 		return;
-	case NFT_CT_MARK:
-		reg_store(&re->rg, dreg, &zero, NULL, 4, "ct mark", K_MARK);	/* a new flow starts at 0 */
+	case NFT_CT_MARK: {
+		static const uint8_t none[4];
+
+		/* A new flow starts at 0, unless an earlier rule set it (ct mark set). */
+		reg_store(&re->rg, dreg, &re->st->ctmark, re->st->ctmark_unknown ? none : NULL, 4, "ct mark", K_MARK);
 		return;
+	}
 	case NFT_CT_L3PROTOCOL:
 		u8 = p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
 		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct l3proto", K_HEX);
@@ -654,6 +771,22 @@ ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
 	}
 	if (kind == K_CTSTATE && len == 4 && memcmp(xor, "\0\0\0\0", 4) == 0)
 		memcpy(&re->rg.flags[reg_off(dreg) / 4], mask, 4);
+	if (kind == K_MARK && len == 4) {
+		/* nft's forms: "mark and M" (xor 0), "mark or V" (mask ~V, xor V), else both. */
+		uint32_t m, x;
+		char *op = re->rg.op[reg_off(dreg) / 4];
+
+		memcpy(&m, mask, 4);
+		memcpy(&x, xor, 4);
+		if (x == 0)
+			snprintf(op, sizeof(re->rg.op[0]), " & 0x%x", m);
+		else if (m == ~x)
+			snprintf(op, sizeof(re->rg.op[0]), " | 0x%x", x);
+		else if (m == 0xffffffffu)
+			snprintf(op, sizeof(re->rg.op[0]), " ^ 0x%x", x);
+		else
+			snprintf(op, sizeof(re->rg.op[0]), " & 0x%x ^ 0x%x", m, x);
+	}
 }
 
 static void
@@ -859,8 +992,9 @@ concat_parts(const struct regs *rg, int off, uint32_t klen, int *po, uint32_t *p
 	return n > 1 && at == klen ? n : 0;
 }
 
-static void
-ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
+/* A lookup; true when it stored a map's value in its destination register. */
+static bool
+lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 {
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
 	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) ?
@@ -876,7 +1010,7 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 
 	if (!name) {
 		unknown(re, "lookup without a set name");
-		return;
+		return false;
 	}
 	off = reg_off(sreg);
 	s = cache_set(re->cache, re->family, re->table, name, &rc);
@@ -923,20 +1057,20 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 	}
 	if (!s) {
 		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
-		return;
+		return false;
 	}
 	if (!reg_range_ok(sreg, s->key_len) || s->key_len > PP_NFT_KEY_MAX) {
 		unknown(re, "lookup in @%s of an unexpected shape", name);
-		return;
+		return false;
 	}
 	if (!reg_known(&re->rg, sreg, s->key_len)) {
 		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
-		return;
+		return false;
 	}
 	el = set_find(s, re->rg.b + off, s->key_len, &found);
 	if (found == inv) {
 		re->match = M_NO;
-		return;
+		return false;
 	}
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
 		uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
@@ -947,10 +1081,36 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 			snprintf(re->target, sizeof(re->target), "%s", el->chain);
 		} else if (el && reg_range_ok(dreg, el->data_len) && el->data_len) {
 			reg_store(&re->rg, dreg, el->data, NULL, el->data_len, name, K_HEX);
+			return true;
 		} else {
 			unknown(re, "map @%s gives no usable value", name);
 		}
 	}
+	return false;
+}
+
+static void
+ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t dreg, sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
+	static const uint8_t none[16];
+	char desc[48];
+	bool stored;
+
+	/* What a map's value is named by: its key, "tcp sport map" (nft: tcp sport map { ... }). */
+	snprintf(desc, sizeof(desc), "%.40s map", reg_off(sreg) >= 0 && re->rg.desc[reg_off(sreg) / 4][0] ?
+						   re->rg.desc[reg_off(sreg) / 4] : "?");
+	stored = lookup_eval(re, e);
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
+		return;
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
+	if (stored) {
+		snprintf(re->rg.desc[reg_off(dreg) / 4], sizeof(re->rg.desc[0]), "%s", desc);
+		return;
+	}
+	/* A map's value the lookup did not find is unknown: a mark set from it must not read stale bytes. */
+	if (reg_range_ok(dreg, 16) || reg_range_ok(dreg, 4))
+		reg_store(&re->rg, dreg, none, none, reg_range_ok(dreg, 16) ? 16 : 4, desc, K_HEX);
 }
 
 static void
@@ -1126,6 +1286,8 @@ eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 		re->verdict = NF_ACCEPT;
 	} else if (strcmp(n, "byteorder") == 0) {
 		ex_byteorder(re, e);
+	} else if (strcmp(n, "target") == 0 && xt_mark_target(re, e)) {
+		/* iptables-nft's -j MARK: a mark set like nft's own. */
 	} else if (unknown_load(re, e, n)) {
 		/* rt, fib, hash, numgen, socket: a value we cannot know, loaded into a register. */
 	} else {
@@ -1303,11 +1465,17 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 	if (start == 0 && depth > 0)
 		path_add(w->res, chain);
 	for (size_t i = start; i < cc->n; i++) {
-		struct rule_eval re = { .p = w->p, .cache = w->cache, .family = w->family, .table = w->table };
+		struct rule_eval re = { .p = w->p, .cache = w->cache, .family = w->family, .table = w->table,
+					.st = w->res };
 		int v;
 
 		w->res->rules_seen++;
 		eval_rule(&re, cc->rules[i]);
+		if (re.mark_stmt[0]) {
+			w->res->mark_set = true;
+			snprintf(w->res->mark_stmt, sizeof(w->res->mark_stmt), "%s", re.mark_stmt);
+			snprintf(w->res->mark_chain, sizeof(w->res->mark_chain), "%s", chain);
+		}
 		if (re.match == M_NO)
 			continue;
 		if (re.match == M_UNKNOWN) {
@@ -1378,6 +1546,10 @@ pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const 
 	int v;
 
 	memset(r, 0, sizeof(*r));
+	r->mark = p->mark;
+	r->mark_unknown = p->mark_unknown;
+	r->ctmark = p->ctmark;
+	r->ctmark_unknown = p->ctmark_unknown;
 	snprintf(r->path, sizeof(r->path), "%s", base->name);
 	v = eval_chain(&w, base->name, 0);
 	switch (v) {
@@ -1391,6 +1563,22 @@ pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const 
 		snprintf(r->chain, sizeof(r->chain), "%s", base->name);
 		snprintf(r->text, sizeof(r->text), "policy %s", base->policy == NF_DROP ? "drop" : "accept");
 		break;
+	}
+	/*
+	 * Output only: a chain of type route that leaves the mark other than it found it makes
+	 * the kernel route again (nf_route_table_hook4/6 compare skb->mark before and after);
+	 * a type filter chain does not. A dnat in a nat chain at output that changes the
+	 * destination address does too (nf_nat_ipv4_local_fn, nf_nat_ipv6_local_fn); a port
+	 * alone does not. A dropped packet is not routed again.
+	 */
+	if (base->hooknum == NF_INET_LOCAL_OUT && base->family != NFPROTO_BRIDGE && r->verdict != PC_NFT_DROP &&
+	    !(r->verdict == PC_NFT_POLICY && base->policy == NF_DROP)) {
+		if (strcmp(base->type, "route") == 0 &&
+		    (r->mark_unknown ? r->mark_set : (p->mark_unknown || r->mark != p->mark)))
+			r->reroute = true;
+		if (strcmp(base->type, "nat") == 0 && r->dnat && r->nat_addr.family == p->family &&
+		    !pp_addr_eq(&r->nat_addr, &p->dst))
+			r->reroute = true;
 	}
 	return 0;
 }
@@ -1577,15 +1765,47 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
 	cache.nl = &nl;
 	for (size_t i = first; i < f->nchains; i++) {
+		struct pc_chain *c = &f->chains[i];
+		const struct pc_nft_result *r = &c->res;
 		struct pc_pkt p;
 
-		pc_pkt_for_hook(q, f, f->chains[i].c.hooknum, &p);
-		if (f->chains[i].c.family == NFPROTO_BRIDGE) {
+		pc_pkt_for_hook(q, f, c->c.hooknum, &p);
+		if (c->c.family == NFPROTO_BRIDGE) {
 			/* The bridge family sees the port the frame came in on. */
 			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);
 			p.iif = (int)if_nametoindex(f->bridge_port);
 		}
-		f->chains[i].rc = pc_nft_eval_base(&cache, &f->chains[i].c, &p, &f->chains[i].res);
+		/* The marks as the chains before this one left them. */
+		p.mark = f->mark;
+		p.mark_unknown = f->mark_unknown;
+		p.ctmark = f->ctmark;
+		p.ctmark_unknown = f->ctmark_unknown;
+		c->rc = pc_nft_eval_base(&cache, &c->c, &p, &c->res);
+		if (r->verdict == PC_NFT_DROP || (r->verdict == PC_NFT_POLICY && r->policy == NF_DROP))
+			continue;	/* a dropped packet goes no further: later chains judge a packet that never comes */
+		f->mark = r->mark;
+		f->mark_unknown = r->mark_unknown;
+		f->ctmark = r->ctmark;
+		f->ctmark_unknown = r->ctmark_unknown;
+		if (r->mark_set && (r->mark_unknown || r->mark != p.mark || p.mark_unknown))
+			snprintf(f->mark_by, sizeof(f->mark_by), "%s in %s %s %s", r->mark_stmt,
+				 pp_nft_family_name(c->c.family), c->c.table, r->mark_chain);
+		if (q->direction != PC_EGRESS || c->c.hooknum != NF_INET_LOCAL_OUT)
+			continue;
+		/* A dnat at output: the later chains and stations see the new destination (q is f->eq). */
+		if (r->dnat && strcmp(c->c.type, "nat") == 0 && !f->dnat) {
+			f->dnat = true;
+			snprintf(f->dnat_text, sizeof(f->dnat_text), "%s in %s %s %s", r->nat,
+				 pp_nft_family_name(c->c.family), c->c.table, r->chain);
+			if (r->nat_addr.family == f->eq.family)
+				f->eq.dst = r->nat_addr;
+			if (r->nat_port) {
+				f->eq.dport = r->nat_port;
+				f->eq.has_dport = true;
+			}
+		}
+		if (r->reroute)
+			pc_reroute(f, strcmp(c->c.type, "nat") == 0 ? f->dnat_text : f->mark_by);
 	}
 	pc_nft_cache_free(&cache);
 	pp_nl_close(&nl);

@@ -27,6 +27,9 @@ struct pc_pkt {
 	char iifname[IF_NAMESIZE], oifname[IF_NAMESIZE];	/* "" when the hook has none */
 	int iif, oif;
 	uint32_t mark;
+	bool mark_unknown;		/* an earlier rule set the mark to a value pathcheck cannot know */
+	uint32_t ctmark;		/* the flow's ct mark: 0 for a new flow unless a rule set it */
+	bool ctmark_unknown;
 	bool uid_known;
 	uint32_t uid;
 	uint32_t ct_state;		/* NF_CT_STATE_BIT: 8 for a new flow */
@@ -61,7 +64,13 @@ int pc_nft_cache_add_set(struct pc_nft_cache *c, uint32_t family, const char *ta
 void pc_nft_cache_free(struct pc_nft_cache *c);
 
 
-/* Evaluate base chain against p. Returns 0, or -errno when the rules could not be read. */
+/*
+ * Evaluate base chain against p. Returns 0, or -errno when the rules could not be read.
+ * r->mark and r->ctmark are the marks as the chain leaves them (meta mark set, ct mark
+ * set, in rule order); r->reroute says the kernel routes the packet again after this
+ * chain: a chain of type route at output that changed the mark (nft_chain_route.c), or
+ * a nat chain at output whose dnat changed the destination (nf_nat_ipv4_local_fn).
+ */
 int pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base,
 		     const struct pc_pkt *p, struct pc_nft_result *r);
 

@@ -147,6 +147,13 @@ struct pc_nft_result {
 	uint16_t nat_port;		/* its port (0: unchanged) */
 	bool mss_clamp;			/* a rule on the path sets the TCP MSS option */
 	uint32_t rules_seen;
+	/* The packet's mark and the flow's ct mark as the chain leaves them. */
+	uint32_t mark, ctmark;
+	bool mark_unknown, ctmark_unknown;
+	bool mark_set;			/* a rule reached a meta mark set statement */
+	char mark_stmt[96];		/* the last one: "meta mark set 0x1" */
+	char mark_chain[64];		/* the chain holding it */
+	bool reroute;			/* output: the kernel routes again after this chain */
 };
 
 /* A base chain on a hook of this path, and what its rules decided for the packet. */
@@ -255,6 +262,22 @@ struct pc_facts {
 	char legacy[128];
 	int nlegacy;
 	unsigned nft_base_total;		/* base chains of any family and hook in this namespace */
+	/*
+	 * The packet's mark as the netfilter chains leave it (it starts as --mark, the socket's),
+	 * the flow's ct mark, and the last rule that changed the mark.
+	 */
+	uint32_t mark, ctmark;
+	bool mark_unknown, ctmark_unknown;
+	char mark_by[256];			/* "meta mark set 0x1 in ip mangle OUTPUT" */
+	/* The mark the route lookup used (the one shown in the route station), and what changed it. */
+	uint32_t route_mark;
+	bool route_mark_unknown;
+	char route_after[512];			/* the rules that changed mark or destination before (re)routing */
+	bool route_mark_changed;		/* route_mark is not the query's (--mark) */
+	bool rerouted;				/* egress: routed again after OUTPUT (ip_route_me_harder) */
+	int route_before_rc;			/* egress: the socket's own lookup, before OUTPUT */
+	char route_before[256];
+	struct pp_addr src_before;		/* the source it chose, which the packet keeps */
 	/* observation (--probe, --watch) */
 	struct pc_probe pr;
 };
@@ -308,6 +331,13 @@ int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
+/*
+ * Egress: route f->eq again after an OUTPUT chain changed the mark (type route) or the
+ * destination (a dnat in a nat chain), as ip_route_me_harder() does: the current mark, the new
+ * destination, the source the first route chose. Replaces the route and what follows from it
+ * (device, neighbour, qdisc); why says what changed, for the route station.
+ */
+void pc_reroute(struct pc_facts *f, const char *why);
 /* Conntrack's per-CPU statistics of this namespace, summed. Returns 0, or -errno when conntrack is not loaded. */
 int pc_ct_stats_read(struct pc_ct_stats *st);
 /* probe.c: send the probe (or watch) and observe it: error queue, wire, drops, trace, counters. */

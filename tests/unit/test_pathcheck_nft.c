@@ -227,6 +227,54 @@ dnat(uint32_t family, uint32_t reg_addr, uint32_t reg_proto)
 	return e;
 }
 
+/* "meta mark set REG" and "ct mark set REG": the statements, reading a register. */
+static struct nftnl_expr *
+meta_set(uint32_t key, uint32_t sreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, sreg);
+	return e;
+}
+
+static struct nftnl_expr *
+ct_set(uint32_t key, uint32_t sreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, sreg);
+	return e;
+}
+
+/* iptables-nft's -j MARK: the x_tables target MARK revision 2, struct xt_mark_tginfo2 { mark, mask }. */
+static struct nftnl_expr *
+xt_mark(uint32_t mark, uint32_t mask)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("target");
+	uint32_t *info = malloc(2 * sizeof(*info));	/* libnftnl keeps (and frees) the target's info */
+
+	if (!info)
+		abort();
+	info[0] = mark;
+	info[1] = mask;
+	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "MARK");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 2);
+	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, 2 * sizeof(*info));
+	return e;
+}
+
+/* A map lookup: the value for the key in reg 1 goes to reg 1 (meta mark set tcp sport map { ... }). */
+static struct nftnl_expr *
+map_lookup(const char *set)
+{
+	struct nftnl_expr *e = lookup(set, 0, false);
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_1);
+	return e;
+}
+
 /* ---- the statements nft expands ---- */
 
 /* "ip daddr ADDR" / "ip saddr ADDR" (ip family: no nfproto dependency). */
@@ -1251,6 +1299,229 @@ test_meta_misc(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 }
 
+/*
+ * meta mark set: the mark changes for the later expressions, rules, chains (a jump) and
+ * base chains (the caller carries res.mark on); bitwise of a known mark; a value from an
+ * unknown key stays unknown; route-type output chains route again, filter-type do not.
+ */
+static void
+test_mark_set(void)
+{
+	uint32_t one = 0x1, m4001 = 0x4001, notbit = ~0x4000u, bit = 0x4000, ff00 = 0xff00, zero = 0;
+	uint32_t m1200 = 0x1200, five = 0x5;
+	struct pp_nft_set s;
+	struct pp_nft_elem *el;
+	uint16_t sp = htons(1234);
+	struct pp_addr a;
+
+	/* meta mark set 0x1, then meta mark 0x1 drop in the same chain. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(200, TCP_DPORT(NFT_CMP_EQ, 80), imm(NFT_REG_1, &one, 4), meta_set(NFT_META_MARK, NFT_REG_1),
+			     E_END),
+	      rule(201, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &one, 4), verdict(NF_DROP, NULL),
+		   E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 201);
+	CHECK_EQ_INT(res.mark, 1);
+	CHECK(!res.mark_unknown);
+	CHECK(res.mark_set);
+	CHECK_STR(res.mark_stmt, "meta mark set 0x1");
+	CHECK_STR(res.mark_chain, "output");
+	CHECK_EQ_INT(res.reroute, false);	/* dropped, and a filter chain */
+	/* The set's rule misses (port 443 is not 80): the mark stays, rule 201 does not match. */
+	pkt.dport = 443;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.mark, 0);
+	CHECK(!res.mark_set);
+
+	/* Set in the base chain, matched in a chain it jumps to; then seen by a later base chain. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(210, imm(NFT_REG_1, &one, 4), meta_set(NFT_META_MARK, NFT_REG_1), E_END),
+	      rule(211, verdict(NFT_JUMP, "marked"), E_END), NULL);
+	chain("marked", rule(212, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &one, 4),
+			     verdict(NF_ACCEPT, NULL), E_END), NULL);
+	chain("later", rule(213, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_NEQ, &zero, 4),
+			    verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 212);
+	CHECK_EQ_INT(res.mark, 1);
+	pkt.mark = res.mark;	/* as pc_nft_collect carries it to the next base chain */
+	snprintf(base.name, sizeof(base.name), "later");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 213);
+	CHECK(!res.mark_set);
+	pkt.mark = 0;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* meta mark set meta mark or 0x4000 (mark & ~0x4000 ^ 0x4000), of a known mark 0x1. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_DROP);
+	pkt.mark = 0x1;
+	chain("output", rule(220, meta(NFT_META_MARK, NFT_REG_1), bitwise(NFT_REG_1, &notbit, &bit, 4),
+			     meta_set(NFT_META_MARK, NFT_REG_1), E_END),
+	      rule(221, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &m4001, 4), verdict(NF_ACCEPT, NULL),
+		   E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 221);
+	CHECK_EQ_INT(res.mark, 0x4001);
+	CHECK_STR(res.mark_stmt, "meta mark set meta mark | 0x4000 (0x4001)");
+	/* meta mark set mark and 0xff00, of 0x1234. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_DROP);
+	pkt.mark = 0x1234;
+	chain("output", rule(222, meta(NFT_META_MARK, NFT_REG_1), bitwise(NFT_REG_1, &ff00, &zero, 4),
+			     meta_set(NFT_META_MARK, NFT_REG_1), E_END),
+	      rule(223, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &m1200, 4), verdict(NF_ACCEPT, NULL),
+		   E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.mark, 0x1200);
+	CHECK(has(res.mark_stmt, "meta mark & 0xff00"));
+
+	/* meta mark set tcp sport map { 1234 : 0x1 }: the source port is not known, so neither is the mark. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.name, sizeof(s.name), "sportmark");
+	s.key_len = 2;
+	s.flags = NFT_SET_MAP;
+	s.data_len = 4;
+	el = elem(&s);
+	memcpy(el->key, &sp, 2);
+	el->key_len = 2;
+	memcpy(el->data, &one, 4);
+	el->data_len = 4;
+	add_set(&s);
+	chain("output", rule(230, L4PROTO(IPPROTO_TCP), payload(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2, NFT_REG_1),
+			     map_lookup("sportmark"), meta_set(NFT_META_MARK, NFT_REG_1), E_END),
+	      rule(231, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &one, 4), verdict(NF_DROP, NULL),
+		   E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(res.mark_unknown);
+	CHECK(has(res.why, "rule handle 231"));
+	CHECK(has(res.why, "meta mark is not known"));
+	/* With the source port known, the map gives 0x1 and rule 231 drops. */
+	pkt.sport = 1234;
+	pkt.sport_known = true;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 231);
+	CHECK_EQ_INT(res.mark, 1);
+	CHECK(!res.mark_unknown);
+	/* A key not in the map: the statement is not reached, the mark stays 0. */
+	pkt.sport = 999;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.mark, 0);
+
+	/* Reached only maybe (tcp sport 1234 with the port unknown): the mark after it is unknown. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(240, TCP_SPORT(NFT_CMP_EQ, 1234), imm(NFT_REG_1, &one, 4),
+			     meta_set(NFT_META_MARK, NFT_REG_1), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK(res.mark_unknown);
+	/* Setting the value it already has changes nothing, reached or not. */
+	pkt.mark = 1;
+	run();
+	CHECK(!res.mark_unknown);
+	CHECK_EQ_INT(res.mark, 1);
+
+	/* ct mark set 0x5, then meta mark set ct mark: the mark is 0x5. A new flow's ct mark is 0. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(250, imm(NFT_REG_1, &five, 4), ct_set(NFT_CT_MARK, NFT_REG_1), E_END),
+	      rule(251, ct(NFT_CT_MARK, NFT_REG_1), meta_set(NFT_META_MARK, NFT_REG_1), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.ctmark, 5);
+	CHECK_EQ_INT(res.mark, 5);
+	CHECK_STR(res.mark_stmt, "meta mark set ct mark (0x5)");
+	pkt.ctmark_unknown = true;	/* a ct mark the model does not know */
+	chain("unk", rule(252, ct(NFT_CT_MARK, NFT_REG_1), meta_set(NFT_META_MARK, NFT_REG_1), E_END), NULL);
+	snprintf(base.name, sizeof(base.name), "unk");
+	run();
+	CHECK(res.mark_unknown);
+
+	/* iptables-nft: -j MARK --set-mark 0x1, then --set-xmark 0x4000/0x4000 (or), then a match on 0x4001. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	pkt.mark = 0x30;
+	chain("output", rule(255, counter(), xt_mark(0x1, 0xffffffff), E_END),
+	      rule(256, xt_mark(0x4000, 0x4000), E_END),
+	      rule(257, meta(NFT_META_MARK, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &m4001, 4), verdict(NF_DROP, NULL),
+		   E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 257);
+	CHECK_EQ_INT(res.mark, 0x4001);
+	CHECK_STR(res.mark_stmt, "meta mark set meta mark | 0x4000 (0x4001)");
+	/* Another x_tables target is still not evaluated. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	{
+		struct nftnl_expr *tg = xt_mark(1, 0xffffffff);
+
+		nftnl_expr_set_str(tg, NFTNL_EXPR_TG_NAME, "CONNMARK");
+		chain("output", rule(258, tg, verdict(NF_DROP, NULL), E_END), NULL);
+	}
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+
+	/* Output: a filter chain that sets the mark does not route again; a route chain does. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(260, TCP_DPORT(NFT_CMP_EQ, 443), imm(NFT_REG_1, &one, 4),
+			     meta_set(NFT_META_MARK, NFT_REG_1), E_END), NULL);
+	pkt.dport = 443;
+	run();
+	CHECK_EQ_INT(res.mark, 1);
+	CHECK_EQ_INT(res.reroute, false);
+	snprintf(base.type, sizeof(base.type), "route");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.reroute, true);
+	pkt.dport = 80;		/* the rule misses: nothing changed, no new lookup */
+	run();
+	CHECK_EQ_INT(res.reroute, false);
+	pkt.dport = 443;
+	pkt.mark = 1;		/* the mark it already had: the kernel compares, no new lookup */
+	run();
+	CHECK_EQ_INT(res.reroute, false);
+	pkt.mark = 0;
+	base.hooknum = pkt.hook = NF_INET_POST_ROUTING;	/* route chains only route again at output */
+	run();
+	CHECK_EQ_INT(res.reroute, false);
+	/* A route chain whose mark becomes unknown: the new lookup is needed and cannot be asked. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	snprintf(base.type, sizeof(base.type), "route");
+	chain("output", rule(261, TCP_SPORT(NFT_CMP_EQ, 1234), imm(NFT_REG_1, &one, 4),
+			     meta_set(NFT_META_MARK, NFT_REG_1), E_END), NULL);
+	run();
+	CHECK(res.mark_unknown);
+	CHECK_EQ_INT(res.reroute, true);
+
+	/* nat at output: a dnat to another address routes again; one to the same address (a port) does not. */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	snprintf(base.type, sizeof(base.type), "nat");
+	addr(&a, "203.0.113.99");
+	chain("output", rule(270, imm(NFT_REG_1, a.u.b, 4), dnat(NFPROTO_IPV4, NFT_REG_1, 0), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.reroute, true);
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	snprintf(base.type, sizeof(base.type), "nat");
+	addr(&a, "203.0.113.2");
+	chain("output", rule(271, imm(NFT_REG_1, a.u.b, 4), dnat(NFPROTO_IPV4, NFT_REG_1, 0), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.reroute, false);
+	/* The same dnat in a filter-type chain is not one (nft refuses it; the model does not route again). */
+	snprintf(base.type, sizeof(base.type), "filter");
+	addr(&pkt.dst, "203.0.113.5");
+	run();
+	CHECK_EQ_INT(res.reroute, false);
+}
+
 /* The packet each hook sees, from the query and the collected facts. */
 static void
 test_pkt_for_hook(void)
@@ -1617,6 +1888,7 @@ main(void)
 	RUN(test_inet);
 	RUN(test_concat_anon);
 	RUN(test_meta_misc);
+	RUN(test_mark_set);
 	RUN(test_pkt_for_hook);
 	RUN(test_wildcard_queue_masq);
 	RUN(test_many_unknown);
