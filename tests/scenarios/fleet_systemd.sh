@@ -95,15 +95,20 @@ else
 	cp -a /lib/systemd/system "$R/lib/systemd/"
 	for t in $TOOLS; do [ -x "$BIN/$t" ] && cp "$BIN/$t" "$R/usr/local/sbin/"; done
 	cp "$UNITS"/*.service "$UNITS"/*.timer "$R/usr/local/lib/systemd/system/"
+	# A template is verified as itself and as an instance. (An instance name with
+	# escapes, as systemd-escape makes for IPv6, makes verify look for a file of
+	# that name; the ExecStart run below covers such an instance.)
+	INST=203.0.113.2
 	(cd "$R/usr/local/lib/systemd/system" &&
-	 systemd-analyze verify --root="$R" --man=no pktpath-*.service pktpath-*.timer) >"$TMP/verify" 2>&1
+	 systemd-analyze verify --root="$R" --man=no pktpath-*.service pktpath-*.timer \
+		"pktpath-pmtuprobe@$INST.service" "pktpath-pmtuprobe@$INST.timer") >"$TMP/verify" 2>&1
 	rc=$?
 	if [ "$rc" = 0 ] && [ ! -s "$TMP/verify" ]; then
 		t_ok "systemd-analyze verify: $(ls "$UNITS"/*.service "$UNITS"/*.timer | wc -l) units, no complaint"
 	else
 		t_fail "systemd-analyze verify (exit $rc)"; sed 's/^/# /' "$TMP/verify" | head -10
 	fi
-	for t in $TOOLS; do
+	for t in $TOOLS "pmtuprobe@$INST"; do
 		out=$(cd "$R/usr/local/lib/systemd/system" &&
 		      systemd-analyze security --offline=true --root="$R" "pktpath-$t.service" 2>&1 | tail -1)
 		lvl=$(grep -oE 'level for [^:]+: [0-9.]+' <<<"$out" | awk '{print $NF}')
@@ -165,6 +170,42 @@ for t in $TOOLS; do
 		t_ok "$t: no check lacks a capability"
 	fi
 done
+# The template: one instance per destination, each in a file of its own, the
+# two exports side by side without a shared series.
+s=$UNITS/pktpath-pmtuprobe@.service
+if [ "$(key "$s" CapabilityBoundingSet)" = "${CAPS[pmtuprobe]}" ] && [ "$(key "$s" AmbientCapabilities)" = "${CAPS[pmtuprobe]}" ] &&
+   diff <(grep -E '^(Protect|Restrict|SystemCall|Private|NoNew|Memory|Lock|Capability|Ambient|ReadWrite)' "$s") \
+	<(grep -E '^(Protect|Restrict|SystemCall|Private|NoNew|Memory|Lock|Capability|Ambient|ReadWrite)' "$UNITS/pktpath-pmtuprobe.service") >/dev/null; then
+	t_ok "pktpath-pmtuprobe@.service: the same capabilities and hardening as pktpath-pmtuprobe.service"
+else
+	t_fail "pktpath-pmtuprobe@.service differs from pktpath-pmtuprobe.service in capabilities or hardening"
+fi
+for dest in 203.0.113.2 '[2001:db8:2::2]:443'; do
+	inst=$(systemd-escape "$dest")
+	ex=$(key "$s" ExecStart)
+	ex=${ex//\/var\/lib\/prometheus\/node-exporter/$OUT}
+	ex=${ex//\$PMTUPROBE_OPTS/}
+	ex=${ex//%i/$dest}	# systemd reads the escapes of %i back in ExecStart: the file is named by the destination
+	ex=${ex//%I/$dest}
+	# shellcheck disable=SC2086
+	nsrun cli setpriv --bounding-set=-all,+net_raw,+net_admin --inh-caps=-all --no-new-privs \
+		sh -c 'umask 0022; exec "$@"' sh "$BIN/${ex%% *}" ${ex#* } >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	f="$OUT/pktpath_pmtuprobe_$dest.prom"
+	addr=${dest%:443}; addr=${addr#[}; addr=${addr%]}
+	succ=$(sed -n "s/^pktpath_pmtuprobe_run_success{[^}]*dst=\"$addr\"[^}]*} //p" "$f" 2>/dev/null)
+	if [ "$rc" -le 1 ] && [ "$succ" = 1 ]; then
+		t_ok "pktpath-pmtuprobe@$inst.service: exit $rc, run_success{dst=\"$addr\"} 1 in its own file"
+	else
+		t_fail "pktpath-pmtuprobe@$inst.service: exit $rc, run_success '$succ'"
+		sed 's/^/# stderr: /' "$TMP/err" | head -5
+	fi
+done
+shared=$(cat "$OUT/pktpath_pmtuprobe_203.0.113.2.prom" | grep -v '^#' | sed 's/ [^ ]*$//' | sort |
+	comm -12 - <(grep -v '^#' "$OUT/pktpath_pmtuprobe_[2001:db8:2::2]:443.prom" | sed 's/ [^ ]*$//' | sort))
+[ -z "$shared" ] && t_ok "the two instances' exports share no series" ||
+	{ t_fail "the two instances' exports share series"; printf '%s\n' "$shared" | head -3 | sed 's/^/# /'; }
+
 if [ -f "$OUT/pktpath_pathcheck.prom" ]; then
 	n=$(grep -c '^pktpath_pathcheck_path_ok{' "$OUT/pktpath_pathcheck.prom")
 	want=$(grep -cvE '^[[:space:]]*(#|$)' "$UNITS/targets.example")
