@@ -316,7 +316,21 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		eval_route_failure(q, f, res);
 		return;
 	}
-	pp_route_format(f->fib_rc == 0 ? &f->fib : r, buf, sizeof(buf));
+	if (f->fib_rc == 0) {
+		struct pp_route shown = f->fib;
+
+		/*
+		 * A route through a nexthop object, with nexthop_compat_mode=0, names
+		 * only the object: show the path the kernel chose for this flow.
+		 */
+		if (shown.nhid && !shown.gateway.family && !shown.nhops && !shown.oif) {
+			shown.gateway = r->gateway;
+			shown.oif = r->oif;
+		}
+		pp_route_format(&shown, buf, sizeof(buf));
+	} else {
+		pp_route_format(r, buf, sizeof(buf));
+	}
 	if (f->rules_rc == 0)
 		dr = deciding_rule(f, &rf, r->table);
 	s = station(res, PC_ROUTE, PP_ST_OK, "%s", buf);

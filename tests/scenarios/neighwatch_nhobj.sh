@@ -68,8 +68,8 @@ promcheck "--prom with nexthop objects" "$out"
 if grep -q '^pktpath_neighwatch_nexthop_routes{family="inet",device="c0",gateway="198.51.100.50",state="FAILED",netns="[^"]*"} 2$' <<<"$out"; then
 	t_ok "prom: the object's gateway with its 2 routes"; else t_fail "prom: the object's gateway with its 2 routes"; grep nexthop_routes <<<"$out" | sed 's/^/# /'; fi
 
-# pathcheck names the object in the route it shows.
+# pathcheck names the object, and the path the kernel chose through it.
 run_json out "$BIN/pathcheck" -N "$(ns cli)" -j 203.0.113.10:80
-expect_jq "pathcheck: the route names nhid 10" "$out" \
-	'[.stations[] | select(.station=="route")][0].summary | test("203.0.113.0/26 nhid 10")' 'true'
+expect_jq "pathcheck: the route names nhid 10 and its gateway" "$out" \
+	'[.stations[] | select(.station=="route")][0].summary | test("^203.0.113.0/26 nhid 10 via 198.51.100.50 dev c0 table main")' 'true'
 t_done
