@@ -171,7 +171,11 @@ qdisc_cb(const struct pp_qdisc *qd, void *data)
 	if (!nv)
 		return -ENOMEM;
 	f->qdiscs = nv;
-	f->qdiscs[f->nqdiscs++] = *qd;
+	f->qdiscs[f->nqdiscs] = *qd;
+	/* The kind's payloads point into the message, gone when this returns; pathcheck needs none. */
+	f->qdiscs[f->nqdiscs].xstats = f->qdiscs[f->nqdiscs].options = NULL;
+	f->qdiscs[f->nqdiscs].xstats_len = f->qdiscs[f->nqdiscs].options_len = 0;
+	f->nqdiscs++;
 	return 0;
 }
 
