@@ -3,10 +3,12 @@
 # Run as root (CI and `make check` on a fresh machine); as a user it only reports.
 set -eu
 
+# procps (sysctl, pgrep) and systemd (systemd-analyze, systemd-escape for the
+# unit tests) come with every full Debian system but not with a minimal one.
 PKGS="gcc make pkg-config libc6-dev
 libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
-iproute2 nftables iptables conntrack jq ethtool iputils-ping iputils-tracepath python3
-prometheus prometheus-node-exporter"
+iproute2 nftables iptables conntrack jq ethtool iputils-ping iputils-tracepath python3 procps
+prometheus prometheus-node-exporter systemd"
 
 missing=""
 for p in $PKGS; do
