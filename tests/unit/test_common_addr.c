@@ -47,16 +47,6 @@ build_v4(struct tmsg *m)
 	return nlh;
 }
 
-static const char *
-astr(const struct pp_addr *a)
-{
-	static char buf[2][INET6_ADDRSTRLEN];
-	static int i;
-
-	i ^= 1;
-	return pp_addr_str(a, buf[i], sizeof(buf[i]));
-}
-
 static void
 test_addr_v4(void)
 {

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 
+#include "pp.h"
 #include "tap.h"
 
 #define TMSG_SIZE 8192
@@ -175,6 +177,17 @@ tfuzz(const struct nlmsghdr *seed, tdecode_fn fn, unsigned iters, uint32_t rseed
 		}
 	}
 	return ok;
+}
+
+/* An address as text, from a ring of four buffers: up to four in one printf. */
+static inline const char *
+astr(const struct pp_addr *a)
+{
+	static char buf[4][INET6_ADDRSTRLEN];
+	static int i;
+
+	i = (i + 1) % 4;
+	return pp_addr_str(a, buf[i], sizeof(buf[i]));
 }
 
 #endif

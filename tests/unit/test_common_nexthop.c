@@ -24,16 +24,6 @@ nh_start(struct tmsg *m, int family, uint32_t id)
 	return nlh;
 }
 
-static const char *
-astr(const struct pp_addr *a)
-{
-	static char buf[4][INET6_ADDRSTRLEN];
-	static int i;
-
-	i = (i + 1) % 4;
-	return pp_addr_str(a, buf[i], sizeof(buf[i]));
-}
-
 /* "ip nexthop add id 10 via 198.51.100.1 dev #3" */
 static struct nlmsghdr *
 build_v4(struct tmsg *m, uint32_t id, const char *gw, uint32_t oif)

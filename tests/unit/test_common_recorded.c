@@ -300,16 +300,6 @@ static const uint8_t rec_nft_chain[] __attribute__((aligned(4))) = {
 	0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
-static const char *
-astr(const struct pp_addr *a)
-{
-	static char buf[4][INET6_ADDRSTRLEN];
-	static int i;
-
-	i = (i + 1) % 4;
-	return pp_addr_str(a, buf[i], sizeof(buf[i]));
-}
-
 /* The recorded bytes as an exact-size heap message (caller frees). */
 static struct nlmsghdr *
 rec_msg(const uint8_t *b, size_t len)

@@ -41,16 +41,6 @@ put6(struct nlmsghdr *nlh, uint16_t type, const char *s)
 	mnl_attr_put(nlh, type, 16, &a);
 }
 
-static const char *
-astr(const struct pp_addr *a)
-{
-	static char buf[4][INET6_ADDRSTRLEN];
-	static int i;
-
-	i = (i + 1) % 4;
-	return pp_addr_str(a, buf[i], sizeof(buf[i]));
-}
-
 /* The reply to "ip route get 203.0.113.10 mark 7 uid 1000" via a gateway, as rt_fill_info() lays it out. */
 static struct nlmsghdr *
 build_v4_get_reply(struct tmsg *m)
