@@ -208,6 +208,22 @@ for m in $(grep -oE 'pktpath_[a-z0-9_]+' contrib/prometheus/pktpath.rules.yml | 
 	case $m in pktpath_) continue ;; esac
 	grep -q "^# HELP $m " "$S" || missing="$missing $m"
 done
+# A veth has no pause frames or FEC: those families come only from a NIC that
+# reports them. nicstat's unit test renders one from a NIC's replies.
+if [ -n "$missing" ] && [ -x "$BIN/../tests/test_nicstat" ]; then
+	nic=$(mktemp)
+	NICSTAT_PROM_SAMPLE=$nic "$BIN/../tests/test_nicstat" >/dev/null 2>&1
+	still=""
+	for m in $missing; do
+		case $m in pktpath_nicstat_pause_*|pktpath_nicstat_fec_*|pktpath_nicstat_std_stat*)
+			grep -q "^# HELP $m " "$nic" && continue ;;
+		esac
+		still="$still $m"
+	done
+	rm -f "$nic"
+	[ "$missing" != "$still" ] && echo "# exported for a NIC only (nicstat's renderer on a NIC's replies):$(comm -23 <(tr ' ' '\n' <<<"$missing" | sort) <(tr ' ' '\n' <<<"$still" | sort) | tr '\n' ' ')"
+	missing=$still
+fi
 if [ -z "$missing" ]; then t_ok "every metric the alert rules use is exported"
 else t_fail "metrics the alert rules use but no tool exported:$missing"; fi
 

@@ -783,14 +783,6 @@ render_nic(void)
 	CHECK(strstr(buf, "pktpath_nicstat_pause_enabled{device=\"eth0\",setting=\"rx\"} 1\n") != NULL);
 	CHECK(strstr(buf, "pause_rx_frames_total") == NULL);	/* the driver has no pause counters */
 	CHECK(strstr(buf, "device=\"veth0\",group") == NULL);
-	if (getenv("NICSTAT_PROM_SAMPLE")) {	/* to feed promtool by hand */
-		FILE *o2 = fopen(getenv("NICSTAT_PROM_SAMPLE"), "w");
-
-		if (o2) {
-			fputs(buf, o2);
-			fclose(o2);
-		}
-	}
 	free(buf);
 
 	buf = NULL;
@@ -800,6 +792,75 @@ render_nic(void)
 	CHECK(strstr(buf, "NIC counters (change in the interval in brackets):\n  eth0: FrameCheckSequenceErrors 7 (+4) fec RS corrected_blocks 30\n") != NULL);
 	CHECK(strstr(buf, "PROBLEM: eth0: FrameCheckSequenceErrors +4 (2.00/s)") != NULL);
 	CHECK(strstr(buf, "  veth0:") == NULL || strstr(buf, "veth0: Frame") == NULL);
+	free(buf);
+	ns_model_free(&m);
+}
+
+/*
+ * A NIC with pause and FEC counters: the families the alert rules read
+ * (pause_rx_frames_total, fec_uncorrectable_blocks_total). With
+ * NICSTAT_PROM_SAMPLE set, the export is also written there: promtool by hand,
+ * and tests/scenarios/fleet_node_exporter.sh, whose veths have no such counters.
+ */
+static void
+render_nic_pause_fec(void)
+{
+	struct ns_opts o;
+	struct ns_model m;
+	struct ns_dev *d;
+	struct ns_et *x;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&o, 0, sizeof(o));
+	memset(&m, 0, sizeof(m));
+	pp_cli_init(&o.cli, "nicstat");
+	o.count = 2;
+	m.t_prev = 100;
+	m.t = 110;
+	m.evaluate = true;
+	d = add_dev(&m, 4, "eth1", "");
+	d->has_prev = true;
+	d->et_done = true;
+	d->x = x = ns_et_new();
+	if (!x)
+		return;
+	x->std_rc = x->pause_rc = x->fec_rc = 0;
+	x->pause_has_prev = x->fec_has_prev = true;
+	x->pause.has_rx = x->pause.has_tx = true;
+	x->pause.rx = x->pause.tx = 1;
+	x->pause.has_stats = x->pause_prev.has_stats = true;
+	x->pause.has_rx_frames = x->pause_prev.has_rx_frames = true;
+	x->pause.has_tx_frames = x->pause_prev.has_tx_frames = true;
+	x->pause_prev.rx_frames = 1000;
+	x->pause.rx_frames = 6000;
+	x->pause.tx_frames = x->pause_prev.tx_frames = 2;
+	x->fec.has_active = true;
+	x->fec.active = ETHTOOL_LINK_MODE_FEC_RS_BIT;
+	x->fec_prev.st[PP_FEC_UNCORR] = (struct pp_ethtool_fec_stat){ true, 4, 2, { 1, 3 } };
+	x->fec.st[PP_FEC_UNCORR] = (struct pp_ethtool_fec_stat){ true, 9, 2, { 1, 8 } };
+	x->fec_prev.st[PP_FEC_CORRECTED] = x->fec.st[PP_FEC_CORRECTED] =
+		(struct pp_ethtool_fec_stat){ true, 500, 2, { 250, 250 } };
+	ns_eval(&o, &m);
+
+	f = open_memstream(&buf, &len);
+	ns_render_prom(&o, &m, f, true);
+	fclose(f);
+	CHECK(strstr(buf, "# TYPE pktpath_nicstat_pause_rx_frames_total counter\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_pause_rx_frames_total{device=\"eth1\"} 6000\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_pause_tx_frames_total{device=\"eth1\"} 2\n") != NULL);
+	CHECK(strstr(buf, "# TYPE pktpath_nicstat_fec_uncorrectable_blocks_total counter\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_fec_uncorrectable_blocks_total{device=\"eth1\"} 9\n") != NULL);
+	CHECK(strstr(buf, "pktpath_nicstat_fec_corrected_blocks_total{device=\"eth1\"} 500\n") != NULL);
+	if (getenv("NICSTAT_PROM_SAMPLE")) {
+		FILE *o2 = fopen(getenv("NICSTAT_PROM_SAMPLE"), "w");
+
+		if (o2) {
+			fputs(buf, o2);
+			fclose(o2);
+		}
+	}
 	free(buf);
 	ns_model_free(&m);
 }
@@ -825,5 +886,6 @@ main(void)
 	RUN(top_by_sat);
 	RUN(eval_nic_findings);
 	RUN(render_nic);
+	RUN(render_nic_pause_fec);
 	return tap_done();
 }
