@@ -797,10 +797,11 @@ render_nic(void)
 }
 
 /*
- * A NIC with pause and FEC counters: the families the alert rules read
- * (pause_rx_frames_total, fec_uncorrectable_blocks_total). With
- * NICSTAT_PROM_SAMPLE set, the export is also written there: promtool by hand,
- * and tests/scenarios/fleet_node_exporter.sh, whose veths have no such counters.
+ * A NIC with standard, pause and FEC counters: among them the families the
+ * alert rules read (pause_rx_frames_total, fec_uncorrectable_blocks_total). With
+ * NICSTAT_PROM_SAMPLE set, the export is also written there, for promtool in
+ * tests/scenarios/nicstat_ethstats.sh and for fleet_node_exporter.sh, whose
+ * veths have no such counters.
  */
 static void
 render_nic_pause_fec(void)
@@ -827,7 +828,11 @@ render_nic_pause_fec(void)
 	if (!x)
 		return;
 	x->std_rc = x->pause_rc = x->fec_rc = 0;
-	x->pause_has_prev = x->fec_has_prev = true;
+	x->std_has_prev = x->pause_has_prev = x->fec_has_prev = true;
+	x->std.grp[PP_STD_ETH_MAC].has = x->std_prev.grp[PP_STD_ETH_MAC].has =
+		1u << ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR;
+	x->std_prev.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 11;
+	x->std.grp[PP_STD_ETH_MAC].val[ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR] = 11;
 	x->pause.has_rx = x->pause.has_tx = true;
 	x->pause.rx = x->pause.tx = 1;
 	x->pause.has_stats = x->pause_prev.has_stats = true;
@@ -847,6 +852,8 @@ render_nic_pause_fec(void)
 	f = open_memstream(&buf, &len);
 	ns_render_prom(&o, &m, f, true);
 	fclose(f);
+	CHECK(strstr(buf, "pktpath_nicstat_std_stat_total{device=\"eth1\",group=\"eth-mac\","
+			  "stat=\"FrameCheckSequenceErrors\"} 11\n") != NULL);
 	CHECK(strstr(buf, "# TYPE pktpath_nicstat_pause_rx_frames_total counter\n") != NULL);
 	CHECK(strstr(buf, "pktpath_nicstat_pause_rx_frames_total{device=\"eth1\"} 6000\n") != NULL);
 	CHECK(strstr(buf, "pktpath_nicstat_pause_tx_frames_total{device=\"eth1\"} 2\n") != NULL);
