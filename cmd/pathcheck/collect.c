@@ -204,14 +204,118 @@ pc_qdisc_drops(struct pp_nl *nl, int ifindex, uint64_t *sum)
 	return pp_qdisc_dump(nl, ifindex, false, drops_cb, NULL, sum, &e);
 }
 
+/*
+ * The ports a packet of this host may leave with: ip_local_port_range less
+ * ip_local_reserved_ports, as this namespace has them. Returns 0 or -errno.
+ */
+static int
+read_local_ports(struct pc_ports *p)
+{
+	char buf[1024];
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	if ((n = pp_read_file("/proc/sys/net/ipv4/ip_local_port_range", buf, sizeof(buf))) < 0)
+		return (int)n;
+	if (pc_ports_parse(buf, p) < 0)
+		return -EINVAL;
+	/* Reserved ports are a later addition; a kernel without the file reserves none. */
+	if ((n = pp_read_file("/proc/sys/net/ipv4/ip_local_reserved_ports", buf, sizeof(buf))) == -ENOENT)
+		return 0;
+	if (n < 0)
+		return (int)n;
+	/* A list longer than buf would be cut mid-number: read as an error, not as fewer ports. */
+	if ((size_t)n >= sizeof(buf) - 1)
+		return -E2BIG;
+	return pc_ports_reserved_parse(buf, p);
+}
+
+/* The FIB entry behind the other port's route, shown as the route station shows its own. */
 static void
-collect_route(struct pp_nl *nl, const struct pc_query *q, struct pc_facts *f)
+other_fib(struct pp_nl *nl, const struct pp_route_query *rq, struct pc_facts *f)
+{
+	struct pp_route_query oq = *rq;
+	struct pp_err e = { 0 };
+
+	f->sport_other_fib_rc = -ENOENT;
+	if (f->sport_other_rc < 0)
+		return;
+	oq.sport = f->sport_other;
+	oq.fibmatch = true;
+	f->sport_other_fib_rc = pp_route_get(nl, &oq, &f->sport_other_fib, &e);
+}
+
+/*
+ * No --sport for TCP or UDP: the lookup above used port 0, which no rule's source-port
+ * range holds. When a rule with one lies on the way to the rule that decided, compare
+ * its range with the ports the packet may carry (this host's ephemeral range, or any
+ * port of a sender) and ask the kernel again with a real port: one that every port
+ * stands for, or, when the range holds only some of them, one inside and one outside.
+ * Without such a rule nothing more is read or asked.
+ */
+static void
+collect_sport(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f, struct pp_route_query *rq)
+{
+	static const struct pc_ports any = { .lo = 1, .hi = 65535 };
+	struct pp_rule_flow rf;
+	const struct pp_rule *upto = NULL;
+
+	if (q->has_sport || (q->proto != IPPROTO_TCP && q->proto != IPPROTO_UDP) || f->rules_rc < 0)
+		return;
+	pc_rule_flow(q, &rf);
+	if (f->route_rc == 0)
+		upto = pc_deciding_rule(f, &rf, f->route.table);
+	if (!pc_sport_plan(f->rules, f->nrules, &rf, upto, &any, &f->sp))
+		return;
+	f->sport_checked = true;
+	if (q->direction == PC_EGRESS) {
+		if ((f->ports_rc = read_local_ports(&f->ports)) < 0) {
+			f->sp.cls = PC_SPORT_NONE;	/* the rules are listed; the station cannot tell */
+			return;
+		}
+	} else {
+		f->ports = any;
+	}
+	pc_sport_plan(f->rules, f->nrules, &rf, upto, &f->ports, &f->sp);
+	if (f->sp.cls == PC_SPORT_INSIDE) {
+		q->sport = rq->sport = f->sp.port_in;
+		memset(&f->route_err, 0, sizeof(f->route_err));
+		f->route_rc = pp_route_get(nl, rq, &f->route, &f->route_err);
+	} else if (f->sp.cls == PC_SPORT_PARTIAL) {
+		q->sport = rq->sport = f->sp.port_out;
+		memset(&f->route_err, 0, sizeof(f->route_err));
+		f->route_rc = pp_route_get(nl, rq, &f->route, &f->route_err);
+		f->sport_other = rq->sport = f->sp.port_in;
+		f->sport_other_rc = pp_route_get(nl, rq, &f->sport_other_route, &f->sport_other_err);
+		/* One port has a route and the other none: the later stations follow the one that works. */
+		if (f->route_rc < 0 && f->sport_other_rc == 0) {
+			struct pp_route r = f->route;
+			struct pp_err e = f->route_err;
+			int rc = f->route_rc;
+
+			f->route = f->sport_other_route;
+			f->route_err = f->sport_other_err;
+			f->route_rc = 0;
+			f->sport_other_route = r;
+			f->sport_other_err = e;
+			f->sport_other_rc = rc;
+			f->sport_other = f->sp.port_out;
+			q->sport = f->sp.port_in;
+		}
+		rq->sport = q->sport;
+		other_fib(nl, rq, f);
+	}
+}
+
+static void
+collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 {
 	struct pp_route_query rq;
 
 	f->rules_rc = pp_rule_dump(nl, q->family, &f->rules, &f->nrules, &f->rules_err);
 	route_query(q, &rq, true);
 	f->route_rc = pp_route_get(nl, &rq, &f->route, &f->route_err);
+	collect_sport(nl, q, f, &rq);
 	if (f->route_rc == 0) {
 		struct pp_err e = { 0 };
 
@@ -391,6 +495,7 @@ collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 	f->rules_rc = pp_rule_dump(nl, q->family, &f->rules, &f->nrules, &f->rules_err);
 	route_query(q, &rq, true);
 	f->route_rc = pp_route_get(nl, &rq, &f->route, &f->route_err);
+	collect_sport(nl, q, f, &rq);
 	/* The destination as this host would route it itself, and the way back to the source. */
 	route_query(q, &rq, false);
 	rq.iif = 0;
@@ -533,6 +638,15 @@ pc_reroute(struct pc_facts *f, const char *why)
 	route_query(q, &rq, true);
 	rq.src = src;
 	f->route_rc = pp_route_get(&nl, &rq, &f->route, &f->route_err);
+	/* The route that depends on the source port: the other port, asked again with the new mark too. */
+	if (f->sp.cls == PC_SPORT_PARTIAL) {
+		struct pp_route_query oq = rq;
+
+		oq.sport = f->sport_other;
+		memset(&f->sport_other_err, 0, sizeof(f->sport_other_err));
+		f->sport_other_rc = pp_route_get(&nl, &oq, &f->sport_other_route, &f->sport_other_err);
+		other_fib(&nl, &rq, f);
+	}
 	if (f->route_rc == 0) {
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(&nl, &rq, &f->fib, &e);

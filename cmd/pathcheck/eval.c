@@ -87,9 +87,8 @@ ipcmd(const struct pc_query *q)
 
 /* ---- route ---- */
 
-/* The first rule the flow matches that sends it to table, or NULL. */
-static const struct pp_rule *
-deciding_rule(const struct pc_facts *f, const struct pp_rule_flow *rf, uint32_t table)
+const struct pp_rule *
+pc_deciding_rule(const struct pc_facts *f, const struct pp_rule_flow *rf, uint32_t table)
 {
 	for (size_t i = 0; i < f->nrules; i++) {
 		const struct pp_rule *r = &f->rules[i];
@@ -99,8 +98,6 @@ deciding_rule(const struct pc_facts *f, const struct pp_rule_flow *rf, uint32_t 
 	}
 	return NULL;
 }
-
-void pc_rule_flow(const struct pc_query *q, struct pp_rule_flow *rf);
 
 /*
  * Custom tables (not local, main, default) that a rule sent the flow to before the
@@ -332,7 +329,7 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		pp_route_format(r, buf, sizeof(buf));
 	}
 	if (f->rules_rc == 0)
-		dr = deciding_rule(f, &rf, r->table);
+		dr = pc_deciding_rule(f, &rf, r->table);
 	s = station(res, PC_ROUTE, PP_ST_OK, "%s", buf);
 	route_evidence(s->evidence, r, &f->fib, f->fib_rc == 0);
 	if (dr) {
@@ -360,6 +357,170 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	if (r->type == RTN_LOCAL)
 		snprintf(s->summary, sizeof(s->summary), "local: %s is an address of this host (table %s)", d,
 			 pp_route_table_name(r->table, t, sizeof(t)));
+}
+
+/*
+ * What the lookup with source port sport answered, in a few words: the route as the
+ * station shows one (its FIB entry and deciding rule), or why there is none.
+ */
+static const char *
+lookup_text(const struct pc_query *q, const struct pc_facts *f, uint16_t sport, int rc, const struct pp_route *r,
+	    int fib_rc, const struct pp_route *fib, char *buf, size_t len)
+{
+	const char *word = err_type_word(rc);
+	struct pp_rule_flow rf;
+	const struct pp_rule *dr;
+	size_t n;
+
+	if (rc < 0) {
+		snprintf(buf, len, "%s (the kernel says: %s)", word ? word : "no route", strerror(-rc));
+		return buf;
+	}
+	if (fib_rc == 0) {
+		struct pp_route shown = *fib;
+
+		/* As eval_route: a nexthop object named alone shows the path the kernel chose. */
+		if (shown.nhid && !shown.gateway.family && !shown.nhops && !shown.oif) {
+			shown.gateway = r->gateway;
+			shown.oif = r->oif;
+		}
+		pp_route_format(&shown, buf, len);
+	} else {
+		pp_route_format(r, buf, len);
+	}
+	pc_rule_flow(q, &rf);
+	rf.sport = sport;
+	if ((dr = pc_deciding_rule(f, &rf, r->table)) && (n = strlen(buf)) < len)
+		snprintf(buf + n, len - n, " (rule %u)", dr->priority);
+	return buf;
+}
+
+/*
+ * Do two answers send the packet the same way: both failing alike, or the same type,
+ * device, next hop(s), source address and MTU? The table they came from may differ.
+ */
+static bool
+same_path(int rc_a, const struct pp_route *a, int rc_b, const struct pp_route *b)
+{
+	if (rc_a != rc_b)
+		return false;
+	if (rc_a < 0)
+		return true;
+	if (a->type != b->type || a->oif != b->oif || !pp_addr_eq(&a->gateway, &b->gateway) ||
+	    !pp_addr_eq(&a->prefsrc, &b->prefsrc) || a->mtu != b->mtu || a->nhops != b->nhops)
+		return false;
+	for (int i = 0; i < a->nhops && i < PP_ROUTE_MAX_NH; i++)
+		if (a->nh[i].ifindex != b->nh[i].ifindex || !pp_addr_eq(&a->nh[i].gw, &b->nh[i].gw))
+			return false;
+	return true;
+}
+
+/*
+ * No --sport for TCP or UDP, and a policy rule with a source-port range on the way
+ * (collect_sport): say what the range makes of the ports the packet may carry. All of
+ * them: the route shown was asked with one of them. None: nothing changes. Some: the
+ * route depends on the port, a warning naming both routes, unless they are the same.
+ */
+static void
+eval_route_sport(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s = &res->st[PC_ROUTE];
+	const struct pc_sport *sp = &f->sp;
+	const struct pp_rule *nr = &sp->rules[sp->named].r;
+	bool egress = q->direction == PC_EGRESS;
+	char range[16], rr[16], rb[256], shown[256], other[256], ov[16];
+	const char *in_text, *out_text;
+	struct pp_val *arr;
+	size_t n;
+
+	if (!f->sport_checked || !s->present || !sp->nrules)
+		return;
+	arr = pp_val_add_arr(s->evidence, "sport_rules");
+	for (size_t i = 0; i < sp->nrules; i++) {
+		struct pp_val *o = pp_val_add_obj(arr, NULL);
+
+		pp_val_add_str(o, "rule", pp_rule_format(&sp->rules[i].r, rb, sizeof(rb)));
+		if (f->ports_rc == 0)
+			pp_val_add_str(o, "ports", pc_sport_class_name(sp->rules[i].cls));
+	}
+	snprintf(rr, sizeof(rr), "%u-%u", nr->sport_lo, nr->sport_hi);
+	if (f->ports_rc < 0) {
+		pp_val_add_strf(s->evidence, "sport_error", "ip_local_port_range: %s", strerror(-f->ports_rc));
+		if (s->status == PP_ST_OK) {
+			s->status = PP_ST_UNKNOWN;
+			snprintf(s->summary, sizeof(s->summary),
+				 "the source port the kernel will pick is not known (ip_local_port_range: %s), and rule %u selects on sport %s",
+				 strerror(-f->ports_rc), nr->priority, rr);
+			hint(s, "sysctl net.ipv4.ip_local_port_range; %s rule show", ipcmd(q));
+		}
+		return;
+	}
+	snprintf(range, sizeof(range), "%u-%u", f->ports.lo, f->ports.hi);
+	pp_val_add_str(s->evidence, egress ? "sport_range" : "sport_range_sender", range);
+	if (f->ports.nrsv) {
+		char rsv[256] = "";
+		size_t o = 0;
+
+		for (size_t i = 0; i < f->ports.nrsv && o < sizeof(rsv); i++)
+			o += (size_t)snprintf(rsv + o, sizeof(rsv) - o, f->ports.rsv[i].lo == f->ports.rsv[i].hi ?
+					      "%s%u" : "%s%u-%u", i ? "," : "", f->ports.rsv[i].lo, f->ports.rsv[i].hi);
+		pp_val_add_str(s->evidence, "sport_reserved", rsv);
+	}
+	switch (sp->cls) {
+	case PC_SPORT_DISJOINT:
+		pp_val_add_strf(s->evidence, "sport_note", "no port of %s is in rule %u's sport %s: the rule never matches",
+				range, nr->priority, rr);
+		return;
+	case PC_SPORT_INSIDE:
+		pp_val_add_u64(s->evidence, "sport", q->sport);
+		n = strlen(s->summary);
+		if (egress)
+			snprintf(s->summary + n, sizeof(s->summary) - n, " (source port from %s, all inside rule %u's sport %s)",
+				 range, nr->priority, rr);
+		else
+			snprintf(s->summary + n, sizeof(s->summary) - n, " (any source port of the sender is inside rule %u's sport %s)",
+				 nr->priority, rr);
+		return;
+	case PC_SPORT_PARTIAL:
+		break;
+	default:
+		return;
+	}
+	lookup_text(q, f, q->sport, f->route_rc, &f->route, f->fib_rc, &f->fib, shown, sizeof(shown));
+	lookup_text(q, f, f->sport_other, f->sport_other_rc, &f->sport_other_route, f->sport_other_fib_rc,
+		    &f->sport_other_fib, other, sizeof(other));
+	pp_val_add_u64(s->evidence, "sport", q->sport);
+	pp_val_add_u64(s->evidence, "sport_other", f->sport_other);
+	pp_val_add_str(s->evidence, "route_other", other);
+	if (f->route_rc < 0) {
+		/* No port has a route (collect_sport shows a working one first): the packet dies either way. */
+		pp_val_add_strf(s->evidence, "sport_note", "port %u: %s; port %u: %s", q->sport, shown, f->sport_other, other);
+		return;
+	}
+	if (same_path(f->route_rc, &f->route, f->sport_other_rc, &f->sport_other_route)) {
+		pp_val_add_strf(s->evidence, "sport_note",
+				"ports %u and %u leave the same way: rule %u's sport %s decides nothing for this flow",
+				q->sport, f->sport_other, nr->priority, rr);
+		return;
+	}
+	if (s->status != PP_ST_OK && s->status != PP_ST_WARN)
+		return;
+	in_text = q->sport == sp->port_in ? shown : other;
+	out_text = q->sport == sp->port_in ? other : shown;
+	snprintf(ov, sizeof(ov), "%u-%u", nr->sport_lo > f->ports.lo ? nr->sport_lo : f->ports.lo,
+		 nr->sport_hi < f->ports.hi ? nr->sport_hi : f->ports.hi);
+	s->status = PP_ST_WARN;
+	s->drop_reason[0] = '\0';
+	if (egress)
+		snprintf(s->summary, sizeof(s->summary),
+			 "the route depends on the source port the kernel picks from %s: rule %u (sport %s) takes ports %s; port %u: %s; port %u: %s",
+			 range, nr->priority, rr, ov, sp->port_in, in_text, sp->port_out, out_text);
+	else
+		snprintf(s->summary, sizeof(s->summary),
+			 "the route depends on the sender's source port: rule %u (sport %s) takes ports %s; port %u: %s; port %u: %s",
+			 nr->priority, rr, ov, sp->port_in, in_text, sp->port_out, out_text);
+	hint(s, "pass --sport N to check one source port (%u takes rule %u, %u does not); %s rule show",
+	     sp->port_in, nr->priority, sp->port_out, ipcmd(q));
 }
 
 /* ---- socket (egress) ---- */
@@ -1455,6 +1616,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 	case PC_EGRESS:
 		eval_socket_egress(q, f, res);
 		eval_route(q, f, res);
+		eval_route_sport(q, f, res);
 		eval_hook(q, f, res, PC_OUTPUT, NF_INET_LOCAL_OUT);
 		eval_hook(q, f, res, PC_POSTROUTING, NF_INET_POST_ROUTING);
 		eval_conntrack(q, f, res);
@@ -1467,6 +1629,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 		eval_ingress_device(q, f, res);
 		eval_hook(q, f, res, PC_PREROUTING, NF_INET_PRE_ROUTING);
 		eval_route_in(q, f, res);
+		eval_route_sport(q, f, res);
 		eval_hook(q, f, res, PC_INPUT, NF_INET_LOCAL_IN);
 		eval_socket_ingress(q, f, res);
 		eval_conntrack(q, f, res);
@@ -1475,6 +1638,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 		eval_ingress_device(q, f, res);
 		eval_hook(q, f, res, PC_PREROUTING, NF_INET_PRE_ROUTING);
 		eval_route_in(q, f, res);
+		eval_route_sport(q, f, res);
 		eval_forward(q, f, res);
 		eval_hook(q, f, res, PC_POSTROUTING, NF_INET_POST_ROUTING);
 		eval_conntrack(q, f, res);

@@ -180,6 +180,36 @@ struct pc_listener {
 	int family;
 };
 
+/*
+ * The source ports a packet may carry when none is given (sport.c): for a packet this
+ * host sends, net.ipv4.ip_local_port_range (it governs IPv6 too) less
+ * ip_local_reserved_ports; for one that arrives, the sender's, any of 1-65535.
+ */
+#define PC_PORTS_MAX_RESERVED 32
+struct pc_ports {
+	uint16_t lo, hi;
+	struct pc_port_range { uint16_t lo, hi; } rsv[PC_PORTS_MAX_RESERVED];
+	size_t nrsv;
+};
+
+/* What a rule's source-port range makes of the ports the packet may carry. */
+enum pc_sport_class {
+	PC_SPORT_NONE = 0,	/* no rule with a source-port range on the way */
+	PC_SPORT_DISJOINT,	/* no usable port is in the range: the rule never matches */
+	PC_SPORT_INSIDE,	/* every usable port is in the range: the rule matches every packet */
+	PC_SPORT_PARTIAL,	/* some are: the route depends on the port */
+};
+
+#define PC_SPORT_MAX_RULES 8
+/* The rules with a source-port range met on the way to the deciding rule, and the lookups they call for. */
+struct pc_sport {
+	enum pc_sport_class cls;	/* over all the rules: PARTIAL if one is, else INSIDE if one is */
+	size_t nrules;
+	struct pc_sport_rule { struct pp_rule r; enum pc_sport_class cls; } rules[PC_SPORT_MAX_RULES];
+	size_t named;			/* the rule the summary names: the first PARTIAL, else the first INSIDE */
+	uint16_t port_in, port_out;	/* usable ports inside and outside its range (0: none) */
+};
+
 struct pc_facts {
 	/* The query as the stations after prerouting see it (DNAT applied). */
 	struct pc_query eq;
@@ -278,6 +308,22 @@ struct pc_facts {
 	int route_before_rc;			/* egress: the socket's own lookup, before OUTPUT */
 	char route_before[256];
 	struct pp_addr src_before;		/* the source it chose, which the packet keeps */
+	/*
+	 * Source-port rules, when no --sport was given for TCP or UDP: the ports the packet
+	 * may carry, what the rules make of them, and the port the route above was looked up
+	 * with (eq.sport). PARTIAL: the route with the other port (inside or outside the
+	 * named rule's range) too.
+	 */
+	bool sport_checked;
+	int ports_rc;				/* reading ip_local_port_range: 0 or -errno */
+	struct pc_ports ports;
+	struct pc_sport sp;
+	uint16_t sport_other;			/* PARTIAL: the port of the other lookup */
+	int sport_other_rc;
+	struct pp_err sport_other_err;
+	struct pp_route sport_other_route;
+	int sport_other_fib_rc;
+	struct pp_route sport_other_fib;	/* RTM_F_FIB_MATCH of the other lookup */
 	/* observation (--probe, --watch) */
 	struct pc_probe pr;
 };
@@ -347,7 +393,33 @@ const char *pc_counter_station(const char *name);
 int pc_qdisc_drops(struct pp_nl *nl, int ifindex, uint64_t *sum);
 /* socket.c: the listeners that could take an arriving packet (sock_diag) and the listen counters. */
 void pc_collect_socket(const struct pc_query *q, struct pc_facts *f);
+/* sport.c: pure. */
+/* Parse ip_local_port_range ("32768\t60999\n") into p->lo, p->hi. Returns 0 or -EINVAL. */
+int pc_ports_parse(const char *text, struct pc_ports *p);
+/* Parse ip_local_reserved_ports ("8080,9000-9010\n", or empty) into p->rsv. Returns 0 or -EINVAL. */
+int pc_ports_reserved_parse(const char *text, struct pc_ports *p);
+/* Can the port be chosen: inside p's range and not reserved? */
+bool pc_port_usable(const struct pc_ports *p, uint16_t port);
+/*
+ * Compare the range lo-hi of a rule with the usable ports of p. *in and *out get the
+ * lowest usable port inside and outside it (0 when there is none).
+ */
+enum pc_sport_class pc_sport_classify(const struct pc_ports *p, uint16_t lo, uint16_t hi, uint16_t *in,
+				      uint16_t *out);
+/*
+ * The rules with a source-port range that the flow rf (any source port) meets before
+ * upto, the rule that decided its route (NULL: every rule), and whose other selectors
+ * match it: the port decides whether each matches. Fills sp (classes, ports); returns
+ * the number of such rules.
+ */
+size_t pc_sport_plan(const struct pp_rule *rules, size_t n, const struct pp_rule_flow *rf,
+		     const struct pp_rule *upto, const struct pc_ports *p, struct pc_sport *sp);
+const char *pc_sport_class_name(enum pc_sport_class c);
 /* eval.c: pure. */
+/* The first rule the flow matches that sends it to table, or NULL. */
+const struct pp_rule *pc_deciding_rule(const struct pc_facts *f, const struct pp_rule_flow *rf, uint32_t table);
+/* collect.c: the rule walk's idea of the flow (a locally generated packet comes from "lo"). */
+void pc_rule_flow(const struct pc_query *q, struct pp_rule_flow *rf);
 void pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *r);
 void pc_result_free(struct pc_result *r);
 void pc_warn(struct pc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1125,6 +1125,315 @@ test_forward(void)
 	CHECK(has(res.st[PC_PMTU].summary, "an MSS clamp on the path covers TCP"));
 }
 
+
+/* ---- source-port rules without --sport ---- */
+
+static void
+test_sport_ranges(void)
+{
+	struct pc_ports p = { 0 };
+	uint16_t in, out;
+
+	CHECK_EQ_INT(pc_ports_parse("32768\t60999\n", &p), 0);
+	CHECK_EQ_INT(p.lo, 32768);
+	CHECK_EQ_INT(p.hi, 60999);
+	CHECK_EQ_INT(pc_ports_parse("40000 40100", &p), 0);
+	CHECK_EQ_INT(pc_ports_parse("", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_parse("40000", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_parse("40100 40000", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_parse("0 100", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_parse("1 70000", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_parse("1 2 3", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_parse("a 2", &p), -EINVAL);
+	CHECK_EQ_INT(p.lo, 40000);		/* a failed parse leaves the ports alone */
+	CHECK_EQ_INT(p.hi, 40100);
+
+	/* The ephemeral range against rules' ranges. */
+	CHECK_EQ_INT(pc_ports_reserved_parse("\n", &p), 0);
+	CHECK_EQ_INT(p.nrsv, 0);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1024, 65534, &in, &out), PC_SPORT_INSIDE);
+	CHECK_EQ_INT(in, 40000);
+	CHECK_EQ_INT(out, 0);
+	CHECK_EQ_INT(pc_sport_classify(&p, 40000, 40100, &in, &out), PC_SPORT_INSIDE);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1000, 2000, &in, &out), PC_SPORT_DISJOINT);
+	CHECK_EQ_INT(in, 0);
+	CHECK_EQ_INT(out, 40000);
+	CHECK_EQ_INT(pc_sport_classify(&p, 40101, 65534, &in, &out), PC_SPORT_DISJOINT);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1, 39999, &in, &out), PC_SPORT_DISJOINT);
+	CHECK_EQ_INT(pc_sport_classify(&p, 40050, 50000, &in, &out), PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(in, 40050);
+	CHECK_EQ_INT(out, 40000);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1000, 40000, &in, &out), PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(in, 40000);
+	CHECK_EQ_INT(out, 40001);
+	CHECK_EQ_INT(pc_sport_classify(&p, 40100, 40100, &in, &out), PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(in, 40100);
+
+	/* Reserved ports are never picked: they decide nothing. */
+	CHECK_EQ_INT(pc_ports_reserved_parse("8080,40000-40049,40100\n", &p), 0);
+	CHECK_EQ_INT(p.nrsv, 2);		/* 8080 is outside the range */
+	CHECK(!pc_port_usable(&p, 40000));
+	CHECK(!pc_port_usable(&p, 40100));
+	CHECK(pc_port_usable(&p, 40050));
+	CHECK(!pc_port_usable(&p, 8080));
+	CHECK_EQ_INT(pc_sport_classify(&p, 40050, 50000, &in, &out), PC_SPORT_INSIDE);
+	CHECK_EQ_INT(in, 40050);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1000, 40049, &in, &out), PC_SPORT_DISJOINT);
+	CHECK_EQ_INT(out, 40050);
+	CHECK_EQ_INT(pc_sport_classify(&p, 40099, 40100, &in, &out), PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(in, 40099);
+	CHECK_EQ_INT(out, 40050);
+	CHECK_EQ_INT(pc_ports_reserved_parse("40000-40100", &p), 0);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1, 65534, &in, &out), PC_SPORT_DISJOINT);	/* no port left */
+	CHECK_EQ_INT(in, 0);
+	CHECK_EQ_INT(out, 0);
+	CHECK_EQ_INT(pc_ports_reserved_parse("40010-40001", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_reserved_parse("40010;40020", &p), -EINVAL);
+	CHECK_EQ_INT(pc_ports_reserved_parse("x", &p), -EINVAL);
+
+	/* The sender's port: any of 1-65535. */
+	p = (struct pc_ports){ .lo = 1, .hi = 65535 };
+	CHECK_EQ_INT(pc_sport_classify(&p, 1000, 2000, &in, &out), PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(in, 1000);
+	CHECK_EQ_INT(out, 1);
+	CHECK_EQ_INT(pc_sport_classify(&p, 1, 65534, &in, &out), PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(out, 65535);
+}
+
+/* healthy(), with rule i (after local, before main) selecting source ports lo-hi into table 100. */
+static struct pp_rule *
+sport_rule(size_t i, uint32_t prio, uint16_t lo, uint16_t hi)
+{
+	struct pp_rule *r;
+
+	for (size_t k = f.nrules; k > i; k--)
+		rules[k] = rules[k - 1];
+	f.nrules++;
+	r = &rules[i];
+	memset(r, 0, sizeof(*r));
+	r->family = q.family;
+	r->priority = prio;
+	r->action = FR_ACT_TO_TBL;
+	r->table = 100;
+	r->suppress_prefixlen = -1;
+	r->suppress_ifgroup = UINT32_MAX;
+	r->has_sport = true;
+	r->sport_lo = lo;
+	r->sport_hi = hi;
+	return r;
+}
+
+static void
+test_sport_plan(void)
+{
+	struct pc_ports p = { .lo = 40000, .hi = 40100 };
+	struct pp_rule_flow rf;
+	const struct pp_rule *main_rule;
+	struct pc_sport sp;
+
+	healthy();
+	sport_rule(1, 100, 1000, 2000);
+	pc_rule_flow(&q, &rf);
+	main_rule = &rules[2];
+	CHECK_EQ_INT(main_rule->table, RT_TABLE_MAIN);
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 1);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_DISJOINT);
+	CHECK_EQ_INT(sp.rules[0].r.priority, 100);
+
+	/* Disjoint first, then partial: the partial one names the answer. */
+	sport_rule(2, 200, 40050, 50000);
+	main_rule = &rules[3];
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 2);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(sp.named, 1);
+	CHECK_EQ_INT(sp.rules[0].cls, PC_SPORT_DISJOINT);
+	CHECK_EQ_INT(sp.rules[1].cls, PC_SPORT_PARTIAL);
+	CHECK_EQ_INT(sp.port_in, 40050);
+	CHECK_EQ_INT(sp.port_out, 40000);
+	CHECK_STR(pc_sport_class_name(sp.rules[1].cls), "some");
+
+	/* A rule after the deciding rule is never reached. */
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, &rules[2], &p, &sp), 1);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_DISJOINT);
+	/* Before the local table's rule: nothing. */
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, &rules[0], &p, &sp), 0);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_NONE);
+
+	/* Whole range inside one rule, the other disjoint: one port stands for all. */
+	rules[2].sport_lo = 1024;
+	rules[2].sport_hi = 65534;
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 2);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_INSIDE);
+	CHECK_EQ_INT(sp.named, 1);
+	CHECK_EQ_INT(sp.port_in, 40000);
+	p.rsv[0] = (struct pc_port_range){ 40000, 40009 };
+	p.nrsv = 1;
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 2);
+	CHECK_EQ_INT(sp.port_in, 40010);
+	p.nrsv = 0;
+
+	/* Another selector that does not match the flow: the port decides nothing. */
+	rules[2].has_mark = true;
+	rules[2].fwmark = rules[2].fwmask = 0x1;
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 1);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_DISJOINT);
+	/* Inverted ("not ... sport"): it matches at port 0 and at no port inside; still the port's call. */
+	rules[2].has_mark = false;
+	rules[2].flags = FIB_RULE_INVERT;
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 2);
+	CHECK_EQ_INT(sp.cls, PC_SPORT_INSIDE);
+	/* An inverted rule whose other selector fails matches every port: nothing to compare. */
+	rules[2].has_mark = true;
+	CHECK_EQ_INT(pc_sport_plan(rules, f.nrules, &rf, main_rule, &p, &sp), 1);
+}
+
+/* healthy() with a rule at 100 and the plan collect_sport() would make for ports 40000-40100. */
+static void
+sport_facts(uint16_t lo, uint16_t hi)
+{
+	struct pp_rule_flow rf;
+
+	sport_rule(1, 100, lo, hi);
+	f.sport_checked = true;
+	f.ports = (struct pc_ports){ .lo = 40000, .hi = 40100 };
+	if (q.direction != PC_EGRESS)
+		f.ports = (struct pc_ports){ .lo = 1, .hi = 65535 };
+	pc_rule_flow(&q, &rf);
+	pc_sport_plan(rules, f.nrules, &rf, &rules[2], &f.ports, &f.sp);
+}
+
+static void
+test_sport_eval(void)
+{
+	const struct pp_val *v;
+
+	/* Disjoint: the route at port 0 stands; the rule is in the evidence. */
+	healthy();
+	sport_facts(1000, 2000);
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_STR(res.st[PC_ROUTE].summary, "default via 198.51.100.1 table main src 198.51.100.10 (rule 32766)");
+	CHECK_STR(ev_str(PC_ROUTE, "sport_range"), "40000-40100");
+	CHECK_STR(ev_str(PC_ROUTE, "sport_note"), "no port of 40000-40100 is in rule 100's sport 1000-2000: the rule never matches");
+	v = pp_val_get(res.st[PC_ROUTE].evidence, "sport_rules");
+	CHECK(v && v->type == PP_V_ARR);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+
+	/* Inside: collect asked again with port 40000 and met the blackhole in table 100. */
+	healthy();
+	sport_facts(1024, 65534);
+	CHECK_EQ_INT(f.sp.cls, PC_SPORT_INSIDE);
+	q.sport = f.sp.port_in;
+	f.route_rc = -EINVAL;
+	f.special[0].table = 100;
+	f.special[0].rule_prio = 100;
+	f.special[0].found = true;
+	f.special[0].r.type = RTN_BLACKHOLE;
+	f.nspecial = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_STR(res.st[PC_ROUTE].summary,
+		  "blackhole default route in table 100 (rule 100) silently discards 203.0.113.2 "
+		  "(source port from 40000-40100, all inside rule 100's sport 1024-65534)");
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+	/* ... or a working table 100: the deciding rule is the sport rule, judged at that port. */
+	f.route_rc = 0;
+	f.nspecial = 0;
+	f.route.table = f.fib.table = 100;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_STR(res.st[PC_ROUTE].summary, "default via 198.51.100.1 table 100 src 198.51.100.10 (rule 100) "
+		  "(source port from 40000-40100, all inside rule 100's sport 1024-65534)");
+	CHECK_STR(ev_str(PC_ROUTE, "rule"), "100: from all sport 1024-65534 lookup 100");
+
+	/* Partial, two different routes: a warning naming both, the verdict's, exit 1. */
+	healthy();
+	sport_facts(40050, 50000);
+	CHECK_EQ_INT(f.sp.cls, PC_SPORT_PARTIAL);
+	q.sport = f.sp.port_out;
+	f.sport_other = f.sp.port_in;
+	f.sport_other_rc = -EINVAL;
+	f.sport_other_fib_rc = -ENOENT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	CHECK_STR(res.st[PC_ROUTE].summary,
+		  "the route depends on the source port the kernel picks from 40000-40100: rule 100 (sport 40050-50000) "
+		  "takes ports 40050-40100; port 40050: blackhole (the kernel says: Invalid argument); "
+		  "port 40000: default via 198.51.100.1 table main src 198.51.100.10 (rule 32766)");
+	CHECK(has(res.st[PC_ROUTE].hint, "pass --sport N to check one source port"));
+	CHECK_STR(ev_str(PC_ROUTE, "route_other"), "blackhole (the kernel says: Invalid argument)");
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+	/* A later failing station still decides the verdict: fail before warn. */
+	f.oif_link.flags &= ~(unsigned)IFF_UP;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	f.oif_link.flags |= IFF_UP;
+	/* Both ports route, through different next hops: still a warning. */
+	f.sport_other_rc = 0;
+	f.sport_other_route = f.route;
+	f.sport_other_route.table = 100;
+	addr(&f.sport_other_route.gateway, "198.51.100.65");
+	f.sport_other_fib_rc = 0;
+	f.sport_other_fib = f.sport_other_route;
+	memset(&f.sport_other_fib.dst, 0, sizeof(f.sport_other_fib.dst));
+	f.sport_other_fib.dst_len = 0;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	CHECK(has(res.st[PC_ROUTE].summary, "port 40050: default via 198.51.100.65 table 100 src 198.51.100.10 (rule 100); "
+		  "port 40000: default via 198.51.100.1 table main src 198.51.100.10 (rule 32766)"));
+	/* Another source address is another way too. */
+	f.sport_other_route.gateway = f.route.gateway;
+	addr(&f.sport_other_route.prefsrc, "198.51.100.11");
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	/* The same way out from another table: ok, and the evidence says why. */
+	f.sport_other_route.prefsrc = f.route.prefsrc;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	CHECK_STR(ev_str(PC_ROUTE, "sport_note"), "ports 40000 and 40050 leave the same way: rule 100's sport 40050-50000 decides nothing for this flow");
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
+	/* No port has a route: the failure stands. */
+	f.route_rc = -EHOSTUNREACH;
+	f.sport_other_rc = -EINVAL;
+	f.special[0].table = 100;
+	f.special[0].rule_prio = 100;
+	f.special[0].found = true;
+	f.special[0].r.type = RTN_UNREACHABLE;
+	f.nspecial = 1;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
+	CHECK_STR(ev_str(PC_ROUTE, "sport_note"), "port 40000: unreachable (the kernel says: No route to host); "
+		  "port 40050: blackhole (the kernel says: Invalid argument)");
+
+	/* The range could not be read: the station cannot tell. */
+	healthy();
+	sport_facts(40050, 50000);
+	f.ports_rc = -EACCES;
+	f.sp.cls = PC_SPORT_NONE;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_ROUTE].summary, "the source port the kernel will pick is not known"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	/* Forward: the sender's port, any of 1-65535. */
+	arriving(PC_FORWARD);
+	sport_facts(1000, 2000);
+	CHECK_EQ_INT(f.sp.cls, PC_SPORT_PARTIAL);
+	q.sport = f.sp.port_out;
+	f.sport_other = f.sp.port_in;
+	f.sport_other_rc = -EINVAL;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
+	CHECK(has(res.st[PC_ROUTE].summary, "the route depends on the sender's source port: rule 100 (sport 1000-2000) takes ports 1000-2000; port 1000: blackhole"));
+	CHECK(has(res.st[PC_ROUTE].summary, "; port 1: default via"));
+	CHECK_STR(ev_str(PC_ROUTE, "sport_range_sender"), "1-65535");
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+}
+
 int
 main(void)
 {
@@ -1144,6 +1453,9 @@ main(void)
 	RUN(test_ingress);
 	RUN(test_ingress_route_fail);
 	RUN(test_forward);
+	RUN(test_sport_ranges);
+	RUN(test_sport_plan);
+	RUN(test_sport_eval);
 	pc_result_free(&res);
 	return tap_done();
 }
