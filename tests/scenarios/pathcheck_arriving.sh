@@ -5,18 +5,9 @@
 # asserted from -j.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
-PC="$BIN/pathcheck"
+source tests/lib/pathcheck.sh
 
-check() {
-	local name=$1 station=$2 status=$3 want=$4 out; shift 4
-	run_json out "$PC" -j "$@"
-	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
-	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
-	expect_rc "$name" "$want"
-	LAST=$out
-}
 ev() { jq -r ".stations[] | select(.station==\"$1\") | $2" <<<"$LAST"; }
-expect_ev() { expect_jq "$1" "$LAST" ".stations[] | select(.station==\"$2\") | $3" "$4"; }
 
 # A TCP listener in namespace ROLE on ADDR:PORT (backlog BL), for at most 60 s.
 listen_tcp() {

@@ -3,17 +3,9 @@
 # in a lab namespace, verdict station, status and exit code asserted from -j.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
-PC="$BIN/pathcheck"
+source tests/lib/pathcheck.sh
 
 # check NAME STATION STATUS EXIT ARGS...: run pathcheck -j ARGS and assert the verdict.
-check() {
-	local name=$1 station=$2 status=$3 want=$4 out; shift 4
-	run_json out "$PC" -j "$@"
-	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
-	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
-	expect_rc "$name" "$want"
-	LAST=$out
-}
 
 lab_three
 C=$(ns cli)

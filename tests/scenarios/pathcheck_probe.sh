@@ -4,17 +4,8 @@
 # drop_reason where the kernel gives one, and exit code asserted from -j.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
-PC="$BIN/pathcheck"
+source tests/lib/pathcheck.sh
 
-check() {
-	local name=$1 station=$2 status=$3 want=$4 out; shift 4
-	run_json out "$PC" -j "$@"
-	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
-	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
-	expect_rc "$name" "$want"
-	LAST=$out
-}
-expect_ev() { expect_jq "$1" "$LAST" ".stations[] | select(.station==\"$2\") | $3" "$4"; }
 BG=""
 # bg ROLE CMD...: CMD in lab namespace ROLE, in the background; its own pid is kept (ip netns exec execs it).
 bg() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@" >/dev/null 2>&1 & BG="$BG $!"; }

@@ -8,17 +8,7 @@
 # Built for real in a lab; station, status, summary and exit code asserted from -j.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
-PC="$BIN/pathcheck"
-
-check() {
-	local name=$1 station=$2 status=$3 want=$4 out; shift 4
-	run_json out "$PC" -j "$@"
-	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
-	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
-	expect_rc "$name" "$want"
-	LAST=$out
-}
-expect_ev() { expect_jq "$1" "$LAST" ".stations[] | select(.station==\"$2\") | $3" "$4"; }
+source tests/lib/pathcheck.sh
 
 lab_three
 C=$(ns cli); R=$(ns rtr)
