@@ -118,6 +118,14 @@ nh_reset(void *data)
 	((struct dump_ctx *)data)->t->n = 0;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pp_nhobj *)a)->id, y = ((const struct pp_nhobj *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
 int
 pp_nhobj_dump(struct pp_nl *nl, struct pp_nhobj_table *t, struct pp_err *e)
 {
@@ -125,13 +133,21 @@ pp_nhobj_dump(struct pp_nl *nl, struct pp_nhobj_table *t, struct pp_err *e)
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct dump_ctx c = { t, nl };
 	struct nhmsg *nhm;
+	int rc;
 
 	t->n = 0;
+	t->sorted = false;
 	nlh->nlmsg_type = RTM_GETNEXTHOP;
 	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
 	nhm->nh_family = AF_UNSPEC;
 	pp_err_set(e, 0, "RTM_GETNEXTHOP dump");
-	return pp_nl_dump(nl, nlh, nh_cb, &c, nh_reset, e);
+	if ((rc = pp_nl_dump(nl, nlh, nh_cb, &c, nh_reset, e)) < 0)
+		return rc;
+	/* Looked up once per route (a full table has hundreds of thousands): by id, in log time. */
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_id);
+	t->sorted = true;
+	return 0;
 }
 
 void
@@ -144,6 +160,10 @@ pp_nhobj_table_free(struct pp_nhobj_table *t)
 const struct pp_nhobj *
 pp_nhobj_find(const struct pp_nhobj_table *t, uint32_t id)
 {
+	struct pp_nhobj key = { .id = id };
+
+	if (t->sorted)
+		return t->n ? bsearch(&key, t->v, t->n, sizeof(*t->v), cmp_id) : NULL;
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].id == id)
 			return &t->v[i];

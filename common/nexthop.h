@@ -33,6 +33,7 @@ int pp_nhobj_decode(const struct nlmsghdr *nlh, struct pp_nhobj *o);
 struct pp_nhobj_table {
 	struct pp_nhobj *v;
 	size_t n, cap;
+	bool sorted;		/* by id (pp_nhobj_dump sorts it): pp_nhobj_find searches in log time */
 };
 
 /*

@@ -204,6 +204,14 @@ table_add(struct pp_nhobj_table *t, const struct nlmsghdr *nlh)
 	free(d);
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pp_nhobj *)a)->id, y = ((const struct pp_nhobj *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
 static void
 test_nh_expand(void)
 {
@@ -241,6 +249,16 @@ test_nh_expand(void)
 	CHECK_EQ_INT(pp_nhobj_expand(&t, 22, out, 4), -1);	/* a group inside a group */
 	CHECK(pp_nhobj_find(&t, 11) != NULL);
 	CHECK(pp_nhobj_find(&t, 12) == NULL);
+	/* Sorted by id, as pp_nhobj_dump leaves it: found by binary search. */
+	qsort(t.v, t.n, sizeof(*t.v), by_id);
+	t.sorted = true;
+	CHECK(pp_nhobj_find(&t, 5) != NULL && pp_nhobj_find(&t, 5)->blackhole);
+	CHECK(pp_nhobj_find(&t, 22) != NULL && pp_nhobj_find(&t, 22)->id == 22);
+	CHECK(pp_nhobj_find(&t, 12) == NULL);
+	CHECK(pp_nhobj_find(&t, 0) == NULL);
+	CHECK(pp_nhobj_find(&t, 99) == NULL);
+	CHECK_EQ_INT(pp_nhobj_expand(&t, 20, out, 4), 2);
+	CHECK_STR(astr(&out[1].gw), "198.51.100.3");
 	pp_nhobj_table_free(&t);
 	CHECK_EQ_INT(t.n, 0);
 }
