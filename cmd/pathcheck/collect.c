@@ -601,7 +601,9 @@ pc_reroute(struct pc_facts *f, const char *why)
 	if (f->route_rc < 0)
 		return;
 	if (!f->rerouted) {
-		pp_route_format(&f->route, f->route_before, sizeof(f->route_before));
+		/* As the route station shows a route: the FIB entry that matched, where known. */
+		pp_route_format(f->fib_rc == 0 && f->fib.type ? &f->fib : &f->route, f->route_before,
+				sizeof(f->route_before));
 		f->src_before = f->route.prefsrc;
 	}
 	f->rerouted = true;
