@@ -201,20 +201,6 @@ int pp_kallsyms_load(struct pp_kallsyms *ks, const char *text);
 const char *pp_kallsyms_lookup(const struct pp_kallsyms *ks, uint64_t addr, uint64_t *off);
 void pp_kallsyms_free(struct pp_kallsyms *ks);
 
-/*
- * The pktpath station a drop belongs to, from its reason name and location
- * symbol (either may be "" or NULL), or NULL when we do not know. Returns
- * "netfilter" for a rule's drop (NETFILTER_DROP in nft_do_chain): the caller
- * names the hook (prerouting/input/forward/output/postrouting) by the
- * direction of the flow, or from nft trace. See dropmon.c for the observation
- * behind each mapping.
- */
-const char *pp_drop_station(const char *reason_name, const char *symbol);
-/*
- * true for drops a healthy host shows all the time (fault-signals.md section 6):
- * echo replies to a raw-socket ping, connection closes, socket purges,
- * multicast ND not for us, our own input-path RTM_GETROUTE.
- */
-bool pp_drop_benign(const char *reason_name, const char *symbol);
+/* The pathcheck station of a drop is pathcheck's own: cmd/pathcheck/dropmap.h. */
 
 #endif

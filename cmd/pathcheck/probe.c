@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dropmap.h"
 #include "dropmon.h"
 #include "icmperr.h"
 #include "link.h"
