@@ -30,56 +30,60 @@ pp_drop_station(const char *r, const char *s)
 		/*
 		 * nf_hook_slow frees what a hook returned NF_DROP for without freeing
 		 * it itself: conntrack (nf_conntrack_in: INVALID, table full). From
-		 * source, not observed in the notes; on older kernels and with
-		 * iptables-legacy a rule's drop also shows here (pwru#148), so the
+		 * the kernel source, not seen in a lab; on older kernels and with
+		 * iptables-legacy a rule's drop also shows here, so the
 		 * caller should confirm with nft trace.
 		 */
 		if (is(s, "nf_hook_slow") || prefix(s, "nf_conntrack_") || prefix(s, "nf_ct_"))
 			return "conntrack";
-		/* F3 FORWARD, F4 INPUT, F5 reject, F6 OUTPUT, F12a, F14: nft_do_chain+0x3e8. */
+		/* A drop or reject rule on any hook (forward, input, output) was seen at nft_do_chain. */
 		return "netfilter";
 	}
 	/*
-	 * F8: ip_forward=0 gives IP_INADDRERRORS @ ip_error (v4) and @ ip6_forward (v6);
+	 * With ip_forward=0 the kernel gives IP_INADDRERRORS @ ip_error (v4) and @ ip6_forward (v6);
 	 * ip_error sets this reason only when the input device does not forward
-	 * (with forwarding on, F2b unreachable gave NOT_SPECIFIED there): forward.
+	 * (with forwarding on, an unreachable route gave NOT_SPECIFIED there): forward.
 	 */
 	if (is(r, "IP_INADDRERRORS"))
 		return "forward";
-	/* F7: IP_RPFILTER @ ip_rcv_finish_core. */
+	/* A reverse-path filter failure: IP_RPFILTER @ ip_rcv_finish_core. */
 	if (is(r, "IP_RPFILTER"))
 		return "route";
-	/* F11a: IP_INNOROUTES @ ip_error / ip6_pkt_discard; F2b/F2c v6 @ ip6_pkt_discard/prohibit. */
+	/*
+	 * No route on input: IP_INNOROUTES @ ip_error / ip6_pkt_discard; IPv6
+	 * unreachable and prohibit routes @ ip6_pkt_discard / ip6_pkt_prohibit.
+	 */
 	if (is(r, "IP_INNOROUTES"))
 		return "route";
-	/* dropreason-core.h, not observed (F1 builds no skb): output and input route failures. */
+	/* From the kernel's list of reasons, not seen in a lab (a failed output lookup builds no skb): route failures. */
 	if (is(r, "IP_OUTNOROUTES") || is(r, "BLACKHOLE") || is(r, "IP_LOCAL_SOURCE") ||
 	    is(r, "IP_INVALID_SOURCE") || is(r, "IP_LOCALNET") || is(r, "IP_INVALID_DEST") ||
 	    is(r, "XFRM_POLICY"))
 		return "route";
-	/* F10 v4 NEIGH_FAILED @ neigh_invalidate; F11b; the rest from dropreason-core.h. */
+	/* An IPv4 neighbour going FAILED drops its queue with NEIGH_FAILED @ neigh_invalidate; the rest from the kernel's list. */
 	if (prefix(r, "NEIGH_") || is(r, "ARP_PVLAN_DISABLE") || prefix(r, "IPV6_NDISC_"))
 		return "neighbour";
 	/*
-	 * F13: tbf drops are QDISC_DROP @ __dev_queue_xmit. F11b: the same reason and
-	 * location for an ARP into a carrier-down veth: the caller checks the carrier.
+	 * A full tbf drops with QDISC_DROP @ __dev_queue_xmit. An ARP into a
+	 * carrier-down veth gives the same reason and location: the caller checks
+	 * the carrier.
 	 */
 	if (prefix(r, "QDISC_") || is(r, "CAKE_FLOOD") || prefix(r, "FQ_") || is(r, "TC_EGRESS"))
 		return "qdisc";
-	/* F12a/F12b: PKT_TOO_BIG @ ip_forward / ip6_forward. */
+	/* A forwarded packet over the next MTU: PKT_TOO_BIG @ ip_forward / ip6_forward. */
 	if (is(r, "PKT_TOO_BIG"))
 		return "pmtu";
-	/* F9: NO_SOCKET @ tcp_v4_rcv, tcp_v6_rcv, __udp4_lib_rcv, __udp6_lib_rcv. */
+	/* A closed port: NO_SOCKET @ tcp_v4_rcv, tcp_v6_rcv, __udp4_lib_rcv, __udp6_lib_rcv. */
 	if (is(r, "NO_SOCKET") || prefix(r, "SOCKET_") || prefix(r, "TCP_") || is(r, "UDP_CSUM") ||
 	    is(r, "PROTO_MEM") || is(r, "IP_NOPROTO"))
 		return "socket";
-	/* §6: IP_INHDR @ ip_forward / ip6_forward is a TTL expiry on the way through. */
+	/* Seen on healthy hosts: IP_INHDR @ ip_forward / ip6_forward is a TTL expiry on the way through. */
 	if (is(r, "IP_INHDR") && (is(s, "ip_forward") || is(s, "ip6_forward")))
 		return "forward";
-	/* dropreason-core.h, not observed: device and driver refusing to send. */
+	/* From the kernel's list of reasons, not seen in a lab: device and driver refusing to send. */
 	if (is(r, "DEV_READY") || is(r, "DEV_HDR") || is(r, "FULL_RING"))
 		return "egress-device";
-	/* dropreason-core.h, not observed: refused on arrival, before routing. */
+	/* From the kernel's list of reasons, not seen in a lab: refused on arrival, before routing. */
 	if (is(r, "CPU_BACKLOG") || is(r, "XDP") || is(r, "TC_INGRESS") || is(r, "OTHERHOST") ||
 	    is(r, "IP_CSUM") || is(r, "IP_INHDR") || is(r, "PKT_TOO_SMALL") || is(r, "HDR_TRUNC") ||
 	    is(r, "UNHANDLED_PROTO"))
@@ -87,14 +91,14 @@ pp_drop_station(const char *r, const char *s)
 	if (is(r, "BPF_CGROUP_EGRESS"))
 		return "output";
 	if (is(r, "NOT_SPECIFIED") || !*r) {
-		/* F2a/b/c v4: blackhole, unreachable, prohibit all give NOT_SPECIFIED @ ip_error. */
+		/* IPv4 blackhole, unreachable, prohibit all give NOT_SPECIFIED @ ip_error. */
 		if (is(s, "ip_error"))
 			return "route";
-		/* F2a v6 blackhole: NOT_SPECIFIED @ dst_discard_out. */
+		/* An IPv6 blackhole route: NOT_SPECIFIED @ dst_discard_out. */
 		if (is(s, "dst_discard_out") || is(s, "dst_discard") || prefix(s, "ip6_pkt_discard") ||
 		    prefix(s, "ip6_pkt_prohibit"))
 			return "route";
-		/* F10 v6: the ND queue flush reports NOT_SPECIFIED @ neigh_invalidate. */
+		/* An IPv6 neighbour going FAILED: the ND queue flush reports NOT_SPECIFIED @ neigh_invalidate. */
 		if (is(s, "neigh_invalidate"))
 			return "neighbour";
 		/* Not observed: the transmit path's own drops (no carrier, validation). */
