@@ -12,6 +12,40 @@
 #include "parse.h"
 #include "prom.h"
 
+static const struct pp_optdef ctd_optdefs[] = {
+	PP_OPT('c', "count", 'c', NULL, "print the number of matching entries only"),
+	PP_OPT('a', "aggregate", 'a', NULL, "entries per state and protocol, UNREPLIED flows by destination"),
+	PP_OPT(0, "top", OPT_TOP, "KEY [N]", "the N (10) biggest values of KEY: src dst sport dport proto\nstate zone unreplied (implies --aggregate; repeatable)"),
+	PP_OPT('S', "stats", 'S', NULL, "health only: count, limit, buckets, per-CPU statistics"),
+	PP_OPT('E', "event", 'E', NULL, "follow events until interrupted (or --duration)"),
+	PP_OPT('e', "event-mask", 'e', "LIST", "new,update,destroy (default all)"),
+	PP_OPT(0, "duration", OPT_DURATION, "SEC", "stop following events after SEC seconds"),
+	PP_OPT(0, "rcvbuf", OPT_RCVBUF, "BYTES", "event socket receive buffer to start with (1 MiB)"),
+	PP_OPT(0, "stream", OPT_STREAM, NULL, "JSON Lines: one entry per line, then a summary line"),
+	PP_OPT(0, "max-fill", OPT_MAX_FILL, "PCT", "a table at PCT%% of nf_conntrack_max is a problem (90)"),
+	PP_OPT_HEADING(""),
+	PP_OPT_HEADING("Filters (the kernel applies those it can; see ctdump(8)):"),
+	PP_OPT('f', "family", 'f', "F", "ipv4 | ipv6"),
+	PP_OPT(0, "proto", OPT_PROTO, "P", "tcp, udp, icmp, icmpv6, sctp, ... or a number"),
+	PP_OPT('s', "src", 's', "ADDR[/LEN]", "original source address or prefix"),
+	PP_OPT('d', "dst", 'd', "ADDR[/LEN]", "original destination address or prefix"),
+	PP_OPT('r', "reply-src", 'r', "ADDR[/LEN]", "reply source (where replies come from)"),
+	PP_OPT('q', "reply-dst", 'q', "ADDR[/LEN]", "reply destination (the address replies go to: SNAT)"),
+	PP_OPT(0, "sport", OPT_SPORT, "P[-P]", "original source port or range"),
+	PP_OPT(0, "dport", OPT_DPORT, "P[-P]", "original destination port or range"),
+	PP_OPT(0, "state", OPT_STATE, "LIST", "TCP states: ESTABLISHED,SYN_SENT,TIME_WAIT,..."),
+	PP_OPT('u', "status", 'u', "LIST", "status flags: ASSURED,UNREPLIED,SEEN_REPLY,SNAT,DNAT,...\n(!FLAG: flag not set)"),
+	PP_OPT(0, "unreplied", OPT_UNREPLIED, NULL, "same as --status UNREPLIED"),
+	PP_OPT('m', "mark", 'm', "V[/MASK]", "conntrack mark"),
+	PP_OPT('w', "zone", 'w', "N", "conntrack zone"),
+	PP_OPT(0, "older-than", OPT_OLDER, "T", "entries older than T (90, 10m, 2h, 1d); needs\nnet.netfilter.nf_conntrack_timestamp=1"),
+	PP_OPT_HEADING(""),
+	PP_OPT_HEADING("Common options:"),
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
+};
+
+
 static void
 usage(void)
 {
@@ -21,38 +55,9 @@ usage(void)
 	      "       ctdump -S                   health: fill against nf_conntrack_max, per-CPU stats\n"
 	      "       ctdump -E [filters]         follow events (new, update, destroy)\n"
 	      "\n"
-	      "Modes:\n"
-	      "  -c, --count            print the number of matching entries only\n"
-	      "  -a, --aggregate        entries per state and protocol, UNREPLIED flows by destination\n"
-	      "      --top KEY [N]      the N (10) biggest values of KEY: src dst sport dport proto\n"
-	      "                         state zone unreplied (implies --aggregate; repeatable)\n"
-	      "  -S, --stats            health only: count, limit, buckets, per-CPU statistics\n"
-	      "  -E, --event            follow events until interrupted (or --duration)\n"
-	      "  -e, --event-mask LIST  new,update,destroy (default all)\n"
-	      "      --duration SEC     stop following events after SEC seconds\n"
-	      "      --rcvbuf BYTES     event socket receive buffer to start with (1 MiB)\n"
-	      "      --stream           JSON Lines: one entry per line, then a summary line\n"
-	      "      --max-fill PCT     a table at PCT%% of nf_conntrack_max is a problem (90)\n"
-	      "\n"
-	      "Filters (the kernel applies those it can; see ctdump(8)):\n"
-	      "  -f, --family F         ipv4 | ipv6\n"
-	      "      --proto P          tcp, udp, icmp, icmpv6, sctp, ... or a number\n"
-	      "  -s, --src ADDR[/LEN]   original source address or prefix\n"
-	      "  -d, --dst ADDR[/LEN]   original destination address or prefix\n"
-	      "  -r, --reply-src ADDR[/LEN]   reply source (where replies come from)\n"
-	      "  -q, --reply-dst ADDR[/LEN]   reply destination (the address replies go to: SNAT)\n"
-	      "      --sport P[-P]      original source port or range\n"
-	      "      --dport P[-P]      original destination port or range\n"
-	      "      --state LIST       TCP states: ESTABLISHED,SYN_SENT,TIME_WAIT,...\n"
-	      "  -u, --status LIST      status flags: ASSURED,UNREPLIED,SEEN_REPLY,SNAT,DNAT,...\n"
-	      "                         (!FLAG: flag not set)\n"
-	      "      --unreplied        same as --status UNREPLIED\n"
-	      "  -m, --mark V[/MASK]    conntrack mark\n"
-	      "  -w, --zone N           conntrack zone\n"
-	      "      --older-than T     entries older than T (90, 10m, 2h, 1d); needs\n"
-	      "                         net.netfilter.nf_conntrack_timestamp=1\n"
-	      "\n"
-	      "Common options:\n" PP_COMMON_HELP
+	      "Modes:\n", stdout);
+	pp_opt_help(stdout, ctd_optdefs);
+	fputs(
 	      "\n"
 	      "Exit status: 0 healthy, 1 table near its limit or drops, 2 usage, 3 could not tell.\n",
 	      stdout);
@@ -112,34 +117,7 @@ ev_tok_mask(const char *s, unsigned *mask)
 int
 ctd_args(int argc, char *argv[], struct ctd_opts *o)
 {
-	static const struct option longopts[] = {
-		PP_COMMON_LONGOPTS,
-		{ "count", no_argument, NULL, 'c' },
-		{ "aggregate", no_argument, NULL, 'a' },
-		{ "stats", no_argument, NULL, 'S' },
-		{ "event", no_argument, NULL, 'E' },
-		{ "event-mask", required_argument, NULL, 'e' },
-		{ "family", required_argument, NULL, 'f' },
-		{ "proto", required_argument, NULL, OPT_PROTO },
-		{ "src", required_argument, NULL, 's' },
-		{ "dst", required_argument, NULL, 'd' },
-		{ "reply-src", required_argument, NULL, 'r' },
-		{ "reply-dst", required_argument, NULL, 'q' },
-		{ "sport", required_argument, NULL, OPT_SPORT },
-		{ "dport", required_argument, NULL, OPT_DPORT },
-		{ "state", required_argument, NULL, OPT_STATE },
-		{ "status", required_argument, NULL, 'u' },
-		{ "unreplied", no_argument, NULL, OPT_UNREPLIED },
-		{ "mark", required_argument, NULL, 'm' },
-		{ "zone", required_argument, NULL, 'w' },
-		{ "older-than", required_argument, NULL, OPT_OLDER },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "stream", no_argument, NULL, OPT_STREAM },
-		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ "max-fill", required_argument, NULL, OPT_MAX_FILL },
-		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pp_optparse op;
 	int c, r, k;
 	uint32_t v;
 
@@ -149,9 +127,13 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 	o->max_fill = 90;
 	o->rcvbuf = 1 << 20;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" PP_COMMON_SHORTOPTS "caSEe:f:s:d:r:q:u:m:w:",
-				longopts, NULL)) != -1) {
+	pp_opt_init(&op, &o->cli, ctd_optdefs);
+	while ((c = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (c) {
+		case PP_OPT_LISTED:
+			return PP_EXIT_HELP;
+		case PP_OPT_BAD:
+			return PP_EXIT_USAGE;
 		case 'h':
 			usage();
 			return PP_EXIT_HELP;

@@ -24,26 +24,28 @@ enum {
 	OPT_NO_QDISC,
 };
 
-static const struct option longopts[] = {
-	PP_COMMON_LONGOPTS,
-	{ "interval", required_argument, NULL, 'i' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "dev", required_argument, NULL, 'd' },
-	{ "kind", required_argument, NULL, 'k' },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "sort", required_argument, NULL, 's' },
-	{ "skip-idle", no_argument, NULL, 'z' },
-	{ "ethtool", no_argument, NULL, 'e' },
-	{ "no-ethtool", no_argument, NULL, OPT_NO_ETHTOOL },
-	{ "all-counters", no_argument, NULL, 'a' },
-	{ "qdisc", no_argument, NULL, 'q' },
-	{ "no-qdisc", no_argument, NULL, OPT_NO_QDISC },
-	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-	{ "no-softnet", no_argument, NULL, OPT_NO_SOFTNET },
-	{ "count-only", no_argument, NULL, OPT_COUNT_ONLY },	/* hidden: benchmark floor */
-	{ "force-ioctl", no_argument, NULL, OPT_FORCE_IOCTL },	/* hidden: test the ioctl fallback */
-	{ NULL, 0, NULL, 0 },
+
+static const struct pp_optdef ns_optdefs[] = {
+	PP_OPT('i', "interval", 'i', "SEC", "sample every SEC seconds (the first sample is since boot)"),
+	PP_OPT('c', "count", 'c', "N", "take N samples (default 1; with -i and no -c: until stopped)"),
+	PP_OPT('d', "dev", 'd', "PATTERN", "only devices whose name matches PATTERN (glob; repeat or comma-separate)"),
+	PP_OPT('k', "kind", 'k', "KIND", "only devices of KIND: physical, veth, bridge, vlan, loopback, other,\nor a link kind such as tun or bond (repeat or comma-separate)"),
+	PP_OPT(0, "top", OPT_TOP, "N", "only the N devices highest by --sort"),
+	PP_OPT('s', "sort", 's', "COL", "sort by rkb, wkb, rpk, wpk, util, sat (default with --top), errors,\ndrops, or name"),
+	PP_OPT('z', "skip-idle", 'z', NULL, "leave out devices that moved no packets"),
+	PP_OPT('e', "ethtool", 'e', NULL, "link settings, rings, channels and driver counters for every\nselected device (default: physical devices only)"),
+	PP_OPT(0, "no-ethtool", OPT_NO_ETHTOOL, NULL, "no ethtool calls at all (%Util is then unknown)"),
+	PP_OPT('a', "all-counters", 'a', NULL, "every driver counter, not only non-zero and changing ones"),
+	PP_OPT('q', "qdisc", 'q', NULL, "count root qdisc drops in Sat (where a saturated transmit\npath drops on Linux): always, at one more dump (default: when\nat most 256 devices have a qdisc)"),
+	PP_OPT(0, "no-qdisc", OPT_NO_QDISC, NULL, "never count qdisc drops in Sat"),
+	PP_OPT(0, "no-softnet", OPT_NO_SOFTNET, NULL, "leave out softnet (per-CPU backlog) statistics, which are the\nhost's, not the namespace's"),
+	PP_OPT(0, "threshold", OPT_THRESHOLD, "RATE", "exit 1 when a device's Sat or a CPU's backlog drops per second\nare above RATE over an interval (default 0: any); the\nsince-boot sample alone decides nothing"),
+	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* hidden: benchmark floor */
+	PP_OPT_HIDDEN("force-ioctl", OPT_FORCE_IOCTL, NULL),	/* hidden: test the ioctl fallback */
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
 };
+
 
 static void
 usage(FILE *f)
@@ -53,30 +55,9 @@ usage(FILE *f)
 		"Is a NIC (or virtual device) saturated or dropping? Per device and interval:\n"
 		"rKB/s wKB/s rPk/s wPk/s rAvs wAvs %%Util Sat, the error breakdown, link settings,\n"
 		"rings and channels, driver counters, and softnet drops per CPU.\n"
-		"\n"
-		"  -i, --interval SEC     sample every SEC seconds (the first sample is since boot)\n"
-		"  -c, --count N          take N samples (default 1; with -i and no -c: until stopped)\n"
-		"  -d, --dev PATTERN      only devices whose name matches PATTERN (glob; repeat or comma-separate)\n"
-		"  -k, --kind KIND        only devices of KIND: physical, veth, bridge, vlan, loopback, other,\n"
-		"                         or a link kind such as tun or bond (repeat or comma-separate)\n"
-		"      --top N            only the N devices highest by --sort\n"
-		"  -s, --sort COL         sort by rkb, wkb, rpk, wpk, util, sat (default with --top), errors,\n"
-		"                         drops, or name\n"
-		"  -z, --skip-idle        leave out devices that moved no packets\n"
-		"  -e, --ethtool          link settings, rings, channels and driver counters for every\n"
-		"                         selected device (default: physical devices only)\n"
-		"      --no-ethtool       no ethtool calls at all (%%Util is then unknown)\n"
-		"  -a, --all-counters     every driver counter, not only non-zero and changing ones\n"
-		"  -q, --qdisc            count root qdisc drops in Sat (where a saturated transmit\n"
-		"                         path drops on Linux): always, at one more dump (default: when\n"
-		"                         at most 256 devices have a qdisc)\n"
-		"      --no-qdisc         never count qdisc drops in Sat\n"
-		"      --no-softnet       leave out softnet (per-CPU backlog) statistics, which are the\n"
-		"                         host's, not the namespace's\n"
-		"      --threshold RATE   exit 1 when a device's Sat or a CPU's backlog drops per second\n"
-		"                         are above RATE over an interval (default 0: any); the\n"
-		"                         since-boot sample alone decides nothing\n"
-		PP_COMMON_HELP
+		"\n");
+	pp_opt_help(f, ns_optdefs);
+	fprintf(f,
 		"\n"
 		"Exit status: 0 nothing above the threshold, 1 drops or errors above it, 2 usage error,\n"
 		"3 could not tell.\n");
@@ -101,6 +82,7 @@ split_list(const struct pp_cli *c, const char *opt, char *arg, const char **out,
 int
 ns_args(int argc, char *argv[], struct ns_opts *o)
 {
+	struct pp_optparse op;
 	struct pp_cli *c = &o->cli;
 	bool has_count = false;
 	uint64_t u;
@@ -110,8 +92,13 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 	pp_cli_init(c, "nicstat");
 	o->count = 1;
 	o->sort = NS_S_NONE;
-	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "i:c:d:k:s:zeaq", longopts, NULL)) != -1) {
+	pp_opt_init(&op, c, ns_optdefs);
+	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {
+		case PP_OPT_LISTED:
+			return PP_EXIT_HELP;
+		case PP_OPT_BAD:
+			return PP_EXIT_USAGE;
 		case 'h':
 			usage(stdout);
 			return PP_EXIT_HELP;
