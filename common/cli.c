@@ -203,3 +203,122 @@ pp_color_reset(const struct pp_cli *c)
 {
 	return c->color ? "\033[0m" : "";
 }
+
+/* ---- the option table ---- */
+
+void
+pp_opt_init(struct pp_optparse *p, const struct pp_cli *c, const struct pp_optdef *defs)
+{
+	size_t nl = 0, ns = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->cli = c;
+	p->defs = defs;
+	/* ':' first: a missing value is told apart from an unknown option, and getopt stays quiet. */
+	p->shortopts[ns++] = ':';
+	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
+		if (d->name && nl < PP_OPT_MAX)
+			p->longopts[nl++] = (struct option){ d->name, d->has_arg, NULL, d->val };
+		if (d->shortopt && ns + 2 < sizeof(p->shortopts)) {
+			p->shortopts[ns++] = (char)d->shortopt;
+			if (d->has_arg == required_argument)
+				p->shortopts[ns++] = ':';
+		}
+	}
+	p->longopts[nl++] = (struct option){ "list-options", no_argument, NULL, PP_OPT_LIST };
+	p->longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
+	p->shortopts[ns] = '\0';
+}
+
+static const struct pp_optdef *
+opt_by_val(const struct pp_optdef *defs, int val)
+{
+	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++)
+		if ((d->name || d->shortopt) && d->val == val)
+			return d;
+	return NULL;
+}
+
+int
+pp_opt_next(struct pp_optparse *p, int argc, char *argv[])
+{
+	const struct pp_optdef *d;
+	const char *word;
+	int opt;
+
+	opterr = 0;
+	opt = getopt_long(argc, argv, p->shortopts, p->longopts, NULL);
+	if (opt == PP_OPT_LIST) {
+		pp_opt_list(stdout, p->defs);
+		return PP_OPT_LISTED;
+	}
+	if (opt != ':' && opt != '?')
+		return opt;
+	/* The word getopt stopped at: "--top", "--bogus=1", or "-x" inside "-zx". */
+	word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	if (opt == ':') {
+		d = opt_by_val(p->defs, optopt);
+		if (d && d->name && !(strncmp(word, "--", 2) != 0 && d->shortopt))
+			fprintf(stderr, "%s: option '--%s' needs a value (see '%s --help')\n",
+				p->cli->prog, d->name, p->cli->prog);
+		else
+			fprintf(stderr, "%s: option '-%c' needs a value (see '%s --help')\n",
+				p->cli->prog, optopt, p->cli->prog);
+	} else if (optopt && strncmp(word, "--", 2) != 0) {
+		fprintf(stderr, "%s: unknown option '-%c' (see '%s --help')\n", p->cli->prog, optopt,
+			p->cli->prog);
+	} else {
+		fprintf(stderr, "%s: unknown option '%s' (see '%s --help')\n", p->cli->prog, word,
+			p->cli->prog);
+	}
+	return PP_OPT_BAD;
+}
+
+static int
+opt_label(const struct pp_optdef *d, char *buf, size_t len)
+{
+	if (d->label)
+		return snprintf(buf, len, "%s", d->label);
+	return snprintf(buf, len, "%c%c%s%s%s%s%s", d->shortopt ? '-' : ' ',
+			d->shortopt ? d->shortopt : ' ', d->shortopt && d->name ? ", " : d->name ? "  " : "",
+			d->name ? "--" : "", d->name ? d->name : "", d->arg ? " " : "", d->arg ? d->arg : "");
+}
+
+void
+pp_opt_help(FILE *f, const struct pp_optdef *defs)
+{
+	char label[96];
+
+	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
+		const char *h = d->help, *nl;
+		int n;
+
+		if (!d->name && !d->shortopt) {
+			fprintf(f, "%s\n", h);
+			continue;
+		}
+		if (!h || (d->flags & (PP_OPTF_HIDDEN | PP_OPTF_NOHELP)))
+			continue;
+		n = opt_label(d, label, sizeof(label));
+		fprintf(f, "  %s%*s", label, n <= 22 ? 23 - n : 2, "");
+		while ((nl = strchr(h, '\n')) != NULL) {
+			fprintf(f, "%.*s\n%25s", (int)(nl - h), h, "");
+			h = nl + 1;
+		}
+		fprintf(f, "%s\n", h);
+	}
+}
+
+void
+pp_opt_list(FILE *f, const struct pp_optdef *defs)
+{
+	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
+		if ((!d->name && !d->shortopt) || (d->flags & PP_OPTF_HIDDEN))
+			continue;
+		if (d->shortopt)
+			fprintf(f, "-%c%s", d->shortopt, d->name ? " " : "");
+		if (d->name)
+			fprintf(f, "--%s", d->name);
+		fprintf(f, "%s%s\n", d->arg ? " " : "", d->arg ? d->arg : "");
+	}
+}

@@ -23,9 +23,53 @@ enum {
 	PP_OPT_PROM_FILE,
 	PP_OPT_NETNS_PID,
 	PP_OPT_NO_COLOR,
+	PP_OPT_LIST,		/* the hidden --list-options */
 	PP_OPT_TOOL = 0x1100,	/* tools number their own long-only options from here */
 };
 
+/*
+ * One option table per tool: each option is written once, with its short and long
+ * name, its argument and its help; getopt_long's arrays, --help's option lines and
+ * the hidden --list-options (what tests/static/docs_in_step.sh checks the man page
+ * and completions against) are made from it, as curl makes its docs from one source
+ * per option and ethtool parses from one args[].
+ */
+enum {
+	PP_OPTF_HIDDEN = 0x1,		/* not in --help nor --list-options (benchmark floors) */
+	PP_OPTF_NOHELP = 0x2,		/* listed, but described on the line before (-4, -6) */
+};
+
+struct pp_optdef {
+	const char *name;		/* long name, or NULL */
+	int shortopt;			/* short letter, or 0 */
+	int val;			/* what pp_opt_next() returns: the letter or a PP_OPT_* */
+	int has_arg;			/* no_argument or required_argument */
+	const char *arg;		/* the argument's name in --help ("SEC") */
+	const char *help;		/* --help text, '\n' continues it on the next line; a
+					   heading when name and shortopt are both unset */
+	const char *label;		/* --help's left column instead of the generated one */
+	unsigned flags;
+};
+
+/* An option: short letter (or 0), long name (or NULL), value, argument name (NULL: none), help. */
+#define PP_OPT(s, l, v, a, h) { (l), (s), (v), (a) ? required_argument : no_argument, (a), (h), NULL, 0 }
+#define PP_OPT_HIDDEN(l, v, a) { (l), 0, (v), (a) ? required_argument : no_argument, (a), NULL, NULL, PP_OPTF_HIDDEN }
+#define PP_OPT_HEADING(h) { NULL, 0, 0, 0, NULL, (h), NULL, 0 }
+#define PP_OPT_END { NULL, 0, 0, 0, NULL, NULL, NULL, 0 }
+
+/* The options of the contract every tool takes, in --help's order. */
+#define PP_COMMON_OPTDEFS                                                                       \
+	PP_OPT('j', "json", 'j', NULL, "JSON output"),                                          \
+	PP_OPT('p', "pretty", 'p', NULL, "indent JSON"),                                        \
+	PP_OPT(0, "prom", PP_OPT_PROM, NULL, "Prometheus text exposition on stdout"),           \
+	PP_OPT(0, "prom-file", PP_OPT_PROM_FILE, "PATH", "write the exposition atomically to PATH"), \
+	PP_OPT('N', "netns", 'N', "NAME", "run in network namespace NAME (/run/netns/NAME)"),   \
+	PP_OPT(0, "netns-pid", PP_OPT_NETNS_PID, "PID", "run in the network namespace of process PID"), \
+	PP_OPT(0, "no-color", PP_OPT_NO_COLOR, NULL, "no colour (also when NO_COLOR is set)"),  \
+	PP_OPT('h', "help", 'h', NULL, "this help"),                                            \
+	PP_OPT('V', "version", 'V', NULL, "version")
+
+/* Until neighwatch and pathcheck take an option table: the common options as getopt arrays and help. */
 #define PP_COMMON_SHORTOPTS "hVjpN:"
 #define PP_COMMON_LONGOPTS                                      \
 	{ "help", no_argument, NULL, 'h' },                     \
@@ -37,8 +81,6 @@ enum {
 	{ "netns", required_argument, NULL, 'N' },              \
 	{ "netns-pid", required_argument, NULL, PP_OPT_NETNS_PID }, \
 	{ "no-color", no_argument, NULL, PP_OPT_NO_COLOR }
-
-/* The common options' lines for --help. */
 #define PP_COMMON_HELP                                                                  \
 	"  -j, --json             JSON output\n"                                        \
 	"  -p, --pretty           indent JSON\n"                                        \
@@ -49,6 +91,32 @@ enum {
 	"      --no-color         no colour (also when NO_COLOR is set)\n"              \
 	"  -h, --help             this help\n"                                          \
 	"  -V, --version          version\n"
+
+#define PP_OPT_MAX 96
+
+/* The state of one parse over a table. */
+struct pp_optparse {
+	const struct pp_cli *cli;
+	const struct pp_optdef *defs;
+	struct option longopts[PP_OPT_MAX + 2];
+	char shortopts[2 * PP_OPT_MAX + 2];
+};
+
+/* pp_opt_next()'s answers besides an option's value and -1 (no more options). */
+enum { PP_OPT_BAD = -2, PP_OPT_LISTED = -3 };
+
+/* Make getopt_long's arrays from defs (which ends with PP_OPT_END). */
+void pp_opt_init(struct pp_optparse *p, const struct pp_cli *c, const struct pp_optdef *defs);
+/*
+ * The next option (its val; optarg as getopt_long leaves it), -1 at the end,
+ * PP_OPT_BAD after one line naming an unknown option or one missing its value
+ * (the caller exits 2), or PP_OPT_LISTED after --list-options printed the table.
+ */
+int pp_opt_next(struct pp_optparse *p, int argc, char *argv[]);
+/* --help's option lines, from the table. */
+void pp_opt_help(FILE *f, const struct pp_optdef *defs);
+/* The hidden --list-options: one line per option, "-i --interval SEC". */
+void pp_opt_list(FILE *f, const struct pp_optdef *defs);
 
 struct pp_cli {
 	const char *prog;

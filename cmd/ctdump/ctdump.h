@@ -1,16 +1,20 @@
 /*
  * ctdump.h: what the parts of ctdump share: the user's filter (and the part of it
  * the kernel can apply), the streaming aggregates, the health evaluation, and the
- * fast writers the renderers use. Nothing here speaks netlink: main.c collects
- * through common/ct.c.
+ * fast writers the renderers use, and the run (options, collect, report). Only
+ * collect.c and events.c speak netlink, through common/ct.c; main.c ties them
+ * together.
  */
 #ifndef CTDUMP_H
 #define CTDUMP_H
 
 #include <stdio.h>
 
+#include "cli.h"
 #include "ct.h"
+#include "nl.h"
 #include "pp.h"
+#include "prom.h"
 
 /* ---- the filter ---- */
 
@@ -188,5 +192,90 @@ void ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_
 /* One entry as a JSON object (key NULL inside an array). */
 void ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
 		    enum pp_ct_event ev, uint64_t now_ns);
+
+
+/* ---- the tool's run: options, collection, rendering (args.c, collect.c, report.c, events.c) ---- */
+
+#define PROG "ctdump"
+/*
+ * Distinct values counted exactly per --top key: about 8 MiB shared by the keys
+ * asked for (some 80 bytes per value with its heap and hash slots), at most
+ * 65536 each, so memory stays flat at any table size.
+ */
+#define TOP_BUDGET (8u << 20)
+#define TOP_SLOT 80u
+#define TOP_CAP_MAX 65536u
+#define UNREPLIED_N 10
+
+enum mode { M_LIST, M_COUNT, M_AGG, M_STATS, M_EVENTS };
+
+enum {
+	OPT_PROTO = PP_OPT_TOOL, OPT_SPORT, OPT_DPORT, OPT_STATE, OPT_OLDER, OPT_TOP,
+	OPT_STREAM, OPT_DURATION, OPT_MAX_FILL, OPT_UNREPLIED, OPT_RCVBUF,
+};
+
+struct ctd_opts {
+	struct pp_cli cli;
+	enum mode mode;
+	bool mode_set, agg_flag, count_flag, stats_flag, events_flag;
+	struct ctd_filter f;
+	unsigned top_n[CTD_K_N];
+	bool stream;
+	unsigned ev_mask;
+	double duration;
+	double max_fill;
+	uint32_t rcvbuf;
+};
+
+struct ctd_warnings {
+	char msg[8][256];
+	size_t n;
+};
+
+void ctd_warn_add(struct ctd_warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct ctd_run {
+	struct ctd_opts *o;
+	struct ctd_out out;
+	struct ctd_agg agg;
+	uint64_t now_ns;
+	bool emit;			/* write entries */
+	bool decode;			/* decode at all (count mode without filters needs not) */
+};
+
+/* One -l/-c/-a/-S run: what was collected, for the report. */
+struct ctd_state {
+	struct ctd_health h;
+	struct ctd_warnings w;
+	struct pp_ct_kfilter kf;
+	const char *kern[16], *user[16];
+	size_t nk, nu;
+	struct ctd_run r;
+	struct pp_err e;
+	int dump_rc;
+	bool dumped;
+};
+
+/* Parse the command line into o (PP_EXIT_OK, PP_EXIT_HELP after --help/--version, or a usage exit). */
+int ctd_args(int argc, char *argv[], struct ctd_opts *o);
+uint64_t ctd_now_real_ns(void);
+/* Read the statistics and sysctls, and evaluate them into h. */
+void ctd_collect_health(struct pp_nl *nl, struct ctd_health *h, double max_fill, struct ctd_warnings *w);
+/* One streaming dump through r, with the kernel's share kf of the filter. */
+int ctd_dump(struct pp_nl *nl, struct pp_ct_kfilter *kf, struct ctd_run *r, struct pp_err *e,
+	     struct ctd_warnings *w);
+int ctd_collect(struct ctd_opts *o, struct pp_nl *nl, struct ctd_state *s);
+void ctd_report(const struct ctd_opts *o, struct ctd_state *s, FILE *f);
+/* -E: follow events until interrupted or --duration; returns the exit code. */
+int ctd_run_events(struct ctd_opts *o, struct pp_nl *nl);
+
+void ctd_text_health(FILE *f, const struct ctd_opts *o, const struct ctd_health *h);
+void ctd_prom_health(struct pp_prom *p, const struct ctd_health *h);
+void ctd_json_head(struct ctd_out *j, const struct ctd_opts *o, const char *mode);
+void ctd_json_filter(struct ctd_out *j, const char **kern, size_t nk, const char **user, size_t nu);
+void ctd_json_tail(struct ctd_out *j, const struct ctd_health *h, const struct ctd_warnings *w);
+void ctd_json_agg(struct ctd_out *j, const struct ctd_opts *o, const struct ctd_agg *a);
+void ctd_text_agg(FILE *f, const struct ctd_opts *o, const struct ctd_agg *a);
+void ctd_prom_agg(struct pp_prom *p, const struct ctd_opts *o, const struct ctd_agg *a);
 
 #endif

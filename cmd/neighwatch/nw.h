@@ -234,4 +234,29 @@ void nw_watch_resync_end(struct nw_watch *w, uint64_t now_ms,
 			 void (*cb)(const struct nw_event *ev, void *data), void *data);
 struct nw_went *nw_watch_find(struct nw_watch *w, int family, int ifindex, const struct pp_addr *dst);
 
+/* ---- the tool's run (args.c, collect.c, live.c) ---- */
+
+#define NW_RCVBUF_MAX (64 * 1024 * 1024)
+/* With -w and --prom-file, the file is rewritten this often, so node_exporter sees a live watch. */
+#define NW_PROM_EVERY_MS 30000
+/* Device names a watch remembers at most. */
+#define NW_NAMES_MAX 8192
+
+
+int nw_collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_snap *s);
+int nw_link_cb(const struct pp_link *l, void *data);
+void nw_link_reset(void *data);
+/* --dev: resolved in s (exit 2 naming it when there is no such device). */
+int nw_resolve_dev(const struct pp_cli *c, struct nw_snap *s, struct nw_opts *o);
+int nw_ntable_cb(const struct pp_ntable *t, void *data);
+void nw_ntable_reset(void *data);
+int nw_render_prom_snapshot(struct pp_cli *c, const struct nw_snap *s, const struct nw_watch *w,
+			    const uint64_t *wctr, bool ok);
+/* Parse the command line (PP_EXIT_OK, PP_EXIT_HELP after --help/--version, or a usage exit). */
+int nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o);
+/* A snapshot with findings; returns the exit code. */
+int nw_snapshot(struct pp_cli *c, struct nw_opts *o);
+/* -w: follow events until interrupted or --duration; returns the exit code. */
+int nw_watch_run(struct pp_cli *c, struct nw_opts *o);
+
 #endif

@@ -254,4 +254,25 @@ void ns_render_json(const struct ns_opts *o, const struct ns_model *m, FILE *f);
 /* The exposition of one sample; with ok false only the run info (run_success 0). */
 void ns_render_prom(const struct ns_opts *o, const struct ns_model *m, FILE *f, bool ok);
 
+/* ---- the tool's run (args.c, collect.c) ---- */
+
+/* What the collection keeps between samples. */
+struct ns_collector {
+	const struct ns_opts *o;
+	struct ns_model *m;
+	size_t n_sorted;		/* devs[0..n_sorted) are the previous sample's, by ifindex */
+	int *virt;			/* ifindexes without a line rate, ascending (dump order) */
+	size_t n_virt, cap_virt;
+	struct pp_ethtool et;
+	bool et_open;
+	int err;
+};
+
+/* Parse the command line (PP_EXIT_OK, PP_EXIT_HELP after --help/--version, or a usage exit). */
+int ns_args(int argc, char *argv[], struct ns_opts *o);
+/* One sample into c->m. Returns 0, or -1 with e set. */
+int ns_collect(struct ns_collector *c, struct pp_nl *nl, struct pp_err *e);
+/* The hidden benchmark floor: the same dumps, messages only counted. */
+int ns_count_only(const struct ns_opts *o, struct pp_nl *nl);
+
 #endif

@@ -26,23 +26,25 @@ enum {
 	OPT_NO_LOCATE,
 };
 
-static const struct option longopts[] = {
-	PP_COMMON_LONGOPTS,
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "min", required_argument, NULL, OPT_MIN },
-	{ "max", required_argument, NULL, OPT_MAX },
-	{ "tries", required_argument, NULL, OPT_TRIES },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "deadline", required_argument, NULL, 'w' },
-	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
-	{ "flush", no_argument, NULL, OPT_FLUSH },
-	{ "no-capture", no_argument, NULL, OPT_NO_CAPTURE },
-	{ "no-locate", no_argument, NULL, OPT_NO_LOCATE },
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ NULL, 0, NULL, 0 },
+
+static const struct pp_optdef pm_optdefs[] = {
+	PP_OPT('4', "ipv4", '4', NULL, "resolve DEST to IPv4"),
+	PP_OPT('6', "ipv6", '6', NULL, "resolve DEST to IPv6"),
+	PP_OPT(0, "proto", OPT_PROTO, "P", "udp, icmp, tcp or auto (default auto: udp, then icmp, then tcp\nwith a port: the first the destination answers)"),
+	PP_OPT(0, "port", OPT_PORT, "N", "UDP/TCP destination port (default 33434 udp, 80 tcp)"),
+	PP_OPT(0, "min", OPT_MIN, "BYTES", "smallest probe, IP header included (default 68 IPv4, 1280 IPv6)"),
+	PP_OPT(0, "max", OPT_MAX, "BYTES", "largest probe (default the route's or egress device's MTU)"),
+	PP_OPT(0, "tries", OPT_TRIES, "N", "packets per size before it counts as lost (default 3, RFC 8899)"),
+	PP_OPT('t', "timeout", 't', "SEC", "wait per try (default 1)"),
+	PP_OPT('w', "deadline", 'w', "SEC", "stop after SEC and report what was found so far"),
+	PP_OPT(0, "max-ttl", OPT_MAX_TTL, "N", "longest path the black-hole search walks (default 30)"),
+	PP_OPT(0, "flush", OPT_FLUSH, NULL, "remove the cached PMTU exception for DEST before probing\n(IPv4: flushes the namespace's route cache)"),
+	PP_OPT(0, "no-capture", OPT_NO_CAPTURE, NULL, "do not watch the egress device for PTBs this host drops"),
+	PP_OPT(0, "no-locate", OPT_NO_LOCATE, NULL, "do not search over TTL for the hop of a black hole"),
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
 };
+
 
 static void
 usage(FILE *f)
@@ -51,23 +53,9 @@ usage(FILE *f)
 		"Usage: pmtuprobe [options] DEST[:PORT]\n"
 		"Find the path MTU to DEST with DF probes, tell a hop that reports Packet Too Big\n"
 		"from a black hole (and locate it), and from a PTB this host drops itself.\n"
-		"\n"
-		"  -4, --ipv4             resolve DEST to IPv4\n"
-		"  -6, --ipv6             resolve DEST to IPv6\n"
-		"      --proto P          udp, icmp, tcp or auto (default auto: udp, then icmp, then tcp\n"
-		"                         with a port: the first the destination answers)\n"
-		"      --port N           UDP/TCP destination port (default 33434 udp, 80 tcp)\n"
-		"      --min BYTES        smallest probe, IP header included (default 68 IPv4, 1280 IPv6)\n"
-		"      --max BYTES        largest probe (default the route's or egress device's MTU)\n"
-		"      --tries N          packets per size before it counts as lost (default 3, RFC 8899)\n"
-		"  -t, --timeout SEC      wait per try (default 1)\n"
-		"  -w, --deadline SEC     stop after SEC and report what was found so far\n"
-		"      --max-ttl N        longest path the black-hole search walks (default 30)\n"
-		"      --flush            remove the cached PMTU exception for DEST before probing\n"
-		"                         (IPv4: flushes the namespace's route cache)\n"
-		"      --no-capture       do not watch the egress device for PTBs this host drops\n"
-		"      --no-locate        do not search over TTL for the hop of a black hole\n"
-		PP_COMMON_HELP
+		"\n");
+	pp_opt_help(f, pm_optdefs);
+	fprintf(f,
 		"\n"
 		"Exit status: 0 clean path, 1 black hole or PTB dropped here, 2 usage, 3 could not tell.\n");
 }
@@ -117,6 +105,7 @@ resolve(struct pm_opts *o, const char *host)
 static int
 parse_args(int argc, char *argv[], struct pm_opts *o)
 {
+	struct pp_optparse op;
 	char host[256];
 	const char *why = NULL;
 	uint16_t port = 0;
@@ -130,8 +119,13 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 	o->timeout = 1.0;
 	o->max_ttl = 30;
 	opterr = 0;	/* our own message, naming the option */
-	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "46t:w:", longopts, NULL)) != -1) {
+	pp_opt_init(&op, &o->cli, pm_optdefs);
+	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {
+		case PP_OPT_LISTED:
+			return PP_EXIT_HELP;
+		case PP_OPT_BAD:
+			return PP_EXIT_USAGE;
 		case 'h':
 			usage(stdout);
 			return PP_EXIT_HELP;

@@ -42,6 +42,22 @@ struct qs_opts {
 	struct qs_thresholds th;
 };
 
+static const struct pp_optdef qs_optdefs[] = {
+	PP_OPT('i', "interval", 'i', "SEC", "seconds between samples (default 1 with -c)"),
+	PP_OPT('c', "count", 'c', "N", "number of samples (default 1; with -i alone, until interrupted)"),
+	PP_OPT('d', "dev", 'd', "PATTERN", "only devices matching PATTERN (shell wildcards; repeatable)"),
+	PP_OPT('k', "kind", 'k', "KIND[,KIND]", "only qdiscs and classes of these kinds (htb, tbf, fq_codel, ...)"),
+	PP_OPT(0, "no-classes", OPT_NO_CLASSES, NULL, "skip the per-device class dumps"),
+	PP_OPT(0, "details", OPT_DETAILS, NULL, "show each kind's options in text output too"),
+	PP_OPT(0, "drop-rate", OPT_DROP_RATE, "N", "drops per second above which rising drops are a problem (default 0)"),
+	PP_OPT(0, "max-drops", OPT_MAX_DROPS, "N", "single sample: more than N drops since creation is a problem"),
+	PP_OPT(0, "busy-pps", OPT_BUSY_PPS, "N", "packets/s above which a physical device is busy (default 10000)"),
+	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* benchmark floor */
+	PP_OPT_HIDDEN("threads", OPT_THREADS, "N"),
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
+};
+
 static void
 usage(FILE *f)
 {
@@ -50,17 +66,9 @@ usage(FILE *f)
 		"Which qdisc or class drops, requeues or holds a standing queue? Every qdisc and\n"
 		"class of every device (or those chosen), 64-bit counters, rates over an interval.\n"
 		"The first sample shows counters since each qdisc was created (for most, since boot).\n"
-		"\n"
-		"  -i, --interval SEC     seconds between samples (default 1 with -c)\n"
-		"  -c, --count N          number of samples (default 1; with -i alone, until interrupted)\n"
-		"  -d, --dev PATTERN      only devices matching PATTERN (shell wildcards; repeatable)\n"
-		"  -k, --kind KIND[,KIND] only qdiscs and classes of these kinds (htb, tbf, fq_codel, ...)\n"
-		"      --no-classes       skip the per-device class dumps\n"
-		"      --details          show each kind's options in text output too\n"
-		"      --drop-rate N      drops per second above which rising drops are a problem (default 0)\n"
-		"      --max-drops N      single sample: more than N drops since creation is a problem\n"
-		"      --busy-pps N       packets/s above which a physical device is busy (default 10000)\n"
-		PP_COMMON_HELP
+		"\n");
+	pp_opt_help(f, qs_optdefs);
+	fprintf(f,
 		"\n"
 		"Exit status: 0 no drops rising, 1 drops rising (or above --max-drops),\n"
 		"2 usage error, 3 could not read the qdiscs.\n");
@@ -94,26 +102,13 @@ add_kinds(struct qs_opts *o, const char *arg)
 static int
 parse_args(int argc, char *argv[], struct qs_opts *o)
 {
-	static const struct option longopts[] = {
-		PP_COMMON_LONGOPTS,
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "dev", required_argument, NULL, 'd' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "no-classes", no_argument, NULL, OPT_NO_CLASSES },
-		{ "details", no_argument, NULL, OPT_DETAILS },
-		{ "drop-rate", required_argument, NULL, OPT_DROP_RATE },
-		{ "max-drops", required_argument, NULL, OPT_MAX_DROPS },
-		{ "busy-pps", required_argument, NULL, OPT_BUSY_PPS },
-		{ "count-only", no_argument, NULL, OPT_COUNT_ONLY },	/* hidden: benchmark floor */
-		{ "threads", required_argument, NULL, OPT_THREADS },	/* hidden */
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pp_optparse op;
 	uint64_t u;
 	int opt, rc;
 
 	o->th.busy_pps = 10000;
-	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "i:c:d:k:", longopts, NULL)) != -1) {
+	pp_opt_init(&op, &o->cli, qs_optdefs);
+	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -171,8 +166,9 @@ parse_args(int argc, char *argv[], struct qs_opts *o)
 			if (pp_parse_u32(optarg, 8, &o->threads) < 0 || o->threads == 0)
 				return pp_usage_error(&o->cli, "--threads: '%s' is not a number from 1 to 8", optarg);
 			break;
-		case '?':
-			fprintf(stderr, "Try '%s --help' for more information.\n", o->cli.prog);
+		case PP_OPT_LISTED:
+			return PP_EXIT_HELP;
+		case PP_OPT_BAD:
 			return PP_EXIT_USAGE;
 		default:
 			if ((rc = pp_cli_opt(&o->cli, opt, optarg)) < 0)
