@@ -1343,8 +1343,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		pc_warn(res, "the wire was not watched: %s", pr->pcap_err);
 	if (pr->drops_lost)
 		pc_warn(res, "%llu drop events were lost (the trace buffer overflowed)", (unsigned long long)pr->drops_lost);
-	/* A configured failure that the probe got through anyway: the observation wins. */
-	if (answered)
+	/* A configured failure that the probe got through anyway (answered, or refused by the destination itself): the observation wins. */
+	if (answered || (!pr->watch && pr->outcome == PC_PR_REFUSED))
 		for (int i = 0; i < PC_NSTATIONS; i++)
 			if (res->st[i].present && (res->st[i].status == PP_ST_FAIL || res->st[i].status == PP_ST_UNKNOWN) &&
 			    i != PC_REMOTE && i != PC_PMTU)

@@ -127,6 +127,7 @@ struct probe_ctx {
 	uint16_t sport;			/* the probe's own port, once bound (0 before) */
 	uint16_t echo_id;		/* the echo identifier of an ICMP probe */
 	bool stopped;
+	bool closed;			/* the socket is gone: what arrives now came too late to be its answer */
 };
 
 static int drop_cb(const struct pp_drop *d, void *data);
@@ -398,6 +399,7 @@ send_probe(struct probe_ctx *c, size_t size, bool df)
 			wait_for(c, fd, POLLIN | POLLERR, dgram_step, deadline);
 	}
 	close(fd);
+	c->closed = true;
 }
 
 /* ---- the wire ---- */
@@ -454,14 +456,16 @@ wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len)
 		c->pr->wire_out++;
 		pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_OUT, 0, 0, 0);
 	} else if (pp_addr_eq(&s, &q->dst)) {
-		c->pr->wire_in++;
+		if (!c->closed)
+			c->pr->wire_in++;
 		pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_IN, 0, 0, flags);
 	} else {
 		struct pp_wire_icmp wi;
 
 		if (pp_pcap_icmp_decode(l3, len, &wi) == 0 && wi.has_inner && pp_addr_eq(&wi.inner_dst, &q->dst) &&
 		    (!c->sport || !wi.inner_sport || wi.inner_sport == c->sport)) {
-			c->pr->wire_in++;
+			if (!c->closed)
+				c->pr->wire_in++;
 			pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_IN, 0, 0, PC_WIRE_ICMPERR);
 		}
 	}

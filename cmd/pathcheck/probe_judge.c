@@ -149,6 +149,8 @@ judge_tcp(const struct pc_obs *o, struct pc_judgement *j)
 			}
 			break;
 		case PC_OBS_WIRE_IN:
+			if (timeout)
+				break;	/* after the socket gave up: too late to be its answer */
 			if ((e->flags & PC_WIRE_SYNACK) && !wire_synack) {
 				wire_synack = true;
 				t_synack = e->t;
@@ -299,6 +301,8 @@ judge_dgram(const struct pc_obs *o, struct pc_judgement *j)
 			}
 			break;
 		case PC_OBS_WIRE_IN:
+			if (timeout)
+				break;	/* after the socket gave up: too late to be its answer */
 			wire_answer |= (e->flags & (PC_WIRE_ECHOREPLY | PC_WIRE_DATA)) != 0;
 			wire_icmp |= (e->flags & PC_WIRE_ICMPERR) != 0;
 			break;

@@ -287,6 +287,21 @@ tcp_silence(void)
 	CHECK_STR(j.basis, "timeout");
 }
 
+/* A router's host unreachable arriving after the deadline (it resolved for 3 s): silence, no disagreement. */
+static void
+tcp_late_icmp_after_timeout(void)
+{
+	start(AF_INET, IPPROTO_TCP, "198.51.100.2", "203.0.113.2", true);
+	ev(0.0001, PC_OBS_CONNECT, -1, EINPROGRESS, 0);
+	ev(0.0002, PC_OBS_WIRE_OUT, 0, 0, 0);
+	ev(3.0, PC_OBS_TIMEOUT, 0, 0, 0);
+	ev(3.15, PC_OBS_WIRE_IN, 0, 0, PC_WIRE_ICMPERR);
+	ev(3.15, PC_OBS_WIRE_IN, 0, 0, PC_WIRE_SYNACK);
+	judge();
+	CHECK_EQ_INT(j.outcome, PC_PR_SILENCE);
+	CHECK_STR(j.disagree, "");
+}
+
 /* The SYN-ACK arrived on the wire, the socket never connected: dropped on the way in, said so. */
 static void
 tcp_answer_dropped_on_the_way_in(void)
@@ -455,6 +470,7 @@ main(void)
 	RUN(tcp_host_unreach_from_router_old_order);
 	RUN(tcp_silence);
 	RUN(tcp_answer_dropped_on_the_way_in);
+	RUN(tcp_late_icmp_after_timeout);
 	RUN(tcp_late_drop_after_rst);
 	RUN(tcp_connect_fails_at_once);
 	RUN(udp_reply);
