@@ -13,6 +13,7 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 
+#include "dropmon.h"
 #include "pathcheck.h"
 
 const char *
@@ -1342,8 +1343,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		pc_warn(res, "the wire was not watched: %s", pr->pcap_err);
 	if (pr->drops_lost)
 		pc_warn(res, "%llu drop events were lost (the trace buffer overflowed)", (unsigned long long)pr->drops_lost);
-	/* A configured failure that the probe got through anyway: the observation wins. */
-	if (answered)
+	/* A configured failure that the probe got through anyway (answered, or refused by the destination itself): the observation wins. */
+	if (answered || (!pr->watch && pr->outcome == PC_PR_REFUSED))
 		for (int i = 0; i < PC_NSTATIONS; i++)
 			if (res->st[i].present && (res->st[i].status == PP_ST_FAIL || res->st[i].status == PP_ST_UNKNOWN) &&
 			    i != PC_REMOTE && i != PC_PMTU)
@@ -1359,10 +1360,17 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		/* An answer that arrived and died inside is the input station's, whatever hook the counter names. */
 		if (answered)
 			continue;
+		/* A drop of a packet after the decisive answer (a RST, an ICMP error) never overturns it. */
+		if (dr->after_answer)
+			continue;
 		s = observe(res, id, PP_ST_FAIL, dr->reason, "observed: the kernel dropped %u packet%s of this flow here (%s at %s%s%s)",
 			    dr->count, dr->count == 1 ? "" : "s", dr->reason, dr->symbol[0] ? dr->symbol : "?",
 			    dr->dev[0] ? ", last seen on " : "", dr->dev);
 		local_drop = true;
+		/* How the drop was tied to this flow (the tracepoint gives no headers to match on). */
+		pp_val_add_str(s->evidence, "drop_attribution",
+			       dr->attribution == PP_DROP_OURS_PROCESS ? "process: in the probe's own send" :
+			       "device and time window: on one of this namespace's devices while the probe ran");
 		if (!s->hint[0])
 			hint(s, "%s", id == PC_QDISC ? "tc -s qdisc show" : id == PC_NEIGHBOUR ? "ip neigh show" :
 				      "pathcheck --probe --trace ...");
@@ -1389,6 +1397,22 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			    a2s(&f->nexthop, a, sizeof(a)), pp_neigh_state_name(pr->neigh_state, st, sizeof(st)),
 			    q->family == AF_INET6 ? "neighbour solicitation" : "ARP");
 		hint(s, "%s neigh show %s", ipcmd(q), a);
+		local_drop = true;
+	}
+	/* probe_judge.c: the kernel failed the flow itself, its next hop never resolved. */
+	if (!pr->watch && pr->outcome == PC_PR_SENDERR && pr->judgement.local_unreach) {
+		char a[INET6_ADDRSTRLEN] = "";
+
+		if (f->need_neigh)
+			a2s(&f->nexthop, a, sizeof(a));
+		if (!local_drop || !res->st[PC_NEIGHBOUR].present || res->st[PC_NEIGHBOUR].status != PP_ST_FAIL) {
+			s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL, "NEIGH_FAILED",
+				    "observed: the kernel failed the probe with %s: next hop %s did not answer %s",
+				    strerror(pr->err), a[0] ? a : "?", q->family == AF_INET6 ? "neighbour solicitation" : "ARP");
+			pp_val_add_str(s->evidence, "error", strerror(pr->err));
+			if (a[0])
+				hint(s, "%s neigh show %s", ipcmd(q), a);
+		}
 		local_drop = true;
 	}
 	if (!pr->watch && pr->outcome == PC_PR_SENDERR && (pr->err == EPERM || pr->err == EACCES) && !local_drop) {
@@ -1420,6 +1444,10 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			pp_val_add_u64(s->evidence, "icmp_type", pr->icmp.type);
 			pp_val_add_u64(s->evidence, "icmp_code", pr->icmp.code);
 			hint(s, "pathcheck on %s, with --watch", pr->icmp.has_offender ? o : "the hop");
+			break;
+		case PC_PR_SENDERR:
+			s = observe(res, PC_REMOTE, local_drop ? PP_ST_SKIPPED : PP_ST_UNKNOWN, NULL,
+				    "no answer: the probe failed on this host (%s)", strerror(pr->err));
 			break;
 		case PC_PR_SILENCE:
 			if (local_drop)
@@ -1486,7 +1514,10 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 				pp_val_add_u64(ev, "wire_out", pr->wire_out);
 				pp_val_add_u64(ev, "wire_in", pr->wire_in);
 			}
+			pc_probe_evidence(pr, ev);
 		}
+		if (pr->judgement.disagree[0])
+			pc_warn(res, "the wire and the socket disagree: %s", pr->judgement.disagree);
 	}
 	/* Large probes vanishing while small ones are answered: a PMTU black hole. */
 	if (pr->big_ran) {

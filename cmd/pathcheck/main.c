@@ -2,9 +2,13 @@
  * pathcheck: where does a packet to (or from, or through) this host die, and why?
  * args -> collect -> evaluate -> render; only main() picks the exit code.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "pathcheck.h"
 
@@ -18,6 +22,47 @@ prom_failed_run(struct pc_opts *o)
 		return;
 	pc_render_prom(o, NULL, 0, out.f, false);
 	pp_out_end(&o->cli, &out, true);
+}
+
+/*
+ * A probe in flight (and its nft trace table) must end cleanly on SIGINT, SIGTERM
+ * and SIGHUP. The signals are blocked in every thread and taken by a signalfd that
+ * each probe polls without reading, so one signal stops all of them; the signal is
+ * then raised again, its default action ending the run.
+ */
+static int
+stop_signals_begin(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static void
+stop_signals_end(int fd)
+{
+	struct signalfd_siginfo si;
+	sigset_t set;
+	bool got = fd > 0 && read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si);
+
+	if (fd > 0)
+		close(fd);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (got) {
+		signal((int)si.ssi_signo, SIG_DFL);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		raise((int)si.ssi_signo);
+	}
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int
@@ -58,7 +103,15 @@ main(int argc, char *argv[])
 			return rc;
 		}
 	}
-	pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
+	if (o.q.probe || o.q.watch > 0) {
+		int sfd = stop_signals_begin();
+
+		for (size_t i = 0; i < n; i++)
+			t[i].q.stop_fd = sfd;
+		pc_targets_run(t, n, o.parallel);
+		stop_signals_end(sfd);
+	} else
+		pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
 	rc = pc_targets_exit(t, n);
 	if (pp_out_begin(&o.cli, &out) != 0) {
 		rc = PP_EXIT_USAGE;

@@ -14,6 +14,7 @@
 #include "neigh.h"
 #include "nft.h"
 #include "pp.h"
+#include "probe_judge.h"
 #include "qdisc.h"
 #include "route.h"
 #include "rule.h"
@@ -40,6 +41,7 @@ struct pc_query {
 	bool trace;			/* --trace: nft trace of the flow */
 	double timeout;			/* --timeout SEC for the probe */
 	double watch;			/* --watch SEC: send nothing, observe */
+	int stop_fd;			/* a signalfd whose readiness stops every probe in flight; <= 0: none */
 };
 
 /* What the probe outcome was. */
@@ -59,6 +61,8 @@ struct pc_drop_seen {
 	const char *station;		/* pp_drop_station(), or NULL */
 	int attribution;		/* PP_DROP_OURS_PROCESS, PP_DROP_OURS_DEVICE */
 	unsigned count;
+	double t_first, t_last;		/* CLOCK_MONOTONIC seconds of the first and the last */
+	bool after_answer;		/* every one came after the decisive answer: it does not overturn it */
 };
 
 struct pc_probe {
@@ -110,6 +114,9 @@ struct pc_probe {
 	char trace_table[256], trace_chain[256];
 	uint64_t trace_handle;
 	char trace_iif[16], trace_oif[16];
+	/* what the probe saw, in order, and what was decided from it (probe_judge.c) */
+	struct pc_obs obs;
+	struct pc_judgement judgement;
 };
 
 /* Station identifiers, in the contract's path order. */
@@ -388,6 +395,8 @@ void pc_reroute(struct pc_facts *f, const char *why);
 int pc_ct_stats_read(struct pc_ct_stats *st);
 /* probe.c: send the probe (or watch) and observe it: error queue, wire, drops, trace, counters. */
 void pc_probe_run(const struct pc_query *q, struct pc_facts *f);
+/* probe_judge.c: the record and its judgement, as evidence (basis, disagreement, events). */
+void pc_probe_evidence(const struct pc_probe *pr, struct pp_val *ev);
 const char *pc_counter_station(const char *name);
 /* The drops of every qdisc of one device, summed. Returns 0 or -errno. */
 int pc_qdisc_drops(struct pp_nl *nl, int ifindex, uint64_t *sum);

@@ -42,31 +42,6 @@ static const struct { const char *name; const char *station; } counters[] = {
 	{ "Ip6InAddrErrors", "forward" }, { "Ip6OutDiscards", "output" },
 };
 
-/* ---- the table a killed run would leave: removed on SIGINT and SIGTERM too ---- */
-
-static struct pp_nfttrace *volatile sig_trace;
-
-static void
-on_signal(int sig)
-{
-	if (sig_trace)
-		pp_nfttrace_end_from_signal(sig_trace);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-trap_signals(bool on)
-{
-	struct sigaction sa = { 0 };
-
-	sa.sa_handler = on ? on_signal : SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* ---- sockets ---- */
 
 static socklen_t
@@ -131,144 +106,152 @@ ms_left(double deadline)
 	return left > 0 ? left * 1000.0 : 0;
 }
 
-/* Drain the error queue; the last error wins (it is the one that decided the connect). */
+/*
+ * Everything one probe needs, passed down: no probe state lives at file scope, so
+ * the targets of -f --parallel each observe their own flow.
+ */
+struct drop_ctx {
+	struct pc_probe *pr;
+	const struct pc_facts *f;
+	int family;
+	uint8_t l4proto;
+};
+
+struct probe_ctx {
+	const struct pc_query *q;
+	struct pc_probe *pr;		/* where the observation goes (the small or the big probe) */
+	struct pc_obs *obs;
+	struct pp_pcap *cap;
+	struct pp_dropmon *dm;		/* drained every 50 ms while the probe is in flight */
+	struct drop_ctx *dc;
+	double t0;			/* CLOCK_MONOTONIC seconds when the probe was sent */
+	uint16_t sport;			/* the probe's own port, once bound (0 before) */
+	uint16_t echo_id;		/* the echo identifier of an ICMP probe */
+	bool stopped;
+	bool closed;			/* the socket is gone: what arrives now came too late to be its answer */
+};
+
+static int drop_cb(const struct pp_drop *d, void *data);
+static void pcap_drain(struct probe_ctx *c);
+
+static double
+rel(const struct probe_ctx *c)
+{
+	return pp_mono_now() - c->t0;
+}
+
+/* Record every queued error, each with its origin, in the order the kernel queued them. */
 static bool
-read_errqueue(int fd, struct pc_probe *pr)
+read_errqueue(struct probe_ctx *c, int fd)
 {
 	struct pp_icmperr ie;
 	bool got = false;
 
 	while (pp_icmperr_read(fd, &ie, NULL, NULL) == 1) {
-		pr->icmp = ie;
-		pr->has_icmp = got = true;
+		struct pc_obs_ev *e = pc_obs_add(c->obs, rel(c), PC_OBS_ERRQ, 0, (int)ie.ee_errno, ie.origin);
+
+		if (e)
+			e->icmp = ie;
+		got = true;
 	}
 	return got;
 }
 
+typedef bool (*step_fn)(struct probe_ctx *c, int fd, short revents);
+
+/* Wait for fd's answer while the wire and the drop monitor keep being read. */
 static void
-icmp_outcome(const struct pc_query *q, struct pc_probe *pr)
+wait_for(struct probe_ctx *c, int fd, short events, step_fn step, double deadline)
 {
-	/* Port unreachable from the destination itself is a refusal; from anyone else, a hop's error. */
-	if (pr->icmp.kind == PP_ICMPERR_PORT && (!pr->icmp.has_offender || pp_addr_eq(&pr->icmp.offender, &q->dst)))
-		pr->outcome = PC_PR_REFUSED;
-	else if (pr->icmp.kind == PP_ICMPERR_LOCAL || pr->icmp.kind == PP_ICMPERR_LOCAL_MSGSIZE)
-		pr->outcome = PC_PR_SENDERR;
-	else
-		pr->outcome = PC_PR_ICMP;
-	pr->err = (int)pr->icmp.ee_errno;
-}
+	const struct pc_query *q = c->q;
 
-/*
- * The drop monitor's rings must be read while the probe is in flight: under load
- * they overflow in a fraction of a second. Every wait below drains them at least
- * every 50 ms.
- */
-static struct pp_dropmon *tick_dm;
-static void *tick_ctx;
-static int drop_cb(const struct pp_drop *d, void *data);
-
-static void
-observers_tick(void)
-{
-	if (tick_dm)
-		pp_dropmon_read(tick_dm, drop_cb, tick_ctx);
-}
-
-/* Wait for fd to become writable/readable or fail, while the pcap keeps counting. */
-typedef bool (*step_fn)(int fd, short revents, const struct pc_query *q, struct pc_probe *pr, double t0);
-
-static void pcap_drain(const struct pc_query *q, struct pp_pcap *cap, struct pc_probe *pr);
-
-static void
-wait_for(int fd, short events, step_fn step, const struct pc_query *q, struct pc_probe *pr,
-	 struct pp_pcap *cap, double t0, double deadline)
-{
 	for (;;) {
-		struct pollfd p[2] = { { fd, events, 0 }, { cap && cap->fd >= 0 ? cap->fd : -1, POLLIN, 0 } };
+		struct pollfd p[3] = { { fd, events, 0 }, { c->cap && c->cap->fd >= 0 ? c->cap->fd : -1, POLLIN, 0 },
+				       { q->stop_fd > 0 ? q->stop_fd : -1, POLLIN, 0 } };
 		double left = ms_left(deadline);
 		int n;
 
 		if (left <= 0) {
-			pr->outcome = PC_PR_SILENCE;
+			pc_obs_add(c->obs, rel(c), PC_OBS_TIMEOUT, 0, 0, 0);
 			return;
 		}
-		n = poll(p, 2, left > 50 ? 50 : (int)left + 1);
-		observers_tick();
+		n = poll(p, 3, left > 50 ? 50 : (int)left + 1);
+		if (c->dm)
+			pp_dropmon_read(c->dm, drop_cb, c->dc);
 		if (n < 0 && errno != EINTR)
 			return;
 		if (p[1].revents)
-			pcap_drain(q, cap, pr);
-		if (p[0].revents && step(fd, p[0].revents, q, pr, t0))
+			pcap_drain(c);
+		if (p[2].revents & POLLIN) {
+			pc_obs_add(c->obs, rel(c), PC_OBS_STOP, 0, 0, 0);
+			c->stopped = true;
 			return;
+		}
+		if (p[0].revents) {
+			pc_obs_add(c->obs, rel(c), PC_OBS_POLL, 0, 0, (unsigned)p[0].revents);
+			if (step(c, fd, p[0].revents))
+				return;
+		}
 	}
 }
 
+/*
+ * SO_ERROR first: dequeuing the last error-queue entry resets the socket error to
+ * 0, which read afterwards looks like a connect that succeeded. Then getpeername,
+ * which only a connected socket answers; then the queue, each entry recorded.
+ */
 static bool
-tcp_step(int fd, short revents, const struct pc_query *q, struct pc_probe *pr, double t0)
+tcp_step(struct probe_ctx *c, int fd, short revents)
 {
 	int soerr = 0;
 	socklen_t sl = sizeof(soerr);
+	int rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
 
-	(void)revents;
-	read_errqueue(fd, pr);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-		soerr = errno;
-	pr->rtt = pp_mono_now() - t0;
-	if (soerr == 0) {
-		pr->outcome = PC_PR_CONNECTED;
-		return true;
+	pc_obs_add(c->obs, rel(c), PC_OBS_SOERROR, rc < 0 ? -1 : 0, rc < 0 ? errno : soerr, 0);
+	if (rc == 0 && soerr == 0) {
+		struct sockaddr_storage peer;
+		socklen_t pl = sizeof(peer);
+
+		rc = getpeername(fd, (struct sockaddr *)&peer, &pl);
+		pc_obs_add(c->obs, rel(c), PC_OBS_PEERNAME, rc < 0 ? -1 : 0, rc < 0 ? errno : 0, 0);
 	}
-	pr->err = soerr;
-	if (pr->has_icmp)
-		icmp_outcome(q, pr);
-	else if (soerr == ECONNREFUSED)
-		pr->outcome = PC_PR_REFUSED;	/* a RST */
-	else
-		pr->outcome = PC_PR_SENDERR;
+	read_errqueue(c, fd);
+	(void)revents;
 	return true;
 }
 
 static bool
-dgram_step(int fd, short revents, const struct pc_query *q, struct pc_probe *pr, double t0)
+dgram_step(struct probe_ctx *c, int fd, short revents)
 {
+	const struct pc_query *q = c->q;
 	uint8_t buf[2048];
 
-	if (revents & POLLERR) {
-		if (read_errqueue(fd, pr)) {
-			pr->rtt = pp_mono_now() - t0;
-			icmp_outcome(q, pr);
-			return true;
-		}
-	}
+	if ((revents & POLLERR) && read_errqueue(c, fd))
+		return true;
 	if (revents & POLLIN) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		unsigned ours = 0;
 
 		if (n < 0 && errno != EAGAIN) {
-			pr->err = errno;
-			read_errqueue(fd, pr);
-			pr->rtt = pp_mono_now() - t0;
-			if (pr->has_icmp)
-				icmp_outcome(q, pr);
-			else
-				pr->outcome = errno == ECONNREFUSED ? PC_PR_REFUSED : PC_PR_SENDERR;
+			pc_obs_add(c->obs, rel(c), PC_OBS_RECV, -1, errno, 0);
+			read_errqueue(c, fd);
 			return true;
 		}
 		if (n > 0) {
+			ours = PC_RECV_OURS;
 			/* A raw ICMP socket sees every echo reply: only ours counts. */
 			if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
 				size_t off = 0;
 
 				if (q->family == AF_INET)
 					off = (size_t)(buf[0] & 0x0f) * 4;
-				if ((size_t)n < off + 8)
-					return false;
-				if (buf[off] != (q->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY) ||
-				    ((buf[off + 4] << 8) | buf[off + 5]) != (getpid() & 0xffff))
-					return false;
+				if ((size_t)n < off + 8 ||
+				    buf[off] != (q->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY) ||
+				    ((buf[off + 4] << 8) | buf[off + 5]) != c->echo_id)
+					ours = 0;
 			}
-			pr->rtt = pp_mono_now() - t0;
-			pr->outcome = PC_PR_REPLY;
-			return true;
+			pc_obs_add(c->obs, rel(c), PC_OBS_RECV, (int)n, 0, ours);
+			return ours != 0;
 		}
 	}
 	return false;
@@ -289,16 +272,55 @@ csum(const void *data, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-/* Send one probe of size bytes of payload. Returns the outcome (pr filled). */
+/* The socket's own address and port, once it has them. */
 static void
-send_probe(const struct pc_query *q, struct pc_probe *pr, struct pp_pcap *cap, size_t size, bool df)
+note_local(struct probe_ctx *c, int fd)
 {
+	struct sockaddr_storage ls;
+	socklen_t ll = sizeof(ls);
+
+	if (getsockname(fd, (struct sockaddr *)&ls, &ll) != 0)
+		return;
+	if (ls.ss_family == AF_INET) {
+		pp_addr_set(&c->pr->src, AF_INET, &((struct sockaddr_in *)&ls)->sin_addr, 4);
+		c->pr->sport = ntohs(((struct sockaddr_in *)&ls)->sin_port);
+	} else if (ls.ss_family == AF_INET6) {
+		pp_addr_set(&c->pr->src, AF_INET6, &((struct sockaddr_in6 *)&ls)->sin6_addr, 16);
+		c->pr->sport = ntohs(((struct sockaddr_in6 *)&ls)->sin6_port);
+	}
+	c->obs->src = c->pr->src;
+	c->sport = c->pr->sport;
+}
+
+/* The decision, from the record alone, copied where eval reads it. */
+static void
+decide(struct pc_probe *pr)
+{
+	pc_probe_judge(&pr->obs, &pr->judgement);
+	pr->outcome = (enum pc_probe_outcome)pr->judgement.outcome;
+	pr->err = pr->judgement.err;
+	pr->rtt = pr->judgement.rtt;
+	pr->has_icmp = pr->judgement.has_icmp;
+	if (pr->has_icmp)
+		pr->icmp = pr->judgement.icmp;
+}
+
+/* Send one probe of size bytes of payload, recording what happens in c->obs. */
+static void
+send_probe(struct probe_ctx *c, size_t size, bool df)
+{
+	const struct pc_query *q = c->q;
+	struct pc_probe *pr = c->pr;
 	struct sockaddr_storage ss;
 	socklen_t sl = sockaddr_of(&q->dst, q->has_dport ? q->dport : 0, &ss);
 	uint8_t msg[9000];
-	double t0 = pp_mono_now(), deadline = t0 + q->timeout;
+	double deadline;
 	int fd, rc;
 
+	c->obs->family = q->family;
+	c->obs->proto = q->proto;
+	c->obs->dst = q->dst;
+	c->obs->wire = c->cap && c->cap->fd >= 0;
 	if (size > sizeof(msg))
 		size = sizeof(msg);
 	memset(msg, 0, sizeof(msg));
@@ -314,11 +336,14 @@ send_probe(const struct pc_query *q, struct pc_probe *pr, struct pp_pcap *cap, s
 		fd = probe_socket(q, SOCK_RAW, q->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6, pr);
 		break;
 	}
+	c->t0 = pp_mono_now();
+	deadline = c->t0 + q->timeout;
 	if (fd < 0) {
-		pr->outcome = PC_PR_SENDERR;
-		pr->err = -fd;
+		pc_obs_add(c->obs, 0, PC_OBS_CONNECT, -1, -fd, 0);
 		return;
 	}
+	/* Unique among the probes in flight (their sockets are): the threads of -f share one pid. */
+	c->echo_id = (uint16_t)(getpid() + (unsigned)fd * 40503u);
 	if (df) {
 		int v = IP_PMTUDISC_PROBE;
 
@@ -334,25 +359,25 @@ send_probe(const struct pc_query *q, struct pc_probe *pr, struct pp_pcap *cap, s
 	}
 	if (q->proto == IPPROTO_TCP) {
 		rc = connect(fd, (struct sockaddr *)&ss, sl);
-		if (rc < 0 && errno != EINPROGRESS) {
-			pr->outcome = PC_PR_SENDERR;
-			pr->err = errno;
-			read_errqueue(fd, pr);
-			close(fd);
-			return;
-		}
-		wait_for(fd, POLLOUT, tcp_step, q, pr, cap, t0, deadline);
+		pc_obs_add(c->obs, rel(c), PC_OBS_CONNECT, rc, rc < 0 ? errno : 0, 0);
+		note_local(c, fd);
+		if (rc < 0 && errno != EINPROGRESS)
+			read_errqueue(c, fd);
+		else if (rc < 0)
+			wait_for(c, fd, POLLOUT, tcp_step, deadline);
+		else
+			tcp_step(c, fd, POLLOUT);
 	} else {
 		if (q->proto != IPPROTO_UDP) {
 			/* An echo request: type, code, checksum, id, seq; the kernel sums ICMPv6. */
 			msg[0] = q->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
-			msg[4] = (uint8_t)(getpid() >> 8);
-			msg[5] = (uint8_t)getpid();
+			msg[4] = (uint8_t)(c->echo_id >> 8);
+			msg[5] = (uint8_t)c->echo_id;
 			msg[7] = 1;
 			if (q->family == AF_INET) {
-				uint16_t c = csum(msg, size);
+				uint16_t sum = csum(msg, size);
 
-				memcpy(msg + 2, &c, 2);
+				memcpy(msg + 2, &sum, 2);
 			} else {
 				struct icmp6_filter flt;
 
@@ -362,66 +387,101 @@ send_probe(const struct pc_query *q, struct pc_probe *pr, struct pp_pcap *cap, s
 			}
 		}
 		/* Connected: only the destination's answers reach us, errors come back on this socket. */
-		if (connect(fd, (struct sockaddr *)&ss, sl) < 0 || send(fd, msg, size, 0) < 0) {
-			pr->outcome = PC_PR_SENDERR;
-			pr->err = errno;
-			read_errqueue(fd, pr);
-			close(fd);
-			return;
+		rc = connect(fd, (struct sockaddr *)&ss, sl);
+		pc_obs_add(c->obs, rel(c), PC_OBS_CONNECT, rc, rc < 0 ? errno : 0, 0);
+		if (rc == 0) {
+			note_local(c, fd);
+			rc = (int)send(fd, msg, size, 0);
+			pc_obs_add(c->obs, rel(c), PC_OBS_SEND, rc < 0 ? -1 : rc, rc < 0 ? errno : 0, 0);
 		}
-		wait_for(fd, POLLIN | POLLERR, dgram_step, q, pr, cap, t0, deadline);
-	}
-	{
-		struct sockaddr_storage ls;
-		socklen_t ll = sizeof(ls);
-
-		if (getsockname(fd, (struct sockaddr *)&ls, &ll) == 0) {
-			if (ls.ss_family == AF_INET) {
-				pp_addr_set(&pr->src, AF_INET, &((struct sockaddr_in *)&ls)->sin_addr, 4);
-				pr->sport = ntohs(((struct sockaddr_in *)&ls)->sin_port);
-			} else if (ls.ss_family == AF_INET6) {
-				pp_addr_set(&pr->src, AF_INET6, &((struct sockaddr_in6 *)&ls)->sin6_addr, 16);
-				pr->sport = ntohs(((struct sockaddr_in6 *)&ls)->sin6_port);
-			}
-		}
+		if (rc < 0)
+			read_errqueue(c, fd);
+		else
+			wait_for(c, fd, POLLIN | POLLERR, dgram_step, deadline);
 	}
 	close(fd);
+	c->closed = true;
 }
 
 /* ---- the wire ---- */
 
+/* One captured packet: is it our flow, which way, and what does it say? */
 static void
-pcap_drain(const struct pc_query *q, struct pp_pcap *cap, struct pc_probe *pr)
+wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len)
+{
+	const struct pc_query *q = c->q;
+	struct pp_addr s = { 0 }, d = { 0 };
+	size_t off;
+	uint8_t proto;
+	unsigned flags = 0;
+
+	if (q->family == AF_INET && len >= 20 && (l3[0] >> 4) == 4) {
+		pp_addr_set(&s, AF_INET, l3 + 12, 4);
+		pp_addr_set(&d, AF_INET, l3 + 16, 4);
+		off = (size_t)(l3[0] & 0x0f) * 4;
+		proto = l3[9];
+	} else if (q->family == AF_INET6 && len >= 40 && (l3[0] >> 4) == 6) {
+		pp_addr_set(&s, AF_INET6, l3 + 8, 16);
+		pp_addr_set(&d, AF_INET6, l3 + 24, 16);
+		off = 40;
+		proto = l3[6];
+	} else {
+		return;
+	}
+	/* Ports, where the packet carries them: another flow to the same host is not ours. */
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && len >= off + 4 && proto == q->proto) {
+		uint16_t sp = (uint16_t)(l3[off] << 8 | l3[off + 1]), dp = (uint16_t)(l3[off + 2] << 8 | l3[off + 3]);
+		bool out = pp_addr_eq(&d, &q->dst);
+
+		if (out && ((q->has_dport && dp != q->dport) || (c->sport && sp != c->sport)))
+			return;
+		if (!out && pp_addr_eq(&s, &q->dst) && ((q->has_dport && sp != q->dport) || (c->sport && dp != c->sport)))
+			return;
+		if (proto == IPPROTO_TCP && len >= off + 14) {
+			uint8_t tf = l3[off + 13];
+
+			if ((tf & 0x12) == 0x12)
+				flags |= PC_WIRE_SYNACK;
+			if (tf & 0x04)
+				flags |= PC_WIRE_RST;
+		} else if (proto == IPPROTO_UDP)
+			flags |= PC_WIRE_DATA;
+	} else if ((proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && len >= off + 8 && pp_addr_eq(&s, &q->dst) &&
+		   l3[off] == (q->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY)) {
+		if (((l3[off + 4] << 8) | l3[off + 5]) != c->echo_id)
+			return;
+		flags |= PC_WIRE_ECHOREPLY;
+	}
+	/* Leaving towards the destination; coming back from it, or an ICMP error quoting a packet to it. */
+	if (pp_addr_eq(&d, &q->dst)) {
+		c->pr->wire_out++;
+		pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_OUT, 0, 0, 0);
+	} else if (pp_addr_eq(&s, &q->dst)) {
+		if (!c->closed)
+			c->pr->wire_in++;
+		pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_IN, 0, 0, flags);
+	} else {
+		struct pp_wire_icmp wi;
+
+		if (pp_pcap_icmp_decode(l3, len, &wi) == 0 && wi.has_inner && pp_addr_eq(&wi.inner_dst, &q->dst) &&
+		    (!c->sport || !wi.inner_sport || wi.inner_sport == c->sport)) {
+			if (!c->closed)
+				c->pr->wire_in++;
+			pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_IN, 0, 0, PC_WIRE_ICMPERR);
+		}
+	}
+}
+
+static void
+pcap_drain(struct probe_ctx *c)
 {
 	const uint8_t *l3;
 	size_t len;
 
-	if (!cap || cap->fd < 0)
+	if (!c->cap || c->cap->fd < 0)
 		return;
-	while (pp_pcap_next(cap, &l3, &len, NULL) == 1) {
-		struct pp_addr s = { 0 }, d = { 0 };
-
-		if (q->family == AF_INET && len >= 20 && (l3[0] >> 4) == 4) {
-			pp_addr_set(&s, AF_INET, l3 + 12, 4);
-			pp_addr_set(&d, AF_INET, l3 + 16, 4);
-		} else if (q->family == AF_INET6 && len >= 40 && (l3[0] >> 4) == 6) {
-			pp_addr_set(&s, AF_INET6, l3 + 8, 16);
-			pp_addr_set(&d, AF_INET6, l3 + 24, 16);
-		} else {
-			continue;
-		}
-		/* Leaving towards the destination; coming back from it, or an ICMP error quoting a packet to it. */
-		if (pp_addr_eq(&d, &q->dst)) {
-			pr->wire_out++;
-		} else if (pp_addr_eq(&s, &q->dst)) {
-			pr->wire_in++;
-		} else {
-			struct pp_wire_icmp wi;
-
-			if (pp_pcap_icmp_decode(l3, len, &wi) == 0 && wi.has_inner && pp_addr_eq(&wi.inner_dst, &q->dst))
-				pr->wire_in++;
-		}
-	}
+	while (pp_pcap_next(c->cap, &l3, &len, NULL) == 1)
+		wire_packet(c, l3, len);
 }
 
 static void
@@ -443,13 +503,6 @@ pcap_start(const struct pc_query *q, const char *dev, struct pp_pcap *cap, struc
 }
 
 /* ---- drops and traces ---- */
-
-struct drop_ctx {
-	struct pc_probe *pr;
-	const struct pc_facts *f;
-	int family;
-	uint8_t l4proto;
-};
 
 /*
  * A device name is not unique across namespaces (every lab has its "eth0"), so a
@@ -526,6 +579,7 @@ drop_cb(const struct pp_drop *d, void *data)
 	for (size_t i = 0; i < pr->ndrops; i++)
 		if (strcmp(pr->drops[i].reason, d->reason_name) == 0 && strcmp(pr->drops[i].symbol, d->symbol) == 0) {
 			pr->drops[i].count++;
+			pr->drops[i].t_last = (double)d->time_ns / 1e9;
 			return 0;
 		}
 	if (pr->ndrops < PP_ARRAY_SIZE(pr->drops)) {
@@ -537,6 +591,7 @@ drop_cb(const struct pp_drop *d, void *data)
 		s->station = pp_drop_station(s->reason, s->symbol);
 		s->attribution = d->attribution;
 		s->count = 1;
+		s->t_first = s->t_last = (double)d->time_ns / 1e9;
 	}
 	return 0;
 }
@@ -627,6 +682,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	struct pc_ct_stats ct0;
 
 	struct drop_ctx dc = { pr, f, q->family, q->proto }, *dctx = &dc;
+	struct probe_ctx pc = { .q = q, .pr = pr, .obs = &pr->obs, .cap = &cap, .dc = dctx, .t0 = pp_mono_now() };
 
 	memset(pr, 0, sizeof(*pr));
 	pr->ran = true;
@@ -646,8 +702,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	if (pr->drop_rc == 0) {
 		pp_dropmon_set_scope(dm, getpid(), devp, devs ? devs->n : 0);
 		pp_dropmon_enable(dm);
-		tick_dm = dm;
-		tick_ctx = dctx;
+		pc.dm = dm;
 	} else {
 		pp_err_str(&e, pr->drop_err, sizeof(pr->drop_err));
 	}
@@ -661,10 +716,6 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		pr->trace_rc = pp_nfttrace_begin(&tr, &m, &e);
 		if (pr->trace_rc < 0)
 			pp_err_str(&e, pr->trace_err, sizeof(pr->trace_err));
-		else {
-			sig_trace = tr;
-			trap_signals(true);
-		}
 	}
 	pr->snmp_rc = pp_snmp_read(&before);
 	qd0 = qdisc_drops(oif, &qok0);
@@ -678,11 +729,14 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		if (dev)
 			pcap_start(q, dev, &cap, pr);
 		while (ms_left(deadline) > 0) {
-			struct pollfd p = { cap.fd, POLLIN, 0 };
+			struct pollfd p[2] = { { cap.fd, POLLIN, 0 }, { q->stop_fd > 0 ? q->stop_fd : -1, POLLIN, 0 } };
 
-			poll(&p, cap.fd >= 0 ? 1 : 0, (int)(ms_left(deadline) > 50 ? 50 : ms_left(deadline)) + 1);
-			pcap_drain(q, &cap, pr);
-			observers_tick();
+			poll(p, 2, (int)(ms_left(deadline) > 50 ? 50 : ms_left(deadline)) + 1);
+			pcap_drain(&pc);
+			if (dm)
+				pp_dropmon_read(dm, drop_cb, dctx);
+			if (p[1].revents & POLLIN)
+				break;	/* a signal: every probe in flight ends, its trace table removed */
 		}
 		pr->outcome = PC_PR_NONE;
 	} else {
@@ -692,19 +746,30 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 			if (if_indextoname((unsigned)oif, name))
 				pcap_start(q, name, &cap, pr);
 		}
-		send_probe(q, pr, &cap, q->proto == IPPROTO_TCP ? 0 : 64, false);
+		send_probe(&pc, q->proto == IPPROTO_TCP ? 0 : 64, false);
+		decide(pr);
 		/* Large probes vanishing while small ones are answered: a PMTU black hole. */
-		if (pr->outcome == PC_PR_REPLY && f->oif_rc == 0 && q->proto != IPPROTO_TCP) {
-			struct pc_probe big = { 0 };
+		if (pr->outcome == PC_PR_REPLY && f->oif_rc == 0 && q->proto != IPPROTO_TCP && !pc.stopped) {
+			struct pc_probe *big = calloc(1, sizeof(*big));
 			unsigned hdr = (q->family == AF_INET ? 20 : 40) + 8;
 
-			big.src = pr->src;
-			pr->big_size = f->oif_link.mtu > hdr ? f->oif_link.mtu : 1500;
-			send_probe(q, &big, &cap, pr->big_size - hdr, true);
-			pr->big_ran = true;
-			pr->big_outcome = big.outcome;
-			pr->big_has_icmp = big.has_icmp;
-			pr->big_icmp = big.icmp;
+			if (big) {
+				struct probe_ctx bc = pc;
+
+				bc.pr = big;
+				bc.obs = &big->obs;
+				bc.dc = NULL;
+				bc.dm = NULL;	/* drops go to the small probe's record, as before */
+				big->src = pr->src;
+				pr->big_size = f->oif_link.mtu > hdr ? f->oif_link.mtu : 1500;
+				send_probe(&bc, pr->big_size - hdr, true);
+				decide(big);
+				pr->big_ran = true;
+				pr->big_outcome = big->outcome;
+				pr->big_has_icmp = big->has_icmp;
+				pr->big_icmp = big->icmp;
+				free(big);
+			}
 		}
 	}
 	/* Softirq drops and trace events arrive a moment after the answer (or its absence). */
@@ -723,18 +788,21 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 			pp_nl_close(&nl);
 		}
 	}
-	pcap_drain(q, &cap, pr);
+	pcap_drain(&pc);
+	/* The wire may have caught up: decide again from the whole record. */
+	if (!pr->watch)
+		decide(pr);
 	if (dm) {
 		pp_dropmon_disable(dm);
 		pp_dropmon_read(dm, drop_cb, dctx);
-		tick_dm = NULL;
 		pr->drops_lost = pp_dropmon_lost(dm);
 		pp_dropmon_close(dm);
 	}
+	/* A drop of a packet that follows a decisive answer (a RST, an ICMP error) never overturns it. */
+	for (size_t i = 0; i < pr->ndrops; i++)
+		pr->drops[i].after_answer = !pr->watch && pc_drop_after_answer(&pr->judgement, pr->drops[i].t_first - pc.t0);
 	if (tr) {
 		pp_nfttrace_read(tr, trace_cb, pr);
-		trap_signals(false);
-		sig_trace = NULL;
 		pp_nfttrace_end(tr);
 	}
 	if (cap.fd >= 0 || cap.p)
