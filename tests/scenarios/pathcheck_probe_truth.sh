@@ -15,7 +15,7 @@ fi
 lab_three
 C=$(ns cli)
 # A TCP service on the server, both families, for at most 300 s.
-nsrun srv python3 -c '
+ip netns exec "$(ns srv)" python3 -c '
 import socket, time
 t = socket.socket(socket.AF_INET6); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); t.bind(("::", 8080)); t.listen(64)
