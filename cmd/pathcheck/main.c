@@ -57,12 +57,11 @@ stop_signals_end(int fd)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
-	if (got) {
+	if (got)
 		signal((int)si.ssi_signo, SIG_DFL);
-		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-		raise((int)si.ssi_signo);
-	}
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (got)
+		raise((int)si.ssi_signo);
 }
 
 int

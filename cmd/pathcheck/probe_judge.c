@@ -7,6 +7,8 @@
  * Where the wire and the socket disagree, the judgement says so.
  */
 #include <errno.h>
+#include <time.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -78,6 +80,16 @@ from_errq(const struct pc_obs *o, const struct pp_icmperr *ie, struct pc_judgeme
 		j->outcome = PC_PR_ICMP;
 }
 
+/* The first error-queue entry recorded at or after index from, or NULL. */
+static const struct pp_icmperr *
+errq_from(const struct pc_obs *o, size_t from)
+{
+	for (size_t k = from; k < o->n; k++)
+		if (o->ev[k].kind == PC_OBS_ERRQ)
+			return &o->ev[k].icmp;
+	return NULL;
+}
+
 /* A socket error with no error-queue entry to explain it. */
 static void
 from_errno(int err, struct pc_judgement *j)
@@ -94,7 +106,7 @@ from_errno(int err, struct pc_judgement *j)
 static void
 judge_tcp(const struct pc_obs *o, struct pc_judgement *j)
 {
-	const struct pp_icmperr *eq = NULL, *eq_match = NULL;
+	const struct pp_icmperr *eq = NULL, *eq_match = NULL, *ie;
 	bool writable = false, soerr_read = false, peer_ok = false, errq_before_soerr = false;
 	bool wire_synack = false, wire_rst = false, wire_icmp = false, timeout = false;
 	int soerr = 0, peer_err = 0;
@@ -108,14 +120,13 @@ judge_tcp(const struct pc_obs *o, struct pc_judgement *j)
 			if (e->rc < 0 && e->err != EINPROGRESS) {
 				j->rtt = j->t_decided = e->t;
 				/* The error queue read after a failed connect explains it. */
-				for (size_t k = i + 1; k < o->n; k++)
-					if (o->ev[k].kind == PC_OBS_ERRQ) {
-						from_errq(o, &o->ev[k].icmp, j);
-						j->err = e->err;
-						j->basis = "connect, error queue";
-						j->decisive = j->outcome != PC_PR_SENDERR;
-						return;
-					}
+				if ((ie = errq_from(o, i + 1))) {
+					from_errq(o, ie, j);
+					j->err = e->err;
+					j->basis = "connect, error queue";
+					j->decisive = j->outcome != PC_PR_SENDERR;
+					return;
+				}
 				from_errno(e->err, j);
 				j->basis = "connect";
 				j->decisive = j->outcome == PC_PR_REFUSED;
@@ -236,6 +247,7 @@ static void
 judge_dgram(const struct pc_obs *o, struct pc_judgement *j)
 {
 	bool wire_answer = false, wire_icmp = false, timeout = false;
+	const struct pp_icmperr *ie;
 
 	for (size_t i = 0; i < o->n; i++) {
 		const struct pc_obs_ev *e = &o->ev[i];
@@ -245,14 +257,13 @@ judge_dgram(const struct pc_obs *o, struct pc_judgement *j)
 		case PC_OBS_SEND:
 			if (e->rc < 0) {
 				j->rtt = j->t_decided = e->t;
-				for (size_t k = i + 1; k < o->n; k++)
-					if (o->ev[k].kind == PC_OBS_ERRQ) {
-						from_errq(o, &o->ev[k].icmp, j);
-						j->err = e->err;
-						j->basis = e->kind == PC_OBS_SEND ? "send, error queue" : "connect, error queue";
-						j->decisive = j->outcome == PC_PR_REFUSED || j->outcome == PC_PR_ICMP;
-						return;
-					}
+				if ((ie = errq_from(o, i + 1))) {
+					from_errq(o, ie, j);
+					j->err = e->err;
+					j->basis = e->kind == PC_OBS_SEND ? "send, error queue" : "connect, error queue";
+					j->decisive = j->outcome == PC_PR_REFUSED || j->outcome == PC_PR_ICMP;
+					return;
+				}
 				from_errno(e->err, j);
 				j->outcome = j->outcome == PC_PR_REFUSED ? PC_PR_REFUSED : PC_PR_SENDERR;
 				j->basis = e->kind == PC_OBS_SEND ? "send" : "connect";
@@ -286,14 +297,13 @@ judge_dgram(const struct pc_obs *o, struct pc_judgement *j)
 			}
 			if (e->rc < 0 && e->err != EAGAIN && e->err != EWOULDBLOCK) {
 				j->rtt = j->t_decided = e->t;
-				for (size_t k = 0; k < o->n; k++)
-					if (o->ev[k].kind == PC_OBS_ERRQ) {
-						from_errq(o, &o->ev[k].icmp, j);
-						j->err = e->err;
-						j->basis = "recv, error queue";
-						j->decisive = j->outcome == PC_PR_REFUSED || j->outcome == PC_PR_ICMP;
-						return;
-					}
+				if ((ie = errq_from(o, 0))) {
+					from_errq(o, ie, j);
+					j->err = e->err;
+					j->basis = "recv, error queue";
+					j->decisive = j->outcome == PC_PR_REFUSED || j->outcome == PC_PR_ICMP;
+					return;
+				}
 				from_errno(e->err, j);
 				j->basis = "recv";
 				j->decisive = j->outcome == PC_PR_REFUSED;
@@ -372,8 +382,9 @@ pc_probe_evidence(const struct pc_probe *pr, struct pp_val *ev)
 		case PC_OBS_ERRQ: {
 			char a[INET6_ADDRSTRLEN] = "";
 
-			pp_val_add_str(x, "origin", e->icmp.origin == 1 ? "local" : e->icmp.origin == 2 ? "icmp" :
-					e->icmp.origin == 3 ? "icmp6" : "other");
+			pp_val_add_str(x, "origin", e->icmp.origin == SO_EE_ORIGIN_LOCAL ? "local" :
+					e->icmp.origin == SO_EE_ORIGIN_ICMP ? "icmp" :
+					e->icmp.origin == SO_EE_ORIGIN_ICMP6 ? "icmp6" : "other");
 			pp_val_add_str(x, "kind", pp_icmperr_kind_name(e->icmp.kind));
 			pp_val_add_u64(x, "type", e->icmp.type);
 			pp_val_add_u64(x, "code", e->icmp.code);
