@@ -5,7 +5,9 @@
 #   make demo       install what is missing, build, run pathcheck into a broken lab
 #   make bench      scale benchmarks beside the peer tools
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make stress     pathcheck's parallel probes, 20 runs per parallelism, ASan and TSan builds
 #   SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer build in build-san/
+#   SANITIZE=thread ThreadSanitizer build in build-tsan/
 #   V=1             show the commands
 
 CC       ?= cc
@@ -14,13 +16,14 @@ DESTDIR  ?=
 VERSION  := 0.1.0
 
 SANITIZE ?=
-BUILD    := build$(if $(SANITIZE),-san)
+BUILD    := build$(if $(filter thread,$(SANITIZE)),-tsan,$(if $(SANITIZE),-san))
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wno-format-truncation -Werror
 CFLAGS   ?= -O2 -g
 SAN_ON   := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-SANFLAGS := $(if $(SANITIZE),$(SAN_ON))
+TSAN_ON  := -fsanitize=thread -fno-omit-frame-pointer
+SANFLAGS := $(if $(filter thread,$(SANITIZE)),$(TSAN_ON),$(if $(SANITIZE),$(SAN_ON)))
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DPP_VERSION='"$(VERSION)"' \
              -Icommon -MMD -MP
 PKGS     := libmnl libnftnl libnetfilter_conntrack libpcap
@@ -42,7 +45,7 @@ BINS       := $(TOOLS:%=$(BUILD)/bin/%)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check check-run demo demo-run bench bench-run install clean unit fuzz
+.PHONY: stress all deps check check-run demo demo-run bench bench-run install clean unit fuzz
 all: $(BINS)
 
 $(BUILD)/%.o: %.c
@@ -82,7 +85,15 @@ deps:
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 all unit
-	$(Q)tests/run.sh build build-san
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-tsan/bin/pathcheck
+	$(Q)PKTPATH_TSAN_BIN=build-tsan/bin/pathcheck tests/run.sh build build-san
+
+# pathcheck's probes in parallel, 20 runs at each parallelism (make check runs 1-2).
+stress: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 all
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-tsan/bin/pathcheck
+	$(Q)PKTPATH_BIN=build-san/bin PKTPATH_TSAN_BIN=build-tsan/bin/pathcheck PKTPATH_PARALLEL_RUNS=20 \
+		PKTPATH_PARALLEL_RUNS_SERIAL=20 bash tests/scenarios/pathcheck_parallel.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -109,6 +120,6 @@ install: all
 	fi
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-fuzz
 
 -include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/cmd/*/*.d) $(wildcard $(BUILD)/tests/unit/*.d)

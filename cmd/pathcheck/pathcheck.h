@@ -42,6 +42,8 @@ struct pc_query {
 	double timeout;			/* --timeout SEC for the probe */
 	double watch;			/* --watch SEC: send nothing, observe */
 	int stop_fd;			/* a signalfd whose readiness stops every probe in flight; <= 0: none */
+	bool probes_share_devices;	/* other probes of this run are in flight at the same time (-f,
+					   --parallel > 1): a drop seen on a device cannot be told apart */
 };
 
 /* What the probe outcome was. */

@@ -115,6 +115,7 @@ struct drop_ctx {
 	const struct pc_facts *f;
 	int family;
 	uint8_t l4proto;
+	bool shared;			/* q->probes_share_devices */
 };
 
 struct probe_ctx {
@@ -560,7 +561,12 @@ drop_cb(const struct pp_drop *d, void *data)
 		pr->drops_other++;
 		return 0;
 	}
-	if (d->attribution == PP_DROP_UNATTRIBUTED) {
+	/*
+	 * Seen on one of our devices, but other probes of this run use the same devices at
+	 * the same time: the drop may be theirs (a late segment of a flow that already
+	 * ended), so it cannot count against this one.
+	 */
+	if (d->attribution == PP_DROP_UNATTRIBUTED || (d->attribution == PP_DROP_OURS_DEVICE && c->shared)) {
 		pr->drops_unattributed++;
 		return 0;
 	}
@@ -681,7 +687,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	struct pp_link dev0;
 	struct pc_ct_stats ct0;
 
-	struct drop_ctx dc = { pr, f, q->family, q->proto }, *dctx = &dc;
+	struct drop_ctx dc = { pr, f, q->family, q->proto, q->probes_share_devices }, *dctx = &dc;
 	struct probe_ctx pc = { .q = q, .pr = pr, .obs = &pr->obs, .cap = &cap, .dc = dctx, .t0 = pp_mono_now() };
 
 	memset(pr, 0, sizeof(*pr));

@@ -212,6 +212,8 @@ pc_targets_run(struct pc_target *t, size_t n, unsigned parallel)
 		parallel = PP_ARRAY_SIZE(th);
 	if (parallel > n)
 		parallel = (unsigned)n;
+	for (size_t i = 0; parallel > 1 && i < n; i++)
+		t[i].q.probes_share_devices = true;
 	/* Threads inherit the network namespace of the thread that creates them. */
 	for (unsigned i = 1; i < parallel; i++)
 		if (pthread_create(&th[started], NULL, worker, &p) == 0)
