@@ -1,0 +1,1111 @@
+/*
+ * nftvm.c: a symbolic nft VM. Registers hold bytes with a "known" bit each;
+ * the packet's headers are built from the query, with what pathcheck cannot know
+ * (a source port not given, a TTL) left unknown. A rule matches, does not match,
+ * or cannot be decided; only the last makes a station unknown.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+
+#include "nftrule.h"
+
+#define MAX_DEPTH 16
+
+#define MAX_LOOKAHEAD 64		/* undecided rules looked past at once: bounds the stack */
+
+enum { EV_RETURN, EV_ACCEPT, EV_DROP, EV_UNKNOWN };
+
+static bool
+reg_range_ok(uint32_t reg, uint32_t len)
+{
+	int off = reg_off(reg);
+
+	return off >= 0 && len > 0 && (size_t)off + len <= sizeof(((struct regs *)0)->b);
+}
+
+static bool
+reg_known(const struct regs *rg, uint32_t reg, uint32_t len)
+{
+	int off = reg_off(reg);
+
+	for (uint32_t i = 0; i < len; i++)
+		if (!rg->known[off + (int)i])
+			return false;
+	return true;
+}
+
+static void
+reg_store(struct regs *rg, uint32_t reg, const void *data, const uint8_t *known, uint32_t len,
+	  const char *desc, uint8_t kind)
+{
+	int off = reg_off(reg);
+	uint32_t padded = (len + 3) & ~3u;
+
+	memset(rg->b + off, 0, padded);
+	memcpy(rg->b + off, data, len);
+	for (uint32_t i = 0; i < padded; i++)
+		rg->known[off + (int)i] = i < len ? (known ? known[i] : 1) : 1;
+	snprintf(rg->desc[off / 4], sizeof(rg->desc[0]), "%s", desc ? desc : "");
+	rg->kind[off / 4] = kind;
+	rg->plen[off / 4] = 0;
+	rg->flags[off / 4] = 0;
+	rg->op[off / 4][0] = '\0';
+}
+
+/* ---- the packet's bytes ---- */
+
+struct hdr {
+	uint8_t b[64];
+	uint8_t known[64];
+	size_t len;
+};
+
+static void
+set_bytes(struct hdr *h, size_t off, const void *v, size_t n, bool known)
+{
+	memcpy(h->b + off, v, n);
+	memset(h->known + off, known, n);
+}
+
+static void
+build_nh(const struct pc_pkt *p, struct hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (p->family == AF_INET) {
+		uint8_t vihl = 0x45, ttl = 64, tos = 0;
+		uint16_t frag = htons(0x4000);
+
+		h->len = 20;
+		set_bytes(h, 0, &vihl, 1, true);
+		set_bytes(h, 1, &tos, 1, true);
+		set_bytes(h, 6, &frag, 2, true);
+		set_bytes(h, 8, &ttl, 1, false);
+		set_bytes(h, 9, &p->l4proto, 1, true);
+		set_bytes(h, 12, p->src.u.b, 4, p->src_known);
+		set_bytes(h, 16, p->dst.u.b, 4, true);
+	} else {
+		uint8_t v = 0x60, hl = 64;
+
+		h->len = 40;
+		set_bytes(h, 0, &v, 1, true);
+		set_bytes(h, 6, &p->l4proto, 1, true);
+		set_bytes(h, 7, &hl, 1, false);
+		set_bytes(h, 8, p->src.u.b, 16, p->src_known);
+		set_bytes(h, 24, p->dst.u.b, 16, true);
+	}
+}
+
+static void
+build_th(const struct pc_pkt *p, struct hdr *h)
+{
+	uint16_t sp = htons(p->sport), dp = htons(p->dport);
+
+	memset(h, 0, sizeof(*h));
+	switch (p->l4proto) {
+	case IPPROTO_TCP: {
+		uint8_t flags = 0x02, off = 0x50;	/* a SYN: the first packet of the flow */
+
+		h->len = 20;
+		set_bytes(h, 0, &sp, 2, p->sport_known);
+		set_bytes(h, 2, &dp, 2, p->dport_known);
+		set_bytes(h, 12, &off, 1, true);
+		set_bytes(h, 13, &flags, 1, true);
+		break;
+	}
+	case IPPROTO_UDP:
+		h->len = 8;
+		set_bytes(h, 0, &sp, 2, p->sport_known);
+		set_bytes(h, 2, &dp, 2, p->dport_known);
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6: {
+		uint8_t type = p->l4proto == IPPROTO_ICMP ? 8 : 128, code = 0;	/* echo request */
+
+		h->len = 8;
+		set_bytes(h, 0, &type, 1, true);
+		set_bytes(h, 1, &code, 1, true);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* ---- the rule being evaluated ---- */
+
+static void
+unknown(struct rule_eval *re, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+unknown(struct rule_eval *re, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (re->match == M_NO)
+		return;
+	re->match = M_UNKNOWN;
+	if (re->why[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(re->why, sizeof(re->why), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- expressions ---- */
+
+static void
+ex_payload(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+	uint32_t dreg;
+	struct hdr h;
+	char d[48];
+	uint8_t kind;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG))
+		return;		/* a payload write (mangle): no bearing on the match */
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG);
+	if (!reg_range_ok(dreg, len) || len > 16) {
+		unknown(re, "payload load of %u bytes", len);
+		return;
+	}
+	if (base == NFT_PAYLOAD_NETWORK_HEADER)
+		build_nh(re->p, &h);
+	else if (base == NFT_PAYLOAD_TRANSPORT_HEADER)
+		build_th(re->p, &h);
+	else
+		memset(&h, 0, sizeof(h));	/* link-layer and inner headers: unknown */
+	nftr_payload_desc(re->p, base, off, len, d, sizeof(d), &kind);
+	if (off + len > sizeof(h.b)) {
+		memset(&h, 0, sizeof(h));
+		reg_store(&re->rg, dreg, h.b, h.known, len, d, kind);
+		return;
+	}
+	reg_store(&re->rg, dreg, h.b + off, h.known + off, len, d, kind);
+}
+
+/*
+ * A set statement reached with the rule still matching changes the mark for every later
+ * expression, rule and chain (nft_meta_set_eval writes skb->mark at once, whatever the
+ * rest of the rule does). Reached while the rule is undecided, the new mark is unknown
+ * unless it equals the old one; not reached (the rule already missed), nothing changes.
+ */
+static void
+mark_update(const struct rule_eval *re, uint32_t *mark, bool *unk, uint32_t v, bool known)
+{
+	if (re->match == M_NO)
+		return;
+	if (re->match == M_UNKNOWN) {
+		if (!known || *unk || *mark != v)
+			*unk = true;
+		return;
+	}
+	*mark = v;
+	*unk = !known;
+}
+
+/* The statement reached: record it (stmt as nft shows it) and change the mark. */
+static void
+mark_stmt_reached(struct rule_eval *re, const char *stmt, uint32_t v, bool known, bool computed)
+{
+	nftr_mark_stmt(re, stmt, v, known, computed);
+	mark_update(re, &re->st->mark, &re->st->mark_unknown, v, known);
+}
+
+/*
+ * iptables-nft writes -j MARK as the x_tables target MARK, revision 2 (struct
+ * xt_mark_tginfo2 { u32 mark, mask; }): xt_MARK's mark_tg() sets
+ * skb->mark = (skb->mark & ~mask) ^ mark, and the rule goes on (XT_CONTINUE).
+ */
+static bool
+xt_mark_target(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+	uint32_t len = 0, mark, mask, v;
+	const uint8_t *info = nftnl_expr_get(e, NFTNL_EXPR_TG_INFO, &len);
+	char stmt[96];
+	bool known = !re->st->mark_unknown;
+
+	if (!name || strcmp(name, "MARK") != 0 || !nftnl_expr_is_set(e, NFTNL_EXPR_TG_REV) ||
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_TG_REV) != 2 || !info || len < 8)
+		return false;
+	memcpy(&mark, info, 4);
+	memcpy(&mask, info + 4, 4);
+	v = (re->st->mark & ~mask) ^ mark;
+	if (mask == 0xffffffffu)
+		known = true;	/* every bit replaced: the old mark does not matter */
+	nftr_xt_mark(stmt, sizeof(stmt), mark, mask);
+	mark_stmt_reached(re, stmt, v, known, mask != 0xffffffffu);
+	return true;
+}
+
+static void
+meta_mark_set(struct rule_eval *re, uint32_t sreg)
+{
+	bool known = reg_range_ok(sreg, 4) && reg_known(&re->rg, sreg, 4);
+	char stmt[96];
+	uint32_t v = 0;
+	int off = reg_range_ok(sreg, 4) ? reg_off(sreg) : -1;
+
+	if (known)
+		memcpy(&v, re->rg.b + off, 4);
+	nftr_meta_mark_set(re, off, known, v, stmt, sizeof(stmt));
+	mark_stmt_reached(re, stmt, v, known, off >= 0 && re->rg.desc[off / 4][0]);
+}
+
+static void
+ex_meta(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const struct pc_pkt *p = re->p;
+	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY), dreg, u32;
+	uint16_t u16;
+	uint8_t u8, name[IF_NAMESIZE] = { 0 };
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_META_SREG)) {
+		if (key == NFT_META_MARK) {
+			meta_mark_set(re, nftnl_expr_get_u32(e, NFTNL_EXPR_META_SREG));
+			return;
+		}
+		/* meta nftrace set 1, meta priority set ...: statements that change nothing pathcheck models. */
+		nftr_add(re, "meta %s set", key == NFT_META_NFTRACE ? "nftrace" : "?");
+		return;
+	}
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
+	if (!reg_range_ok(dreg, 16)) {
+		unknown(re, "meta load into a bad register");
+		return;
+	}
+	switch (key) {
+	case NFT_META_L4PROTO:
+		reg_store(&re->rg, dreg, &p->l4proto, NULL, 1, "meta l4proto", K_PROTO);
+		return;
+	case NFT_META_NFPROTO:
+		u8 = p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		reg_store(&re->rg, dreg, &u8, NULL, 1, "meta nfproto", K_NFPROTO);
+		return;
+	case NFT_META_PROTOCOL:
+		u16 = htons(p->family == AF_INET ? 0x0800 : 0x86dd);
+		reg_store(&re->rg, dreg, &u16, NULL, 2, "meta protocol", K_ETHERTYPE);
+		return;
+	case NFT_META_MARK: {
+		static const uint8_t none[4];
+
+		/* The mark as earlier rules left it (nft_meta_get_eval reads skb->mark). */
+		reg_store(&re->rg, dreg, &re->st->mark, re->st->mark_unknown ? none : NULL, 4, "meta mark", K_MARK);
+		return;
+	}
+	case NFT_META_IIFNAME:
+	case NFT_META_OIFNAME: {
+		const char *n = key == NFT_META_IIFNAME ? p->iifname : p->oifname;
+
+		/* The kernel ends the rule (NFT_BREAK) when the hook has no such device. */
+		if (!n[0]) {
+			re->match = M_NO;
+			return;
+		}
+		memcpy(name, n, strnlen(n, IF_NAMESIZE));
+		reg_store(&re->rg, dreg, name, NULL, IF_NAMESIZE,
+			  key == NFT_META_IIFNAME ? "iifname" : "oifname", K_IFNAME);
+		return;
+	}
+	case NFT_META_IIF:
+	case NFT_META_OIF: {
+		int idx = key == NFT_META_IIF ? p->iif : p->oif;
+
+		if (!idx) {
+			re->match = M_NO;
+			return;
+		}
+		u32 = (uint32_t)idx;
+		reg_store(&re->rg, dreg, &u32, NULL, 4, key == NFT_META_IIF ? "iif" : "oif", K_U32);
+		return;
+	}
+	case NFT_META_SKUID:
+		if (p->hook != NF_INET_LOCAL_OUT && p->hook != NF_INET_POST_ROUTING) {
+			re->match = M_NO;	/* no local socket */
+			return;
+		}
+		if (!p->uid_known) {
+			unknown(re, "meta skuid: the sending user is not known (give --uid)");
+			return;
+		}
+		reg_store(&re->rg, dreg, &p->uid, NULL, 4, "meta skuid", K_U32);
+		return;
+	default:
+		unknown(re, "meta key %u is not evaluated", key);
+		return;
+	}
+}
+
+static void
+ex_ct(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const struct pc_pkt *p = re->p;
+	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY), dreg;
+	uint8_t u8;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG)) {
+		uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_SREG), v = 0;
+		bool known = reg_range_ok(sreg, 4) && reg_known(&re->rg, sreg, 4);
+
+		if (key != NFT_CT_MARK) {
+			nftr_add(re, "ct set");
+			return;
+		}
+		if (known)
+			memcpy(&v, re->rg.b + reg_off(sreg), 4);
+		nftr_add(re, "ct mark set");
+		mark_update(re, &re->st->ctmark, &re->st->ctmark_unknown, v, known);
+		return;
+	}
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG);
+	if (!reg_range_ok(dreg, 16)) {
+		unknown(re, "ct load into a bad register");
+		return;
+	}
+	switch (key) {
+	case NFT_CT_STATE:
+		reg_store(&re->rg, dreg, &p->ct_state, NULL, 4, "ct state", K_CTSTATE);
+		return;
+	case NFT_CT_DIRECTION:
+		u8 = 0;	/* IP_CT_DIR_ORIGINAL: the first packet of a flow */
+		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct direction", K_HEX);
+		return;
+	case NFT_CT_MARK: {
+		static const uint8_t none[4];
+
+		/* A new flow starts at 0, unless an earlier rule set it (ct mark set). */
+		reg_store(&re->rg, dreg, &re->st->ctmark, re->st->ctmark_unknown ? none : NULL, 4, "ct mark", K_MARK);
+		return;
+	}
+	case NFT_CT_L3PROTOCOL:
+		u8 = p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct l3proto", K_HEX);
+		return;
+	case NFT_CT_PROTOCOL:
+		reg_store(&re->rg, dreg, &p->l4proto, NULL, 1, "ct protocol", K_PROTO);
+		return;
+	default:
+		unknown(re, "ct key %u is not evaluated", key);
+		return;
+	}
+}
+
+static int
+cmp_op(int c, uint32_t op)
+{
+	switch (op) {
+	case NFT_CMP_EQ: return c == 0;
+	case NFT_CMP_NEQ: return c != 0;
+	case NFT_CMP_LT: return c < 0;
+	case NFT_CMP_LTE: return c <= 0;
+	case NFT_CMP_GT: return c > 0;
+	case NFT_CMP_GTE: return c >= 0;
+	default: return -1;
+	}
+}
+
+static void
+ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG);
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), len = 0;
+	const uint8_t *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	int off, res;
+
+	if (!data || !reg_range_ok(sreg, len)) {
+		unknown(re, "cmp on a bad register");
+		return;
+	}
+	off = reg_off(sreg);
+	nftr_cmp(re, off, op, data, len);
+	if (!reg_known(&re->rg, sreg, len)) {
+		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		return;
+	}
+	res = cmp_op(memcmp(re->rg.b + off, data, len), op);
+	if (res < 0)
+		unknown(re, "cmp op %u", op);
+	else if (!res)
+		re->match = M_NO;
+}
+
+static void
+ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_SREG);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_LEN), ml = 0, xl = 0;
+	const uint8_t *mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &ml);
+	const uint8_t *xor = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xl);
+	uint8_t out[16], known[16];
+	int so;
+	char d[48];
+	uint8_t kind;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) != NFT_BITWISE_BOOL) {
+		unknown(re, "bitwise shift");
+		return;
+	}
+	if (!mask || !xor || ml < len || xl < len || len > 16 || !reg_range_ok(sreg, len) ||
+	    !reg_range_ok(dreg, len)) {
+		unknown(re, "bitwise of an unexpected shape");
+		return;
+	}
+	so = reg_off(sreg);
+	for (uint32_t i = 0; i < len; i++) {
+		out[i] = (uint8_t)((re->rg.b[so + (int)i] & mask[i]) ^ xor[i]);
+		/* A bit masked out is known whatever the packet holds. */
+		known[i] = re->rg.known[so + (int)i] || (mask[i] == 0);
+	}
+	snprintf(d, sizeof(d), "%s", re->rg.desc[so / 4]);
+	kind = re->rg.kind[so / 4];
+	reg_store(&re->rg, dreg, out, known, len, d, kind);
+	nftr_bitwise(re, dreg, kind, mask, xor, len);
+}
+
+static void
+ex_range(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_SREG);
+	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP), fl = 0, tl = 0;
+	const uint8_t *from = nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &fl);
+	const uint8_t *to = nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &tl);
+	int off;
+	bool in;
+
+	if (!from || !to || fl != tl || !reg_range_ok(sreg, fl)) {
+		unknown(re, "range of an unexpected shape");
+		return;
+	}
+	off = reg_off(sreg);
+	nftr_range(re, off, op, from, to, fl);
+	if (!reg_known(&re->rg, sreg, fl)) {
+		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		return;
+	}
+	in = memcmp(re->rg.b + off, from, fl) >= 0 && memcmp(re->rg.b + off, to, fl) <= 0;
+	if (in != (op == NFT_RANGE_EQ))
+		re->match = M_NO;
+}
+
+/* The set from the cache, or fetched into it on a miss. */
+static const struct pp_nft_set *
+cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t family, const char *table,
+	  const char *name, int *rc)
+{
+	struct pc_cached_set *cs;
+
+	for (size_t i = 0; i < c->nsets; i++)
+		if (c->sets[i].family == family && strcmp(c->sets[i].table, table) == 0 &&
+		    strcmp(c->sets[i].set.name, name) == 0) {
+			*rc = c->sets[i].rc;
+			return c->sets[i].rc == 0 ? &c->sets[i].set : NULL;
+		}
+	if (!fetch || !fetch->set) {
+		*rc = -ENOENT;
+		return NULL;
+	}
+	cs = realloc(c->sets, (c->nsets + 1) * sizeof(*cs));
+	if (!cs) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	c->sets = cs;
+	cs = &c->sets[c->nsets++];
+	memset(cs, 0, sizeof(*cs));
+	cs->family = family;
+	snprintf(cs->table, sizeof(cs->table), "%s", table);
+	cs->rc = fetch->set(c, family, table, name, &cs->set);
+	snprintf(cs->set.name, sizeof(cs->set.name), "%s", name);
+	*rc = cs->rc;
+	return cs->rc == 0 ? &cs->set : NULL;
+}
+
+/* Is key in the set? Interval sets hold [start, end) pairs, the end flagged; pipapo sends key_end. */
+static const struct pp_nft_elem *
+set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *found)
+{
+	const struct pp_nft_elem *best = NULL;
+
+	*found = false;
+	if (!(s->flags & NFT_SET_INTERVAL)) {
+		for (size_t i = 0; i < s->nelems; i++)
+			if (s->elems[i].key_len == klen && memcmp(s->elems[i].key, key, klen) == 0) {
+				*found = true;
+				return &s->elems[i];
+			}
+		return NULL;
+	}
+	for (size_t i = 0; i < s->nelems; i++) {
+		const struct pp_nft_elem *el = &s->elems[i];
+
+		if (el->flags & NFT_SET_ELEM_INTERVAL_END || el->key_len != klen)
+			continue;
+		if (memcmp(key, el->key, klen) < 0)
+			continue;
+		if (el->key_end_len == klen) {
+			if (memcmp(key, el->key_end, klen) <= 0) {
+				*found = true;
+				return el;
+			}
+			continue;
+		}
+		/* Find the smallest end marker above this start. */
+		{
+			const struct pp_nft_elem *end = NULL;
+
+			for (size_t j = 0; j < s->nelems; j++) {
+				const struct pp_nft_elem *x = &s->elems[j];
+
+				if (!(x->flags & NFT_SET_ELEM_INTERVAL_END) || x->key_len != klen ||
+				    memcmp(x->key, el->key, klen) <= 0)
+					continue;
+				if (!end || memcmp(x->key, end->key, klen) < 0)
+					end = x;
+			}
+			if (!end || memcmp(key, end->key, klen) < 0) {
+				if (!best || memcmp(el->key, best->key, klen) > 0)
+					best = el;
+			}
+		}
+	}
+	*found = best != NULL;
+	return best;
+}
+
+/* A lookup; true when it stored a map's value in its destination register. */
+static bool
+lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
+	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) ?
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) : 0;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	const struct pp_nft_set *s;
+	const struct pp_nft_elem *el;
+	bool inv = flags & NFT_LOOKUP_F_INV, found;
+	int rc, off;
+
+	if (!name) {
+		unknown(re, "lookup without a set name");
+		return false;
+	}
+	off = reg_off(sreg);
+	s = cache_set(re->cache, re->fetch, re->family, re->table, name, &rc);
+	re->vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
+		   nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT;
+	nftr_lookup(re, s, name, off, inv);
+	if (!s) {
+		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
+		return false;
+	}
+	if (!reg_range_ok(sreg, s->key_len) || s->key_len > PP_NFT_KEY_MAX) {
+		unknown(re, "lookup in @%s of an unexpected shape", name);
+		return false;
+	}
+	if (!reg_known(&re->rg, sreg, s->key_len)) {
+		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		return false;
+	}
+	el = set_find(s, re->rg.b + off, s->key_len, &found);
+	if (found == inv) {
+		re->match = M_NO;
+		return false;
+	}
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
+		uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
+
+		if (dreg == NFT_REG_VERDICT && el && el->has_verdict) {
+			re->has_verdict = true;
+			re->verdict = el->verdict;
+			snprintf(re->target, sizeof(re->target), "%s", el->chain);
+		} else if (el && reg_range_ok(dreg, el->data_len) && el->data_len) {
+			reg_store(&re->rg, dreg, el->data, NULL, el->data_len, name, K_HEX);
+			return true;
+		} else {
+			unknown(re, "map @%s gives no usable value", name);
+		}
+	}
+	return false;
+}
+
+static void
+ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t dreg, sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
+	static const uint8_t none[16];
+	char desc[48];
+	bool stored;
+
+	/* What a map's value is named by: its key, "tcp sport map" (nft: tcp sport map { ... }). */
+	nftr_map_desc(re, sreg, desc, sizeof(desc));
+	stored = lookup_eval(re, e);
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
+		return;
+	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
+	if (stored) {
+		snprintf(re->rg.desc[reg_off(dreg) / 4], sizeof(re->rg.desc[0]), "%s", desc);
+		return;
+	}
+	/* A map's value the lookup did not find is unknown: a mark set from it must not read stale bytes. */
+	if (reg_range_ok(dreg, 16) || reg_range_ok(dreg, 4))
+		reg_store(&re->rg, dreg, none, none, reg_range_ok(dreg, 16) ? 16 : 4, desc, K_HEX);
+}
+
+static void
+ex_immediate(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG), len = 0;
+	const void *data;
+
+	if (dreg == NFT_REG_VERDICT) {
+		const char *chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+
+		re->has_verdict = true;
+		re->verdict = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+		re->target[0] = '\0';
+		if (chain)
+			snprintf(re->target, sizeof(re->target), "%s", chain);
+		return;
+	}
+	data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+	if (!data || !reg_range_ok(dreg, len)) {
+		unknown(re, "immediate of an unexpected shape");
+		return;
+	}
+	reg_store(&re->rg, dreg, data, NULL, len, "", len == 4 ? K_ADDR4 : len == 16 ? K_ADDR6 : len == 2 ? K_PORT : K_HEX);
+}
+
+static void
+ex_nat_regs(struct rule_eval *re, struct nftnl_expr *e, const char *what)
+{
+	bool has_addr = false, has_port = false;
+	int off;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MIN)) {
+		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN);
+		int fam = nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FAMILY) ?
+				  (int)nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) : NFPROTO_IPV4;
+
+		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, fam == NFPROTO_IPV6 ? 16 : 4)) {
+			has_addr = true;
+			pp_addr_set(&re->nat_addr, fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET, re->rg.b + off,
+				    fam == NFPROTO_IPV6 ? 16 : 4);
+		}
+	}
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MIN)) {
+		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN);
+
+		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, 2)) {
+			re->nat_port = (uint16_t)((re->rg.b[off] << 8) | re->rg.b[off + 1]);
+			has_port = true;
+		}
+	}
+	nftr_nat(re, what, has_addr, has_port);
+}
+
+/* byteorder: swap each size-byte group of len bytes, register to register. */
+static void
+ex_byteorder(struct rule_eval *re, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG);
+	uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN);
+	uint32_t size = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE);
+	uint8_t out[16], known[16];
+	char d[48];
+	int so;
+
+	if (len > 16 || !reg_range_ok(sreg, len) || !reg_range_ok(dreg, len) ||
+	    (size != 2 && size != 4 && size != 8) || len % size) {
+		unknown(re, "byteorder of an unexpected shape");
+		return;
+	}
+	so = reg_off(sreg);
+	for (uint32_t i = 0; i < len; i += size)
+		for (uint32_t k = 0; k < size; k++) {
+			out[i + k] = re->rg.b[so + (int)(i + size - 1 - k)];
+			known[i + k] = re->rg.known[so + (int)(i + size - 1 - k)];
+		}
+	snprintf(d, sizeof(d), "%s", re->rg.desc[so / 4]);
+	reg_store(&re->rg, dreg, out, known, len, d, K_HEX);
+}
+
+/*
+ * Expressions that only load a value into a register: the value is unknown to us,
+ * but loading it decides nothing. Only a comparison on it makes the rule unknown.
+ */
+static bool
+unknown_load(struct rule_eval *re, struct nftnl_expr *e, const char *n)
+{
+	static const struct { const char *name; uint16_t dreg; } loads[] = {
+		{ "rt", NFTNL_EXPR_RT_DREG }, { "fib", NFTNL_EXPR_FIB_DREG },
+		{ "hash", NFTNL_EXPR_HASH_DREG }, { "numgen", NFTNL_EXPR_NG_DREG },
+		{ "socket", NFTNL_EXPR_SOCKET_DREG }, { "osf", NFTNL_EXPR_OSF_DREG },
+	};
+	uint8_t zero[16] = { 0 }, known[16] = { 0 };
+
+	for (size_t i = 0; i < PP_ARRAY_SIZE(loads); i++) {
+		uint32_t dreg;
+
+		if (strcmp(n, loads[i].name) != 0 || !nftnl_expr_is_set(e, loads[i].dreg))
+			continue;
+		dreg = nftnl_expr_get_u32(e, loads[i].dreg);
+		if (!reg_range_ok(dreg, 16) && !reg_range_ok(dreg, 4))
+			return false;
+		reg_store(&re->rg, dreg, zero, known, reg_range_ok(dreg, 16) ? 16 : 4, n, K_HEX);
+		nftr_add(re, "%s", n);
+		return true;
+	}
+	return false;
+}
+
+static void
+eval_expr(struct rule_eval *re, struct nftnl_expr *e)
+{
+	const char *n = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (!n) {
+		unknown(re, "expression without a name");
+		return;
+	}
+	if (strcmp(n, "payload") == 0)
+		ex_payload(re, e);
+	else if (strcmp(n, "meta") == 0)
+		ex_meta(re, e);
+	else if (strcmp(n, "ct") == 0)
+		ex_ct(re, e);
+	else if (strcmp(n, "cmp") == 0)
+		ex_cmp(re, e);
+	else if (strcmp(n, "bitwise") == 0)
+		ex_bitwise(re, e);
+	else if (strcmp(n, "range") == 0)
+		ex_range(re, e);
+	else if (strcmp(n, "lookup") == 0)
+		ex_lookup(re, e);
+	else if (strcmp(n, "immediate") == 0)
+		ex_immediate(re, e);
+	else if (strcmp(n, "counter") == 0)
+		nftr_add(re, "counter");
+	else if (strcmp(n, "log") == 0)
+		nftr_add(re, "log");
+	else if (strcmp(n, "notrack") == 0 || strcmp(n, "objref") == 0 || strcmp(n, "dynset") == 0 ||
+		 strcmp(n, "last") == 0 || strcmp(n, "dup") == 0)
+		nftr_add(re, "%s", n);
+	else if (strcmp(n, "exthdr") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
+		/* A TCP option write; option 2 is the MSS: an MSS clamp. */
+		bool mss = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE) == 2;
+
+		nftr_add(re, mss ? "tcp option maxseg size set" : "tcp option set");
+		re->mss_clamp |= mss;
+	}
+	else if (strcmp(n, "reject") == 0) {
+		re->has_verdict = true;
+		re->verdict = NF_DROP;
+		re->reject = true;
+		nftr_add(re, nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE) == NFT_REJECT_TCP_RST ?
+				     "reject with tcp reset" : "reject");
+	} else if (strcmp(n, "nat") == 0) {
+		bool dnat = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT;
+
+		ex_nat_regs(re, e, dnat ? "dnat" : "snat");
+		re->dnat = dnat;
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+	} else if (strcmp(n, "masq") == 0) {
+		snprintf(re->nat, sizeof(re->nat), "masquerade");
+		nftr_add(re, "masquerade");
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+	} else if (strcmp(n, "redir") == 0) {
+		snprintf(re->nat, sizeof(re->nat), "redirect");
+		nftr_add(re, "redirect");
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+	} else if (strcmp(n, "byteorder") == 0) {
+		ex_byteorder(re, e);
+	} else if (strcmp(n, "target") == 0 && xt_mark_target(re, e)) {
+		/* iptables-nft's -j MARK: a mark set like nft's own. */
+	} else if (unknown_load(re, e, n)) {
+		/* rt, fib, hash, numgen, socket: a value we cannot know, loaded into a register. */
+	} else {
+		/* limit, quota, connlimit, queue, xt match/target, ...: not evaluated. */
+		nftr_add(re, "%s", n);
+		unknown(re, "'%s' expression is not evaluated by pathcheck", n);
+	}
+}
+
+static void
+eval_rule(struct rule_eval *re, struct nftnl_rule *r)
+{
+	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
+	struct nftnl_expr *e;
+
+	re->match = M_YES;
+	if (!it) {
+		unknown(re, "out of memory");
+		return;
+	}
+	while ((e = nftnl_expr_iter_next(it)) != NULL) {
+		eval_expr(re, e);
+		/* Keep reading after a miss only to finish the rule's text. */
+	}
+	nftnl_expr_iter_destroy(it);
+	nftr_verdict(re);
+	/* A queue verdict hands the packet to a program we cannot see. */
+	if (re->match == M_YES && re->has_verdict && (re->verdict & NF_VERDICT_MASK) == NF_QUEUE)
+		unknown(re, "queue: a userspace program decides");
+}
+
+/* ---- chains ---- */
+
+/* The chain from the cache, or fetched into it on a miss. */
+static struct pc_cached_chain *
+cache_chain(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t family, const char *table,
+	    const char *name)
+{
+	struct pc_cached_chain *cc;
+
+	for (size_t i = 0; i < c->nchains; i++)
+		if (c->chains[i].family == family && strcmp(c->chains[i].table, table) == 0 &&
+		    strcmp(c->chains[i].name, name) == 0)
+			return &c->chains[i];
+	cc = realloc(c->chains, (c->nchains + 1) * sizeof(*cc));
+	if (!cc)
+		return NULL;
+	c->chains = cc;
+	cc = &c->chains[c->nchains++];
+	memset(cc, 0, sizeof(*cc));
+	cc->family = family;
+	snprintf(cc->table, sizeof(cc->table), "%s", table);
+	snprintf(cc->name, sizeof(cc->name), "%s", name);
+	cc->rc = fetch && fetch->rules ? fetch->rules(c, cc) : -ENOENT;
+	return cc;
+}
+
+struct walk {
+	struct pc_nft_cache *cache;
+	const struct pc_nft_fetch *fetch;
+	const struct pc_pkt *p;
+	uint32_t family;
+	const char *table;
+	struct pc_nft_result *res;
+	uint32_t policy;		/* the base chain's: what falling off its end means */
+	int lookahead;			/* undecided rules being looked past now */
+};
+
+static void
+path_add(struct pc_nft_result *res, const char *chain)
+{
+	size_t n = strlen(res->path);
+
+	snprintf(res->path + n, sizeof(res->path) - n, "%s%s", n ? " -> " : "", chain);
+}
+
+static void
+decide(struct pc_nft_result *res, const char *chain, struct nftnl_rule *r, const struct rule_eval *re)
+{
+	snprintf(res->chain, sizeof(res->chain), "%s", chain);
+	res->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	snprintf(res->text, sizeof(res->text), "%s", re->text);
+	nftr_tidy(res->text);
+	res->reject = re->reject;
+}
+
+static int eval_chain_from(struct walk *w, const char *chain, size_t start, int depth);
+
+static int
+eval_chain(struct walk *w, const char *chain, int depth)
+{
+	return eval_chain_from(w, chain, 0, depth);
+}
+
+/*
+ * Evaluate chain from rule index start. Returns EV_RETURN (fell off the end or
+ * returned), EV_ACCEPT, EV_DROP, or EV_UNKNOWN (res->why says why).
+ */
+static int
+eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
+{
+	struct pc_cached_chain *cc;
+
+	if (depth > MAX_DEPTH) {
+		snprintf(w->res->why, sizeof(w->res->why), "jumps nest deeper than %d", MAX_DEPTH);
+		return EV_UNKNOWN;
+	}
+	cc = cache_chain(w->cache, w->fetch, w->family, w->table, chain);
+	if (!cc || cc->rc < 0) {
+		snprintf(w->res->why, sizeof(w->res->why), "rules of chain %s could not be read: %s", chain,
+			 strerror(cc ? -cc->rc : ENOMEM));
+		return EV_UNKNOWN;
+	}
+	if (start == 0 && depth > 0)
+		path_add(w->res, chain);
+	for (size_t i = start; i < cc->n; i++) {
+		struct rule_eval re = { .p = w->p, .cache = w->cache, .fetch = w->fetch, .family = w->family,
+					.table = w->table, .st = w->res };
+		int v;
+
+		w->res->rules_seen++;
+		eval_rule(&re, cc->rules[i]);
+		if (re.mark_stmt[0]) {
+			w->res->mark_set = true;
+			snprintf(w->res->mark_stmt, sizeof(w->res->mark_stmt), "%s", re.mark_stmt);
+			snprintf(w->res->mark_chain, sizeof(w->res->mark_chain), "%s", chain);
+		}
+		if (re.match == M_NO)
+			continue;
+		if (re.match == M_UNKNOWN) {
+			int rest, end;
+			struct pc_nft_result saved = *w->res;
+
+			if (!re.has_verdict || re.verdict == NFT_CONTINUE)
+				continue;	/* counts or logs only: whatever it matches, the path goes on */
+			/*
+			 * If the rest of the path ends the same way this rule would, the answer is known
+			 * anyway. Looking ahead recurses once per undecided rule: bounded, past that unknown.
+			 */
+			if (w->lookahead < MAX_LOOKAHEAD) {
+				w->lookahead++;
+				rest = eval_chain_from(w, chain, i + 1, depth);
+				w->lookahead--;
+				/* Off the end of the base chain: the policy, known too (returned as such). */
+				end = rest == EV_RETURN && depth == 0 ? (w->policy == NF_DROP ? EV_DROP : EV_ACCEPT) : rest;
+				if ((end == EV_ACCEPT && re.verdict == NF_ACCEPT && !re.reject) ||
+				    (end == EV_DROP && re.verdict == NF_DROP))
+					return rest;
+			}
+			*w->res = saved;
+			decide(w->res, chain, cc->rules[i], &re);
+			snprintf(w->res->why, sizeof(w->res->why), "rule handle %llu in chain %s: %s",
+				 (unsigned long long)w->res->handle, chain, re.why);
+			return EV_UNKNOWN;
+		}
+		if (re.mss_clamp)
+			w->res->mss_clamp = true;
+		if (re.nat[0]) {
+			snprintf(w->res->nat, sizeof(w->res->nat), "%s", re.nat);
+			w->res->dnat = re.dnat && (re.nat_addr.family || re.nat_port);
+			w->res->nat_addr = re.nat_addr;
+			w->res->nat_port = re.nat_port;
+		}
+		if (!re.has_verdict)
+			continue;
+		switch (re.verdict) {
+		case NF_ACCEPT:
+			decide(w->res, chain, cc->rules[i], &re);
+			return EV_ACCEPT;
+		case NF_DROP:
+			decide(w->res, chain, cc->rules[i], &re);
+			return EV_DROP;
+		case NFT_RETURN:
+			return EV_RETURN;
+		case NFT_JUMP:
+		case NFT_GOTO:
+			v = eval_chain(w, re.target, depth + 1);
+			if (v != EV_RETURN)
+				return v;
+			if (re.verdict == NFT_GOTO)
+				return EV_RETURN;	/* a goto does not come back here */
+			continue;
+		default:
+			continue;
+		}
+	}
+	return EV_RETURN;
+}
+
+int
+pc_nftvm_eval_base(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, const struct pp_nft_chain *base,
+		   const struct pc_pkt *p, struct pc_nft_result *r)
+{
+	struct walk w = { c, fetch, p, base->family, base->table, r, base->policy, 0 };
+	int v;
+
+	memset(r, 0, sizeof(*r));
+	r->mark = p->mark;
+	r->mark_unknown = p->mark_unknown;
+	r->ctmark = p->ctmark;
+	r->ctmark_unknown = p->ctmark_unknown;
+	snprintf(r->path, sizeof(r->path), "%s", base->name);
+	v = eval_chain(&w, base->name, 0);
+	switch (v) {
+	case EV_ACCEPT: r->verdict = PC_NFT_ACCEPT; break;
+	case EV_DROP: r->verdict = PC_NFT_DROP; break;
+	case EV_UNKNOWN: r->verdict = PC_NFT_UNKNOWN; break;
+	default:
+		r->verdict = PC_NFT_POLICY;
+		r->policy = base->policy;
+		r->handle = 0;
+		snprintf(r->chain, sizeof(r->chain), "%s", base->name);
+		snprintf(r->text, sizeof(r->text), "policy %s", base->policy == NF_DROP ? "drop" : "accept");
+		break;
+	}
+	return 0;
+}
+
+/* ---- the cache ---- */
+
+int
+pc_nft_cache_add_chain(struct pc_nft_cache *c, uint32_t family, const char *table, const char *chain,
+		       struct nftnl_rule **rules, size_t n)
+{
+	struct pc_cached_chain *cc = realloc(c->chains, (c->nchains + 1) * sizeof(*cc));
+
+	if (!cc)
+		return -ENOMEM;
+	c->chains = cc;
+	cc = &c->chains[c->nchains++];
+	memset(cc, 0, sizeof(*cc));
+	cc->family = family;
+	snprintf(cc->table, sizeof(cc->table), "%s", table);
+	snprintf(cc->name, sizeof(cc->name), "%s", chain);
+	cc->rules = rules;
+	cc->n = n;
+	return 0;
+}
+
+int
+pc_nft_cache_add_set(struct pc_nft_cache *c, uint32_t family, const char *table, struct pp_nft_set *set)
+{
+	struct pc_cached_set *cs = realloc(c->sets, (c->nsets + 1) * sizeof(*cs));
+
+	if (!cs)
+		return -ENOMEM;
+	c->sets = cs;
+	cs = &c->sets[c->nsets++];
+	memset(cs, 0, sizeof(*cs));
+	cs->family = family;
+	snprintf(cs->table, sizeof(cs->table), "%s", table);
+	cs->set = *set;
+	return 0;
+}
+
+void
+pc_nft_cache_free(struct pc_nft_cache *c)
+{
+	for (size_t i = 0; i < c->nchains; i++) {
+		for (size_t j = 0; j < c->chains[i].n; j++)
+			nftnl_rule_free(c->chains[i].rules[j]);
+		free(c->chains[i].rules);
+	}
+	for (size_t i = 0; i < c->nsets; i++)
+		free(c->sets[i].set.elems);
+	free(c->chains);
+	free(c->sets);
+	c->chains = NULL;
+	c->sets = NULL;
+	c->nchains = c->nsets = 0;
+}
+
