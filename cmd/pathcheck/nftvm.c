@@ -160,8 +160,18 @@ unknown(struct rule_eval *re, const char *fmt, ...)
 
 /* ---- expressions ---- */
 
+struct expr_ops;
+typedef void expr_eval_fn(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops);
+
+/* What the VM does with an expression of one name (as libnftnl's struct expr_ops). */
+struct expr_ops {
+	const char *name;		/* NFTNL_EXPR_NAME */
+	expr_eval_fn *eval;
+	uint16_t dreg;			/* a load of a value pathcheck cannot know: its dreg attribute */
+};
+
 static void
-ex_payload(struct rule_eval *re, struct nftnl_expr *e)
+op_payload(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
 	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
@@ -263,7 +273,7 @@ meta_mark_set(struct rule_eval *re, uint32_t sreg)
 }
 
 static void
-ex_meta(struct rule_eval *re, struct nftnl_expr *e)
+op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	const struct pc_pkt *p = re->p;
 	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY), dreg, u32;
@@ -347,7 +357,7 @@ ex_meta(struct rule_eval *re, struct nftnl_expr *e)
 }
 
 static void
-ex_ct(struct rule_eval *re, struct nftnl_expr *e)
+op_ct(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	const struct pc_pkt *p = re->p;
 	uint32_t key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY), dreg;
@@ -415,7 +425,7 @@ cmp_op(int c, uint32_t op)
 }
 
 static void
-ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
+op_cmp(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG);
 	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), len = 0;
@@ -440,7 +450,7 @@ ex_cmp(struct rule_eval *re, struct nftnl_expr *e)
 }
 
 static void
-ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
+op_bitwise(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_SREG);
 	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_DREG);
@@ -475,7 +485,7 @@ ex_bitwise(struct rule_eval *re, struct nftnl_expr *e)
 }
 
 static void
-ex_range(struct rule_eval *re, struct nftnl_expr *e)
+op_range(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_SREG);
 	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP), fl = 0, tl = 0;
@@ -641,7 +651,7 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 }
 
 static void
-ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
+op_lookup(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t dreg, sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
 	static const uint8_t none[16];
@@ -664,7 +674,7 @@ ex_lookup(struct rule_eval *re, struct nftnl_expr *e)
 }
 
 static void
-ex_immediate(struct rule_eval *re, struct nftnl_expr *e)
+op_immediate(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG), len = 0;
 	const void *data;
@@ -688,7 +698,7 @@ ex_immediate(struct rule_eval *re, struct nftnl_expr *e)
 }
 
 static void
-ex_nat_regs(struct rule_eval *re, struct nftnl_expr *e, const char *what)
+nat_regs(struct rule_eval *re, struct nftnl_expr *e, const char *what)
 {
 	bool has_addr = false, has_port = false;
 	int off;
@@ -717,7 +727,7 @@ ex_nat_regs(struct rule_eval *re, struct nftnl_expr *e, const char *what)
 
 /* byteorder: swap each size-byte group of len bytes, register to register. */
 static void
-ex_byteorder(struct rule_eval *re, struct nftnl_expr *e)
+op_byteorder(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG);
 	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG);
@@ -742,108 +752,162 @@ ex_byteorder(struct rule_eval *re, struct nftnl_expr *e)
 	reg_store(&re->rg, dreg, out, known, len, d, K_HEX);
 }
 
-/*
- * Expressions that only load a value into a register: the value is unknown to us,
- * but loading it decides nothing. Only a comparison on it makes the rule unknown.
- */
-static bool
-unknown_load(struct rule_eval *re, struct nftnl_expr *e, const char *n)
+/* An expression pathcheck does not evaluate: its rule is undecided, the expression named. */
+static void
+not_evaluated(struct rule_eval *re, const char *n)
 {
-	static const struct { const char *name; uint16_t dreg; } loads[] = {
-		{ "rt", NFTNL_EXPR_RT_DREG }, { "fib", NFTNL_EXPR_FIB_DREG },
-		{ "hash", NFTNL_EXPR_HASH_DREG }, { "numgen", NFTNL_EXPR_NG_DREG },
-		{ "socket", NFTNL_EXPR_SOCKET_DREG }, { "osf", NFTNL_EXPR_OSF_DREG },
-	};
-	uint8_t zero[16] = { 0 }, known[16] = { 0 };
+	nftr_add(re, "%s", n);
+	unknown(re, "'%s' expression is not evaluated by pathcheck", n);
+}
 
-	for (size_t i = 0; i < PP_ARRAY_SIZE(loads); i++) {
-		uint32_t dreg;
+/* counter, log, notrack, objref, dynset, last, dup: statements that decide nothing here. */
+static void
+op_statement(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	nftr_add(re, "%s", ops->name);
+}
 
-		if (strcmp(n, loads[i].name) != 0 || !nftnl_expr_is_set(e, loads[i].dreg))
-			continue;
-		dreg = nftnl_expr_get_u32(e, loads[i].dreg);
-		if (!reg_range_ok(dreg, 16) && !reg_range_ok(dreg, 4))
-			return false;
-		reg_store(&re->rg, dreg, zero, known, reg_range_ok(dreg, 16) ? 16 : 4, n, K_HEX);
-		nftr_add(re, "%s", n);
-		return true;
+static void
+op_exthdr(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	bool mss;
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
+		not_evaluated(re, ops->name);
+		return;
 	}
-	return false;
+	/* A TCP option write; option 2 is the MSS: an MSS clamp. */
+	mss = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE) == 2;
+	nftr_add(re, mss ? "tcp option maxseg size set" : "tcp option set");
+	re->mss_clamp |= mss;
+}
+
+static void
+op_reject(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	re->has_verdict = true;
+	re->verdict = NF_DROP;
+	re->reject = true;
+	nftr_add(re, nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE) == NFT_REJECT_TCP_RST ?
+			     "reject with tcp reset" : "reject");
+}
+
+static void
+op_nat(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	bool dnat = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT;
+
+	nat_regs(re, e, dnat ? "dnat" : "snat");
+	re->dnat = dnat;
+	re->has_verdict = true;
+	re->verdict = NF_ACCEPT;
+}
+
+/* masq, redir: a nat to an address the kernel picks (the device's, the local one). */
+static void
+op_nat_local(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	const char *what = strcmp(ops->name, "masq") == 0 ? "masquerade" : "redirect";
+
+	snprintf(re->nat, sizeof(re->nat), "%s", what);
+	nftr_add(re, "%s", what);
+	re->has_verdict = true;
+	re->verdict = NF_ACCEPT;
+}
+
+/* x_tables targets (iptables-nft): -j MARK is a mark set like nft's own; the others are not evaluated. */
+static void
+op_target(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	if (!xt_mark_target(re, e))
+		not_evaluated(re, ops->name);
+}
+
+/*
+ * rt, fib, hash, numgen, socket, osf: a value pathcheck cannot know, loaded into a
+ * register. Loading it decides nothing; only a comparison on it makes the rule unknown.
+ */
+static void
+op_unknown_load(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	uint8_t zero[16] = { 0 }, known[16] = { 0 };
+	uint32_t dreg;
+
+	if (!nftnl_expr_is_set(e, ops->dreg)) {
+		not_evaluated(re, ops->name);
+		return;
+	}
+	dreg = nftnl_expr_get_u32(e, ops->dreg);
+	if (!reg_range_ok(dreg, 16) && !reg_range_ok(dreg, 4)) {
+		not_evaluated(re, ops->name);
+		return;
+	}
+	reg_store(&re->rg, dreg, zero, known, reg_range_ok(dreg, 16) ? 16 : 4, ops->name, K_HEX);
+	nftr_add(re, "%s", ops->name);
+}
+
+/*
+ * The expressions the VM evaluates, sorted by name (bsearch). A name not here (limit,
+ * quota, connlimit, queue, match, ...) makes its rule unknown, the expression named.
+ */
+static const struct expr_ops expr_ops[] = {
+	{ .name = "bitwise",	.eval = op_bitwise },
+	{ .name = "byteorder",	.eval = op_byteorder },
+	{ .name = "cmp",	.eval = op_cmp },
+	{ .name = "counter",	.eval = op_statement },
+	{ .name = "ct",		.eval = op_ct },
+	{ .name = "dup",	.eval = op_statement },
+	{ .name = "dynset",	.eval = op_statement },
+	{ .name = "exthdr",	.eval = op_exthdr },
+	{ .name = "fib",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_FIB_DREG },
+	{ .name = "hash",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_HASH_DREG },
+	{ .name = "immediate",	.eval = op_immediate },
+	{ .name = "last",	.eval = op_statement },
+	{ .name = "log",	.eval = op_statement },
+	{ .name = "lookup",	.eval = op_lookup },
+	{ .name = "masq",	.eval = op_nat_local },
+	{ .name = "meta",	.eval = op_meta },
+	{ .name = "nat",	.eval = op_nat },
+	{ .name = "notrack",	.eval = op_statement },
+	{ .name = "numgen",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_NG_DREG },
+	{ .name = "objref",	.eval = op_statement },
+	{ .name = "osf",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_OSF_DREG },
+	{ .name = "payload",	.eval = op_payload },
+	{ .name = "range",	.eval = op_range },
+	{ .name = "redir",	.eval = op_nat_local },
+	{ .name = "reject",	.eval = op_reject },
+	{ .name = "rt",		.eval = op_unknown_load,	.dreg = NFTNL_EXPR_RT_DREG },
+	{ .name = "socket",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_SOCKET_DREG },
+	{ .name = "target",	.eval = op_target },
+};
+
+static int
+ops_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct expr_ops *)elem)->name);
+}
+
+const char *
+pc_nftvm_expr_name(size_t i)
+{
+	return i < PP_ARRAY_SIZE(expr_ops) ? expr_ops[i].name : NULL;
 }
 
 static void
 eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 {
 	const char *n = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+	const struct expr_ops *ops;
 
 	if (!n) {
 		unknown(re, "expression without a name");
 		return;
 	}
-	if (strcmp(n, "payload") == 0)
-		ex_payload(re, e);
-	else if (strcmp(n, "meta") == 0)
-		ex_meta(re, e);
-	else if (strcmp(n, "ct") == 0)
-		ex_ct(re, e);
-	else if (strcmp(n, "cmp") == 0)
-		ex_cmp(re, e);
-	else if (strcmp(n, "bitwise") == 0)
-		ex_bitwise(re, e);
-	else if (strcmp(n, "range") == 0)
-		ex_range(re, e);
-	else if (strcmp(n, "lookup") == 0)
-		ex_lookup(re, e);
-	else if (strcmp(n, "immediate") == 0)
-		ex_immediate(re, e);
-	else if (strcmp(n, "counter") == 0)
-		nftr_add(re, "counter");
-	else if (strcmp(n, "log") == 0)
-		nftr_add(re, "log");
-	else if (strcmp(n, "notrack") == 0 || strcmp(n, "objref") == 0 || strcmp(n, "dynset") == 0 ||
-		 strcmp(n, "last") == 0 || strcmp(n, "dup") == 0)
-		nftr_add(re, "%s", n);
-	else if (strcmp(n, "exthdr") == 0 && nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
-		/* A TCP option write; option 2 is the MSS: an MSS clamp. */
-		bool mss = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE) == 2;
-
-		nftr_add(re, mss ? "tcp option maxseg size set" : "tcp option set");
-		re->mss_clamp |= mss;
-	}
-	else if (strcmp(n, "reject") == 0) {
-		re->has_verdict = true;
-		re->verdict = NF_DROP;
-		re->reject = true;
-		nftr_add(re, nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE) == NFT_REJECT_TCP_RST ?
-				     "reject with tcp reset" : "reject");
-	} else if (strcmp(n, "nat") == 0) {
-		bool dnat = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT;
-
-		ex_nat_regs(re, e, dnat ? "dnat" : "snat");
-		re->dnat = dnat;
-		re->has_verdict = true;
-		re->verdict = NF_ACCEPT;
-	} else if (strcmp(n, "masq") == 0) {
-		snprintf(re->nat, sizeof(re->nat), "masquerade");
-		nftr_add(re, "masquerade");
-		re->has_verdict = true;
-		re->verdict = NF_ACCEPT;
-	} else if (strcmp(n, "redir") == 0) {
-		snprintf(re->nat, sizeof(re->nat), "redirect");
-		nftr_add(re, "redirect");
-		re->has_verdict = true;
-		re->verdict = NF_ACCEPT;
-	} else if (strcmp(n, "byteorder") == 0) {
-		ex_byteorder(re, e);
-	} else if (strcmp(n, "target") == 0 && xt_mark_target(re, e)) {
-		/* iptables-nft's -j MARK: a mark set like nft's own. */
-	} else if (unknown_load(re, e, n)) {
-		/* rt, fib, hash, numgen, socket: a value we cannot know, loaded into a register. */
-	} else {
-		/* limit, quota, connlimit, queue, xt match/target, ...: not evaluated. */
-		nftr_add(re, "%s", n);
-		unknown(re, "'%s' expression is not evaluated by pathcheck", n);
-	}
+	ops = bsearch(n, expr_ops, PP_ARRAY_SIZE(expr_ops), sizeof(expr_ops[0]), ops_cmp);
+	if (ops)
+		ops->eval(re, e, ops);
+	else
+		not_evaluated(re, n);
 }
 
 static void

@@ -81,4 +81,7 @@ struct pc_nft_fetch {
 int pc_nftvm_eval_base(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch,
 		       const struct pp_nft_chain *base, const struct pc_pkt *p, struct pc_nft_result *r);
 
+/* The i-th name of the expressions the VM evaluates (sorted), NULL past the last. */
+const char *pc_nftvm_expr_name(size_t i);
+
 #endif
