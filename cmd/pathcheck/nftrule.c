@@ -72,6 +72,11 @@ nftr_payload_desc(const struct pc_pkt *p, uint32_t base, uint32_t off, uint32_t 
 		}
 		if (off == 13 && len == 1 && p->l4proto == IPPROTO_TCP) { snprintf(d, dl, "tcp flags"); return; }
 	}
+	if (base > NFT_PAYLOAD_INNER_HEADER) {
+		/* A base this build does not know (a tunnel header): named by its number. */
+		snprintf(d, dl, "@base%u,%u,%u", base, off * 8, len * 8);
+		return;
+	}
 	snprintf(d, dl, "@%s,%u,%u", base == NFT_PAYLOAD_LL_HEADER ? "ll" :
 		 base == NFT_PAYLOAD_NETWORK_HEADER ? "nh" : base == NFT_PAYLOAD_TRANSPORT_HEADER ? "th" : "ih",
 		 off * 8, len * 8);
@@ -522,4 +527,50 @@ nftr_nat(struct rule_eval *re, const char *what, bool has_addr, bool has_port)
 		snprintf(port, sizeof(port), ":%u", re->nat_port);
 	snprintf(re->nat, sizeof(re->nat), "%s to %s%s", what, a, port);
 	nftr_add(re, "%s", re->nat);
+}
+
+/* nft's names of the meta keys (nft describe meta) and of the ct keys. */
+static const struct key_name {
+	const char *expr;
+	uint32_t key;
+	const char *name;
+} key_names[] = {
+	{ "meta", NFT_META_LEN, "length" }, { "meta", NFT_META_PROTOCOL, "protocol" },
+	{ "meta", NFT_META_PRIORITY, "priority" }, { "meta", NFT_META_MARK, "mark" },
+	{ "meta", NFT_META_IIF, "iif" }, { "meta", NFT_META_OIF, "oif" },
+	{ "meta", NFT_META_IIFNAME, "iifname" }, { "meta", NFT_META_OIFNAME, "oifname" },
+	{ "meta", NFT_META_IIFTYPE, "iiftype" }, { "meta", NFT_META_OIFTYPE, "oiftype" },
+	{ "meta", NFT_META_SKUID, "skuid" }, { "meta", NFT_META_SKGID, "skgid" },
+	{ "meta", NFT_META_NFTRACE, "nftrace" }, { "meta", NFT_META_RTCLASSID, "rtclassid" },
+	{ "meta", NFT_META_SECMARK, "secmark" }, { "meta", NFT_META_NFPROTO, "nfproto" },
+	{ "meta", NFT_META_L4PROTO, "l4proto" }, { "meta", NFT_META_BRI_IIFNAME, "ibrname" },
+	{ "meta", NFT_META_BRI_OIFNAME, "obrname" }, { "meta", NFT_META_PKTTYPE, "pkttype" },
+	{ "meta", NFT_META_CPU, "cpu" }, { "meta", NFT_META_IIFGROUP, "iifgroup" },
+	{ "meta", NFT_META_OIFGROUP, "oifgroup" }, { "meta", NFT_META_CGROUP, "cgroup" },
+	{ "meta", NFT_META_PRANDOM, "random" }, { "meta", NFT_META_SECPATH, "ipsec" },
+	{ "meta", NFT_META_IIFKIND, "iifkind" }, { "meta", NFT_META_OIFKIND, "oifkind" },
+	{ "meta", NFT_META_BRI_IIFPVID, "ibrpvid" }, { "meta", NFT_META_BRI_IIFVPROTO, "ibrvproto" },
+	{ "meta", NFT_META_TIME_NS, "time" }, { "meta", NFT_META_TIME_DAY, "day" },
+	{ "meta", NFT_META_TIME_HOUR, "hour" }, { "meta", NFT_META_SDIF, "sdif" },
+	{ "meta", NFT_META_SDIFNAME, "sdifname" }, { "ct", NFT_CT_STATE, "state" },
+	{ "ct", NFT_CT_DIRECTION, "direction" }, { "ct", NFT_CT_STATUS, "status" },
+	{ "ct", NFT_CT_MARK, "mark" }, { "ct", NFT_CT_SECMARK, "secmark" },
+	{ "ct", NFT_CT_EXPIRATION, "expiration" }, { "ct", NFT_CT_HELPER, "helper" },
+	{ "ct", NFT_CT_L3PROTOCOL, "l3proto" }, { "ct", NFT_CT_SRC, "saddr" },
+	{ "ct", NFT_CT_DST, "daddr" }, { "ct", NFT_CT_PROTOCOL, "protocol" },
+	{ "ct", NFT_CT_PROTO_SRC, "proto-src" }, { "ct", NFT_CT_PROTO_DST, "proto-dst" },
+	{ "ct", NFT_CT_LABELS, "label" }, { "ct", NFT_CT_PKTS, "packets" },
+	{ "ct", NFT_CT_BYTES, "bytes" }, { "ct", NFT_CT_AVGPKT, "avgpkt" }, { "ct", NFT_CT_ZONE, "zone" },
+	{ "ct", NFT_CT_EVENTMASK, "event" }, { "ct", NFT_CT_SRC_IP, "ip saddr" },
+	{ "ct", NFT_CT_DST_IP, "ip daddr" }, { "ct", NFT_CT_SRC_IP6, "ip6 saddr" },
+	{ "ct", NFT_CT_DST_IP6, "ip6 daddr" }, { "ct", NFT_CT_ID, "id" },
+};
+
+const char *
+nftr_key(const char *expr, uint32_t key)
+{
+	for (size_t i = 0; i < PP_ARRAY_SIZE(key_names); i++)
+		if (key_names[i].key == key && strcmp(key_names[i].expr, expr) == 0)
+			return key_names[i].name;
+	return NULL;
 }

@@ -22,6 +22,7 @@ struct regs {
 	uint8_t plen[NREG32];		/* a prefix mask applied to an address there (0: none) */
 	uint32_t flags[NREG32];		/* a flag mask applied to ct state there (0: none) */
 	char op[NREG32][40];		/* a bitwise applied to a mark there, as nft shows it: " | 0x4000" */
+	bool written[NREG32];		/* an expression of this rule stored at this 32-bit slot */
 };
 
 enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE, K_ICMP6TYPE };
@@ -47,6 +48,7 @@ struct rule_eval {
 	char mark_stmt[96];		/* a meta mark set this rule reached */
 	struct regs rg;
 	int match;			/* M_YES until something says otherwise */
+	bool unfollowed;		/* a statement reached changes the packet in a way pathcheck does not follow */
 	char why[256];
 	char text[256];
 	size_t tlen;
@@ -92,6 +94,8 @@ void nftr_mark_stmt(struct rule_eval *re, const char *stmt, uint32_t v, bool kno
 void nftr_nat(struct rule_eval *re, const char *what, bool has_addr, bool has_port);
 /* The verdict, when the rule's text does not show it already. */
 void nftr_verdict(struct rule_eval *re);
+/* nft's name of a key of expr "meta" or "ct" ("iifkind", "zone"), NULL for one this build does not know. */
+const char *nftr_key(const char *expr, uint32_t key);
 /* Drop the implicit dependencies nft adds and does not print ("meta l4proto tcp" before "tcp dport"). */
 void nftr_tidy(char *t);
 

@@ -58,6 +58,23 @@ reg_store(struct regs *rg, uint32_t reg, const void *data, const uint8_t *known,
 	rg->plen[off / 4] = 0;
 	rg->flags[off / 4] = 0;
 	rg->op[off / 4][0] = '\0';
+	for (uint32_t i = 0; i < padded; i += 4)
+		rg->written[(off + (int)i) / 4] = true;
+}
+
+/* Why the len bytes at reg are not known: nothing in the rule wrote them, or what was loaded is not known. */
+static const char *
+reg_why(const struct regs *rg, uint32_t reg, uint32_t len, char *buf, size_t bl)
+{
+	int off = reg_off(reg);
+
+	for (uint32_t i = 0; off >= 0 && i < len; i += 4)
+		if (!rg->written[(off + (int)i) / 4]) {
+			snprintf(buf, bl, "register %u is read before it is written", reg);
+			return buf;
+		}
+	snprintf(buf, bl, "%s is not known for this packet", off >= 0 ? rg->desc[off / 4] : "?");
+	return buf;
 }
 
 /* ---- the packet's bytes ---- */
@@ -141,22 +158,34 @@ build_th(const struct pc_pkt *p, struct hdr *h)
 
 /* ---- the rule being evaluated ---- */
 
+/*
+ * The rule cannot be decided, and why (the first reason stays). unknown(): whether it
+ * matches is not known. not_followed(): a statement reached (the rule matches, or may)
+ * changes the packet in a way the VM does not follow, so whatever the rule's verdict,
+ * what later rules, chains and the route see is not known, nor the chain's outcome.
+ * A rule that already missed is not reached: nothing changes.
+ */
 static void
-unknown(struct rule_eval *re, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+rule_undecided(struct rule_eval *re, bool changes, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void
-unknown(struct rule_eval *re, const char *fmt, ...)
+rule_undecided(struct rule_eval *re, bool changes, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (re->match == M_NO)
 		return;
-	re->match = M_UNKNOWN;
+	if (changes)
+		re->unfollowed = true;
+	else
+		re->match = M_UNKNOWN;
 	if (re->why[0])
 		return;
 	va_start(ap, fmt);
 	vsnprintf(re->why, sizeof(re->why), fmt, ap);
 	va_end(ap);
 }
+#define unknown(re, ...) rule_undecided(re, false, __VA_ARGS__)
+#define not_followed(re, ...) rule_undecided(re, true, __VA_ARGS__)
 
 /* ---- expressions ---- */
 
@@ -170,6 +199,34 @@ struct expr_ops {
 	uint16_t dreg;			/* a load of a value pathcheck cannot know: its dreg attribute */
 };
 
+/*
+ * A payload write (ip daddr set, tcp dport set, ip dscp set): bytes the VM knows for this
+ * packet change, and later loads, chains and the route would see the new ones, which the
+ * VM does not follow. A write to bytes it does not know anyway (the TTL, a checksum, the
+ * link-layer header) changes nothing it judges by.
+ */
+static void
+payload_write(struct rule_eval *re, uint32_t base, uint32_t off, uint32_t len)
+{
+	struct hdr h;
+	char d[48];
+	uint8_t kind;
+
+	nftr_payload_desc(re->p, base, off, len, d, sizeof(d), &kind);
+	nftr_add(re, "%s set", d);
+	if (base == NFT_PAYLOAD_NETWORK_HEADER)
+		build_nh(re->p, &h);
+	else if (base == NFT_PAYLOAD_TRANSPORT_HEADER)
+		build_th(re->p, &h);
+	else
+		return;
+	for (uint32_t i = off; i < off + len && i < sizeof(h.known); i++)
+		if (h.known[i]) {
+			not_followed(re, "payload write to %s is not followed by pathcheck", d);
+			return;
+		}
+}
+
 static void
 op_payload(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
@@ -181,8 +238,10 @@ op_payload(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *op
 	char d[48];
 	uint8_t kind;
 
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG))
-		return;		/* a payload write (mangle): no bearing on the match */
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG)) {
+		payload_write(re, base, off, len);
+		return;
+	}
 	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG);
 	if (!reg_range_ok(dreg, len) || len > 16) {
 		unknown(re, "payload load of %u bytes", len);
@@ -272,6 +331,25 @@ meta_mark_set(struct rule_eval *re, uint32_t sreg)
 	mark_stmt_reached(re, stmt, v, known, off >= 0 && re->rg.desc[off / 4][0]);
 }
 
+/*
+ * A meta or ct key the VM does not evaluate: the rule is unknown, the key named as nft
+ * names it ("meta iifkind"), or by number past the ones this build knows. The register
+ * is loaded as unknown so the comparison on it reads as nft writes it.
+ */
+static void
+key_not_evaluated(struct rule_eval *re, uint32_t dreg, const char *expr, const char *name, uint32_t key)
+{
+	static const uint8_t none[16];
+	char d[48];
+
+	if (name)
+		snprintf(d, sizeof(d), "%s %s", expr, name);
+	else
+		snprintf(d, sizeof(d), "%s key %u", expr, key);
+	reg_store(&re->rg, dreg, none, none, 16, d, K_HEX);
+	unknown(re, "%s is not evaluated", d);
+}
+
 static void
 op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
@@ -285,8 +363,14 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 			meta_mark_set(re, nftnl_expr_get_u32(e, NFTNL_EXPR_META_SREG));
 			return;
 		}
-		/* meta nftrace set 1, meta priority set ...: statements that change nothing pathcheck models. */
-		nftr_add(re, "meta %s set", key == NFT_META_NFTRACE ? "nftrace" : "?");
+		nftr_add(re, "meta %s set", nftr_key("meta", key) ? nftr_key("meta", key) : "?");
+		/* meta nftrace set 1, meta priority set, meta secmark set: nothing pathcheck judges by. */
+		if (key != NFT_META_NFTRACE && key != NFT_META_PRIORITY && key != NFT_META_SECMARK) {
+			if (nftr_key("meta", key))
+				not_followed(re, "meta %s set is not followed by pathcheck", nftr_key("meta", key));
+			else
+				not_followed(re, "meta key %u set is not followed by pathcheck", key);
+		}
 		return;
 	}
 	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
@@ -351,7 +435,7 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		reg_store(&re->rg, dreg, &p->uid, NULL, 4, "meta skuid", K_U32);
 		return;
 	default:
-		unknown(re, "meta key %u is not evaluated", key);
+		key_not_evaluated(re, dreg, "meta", nftr_key("meta", key), key);
 		return;
 	}
 }
@@ -368,7 +452,8 @@ op_ct(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		bool known = reg_range_ok(sreg, 4) && reg_known(&re->rg, sreg, 4);
 
 		if (key != NFT_CT_MARK) {
-			nftr_add(re, "ct set");
+			/* ct zone set, ct label set, ct event set: the first packet's fate does not change. */
+			nftr_add(re, "ct %s set", nftr_key("ct", key) ? nftr_key("ct", key) : "?");
 			return;
 		}
 		if (known)
@@ -405,7 +490,7 @@ op_ct(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		reg_store(&re->rg, dreg, &p->l4proto, NULL, 1, "ct protocol", K_PROTO);
 		return;
 	default:
-		unknown(re, "ct key %u is not evaluated", key);
+		key_not_evaluated(re, dreg, "ct", nftr_key("ct", key), key);
 		return;
 	}
 }
@@ -431,6 +516,7 @@ op_cmp(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP), len = 0;
 	const uint8_t *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
 	int off, res;
+	char why[160];
 
 	if (!data || !reg_range_ok(sreg, len)) {
 		unknown(re, "cmp on a bad register");
@@ -439,7 +525,7 @@ op_cmp(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	off = reg_off(sreg);
 	nftr_cmp(re, off, op, data, len);
 	if (!reg_known(&re->rg, sreg, len)) {
-		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		unknown(re, "%s", reg_why(&re->rg, sreg, len, why, sizeof(why)));
 		return;
 	}
 	res = cmp_op(memcmp(re->rg.b + off, data, len), op);
@@ -493,6 +579,7 @@ op_range(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	const uint8_t *to = nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &tl);
 	int off;
 	bool in;
+	char why[160];
 
 	if (!from || !to || fl != tl || !reg_range_ok(sreg, fl)) {
 		unknown(re, "range of an unexpected shape");
@@ -501,7 +588,11 @@ op_range(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	off = reg_off(sreg);
 	nftr_range(re, off, op, from, to, fl);
 	if (!reg_known(&re->rg, sreg, fl)) {
-		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		unknown(re, "%s", reg_why(&re->rg, sreg, fl, why, sizeof(why)));
+		return;
+	}
+	if (op != NFT_RANGE_EQ && op != NFT_RANGE_NEQ) {
+		unknown(re, "range op %u is not evaluated", op);
 		return;
 	}
 	in = memcmp(re->rg.b + off, from, fl) >= 0 && memcmp(re->rg.b + off, to, fl) <= 0;
@@ -605,6 +696,7 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 	const struct pp_nft_set *s;
 	const struct pp_nft_elem *el;
 	bool inv = flags & NFT_LOOKUP_F_INV, found;
+	char why[160];
 	int rc, off;
 
 	if (!name) {
@@ -625,7 +717,7 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 		return false;
 	}
 	if (!reg_known(&re->rg, sreg, s->key_len)) {
-		unknown(re, "%s is not known for this packet", re->rg.desc[off / 4]);
+		unknown(re, "%s", reg_why(&re->rg, sreg, s->key_len, why, sizeof(why)));
 		return false;
 	}
 	el = set_find(s, re->rg.b + off, s->key_len, &found);
@@ -661,6 +753,12 @@ op_lookup(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
 	/* What a map's value is named by: its key, "tcp sport map" (nft: tcp sport map { ... }). */
 	nftr_map_desc(re, sreg, desc, sizeof(desc));
 	stored = lookup_eval(re, e);
+	/*
+	 * A verdict map that could not be looked up (a key not known, a map not read): the
+	 * rule has a verdict, only not a known one; it is not a rule that "only counts".
+	 */
+	if (re->vmap && !re->has_verdict && re->match == M_UNKNOWN)
+		re->unfollowed = true;
 	if (!nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
 		return;
 	dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
@@ -682,6 +780,10 @@ op_immediate(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 	if (dreg == NFT_REG_VERDICT) {
 		const char *chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
 
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT)) {
+			not_followed(re, "immediate to the verdict register without a verdict");
+			return;
+		}
 		re->has_verdict = true;
 		re->verdict = (int32_t)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
 		re->target[0] = '\0';
@@ -697,29 +799,59 @@ op_immediate(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 	reg_store(&re->rg, dreg, data, NULL, len, "", len == 4 ? K_ADDR4 : len == 16 ? K_ADDR6 : len == 2 ? K_PORT : K_HEX);
 }
 
+/*
+ * The len bytes a nat reads from the register in attr. For a dnat, one that is not known
+ * (nothing wrote it, a numgen, a lookup that did not decide) makes the destination
+ * unknown: the rule is not followed. An snat's source does not bear on the path here.
+ */
+static const uint8_t *
+nat_reg(struct rule_eval *re, struct nftnl_expr *e, uint16_t attr, uint32_t len, bool dnat, const char *part)
+{
+	uint32_t reg = nftnl_expr_get_u32(e, attr);
+	char why[160];
+
+	if (!reg_range_ok(reg, len)) {
+		if (dnat)
+			not_followed(re, "dnat %s from register %u of an unexpected shape", part, reg);
+		return NULL;
+	}
+	if (!reg_known(&re->rg, reg, len)) {
+		if (dnat)
+			not_followed(re, "dnat %s: %s", part, reg_why(&re->rg, reg, len, why, sizeof(why)));
+		return NULL;
+	}
+	return re->rg.b + reg_off(reg);
+}
+
 static void
 nat_regs(struct rule_eval *re, struct nftnl_expr *e, const char *what)
 {
-	bool has_addr = false, has_port = false;
-	int off;
+	bool dnat = strcmp(what, "dnat") == 0, has_addr = false, has_port = false;
+	const uint8_t *lo, *hi;
 
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MIN)) {
-		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN);
 		int fam = nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FAMILY) ?
 				  (int)nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) : NFPROTO_IPV4;
+		uint32_t alen = fam == NFPROTO_IPV6 ? 16 : 4;
 
-		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, fam == NFPROTO_IPV6 ? 16 : 4)) {
+		if ((lo = nat_reg(re, e, NFTNL_EXPR_NAT_REG_ADDR_MIN, alen, dnat, "address")) != NULL) {
 			has_addr = true;
-			pp_addr_set(&re->nat_addr, fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET, re->rg.b + off,
-				    fam == NFPROTO_IPV6 ? 16 : 4);
+			pp_addr_set(&re->nat_addr, fam == NFPROTO_IPV6 ? AF_INET6 : AF_INET, lo, alen);
+			/* dnat to A-B: the kernel picks one of them (nf_nat_l3proto's range). */
+			if (dnat && nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MAX) &&
+			    (hi = nat_reg(re, e, NFTNL_EXPR_NAT_REG_ADDR_MAX, alen, dnat, "address")) != NULL &&
+			    memcmp(lo, hi, alen) != 0)
+				not_followed(re, "dnat to a range of addresses: the kernel picks one");
 		}
 	}
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MIN)) {
-		uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN);
-
-		if ((off = reg_off(reg)) >= 0 && reg_known(&re->rg, reg, 2)) {
-			re->nat_port = (uint16_t)((re->rg.b[off] << 8) | re->rg.b[off + 1]);
+		if ((lo = nat_reg(re, e, NFTNL_EXPR_NAT_REG_PROTO_MIN, 2, dnat, "port")) != NULL) {
+			re->nat_port = (uint16_t)((lo[0] << 8) | lo[1]);
 			has_port = true;
+			if (dnat && nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MAX) &&
+			    (hi = nat_reg(re, e, NFTNL_EXPR_NAT_REG_PROTO_MAX, 2, dnat, "port")) != NULL &&
+			    memcmp(lo, hi, 2) != 0)
+				not_followed(re, "dnat to a range of ports: the kernel picks one");
 		}
 	}
 	nftr_nat(re, what, has_addr, has_port);
@@ -760,11 +892,104 @@ not_evaluated(struct rule_eval *re, const char *n)
 	unknown(re, "'%s' expression is not evaluated by pathcheck", n);
 }
 
-/* counter, log, notrack, objref, dynset, last, dup: statements that decide nothing here. */
+/* counter, log, notrack, last, dup: statements that decide nothing here. */
 static void
 op_statement(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	nftr_add(re, "%s", ops->name);
+}
+
+/*
+ * A named object. A counter counts; a ct helper, timeout, expectation or a secmark is
+ * given to the flow; a quota, limit or connlimit decides whether the rule matches, a
+ * synproxy answers the SYN itself, a tunnel sends the packet elsewhere: not evaluated.
+ */
+static void
+op_objref(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	static const char *const types[] = {
+		[NFT_OBJECT_COUNTER] = "counter", [NFT_OBJECT_QUOTA] = "quota",
+		[NFT_OBJECT_CT_HELPER] = "ct helper", [NFT_OBJECT_LIMIT] = "limit",
+		[NFT_OBJECT_CONNLIMIT] = "ct count", [NFT_OBJECT_TUNNEL] = "tunnel",
+		[NFT_OBJECT_CT_TIMEOUT] = "ct timeout", [NFT_OBJECT_SECMARK] = "secmark",
+		[NFT_OBJECT_CT_EXPECT] = "ct expectation", [NFT_OBJECT_SYNPROXY] = "synproxy",
+	};
+	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE);
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
+	const char *tn = type < PP_ARRAY_SIZE(types) ? types[type] : NULL;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_OBJREF_SET_NAME)) {
+		const char *map = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_SET_NAME);
+
+		nftr_add(re, "objref map @%s", map ? map : "?");
+		unknown(re, "objref map @%s: the object it picks, and what that does, is not evaluated",
+			map ? map : "?");
+		return;
+	}
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_OBJREF_IMM_TYPE) || !tn) {
+		nftr_add(re, "objref");
+		unknown(re, "objref of object type %u is not evaluated", type);
+		return;
+	}
+	nftr_add(re, "%s name \"%s\"", tn, name ? name : "?");
+	switch (type) {
+	case NFT_OBJECT_COUNTER:
+	case NFT_OBJECT_CT_HELPER:
+	case NFT_OBJECT_CT_TIMEOUT:
+	case NFT_OBJECT_CT_EXPECT:
+	case NFT_OBJECT_SECMARK:
+		return;
+	case NFT_OBJECT_TUNNEL:
+		not_followed(re, "objref: tunnel object \"%s\" is not followed by pathcheck", name ? name : "?");
+		return;
+	default:
+		unknown(re, "objref: %s object \"%s\" decides and is not evaluated by pathcheck", tn,
+			name ? name : "?");
+		return;
+	}
+}
+
+struct dynset_ctx {
+	struct rule_eval *re;
+};
+
+static int
+dynset_inner(struct nftnl_expr *e, void *data)
+{
+	struct dynset_ctx *dc = data;
+	const char *n = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	/* counter and last keep state in the element; limit, quota, connlimit decide the match. */
+	nftr_add(dc->re, "%s", n ? n : "?");
+	if (!n || (strcmp(n, "counter") != 0 && strcmp(n, "last") != 0))
+		unknown(dc->re, "dynset: '%s' in the element decides and is not evaluated by pathcheck",
+			n ? n : "?");
+	return 0;
+}
+
+/*
+ * add @set { key }, update @set { key }, delete: the rule goes on, unless the set is full
+ * (nft_dynset_eval breaks then; the inverted form matches only then) or an expression
+ * kept in the element decides (a meter: add @m { ip saddr limit rate over 10/second }).
+ */
+static void
+op_dynset(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_DYNSET_SET_NAME);
+	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_DYNSET_FLAGS) ?
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_DYNSET_FLAGS) : 0;
+	struct dynset_ctx dc = { re };
+
+	nftr_add(re, "dynset");
+	if (!set) {
+		unknown(re, "dynset without a set name");
+		return;
+	}
+	if (flags & NFT_DYNSET_F_INV) {
+		unknown(re, "dynset @%s inverted: it matches when the set is full, which pathcheck cannot see", set);
+		return;
+	}
+	nftnl_expr_expr_foreach(e, dynset_inner, &dc);
 }
 
 static void
@@ -797,22 +1022,34 @@ op_nat(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	bool dnat = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT;
 
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_NAT_TYPE)) {
+		nftr_add(re, "nat");
+		not_followed(re, "nat without a type (snat or dnat)");
+		return;
+	}
 	nat_regs(re, e, dnat ? "dnat" : "snat");
 	re->dnat = dnat;
 	re->has_verdict = true;
 	re->verdict = NF_ACCEPT;
 }
 
-/* masq, redir: a nat to an address the kernel picks (the device's, the local one). */
+/*
+ * masq, redir: a nat to an address the kernel picks. masquerade changes the source only;
+ * redirect sends the packet to this host (its port too, redirect to :3128), a new
+ * destination the VM does not follow.
+ */
 static void
 op_nat_local(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
-	const char *what = strcmp(ops->name, "masq") == 0 ? "masquerade" : "redirect";
+	bool masq = strcmp(ops->name, "masq") == 0;
+	const char *what = masq ? "masquerade" : "redirect";
 
 	snprintf(re->nat, sizeof(re->nat), "%s", what);
 	nftr_add(re, "%s", what);
 	re->has_verdict = true;
 	re->verdict = NF_ACCEPT;
+	if (!masq)
+		not_followed(re, "redirect: the new destination (this host) is not followed by pathcheck");
 }
 
 /* x_tables targets (iptables-nft): -j MARK is a mark set like nft's own; the others are not evaluated. */
@@ -857,7 +1094,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "counter",	.eval = op_statement },
 	{ .name = "ct",		.eval = op_ct },
 	{ .name = "dup",	.eval = op_statement },
-	{ .name = "dynset",	.eval = op_statement },
+	{ .name = "dynset",	.eval = op_dynset },
 	{ .name = "exthdr",	.eval = op_exthdr },
 	{ .name = "fib",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_FIB_DREG },
 	{ .name = "hash",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_HASH_DREG },
@@ -870,7 +1107,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "nat",	.eval = op_nat },
 	{ .name = "notrack",	.eval = op_statement },
 	{ .name = "numgen",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_NG_DREG },
-	{ .name = "objref",	.eval = op_statement },
+	{ .name = "objref",	.eval = op_objref },
 	{ .name = "osf",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_OSF_DREG },
 	{ .name = "payload",	.eval = op_payload },
 	{ .name = "range",	.eval = op_range },
@@ -910,6 +1147,34 @@ eval_expr(struct rule_eval *re, struct nftnl_expr *e)
 		not_evaluated(re, n);
 }
 
+/*
+ * The verdict as nft_do_chain reads it: accept and drop carry flags in their upper bits
+ * (a drop's errno), kept out of the code the walk switches on; a queue is judged apart.
+ * false for a code the walk does not follow (stolen, repeat, anything else).
+ */
+static bool
+verdict_followed(int32_t *v)
+{
+	switch (*v) {
+	case NFT_CONTINUE: case NFT_BREAK: case NFT_RETURN: case NFT_JUMP: case NFT_GOTO:
+		return true;
+	default:
+		break;
+	}
+	if (*v < 0)
+		return false;
+	switch (*v & NF_VERDICT_MASK) {
+	case NF_ACCEPT:
+	case NF_DROP:
+		*v &= NF_VERDICT_MASK;
+		return true;
+	case NF_QUEUE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 eval_rule(struct rule_eval *re, struct nftnl_rule *r)
 {
@@ -923,9 +1188,16 @@ eval_rule(struct rule_eval *re, struct nftnl_rule *r)
 	}
 	while ((e = nftnl_expr_iter_next(it)) != NULL) {
 		eval_expr(re, e);
+		/* The kernel ends the rule at a verdict other than continue; nothing after it runs. */
+		if (re->has_verdict && re->verdict != NFT_CONTINUE)
+			break;
 		/* Keep reading after a miss only to finish the rule's text. */
 	}
 	nftnl_expr_iter_destroy(it);
+	if (re->has_verdict && !verdict_followed(&re->verdict))
+		unknown(re, "verdict %d (%s) is not followed by pathcheck", re->verdict,
+			(re->verdict & NF_VERDICT_MASK) == NF_STOLEN ? "stolen" :
+			(re->verdict & NF_VERDICT_MASK) == NF_REPEAT ? "repeat" : "not a verdict nft writes");
 	nftr_verdict(re);
 	/* A queue verdict hands the packet to a program we cannot see. */
 	if (re->match == M_YES && re->has_verdict && (re->verdict & NF_VERDICT_MASK) == NF_QUEUE)
@@ -989,6 +1261,16 @@ decide(struct pc_nft_result *res, const char *chain, struct nftnl_rule *r, const
 
 static int eval_chain_from(struct walk *w, const char *chain, size_t start, int depth);
 
+/* The rule decides the chain's outcome as unknown: it, and why, go to the result. */
+static int
+undecided(struct walk *w, const char *chain, struct nftnl_rule *r, const struct rule_eval *re)
+{
+	decide(w->res, chain, r, re);
+	snprintf(w->res->why, sizeof(w->res->why), "rule handle %llu in chain %s: %s",
+		 (unsigned long long)w->res->handle, chain, re->why);
+	return EV_UNKNOWN;
+}
+
 static int
 eval_chain(struct walk *w, const char *chain, int depth)
 {
@@ -1030,6 +1312,9 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 		}
 		if (re.match == M_NO)
 			continue;
+		/* The packet may have changed in a way the VM does not follow: later rules cannot say. */
+		if (re.unfollowed)
+			return undecided(w, chain, cc->rules[i], &re);
 		if (re.match == M_UNKNOWN) {
 			int rest, end;
 			struct pc_nft_result saved = *w->res;
@@ -1040,7 +1325,8 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 			 * If the rest of the path ends the same way this rule would, the answer is known
 			 * anyway. Looking ahead recurses once per undecided rule: bounded, past that unknown.
 			 */
-			if (w->lookahead < MAX_LOOKAHEAD) {
+			/* An undecided dnat: whether the packet leaves with a new destination is not known either. */
+			if (w->lookahead < MAX_LOOKAHEAD && !re.dnat) {
 				w->lookahead++;
 				rest = eval_chain_from(w, chain, i + 1, depth);
 				w->lookahead--;
@@ -1051,10 +1337,7 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 					return rest;
 			}
 			*w->res = saved;
-			decide(w->res, chain, cc->rules[i], &re);
-			snprintf(w->res->why, sizeof(w->res->why), "rule handle %llu in chain %s: %s",
-				 (unsigned long long)w->res->handle, chain, re.why);
-			return EV_UNKNOWN;
+			return undecided(w, chain, cc->rules[i], &re);
 		}
 		if (re.mss_clamp)
 			w->res->mss_clamp = true;
