@@ -2,7 +2,11 @@
  * nftvm.c: a symbolic nft VM. Registers hold bytes with a "known" bit each;
  * the packet's headers are built from the query, with what pathcheck cannot know
  * (a source port not given, a TTL) left unknown. A rule matches, does not match,
- * or cannot be decided; only the last makes a station unknown.
+ * or cannot be decided; only the last makes a station unknown. Expressions are
+ * dispatched by name through expr_ops[] (as libnftnl's); a name not there, a key,
+ * base or verdict the VM does not know, a register nothing wrote, or a statement
+ * that changes the packet in a way the VM does not follow makes the rule unknown.
+ * No I/O: chains and sets come from the cache, a miss goes to the fetch callback.
  */
 #include <arpa/inet.h>
 #include <errno.h>
