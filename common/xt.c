@@ -390,6 +390,7 @@ pp_xt_match_decode(const char *name, uint32_t rev, uint8_t family, const void *i
 
 		memcpy(m->info, raw, e->r[rev].size);
 		ph->physindev[IFNAMSIZ - 1] = ph->physoutdev[IFNAMSIZ - 1] = '\0';
+		ph->in_mask[IFNAMSIZ - 1] = ph->out_mask[IFNAMSIZ - 1] = 0;
 		break;
 	}
 	case PP_XT_M_HASHLIMIT:
@@ -780,7 +781,9 @@ text_match_opts(struct sb *b, const struct pp_xt_match *m, const char *setname)
 		const struct xt_state_info *s = i;
 
 		sb_add(b, " --state");
-		sb_ctstate(b, s->statemask);
+		/* xt_state has conntrack's bits but its own UNTRACKED, where conntrack has SNAT */
+		sb_ctstate(b, (s->statemask & 0x0f) | (s->statemask & XT_STATE_UNTRACKED ?
+						       XT_CONNTRACK_STATE_UNTRACKED : 0));
 		break;
 	}
 	case PP_XT_M_COMMENT:
@@ -1055,6 +1058,9 @@ eval_conntrack(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *why
 		if (((st & c->state_mask) != 0) == !!(inv & XT_CONNTRACK_STATE))
 			return PP_XT_NOMATCH;
 	}
+	/* an invalid or untracked packet has no entry: the kernel stops here */
+	if (p->ctstate_known && (xt_ctstate(p) & (XT_CONNTRACK_STATE_INVALID | XT_CONNTRACK_STATE_UNTRACKED)))
+		return f & XT_CONNTRACK_STATE ? PP_XT_MATCH : PP_XT_NOMATCH;
 	if (f & XT_CONNTRACK_DIRECTION) {
 		if (!p->ctdir_known) {
 			why_set("-m conntrack --ctdir: the conntrack direction is not known");
@@ -1125,21 +1131,22 @@ multiport_hit(const struct xt_multiport_v1 *mp, uint16_t port)
 	return false;
 }
 
+/*
+ * A device name against the rule's name under its mask, as the kernel's
+ * ifname_compare_aligned(): iptables masks "br+" to its first two bytes and a
+ * plain name to its bytes and the NUL after them.
+ */
 static bool
-ifname_eq(const char *a, const char *b)
+physdev_eq(const char *want, const char *mask, const char *have)
 {
-	return strncmp(a, b, IFNAMSIZ) == 0;
-}
+	char h[IFNAMSIZ] = { 0 };
+	unsigned k;
 
-/* physdev names compare as the kernel does: masked by the given name's length (a '+' ends a prefix). */
-static bool
-physdev_eq(const char *want, const char *have)
-{
-	size_t n = strnlen(want, IFNAMSIZ);
-
-	if (n && want[n - 1] == '+')
-		return strncmp(want, have, n - 1) == 0;
-	return ifname_eq(want, have);
+	memcpy(h, have, strnlen(have, IFNAMSIZ - 1));
+	for (k = 0; k < IFNAMSIZ; k++)
+		if ((h[k] ^ want[k]) & mask[k])
+			return false;
+	return true;
 }
 
 enum pp_xt_result
@@ -1177,7 +1184,12 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 			why_set("-m state: the packet's conntrack state is not known");
 			return PP_XT_UNKNOWN;
 		}
-		return res((xt_ctstate(p) & s->statemask) != 0, false);
+		unsigned st = p->ctstate & 0x0f;
+
+		/* xt_state's untracked bit is 1 << (IP_CT_NUMBER + 1), nftables' too */
+		if (p->ctstate & 0x40)
+			st |= XT_STATE_UNTRACKED;
+		return res((st & s->statemask) != 0, false);
 	}
 	case PP_XT_M_COMMENT:
 		return PP_XT_MATCH;
@@ -1322,17 +1334,19 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 				return PP_XT_NOMATCH;
 			return PP_XT_MATCH;
 		}
-		if ((ph->bitmask & XT_PHYSDEV_OP_BRIDGED) && (ph->invert & XT_PHYSDEV_OP_BRIDGED))
+		/* --physdev-is-bridged means "leaves through a bridge port" (the kernel tests physoutdev) */
+		if ((ph->bitmask & XT_PHYSDEV_OP_BRIDGED) &&
+		    (!!p->physout[0] == !!(ph->invert & XT_PHYSDEV_OP_BRIDGED)))
 			return PP_XT_NOMATCH;
 		if ((ph->bitmask & XT_PHYSDEV_OP_ISIN) && (!!p->physin[0] == !!(ph->invert & XT_PHYSDEV_OP_ISIN)))
 			return PP_XT_NOMATCH;
 		if ((ph->bitmask & XT_PHYSDEV_OP_ISOUT) && (!!p->physout[0] == !!(ph->invert & XT_PHYSDEV_OP_ISOUT)))
 			return PP_XT_NOMATCH;
 		if ((ph->bitmask & XT_PHYSDEV_OP_IN) &&
-		    physdev_eq(ph->physindev, p->physin) == !!(ph->invert & XT_PHYSDEV_OP_IN))
+		    physdev_eq(ph->physindev, ph->in_mask, p->physin) == !!(ph->invert & XT_PHYSDEV_OP_IN))
 			return PP_XT_NOMATCH;
 		if ((ph->bitmask & XT_PHYSDEV_OP_OUT) &&
-		    physdev_eq(ph->physoutdev, p->physout) == !!(ph->invert & XT_PHYSDEV_OP_OUT))
+		    physdev_eq(ph->physoutdev, ph->out_mask, p->physout) == !!(ph->invert & XT_PHYSDEV_OP_OUT))
 			return PP_XT_NOMATCH;
 		return PP_XT_MATCH;
 	}
@@ -1360,7 +1374,15 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 				why_set("-m set: membership in ipset %s is not known", m->set_name);
 			return PP_XT_UNKNOWN;
 		}
-		/* a nomatch element answers "not in" unless --return-nomatch; the caller folds it in */
+		/*
+		 * With --return-nomatch a nomatch element makes the match true, but
+		 * IPSET_CMD_TEST answers alike for such an element and for no element.
+		 */
+		if (in == 0 && (s->flags & IPSET_FLAG_RETURN_NOMATCH)) {
+			why_set("-m set --return-nomatch: a nomatch entry of ipset %s and a missing one "
+				"answer alike", m->set_name);
+			return PP_XT_UNKNOWN;
+		}
 		return res(in > 0, s->match_set.flags & IPSET_INV_MATCH);
 	}
 	case PP_XT_M_OWNER: {
@@ -1370,8 +1392,9 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 			why_set("-m owner: the packet's socket and its owner are not known");
 			return PP_XT_UNKNOWN;
 		}
+		/* no socket: the kernel matches when every option given is inverted */
 		if (!p->has_sk)
-			return PP_XT_NOMATCH;	/* the kernel's owner match needs a full socket */
+			return (o->match ^ o->invert) == 0 ? PP_XT_MATCH : PP_XT_NOMATCH;
 		if ((o->match & XT_OWNER_SOCKET) && (o->invert & XT_OWNER_SOCKET))
 			return PP_XT_NOMATCH;
 		if ((o->match & XT_OWNER_UID) &&
@@ -1392,6 +1415,10 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 	case PP_XT_M_SOCKET: {
 		uint8_t fl = *(const uint8_t *)i;
 
+		if (m->rev >= 3 && (fl & XT_SOCKET_RESTORESKMARK)) {
+			why_set("-m socket --restore-skmark: sets the mark from a socket pathcheck does not see");
+			return PP_XT_UNKNOWN;
+		}
 		if (fl & (XT_SOCKET_TRANSPARENT | XT_SOCKET_NOWILDCARD)) {
 			why_set("-m socket --%s: the socket's options are not known",
 				fl & XT_SOCKET_TRANSPARENT ? "transparent" : "nowildcard");

@@ -343,6 +343,16 @@ eval_conntrack(void)
 	p.ctstatus = IPS_DST_NAT;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
 	CHECK(strstr(why, "tuples") != NULL);
+	/* an invalid packet has no entry: the state decides, the rest is not looked at */
+	if (!mt(4, "-m conntrack ! --ctstate NEW --ctdir REPLY", 0, &m))
+		{ CHECK(0); return; }
+	p.ctstate = 1;
+	p.ctdir_known = false;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	if (!mt(4, "-m conntrack --ctstatus ASSURED,SEEN_REPLY --ctproto 6 --ctorigsrc 198.51.100.0/24", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ctdir_known = true;
 	/* -m state (the conntrack alias) */
 	if (!mt(4, "-m state --state NEW,ESTABLISHED", 0, &m))
 		{ CHECK(0); return; }
@@ -493,14 +503,23 @@ eval_marks_ranges_devices(void)
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);	/* not bridged */
 	p.bridged = true;
 	snprintf(p.physin, sizeof(p.physin), "veth0");
+	/* in through a bridge port to the host: not "bridged" (the kernel tests physoutdev) */
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	snprintf(p.physout, sizeof(p.physout), "veth3");
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
 	snprintf(p.physin, sizeof(p.physin), "veth1");
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	snprintf(p.physin, sizeof(p.physin), "veth00");	/* the NUL is in the mask */
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
 	if (!mt(4, "-m physdev ! --physdev-out br+", 0, &m))
 		{ CHECK(0); return; }
 	snprintf(p.physout, sizeof(p.physout), "br0");
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	snprintf(p.physout, sizeof(p.physout), "bridge7");	/* br+ is a prefix */
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
 	snprintf(p.physout, sizeof(p.physout), "veth2");
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.bridged = false;		/* not bridged: the inverted name matches */
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
 }
 
@@ -546,6 +565,14 @@ eval_set_owner_socket(void)
 	answer = 0;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
 
+	if (!mt(4, "-m set --match-set blk src --return-nomatch ! --update-counters", 0, &m))
+		{ CHECK(0); return; }
+	answer = 1;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	answer = 0;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "return-nomatch") != NULL);
+
 	if (!mt(4, "-m owner --uid-owner 1000-2000 --gid-owner 100", 0, &m))
 		{ CHECK(0); return; }
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
@@ -558,6 +585,11 @@ eval_set_owner_socket(void)
 	p.has_sk = false;	/* forwarded: no socket, the owner match never matches */
 	p.uid = 1500;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	if (!mt(6, "-m owner --socket-exists", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.has_sk = true;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
 
 	if (!mt(4, "-m socket", 0, &m))
 		{ CHECK(0); return; }
