@@ -272,6 +272,25 @@ ext_find(const struct ext *tab, size_t n, const char *name, uint32_t rev, uint8_
 
 /* ---- matches: decode ------------------------------------------------------ */
 
+/*
+ * Conntrack rev 1 and 2 into rev 3's struct: the same addresses and flags, one
+ * port per direction in network order (rev 3: ranges in host order), and in
+ * rev 1 8-bit state and status masks.
+ */
+#define CT_WIDEN(c, o)								\
+	do {									\
+		memcpy((c), (o), offsetof(struct xt_conntrack_mtinfo3, l4proto));	\
+		(c)->l4proto = (o)->l4proto;					\
+		(c)->origsrc_port = ntohs((o)->origsrc_port);			\
+		(c)->origdst_port = ntohs((o)->origdst_port);			\
+		(c)->replsrc_port = ntohs((o)->replsrc_port);			\
+		(c)->repldst_port = ntohs((o)->repldst_port);			\
+		(c)->match_flags = (o)->match_flags;				\
+		(c)->invert_flags = (o)->invert_flags;				\
+		(c)->state_mask = (o)->state_mask;				\
+		(c)->status_mask = (o)->status_mask;				\
+	} while (0)
+
 int
 pp_xt_match_decode(const char *name, uint32_t rev, uint8_t family, const void *info,
 		   size_t len, struct pp_xt_match *m, char *err, size_t errlen)
@@ -302,37 +321,10 @@ pp_xt_match_decode(const char *name, uint32_t rev, uint8_t family, const void *i
 			memcpy(c, raw, sizeof(*c));
 			break;
 		}
-		/*
-		 * Revisions 1 and 2 have one port per direction in network order and
-		 * rev 1 8-bit state and status masks; rev 3 has ranges in host order.
-		 */
-		if (rev == 1) {
-			const struct xt_conntrack_mtinfo1 *o = (const void *)raw;
-
-			memcpy(c, o, offsetof(struct xt_conntrack_mtinfo1, l4proto));
-			c->l4proto = o->l4proto;
-			c->origsrc_port = ntohs(o->origsrc_port);
-			c->origdst_port = ntohs(o->origdst_port);
-			c->replsrc_port = ntohs(o->replsrc_port);
-			c->repldst_port = ntohs(o->repldst_port);
-			c->match_flags = o->match_flags;
-			c->invert_flags = o->invert_flags;
-			c->state_mask = o->state_mask;
-			c->status_mask = o->status_mask;
-		} else {
-			const struct xt_conntrack_mtinfo2 *o = (const void *)raw;
-
-			memcpy(c, o, offsetof(struct xt_conntrack_mtinfo2, l4proto));
-			c->l4proto = o->l4proto;
-			c->origsrc_port = ntohs(o->origsrc_port);
-			c->origdst_port = ntohs(o->origdst_port);
-			c->replsrc_port = ntohs(o->replsrc_port);
-			c->repldst_port = ntohs(o->repldst_port);
-			c->match_flags = o->match_flags;
-			c->invert_flags = o->invert_flags;
-			c->state_mask = o->state_mask;
-			c->status_mask = o->status_mask;
-		}
+		if (rev == 1)
+			CT_WIDEN(c, (const struct xt_conntrack_mtinfo1 *)(const void *)raw);
+		else
+			CT_WIDEN(c, (const struct xt_conntrack_mtinfo2 *)(const void *)raw);
 		c->origsrc_port_high = c->origsrc_port;
 		c->origdst_port_high = c->origdst_port;
 		c->replsrc_port_high = c->replsrc_port;
