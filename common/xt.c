@@ -386,7 +386,19 @@ pp_xt_match_decode(const char *name, uint32_t rev, uint8_t family, const void *i
 		break;
 	}
 	case PP_XT_M_HASHLIMIT:
-		memcpy(m->info, raw, e->r[rev].size);
+		if (rev == 2) {
+			/* rev 2 is rev 3 without cfg.interval, which sits before the masks */
+			const struct xt_hashlimit_mtinfo2 *o = (const void *)raw;
+			struct xt_hashlimit_mtinfo3 *h = (void *)m->info;
+
+			memcpy(h->name, o->name, sizeof(h->name));
+			h->cfg.avg = o->cfg.avg, h->cfg.burst = o->cfg.burst, h->cfg.mode = o->cfg.mode;
+			h->cfg.size = o->cfg.size, h->cfg.max = o->cfg.max;
+			h->cfg.gc_interval = o->cfg.gc_interval, h->cfg.expire = o->cfg.expire;
+			h->cfg.srcmask = o->cfg.srcmask, h->cfg.dstmask = o->cfg.dstmask;
+		} else {
+			memcpy(m->info, raw, e->r[rev].size);
+		}
 		if (rev == 1)
 			((struct xt_hashlimit_mtinfo1 *)m->info)->name[IFNAMSIZ - 1] = '\0';
 		else
@@ -641,7 +653,7 @@ text_hashlimit(struct sb *b, const struct pp_xt_match *m)
 		srcmask = h->cfg.srcmask, dstmask = h->cfg.dstmask;
 		scale = XT_HASHLIMIT_SCALE;
 	} else {
-		/* rev 2 is rev 3 without the trailing interval */
+		/* rev 2 was widened to rev 3's struct when decoded */
 		const struct xt_hashlimit_mtinfo3 *h = (const void *)m->info;
 
 		name = h->name, avg = h->cfg.avg, burst = h->cfg.burst, mode = h->cfg.mode;

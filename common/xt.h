@@ -36,8 +36,9 @@ enum pp_xt_mkind {
 
 /*
  * A decoded match. info holds the blob as the kernel's struct for (name, rev),
- * zero-padded; conntrack rev 1 and 2 are widened to rev 3's struct and set rev
- * 1-3 to rev 4's, so the text and the evaluator read one layout per extension.
+ * zero-padded; conntrack rev 1 and 2 are widened to rev 3's struct, set rev
+ * 1-3 to rev 4's and hashlimit rev 2 to rev 3's, so the text and the evaluator
+ * read one layout per extension (hashlimit rev 1 keeps its own).
  */
 struct pp_xt_match {
 	enum pp_xt_mkind kind;

@@ -14,6 +14,13 @@
 
 #include "tap.h"
 #include "xt.h"
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/ipset/ip_set.h>
+#include <linux/netfilter/xt_set.h>
+#include <linux/netfilter/xt_hashlimit.h>
+#include <linux/netfilter/xt_connmark.h>
+#include <linux/netfilter/xt_CT.h>
 
 struct xt_vec_expr {
 	const char *kind, *name;
@@ -727,6 +734,149 @@ bad_fields_refused(void)
 	CHECK(strstr(err, "reject type 42") != NULL);
 }
 
+/* The text of one expression of a vector decoded at another revision from blob. */
+static const char *
+text_at(const struct xt_vec *v, unsigned idx, unsigned rev, const void *blob, size_t len, char *out,
+	size_t outlen)
+{
+	const struct xt_vec_expr *x = &v->expr[idx];
+	struct pp_xt_match m;
+	struct pp_xt_target t;
+	char err[256];
+
+	if (!strcmp(x->kind, "match")) {
+		if (pp_xt_match_decode(x->name, rev, nfproto(v), blob, len, &m, err, sizeof(err)) < 0)
+			goto bad;
+		snprintf(m.set_name, sizeof(m.set_name), "%s", v->setname);
+		pp_xt_match_text(&m, out, outlen);
+	} else {
+		if (pp_xt_target_decode(x->name, rev, nfproto(v), blob, len, &t, err, sizeof(err)) < 0)
+			goto bad;
+		pp_xt_target_text(&t, out, outlen);
+	}
+	return out;
+bad:
+	printf("#   %s rev %u: %s\n", x->name, rev, err);
+	return "(refused)";
+}
+
+static const struct xt_vec *
+vec_kind(int fam, const char *args, const char *kind, unsigned *idx)
+{
+	const struct xt_vec *v = vec(fam, args);
+	unsigned k;
+
+	for (k = 0; v && k < v->nexpr; k++)
+		if (!strcmp(v->expr[k].kind, kind)) {
+			*idx = k;
+			return v;
+		}
+	return NULL;
+}
+
+/*
+ * iptables 1.8.9 on this kernel writes the newest revisions only. The older ones
+ * (still in rulesets older iptables wrote) are made here from the real blobs,
+ * field by field through the kernel's structs, and must print the same.
+ */
+static void
+older_revisions_print_alike(void)
+{
+	const struct xt_vec *v;
+	unsigned i = 0;
+	char want[512], got[512];
+
+	if ((v = vec_kind(4, "-m conntrack --ctstate DNAT --ctorigdst 203.0.113.10 --ctorigdstport 80", "match", &i))) {
+		struct xt_conntrack_mtinfo3 c3;
+		struct xt_conntrack_mtinfo2 c2 = { 0 };
+		struct xt_conntrack_mtinfo1 c1 = { 0 };
+
+		memcpy(&c3, v->expr[i].info, sizeof(c3));
+		text_at(v, i, 3, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		memcpy(&c2, &c3, offsetof(struct xt_conntrack_mtinfo2, l4proto));
+		c2.origdst_port = htons(c3.origdst_port);
+		c2.match_flags = c3.match_flags;
+		c2.state_mask = c3.state_mask;
+		memcpy(&c1, &c3, offsetof(struct xt_conntrack_mtinfo1, l4proto));
+		c1.origdst_port = htons(c3.origdst_port);
+		c1.match_flags = c3.match_flags;
+		c1.state_mask = (uint8_t)c3.state_mask;
+		CHECK_STR(text_at(v, i, 2, &c2, XT_ALIGN(sizeof(c2)), got, sizeof(got)), want);
+		CHECK_STR(text_at(v, i, 1, &c1, XT_ALIGN(sizeof(c1)), got, sizeof(got)), want);
+	} else CHECK(0);
+	if ((v = vec_kind(4, "-m set ! --match-set blkp src,dst", "match", &i))) {
+		struct xt_set_info_match_v4 s4;
+		struct xt_set_info_match_v3 s3 = { 0 };
+		struct xt_set_info_match_v1 s1 = { 0 };
+
+		memcpy(&s4, v->expr[i].info, sizeof(s4));
+		text_at(v, i, 4, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		CHECK_STR(want, "-m set ! --match-set blkp src,dst");
+		s3.match_set = s1.match_set = s4.match_set;
+		CHECK_STR(text_at(v, i, 3, &s3, XT_ALIGN(sizeof(s3)), got, sizeof(got)), want);
+		CHECK_STR(text_at(v, i, 2, &s1, XT_ALIGN(sizeof(s1)), got, sizeof(got)), want);
+		CHECK_STR(text_at(v, i, 1, &s1, XT_ALIGN(sizeof(s1)), got, sizeof(got)), want);
+		/* rev 2 carries --return-nomatch in the set flags */
+		s1.match_set.flags |= IPSET_RETURN_NOMATCH;
+		CHECK_STR(text_at(v, i, 2, &s1, XT_ALIGN(sizeof(s1)), got, sizeof(got)),
+			  "-m set ! --match-set blkp src,dst --return-nomatch");
+	} else CHECK(0);
+	if ((v = vec_kind(6, "-m hashlimit --hashlimit-upto 5/sec --hashlimit-mode srcip --hashlimit-srcmask 64 --hashlimit-name h6", "match", &i))) {
+		struct xt_hashlimit_mtinfo3 h3;
+		struct xt_hashlimit_mtinfo2 h2 = { 0 };
+
+		memcpy(&h3, v->expr[i].info, sizeof(h3));
+		text_at(v, i, 3, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		memcpy(h2.name, h3.name, sizeof(h2.name));
+		h2.cfg.avg = h3.cfg.avg, h2.cfg.burst = h3.cfg.burst, h2.cfg.mode = h3.cfg.mode;
+		h2.cfg.size = h3.cfg.size, h2.cfg.max = h3.cfg.max, h2.cfg.gc_interval = h3.cfg.gc_interval;
+		h2.cfg.expire = h3.cfg.expire, h2.cfg.srcmask = h3.cfg.srcmask, h2.cfg.dstmask = h3.cfg.dstmask;
+		CHECK_STR(text_at(v, i, 2, &h2, XT_ALIGN(sizeof(h2)), got, sizeof(got)), want);
+	} else CHECK(0);
+	if ((v = vec_kind(4, "-p tcp -j DNAT --to-destination 198.51.100.2:80", "target", &i))) {
+		struct nf_nat_range2 r2;
+		struct nf_nat_ipv4_multi_range_compat c = { 0 };
+
+		memcpy(&r2, v->expr[i].info, sizeof(r2));
+		text_at(v, i, 2, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		CHECK_STR(text_at(v, i, 1, &r2, XT_ALIGN(sizeof(struct nf_nat_range)), got, sizeof(got)), want);
+		c.rangesize = 1;
+		c.range[0].flags = r2.flags;
+		c.range[0].min_ip = r2.min_addr.ip;
+		c.range[0].max_ip = r2.max_addr.ip;
+		c.range[0].min = r2.min_proto;
+		c.range[0].max = r2.max_proto;
+		CHECK_STR(text_at(v, i, 0, &c, XT_ALIGN(sizeof(c)), got, sizeof(got)), want);
+		c.rangesize = 2;
+		CHECK_STR(text_at(v, i, 0, &c, XT_ALIGN(sizeof(c)), got, sizeof(got)), "(refused)");
+	} else CHECK(0);
+	if ((v = vec_kind(4, "-j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff", "target", &i))) {
+		struct xt_connmark_tginfo2 k2;
+		struct xt_connmark_tginfo1 k1 = { 0 };
+
+		memcpy(&k2, v->expr[i].info, sizeof(k2));
+		text_at(v, i, 2, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		k1.ctmark = k2.ctmark, k1.ctmask = k2.ctmask, k1.nfmask = k2.nfmask, k1.mode = k2.mode;
+		CHECK_STR(text_at(v, i, 1, &k1, XT_ALIGN(sizeof(k1)), got, sizeof(got)), want);
+	} else CHECK(0);
+	if ((v = vec_kind(4, "-j CT --zone 5", "target", &i))) {
+		struct xt_ct_target_info_v1 t1;
+		struct xt_ct_target_info t0 = { 0 };
+
+		memcpy(&t1, v->expr[i].info, sizeof(t1));
+		text_at(v, i, 2, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		CHECK_STR(want, "-j CT --zone 5");
+		CHECK_STR(text_at(v, i, 1, &t1, XT_ALIGN(sizeof(t1)), got, sizeof(got)), want);
+		t0.flags = t1.flags, t0.zone = t1.zone;
+		CHECK_STR(text_at(v, i, 0, &t0, XT_ALIGN(sizeof(t0)), got, sizeof(got)), want);
+	} else CHECK(0);
+	if ((v = vec_kind(4, "-m socket", "match", &i))) {
+		text_at(v, i, 3, v->expr[i].info, v->expr[i].len, want, sizeof(want));
+		CHECK_STR(text_at(v, i, 2, v->expr[i].info, v->expr[i].len, got, sizeof(got)), want);
+		CHECK_STR(text_at(v, i, 1, v->expr[i].info, v->expr[i].len, got, sizeof(got)), want);
+	} else CHECK(0);
+}
+
 int
 main(void)
 {
@@ -741,5 +891,6 @@ main(void)
 	RUN(eval_undecidable_and_branches);
 	RUN(targets_decoded);
 	RUN(bad_fields_refused);
+	RUN(older_revisions_print_alike);
 	return tap_done();
 }
