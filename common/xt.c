@@ -636,6 +636,51 @@ sb_rate(struct sb *b, uint64_t period, uint64_t scale)
 	return rates[i - 1].mult;
 }
 
+/*
+ * hashlimit's byte mode stores a cost per byte-chunk: avg = UINT32_MAX / (bytes
+ * >> XT_HASHLIMIT_BYTE_SHIFT + 1). Shown in the largest of m, k, b that gives the
+ * same cost back, with the burst in bytes; the default expiry (in seconds) is
+ * 15 without a burst and 60 with one.
+ */
+static uint64_t
+hl_cost_to_bytes(uint64_t cost)
+{
+	uint64_t r = cost ? UINT32_MAX / cost : UINT32_MAX;
+
+	return (r - 1) << XT_HASHLIMIT_BYTE_SHIFT;
+}
+
+static uint64_t
+hl_bytes_to_cost(uint64_t bytes)
+{
+	uint32_t r = (uint32_t)(bytes >> XT_HASHLIMIT_BYTE_SHIFT);
+
+	return UINT32_MAX / ((uint64_t)r + 1);
+}
+
+static uint64_t
+sb_bytes(struct sb *b, uint64_t avg, uint64_t burst)
+{
+	static const struct { const char *name; uint64_t div; } units[] = {
+		{ "m", 1024 * 1024 }, { "k", 1024 }, { "", 1 },
+	};
+	uint64_t r = hl_cost_to_bytes(avg);
+	unsigned i;
+
+	for (i = 0; i < 2; i++)
+		if (r >= units[i].div && hl_bytes_to_cost(r & ~(units[i].div - 1)) == avg)
+			break;
+	sb_add(b, " %llu%sb/s", (unsigned long long)(r / units[i].div), units[i].name);
+	if (burst == 0)
+		return 15;
+	r *= burst;
+	for (i = 0; i < 2; i++)
+		if (r >= units[i].div)
+			break;
+	sb_add(b, " --hashlimit-burst %llu%sb", (unsigned long long)(r / units[i].div), units[i].name);
+	return 60;
+}
+
 static void
 text_hashlimit(struct sb *b, const struct pp_xt_match *m)
 {
@@ -663,7 +708,7 @@ text_hashlimit(struct sb *b, const struct pp_xt_match *m)
 	}
 	sb_add(b, " --hashlimit-%s", mode & XT_HASHLIMIT_INVERT ? "above" : "upto");
 	if (mode & XT_HASHLIMIT_BYTES) {
-		sb_add(b, " %llub/s", (unsigned long long)avg);
+		quantum = sb_bytes(b, avg, burst);
 	} else {
 		quantum = sb_rate(b, avg, scale);
 		sb_add(b, " --hashlimit-burst %llu", (unsigned long long)burst);
@@ -948,11 +993,12 @@ text_match_opts(struct sb *b, const struct pp_xt_match *m, const char *setname)
 		const struct xt_statistic_info *s = i;
 		bool inv = s->flags & XT_STATISTIC_INVERT;
 
+		/* the ! stands after the mode, before what it inverts */
 		if (s->mode == XT_STATISTIC_MODE_RANDOM) {
-			sb_add(b, "%s --mode random --probability %.11f", inv ? " !" : "",
+			sb_add(b, " --mode random%s --probability %.11f", inv ? " !" : "",
 			       1.0 * s->u.random.probability / 0x80000000u);
 		} else {
-			sb_add(b, "%s --mode nth --every %u", inv ? " !" : "", s->u.nth.every + 1);
+			sb_add(b, " --mode nth%s --every %u", inv ? " !" : "", s->u.nth.every + 1);
 			if (s->u.nth.packet)
 				sb_add(b, " --packet %u", s->u.nth.packet);
 		}
@@ -1695,6 +1741,27 @@ sb_nat_range(struct sb *b, const struct pp_xt_target *t)
 	}
 }
 
+/* CT --ctevents / --expevents: the event bits by their names in iptables (IPCT_* order). */
+static void
+sb_ctevents(struct sb *b, const char *opt, uint32_t mask, bool exp)
+{
+	static const char *const ct[] = {
+		"new", "related", "destroy", "reply", "assured", "protoinfo", "helper", "mark",
+		"natseqinfo", "secmark",
+	};
+	const char *sep = " ";
+	unsigned i, n = exp ? 1 : sizeof(ct) / sizeof(ct[0]);
+
+	if (!mask)
+		return;
+	sb_add(b, " %s", opt);
+	for (i = 0; i < n; i++)
+		if (mask & (1u << i)) {
+			sb_add(b, "%s%s", sep, ct[i]);
+			sep = ",";
+		}
+}
+
 static void
 sb_nat_flags(struct sb *b, uint32_t flags)
 {
@@ -1728,6 +1795,11 @@ pp_xt_target_text(const struct pp_xt_target *t, char *buf, size_t len)
 		if (a->verdict == PP_XT_V_JUMP)
 			return 0;
 		sb_add(&b, "-j %s", v[a->verdict] ? v[a->verdict] : "CONTINUE");
+		return sb_done(&b);
+	}
+	/* -j NOTRACK is CT with XT_CT_NOTRACK_ALIAS, shown under its own name */
+	if (t->kind == PP_XT_T_CT && (((const struct xt_ct_target_info *)i)->flags & XT_CT_NOTRACK_ALIAS)) {
+		sb_add(&b, "-j NOTRACK");
 		return sb_done(&b);
 	}
 	sb_add(&b, "-j %s", t->name);
@@ -1775,6 +1847,8 @@ pp_xt_target_text(const struct pp_xt_target *t, char *buf, size_t len)
 	case PP_XT_T_CT: {
 		const struct xt_ct_target_info_v1 *c = i;
 
+		uint16_t dirs = c->flags & (XT_CT_ZONE_DIR_ORIG | XT_CT_ZONE_DIR_REPL);
+
 		if (c->flags & XT_CT_NOTRACK) {
 			sb_add(&b, " --notrack");
 			break;
@@ -1783,15 +1857,15 @@ pp_xt_target_text(const struct pp_xt_target *t, char *buf, size_t len)
 			sb_add(&b, " --helper %s", c->helper);
 		if (t->rev >= 1 && c->timeout[0])
 			sb_add(&b, " --timeout %s", c->timeout);
-		if (c->flags & XT_CT_ZONE_DIR_ORIG)
-			sb_add(&b, " --zone-orig");
-		if (c->flags & XT_CT_ZONE_DIR_REPL)
-			sb_add(&b, " --zone-reply");
+		sb_ctevents(&b, "--ctevents", c->ct_events, false);
+		sb_ctevents(&b, "--expevents", c->exp_events, true);
 		if (c->zone || (c->flags & XT_CT_ZONE_MARK)) {
+			sb_add(&b, " --zone%s", dirs == XT_CT_ZONE_DIR_ORIG ? "-orig" :
+					       dirs == XT_CT_ZONE_DIR_REPL ? "-reply" : "");
 			if (c->flags & XT_CT_ZONE_MARK)
-				sb_add(&b, " --zone mark");
+				sb_add(&b, " mark");
 			else
-				sb_add(&b, " --zone %u", c->zone);
+				sb_add(&b, " %u", c->zone);
 		}
 		break;
 	}

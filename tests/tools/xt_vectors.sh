@@ -145,6 +145,54 @@ cat <<'CASES'
 4|legacy|filter|-p tcp --dport 80 -j ACCEPT|-p tcp|
 4|legacy|filter|-j DROP||
 6|legacy|filter|-j RETURN||
+4|nft|filter|-m addrtype --src-type UNICAST ! --dst-type LOCAL --limit-iface-out||
+6|nft|filter|-m conntrack --ctstate UNTRACKED,SNAT --ctreplsrc 2001:db8:2::2 --ctrepldst 2001:db8:1::/48||
+4|nft|filter|-m conntrack ! --ctstatus EXPECTED --ctexpire 10:20 --ctdir ORIGINAL||
+4|nft|filter|-m conntrack --ctorigsrcport 1000:2000 ! --ctrepldstport 53 --ctproto 17||
+6|nft|filter|-m state --state INVALID,UNTRACKED||
+4|legacy|filter|-p tcp --tcp-option 2 --syn|-p tcp|
+6|nft|filter|-p ipv6-icmp ! --icmpv6-type 2|-p ipv6-icmp|
+4|nft|filter|-m owner --gid-owner 100-200 --suppl-groups||
+6|nft|filter|-m owner ! --uid-owner 0 ! --socket-exists||
+4|nft|filter|-m set --match-set blkp dst,dst --packets-gt 10 ! --bytes-eq 100||
+4|nft|filter|-m statistic --mode random ! --probability 0.25||
+4|legacy|filter|-m limit --limit 1/day --limit-burst 1||
+4|nft|filter|-m hashlimit --hashlimit-above 1000/hour --hashlimit-mode dstip,dstport --hashlimit-name h3 --hashlimit-htable-size 64 --hashlimit-htable-max 128 --hashlimit-htable-expire 5000 --hashlimit-dstmask 24||
+4|nft|filter|-m hashlimit --hashlimit-upto 1mb/s --hashlimit-name hb||
+4|nft|filter|-m connlimit --connlimit-upto 2 --connlimit-mask 24||
+4|nft|filter|-m mac --mac-source AA:BB:CC:DD:EE:FF||
+4|nft|filter|-m physdev ! --physdev-is-out --physdev-in eth+||
+4|nft|filter|-m comment --comment ""||
+4|nft|filter|-p udp -m multiport --dports 1:1024|-p udp|
+4|nft|nat|-j SNAT --to-source 203.0.113.1-203.0.113.5 --persistent --random-fully||
+4|nft|nat|-j MASQUERADE --random||
+6|nft|nat|-p udp -j MASQUERADE --to-ports 2000|-p udp|
+4|nft|nat|-p tcp -j DNAT --to-destination :8080|-p tcp|
+6|nft|nat|-j DNAT --to-destination 2001:db8::2-2001:db8::3||
+4|nft|filter|-j REJECT --reject-with icmp-net-unreachable||
+4|nft|filter|-j REJECT --reject-with icmp-proto-unreachable||
+4|nft|filter|-j REJECT --reject-with icmp-net-prohibited||
+4|nft|filter|-j REJECT --reject-with icmp-admin-prohibited||
+4|nft|filter|-j REJECT --reject-with icmp-host-unreachable||
+6|nft|filter|-j REJECT --reject-with icmp6-no-route||
+6|nft|filter|-j REJECT --reject-with icmp6-addr-unreachable||
+6|nft|filter|-j REJECT --reject-with icmp6-policy-fail||
+6|nft|filter|-j REJECT --reject-with icmp6-reject-route||
+4|nft|mangle|-j MARK --and-mark 0xff||
+4|nft|mangle|-j MARK --xor-mark 0x1||
+4|nft|mangle|-j CONNMARK --set-xmark 0x10/0xf0||
+4|nft|mangle|-j CONNMARK --save-mark --mask 0xffff||
+4|nft|raw|-j CT --zone-orig 3||
+6|nft|raw|-j CT --zone mark||
+4|nft|raw|-j NOTRACK||
+4|nft|raw|-j CT --ctevents new,destroy,assured --expevents new||
+6|nft|raw|-j CT --zone-reply mark||
+4|nft|filter|-m hashlimit --hashlimit-above 512kb/s --hashlimit-burst 1mb --hashlimit-name hk||
+4|nft|filter|-m statistic --mode nth ! --every 2 --packet 1||
+4|nft|filter|-j LOG --log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-macdecode||
+6|legacy|filter|-j NFLOG --nflog-prefix "a b" --nflog-size 128 --nflog-threshold 4||
+6|nft|mangle|-p udp --dport 547 -j CHECKSUM --checksum-fill|-p udp -m udp --dport 547|
+4|nft|filter|-m u32 --u32 "0>>22&0x3C@0>>16=0x50"||
 CASES
 }
 
@@ -197,7 +245,7 @@ cesc() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 	for i in $(seq 1 $n); do echo "	&vec_$i,"; done
 	echo "};"
 	echo "#define XT_NVEC $n"
-	[ $fail = 0 ] || echo "#error some cases failed: see tests/tools/xt_vectors.sh's output"
+	[ $fail = 0 ] || echo "#error some cases failed: see the output of tests/tools/xt_vectors.sh"
 } >"$TMP/out.h"
 mv "$TMP/out.h" "$OUT"
 echo "xt_vectors: $(grep -c '^static const struct xt_vec vec_' "$OUT") rules into $OUT ($VERSION)"
