@@ -1700,6 +1700,33 @@ pp_xt_mark_apply(const struct pp_xt_action *a, uint32_t mark)
 	return mark;
 }
 
+static uint32_t
+cm_shift(const struct pp_xt_action *a, uint32_t v)
+{
+	if (a->shift_bits >= 32)
+		return 0;
+	return a->shift_dir == D_SHIFT_RIGHT ? v >> a->shift_bits : v << a->shift_bits;
+}
+
+void
+pp_xt_connmark_apply(const struct pp_xt_action *a, uint32_t *mark, uint32_t *ctmark)
+{
+	if (!a->connmark)
+		return;
+	/* xt_connmark's connmark_tg_shift(), mode by mode */
+	switch (a->connmark_mode) {
+	case XT_CONNMARK_SET:
+		*ctmark = cm_shift(a, (*ctmark & ~a->ctmask) ^ a->ctmark);
+		break;
+	case XT_CONNMARK_SAVE:
+		*ctmark = (*ctmark & ~a->ctmask) ^ cm_shift(a, *mark & a->nfmask);
+		break;
+	case XT_CONNMARK_RESTORE:
+		*mark = (*mark & ~a->nfmask) ^ cm_shift(a, *ctmark & a->ctmask);
+		break;
+	}
+}
+
 static const char *const reject4[] = {
 	"icmp-net-unreachable", "icmp-host-unreachable", "icmp-proto-unreachable",
 	"icmp-port-unreachable", "echo-reply", "icmp-net-prohibited", "icmp-host-prohibited",

@@ -183,7 +183,13 @@ int pp_xt_target_decode(const char *name, uint32_t rev, uint8_t family, const vo
  */
 int pp_xt_target_text(const struct pp_xt_target *t, char *buf, size_t len);
 
-/* Apply a set_mark or connmark action to a mark value (pure arithmetic of the kernel's targets). */
+/* The packet's mark after a MARK action (xt_mark_tginfo2: (mark & ~mask) ^ value); others leave it. */
 uint32_t pp_xt_mark_apply(const struct pp_xt_action *a, uint32_t mark);
+/*
+ * A CONNMARK action on the packet's mark and its connection's mark, as the
+ * kernel's connmark_tg_shift() does (set, save, restore, with rev 2's shift).
+ * Only for a packet with a conntrack entry: without one the kernel does nothing.
+ */
+void pp_xt_connmark_apply(const struct pp_xt_action *a, uint32_t *mark, uint32_t *ctmark);
 
 #endif

@@ -693,6 +693,37 @@ targets_decoded(void)
 	if (!tg(4, "-j CONNMARK --save-mark", &t))
 		{ CHECK(0); return; }
 	CHECK(t.act.connmark && t.act.connmark_mode == 1 && t.act.verdict == PP_XT_V_CONTINUE);
+	{
+		uint32_t mark = 0x1234, ctmark = 0xff000000;
+
+		pp_xt_connmark_apply(&t.act, &mark, &ctmark);
+		CHECK_EQ_INT(ctmark, 0x1234);
+		CHECK_EQ_INT(mark, 0x1234);
+		if (!tg(4, "-j CONNMARK --restore-mark --nfmask 0xff --ctmask 0xff", &t))
+			{ CHECK(0); return; }
+		mark = 0xab00, ctmark = 0x5566;
+		pp_xt_connmark_apply(&t.act, &mark, &ctmark);
+		CHECK_EQ_INT(mark, 0xab66);
+		CHECK_EQ_INT(ctmark, 0x5566);
+		if (!tg(4, "-j CONNMARK --save-mark --mask 0xffff", &t))
+			{ CHECK(0); return; }
+		mark = 0x12345678, ctmark = 0xabcd0000;
+		pp_xt_connmark_apply(&t.act, &mark, &ctmark);
+		CHECK_EQ_INT(ctmark, 0xabcd5678);
+		if (!tg(6, "-j CONNMARK --set-mark 0x1/0x1", &t))
+			{ CHECK(0); return; }
+		mark = 7, ctmark = 0x10;
+		pp_xt_connmark_apply(&t.act, &mark, &ctmark);
+		CHECK_EQ_INT(ctmark, 0x11);
+		CHECK_EQ_INT(mark, 7);
+		/* rev 2's shift: ctmark = ((ctmark & ~ctmask) ^ ctmark_value) << bits */
+		t.act.shift_dir = 0, t.act.shift_bits = 4;
+		ctmark = 0x10;
+		pp_xt_connmark_apply(&t.act, &mark, &ctmark);
+		CHECK_EQ_INT(ctmark, 0x110);
+		/* MARK leaves the connection's mark alone, CONNMARK the packet's set_mark */
+		CHECK_EQ_INT(pp_xt_mark_apply(&t.act, 9), 9);
+	}
 	if (!tg(4, "-j CT --notrack", &t))
 		{ CHECK(0); return; }
 	CHECK(t.act.notrack);
