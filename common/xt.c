@@ -52,6 +52,9 @@
 _Static_assert(sizeof(struct xt_hashlimit_mtinfo3) <= PP_XT_INFO_MAX, "info buffer");
 _Static_assert(sizeof(struct xt_comment_info) <= PP_XT_INFO_MAX, "info buffer");
 _Static_assert(PP_XT_IFNAMSIZ == IFNAMSIZ, "interface names");
+_Static_assert(sizeof(struct xt_connmark_mtinfo1) == sizeof(struct xt_mark_mtinfo1) &&
+	       offsetof(struct xt_connmark_mtinfo1, invert) == offsetof(struct xt_mark_mtinfo1, invert),
+	       "-m connmark and -m mark share a layout");
 
 /* A string built by appending, always NUL-terminated, cut at the buffer's end. */
 struct sb {
@@ -902,16 +905,10 @@ text_match_opts(struct sb *b, const struct pp_xt_match *m, const char *setname)
 			sb_add(b, "/%u", c->code[0]);
 		break;
 	}
-	case PP_XT_M_MARK: {
-		const struct xt_mark_mtinfo1 *k = i;
-
-		sb_not(b, k->invert);
-		sb_add(b, " --mark");
-		sb_mark(b, k->mark, k->mask);
-		break;
-	}
+	case PP_XT_M_MARK:
 	case PP_XT_M_CONNMARK: {
-		const struct xt_connmark_mtinfo1 *k = i;
+		/* xt_connmark_mtinfo1 is xt_mark_mtinfo1 (asserted above) */
+		const struct xt_mark_mtinfo1 *k = i;
 
 		sb_not(b, k->invert);
 		sb_add(b, " --mark");
@@ -1312,23 +1309,17 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 		      (c->type == p->icmp_type && p->icmp_code >= c->code[0] && p->icmp_code <= c->code[1]);
 		return res(hit, c->invflags & IPT_ICMP_INV);
 	}
-	case PP_XT_M_MARK: {
-		const struct xt_mark_mtinfo1 *k = i;
-
-		if (!p->mark_known) {
-			why_set("-m mark: the packet's mark is not known");
-			return PP_XT_UNKNOWN;
-		}
-		return res((p->mark & k->mask) == k->mark, k->invert);
-	}
+	case PP_XT_M_MARK:
 	case PP_XT_M_CONNMARK: {
-		const struct xt_connmark_mtinfo1 *k = i;
+		const struct xt_mark_mtinfo1 *k = i;
+		bool ct = m->kind == PP_XT_M_CONNMARK;
 
-		if (!p->ctmark_known) {
-			why_set("-m connmark: the connection's mark is not known");
+		if (ct ? !p->ctmark_known : !p->mark_known) {
+			why_set(ct ? "-m connmark: the connection's mark is not known" :
+				     "-m mark: the packet's mark is not known");
 			return PP_XT_UNKNOWN;
 		}
-		return res((p->ctmark & k->mask) == k->mark, k->invert);
+		return res(((ct ? p->ctmark : p->mark) & k->mask) == k->mark, k->invert);
 	}
 	case PP_XT_M_IPRANGE: {
 		const struct xt_iprange_mtinfo *r = i;

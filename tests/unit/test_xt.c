@@ -476,6 +476,16 @@ eval_marks_ranges_devices(void)
 	p.ctmark_known = true;
 	p.ctmark = 0x12;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.ctmark = 0x13;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.mark_known = false;	/* the packet's mark is another fact */
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.mark_known = true;
+	if (!mt(6, "-m connmark ! --mark 0x2", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.ctmark = 0x2;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
 	if (!mt(4, "-m iprange --src-range 198.51.100.1-198.51.100.9", 0, &m))
 		{ CHECK(0); return; }
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
