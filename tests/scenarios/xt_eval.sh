@@ -1,0 +1,89 @@
+#!/bin/bash
+# common/xt.c's evaluator against the kernel's own x_tables matches: on the
+# server of a two-host lab, iptables-nft writes one INPUT rule per match (addrtype,
+# conntrack, state, multiport, iprange, connmark, set, comment, mac, socket,
+# physdev, hashlimit, statistic), each counting; the client sends one TCP SYN to
+# port 80 (nothing listens: the answer is a RST). tests/tools/xt_eval.c reads the
+# same rules back, decodes them and judges them on that packet's facts. Every
+# rule it calls match must have counted the SYN, every nomatch must not; the
+# rate and the random choice must be unknown and a branch, never a guess.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/lab.sh
+at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
+TMP=$(mktemp -d)
+trap 'lab_cleanup; rm -rf "$TMP"' EXIT
+trap 'lab_cleanup; rm -rf "$TMP"; exit 130' INT TERM
+
+for c in ipset iptables-nft iptables-nft-save; do
+	command -v $c >/dev/null || { t_skip "xt_eval" "no $c"; t_done; exit 0; }
+done
+BUILD_DIR=$(dirname "$BIN")
+SAN=
+case $BUILD_DIR in *-san) SAN="-fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer" ;; esac
+if ! cc -std=gnu11 -O1 -g $SAN -I common -o "$TMP/xt_eval" tests/tools/xt_eval.c \
+	"$BUILD_DIR/libpktpath.a" -lmnl -lnftnl 2>"$TMP/cc.err"; then
+	t_fail "build tests/tools/xt_eval.c against $BUILD_DIR/libpktpath.a"
+	sed 's/^/# /' "$TMP/cc.err" | head; t_done; exit 1
+fi
+
+lab_ns cli srv || { t_fail "lab"; t_done; exit 1; }
+lab_veth cli c0 srv s0 || { t_fail "lab veth"; t_done; exit 1; }
+at cli ip addr add 198.51.100.2/24 dev c0
+at srv ip addr add 198.51.100.1/24 dev s0
+mac=$(at cli cat /sys/class/net/c0/address)
+other=02:00:00:00:00:99
+at srv ipset create blk hash:ip
+at srv ipset add blk 198.51.100.2
+
+R() { at srv iptables-nft -A INPUT -p tcp "$@" || t_fail "iptables-nft -A INPUT -p tcp $*"; }
+R -m multiport --dports 80,443
+R -m multiport --dports 22
+R -m conntrack --ctstate NEW
+R -m conntrack --ctstate RELATED,ESTABLISHED
+R -m state --state NEW
+R -m addrtype --dst-type LOCAL
+R -m addrtype --src-type LOCAL
+R -m iprange --src-range 198.51.100.2-198.51.100.5
+R -m iprange ! --src-range 198.51.100.2-198.51.100.5
+R -m connmark --mark 0
+R -m connmark --mark 0x1/0x1
+R -m set --match-set blk src
+R -m set --match-set blk dst
+R -m comment --comment "counts all"
+R -m mac --mac-source "$mac"
+R -m mac --mac-source $other
+R -m socket
+R -m physdev ! --physdev-is-bridged
+R -m hashlimit --hashlimit-upto 1/sec --hashlimit-name xt$$
+R -m statistic --mode random --probability 0.5
+
+at cli bash -c 'exec 3<>/dev/tcp/198.51.100.1/80' 2>/dev/null
+sleep 0.2
+at srv iptables-nft-save -c -t filter | sed -n 's/^\[\([0-9]*\):[0-9]*\] -A INPUT .*/\1/p' >"$TMP/counts"
+at srv "$TMP/xt_eval" ip filter INPUT src=198.51.100.2 dst=198.51.100.1 proto=tcp sport=40000 \
+	dport=80 ctstate=8 srctype=2 dsttype=4 ctmark=0 smac="$mac" socket=0 bridged=0 >"$TMP/eval" 2>"$TMP/err" ||
+	{ t_fail "xt_eval: $(cat "$TMP/err")"; t_done; exit 1; }
+[ "$(wc -l <"$TMP/eval")" = 20 ] && [ "$(wc -l <"$TMP/counts")" = 20 ] ||
+	t_fail "20 rules: xt_eval $(wc -l <"$TMP/eval"), counters $(wc -l <"$TMP/counts")"
+
+matched=0 decided=0
+while read -r _ n answer text && read -r count <&3; do
+	case $answer in
+	match|nomatch)
+		decided=$((decided + 1))
+		[ "$answer" = match ] && matched=$((matched + 1))
+		if { [ "$answer" = match ] && [ "$count" -ge 1 ]; } || { [ "$answer" = nomatch ] && [ "$count" = 0 ]; }; then
+			t_ok "rule $n $answer, kernel counted $count: $text"
+		else
+			t_fail "rule $n $answer, kernel counted $count: $text"
+		fi ;;
+	*)	echo "# rule $n $answer (kernel counted $count): $text" ;;
+	esac
+done <"$TMP/eval" 3<"$TMP/counts"
+grep -q "^rule 19 unknown -m hashlimit .*: -m hashlimit: a per-flow rate" "$TMP/eval" &&
+	t_ok "hashlimit: unknown, the rate named" || t_fail "hashlimit: $(sed -n 19p "$TMP/eval")"
+grep -q "^rule 20 branch -m statistic --mode random --probability 0.50000000000 : " "$TMP/eval" &&
+	t_ok "statistic random: a branch with its probability" || t_fail "statistic: $(sed -n 20p "$TMP/eval")"
+[ $decided = 18 ] && [ $matched -ge 8 ] && t_ok "18 rules decided, $matched of them match" ||
+	t_fail "decided $decided, matched $matched"
+t_done
