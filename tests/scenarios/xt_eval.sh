@@ -4,9 +4,11 @@
 # conntrack, state, multiport, iprange, connmark, set, comment, mac, socket,
 # physdev, hashlimit, statistic), each counting; the client sends one TCP SYN to
 # port 80 (nothing listens: the answer is a RST). tests/tools/xt_eval.c reads the
-# same rules back, decodes them and judges them on that packet's facts. Every
+# same rules back, decodes them and judges them on that packet's facts (and the
+# MARK and CONNMARK targets change the marks the later rules see). Every
 # rule it calls match must have counted the SYN, every nomatch must not; the
-# rate and the random choice must be unknown and a branch, never a guess.
+# rate and the random choice must be unknown and a branch, never a guess. Then
+# the same for IPv6 with ip6tables-nft.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
@@ -56,34 +58,75 @@ R -m socket
 R -m physdev ! --physdev-is-bridged
 R -m hashlimit --hashlimit-upto 1/sec --hashlimit-name xt$$
 R -m statistic --mode random --probability 0.5
+# targets: the marks they set are seen by the rules after them
+R -j MARK --set-xmark 0x30/0xff
+R -j CONNMARK --set-xmark 0x5/0xff
+R -m connmark --mark 0x5/0xff
+R -j CONNMARK --save-mark --mask 0xf0
+R -m connmark --mark 0x35/0xff
+R -m connmark --mark 0x5/0xff
+
+# judge FAM IPT N FACT...: read the counters, run xt_eval, compare rule by rule
+judge() {
+	local fam=$1 ipt=$2 want=$3 n answer text count
+	shift 3
+	at srv "$ipt-save" -c -t filter 2>/dev/null | sed -n 's/^\[\([0-9]*\):[0-9]*\] -A INPUT .*/\1/p' >"$TMP/counts"
+	at srv "$TMP/xt_eval" "$fam" filter INPUT "$@" >"$TMP/eval" 2>"$TMP/err" ||
+		{ t_fail "xt_eval $fam: $(cat "$TMP/err")"; return 1; }
+	[ "$(wc -l <"$TMP/eval")" = "$want" ] && [ "$(wc -l <"$TMP/counts")" = "$want" ] ||
+		t_fail "$want rules: xt_eval $(wc -l <"$TMP/eval"), counters $(wc -l <"$TMP/counts")"
+	matched=0 decided=0
+	while read -r _ n answer text && read -r count <&3; do
+		case $answer in
+		match|nomatch)
+			decided=$((decided + 1))
+			[ "$answer" = match ] && matched=$((matched + 1))
+			if { [ "$answer" = match ] && [ "$count" -ge 1 ]; } ||
+			   { [ "$answer" = nomatch ] && [ "$count" = 0 ]; }; then
+				t_ok "$fam rule $n $answer, kernel counted $count: $text"
+			else
+				t_fail "$fam rule $n $answer, kernel counted $count: $text"
+			fi ;;
+		*)	echo "# $fam rule $n $answer (kernel counted $count): $text" ;;
+		esac
+	done <"$TMP/eval" 3<"$TMP/counts"
+}
 
 at cli bash -c 'exec 3<>/dev/tcp/198.51.100.1/80' 2>/dev/null
 sleep 0.2
-at srv iptables-nft-save -c -t filter | sed -n 's/^\[\([0-9]*\):[0-9]*\] -A INPUT .*/\1/p' >"$TMP/counts"
-at srv "$TMP/xt_eval" ip filter INPUT src=198.51.100.2 dst=198.51.100.1 proto=tcp sport=40000 \
-	dport=80 ctstate=8 srctype=2 dsttype=4 ctmark=0 smac="$mac" socket=0 bridged=0 >"$TMP/eval" 2>"$TMP/err" ||
-	{ t_fail "xt_eval: $(cat "$TMP/err")"; t_done; exit 1; }
-[ "$(wc -l <"$TMP/eval")" = 20 ] && [ "$(wc -l <"$TMP/counts")" = 20 ] ||
-	t_fail "20 rules: xt_eval $(wc -l <"$TMP/eval"), counters $(wc -l <"$TMP/counts")"
-
-matched=0 decided=0
-while read -r _ n answer text && read -r count <&3; do
-	case $answer in
-	match|nomatch)
-		decided=$((decided + 1))
-		[ "$answer" = match ] && matched=$((matched + 1))
-		if { [ "$answer" = match ] && [ "$count" -ge 1 ]; } || { [ "$answer" = nomatch ] && [ "$count" = 0 ]; }; then
-			t_ok "rule $n $answer, kernel counted $count: $text"
-		else
-			t_fail "rule $n $answer, kernel counted $count: $text"
-		fi ;;
-	*)	echo "# rule $n $answer (kernel counted $count): $text" ;;
-	esac
-done <"$TMP/eval" 3<"$TMP/counts"
+judge ip iptables-nft 26 src=198.51.100.2 dst=198.51.100.1 proto=tcp sport=40000 \
+	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0
 grep -q "^rule 19 unknown -m hashlimit .*: -m hashlimit: a per-flow rate" "$TMP/eval" &&
 	t_ok "hashlimit: unknown, the rate named" || t_fail "hashlimit: $(sed -n 19p "$TMP/eval")"
 grep -q "^rule 20 branch -m statistic --mode random --probability 0.50000000000 : " "$TMP/eval" &&
 	t_ok "statistic random: a branch with its probability" || t_fail "statistic: $(sed -n 20p "$TMP/eval")"
-[ $decided = 18 ] && [ $matched -ge 8 ] && t_ok "18 rules decided, $matched of them match" ||
+grep -q "^rule 26 nomatch -m connmark --mark 0x5/0xff" "$TMP/eval" &&
+	t_ok "CONNMARK --save-mark changed the connection's mark seen by the next rules" ||
+	t_fail "after --save-mark: $(sed -n 26p "$TMP/eval")"
+[ $decided = 24 ] && [ $matched -ge 8 ] && t_ok "24 rules decided, $matched of them match" ||
 	t_fail "decided $decided, matched $matched"
+# IPv6: the same matches through ip6tables-nft, one SYN over IPv6
+at cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
+at srv ip -6 addr add 2001:db8:1::1/64 dev s0 nodad
+at srv ipset create blk6 hash:ip family inet6
+at srv ipset add blk6 2001:db8:1::2
+R6() { at srv ip6tables-nft -A INPUT -p tcp "$@" || t_fail "ip6tables-nft -A INPUT -p tcp $*"; }
+R6 -m multiport --dports 80,443
+R6 -m multiport ! --dports 80
+R6 -m conntrack --ctstate NEW --ctdir ORIGINAL
+R6 -m conntrack --ctstate INVALID
+R6 -m addrtype --dst-type LOCAL
+R6 -m addrtype --dst-type MULTICAST
+R6 -m iprange --src-range 2001:db8:1::1-2001:db8:1::ff
+R6 -m iprange --src-range 2001:db8:1::3-2001:db8:1::ff
+R6 -m set --match-set blk6 src
+R6 -m set ! --match-set blk6 src
+R6 -m mac --mac-source "$mac"
+R6 -m connmark ! --mark 0
+at cli timeout 3 bash -c 'exec 3<>/dev/tcp/2001:db8:1::1/80' 2>/dev/null
+sleep 0.2
+judge ip6 ip6tables-nft 12 src=2001:db8:1::2 dst=2001:db8:1::1 proto=tcp sport=40000 \
+	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0
+[ $decided = 12 ] && [ $matched = 6 ] && t_ok "ip6: 12 rules decided, 6 match" ||
+	t_fail "ip6: decided $decided, matched $matched"
 t_done

@@ -6,12 +6,14 @@
  *
  *   xt_eval ip|ip6 TABLE CHAIN FACT...
  *     src=ADDR dst=ADDR proto=tcp|udp|icmp sport=N dport=N ctstate=N (nftables bits)
- *     dsttype=N srctype=N (1 << RTN_*) ctmark=N smac=aa:bb:.. socket=0|1 bridged=0|1
+ *     dsttype=N srctype=N (1 << RTN_*) mark=N ctmark=N smac=aa:bb:.. socket=0|1 bridged=0|1
  *
  * One line per rule, in order: "rule N match|nomatch|unknown|branch TEXT [: why]",
  * where TEXT is the rule's x_tables expressions as iptables-save shows them and the
  * answer is that of all of them together (the rule's native expressions, such as
- * -p tcp, are not judged: the scenario's packets satisfy them).
+ * -p tcp, are not judged: the scenario's packets satisfy them). A MARK or CONNMARK
+ * target of a matching rule changes the packet's marks for the rules after it, as
+ * the kernel's does; after an undecided one the marks are unknown.
  *
  * Build: cc -I common -o xt_eval tests/tools/xt_eval.c build/libpktpath.a -lmnl -lnftnl
  */
@@ -78,6 +80,29 @@ expr_cb(struct nftnl_expr *ex, void *data)
 	uint32_t len = 0;
 	enum pp_xt_result x;
 
+	if (!strcmp(kind, "target")) {
+		struct pp_xt_target t;
+
+		info = nftnl_expr_get(ex, NFTNL_EXPR_TG_INFO, &len);
+		if (pp_xt_target_decode(nftnl_expr_get_str(ex, NFTNL_EXPR_TG_NAME),
+					nftnl_expr_get_u32(ex, NFTNL_EXPR_TG_REV), r->c->p->family, info,
+					len, &t, err, sizeof(err)) < 0) {
+			snprintf(r->why, sizeof(r->why), "%s", err);
+			r->res = PP_XT_UNKNOWN;
+			return 0;
+		}
+		pp_xt_target_text(&t, one, sizeof(one));
+		r->tn += (size_t)snprintf(r->text + r->tn, sizeof(r->text) - r->tn, " %s", one);
+		if (r->tn >= sizeof(r->text))
+			r->tn = sizeof(r->text) - 1;
+		if (r->res == PP_XT_MATCH) {
+			r->c->p->mark = pp_xt_mark_apply(&t.act, r->c->p->mark);
+			pp_xt_connmark_apply(&t.act, &r->c->p->mark, &r->c->p->ctmark);
+		} else if (r->res != PP_XT_NOMATCH && (t.act.set_mark || t.act.connmark)) {
+			r->c->p->mark_known = r->c->p->ctmark_known = false;
+		}
+		return 0;
+	}
 	if (strcmp(kind, "match"))
 		return 0;
 	info = nftnl_expr_get(ex, NFTNL_EXPR_MT_INFO, &len);
@@ -162,6 +187,9 @@ fact(struct pp_xt_pkt *p, const char *kv)
 	} else if (!strncmp(kv, "ctmark=", 7)) {
 		p->ctmark_known = true;
 		p->ctmark = (uint32_t)n;
+	} else if (!strncmp(kv, "mark=", 5)) {
+		p->mark_known = true;
+		p->mark = (uint32_t)n;
 	} else if (!strncmp(kv, "smac=", 5)) {
 		p->smac_known = true;
 		return sscanf(v, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &p->smac[0], &p->smac[1], &p->smac[2],
