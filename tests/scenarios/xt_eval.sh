@@ -8,13 +8,16 @@
 # MARK and CONNMARK targets change the marks the later rules see). Every
 # rule it calls match must have counted the SYN, every nomatch must not; the
 # rate and the random choice must be unknown and a branch, never a guess. Then
-# the same for IPv6 with ip6tables-nft.
+# the same for IPv6 with ip6tables-nft, and a DNAT (v4, v6) decoded to the address
+# and port of the binding the kernel made (its conntrack entry).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
 TMP=$(mktemp -d)
-trap 'lab_cleanup; rm -rf "$TMP"' EXIT
-trap 'lab_cleanup; rm -rf "$TMP"; exit 130' INT TERM
+PIDS=()
+stop_all() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; }
+trap 'stop_all; lab_cleanup; rm -rf "$TMP"' EXIT
+trap 'stop_all; lab_cleanup; rm -rf "$TMP"; exit 130' INT TERM
 
 for c in ipset iptables-nft iptables-nft-save; do
 	command -v $c >/dev/null || { t_skip "xt_eval" "no $c"; t_done; exit 0; }
@@ -129,4 +132,31 @@ judge ip6 ip6tables-nft 12 src=2001:db8:1::2 dst=2001:db8:1::1 proto=tcp sport=4
 	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0
 [ $decided = 12 ] && [ $matched = 6 ] && t_ok "ip6: 12 rules decided, 6 match" ||
 	t_fail "ip6: decided $decided, matched $matched"
+# DNAT: the address and port the decoder reads are those the kernel binds the
+# connection to (the reply tuple of its conntrack entry)
+if command -v conntrack >/dev/null && command -v socat >/dev/null; then
+	at srv iptables-nft -t nat -A PREROUTING -p tcp --dport 81 -j DNAT --to-destination 198.51.100.1:8080
+	at srv ip6tables-nft -t nat -A PREROUTING -p tcp --dport 81 -j DNAT --to-destination "[2001:db8:1::1]:8081"
+	# listeners, so the connections are established and their entries stay
+	at srv socat TCP4-LISTEN:8080,reuseaddr OPEN:/dev/null & PIDS+=($!)
+	at srv socat TCP6-LISTEN:8081,reuseaddr OPEN:/dev/null & PIDS+=($!)
+	sleep 0.3
+	at cli timeout 1 socat -u OPEN:/dev/null TCP4:198.51.100.1:81 2>/dev/null
+	at cli timeout 1 socat -u OPEN:/dev/null TCP6:[2001:db8:1::1]:81 2>/dev/null
+	sleep 0.2
+	for fam in ip ip6; do
+		got=$(at srv "$TMP/xt_eval" $fam nat PREROUTING | sed -n 's/^rule 1 match -j DNAT --to-destination //p')
+		f=ipv4; [ $fam = ip6 ] && f=ipv6
+		ct=$(at srv conntrack -L -f $f -p tcp --orig-port-dst 81 2>/dev/null |
+			sed -n 's/.*src=\([^ ]*\) dst=[^ ]* sport=\([0-9]*\) dport=[0-9]*.*/\1:\2/p' | tail -1)
+		[ $fam = ip6 ] && ct="[${ct%:*}]:${ct##*:}"
+		if [ -n "$got" ] && [ "$got" = "$ct" ]; then
+			t_ok "$fam DNAT decoded as $got, the kernel's binding $ct"
+		else
+			t_fail "$fam DNAT decoded as '$got', the kernel's binding '$ct'"
+		fi
+	done
+else
+	t_skip "DNAT against conntrack" "no conntrack(8) or socat"
+fi
 t_done

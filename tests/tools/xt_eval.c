@@ -92,7 +92,8 @@ expr_cb(struct nftnl_expr *ex, void *data)
 			return 0;
 		}
 		pp_xt_target_text(&t, one, sizeof(one));
-		r->tn += (size_t)snprintf(r->text + r->tn, sizeof(r->text) - r->tn, " %s", one);
+		r->tn += (size_t)snprintf(r->text + r->tn, sizeof(r->text) - r->tn, "%s%s",
+					  r->tn ? " " : "", one);
 		if (r->tn >= sizeof(r->text))
 			r->tn = sizeof(r->text) - 1;
 		if (r->res == PP_XT_MATCH) {
