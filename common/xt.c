@@ -1077,12 +1077,51 @@ xt_ctstate(const struct pp_xt_pkt *p)
 	return s;
 }
 
+/* an address of family under mask, as the kernel's conntrack_addrcmp() */
+static bool
+addr_masked_eq(uint8_t family, const struct pp_addr *a, const union nf_inet_addr *want,
+	       const union nf_inet_addr *mask)
+{
+	unsigned k, words = family == NFPROTO_IPV6 ? 4 : 1;
+	uint32_t w[4] = { 0 };
+
+	memcpy(w, a->u.b, words * 4);
+	for (k = 0; k < words; k++)
+		if ((w[k] ^ want->ip6[k]) & mask->ip6[k])
+			return false;
+	return true;
+}
+
+/*
+ * Every option of the match, in the kernel's order; a false one decides
+ * (nomatch) whatever is unknown, otherwise the first unknown is the answer.
+ */
 static enum pp_xt_result
 eval_conntrack(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *why, size_t whylen)
 {
 	const struct xt_conntrack_mtinfo3 *c = (const void *)m->info;
 	uint16_t f = c->match_flags, inv = c->invert_flags;
+	int af = m->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	const char *missing = NULL;
+	unsigned k;
+	static const struct {
+		uint16_t flag;
+		bool reply, src;
+	} addrs[] = {
+		{ XT_CONNTRACK_ORIGSRC, false, true }, { XT_CONNTRACK_ORIGDST, false, false },
+		{ XT_CONNTRACK_REPLSRC, true, true }, { XT_CONNTRACK_REPLDST, true, false },
+	};
+	const union nf_inet_addr *aw[] = { &c->origsrc_addr, &c->origdst_addr, &c->replsrc_addr, &c->repldst_addr };
+	const union nf_inet_addr *am[] = { &c->origsrc_mask, &c->origdst_mask, &c->replsrc_mask, &c->repldst_mask };
+	static const uint16_t pflag[] = {
+		XT_CONNTRACK_ORIGSRC_PORT, XT_CONNTRACK_ORIGDST_PORT, XT_CONNTRACK_REPLSRC_PORT,
+		XT_CONNTRACK_REPLDST_PORT,
+	};
+	const uint16_t plo[] = { c->origsrc_port, c->origdst_port, c->replsrc_port, c->repldst_port };
+	const uint16_t phi[] = { c->origsrc_port_high, c->origdst_port_high, c->replsrc_port_high,
+				 c->repldst_port_high };
 
+#define CT_UNKNOWN(what) do { if (!missing) missing = (what); } while (0)
 	if (f & XT_CONNTRACK_STATE) {
 		unsigned st;
 
@@ -1109,25 +1148,55 @@ eval_conntrack(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *why
 	if (p->ctstate_known && (xt_ctstate(p) & (XT_CONNTRACK_STATE_INVALID | XT_CONNTRACK_STATE_UNTRACKED)))
 		return f & XT_CONNTRACK_STATE ? PP_XT_MATCH : PP_XT_NOMATCH;
 	if (f & XT_CONNTRACK_DIRECTION) {
-		if (!p->ctdir_known) {
-			why_set("-m conntrack --ctdir: the conntrack direction is not known");
-			return PP_XT_UNKNOWN;
-		}
-		if ((p->ctdir == IP_CT_DIR_ORIGINAL) == !!(inv & XT_CONNTRACK_DIRECTION))
+		if (!p->ctdir_known)
+			CT_UNKNOWN("-m conntrack --ctdir: the conntrack direction is not known");
+		else if ((p->ctdir == IP_CT_DIR_ORIGINAL) == !!(inv & XT_CONNTRACK_DIRECTION))
+			return PP_XT_NOMATCH;
+	}
+	for (k = 0; k < 4; k++) {
+		const struct pp_xt_ct_tuple *t = addrs[k].reply ? &p->ct_reply : &p->ct_orig;
+		const struct pp_addr *a = addrs[k].src ? &t->src : &t->dst;
+
+		if (!(f & addrs[k].flag))
+			continue;
+		if (!p->cttuple_known || a->family != af)
+			CT_UNKNOWN("-m conntrack: the conntrack entry's addresses are not known");
+		else if (addr_masked_eq(m->family, a, aw[k], am[k]) == !!(inv & addrs[k].flag))
+			return PP_XT_NOMATCH;
+	}
+	if (f & XT_CONNTRACK_PROTO) {
+		if (!p->cttuple_known)
+			CT_UNKNOWN("-m conntrack --ctproto: the conntrack entry's protocol is not known");
+		else if ((p->ct_l4proto == c->l4proto) == !!(inv & XT_CONNTRACK_PROTO))
+			return PP_XT_NOMATCH;
+	}
+	for (k = 0; k < 4; k++) {
+		const struct pp_xt_ct_tuple *t = k >= 2 ? &p->ct_reply : &p->ct_orig;
+		uint16_t port = k % 2 == 0 ? t->sport : t->dport;
+
+		if (!(f & pflag[k]))
+			continue;
+		if (!p->cttuple_known)
+			CT_UNKNOWN("-m conntrack: the conntrack entry's ports are not known");
+		else if ((port >= plo[k] && port <= phi[k]) == !!(inv & pflag[k]))
 			return PP_XT_NOMATCH;
 	}
 	if (f & XT_CONNTRACK_STATUS) {
-		if (!p->ctstatus_known) {
-			why_set("-m conntrack --ctstatus: the conntrack status is not known");
-			return PP_XT_UNKNOWN;
-		}
-		if (((p->ctstatus & c->status_mask) != 0) == !!(inv & XT_CONNTRACK_STATUS))
+		if (!p->ctstatus_known)
+			CT_UNKNOWN("-m conntrack --ctstatus: the conntrack status is not known");
+		else if (((p->ctstatus & c->status_mask) != 0) == !!(inv & XT_CONNTRACK_STATUS))
 			return PP_XT_NOMATCH;
 	}
-	if (f & ~(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS | XT_CONNTRACK_DIRECTION |
-		  XT_CONNTRACK_STATUS)) {
-		/* the tuples, protocol and expiry of the entry are not in the packet view */
-		why_set("-m conntrack: the conntrack entry's tuples and expiry are not known");
+	if (f & XT_CONNTRACK_EXPIRES) {
+		if (!p->ctexpires_known)
+			CT_UNKNOWN("-m conntrack --ctexpire: the seconds the entry has left are not known");
+		else if ((p->ctexpires >= c->expires_min && p->ctexpires <= c->expires_max) ==
+			 !!(inv & XT_CONNTRACK_EXPIRES))
+			return PP_XT_NOMATCH;
+	}
+#undef CT_UNKNOWN
+	if (missing) {
+		why_set("%s", missing);
 		return PP_XT_UNKNOWN;
 	}
 	return PP_XT_MATCH;

@@ -79,6 +79,14 @@ struct pp_xt_pkt {
 	uint8_t ctdir;			/* IP_CT_DIR_ORIGINAL or IP_CT_DIR_REPLY */
 	bool ctstatus_known;
 	uint32_t ctstatus;		/* IPS_* bits */
+	bool cttuple_known;		/* the entry's tuples, as conntrack -L shows them */
+	uint8_t ct_l4proto;
+	struct pp_xt_ct_tuple {
+		struct pp_addr src, dst;
+		uint16_t sport, dport;	/* host order */
+	} ct_orig, ct_reply;
+	bool ctexpires_known;
+	uint32_t ctexpires;		/* seconds the entry has left */
 	bool addrtype_known;		/* types of src and dst in the kernel's tables (no limit-iface) */
 	uint16_t src_type, dst_type;	/* bitmask 1 << RTN_* (RTN_LOCAL, RTN_UNICAST, ...) */
 	bool smac_known;

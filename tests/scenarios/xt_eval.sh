@@ -59,6 +59,9 @@ R -m mac --mac-source "$mac"
 R -m mac --mac-source $other
 R -m socket
 R -m physdev ! --physdev-is-bridged
+R -m conntrack --ctorigsrc 198.51.100.0/24 --ctorigdstport 80 --ctreplsrc 198.51.100.1
+R -m conntrack --ctreplsrcport 81
+R -m conntrack --ctproto 17
 R -m hashlimit --hashlimit-upto 1/sec --hashlimit-name xt$$
 R -m statistic --mode random --probability 0.5
 # targets: the marks they set are seen by the rules after them
@@ -97,16 +100,16 @@ judge() {
 
 at cli bash -c 'exec 3<>/dev/tcp/198.51.100.1/80' 2>/dev/null
 sleep 0.2
-judge ip iptables-nft 26 src=198.51.100.2 dst=198.51.100.1 proto=tcp sport=40000 \
-	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0
-grep -q "^rule 19 unknown -m hashlimit .*: -m hashlimit: a per-flow rate" "$TMP/eval" &&
-	t_ok "hashlimit: unknown, the rate named" || t_fail "hashlimit: $(sed -n 19p "$TMP/eval")"
-grep -q "^rule 20 branch -m statistic --mode random --probability 0.50000000000 : " "$TMP/eval" &&
-	t_ok "statistic random: a branch with its probability" || t_fail "statistic: $(sed -n 20p "$TMP/eval")"
-grep -q "^rule 26 nomatch -m connmark --mark 0x5/0xff" "$TMP/eval" &&
+judge ip iptables-nft 29 src=198.51.100.2 dst=198.51.100.1 proto=tcp sport=40000 \
+	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0 cttuple=1
+grep -q "^rule 22 unknown -m hashlimit .*: -m hashlimit: a per-flow rate" "$TMP/eval" &&
+	t_ok "hashlimit: unknown, the rate named" || t_fail "hashlimit: $(sed -n 22p "$TMP/eval")"
+grep -q "^rule 23 branch -m statistic --mode random --probability 0.50000000000 : " "$TMP/eval" &&
+	t_ok "statistic random: a branch with its probability" || t_fail "statistic: $(sed -n 23p "$TMP/eval")"
+grep -q "^rule 29 nomatch -m connmark --mark 0x5/0xff" "$TMP/eval" &&
 	t_ok "CONNMARK --save-mark changed the connection's mark seen by the next rules" ||
-	t_fail "after --save-mark: $(sed -n 26p "$TMP/eval")"
-[ $decided = 24 ] && [ $matched -ge 8 ] && t_ok "24 rules decided, $matched of them match" ||
+	t_fail "after --save-mark: $(sed -n 29p "$TMP/eval")"
+[ $decided = 27 ] && [ $matched -ge 8 ] && t_ok "27 rules decided, $matched of them match" ||
 	t_fail "decided $decided, matched $matched"
 # IPv6: the same matches through ip6tables-nft, one SYN over IPv6
 at cli ip -6 addr add 2001:db8:1::2/64 dev c0 nodad
@@ -126,11 +129,12 @@ R6 -m set --match-set blk6 src
 R6 -m set ! --match-set blk6 src
 R6 -m mac --mac-source "$mac"
 R6 -m connmark ! --mark 0
+R6 -m conntrack --ctorigdst 2001:db8:1::/64 --ctrepldstport 1:1023
 at cli timeout 3 bash -c 'exec 3<>/dev/tcp/2001:db8:1::1/80' 2>/dev/null
 sleep 0.2
-judge ip6 ip6tables-nft 12 src=2001:db8:1::2 dst=2001:db8:1::1 proto=tcp sport=40000 \
-	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0
-[ $decided = 12 ] && [ $matched = 6 ] && t_ok "ip6: 12 rules decided, 6 match" ||
+judge ip6 ip6tables-nft 13 src=2001:db8:1::2 dst=2001:db8:1::1 proto=tcp sport=40000 \
+	dport=80 ctstate=8 srctype=2 dsttype=4 mark=0 ctmark=0 smac="$mac" socket=0 bridged=0 cttuple=1
+[ $decided = 13 ] && [ $matched = 6 ] && t_ok "ip6: 13 rules decided, 6 match" ||
 	t_fail "ip6: decided $decided, matched $matched"
 # DNAT: the address and port the decoder reads are those the kernel binds the
 # connection to (the reply tuple of its conntrack entry)

@@ -7,6 +7,7 @@
  *   xt_eval ip|ip6 TABLE CHAIN FACT...
  *     src=ADDR dst=ADDR proto=tcp|udp|icmp sport=N dport=N ctstate=N (nftables bits)
  *     dsttype=N srctype=N (1 << RTN_*) mark=N ctmark=N smac=aa:bb:.. socket=0|1 bridged=0|1
+ *     cttuple=1 (after the others: the entry's tuples are the packet's, no NAT)
  *
  * One line per rule, in order: "rule N match|nomatch|unknown|branch TEXT [: why]",
  * where TEXT is the rule's x_tables expressions as iptables-save shows them and the
@@ -188,6 +189,14 @@ fact(struct pp_xt_pkt *p, const char *kv)
 	} else if (!strncmp(kv, "ctmark=", 7)) {
 		p->ctmark_known = true;
 		p->ctmark = (uint32_t)n;
+	} else if (!strcmp(kv, "cttuple=1")) {
+		/* a new entry without NAT: the original tuple is the packet's, the reply its reverse */
+		p->cttuple_known = true;
+		p->ct_l4proto = p->l4proto;
+		p->ct_orig.src = p->ct_reply.dst = p->src;
+		p->ct_orig.dst = p->ct_reply.src = p->dst;
+		p->ct_orig.sport = p->ct_reply.dport = p->sport;
+		p->ct_orig.dport = p->ct_reply.sport = p->dport;
 	} else if (!strncmp(kv, "mark=", 5)) {
 		p->mark_known = true;
 		p->mark = (uint32_t)n;

@@ -350,7 +350,60 @@ eval_conntrack(void)
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
 	p.ctstatus = IPS_DST_NAT;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
-	CHECK(strstr(why, "tuples") != NULL);
+	CHECK(strstr(why, "addresses") != NULL);
+	/* with the entry's tuples: --ctorigdst and --ctorigdstport decide */
+	p.cttuple_known = true;
+	p.ct_l4proto = IPPROTO_TCP;
+	p.ct_orig.src.family = p.ct_orig.dst.family = AF_INET;
+	p.ct_reply.src.family = p.ct_reply.dst.family = AF_INET;
+	inet_pton(AF_INET, "198.51.100.2", &p.ct_orig.src.u.v4);
+	inet_pton(AF_INET, "203.0.113.10", &p.ct_orig.dst.u.v4);
+	p.ct_orig.sport = 40000, p.ct_orig.dport = 80;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.ct_orig.dport = 81;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ct_orig.dport = 80;
+	inet_pton(AF_INET, "203.0.113.11", &p.ct_orig.dst.u.v4);
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	/* a false option decides even when another is unknown */
+	if (!mt(4, "-m conntrack --ctstatus ASSURED,SEEN_REPLY --ctproto 6 --ctorigsrc 198.51.100.0/24", 0, &m))
+		{ CHECK(0); return; }
+	p.ctstatus_known = false;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "status") != NULL);
+	p.ct_l4proto = IPPROTO_UDP;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ct_l4proto = IPPROTO_TCP;
+	p.ctstatus_known = true;
+	p.ctstatus = IPS_SEEN_REPLY;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	inet_pton(AF_INET, "198.51.101.2", &p.ct_orig.src.u.v4);
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	if (!mt(4, "-m conntrack ! --ctstatus EXPECTED --ctexpire 10:20 --ctdir ORIGINAL", 0, &m))
+		{ CHECK(0); return; }
+	p.ctdir = IP_CT_DIR_ORIGINAL;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "seconds") != NULL);
+	p.ctexpires_known = true;
+	p.ctexpires = 15;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.ctexpires = 21;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ctexpires = 15;
+	p.ctstatus = IPS_EXPECTED;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ctstatus = IPS_SEEN_REPLY;
+	if (!mt(4, "-m conntrack --ctorigsrcport 1000:2000 ! --ctrepldstport 53 --ctproto 17", 0, &m))
+		{ CHECK(0); return; }
+	p.ct_l4proto = IPPROTO_UDP;
+	p.ct_orig.sport = 1500, p.ct_reply.dport = 1500;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.ct_reply.dport = 53;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ct_reply.dport = 1500, p.ct_orig.sport = 999;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.cttuple_known = false;
+	p.ctdir_known = true;
 	/* an invalid packet has no entry: the state decides, the rest is not looked at */
 	if (!mt(4, "-m conntrack ! --ctstate NEW --ctdir REPLY", 0, &m))
 		{ CHECK(0); return; }
@@ -373,6 +426,21 @@ eval_conntrack(void)
 		{ CHECK(0); return; }
 	p.ctstate = 64;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	/* IPv6 reply tuple under a /48 */
+	if (!mt(6, "-m conntrack --ctstate UNTRACKED,SNAT --ctreplsrc 2001:db8:2::2 --ctrepldst 2001:db8:1::/48", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);		/* untracked: the state alone decides */
+	p.ctstate = 2;
+	p.ctstatus = IPS_SRC_NAT;
+	p.cttuple_known = true;
+	p.ct_reply.src.family = p.ct_reply.dst.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:2::2", &p.ct_reply.src.u.v6);
+	inet_pton(AF_INET6, "2001:db8:1:ffff::9", &p.ct_reply.dst.u.v6);
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	inet_pton(AF_INET6, "2001:db8:2::9", &p.ct_reply.dst.u.v6);
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ct_reply.dst.family = AF_INET;		/* a tuple of the other family is no answer */
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
 }
 
 static void
