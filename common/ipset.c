@@ -100,8 +100,9 @@ pp_ipset_key_for(const struct pp_ipset_info *set, const struct pp_xt_set_query *
 				kp->port = (uint16_t)(p->icmp_type << 8 | p->icmp_code);
 			} else if (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP ||
 				   p->l4proto == IPPROTO_SCTP || p->l4proto == IPPROTO_UDPLITE) {
-				if (!p->ports_known) {
-					why_set("ipset %s: the packet's ports are not known", set->name);
+				if (!(src ? p->sport_known : p->dport_known)) {
+					why_set("ipset %s: the packet's %s port is not known", set->name,
+						src ? "source" : "destination");
 					return -1;
 				}
 				kp->port = src ? p->sport : p->dport;

@@ -1219,8 +1219,13 @@ eval_ports(const char *what, uint8_t proto, const uint16_t spts[2], const uint16
 	/* the kernel's tcp and udp matches never match a packet of another protocol */
 	if (p->l4proto != proto)
 		return PP_XT_NOMATCH;
-	if ((spts[0] != 0 || spts[1] != 0xffff || dpts[0] != 0 || dpts[1] != 0xffff) && !p->ports_known) {
-		why_set("-m %s: the packet's ports are not known", what);
+	/* a port the rule does not restrict (0:65535) need not be known: a SYN's source port, say */
+	if ((spts[0] != 0 || spts[1] != 0xffff) && !p->sport_known) {
+		why_set("-m %s: the packet's source port is not known", what);
+		return PP_XT_UNKNOWN;
+	}
+	if ((dpts[0] != 0 || dpts[1] != 0xffff) && !p->dport_known) {
+		why_set("-m %s: the packet's destination port is not known", what);
 		return PP_XT_UNKNOWN;
 	}
 	if (in_range(p->sport, spts) == sinv)
@@ -1313,7 +1318,8 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 		const struct xt_multiport_v1 *mp = i;
 		bool hit;
 
-		if (!p->l4_known || !p->ports_known) {
+		if (!p->l4_known || (mp->flags != XT_MULTIPORT_DESTINATION && !p->sport_known) ||
+		    (mp->flags != XT_MULTIPORT_SOURCE && !p->dport_known)) {
 			why_set("-m multiport: the packet's %s not known", p->l4_known ? "ports are" : "protocol is");
 			return PP_XT_UNKNOWN;
 		}

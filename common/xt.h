@@ -61,7 +61,7 @@ struct pp_xt_pkt {
 	struct pp_addr src, dst;
 	bool l4_known;
 	uint8_t l4proto;		/* IPPROTO_* */
-	bool ports_known;
+	bool sport_known, dport_known;
 	uint16_t sport, dport;		/* host order */
 	bool tcp_flags_known;
 	uint8_t tcp_flags;		/* TCPHDR FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ... */

@@ -11,8 +11,10 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/rule.h>
+#include <linux/rtnetlink.h>
 
 #include "nfteval.h"
+#include "route.h"
 
 /* linux/netfilter_bridge.h clashes with net/if.h; its two hook numbers: */
 #define NF_BR_PRE_ROUTING 0
@@ -179,12 +181,83 @@ chain_order(const void *a, const void *b)
 	return strcmp(x->c.table, y->c.table);
 }
 
+/*
+ * The kernel's local table, for -m addrtype: an address's type is that of its route
+ * there (local, broadcast, ...), multicast by its range, else unicast, as
+ * inet_addr_type() answers (IPv6: local when an address of this host, ipv6_chk_addr).
+ */
+struct local_types {
+	int rc;				/* 0, or -errno when the table could not be read */
+	size_t n;
+	struct { struct pp_addr a; uint8_t len, type; } e[256];
+};
+
+static int
+local_cb(const struct pp_route *r, void *data)
+{
+	struct local_types *lt = data;
+
+	if ((r->type == RTN_LOCAL || r->type == RTN_BROADCAST || r->type == RTN_ANYCAST) &&
+	    r->dst.family && lt->n < PP_ARRAY_SIZE(lt->e)) {
+		lt->e[lt->n].a = r->dst;
+		lt->e[lt->n].len = r->dst_len;
+		lt->e[lt->n++].type = r->type;
+	} else if (lt->n >= PP_ARRAY_SIZE(lt->e))
+		lt->rc = -E2BIG;
+	return 0;
+}
+
+static void
+local_types_load(int family, struct local_types *lt)
+{
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+
+	lt->n = 0;
+	lt->rc = pp_nl_open(&nl, NETLINK_ROUTE, &e);
+	if (lt->rc < 0)
+		return;
+	lt->rc = pp_route_dump(&nl, family, RT_TABLE_LOCAL, 0, local_cb, lt, &e);
+	if (lt->rc > 0)
+		lt->rc = 0;
+	pp_nl_close(&nl);
+}
+
+static uint16_t
+addr_type(const struct local_types *lt, const struct pp_addr *a)
+{
+	for (size_t i = 0; i < lt->n; i++)
+		if (lt->e[i].a.family == a->family && lt->e[i].len == (a->family == AF_INET ? 32 : 128) &&
+		    pp_addr_eq(&lt->e[i].a, a))
+			return (uint16_t)(1u << lt->e[i].type);
+	if (a->family == AF_INET && (a->u.b[0] & 0xf0) == 0xe0)
+		return 1u << RTN_MULTICAST;
+	if (a->family == AF_INET6 && a->u.b[0] == 0xff)
+		return 1u << RTN_MULTICAST;
+	if (a->family == AF_INET && (a->u.b[0] | a->u.b[1] | a->u.b[2] | a->u.b[3]) == 0)
+		return 1u << RTN_BROADCAST;	/* 0.0.0.0, as inet_addr_type: zeronet */
+	if (a->family == AF_INET && (a->u.b[0] & a->u.b[1] & a->u.b[2] & a->u.b[3]) == 0xff)
+		return 1u << RTN_BROADCAST;
+	return 1u << RTN_UNICAST;
+}
+
+static void
+pkt_addrtype(const struct local_types *lt, struct pc_pkt *p)
+{
+	if (lt->rc < 0 || !p->src_known)
+		return;
+	p->addrtype_known = true;
+	p->src_type = addr_type(lt, &p->src);
+	p->dst_type = addr_type(lt, &p->dst);
+}
+
 void
 pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 {
 	struct pp_nl nl;
 	struct base_ctx bc = { q, f, hooks, 0 };
 	struct pc_nft_cache cache = { 0 };
+	struct local_types lt = { 0 };
 	size_t first = f->nchains;
 	int rc;
 
@@ -204,12 +277,15 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 	if (f->nchains > first)
 		qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
 	cache.nl = &nl;
+	if (f->nchains > first)
+		local_types_load(q->family, &lt);
 	for (size_t i = first; i < f->nchains; i++) {
 		struct pc_chain *c = &f->chains[i];
 		const struct pc_nft_result *r = &c->res;
 		struct pc_pkt p;
 
 		pc_pkt_for_hook(q, f, c->c.hooknum, &p);
+		pkt_addrtype(&lt, &p);
 		if (c->c.family == NFPROTO_BRIDGE) {
 			/* The bridge family sees the port the frame came in on. */
 			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);

@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
 #include "nftrule.h"
+#include "xt.h"
 
 #define MAX_DEPTH 16
 
@@ -1056,12 +1058,213 @@ op_nat_local(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 		not_followed(re, "redirect: the new destination (this host) is not followed by pathcheck");
 }
 
-/* x_tables targets (iptables-nft): -j MARK is a mark set like nft's own; the others are not evaluated. */
+/*
+ * ---- x_tables expressions (iptables-nft's match and target, common/xt.c) ----
+ *
+ * What the packet is at this hook, as the x_tables decoders ask for it. Every fact
+ * pathcheck does not have stays "not known", so a match that needs it is unknown.
+ */
+static void
+xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
+{
+	const struct pc_pkt *p = re->p;
+
+	memset(x, 0, sizeof(*x));
+	x->family = p->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	x->addr_known = p->src_known;
+	x->src = p->src;
+	x->dst = p->dst;
+	x->l4_known = true;
+	x->l4proto = p->l4proto;
+	x->sport_known = p->sport_known;
+	x->dport_known = p->dport_known;
+	x->sport = p->sport;
+	x->dport = p->dport;
+	/* The flow's first packet: a TCP SYN, an ICMP echo request. */
+	if (p->l4proto == IPPROTO_TCP && p->ct_state == 8) {
+		x->tcp_flags_known = true;
+		x->tcp_flags = 0x02;
+	}
+	if (p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6) {
+		x->icmp_known = true;
+		x->icmp_type = p->l4proto == IPPROTO_ICMP ? 8 : 128;
+	}
+	/* "" is a hook without that device: known to be none. */
+	x->iif_known = x->oif_known = true;
+	snprintf(x->iif, sizeof(x->iif), "%s", p->iifname);
+	snprintf(x->oif, sizeof(x->oif), "%s", p->oifname);
+	x->mark_known = !re->st->mark_unknown;
+	x->mark = re->st->mark;
+	x->ctmark_known = !re->st->ctmark_unknown;
+	x->ctmark = re->st->ctmark;
+	x->ctstate_known = true;
+	x->ctstate = p->ct_state;
+	x->ctdir_known = p->ct_state == 8;	/* a new flow is in its original direction */
+	x->ctdir = 0;				/* IP_CT_DIR_ORIGINAL */
+	x->addrtype_known = p->addrtype_known;
+	x->src_type = p->src_type;
+	x->dst_type = p->dst_type;
+}
+
+/* -m NAME: decoded and judged on the packet; one the decoder does not know leaves the rule unknown. */
+static void
+op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME);
+	uint32_t len = 0;
+	const void *info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+	struct pp_xt_match m;
+	struct pp_xt_pkt x;
+	char err[160], text[256], why[200];
+
+	if (!name || !nftnl_expr_is_set(e, NFTNL_EXPR_MT_REV)) {
+		not_evaluated(re, ops->name);
+		return;
+	}
+	if (pp_xt_match_decode(name, nftnl_expr_get_u32(e, NFTNL_EXPR_MT_REV),
+			       re->p->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, info, info ? len : 0, &m,
+			       err, sizeof(err)) < 0) {
+		nftr_add(re, "-m %s", name);
+		unknown(re, "-m %s: %s", name, err);
+		return;
+	}
+	pp_xt_match_text(&m, text, sizeof(text));
+	nftr_add(re, "%s", text);
+	xt_pkt(re, &x);
+	switch (pp_xt_match_eval(&m, &x, why, sizeof(why))) {
+	case PP_XT_MATCH:
+		break;
+	case PP_XT_NOMATCH:
+		re->match = M_NO;
+		break;
+	case PP_XT_BRANCH:
+		unknown(re, "%s: the kernel picks at random or by count whether it matches (%s)", text, why);
+		break;
+	default:
+		unknown(re, "%s", why);
+		break;
+	}
+}
+
+/*
+ * -j NAME: the action decoded (common/xt.c) and applied as nft's own statement would
+ * be: a verdict, a nat, a mark, a connmark; statements that change nothing pathcheck
+ * judges (LOG, NFLOG, CHECKSUM, CT) are noted; anything else leaves the rule unknown.
+ */
 static void
 op_target(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
-	if (!xt_mark_target(re, e))
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+	uint32_t len = 0;
+	const void *info = nftnl_expr_get(e, NFTNL_EXPR_TG_INFO, &len);
+	struct pp_xt_target t;
+	const struct pp_xt_action *a = &t.act;
+	char err[160], text[256];
+
+	if (xt_mark_target(re, e))
+		return;
+	if (!name || !nftnl_expr_is_set(e, NFTNL_EXPR_TG_REV)) {
 		not_evaluated(re, ops->name);
+		return;
+	}
+	if (pp_xt_target_decode(name, nftnl_expr_get_u32(e, NFTNL_EXPR_TG_REV),
+				re->p->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, info, info ? len : 0, &t,
+				err, sizeof(err)) < 0) {
+		nftr_add(re, "-j %s", name);
+		not_followed(re, "-j %s: %s", name, err);
+		return;
+	}
+	pp_xt_target_text(&t, text, sizeof(text));
+	if (text[0])
+		nftr_add(re, "%s", text);
+	switch (t.kind) {
+	case PP_XT_T_DNAT: {
+		bool has_addr = a->nat_range.flags & NF_NAT_RANGE_MAP_IPS;
+		bool has_port = a->nat_range.flags & NF_NAT_RANGE_PROTO_SPECIFIED;
+
+		if (has_addr && !pp_addr_eq(&a->nat_range.min, &a->nat_range.max))
+			not_followed(re, "%s: a range of addresses, the kernel picks one", text);
+		if (has_port && a->nat_range.min_port != a->nat_range.max_port)
+			not_followed(re, "%s: a range of ports, the kernel picks one", text);
+		if (a->nat_range.flags & (NF_NAT_RANGE_PROTO_OFFSET | NF_NAT_RANGE_PROTO_RANDOM_ALL))
+			not_followed(re, "%s: the port is chosen by the kernel", text);
+		if (has_addr)
+			re->nat_addr = a->nat_range.min;
+		if (has_port)
+			re->nat_port = a->nat_range.min_port;
+		snprintf(re->nat, sizeof(re->nat), "%s", text);
+		re->dnat = has_addr || has_port;
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+		return;
+	}
+	case PP_XT_T_SNAT:
+	case PP_XT_T_MASQUERADE:
+		/* The source only: nothing later stations judge by. */
+		snprintf(re->nat, sizeof(re->nat), "%s", text);
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+		return;
+	case PP_XT_T_REDIRECT:
+		snprintf(re->nat, sizeof(re->nat), "%s", text);
+		re->has_verdict = true;
+		re->verdict = NF_ACCEPT;
+		not_followed(re, "%s: the new destination (this host) is not followed by pathcheck", text);
+		return;
+	case PP_XT_T_REJECT:
+		re->has_verdict = true;
+		re->verdict = NF_DROP;
+		re->reject = true;
+		return;
+	case PP_XT_T_CONNMARK: {
+		uint32_t mark = re->st->mark, ctmark = re->st->ctmark;
+		bool mk = !re->st->mark_unknown, ck = !re->st->ctmark_unknown;
+
+		pp_xt_connmark_apply(a, &mark, &ctmark);
+		/* set: the ct mark from constants; save: from the mark; restore: the mark from the ct mark */
+		if (a->connmark_mode == 0)	/* XT_CONNMARK_SET */
+			mark_update(re, &re->st->ctmark, &re->st->ctmark_unknown, ctmark, ck || a->ctmask == 0xffffffffu);
+		else if (a->connmark_mode == 1)	/* XT_CONNMARK_SAVE */
+			mark_update(re, &re->st->ctmark, &re->st->ctmark_unknown, ctmark, mk && ck);
+		else
+			mark_update(re, &re->st->mark, &re->st->mark_unknown, mark, mk && ck);
+		return;
+	}
+	case PP_XT_T_TCPMSS:
+		re->mss_clamp = true;
+		return;
+	case PP_XT_T_LOG:
+	case PP_XT_T_NFLOG:
+	case PP_XT_T_CHECKSUM:
+		return;
+	case PP_XT_T_CT:
+		if (a->notrack)
+			not_followed(re, "%s: an untracked flow is not followed by pathcheck", text);
+		return;
+	case PP_XT_T_STANDARD:
+		switch (a->verdict) {
+		case PP_XT_V_ACCEPT:
+			re->has_verdict = true;
+			re->verdict = NF_ACCEPT;
+			return;
+		case PP_XT_V_DROP:
+			re->has_verdict = true;
+			re->verdict = NF_DROP;
+			return;
+		case PP_XT_V_RETURN:
+			re->has_verdict = true;
+			re->verdict = NFT_RETURN;
+			return;
+		case PP_XT_V_CONTINUE:
+			return;
+		default:
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	not_followed(re, "%s is not evaluated by pathcheck", text[0] ? text : name);
 }
 
 /*
@@ -1107,6 +1310,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "log",	.eval = op_statement },
 	{ .name = "lookup",	.eval = op_lookup },
 	{ .name = "masq",	.eval = op_nat_local },
+	{ .name = "match",	.eval = op_match },
 	{ .name = "meta",	.eval = op_meta },
 	{ .name = "nat",	.eval = op_nat },
 	{ .name = "notrack",	.eval = op_statement },

@@ -32,6 +32,8 @@ struct pc_pkt {
 	bool uid_known;
 	uint32_t uid;
 	uint32_t ct_state;		/* NF_CT_STATE_BIT: 8 for a new flow */
+	bool addrtype_known;		/* the types the kernel's tables give src and dst (-m addrtype) */
+	uint16_t src_type, dst_type;	/* 1 << RTN_* (RTN_LOCAL, RTN_UNICAST, ...) */
 };
 
 /* Chains and sets fetched from the kernel (nl != NULL) or put in by a test. */

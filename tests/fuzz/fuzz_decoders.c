@@ -68,7 +68,7 @@ fuzz_xt(const uint8_t *data, size_t size, const uint8_t *blob, size_t len)
 	family = data[3] & 1 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	blob += 3, len -= 3;
 	p.family = family;
-	p.addr_known = p.l4_known = p.ports_known = p.tcp_flags_known = p.icmp_known = true;
+	p.addr_known = p.l4_known = p.sport_known = p.dport_known = p.tcp_flags_known = p.icmp_known = true;
 	p.iif_known = p.oif_known = p.mark_known = p.ctmark_known = p.ctstate_known = true;
 	p.ctdir_known = p.ctstatus_known = p.addrtype_known = p.smac_known = p.phys_known = true;
 	p.owner_known = p.has_sk = p.socket_known = p.bridged = true;

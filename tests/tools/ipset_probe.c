@@ -150,7 +150,7 @@ run(struct pp_nl *nl, int argc, char *argv[])
 		p.family = strchr(argv[4], ':') ? NFPROTO_IPV6 : NFPROTO_IPV4;
 		p.addr_known = parse_addr(argv[4], p.family, &p.src) && parse_addr(argv[5], p.family, &p.dst);
 		p.l4_known = parse_proto(argv[6], &p.l4proto);
-		p.ports_known = true;
+		p.sport_known = p.dport_known = true;
 		p.sport = (uint16_t)strtoul(argv[7], NULL, 10);
 		p.dport = (uint16_t)strtoul(argv[8], NULL, 10);
 		q.pkt = &p;

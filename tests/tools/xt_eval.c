@@ -172,10 +172,10 @@ fact(struct pp_xt_pkt *p, const char *kv)
 		p->l4proto = !strcmp(v, "tcp") ? IPPROTO_TCP : !strcmp(v, "udp") ? IPPROTO_UDP :
 			     p->family == NFPROTO_IPV6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 	} else if (!strncmp(kv, "sport=", 6)) {
-		p->ports_known = true;
+		p->sport_known = p->dport_known = true;
 		p->sport = (uint16_t)n;
 	} else if (!strncmp(kv, "dport=", 6)) {
-		p->ports_known = true;
+		p->sport_known = p->dport_known = true;
 		p->dport = (uint16_t)n;
 	} else if (!strncmp(kv, "ctstate=", 8)) {
 		p->ctstate_known = p->ctstatus_known = p->ctdir_known = true;

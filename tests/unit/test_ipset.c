@@ -280,7 +280,7 @@ key_from_packet(void)
 	char why[128], a[64];
 
 	p.family = NFPROTO_IPV4;
-	p.addr_known = p.l4_known = p.ports_known = true;
+	p.addr_known = p.l4_known = p.sport_known = p.dport_known = true;
 	p.src.family = p.dst.family = AF_INET;
 	inet_pton(AF_INET, "198.51.100.3", &p.src.u.v4);
 	inet_pton(AF_INET, "203.0.113.2", &p.dst.u.v4);
@@ -302,10 +302,10 @@ key_from_packet(void)
 	set.family = NFPROTO_IPV6;
 	CHECK_EQ_INT(pp_ipset_key_for(&set, &q, &k, why, sizeof(why)), 0);
 	set.family = NFPROTO_IPV4;
-	p.ports_known = false;
+	p.sport_known = p.dport_known = false;
 	CHECK_EQ_INT(pp_ipset_key_for(&set, &q, &k, why, sizeof(why)), -1);
 	CHECK(strstr(why, "ports") != NULL);
-	p.ports_known = true;
+	p.sport_known = p.dport_known = true;
 	p.l4proto = IPPROTO_ICMP;
 	p.icmp_known = true;
 	p.icmp_type = 8;

@@ -250,7 +250,7 @@ pkt4(const char *src, const char *dst, uint8_t proto, uint16_t sport, uint16_t d
 	inet_pton(AF_INET, dst, &p.dst.u.v4);
 	p.l4_known = true;
 	p.l4proto = proto;
-	p.ports_known = true;
+	p.sport_known = p.dport_known = true;
 	p.sport = sport;
 	p.dport = dport;
 	return p;
@@ -455,9 +455,9 @@ eval_ports_and_protocols(void)
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
 	p.dport = 8443;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
-	p.ports_known = false;
+	p.sport_known = p.dport_known = false;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
-	p.ports_known = true;
+	p.sport_known = p.dport_known = true;
 	if (!mt(6, "-p tcp -m multiport --dports 80,443,8000:8080", 0, &m))
 		{ CHECK(0); return; }
 	p.dport = 8042;
