@@ -110,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(t);
 		break;
 	}
-	case 15: { struct pp_perf_sample ps; pp_dropmon_decode_sample(buf, len, &ps); break; }
+	case 15: { struct pp_perf_sample ps; pp_perf_decode_sample(buf, len, &ps); break; }
 	default: break;
 	}
 	free(buf);
