@@ -87,12 +87,9 @@ add_loc(const struct ds_ledger *l, const struct ds_loc *s, struct ds_eval *ev, s
 		memset(r, 0, sizeof(*r));
 		r->reason = s->reason;
 		r->station = st;
-		if (name == buf) {
+		if (name == buf)	/* reason_name is pointed at name_buf once the rows stop moving */
 			snprintf(r->name_buf, sizeof(r->name_buf), "%s", buf);
-			r->reason_name = r->name_buf;
-		} else {
-			r->reason_name = name;
-		}
+		r->reason_name = name == buf ? "" : name;
 	}
 	/* benign when every location of the row is: one that is not makes the row worth a look */
 	r->benign = r->nlocs == 0 ? benign : r->benign && benign;
@@ -127,6 +124,9 @@ ds_evaluate(const struct ds_ledger *l, const struct ds_counters *prev,
 				return -ENOMEM;
 			}
 		}
+		for (size_t i = 0; i < ev->nrows; i++)
+			if (ev->rows[i].name_buf[0])
+				ev->rows[i].reason_name = ev->rows[i].name_buf;
 		for (size_t i = 0; i < ev->nrows; i++) {
 			/* top_loc points into the ledger, which outlives ev */
 			struct ds_row *r = &ev->rows[i];
@@ -156,6 +156,9 @@ ds_evaluate(const struct ds_ledger *l, const struct ds_counters *prev,
 			ev->stations[j].rate = pp_rate(ev->stations[j].n, ev->dt);
 		if (ev->nrows > 1)
 			qsort(ev->rows, ev->nrows, sizeof(*ev->rows), row_cmp);
+		for (size_t i = 0; i < ev->nrows; i++)
+			if (ev->rows[i].name_buf[0])
+				ev->rows[i].reason_name = ev->rows[i].name_buf;
 		if (ev->nstations > 1)
 			qsort(ev->stations, ev->nstations, sizeof(*ev->stations), station_cmp);
 		ev->worrying_rate = pp_rate(ev->worrying, ev->dt);
