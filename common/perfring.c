@@ -46,8 +46,47 @@ pp_perf_decode_sample(const void *rec, size_t len, struct pp_perf_sample *s)
 }
 
 int
+pp_perf_decode_namespaces(const void *rec, size_t len, struct pp_perf_ns *ns)
+{
+	const uint8_t *p = rec;
+	struct perf_event_header h;
+	uint64_t nr;
+
+	if (len < sizeof(h))
+		return -EBADMSG;
+	memcpy(&h, p, sizeof(h));
+	if (h.size < sizeof(h) || h.size > len)
+		return -EBADMSG;
+	if (h.type != PERF_RECORD_NAMESPACES)
+		return -ENOMSG;
+	/* u32 pid, tid; u64 nr_namespaces; { u64 dev, inode } [nr] */
+	if (h.size < sizeof(h) + 16)
+		return -EBADMSG;
+	memcpy(&ns->pid, p + 8, 4);
+	memcpy(&ns->tid, p + 12, 4);
+	memcpy(&nr, p + 16, 8);
+	if (nr <= NET_NS_INDEX || (size_t)h.size < sizeof(h) + 16 + 16 * (NET_NS_INDEX + 1))
+		return -EBADMSG;
+	memcpy(&ns->net_dev, p + 24 + 16 * NET_NS_INDEX, 8);
+	memcpy(&ns->net_ino, p + 32 + 16 * NET_NS_INDEX, 8);
+	/* sample_id trailer of a TID | TIME | CPU sampler: u32 pid, tid; u64 time; u32 cpu, res */
+	ns->time = 0;
+	if (nr <= 64 && (size_t)h.size >= sizeof(h) + 16 + 16 * nr + 24)
+		memcpy(&ns->time, p + 24 + 16 * nr + 8, 8);
+	return 0;
+}
+
+int
 pp_perf_ring_walk(const uint8_t *data, uint64_t size, uint64_t tail, uint64_t head,
 		  uint8_t *tmp, size_t tmplen, pp_perf_sample_cb cb, void *arg, uint64_t *lost)
+{
+	return pp_perf_ring_walk_ns(data, size, tail, head, tmp, tmplen, cb, NULL, arg, lost);
+}
+
+int
+pp_perf_ring_walk_ns(const uint8_t *data, uint64_t size, uint64_t tail, uint64_t head,
+		     uint8_t *tmp, size_t tmplen, pp_perf_sample_cb cb, pp_perf_ns_cb ns_cb,
+		     void *arg, uint64_t *lost)
 {
 	int rc = 0;
 
@@ -79,12 +118,18 @@ pp_perf_ring_walk(const uint8_t *data, uint64_t size, uint64_t tail, uint64_t he
 			uint64_t n;
 
 			memcpy(&n, rec + sizeof(h) + 8, 8);
-			*lost += n;
-		} else if (h.type == PERF_RECORD_SAMPLE) {
+			if (lost)
+				*lost += n;
+		} else if (h.type == PERF_RECORD_SAMPLE && cb) {
 			struct pp_perf_sample smp;
 
-			if (pp_perf_decode_sample(rec, h.size, &smp) == 0 && cb)
+			if (pp_perf_decode_sample(rec, h.size, &smp) == 0)
 				rc = cb(&smp, arg);
+		} else if (h.type == PERF_RECORD_NAMESPACES && ns_cb) {
+			struct pp_perf_ns ns;
+
+			if (pp_perf_decode_namespaces(rec, h.size, &ns) == 0)
+				rc = ns_cb(&ns, arg);
 		}
 		tail += h.size;
 	}
@@ -159,8 +204,8 @@ pp_perf_online_cpus(int **out, unsigned *n)
 	return rc;
 }
 
-int
-pp_perf_open_sampler(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost)
+static int
+open_sampler(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost, bool namespaces)
 {
 	struct perf_event_attr a;
 	long fd;
@@ -176,6 +221,16 @@ pp_perf_open_sampler(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost)
 	a.clockid = CLOCK_MONOTONIC;
 	a.watermark = 1;
 	a.wakeup_watermark = wakeup;
+	/*
+	 * A CPU-wide event receives side-band records only when it asks for one of
+	 * those that make it a side-band event (is_sb_event(): mmap, comm, task,
+	 * ...); namespaces alone is not among them. task adds FORK and EXIT records,
+	 * one per task created or ended, which the walk skips.
+	 */
+	a.namespaces = namespaces;
+	a.task = namespaces;
+	/* their time (sample_id trailer), to order a task's records across CPUs' rings */
+	a.sample_id_all = namespaces;
 	a.read_format = fmt_lost && *fmt_lost ? PERF_FORMAT_LOST : 0;
 	fd = perf_event_open(&a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0 && errno == EINVAL && fmt_lost && *fmt_lost) {	/* before 6.0 */
@@ -184,6 +239,18 @@ pp_perf_open_sampler(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost)
 		fd = perf_event_open(&a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	}
 	return fd < 0 ? -errno : (int)fd;
+}
+
+int
+pp_perf_open_sampler(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost)
+{
+	return open_sampler(id, cpu, wakeup, fmt_lost, false);
+}
+
+int
+pp_perf_open_sampler_ns(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost)
+{
+	return open_sampler(id, cpu, wakeup, fmt_lost, true);
 }
 
 int
@@ -225,4 +292,18 @@ pp_perf_ring_drain(struct pp_perf_ring *r, uint8_t *tmp, size_t tmplen,
 	rc = pp_perf_ring_walk(r->base + r->page, r->size, tail, head, tmp, tmplen, cb, arg, lost);
 	__atomic_store_n(&m->data_tail, head, __ATOMIC_RELEASE);
 	return rc;
+}
+
+int
+pp_perf_ring_peek_ns(struct pp_perf_ring *r, uint8_t *tmp, size_t tmplen, pp_perf_ns_cb ns_cb, void *arg)
+{
+	struct perf_event_mmap_page *m;
+	uint64_t head, tail;
+
+	if (!r->base)
+		return 0;
+	m = (void *)r->base;
+	head = __atomic_load_n(&m->data_head, __ATOMIC_ACQUIRE);
+	tail = m->data_tail;
+	return pp_perf_ring_walk_ns(r->base + r->page, r->size, tail, head, tmp, tmplen, NULL, ns_cb, arg, NULL);
 }

@@ -31,6 +31,22 @@ int pp_perf_decode_sample(const void *rec, size_t len, struct pp_perf_sample *s)
 typedef int (*pp_perf_sample_cb)(const struct pp_perf_sample *s, void *arg);
 
 /*
+ * A PERF_RECORD_NAMESPACES (attr.namespaces): the task and the network
+ * namespace it has from now on. The kernel writes one when a task is forked,
+ * calls unshare(2) or setns(2), so a task that enters a namespace and exits
+ * before anyone reads /proc/PID/ns/net still says where it was.
+ */
+struct pp_perf_ns {
+	uint32_t pid, tid;
+	uint64_t net_dev, net_ino;
+	uint64_t time;			/* from the sample_id trailer (sample_id_all); 0 without one */
+};
+/* Returns 0, -ENOMSG when not such a record, -EBADMSG when it is cut or has no network namespace. */
+int pp_perf_decode_namespaces(const void *rec, size_t len, struct pp_perf_ns *ns);
+/* Called per PERF_RECORD_NAMESPACES that decodes; a negative return stops the walk. */
+typedef int (*pp_perf_ns_cb)(const struct pp_perf_ns *ns, void *arg);
+
+/*
  * The records in [tail, head) of a ring's data area of size bytes (a power of
  * two; positions are free-running, taken modulo size). A record that wraps the
  * end is copied into tmp (tmplen bytes; 65536 holds any record). Adds
@@ -40,6 +56,10 @@ typedef int (*pp_perf_sample_cb)(const struct pp_perf_sample *s, void *arg);
  */
 int pp_perf_ring_walk(const uint8_t *data, uint64_t size, uint64_t tail, uint64_t head,
 		      uint8_t *tmp, size_t tmplen, pp_perf_sample_cb cb, void *arg, uint64_t *lost);
+/* The same, also calling ns_cb per PERF_RECORD_NAMESPACES (either callback may be NULL). */
+int pp_perf_ring_walk_ns(const uint8_t *data, uint64_t size, uint64_t tail, uint64_t head,
+			 uint8_t *tmp, size_t tmplen, pp_perf_sample_cb cb, pp_perf_ns_cb ns_cb,
+			 void *arg, uint64_t *lost);
 
 /* The kernel: */
 
@@ -55,6 +75,8 @@ int pp_perf_parse_cpulist(const char *text, int **out, unsigned *n);
  * refuses it. Returns the fd or -errno.
  */
 int pp_perf_open_sampler(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost);
+/* The same with attr.namespaces (and attr.task): PERF_RECORD_NAMESPACES in the ring too (4.12+). */
+int pp_perf_open_sampler_ns(uint32_t id, int cpu, uint32_t wakeup, bool *fmt_lost);
 
 struct pp_perf_ring {
 	uint8_t *base;			/* NULL: not mapped */
@@ -70,5 +92,12 @@ void pp_perf_ring_unmap(struct pp_perf_ring *r);
 /* pp_perf_ring_walk() over what the kernel wrote since the last drain; then frees it to the kernel. */
 int pp_perf_ring_drain(struct pp_perf_ring *r, uint8_t *tmp, size_t tmplen,
 		       pp_perf_sample_cb cb, void *arg, uint64_t *lost);
+/*
+ * The PERF_RECORD_NAMESPACES the kernel wrote since the last drain, without
+ * freeing anything: peek at every CPU's ring first, then drain them, and a
+ * sample's task is known before its sample whichever CPU its setns() ran on.
+ */
+int pp_perf_ring_peek_ns(struct pp_perf_ring *r, uint8_t *tmp, size_t tmplen, pp_perf_ns_cb ns_cb,
+			 void *arg);
 
 #endif

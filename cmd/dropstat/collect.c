@@ -81,7 +81,28 @@ loc_get(struct ds_ledger *l, uint32_t reason, uint64_t location)
 	return &l->locs[i];
 }
 
-/* A process-context drop ran in tid's syscall: is tid in our namespace? */
+int
+ds_ledger_ns(const struct pp_perf_ns *ns, void *ledger)
+{
+	struct ds_ledger *l = ledger;
+	struct ds_pidns *slot = &l->pids[ns->tid % DS_PID_SLOTS];
+
+	/* Rings are read one CPU after another: the latest record of a task wins, not the last read. */
+	if (slot->pid == (pid_t)ns->tid && slot->from_record && ns->time < slot->time)
+		return 0;
+	slot->pid = (pid_t)ns->tid;
+	slot->time = ns->time;
+	slot->attr = ns->net_ino == l->netns_ino ? DS_A_HERE : DS_A_OTHER;
+	slot->checked = false;
+	slot->from_record = true;
+	return 0;
+}
+
+/*
+ * A process-context drop ran in tid's syscall: is tid in our namespace? From
+ * the task's PERF_RECORD_NAMESPACES when the kernel wrote one since we watch
+ * (the task may be gone already), else from /proc/TID/ns/net.
+ */
 static int
 attr_proc(struct ds_ledger *l, pid_t tid)
 {
@@ -89,26 +110,32 @@ attr_proc(struct ds_ledger *l, pid_t tid)
 	char path[64], buf[1024], *p;
 	struct stat st;
 	unsigned long flags = 0;
-	int attr = DS_A_UNATTR;
+	bool known = slot->pid == tid && slot->from_record;
+	int attr = known ? slot->attr : DS_A_UNATTR;
 
 	if (tid <= 0)
 		return DS_A_UNATTR;
-	if (slot->pid == tid)
+	if (slot->pid == tid && slot->checked)
 		return slot->attr;
 	/* A kernel thread (a workqueue, ksoftirqd) runs for everybody: its namespace says nothing. */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
 	if (pp_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
-		goto out;
+		goto out;		/* gone: what its record said, if any */
 	/* after "pid (comm)": state ppid pgrp session tty_nr tpgid flags */
-	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1 || (flags & PF_KTHREAD))
+	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1 || (flags & PF_KTHREAD)) {
+		attr = DS_A_UNATTR;
+		goto out;
+	}
+	if (known)
 		goto out;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
-	if (stat(path, &st) < 0)
-		goto out;		/* gone already */
-	attr = st.st_ino == l->netns_ino ? DS_A_HERE : DS_A_OTHER;
+	if (stat(path, &st) == 0)
+		attr = st.st_ino == l->netns_ino ? DS_A_HERE : DS_A_OTHER;
 out:
 	slot->pid = tid;
 	slot->attr = attr;
+	slot->checked = true;
+	slot->from_record = known;
 	return attr;
 }
 
@@ -220,7 +247,10 @@ ds_ledger_open(struct ds_ledger *l)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		size_t pages = RING_PAGES;
-		int fd = pp_perf_open_sampler(l->fmt->id, cpus[i], (uint32_t)(pages * 4096 / 4), &l->fmt_lost);
+		int fd = pp_perf_open_sampler_ns(l->fmt->id, cpus[i], (uint32_t)(pages * 4096 / 4), &l->fmt_lost);
+
+		if (fd == -EINVAL)	/* before 4.12: no namespace records, /proc alone */
+			fd = pp_perf_open_sampler(l->fmt->id, cpus[i], (uint32_t)(pages * 4096 / 4), &l->fmt_lost);
 
 		if (fd < 0) {
 			l->status = fd;
@@ -253,6 +283,8 @@ out:
 static void
 drain(struct ds_ledger *l)
 {
+	for (unsigned i = 0; i < l->ncpus; i++)
+		pp_perf_ring_peek_ns(&l->rings[i], l->tmp, 65536, ds_ledger_ns, l);
 	for (unsigned i = 0; i < l->ncpus; i++)
 		pp_perf_ring_drain(&l->rings[i], l->tmp, 65536, sample_cb, l, &l->lost_rec);
 }

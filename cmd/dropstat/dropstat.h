@@ -64,6 +64,9 @@ struct ds_loc {
 struct ds_pidns {
 	pid_t pid;
 	int attr;			/* enum ds_attr for a process-context drop of this pid */
+	bool checked;			/* /proc looked at (kernel thread or not) */
+	bool from_record;		/* attr from a PERF_RECORD_NAMESPACES (fork, unshare, setns) */
+	uint64_t time;			/* of that record */
 };
 #define DS_PID_SLOTS	1024
 
@@ -101,6 +104,8 @@ void ds_ledger_close_interval(struct ds_ledger *l);
 /* Start the next interval (this interval's counts to zero); with all, the run's totals too. */
 void ds_ledger_next(struct ds_ledger *l, bool all);
 void ds_ledger_close(struct ds_ledger *l);
+/* A PERF_RECORD_NAMESPACES: tid's namespace from now on (ours or another). */
+int ds_ledger_ns(const struct pp_perf_ns *ns, void *ledger);
 /*
  * Count one raw kfree_skb record with the given pid into the ledger (pure but
  * for the /proc/PID/ns/net look-up a process-context drop needs; attr_of may

@@ -54,6 +54,7 @@ setup(void)
 static void
 teardown(void)
 {
+	L->ncpus = 0;
 	pp_kallsyms_free(&L->ks);
 	free(L->fmt);
 	free(L);
@@ -80,6 +81,27 @@ test_ledger_count(void)
 	CHECK_EQ_INT(L->seen, 6);
 	CHECK_EQ_INT(L->bad, 2);
 	CHECK_EQ_INT(L->nlocs, 3);
+	teardown();
+}
+
+/* Namespace records: the latest by time wins whichever ring is read first. */
+static void
+test_ledger_ns(void)
+{
+	struct pp_perf_ns a = { .pid = 42, .tid = 42, .net_ino = 1000, .time = 5 };
+	struct pp_perf_ns b = { .pid = 42, .tid = 42, .net_ino = 2000, .time = 9 };
+
+	setup();
+	L->netns_ino = 2000;
+	ds_ledger_ns(&b, L);		/* setns into ours, read first (CPU 0's ring) */
+	ds_ledger_ns(&a, L);		/* the fork before it, in another namespace (CPU 1's ring) */
+	CHECK_EQ_INT(L->pids[42].attr, DS_A_HERE);
+	CHECK(L->pids[42].from_record);
+	ds_ledger_ns(&a, L);
+	CHECK_EQ_INT(L->pids[42].attr, DS_A_HERE);
+	a.time = 20;			/* a later record moves it */
+	ds_ledger_ns(&a, L);
+	CHECK_EQ_INT(L->pids[42].attr, DS_A_OTHER);
 	teardown();
 }
 
@@ -260,11 +282,11 @@ test_render(void)
 	pp_cli_init(&o.cli, "dropstat");
 	setup();
 	snprintf(L->tracefs, sizeof(L->tracefs), "/sys/kernel/tracing");
-	L->ncpus = 2;
 	n = rec(raw, PP_TRACE_FLAG_SOFTIRQ, 0xffffffff81e00010ull, 3);
 	for (int i = 0; i < 3; i++)
 		ds_ledger_count(L, raw, n, 0, attr_stub);
 	ds_ledger_close_interval(L);
+	L->ncpus = 2;			/* for the header only: no rings here */
 	fill_counters(&a, &b);
 	ds_evaluate(L, &a, &b, 0, &ev);
 
@@ -341,6 +363,7 @@ int
 main(void)
 {
 	RUN(test_ledger_count);
+	RUN(test_ledger_ns);
 	RUN(test_ledger_full);
 	RUN(test_evaluate);
 	RUN(test_station);
