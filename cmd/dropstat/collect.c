@@ -207,9 +207,11 @@ ds_ledger_open(struct ds_ledger *l)
 	rc = pp_tracefs_read(paths, 1, text, l->tracefs, sizeof(l->tracefs), &e);
 	if (rc < 0) {
 		l->status = rc;
-		if (rc == -EACCES || rc == -EPERM)
+		if ((rc == -EACCES || rc == -EPERM) && l->tracefs[0] == '/')
+			snprintf(l->needs, sizeof(l->needs), "needs root (or a readable tracefs) to read %s", e.what);
+		else if (rc == -EACCES || rc == -EPERM)
 			snprintf(l->needs, sizeof(l->needs),
-				 "needs root to read tracefs (%s), or to mount it privately", l->tracefs);
+				 "needs root: no tracefs is mounted, and mounting one privately needs CAP_SYS_ADMIN");
 		else if (rc == -ENOENT)
 			snprintf(l->needs, sizeof(l->needs),
 				 "needs tracefs with events/skb/kfree_skb (a kernel with CONFIG_TRACEPOINTS): %s",
