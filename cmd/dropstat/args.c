@@ -39,21 +39,6 @@ usage(FILE *f)
 		"3 could not tell (the tracepoint could not be read and no counter moved).\n");
 }
 
-/* A rate >= 0: the checked parser takes positive numbers; "0" and "0.0" mean any drop. */
-static int
-parse_rate(const char *s, double *out)
-{
-	size_t z = strspn(s, "0"), len = strlen(s);
-
-	if (pp_parse_seconds(s, 1e12, out) == 0)
-		return 0;
-	if (len > 0 && (z == len || (s[z] == '.' && z > 0 && strspn(s + z + 1, "0") == len - z - 1))) {
-		*out = 0;
-		return 0;
-	}
-	return -1;
-}
-
 int
 ds_args(int argc, char *argv[], struct ds_opts *o)
 {
@@ -100,7 +85,7 @@ ds_args(int argc, char *argv[], struct ds_opts *o)
 			o->top = (unsigned)u;
 			break;
 		case OPT_THRESHOLD:
-			if (parse_rate(optarg, &o->threshold) < 0)
+			if (pp_parse_rate(optarg, 1e12, &o->threshold) < 0)
 				return pp_usage_error(c, "--threshold: '%s' is not a rate (per second, >= 0)", optarg);
 			break;
 		case OPT_NO_TRACEPOINT:

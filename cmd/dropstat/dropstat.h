@@ -9,7 +9,8 @@
  * filter ("reason == N") costs a filter evaluation on every drop, for every
  * reason's event on that CPU. With the 127 reasons of 6.18 that was 3.5 us of
  * kernel time per drop (one counting event without a filter: 0.2 us; sampling
- * into a ring: 0.6 to 1.0 us, and 27 ns of our own per drop to read it back).
+ * into a ring: 0.6 to 1.0 us, and about 70 ns of our own per drop to read it
+ * back, tests/bench/dropstat.sh).
  * Sampling also yields the location (so the station), and the pid and context
  * that tie a drop to a namespace. See README and dropstat(8).
  */

@@ -8,7 +8,7 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev
 libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
 iproute2 nftables iptables conntrack jq ethtool iputils-ping socat iputils-tracepath python3 python3-yaml procps
-prometheus prometheus-node-exporter systemd"
+prometheus prometheus-node-exporter systemd linux-perf"
 
 missing=""
 for p in $PKGS; do

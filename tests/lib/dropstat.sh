@@ -6,6 +6,14 @@
 # (the packets sent that the lab makes the kernel drop).
 DS=$BIN/dropstat
 
+# ds_lab: namespaces a and b, a0 198.51.100.1/26 -- b0 198.51.100.2/26.
+ds_lab() {
+	lab_ns a b || exit 1
+	lab_veth a a0 b b0 || exit 1
+	nsrun a ip addr add 198.51.100.1/26 dev a0
+	nsrun b ip addr add 198.51.100.2/26 dev b0
+}
+
 # ds_watch VAR SEC ROLE CMD...: dropstat -N ROLE -j over one interval of SEC
 # seconds while CMD runs (started once dropstat has opened the tracepoint).
 # Exit code in RC, stderr in ERR.

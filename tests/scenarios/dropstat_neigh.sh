@@ -7,10 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/dropstat.sh
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-nsrun a ip addr add 198.51.100.1/26 dev a0
-nsrun b ip addr add 198.51.100.2/26 dev b0
+ds_lab
 # three probes a second apart: FAILED after about 3 s
 nsrun a sysctl -qw net.ipv4.neigh.a0.mcast_solicit=3 net.ipv4.neigh.a0.retrans_time_ms=1000 >/dev/null
 
@@ -19,8 +16,8 @@ ds_watch out 6 a pings
 state=$(nsrun a ip neigh show 198.51.100.3 dev a0 | awk '{print $NF}')
 if [ "$state" = FAILED ]; then t_ok "the neighbour is FAILED"; else t_fail "neighbour state '$state', expected FAILED"; fi
 expect_rc "FAILED neighbour" 1
-# The queue holds what unres_qlen_bytes allows (all 3 pings here); at least one is dropped.
-expect_ge "NEIGH_FAILED at the neighbour station" "$(ds_count "$out" NEIGH_FAILED neighbour)" 1 "$out"
+# All 3 pings wait in the queue (unres_qlen_bytes holds far more) and die with it.
+expect_ge "NEIGH_FAILED at the neighbour station: the 3 pings" "$(ds_count "$out" NEIGH_FAILED neighbour)" 3 "$out"
 expect_jq "... at neigh_invalidate" "$out" \
 	'[.drops[] | select(.reason=="NEIGH_FAILED" and .station=="neighbour") | .location] | index("neigh_invalidate") != null' true
 t_done

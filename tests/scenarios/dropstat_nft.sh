@@ -8,10 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/dropstat.sh
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-nsrun a ip addr add 198.51.100.1/26 dev a0
-nsrun b ip addr add 198.51.100.2/26 dev b0
+ds_lab
 nsrun a nft -f - <<'NFT' || exit 1
 table inet t {
 	chain o { type filter hook output priority 0; icmp type echo-request ip daddr 198.51.100.2 drop; }

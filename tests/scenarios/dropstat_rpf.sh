@@ -6,11 +6,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/dropstat.sh
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-nsrun a ip addr add 198.51.100.1/26 dev a0
+ds_lab
 nsrun a ip addr add 203.0.113.77/32 dev lo
-nsrun b ip addr add 198.51.100.2/26 dev b0
 nsrun b sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.b0.rp_filter=1 >/dev/null
 nsrun a ping -c1 -W1 198.51.100.2 >/dev/null 2>&1
 

@@ -7,10 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/dropstat.sh
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-nsrun a ip addr add 198.51.100.1/26 dev a0
-nsrun b ip addr add 198.51.100.2/26 dev b0
+ds_lab
 nsrun a ping -c1 -W1 198.51.100.2 >/dev/null 2>&1	# resolve the neighbour before the qdisc goes in
 nsrun a tc qdisc add dev a0 root handle 1: tbf rate 1mbit burst 1600 limit 3000 || exit 1
 

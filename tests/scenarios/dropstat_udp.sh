@@ -6,10 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/dropstat.sh
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-nsrun a ip addr add 198.51.100.1/26 dev a0
-nsrun b ip addr add 198.51.100.2/26 dev b0
+ds_lab
 nsrun a ping -c1 -W1 198.51.100.2 >/dev/null 2>&1
 
 send() { nsrun a bash -c 'for i in $(seq 1 25); do printf x >/dev/udp/198.51.100.2/9999; done' 2>/dev/null; }
