@@ -8,8 +8,10 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev
 libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
 iproute2 nftables iptables conntrack jq ethtool iputils-ping socat iputils-tracepath python3 python3-yaml procps
-prometheus prometheus-node-exporter systemd linux-perf"
+prometheus prometheus-node-exporter systemd"
 
+# perf(1) for make bench: dropstat's counts against perf stat -e skb:kfree_skb.
+PKGS="$PKGS linux-perf"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
