@@ -55,16 +55,6 @@ ds_args(int argc, char *argv[], struct ds_opts *o)
 	pp_opt_init(&op, c, ds_optdefs);
 	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {
-		case PP_OPT_LISTED:
-			return PP_EXIT_HELP;
-		case PP_OPT_BAD:
-			return PP_EXIT_USAGE;
-		case 'h':
-			usage(stdout);
-			return PP_EXIT_HELP;
-		case 'V':
-			pp_print_version(c);
-			return PP_EXIT_HELP;
 		case 'i':
 			if (pp_parse_seconds(optarg, 86400, &o->interval) < 0 || o->interval < 0.01)
 				return pp_usage_error(c, "--interval: '%s' is not a number of seconds (0.01 to 86400)",
@@ -92,12 +82,8 @@ ds_args(int argc, char *argv[], struct ds_opts *o)
 			o->no_tracepoint = true;
 			break;
 		default:
-			rc = pp_cli_opt(c, opt, optarg);
-			if (rc == 1)
-				break;
-			if (rc < 0)
-				return PP_EXIT_USAGE;
-			return pp_usage_error(c, "unknown option");
+			if ((rc = pp_opt_common(c, opt, optarg, usage)) != PP_EXIT_OK)
+				return rc;
 		}
 	}
 	if (optind < argc)
