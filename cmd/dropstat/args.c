@@ -36,7 +36,8 @@ usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"Exit status: 0 no drops above the threshold, 1 drops above it, 2 usage error,\n"
-		"3 could not tell (the tracepoint could not be read and no counter moved).\n");
+		"3 could not tell (the tracepoint or a counter could not be read, and nothing was\n"
+		"above the threshold).\n");
 }
 
 int
