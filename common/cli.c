@@ -333,3 +333,28 @@ pp_opt_list(FILE *f, const struct pp_optdef *defs)
 		fprintf(f, "%s%s\n", d->arg ? " " : "", d->arg ? d->arg : "");
 	}
 }
+
+int
+pp_opt_common(struct pp_cli *c, int opt, const char *arg, void (*usage)(FILE *f))
+{
+	int rc;
+
+	switch (opt) {
+	case PP_OPT_LISTED:
+		return PP_EXIT_HELP;
+	case PP_OPT_BAD:
+		return PP_EXIT_USAGE;
+	case 'h':
+		usage(stdout);
+		return PP_EXIT_HELP;
+	case 'V':
+		pp_print_version(c);
+		return PP_EXIT_HELP;
+	}
+	rc = pp_cli_opt(c, opt, arg);
+	if (rc == 1)
+		return PP_EXIT_OK;
+	if (rc < 0)
+		return PP_EXIT_USAGE;
+	return pp_usage_error(c, "unknown option");
+}

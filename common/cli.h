@@ -113,6 +113,13 @@ void pp_opt_init(struct pp_optparse *p, const struct pp_cli *c, const struct pp_
  * (the caller exits 2), or PP_OPT_LISTED after --list-options printed the table.
  */
 int pp_opt_next(struct pp_optparse *p, int argc, char *argv[]);
+/*
+ * What every tool's option loop does with an option that is not its own:
+ * --list-options and a bad option end the parse, -h prints usage(), -V the
+ * version (PP_EXIT_HELP), a common option is taken (PP_EXIT_OK: go on), any
+ * other is "unknown option" (PP_EXIT_USAGE).
+ */
+int pp_opt_common(struct pp_cli *c, int opt, const char *arg, void (*usage)(FILE *f));
 /* --help's option lines, from the table. */
 void pp_opt_help(FILE *f, const struct pp_optdef *defs);
 /* The hidden --list-options: one line per option, "-i --interval SEC". */
