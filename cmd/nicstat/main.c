@@ -31,6 +31,7 @@ main(int argc, char *argv[])
 	struct pp_err e = { 0 };
 	struct pp_out out;
 	bool problem = false, ok = true;
+	const char *opt, *what;
 	double t0 = 0;
 	uint64_t s;
 	int rc;
@@ -79,6 +80,18 @@ main(int argc, char *argv[])
 			pp_warn_err(&o.cli, &e);
 			ok = false;
 			rc = PP_EXIT_UNKNOWN;
+			break;
+		}
+		if (s == 0 && (opt = ns_hits_missing(&o, &c.hits, &what)) != NULL) {
+			/* A device or kind asked for by name that is not there is a usage error, not an empty table. */
+			if (opt[2] == 'd')
+				pp_warnx(&o.cli, "--dev: '%s': no such device%s", what,
+					 pp_cli_netns_name(&o.cli) ? " in this network namespace" : "");
+			else
+				pp_warnx(&o.cli, "--kind: '%s': no device of that kind%s", what,
+					 pp_cli_netns_name(&o.cli) ? " in this network namespace" : "");
+			ok = false;
+			rc = PP_EXIT_USAGE;
 			break;
 		}
 		if (s == 0)

@@ -160,6 +160,23 @@ kind_selected(const char *const *kinds, const char *kind)
 	return false;
 }
 
+const char *
+qs_kind_unmatched(const struct qs_sample *s, const char *const *kinds)
+{
+	if (!kinds)
+		return NULL;
+	for (; *kinds; kinds++) {
+		size_t i;
+
+		for (i = 0; i < s->n; i++)
+			if (strcmp(s->obj[i].kind, *kinds) == 0)
+				break;
+		if (i == s->n)
+			return *kinds;
+	}
+	return NULL;
+}
+
 /* The root is a default that does no queue management (pfifo_fast, noqueue, or mq of pfifo_fast). */
 static bool
 default_root(const struct qs_sample *s, const struct qs_dev *d, const struct qs_obj **root)

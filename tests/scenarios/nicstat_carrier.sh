@@ -104,4 +104,18 @@ run_json out "$NS" --threshold -1
 expect_rc "--threshold -1" 2
 run_json out "$NS" -N "$(ns nosuch)"
 expect_rc "missing namespace" 2
+# A device or kind named that matches nothing is a usage error naming it, not an empty table.
+for f in "-d nosuch0:'nosuch0'" "-d a0,nosuch0:'nosuch0'" "-k nosuchkind:'nosuchkind'" "-j -k veth,tun:'tun'"; do
+	run_json out "$NS" -N "$(ns a)" --no-softnet ${f%%:*}
+	expect_rc "${f%%:*}" 2
+	if [ "$(grep -c . <<<"$ERR")" = 1 ] && grep -q "${f#*:}" <<<"$ERR" && [ -z "$out" ]; then
+		t_ok "${f%%:*}: one line naming ${f#*:}"; else t_fail "${f%%:*}: out '$out' err '$ERR'"; fi
+done
+run_json out "$NS" -N "$(ns a)" --no-softnet -d 'nosuch*'
+expect_rc "-d with a wildcard may match nothing" 0
+run_json out "$NS" -N "$(ns a)" --no-softnet -j -d a0 -k veth
+expect_rc "-d a0 -k veth" 0
+run_json out "$NS" -N "$(ns a)" --no-softnet -j -k bridge
+expect_rc "-k bridge: a class of devices may select none" 0
+expect_jq "-k bridge: no device" "$out" '.devices | length' 0
 t_done

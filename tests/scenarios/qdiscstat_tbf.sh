@@ -109,6 +109,17 @@ expect_rc "-i abc" 2
 if grep -q "'abc'" <<<"$ERR"; then t_ok "-i abc: message names the input"; else t_fail "-i abc message: $ERR"; fi
 run_json out "$QS" -N "$(ns a)" --dev nosuch0
 expect_rc "--dev nosuch0" 2
+if [ "$(grep -c . <<<"$ERR")" = 1 ] && grep -q "'nosuch0'" <<<"$ERR"; then t_ok "--dev nosuch0: one line naming it"; else t_fail "--dev nosuch0 message: $ERR"; fi
+# A kind that no qdisc or class in the namespace has is named, like a device (a0 has tbf only).
+run_json out "$QS" -N "$(ns a)" -k nosuchkind
+expect_rc "--kind nosuchkind" 2
+if [ "$(grep -c . <<<"$ERR")" = 1 ] && grep -q "'nosuchkind'" <<<"$ERR" && [ -z "$out" ]; then
+	t_ok "--kind nosuchkind: one line naming it, no output"; else t_fail "--kind nosuchkind: out '$out' err '$ERR'"; fi
+run_json out "$QS" -N "$(ns a)" -j -k tbf,htb
+expect_rc "--kind tbf,htb without htb" 2
+if grep -q "'htb'" <<<"$ERR"; then t_ok "--kind: names the kind missing"; else t_fail "--kind tbf,htb message: $ERR"; fi
+run_json out "$QS" -N "$(ns a)" -j -k tbf
+expect_rc "--kind tbf" 0
 run_json out "$QS" -N "${LAB}-nosuch"
 expect_rc "unknown netns" 2
 t_done

@@ -601,6 +601,16 @@ eval_drops_rising(void)
 		CHECK_EQ_INT(ev.nqdisc, 0);
 		CHECK(!ev.rows[0].selected);
 		qs_eval_free(&ev);
+		/* ... and a kind no qdisc or class has is named, so the run can refuse it. */
+		CHECK(qs_kind_unmatched(&b, kinds) == kinds[0]);
+	}
+	{
+		const char *kinds[] = { "tbf", "nosuchkind", NULL };
+
+		CHECK(qs_kind_unmatched(&b, NULL) == NULL);
+		CHECK(qs_kind_unmatched(&b, kinds) == kinds[1]);
+		kinds[1] = NULL;
+		CHECK(qs_kind_unmatched(&b, kinds) == NULL);
 	}
 	qs_sample_free(&a);
 	qs_sample_free(&b);
