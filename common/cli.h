@@ -69,7 +69,7 @@ struct pp_optdef {
 	PP_OPT('h', "help", 'h', NULL, "this help"),                                            \
 	PP_OPT('V', "version", 'V', NULL, "version")
 
-/* Until neighwatch and pathcheck take an option table: the common options as getopt arrays and help. */
+/* Until pathcheck takes an option table (the other tools have one): the common options as getopt arrays and help. */
 #define PP_COMMON_SHORTOPTS "hVjpN:"
 #define PP_COMMON_LONGOPTS                                      \
 	{ "help", no_argument, NULL, 'h' },                     \
