@@ -32,6 +32,7 @@ main(int argc, char *argv[])
 	struct pp_out out;
 	bool problem = false, ok = true;
 	const char *opt, *what;
+	sigset_t stopset;
 	double t0 = 0;
 	uint64_t s;
 	int rc;
@@ -62,6 +63,7 @@ main(int argc, char *argv[])
 		pp_nl_close(&nl);
 		return rc;
 	}
+	pp_stop_block(&stopset);
 	memset(&m, 0, sizeof(m));
 	memset(&c, 0, sizeof(c));
 	m.ethtool_family = -1;
@@ -71,8 +73,9 @@ main(int argc, char *argv[])
 	for (s = 0; o.count == 0 || s < o.count; s++) {
 		bool last = o.count != 0 && s + 1 == o.count;
 
-		if (s > 0)
-			pp_sleep_until(t0 + o.interval * (double)s);
+		/* SIGINT/SIGTERM between samples end the run as its last sample would. */
+		if (s > 0 && pp_sleep_until_stop(t0 + o.interval * (double)s, &stopset))
+			break;
 		m.sample = (unsigned)s;
 		m.since_boot = s == 0;
 		m.n_warnings = 0;

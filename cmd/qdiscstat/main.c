@@ -254,12 +254,15 @@ run(struct qs_opts *o, struct qs_collector *c)
 	/* QDISCSTAT_TIMING=1: where a sample's time goes, on stderr (for benchmarks). */
 	bool timing = getenv("QDISCSTAT_TIMING") != NULL;
 	int exitc = PP_EXIT_OK, x;
+	sigset_t stopset;
 
+	pp_stop_block(&stopset);
 	for (uint32_t i = 1; o->count == 0 || i <= o->count; i++) {
 		struct qs_eval ev;
 
-		if (i > 1)
-			pp_sleep_until(next);
+		/* SIGINT/SIGTERM between samples end the run as its last sample would. */
+		if (i > 1 && pp_sleep_until_stop(next, &stopset))
+			break;
 		t0 = pp_mono_now();
 		if (qs_collect(c, &cur, &e) < 0) {
 			pp_warn_err(&o->cli, &e);

@@ -103,6 +103,29 @@ expect_jq "standing backlog flagged" "$last" \
 expect_jq "backlog in bytes and packets" "$last" "$q | .backlog_bytes > 10000 and .backlog_packets > 5 and .qlen == .backlog_packets" true
 expect_jq "interval marks it standing" "$last" "$q | .interval.standing_backlog" true
 
+# SIGINT or SIGTERM between samples ends the run cleanly: what was sampled is
+# written out (JSON lines complete, the exposition of the last sample), the exit
+# status is the run's own, not death by the signal.
+for sig in INT TERM; do
+	tmp=$(mktemp -d)
+	"$QS" -N "$(ns a)" -j -i 0.3 -c 20 >"$tmp/out" 2>"$tmp/err" & p=$!
+	sleep 1.2
+	kill -$sig $p; wait $p; RC=$?
+	ERR=$(cat "$tmp/err")
+	expect_rc "SIG$sig during -i: clean exit" 0
+	if [ "$(wc -l <"$tmp/out")" -ge 3 ] && jq -se 'length >= 3 and (.[-1].sample.index >= 2)' "$tmp/out" >/dev/null 2>&1 && [ -z "$ERR" ]; then
+		t_ok "SIG$sig: every JSON line complete, nothing on stderr"
+	else t_fail "SIG$sig: $(wc -l <"$tmp/out") lines, last: $(tail -c 200 "$tmp/out"), err: $ERR"; fi
+	"$QS" -N "$(ns a)" --prom-file "$tmp/x.prom" -i 0.3 -c 20 2>"$tmp/err" & p=$!
+	sleep 1.2
+	kill -$sig $p; wait $p; RC=$?
+	expect_rc "SIG$sig with --prom-file -c 20" 0
+	if grep -q '_run_success{[^}]*} 1$' "$tmp/x.prom" 2>/dev/null; then t_ok "SIG$sig: --prom-file written, run_success 1"
+	else t_fail "SIG$sig: --prom-file: $(head -c 200 "$tmp/x.prom" 2>&1)"; fi
+	promcheck "SIG$sig: --prom-file valid" "$(cat "$tmp/x.prom" 2>/dev/null)"$'\n'
+	rm -rf "$tmp"
+done
+
 # Usage errors name the bad input.
 run_json out "$QS" -i abc
 expect_rc "-i abc" 2
