@@ -154,7 +154,9 @@ void pp_print_version(const struct pp_cli *c);
 
 /*
  * Output plumbing for the three forms. pp_out_begin() picks stdout or the
- * --prom-file temp file; pp_out_end() commits or aborts it. Returns 0 or an exit code.
+ * --prom-file temp file; pp_out_end() commits or aborts it. Returns 0 or an exit code:
+ * a --prom-file that cannot be created or committed (read-only or full file system,
+ * a directory at PATH, no permission) is PP_EXIT_UNKNOWN, after one message.
  */
 struct pp_out {
 	FILE *f;

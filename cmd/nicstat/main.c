@@ -117,8 +117,10 @@ main(int argc, char *argv[])
 		rc = PP_EXIT_OK;
 	}
 	if (o.cli.format == PP_FMT_PROM) {
-		if (pp_out_begin(&o.cli, &out) != 0) {
-			rc = PP_EXIT_USAGE;
+		int orc = pp_out_begin(&o.cli, &out);
+
+		if (orc != 0) {
+			rc = orc;
 		} else {
 			ns_render_prom(&o, &m, out.f, ok);
 			if (pp_out_end(&o.cli, &out, true) != 0)
