@@ -166,9 +166,10 @@ pp_out_begin(struct pp_cli *c, struct pp_out *o)
 	o->f = stdout;
 	if (!c->prom_file)
 		return 0;
+	/* The diagnosis ran; only its export could not be written: could not tell (3), as at commit. */
 	if (pp_prom_file_open(&o->pf, c->prom_file, &e) < 0) {
 		pp_warn_err(c, &e);
-		return PP_EXIT_USAGE;
+		return PP_EXIT_UNKNOWN;
 	}
 	o->f = o->pf.fp;
 	o->to_file = true;

@@ -69,7 +69,7 @@ struct pp_optdef {
 	PP_OPT('h', "help", 'h', NULL, "this help"),                                            \
 	PP_OPT('V', "version", 'V', NULL, "version")
 
-/* Until neighwatch and pathcheck take an option table: the common options as getopt arrays and help. */
+/* Until pathcheck takes an option table (the other tools have one): the common options as getopt arrays and help. */
 #define PP_COMMON_SHORTOPTS "hVjpN:"
 #define PP_COMMON_LONGOPTS                                      \
 	{ "help", no_argument, NULL, 'h' },                     \
@@ -161,7 +161,9 @@ void pp_print_version(const struct pp_cli *c);
 
 /*
  * Output plumbing for the three forms. pp_out_begin() picks stdout or the
- * --prom-file temp file; pp_out_end() commits or aborts it. Returns 0 or an exit code.
+ * --prom-file temp file; pp_out_end() commits or aborts it. Returns 0 or an exit code:
+ * a --prom-file that cannot be created or committed (read-only or full file system,
+ * a directory at PATH, no permission) is PP_EXIT_UNKNOWN, after one message.
  */
 struct pp_out {
 	FILE *f;
