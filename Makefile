@@ -65,9 +65,13 @@ $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
+# dropstat names a drop's station with pathcheck's own mapping: one source, linked into both.
+DROPMAP_OBJ := $(BUILD)/cmd/pathcheck/dropmap.o
+$(BUILD)/bin/dropstat: $(DROPMAP_OBJ)
+
 # test_<tool>*.c links the objects of cmd/<tool>/ except main.c, so a tool's evaluator
 # is tested without a kernel.
-tool_objs_for = $(foreach t,$(TOOLS),$(if $(filter $(t)%,$(1)),$(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,$(wildcard cmd/$(t)/*.c)))))
+tool_objs_for = $(foreach t,$(TOOLS),$(if $(filter $(t)%,$(1)),$(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,$(wildcard cmd/$(t)/*.c))) $(if $(filter dropstat,$(t)),$(DROPMAP_OBJ))))
 
 # A unit test may include the sources of the tool it tests (cmd/<tool>/*.c except main.c),
 # so evaluators are tested without a kernel.

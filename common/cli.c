@@ -166,9 +166,10 @@ pp_out_begin(struct pp_cli *c, struct pp_out *o)
 	o->f = stdout;
 	if (!c->prom_file)
 		return 0;
+	/* The diagnosis ran; only its export could not be written: could not tell (3), as at commit. */
 	if (pp_prom_file_open(&o->pf, c->prom_file, &e) < 0) {
 		pp_warn_err(c, &e);
-		return PP_EXIT_USAGE;
+		return PP_EXIT_UNKNOWN;
 	}
 	o->f = o->pf.fp;
 	o->to_file = true;
@@ -332,4 +333,29 @@ pp_opt_list(FILE *f, const struct pp_optdef *defs)
 			fprintf(f, "--%s", d->name);
 		fprintf(f, "%s%s\n", d->arg ? " " : "", d->arg ? d->arg : "");
 	}
+}
+
+int
+pp_opt_common(struct pp_cli *c, int opt, const char *arg, void (*usage)(FILE *f))
+{
+	int rc;
+
+	switch (opt) {
+	case PP_OPT_LISTED:
+		return PP_EXIT_HELP;
+	case PP_OPT_BAD:
+		return PP_EXIT_USAGE;
+	case 'h':
+		usage(stdout);
+		return PP_EXIT_HELP;
+	case 'V':
+		pp_print_version(c);
+		return PP_EXIT_HELP;
+	}
+	rc = pp_cli_opt(c, opt, arg);
+	if (rc == 1)
+		return PP_EXIT_OK;
+	if (rc < 0)
+		return PP_EXIT_USAGE;
+	return pp_usage_error(c, "unknown option");
 }

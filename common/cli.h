@@ -69,7 +69,7 @@ struct pp_optdef {
 	PP_OPT('h', "help", 'h', NULL, "this help"),                                            \
 	PP_OPT('V', "version", 'V', NULL, "version")
 
-/* Until neighwatch and pathcheck take an option table: the common options as getopt arrays and help. */
+/* Until pathcheck takes an option table (the other tools have one): the common options as getopt arrays and help. */
 #define PP_COMMON_SHORTOPTS "hVjpN:"
 #define PP_COMMON_LONGOPTS                                      \
 	{ "help", no_argument, NULL, 'h' },                     \
@@ -113,6 +113,13 @@ void pp_opt_init(struct pp_optparse *p, const struct pp_cli *c, const struct pp_
  * (the caller exits 2), or PP_OPT_LISTED after --list-options printed the table.
  */
 int pp_opt_next(struct pp_optparse *p, int argc, char *argv[]);
+/*
+ * What every tool's option loop does with an option that is not its own:
+ * --list-options and a bad option end the parse, -h prints usage(), -V the
+ * version (PP_EXIT_HELP), a common option is taken (PP_EXIT_OK: go on), any
+ * other is "unknown option" (PP_EXIT_USAGE).
+ */
+int pp_opt_common(struct pp_cli *c, int opt, const char *arg, void (*usage)(FILE *f));
 /* --help's option lines, from the table. */
 void pp_opt_help(FILE *f, const struct pp_optdef *defs);
 /* The hidden --list-options: one line per option, "-i --interval SEC". */
@@ -154,7 +161,9 @@ void pp_print_version(const struct pp_cli *c);
 
 /*
  * Output plumbing for the three forms. pp_out_begin() picks stdout or the
- * --prom-file temp file; pp_out_end() commits or aborts it. Returns 0 or an exit code.
+ * --prom-file temp file; pp_out_end() commits or aborts it. Returns 0 or an exit code:
+ * a --prom-file that cannot be created or committed (read-only or full file system,
+ * a directory at PATH, no permission) is PP_EXIT_UNKNOWN, after one message.
  */
 struct pp_out {
 	FILE *f;

@@ -1,78 +1,35 @@
 /*
  * dropmon.h: where the kernel frees a packet it meant to deliver, from the
- * skb:kfree_skb tracepoint, read without BPF through perf_event_open
- * (PERF_TYPE_TRACEPOINT, PERF_SAMPLE_TID | TIME | CPU | RAW), one event per
- * online CPU into an mmap'd ring.
+ * skb:kfree_skb tracepoint, read without BPF through perf_event_open: one
+ * sampling event per online CPU into an mmap'd ring (perfring.h), the event's
+ * layout and the drop reasons' names from its tracefs format (tracefs.h), the
+ * location resolved through /proc/kallsyms (kallsyms.h).
  *
- * Nothing here is compiled in for one kernel: the event ids, the field offsets
- * and sizes and the names of the drop reasons come from the tracepoints'
- * "format" files in tracefs at run time (the reason numbers moved in 5.18, 6.2
- * and later; drop-tracing-anchors.md section 8). The location is resolved
- * through /proc/kallsyms.
- *
- * The tracepoint is global and carries no device, ifindex or namespace
- * (fault-signals.md 5.1). A drop is tied to a namespace by
+ * The tracepoint is global: it fires for every namespace, and its record
+ * carries no device, ifindex or namespace (its fields are skbaddr, location,
+ * rx_sk, protocol and reason). A drop is tied to a namespace by
  *   - process context: a drop in process context (no softirq/hardirq/NMI bit in
  *     the record's common_flags) whose pid is the caller's own happened in the
- *     caller's own syscall, so in its namespace (F6: OUTPUT drop, comm = sender);
+ *     caller's own syscall, so in its namespace (a drop in OUTPUT, for one, runs
+ *     in the sender's sendmsg(), and the record's comm is the sender);
  *   - pointer correlation: net:netif_receive_skb and net:net_dev_queue name the
  *     device an skb passed; the drop's skbaddr equals the skbaddr of the last of
- *     them (F3, 5.1 "Workaround A"). skb:consume_skb forgets an address when its
- *     skb is freed normally, so a recycled address does not inherit a stale
- *     device. Those events carry a device NAME only: attribution by device is as
- *     good as the names are unique across namespaces.
+ *     them. skb:consume_skb forgets an address when its skb is freed normally,
+ *     so a recycled address does not inherit a stale device. Those events carry
+ *     a device NAME only: attribution by device is as good as the names are
+ *     unique across namespaces.
+ * A drop in softirq context that was never seen on a device cannot be tied to
+ * any namespace: the pid is whoever happened to be running on that CPU.
  */
 #ifndef PP_DROPMON_H
 #define PP_DROPMON_H
 
 #include <sys/types.h>
 
+#include "kallsyms.h"
+#include "perfring.h"
 #include "pp.h"
-
-#define PP_TP_MAX_FIELDS	32
-#define PP_TP_MAX_REASONS	512
-
-struct pp_tp_field {
-	char name[32];
-	uint16_t offset, size;
-	bool is_signed;
-	bool data_loc;			/* __data_loc: u32 (len << 16 | offset into the record) */
-};
-
-struct pp_tp_reason {
-	uint32_t value;
-	char name[48];			/* without SKB_DROP_REASON_ */
-};
-
-/* One tracepoint's format file, parsed. */
-struct pp_tp_format {
-	char name[64];			/* "kfree_skb" */
-	uint32_t id;			/* perf_event_attr.config; also the record's common_type */
-	unsigned nfields;
-	struct pp_tp_field fields[PP_TP_MAX_FIELDS];
-	/* Indexes into fields[] of the fields we read, -1 when the format has none. */
-	int f_common_type, f_common_flags, f_common_pid;
-	int f_skbaddr, f_location, f_protocol, f_reason, f_rx_sk;	/* skb:kfree_skb, consume_skb */
-	int f_len, f_name;						/* net:netif_receive_skb, net_dev_queue */
-	/* __print_symbolic(REC->reason, {N, "NAME"}, ...) in print fmt, in file order. */
-	unsigned nreasons;
-	bool reasons_truncated;		/* more than PP_TP_MAX_REASONS: the rest are unnamed */
-	struct pp_tp_reason reasons[PP_TP_MAX_REASONS];
-};
-
-struct pp_kallsyms_sym {
-	uint64_t addr;
-	uint32_t name;			/* offset into names */
-};
-
-/* Text symbols of /proc/kallsyms (types t T w W), sorted by address. */
-struct pp_kallsyms {
-	struct pp_kallsyms_sym *syms;
-	size_t nsyms;
-	char *names;			/* "name\0name\0..." (module symbols without [module]) */
-	size_t names_len;
-	bool hidden;			/* every address was 0: kptr_restrict, or not root */
-};
+#include "tracefs.h"
 
 struct pp_dropmon;			/* opaque */
 
@@ -103,10 +60,8 @@ struct pp_drop {
 
 /*
  * Open on every online CPU. Needs CAP_PERFMON or CAP_SYS_ADMIN (root) and
- * tracefs: found where it is mounted (/sys/kernel/tracing, debugfs' tracing/, or
- * any tracefs mount in /proc/self/mounts); when none is mounted, a child process
- * mounts it in a private mount namespace of its own, reads the format files and
- * exits, so no mount is left behind on the host. The monitor starts disabled.
+ * tracefs (pp_tracefs_read(): mounted, or a private mount of its own). The
+ * monitor starts disabled.
  * Returns 0, or -errno with e saying what is missing (-ENOENT: no skb:kfree_skb
  * tracepoint or no reason field on this kernel; -EACCES/-EPERM: privilege).
  * Missing net:* or consume_skb events only weaken device attribution: see
@@ -149,57 +104,20 @@ const char *pp_dropmon_tracefs(const struct pp_dropmon *dm);
 
 /* Pure helpers (no kernel; unit-tested): */
 
-/*
- * Parse a tracepoint format file (text, NUL-terminated). Returns 0, -EBADMSG when
- * it is cut or malformed (no "ID:", no "format:", a field line without
- * offset/size, no complete "print fmt:" line, a __print_symbolic list not
- * closed), -E2BIG with more than PP_TP_MAX_FIELDS fields.
- */
-int pp_dropmon_parse_format(const char *text, struct pp_tp_format *out);
-/* The reason's name from the format's table, or NULL. */
-const char *pp_dropmon_reason_name(const struct pp_tp_format *f, uint32_t reason);
 /* 0 when f is a usable skb:kfree_skb (skbaddr, location, protocol, reason), else -ENOENT. */
 int pp_dropmon_check_kfree(const struct pp_tp_format *f);
 
-/*
- * A PERF_RECORD_SAMPLE with sample_type TID | TIME | CPU | RAW, from its header:
- * the fields and a pointer into rec at the raw tracepoint data.
- */
-struct pp_perf_sample {
-	uint32_t pid, tid;
-	uint64_t time;
-	uint32_t cpu;
-	const uint8_t *raw;
-	uint32_t raw_len;
-};
-/* Returns 0, -EBADMSG when len or header.size is too short for what it claims, -ENOMSG when not a sample. */
-int pp_dropmon_decode_sample(const void *rec, size_t len, struct pp_perf_sample *s);
 /* Raw kfree_skb data into d (skbaddr, location, protocol, reason, reason_name, flags). 0 or -EBADMSG. */
 int pp_dropmon_decode_kfree(const struct pp_tp_format *f, const void *raw, size_t len,
 			    struct pp_drop *d);
 /* Raw net:netif_receive_skb / net_dev_queue / skb:consume_skb: the skbaddr and (if any) device name. */
 int pp_dropmon_decode_skb_event(const struct pp_tp_format *f, const void *raw, size_t len,
 				uint64_t *skbaddr, char *dev, size_t devlen);
-/* The common_type of a raw record (the tracepoint id), or -EBADMSG. */
-int pp_dropmon_raw_type(const struct pp_tp_format *f, const void *raw, size_t len, uint32_t *type);
 /*
  * Attribution of a decoded drop (d->flags, d->pid, d->dev) for a scope:
  * see the enum. pid 0 means "no pid in the scope".
  */
 int pp_drop_attribute(const struct pp_drop *d, pid_t pid, const char *const *devs, size_t ndevs);
-
-/*
- * Load /proc/kallsyms text (NUL-terminated). Keeps text symbols only. Returns 0,
- * -EACCES when every address is 0 (hidden: the location cannot be resolved;
- * ks->hidden set), -ENOENT when there are no text symbols, -ENOMEM.
- */
-int pp_kallsyms_load(struct pp_kallsyms *ks, const char *text);
-/*
- * The symbol addr falls in (the nearest one at or below), *off the offset; NULL
- * below the first symbol, or more than 64 KiB above the last one.
- */
-const char *pp_kallsyms_lookup(const struct pp_kallsyms *ks, uint64_t addr, uint64_t *off);
-void pp_kallsyms_free(struct pp_kallsyms *ks);
 
 /* The pathcheck station of a drop is pathcheck's own: cmd/pathcheck/dropmap.h. */
 

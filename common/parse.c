@@ -67,8 +67,9 @@ pp_parse_u32_mask(const char *s, uint32_t *val, uint32_t *mask)
 	return pp_parse_u32(buf, UINT32_MAX, val);
 }
 
-int
-pp_parse_seconds(const char *s, double max, double *out)
+/* A finite decimal number, no sign, no trailing junk, at most max; zero only with allow_zero. */
+static int
+parse_number(const char *s, double max, bool allow_zero, double *out)
 {
 	char *end;
 	double v;
@@ -77,12 +78,24 @@ pp_parse_seconds(const char *s, double max, double *out)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end != '\0' || !isfinite(v) || v <= 0)
+	if (errno || *end != '\0' || !isfinite(v) || v < 0 || (v == 0 && !allow_zero))
 		return -EINVAL;
 	if (v > max)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+int
+pp_parse_seconds(const char *s, double max, double *out)
+{
+	return parse_number(s, max, false, out);
+}
+
+int
+pp_parse_rate(const char *s, double max, double *out)
+{
+	return parse_number(s, max, true, out);
 }
 
 int

@@ -11,6 +11,8 @@ int pp_parse_u32(const char *s, uint32_t max, uint32_t *out);
 int pp_parse_u32_mask(const char *s, uint32_t *val, uint32_t *mask);
 /* A positive number of seconds, decimals allowed ("0.5"), at most max. */
 int pp_parse_seconds(const char *s, double max, double *out);
+/* A number per second >= 0 ("0", "0.5", "100"), decimals allowed, at most max. */
+int pp_parse_rate(const char *s, double max, double *out);
 /* A literal IPv4 or IPv6 address (no names); family 0 accepts either. */
 int pp_parse_addr(const char *s, int family, struct pp_addr *out);
 /* "ADDR/LEN" or "ADDR" (full length). */

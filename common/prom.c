@@ -165,8 +165,17 @@ pp_prom_file_open(struct pp_prom_file *pf, const char *path, struct pp_err *e)
 		pp_err_set(e, err, "--prom-file %s", path);
 		return -err;
 	}
-	/* node_exporter may run as another user: the file is world-readable like any metrics file. */
-	fchmod(fd, 0644);
+	/*
+	 * mkostemp() creates 0600; the file gets what open(path, O_CREAT, 0666) would:
+	 * 0644 under the usual umask 022 (node_exporter may run as another user), 0600
+	 * under umask 077, as the user asked.
+	 */
+	{
+		mode_t um = umask(0);
+
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
 	pf->fp = fdopen(fd, "w");
 	if (!pf->fp) {
 		err = errno;

@@ -8,6 +8,8 @@
 #define PP_SAMPLE_H
 
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -51,6 +53,41 @@ pp_sleep_until(double t)
 	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
+}
+
+/*
+ * Stopping a sampling run (SIGINT, SIGTERM) between samples: pp_stop_block() blocks
+ * both, so a signal that comes while a sample is collected or written waits;
+ * pp_sleep_until_stop() sleeps until t (as pp_sleep_until) or until one of them
+ * is pending, and says which (true: stop). Blocked and then taken with
+ * sigtimedwait(), a signal cannot slip in between a check and the sleep.
+ */
+static inline void
+pp_stop_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+static inline bool
+pp_sleep_until_stop(double t, const sigset_t *set)
+{
+	struct timespec ts;
+	double left;
+
+	for (;;) {
+		left = t - pp_mono_now();
+		if (left < 0)
+			left = 0;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		if (sigtimedwait(set, NULL, &ts) >= 0)
+			return true;
+		if (errno != EINTR)
+			return false;	/* EAGAIN: the time came */
+	}
 }
 
 /* delta per second over dt seconds; 0 when dt is not positive. */

@@ -53,3 +53,59 @@ pp_sysctl_get(const char *key, long long *out)
 	*out = v;
 	return 0;
 }
+
+int
+pp_slurp_fd(int fd, char **out, size_t max)
+{
+	size_t cap = 16384, len = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *nb;
+
+			if (cap >= max) {
+				free(buf);
+				return -EFBIG;
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			int rc = -errno;
+
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return (int)len;
+}
+
+int
+pp_slurp(const char *path, char **out, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = pp_slurp_fd(fd, out, max);
+	close(fd);
+	return rc;
+}

@@ -126,7 +126,6 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 	o->ev_mask = 0xe;
 	o->max_fill = 90;
 	o->rcvbuf = 1 << 20;
-	opterr = 0;
 	pp_opt_init(&op, &o->cli, ctd_optdefs);
 	while ((c = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (c) {
@@ -246,12 +245,6 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 			if (pp_parse_u32(optarg, 1u << 30, &o->rcvbuf) < 0 || o->rcvbuf < 1024)
 				return bad(o, "--rcvbuf", optarg, "a size in bytes (1024 or more)");
 			break;
-		case ':':
-			return pp_usage_error(&o->cli, "%s: needs a value", argv[optind - 1]);
-		case '?':
-			if (optopt)
-				return pp_usage_error(&o->cli, "-%c: unknown option", optopt);
-			return pp_usage_error(&o->cli, "%s: unknown option", argv[optind - 1]);
 		default:
 			r = pp_cli_opt(&o->cli, c, optarg);
 			if (r < 0)

@@ -220,12 +220,21 @@ ctd_filter_kernel(const struct ctd_filter *f, struct pp_ct_kfilter *kf,
 			ADD(user, nu, "zone 0");
 		}
 	}
-	/* CTA_FILTER: exact addresses, protocol, single ports; only with a family. */
+	/*
+	 * CTA_FILTER: exact addresses, protocol, single ports; only with a family.
+	 * IPv6 addresses stay here: ctnetlink_filter_match_tuple() compares them with
+	 * !ipv6_addr_cmp(), so the kernel (5.8 to at least 6.18) skips exactly the
+	 * entries that hold the address and sends the others (seen: -s of an entry's
+	 * source dumped 0 entries, -s of another address dumped all 3). conntrack -L
+	 * sends the family alone and filters in userspace.
+	 */
 	if (f->family) {
-		push_addr(&f->src, PP_CTA_FILTER_IP_SRC, &kf->orig_flags, &kf->orig.src);
-		push_addr(&f->dst, PP_CTA_FILTER_IP_DST, &kf->orig_flags, &kf->orig.dst);
-		push_addr(&f->rsrc, PP_CTA_FILTER_IP_SRC, &kf->reply_flags, &kf->reply.src);
-		push_addr(&f->rdst, PP_CTA_FILTER_IP_DST, &kf->reply_flags, &kf->reply.dst);
+		if (f->family == AF_INET) {
+			push_addr(&f->src, PP_CTA_FILTER_IP_SRC, &kf->orig_flags, &kf->orig.src);
+			push_addr(&f->dst, PP_CTA_FILTER_IP_DST, &kf->orig_flags, &kf->orig.dst);
+			push_addr(&f->rsrc, PP_CTA_FILTER_IP_SRC, &kf->reply_flags, &kf->reply.src);
+			push_addr(&f->rdst, PP_CTA_FILTER_IP_DST, &kf->reply_flags, &kf->reply.dst);
+		}
 		if (f->has_proto) {
 			kf->orig_flags |= PP_CTA_FILTER_PROTO_NUM;
 			kf->orig.proto = f->proto;

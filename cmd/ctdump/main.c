@@ -57,10 +57,12 @@ main(int argc, char *argv[])
 	s.r.o = &o;
 	s.r.now_ns = ctd_now_real_ns();
 	if ((rc = pp_out_begin(&o.cli, &out)) != 0) {
+		free(s.h.cpu);
 		pp_nl_close(&nl);
 		return rc;
 	}
 	if (ctd_out_init(&s.r.out, out.f, 1 << 20, o.cli.pretty && !o.stream) < 0) {
+		free(s.h.cpu);
 		pp_nl_close(&nl);
 		return PP_EXIT_UNKNOWN;
 	}

@@ -27,21 +27,23 @@ enum {
 };
 
 
-static const struct option longopts[] = {
-	PP_COMMON_LONGOPTS,
-	{ "watch", no_argument, NULL, 'w' },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "dev", required_argument, NULL, 'd' },
-	{ "entries", no_argument, NULL, 'e' },
-	{ "flap-count", required_argument, NULL, OPT_FLAP_COUNT },
-	{ "flap-window", required_argument, NULL, OPT_FLAP_WINDOW },
-	{ "mac-ips", required_argument, NULL, OPT_MAC_IPS },
-	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
-	{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
-	{ "final-entries", no_argument, NULL, OPT_FINAL_ENTRIES },
-	{ "route-table", required_argument, NULL, OPT_ROUTE_TABLE },
-	{ "table-interval", required_argument, NULL, OPT_TABLE_INTERVAL },
-	{ NULL, 0, NULL, 0 },
+static const struct pp_optdef nw_optdefs[] = {
+	{ NULL, '4', '4', no_argument, NULL, "IPv4 (ARP) or IPv6 (NDP) only", "-4, -6", 0 },
+	{ NULL, '6', '6', no_argument, NULL, NULL, NULL, PP_OPTF_NOHELP },
+	PP_OPT('d', "dev", 'd', "DEV", "entries and next hops on DEV only"),
+	PP_OPT('e', "entries", 'e', NULL, "text: list every entry"),
+	PP_OPT(0, "mac-ips", OPT_MAC_IPS, "N", "flag a MAC answering more than N IPs (default 4)"),
+	PP_OPT(0, "route-table", OPT_ROUTE_TABLE, "T", "next hops of routes in table T: main (default), all, or a number"),
+	PP_OPT('w', "watch", 'w', NULL, "follow neighbour events (JSON Lines with -j)"),
+	PP_OPT(0, "duration", OPT_DURATION, "SEC", "end the watch after SEC seconds (default: until SIGINT)"),
+	PP_OPT(0, "flap-count", OPT_FLAP_COUNT, "N", "flapping: more than N flips ... (default 4, at most 15)"),
+	PP_OPT(0, "flap-window", OPT_FLAP_WINDOW, "SEC", "... within SEC seconds (default 60)"),
+	PP_OPT(0, "max-entries", OPT_MAX_ENTRIES, "N", "entries the watch remembers at most (default 65536)"),
+	PP_OPT(0, "table-interval", OPT_TABLE_INTERVAL, "SEC", "poll the global table counters (table_fulls,\nforced_gc_runs, res_failed) every SEC (default 10, 0: never)"),
+	PP_OPT(0, "rcvbuf", OPT_RCVBUF, "BYTES", "initial event socket buffer (for tests: force overruns)"),
+	PP_OPT(0, "final-entries", OPT_FINAL_ENTRIES, NULL, "the watch summary lists the final table"),
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
 };
 
 static void
@@ -53,23 +55,9 @@ usage(FILE *f)
 	      "INCOMPLETE entries, next hops of routes that are not REACHABLE, one IP on several\n"
 	      "MACs, one MAC on many IPs, entries on down devices, and the global neighbour\n"
 	      "tables against gc_thresh1/2/3. With -w, follow neighbour events.\n"
-	      "\n"
-	      "  -4, -6                 IPv4 (ARP) or IPv6 (NDP) only\n"
-	      "  -d, --dev DEV          entries and next hops on DEV only\n"
-	      "  -e, --entries          text: list every entry\n"
-	      "      --mac-ips N        flag a MAC answering more than N IPs (default 4)\n"
-	      "      --route-table T    next hops of routes in table T: main (default), all, or a number\n"
-	      "  -w, --watch            follow neighbour events (JSON Lines with -j)\n"
-	      "      --duration SEC     end the watch after SEC seconds (default: until SIGINT)\n"
-	      "      --flap-count N     flapping: more than N flips ... (default 4, at most 15)\n"
-	      "      --flap-window SEC  ... within SEC seconds (default 60)\n"
-	      "      --max-entries N    entries the watch remembers at most (default 65536)\n"
-	      "      --table-interval SEC  poll the global table counters (table_fulls,\n"
-	      "                         forced_gc_runs, res_failed) every SEC (default 10, 0: never)\n"
-	      "      --rcvbuf BYTES     initial event socket buffer (for tests: force overruns)\n"
-	      "      --final-entries    the watch summary lists the final table\n"
-	      PP_COMMON_HELP
-	      "\n"
+	      "\n", f);
+	pp_opt_help(f, nw_optdefs);
+	fputs("\n"
 	      "Exit status: 0 nothing wrong, 1 a FAILED next hop or table pressure (snapshot),\n"
 	      "or flapping or a MAC change seen (watch), 2 usage error, 3 could not tell.\n", f);
 }
@@ -77,6 +65,7 @@ usage(FILE *f)
 int
 nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 {
+	struct pp_optparse op;
 	bool json = false;
 	uint32_t v;
 	int opt, rc;
@@ -88,7 +77,12 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 	o->flap_window = 60;
 	o->max_entries = 65536;
 	o->table_interval = 10;
-	while ((opt = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "46d:ew", longopts, NULL)) != -1) {
+	pp_opt_init(&op, c, nw_optdefs);
+	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
+		if (opt == PP_OPT_LISTED)
+			return PP_EXIT_HELP;
+		if (opt == PP_OPT_BAD)
+			return PP_EXIT_USAGE;
 		if (opt == 'h') {
 			usage(stdout);
 			return PP_EXIT_HELP;

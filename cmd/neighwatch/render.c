@@ -541,8 +541,13 @@ nw_render_text(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 				nw_ifname(s, e->ifindex, dev, sizeof(dev)));
 			if (e->lladdr_len)
 				fprintf(f, " lladdr %s", pp_lladdr_str(e->lladdr, e->lladdr_len, ll, sizeof(ll)));
+			/* The flags as ip neigh writes them, in its order. */
 			if (e->flags & NTF_ROUTER)
 				fputs(" router", f);
+			if (e->flags & NTF_EXT_LEARNED)
+				fputs(" extern_learn", f);
+			if (e->flags & NTF_OFFLOADED)
+				fputs(" offload", f);
 			if (e->has_probes)
 				fprintf(f, " probes %u", e->probes);
 			fprintf(f, " %s\n", nw_state_name(e->state, st, sizeof(st)));

@@ -105,6 +105,8 @@ link_cb(const struct pp_link *l, void *data)
 		}
 		c->virt[c->n_virt++] = l->ifindex;
 	}
+	if (c->m->sample == 0)
+		ns_hits_add(c->o, l, &c->hits);
 	if (!ns_selected(c->o, l, k))
 		return 0;
 	if (!(d = dev_slot(c, l->ifindex)))

@@ -389,6 +389,37 @@ ns_selected(const struct ns_opts *o, const struct pp_link *l, enum ns_kind k)
 	return true;
 }
 
+void
+ns_hits_add(const struct ns_opts *o, const struct pp_link *l, struct ns_hits *h)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_dev_pats && i < 32; i++)
+		if (fnmatch(o->dev_pats[i], l->name, 0) == 0)
+			h->dev |= 1u << i;
+	for (i = 0; i < o->n_kind_names && i < 32; i++)
+		if (strcmp(o->kind_names[i], l->kind) == 0)
+			h->kind_name |= 1u << i;
+}
+
+const char *
+ns_hits_missing(const struct ns_opts *o, const struct ns_hits *h, const char **what)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_dev_pats && i < 32; i++)
+		if (!(h->dev & (1u << i)) && !strpbrk(o->dev_pats[i], "*?[")) {
+			*what = o->dev_pats[i];
+			return "--dev";
+		}
+	for (i = 0; i < o->n_kind_names && i < 32; i++)
+		if (!(h->kind_name & (1u << i))) {
+			*what = o->kind_names[i];
+			return "--kind";
+		}
+	return NULL;
+}
+
 static bool
 is_sep(char c)
 {

@@ -31,6 +31,8 @@ main(int argc, char *argv[])
 	struct pp_err e = { 0 };
 	struct pp_out out;
 	bool problem = false, ok = true;
+	const char *opt, *what;
+	sigset_t stopset;
 	double t0 = 0;
 	uint64_t s;
 	int rc;
@@ -61,6 +63,7 @@ main(int argc, char *argv[])
 		pp_nl_close(&nl);
 		return rc;
 	}
+	pp_stop_block(&stopset);
 	memset(&m, 0, sizeof(m));
 	memset(&c, 0, sizeof(c));
 	m.ethtool_family = -1;
@@ -70,8 +73,9 @@ main(int argc, char *argv[])
 	for (s = 0; o.count == 0 || s < o.count; s++) {
 		bool last = o.count != 0 && s + 1 == o.count;
 
-		if (s > 0)
-			pp_sleep_until(t0 + o.interval * (double)s);
+		/* SIGINT/SIGTERM between samples end the run as its last sample would. */
+		if (s > 0 && pp_sleep_until_stop(t0 + o.interval * (double)s, &stopset))
+			break;
 		m.sample = (unsigned)s;
 		m.since_boot = s == 0;
 		m.n_warnings = 0;
@@ -79,6 +83,18 @@ main(int argc, char *argv[])
 			pp_warn_err(&o.cli, &e);
 			ok = false;
 			rc = PP_EXIT_UNKNOWN;
+			break;
+		}
+		if (s == 0 && (opt = ns_hits_missing(&o, &c.hits, &what)) != NULL) {
+			/* A device or kind asked for by name that is not there is a usage error, not an empty table. */
+			if (opt[2] == 'd')
+				pp_warnx(&o.cli, "--dev: '%s': no such device%s", what,
+					 pp_cli_netns_name(&o.cli) ? " in this network namespace" : "");
+			else
+				pp_warnx(&o.cli, "--kind: '%s': no device of that kind%s", what,
+					 pp_cli_netns_name(&o.cli) ? " in this network namespace" : "");
+			ok = false;
+			rc = PP_EXIT_USAGE;
 			break;
 		}
 		if (s == 0)
@@ -101,8 +117,10 @@ main(int argc, char *argv[])
 		rc = PP_EXIT_OK;
 	}
 	if (o.cli.format == PP_FMT_PROM) {
-		if (pp_out_begin(&o.cli, &out) != 0) {
-			rc = PP_EXIT_USAGE;
+		int orc = pp_out_begin(&o.cli, &out);
+
+		if (orc != 0) {
+			rc = orc;
 		} else {
 			ns_render_prom(&o, &m, out.f, ok);
 			if (pp_out_end(&o.cli, &out, true) != 0)

@@ -233,6 +233,20 @@ void ns_model_free(struct ns_model *m);
 /* Whether a device passes --dev and --kind. */
 bool ns_selected(const struct ns_opts *o, const struct pp_link *l, enum ns_kind k);
 
+/* Which --dev patterns and --kind values some device matched (the first sample's). */
+struct ns_hits {
+	uint32_t dev;			/* bit per dev_pats[] */
+	uint32_t kind_name;		/* bit per kind_names[] */
+};
+/* Mark what device l matches, each filter alone. */
+void ns_hits_add(const struct ns_opts *o, const struct pp_link *l, struct ns_hits *h);
+/*
+ * A filter given by name that matched no device: a --dev without wildcards or a
+ * link kind (tun, bond; not the classes physical, veth, bridge, ... which may
+ * select nothing). Returns its option ("--dev", "--kind") with *what the value, or NULL.
+ */
+const char *ns_hits_missing(const struct ns_opts *o, const struct ns_hits *h, const char **what);
+
 /*
  * %Util from the byte rates and the link speed in Mb/s: the busier direction for
  * full duplex (unknown duplex counts as full), their sum for half duplex.
@@ -265,6 +279,7 @@ struct ns_collector {
 	size_t n_virt, cap_virt;
 	struct pp_ethtool et;
 	bool et_open;
+	struct ns_hits hits;		/* filled in the first sample */
 	int err;
 };
 

@@ -118,7 +118,6 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 	o->tries = PM_DEFAULT_TRIES;
 	o->timeout = 1.0;
 	o->max_ttl = 30;
-	opterr = 0;	/* our own message, naming the option */
 	pp_opt_init(&op, &o->cli, pm_optdefs);
 	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {

@@ -142,8 +142,8 @@ who(const struct qs_row *r, char *buf, size_t len)
 
 	if (buf[0])
 		return buf;
-	pp_tc_handle_str(r->o->handle, h, sizeof(h));
-	pp_tc_handle_str(r->o->parent, p, sizeof(p));
+	qs_handle_str(r->o->handle, h, sizeof(h));
+	qs_handle_str(r->o->parent, p, sizeof(p));
 	snprintf(buf, len, "%s %s %s %s (parent %s)", r->dev ? r->dev->name : "?", r->o->kind,
 		 r->o->is_class ? "class" : "qdisc", h, p);
 	return buf;
@@ -158,6 +158,36 @@ kind_selected(const char *const *kinds, const char *kind)
 		if (strcmp(*kinds, kind) == 0)
 			return true;
 	return false;
+}
+
+const char *
+qs_handle_str(uint32_t h, char *buf, size_t len)
+{
+	/* As tc writes and takes them: "0:" (not "none"), "ffff:fff1" (not "ingress"); root stays a word. */
+	if (h == TC_H_ROOT)
+		snprintf(buf, len, "root");
+	else if (TC_H_MIN(h))
+		snprintf(buf, len, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+	else
+		snprintf(buf, len, "%x:", TC_H_MAJ(h) >> 16);
+	return buf;
+}
+
+const char *
+qs_kind_unmatched(const struct qs_sample *s, const char *const *kinds)
+{
+	if (!kinds)
+		return NULL;
+	for (; *kinds; kinds++) {
+		size_t i;
+
+		for (i = 0; i < s->n; i++)
+			if (strcmp(s->obj[i].kind, *kinds) == 0)
+				break;
+		if (i == s->n)
+			return *kinds;
+	}
+	return NULL;
 }
 
 /* The root is a default that does no queue management (pfifo_fast, noqueue, or mq of pfifo_fast). */

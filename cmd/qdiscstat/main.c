@@ -247,18 +247,22 @@ run(struct qs_opts *o, struct qs_collector *c)
 	struct qs_sample prev = { 0 }, cur = { 0 };
 	struct qs_render_ctx rc = { .cli = &o->cli, .details = o->details };
 	const char *const *kinds = o->nkinds ? o->kinds : NULL;
+	const char *unmatched;
 	bool have_prev = false, problem = false;
 	struct pp_err e = { 0 };
 	double next = 0, t0, t1;
 	/* QDISCSTAT_TIMING=1: where a sample's time goes, on stderr (for benchmarks). */
 	bool timing = getenv("QDISCSTAT_TIMING") != NULL;
 	int exitc = PP_EXIT_OK, x;
+	sigset_t stopset;
 
+	pp_stop_block(&stopset);
 	for (uint32_t i = 1; o->count == 0 || i <= o->count; i++) {
 		struct qs_eval ev;
 
-		if (i > 1)
-			pp_sleep_until(next);
+		/* SIGINT/SIGTERM between samples end the run as its last sample would. */
+		if (i > 1 && pp_sleep_until_stop(next, &stopset))
+			break;
 		t0 = pp_mono_now();
 		if (qs_collect(c, &cur, &e) < 0) {
 			pp_warn_err(&o->cli, &e);
@@ -268,6 +272,15 @@ run(struct qs_opts *o, struct qs_collector *c)
 				emit_prom(o, &rc, NULL, NULL, false);
 			qs_sample_free(&cur);
 			exitc = PP_EXIT_UNKNOWN;
+			break;
+		}
+		/* A kind named on the command line that the first sample does not hold is a usage error. */
+		if (i == 1 && (unmatched = qs_kind_unmatched(&cur, kinds)) != NULL) {
+			pp_warnx(&o->cli, "--kind: '%s': no qdisc or class of that kind%s", unmatched,
+				 o->ndevs ? " on the devices chosen" :
+				 pp_cli_netns_name(&o->cli) ? " in this network namespace" : "");
+			qs_sample_free(&cur);
+			exitc = PP_EXIT_USAGE;
 			break;
 		}
 		next = (i == 1 ? cur.mono : next) + o->interval;

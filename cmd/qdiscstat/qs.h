@@ -125,6 +125,12 @@ struct qs_eval {
 	uint64_t nqdisc, nclass;	/* selected objects */
 };
 
+/* A handle or parent as tc prints and accepts it: "root", "1:", "1:10", "0:", "ffff:fff1". */
+const char *qs_handle_str(uint32_t h, char *buf, size_t len);
+
+/* The first of kinds (NULL-terminated, or NULL) that no qdisc or class of s has, or NULL. Pure. */
+const char *qs_kind_unmatched(const struct qs_sample *s, const char *const *kinds);
+
 /*
  * Rates and findings for cur against prev (NULL for the first sample, which is
  * since boot). kinds: NULL-terminated --kind list or NULL. Pure: no I/O.

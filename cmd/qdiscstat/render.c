@@ -46,8 +46,8 @@ obj_json(struct pp_json *j, const struct qs_eval *ev, const struct qs_row *r)
 	struct pp_tc_fields xs, opt;
 	char h[24], p[24];
 
-	pp_tc_handle_str(o->handle, h, sizeof(h));
-	pp_tc_handle_str(o->parent, p, sizeof(p));
+	qs_handle_str(o->handle, h, sizeof(h));
+	qs_handle_str(o->parent, p, sizeof(p));
 	pp_json_obj_open(j, NULL);
 	pp_json_str(j, "kind", o->kind);
 	pp_json_str(j, o->is_class ? "classid" : "handle", h);
@@ -246,15 +246,15 @@ fields_buf(struct qs_buf *b, const char *key, const struct pp_tc_fields *fl)
 	BUF_LIT(b, "}");
 }
 
-/* pp_tc_handle_str without snprintf: the same text, at 24,000 handles per sample. */
+/* qs_handle_str without snprintf: the same text, at 24,000 handles per sample. */
 static const char *
 handle_str(uint32_t h, char *buf)
 {
 	static const char hex[] = "0123456789abcdef";
 	char *p = buf;
 
-	if (h == TC_H_ROOT || h == TC_H_INGRESS || h == TC_H_UNSPEC)
-		return pp_tc_handle_str(h, buf, 24);
+	if (h == TC_H_ROOT)
+		return qs_handle_str(h, buf, 24);
 	for (int part = 0; part < 2; part++) {
 		uint32_t v = part ? TC_H_MIN(h) : TC_H_MAJ(h) >> 16;
 		char t[8];
@@ -485,8 +485,8 @@ qs_render_json(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *
 		const struct qs_row *r = &ev->rows[fd->row];
 		char h[24], p[24];
 
-		pp_tc_handle_str(r->o->handle, h, sizeof(h));
-		pp_tc_handle_str(r->o->parent, p, sizeof(p));
+		qs_handle_str(r->o->handle, h, sizeof(h));
+		qs_handle_str(r->o->parent, p, sizeof(p));
 		pp_json_obj_open(&j, NULL);
 		pp_json_str(&j, "level", qs_level_name(fd->level));
 		pp_json_str(&j, "type", qs_ftype_name(fd->type));
@@ -762,8 +762,8 @@ metric_value(size_t m, const struct qs_obj *o)
 static void
 labels_of(const struct qs_row *r, struct pp_label *l, char *h, char *p)
 {
-	pp_tc_handle_str(r->o->handle, h, 24);
-	pp_tc_handle_str(r->o->parent, p, 24);
+	qs_handle_str(r->o->handle, h, 24);
+	qs_handle_str(r->o->parent, p, 24);
 	l[0] = (struct pp_label){ "device", r->dev ? r->dev->name : "" };
 	l[1] = (struct pp_label){ "kind", r->o->kind };
 	l[2] = (struct pp_label){ "handle", h };

@@ -167,7 +167,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(t);
 		break;
 	}
-	case 15: { struct pp_perf_sample ps; pp_dropmon_decode_sample(buf, len, &ps); break; }
+	case 15: {	/* perf records, a ring of them; tracepoint format and kallsyms text */
+		static struct pp_tp_format f;
+		struct pp_perf_sample ps;
+		struct pp_perf_ns pns;
+		struct pp_kallsyms ks;
+		uint64_t lost = 0;
+		uint8_t *tmp = malloc(65536);
+		char *t = malloc(len + 1);
+
+		pp_perf_decode_sample(buf, len, &ps);
+		pp_perf_decode_namespaces(buf, len, &pns);
+		if (tmp && len >= 8 && (len & (len - 1)) == 0)	/* a power-of-two ring, every offset */
+			pp_perf_ring_walk_ns(buf, len, len / 2, len / 2 + len, tmp, 65536, NULL, NULL, NULL, &lost);
+		if (t) {
+			memcpy(t, buf, len);
+			t[len] = '\0';
+			pp_tp_parse_format(t, &f);
+			if (pp_kallsyms_load(&ks, t) == 0)
+				pp_kallsyms_lookup(&ks, 0xffffffff81000000ull, NULL);
+			pp_kallsyms_free(&ks);
+		}
+		free(tmp);
+		free(t);
+		break;
+	}
 	default: break;
 	}
 	free(buf);

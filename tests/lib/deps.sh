@@ -10,6 +10,8 @@ libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
 iproute2 nftables iptables ipset conntrack jq ethtool iputils-ping socat iputils-tracepath python3 python3-yaml procps
 prometheus prometheus-node-exporter systemd"
 
+# perf(1) for make bench: dropstat's counts against perf stat -e skb:kfree_skb.
+PKGS="$PKGS linux-perf"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

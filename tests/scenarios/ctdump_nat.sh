@@ -117,6 +117,27 @@ compare "state ESTABLISHED" "--proto tcp --state ESTABLISHED" "-p tcp --state ES
 compare "mark with mask" "-m 0x1/0xff" "-m 0x1/0xff"
 compare "zone 5" "-w 5" "-w 5"
 compare "src prefix (userspace)" "-s 198.51.100.0/26" "-f ipv4 -s 198.51.100.2"
+compare "reply-src" "-r 203.0.113.2" "-r 203.0.113.2"
+compare "src and dport" "-s 198.51.100.2 --proto tcp --dport 8080" "-s 198.51.100.2 -p tcp --dport 8080"
+compare "src and reply-dst" "-s 198.51.100.2 -q 203.0.113.1" "-s 198.51.100.2 -q 203.0.113.1"
+# IPv6 exact addresses: the kernel's CTA_FILTER is handed them too.
+compare "src v6" "-s 2001:db8:1::2" "-s 2001:db8:1::2"
+compare "dst v6" "-d 2001:db8:2::2" "-d 2001:db8:2::2"
+compare "reply-src v6" "-r 2001:db8:2::2" "-r 2001:db8:2::2"
+compare "reply-dst v6" "-q 2001:db8:1::2" "-q 2001:db8:1::2"
+compare "src v6 and dport" "-s 2001:db8:1::2 --proto tcp --dport 8080" "-s 2001:db8:1::2 -p tcp --dport 8080"
+compare "src and dst v6" "-s 2001:db8:1::2 -d 2001:db8:2::2" "-s 2001:db8:1::2 -d 2001:db8:2::2"
+compare "dst v6 prefix (userspace)" "-d 2001:db8:2::/64" "-d 2001:db8:2::2"
+compare "tcp dport 8080 v6" "-f ipv6 --proto tcp --dport 8080" "-f ipv6 -p tcp --dport 8080"
+compare "zone 5 src v6" "-w 5 -s 2001:db8:1::2" "-w 5 -s 2001:db8:1::2"
+# Counts agree too, per filter.
+for f in "-s 198.51.100.2" "-d 203.0.113.2" "-r 203.0.113.2" "-q 203.0.113.1" \
+	 "-s 2001:db8:1::2" "-d 2001:db8:2::2" "-r 2001:db8:2::2" "-q 2001:db8:1::2"; do
+	ours=$(at rtr $CT -c $f 2>/dev/null)
+	theirs=$(at rtr conntrack -L $f 2>/dev/null | wc -l)
+	if [ "$theirs" -gt 0 ] && [ "$ours" = "$theirs" ]; then t_ok "-c $f: $ours, as conntrack -L"
+	else t_fail "-c $f: $ours, conntrack -L $theirs"; fi
+done
 
 # JSON: what the kernel filtered and what userspace did.
 run_json out at rtr $CT -j --proto tcp --dport 9000 -f ipv4

@@ -165,12 +165,14 @@ export_run "ctdump -S" ctdump -N "$RTR" -S
 export_run "qdiscstat" qdiscstat -N "$CLI"
 export_run "nicstat" nicstat -N "$CLI"
 export_run "pmtuprobe" pmtuprobe -N "$CLI" -t 0.3 -w 20 203.0.113.2
+# dropstat's exit status follows the host's drops (skb:kfree_skb is global): only its export is asserted.
+export_run "dropstat" dropstat -N "$CLI" -i 0.3 -c 1 --threshold 1000000000
 
 S=$TMP/scrape1
 if scrape "$S"; then t_ok "scrape"; else t_fail "scrape"; fi
 expect_prom "node_textfile_scrape_error 0" "$S" node_textfile_scrape_error 0
 now=$(date +%s)
-for tool in pathcheck neighwatch ctdump qdiscstat nicstat pmtuprobe; do
+for tool in pathcheck neighwatch ctdump qdiscstat nicstat pmtuprobe dropstat; do
 	expect_prom "$tool: run_success 1" "$S" "pktpath_${tool}_run_success" 1
 	ts=$(prom "$S" "pktpath_${tool}_last_run_timestamp_seconds")
 	if [ -n "$ts" ] && python3 -c "import sys; sys.exit(abs($now - float('$ts')) > 120)"; then
@@ -201,6 +203,7 @@ expect_prom "qdiscstat: the tbf root on c0 is exported" "$S" pktpath_qdiscstat_q
 expect_prom "nicstat: c0 is up" "$S" pktpath_nicstat_network_up 1 device=c0 kind=veth
 expect_prom "pmtuprobe: path MTU 1500" "$S" pktpath_pmtuprobe_path_mtu_bytes 1500 dst=203.0.113.2
 expect_prom "pmtuprobe: no black hole" "$S" pktpath_pmtuprobe_black_hole 0 dst=203.0.113.2
+expect_prom "dropstat: the tracepoint was read" "$S" pktpath_dropstat_tracepoint_up 1
 
 # Every pktpath metric the alert rules name is in the scrape (HELP line).
 missing=""

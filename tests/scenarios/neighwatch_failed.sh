@@ -97,4 +97,16 @@ else t_fail "--prom-file written and valid"; fi
 "$BIN/neighwatch" -N nosuchns-$$ --prom-file "$pf/nw2.prom" 2>/dev/null
 t_ok "--prom-file with a missing namespace does not crash"
 rm -rf "$pf"
+
+# An entry learned outside the kernel (a control plane, ip neigh ... extern_learn):
+# its flag in text as ip neigh writes it, and in JSON.
+nsrun cli ip neigh add 198.51.100.9 lladdr 02:00:00:00:00:09 dev c0 extern_learn
+run_json out "$BIN/neighwatch" -N "$(ns cli)" -e
+theirs=$(nsrun cli ip neigh show 198.51.100.9 | grep -o extern_learn)
+line=$(grep '^  198.51.100.9 dev c0' <<<"$out")
+if [ "$theirs" = extern_learn ] && grep -q ' lladdr 02:00:00:00:00:09 extern_learn ' <<<"$line"; then
+	t_ok "text: extern_learn after lladdr, as ip neigh shows it"
+else t_fail "text: extern_learn: '$line' (ip neigh: '$theirs')"; fi
+run_json out "$BIN/neighwatch" -N "$(ns cli)" -j
+expect_jq "json: extern_learn flag" "$out" '[.entries[] | select(.dst=="198.51.100.9") | .flags[]] | join(",")' 'extern_learn'
 t_done

@@ -92,6 +92,29 @@ expect_rc "--prom-file" 0
 promcheck "--prom-file" "$(cat "$pf/nicstat.prom" 2>/dev/null)"$'\n'
 rm -rf "$pf"
 
+# SIGINT or SIGTERM between samples ends the run cleanly: what was sampled is
+# written out (JSON lines complete, the exposition of the last sample), the exit
+# status is the run's own, not death by the signal.
+for sig in INT TERM; do
+	tmp=$(mktemp -d)
+	"$NS" -N "$(ns a)" --no-softnet -j -i 0.3 -c 20 >"$tmp/out" 2>"$tmp/err" & p=$!
+	sleep 1.2
+	kill -$sig $p; wait $p; RC=$?
+	ERR=$(cat "$tmp/err")
+	expect_rc "SIG$sig during -i: clean exit" 0
+	if [ "$(wc -l <"$tmp/out")" -ge 3 ] && jq -se 'length >= 3 and (.[-1].sample.index >= 2)' "$tmp/out" >/dev/null 2>&1 && [ -z "$ERR" ]; then
+		t_ok "SIG$sig: every JSON line complete, nothing on stderr"
+	else t_fail "SIG$sig: $(wc -l <"$tmp/out") lines, last: $(tail -c 200 "$tmp/out"), err: $ERR"; fi
+	"$NS" -N "$(ns a)" --no-softnet --prom-file "$tmp/x.prom" -i 0.3 -c 20 2>"$tmp/err" & p=$!
+	sleep 1.2
+	kill -$sig $p; wait $p; RC=$?
+	expect_rc "SIG$sig with --prom-file -c 20" 0
+	if grep -q '_run_success{[^}]*} 1$' "$tmp/x.prom" 2>/dev/null; then t_ok "SIG$sig: --prom-file written, run_success 1"
+	else t_fail "SIG$sig: --prom-file: $(head -c 200 "$tmp/x.prom" 2>&1)"; fi
+	promcheck "SIG$sig: --prom-file valid" "$(cat "$tmp/x.prom" 2>/dev/null)"$'\n'
+	rm -rf "$tmp"
+done
+
 # Usage errors name the bad input; a missing namespace is a usage error.
 run_json out "$NS" -i abc
 expect_rc "--interval abc" 2
@@ -104,4 +127,18 @@ run_json out "$NS" --threshold -1
 expect_rc "--threshold -1" 2
 run_json out "$NS" -N "$(ns nosuch)"
 expect_rc "missing namespace" 2
+# A device or kind named that matches nothing is a usage error naming it, not an empty table.
+for f in "-d nosuch0:'nosuch0'" "-d a0,nosuch0:'nosuch0'" "-k nosuchkind:'nosuchkind'" "-j -k veth,tun:'tun'"; do
+	run_json out "$NS" -N "$(ns a)" --no-softnet ${f%%:*}
+	expect_rc "${f%%:*}" 2
+	if [ "$(grep -c . <<<"$ERR")" = 1 ] && grep -q "${f#*:}" <<<"$ERR" && [ -z "$out" ]; then
+		t_ok "${f%%:*}: one line naming ${f#*:}"; else t_fail "${f%%:*}: out '$out' err '$ERR'"; fi
+done
+run_json out "$NS" -N "$(ns a)" --no-softnet -d 'nosuch*'
+expect_rc "-d with a wildcard may match nothing" 0
+run_json out "$NS" -N "$(ns a)" --no-softnet -j -d a0 -k veth
+expect_rc "-d a0 -k veth" 0
+run_json out "$NS" -N "$(ns a)" --no-softnet -j -k bridge
+expect_rc "-k bridge: a class of devices may select none" 0
+expect_jq "-k bridge: no device" "$out" '.devices | length' 0
 t_done

@@ -39,7 +39,7 @@ run_json out "$QS" -N "$(ns a)" -j --dev a0
 expect_rc "htb tree, one sample" 0
 d='.devices[0]'
 expect_jq "qdiscs of a0" "$out" "[$d.qdiscs[] | .kind + \" \" + .handle + \" \" + .parent] | join(\",\")" \
-	'htb 1: root,pfifo 10: 1:10,ingress ffff: ingress'
+	'htb 1: root,pfifo 10: 1:10,ingress ffff: ffff:fff1'
 expect_jq "classes of a0" "$out" "[$d.classes[] | .classid + \" \" + .parent] | sort | join(\",\")" \
 	'1:10 root,1:20 root'
 c20="$d.classes[] | select(.classid==\"1:20\")"
@@ -62,7 +62,8 @@ fi
 expect_jq "root counts the whole tree" "$out" "($d.qdiscs[0].packets) >= ([$d.classes[].packets] | add)" true
 
 run_json out "$QS" -N "$(ns a)" -j --dev lo
-expect_jq "clsact on lo" "$out" '[.devices[0].qdiscs[] | select(.kind=="clsact") | .handle + " " + .parent] | join(",")' 'ffff: ingress'
+expect_jq "clsact on lo" "$out" '[.devices[0].qdiscs[] | select(.kind=="clsact") | .handle + " " + .parent] | join(",")' 'ffff: ffff:fff1'
+expect_jq "noqueue handle as tc prints it (0:, not none)" "$out" '[.devices[].qdiscs[] | select(.kind=="noqueue") | .handle] | unique | join(",")' '0:'
 
 run_json out "$QS" -N "$(ns a)" -j --dev a0 --no-classes
 expect_jq "--no-classes" "$out" '.devices[0].classes | length' 0

@@ -103,12 +103,46 @@ expect_jq "standing backlog flagged" "$last" \
 expect_jq "backlog in bytes and packets" "$last" "$q | .backlog_bytes > 10000 and .backlog_packets > 5 and .qlen == .backlog_packets" true
 expect_jq "interval marks it standing" "$last" "$q | .interval.standing_backlog" true
 
+# SIGINT or SIGTERM between samples ends the run cleanly: what was sampled is
+# written out (JSON lines complete, the exposition of the last sample), the exit
+# status is the run's own, not death by the signal.
+for sig in INT TERM; do
+	tmp=$(mktemp -d)
+	"$QS" -N "$(ns a)" -j -i 0.3 -c 20 >"$tmp/out" 2>"$tmp/err" & p=$!
+	sleep 1.2
+	kill -$sig $p; wait $p; RC=$?
+	ERR=$(cat "$tmp/err")
+	expect_rc "SIG$sig during -i: clean exit" 0
+	if [ "$(wc -l <"$tmp/out")" -ge 3 ] && jq -se 'length >= 3 and (.[-1].sample.index >= 2)' "$tmp/out" >/dev/null 2>&1 && [ -z "$ERR" ]; then
+		t_ok "SIG$sig: every JSON line complete, nothing on stderr"
+	else t_fail "SIG$sig: $(wc -l <"$tmp/out") lines, last: $(tail -c 200 "$tmp/out"), err: $ERR"; fi
+	"$QS" -N "$(ns a)" --prom-file "$tmp/x.prom" -i 0.3 -c 20 2>"$tmp/err" & p=$!
+	sleep 1.2
+	kill -$sig $p; wait $p; RC=$?
+	expect_rc "SIG$sig with --prom-file -c 20" 0
+	if grep -q '_run_success{[^}]*} 1$' "$tmp/x.prom" 2>/dev/null; then t_ok "SIG$sig: --prom-file written, run_success 1"
+	else t_fail "SIG$sig: --prom-file: $(head -c 200 "$tmp/x.prom" 2>&1)"; fi
+	promcheck "SIG$sig: --prom-file valid" "$(cat "$tmp/x.prom" 2>/dev/null)"$'\n'
+	rm -rf "$tmp"
+done
+
 # Usage errors name the bad input.
 run_json out "$QS" -i abc
 expect_rc "-i abc" 2
 if grep -q "'abc'" <<<"$ERR"; then t_ok "-i abc: message names the input"; else t_fail "-i abc message: $ERR"; fi
 run_json out "$QS" -N "$(ns a)" --dev nosuch0
 expect_rc "--dev nosuch0" 2
+if [ "$(grep -c . <<<"$ERR")" = 1 ] && grep -q "'nosuch0'" <<<"$ERR"; then t_ok "--dev nosuch0: one line naming it"; else t_fail "--dev nosuch0 message: $ERR"; fi
+# A kind that no qdisc or class in the namespace has is named, like a device (a0 has tbf only).
+run_json out "$QS" -N "$(ns a)" -k nosuchkind
+expect_rc "--kind nosuchkind" 2
+if [ "$(grep -c . <<<"$ERR")" = 1 ] && grep -q "'nosuchkind'" <<<"$ERR" && [ -z "$out" ]; then
+	t_ok "--kind nosuchkind: one line naming it, no output"; else t_fail "--kind nosuchkind: out '$out' err '$ERR'"; fi
+run_json out "$QS" -N "$(ns a)" -j -k tbf,htb
+expect_rc "--kind tbf,htb without htb" 2
+if grep -q "'htb'" <<<"$ERR"; then t_ok "--kind: names the kind missing"; else t_fail "--kind tbf,htb message: $ERR"; fi
+run_json out "$QS" -N "$(ns a)" -j -k tbf
+expect_rc "--kind tbf" 0
 run_json out "$QS" -N "${LAB}-nosuch"
 expect_rc "unknown netns" 2
 t_done

@@ -105,6 +105,18 @@ test_parse_seconds(void)
 	CHECK_EQ_INT(pp_parse_seconds("1s", 60, &d), -EINVAL);
 	CHECK_EQ_INT(pp_parse_seconds("1e999", 1e308, &d), -EINVAL);
 	CHECK_EQ_INT(pp_parse_seconds("61", 60, &d), -ERANGE);
+	/* a rate may be zero */
+	CHECK_EQ_INT(pp_parse_rate("0", 60, &d), 0);
+	CHECK(d == 0);
+	CHECK_EQ_INT(pp_parse_rate("0.0", 60, &d), 0);
+	CHECK_EQ_INT(pp_parse_rate("2.5", 60, &d), 0);
+	CHECK(d == 2.5);
+	CHECK_EQ_INT(pp_parse_rate("-0", 60, &d), -EINVAL);
+	CHECK_EQ_INT(pp_parse_rate("-1", 60, &d), -EINVAL);
+	CHECK_EQ_INT(pp_parse_rate("x", 60, &d), -EINVAL);
+	CHECK_EQ_INT(pp_parse_rate("", 60, &d), -EINVAL);
+	CHECK_EQ_INT(pp_parse_rate("nan", 60, &d), -EINVAL);
+	CHECK_EQ_INT(pp_parse_rate("61", 60, &d), -ERANGE);
 }
 
 static void

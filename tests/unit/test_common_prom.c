@@ -240,6 +240,7 @@ test_prom_file_atomic(void)
 	snprintf(path, sizeof(path), "%s/pathcheck.prom", dir);
 
 	/* First write: nothing at path until the commit; only the temp file beside it. */
+	umask(022);
 	CHECK_EQ_INT(pp_prom_file_open(&pf, path, &e), 0);
 	CHECK(pf.fp != NULL);
 	CHECK_EQ_INT(dir_entries(dir, name, sizeof(name)), 1);
@@ -252,7 +253,20 @@ test_prom_file_atomic(void)
 	CHECK_STR(name, "pathcheck.prom");
 	CHECK(strstr(slurp(path) ? slurp(path) : "", "pktpath_pathcheck_run_success 1\n") != NULL);
 	CHECK_EQ_INT(stat(path, &st), 0);
-	CHECK_EQ_INT(st.st_mode & 0777, 0644);
+	CHECK_EQ_INT(st.st_mode & 0777, 0644);	/* 0666 less umask 022 */
+	{
+		/* The umask decides, as for open(path, O_CREAT, 0666): 077 leaves 0600. */
+		char p2[sizeof(path) + 8];
+
+		snprintf(p2, sizeof(p2), "%s/u.prom", dir);
+		umask(077);
+		CHECK_EQ_INT(pp_prom_file_open(&pf, p2, &e), 0);
+		CHECK_EQ_INT(pp_prom_file_commit(&pf, &e), 0);
+		CHECK_EQ_INT(stat(p2, &st), 0);
+		CHECK_EQ_INT(st.st_mode & 0777, 0600);
+		unlink(p2);
+		umask(022);
+	}
 
 	/* A second run replaces it; until the commit the old content is what a reader sees. */
 	CHECK_EQ_INT(pp_prom_file_open(&pf, path, &e), 0);

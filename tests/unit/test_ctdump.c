@@ -122,6 +122,27 @@ test_kernel_split(void)
 	CHECK_EQ_INT(nk, 6);		/* family mark status protocol dport dst */
 	CHECK_EQ_INT(nu, 4);		/* zone 0, src prefix, sport range, state */
 
+	/* IPv6 addresses never go to the kernel (its IPv6 compare is inverted); protocol and ports do. */
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET6;
+	f.src.set = f.dst.set = f.rsrc.set = f.rdst.set = true;
+	pp_parse_prefix("2001:db8:1::2", &f.src.a, &f.src.plen);
+	pp_parse_prefix("2001:db8:2::2", &f.dst.a, &f.dst.plen);
+	f.rsrc = f.dst;
+	f.rdst = f.src;
+	f.has_proto = true;
+	f.proto = IPPROTO_TCP;
+	f.has_dport = true;
+	f.dport_lo = f.dport_hi = 8080;
+	ctd_filter_kernel(&f, &kf, k, &nk, u, &nu, 16);
+	CHECK_EQ_INT(kf.family, AF_INET6);
+	CHECK_EQ_INT(kf.orig_flags, PP_CTA_FILTER_PROTO_NUM | PP_CTA_FILTER_DST_PORT);
+	CHECK_EQ_INT(kf.reply_flags, 0);
+	CHECK_EQ_INT(nk, 3);		/* family protocol dport */
+	CHECK_EQ_INT(nu, 4);		/* src dst reply-src reply-dst */
+	CHECK_STR(u[0], "src");
+	CHECK_STR(u[3], "reply-dst");
+
 	/* No family: nothing of CTA_FILTER. */
 	memset(&f, 0, sizeof(f));
 	f.has_proto = true;

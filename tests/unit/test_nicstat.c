@@ -589,6 +589,39 @@ kinds_and_filters(void)
 	CHECK_EQ_INT(ns_sort_parse("x"), -1);
 }
 
+/* A --dev or --kind given by name that no device matches is named; wildcards may match nothing. */
+static void
+filters_that_match_nothing(void)
+{
+	struct ns_opts o;
+	struct ns_hits h = { 0 };
+	struct pp_link l;
+	const char *what = NULL, *opt;
+
+	memset(&o, 0, sizeof(o));
+	memset(&l, 0, sizeof(l));
+	CHECK(ns_hits_missing(&o, &h, &what) == NULL);	/* no filters */
+	o.dev_pats[o.n_dev_pats++] = "a0";
+	o.dev_pats[o.n_dev_pats++] = "x*";
+	o.dev_pats[o.n_dev_pats++] = "nosuch0";
+	o.kind_mask = 1u << NS_K_VETH | 1u << NS_K_BRIDGE;	/* classes: may select nothing */
+	o.kind_names[o.n_kind_names++] = "tun";
+	snprintf(l.name, sizeof(l.name), "a0");
+	snprintf(l.kind, sizeof(l.kind), "veth");
+	ns_hits_add(&o, &l, &h);
+	opt = ns_hits_missing(&o, &h, &what);
+	CHECK(opt && strcmp(opt, "--dev") == 0 && strcmp(what, "nosuch0") == 0);
+	snprintf(l.name, sizeof(l.name), "nosuch0");
+	l.kind[0] = '\0';
+	ns_hits_add(&o, &l, &h);
+	opt = ns_hits_missing(&o, &h, &what);
+	CHECK(opt && strcmp(opt, "--kind") == 0 && strcmp(what, "tun") == 0);
+	snprintf(l.name, sizeof(l.name), "tun0");
+	snprintf(l.kind, sizeof(l.kind), "tun");
+	ns_hits_add(&o, &l, &h);
+	CHECK(ns_hits_missing(&o, &h, &what) == NULL);	/* "x*" matched nothing: not an error */
+}
+
 static void
 top_by_sat(void)
 {
@@ -890,6 +923,7 @@ main(void)
 	RUN(eval_speed_unknown_and_softnet);
 	RUN(queue_labels);
 	RUN(kinds_and_filters);
+	RUN(filters_that_match_nothing);
 	RUN(top_by_sat);
 	RUN(eval_nic_findings);
 	RUN(render_nic);

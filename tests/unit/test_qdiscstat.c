@@ -601,6 +601,16 @@ eval_drops_rising(void)
 		CHECK_EQ_INT(ev.nqdisc, 0);
 		CHECK(!ev.rows[0].selected);
 		qs_eval_free(&ev);
+		/* ... and a kind no qdisc or class has is named, so the run can refuse it. */
+		CHECK(qs_kind_unmatched(&b, kinds) == kinds[0]);
+	}
+	{
+		const char *kinds[] = { "tbf", "nosuchkind", NULL };
+
+		CHECK(qs_kind_unmatched(&b, NULL) == NULL);
+		CHECK(qs_kind_unmatched(&b, kinds) == kinds[1]);
+		kinds[1] = NULL;
+		CHECK(qs_kind_unmatched(&b, kinds) == NULL);
 	}
 	qs_sample_free(&a);
 	qs_sample_free(&b);
@@ -780,7 +790,17 @@ json_writers_agree(void)
 	CHECK(strstr(m1, "\"device\":\"we\\\"ird\\\\\"") != NULL);
 	CHECK(strstr(m1, "\"drop_ratio\":0.5") != NULL);
 	CHECK(strstr(m1, "\"classid\":\"8001:abcd\",\"parent\":\"8001:\"") != NULL);
-	CHECK(strstr(m1, "\"handle\":\"ffff:\",\"parent\":\"ingress\"") != NULL);
+	CHECK(strstr(m1, "\"handle\":\"ffff:\",\"parent\":\"ffff:fff1\"") != NULL);
+	{
+		/* Handles as tc takes them: 0: (noqueue), ffff:fff1 (ingress), root a word. */
+		char hb[24];
+
+		CHECK_STR(qs_handle_str(0, hb, sizeof(hb)), "0:");
+		CHECK_STR(qs_handle_str(TC_H_INGRESS, hb, sizeof(hb)), "ffff:fff1");
+		CHECK_STR(qs_handle_str(TC_H_ROOT, hb, sizeof(hb)), "root");
+		CHECK_STR(qs_handle_str(0x10010, hb, sizeof(hb)), "1:10");
+		CHECK_STR(qs_handle_str(0xffff0000u, hb, sizeof(hb)), "ffff:");
+	}
 	free(s1);
 	free(s2);
 	free(m1);

@@ -1,0 +1,86 @@
+/*
+ * fixture_tracefs.h: tracepoint format files as a running kernel printed them,
+ * for the unit tests of tracefs.c and dropmon.c.
+ */
+#ifndef PP_FIXTURE_TRACEFS_H
+#define PP_FIXTURE_TRACEFS_H
+
+/* /sys/kernel/tracing/events/skb/kfree_skb/format on Linux 6.18.44 (x86_64). */
+static const char kfree_618[] =
+	"name: kfree_skb\n"
+	"ID: 2310\n"
+	"format:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
+	"\n"
+	"\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:void * location;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:void * rx_sk;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned short protocol;\toffset:32;\tsize:2;\tsigned:0;\n"
+	"\tfield:enum skb_drop_reason reason;\toffset:36;\tsize:4;\tsigned:0;\n"
+	"\n"
+	"print fmt: \"skbaddr=%p rx_sk=%p protocol=%u location=%pS reason: %s\", REC->skbaddr,"
+	" REC->rx_sk, REC->protocol, REC->location, __print_symbolic(REC->reason, { 2,"
+	" \"NOT_SPECIFIED\" }, { 3, \"NO_SOCKET\" }, { 4, \"SOCKET_CLOSE\" }, { 5,"
+	" \"SOCKET_FILTER\" }, { 6, \"SOCKET_RCVBUFF\" }, { 7, \"UNIX_DISCONNECT\" }, { 8,"
+	" \"UNIX_SKIP_OOB\" }, { 9, \"PKT_TOO_SMALL\" }, { 10, \"TCP_CSUM\" }, { 11, \"UDP_CSUM\""
+	" }, { 12, \"NETFILTER_DROP\" }, { 13, \"OTHERHOST\" }, { 14, \"IP_CSUM\" }, { 15,"
+	" \"IP_INHDR\" }, { 16, \"IP_RPFILTER\" }, { 17, \"UNICAST_IN_L2_MULTICAST\" }, { 18,"
+	" \"XFRM_POLICY\" }, { 19, \"IP_NOPROTO\" }, { 20, \"PROTO_MEM\" }, { 21, \"TCP_AUTH_HDR\""
+	" }, { 22, \"TCP_MD5NOTFOUND\" }, { 23, \"TCP_MD5UNEXPECTED\" }, { 24, \"TCP_MD5FAILURE\""
+	" }, { 25, \"TCP_AONOTFOUND\" }, { 26, \"TCP_AOUNEXPECTED\" }, { 27, \"TCP_AOKEYNOTFOUND\""
+	" }, { 28, \"TCP_AOFAILURE\" }, { 29, \"SOCKET_BACKLOG\" }, { 30, \"TCP_FLAGS\" }, { 31,"
+	" \"TCP_ABORT_ON_DATA\" }, { 32, \"TCP_ZEROWINDOW\" }, { 33, \"TCP_OLD_DATA\" }, { 34,"
+	" \"TCP_OVERWINDOW\" }, { 35, \"TCP_OFOMERGE\" }, { 36, \"TCP_RFC7323_PAWS\" }, { 37,"
+	" \"TCP_RFC7323_PAWS_ACK\" }, { 38, \"TCP_RFC7323_TW_PAWS\" }, { 39, \"TCP_RFC7323_TSECR\""
+	" }, { 40, \"TCP_LISTEN_OVERFLOW\" }, { 41, \"TCP_OLD_SEQUENCE\" }, { 42,"
+	" \"TCP_INVALID_SEQUENCE\" }, { 43, \"TCP_INVALID_END_SEQUENCE\" }, { 44,"
+	" \"TCP_INVALID_ACK_SEQUENCE\" }, { 45, \"TCP_RESET\" }, { 46, \"TCP_INVALID_SYN\" }, {"
+	" 47, \"TCP_CLOSE\" }, { 48, \"TCP_FASTOPEN\" }, { 49, \"TCP_OLD_ACK\" }, { 50,"
+	" \"TCP_TOO_OLD_ACK\" }, { 51, \"TCP_ACK_UNSENT_DATA\" }, { 52, \"TCP_OFO_QUEUE_PRUNE\" },"
+	" { 53, \"TCP_OFO_DROP\" }, { 54, \"IP_OUTNOROUTES\" }, { 55, \"BPF_CGROUP_EGRESS\" }, {"
+	" 56, \"IPV6DISABLED\" }, { 57, \"NEIGH_CREATEFAIL\" }, { 58, \"NEIGH_FAILED\" }, { 59,"
+	" \"NEIGH_QUEUEFULL\" }, { 60, \"NEIGH_DEAD\" }, { 61, \"NEIGH_HH_FILLFAIL\" }, { 62,"
+	" \"TC_EGRESS\" }, { 63, \"SECURITY_HOOK\" }, { 64, \"QDISC_DROP\" }, { 65,"
+	" \"QDISC_OVERLIMIT\" }, { 66, \"QDISC_CONGESTED\" }, { 67, \"CAKE_FLOOD\" }, { 68,"
+	" \"FQ_BAND_LIMIT\" }, { 69, \"FQ_HORIZON_LIMIT\" }, { 70, \"FQ_FLOW_LIMIT\" }, { 71,"
+	" \"CPU_BACKLOG\" }, { 72, \"XDP\" }, { 73, \"TC_INGRESS\" }, { 74, \"UNHANDLED_PROTO\" },"
+	" { 75, \"SKB_CSUM\" }, { 76, \"SKB_GSO_SEG\" }, { 77, \"SKB_UCOPY_FAULT\" }, { 78,"
+	" \"DEV_HDR\" }, { 79, \"DEV_READY\" }, { 80, \"FULL_RING\" }, { 81, \"NOMEM\" }, { 82,"
+	" \"HDR_TRUNC\" }, { 83, \"TAP_FILTER\" }, { 84, \"TAP_TXFILTER\" }, { 85, \"ICMP_CSUM\""
+	" }, { 86, \"INVALID_PROTO\" }, { 87, \"IP_INADDRERRORS\" }, { 88, \"IP_INNOROUTES\" }, {"
+	" 89, \"IP_LOCAL_SOURCE\" }, { 90, \"IP_INVALID_SOURCE\" }, { 91, \"IP_LOCALNET\" }, { 92,"
+	" \"IP_INVALID_DEST\" }, { 93, \"PKT_TOO_BIG\" }, { 94, \"DUP_FRAG\" }, { 95,"
+	" \"FRAG_REASM_TIMEOUT\" }, { 96, \"FRAG_TOO_FAR\" }, { 97, \"TCP_MINTTL\" }, { 98,"
+	" \"IPV6_BAD_EXTHDR\" }, { 99, \"IPV6_NDISC_FRAG\" }, { 100, \"IPV6_NDISC_HOP_LIMIT\" }, {"
+	" 101, \"IPV6_NDISC_BAD_CODE\" }, { 102, \"IPV6_NDISC_BAD_OPTIONS\" }, { 103,"
+	" \"IPV6_NDISC_NS_OTHERHOST\" }, { 104, \"QUEUE_PURGE\" }, { 105, \"TC_COOKIE_ERROR\" }, {"
+	" 106, \"PACKET_SOCK_ERROR\" }, { 107, \"TC_CHAIN_NOTFOUND\" }, { 108,"
+	" \"TC_RECLASSIFY_LOOP\" }, { 109, \"VXLAN_INVALID_HDR\" }, { 110, \"VXLAN_VNI_NOT_FOUND\""
+	" }, { 111, \"MAC_INVALID_SOURCE\" }, { 112, \"VXLAN_ENTRY_EXISTS\" }, { 113,"
+	" \"NO_TX_TARGET\" }, { 114, \"IP_TUNNEL_ECN\" }, { 115, \"TUNNEL_TXINFO\" }, { 116,"
+	" \"LOCAL_MAC\" }, { 117, \"ARP_PVLAN_DISABLE\" }, { 118, \"MAC_IEEE_MAC_CONTROL\" }, {"
+	" 119, \"BRIDGE_INGRESS_STP_STATE\" }, { 120, \"CAN_RX_INVALID_FRAME\" }, { 121,"
+	" \"CANFD_RX_INVALID_FRAME\" }, { 122, \"CANXL_RX_INVALID_FRAME\" }, { 123, \"PFMEMALLOC\""
+	" }, { 124, \"DUALPI2_STEP_DROP\" }, { 125, \"PSP_INPUT\" }, { 126, \"PSP_OUTPUT\" }, {"
+	" 127, \"RECURSION_LIMIT\" }, { 128, \"MAX\" })\n";
+
+/* events/net/netif_receive_skb/format on the same kernel. */
+static const char nrs_618[] =
+	"name: netif_receive_skb\n"
+	"ID: 2303\n"
+	"format:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
+	"\n"
+	"\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned int len;\toffset:16;\tsize:4;\tsigned:0;\n"
+	"\tfield:__data_loc char[] name;\toffset:20;\tsize:4;\tsigned:0;\n"
+	"\n"
+	"print fmt: \"dev=%s skbaddr=%p len=%u\", __get_str(name), REC->skbaddr, REC->len\n";
+
+#endif
