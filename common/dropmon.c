@@ -72,8 +72,11 @@ pp_drop_attribute(const struct pp_drop *d, pid_t pid, const char *const *devs, s
 {
 	const uint8_t irq = PP_TRACE_FLAG_HARDIRQ | PP_TRACE_FLAG_SOFTIRQ | PP_TRACE_FLAG_NMI;
 
-	/* A drop in OUTPUT runs in the sender's own syscall: no softirq flag, pid = the sender. */
-	if (pid > 0 && !(d->flags & irq) && d->pid == (uint32_t)pid)
+	/*
+	 * A drop in OUTPUT runs in the sender's own syscall: no softirq flag, and the task
+	 * is the sending thread (its tid: threads of one process share a pid).
+	 */
+	if (pid > 0 && !(d->flags & irq) && d->tid == (uint32_t)pid)
 		return PP_DROP_OURS_PROCESS;
 	/* The skb was last seen (net:netif_receive_skb / net_dev_queue) on a device with this name. */
 	if (d->dev[0]) {
@@ -131,8 +134,7 @@ struct dm_ev {
 
 struct pp_dropmon {
 	struct pp_tp_format *fmt[EV_N];	/* NULL when that event is not available */
-	struct pp_kallsyms ks;
-	bool have_syms;
+	const struct pp_kallsyms *ks;	/* pp_kallsyms_running(): shared, not ours to free */
 	struct dm_cpu *cpus;
 	unsigned ncpus;
 	size_t page;
@@ -180,7 +182,6 @@ pp_dropmon_close(struct pp_dropmon *dm)
 	free(dm->cpus);
 	for (int k = 0; k < EV_N; k++)
 		free(dm->fmt[k]);
-	pp_kallsyms_free(&dm->ks);
 	free(dm->devs);
 	free(dm->devp);
 	free(dm->map);
@@ -246,7 +247,7 @@ pp_dropmon_open(struct pp_dropmon **out, struct pp_err *e)
 	if (rc < 0)
 		goto fail;
 
-	dm->have_syms = pp_kallsyms_read(&dm->ks) == 0;
+	dm->ks = pp_kallsyms_running();
 
 	dm->map = calloc((size_t)1 << MAP_BITS, sizeof(*dm->map));
 	dm->tmp = malloc(65536);
@@ -408,7 +409,7 @@ pp_dropmon_has_devices(const struct pp_dropmon *dm)
 bool
 pp_dropmon_has_symbols(const struct pp_dropmon *dm)
 {
-	return dm->have_syms;
+	return dm->ks != NULL;
 }
 
 const char *
@@ -622,7 +623,7 @@ pp_dropmon_read(struct pp_dropmon *dm, int (*cb)(const struct pp_drop *d, void *
 		if (s)
 			snprintf(d->dev, sizeof(d->dev), "%s", s->dev);
 		map_del(dm, d->skbaddr);
-		if (dm->have_syms && (sym = pp_kallsyms_lookup(&dm->ks, d->location, &d->sym_off)))
+		if (dm->ks && (sym = pp_kallsyms_lookup(dm->ks, d->location, &d->sym_off)))
 			snprintf(d->symbol, sizeof(d->symbol), "%s", sym);
 		d->attribution = pp_drop_attribute(d, dm->pid, dm->devp, dm->ndevs);
 		seen++;

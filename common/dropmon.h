@@ -69,7 +69,8 @@ struct pp_drop {
  */
 int pp_dropmon_open(struct pp_dropmon **dm, struct pp_err *e);
 /*
- * Our namespace's devices (names, copied), for attribution, and our pid (0: none).
+ * Our namespace's devices (names, copied), for attribution, and the thread that
+ * sends (its tid, gettid(); 0: none).
  * With no devices, a drop seen on a device is PP_DROP_UNATTRIBUTED, not OTHER_NS.
  */
 int pp_dropmon_set_scope(struct pp_dropmon *dm, pid_t pid, const char *const *devs, size_t ndevs);
@@ -114,8 +115,8 @@ int pp_dropmon_decode_kfree(const struct pp_tp_format *f, const void *raw, size_
 int pp_dropmon_decode_skb_event(const struct pp_tp_format *f, const void *raw, size_t len,
 				uint64_t *skbaddr, char *dev, size_t devlen);
 /*
- * Attribution of a decoded drop (d->flags, d->pid, d->dev) for a scope:
- * see the enum. pid 0 means "no pid in the scope".
+ * Attribution of a decoded drop (d->flags, d->tid, d->dev) for a scope:
+ * see the enum. pid is the sending thread's tid; 0 means "none in the scope".
  */
 int pp_drop_attribute(const struct pp_drop *d, pid_t pid, const char *const *devs, size_t ndevs);
 

@@ -1,5 +1,6 @@
 /* kallsyms.c: /proc/kallsyms text symbols, sorted, looked up by address. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,24 @@ pp_kallsyms_free(struct pp_kallsyms *ks)
 	free(ks->syms);
 	free(ks->names);
 	memset(ks, 0, sizeof(*ks));
+}
+
+/* The running kernel's table, read once per process: /proc/kallsyms is 200,000 lines. */
+static struct pp_kallsyms running;
+static int running_rc;
+static pthread_once_t running_once = PTHREAD_ONCE_INIT;
+
+static void
+read_running(void)
+{
+	running_rc = pp_kallsyms_read(&running);
+}
+
+const struct pp_kallsyms *
+pp_kallsyms_running(void)
+{
+	pthread_once(&running_once, read_running);
+	return running_rc == 0 ? &running : NULL;
 }
 
 int

@@ -36,5 +36,12 @@ int pp_kallsyms_read(struct pp_kallsyms *ks);
  */
 const char *pp_kallsyms_lookup(const struct pp_kallsyms *ks, uint64_t addr, uint64_t *off);
 void pp_kallsyms_free(struct pp_kallsyms *ks);
+/*
+ * The running kernel's table, read on the first call and shared by every thread
+ * after it (read-only, kept until exit); NULL when it cannot be read or is hidden.
+ * Symbols of modules loaded later are missing: a long-running reader uses
+ * pp_kallsyms_read() of its own.
+ */
+const struct pp_kallsyms *pp_kallsyms_running(void);
 
 #endif

@@ -706,7 +706,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	}
 	pr->drop_rc = pp_dropmon_open(&dm, &e);
 	if (pr->drop_rc == 0) {
-		pp_dropmon_set_scope(dm, getpid(), devp, devs ? devs->n : 0);
+		pp_dropmon_set_scope(dm, gettid(), devp, devs ? devs->n : 0);
 		pp_dropmon_enable(dm);
 		pc.dm = dm;
 	} else {

@@ -152,8 +152,11 @@ test_attribute(void)
 	struct pp_drop d;
 
 	memset(&d, 0, sizeof(d));
-	d.pid = 4242;
+	d.pid = 4000;				/* the process */
+	d.tid = 4242;				/* its sending thread */
 	CHECK_EQ_INT(pp_drop_attribute(&d, 4242, devs, 2), PP_DROP_OURS_PROCESS);
+	/* another thread of the same process (-f --parallel): not ours */
+	CHECK_EQ_INT(pp_drop_attribute(&d, 4000, devs, 2), PP_DROP_UNATTRIBUTED);
 	CHECK_EQ_INT(pp_drop_attribute(&d, 4243, devs, 2), PP_DROP_UNATTRIBUTED);
 	CHECK_EQ_INT(pp_drop_attribute(&d, 0, devs, 2), PP_DROP_UNATTRIBUTED);
 	/* in softirq the pid is whoever ran: not proof */
