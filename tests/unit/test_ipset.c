@@ -304,7 +304,7 @@ key_from_packet(void)
 	set.family = NFPROTO_IPV4;
 	p.sport_known = p.dport_known = false;
 	CHECK_EQ_INT(pp_ipset_key_for(&set, &q, &k, why, sizeof(why)), -1);
-	CHECK(strstr(why, "ports") != NULL);
+	CHECK(strstr(why, "port is not known") != NULL);
 	p.sport_known = p.dport_known = true;
 	p.l4proto = IPPROTO_ICMP;
 	p.icmp_known = true;
