@@ -850,9 +850,15 @@ test_qdisc_and_misc(void)
 	CHECK_STR(res.warnings[1], "y");
 
 	/* Station names, and the egress path order. */
-	CHECK_STR(pc_station_name(PC_ROUTE), "route");
-	CHECK_STR(pc_station_name(PC_EGRESS_DEVICE), "egress-device");
+	/* Every station has a name, a different one, that maps back to it. */
+	for (int i = 0; i < PC_NSTATIONS; i++) {
+		CHECK(pc_stations[i].name && pc_stations[i].name[0] && pc_stations[i].judge);
+		CHECK_EQ_INT(pc_station_by_name(pc_station_name((enum pc_station_id)i)), i);
+	}
 	CHECK_STR(pc_station_name(PC_NSTATIONS), "?");
+	CHECK_EQ_INT(pc_station_by_name("no-such-station"), PC_NSTATIONS);
+	CHECK_EQ_INT(pc_hook_station(NF_INET_LOCAL_OUT), PC_OUTPUT);
+	CHECK_EQ_INT(pc_hook_station(NF_INET_FORWARD), PC_FORWARD_ST);
 	{
 		size_t n, at[PC_NSTATIONS];
 		const enum pc_station_id *o = pc_path_order(PC_EGRESS, &n);
