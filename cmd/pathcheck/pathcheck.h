@@ -208,6 +208,16 @@ struct pc_sport {
 	uint16_t port_in, port_out;	/* usable ports inside and outside its range (0: none) */
 };
 
+/* A device's clsact filters on one hook (tc-ingress, tc-egress). */
+struct pc_tc {
+	bool read;			/* the device was known and asked */
+	int rc;				/* the RTM_GETTFILTER dump: 0 or -errno */
+	struct pp_err err;
+	char dev[IF_NAMESIZE];
+	unsigned nfilters;
+	char filters[8][128];		/* "bpf name foo id 42 direct-action pref 49152" */
+};
+
 struct pc_facts {
 	/* The query as the stations after prerouting see it (DNAT applied). */
 	struct pc_query eq;
@@ -277,6 +287,8 @@ struct pc_facts {
 	int neigh_rc;
 	struct pp_err neigh_err;
 	struct pp_neigh neigh;
+	/* tc-ingress (tc[0]), tc-egress (tc[1]) */
+	struct pc_tc tc[2];
 	/* qdisc */
 	int qdisc_rc;
 	struct pp_err qdisc_err;

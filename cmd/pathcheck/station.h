@@ -26,7 +26,7 @@
 enum pc_station_id {
 	PC_INGRESS_DEVICE, PC_PREROUTING, PC_ROUTE, PC_INPUT, PC_SOCKET, PC_FORWARD_ST,
 	PC_OUTPUT, PC_POSTROUTING, PC_CONNTRACK, PC_NEIGHBOUR, PC_QDISC, PC_EGRESS_DEVICE,
-	PC_PMTU, PC_REMOTE, PC_NSTATIONS,
+	PC_PMTU, PC_REMOTE, PC_TC_INGRESS, PC_TC_EGRESS, PC_NSTATIONS,
 	PC_ANY_HOOK,		/* not a station: one of the netfilter hooks, which one not known */
 };
 
@@ -97,6 +97,8 @@ void pc_qdisc_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_qdisc_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 void pc_device_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_device_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
+void pc_tc_walk(struct pc_walk *w, enum pc_station_id id);
+void pc_tc_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 void pc_conntrack_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_conntrack_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 void pc_pmtu_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
