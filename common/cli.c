@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "parse.h"
+#include "text.h"
 
 void
 pp_cli_init(struct pp_cli *c, const char *prog)
@@ -16,6 +17,16 @@ pp_cli_init(struct pp_cli *c, const char *prog)
 	c->ns.orig_fd = -1;
 }
 
+/* A message to stderr, its outside strings (DEST, a device name) safe for a terminal. */
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	char buf[1024], safe[2048];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fputs(pp_text_safe(buf, safe, sizeof(safe)), stderr);
+}
+
 void
 pp_warnx(const struct pp_cli *c, const char *fmt, ...)
 {
@@ -23,7 +34,7 @@ pp_warnx(const struct pp_cli *c, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -43,7 +54,7 @@ pp_usage_error(const struct pp_cli *c, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
 	return PP_EXIT_USAGE;

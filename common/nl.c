@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include "nl.h"
 
@@ -115,6 +116,17 @@ msg_ok(const struct nlmsghdr *nlh, int len)
 	       nlh->nlmsg_len <= (unsigned)len;
 }
 
+/*
+ * An error of the ipset subsystem (enum ipset_errno, 4096 up to the type
+ * specific codes from 4352) to a request of that subsystem.
+ */
+static bool
+ipset_errno(const struct pp_nl *nl, const struct nlmsghdr *nlh, const struct nlmsgerr *err)
+{
+	return nl->proto == NETLINK_NETFILTER && nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*err) &&
+	       (err->msg.nlmsg_type >> 8) == NFNL_SUBSYS_IPSET && err->error >= -(4352 + 255);
+}
+
 int
 pp_nl_parse_replies(struct pp_nl *nl, const void *buf, size_t len, uint32_t seq,
 		    pp_nl_cb cb, void *data, bool *intr, struct pp_err *e)
@@ -150,8 +162,12 @@ pp_nl_parse_replies(struct pp_nl *nl, const void *buf, size_t len, uint32_t seq,
 					off += NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN;
 				extack_msg(nlh, off, e);
 			}
-			/* An errno is 1..4095 (MAX_ERRNO); anything else is a malformed reply. */
-			if (err->error >= 0 || err->error < -4095) {
+			/*
+			 * An errno is 1..4095 (MAX_ERRNO); ipset answers with codes of its
+			 * own above that (IPSET_ERR_EXIST: "not in the set"); anything
+			 * else is a malformed reply.
+			 */
+			if (err->error >= 0 || (err->error < -4095 && !ipset_errno(nl, nlh, err))) {
 				pp_err_set(e, EPROTO, "netlink error of %d", err->error);
 				return -EPROTO;
 			}

@@ -65,8 +65,10 @@ else
 		[ -f "$s" ] || continue
 		if [ -n "${PKTPATH_ONLY:-}" ] && [[ $s != *"$PKTPATH_ONLY"* ]]; then continue; fi
 		echo "# scenario: $s"
+		t0=$SECONDS
 		out=$(PKTPATH_BIN=$bin timeout -k 10 600 bash "$s" 2>&1 </dev/null); rc=$?
 		count_tap "$s" <<<"$out"
+		echo "# scenario: $s took $((SECONDS - t0)) s"
 		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then
 			echo "not ok - $s exited $rc"
 			fail=$((fail + 1)); failed_names+=("$s: exited $rc")

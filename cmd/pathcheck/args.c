@@ -210,6 +210,21 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 }
 
 /*
+ * "IPv4" when DEST is only digits and dots, "IPv6" when it holds a colon: no host
+ * name looks like either (a top-level domain is never all digits, and a name has
+ * no colon), so such a DEST that does not parse is a mistyped address. NULL else.
+ */
+const char *
+pc_dest_looks_like_addr(const char *dest)
+{
+	if (strchr(dest, ':'))
+		return "IPv6";
+	if (dest[0] && strspn(dest, "0123456789.") == strlen(dest))
+		return "IPv4";
+	return NULL;
+}
+
+/*
  * Resolve DEST once, in the target namespace, and check family agreement and
  * devices. Returns PP_EXIT_OK, or PP_EXIT_USAGE with why filled.
  */
@@ -220,13 +235,22 @@ pc_resolve(struct pc_query *q, char *why, size_t len)
 	int rc;
 
 	if (pp_parse_addr(q->dest_arg, 0, &q->dst) < 0) {
+		const char *kind = pc_dest_looks_like_addr(q->dest_arg);
+
+		/* "203.0.113.999" is a typo, not a host name: never ask DNS about it. */
+		if (kind) {
+			snprintf(why, len, "DEST '%s' is not an %s address", q->dest_arg, kind);
+			return PP_EXIT_USAGE;
+		}
 		hints.ai_family = q->src.family ? q->src.family : AF_UNSPEC;
 		hints.ai_socktype = SOCK_DGRAM;
 		rc = getaddrinfo(q->dest_arg, NULL, &hints, &res);
 		if (rc != 0 || !res) {
 			snprintf(why, len, "DEST '%s': cannot resolve: %s", q->dest_arg,
 				 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-			return PP_EXIT_USAGE;
+			/* A name that does not exist is bad input; a resolver that did not answer could not tell. */
+			return rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_ADDRFAMILY ? PP_EXIT_USAGE
+											   : PP_EXIT_UNKNOWN;
 		}
 		if (res->ai_family == AF_INET)
 			pp_addr_set(&q->dst, AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);

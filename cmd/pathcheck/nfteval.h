@@ -4,65 +4,13 @@
  * loads, cmp, bitwise, range, set lookups and verdict maps, ct state, jumps,
  * gotos, returns, accept, drop, reject, nat. A value pathcheck cannot know (an
  * unknown source port, a rate limit) or an expression it does not understand
- * makes the result UNKNOWN, never a guess.
+ * makes the result UNKNOWN, never a guess. The VM itself is nftvm.h (struct pc_pkt,
+ * struct pc_nft_cache); this is its glue to the kernel and to the query.
  */
 #ifndef PC_NFTEVAL_H
 #define PC_NFTEVAL_H
 
-#include <net/if.h>
-#include "nft.h"
-#include "pathcheck.h"
-
-struct nftnl_rule;
-
-/* The packet as the hook sees it. */
-struct pc_pkt {
-	int family;			/* AF_INET, AF_INET6 */
-	uint32_t hook;			/* NF_INET_* */
-	struct pp_addr src, dst;
-	bool src_known;
-	uint8_t l4proto;
-	bool sport_known, dport_known;
-	uint16_t sport, dport;
-	char iifname[IF_NAMESIZE], oifname[IF_NAMESIZE];	/* "" when the hook has none */
-	int iif, oif;
-	uint32_t mark;
-	bool mark_unknown;		/* an earlier rule set the mark to a value pathcheck cannot know */
-	uint32_t ctmark;		/* the flow's ct mark: 0 for a new flow unless a rule set it */
-	bool ctmark_unknown;
-	bool uid_known;
-	uint32_t uid;
-	uint32_t ct_state;		/* NF_CT_STATE_BIT: 8 for a new flow */
-};
-
-/* Chains and sets fetched from the kernel (nl != NULL) or put in by a test. */
-struct pc_nft_cache {
-	struct pp_nl *nl;
-	struct pc_cached_chain {
-		uint32_t family;
-		char table[256], name[256];
-		struct nftnl_rule **rules;
-		size_t n;
-		int rc;
-	} *chains;
-	size_t nchains;
-	struct pc_cached_set {
-		uint32_t family;
-		char table[256];
-		struct pp_nft_set set;
-		int rc;
-	} *sets;
-	size_t nsets;
-};
-
-/* Take ownership of rules[0..n) (and the array) as the chain's content. */
-int pc_nft_cache_add_chain(struct pc_nft_cache *c, uint32_t family, const char *table,
-			   const char *chain, struct nftnl_rule **rules, size_t n);
-/* Take ownership of set (its elems). */
-int pc_nft_cache_add_set(struct pc_nft_cache *c, uint32_t family, const char *table,
-			 struct pp_nft_set *set);
-void pc_nft_cache_free(struct pc_nft_cache *c);
-
+#include "nftvm.h"
 
 /*
  * Evaluate base chain against p. Returns 0, or -errno when the rules could not be read.

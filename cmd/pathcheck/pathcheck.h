@@ -367,7 +367,8 @@ struct pc_target {
 	struct pc_query q;
 	char label[128];		/* name=LABEL, else DEST as written */
 	int line;			/* in the -f file, 0 for the command line */
-	int rc;				/* PP_EXIT_OK, or PP_EXIT_USAGE when it could not be resolved */
+	int rc;				/* PP_EXIT_OK; PP_EXIT_USAGE for a bad line or a name that does not
+					   exist; PP_EXIT_UNKNOWN when the resolver did not answer */
 	char error[256];
 	struct pc_facts f;
 	struct pc_result r;
@@ -375,7 +376,10 @@ struct pc_target {
 
 /* args.c */
 int pc_args(int argc, char *argv[], struct pc_opts *o);
+/* Resolve DEST: PP_EXIT_OK, PP_EXIT_USAGE (bad input: no such name, a mistyped address) or PP_EXIT_UNKNOWN (no answer). */
 int pc_resolve(struct pc_query *q, char *why, size_t len);
+/* "IPv4" or "IPv6" when DEST can only be meant as such an address, else NULL. */
+const char *pc_dest_looks_like_addr(const char *dest);
 /* targets.c */
 /*
  * Parse one line of a -f file into t, starting from the shared options in base.
@@ -383,6 +387,8 @@ int pc_resolve(struct pc_query *q, char *why, size_t len);
  */
 int pc_target_parse(const char *line, const struct pc_query *base, uint8_t default_proto,
 		    struct pc_target *t, char *why, size_t len);
+/* The most targets one -f file may hold (the man page says so). */
+#define PC_TARGETS_MAX 10000
 /* Read every target of path. *t is malloc'd (free with pc_targets_free). Exit code, why filled on error. */
 int pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target **t, size_t *n,
 		    char *why, size_t len);

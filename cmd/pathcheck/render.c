@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "pathcheck.h"
+#include "text.h"
 
 const char *
 pc_direction_name(enum pc_direction d)
@@ -56,12 +57,19 @@ evidence_text(const struct pp_val *v, const char *prefix, FILE *f, int indent)
 				if (e->type == PP_V_OBJ) {
 					evidence_text(e, k2, f, indent);
 				} else if (e->type == PP_V_STR) {
-					fprintf(f, "%*s%s: %s\n", indent, "", k2, e->v.s);
+					char b[1024];
+
+					fprintf(f, "%*s%s: %s\n", indent, "", k2, pp_text_safe(e->v.s, b, sizeof(b)));
 				}
 			}
 			break;
 		}
-		case PP_V_STR: fprintf(f, "%*s%s: %s\n", indent, "", key, c->v.s); break;
+		case PP_V_STR: {
+			char b[1024];
+
+			fprintf(f, "%*s%s: %s\n", indent, "", key, pp_text_safe(c->v.s, b, sizeof(b)));
+			break;
+		}
 		case PP_V_U64: fprintf(f, "%*s%s: %llu\n", indent, "", key, (unsigned long long)c->v.u); break;
 		case PP_V_I64: fprintf(f, "%*s%s: %lld\n", indent, "", key, (long long)c->v.i); break;
 		case PP_V_BOOL: fprintf(f, "%*s%s: %s\n", indent, "", key, c->v.b ? "yes" : "no"); break;
@@ -100,16 +108,17 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	const struct pp_cli *c = &o->cli;
 	const struct pc_result *r = &t->r;
 	const enum pc_station_id *order;
-	char ql[512];
+	char ql[512], b1[1024], b2[1024];
 	size_t n;
 
+	/* Every string from outside (DEST, a -f line, a device or chain name) goes through pp_text_safe. */
 	if (t->rc != PP_EXIT_OK) {
-		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n", t->label, pp_color(c, PP_ST_UNKNOWN), "UNKNOWN",
-			pp_color_reset(c), t->error);
+		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n", pp_text_safe(t->label, b1, sizeof(b1)),
+			pp_color(c, PP_ST_UNKNOWN), "UNKNOWN", pp_color_reset(c), pp_text_safe(t->error, b2, sizeof(b2)));
 		return;
 	}
 	query_line(o, &t->q, ql, sizeof(ql));
-	fprintf(f, "pathcheck %s\n", ql);
+	fprintf(f, "pathcheck %s\n", pp_text_safe(ql, b1, sizeof(b1)));
 	order = pc_path_order(t->q.direction, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_station *s = &r->st[order[i]];
@@ -117,16 +126,16 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 		if (!s->present)
 			continue;
 		fprintf(f, "  %-14s %s%-7s%s %s\n", pc_station_name(order[i]), pp_color(c, s->status),
-			status_word(s->status), pp_color_reset(c), s->summary);
+			status_word(s->status), pp_color_reset(c), pp_text_safe(s->summary, b1, sizeof(b1)));
 		if (s->drop_reason[0])
-			fprintf(f, "  %-14s %-7s drop reason: %s\n", "", "", s->drop_reason);
+			fprintf(f, "  %-14s %-7s drop reason: %s\n", "", "", pp_text_safe(s->drop_reason, b1, sizeof(b1)));
 		if (s->hint[0] && (s->status == PP_ST_FAIL || s->status == PP_ST_WARN || s->status == PP_ST_UNKNOWN || o->verbose))
-			fprintf(f, "  %-14s %-7s next: %s\n", "", "", s->hint);
+			fprintf(f, "  %-14s %-7s next: %s\n", "", "", pp_text_safe(s->hint, b1, sizeof(b1)));
 		if (o->verbose)
 			evidence_text(s->evidence, "", f, 25);
 	}
 	for (size_t i = 0; i < r->nwarnings; i++)
-		fprintf(f, "warning: %s\n", r->warnings[i]);
+		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
 	if (r->verdict_station == PC_NSTATIONS) {
 		fprintf(f, "verdict: %sok%s: every station passes\n", pp_color(c, PP_ST_OK), pp_color_reset(c));
 		return;
@@ -136,9 +145,9 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 
 		fprintf(f, "verdict: %s%s%s at %s: %s\n", pp_color(c, r->verdict_status),
 			status_word(r->verdict_status), pp_color_reset(c), pc_station_name(r->verdict_station),
-			s->summary);
+			pp_text_safe(s->summary, b1, sizeof(b1)));
 		if (s->hint[0])
-			fprintf(f, "  next: %s\n", s->hint);
+			fprintf(f, "  next: %s\n", pp_text_safe(s->hint, b1, sizeof(b1)));
 	}
 }
 
@@ -146,6 +155,17 @@ static enum pp_status
 target_status(const struct pc_target *t)
 {
 	return t->rc != PP_EXIT_OK ? PP_ST_UNKNOWN : t->r.verdict_status;
+}
+
+/* Targets that are bad input (a line that could not be read, a name that does not exist). */
+static size_t
+bad_input(const struct pc_target *t, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += t[i].rc == PP_EXIT_USAGE;
+	return k;
 }
 
 void
@@ -159,9 +179,15 @@ pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 		text_one(o, &t[i], f);
 		count[target_status(&t[i])]++;
 	}
-	if (o->file)
-		fprintf(f, "\n%zu targets: %zu ok, %zu warn, %zu fail, %zu unknown\n", n, count[PP_ST_OK],
+	if (o->file) {
+		size_t bad = bad_input(t, n);
+
+		fprintf(f, "\n%zu targets: %zu ok, %zu warn, %zu fail, %zu unknown", n, count[PP_ST_OK],
 			count[PP_ST_WARN], count[PP_ST_FAIL], count[PP_ST_UNKNOWN]);
+		if (bad)
+			fprintf(f, " (%zu of them bad input)", bad);
+		fputc('\n', f);
+	}
 }
 
 /* The members of one result: query, stations, verdict, warnings. */
@@ -229,6 +255,7 @@ json_members(const struct pc_target *t, struct pp_json *j)
 		pp_json_null(j, "station");
 		pp_json_str(j, "summary", t->error);
 		pp_json_null(j, "hint");
+		pp_json_bool(j, "bad_input", t->rc == PP_EXIT_USAGE);
 	} else if (r->verdict_station == PC_NSTATIONS) {
 		pp_json_str(j, "status", pp_status_name(r->verdict_status));
 		pp_json_null(j, "station");
@@ -280,6 +307,7 @@ pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 		pp_json_u64(&j, "warn", count[PP_ST_WARN]);
 		pp_json_u64(&j, "fail", count[PP_ST_FAIL]);
 		pp_json_u64(&j, "unknown", count[PP_ST_UNKNOWN]);
+		pp_json_u64(&j, "bad_input", bad_input(t, n));
 		pp_json_obj_close(&j);
 	}
 	pp_json_obj_close(&j);

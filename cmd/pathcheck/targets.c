@@ -65,14 +65,37 @@ pc_target_parse(const char *line, const struct pc_query *base, uint8_t default_p
 	return 1;
 }
 
+/* Append t to *v (cnt used, *cap allocated), doubling the array as it fills. */
+static int
+push_target(struct pc_target **v, size_t *cnt, size_t *cap, const struct pc_target *t)
+{
+	if (*cnt == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct pc_target *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*cnt)++] = *t;
+	return 0;
+}
+
+/*
+ * A line that cannot be read as a target becomes a target of its own with rc
+ * PP_EXIT_USAGE: it is reported in its place, the other lines still run, and the
+ * run's exit is 2 (pc_targets_exit), as the same DEST on the command line gives.
+ */
 int
 pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target **out, size_t *n,
 		char *why, size_t len)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	struct pc_target *v = NULL, t;
-	char line[1024], w[256];
-	size_t cnt = 0;
+	char *line = NULL, w[256];
+	size_t cnt = 0, cap = 0, linecap = 0;
+	ssize_t got;
 	int lineno = 0, rc;
 
 	*out = NULL;
@@ -81,27 +104,36 @@ pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target **ou
 		snprintf(why, len, "-f %s: %s", path, strerror(errno));
 		return PP_EXIT_USAGE;
 	}
-	while (fgets(line, sizeof(line), fp)) {
+	while ((got = getline(&line, &linecap, fp)) >= 0) {
 		lineno++;
-		rc = pc_target_parse(line, &o->q, o->default_proto, &t, w, sizeof(w));
+		if (memchr(line, '\0', (size_t)got))
+			rc = -1, snprintf(w, sizeof(w), "a NUL byte in the line");
+		else
+			rc = pc_target_parse(line, &o->q, o->default_proto, &t, w, sizeof(w));
 		if (rc == 0)
 			continue;
-		if (rc < 0 || cnt >= 10000) {
-			snprintf(why, len, "-f %s, line %d: %s", path, lineno, rc < 0 ? w : "more than 10000 targets");
+		if (cnt >= PC_TARGETS_MAX) {
+			snprintf(why, len, "-f %s, line %d: more than %d targets", path, lineno, PC_TARGETS_MAX);
 			goto bad;
 		}
-		{
-			struct pc_target *nv = realloc(v, (cnt + 1) * sizeof(*nv));
+		if (rc < 0) {
+			char first[64];
 
-			if (!nv) {
-				snprintf(why, len, "-f %s: out of memory", path);
-				goto bad;
-			}
-			v = nv;
+			memset(&t, 0, sizeof(t));
+			t.q = o->q;
+			if (sscanf(line, "%63s", first) != 1)
+				snprintf(first, sizeof(first), "line %d", lineno);
+			snprintf(t.label, sizeof(t.label), "%s", first);
+			snprintf(t.error, sizeof(t.error), "line %d: %s", lineno, w);
+			t.rc = PP_EXIT_USAGE;
 		}
 		t.line = lineno;
-		v[cnt++] = t;
+		if (push_target(&v, &cnt, &cap, &t) < 0) {
+			snprintf(why, len, "-f %s: out of memory", path);
+			goto bad;
+		}
 	}
+	free(line);
 	if (fp != stdin)
 		fclose(fp);
 	if (cnt == 0) {
@@ -113,6 +145,7 @@ pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target **ou
 	*n = cnt;
 	return PP_EXIT_OK;
 bad:
+	free(line);
 	if (fp != stdin)
 		fclose(fp);
 	free(v);
@@ -125,9 +158,17 @@ check_one(struct pc_target *t)
 {
 	double t0 = pp_mono_now();
 
-	/* Resolved once: main() did it already for a single DEST. */
-	if (!t->q.dst.family && (t->rc = pc_resolve(&t->q, t->error, sizeof(t->error))) != PP_EXIT_OK)
+	if (t->rc != PP_EXIT_OK)	/* a line that could not be read */
 		return;
+	/* Resolved once: main() did it already for a single DEST. */
+	if (!t->q.dst.family) {
+		char why[sizeof(t->error) - 16];
+
+		if ((t->rc = pc_resolve(&t->q, why, sizeof(why))) != PP_EXIT_OK) {
+			snprintf(t->error, sizeof(t->error), "line %d: %s", t->line, why);
+			return;
+		}
+	}
 	if (t->q.iif[0])
 		t->q.direction = PC_INGRESS;	/* until the kernel's answer says */
 	pc_collect(&t->q, &t->f);
@@ -190,18 +231,24 @@ pc_targets_free(struct pc_target *t, size_t n)
 	free(t);
 }
 
-/* The worst of them: a problem (1), then could not tell (3; a target that could not be resolved counts here), then ok. */
+/*
+ * The worst of them: bad input (2: a line that could not be read, a name that does
+ * not exist, as on the command line), then a problem (1), then could not tell (3; a
+ * resolver that did not answer counts here), then ok.
+ */
 int
 pc_targets_exit(const struct pc_target *t, size_t n)
 {
 	int worst = PP_EXIT_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		int e = t[i].rc != PP_EXIT_OK ? PP_EXIT_UNKNOWN : pc_exit_code(&t[i].r);
+		int e = t[i].rc != PP_EXIT_OK ? t[i].rc : pc_exit_code(&t[i].r);
 
+		if (e == PP_EXIT_USAGE)
+			return PP_EXIT_USAGE;
 		if (e == PP_EXIT_PROBLEM)
-			return PP_EXIT_PROBLEM;
-		if (e == PP_EXIT_UNKNOWN)
+			worst = PP_EXIT_PROBLEM;
+		else if (e == PP_EXIT_UNKNOWN && worst == PP_EXIT_OK)
 			worst = PP_EXIT_UNKNOWN;
 	}
 	return worst;

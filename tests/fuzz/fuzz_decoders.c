@@ -9,12 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
 
 #include "addr.h"
 #include "ct.h"
 #include "dropmon.h"
 #include "ethtool.h"
+#include "ipset.h"
 #include "link.h"
 #include "neigh.h"
 #include "nft.h"
@@ -30,8 +33,57 @@
 #include "sockdiag.h"
 #include "softnet.h"
 #include "tc_kind.h"
+#include "xt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+set_in(const struct pp_xt_set_query *q, void *ctx, char *why, size_t whylen)
+{
+	(void)ctx, (void)why, (void)whylen;
+	return q->index & 1;
+}
+
+/* An x_tables blob: data[1] picks the extension, data[2] the revision, data[3] the family. */
+static void
+fuzz_xt(const uint8_t *data, size_t size, const uint8_t *blob, size_t len)
+{
+	static const char *const names[] = {
+		"addrtype", "conntrack", "state", "comment", "multiport", "tcp", "udp", "icmp",
+		"icmp6", "mark", "connmark", "iprange", "mac", "physdev", "set", "owner", "socket",
+		"statistic", "limit", "hashlimit", "connlimit", "", "DNAT", "SNAT", "MASQUERADE",
+		"REDIRECT", "REJECT", "MARK", "CONNMARK", "CT", "TCPMSS", "LOG", "NFLOG", "CHECKSUM",
+	};
+	struct pp_xt_match m;
+	struct pp_xt_target t;
+	struct pp_xt_pkt p = { 0 };
+	struct pp_xt_branch br;
+	char text[1024], err[256];
+	const char *name;
+	uint8_t family;
+
+	if (size < 4)
+		return;
+	name = names[data[1] % (sizeof(names) / sizeof(names[0]))];
+	family = data[3] & 1 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	blob += 3, len -= 3;
+	p.family = family;
+	p.addr_known = p.l4_known = p.ports_known = p.tcp_flags_known = p.icmp_known = true;
+	p.iif_known = p.oif_known = p.mark_known = p.ctmark_known = p.ctstate_known = true;
+	p.ctdir_known = p.ctstatus_known = p.addrtype_known = p.smac_known = p.phys_known = true;
+	p.owner_known = p.has_sk = p.socket_known = p.bridged = true;
+	p.src.family = p.dst.family = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	p.l4proto = data[2];
+	p.ctstate = data[2];
+	p.set_test = set_in;
+	if (pp_xt_match_decode(name, data[2] % 6, family, blob, len, &m, err, sizeof(err)) == 0) {
+		pp_xt_match_text(&m, text, sizeof(text));
+		pp_xt_match_eval(&m, &p, err, sizeof(err));
+		pp_xt_match_branch(&m, &br);
+	}
+	if (pp_xt_target_decode(name, data[2] % 6, family, blob, len, &t, err, sizeof(err)) == 0)
+		pp_xt_target_text(&t, text, sizeof(text));
+}
 
 static int
 count_cb(const struct nlmsghdr *nlh, void *d)
@@ -58,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nlh = (const struct nlmsghdr *)buf;
 	/* Message decoders expect a header whose nlmsg_len the netlink layer already checked. */
 	if (len >= sizeof(*nlh) && nlh->nlmsg_len >= NLMSG_HDRLEN && nlh->nlmsg_len <= len) {
-		switch (data[0] % 16) {
+		switch (data[0] % 18) {
 		case 0: { struct pp_route r; pp_route_decode(nlh, &r);
 			  struct pp_nhobj o; pp_nhobj_decode(nlh, &o); break; }
 		case 1: { struct pp_rule r; pp_rule_decode(nlh, &r); break; }
@@ -80,10 +132,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   struct pp_ethtool_std_stats ss; pp_ethtool_decode_std_stats(nlh, &ss);
 			   struct pp_ethtool_pause pa; pp_ethtool_decode_pause(nlh, &pa);
 			   struct pp_ethtool_fec fe; pp_ethtool_decode_fec(nlh, &fe); break; }
+		case 16: { struct pp_ipset_info si; char sn[PP_IPSET_NAMELEN];
+			   pp_ipset_decode_list(nlh, &si); pp_ipset_decode_name(nlh, sn, sizeof(sn)); break; }
 		default: break;
 		}
 	}
-	switch (data[0] % 16) {
+	switch (data[0] % 18) {
+	case 17:
+		fuzz_xt(data, size, buf, len);
+		break;
 	case 12: {	/* a whole datagram of replies */
 		struct pp_nl nl = { .portid = 0 };
 		struct pp_err e = { 0 };

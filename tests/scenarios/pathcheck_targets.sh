@@ -40,10 +40,28 @@ grep -c '^# TYPE pktpath_pathcheck_path_ok ' <<<"$out" | grep -qx 1 && t_ok "-f 
 printf '203.0.113.2:443\n203.0.113.2\n' > "$TMP/good"
 run_json out "$PC" -N "$C" -j -f "$TMP/good"
 expect_rc "-f: all healthy" 0
-# A bad line: exit 2 naming the line.
-printf '203.0.113.2:443\n203.0.113.2:99999 name=x\n' > "$TMP/bad"
+# A bad line is that target's bad input, in its place; the others still run; the run exits 2.
+printf '203.0.113.2:443\n203.0.113.2:99999 name=x\n203.0.113.999:80\nbad\0line\n203.0.113.50\n' > "$TMP/bad"
 run_json out "$PC" -N "$C" -j -f "$TMP/bad"
-if [ "$RC" = 2 ] && grep -q "line 2" <<<"$ERR"; then t_ok "-f: bad line named, exit 2"; else t_fail "-f: bad line: exit $RC ($ERR)"; fi
+expect_rc "-f: a bad line makes the run bad input" 2
+expect_jq "-f: every line has a result" "$out" '.results | length' 5
+expect_jq "-f: the good line still ran" "$out" '.results[0].verdict.status' ok
+expect_jq "-f: the bad port named with its line" "$out" '.results[1].verdict | "\(.bad_input) \(.summary | test("line 2: .*99999"))"' "true true"
+expect_jq "-f: a mistyped address is not sent to DNS" "$out" '.results[2].verdict.summary' \
+	"line 3: DEST '203.0.113.999' is not an IPv4 address"
+expect_jq "-f: a NUL byte refused, naming the line" "$out" '.results[3].verdict.summary | test("line 4: a NUL byte")' true
+expect_jq "-f: the blackhole after them still judged" "$out" '.results[4].verdict | "\(.status) \(.station)"' "fail route"
+expect_jq "-f: summary counts bad input" "$out" '.summary | "\(.targets) \(.bad_input)"' "5 3"
+# The same mistyped address on the command line: exit 2 too, one line naming it.
+run_json out "$PC" -N "$C" 203.0.113.999
+if [ "$RC" = 2 ] && [ "$(head -1 <<<"$ERR")" = "pathcheck: DEST '203.0.113.999' is not an IPv4 address" ]; then
+	t_ok "DEST 203.0.113.999: exit 2, named, no DNS"; else t_fail "DEST 203.0.113.999: exit $RC ($ERR)"; fi
+# Control bytes from the file never reach the terminal raw.
+printf 'evil\033]0;pwned\007:80\n' > "$TMP/ctl"
+run_json out "$PC" -N "$C" -f "$TMP/ctl"
+if grep -q $'\033' <<<"$out$ERR"; then t_fail "-f: an escape byte reached the output"
+elif grep -qF 'evil\x1b]0;pwned\x07' <<<"$out"; then t_ok "-f: control bytes written as \\xHH"
+else t_fail "-f: control bytes: $out"; fi
 run_json out "$PC" -N "$C" -f "$TMP/nonexistent"
 [ "$RC" = 2 ] && t_ok "-f: missing file, exit 2" || t_fail "-f missing file: exit $RC"
 # --prom-file of a run that cannot start still says so.

@@ -1,0 +1,87 @@
+/*
+ * nftvm.h: the nft VM on its own. It evaluates a base chain against one packet the
+ * way the kernel's nft_do_chain would, from what libnftnl decodes, and does no I/O:
+ * the chains and sets it reads come from a cache, and what the cache lacks it asks
+ * for through a fetch callback (the glue in nfteval.c reads it from the kernel).
+ */
+#ifndef PC_NFTVM_H
+#define PC_NFTVM_H
+
+#include <net/if.h>
+#include "nft.h"
+#include "pathcheck.h"
+
+struct nftnl_rule;
+struct pp_nl;
+
+/* The packet as the hook sees it. */
+struct pc_pkt {
+	int family;			/* AF_INET, AF_INET6 */
+	uint32_t hook;			/* NF_INET_* */
+	struct pp_addr src, dst;
+	bool src_known;
+	uint8_t l4proto;
+	bool sport_known, dport_known;
+	uint16_t sport, dport;
+	char iifname[IF_NAMESIZE], oifname[IF_NAMESIZE];	/* "" when the hook has none */
+	int iif, oif;
+	uint32_t mark;
+	bool mark_unknown;		/* an earlier rule set the mark to a value pathcheck cannot know */
+	uint32_t ctmark;		/* the flow's ct mark: 0 for a new flow unless a rule set it */
+	bool ctmark_unknown;
+	bool uid_known;
+	uint32_t uid;
+	uint32_t ct_state;		/* NF_CT_STATE_BIT: 8 for a new flow */
+};
+
+/* Chains and sets fetched from the kernel (nl != NULL) or put in by a test. */
+struct pc_nft_cache {
+	struct pp_nl *nl;		/* the glue's: the VM never reads it */
+	struct pc_cached_chain {
+		uint32_t family;
+		char table[256], name[256];
+		struct nftnl_rule **rules;
+		size_t n;
+		int rc;
+	} *chains;
+	size_t nchains;
+	struct pc_cached_set {
+		uint32_t family;
+		char table[256];
+		struct pp_nft_set set;
+		int rc;
+	} *sets;
+	size_t nsets;
+};
+
+/* Take ownership of rules[0..n) (and the array) as the chain's content. */
+int pc_nft_cache_add_chain(struct pc_nft_cache *c, uint32_t family, const char *table,
+			   const char *chain, struct nftnl_rule **rules, size_t n);
+/* Take ownership of set (its elems). */
+int pc_nft_cache_add_set(struct pc_nft_cache *c, uint32_t family, const char *table,
+			 struct pp_nft_set *set);
+void pc_nft_cache_free(struct pc_nft_cache *c);
+
+/*
+ * What the VM asks for when the cache has no chain or set of that name; the answer
+ * is cached, a failure too. rules fills cc->rules and cc->n; set fills *set. Each
+ * returns 0 or -errno. With no fetch, a chain or set not in the cache is -ENOENT.
+ */
+struct pc_nft_fetch {
+	int (*rules)(struct pc_nft_cache *c, struct pc_cached_chain *cc);
+	int (*set)(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name,
+		   struct pp_nft_set *set);
+};
+
+/*
+ * Evaluate base chain against p: r gets the verdict, the deciding rule, the path, the
+ * nat and the marks as the chain leaves them. r->reroute is left false (the glue
+ * judges it). Returns 0.
+ */
+int pc_nftvm_eval_base(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch,
+		       const struct pp_nft_chain *base, const struct pc_pkt *p, struct pc_nft_result *r);
+
+/* The i-th name of the expressions the VM evaluates (sorted), NULL past the last. */
+const char *pc_nftvm_expr_name(size_t i);
+
+#endif
