@@ -8,11 +8,11 @@
 #
 # The same words used for something that is not a station are allowed where the
 # line says so by its shape (ALLOW below): an nft chain's name or type in a unit
-# test's built chain, an nft expression's name, a chain type compared, the
+# test's built chain, an nft expression's name (and a list of them, the line with "synproxy"), a chain type compared, the
 # direction names, a unit test's assertion on the chain an nft evaluation names.
 cd "$(dirname "$0")/../.." || exit 1
 TABLE=cmd/pathcheck/station.c
-ALLOW='chain\(|[.]chain, |mark_chain, |\.type|->type|NFTNL_EXPR_|pc_direction_name|PC_FORWARD \?|snprintf\(base\.name'
+ALLOW='"synproxy"|chain\(|[.]chain, |mark_chain, |\.type|->type|NFTNL_EXPR_|pc_direction_name|PC_FORWARD \?|snprintf\(base\.name'
 
 names=$(grep -oE '\.(name|family) = "[^"]+"' "$TABLE" | sed -E 's/.*"([^"]+)"/\1/' | sort -u)
 n=0 fails=0
