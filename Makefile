@@ -61,12 +61,14 @@ define tool_rule
 $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  LD      $$@")
-	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter-out $(LIB),$$^) $(LIB) $$(LDLIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
-# dropstat names a drop's station with pathcheck's own mapping: one source, linked into both.
-DROPMAP_OBJ := $(BUILD)/cmd/pathcheck/dropmap.o
+# dropstat names a drop's station with pathcheck's own mapping and station table: one
+# source, linked into both (the table refers to every station's operations, so all of
+# pathcheck's objects but main.o come along).
+DROPMAP_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/main.c,$(wildcard cmd/pathcheck/*.c)))
 $(BUILD)/bin/dropstat: $(DROPMAP_OBJ)
 
 # test_<tool>*.c links the objects of cmd/<tool>/ except main.c, so a tool's evaluator

@@ -22,7 +22,7 @@ static const struct pp_attr_policy info_pol[IFLA_INFO_MAX + 1] = {
 };
 
 static const struct pp_attr_policy xdp_pol[IFLA_XDP_MAX + 1] = {
-	[IFLA_XDP_ATTACHED] = { PP_A_U8 },
+	[IFLA_XDP_ATTACHED] = { PP_A_U8 }, [IFLA_XDP_PROG_ID] = { PP_A_U32 },
 };
 
 int
@@ -103,6 +103,8 @@ pp_link_decode(const struct nlmsghdr *nlh, struct pp_link *l)
 			l->has_xdp = true;
 			l->xdp_attached = mnl_attr_get_u8(xt[IFLA_XDP_ATTACHED]);
 		}
+		if (xt[IFLA_XDP_PROG_ID])
+			l->xdp_prog_id = mnl_attr_get_u32(xt[IFLA_XDP_PROG_ID]);
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@ struct pp_link {
 	uint32_t mtu, txqlen, master, link, group;
 	int32_t link_netnsid;
 	uint8_t xdp_attached;		/* XDP_ATTACHED_* */
+	uint32_t xdp_prog_id;		/* IFLA_XDP_PROG_ID: the program of one attach mode, 0 when none */
 	uint8_t addr[32];
 	uint8_t addr_len;
 	uint16_t type;			/* ARPHRD_* */

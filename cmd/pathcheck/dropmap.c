@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dropmap.h"
+#include "pathcheck.h"
 
 static bool
 prefix(const char *s, const char *p)
@@ -19,8 +20,8 @@ is(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-const char *
-pp_drop_station(const char *r, const char *s)
+enum pc_station_id
+pc_drop_station(const char *r, const char *s)
 {
 	if (!r)
 		r = "";
@@ -35,9 +36,9 @@ pp_drop_station(const char *r, const char *s)
 		 * caller should confirm with nft trace.
 		 */
 		if (is(s, "nf_hook_slow") || prefix(s, "nf_conntrack_") || prefix(s, "nf_ct_"))
-			return "conntrack";
+			return PC_CONNTRACK;
 		/* A drop or reject rule on any hook (forward, input, output) was seen at nft_do_chain. */
-		return "netfilter";
+		return PC_ANY_HOOK;
 	}
 	/*
 	 * With ip_forward=0 the kernel gives IP_INADDRERRORS @ ip_error (v4) and @ ip6_forward (v6);
@@ -45,68 +46,79 @@ pp_drop_station(const char *r, const char *s)
 	 * (with forwarding on, an unreachable route gave NOT_SPECIFIED there): forward.
 	 */
 	if (is(r, "IP_INADDRERRORS"))
-		return "forward";
+		return PC_FORWARD_ST;
 	/* A reverse-path filter failure: IP_RPFILTER @ ip_rcv_finish_core. */
 	if (is(r, "IP_RPFILTER"))
-		return "route";
+		return PC_ROUTE;
 	/*
 	 * No route on input: IP_INNOROUTES @ ip_error / ip6_pkt_discard; IPv6
 	 * unreachable and prohibit routes @ ip6_pkt_discard / ip6_pkt_prohibit.
 	 */
 	if (is(r, "IP_INNOROUTES"))
-		return "route";
+		return PC_ROUTE;
 	/* From the kernel's list of reasons, not seen in a lab (a failed output lookup builds no skb): route failures. */
 	if (is(r, "IP_OUTNOROUTES") || is(r, "BLACKHOLE") || is(r, "IP_LOCAL_SOURCE") ||
 	    is(r, "IP_INVALID_SOURCE") || is(r, "IP_LOCALNET") || is(r, "IP_INVALID_DEST") ||
 	    is(r, "XFRM_POLICY"))
-		return "route";
+		return PC_ROUTE;
 	/* An IPv4 neighbour going FAILED drops its queue with NEIGH_FAILED @ neigh_invalidate; the rest from the kernel's list. */
 	if (prefix(r, "NEIGH_") || is(r, "ARP_PVLAN_DISABLE") || prefix(r, "IPV6_NDISC_"))
-		return "neighbour";
+		return PC_NEIGHBOUR;
 	/*
 	 * A full tbf drops with QDISC_DROP @ __dev_queue_xmit. An ARP into a
 	 * carrier-down veth gives the same reason and location: the caller checks
 	 * the carrier.
 	 */
 	if (prefix(r, "QDISC_") || is(r, "CAKE_FLOOD") || prefix(r, "FQ_") || is(r, "TC_EGRESS"))
-		return "qdisc";
+		return PC_QDISC;
 	/* A forwarded packet over the next MTU: PKT_TOO_BIG @ ip_forward / ip6_forward. */
 	if (is(r, "PKT_TOO_BIG"))
-		return "pmtu";
+		return PC_PMTU;
 	/* A closed port: NO_SOCKET @ tcp_v4_rcv, tcp_v6_rcv, __udp4_lib_rcv, __udp6_lib_rcv. */
 	if (is(r, "NO_SOCKET") || prefix(r, "SOCKET_") || prefix(r, "TCP_") || is(r, "UDP_CSUM") ||
 	    is(r, "PROTO_MEM") || is(r, "IP_NOPROTO"))
-		return "socket";
+		return PC_SOCKET;
 	/* Seen on healthy hosts: IP_INHDR @ ip_forward / ip6_forward is a TTL expiry on the way through. */
 	if (is(r, "IP_INHDR") && (is(s, "ip_forward") || is(s, "ip6_forward")))
-		return "forward";
+		return PC_FORWARD_ST;
 	/* From the kernel's list of reasons, not seen in a lab: device and driver refusing to send. */
 	if (is(r, "DEV_READY") || is(r, "DEV_HDR") || is(r, "FULL_RING"))
-		return "egress-device";
+		return PC_EGRESS_DEVICE;
 	/* From the kernel's list of reasons, not seen in a lab: refused on arrival, before routing. */
 	if (is(r, "CPU_BACKLOG") || is(r, "XDP") || is(r, "TC_INGRESS") || is(r, "OTHERHOST") ||
 	    is(r, "IP_CSUM") || is(r, "IP_INHDR") || is(r, "PKT_TOO_SMALL") || is(r, "HDR_TRUNC") ||
 	    is(r, "UNHANDLED_PROTO"))
-		return "ingress-device";
+		return PC_INGRESS_DEVICE;
 	if (is(r, "BPF_CGROUP_EGRESS"))
-		return "output";
+		return PC_OUTPUT;
 	if (is(r, "NOT_SPECIFIED") || !*r) {
 		/* IPv4 blackhole, unreachable, prohibit all give NOT_SPECIFIED @ ip_error. */
 		if (is(s, "ip_error"))
-			return "route";
+			return PC_ROUTE;
 		/* An IPv6 blackhole route: NOT_SPECIFIED @ dst_discard_out. */
 		if (is(s, "dst_discard_out") || is(s, "dst_discard") || prefix(s, "ip6_pkt_discard") ||
 		    prefix(s, "ip6_pkt_prohibit"))
-			return "route";
+			return PC_ROUTE;
 		/* An IPv6 neighbour going FAILED: the ND queue flush reports NOT_SPECIFIED @ neigh_invalidate. */
 		if (is(s, "neigh_invalidate"))
-			return "neighbour";
+			return PC_NEIGHBOUR;
 		/* Not observed: the transmit path's own drops (no carrier, validation). */
 		if (is(s, "__dev_queue_xmit") || prefix(s, "validate_xmit_skb") ||
 		    is(s, "dev_hard_start_xmit"))
-			return "egress-device";
+			return PC_EGRESS_DEVICE;
 	}
-	return NULL;
+	return PC_NSTATIONS;
+}
+
+/* The same as a name from the station table: "netfilter" (the hooks' family) for PC_ANY_HOOK. */
+const char *
+pp_drop_station(const char *r, const char *s)
+{
+	enum pc_station_id id = pc_drop_station(r, s);
+
+	if (id == PC_ANY_HOOK)
+		return pc_stations[PC_PREROUTING].family;
+	return id < PC_NSTATIONS ? pc_station_name(id) : NULL;
 }
 
 bool

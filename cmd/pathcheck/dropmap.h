@@ -7,14 +7,18 @@
 
 #include <stdbool.h>
 
+#include "station.h"
+
 /*
  * The pktpath station a drop belongs to, from its reason name and location
- * symbol (either may be "" or NULL), or NULL when we do not know. Returns
- * "netfilter" for a rule's drop (NETFILTER_DROP in nft_do_chain): the caller
+ * symbol (either may be "" or NULL), or PC_NSTATIONS when we do not know. Returns
+ * PC_ANY_HOOK for a rule's drop (NETFILTER_DROP in nft_do_chain): the caller
  * names the hook (prerouting/input/forward/output/postrouting) by the
  * direction of the flow, or from nft trace. The observation behind each
  * mapping is written beside it in dropmap.c.
  */
+enum pc_station_id pc_drop_station(const char *reason_name, const char *symbol);
+/* pc_drop_station() as the station's name (the hooks' family name for PC_ANY_HOOK), or NULL. */
 const char *pp_drop_station(const char *reason_name, const char *symbol);
 /*
  * true for drops a healthy host shows all the time: echo replies to a

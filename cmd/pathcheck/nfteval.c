@@ -268,14 +268,20 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		f->nft_rc = rc;
 		return;
 	}
-	rc = pp_nft_chain_dump(&nl, NFPROTO_UNSPEC, base_cb, &bc, &f->nft_err);
-	if (rc < 0) {
-		f->nft_rc = rc;
-		pp_nl_close(&nl);
-		return;
+	if (f->nft_resume) {
+		/* Called again after the route ran again: carry on with the chain after the one that stopped. */
+		first = f->nft_resume - 1;
+		f->nft_resume = 0;
+	} else {
+		rc = pp_nft_chain_dump(&nl, NFPROTO_UNSPEC, base_cb, &bc, &f->nft_err);
+		if (rc < 0) {
+			f->nft_rc = rc;
+			pp_nl_close(&nl);
+			return;
+		}
+		if (f->nchains > first)
+			qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
 	}
-	if (f->nchains > first)
-		qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
 	cache.nl = &nl;
 	if (f->nchains > first)
 		local_types_load(q->family, &lt);
@@ -320,8 +326,13 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 				f->eq.has_dport = true;
 			}
 		}
-		if (r->reroute)
-			pc_reroute(f, strcmp(c->c.type, "nat") == 0 ? f->dnat_text : f->mark_by);
+		if (r->reroute) {
+			/* The kernel routes again here: stop, the walker runs the route station, then calls in again. */
+			snprintf(f->reroute_why, sizeof(f->reroute_why), "%s",
+				 strcmp(c->c.type, "nat") == 0 ? f->dnat_text : f->mark_by);
+			f->nft_resume = i + 2;
+			break;
+		}
 	}
 	pc_nft_cache_free(&cache);
 	pp_nl_close(&nl);

@@ -18,8 +18,7 @@
 #include "qdisc.h"
 #include "route.h"
 #include "rule.h"
-
-enum pc_direction { PC_EGRESS, PC_INGRESS, PC_FORWARD };
+#include "station.h"
 
 /* Outcome of a base chain for the packet. */
 enum { PC_NFT_POLICY = 0, PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN };
@@ -44,6 +43,8 @@ struct pc_query {
 	int stop_fd;			/* a signalfd whose readiness stops every probe in flight; <= 0: none */
 	bool probes_share_devices;	/* other probes of this run are in flight at the same time (-f,
 					   --parallel > 1): a drop seen on a device cannot be told apart */
+	/* The namespace the packet is in, as the walk follows it; NULL: the one pathcheck entered. */
+	const char *netns;
 };
 
 /* What the probe outcome was. */
@@ -60,7 +61,7 @@ enum pc_probe_outcome {
 /* A drop the kernel reported while the probe ran (skb:kfree_skb). */
 struct pc_drop_seen {
 	char reason[48], symbol[64], dev[16];
-	const char *station;		/* pp_drop_station(), or NULL */
+	enum pc_station_id station;	/* pc_drop_station(): PC_ANY_HOOK for a rule, PC_NSTATIONS when not known */
 	int attribution;		/* PP_DROP_OURS_PROCESS, PP_DROP_OURS_DEVICE */
 	unsigned count;
 	double t_first, t_last;		/* CLOCK_MONOTONIC seconds of the first and the last */
@@ -120,16 +121,6 @@ struct pc_probe {
 	struct pc_obs obs;
 	struct pc_judgement judgement;
 };
-
-/* Station identifiers, in the contract's path order. */
-enum pc_station_id {
-	PC_INGRESS_DEVICE, PC_PREROUTING, PC_ROUTE, PC_INPUT, PC_SOCKET, PC_FORWARD_ST,
-	PC_OUTPUT, PC_POSTROUTING, PC_CONNTRACK, PC_NEIGHBOUR, PC_QDISC, PC_EGRESS_DEVICE,
-	PC_PMTU, PC_REMOTE, PC_NSTATIONS
-};
-const char *pc_station_name(enum pc_station_id id);
-/* The stations of a direction, in the order the packet meets them. */
-const enum pc_station_id *pc_path_order(enum pc_direction d, size_t *n);
 
 struct pc_station {
 	bool present;			/* part of this direction's path */
@@ -219,6 +210,16 @@ struct pc_sport {
 	uint16_t port_in, port_out;	/* usable ports inside and outside its range (0: none) */
 };
 
+/* A device's clsact filters on one hook (tc-ingress, tc-egress). */
+struct pc_tc {
+	bool read;			/* the device was known and asked */
+	int rc;				/* the RTM_GETTFILTER dump: 0 or -errno */
+	struct pp_err err;
+	char dev[IF_NAMESIZE];
+	unsigned nfilters;
+	char filters[8][128];		/* "bpf name foo id 42 direct-action pref 49152" */
+};
+
 struct pc_facts {
 	/* The query as the stations after prerouting see it (DNAT applied). */
 	struct pc_query eq;
@@ -288,6 +289,8 @@ struct pc_facts {
 	int neigh_rc;
 	struct pp_err neigh_err;
 	struct pp_neigh neigh;
+	/* tc-ingress (tc[0]), tc-egress (tc[1]) */
+	struct pc_tc tc[2];
 	/* qdisc */
 	int qdisc_rc;
 	struct pp_err qdisc_err;
@@ -335,6 +338,12 @@ struct pc_facts {
 	struct pp_route sport_other_fib;	/* RTM_F_FIB_MATCH of the other lookup */
 	/* observation (--probe, --watch) */
 	struct pc_probe pr;
+	/*
+	 * The walk's own: an output chain made the kernel route again (nft_resume: the next
+	 * chain to evaluate, plus one; 0: none pending), and what changed (reroute_why).
+	 */
+	size_t nft_resume;
+	char reroute_why[256];
 };
 
 struct pc_result {
@@ -389,27 +398,18 @@ int pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target 
 void pc_targets_run(struct pc_target *t, size_t n, unsigned parallel);
 void pc_targets_free(struct pc_target *t, size_t n);
 int pc_targets_exit(const struct pc_target *t, size_t n);
-/* collect.c: fill facts from the kernel. Never fails as a whole: each part records its own error. */
+/* collect.c: walk the stations of the path, filling the facts. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
-/*
- * Egress: route f->eq again after an OUTPUT chain changed the mark (type route) or the
- * destination (a dnat in a nat chain), as ip_route_me_harder() does: the current mark, the new
- * destination, the source the first route chose. Replaces the route and what follows from it
- * (device, neighbour, qdisc); why says what changed, for the route station.
- */
-void pc_reroute(struct pc_facts *f, const char *why);
 /* Conntrack's per-CPU statistics of this namespace, summed. Returns 0, or -errno when conntrack is not loaded. */
 int pc_ct_stats_read(struct pc_ct_stats *st);
 /* probe.c: send the probe (or watch) and observe it: error queue, wire, drops, trace, counters. */
 void pc_probe_run(const struct pc_query *q, struct pc_facts *f);
 /* probe_judge.c: the record and its judgement, as evidence (basis, disagreement, events). */
 void pc_probe_evidence(const struct pc_probe *pr, struct pp_val *ev);
-const char *pc_counter_station(const char *name);
+enum pc_station_id pc_counter_station(const char *name);
 /* The drops of every qdisc of one device, summed. Returns 0 or -errno. */
 int pc_qdisc_drops(struct pp_nl *nl, int ifindex, uint64_t *sum);
-/* socket.c: the listeners that could take an arriving packet (sock_diag) and the listen counters. */
-void pc_collect_socket(const struct pc_query *q, struct pc_facts *f);
 /* sport.c: pure. */
 /* Parse ip_local_port_range ("32768\t60999\n") into p->lo, p->hi. Returns 0 or -EINVAL. */
 int pc_ports_parse(const char *text, struct pc_ports *p);
@@ -432,11 +432,12 @@ enum pc_sport_class pc_sport_classify(const struct pc_ports *p, uint16_t lo, uin
 size_t pc_sport_plan(const struct pp_rule *rules, size_t n, const struct pp_rule_flow *rf,
 		     const struct pp_rule *upto, const struct pc_ports *p, struct pc_sport *sp);
 const char *pc_sport_class_name(enum pc_sport_class c);
-/* eval.c: pure. */
+/* st_route.c: pure. */
 /* The first rule the flow matches that sends it to table, or NULL. */
 const struct pp_rule *pc_deciding_rule(const struct pc_facts *f, const struct pp_rule_flow *rf, uint32_t table);
-/* collect.c: the rule walk's idea of the flow (a locally generated packet comes from "lo"). */
+/* st_route.c: the rule walk's idea of the flow (a locally generated packet comes from "lo"). */
 void pc_rule_flow(const struct pc_query *q, struct pp_rule_flow *rf);
+/* eval.c: judge every station, pick the verdict. Pure. */
 void pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *r);
 void pc_result_free(struct pc_result *r);
 void pc_warn(struct pc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -30,16 +30,16 @@
 #include "snmp.h"
 
 /* Counters that name a drop (nstat names), and the station each belongs to. */
-static const struct { const char *name; const char *station; } counters[] = {
-	{ "IpOutNoRoutes", "route" }, { "IpInAddrErrors", "forward" }, { "IpExtInNoRoutes", "route" },
-	{ "IpOutDiscards", "output" }, { "IpInDiscards", "input" }, { "IpFragFails", "pmtu" },
-	{ "IpForwDatagrams", "forward" }, { "TcpExtIPReversePathFilter", "route" },
-	{ "TcpExtListenDrops", "socket" }, { "TcpExtListenOverflows", "socket" },
-	{ "UdpNoPorts", "socket" }, { "UdpInErrors", "socket" }, { "Udp6NoPorts", "socket" },
-	{ "TcpAttemptFails", "remote" }, { "TcpOutRsts", "socket" }, { "TcpExtTCPSynRetrans", "remote" },
-	{ "IcmpInDestUnreachs", "remote" }, { "IcmpOutDestUnreachs", "route" }, { "Icmp6InDestUnreachs", "remote" },
-	{ "Icmp6InPktTooBigs", "pmtu" }, { "Ip6OutNoRoutes", "route" }, { "Ip6InNoRoutes", "route" },
-	{ "Ip6InAddrErrors", "forward" }, { "Ip6OutDiscards", "output" },
+static const struct { const char *name; enum pc_station_id station; } counters[] = {
+	{ "IpOutNoRoutes", PC_ROUTE }, { "IpInAddrErrors", PC_FORWARD_ST }, { "IpExtInNoRoutes", PC_ROUTE },
+	{ "IpOutDiscards", PC_OUTPUT }, { "IpInDiscards", PC_INPUT }, { "IpFragFails", PC_PMTU },
+	{ "IpForwDatagrams", PC_FORWARD_ST }, { "TcpExtIPReversePathFilter", PC_ROUTE },
+	{ "TcpExtListenDrops", PC_SOCKET }, { "TcpExtListenOverflows", PC_SOCKET },
+	{ "UdpNoPorts", PC_SOCKET }, { "UdpInErrors", PC_SOCKET }, { "Udp6NoPorts", PC_SOCKET },
+	{ "TcpAttemptFails", PC_REMOTE }, { "TcpOutRsts", PC_SOCKET }, { "TcpExtTCPSynRetrans", PC_REMOTE },
+	{ "IcmpInDestUnreachs", PC_REMOTE }, { "IcmpOutDestUnreachs", PC_ROUTE }, { "Icmp6InDestUnreachs", PC_REMOTE },
+	{ "Icmp6InPktTooBigs", PC_PMTU }, { "Ip6OutNoRoutes", PC_ROUTE }, { "Ip6InNoRoutes", PC_ROUTE },
+	{ "Ip6InAddrErrors", PC_FORWARD_ST }, { "Ip6OutDiscards", PC_OUTPUT },
 };
 
 /* ---- sockets ---- */
@@ -594,7 +594,7 @@ drop_cb(const struct pp_drop *d, void *data)
 		snprintf(s->reason, sizeof(s->reason), "%s", d->reason_name[0] ? d->reason_name : "NOT_SPECIFIED");
 		snprintf(s->symbol, sizeof(s->symbol), "%s", d->symbol);
 		snprintf(s->dev, sizeof(s->dev), "%s", d->dev);
-		s->station = pp_drop_station(s->reason, s->symbol);
+		s->station = pc_drop_station(s->reason, s->symbol);
 		s->attribution = d->attribution;
 		s->count = 1;
 		s->t_first = s->t_last = (double)d->time_ns / 1e9;
@@ -855,12 +855,12 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	free(devs);
 }
 
-/* The station a counter belongs to (for evidence), or NULL. */
-const char *
+/* The station a counter belongs to (for evidence), or PC_NSTATIONS. */
+enum pc_station_id
 pc_counter_station(const char *name)
 {
 	for (size_t i = 0; i < PP_ARRAY_SIZE(counters); i++)
 		if (strcmp(counters[i].name, name) == 0)
 			return counters[i].station;
-	return NULL;
+	return PC_NSTATIONS;
 }

@@ -38,14 +38,14 @@ IN6=(-N "$S" --from 2001:db8:1::2 --iif s0)
 check "forward v4 healthy" null ok 0 "${FWD4[@]}" 203.0.113.2:443
 expect_jq "forward v4: direction from the kernel's answer" "$LAST" '.query.direction' forward
 expect_jq "forward v4: stations in path order" "$LAST" '[.stations[].station] | join(",")' \
-	"ingress-device,prerouting,route,forward,postrouting,conntrack,neighbour,qdisc,egress-device,pmtu"
+	"ingress-device,tc-ingress,prerouting,route,forward,postrouting,conntrack,neighbour,tc-egress,qdisc,egress-device,pmtu"
 check "forward v6 healthy" null ok 0 "${FWD6[@]}" "[2001:db8:2::2]:443"
 listen_tcp srv 0.0.0.0 8080
 listen_tcp srv :: 8086
 check "ingress v4 healthy" null ok 0 "${IN4[@]}" 203.0.113.2:8080
 expect_jq "ingress v4: direction" "$LAST" '.query.direction' ingress
 expect_jq "ingress v4: stations in path order" "$LAST" '[.stations[].station] | join(",")' \
-	"ingress-device,prerouting,route,input,socket,conntrack"
+	"ingress-device,tc-ingress,prerouting,route,input,socket,conntrack"
 check "ingress v6 healthy" null ok 0 "${IN6[@]}" "[2001:db8:2::2]:8086"
 check "ingress v4 to a dual-stack [::] listener" null ok 0 "${IN4[@]}" 203.0.113.2:8086
 check "ingress icmp" null ok 0 "${IN4[@]}" 203.0.113.2

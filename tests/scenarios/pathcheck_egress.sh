@@ -13,7 +13,7 @@ C=$(ns cli)
 # Healthy path, both families.
 check "healthy v4" null ok 0 -N "$C" 203.0.113.2:443
 expect_jq "healthy v4: every station name is in the contract's vocabulary" "$LAST" \
-	'[.stations[].station | IN("ingress-device","prerouting","route","input","socket","forward","output","postrouting","conntrack","neighbour","qdisc","egress-device","pmtu","remote")] | all' true
+	'[.stations[].station | IN("ingress-device","tc-ingress","prerouting","route","input","socket","forward","output","postrouting","conntrack","neighbour","tc-egress","qdisc","egress-device","pmtu","remote")] | all' true
 expect_jq "healthy v4: query shape" "$LAST" '.query | [.direction,.family,.dst,.proto,.dport] | join(" ")' "egress inet 203.0.113.2 tcp 443"
 expect_jq "healthy v4: route names gateway and table" "$LAST" '.stations[] | select(.station=="route") | .evidence | "\(.gateway) \(.table)"' "198.51.100.1 main"
 check "healthy v6" null ok 0 -N "$C" "[2001:db8:2::2]:443"

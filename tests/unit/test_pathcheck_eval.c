@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
@@ -146,6 +147,10 @@ healthy(void)
 	f.qdiscs = qdiscs;
 	f.nqdiscs = 1;
 	f.chains = chains;
+	/* No clsact filter on either device, no XDP program. */
+	f.tc[0].read = f.tc[1].read = true;
+	snprintf(f.tc[1].dev, sizeof(f.tc[1].dev), "veth0");
+	f.oif_link.has_xdp = true;
 }
 
 static void
@@ -850,9 +855,15 @@ test_qdisc_and_misc(void)
 	CHECK_STR(res.warnings[1], "y");
 
 	/* Station names, and the egress path order. */
-	CHECK_STR(pc_station_name(PC_ROUTE), "route");
-	CHECK_STR(pc_station_name(PC_EGRESS_DEVICE), "egress-device");
+	/* Every station has a name, a different one, that maps back to it. */
+	for (int i = 0; i < PC_NSTATIONS; i++) {
+		CHECK(pc_stations[i].name && pc_stations[i].name[0] && pc_stations[i].judge);
+		CHECK_EQ_INT(pc_station_by_name(pc_station_name((enum pc_station_id)i)), i);
+	}
 	CHECK_STR(pc_station_name(PC_NSTATIONS), "?");
+	CHECK_EQ_INT(pc_station_by_name("no-such-station"), PC_NSTATIONS);
+	CHECK_EQ_INT(pc_hook_station(NF_INET_LOCAL_OUT), PC_OUTPUT);
+	CHECK_EQ_INT(pc_hook_station(NF_INET_FORWARD), PC_FORWARD_ST);
 	{
 		size_t n, at[PC_NSTATIONS];
 		const enum pc_station_id *o = pc_path_order(PC_EGRESS, &n);
@@ -885,6 +896,7 @@ arriving(enum pc_direction d)
 	snprintf(q.iif, sizeof(q.iif), "veth0");
 	f.iif_link = f.oif_link;
 	f.iif_link.ifindex = 5;
+	snprintf(f.tc[0].dev, sizeof(f.tc[0].dev), "veth0");
 	f.ip_forward = f.iif_forwarding = f.v6_forwarding = f.v6_iif_forwarding = 1;
 	f.rp_filter_all = f.rp_filter_dev = 0;
 	f.accept_local = f.route_localnet = f.icmp_echo_ignore = 0;
@@ -907,6 +919,57 @@ arriving(enum pc_direction d)
 		snprintf(f.oif_link.name, sizeof(f.oif_link.name), "veth1");
 		f.oif_link.ifindex = 8;
 	}
+}
+
+static void
+test_tc(void)
+{
+	/* Nothing attached: ok on both sides. */
+	arriving(PC_FORWARD);
+	eval();
+	CHECK_EQ_INT(res.st[PC_TC_INGRESS].status, PP_ST_OK);
+	CHECK(has(res.st[PC_TC_INGRESS].summary, "no tc ingress filter and no XDP program on veth0"));
+	CHECK_EQ_INT(res.st[PC_TC_EGRESS].status, PP_ST_OK);
+	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+
+	/* A bpf filter on the sending device: a warning naming it, at tc-egress (before the qdisc). */
+	arriving(PC_FORWARD);
+	f.tc[1].nfilters = 1;
+	snprintf(f.tc[1].filters[0], sizeof(f.tc[1].filters[0]), "bpf bytecode (1 op) direct-action pref 49152");
+	eval();
+	CHECK_EQ_INT(res.st[PC_TC_EGRESS].status, PP_ST_WARN);
+	CHECK(has(res.st[PC_TC_EGRESS].summary, "bpf bytecode (1 op) direct-action pref 49152"));
+	CHECK(has(res.st[PC_TC_EGRESS].hint, "tc filter show dev veth1 egress") || has(res.st[PC_TC_EGRESS].hint, "egress"));
+	CHECK_EQ_INT(res.verdict_station, PC_TC_EGRESS);
+
+	/* An XDP program on the receiving device, named with its id. */
+	arriving(PC_INGRESS);
+	f.iif_link.xdp_attached = XDP_ATTACHED_SKB;
+	f.iif_link.xdp_prog_id = 17;
+	eval();
+	CHECK_EQ_INT(res.st[PC_TC_INGRESS].status, PP_ST_WARN);
+	CHECK(has(res.st[PC_TC_INGRESS].summary, "xdpgeneric id 17"));
+	CHECK_STR(ev_str(PC_TC_INGRESS, "xdp"), "xdpgeneric id 17");
+
+	/* The filters could not be read: unknown, naming what. */
+	arriving(PC_INGRESS);
+	f.tc[0].rc = -EOPNOTSUPP;
+	pp_err_set(&f.tc[0].err, -EOPNOTSUPP, "RTM_GETTFILTER dump");
+	eval();
+	CHECK_EQ_INT(res.st[PC_TC_INGRESS].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_TC_INGRESS].summary, "tc ingress filters on veth0 could not be read"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	/* The receiving device was never read: unknown. No route on the way out: skipped. */
+	arriving(PC_INGRESS);
+	f.tc[0].read = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_TC_INGRESS].status, PP_ST_UNKNOWN);
+	healthy();
+	f.route_rc = -ENETUNREACH;
+	f.tc[1].read = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_TC_EGRESS].status, PP_ST_SKIPPED);
 }
 
 static void
@@ -1451,6 +1514,7 @@ main(void)
 	RUN(test_ipv6_and_local);
 	RUN(test_qdisc_and_misc);
 	RUN(test_ingress);
+	RUN(test_tc);
 	RUN(test_ingress_route_fail);
 	RUN(test_forward);
 	RUN(test_sport_ranges);

@@ -1,0 +1,266 @@
+/*
+ * st_socket.c: the socket station. For a packet this host sends: is the source ours. For one
+ * that arrives: the sockets that could take it (sock_diag), the listen queue counters, and
+ * the sysctls that make the stack ignore it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/fib_rules.h>
+#include <linux/if_addr.h>
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
+
+#include <netinet/tcp.h>
+
+#include "pathcheck.h"
+#include "sockdiag.h"
+#include "sysctl.h"
+
+/* ---- socket (egress) ---- */
+
+static void
+eval_socket_egress(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct pc_station *s;
+
+	if (q->src.family) {
+		pp_addr_str(&q->src, a, sizeof(a));
+		if (f->src_local < 0) {
+			s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, "could not list addresses: %s",
+				    strerror(-f->src_local));
+			return;
+		}
+		if (f->src_local == 0) {
+			s = pc_st(res, PC_SOCKET, PP_ST_FAIL,
+				    "%s is not an address of this host: bind() fails with EADDRNOTAVAIL", a);
+			pc_hint(s, "%s addr show", pc_ipcmd(q));
+			return;
+		}
+		if (f->src_flags & IFA_F_DADFAILED) {
+			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "%s failed duplicate address detection", a);
+			pc_hint(s, "ip -6 addr show");
+			return;
+		}
+		if (f->src_flags & IFA_F_TENTATIVE) {
+			s = pc_st(res, PC_SOCKET, PP_ST_WARN, "%s is tentative (duplicate address detection running)", a);
+			return;
+		}
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, "source %s is local", a);
+		pp_val_add_str(s->evidence, "src", a);
+		return;
+	}
+	if (f->rerouted && f->src_before.family) {
+		/* The socket's own route chose the source; routing again after OUTPUT keeps it. */
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, "source %s, chosen by the route before OUTPUT",
+			    pp_addr_str(&f->src_before, a, sizeof(a)));
+		pp_val_add_str(s->evidence, "src", a);
+		return;
+	}
+	if (f->route_rc < 0) {
+		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "no route, so no source address to choose");
+		return;
+	}
+	if (f->route.prefsrc.family) {
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, "source %s, chosen by the route",
+			    pp_addr_str(&f->route.prefsrc, a, sizeof(a)));
+		pp_val_add_str(s->evidence, "src", a);
+		return;
+	}
+	if (f->route.type == RTN_LOCAL) {
+		pc_st(res, PC_SOCKET, PP_ST_OK, "local destination");
+		return;
+	}
+	s = pc_st(res, PC_SOCKET, PP_ST_WARN, "the route gives no source address: the host has no usable address for it");
+	pc_hint(s, "%s addr show", pc_ipcmd(q));
+}
+
+static void
+eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	char d[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN], err[512];
+	const struct pc_listener *match = NULL, *elsewhere = NULL;
+	struct pc_station *s;
+	struct pp_val *arr;
+
+	if (res->st[PC_ROUTE].status == PP_ST_FAIL) {
+		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "not delivered locally");
+		return;
+	}
+	if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
+		if (f->icmp_echo_ignore == 1) {
+			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "echo requests are ignored (%s=1)",
+				    q->family == AF_INET ? "net.ipv4.icmp_echo_ignore_all" : "net.ipv6.icmp.echo_ignore_all");
+			pc_hint(s, "sysctl %s", q->family == AF_INET ? "net.ipv4.icmp_echo_ignore_all" : "net.ipv6.icmp.echo_ignore_all");
+		} else {
+			pc_st(res, PC_SOCKET, PP_ST_OK, "the kernel answers echo requests itself");
+		}
+		return;
+	}
+	if (!q->has_dport) {
+		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "no port given");
+		return;
+	}
+	pp_addr_str(&q->dst, d, sizeof(d));
+	if (f->sock_rc < 0) {
+		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, "sockets not read: %s", pp_err_str(&f->sock_err, err, sizeof(err)));
+		if (pp_errno_needs(f->sock_rc))
+			pp_val_add_str(s->evidence, "needs", pp_errno_needs(f->sock_rc));
+		return;
+	}
+	for (size_t i = 0; i < f->nlisteners; i++) {
+		const struct pc_listener *l = &f->listeners[i];
+		bool any = (l->family == AF_INET && l->addr.u.v4.s_addr == 0) ||
+			   (l->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l->addr.u.v6));
+		bool fam_ok = l->family == q->family || (l->family == AF_INET6 && q->family == AF_INET && !l->v6only && any);
+		bool dev_ok = !l->ifindex || l->ifindex == (uint32_t)q->iif_index;
+
+		if (fam_ok && dev_ok && (any || pp_addr_eq(&l->addr, &q->dst))) {
+			if (!match)
+				match = l;
+		} else if (!elsewhere) {
+			elsewhere = l;
+		}
+	}
+	if (match) {
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, "%s listener on %s port %u", pc_proto_name(q->proto),
+			    pp_addr_str(&match->addr, a, sizeof(a)), q->dport);
+		if (q->proto == IPPROTO_TCP && match->wqueue && match->rqueue >= match->wqueue) {
+			s->status = PP_ST_WARN;
+			snprintf(s->summary, sizeof(s->summary),
+				 "tcp listener on %s port %u has a full accept queue (%u of %u): new connections are dropped (ListenOverflows %llu)",
+				 a, q->dport, match->rqueue, match->wqueue, (unsigned long long)f->listen_overflows);
+			snprintf(s->drop_reason, sizeof(s->drop_reason), "TCP_LISTEN_OVERFLOW");
+			pc_hint(s, "ss -ltn 'sport = :%u'; nstat -az TcpExtListenOverflows TcpExtListenDrops", q->dport);
+		} else if (q->proto == IPPROTO_TCP && f->listen_overflows) {
+			size_t n = strlen(s->summary);
+
+			snprintf(s->summary + n, sizeof(s->summary) - n,
+				 "; accept queue %u of %u now; ListenOverflows %llu since boot in this namespace",
+				 match->rqueue, match->wqueue, (unsigned long long)f->listen_overflows);
+		}
+		pp_val_add_str(s->evidence, "bound", a);
+		if (q->proto == IPPROTO_TCP) {
+			pp_val_add_u64(s->evidence, "accept_queue", match->rqueue);
+			pp_val_add_u64(s->evidence, "backlog", match->wqueue);
+		}
+	} else if (elsewhere) {
+		pp_addr_str(&elsewhere->addr, a, sizeof(a));
+		s = pc_st(res, PC_SOCKET, PP_ST_FAIL,
+			    "port %u is open on %s only, not on %s: the packet finds no socket (%s)", q->dport, a, d,
+			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "NO_SOCKET");
+		pp_val_add_str(s->evidence, "bound", a);
+		pc_hint(s, "ss -l%sn 'sport = :%u'", q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+	} else {
+		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "nothing listens on %s port %u (%s)", pc_proto_name(q->proto), q->dport,
+			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
+		snprintf(s->drop_reason, sizeof(s->drop_reason), "NO_SOCKET");
+		pc_hint(s, "ss -l%sn 'sport = :%u'", q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+	}
+	if (f->dnat)
+		pp_val_add_str(s->evidence, "after_dnat", f->dnat_text);
+	arr = pp_val_add_arr(s->evidence, "sockets");
+	for (size_t i = 0; i < f->nlisteners; i++)
+		pp_val_add_strf(arr, NULL, "%s:%u%s", pp_addr_str(&f->listeners[i].addr, a, sizeof(a)), f->listeners[i].port,
+				f->listeners[i].v6only ? " v6only" : "");
+	if (f->have_snmp) {
+		pp_val_add_u64(s->evidence, "listen_overflows", f->listen_overflows);
+		pp_val_add_u64(s->evidence, "listen_drops", f->listen_drops);
+	}
+}
+
+static int
+listener_cb(const struct pp_sock *s, void *data)
+{
+	struct pc_facts *f = data;
+	struct pc_listener *l;
+
+	/* A connected UDP socket only takes its peer's datagrams: not a listener. */
+	if (s->proto == IPPROTO_UDP && s->dport)
+		return 0;
+	if (f->nlisteners >= PP_ARRAY_SIZE(f->listeners))
+		return 0;
+	l = &f->listeners[f->nlisteners++];
+	l->family = s->family;
+	l->addr = s->src;
+	l->port = s->sport;
+	l->ifindex = s->ifindex;
+	l->rqueue = s->rqueue;
+	l->wqueue = s->wqueue;
+	l->v6only = s->has_v6only && s->v6only;
+	return 0;
+}
+
+/* TcpExt ListenOverflows and ListenDrops from /proc/net/netstat (this namespace). */
+static void
+listen_counters(struct pc_facts *f)
+{
+	char buf[16384], *hdr, *val, *save1 = NULL, *save2 = NULL, *save3 = NULL, *h, *v;
+
+	if (pp_read_file("/proc/net/netstat", buf, sizeof(buf)) <= 0)
+		return;
+	for (hdr = strtok_r(buf, "\n", &save1); hdr; hdr = strtok_r(NULL, "\n", &save1)) {
+		val = strtok_r(NULL, "\n", &save1);
+		if (!val || strncmp(hdr, "TcpExt:", 7) != 0)
+			continue;
+		for (h = strtok_r(hdr + 7, " ", &save3), v = strtok_r(val + 7, " ", &save2); h && v;
+		     h = strtok_r(NULL, " ", &save3), v = strtok_r(NULL, " ", &save2)) {
+			if (strcmp(h, "ListenOverflows") == 0)
+				f->listen_overflows = strtoull(v, NULL, 10);
+			else if (strcmp(h, "ListenDrops") == 0)
+				f->listen_drops = strtoull(v, NULL, 10);
+		}
+		f->have_snmp = true;
+		return;
+	}
+}
+
+static void
+collect_socket(struct pc_facts *f)
+{
+	const struct pc_query *eq = &f->eq;
+	uint32_t states;
+	struct pp_nl nl;
+	int rc;
+
+	if (!eq->has_dport || (eq->proto != IPPROTO_TCP && eq->proto != IPPROTO_UDP))
+		return;
+	if ((rc = pp_nl_open(&nl, NETLINK_SOCK_DIAG, &f->sock_err)) < 0) {
+		f->sock_rc = rc;
+		return;
+	}
+	states = eq->proto == IPPROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE | 1u << TCP_ESTABLISHED;
+	/* IPv4 packets also reach IPv6 sockets bound to :: without IPV6_V6ONLY. */
+	rc = pp_sock_dump(&nl, eq->family == AF_INET ? 0 : AF_INET6, eq->proto, states, eq->dport,
+			  listener_cb, f, &f->sock_err);
+	if (rc < 0)
+		f->sock_rc = rc;
+	pp_nl_close(&nl);
+	if (eq->proto == IPPROTO_TCP)
+		listen_counters(f);
+}
+
+/* Egress: whether the source is ours is read with the route (its lookup needs the answer). */
+void
+pc_socket_walk(struct pc_walk *w, enum pc_station_id id)
+{
+	(void)id;
+	if (w->f->eq.direction == PC_INGRESS)
+		collect_socket(w->f);
+}
+
+void
+pc_socket_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
+{
+	(void)id;
+	if (q->direction == PC_EGRESS)
+		eval_socket_egress(q, f, res);
+	else
+		eval_socket_ingress(q, f, res);
+}
