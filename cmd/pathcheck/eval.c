@@ -58,6 +58,42 @@ pc_ipcmd(const struct pc_query *q)
 	return q->family == AF_INET6 ? "ip -6" : "ip";
 }
 
+/*
+ * A verdict is never more certain than its evidence. A station that could not decide
+ * (a rule pathcheck cannot evaluate may drop the packet or change where it goes) leaves
+ * every station after it conditional: a fail or warn found there holds only if the
+ * packet gets that far, so it becomes unknown, its finding kept as "if_reached", and
+ * the verdict is the undecided station's. What the probe saw is evidence of its own and
+ * stays as it is (and a probe that got through has already made the stations ok).
+ */
+static void
+conditional_after_unknown(struct pc_result *res, const enum pc_station_id *order, size_t n)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pc_station *s = &res->st[order[i]];
+		char buf[sizeof(s->summary)];
+
+		if (!s->present || s->observed)
+			continue;
+		if (!first) {
+			if (s->status == PP_ST_UNKNOWN)
+				first = pc_station_name(order[i]);
+			continue;
+		}
+		if (s->status != PP_ST_FAIL && s->status != PP_ST_WARN)
+			continue;
+		if (!s->evidence)
+			s->evidence = pp_val_obj();
+		pp_val_add_str(s->evidence, "if_reached", pp_status_name(s->status));
+		snprintf(buf, sizeof(buf), "only if %s lets the packet by: %s", first, s->summary);
+		snprintf(s->summary, sizeof(s->summary), "%s", buf);
+		s->status = PP_ST_UNKNOWN;
+		s->drop_reason[0] = '\0';
+	}
+}
+
 void
 pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
@@ -73,6 +109,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 	for (size_t i = 0; i < n; i++)
 		if (pc_stations[order[i]].after)
 			pc_stations[order[i]].after(q, f, res, order[i]);
+	conditional_after_unknown(res, order, n);
 	res->verdict_station = PC_NSTATIONS;
 	res->verdict_status = PP_ST_OK;
 	/* The first fail in path order, else the first warn, else the first unknown. */

@@ -1291,6 +1291,40 @@ op_unknown_load(struct rule_eval *re, struct nftnl_expr *e, const struct expr_op
 }
 
 /*
+ * fib daddr type / fib saddr type (Docker's nftables backend: "fib daddr type local"):
+ * the address's type in the kernel's local table, as nft_fib4_eval_type() asks
+ * inet_dev_addr_type() with no device. Restricted to a device (". iif", ". oif"), or
+ * any other result (oif, oifname: a route lookup, "fib saddr . iif oif missing"), the
+ * value is one pathcheck does not compute here: loaded as unknown.
+ */
+static void
+op_fib(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	uint32_t flags = nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_FLAGS);
+	uint32_t result = nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_RESULT);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_DREG);
+	uint32_t which = flags & (NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR);
+	const struct pc_pkt *p = re->p;
+	uint16_t bits;
+	uint32_t type = 0;
+	char d[48];
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_FIB_DREG) || result != NFT_FIB_RESULT_ADDRTYPE ||
+	    (which != NFTA_FIB_F_SADDR && which != NFTA_FIB_F_DADDR) ||
+	    (flags & ~(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR)) || !reg_range_ok(dreg, 4) || !p->addrtype_known) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	bits = which == NFTA_FIB_F_DADDR ? p->dst_type : p->src_type;
+	while (bits > 1) {
+		bits >>= 1;
+		type++;
+	}
+	snprintf(d, sizeof(d), "fib %s type", which == NFTA_FIB_F_DADDR ? "daddr" : "saddr");
+	reg_store(&re->rg, dreg, &type, NULL, 4, d, K_U32);
+}
+
+/*
  * The expressions the VM evaluates, sorted by name (bsearch). A name not here (limit,
  * quota, connlimit, queue, match, ...) makes its rule unknown, the expression named.
  */
@@ -1303,7 +1337,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "dup",	.eval = op_statement },
 	{ .name = "dynset",	.eval = op_dynset },
 	{ .name = "exthdr",	.eval = op_exthdr },
-	{ .name = "fib",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_FIB_DREG },
+	{ .name = "fib",	.eval = op_fib,		.dreg = NFTNL_EXPR_FIB_DREG },
 	{ .name = "hash",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_HASH_DREG },
 	{ .name = "immediate",	.eval = op_immediate },
 	{ .name = "last",	.eval = op_statement },

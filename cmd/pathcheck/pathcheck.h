@@ -129,6 +129,7 @@ struct pc_station {
 	char hint[256];
 	char drop_reason[48];
 	struct pp_val *evidence;	/* JSON object, owned */
+	bool observed;			/* the probe saw it happen here: evidence of its own */
 };
 
 /* What evaluating one base chain's rules against the packet decided (nfteval.c). */

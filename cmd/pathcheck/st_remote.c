@@ -41,6 +41,7 @@ observe(struct pc_result *res, int id, enum pp_status st, const char *reason, co
 		pp_val_add_str(s->evidence, "configured", s->summary);
 	s->present = true;
 	s->status = st;
+	s->observed = true;
 	snprintf(s->summary, sizeof(s->summary), "%s", buf);
 	if (reason)
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "%s", reason);

@@ -93,4 +93,31 @@ nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 nsrun rtr iptables-nft -t nat -I DOCKER -m ttl --ttl-gt 5 -j RETURN
 pub "unknown extension" prerouting unknown 3 8080
 expect_ev "unknown extension: named" prerouting '.summary | test("ttl")' true
+nsrun rtr iptables-nft -t nat -D DOCKER -m ttl --ttl-gt 5 -j RETURN
+
+# ---- Docker's nftables backend: "fib daddr type local" instead of -m addrtype ----
+# (the shape of moby's daemon/libnetwork/internal/nftables tables for a bridge network,
+# reduced to the chains this packet meets)
+nsrun rtr nft flush ruleset
+nsrun rtr nft -f - <<'N'
+table ip docker-bridges {
+	chain nat-prerouting-and-output {
+		iifname != "r1" tcp dport 8080 counter dnat to 203.0.113.2:80
+	}
+	chain nat-prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain filter-forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related counter accept
+		oifname "r1" ip daddr 203.0.113.2 tcp dport 80 counter accept
+	}
+}
+N
+if truth 8080 >/dev/null; then t_ok "nft backend: socat connects"; else t_fail "nft backend: socat connects"; fi
+pub "nft backend published port" null ok 0 8080
+expect_ev "nft backend: fib daddr type local decided, the dnat applied" prerouting '.evidence.dnat | test("dnat to 203.0.113.2:80")' true
+if truth 8081 | grep -q refused; then t_ok "nft backend: unpublished refused"; else t_fail "nft backend: unpublished refused"; fi
+pub "nft backend unpublished port" socket fail 1 8081
 t_done

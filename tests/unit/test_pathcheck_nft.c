@@ -13,6 +13,9 @@
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_addrtype.h>
+#include <linux/rtnetlink.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
@@ -1870,6 +1873,146 @@ test_realistic_inet(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 }
 
+/* An x_tables match or target as iptables-nft writes it; libnftnl keeps (and frees) info. */
+static struct nftnl_expr *
+xt(const char *kind, const char *name, uint32_t rev, const void *info, size_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(kind);
+	size_t alen = (len + 7) & ~(size_t)7;	/* XT_ALIGN, as iptables sends it */
+	void *copy = calloc(1, alen);
+	bool mt = strcmp(kind, "match") == 0;
+
+	if (!copy)
+		abort();
+	memcpy(copy, info, len);
+	nftnl_expr_set_str(e, mt ? NFTNL_EXPR_MT_NAME : NFTNL_EXPR_TG_NAME, name);
+	nftnl_expr_set_u32(e, mt ? NFTNL_EXPR_MT_REV : NFTNL_EXPR_TG_REV, rev);
+	nftnl_expr_set(e, mt ? NFTNL_EXPR_MT_INFO : NFTNL_EXPR_TG_INFO, copy, (uint32_t)alen);
+	return e;
+}
+
+static struct nftnl_expr *
+fib(uint32_t flags, uint32_t result, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, flags);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, result);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, dreg);
+	return e;
+}
+
+/*
+ * Docker's nat PREROUTING as iptables-nft writes it: -m addrtype --dst-type LOCAL -j DOCKER,
+ * and the DOCKER chain's -j DNAT; the types come from the glue (the local table).
+ */
+static void
+test_xtables(void)
+{
+	struct xt_addrtype_info_v1 at = { .dest = XT_ADDRTYPE_LOCAL };
+	struct nf_nat_range2 nr = { .flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED };
+	uint32_t reject_with = 3;	/* IPT_ICMP_PORT_UNREACHABLE */
+
+	inet_pton(AF_INET, "203.0.113.2", &nr.min_addr.ip);
+	nr.max_addr = nr.min_addr;
+	nr.min_proto.tcp.port = nr.max_proto.tcp.port = htons(80);
+
+	setup(NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_ACCEPT);
+	snprintf(base.type, sizeof(base.type), "nat");
+	snprintf(base.name, sizeof(base.name), "PREROUTING");
+	pkt.dport = 8080;
+	chain("PREROUTING", rule(1, xt("match", "addrtype", 1, &at, sizeof(at)), verdict(NFT_JUMP, "DOCKER"), E_END), NULL);
+	chain("DOCKER", rule(2, TCP_DPORT(NFT_CMP_EQ, 8080), xt("target", "DNAT", 2, &nr, sizeof(nr)), E_END), NULL);
+	/* no types known (the local table could not be read): unknown, never a silent skip */
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "addrtype"));
+	/* the destination is local: the jump is taken and the DNAT applies */
+	setup(NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_ACCEPT);
+	snprintf(base.type, sizeof(base.type), "nat");
+	snprintf(base.name, sizeof(base.name), "PREROUTING");
+	pkt.dport = 8080;
+	pkt.addrtype_known = true;
+	pkt.src_type = 1u << RTN_UNICAST;
+	pkt.dst_type = 1u << RTN_LOCAL;
+	chain("PREROUTING", rule(1, xt("match", "addrtype", 1, &at, sizeof(at)), verdict(NFT_JUMP, "DOCKER"), E_END), NULL);
+	chain("DOCKER", rule(2, TCP_DPORT(NFT_CMP_EQ, 8080), xt("target", "DNAT", 2, &nr, sizeof(nr)), E_END), NULL);
+	run();
+	if (res.verdict != PC_NFT_ACCEPT)
+		printf("# why: %s\n", res.why);
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_EQ_INT(res.handle, 2);
+	CHECK(res.dnat);
+	CHECK_EQ_INT(res.nat_port, 80);
+	CHECK(has(res.nat, "-j DNAT --to-destination 203.0.113.2:80"));
+	/* not local: no jump, policy */
+	pkt.dst_type = 1u << RTN_UNICAST;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK(!res.dnat);
+
+	/* -j REJECT: a drop with the answer */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(3, TCP_DPORT(NFT_CMP_EQ, 80), xt("target", "REJECT", 0, &reject_with, sizeof(reject_with)), E_END), NULL);
+	run();
+	if (res.verdict != PC_NFT_DROP)
+		printf("# why: %s\n", res.why);
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(res.reject);
+	CHECK(has(res.text, "-j REJECT"));
+	/* an extension the decoder does not know: unknown, named */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(4, xt("match", "ttl", 0, &reject_with, 2), verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "ttl"));
+	/* a truncated blob (3 of 8 bytes): unknown, never read past it */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	{
+		struct nftnl_expr *cut = xt("match", "addrtype", 1, &at, sizeof(at));
+		uint32_t l = 0;
+		void *b = malloc(3);
+
+		if (!b)
+			abort();
+		memcpy(b, nftnl_expr_get(cut, NFTNL_EXPR_MT_INFO, &l), 3);
+		nftnl_expr_set(cut, NFTNL_EXPR_MT_INFO, b, 3);
+		chain("output", rule(5, cut, verdict(NF_DROP, NULL), E_END), NULL);
+	}
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
+/* fib daddr type local (Docker's nftables backend): from the same types; with ". iif" not computed. */
+static void
+test_fib(void)
+{
+	uint32_t local = RTN_LOCAL;
+
+	setup(NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_ACCEPT);
+	pkt.addrtype_known = true;
+	pkt.src_type = 1u << RTN_UNICAST;
+	pkt.dst_type = 1u << RTN_LOCAL;
+	chain("output", rule(6, fib(NFTA_FIB_F_DADDR, NFT_FIB_RESULT_ADDRTYPE, NFT_REG_1),
+			     cmp(NFT_REG_1, NFT_CMP_EQ, &local, 4), verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(res.handle, 6);
+	pkt.dst_type = 1u << RTN_UNICAST;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	pkt.addrtype_known = false;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	setup(NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_ACCEPT);
+	pkt.addrtype_known = true;
+	pkt.dst_type = 1u << RTN_LOCAL;
+	chain("output", rule(7, fib(NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF, NFT_FIB_RESULT_ADDRTYPE, NFT_REG_1),
+			     cmp(NFT_REG_1, NFT_CMP_EQ, &local, 4), verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
 int
 main(void)
 {
@@ -1893,6 +2036,8 @@ main(void)
 	RUN(test_wildcard_queue_masq);
 	RUN(test_many_unknown);
 	RUN(test_realistic_inet);
+	RUN(test_xtables);
+	RUN(test_fib);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
