@@ -283,6 +283,11 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
 	}
 	cache.nl = &nl;
+	if (q->follow_choices && !f->choices_init) {
+		f->choices_init = true;
+		f->choices.npick = q->choice_npick;
+		memcpy(f->choices.pick, q->choice_pick, sizeof(f->choices.pick));
+	}
 	if (f->nchains > first)
 		local_types_load(q->family, &lt);
 	for (size_t i = first; i < f->nchains; i++) {
@@ -292,6 +297,8 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 
 		pc_pkt_for_hook(q, f, c->c.hooknum, &p);
 		pkt_addrtype(&lt, &p);
+		if (q->follow_choices)
+			p.choices = &f->choices;
 		if (c->c.family == NFPROTO_BRIDGE) {
 			/* The bridge family sees the port the frame came in on. */
 			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);

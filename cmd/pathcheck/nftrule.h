@@ -44,6 +44,8 @@ struct rule_eval {
 	const struct pc_nft_fetch *fetch;
 	uint32_t family;
 	const char *table;
+	const char *chain;		/* the rule's chain and handle: where a choice point is */
+	uint64_t handle;
 	struct pc_nft_result *st;	/* the marks as earlier rules left them; set statements change them */
 	char mark_stmt[96];		/* a meta mark set this rule reached */
 	struct regs rg;

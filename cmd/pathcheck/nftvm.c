@@ -1291,6 +1291,64 @@ op_unknown_load(struct rule_eval *re, struct nftnl_expr *e, const struct expr_op
 }
 
 /*
+ * numgen random mod N (offset O): the kernel draws one of O..O+N-1 for the flow. With
+ * the walker following choices, this is a choice point: the value is the option the
+ * walker picked for it (0 the first time it is met) and the VM notes N, so the walker
+ * runs the other branches too. numgen inc (a counter) the same: each value is one
+ * flow's fate. Without choices, or past PC_CHOICES_MAX, it is a value not known.
+ */
+static void
+op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	struct pc_choices *ch = re->p->choices;
+	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_MODULUS);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_OFFSET);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_DREG);
+	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_TYPE);
+	struct pc_choice *c = NULL;
+	char where[96], d[48];
+	uint32_t v;
+	size_t k;
+
+	if (!ch || !nftnl_expr_is_set(e, NFTNL_EXPR_NG_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
+	    (type != NFT_NG_RANDOM && type != NFT_NG_INCREMENTAL)) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	snprintf(d, sizeof(d), "numgen %s mod %u", type == NFT_NG_RANDOM ? "random" : "inc", mod);
+	if (off)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
+	if (mod > PC_CHOICE_OPTIONS_MAX) {
+		ch->overflow = true;
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	snprintf(where, sizeof(where), "%s %s handle %llu", re->table ? re->table : "", re->chain ? re->chain : "",
+		 (unsigned long long)re->handle);
+	for (k = 0; k < ch->nseen; k++)
+		if (strcmp(ch->seen[k].where, where) == 0) {
+			c = &ch->seen[k];
+			break;
+		}
+	if (!c) {
+		if (ch->nseen >= PC_CHOICES_MAX) {
+			ch->overflow = true;
+			op_unknown_load(re, e, ops);
+			return;
+		}
+		k = ch->nseen++;
+		c = &ch->seen[k];
+		snprintf(c->where, sizeof(c->where), "%s", where);
+		snprintf(c->what, sizeof(c->what), "%s", d);
+		c->options = mod;
+		c->taken = k < ch->npick && ch->pick[k] < mod ? ch->pick[k] : 0;
+	}
+	v = off + c->taken;
+	reg_store(&re->rg, dreg, &v, NULL, 4, "numgen", K_U32);
+	nftr_add(re, "%s", d);
+}
+
+/*
  * fib daddr type / fib saddr type (Docker's nftables backend: "fib daddr type local"):
  * the address's type in the kernel's local table, as nft_fib4_eval_type() asks
  * inet_dev_addr_type() with no device. Restricted to a device (". iif", ". oif"), or
@@ -1348,7 +1406,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "meta",	.eval = op_meta },
 	{ .name = "nat",	.eval = op_nat },
 	{ .name = "notrack",	.eval = op_statement },
-	{ .name = "numgen",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_NG_DREG },
+	{ .name = "numgen",	.eval = op_numgen,	.dreg = NFTNL_EXPR_NG_DREG },
 	{ .name = "objref",	.eval = op_objref },
 	{ .name = "osf",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_OSF_DREG },
 	{ .name = "payload",	.eval = op_payload },
@@ -1542,7 +1600,8 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 		path_add(w->res, chain);
 	for (size_t i = start; i < cc->n; i++) {
 		struct rule_eval re = { .p = w->p, .cache = w->cache, .fetch = w->fetch, .family = w->family,
-					.table = w->table, .st = w->res };
+					.table = w->table, .chain = chain,
+					.handle = nftnl_rule_get_u64(cc->rules[i], NFTNL_RULE_HANDLE), .st = w->res };
 		int v;
 
 		w->res->rules_seen++;

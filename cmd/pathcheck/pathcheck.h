@@ -23,6 +23,27 @@
 /* Outcome of a base chain for the packet. */
 enum { PC_NFT_POLICY = 0, PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN };
 
+/*
+ * The kernel's own choices on a walk: a numgen the kernel draws for each flow (kube-proxy's
+ * "numgen random mod 3 vmap { 0 : goto ep-a, ... }"). The walker says which option each
+ * choice point takes (pick, in the order they are met; an option not given is 0) and the
+ * VM records what it met, so that the walker can run every branch.
+ */
+#define PC_CHOICES_MAX 8
+#define PC_CHOICE_OPTIONS_MAX 64
+struct pc_choices {
+	uint32_t pick[PC_CHOICES_MAX];
+	size_t npick;
+	struct pc_choice {
+		char where[96];		/* "ip kube-proxy service-abc handle 12": the same rule met again reuses it */
+		char what[48];		/* "numgen random mod 3" */
+		uint32_t options;	/* how many values it can take */
+		uint32_t taken;		/* the one this walk took */
+	} seen[PC_CHOICES_MAX];
+	size_t nseen;
+	bool overflow;			/* more choice points, or options, than followed */
+};
+
 struct pc_query {
 	enum pc_direction direction;
 	int family;
@@ -45,6 +66,10 @@ struct pc_query {
 					   --parallel > 1): a drop seen on a device cannot be told apart */
 	/* The namespace the packet is in, as the walk follows it; NULL: the one pathcheck entered. */
 	const char *netns;
+	/* The branch this walk follows: the option each kernel choice point takes (targets.c). */
+	bool follow_choices;		/* numgen is a choice point, not a value not known */
+	uint32_t choice_pick[PC_CHOICES_MAX];
+	size_t choice_npick;
 };
 
 /* What the probe outcome was. */
@@ -224,6 +249,9 @@ struct pc_tc {
 struct pc_facts {
 	/* The query as the stations after prerouting see it (DNAT applied). */
 	struct pc_query eq;
+	/* The kernel's choices this walk met, and the options it took (q->choice_pick). */
+	struct pc_choices choices;
+	bool choices_init;
 	bool dnat;
 	char dnat_text[256];
 	/* direction found from the kernel's answer (ingress or forward) */
@@ -354,6 +382,20 @@ struct pc_result {
 	char **warnings;
 	size_t nwarnings;
 	double elapsed;
+	/* With branches (targets.c): the verdict over all of them, said for all of them, and the
+	   result of the branch whose station it names (hint, drop reason); NULL: this one. */
+	char branches_summary[512];
+	const struct pc_result *decided_by;
+};
+
+/* One branch of a walk the kernel's choices split (a numgen's value), judged on its own. */
+#define PC_BRANCHES_MAX 64
+struct pc_branch {
+	char label[256];		/* "numgen random mod 3 = 1; dnat to 198.51.100.12:8080" */
+	enum pp_status status;		/* the branch's own verdict */
+	enum pc_station_id station;	/* PC_NSTATIONS: every station passes */
+	struct pc_facts f;
+	struct pc_result r;
 };
 
 struct pc_opts {
@@ -375,6 +417,13 @@ struct pc_target {
 	char error[256];
 	struct pc_facts f;
 	struct pc_result r;
+	/*
+	 * Where the walk met choices the kernel makes: every branch, the first (every
+	 * choice at 0) in f and r, all of them (that one again first) in br. nbr 0: none.
+	 */
+	struct pc_branch *br;
+	size_t nbr;
+	bool br_overflow;		/* more than PC_BRANCHES_MAX, or a choice too wide to follow */
 };
 
 /* args.c */

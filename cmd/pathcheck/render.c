@@ -136,16 +136,29 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	}
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
+	/* Every branch the kernel's choices split the walk into: the first is the one above. */
+	for (size_t i = 0; i < t->nbr; i++) {
+		const struct pc_result *br = i == 0 ? r : &t->br[i].r;
+		enum pc_station_id st = t->br[i].station;
+
+		fprintf(f, "branch %zu of %zu (%s): %s%s%s%s%s: %s\n", i + 1, t->nbr,
+			pp_text_safe(t->br[i].label, b2, sizeof(b2)), pp_color(c, t->br[i].status),
+			st < PC_NSTATIONS ? status_word(t->br[i].status) : "ok", pp_color_reset(c),
+			st < PC_NSTATIONS ? " at " : "", st < PC_NSTATIONS ? pc_station_name(st) : "",
+			pp_text_safe(st < PC_NSTATIONS ? br->st[st].summary : "every station passes", b1, sizeof(b1)));
+	}
 	if (r->verdict_station == PC_NSTATIONS) {
-		fprintf(f, "verdict: %sok%s: every station passes\n", pp_color(c, PP_ST_OK), pp_color_reset(c));
+		fprintf(f, "verdict: %sok%s: %s\n", pp_color(c, PP_ST_OK), pp_color_reset(c),
+			r->branches_summary[0] ? r->branches_summary : "every station passes");
 		return;
 	}
 	{
-		const struct pc_station *s = &r->st[r->verdict_station];
+		const struct pc_result *d = r->decided_by ? r->decided_by : r;
+		const struct pc_station *s = &d->st[r->verdict_station];
 
 		fprintf(f, "verdict: %s%s%s at %s: %s\n", pp_color(c, r->verdict_status),
 			status_word(r->verdict_status), pp_color_reset(c), pc_station_name(r->verdict_station),
-			pp_text_safe(s->summary, b1, sizeof(b1)));
+			pp_text_safe(r->branches_summary[0] ? r->branches_summary : s->summary, b1, sizeof(b1)));
 		if (s->hint[0])
 			fprintf(f, "  next: %s\n", pp_text_safe(s->hint, b1, sizeof(b1)));
 	}
@@ -259,19 +272,51 @@ json_members(const struct pc_target *t, struct pp_json *j)
 	} else if (r->verdict_station == PC_NSTATIONS) {
 		pp_json_str(j, "status", pp_status_name(r->verdict_status));
 		pp_json_null(j, "station");
-		pp_json_str(j, "summary", "every station passes");
+		pp_json_str(j, "summary", r->branches_summary[0] ? r->branches_summary : "every station passes");
 		pp_json_null(j, "hint");
 	} else {
-		const struct pc_station *s = &r->st[r->verdict_station];
+		const struct pc_result *d = r->decided_by ? r->decided_by : r;
+		const struct pc_station *s = &d->st[r->verdict_station];
 
 		pp_json_str(j, "status", pp_status_name(r->verdict_status));
 		pp_json_str(j, "station", pc_station_name(r->verdict_station));
-		pp_json_str(j, "summary", s->summary);
+		pp_json_str(j, "summary", r->branches_summary[0] ? r->branches_summary : s->summary);
 		if (s->drop_reason[0])
 			pp_json_str(j, "drop_reason", s->drop_reason);
 		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
 	}
 	pp_json_obj_close(j);
+	if (t->nbr) {
+		/* Each branch: what it took, its verdict, and its stations that differ from the first's. */
+		pp_json_arr_open(j, "branches");
+		for (size_t i = 0; i < t->nbr; i++) {
+			const struct pc_result *br = i == 0 ? r : &t->br[i].r;
+			enum pc_station_id st = t->br[i].station;
+
+			pp_json_obj_open(j, NULL);
+			pp_json_str(j, "choices", t->br[i].label);
+			pp_json_obj_open(j, "verdict");
+			pp_json_str(j, "status", pp_status_name(st < PC_NSTATIONS ? t->br[i].status : PP_ST_OK));
+			pp_json_str(j, "station", st < PC_NSTATIONS ? pc_station_name(st) : NULL);
+			pp_json_str(j, "summary", st < PC_NSTATIONS ? br->st[st].summary : "every station passes");
+			pp_json_obj_close(j);
+			pp_json_arr_open(j, "stations");
+			for (size_t k = 0; i > 0 && k < PC_NSTATIONS; k++) {
+				const struct pc_station *s1 = &r->st[k], *b = &br->st[k];
+
+				if (!b->present || (s1->present && s1->status == b->status && strcmp(s1->summary, b->summary) == 0))
+					continue;
+				pp_json_obj_open(j, NULL);
+				pp_json_str(j, "station", pc_station_name((enum pc_station_id)k));
+				pp_json_str(j, "status", pp_status_name(b->status));
+				pp_json_str(j, "summary", b->summary);
+				pp_json_obj_close(j);
+			}
+			pp_json_arr_close(j);
+			pp_json_obj_close(j);
+		}
+		pp_json_arr_close(j);
+	}
 	pp_json_arr_open(j, "warnings");
 	for (size_t i = 0; i < r->nwarnings; i++)
 		pp_json_str(j, NULL, r->warnings[i]);

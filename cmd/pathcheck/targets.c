@@ -152,6 +152,143 @@ bad:
 	return PP_EXIT_USAGE;
 }
 
+/* One walk of t's packet, with the kernel's choices taken as pick says. */
+static void
+walk_once(const struct pc_target *t, const uint32_t *pick, size_t npick, struct pc_facts *f,
+	  struct pc_result *r)
+{
+	struct pc_query q = t->q;
+
+	q.follow_choices = true;
+	if (npick)
+		memcpy(q.choice_pick, pick, npick * sizeof(*pick));
+	q.choice_npick = npick;
+	pc_collect(&q, f);
+	pc_eval(&f->eq, f, r);
+}
+
+/* "numgen random mod 3 = 1; dnat to 198.51.100.12:8080": what this branch took. */
+static void
+branch_label(const struct pc_facts *f, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->choices.nseen && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s = %u", i ? "; " : "", f->choices.seen[i].what,
+				      f->choices.seen[i].taken);
+	if (f->dnat && n < len)
+		snprintf(buf + n, len - n, "; %s", f->dnat_text);
+}
+
+/* The prefixes of the branches a walk did not take: every other option of every choice it met past npick. */
+struct prefix {
+	uint32_t pick[PC_CHOICES_MAX];
+	size_t n;
+};
+
+static size_t
+push_untaken(const struct pc_facts *f, size_t npick, struct prefix *stack, size_t sp, size_t cap, bool *over)
+{
+	for (size_t j = f->choices.nseen; j-- > npick;)
+		for (uint32_t v = 1; v < f->choices.seen[j].options; v++) {
+			if (sp >= cap) {
+				*over = true;
+				return sp;
+			}
+			for (size_t k = 0; k < j; k++)
+				stack[sp].pick[k] = f->choices.seen[k].taken;
+			stack[sp].pick[j] = v;
+			stack[sp++].n = j + 1;
+		}
+	return sp;
+}
+
+/*
+ * Every branch of a walk the kernel's choices split, each walked and judged on its own;
+ * the verdict holds for all of them: ok only when every one passes, else how many of
+ * how many die and which (the first such branch's station).
+ */
+static void
+follow_branches(struct pc_target *t)
+{
+	struct prefix *stack = malloc(PC_BRANCHES_MAX * sizeof(*stack));
+	size_t sp = 0, die = 0, warn = 0, unk = 0, n;
+	struct pc_branch *first_bad = NULL;
+	char *w;
+
+	t->br = calloc(PC_BRANCHES_MAX, sizeof(*t->br));
+	if (!stack || !t->br) {
+		free(stack);
+		free(t->br);
+		t->br = NULL;
+		return;
+	}
+	/* branch 1 is the walk already done: its facts stay in t->f, its label and result are copied */
+	t->nbr = 1;
+	branch_label(&t->f, t->br[0].label, sizeof(t->br[0].label));
+	sp = push_untaken(&t->f, 0, stack, sp, PC_BRANCHES_MAX, &t->br_overflow);
+	while (sp > 0) {
+		struct prefix p = stack[--sp];
+		struct pc_branch *b;
+
+		if (t->nbr >= PC_BRANCHES_MAX) {
+			t->br_overflow = true;
+			break;
+		}
+		b = &t->br[t->nbr++];
+		walk_once(t, p.pick, p.n, &b->f, &b->r);
+		branch_label(&b->f, b->label, sizeof(b->label));
+		t->br_overflow |= b->f.choices.overflow;
+		sp = push_untaken(&b->f, p.n, stack, sp, PC_BRANCHES_MAX, &t->br_overflow);
+	}
+	free(stack);
+	for (size_t i = 0; i < t->nbr; i++) {
+		const struct pc_result *r = i == 0 ? &t->r : &t->br[i].r;
+
+		t->br[i].status = r->verdict_status;
+		t->br[i].station = r->verdict_station;
+	}
+	for (size_t i = 0; i < t->nbr; i++) {
+		const struct pc_result *r = i == 0 ? &t->r : &t->br[i].r;
+
+		if (r->verdict_status == PP_ST_FAIL)
+			die++;
+		else if (r->verdict_status == PP_ST_WARN)
+			warn++;
+		else if (r->verdict_status == PP_ST_UNKNOWN)
+			unk++;
+		if (!first_bad && r->verdict_status != PP_ST_OK && r->verdict_status != PP_ST_SKIPPED)
+			first_bad = &t->br[i];
+	}
+	n = t->nbr;
+	w = t->r.branches_summary;
+	if (t->br_overflow) {
+		snprintf(w, sizeof(t->r.branches_summary),
+			 "the kernel's choices split the path into more branches than pathcheck follows (%d); %zu followed",
+			 PC_BRANCHES_MAX, n);
+		t->r.verdict_status = PP_ST_UNKNOWN;
+		return;
+	}
+	if (!first_bad) {
+		snprintf(w, sizeof(t->r.branches_summary), "all %zu branches pass (%s)", n, t->f.choices.seen[0].what);
+		return;
+	}
+	{
+		const struct pc_result *r = first_bad == &t->br[0] ? &t->r : &first_bad->r;
+		enum pc_station_id st = r->verdict_station;
+
+		snprintf(w, sizeof(t->r.branches_summary), "%zu of %zu branches %s: %s: %s", die ? die : warn ? warn : unk,
+			 n, die ? "die" : warn ? "may die" : "could not be decided", first_bad->label,
+			 st < PC_NSTATIONS ? r->st[st].summary : "");
+		t->r.verdict_status = die ? PP_ST_FAIL : warn ? PP_ST_WARN : PP_ST_UNKNOWN;
+		/* the station named is the first such branch's (branch 1's stations are the ones shown) */
+		t->r.verdict_station = st;
+		if (first_bad != &t->br[0])
+			t->r.decided_by = r;
+	}
+}
+
 /* One target from start to verdict. */
 static void
 check_one(struct pc_target *t)
@@ -171,9 +308,17 @@ check_one(struct pc_target *t)
 	}
 	if (t->q.iif[0])
 		t->q.direction = PC_INGRESS;	/* until the kernel's answer says */
-	pc_collect(&t->q, &t->f);
-	t->q.direction = t->f.eq.direction;
-	pc_eval(&t->f.eq, &t->f, &t->r);
+	if (t->q.probe || t->q.watch > 0) {
+		/* A probe's flow meets one of the branches, the one the kernel draws: it is judged as it is. */
+		pc_collect(&t->q, &t->f);
+		t->q.direction = t->f.eq.direction;
+		pc_eval(&t->f.eq, &t->f, &t->r);
+	} else {
+		walk_once(t, NULL, 0, &t->f, &t->r);
+		t->q.direction = t->f.eq.direction;
+		if (t->f.choices.nseen > 0)
+			follow_branches(t);
+	}
 	t->r.elapsed = pp_mono_now() - t0;
 }
 
@@ -229,6 +374,11 @@ pc_targets_free(struct pc_target *t, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		pc_result_free(&t[i].r);
 		pc_facts_free(&t[i].f);
+		for (size_t b = 1; b < t[i].nbr; b++) {
+			pc_result_free(&t[i].br[b].r);
+			pc_facts_free(&t[i].br[b].f);
+		}
+		free(t[i].br);
 	}
 	free(t);
 }

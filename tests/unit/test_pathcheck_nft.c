@@ -2013,6 +2013,59 @@ test_fib(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
 }
 
+static struct nftnl_expr *
+numgen(uint32_t mod, uint32_t dreg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("numgen");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_DREG, dreg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_MODULUS, mod);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_TYPE, NFT_NG_RANDOM);
+	return e;
+}
+
+/*
+ * kube-proxy's "numgen random mod 2 vmap { 0 : drop, 1 : accept }" shape, reduced to a
+ * compare: without choices the value is not known; with them each pick is one branch,
+ * the choice point recorded once even when the rule is met again.
+ */
+static void
+test_numgen_choice(void)
+{
+	struct pc_choices ch;
+	uint32_t one = 1;
+
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	chain("output", rule(8, numgen(2, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &one, 4), verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	memset(&ch, 0, sizeof(ch));
+	pkt.choices = &ch;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);	/* option 0 taken: no match */
+	CHECK_EQ_INT(ch.nseen, 1);
+	CHECK_EQ_INT(ch.seen[0].options, 2);
+	CHECK_STR(ch.seen[0].what, "numgen random mod 2");
+	run();						/* the same rule again: no new choice point */
+	CHECK_EQ_INT(ch.nseen, 1);
+	memset(&ch, 0, sizeof(ch));
+	ch.pick[0] = 1;
+	ch.npick = 1;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(ch.seen[0].taken, 1);
+	/* wider than followed: not known, and said */
+	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
+	memset(&ch, 0, sizeof(ch));
+	pkt.choices = &ch;
+	chain("output", rule(9, numgen(PC_CHOICE_OPTIONS_MAX + 1, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &one, 4),
+			     verdict(NF_DROP, NULL), E_END), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(ch.overflow);
+	pkt.choices = NULL;
+}
+
 int
 main(void)
 {
@@ -2038,6 +2091,7 @@ main(void)
 	RUN(test_realistic_inet);
 	RUN(test_xtables);
 	RUN(test_fib);
+	RUN(test_numgen_choice);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
