@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../pathcheck/station.h"
 #include "dropstat.h"
 #include "json.h"
 #include "prom.h"
@@ -239,10 +240,24 @@ ds_render_prom(FILE *f, const struct ds_render_ctx *rc, const struct ds_ledger *
 		}
 		pp_prom_family(&p, "pktpath_station_drops_total", "counter",
 			       "Packets the kernel dropped, by station, leaving out drops a healthy host shows all the time.");
-		for (size_t i = 0; i < ev->nstations; i++) {
-			struct pp_label lb[] = { { "station", ev->stations[i].station } };
+		/*
+		 * Every station a drop can be put at, 0 where none was seen, so that a series
+		 * exists before the first drop (rate() and absent() alerts need it): the
+		 * stations of pathcheck's table, "netfilter" (a rule's drop, on whichever hook),
+		 * and "unmapped".
+		 */
+		for (size_t i = 0; i <= PC_NSTATIONS + 1; i++) {
+			const char *name = i < PC_NSTATIONS ? pc_station_name(i)
+				: i == PC_NSTATIONS ? pc_stations[PC_PREROUTING].family : "unmapped";
+			struct pp_label lb[] = { { "station", name } };
+			uint64_t total = 0;
 
-			pp_prom_sample_u64(&p, "pktpath_station_drops_total", lb, 1, ev->stations[i].total);
+			if (!name)
+				continue;
+			for (size_t k = 0; k < ev->nstations; k++)
+				if (strcmp(ev->stations[k].station, name) == 0)
+					total = ev->stations[k].total;
+			pp_prom_sample_u64(&p, "pktpath_station_drops_total", lb, 1, total);
 		}
 		pp_prom_family(&p, "pktpath_dropstat_other_netns_drops_total", "counter",
 			       "Drops seen in process context of another network namespace, left out of the families above.");
