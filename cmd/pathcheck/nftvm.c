@@ -1585,6 +1585,8 @@ static int
 eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 {
 	struct pc_cached_chain *cc;
+	struct nftnl_rule **rules;
+	size_t nrules;
 
 	if (depth > MAX_DEPTH) {
 		snprintf(w->res->why, sizeof(w->res->why), "jumps nest deeper than %d", MAX_DEPTH);
@@ -1596,16 +1598,23 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 			 strerror(cc ? -cc->rc : ENOMEM));
 		return EV_UNKNOWN;
 	}
+	/*
+	 * The rules, not the cache entry: a jump below fetches more chains, and the cache's
+	 * array of entries moves when it grows (the rules arrays stay where they are).
+	 */
+	rules = cc->rules;
+	nrules = cc->n;
+	cc = NULL;
 	if (start == 0 && depth > 0)
 		path_add(w->res, chain);
-	for (size_t i = start; i < cc->n; i++) {
+	for (size_t i = start; i < nrules; i++) {
 		struct rule_eval re = { .p = w->p, .cache = w->cache, .fetch = w->fetch, .family = w->family,
 					.table = w->table, .chain = chain,
-					.handle = nftnl_rule_get_u64(cc->rules[i], NFTNL_RULE_HANDLE), .st = w->res };
+					.handle = nftnl_rule_get_u64(rules[i], NFTNL_RULE_HANDLE), .st = w->res };
 		int v;
 
 		w->res->rules_seen++;
-		eval_rule(&re, cc->rules[i]);
+		eval_rule(&re, rules[i]);
 		if (re.mark_stmt[0]) {
 			w->res->mark_set = true;
 			snprintf(w->res->mark_stmt, sizeof(w->res->mark_stmt), "%s", re.mark_stmt);
@@ -1615,7 +1624,7 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 			continue;
 		/* The packet may have changed in a way the VM does not follow: later rules cannot say. */
 		if (re.unfollowed)
-			return undecided(w, chain, cc->rules[i], &re);
+			return undecided(w, chain, rules[i], &re);
 		if (re.match == M_UNKNOWN) {
 			int rest, end;
 			struct pc_nft_result saved = *w->res;
@@ -1638,7 +1647,7 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 					return rest;
 			}
 			*w->res = saved;
-			return undecided(w, chain, cc->rules[i], &re);
+			return undecided(w, chain, rules[i], &re);
 		}
 		if (re.mss_clamp)
 			w->res->mss_clamp = true;
@@ -1652,10 +1661,10 @@ eval_chain_from(struct walk *w, const char *chain, size_t start, int depth)
 			continue;
 		switch (re.verdict) {
 		case NF_ACCEPT:
-			decide(w->res, chain, cc->rules[i], &re);
+			decide(w->res, chain, rules[i], &re);
 			return EV_ACCEPT;
 		case NF_DROP:
-			decide(w->res, chain, cc->rules[i], &re);
+			decide(w->res, chain, rules[i], &re);
 			return EV_DROP;
 		case NFT_RETURN:
 			return EV_RETURN;
