@@ -258,6 +258,11 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 	struct base_ctx bc = { q, f, hooks, 0 };
 	struct pc_nft_cache cache = { 0 };
 	struct local_types lt = { 0 };
+	/* A prerouting nat chain's dnat, for the chains after it on the hook. */
+	bool pre_nat = false;
+	struct pp_addr pre_dst = { 0 };
+	uint16_t pre_dport = 0;
+	char pre_nat_by[300] = "";
 	size_t first = f->nchains;
 	int rc;
 
@@ -295,7 +300,27 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		const struct pc_nft_result *r = &c->res;
 		struct pc_pkt p;
 
+		/*
+		 * Prerouting after a nat chain gave the flow its binding: the kernel runs no further
+		 * nat chain on the hook (nf_nat_inet_fn stops at the first that binds), and every
+		 * later chain sees the new destination.
+		 */
+		if (c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat && strcmp(c->c.type, "nat") == 0) {
+			memset(&c->res, 0, sizeof(c->res));
+			c->res.verdict = PC_NFT_POLICY;
+			c->res.policy = NF_ACCEPT;
+			snprintf(c->res.text, sizeof(c->res.text), "not run: the flow's nat binding was made by %s", pre_nat_by);
+			continue;
+		}
 		pc_pkt_for_hook(q, f, c->c.hooknum, &p);
+		if (c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat) {
+			if (pre_dst.family == p.family)
+				p.dst = pre_dst;
+			if (pre_dport) {
+				p.dport = pre_dport;
+				p.dport_known = true;
+			}
+		}
 		pkt_addrtype(&lt, &p);
 		if (q->follow_choices)
 			p.choices = &f->choices;
@@ -319,6 +344,14 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		if (r->mark_set && (r->mark_unknown || r->mark != p.mark || p.mark_unknown))
 			snprintf(f->mark_by, sizeof(f->mark_by), "%s in %s %s %s", r->mark_stmt,
 				 pp_nft_family_name(c->c.family), c->c.table, r->mark_chain);
+		if (c->c.hooknum == NF_INET_PRE_ROUTING && strcmp(c->c.type, "nat") == 0 && r->dnat &&
+		    r->verdict == PC_NFT_ACCEPT && !pre_nat) {
+			pre_nat = true;
+			pre_dst = r->nat_addr;
+			pre_dport = r->nat_port;
+			snprintf(pre_nat_by, sizeof(pre_nat_by), "%s %s %s", pp_nft_family_name(c->c.family),
+				 c->c.table, c->c.name);
+		}
 		if (q->direction != PC_EGRESS || c->c.hooknum != NF_INET_LOCAL_OUT)
 			continue;
 		/* A dnat at output: the later chains and stations see the new destination (q is f->eq). */

@@ -120,4 +120,24 @@ pub "nft backend published port" null ok 0 8080
 expect_ev "nft backend: fib daddr type local decided, the dnat applied" prerouting '.evidence.dnat | test("dnat to 203.0.113.2:80")' true
 if truth 8081 | grep -q refused; then t_ok "nft backend: unpublished refused"; else t_fail "nft backend: unpublished refused"; fi
 pub "nft backend unpublished port" socket fail 1 8081
+
+# ---- a later prerouting chain sees the destination the dnat made (a Calico-style policy
+# on the container's address), and a later nat chain is not run once the flow is bound ----
+nsrun rtr nft -f - <<'N'
+table ip later {
+	chain pre-filter {
+		type filter hook prerouting priority 10; policy accept;
+		ip daddr 203.0.113.2 tcp dport 80 counter drop
+	}
+	chain pre-nat {
+		type nat hook prerouting priority 50; policy accept;
+		tcp dport 8080 counter dnat to 203.0.113.9:9
+	}
+}
+N
+if truth 8080 >/dev/null; then t_fail "later chain: socat cannot connect"; else t_ok "later chain: socat cannot connect"; fi
+pub "later prerouting chain sees the dnat" prerouting fail 1 8080
+expect_ev "later chain: the filter on the new address drops" prerouting '.summary | test("chain pre-filter")' true
+expect_ev "later chain: the second nat chain is not run" prerouting \
+	'[.evidence.chains[] | select(.chain=="pre-nat") | .rule | test("^not run: ")] | all' true
 t_done
