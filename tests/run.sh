@@ -61,12 +61,17 @@ elif ! ip netns add "ppcheck$$" 2>/dev/null; then
 	skip=$((skip + 1))
 else
 	ip netns del "ppcheck$$"
+	scen_out=$(mktemp)
+	trap 'rm -f "$scen_out"' EXIT
 	for s in tests/scenarios/*.sh; do
 		[ -f "$s" ] || continue
 		if [ -n "${PKTPATH_ONLY:-}" ] && [[ $s != *"$PKTPATH_ONLY"* ]]; then continue; fi
 		echo "# scenario: $s"
 		t0=$SECONDS
-		out=$(PKTPATH_BIN=$bin timeout -k 10 600 bash "$s" 2>&1 </dev/null); rc=$?
+		# Through a file, not $(...): a server a scenario left in the background would hold
+		# the pipe open, and the run would wait for it to end (a minute, for some).
+		PKTPATH_BIN=$bin timeout -k 10 600 bash "$s" >"$scen_out" 2>&1 </dev/null; rc=$?
+		out=$(cat "$scen_out")
 		count_tap "$s" <<<"$out"
 		echo "# scenario: $s took $((SECONDS - t0)) s"
 		if [ $rc -ne 0 ] && ! grep -q '^not ok' <<<"$out"; then

@@ -95,16 +95,6 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 	pp_opt_init(&op, c, ns_optdefs);
 	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {
-		case PP_OPT_LISTED:
-			return PP_EXIT_HELP;
-		case PP_OPT_BAD:
-			return PP_EXIT_USAGE;
-		case 'h':
-			usage(stdout);
-			return PP_EXIT_HELP;
-		case 'V':
-			pp_print_version(c);
-			return PP_EXIT_HELP;
 		case 'i':
 			if (pp_parse_seconds(optarg, 86400, &o->interval) < 0)
 				return pp_usage_error(c, "--interval: '%s' is not a number of seconds", optarg);
@@ -190,12 +180,8 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 			o->count_only = true;
 			break;
 		default:
-			rc = pp_cli_opt(c, opt, optarg);
-			if (rc == 1)
-				break;
-			if (rc < 0)
-				return PP_EXIT_USAGE;
-			return pp_usage_error(c, "unknown option");
+			if ((rc = pp_opt_common(c, opt, optarg, usage)) != PP_EXIT_OK)
+				return rc;
 		}
 	}
 	if (optind < argc)

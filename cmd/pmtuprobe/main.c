@@ -121,16 +121,6 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 	pp_opt_init(&op, &o->cli, pm_optdefs);
 	while ((opt = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (opt) {
-		case PP_OPT_LISTED:
-			return PP_EXIT_HELP;
-		case PP_OPT_BAD:
-			return PP_EXIT_USAGE;
-		case 'h':
-			usage(stdout);
-			return PP_EXIT_HELP;
-		case 'V':
-			pp_print_version(&o->cli);
-			return PP_EXIT_HELP;
 		case '4':
 			o->family = AF_INET;
 			break;
@@ -151,7 +141,7 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 				return pp_usage_error(&o->cli, "--proto: '%s' is not udp, icmp, tcp or auto", optarg);
 			break;
 		case OPT_PORT: {
-			unsigned v;
+			unsigned v = 0;
 
 			if ((rc = num_opt(o, "--port", optarg, 1, 65535, &v)) != 0)
 				return rc;
@@ -195,12 +185,8 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 			o->no_locate = true;
 			break;
 		default:
-			rc = pp_cli_opt(&o->cli, opt, optarg);
-			if (rc < 0)
-				return PP_EXIT_USAGE;
-			if (rc == 0)
-				return pp_usage_error(&o->cli, "'%s': unknown option or missing argument",
-						      argv[optind - 1]);
+			if ((rc = pp_opt_common(&o->cli, opt, optarg, usage)) != PP_EXIT_OK)
+				return rc;
 		}
 	}
 	pp_cli_finish(&o->cli);

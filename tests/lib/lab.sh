@@ -35,9 +35,15 @@ lab_veth() {
 nsrun() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
 
 lab_cleanup() {
-	local n
+	local n p
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in "$LAB"-*) ip netns del "$n" 2>/dev/null ;; esac
+		case $n in "$LAB"-*)
+			# Servers the test left running inside (they would outlive the namespace's name).
+			for p in $(ip netns pids "$n" 2>/dev/null); do
+				[ "$p" != "$$" ] && kill "$p" 2>/dev/null
+			done
+			ip netns del "$n" 2>/dev/null ;;
+		esac
 	done
 }
 trap lab_cleanup EXIT
