@@ -434,9 +434,40 @@ test_json_writers_agree(void)
 	fclose(f);
 }
 
+/* --label: names from the map or bit numbers, all of them set; the filter is userspace's. */
+static void
+test_label_filter(void)
+{
+	struct pp_ct_labelmap m;
+	struct ctd_filter f;
+	struct pp_ct_entry ct;
+	char bad[64];
+
+	pp_ct_labelmap_parse(&m, "1 web\n5 dns\n");
+	memset(&f, 0, sizeof(f));
+	CHECK_EQ_INT(ctd_parse_labels("web,5", &m, f.label_mask, bad, sizeof(bad)), 0);
+	CHECK_EQ_INT((int)f.label_mask[0], (1 << 1) | (1 << 5));
+	f.has_label = true;
+	CHECK(ctd_filter_any(&f));
+	memset(&ct, 0, sizeof(ct));
+	ct.labels[0] = 1u << 1;
+	CHECK(!ctd_filter_match(&f, &ct, 0));
+	ct.labels[0] |= 1u << 5;
+	ct.labels[3] = 1u << 2;
+	CHECK(ctd_filter_match(&f, &ct, 0));
+	CHECK(ctd_parse_labels("web,nosuch", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK_STR(bad, "nosuch");
+	CHECK(ctd_parse_labels("web,", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK(ctd_parse_labels(",web", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK(ctd_parse_labels("", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK(ctd_parse_labels("128", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	pp_ct_labelmap_free(&m);
+}
+
 int
 main(void)
 {
+	RUN(test_label_filter);
 	RUN(test_parse_values);
 	RUN(test_kernel_split);
 	RUN(test_match);
