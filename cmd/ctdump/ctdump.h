@@ -168,6 +168,7 @@ struct ctd_out {
 	int depth;
 	bool first[32];
 	bool err;
+	uint64_t ev_ts_ns;		/* -E: when the event was read (CLOCK_REALTIME ns), 0: none */
 };
 
 int ctd_out_init(struct ctd_out *o, FILE *f, size_t cap, bool pretty);

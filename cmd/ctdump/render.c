@@ -290,6 +290,14 @@ is_icmp(uint8_t proto)
 #define ENTRY_MAX (1536 + CTD_LABELS_MAX + 16)
 #define PUT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
 
+/* An event's time as conntrack -E -o timestamp prints it: seconds.microseconds. */
+static char *
+put_ts(char *p, uint64_t ns)
+{
+	return p + sprintf(p, "%llu.%06llu", (unsigned long long)(ns / 1000000000ull),
+			   (unsigned long long)(ns % 1000000000ull / 1000));
+}
+
 static inline char *
 put_u64(char *p, uint64_t v)
 {
@@ -381,6 +389,11 @@ ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event
 	size_t n;
 
 	start = p = room(o, ENTRY_MAX);
+	if (ev != PP_CT_EV_NONE && o->ev_ts_ns) {
+		*p++ = '[';
+		p = put_ts(p, o->ev_ts_ns);
+		PUT(p, "]\t");
+	}
 	switch (ev) {
 	case PP_CT_EV_NEW: PUT(p, "    [NEW] "); break;
 	case PP_CT_EV_UPDATE: PUT(p, " [UPDATE] "); break;
@@ -612,6 +625,11 @@ json_entry_compact(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_e
 		PUT(p, "\"event\":");
 		p = put_str(p, pp_ct_event_name(ev));
 		*p++ = ',';
+		if (o->ev_ts_ns) {
+			PUT(p, "\"timestamp\":");
+			p = put_ts(p, o->ev_ts_ns);
+			*p++ = ',';
+		}
 	}
 	PUT(p, "\"family\":");
 	p = put_str(p, family_name(ct->family));
@@ -701,6 +719,13 @@ ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
 	ctd_j_obj(o, key);
 	if (ev != PP_CT_EV_NONE)
 		ctd_j_str(o, "event", pp_ct_event_name(ev));
+	if (ev != PP_CT_EV_NONE && o->ev_ts_ns) {
+		char ts[32];
+
+		put_ts(ts, o->ev_ts_ns)[0] = '\0';
+		j_sep(o, "timestamp");
+		ctd_out_str(o, ts);
+	}
 	ctd_j_str(o, "family", family_name(ct->family));
 	if (pn)
 		ctd_j_str(o, "proto", pn);

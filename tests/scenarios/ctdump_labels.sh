@@ -89,4 +89,39 @@ for bad in nosuchlabel 128 "$name1,"; do
 	if [ "$RC" = 2 ] && head -1 <<<"$ERR" | grep -q -- "--label: '"; then t_ok "usage error: --label '$bad'"
 	else t_fail "usage error: --label '$bad': rc $RC: $ERR"; fi
 done
+# -E: each event carries the time it was read, as conntrack -E -o timestamp prints it.
+evj=$(mktemp) evt=$(mktemp) evc=$(mktemp)
+at rtr timeout 6 conntrack -E -o timestamp,labels -p udp --dport 5353 >"$evc" 2>/dev/null &
+cpid=$!
+"$CT" -N "$(ns rtr)" -E --duration 4 -j --proto udp --dport 5353 >"$evj" 2>/dev/null &
+jpid=$!
+"$CT" -N "$(ns rtr)" -E --duration 4 --proto udp --dport 5353 >"$evt" 2>/dev/null &
+tpid=$!
+sleep 1
+t0=$(date +%s)
+at cli python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 40031)); s.settimeout(1)
+s.sendto(b"x", ("203.0.113.2", 5353))
+try: s.recv(16)
+except OSError: pass'
+t1=$(date +%s)
+wait "$jpid" "$tpid"; wait "$cpid" 2>/dev/null
+ours=$(jq -r 'select(.event=="new" and .orig.sport==40031) | .timestamp' "$evj" | head -1)
+if [ -n "$ours" ] && awk -v t="$ours" -v a="$t0" -v b="$t1" 'BEGIN { exit !(t >= a && t <= b + 1) }' &&
+	grep -Eq '^[0-9]+\.[0-9]{6}$' <<<"$ours"; then t_ok "json: event timestamp $ours (sent between $t0 and $t1)"
+else t_fail "json: event timestamp '$ours' (sent between $t0 and $t1)"; sed 's/^/# /' "$evj" | head -5; fi
+line=$(grep 'sport=40031' "$evt" | grep '\[NEW\]' | head -1)
+theirs=$(grep 'sport=40031' "$evc" | grep '\[NEW\]' | head -1)
+re='^\[[0-9]+\.[0-9]{6}\]	 *\[NEW\] udp '
+if [[ $line =~ $re ]] && [[ $theirs =~ $re ]]; then t_ok "text: event timestamp as conntrack -E -o timestamp"
+else t_fail "text: event timestamp: ours '$line', conntrack '$theirs'"; fi
+ts_o=$(sed 's/^\[\([0-9.]*\)\].*/\1/' <<<"$line"); ts_c=$(sed 's/^\[\([0-9.]*\)\].*/\1/' <<<"$theirs")
+if [ -n "$ts_o" ] && [ -n "$ts_c" ] && awk -v a="$ts_o" -v b="$ts_c" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1) }'; then
+	t_ok "text: the same event within 1 s of conntrack's time ($ts_o, $ts_c)"
+else t_fail "text: event times ours '$ts_o', conntrack '$ts_c'"; fi
+# An update event of the labelled flow shows its labels.
+if jq -e -s --arg l "$name1,$name5" '[.[] | select(.orig.sport==40031 and .labels) | .labels | join(",")] | index($l) != null' "$evj" >/dev/null; then
+	t_ok "json: events carry the labels"; else t_fail "json: events carry the labels"; sed 's/^/# /' "$evj" | head -5; fi
+rm -f "$evj" "$evt" "$evc"
 t_done
