@@ -41,6 +41,7 @@ static const struct pp_attr_policy ct_pol[CTA_MAX + 1] = {
 	[CTA_ZONE] = { PP_A_U16, 0 },
 	[CTA_SECCTX] = { PP_A_NEST, 0 },
 	[CTA_TIMESTAMP] = { PP_A_NEST, 0 },
+	[CTA_LABELS] = { PP_A_UNSPEC, 0 },
 };
 
 static const struct pp_attr_policy tuple_pol[CTA_TUPLE_MAX + 1] = {
@@ -298,6 +299,16 @@ pp_ct_parse(const struct nlmsghdr *nlh, struct pp_ct_entry *ct, enum pp_ct_event
 	if (tb[CTA_ZONE]) {
 		ct->zone = get_be16(tb[CTA_ZONE]);
 		ct->have |= PP_CT_HAVE_ZONE;
+	}
+	if (tb[CTA_LABELS]) {
+		/* The kernel's bitmap (unsigned long words): as 32-bit host-order words, beyond 128 bits ignored. */
+		size_t n = mnl_attr_get_payload_len(tb[CTA_LABELS]);
+
+		if (n % 4)
+			return -EBADMSG;
+		memcpy(ct->labels, mnl_attr_get_payload(tb[CTA_LABELS]), n < sizeof(ct->labels) ? n : sizeof(ct->labels));
+		if (ct->labels[0] | ct->labels[1] | ct->labels[2] | ct->labels[3])
+			ct->have |= PP_CT_HAVE_LABELS;
 	}
 	if (tb[CTA_PROTOINFO]) {
 		const struct nlattr *pi[CTA_PROTOINFO_MAX + 1];

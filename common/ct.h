@@ -40,6 +40,7 @@ enum {
 	PP_CT_HAVE_TSTAMP_STOP = 1u << 12,
 	PP_CT_HAVE_HELPER = 1u << 13,
 	PP_CT_HAVE_SECCTX = 1u << 14,
+	PP_CT_HAVE_LABELS = 1u << 15,	/* CTA_LABELS with at least one bit set */
 };
 
 /* What a tuple carried (pp_ct_tuple.have). */
@@ -78,6 +79,7 @@ struct pp_ct_entry {
 	uint64_t tstamp_start, tstamp_stop;	/* ns since the epoch (CLOCK_REALTIME) */
 	char helper[16];
 	char secctx[64];
+	uint32_t labels[4];		/* CTA_LABELS: bit n in labels[n / 32] (host order), 128 bits */
 };
 
 /* Conntrack event kinds, as the kernel distinguishes them by message. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <linux/rtnetlink.h>
 
 #include "attr.h"
@@ -70,6 +71,13 @@ int
 pp_neigh_get(struct pp_nl *nl, int ifindex, const struct pp_addr *dst, struct pp_neigh *n,
 	     struct pp_err *e)
 {
+	return pp_neigh_get_flags(nl, ifindex, dst, 0, n, e);
+}
+
+int
+pp_neigh_get_flags(struct pp_nl *nl, int ifindex, const struct pp_addr *dst, uint8_t flags,
+		   struct pp_neigh *n, struct pp_err *e)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE], a[INET6_ADDRSTRLEN];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct get_ctx c = { .n = n };
@@ -80,8 +88,9 @@ pp_neigh_get(struct pp_nl *nl, int ifindex, const struct pp_addr *dst, struct pp
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = (uint8_t)dst->family;
 	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_flags = flags;
 	mnl_attr_put(nlh, NDA_DST, pp_addr_len(dst), dst->u.b);
-	pp_err_set(e, 0, "RTM_GETNEIGH %s", pp_addr_str(dst, a, sizeof(a)));
+	pp_err_set(e, 0, "RTM_GETNEIGH %s%s", flags & NTF_PROXY ? "proxy " : "", pp_addr_str(dst, a, sizeof(a)));
 	rc = pp_nl_request(nl, nlh, get_cb, &c, e);
 	if (rc < 0)
 		return rc;
@@ -116,9 +125,9 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 	return c->cb(&n, c->data);
 }
 
-int
-pp_neigh_dump(struct pp_nl *nl, int family, int ifindex, pp_neigh_cb cb, pp_nl_reset reset,
-	      void *data, struct pp_err *e)
+static int
+neigh_dump(struct pp_nl *nl, int family, int ifindex, uint8_t flags, pp_neigh_cb cb, pp_nl_reset reset,
+	   void *data, struct pp_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -128,10 +137,53 @@ pp_neigh_dump(struct pp_nl *nl, int family, int ifindex, pp_neigh_cb cb, pp_nl_r
 	nlh->nlmsg_type = RTM_GETNEIGH;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = (uint8_t)family;
+	ndm->ndm_flags = flags;
 	if (ifindex && nl->strict)
 		mnl_attr_put_u32(nlh, NDA_IFINDEX, (uint32_t)ifindex);
-	pp_err_set(e, 0, "RTM_GETNEIGH dump");
+	pp_err_set(e, 0, "RTM_GETNEIGH %sdump", flags & NTF_PROXY ? "proxy " : "");
 	return pp_nl_dump(nl, nlh, dump_cb, &c, reset, e);
+}
+
+int
+pp_neigh_dump(struct pp_nl *nl, int family, int ifindex, pp_neigh_cb cb, pp_nl_reset reset,
+	      void *data, struct pp_err *e)
+{
+	return neigh_dump(nl, family, ifindex, 0, cb, reset, data, e);
+}
+
+int
+pp_neigh_dump_proxy(struct pp_nl *nl, int family, int ifindex, pp_neigh_cb cb, pp_nl_reset reset,
+		    void *data, struct pp_err *e)
+{
+	return neigh_dump(nl, family, ifindex, NTF_PROXY, cb, reset, data, e);
+}
+
+int
+pp_neigh_nud_parse(const char *name, unsigned *mask)
+{
+	static const struct { const char *name; unsigned bits; } nud[] = {
+		{ "permanent", NUD_PERMANENT }, { "noarp", NUD_NOARP }, { "stale", NUD_STALE },
+		{ "reachable", NUD_REACHABLE }, { "none", PP_NUD_NONE }, { "incomplete", NUD_INCOMPLETE },
+		{ "delay", NUD_DELAY }, { "probe", NUD_PROBE }, { "failed", NUD_FAILED },
+		{ "all", 0xff | PP_NUD_NONE },
+	};
+
+	for (size_t i = 0; i < PP_ARRAY_SIZE(nud); i++)
+		if (strcasecmp(name, nud[i].name) == 0) {
+			*mask |= nud[i].bits;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool
+pp_neigh_nud_match(const struct pp_neigh *n, unsigned mask)
+{
+	if (n->flags & (NTF_PROXY | NTF_EXT_LEARNED))
+		return true;
+	if (!n->state)
+		return (mask & PP_NUD_NONE) != 0;
+	return (n->state & mask) != 0;
 }
 
 const char *

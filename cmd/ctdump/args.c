@@ -38,6 +38,7 @@ static const struct pp_optdef ctd_optdefs[] = {
 	PP_OPT(0, "unreplied", OPT_UNREPLIED, NULL, "same as --status UNREPLIED"),
 	PP_OPT('m', "mark", 'm', "V[/MASK]", "conntrack mark"),
 	PP_OPT('w', "zone", 'w', "N", "conntrack zone"),
+	PP_OPT(0, "label", OPT_LABEL, "NAME[,NAME]", "entries carrying every one of these conntrack labels\n(names from connlabel.conf, or bit numbers)"),
 	PP_OPT(0, "older-than", OPT_OLDER, "T", "entries older than T (90, 10m, 2h, 1d); needs\nnet.netfilter.nf_conntrack_timestamp=1"),
 	PP_OPT_HEADING(""),
 	PP_OPT_HEADING("Common options:"),
@@ -209,6 +210,15 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 			o->f.zone = (uint16_t)v;
 			o->f.has_zone = true;
 			break;
+		case OPT_LABEL: {
+			char badname[64];
+
+			if (ctd_parse_labels(optarg, pp_ct_labelmap_default(), o->f.label_mask, badname, sizeof(badname)) < 0)
+				return pp_usage_error(&o->cli, "--label: '%s' is not a label name in %s or a bit number 0-127", badname,
+						      pp_ct_labelmap_default()->path ? pp_ct_labelmap_default()->path : "connlabel.conf (none found)");
+			o->f.has_label = true;
+			break;
+		}
 		case OPT_OLDER:
 			if (ctd_parse_duration(optarg, &o->f.older_than) < 0)
 				return bad(o, "--older-than", optarg, "a duration (90, 10m, 2h, 1d)");

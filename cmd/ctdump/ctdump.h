@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "ct.h"
+#include "ctlabel.h"
 #include "nl.h"
 #include "pp.h"
 #include "prom.h"
@@ -39,6 +40,8 @@ struct ctd_filter {
 	uint16_t zone;
 	bool has_older;
 	double older_than;		/* seconds */
+	bool has_label;			/* --label: every bit of label_mask set (userspace only) */
+	uint32_t label_mask[4];
 };
 
 /* Parsers for option values; return 0 or -EINVAL (the caller names the bad input). */
@@ -47,6 +50,8 @@ int ctd_parse_proto(const char *s, uint8_t *out);
 int ctd_parse_ports(const char *s, uint16_t *lo, uint16_t *hi);
 int ctd_parse_states(const char *s, uint32_t *mask);
 int ctd_parse_status(const char *s, uint32_t *set, uint32_t *clear);
+/* "NAME[,NAME]": names from m or bit numbers into mask; *bad gets the first that is neither. */
+int ctd_parse_labels(const char *s, const struct pp_ct_labelmap *m, uint32_t *mask, char *bad, size_t badlen);
 int ctd_parse_duration(const char *s, double *out);	/* "90", "1.5", "10m", "2h", "1d" */
 
 /*
@@ -163,6 +168,7 @@ struct ctd_out {
 	int depth;
 	bool first[32];
 	bool err;
+	uint64_t ev_ts_ns;		/* -E: when the event was read (CLOCK_REALTIME ns), 0: none */
 };
 
 int ctd_out_init(struct ctd_out *o, FILE *f, size_t cap, bool pretty);
@@ -210,7 +216,7 @@ void ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry
 enum mode { M_LIST, M_COUNT, M_AGG, M_STATS, M_EVENTS };
 
 enum {
-	OPT_PROTO = PP_OPT_TOOL, OPT_SPORT, OPT_DPORT, OPT_STATE, OPT_OLDER, OPT_TOP,
+	OPT_PROTO = PP_OPT_TOOL, OPT_SPORT, OPT_DPORT, OPT_STATE, OPT_OLDER, OPT_LABEL, OPT_TOP,
 	OPT_STREAM, OPT_DURATION, OPT_MAX_FILL, OPT_UNREPLIED, OPT_RCVBUF,
 };
 

@@ -30,19 +30,22 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	struct evrun *r = data;
 	struct pp_ct_entry ct;
 	enum pp_ct_event ev;
+	uint64_t now = ctd_now_real_ns();
 
 	if (pp_ct_parse(nlh, &ct, &ev) < 0) {
 		r->bad++;
 		return 0;
 	}
 	r->seen++;
-	if (!(r->o->ev_mask & (1u << ev)) || !ctd_filter_match(&r->o->f, &ct, ctd_now_real_ns()))
+	if (!(r->o->ev_mask & (1u << ev)) || !ctd_filter_match(&r->o->f, &ct, now))
 		return 0;
 	r->shown++;
+	/* The time the event was read, as conntrack -E -o timestamp prints it. */
+	r->out.ev_ts_ns = now;
 	if (r->o->cli.format == PP_FMT_TEXT) {
-		ctd_text_entry(&r->out, &ct, ev, ctd_now_real_ns());
+		ctd_text_entry(&r->out, &ct, ev, now);
 	} else {
-		ctd_json_entry(&r->out, NULL, &ct, ev, ctd_now_real_ns());
+		ctd_json_entry(&r->out, NULL, &ct, ev, now);
 		ctd_j_end(&r->out);
 	}
 	return 0;

@@ -172,7 +172,7 @@ ctd_filter_any(const struct ctd_filter *f)
 {
 	return f->family || f->has_proto || f->src.set || f->dst.set || f->rsrc.set ||
 	       f->rdst.set || f->has_sport || f->has_dport || f->state_mask || f->status_set ||
-	       f->status_clear || f->has_mark || f->has_zone || f->has_older;
+	       f->status_clear || f->has_mark || f->has_zone || f->has_older || f->has_label;
 }
 
 static void
@@ -276,6 +276,8 @@ ctd_filter_kernel(const struct ctd_filter *f, struct pp_ct_kfilter *kf,
 		ADD(user, nu, "state");
 	if (f->has_older)
 		ADD(user, nu, "older-than");
+	if (f->has_label)
+		ADD(user, nu, "label");
 }
 
 static bool
@@ -321,6 +323,10 @@ ctd_filter_match(const struct ctd_filter *f, const struct pp_ct_entry *ct, uint6
 		return false;
 	if (f->has_zone && ct->zone != f->zone)
 		return false;
+	if (f->has_label)
+		for (unsigned w = 0; w < 4; w++)
+			if ((ct->labels[w] & f->label_mask[w]) != f->label_mask[w])
+				return false;
 	if (f->has_older) {
 		if (!(ct->have & PP_CT_HAVE_TSTAMP_START) || ct->tstamp_start > now_ns)
 			return false;
@@ -328,4 +334,38 @@ ctd_filter_match(const struct ctd_filter *f, const struct pp_ct_entry *ct, uint6
 			return false;
 	}
 	return true;
+}
+
+int
+ctd_parse_labels(const char *s, const struct pp_ct_labelmap *m, uint32_t *mask, char *bad, size_t badlen)
+{
+	const char *p = s;
+
+	snprintf(bad, badlen, "%s", s);
+	if (!s[0])
+		return -EINVAL;
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		char name[64];
+		int bit;
+
+		if (n == 0 || n >= sizeof(name)) {
+			snprintf(bad, badlen, "%.*s", (int)(n < 60 ? n : 60), p);
+			return -EINVAL;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if ((bit = pp_ct_label_from_name(m, name)) < 0) {
+			snprintf(bad, badlen, "%s", name);
+			return -EINVAL;
+		}
+		mask[bit / 32] |= 1u << (bit % 32);
+		p += n;
+		if (*p == ',' && !*++p) {
+			snprintf(bad, badlen, "%s", s);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }

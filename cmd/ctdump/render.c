@@ -286,8 +286,17 @@ is_icmp(uint8_t proto)
 }
 
 /* Room an entry can need at most: four IPv6 addresses, every number, 16 status names, strings. */
-#define ENTRY_MAX 1536
+#define CTD_LABELS_MAX 256	/* text labels= at most this long */
+#define ENTRY_MAX (1536 + CTD_LABELS_MAX + 16)
 #define PUT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
+
+/* An event's time as conntrack -E -o timestamp prints it: seconds.microseconds. */
+static char *
+put_ts(char *p, uint64_t ns)
+{
+	return p + sprintf(p, "%llu.%06llu", (unsigned long long)(ns / 1000000000ull),
+			   (unsigned long long)(ns % 1000000000ull / 1000));
+}
 
 static inline char *
 put_u64(char *p, uint64_t v)
@@ -380,6 +389,11 @@ ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event
 	size_t n;
 
 	start = p = room(o, ENTRY_MAX);
+	if (ev != PP_CT_EV_NONE && o->ev_ts_ns) {
+		*p++ = '[';
+		p = put_ts(p, o->ev_ts_ns);
+		PUT(p, "]\t");
+	}
 	switch (ev) {
 	case PP_CT_EV_NEW: PUT(p, "    [NEW] "); break;
 	case PP_CT_EV_UPDATE: PUT(p, " [UPDATE] "); break;
@@ -430,6 +444,13 @@ ctd_text_entry(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_event
 	if (ct->have & PP_CT_HAVE_ZONE) {
 		PUT(p, "zone=");
 		p = put_u64(p, ct->zone);
+		*p++ = ' ';
+	}
+	if (ct->have & PP_CT_HAVE_LABELS) {
+		char lb[CTD_LABELS_MAX + 1];
+
+		PUT(p, "labels=");
+		p = put_cstr(p, pp_ct_labels_str(pp_ct_labelmap_default(), ct->labels, lb, sizeof(lb)), CTD_LABELS_MAX);
 		*p++ = ' ';
 	}
 	/* With timestamps on, conntrack prints the age of a live entry in seconds. */
@@ -590,7 +611,7 @@ json_entry_compact(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_e
 	char *p, *start;
 	bool first;
 
-	if (o->pretty || ((ct->have & PP_CT_HAVE_HELPER) && !plain(ct->helper)) ||
+	if (o->pretty || (ct->have & PP_CT_HAVE_LABELS) || ((ct->have & PP_CT_HAVE_HELPER) && !plain(ct->helper)) ||
 	    ((ct->have & PP_CT_HAVE_SECCTX) && !plain(ct->secctx)))
 		return false;
 	if (o->depth > 0) {
@@ -604,6 +625,11 @@ json_entry_compact(struct ctd_out *o, const struct pp_ct_entry *ct, enum pp_ct_e
 		PUT(p, "\"event\":");
 		p = put_str(p, pp_ct_event_name(ev));
 		*p++ = ',';
+		if (o->ev_ts_ns) {
+			PUT(p, "\"timestamp\":");
+			p = put_ts(p, o->ev_ts_ns);
+			*p++ = ',';
+		}
 	}
 	PUT(p, "\"family\":");
 	p = put_str(p, family_name(ct->family));
@@ -693,6 +719,13 @@ ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
 	ctd_j_obj(o, key);
 	if (ev != PP_CT_EV_NONE)
 		ctd_j_str(o, "event", pp_ct_event_name(ev));
+	if (ev != PP_CT_EV_NONE && o->ev_ts_ns) {
+		char ts[32];
+
+		put_ts(ts, o->ev_ts_ns)[0] = '\0';
+		j_sep(o, "timestamp");
+		ctd_out_str(o, ts);
+	}
 	ctd_j_str(o, "family", family_name(ct->family));
 	if (pn)
 		ctd_j_str(o, "proto", pn);
@@ -726,6 +759,20 @@ ctd_json_entry(struct ctd_out *o, const char *key, const struct pp_ct_entry *ct,
 		ctd_j_u64(o, "zone", ct->zone);
 	if (ct->have & PP_CT_HAVE_SECCTX)
 		ctd_j_str(o, "secctx", ct->secctx);
+	if (ct->have & PP_CT_HAVE_LABELS) {
+		const struct pp_ct_labelmap *m = pp_ct_labelmap_default();
+
+		ctd_j_arr(o, "labels");
+		for (unsigned b = 0; b < PP_CT_LABEL_BITS; b++) {
+			char num[8];
+
+			if (!pp_ct_label_isset(ct->labels, b))
+				continue;
+			snprintf(num, sizeof(num), "%u", b);
+			ctd_j_str(o, NULL, m->name[b] ? m->name[b] : num);
+		}
+		ctd_j_arr_end(o);
+	}
 	if (ct->have & PP_CT_HAVE_HELPER)
 		ctd_j_str(o, "helper", ct->helper);
 	if (ct->have & PP_CT_HAVE_USE)

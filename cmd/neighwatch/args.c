@@ -24,6 +24,10 @@ enum {
 	OPT_FINAL_ENTRIES,
 	OPT_ROUTE_TABLE,
 	OPT_TABLE_INTERVAL,
+	OPT_PROXY,
+	OPT_NUD,
+	OPT_TO,
+	OPT_GET,
 };
 
 
@@ -32,6 +36,10 @@ static const struct pp_optdef nw_optdefs[] = {
 	{ NULL, '6', '6', no_argument, NULL, NULL, NULL, PP_OPTF_NOHELP },
 	PP_OPT('d', "dev", 'd', "DEV", "entries and next hops on DEV only"),
 	PP_OPT('e', "entries", 'e', NULL, "text: list every entry"),
+	PP_OPT(0, "proxy", OPT_PROXY, NULL, "list the proxy entries (ip neigh show proxy)"),
+	PP_OPT(0, "nud", OPT_NUD, "STATE[,STATE]", "list entries in these states (ip neigh show nud):\npermanent, noarp, stale, reachable, none, incomplete,\ndelay, probe, failed, all"),
+	PP_OPT(0, "to", OPT_TO, "PREFIX", "list entries whose address is in PREFIX"),
+	PP_OPT(0, "get", OPT_GET, "ADDR", "list the one entry for ADDR on -d DEV (ip neigh get)"),
 	PP_OPT(0, "mac-ips", OPT_MAC_IPS, "N", "flag a MAC answering more than N IPs (default 4)"),
 	PP_OPT(0, "route-table", OPT_ROUTE_TABLE, "T", "next hops of routes in table T: main (default), all, or a number"),
 	PP_OPT('w', "watch", 'w', NULL, "follow neighbour events (JSON Lines with -j)"),
@@ -153,6 +161,32 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 			else if (pp_parse_seconds(optarg, 86400, &o->table_interval) < 0)
 				return pp_usage_error(c, "--table-interval: '%s' is not a number of seconds", optarg);
 			break;
+		case OPT_PROXY:
+			o->proxy = true;
+			break;
+		case OPT_NUD: {
+			char buf[256], *save = NULL, *tok;
+
+			if (!optarg[0] || strlen(optarg) >= sizeof(buf))
+				return pp_usage_error(c, "--nud: '%s' is not a list of states", optarg);
+			memcpy(buf, optarg, strlen(optarg) + 1);
+			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+				if (pp_neigh_nud_parse(tok, &o->nud) < 0)
+					return pp_usage_error(c, "--nud: '%s' is not a state (permanent, noarp, stale, reachable, none, incomplete, delay, probe, failed, all)", tok);
+			if (!o->nud)
+				return pp_usage_error(c, "--nud: '%s' is not a list of states", optarg);
+			break;
+		}
+		case OPT_TO:
+			if (pp_parse_prefix(optarg, &o->to, &o->to_plen) < 0)
+				return pp_usage_error(c, "--to: '%s' is not a prefix", optarg);
+			o->has_to = true;
+			break;
+		case OPT_GET:
+			if (pp_parse_addr(optarg, 0, &o->get) < 0)
+				return pp_usage_error(c, "--get: '%s' is not an address", optarg);
+			o->has_get = true;
+			break;
 		case OPT_FINAL_ENTRIES:
 			o->final_entries = true;
 			break;
@@ -178,6 +212,11 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 		return pp_usage_error(c, "unexpected argument '%s'", argv[optind]);
 	if (o->duration && !o->watch)
 		return pp_usage_error(c, "--duration: only with -w/--watch");
+	o->select = o->proxy || o->nud || o->has_to || o->has_get;
+	if (o->select && o->watch)
+		return pp_usage_error(c, "--proxy, --nud, --to and --get: not with -w/--watch");
+	if (o->has_get && !o->dev)
+		return pp_usage_error(c, "--get: needs -d/--dev (the entry is per device)");
 	o->json_events = json;
 	pp_cli_finish(c);
 	return PP_EXIT_OK;

@@ -111,6 +111,8 @@ nw_ntable_reset(void *data)
 	s->tables[1].family = AF_INET6;
 }
 
+static int collect_selection(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_snap *s);
+
 /* Resolve --dev against the link dump. Returns PP_EXIT_OK or PP_EXIT_USAGE after a message. */
 int
 nw_resolve_dev(const struct pp_cli *c, struct nw_snap *s, struct nw_opts *o)
@@ -188,11 +190,78 @@ nw_collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct n
 		s->tables_ok = false;
 	else
 		s->tables_ok = true;
+	if (o->select && (rc = collect_selection(c, nl, o, s)) != 0)
+		return rc;
 	if (nl->bad_msgs)
 		nw_snap_warn(s, "%llu malformed netlink messages skipped", (unsigned long long)nl->bad_msgs);
 	if (s->tables_ok && !o->watch)
 		nw_snap_warn(s, "the neighbour table limits (gc_thresh1/2/3), entry counts and counters are global: "
 				"every network namespace counts against them together");
+	return 0;
+}
+
+static int
+sel_cb(const struct pp_neigh *n, void *data)
+{
+	struct neigh_ctx *c = data;
+
+	if (!nw_select_match(c->o, n))
+		return 0;
+	return nw_snap_add_sel(c->s, n);
+}
+
+static void
+sel_reset(void *data)
+{
+	struct neigh_ctx *c = data;
+
+	c->s->nsel = c->keep;
+}
+
+/*
+ * The selection: --get asks the kernel for the one entry (RTM_GETNEIGH, no dump),
+ * --proxy dumps the proxy entries, otherwise the dumped table is filtered. Returns
+ * 0 or an exit code after a message.
+ */
+static int
+collect_selection(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct nw_snap *s)
+{
+	struct neigh_ctx nc = { .s = s, .o = o };
+	int fams[2] = { AF_INET, AF_INET6 }, rc;
+	struct pp_err e = { 0 };
+
+	s->select = true;
+	if (o->has_get) {
+		char a[INET6_ADDRSTRLEN];
+		struct pp_neigh n;
+
+		rc = pp_neigh_get_flags(nl, o->ifindex, &o->get, o->proxy ? NTF_PROXY : 0, &n, &e);
+		if (rc == -ENOENT) {
+			nw_snap_warn(s, "no %sneighbour entry for %s on %s", o->proxy ? "proxy " : "",
+				     pp_addr_str(&o->get, a, sizeof(a)), o->dev);
+			return 0;
+		}
+		if (rc < 0) {
+			pp_warn_err(c, &e);
+			return PP_EXIT_UNKNOWN;
+		}
+		return sel_cb(&n, &nc) < 0 ? PP_EXIT_UNKNOWN : 0;
+	}
+	if (!o->proxy) {
+		for (size_t i = 0; i < s->nent; i++)
+			if (nw_select_match(o, &s->ent[i]) && nw_snap_add_sel(s, &s->ent[i]) < 0)
+				return PP_EXIT_UNKNOWN;
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (o->family && o->family != fams[i])
+			continue;
+		nc.keep = s->nsel;
+		if ((rc = pp_neigh_dump_proxy(nl, fams[i], o->ifindex, sel_cb, sel_reset, &nc, &e)) < 0) {
+			pp_warn_err(c, &e);
+			return PP_EXIT_UNKNOWN;
+		}
+	}
 	return 0;
 }
 

@@ -71,6 +71,7 @@ void
 nw_snap_free(struct nw_snap *s)
 {
 	free(s->ent);
+	free(s->sel);
 	free(s->links);
 	free(s->nh);
 	free(s->f);
@@ -102,6 +103,39 @@ nw_snap_add_neigh(struct nw_snap *s, const struct pp_neigh *n)
 		return -ENOMEM;
 	s->ent[s->nent++] = *n;
 	return 0;
+}
+
+int
+nw_snap_add_sel(struct nw_snap *s, const struct pp_neigh *n)
+{
+	if (grow((void **)&s->sel, &s->capsel, s->nsel, sizeof(*s->sel)) < 0)
+		return -ENOMEM;
+	s->sel[s->nsel++] = *n;
+	return 0;
+}
+
+bool
+nw_select_match(const struct nw_opts *o, const struct pp_neigh *n)
+{
+	if (o->family && n->family != o->family)
+		return false;
+	if (o->has_to && !pp_addr_in_prefix(&n->dst, &o->to, o->to_plen))
+		return false;
+	/* As ip neigh show: without --nud, every state but NOARP (--get: the one entry, whatever its state). */
+	if (o->nud ? !pp_neigh_nud_match(n, o->nud) : !o->has_get && !pp_neigh_nud_match(n, 0xff & ~NUD_NOARP))
+		return false;
+	return true;
+}
+
+const struct pp_neigh *
+nw_snap_shown(const struct nw_snap *s, size_t *n)
+{
+	if (s->select) {
+		*n = s->nsel;
+		return s->sel;
+	}
+	*n = s->nent;
+	return s->ent;
 }
 
 int

@@ -110,6 +110,15 @@ struct nw_opts {
 	bool final_entries;		/* watch summary lists the final table */
 	bool json_events;		/* watch with --prom-file: events as JSON Lines */
 	double table_interval;		/* watch: poll the global table counters every this many seconds, 0: never */
+	/* Selection (snapshot only): which entries are listed and counted; the findings stay about the whole table. */
+	bool select;			/* any of the below */
+	bool proxy;			/* --proxy: the proxy entries (ip neigh show proxy) */
+	unsigned nud;			/* --nud: NUD_* | PP_NUD_NONE, 0: every state */
+	bool has_to;			/* --to PREFIX */
+	struct pp_addr to;
+	unsigned to_plen;
+	bool has_get;			/* --get ADDR (with -d): one RTM_GETNEIGH request, no dump */
+	struct pp_addr get;
 };
 
 struct nw_snap {
@@ -125,6 +134,10 @@ struct nw_snap {
 	struct pp_err routes_err, tables_err, links_err;
 	struct nw_finding *f;
 	size_t nf, capf;
+	/* With a selection (o->select): the entries listed, counted and exported. */
+	bool select;
+	struct pp_neigh *sel;
+	size_t nsel, capsel;
 	char warnings[8][256];
 	unsigned nwarnings;
 };
@@ -133,6 +146,11 @@ void nw_snap_init(struct nw_snap *s);
 void nw_snap_free(struct nw_snap *s);
 /* Add what a dump delivers. Return 0 or -ENOMEM. */
 int nw_snap_add_neigh(struct nw_snap *s, const struct pp_neigh *n);
+int nw_snap_add_sel(struct nw_snap *s, const struct pp_neigh *n);
+/* Does an entry pass the selection's family, --to and --nud (as ip neigh show does)? */
+bool nw_select_match(const struct nw_opts *o, const struct pp_neigh *n);
+/* The entries shown: the selection when there is one, else every entry. */
+const struct pp_neigh *nw_snap_shown(const struct nw_snap *s, size_t *n);
 int nw_snap_add_link(struct nw_snap *s, const struct pp_link *l);
 int nw_snap_add_ntable(struct nw_snap *s, const struct pp_ntable *t);
 int nw_snap_add_route(struct nw_snap *s, const struct pp_route *r, const struct nw_opts *o);

@@ -50,10 +50,11 @@ static size_t
 count_rows(const struct nw_snap *s, struct count_row **out)
 {
 	struct count_row *rows = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, nent;
+	const struct pp_neigh *ent = nw_snap_shown(s, &nent);
 
-	for (size_t i = 0; i < s->nent; i++) {
-		const struct pp_neigh *e = &s->ent[i];
+	for (size_t i = 0; i < nent; i++) {
+		const struct pp_neigh *e = &ent[i];
 		uint16_t st = main_state(e->state);
 		size_t k;
 
@@ -399,7 +400,8 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 {
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 8], st[64];
 	struct count_row *rows = NULL;
-	size_t nrows = count_rows(s, &rows);
+	size_t nrows = count_rows(s, &rows), nent;
+	const struct pp_neigh *ent = nw_snap_shown(s, &nent);
 	uint64_t nst[9] = { 0 };
 	unsigned nfail = 0, nwarn = 0;
 	struct pp_json j;
@@ -408,13 +410,36 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 	pp_json_obj_open(&j, NULL);
 	pp_json_str(&j, "schema", "neighwatch/1");
 	pp_json_str(&j, "netns", pp_cli_netns_name(c));
+	if (s->select) {
+		pp_json_obj_open(&j, "selection");
+		pp_json_bool(&j, "proxy", o->proxy);
+		if (o->nud) {
+			pp_json_arr_open(&j, "nud");
+			for (size_t b = 0; b + 1 < PP_ARRAY_SIZE(state_bits); b++)
+				if (o->nud & state_bits[b])
+					pp_json_str(&j, NULL, nw_state_name(state_bits[b], st, sizeof(st)));
+			if (o->nud & PP_NUD_NONE)
+				pp_json_str(&j, NULL, "NONE");
+			pp_json_arr_close(&j);
+		}
+		if (o->has_to) {
+			char p[INET6_ADDRSTRLEN + 8];
+
+			snprintf(p, sizeof(p), "%s/%u", pp_addr_str(&o->to, a, sizeof(a)), o->to_plen);
+			pp_json_str(&j, "to", p);
+		}
+		if (o->has_get)
+			pp_json_str(&j, "get", pp_addr_str(&o->get, a, sizeof(a)));
+		pp_json_str(&j, "note", "entries, counts and summary are the selection; findings are about the whole table");
+		pp_json_obj_close(&j);
+	}
 	pp_json_arr_open(&j, "entries");
-	for (size_t i = 0; i < s->nent; i++) {
-		if (!c->pretty && entry_fast(f, s, &s->ent[i], !j.first[j.depth])) {
+	for (size_t i = 0; i < nent; i++) {
+		if (!c->pretty && entry_fast(f, s, &ent[i], !j.first[j.depth])) {
 			j.first[j.depth] = false;	/* the writer's comma bookkeeping */
 			continue;
 		}
-		entry_json(&j, s, &s->ent[i], NULL);
+		entry_json(&j, s, &ent[i], NULL);
 	}
 	pp_json_arr_close(&j);
 
@@ -467,14 +492,14 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 	}
 	pp_json_arr_close(&j);
 
-	for (size_t i = 0; i < s->nent; i++)
+	for (size_t i = 0; i < nent; i++)
 		for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++)
-			if (main_state(s->ent[i].state) == state_bits[b]) {
+			if (main_state(ent[i].state) == state_bits[b]) {
 				nst[b]++;
 				break;
 			}
 	pp_json_obj_open(&j, "summary");
-	pp_json_u64(&j, "entries", s->nent);
+	pp_json_u64(&j, "entries", nent);
 	for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++) {
 		char key[32], tmp[32];
 		size_t k;
@@ -503,7 +528,8 @@ nw_render_text(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 {
 	char a[INET6_ADDRSTRLEN], ll[3 * 32], dev[IF_NAMESIZE + 8], st[64];
 	struct count_row *rows = NULL;
-	size_t nrows = count_rows(s, &rows);
+	size_t nrows = count_rows(s, &rows), nent;
+	const struct pp_neigh *ent = nw_snap_shown(s, &nent);
 
 	if (pp_cli_netns_name(c))
 		fprintf(f, "netns %s\n", pp_cli_netns_name(c));
@@ -528,14 +554,14 @@ nw_render_text(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 				(unsigned long long)nt->stats.ndts_allocs,
 				(unsigned long long)nt->stats.ndts_destroys);
 	}
-	fprintf(f, "entries: %zu\n", s->nent);
+	fprintf(f, "entries%s: %zu\n", s->select ? " (selection)" : "", nent);
 	for (size_t i = 0; i < nrows; i++)
 		fprintf(f, "  %-16s %-5s %-10s %llu\n", nw_ifname(s, rows[i].ifindex, dev, sizeof(dev)),
 			nw_family_name(rows[i].family), nw_state_name(rows[i].state, st, sizeof(st)),
 			(unsigned long long)rows[i].n);
-	if (o->list_entries)
-		for (size_t i = 0; i < s->nent; i++) {
-			const struct pp_neigh *e = &s->ent[i];
+	if (o->list_entries || s->select)
+		for (size_t i = 0; i < nent; i++) {
+			const struct pp_neigh *e = &ent[i];
 
 			fprintf(f, "  %s dev %s", pp_addr_str(&e->dst, a, sizeof(a)),
 				nw_ifname(s, e->ifindex, dev, sizeof(dev)));
@@ -544,6 +570,8 @@ nw_render_text(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 			/* The flags as ip neigh writes them, in its order. */
 			if (e->flags & NTF_ROUTER)
 				fputs(" router", f);
+			if (e->flags & NTF_PROXY)
+				fputs(" proxy", f);
 			if (e->flags & NTF_EXT_LEARNED)
 				fputs(" extern_learn", f);
 			if (e->flags & NTF_OFFLOADED)

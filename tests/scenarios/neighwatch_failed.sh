@@ -109,4 +109,63 @@ if [ "$theirs" = extern_learn ] && grep -q ' lladdr 02:00:00:00:00:09 extern_lea
 else t_fail "text: extern_learn: '$line' (ip neigh: '$theirs')"; fi
 run_json out "$BIN/neighwatch" -N "$(ns cli)" -j
 expect_jq "json: extern_learn flag" "$out" '[.entries[] | select(.dst=="198.51.100.9") | .flags[]] | join(",")' 'extern_learn'
+# Selections, each against ip neigh on the same state: the same count and the same addresses.
+nsrun cli ip neigh add proxy 198.51.100.40 dev c0
+nsrun cli ip neigh add proxy 198.51.100.41 dev c0
+nsrun cli ip -6 neigh add proxy 2001:db8:1::40 dev c0
+# dst lists: ours from JSON, ip's from ip -j, both sorted.
+ours() { jq -r '[.entries[].dst] | sort | join(" ")' <<<"$1"; }
+theirs() { nsrun cli ip -j "$@" | jq -r '[.[].dst] | sort | join(" ")'; }
+# ip neigh get writes text even with -j (iproute2 6.1): its first word is the address.
+theirs_get() { nsrun cli ip neigh get "$@" 2>/dev/null | awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//'; }
+same() { # name ours theirs
+	if [ -n "$3" ] && [ "$2" = "$3" ]; then t_ok "$1: $(wc -w <<<"$2") entries as ip neigh"
+	else t_fail "$1: ours '$2', ip neigh '$3'"; fi
+}
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --proxy -j
+same "--proxy" "$(ours "$out")" "$(theirs neigh show proxy)"
+expect_jq "--proxy entries carry the proxy flag" "$out" '[.entries[].flags[]] | unique | join(",")' 'proxy'
+expect_jq "--proxy: findings are still about the whole table" "$out" \
+	'[.findings[] | select(.kind=="nexthop_failed")] | length' '3'
+expect_rc "--proxy: the verdict is the whole table's" 1
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --proxy -6 -j
+same "--proxy -6" "$(ours "$out")" "$(theirs -6 neigh show proxy)"
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --nud failed -j
+same "--nud failed" "$(ours "$out")" "$(theirs neigh show nud failed)"
+expect_jq "--nud failed: summary counts the selection" "$out" '.summary.entries == (.entries | length) and .summary.failed >= 3' 'true'
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --nud failed,reachable -4 -j
+same "--nud failed,reachable -4" "$(ours "$out")" \
+	"$(nsrun cli ip -4 -j neigh show nud failed nud reachable | jq -r '[.[].dst] | sort | join(" ")')"
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --to 198.51.100.48/28 -j
+same "--to 198.51.100.48/28" "$(ours "$out")" "$(theirs neigh show to 198.51.100.48/28)"
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --to 2001:db8:1::/64 -j
+same "--to 2001:db8:1::/64" "$(ours "$out")" "$(theirs neigh show to 2001:db8:1::/64)"
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --get 198.51.100.50 -d c0 -j
+same "--get 198.51.100.50 -d c0" "$(ours "$out")" "$(theirs_get 198.51.100.50 dev c0)"
+expect_jq "--get: the entry's state" "$out" '.entries[0].state' "$(nsrun cli ip neigh get 198.51.100.50 dev c0 | awk '{ print $NF }')"
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --get 2001:db8:1::50 -d c0 -j
+same "--get 2001:db8:1::50 -d c0" "$(ours "$out")" "$(theirs_get 2001:db8:1::50 dev c0)"
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --get 198.51.100.60 -d c0 -j
+expect_jq "--get of no entry: none listed, said so" "$out" \
+	'(.entries | length | tostring) + " " + (.warnings | map(select(test("no neighbour entry for 198.51.100.60 on c0"))) | length | tostring)' '0 1'
+if ! nsrun cli ip neigh get 198.51.100.60 dev c0 >/dev/null 2>&1; then t_ok "ip neigh get has no such entry either"; else t_fail "ip neigh get found 198.51.100.60"; fi
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --get 198.51.100.40 -d c0 --proxy -j
+same "--get --proxy" "$(ours "$out")" "$(theirs_get proxy 198.51.100.40 dev c0)"
+# Text lists the selection as ip neigh does; prom counts it.
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --proxy -4
+if grep -q '^  198.51.100.40 dev c0 proxy NONE$' <<<"$out" && grep -q '^entries (selection): 2$' <<<"$out"; then
+	t_ok "text: the proxy selection listed"; else t_fail "text: the proxy selection"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+run_json out "$BIN/neighwatch" -N "$(ns cli)" --nud failed --prom
+promcheck "--nud --prom" "$out"
+n=$(nsrun cli ip -4 -j neigh show nud failed dev c0 | jq '[.[] | select(.state | index("FAILED"))] | length')
+if grep -q "^pktpath_neighwatch_entries{family=\"inet\",device=\"c0\",state=\"FAILED\",netns=\"[^\"]*\"} $n\$" <<<"$out" &&
+	! grep -q '^pktpath_neighwatch_entries{.*state="REACHABLE"' <<<"$out"; then
+	t_ok "prom: the selection's entries ($n FAILED, no REACHABLE)"; else t_fail "prom: selection (ip neigh: $n FAILED)"; grep entries <<<"$out" | sed 's/^/# /'; fi
+# Bad selections: one line naming the input, exit 2.
+for bad in "--nud nosuch" "--nud ," "--to 198.51.100.0/33" "--get nothing -d c0" "--get 198.51.100.50" "--proxy -w"; do
+	# shellcheck disable=SC2086
+	run_json out "$BIN/neighwatch" -N "$(ns cli)" $bad
+	if [ "$RC" = 2 ] && head -1 <<<"$ERR" | grep -q -- "${bad%% *}"; then t_ok "usage error: $bad"
+	else t_fail "usage error: $bad: rc $RC: $ERR"; fi
+done
 t_done

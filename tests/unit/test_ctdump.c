@@ -434,9 +434,90 @@ test_json_writers_agree(void)
 	fclose(f);
 }
 
+/* --label: names from the map or bit numbers, all of them set; the filter is userspace's. */
+static void
+test_label_filter(void)
+{
+	struct pp_ct_labelmap m;
+	struct ctd_filter f;
+	struct pp_ct_entry ct;
+	char bad[64];
+
+	pp_ct_labelmap_parse(&m, "1 web\n5 dns\n");
+	memset(&f, 0, sizeof(f));
+	CHECK_EQ_INT(ctd_parse_labels("web,5", &m, f.label_mask, bad, sizeof(bad)), 0);
+	CHECK_EQ_INT((int)f.label_mask[0], (1 << 1) | (1 << 5));
+	f.has_label = true;
+	CHECK(ctd_filter_any(&f));
+	memset(&ct, 0, sizeof(ct));
+	ct.labels[0] = 1u << 1;
+	CHECK(!ctd_filter_match(&f, &ct, 0));
+	ct.labels[0] |= 1u << 5;
+	ct.labels[3] = 1u << 2;
+	CHECK(ctd_filter_match(&f, &ct, 0));
+	CHECK(ctd_parse_labels("web,nosuch", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK_STR(bad, "nosuch");
+	CHECK(ctd_parse_labels("web,", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK(ctd_parse_labels(",web", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK(ctd_parse_labels("", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	CHECK(ctd_parse_labels("128", &m, f.label_mask, bad, sizeof(bad)) < 0);
+	pp_ct_labelmap_free(&m);
+}
+
+/* -E: the event time in text ([s.us]<TAB>) and in both JSON writers; labels in text and JSON. */
+static void
+test_event_ts_and_labels(void)
+{
+	struct ctd_out o;
+	struct pp_ct_entry e;
+	FILE *f = tmpfile();
+	char a[2048] = "", b[2048] = "", t[2048] = "", l[2048] = "", lj[2048] = "";
+
+	setenv("PKTPATH_CONNLABEL", "/nonexistent/connlabel.conf", 1);	/* no names: bit numbers */
+	mk(&e, "198.51.100.2", "203.0.113.2", IPPROTO_UDP, 40000, 53, "203.0.113.2", "198.51.100.2",
+	   IPS_CONFIRMED);
+	if (!f)
+		return;
+	CHECK_EQ_INT(ctd_out_init(&o, f, 4096, false), 0);
+	o.ev_ts_ns = 1765100000123456789ull;
+	ctd_json_entry(&o, NULL, &e, PP_CT_EV_NEW, 0);	/* compact */
+	ctd_j_end(&o);
+	ctd_j_obj(&o, NULL);
+	ctd_json_entry(&o, "e", &e, PP_CT_EV_NEW, 0);	/* generic */
+	ctd_j_obj_end(&o);
+	ctd_j_end(&o);
+	ctd_text_entry(&o, &e, PP_CT_EV_NEW, 0);
+	e.have |= PP_CT_HAVE_LABELS;
+	e.labels[0] = (1u << 1) | (1u << 5);
+	e.labels[3] = 1u << 31;
+	o.ev_ts_ns = 0;
+	ctd_text_entry(&o, &e, PP_CT_EV_NONE, 0);
+	ctd_json_entry(&o, NULL, &e, PP_CT_EV_NONE, 0);
+	ctd_j_end(&o);
+	ctd_out_free(&o);
+	rewind(f);
+	CHECK(fgets(a, sizeof(a), f) != NULL);
+	CHECK(fgets(b, sizeof(b), f) != NULL);
+	CHECK(fgets(t, sizeof(t), f) != NULL);
+	CHECK(fgets(l, sizeof(l), f) != NULL);
+	CHECK(fgets(lj, sizeof(lj), f) != NULL);
+	CHECK(strncmp(a, "{\"event\":\"new\",\"timestamp\":1765100000.123456,", strlen("{\"event\":\"new\",\"timestamp\":1765100000.123456,")) == 0);
+	b[strlen(b) - 2] = '\n';
+	b[strlen(b) - 1] = '\0';
+	CHECK_STR(b + 5, a);
+	CHECK(strncmp(t, "[1765100000.123456]\t    [NEW] udp ", strlen("[1765100000.123456]\t    [NEW] udp ")) == 0);
+	CHECK(strstr(l, " labels=1,5,127 ") != NULL);
+	CHECK(l[0] != '[');
+	CHECK(strstr(lj, "\"labels\":[\"1\",\"5\",\"127\"]") != NULL);
+	CHECK(strstr(lj, "timestamp") == NULL);
+	fclose(f);
+}
+
 int
 main(void)
 {
+	RUN(test_event_ts_and_labels);
+	RUN(test_label_filter);
 	RUN(test_parse_values);
 	RUN(test_kernel_split);
 	RUN(test_match);

@@ -17,6 +17,7 @@
 
 #include "attr.h"
 #include "ct.h"
+#include "ctlabel.h"
 #include "tap.h"
 
 static char mbuf[8192];
@@ -384,9 +385,56 @@ test_decoder_speed(void)
 	nfct_destroy(nct);
 }
 
+/* CTA_LABELS: bits as conntrack reads them; short, odd, long and all-zero bitmaps. */
+static void
+test_decode_labels(void)
+{
+	struct pp_ct_labelmap m;
+	struct pp_ct_entry ct;
+	uint32_t w[4] = { (1u << 1) | (1u << 5), 0, 0, 1u << 31 }, w5[5] = { 1u << 3, 0, 0, 0, 1 }, z[4] = { 0 };
+	struct nlmsghdr *nlh;
+	char b[256];
+
+	nlh = build_tcp(false);
+	mnl_attr_put(nlh, CTA_LABELS, sizeof(w), w);
+	CHECK_EQ_INT(pp_ct_parse(nlh, &ct, NULL), 0);
+	CHECK(ct.have & PP_CT_HAVE_LABELS);
+	CHECK(pp_ct_label_isset(ct.labels, 1) && pp_ct_label_isset(ct.labels, 5) && pp_ct_label_isset(ct.labels, 127));
+	CHECK(!pp_ct_label_isset(ct.labels, 0) && !pp_ct_label_isset(ct.labels, 128));
+	CHECK_STR(pp_ct_labels_str(NULL, ct.labels, b, sizeof(b)), "1,5,127");
+	pp_ct_labelmap_parse(&m, "# comment\n1 web\n  5\tdns # trailing\n1 again\nx 7\n200 toolarge\n9\n");
+	CHECK_STR(pp_ct_labels_str(&m, ct.labels, b, sizeof(b)), "web,dns,127");
+	CHECK_EQ_INT(pp_ct_label_from_name(&m, "dns"), 5);
+	CHECK_EQ_INT(pp_ct_label_from_name(&m, "127"), 127);
+	CHECK_EQ_INT(pp_ct_label_from_name(&m, "128"), -1);
+	CHECK_EQ_INT(pp_ct_label_from_name(&m, "again"), -1);
+	CHECK_EQ_INT(pp_ct_label_from_name(&m, "9x"), -1);
+	pp_ct_labelmap_free(&m);
+	/* A longer bitmap (a future kernel): the first 128 bits. */
+	nlh = build_tcp(false);
+	mnl_attr_put(nlh, CTA_LABELS, sizeof(w5), w5);
+	CHECK_EQ_INT(pp_ct_parse(nlh, &ct, NULL), 0);
+	CHECK_STR(pp_ct_labels_str(NULL, ct.labels, b, sizeof(b)), "3");
+	/* Four bytes: bits 0..31 only. */
+	nlh = build_tcp(false);
+	mnl_attr_put(nlh, CTA_LABELS, 4, w);
+	CHECK_EQ_INT(pp_ct_parse(nlh, &ct, NULL), 0);
+	CHECK_STR(pp_ct_labels_str(NULL, ct.labels, b, sizeof(b)), "1,5");
+	/* All zero (labels cleared): no labels. */
+	nlh = build_tcp(false);
+	mnl_attr_put(nlh, CTA_LABELS, sizeof(z), z);
+	CHECK_EQ_INT(pp_ct_parse(nlh, &ct, NULL), 0);
+	CHECK(!(ct.have & PP_CT_HAVE_LABELS));
+	/* Not a multiple of 4 bytes: malformed. */
+	nlh = build_tcp(false);
+	mnl_attr_put(nlh, CTA_LABELS, 3, w);
+	CHECK_EQ_INT(pp_ct_parse(nlh, &ct, NULL), -EBADMSG);
+}
+
 int
 main(void)
 {
+	RUN(test_decode_labels);
 	RUN(test_decode_tcp);
 	RUN(test_decode_icmp_v6_and_events);
 	RUN(test_decode_truncated);

@@ -675,9 +675,72 @@ test_watch_resync(void)
 	nw_watch_free(&w);
 }
 
+/* --nud names as ip(8) spells them; the selection filter as ip neigh show applies it. */
+static void
+test_select_filter(void)
+{
+	struct nw_opts o;
+	struct pp_neigh n = { .family = AF_INET, .ifindex = 2, .state = NUD_FAILED };
+	unsigned m = 0;
+
+	CHECK_EQ_INT(pp_neigh_nud_parse("failed", &m), 0);
+	CHECK_EQ_INT(pp_neigh_nud_parse("REACHABLE", &m), 0);
+	CHECK_EQ_INT((int)m, NUD_FAILED | NUD_REACHABLE);
+	CHECK(pp_neigh_nud_parse("failing", &m) < 0);
+	CHECK(pp_neigh_nud_parse("", &m) < 0);
+	m = 0;
+	CHECK_EQ_INT(pp_neigh_nud_parse("all", &m), 0);
+	CHECK(m & PP_NUD_NONE);
+	m = 0;
+	CHECK_EQ_INT(pp_neigh_nud_parse("none", &m), 0);
+	CHECK_EQ_INT((int)m, PP_NUD_NONE);
+
+	memset(&o, 0, sizeof(o));
+	o.select = true;
+	o.nud = NUD_FAILED;
+	pp_parse_addr("198.51.100.50", AF_INET, &n.dst);
+	CHECK(nw_select_match(&o, &n));
+	n.state = NUD_REACHABLE;
+	CHECK(!nw_select_match(&o, &n));
+	/* ip: extern_learn and proxy entries pass any state filter. */
+	n.flags = NTF_EXT_LEARNED;
+	CHECK(nw_select_match(&o, &n));
+	n.flags = NTF_PROXY;
+	n.state = 0;
+	CHECK(nw_select_match(&o, &n));
+	n.flags = 0;
+	CHECK(!nw_select_match(&o, &n));
+	o.nud = PP_NUD_NONE;
+	CHECK(nw_select_match(&o, &n));
+	/* No --nud: every state but NOARP (and NONE); --get: whatever the state. */
+	o.nud = 0;
+	n.state = NUD_NOARP;
+	CHECK(!nw_select_match(&o, &n));
+	n.state = NUD_STALE;
+	CHECK(nw_select_match(&o, &n));
+	o.has_get = true;
+	n.state = NUD_NOARP;
+	CHECK(nw_select_match(&o, &n));
+	o.has_get = false;
+	/* --to: the prefix, and the family. */
+	n.state = NUD_STALE;
+	o.has_to = true;
+	CHECK_EQ_INT(pp_parse_prefix("198.51.100.48/28", &o.to, &o.to_plen), 0);
+	CHECK(nw_select_match(&o, &n));
+	pp_parse_addr("198.51.100.64", AF_INET, &n.dst);
+	CHECK(!nw_select_match(&o, &n));
+	pp_parse_addr("2001:db8:1::50", AF_INET6, &n.dst);
+	n.family = AF_INET6;
+	CHECK(!nw_select_match(&o, &n));
+	o.has_to = false;
+	o.family = AF_INET;
+	CHECK(!nw_select_match(&o, &n));
+}
+
 int
 main(void)
 {
+	RUN(test_select_filter);
 	RUN(test_neigh_decode_edges);
 	RUN(test_eval_nexthop_failed);
 	RUN(test_eval_nexthop_states);
