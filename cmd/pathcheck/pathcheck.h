@@ -271,8 +271,15 @@ struct pc_facts {
 		uint32_t rule_prio;
 		bool found;
 		struct pp_route r;
+		int rc;				/* the table's dump: 0, or -errno (-ENOENT: no such table) */
 	} special[16];
 	size_t nspecial;
+	/*
+	 * When the lookup succeeded: the custom tables a rule sent the flow to before the
+	 * deciding rule, each with the throw route that sent the lookup on, if it holds one.
+	 */
+	struct pc_special thrown[8];
+	size_t nthrown;
 	char links_down[256];			/* devices administratively down, for a "no route" */
 	/* socket (egress source) */
 	int src_local;				/* 1 local, 0 not, <0 -errno */

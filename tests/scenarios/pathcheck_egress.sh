@@ -53,6 +53,18 @@ check "rule to empty table, nothing behind it" route fail 1 -N "$C" 203.0.113.2:
 expect_jq "rule to empty table: tables tried" "$LAST" '.stations[] | select(.station=="route") | .evidence.tables_tried' "local, 100, main, default"
 nsrun cli ip route add default via 198.51.100.1
 nsrun cli ip rule del pref 100
+# A table that throws the destination back (issue 19 item 5): the kernel goes on to the
+# next rule (main), so does the explanation; no "table has no route" warning.
+nsrun cli ip rule add pref 100 lookup 200
+nsrun cli ip route add throw 203.0.113.0/26 table 200
+if nsrun cli ping -c1 -W2 203.0.113.2 >/dev/null 2>&1; then t_ok "throw route: truth, ping answers through main"
+else t_fail "throw route: truth, ping answers through main"; fi
+check "throw route in table 200" null ok 0 -N "$C" 203.0.113.2:443
+expect_ev "throw route: main decided" route '.evidence.table' main
+expect_ev "throw route: no passed rule" route '.evidence.passed_rule // "none"' none
+expect_ev "throw route: table 200 threw" route '.evidence.threw' "table 200: throw 203.0.113.0/26 (rule 100)"
+nsrun cli ip route del throw 203.0.113.0/26 table 200
+nsrun cli ip rule del pref 100
 # A rule that selects by mark: only the marked flow goes to the table with the blackhole.
 nsrun cli ip route add blackhole default table 200
 nsrun cli ip rule add fwmark 0x2a lookup 200 pref 200
