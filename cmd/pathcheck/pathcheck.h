@@ -248,6 +248,9 @@ struct pc_facts {
 	struct pp_err sock_err;
 	struct pc_listener listeners[16];
 	size_t nlisteners;
+	int other_sock_rc;			/* the other protocol (udp for tcp, tcp for udp) on the same port */
+	struct pc_listener other_listeners[16];
+	size_t nother;
 	bool have_snmp;
 	uint64_t listen_overflows, listen_drops;
 	/* conntrack */
