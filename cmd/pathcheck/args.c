@@ -22,6 +22,8 @@ enum {
 	OPT_TIMEOUT,
 	OPT_WATCH,
 	OPT_TRACE,
+	OPT_TOS,
+	OPT_DSCP,
 };
 
 static const struct option longopts[] = {
@@ -33,6 +35,8 @@ static const struct option longopts[] = {
 	{ "mark", required_argument, NULL, OPT_MARK },
 	{ "uid", required_argument, NULL, OPT_UID },
 	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "tos", required_argument, NULL, OPT_TOS },
+	{ "dscp", required_argument, NULL, OPT_DSCP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "parallel", required_argument, NULL, OPT_PARALLEL },
@@ -58,6 +62,8 @@ usage(FILE *f)
 	      "  --mark N               firewall mark (decimal or 0x hex)\n"
 	      "  --uid N                sending user id (for uidrange rules)\n"
 	      "  --sport N              source port\n"
+	      "  --tos N                TOS byte (IPv6: traffic class), as ip route get ... tos\n"
+	      "  --dscp N               DSCP (0-63): --tos with the value shifted left by 2\n"
 	      "  -v, --verbose          show each station's evidence in text output\n"
 	      "  -f, --file FILE        check every target of FILE, one per line:\n"
 	      "                         DEST[:PORT] [tcp|udp|icmp] [name=LABEL]; # comments\n"
@@ -166,6 +172,17 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 				return pp_usage_error(&o->cli, "--sport: '%s' is not a port (1-65535)", optarg);
 			q->sport = (uint16_t)v;
 			q->has_sport = true;
+			break;
+		case OPT_TOS:
+		case OPT_DSCP:
+			if (q->has_tos)
+				return pp_usage_error(&o->cli, "--tos and --dscp: give one of them, once");
+			if (c == OPT_TOS && pp_parse_u32(optarg, 255, &v) < 0)
+				return pp_usage_error(&o->cli, "--tos: '%s' is not a TOS byte (0-255)", optarg);
+			if (c == OPT_DSCP && pp_parse_u32(optarg, 63, &v) < 0)
+				return pp_usage_error(&o->cli, "--dscp: '%s' is not a DSCP (0-63)", optarg);
+			q->tos = (uint8_t)(c == OPT_TOS ? v : v << 2);
+			q->has_tos = true;
 			break;
 		case '?':
 		default:

@@ -30,8 +30,9 @@ struct pc_query {
 	struct pp_addr dst;
 	struct pp_addr src;		/* family 0: not given */
 	uint8_t proto;			/* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6 */
-	bool has_dport, has_sport, has_mark, has_uid;
+	bool has_dport, has_sport, has_mark, has_uid, has_tos;
 	uint16_t dport, sport;
+	uint8_t tos;			/* --tos, or --dscp shifted into its place */
 	uint32_t mark, uid;
 	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
 	int iif_index, oif_index;

@@ -672,6 +672,7 @@ pc_rule_flow(const struct pc_query *q, struct pp_rule_flow *rf)
 	rf->ipproto = q->proto;
 	rf->sport = q->sport;
 	rf->dport = q->dport;
+	rf->tos = q->tos;
 }
 
 static void
@@ -692,6 +693,7 @@ route_query(const struct pc_query *q, struct pp_route_query *rq, bool with_src)
 	rq->ipproto = q->proto;
 	rq->sport = q->sport;
 	rq->dport = q->dport;
+	rq->tos = q->tos;
 }
 
 struct special_ctx {
@@ -1126,6 +1128,56 @@ pc_route_walk(struct pc_walk *w, enum pc_station_id id)
 	route_device(w->nl, f);
 }
 
+/*
+ * No --tos: the lookup was asked with TOS 0. A policy rule with a tos selector that the
+ * flow would match with that TOS, before the rule that decided, makes the route depend
+ * on a field the user did not give: a warning naming the rule, as for the source port.
+ */
+static void
+eval_route_tos(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s = &res->st[PC_ROUTE];
+	struct pp_rule_flow rf;
+	const struct pp_rule *upto = NULL, *first = NULL;
+	struct pp_val *arr = NULL;
+	char rb[256];
+
+	if (q->has_tos || f->rules_rc < 0 || !s->present)
+		return;
+	pc_rule_flow(q, &rf);
+	if (f->route_rc == 0)
+		upto = pc_deciding_rule(f, &rf, f->route.table);
+	for (size_t i = 0; i < f->nrules; i++) {
+		const struct pp_rule *r = &f->rules[i];
+		struct pp_rule_flow tf = rf;
+
+		if (r == upto)
+			break;
+		if (!r->tos)
+			continue;
+		tf.tos = r->tos;
+		if (!pp_rule_match(r, &tf))
+			continue;
+		if (!arr)
+			arr = pp_val_add_arr(s->evidence, "tos_rules");
+		pp_val_add_str(arr, NULL, pp_rule_format(r, rb, sizeof(rb)));
+		if (!first)
+			first = r;
+	}
+	if (!first)
+		return;
+	if (s->status == PP_ST_OK) {
+		size_t n = strlen(s->summary);
+
+		s->status = PP_ST_WARN;
+		snprintf(s->summary + n, sizeof(s->summary) - n,
+			 "; rule %u selects on tos 0x%x, which was not given: a packet with that TOS is routed by it (--tos)",
+			 first->priority, first->tos);
+		pc_hint(s, "%s rule show; %s route get %s tos 0x%x", pc_ipcmd(q), pc_ipcmd(q),
+			pp_addr_str(&q->dst, rb, sizeof(rb)), first->tos);
+	}
+}
+
 void
 pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
 {
@@ -1135,5 +1187,6 @@ pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 	else
 		eval_route_in(q, f, res);
 	eval_route_sport(q, f, res);
+	eval_route_tos(q, f, res);
 	eval_route_mark(f, res);
 }
