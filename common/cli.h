@@ -69,29 +69,6 @@ struct pp_optdef {
 	PP_OPT('h', "help", 'h', NULL, "this help"),                                            \
 	PP_OPT('V', "version", 'V', NULL, "version")
 
-/* Until pathcheck takes an option table (the other tools have one): the common options as getopt arrays and help. */
-#define PP_COMMON_SHORTOPTS "hVjpN:"
-#define PP_COMMON_LONGOPTS                                      \
-	{ "help", no_argument, NULL, 'h' },                     \
-	{ "version", no_argument, NULL, 'V' },                  \
-	{ "json", no_argument, NULL, 'j' },                     \
-	{ "pretty", no_argument, NULL, 'p' },                   \
-	{ "prom", no_argument, NULL, PP_OPT_PROM },             \
-	{ "prom-file", required_argument, NULL, PP_OPT_PROM_FILE }, \
-	{ "netns", required_argument, NULL, 'N' },              \
-	{ "netns-pid", required_argument, NULL, PP_OPT_NETNS_PID }, \
-	{ "no-color", no_argument, NULL, PP_OPT_NO_COLOR }
-#define PP_COMMON_HELP                                                                  \
-	"  -j, --json             JSON output\n"                                        \
-	"  -p, --pretty           indent JSON\n"                                        \
-	"      --prom             Prometheus text exposition on stdout\n"               \
-	"      --prom-file PATH   write the exposition atomically to PATH\n"            \
-	"  -N, --netns NAME       run in network namespace NAME (/run/netns/NAME)\n"    \
-	"      --netns-pid PID    run in the network namespace of process PID\n"        \
-	"      --no-color         no colour (also when NO_COLOR is set)\n"              \
-	"  -h, --help             this help\n"                                          \
-	"  -V, --version          version\n"
-
 #define PP_OPT_MAX 96
 
 /* The state of one parse over a table. */

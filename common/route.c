@@ -154,6 +154,7 @@ pp_route_get_build(void *buf, const struct pp_route_query *q)
 	 */
 	rtm->rtm_flags = (q->family == AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (q->fibmatch ? RTM_F_FIB_MATCH : 0);
 	rtm->rtm_dst_len = (uint8_t)(alen * 8);
+	rtm->rtm_tos = q->tos;
 	mnl_attr_put(nlh, RTA_DST, alen, q->dst.u.b);
 	if (q->src.family) {
 		rtm->rtm_src_len = (uint8_t)(pp_addr_len(&q->src) * 8);

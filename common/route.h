@@ -18,6 +18,7 @@ struct pp_route_query {
 	uint32_t mark, uid;
 	uint8_t ipproto;	/* 0: none */
 	uint16_t sport, dport;	/* host order, 0: none */
+	uint8_t tos;		/* rtmsg.rtm_tos, as ip route get ... tos (IPv6: the traffic class); 0: none */
 	bool fibmatch;		/* RTM_F_FIB_MATCH: the FIB entry that matched, not the resolved route */
 };
 

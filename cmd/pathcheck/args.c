@@ -22,25 +22,29 @@ enum {
 	OPT_TIMEOUT,
 	OPT_WATCH,
 	OPT_TRACE,
+	OPT_TOS,
+	OPT_DSCP,
 };
 
-static const struct option longopts[] = {
-	PP_COMMON_LONGOPTS,
-	{ "proto", required_argument, NULL, OPT_PROTO },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "iif", required_argument, NULL, OPT_IIF },
-	{ "oif", required_argument, NULL, OPT_OIF },
-	{ "mark", required_argument, NULL, OPT_MARK },
-	{ "uid", required_argument, NULL, OPT_UID },
-	{ "sport", required_argument, NULL, OPT_SPORT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "file", required_argument, NULL, 'f' },
-	{ "parallel", required_argument, NULL, OPT_PARALLEL },
-	{ "probe", no_argument, NULL, OPT_PROBE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "watch", required_argument, NULL, OPT_WATCH },
-	{ "trace", no_argument, NULL, OPT_TRACE },
-	{ NULL, 0, NULL, 0 },
+static const struct pp_optdef pc_optdefs[] = {
+	PP_OPT(0, "proto", OPT_PROTO, "PROTO", "tcp, udp or icmp (default: tcp with a port, icmp without)"),
+	PP_OPT(0, "from", OPT_FROM, "SRC", "source address (with --iif: the packet's sender)"),
+	PP_OPT(0, "iif", OPT_IIF, "DEV", "the packet arrives on DEV (ingress or forward)"),
+	PP_OPT(0, "oif", OPT_OIF, "DEV", "force the output device"),
+	PP_OPT(0, "mark", OPT_MARK, "N", "firewall mark (decimal or 0x hex)"),
+	PP_OPT(0, "uid", OPT_UID, "N", "sending user id (for uidrange rules)"),
+	PP_OPT(0, "sport", OPT_SPORT, "N", "source port"),
+	PP_OPT(0, "tos", OPT_TOS, "N", "TOS byte (IPv6: traffic class), as ip route get ... tos"),
+	PP_OPT(0, "dscp", OPT_DSCP, "N", "DSCP (0-63): --tos with the value shifted left by 2"),
+	PP_OPT('v', "verbose", 'v', NULL, "show each station's evidence in text output"),
+	PP_OPT('f', "file", 'f', "FILE", "check every target of FILE, one per line:\nDEST[:PORT] [tcp|udp|icmp] [name=LABEL]; # comments"),
+	PP_OPT(0, "parallel", OPT_PARALLEL, "N", "targets checked at once with -f (default 4, at most 64)"),
+	PP_OPT(0, "probe", OPT_PROBE, NULL, "send one real flow and watch where the kernel drops it"),
+	PP_OPT(0, "timeout", OPT_TIMEOUT, "SEC", "how long the probe waits for an answer (default 2)"),
+	PP_OPT(0, "watch", OPT_WATCH, "SEC", "send nothing: observe the traffic that matches for SEC"),
+	PP_OPT(0, "trace", OPT_TRACE, NULL, "with --probe/--watch: nft trace the flow (a temporary table)"),
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
 };
 
 static void
@@ -50,24 +54,9 @@ usage(FILE *f)
 	      "       pathcheck [options] -f FILE\n"
 	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
 	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
-	      "\n"
-	      "  --proto tcp|udp|icmp   protocol (default: tcp with a port, icmp without)\n"
-	      "  --from SRC             source address (with --iif: the packet's sender)\n"
-	      "  --iif DEV              the packet arrives on DEV (ingress or forward)\n"
-	      "  --oif DEV              force the output device\n"
-	      "  --mark N               firewall mark (decimal or 0x hex)\n"
-	      "  --uid N                sending user id (for uidrange rules)\n"
-	      "  --sport N              source port\n"
-	      "  -v, --verbose          show each station's evidence in text output\n"
-	      "  -f, --file FILE        check every target of FILE, one per line:\n"
-	      "                         DEST[:PORT] [tcp|udp|icmp] [name=LABEL]; # comments\n"
-	      "      --parallel N       targets checked at once with -f (default 4, at most 64)\n"
-	      "      --probe            send one real flow and watch where the kernel drops it\n"
-	      "      --timeout SEC      how long the probe waits for an answer (default 2)\n"
-	      "      --watch SEC        send nothing: observe the traffic that matches for SEC\n"
-	      "      --trace            with --probe/--watch: nft trace the flow (a temporary table)\n"
-	      PP_COMMON_HELP
-	      "\n"
+	      "\n", f);
+	pp_opt_help(f, pc_optdefs);
+	fputs("\n"
 	      "Exit status: 0 path ok, 1 the packet dies or is degraded, 2 usage error,\n"
 	      "3 could not tell (a check the answer depends on could not run).\n", f);
 }
@@ -93,25 +82,16 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 	const char *from = NULL, *why = NULL;
 	char host[sizeof(q->dest_arg)];
 	bool has_proto = false;
+	struct pp_optparse op;
 	uint32_t v;
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
 	pp_cli_init(&o->cli, "pathcheck");
-	opterr = 0;
 	o->parallel = 4;
-	while ((c = getopt_long(argc, argv, PP_COMMON_SHORTOPTS "vf:", longopts, NULL)) != -1) {
-		if ((rc = pp_cli_opt(&o->cli, c, optarg)) == 1)
-			continue;
-		if (rc < 0)
-			return PP_EXIT_USAGE;
+	pp_opt_init(&op, &o->cli, pc_optdefs);
+	while ((c = pp_opt_next(&op, argc, argv)) != -1) {
 		switch (c) {
-		case 'h':
-			usage(stdout);
-			return PP_EXIT_HELP;
-		case 'V':
-			pp_print_version(&o->cli);
-			return PP_EXIT_HELP;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -167,11 +147,20 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			q->sport = (uint16_t)v;
 			q->has_sport = true;
 			break;
-		case '?':
+		case OPT_TOS:
+		case OPT_DSCP:
+			if (q->has_tos)
+				return pp_usage_error(&o->cli, "--tos and --dscp: give one of them, once");
+			if (c == OPT_TOS && pp_parse_u32(optarg, 255, &v) < 0)
+				return pp_usage_error(&o->cli, "--tos: '%s' is not a TOS byte (0-255)", optarg);
+			if (c == OPT_DSCP && pp_parse_u32(optarg, 63, &v) < 0)
+				return pp_usage_error(&o->cli, "--dscp: '%s' is not a DSCP (0-63)", optarg);
+			q->tos = (uint8_t)(c == OPT_TOS ? v : v << 2);
+			q->has_tos = true;
+			break;
 		default:
-			if (optopt && optopt < 256)
-				return pp_usage_error(&o->cli, "unknown or incomplete option '-%c'", optopt);
-			return pp_usage_error(&o->cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+			if ((rc = pp_opt_common(&o->cli, c, optarg, usage)) != PP_EXIT_OK)
+				return rc;
 		}
 	}
 	pp_cli_finish(&o->cli);

@@ -72,7 +72,7 @@ main(int argc, char *argv[])
 	struct pp_out out;
 	char why[512];
 	size_t n = 0;
-	int rc;
+	int rc, orc;
 
 	if ((rc = pc_args(argc, argv, &o)) != PP_EXIT_OK)
 		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
@@ -112,8 +112,9 @@ main(int argc, char *argv[])
 	} else
 		pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
 	rc = pc_targets_exit(t, n);
-	if (pp_out_begin(&o.cli, &out) != 0) {
-		rc = PP_EXIT_USAGE;
+	/* An export that cannot be opened: the diagnosis ran, its answer could not be written (3). */
+	if ((orc = pp_out_begin(&o.cli, &out)) != 0) {
+		rc = orc;
 		goto done;
 	}
 	switch (o.cli.format) {

@@ -51,8 +51,9 @@ struct pc_query {
 	struct pp_addr dst;
 	struct pp_addr src;		/* family 0: not given */
 	uint8_t proto;			/* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6 */
-	bool has_dport, has_sport, has_mark, has_uid;
+	bool has_dport, has_sport, has_mark, has_uid, has_tos;
 	uint16_t dport, sport;
+	uint8_t tos;			/* --tos, or --dscp shifted into its place */
 	uint32_t mark, uid;
 	char iif[IF_NAMESIZE], oif[IF_NAMESIZE];
 	int iif_index, oif_index;
@@ -277,6 +278,9 @@ struct pc_facts {
 	struct pp_err sock_err;
 	struct pc_listener listeners[16];
 	size_t nlisteners;
+	int other_sock_rc;			/* the other protocol (udp for tcp, tcp for udp) on the same port */
+	struct pc_listener other_listeners[16];
+	size_t nother;
 	bool have_snmp;
 	uint64_t listen_overflows, listen_drops;
 	/* conntrack */
@@ -300,8 +304,15 @@ struct pc_facts {
 		uint32_t rule_prio;
 		bool found;
 		struct pp_route r;
+		int rc;				/* the table's dump: 0, or -errno (-ENOENT: no such table) */
 	} special[16];
 	size_t nspecial;
+	/*
+	 * When the lookup succeeded: the custom tables a rule sent the flow to before the
+	 * deciding rule, each with the throw route that sent the lookup on, if it holds one.
+	 */
+	struct pc_special thrown[8];
+	size_t nthrown;
 	char links_down[256];			/* devices administratively down, for a "no route" */
 	/* socket (egress source) */
 	int src_local;				/* 1 local, 0 not, <0 -errno */

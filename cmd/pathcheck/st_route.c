@@ -227,6 +227,16 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 		pp_val_add_str(s->evidence, "needs", pp_errno_needs(f->route_rc));
 }
 
+/* The throw route that made the passed rule's table send the lookup on, if it held one. */
+static const struct pc_special *
+thrown_by(const struct pc_facts *f, const struct pp_rule *passed)
+{
+	for (size_t i = 0; i < f->nthrown; i++)
+		if (f->thrown[i].table == passed->table && f->thrown[i].rule_prio == passed->priority)
+			return f->thrown[i].found ? &f->thrown[i] : NULL;
+	return NULL;
+}
+
 static void
 eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
@@ -281,15 +291,36 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		return;
 	}
 	np = passed_tables(f, &rf, dr, passed, PP_ARRAY_SIZE(passed));
-	if (np) {
+	/* A table that threw the destination back sent the lookup on by design: evidence, no warning. */
+	char threw[512] = "", a[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN + 8];
+	size_t o = 0;
+
+	for (size_t i = 0; i < np && o < sizeof(threw); i++) {
+		const struct pc_special *th = thrown_by(f, passed[i]);
+
+		if (!th)
+			continue;
+		if (th->r.dst.family)
+			snprintf(pfx, sizeof(pfx), "%s/%u", pp_addr_str(&th->r.dst, a, sizeof(a)), th->r.dst_len);
+		else
+			snprintf(pfx, sizeof(pfx), "default");
+		o += (size_t)snprintf(threw + o, sizeof(threw) - o, "%stable %s: throw %s (rule %u)", o ? "; " : "",
+				      pp_route_table_name(th->table, t, sizeof(t)), pfx, th->rule_prio);
+	}
+	if (threw[0])
+		pp_val_add_str(s->evidence, "threw", threw);
+	for (size_t i = 0; i < np; i++) {
+		if (thrown_by(f, passed[i]))
+			continue;
 		s->status = PP_ST_WARN;
-		const char *tn = pp_route_table_name(passed[0]->table, t, sizeof(t));
+		const char *tn = pp_route_table_name(passed[i]->table, t, sizeof(t));
 
 		snprintf(s->summary, sizeof(s->summary),
 			 "rule %u sends this flow to table %s, which has no route for %s; the lookup fell through to %s",
-			 passed[0]->priority, tn, d, buf);
-		pp_val_add_str(s->evidence, "passed_rule", pp_rule_format(passed[0], rb, sizeof(rb)));
+			 passed[i]->priority, tn, d, buf);
+		pp_val_add_str(s->evidence, "passed_rule", pp_rule_format(passed[i], rb, sizeof(rb)));
 		pc_hint(s, "%s route show table %s; %s rule show", pc_ipcmd(q), tn, pc_ipcmd(q));
+		break;
 	}
 	if (r->type == RTN_LOCAL)
 		snprintf(s->summary, sizeof(s->summary), "local: %s is an address of this host (table %s)", d,
@@ -641,6 +672,7 @@ pc_rule_flow(const struct pc_query *q, struct pp_rule_flow *rf)
 	rf->ipproto = q->proto;
 	rf->sport = q->sport;
 	rf->dport = q->dport;
+	rf->tos = q->tos;
 }
 
 static void
@@ -661,6 +693,7 @@ route_query(const struct pc_query *q, struct pp_route_query *rq, bool with_src)
 	rq->ipproto = q->proto;
 	rq->sport = q->sport;
 	rq->dport = q->dport;
+	rq->tos = q->tos;
 }
 
 struct special_ctx {
@@ -730,6 +763,38 @@ explain_failure(struct pp_nl *nl, const struct pc_query *q, struct pc_facts *f)
 			s->r = c.best;
 		if (c.found && c.best.type != RTN_THROW)
 			break;
+	}
+}
+
+/*
+ * The lookup succeeded, and rules before the deciding one sent the flow to custom tables
+ * that gave no route: read each for a throw route covering the destination (the kernel
+ * went on to the next rule on purpose), filtered in the kernel to that table and type.
+ */
+static void
+collect_thrown(struct pp_nl *nl, const struct pc_query *q, struct pc_facts *f)
+{
+	const struct pp_rule *passed[PP_ARRAY_SIZE(f->thrown)];
+	struct pp_rule_flow rf;
+	size_t np;
+
+	f->nthrown = 0;
+	if (f->route_rc < 0 || f->rules_rc < 0)
+		return;
+	pc_rule_flow(q, &rf);
+	np = passed_tables(f, &rf, pc_deciding_rule(f, &rf, f->route.table), passed, PP_ARRAY_SIZE(passed));
+	for (size_t i = 0; i < np; i++) {
+		struct special_ctx c = { .dst = &q->dst, .want = RTN_THROW };
+		struct pc_special *s = &f->thrown[f->nthrown++];
+		struct pp_err e = { 0 };
+
+		memset(s, 0, sizeof(*s));
+		s->table = passed[i]->table;
+		s->rule_prio = passed[i]->priority;
+		s->rc = pp_route_dump(nl, q->family, passed[i]->table, RTN_THROW, special_cb, &c, &e);
+		s->found = s->rc == 0 && c.found && c.best.type == RTN_THROW;
+		if (s->found)
+			s->r = c.best;
 	}
 }
 
@@ -889,6 +954,7 @@ collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e);
+		collect_thrown(nl, q, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
 	}
@@ -1005,6 +1071,7 @@ reroute(struct pp_nl *nl, struct pc_facts *f)
 	memset(&f->oif_link, 0, sizeof(f->oif_link));
 	memset(&f->neigh, 0, sizeof(f->neigh));
 	f->nspecial = 0;
+	f->nthrown = 0;
 	f->links_down[0] = '\0';
 	f->need_neigh = false;
 	free(f->qdiscs);
@@ -1025,6 +1092,7 @@ reroute(struct pp_nl *nl, struct pc_facts *f)
 	if (f->route_rc == 0) {
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e);
+		collect_thrown(nl, q, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
 	}
@@ -1060,6 +1128,56 @@ pc_route_walk(struct pc_walk *w, enum pc_station_id id)
 	route_device(w->nl, f);
 }
 
+/*
+ * No --tos: the lookup was asked with TOS 0. A policy rule with a tos selector that the
+ * flow would match with that TOS, before the rule that decided, makes the route depend
+ * on a field the user did not give: a warning naming the rule, as for the source port.
+ */
+static void
+eval_route_tos(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s = &res->st[PC_ROUTE];
+	struct pp_rule_flow rf;
+	const struct pp_rule *upto = NULL, *first = NULL;
+	struct pp_val *arr = NULL;
+	char rb[256];
+
+	if (q->has_tos || f->rules_rc < 0 || !s->present)
+		return;
+	pc_rule_flow(q, &rf);
+	if (f->route_rc == 0)
+		upto = pc_deciding_rule(f, &rf, f->route.table);
+	for (size_t i = 0; i < f->nrules; i++) {
+		const struct pp_rule *r = &f->rules[i];
+		struct pp_rule_flow tf = rf;
+
+		if (r == upto)
+			break;
+		if (!r->tos)
+			continue;
+		tf.tos = r->tos;
+		if (!pp_rule_match(r, &tf))
+			continue;
+		if (!arr)
+			arr = pp_val_add_arr(s->evidence, "tos_rules");
+		pp_val_add_str(arr, NULL, pp_rule_format(r, rb, sizeof(rb)));
+		if (!first)
+			first = r;
+	}
+	if (!first)
+		return;
+	if (s->status == PP_ST_OK) {
+		size_t n = strlen(s->summary);
+
+		s->status = PP_ST_WARN;
+		snprintf(s->summary + n, sizeof(s->summary) - n,
+			 "; rule %u selects on tos 0x%x, which was not given: a packet with that TOS is routed by it (--tos)",
+			 first->priority, first->tos);
+		pc_hint(s, "%s rule show; %s route get %s tos 0x%x", pc_ipcmd(q), pc_ipcmd(q),
+			pp_addr_str(&q->dst, rb, sizeof(rb)), first->tos);
+	}
+}
+
 void
 pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
 {
@@ -1069,5 +1187,6 @@ pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 	else
 		eval_route_in(q, f, res);
 	eval_route_sport(q, f, res);
+	eval_route_tos(q, f, res);
 	eval_route_mark(f, res);
 }

@@ -80,11 +80,24 @@ eval_socket_egress(const struct pc_query *q, const struct pc_facts *f, struct pc
 	pc_hint(s, "%s addr show", pc_ipcmd(q));
 }
 
+/* Would the socket take a packet for q's destination, arriving on q's device? */
+static bool
+takes(const struct pc_listener *l, const struct pc_query *q)
+{
+	bool any = (l->family == AF_INET && l->addr.u.v4.s_addr == 0) ||
+		   (l->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l->addr.u.v6));
+	bool fam_ok = l->family == q->family || (l->family == AF_INET6 && q->family == AF_INET && !l->v6only && any);
+	bool dev_ok = !l->ifindex || l->ifindex == (uint32_t)q->iif_index;
+
+	return fam_ok && dev_ok && (any || pp_addr_eq(&l->addr, &q->dst));
+}
+
 static void
 eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
 	char d[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN], err[512];
 	const struct pc_listener *match = NULL, *elsewhere = NULL;
+	const char *other = NULL;
 	struct pc_station *s;
 	struct pp_val *arr;
 
@@ -115,18 +128,18 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 	}
 	for (size_t i = 0; i < f->nlisteners; i++) {
 		const struct pc_listener *l = &f->listeners[i];
-		bool any = (l->family == AF_INET && l->addr.u.v4.s_addr == 0) ||
-			   (l->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&l->addr.u.v6));
-		bool fam_ok = l->family == q->family || (l->family == AF_INET6 && q->family == AF_INET && !l->v6only && any);
-		bool dev_ok = !l->ifindex || l->ifindex == (uint32_t)q->iif_index;
 
-		if (fam_ok && dev_ok && (any || pp_addr_eq(&l->addr, &q->dst))) {
+		if (takes(l, q)) {
 			if (!match)
 				match = l;
 		} else if (!elsewhere) {
 			elsewhere = l;
 		}
 	}
+	/* The mistake behind many "the port is open" tickets: the other protocol listens there. */
+	for (size_t i = 0; !match && f->other_sock_rc == 0 && i < f->nother; i++)
+		if (takes(&f->other_listeners[i], q))
+			other = q->proto == IPPROTO_TCP ? "udp" : "tcp";
 	if (match) {
 		s = pc_st(res, PC_SOCKET, PP_ST_OK, "%s listener on %s port %u", pc_proto_name(q->proto),
 			    pp_addr_str(&match->addr, a, sizeof(a)), q->dport);
@@ -154,14 +167,23 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 		s = pc_st(res, PC_SOCKET, PP_ST_FAIL,
 			    "port %u is open on %s only, not on %s: the packet finds no socket (%s)", q->dport, a, d,
 			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
-		snprintf(s->drop_reason, sizeof(s->drop_reason), "NO_SOCKET");
 		pp_val_add_str(s->evidence, "bound", a);
-		pc_hint(s, "ss -l%sn 'sport = :%u'", q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+	} else if (other) {
+		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "nothing listens on %s/%u; %s/%u is open (%s)",
+			    pc_proto_name(q->proto), q->dport, other, q->dport,
+			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
 	} else {
 		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "nothing listens on %s port %u (%s)", pc_proto_name(q->proto), q->dport,
 			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
+	}
+	if (!match) {
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "NO_SOCKET");
-		pc_hint(s, "ss -l%sn 'sport = :%u'", q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+		pc_hint(s, "ss -l%sn 'sport = :%u'", other ? "tu" : q->proto == IPPROTO_TCP ? "t" : "u", q->dport);
+		if (other) {
+			pp_val_add_strf(s->evidence, "other_proto_open", "%s/%u", other, q->dport);
+		} else if (f->other_sock_rc < 0) {
+			pp_val_add_strf(s->evidence, "other_proto_error", "%s", strerror(-f->other_sock_rc));
+		}
 	}
 	if (f->dnat)
 		pp_val_add_str(s->evidence, "after_dnat", f->dnat_text);
@@ -175,18 +197,23 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 	}
 }
 
+struct listen_ctx {
+	struct pc_listener *l;
+	size_t *n, max;
+};
+
 static int
 listener_cb(const struct pp_sock *s, void *data)
 {
-	struct pc_facts *f = data;
+	struct listen_ctx *c = data;
 	struct pc_listener *l;
 
 	/* A connected UDP socket only takes its peer's datagrams: not a listener. */
 	if (s->proto == IPPROTO_UDP && s->dport)
 		return 0;
-	if (f->nlisteners >= PP_ARRAY_SIZE(f->listeners))
+	if (*c->n >= c->max)
 		return 0;
-	l = &f->listeners[f->nlisteners++];
+	l = &c->l[(*c->n)++];
 	l->family = s->family;
 	l->addr = s->src;
 	l->port = s->sport;
@@ -235,12 +262,23 @@ collect_socket(struct pc_facts *f)
 		f->sock_rc = rc;
 		return;
 	}
+	struct listen_ctx c = { f->listeners, &f->nlisteners, PP_ARRAY_SIZE(f->listeners) };
+	struct listen_ctx oc = { f->other_listeners, &f->nother, PP_ARRAY_SIZE(f->other_listeners) };
+	uint8_t other = eq->proto == IPPROTO_TCP ? IPPROTO_UDP : IPPROTO_TCP;
+	struct pp_err e = { 0 };
+
 	states = eq->proto == IPPROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE | 1u << TCP_ESTABLISHED;
 	/* IPv4 packets also reach IPv6 sockets bound to :: without IPV6_V6ONLY. */
 	rc = pp_sock_dump(&nl, eq->family == AF_INET ? 0 : AF_INET6, eq->proto, states, eq->dport,
-			  listener_cb, f, &f->sock_err);
+			  listener_cb, &c, &f->sock_err);
 	if (rc < 0)
 		f->sock_rc = rc;
+	/* The other protocol on the same port, for a summary that says it is open there. */
+	if (rc == 0) {
+		states = other == IPPROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE | 1u << TCP_ESTABLISHED;
+		f->other_sock_rc = pp_sock_dump(&nl, eq->family == AF_INET ? 0 : AF_INET6, other, states, eq->dport,
+						listener_cb, &oc, &e);
+	}
 	pp_nl_close(&nl);
 	if (eq->proto == IPPROTO_TCP)
 		listen_counters(f);

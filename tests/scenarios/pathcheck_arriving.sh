@@ -157,6 +157,48 @@ check "service bound to ::1, asked on the external address" socket fail 1 "${IN6
 expect_ev "bound to ::1: where it is bound" socket '.evidence.bound' ::1
 check "no listener" socket fail 1 "${IN4[@]}" 203.0.113.2:8090
 check "no listener v6" socket fail 1 "${IN6[@]}" "[2001:db8:2::2]:8090"
+# The other protocol listens on the port (issue 19 item 6): the summary says so.
+# A UDP socket in namespace ROLE on ADDR:PORT, for at most 60 s.
+listen_udp() {
+	nsrun "$1" python3 -c '
+import socket, sys, time
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+time.sleep(60)' "$2" "$3" &
+	LPIDS="$LPIDS $!"
+	for _ in $(seq 1 20); do nsrun "$1" ss -lun "sport = :$3" | grep -q ":$3" && return 0; sleep 0.1; done
+	return 1
+}
+# truth_refused PROTO ADDR PORT: from the client, the server refuses (RST or ICMP port unreachable).
+truth_refused() {
+	nsrun cli python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM)
+s.settimeout(2)
+try:
+    s.connect((sys.argv[2], int(sys.argv[3])))
+    if sys.argv[1] == "udp":
+        s.send(b"x"); s.recv(16)
+except ConnectionRefusedError:
+    sys.exit(0)
+except Exception as e:
+    print(e); sys.exit(1)
+sys.exit(1)' "$@"
+}
+listen_tcp srv 0.0.0.0 8053
+if truth_refused udp 203.0.113.2 8053; then t_ok "udp to a tcp-only port: truth, ICMP port unreachable"
+else t_fail "udp to a tcp-only port: truth, ICMP port unreachable"; fi
+check "udp to a tcp-only port" socket fail 1 "${IN4[@]}" --proto udp 203.0.113.2:8053
+expect_ev "udp to a tcp-only port: says tcp is open" socket '.summary | contains("nothing listens on udp/8053; tcp/8053 is open")' true
+expect_ev "udp to a tcp-only port: evidence" socket '.evidence.other_proto_open' tcp/8053
+listen_udp srv 0.0.0.0 8054
+if truth_refused tcp 203.0.113.2 8054; then t_ok "tcp to a udp-only port: truth, RST"
+else t_fail "tcp to a udp-only port: truth, RST"; fi
+check "tcp to a udp-only port" socket fail 1 "${IN4[@]}" 203.0.113.2:8054
+expect_ev "tcp to a udp-only port: says udp is open" socket '.summary | contains("nothing listens on tcp/8054; udp/8054 is open")' true
+check "tcp to a port nothing listens on: no other protocol named" socket fail 1 "${IN4[@]}" 203.0.113.2:8055
+expect_ev "nothing on either protocol: no other_proto_open" socket '.evidence.other_proto_open // "none"' none
 # DNAT to a port with no listener.
 nsrun srv nft add table ip nat
 nsrun srv nft add chain ip nat pre '{ type nat hook prerouting priority -100; }'

@@ -55,6 +55,18 @@ check "rule to empty table, nothing behind it" route fail 1 -N "$C" 203.0.113.2:
 expect_jq "rule to empty table: tables tried" "$LAST" '.stations[] | select(.station=="route") | .evidence.tables_tried' "local, 100, main, default"
 nsrun cli ip route add default via 198.51.100.1
 nsrun cli ip rule del pref 100
+# A table that throws the destination back (issue 19 item 5): the kernel goes on to the
+# next rule (main), so does the explanation; no "table has no route" warning.
+nsrun cli ip rule add pref 100 lookup 200
+nsrun cli ip route add throw 203.0.113.0/26 table 200
+if nsrun cli ping -c1 -W2 203.0.113.2 >/dev/null 2>&1; then t_ok "throw route: truth, ping answers through main"
+else t_fail "throw route: truth, ping answers through main"; fi
+check "throw route in table 200" null ok 0 -N "$C" 203.0.113.2:443
+expect_ev "throw route: main decided" route '.evidence.table' main
+expect_ev "throw route: no passed rule" route '.evidence.passed_rule // "none"' none
+expect_ev "throw route: table 200 threw" route '.evidence.threw' "table 200: throw 203.0.113.0/26 (rule 100)"
+nsrun cli ip route del throw 203.0.113.0/26 table 200
+nsrun cli ip rule del pref 100
 # A rule that selects by mark: only the marked flow goes to the table with the blackhole.
 nsrun cli ip route add blackhole default table 200
 nsrun cli ip rule add fwmark 0x2a lookup 200 pref 200
@@ -63,6 +75,22 @@ check "mark rule: marked flow" route fail 1 -N "$C" --mark 0x2a 203.0.113.2:443
 expect_jq "mark rule: table named" "$LAST" '.stations[] | select(.station=="route") | .evidence.table' 200
 nsrun cli ip rule del pref 200
 
+# A rule that selects by TOS (issue 19 item 7): only that TOS goes to the blackhole table.
+nsrun cli ip route add blackhole default table 300
+nsrun cli ip rule add tos 0x10 lookup 300 pref 150
+if ! nsrun cli ip route get 203.0.113.2 tos 0x10 >/dev/null 2>&1 && nsrun cli ip route get 203.0.113.2 >/dev/null 2>&1
+then t_ok "tos rule: truth, ip route get with tos 0x10 fails, without it routes"
+else t_fail "tos rule: truth, ip route get with tos 0x10 fails, without it routes"; fi
+check "tos rule: --tos 0x10" route fail 1 -N "$C" --tos 0x10 203.0.113.2:443
+expect_ev "tos rule: the table is named" route '.evidence.table' 300
+expect_ev "tos rule: the rule is named" route '.summary | contains("(rule 150)")' true
+check "tos rule: --dscp 4 is tos 0x10" route fail 1 -N "$C" --dscp 4 203.0.113.2:443
+check "tos rule: --tos 0x08 passes it" null ok 0 -N "$C" --tos 0x08 203.0.113.2:443
+check "tos rule: no --tos warns" route warn 1 -N "$C" 203.0.113.2:443
+expect_ev "tos rule: the rule depending on tos is named" route '.evidence.tos_rules[0]' "150: from all tos 0x10 lookup 300"
+expect_ev "tos rule: the warning says so" route '.summary | contains("rule 150 selects on tos 0x10")' true
+nsrun cli ip rule del pref 150
+nsrun cli ip route del blackhole default table 300
 # Egress link: the router's end goes down, the client's veth loses carrier.
 nsrun rtr ip link set r0 down
 check "egress link without carrier" egress-device fail 1 -N "$C" 203.0.113.2:443
@@ -151,6 +179,9 @@ bad "bad mark" "--mark" -N "$C" --mark 12q 203.0.113.2
 bad "bad proto" "--proto" -N "$C" --proto sctp 203.0.113.2
 bad "icmp with a port" "icmp" -N "$C" --proto icmp 203.0.113.2:80
 bad "family mismatch" "--from" -N "$C" --from 2001:db8:1::2 203.0.113.2
+bad "bad tos" "--tos" -N "$C" --tos 256 203.0.113.2
+bad "bad dscp" "--dscp" -N "$C" --dscp 64 203.0.113.2
+bad "tos and dscp" "--dscp" -N "$C" --tos 0x10 --dscp 4 203.0.113.2
 bad "no DEST" "DEST"
 bad "unclosed bracket" "]" "[2001:db8::1:80"
 

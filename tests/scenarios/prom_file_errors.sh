@@ -14,8 +14,8 @@ mkdir -p "$d/ro" "$d/isdir.prom" "$d/locked"
 chmod 755 "$d"
 chmod 555 "$d/locked"
 
-declare -A args=([nicstat]="--no-softnet" [qdiscstat]="" [neighwatch]="" [ctdump]="-S" [pmtuprobe]="127.0.0.1")
-for tool in nicstat qdiscstat neighwatch ctdump pmtuprobe; do
+declare -A args=([nicstat]="--no-softnet" [qdiscstat]="" [neighwatch]="" [ctdump]="-S" [pmtuprobe]="127.0.0.1" [pathcheck]="127.0.0.1")
+for tool in nicstat qdiscstat neighwatch ctdump pmtuprobe pathcheck; do
 	t="$BIN/$tool"
 	# Read-only file system.
 	out=$(unshare -m sh -c 'mount -t tmpfs -o ro none "$1" && shift && exec "$@"' sh "$d/ro" \
