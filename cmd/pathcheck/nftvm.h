@@ -2,7 +2,7 @@
  * nftvm.h: the nft VM on its own. It evaluates a base chain against one packet the
  * way the kernel's nft_do_chain would, from what libnftnl decodes, and does no I/O:
  * the chains and sets it reads come from a cache, and what the cache lacks it asks
- * for through a fetch callback (the glue in nfteval.c reads it from the kernel).
+ * for through a fetch callback (the glue in st_netfilter.c reads it from the kernel).
  */
 #ifndef PC_NFTVM_H
 #define PC_NFTVM_H

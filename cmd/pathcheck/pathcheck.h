@@ -158,7 +158,7 @@ struct pc_station {
 	bool observed;			/* the probe saw it happen here: evidence of its own */
 };
 
-/* What evaluating one base chain's rules against the packet decided (nfteval.c). */
+/* What evaluating one base chain's rules against the packet decided (nftvm.c). */
 struct pc_nft_result {
 	int verdict;			/* PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN, PC_NFT_POLICY */
 	uint32_t policy;		/* NF_ACCEPT/NF_DROP when verdict is PC_NFT_POLICY */

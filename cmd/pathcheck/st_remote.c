@@ -16,7 +16,7 @@
 #include <linux/rtnetlink.h>
 
 #include "dropmon.h"
-#include "nfteval.h"
+#include "st_netfilter.h"
 #include "pathcheck.h"
 
 /* ---- observation: --probe and --watch (issue 4) ---- */

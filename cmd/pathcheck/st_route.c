@@ -19,7 +19,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
-#include "nfteval.h"
+#include "st_netfilter.h"
 #include "pathcheck.h"
 
 /* ---- route ---- */
@@ -654,7 +654,7 @@ eval_route_mark(const struct pc_facts *f, struct pc_result *res)
 
 #include "addr.h"
 #include "sysctl.h"
-#include "nfteval.h"
+#include "st_netfilter.h"
 #include "pathcheck.h"
 
 /* The rule walk's idea of the flow, as fib_rules_lookup() sees a locally generated packet. */

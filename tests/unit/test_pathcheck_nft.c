@@ -19,7 +19,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
-#include "../../cmd/pathcheck/nfteval.h"
+#include "../../cmd/pathcheck/st_netfilter.h"
 #include "tap.h"
 
 static struct pc_nft_cache cache;

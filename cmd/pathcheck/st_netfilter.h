@@ -1,5 +1,5 @@
 /*
- * nfteval.h: evaluate the live nftables ruleset against one packet, the way the
+ * st_netfilter.h: the netfilter station, and its glue that evaluates the live nftables ruleset against one packet, the way the
  * kernel's nft VM would, from what libnftnl decodes: registers, payload and meta
  * loads, cmp, bitwise, range, set lookups and verdict maps, ct state, jumps,
  * gotos, returns, accept, drop, reject, nat. A value pathcheck cannot know (an
@@ -7,8 +7,8 @@
  * makes the result UNKNOWN, never a guess. The VM itself is nftvm.h (struct pc_pkt,
  * struct pc_nft_cache); this is its glue to the kernel and to the query.
  */
-#ifndef PC_NFTEVAL_H
-#define PC_NFTEVAL_H
+#ifndef PC_ST_NETFILTER_H
+#define PC_ST_NETFILTER_H
 
 #include "nftvm.h"
 
