@@ -19,7 +19,8 @@
 #   - names a run makes up: a "pid:N" namespace, the lab's namespace prefix (pp<PID>-) in any string, and
 #     MAC addresses (veths get random ones): "lladdr", and any aa:bb:cc:dd:ee:ff in a string.
 #   - the numbers a summary quotes from a time or a moving counter: "in 0.2 ms",
-#     "ListenOverflows 6", "dropped 10 packets" (the words around them stay).
+#     "ListenOverflows 6", "dropped 10 packets", conntrack's "29 of 262144 entries" (the
+#     table is global), and an XDP program's id (the kernel gives each load a new one).
 # Nothing that encodes a verdict, station, status, summary, hint, drop reason, rule or
 # route is masked: a summary that quotes a moving number shows as a difference.
 #
@@ -46,7 +47,9 @@ MASK='
 def vol: test("(_seconds|_ms|_us)$|^rtt|^elapsed$|^revents$|^t$|^(rx|tx)_|^carrier_changes$|^(packets|bytes|drops|overlimits|requeues|backlog_bytes|backlog_packets)$|^(count|drop|early_drop|insert_failed|invalid|search_restart|probes|listen_drops|listen_overflows|wire_in|wire_out)$");
 def scrub: gsub("pp[0-9]+-"; "pp<lab>-") | gsub("^pid:[0-9]+$"; "pid:<pid>") | gsub("[0-9a-f]{2}(:[0-9a-f]{2}){5}"; "<mac>")
 	| gsub("in [0-9.]+ ms"; "in <t> ms") | gsub("ListenOverflows [0-9]+"; "ListenOverflows <n>")
-	| gsub("dropped [0-9]+ packets?"; "dropped <n> packet(s)");
+	| gsub("dropped [0-9]+ packets?"; "dropped <n> packet(s)")
+	| gsub("^[0-9]+ of (?<m>[0-9]+) entries"; "<n> of \\(.m) entries")
+	| gsub("(?<k>xdp[a-z]* id) [0-9]+"; "\\(.k) <id>");
 def mask: if type == "string" then scrub
 	elif type == "object" then with_entries(
 		if (.key | vol) and (.value | type) == "number" then .value = "<masked>"
