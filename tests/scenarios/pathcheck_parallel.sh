@@ -90,7 +90,7 @@ for par in 1 4 16 64; do
 	[ "$par" = 1 ] && runs=$RUNS_SERIAL
 	for run in $(seq "$runs"); do
 		t0=$(date +%s.%N)
-		run_json out "$PC" -N "$C" -j -f "$TMP/targets" --probe --timeout 0.5 --parallel "$par"
+		run_json out "$PC" -N "$C" -j -f "$TMP/targets" --probe --timeout 1 --parallel "$par"
 		echo "# --parallel $par run $run: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 		if [ "$RC" != 1 ] || ! n=$(jq '.results | length' <<<"$out" 2>/dev/null) || [ "$n" != 64 ]; then
 			crashed=$((crashed + 1)); echo "# --parallel $par run $run: exit $RC, $(head -c 300 <<<"$ERR")"; continue
@@ -110,7 +110,7 @@ for par in 1 4 16 64; do
 			done <<<"$v"
 		elif [ "$v" != "$first" ]; then
 			differ=$((differ + 1))
-			diff <(echo "$first") <(echo "$v") | sed 's/^/# /' | head -10
+			diff <(echo "$first") <(echo "$v") | grep '^>' | sed 's/^/# now: /' | head -6
 		fi
 	done
 	[ "$crashed" = 0 ] && t_ok "--parallel $par: $runs runs ended with 64 results, exit 1, no sanitizer report" ||
@@ -125,7 +125,7 @@ done
 if [ -n "${PKTPATH_TSAN_BIN:-}" ] && [ -x "$PKTPATH_TSAN_BIN" ]; then
 	for par in 16 64; do
 		TSAN_OPTIONS="halt_on_error=0 exitcode=66 $TSAN_OPTIONS" run_json out "$PKTPATH_TSAN_BIN" -N "$C" -j \
-			-f "$TMP/targets" --probe --timeout 0.5 --parallel "$par"
+			-f "$TMP/targets" --probe --timeout 1 --parallel "$par"
 		races=$(grep -c 'WARNING: ThreadSanitizer' <<<"$ERR")
 		if [ "$RC" = 1 ] && [ "$races" = 0 ] && [ "$(verdicts "$out")" = "$first" ]; then
 			t_ok "ThreadSanitizer, --parallel $par: no report, the same verdicts"
