@@ -294,8 +294,11 @@ is_icmp(uint8_t proto)
 static char *
 put_ts(char *p, uint64_t ns)
 {
-	return p + sprintf(p, "%llu.%06llu", (unsigned long long)(ns / 1000000000ull),
-			   (unsigned long long)(ns % 1000000000ull / 1000));
+	/* 20 digits, a dot and 6 more at most: ENTRY_MAX leaves room for them. */
+	int n = snprintf(p, 32, "%llu.%06llu", (unsigned long long)(ns / 1000000000ull),
+			 (unsigned long long)(ns % 1000000000ull / 1000));
+
+	return p + (n > 0 && n < 32 ? n : 0);
 }
 
 static inline char *
