@@ -11,6 +11,7 @@
 #include <libnftnl/set.h>
 #include <stdlib.h>
 
+#include "netns.h"
 #include "nft.h"
 #include "sysctl.h"
 #include "attr.h"
@@ -428,8 +429,10 @@ pp_legacy_iptables(int family, char *buf, size_t len)
 	size_t o = 0;
 
 	buf[0] = '\0';
-	n = pp_read_file(family == AF_INET6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names",
-			 raw, sizeof(raw));
+	char path[64];
+
+	n = pp_read_file(pp_proc_net_path(family == AF_INET6 ? "ip6_tables_names" : "ip_tables_names", path,
+					  sizeof(path)), raw, sizeof(raw));
 	if (n <= 0)
 		return 0;
 	for (char *save = NULL, *t = strtok_r(raw, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {

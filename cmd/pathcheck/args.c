@@ -24,6 +24,7 @@ enum {
 	OPT_TRACE,
 	OPT_TOS,
 	OPT_DSCP,
+	OPT_FOLLOW,
 };
 
 static const struct pp_optdef pc_optdefs[] = {
@@ -43,6 +44,7 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "timeout", OPT_TIMEOUT, "SEC", "how long the probe waits for an answer (default 2)"),
 	PP_OPT(0, "watch", OPT_WATCH, "SEC", "send nothing: observe the traffic that matches for SEC"),
 	PP_OPT(0, "trace", OPT_TRACE, NULL, "with --probe/--watch: nft trace the flow (a temporary table)"),
+	PP_OPT(0, "follow", OPT_FOLLOW, NULL, "go on into the namespace a veth (or a bridge port) hands the packet to,\nuntil it is delivered, leaves the machine or dies"),
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -103,6 +105,9 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_TRACE:
 			q->trace = true;
+			break;
+		case OPT_FOLLOW:
+			q->follow = true;
 			break;
 		case OPT_TIMEOUT:
 			if (pp_parse_seconds(optarg, 60, &q->timeout) < 0)
@@ -170,6 +175,8 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--trace goes with --probe or --watch");
 	if (q->probe && q->iif[0])
 		return pp_usage_error(&o->cli, "--probe sends from this host; for a packet arriving on --iif use --watch SEC");
+	if (q->follow && (q->probe || q->watch > 0))
+		return pp_usage_error(&o->cli, "--follow walks the path without sending: not with --probe or --watch");
 	if (!q->timeout)
 		q->timeout = 2.0;
 	if (from && pp_parse_addr(from, 0, &q->src) < 0)

@@ -68,6 +68,7 @@ struct pc_query {
 	/* The namespace the packet is in, as the walk follows it; NULL: the one pathcheck entered. */
 	const char *netns;
 	/* The branch this walk follows: the option each kernel choice point takes (targets.c). */
+	bool follow;			/* --follow: into the namespaces the packet crosses into */
 	bool follow_choices;		/* numgen is a choice point, not a value not known */
 	uint32_t choice_pick[PC_CHOICES_MAX];
 	size_t choice_npick;
@@ -418,6 +419,17 @@ struct pc_opts {
 	uint8_t default_proto;		/* --proto given with -f, else 0 */
 };
 
+/* How a --follow walk ended. */
+enum pc_follow_end {
+	PC_FOLLOW_NONE = 0,	/* not followed */
+	PC_FOLLOW_DELIVERED,	/* to a socket */
+	PC_FOLLOW_LEAVES,	/* by a device with no peer pathcheck can enter: the uplink, a tunnel */
+	PC_FOLLOW_DIES,
+	PC_FOLLOW_UNDECIDED,
+};
+#define PC_HOPS_MAX 8
+struct pc_hop;
+
 /* One destination checked: its query, and what was found (or why it could not be checked). */
 struct pc_target {
 	struct pc_query q;
@@ -435,6 +447,28 @@ struct pc_target {
 	struct pc_branch *br;
 	size_t nbr;
 	bool br_overflow;		/* more than PC_BRANCHES_MAX, or a choice too wide to follow */
+	/*
+	 * --follow: the namespaces the packet went on into (follow.c), each a walk of its own;
+	 * this target is the first hop. The verdict above is the whole walk's.
+	 */
+	struct pc_hop *hops;
+	size_t nhops;
+	enum pc_follow_end follow_end;
+	enum pp_status follow_status;
+	char follow_summary[512];	/* "delivered to a socket in netns ctr", "leaves the machine by eth0 ..." */
+	char follow_netns[64];		/* the namespace the verdict is in */
+	char netns_name[64];		/* this (the first) hop's namespace */
+};
+
+/* A namespace a --follow walk went on into: how the packet got there, and its walk there. */
+struct pc_hop {
+	char netns[64];
+	int nsfd;			/* the namespace, open while the walk is followed; -1 when closed */
+	char dev_prev[IF_NAMESIZE];	/* the device it left the namespace before by */
+	char dev_in[IF_NAMESIZE];	/* the device it arrives on here */
+	char via[384];			/* "bridge docker0 port veth1 (fdb learned ...), veth veth1 -> eth0" */
+	char nat[256];			/* the source nat it left the namespace before with */
+	struct pc_target t;
 };
 
 /* args.c */
@@ -458,6 +492,13 @@ int pc_targets_load(const char *path, const struct pc_opts *o, struct pc_target 
 /* Check every target, parallel at a time (threads share the namespace entered before). */
 void pc_targets_run(struct pc_target *t, size_t n, unsigned parallel);
 void pc_targets_free(struct pc_target *t, size_t n);
+/* One target from start to verdict (its query resolved if need be), and free one target's parts. */
+void pc_target_check(struct pc_target *t);
+void pc_targets_free_one(struct pc_target *t);
+/* follow.c: --follow the walk of t into the namespaces it crosses into. */
+void pc_follow(struct pc_target *t);
+void pc_hops_free(struct pc_target *t);
+const char *pc_follow_end_name(enum pc_follow_end e);
 int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: walk the stations of the path, filling the facts. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);

@@ -102,23 +102,16 @@ query_line(const struct pc_opts *o, const struct pc_query *q, char *buf, size_t 
 			 pp_cli_netns_name(&o->cli) ? pp_cli_netns_name(&o->cli) : "");
 }
 
+/* The stations of one walk (one hop), in path order. */
 static void
-text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+text_stations(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 {
 	const struct pp_cli *c = &o->cli;
 	const struct pc_result *r = &t->r;
 	const enum pc_station_id *order;
-	char ql[512], b1[1024], b2[1024];
+	char b1[1024];
 	size_t n;
 
-	/* Every string from outside (DEST, a -f line, a device or chain name) goes through pp_text_safe. */
-	if (t->rc != PP_EXIT_OK) {
-		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n", pp_text_safe(t->label, b1, sizeof(b1)),
-			pp_color(c, PP_ST_UNKNOWN), "UNKNOWN", pp_color_reset(c), pp_text_safe(t->error, b2, sizeof(b2)));
-		return;
-	}
-	query_line(o, &t->q, ql, sizeof(ql));
-	fprintf(f, "pathcheck %s\n", pp_text_safe(ql, b1, sizeof(b1)));
 	order = pc_path_order(t->q.direction, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pc_station *s = &r->st[order[i]];
@@ -134,6 +127,42 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 		if (o->verbose)
 			evidence_text(s->evidence, "", f, 25);
 	}
+}
+
+static void
+text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+{
+	const struct pp_cli *c = &o->cli;
+	const struct pc_result *r = &t->r;
+	char ql[512], b1[1024], b2[1024];
+
+	/* Every string from outside (DEST, a -f line, a device or chain name) goes through pp_text_safe. */
+	if (t->rc != PP_EXIT_OK) {
+		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n", pp_text_safe(t->label, b1, sizeof(b1)),
+			pp_color(c, PP_ST_UNKNOWN), "UNKNOWN", pp_color_reset(c), pp_text_safe(t->error, b2, sizeof(b2)));
+		return;
+	}
+	query_line(o, &t->q, ql, sizeof(ql));
+	fprintf(f, "pathcheck %s\n", pp_text_safe(ql, b1, sizeof(b1)));
+	text_stations(o, t, f);
+	for (size_t h = 0; h < t->nhops; h++) {
+		const struct pc_hop *hp = &t->hops[h];
+		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
+
+		fprintf(f, "-> netns %s, in on %s (%s): %s -> %s %s", pp_text_safe(hp->netns, b1, sizeof(b1)),
+			pp_text_safe(hp->dev_in, b2, sizeof(b2)), pp_text_safe(hp->via, ql, sizeof(ql)),
+			pp_addr_str(&hp->t.q.src, a1, sizeof(a1)), pp_addr_str(&hp->t.q.dst, a2, sizeof(a2)),
+			pc_proto_name(hp->t.q.proto));
+		if (hp->t.q.has_dport)
+			fprintf(f, "/%u", hp->t.q.dport);
+		fprintf(f, ", %s", pc_direction_name(hp->t.q.direction));
+		if (hp->nat[0])
+			fprintf(f, " (left with %s)", pp_text_safe(hp->nat, b1, sizeof(b1)));
+		fputc('\n', f);
+		text_stations(o, &hp->t, f);
+	}
+	if (t->q.follow)
+		fprintf(f, "walk: %s\n", pp_text_safe(t->follow_summary, b1, sizeof(b1)));
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
 	/* Every branch the kernel's choices split the walk into: the first is the one above. */
@@ -156,8 +185,9 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 		const struct pc_result *d = r->decided_by ? r->decided_by : r;
 		const struct pc_station *s = &d->st[r->verdict_station];
 
-		fprintf(f, "verdict: %s%s%s at %s: %s\n", pp_color(c, r->verdict_status),
-			status_word(r->verdict_status), pp_color_reset(c), pc_station_name(r->verdict_station),
+		fprintf(f, "verdict: %s%s%s%s%s at %s: %s\n", pp_color(c, r->verdict_status),
+			status_word(r->verdict_status), pp_color_reset(c), t->follow_netns[0] ? " in netns " : "",
+			pp_text_safe(t->follow_netns, b2, sizeof(b2)), pc_station_name(r->verdict_station),
 			pp_text_safe(r->branches_summary[0] ? r->branches_summary : s->summary, b1, sizeof(b1)));
 		if (s->hint[0])
 			fprintf(f, "  next: %s\n", pp_text_safe(s->hint, b1, sizeof(b1)));
@@ -203,9 +233,11 @@ pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 	}
 }
 
-/* The members of one result: query, stations, verdict, warnings. */
+static void json_hops(const struct pc_target *t, struct pp_json *j);
+
+/* The members of one result: query, stations, verdict, warnings; with --follow the walk's hops (with_hops). */
 static void
-json_members(const struct pc_target *t, struct pp_json *j)
+json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 {
 	const struct pc_query *q = &t->q;
 	const struct pc_result *r = &t->r;
@@ -285,6 +317,8 @@ json_members(const struct pc_target *t, struct pp_json *j)
 			pp_json_str(j, "drop_reason", s->drop_reason);
 		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
 	}
+	if (with_hops && t->q.follow)
+		pp_json_str(j, "netns", t->follow_netns[0] ? t->follow_netns : t->netns_name);
 	pp_json_obj_close(j);
 	if (t->nbr) {
 		/* Each branch: what it took, its verdict, and its stations that differ from the first's. */
@@ -320,6 +354,45 @@ json_members(const struct pc_target *t, struct pp_json *j)
 	pp_json_arr_open(j, "warnings");
 	for (size_t i = 0; i < r->nwarnings; i++)
 		pp_json_str(j, NULL, r->warnings[i]);
+	pp_json_arr_close(j);
+	if (with_hops && t->q.follow && t->rc == PP_EXIT_OK)
+		json_hops(t, j);
+}
+
+static void
+json_members(const struct pc_target *t, struct pp_json *j)
+{
+	json_members_(t, j, true);
+}
+
+/* --follow: how the walk ended, and each namespace it went through, the first being this one. */
+static void
+json_hops(const struct pc_target *t, struct pp_json *j)
+{
+	pp_json_obj_open(j, "follow");
+	pp_json_str(j, "end", pc_follow_end_name(t->follow_end));
+	pp_json_str(j, "status", pp_status_name(t->follow_status));
+	pp_json_str(j, "summary", t->follow_summary);
+	pp_json_obj_close(j);
+	pp_json_arr_open(j, "hops");
+	pp_json_obj_open(j, NULL);
+	pp_json_str(j, "netns", t->netns_name);
+	pp_json_str(j, "device_in", t->q.iif[0] ? t->q.iif : NULL);
+	pp_json_null(j, "via");
+	json_members_(t, j, false);
+	pp_json_obj_close(j);
+	for (size_t i = 0; i < t->nhops; i++) {
+		const struct pc_hop *h = &t->hops[i];
+
+		pp_json_obj_open(j, NULL);
+		pp_json_str(j, "netns", h->netns);
+		pp_json_str(j, "device_in", h->dev_in);
+		pp_json_str(j, "via", h->via);
+		pp_json_str(j, "left_by", h->dev_prev);
+		pp_json_str(j, "snat", h->nat[0] ? h->nat : NULL);
+		json_members_(&h->t, j, false);
+		pp_json_obj_close(j);
+	}
 	pp_json_arr_close(j);
 }
 
@@ -379,7 +452,7 @@ void
 pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok)
 {
 	static const enum pp_status all[] = { PP_ST_OK, PP_ST_WARN, PP_ST_FAIL, PP_ST_UNKNOWN, PP_ST_SKIPPED };
-	struct pp_label l[8];
+	struct pp_label l[9];
 	char d[INET6_ADDRSTRLEN], port[8];
 	struct pp_prom p;
 
@@ -400,11 +473,15 @@ pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 			const struct pc_result *r = &t[i].r;
 			bool none = t[i].rc != PP_EXIT_OK || r->verdict_station == PC_NSTATIONS;
 
+			const struct pc_result *dr = r->decided_by ? r->decided_by : r;
+
 			prom_labels(&t[i], l, d, port);
 			l[5] = (struct pp_label){ "status", pp_status_name(target_status(&t[i])) };
 			l[6] = (struct pp_label){ "station", none ? "" : pc_station_name(r->verdict_station) };
-			l[7] = (struct pp_label){ "drop_reason", none ? "" : r->st[r->verdict_station].drop_reason };
-			pp_prom_sample_u64(&p, "pktpath_pathcheck_verdict_info", l, 8, 1);
+			l[7] = (struct pp_label){ "drop_reason", none ? "" : dr->st[r->verdict_station].drop_reason };
+			/* --follow: the namespace the verdict is in ("netns" is the namespace pathcheck ran in). */
+			l[8] = (struct pp_label){ "verdict_netns", t[i].follow_netns[0] ? t[i].follow_netns : t[i].netns_name };
+			pp_prom_sample_u64(&p, "pktpath_pathcheck_verdict_info", l, t[i].q.follow ? 9 : 8, 1);
 		}
 		pp_prom_family(&p, "pktpath_pathcheck_station_status", "gauge",
 			       "Per station of the path: 1 for its current status (state set over ok, warn, fail, unknown, skipped).");

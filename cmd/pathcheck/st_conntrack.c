@@ -14,6 +14,7 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 
+#include "netns.h"
 #include "pathcheck.h"
 #include "sysctl.h"
 
@@ -72,12 +73,12 @@ eval_conntrack(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 int
 pc_ct_stats_read(struct pc_ct_stats *st)
 {
-	char buf[8192], *save = NULL, *line, *hdr[32];
+	char buf[8192], path[64], *save = NULL, *line, *hdr[32];
 	int nh = 0;
 	ssize_t n;
 
 	memset(st, 0, sizeof(*st));
-	if ((n = pp_read_file("/proc/net/stat/nf_conntrack", buf, sizeof(buf))) <= 0)
+	if ((n = pp_read_file(pp_proc_net_path("stat/nf_conntrack", path, sizeof(path)), buf, sizeof(buf))) <= 0)
 		return n < 0 ? (int)n : -ENODATA;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *s2 = NULL, *tok;

@@ -17,6 +17,7 @@
 
 #include <netinet/tcp.h>
 
+#include "netns.h"
 #include "pathcheck.h"
 #include "sockdiag.h"
 #include "sysctl.h"
@@ -228,9 +229,9 @@ listener_cb(const struct pp_sock *s, void *data)
 static void
 listen_counters(struct pc_facts *f)
 {
-	char buf[16384], *hdr, *val, *save1 = NULL, *save2 = NULL, *save3 = NULL, *h, *v;
+	char buf[16384], path[64], *hdr, *val, *save1 = NULL, *save2 = NULL, *save3 = NULL, *h, *v;
 
-	if (pp_read_file("/proc/net/netstat", buf, sizeof(buf)) <= 0)
+	if (pp_read_file(pp_proc_net_path("netstat", path, sizeof(path)), buf, sizeof(buf)) <= 0)
 		return;
 	for (hdr = strtok_r(buf, "\n", &save1); hdr; hdr = strtok_r(NULL, "\n", &save1)) {
 		val = strtok_r(NULL, "\n", &save1);

@@ -290,8 +290,8 @@ follow_branches(struct pc_target *t)
 }
 
 /* One target from start to verdict. */
-static void
-check_one(struct pc_target *t)
+void
+pc_target_check(struct pc_target *t)
 {
 	double t0 = pp_mono_now();
 
@@ -319,6 +319,8 @@ check_one(struct pc_target *t)
 		if (t->f.choices.nseen > 0)
 			follow_branches(t);
 	}
+	if (t->q.follow)
+		pc_follow(t);
 	t->r.elapsed = pp_mono_now() - t0;
 }
 
@@ -342,7 +344,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->n)
 			return NULL;
-		check_one(&p->t[i]);
+		pc_target_check(&p->t[i]);
 	}
 }
 
@@ -369,17 +371,25 @@ pc_targets_run(struct pc_target *t, size_t n, unsigned parallel)
 }
 
 void
+pc_targets_free_one(struct pc_target *t)
+{
+	pc_hops_free(t);
+	pc_result_free(&t->r);
+	pc_facts_free(&t->f);
+	for (size_t b = 1; b < t->nbr; b++) {
+		pc_result_free(&t->br[b].r);
+		pc_facts_free(&t->br[b].f);
+	}
+	free(t->br);
+	t->br = NULL;
+	t->nbr = 0;
+}
+
+void
 pc_targets_free(struct pc_target *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		pc_result_free(&t[i].r);
-		pc_facts_free(&t[i].f);
-		for (size_t b = 1; b < t[i].nbr; b++) {
-			pc_result_free(&t[i].br[b].r);
-			pc_facts_free(&t[i].br[b].f);
-		}
-		free(t[i].br);
-	}
+	for (size_t i = 0; i < n; i++)
+		pc_targets_free_one(&t[i]);
 	free(t);
 }
 

@@ -1,0 +1,526 @@
+/*
+ * follow.c: --follow. A walk that leaves by a veth (or netkit) whose peer is in a namespace
+ * pathcheck can enter, or by a bridge whose port is such a veth, goes on there: the packet
+ * as it is on the wire (its source after a snat or masquerade, its destination after a
+ * dnat, its mark gone when it changes namespace) arrives on the peer device and is walked
+ * again, ingress or forward by the kernel's own lookup. The walk ends where the packet is
+ * delivered to a socket, leaves the machine (a device with no peer pathcheck can enter),
+ * dies, or cannot be decided; each namespace it crosses is one hop.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "fdb.h"
+#include "netns.h"
+#include "pathcheck.h"
+
+#include <linux/netfilter.h>
+#include <linux/neighbour.h>
+
+/* The packet as it leaves a hop. */
+struct wire {
+	struct pp_addr src, dst;
+	uint16_t sport, dport;
+	bool has_sport, has_dport;
+	char nat[256];			/* "masquerade to 203.0.113.1 (the address of eth0)" */
+};
+
+static void
+end(struct pc_target *t, enum pc_follow_end how, enum pp_status st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+end(struct pc_target *t, enum pc_follow_end how, enum pp_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->follow_end = how;
+	t->follow_status = st;
+	va_start(ap, fmt);
+	vsnprintf(t->follow_summary, sizeof(t->follow_summary), fmt, ap);
+	va_end(ap);
+}
+
+/* The namespace this thread is in, named as an SRE knows it. */
+static void
+current_name(char *buf, size_t len)
+{
+	struct stat st;
+	unsigned long self = pp_netns_inode();
+	char path[300];
+	struct dirent *d;
+	DIR *dir;
+
+	if (stat("/proc/1/ns/net", &st) == 0 && (unsigned long)st.st_ino == self) {
+		snprintf(buf, len, "host");
+		return;
+	}
+	if ((dir = opendir("/run/netns")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/run/netns/%s", d->d_name);
+			if (stat(path, &st) == 0 && (unsigned long)st.st_ino == self) {
+				snprintf(buf, len, "%s", d->d_name);
+				closedir(dir);
+				return;
+			}
+		}
+		closedir(dir);
+	}
+	snprintf(buf, len, "pid:%d", (int)getpid());
+}
+
+/*
+ * Where the packet leaves the hop, and as what. A postrouting nat chain that accepted
+ * with an snat gives the new source; a masquerade the address the kernel picks for
+ * the route out (inet_select_addr on the device: the route's preferred source).
+ */
+static int
+packet_on_wire(const struct pc_target *t, struct pp_nl *nl, struct wire *w, char *why, size_t len)
+{
+	const struct pc_facts *f = &t->f;
+	const struct pc_query *q = &f->eq;
+
+	memset(w, 0, sizeof(*w));
+	w->dst = q->dst;
+	w->dport = q->dport;
+	w->has_dport = q->has_dport;
+	w->sport = q->sport;
+	w->has_sport = q->has_sport;
+	w->src = q->src.family ? q->src : f->src_before.family ? f->src_before : f->route.prefsrc;
+	for (size_t i = 0; i < f->nchains; i++) {
+		const struct pc_chain *c = &f->chains[i];
+
+		if (c->c.hooknum != NF_INET_POST_ROUTING || strcmp(c->c.type, "nat") != 0 ||
+		    c->res.verdict != PC_NFT_ACCEPT || !c->res.nat[0] || c->res.dnat)
+			continue;
+		if (strncmp(c->res.nat, "masquerade", 10) == 0 || strstr(c->res.nat, "MASQUERADE")) {
+			struct pp_route_query rq = { .family = q->family, .dst = q->dst };
+			struct pp_route r;
+			struct pp_err e = { 0 };
+			char a[INET6_ADDRSTRLEN];
+
+			if (pp_route_get(nl, &rq, &r, &e) < 0 || !r.prefsrc.family) {
+				snprintf(why, len, "%s in %s %s: the source the kernel picks could not be found",
+					 c->res.nat, c->c.table, c->c.name);
+				return -1;
+			}
+			w->src = r.prefsrc;
+			snprintf(w->nat, sizeof(w->nat), "%s to %s in %s %s", c->res.nat,
+				 pp_addr_str(&w->src, a, sizeof(a)), c->c.table, c->c.name);
+		} else if (c->res.nat_addr.family == q->family) {
+			w->src = c->res.nat_addr;
+			snprintf(w->nat, sizeof(w->nat), "%s in %s %s", c->res.nat, c->c.table, c->c.name);
+		} else {
+			snprintf(why, len, "%s in %s %s: its new source is not known", c->res.nat, c->c.table,
+				 c->c.name);
+			return -1;
+		}
+		if (c->res.nat_port) {
+			w->sport = c->res.nat_port;
+			w->has_sport = true;
+		}
+		break;
+	}
+	if (!w->src.family) {
+		snprintf(why, len, "the packet's source address is not known (give --from)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The next hop's device as a veth's or netkit's peer: its namespace and index. */
+struct peer {
+	bool other_ns;			/* in another namespace (IFLA_LINK_NETNSID) */
+	int32_t nsid;
+	int ifindex;
+};
+
+static bool
+has_peer(const struct pp_link *l, struct peer *p)
+{
+	if (strcmp(l->kind, "veth") != 0 && strcmp(l->kind, "netkit") != 0)
+		return false;
+	if (!l->link)
+		return false;
+	p->other_ns = l->has_link_netnsid;
+	p->nsid = l->link_netnsid;
+	p->ifindex = (int)l->link;
+	return true;
+}
+
+struct port_scan {
+	int bridge;
+	int ports[64];
+	size_t n;
+};
+
+static int
+port_cb(const struct pp_link *l, void *data)
+{
+	struct port_scan *ps = data;
+
+	if ((int)l->master == ps->bridge && ps->n < PP_ARRAY_SIZE(ps->ports))
+		ps->ports[ps->n++] = l->ifindex;
+	return 0;
+}
+
+/*
+ * The port behind which the next hop is, found the way ARP/NDP or a flood finds it: the
+ * port whose peer device (a veth in a namespace pathcheck can enter) holds the address
+ * (addr) or the link-layer address (mac, when not NULL). Returns the number of such
+ * ports (the first in *port), or -errno.
+ */
+static int
+port_owning(struct pp_nl *nl, int bridge, const struct pp_addr *addr, const uint8_t *mac, struct pp_link *port)
+{
+	struct port_scan ps = { .bridge = bridge };
+	struct pp_err e = { 0 };
+	int found = 0, rc;
+
+	if ((rc = pp_link_dump(nl, port_cb, NULL, &ps, &e)) < 0)
+		return rc;
+	for (size_t i = 0; i < ps.n; i++) {
+		struct pp_link l, pl;
+		struct peer p;
+		struct pp_netns_ref ref = { .fd = -1 };
+		struct pp_netns back = { .orig_fd = -1 };
+		struct pp_nl pnl;
+		int ifx = 0, has = 0;
+
+		if (pp_link_get(nl, ps.ports[i], NULL, &l, &e) < 0 || !has_peer(&l, &p))
+			continue;
+		if (p.other_ns && (pp_netns_by_id(nl, p.nsid, &ref, &e) < 0 ||
+				   pp_netns_enter_fd(&back, ref.fd, ref.name, &e) < 0)) {
+			if (ref.fd >= 0)
+				close(ref.fd);
+			continue;
+		}
+		if (pp_nl_open(&pnl, NETLINK_ROUTE, &e) == 0) {
+			if (pp_link_get(&pnl, p.ifindex, NULL, &pl, &e) == 0) {
+				if (mac)
+					has = pl.addr_len == 6 && memcmp(pl.addr, mac, 6) == 0;
+				else
+					has = pp_ifaddr_find(&pnl, addr, &ifx, NULL, &e) > 0 && ifx == pl.ifindex;
+			}
+			pp_nl_close(&pnl);
+		}
+		pp_netns_leave(&back);
+		if (ref.fd >= 0)
+			close(ref.fd);
+		if (has && found++ == 0)
+			*port = l;
+	}
+	return found;
+}
+
+/*
+ * A bridge sends the frame to the port its FDB holds for the next hop's address. Not in
+ * the FDB: flooded to every port that floods, and the one whose peer owns the address
+ * takes it; here the port is found by the FDB only, and a flood is said.
+ */
+static int
+bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, struct pp_link *port, char *via,
+	    size_t vlen)
+{
+	const struct pp_link *br = &f->oif_link;
+	struct pp_fdb fdb;
+	struct pp_brport bp;
+	struct pp_err e = { 0 };
+	char mac[32], eb[320];
+	int rc;
+
+	if (f->neigh_rc != 0 || f->neigh.lladdr_len != 6 || !(f->neigh.state & (NUD_REACHABLE | NUD_STALE |
+	    NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP))) {
+		/* Not resolved yet: the port whose host would answer the kernel's solicitation. */
+		char a[INET6_ADDRSTRLEN];
+
+		pp_addr_str(&f->nexthop, a, sizeof(a));
+		rc = f->nexthop.family ? port_owning(nl, br->ifindex, &f->nexthop, NULL, port) : 0;
+		if (rc == 1) {
+			snprintf(via, vlen, "bridge %s port %s (%s not resolved yet: the host behind %s has it)", br->name,
+				 port->name, a, port->name);
+			goto port_found;
+		}
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "leaves by bridge %s; next hop %s is not resolved, and %s of the bridge's ports lead to a host that has it",
+		    br->name, a, rc < 0 ? "it is not known which" : rc == 0 ? "none" : "several");
+		return -1;
+	}
+	pp_lladdr_str(f->neigh.lladdr, 6, mac, sizeof(mac));
+	rc = pp_fdb_get(nl, br->ifindex, f->neigh.lladdr, 0, &fdb, &e);
+	if (rc == -ENOENT) {
+		/* Flooded to every port that floods unknown unicast: the one whose host has the address takes it. */
+		rc = port_owning(nl, br->ifindex, NULL, f->neigh.lladdr, port);
+		if (rc == 1) {
+			snprintf(via, vlen, "bridge %s port %s (%s not in the fdb: flooded; the host behind %s has it)",
+				 br->name, port->name, mac, port->name);
+			goto port_found;
+		}
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "bridge %s has no fdb entry for %s: it floods the frame, and %s of its ports lead to a host that has it",
+		    br->name, mac, rc < 0 ? "it is not known which" : rc == 0 ? "none" : "several");
+		return -1;
+	}
+	if (rc < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "bridge %s: %s", br->name, pp_err_str(&e, eb, sizeof(eb)));
+		return -1;
+	}
+	if ((rc = pp_link_get(nl, fdb.port, NULL, port, &e)) < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "bridge %s: port %d of %s: %s", br->name, fdb.port, mac,
+		    pp_err_str(&e, eb, sizeof(eb)));
+		return -1;
+	}
+	if (port->ifindex == br->ifindex) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "bridge %s: %s is the bridge's own address", br->name, mac);
+		return -1;
+	}
+	snprintf(via, vlen, "bridge %s port %s (fdb %s %s)", br->name, port->name, pp_fdb_kind(&fdb), mac);
+port_found:
+	if (pp_brport_get(nl, port->ifindex, &bp, &e) == 0 && bp.has_state && bp.state != 3 /* BR_STATE_FORWARDING */) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s: port %s is in state %s: it forwards nothing", br->name,
+		    port->name, pp_brport_state_name(bp.state));
+		return -1;
+	}
+	if (!(port->flags & IFF_UP)) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s: port %s is down", br->name, port->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The query of the next hop: the packet as on the wire, arriving on the peer device. */
+static void
+hop_query(const struct pc_query *base, const struct wire *w, const char *iif, bool same_ns, struct pc_query *q)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	*q = *base;
+	q->direction = PC_INGRESS;
+	snprintf(q->iif, sizeof(q->iif), "%s", iif);
+	q->iif_index = 0;
+	q->oif[0] = '\0';
+	q->oif_index = 0;
+	q->src = w->src;
+	q->dst = w->dst;
+	q->dport = w->dport;
+	q->has_dport = w->has_dport;
+	q->sport = w->sport;
+	q->has_sport = w->has_sport;
+	if (!same_ns) {		/* skb_scrub_packet: the mark does not cross namespaces */
+		q->has_mark = false;
+		q->mark = 0;
+	}
+	q->has_uid = false;	/* a socket's owner: this host's sockets only */
+	q->probe = false;
+	q->trace = false;
+	q->watch = 0;
+	q->follow = false;
+	q->choice_npick = 0;
+	snprintf(q->dest_arg, sizeof(q->dest_arg), "%s", pp_addr_str(&w->dst, a, sizeof(a)));
+}
+
+/* Continue from hop cur into the next one. Returns the new hop, or NULL when the walk ends (t->follow_* set). */
+static struct pc_hop *
+next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd)
+{
+	const struct pc_facts *f = &cur->f;
+	struct pp_link out, peer_link;
+	struct pp_netns_ref ref = { .fd = -1 };
+	struct pp_netns back = { .orig_fd = -1 }, here = { .orig_fd = -1 };
+	struct pc_hop *h = NULL;
+	struct wire w;
+	struct peer p;
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	char via[300] = "", why[320], eb[320];
+	int rc;
+
+	if (cur->r.verdict_status == PP_ST_FAIL || cur->r.verdict_status == PP_ST_UNKNOWN) {
+		end(t, cur->r.verdict_status == PP_ST_FAIL ? PC_FOLLOW_DIES : PC_FOLLOW_UNDECIDED,
+		    cur->r.verdict_status, "%s in netns %s", cur->r.verdict_status == PP_ST_FAIL ? "dies" : "not decided",
+		    cur_ns);
+		return NULL;
+	}
+	if (cur->nbr > 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "the path splits into %zu branches in netns %s; --follow does not follow a split path into the next namespace",
+		    cur->nbr, cur_ns);
+		return NULL;
+	}
+	if (cur->q.direction == PC_INGRESS) {
+		end(t, PC_FOLLOW_DELIVERED, PP_ST_OK, "delivered to a socket in netns %s", cur_ns);
+		return NULL;
+	}
+	if (f->oif_rc != 0 || !f->oif_link.name[0]) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "the device the packet leaves netns %s by is not known", cur_ns);
+		return NULL;
+	}
+	/* Every question below is the hop's namespace's: the nsid of a peer is its own. */
+	if (cur_fd >= 0 && pp_netns_enter_fd(&here, cur_fd, cur_ns, &e) < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "%s", pp_err_str(&e, eb, sizeof(eb)));
+		return NULL;
+	}
+	if (pp_nl_open(&nl, NETLINK_ROUTE, &e) < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "%s", pp_err_str(&e, eb, sizeof(eb)));
+		pp_netns_leave(&here);
+		return NULL;
+	}
+	out = f->oif_link;
+	if (strcmp(out.kind, "bridge") == 0 && bridge_port(t, f, &nl, &out, via, sizeof(via)) < 0)
+		goto fail;
+	if (!has_peer(&out, &p)) {
+		end(t, PC_FOLLOW_LEAVES, PP_ST_OK, "leaves the machine by %s%s%s in netns %s (%s)", out.name,
+		    via[0] ? " via " : "", via, cur_ns, out.kind[0] ? out.kind : "no peer pathcheck can enter");
+		goto fail;
+	}
+	if (packet_on_wire(cur, &nl, &w, why, sizeof(why)) < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "leaves netns %s by %s: %s", cur_ns, out.name, why);
+		goto fail;
+	}
+	if (p.other_ns) {
+		if ((rc = pp_netns_by_id(&nl, p.nsid, &ref, &e)) < 0) {
+			end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "leaves netns %s by %s %s, whose peer is in netns id %d: %s",
+			    cur_ns, out.kind, out.name, (int)p.nsid, pp_err_str(&e, eb, sizeof(eb)));
+			goto fail;
+		}
+	}
+	pp_nl_close(&nl);
+	if (t->nhops >= PC_HOPS_MAX) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "more than %d namespaces on the way: not followed further",
+		    PC_HOPS_MAX);
+		goto out;
+	}
+	h = &t->hops[t->nhops];
+	memset(h, 0, sizeof(*h));
+	h->nsfd = -1;
+	snprintf(h->netns, sizeof(h->netns), "%s", p.other_ns ? ref.name : cur_ns);
+	snprintf(h->dev_prev, sizeof(h->dev_prev), "%s", out.name);
+	snprintf(h->nat, sizeof(h->nat), "%s", w.nat);
+	if (p.other_ns && pp_netns_enter_fd(&back, ref.fd, ref.name, &e) < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "%s", pp_err_str(&e, eb, sizeof(eb)));
+		goto out;
+	}
+	if (pp_nl_open(&nl, NETLINK_ROUTE, &e) < 0 || (rc = pp_link_get(&nl, p.ifindex, NULL, &peer_link, &e)) < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "the peer of %s in netns %s: %s", out.name, h->netns,
+		    pp_err_str(&e, eb, sizeof(eb)));
+		if (nl.sk)
+			pp_nl_close(&nl);
+		pp_netns_leave(&back);
+		goto out;
+	}
+	pp_nl_close(&nl);
+	snprintf(h->via, sizeof(h->via), "%s%s%s %s -> %s", via, via[0] ? ", " : "", out.kind, out.name, peer_link.name);
+	snprintf(h->dev_in, sizeof(h->dev_in), "%s", peer_link.name);
+	hop_query(&cur->q, &w, peer_link.name, !p.other_ns, &h->t.q);
+	h->t.q.iif_index = peer_link.ifindex;
+	h->t.q.netns = h->netns;
+	snprintf(h->t.label, sizeof(h->t.label), "%s", t->label);
+	h->t.line = t->line;
+	h->t.rc = PP_EXIT_OK;
+	pc_target_check(&h->t);
+	pp_netns_leave(&back);
+	/* The hop keeps its namespace open: the next one is asked from there. */
+	h->nsfd = p.other_ns ? ref.fd : (cur_fd >= 0 ? dup(cur_fd) : open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+	ref.fd = -1;
+	t->nhops++;
+	pp_netns_leave(&here);
+	return h;
+fail:
+	pp_nl_close(&nl);
+out:
+	if (ref.fd >= 0)
+		close(ref.fd);
+	pp_netns_leave(&here);
+	return NULL;
+}
+
+void
+pc_follow(struct pc_target *t)
+{
+	struct pc_target *cur = t;
+	char ns[64];
+	const char *cur_ns;
+
+	t->hops = calloc(PC_HOPS_MAX, sizeof(*t->hops));
+	if (!t->hops) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "out of memory");
+		return;
+	}
+	if (t->q.netns)
+		snprintf(ns, sizeof(ns), "%s", t->q.netns);
+	else
+		current_name(ns, sizeof(ns));
+	snprintf(t->netns_name, sizeof(t->netns_name), "%s", ns);
+	cur_ns = t->netns_name;
+	for (int cur_fd = -1;;) {
+		struct pc_hop *h = next_hop(t, cur, cur_ns, cur_fd);
+
+		if (!h)
+			break;
+		cur = &h->t;
+		cur_ns = h->netns;
+		cur_fd = h->nsfd;
+	}
+	/* The walk's verdict: the hop where it ended decides, named with its namespace. */
+	snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", cur_ns);
+	if (cur->r.verdict_status == PP_ST_FAIL || cur->r.verdict_status == PP_ST_UNKNOWN) {
+		if (cur != t) {
+			t->r.verdict_status = cur->r.verdict_status;
+			t->r.verdict_station = cur->r.verdict_station;
+			t->r.decided_by = cur->r.decided_by ? cur->r.decided_by : &cur->r;
+			memcpy(t->r.branches_summary, cur->r.branches_summary, sizeof(t->r.branches_summary));
+		}
+		return;
+	}
+	if (t->follow_status == PP_ST_FAIL || t->follow_status == PP_ST_UNKNOWN) {
+		/* Ended between two hops (a bridge port, a peer not found, a split): where the packet left. */
+		t->r.verdict_status = t->follow_status;
+		t->r.verdict_station = PC_EGRESS_DEVICE;
+		t->r.decided_by = cur != t ? &cur->r : NULL;
+		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
+		return;
+	}
+	for (size_t i = 0; i < t->nhops && t->r.verdict_status == PP_ST_OK; i++)
+		if (t->hops[i].t.r.verdict_status == PP_ST_WARN) {
+			t->r.verdict_status = PP_ST_WARN;
+			t->r.verdict_station = t->hops[i].t.r.verdict_station;
+			t->r.decided_by = &t->hops[i].t.r;
+			snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", t->hops[i].netns);
+		}
+	if (t->r.verdict_status == PP_ST_OK)
+		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
+}
+
+void
+pc_hops_free(struct pc_target *t)
+{
+	for (size_t i = 0; i < t->nhops; i++) {
+		pc_targets_free_one(&t->hops[i].t);
+		if (t->hops[i].nsfd >= 0)
+			close(t->hops[i].nsfd);
+	}
+	free(t->hops);
+	t->hops = NULL;
+	t->nhops = 0;
+}
+
+const char *
+pc_follow_end_name(enum pc_follow_end e)
+{
+	static const char *const n[] = {
+		[PC_FOLLOW_NONE] = "none", [PC_FOLLOW_DELIVERED] = "delivered", [PC_FOLLOW_LEAVES] = "leaves",
+		[PC_FOLLOW_DIES] = "dies", [PC_FOLLOW_UNDECIDED] = "undecided",
+	};
+
+	return e < sizeof(n) / sizeof(n[0]) ? n[e] : "?";
+}

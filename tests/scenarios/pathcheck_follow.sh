@@ -1,0 +1,185 @@
+#!/bin/bash
+# pathcheck --follow on a Docker-shaped host: a container (ctr) on a bridge (br0, Docker's
+# docker0; its 172.17.0.0/16 is 203.0.113.0/26 and 2001:db8:c::/64 here) behind the host
+# (host), which masquerades the container's IPv4 traffic out of its uplink (up0) and
+# publishes the container's port 80 as 8080 with a DNAT, as Docker does; an external
+# server (ext) beyond the uplink. The walk starts in one namespace and goes on through the
+# veths and the bridge; each verdict names the namespace and station where the traffic
+# died, and the truth is real traffic in the same lab (socat, ping).
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/lab.sh
+source tests/lib/pathcheck.sh
+command -v socat >/dev/null || { t_skip "follow" "no socat"; t_done; exit 0; }
+
+lab_ns ctr host ext
+trap lab_cleanup EXIT
+C=$(ns ctr); H=$(ns host); X=$(ns ext)
+ip link add eth0 netns "$C" type veth peer vethc netns "$H"
+ip link add up0 netns "$H" type veth peer x0 netns "$X"
+nsrun host ip link add br0 type bridge
+nsrun host ip link set vethc master br0
+for l in br0 vethc up0; do nsrun host ip link set "$l" up; done
+nsrun ctr ip link set eth0 up
+nsrun ext ip link set x0 up
+nsrun host ip addr add 203.0.113.1/26 dev br0
+nsrun host ip -6 addr add 2001:db8:c::1/64 dev br0 nodad
+nsrun ctr ip addr add 203.0.113.2/26 dev eth0
+nsrun ctr ip -6 addr add 2001:db8:c::2/64 dev eth0 nodad
+nsrun ctr ip route add default via 203.0.113.1
+nsrun ctr ip -6 route add default via 2001:db8:c::1
+nsrun host ip addr add 198.51.100.1/24 dev up0
+nsrun host ip -6 addr add 2001:db8:e::1/64 dev up0 nodad
+nsrun ext ip addr add 198.51.100.2/24 dev x0
+nsrun ext ip -6 addr add 2001:db8:e::2/64 dev x0 nodad
+# IPv6 is routed, not masqueraded: the server knows the way back to the container's prefix.
+nsrun ext ip -6 route add 2001:db8:c::/64 via 2001:db8:e::1
+nsrun host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+nsrun host nft -f - <<'N'
+table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "up0" tcp dport 8080 dnat to 203.0.113.2:80
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "up0" ip saddr 203.0.113.0/26 masquerade
+	}
+}
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+	}
+}
+N
+PIDS=()
+for ns in "$C" "$X"; do
+	ip netns exec "$ns" socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+	PIDS+=($!)
+done
+trap 'kill "${PIDS[@]}" 2>/dev/null; lab_cleanup' EXIT
+sleep 0.3
+
+# truth NAME NS ADDR PORT WANT(ok|fail): a real connection.
+truth() {
+	if ip netns exec "$2" socat -T2 /dev/null "TCP:$3:$4,connect-timeout=2" 2>/dev/null; then got=ok; else got=fail; fi
+	[ "$got" = "$5" ] && t_ok "$1: traffic $got" || t_fail "$1: traffic $got, expected $5"
+}
+# walk NAME NETNS HOPS END: where the walk's verdict is, how many hops, how it ended.
+walk() {
+	expect_jq "$1: verdict netns" "$LAST" '.verdict.netns' "$2"
+	expect_jq "$1: hops" "$LAST" '.hops | length' "$3"
+	expect_jq "$1: end" "$LAST" '.follow.end' "$4"
+}
+
+# The container reaches the server: three hops, masqueraded on the way out.
+truth "ctr to ext" "$C" 198.51.100.2 80 ok
+check "ctr to ext" null ok 0 -N "$C" --follow 198.51.100.2:80
+walk "ctr to ext" "$X" 3 delivered
+expect_jq "ctr to ext: host is hop 2" "$LAST" '.hops[1].netns' "$H"
+expect_jq "ctr to ext: masqueraded" "$LAST" '.hops[2].query.src' 198.51.100.1
+expect_jq "ctr to ext: arrives on x0" "$LAST" '.hops[2].device_in' x0
+expect_jq "ctr to ext: host forwards" "$LAST" '.hops[1].query.direction' forward
+truth "ctr to ext v6" "$C" '[2001:db8:e::2]' 80 ok
+check "ctr to ext v6" null ok 0 -N "$C" --follow '[2001:db8:e::2]:80'
+walk "ctr to ext v6" "$X" 3 delivered
+expect_jq "ctr to ext v6: not masqueraded" "$LAST" '.hops[2].query.src' 2001:db8:c::2
+
+# The published port, from outside: uplink, DNAT, bridge (its fdb or the host that has the address), veth, socket.
+truth "published port" "$X" 198.51.100.1 8080 ok
+check "published port" null ok 0 -N "$X" --follow 198.51.100.1:8080
+walk "published port" "$C" 3 delivered
+expect_jq "published port: DNAT seen in ctr" "$LAST" '.hops[2].query.dst + ":" + (.hops[2].query.dport|tostring)' 203.0.113.2:80
+expect_jq "published port: by the bridge" "$LAST" '.hops[2].via | test("^bridge br0 port vethc")' true
+truth "to ctr v6" "$X" '[2001:db8:c::2]' 80 ok
+check "to ctr v6" null ok 0 -N "$X" --follow '[2001:db8:c::2]:80'
+walk "to ctr v6" "$C" 3 delivered
+
+# Several at once: -f with --follow, each walk in its own thread and namespaces.
+TF=$(mktemp)
+printf '%s\n' "198.51.100.2:80 name=v4" "[2001:db8:e::2]:80 name=v6" "198.51.100.1:80 name=host" > "$TF"
+# (the host itself has nothing on port 80: that walk dies at its socket)
+truth "-f: the host's port 80" "$C" 198.51.100.1 80 fail
+run_json out "$PC" -j -N "$C" --follow --parallel 4 -f "$TF"
+expect_rc "-f --follow" 1
+expect_jq "-f --follow: how each walk ended" "$out" '[.results[].follow.end] | join(",")' delivered,delivered,dies
+expect_jq "-f --follow: each in its namespace" "$out" '[.results[].verdict.netns] | join(",")' "$X,$X,$H"
+expect_jq "-f --follow: the host's socket" "$out" '.results[2].verdict.station' socket
+run_json prom "$PC" --prom -N "$C" --follow 198.51.100.2:80
+promcheck "--follow --prom" "$prom"
+expect_jq "--follow --prom: verdict_netns" "$(grep -c "^pktpath_pathcheck_verdict_info{.*verdict_netns=\"$X\"" <<<"$prom")" . 1
+rm -f "$TF"
+
+# Faults, one namespace at a time.
+# The container's own route.
+nsrun ctr ip route del default
+nsrun ctr ip -6 route del default
+truth "ctr without a route" "$C" 198.51.100.2 80 fail
+check "ctr without a route" route fail 1 -N "$C" --follow 198.51.100.2:80
+walk "ctr without a route" "$C" 1 dies
+truth "ctr without a route v6" "$C" '[2001:db8:e::2]' 80 fail
+check "ctr without a route v6" route fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
+walk "ctr without a route v6" "$C" 1 dies
+nsrun ctr ip route add default via 203.0.113.1
+nsrun ctr ip -6 route add default via 2001:db8:c::1
+
+# The host's forwarding.
+nsrun host sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+truth "host forwarding off" "$C" 198.51.100.2 80 fail
+check "host forwarding off" forward fail 1 -N "$C" --follow 198.51.100.2:80
+walk "host forwarding off" "$H" 2 dies
+truth "host forwarding off v6" "$C" '[2001:db8:e::2]' 80 fail
+check "host forwarding off v6" forward fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
+walk "host forwarding off v6" "$H" 2 dies
+nsrun host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+# A rule in the host's forward chain, as DOCKER-USER would hold it.
+nsrun host nft add rule inet filter forward iifname up0 oifname br0 tcp dport 80 drop
+truth "forward rule" "$X" 198.51.100.1 8080 fail
+check "forward rule" forward fail 1 -N "$X" --follow 198.51.100.1:8080
+walk "forward rule" "$H" 2 dies
+truth "forward rule v6" "$X" '[2001:db8:c::2]' 80 fail
+check "forward rule v6" forward fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+walk "forward rule v6" "$H" 2 dies
+truth "forward rule spares the way out" "$C" 198.51.100.2 80 ok
+check "forward rule spares the way out" null ok 0 -N "$C" --follow 198.51.100.2:80
+nsrun host nft flush chain inet filter forward
+
+# The container's own firewall.
+nsrun ctr nft -f - <<'N'
+table inet f {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		tcp dport 80 drop
+	}
+}
+N
+truth "ctr input drop" "$X" 198.51.100.1 8080 fail
+check "ctr input drop" input fail 1 -N "$X" --follow 198.51.100.1:8080
+walk "ctr input drop" "$C" 3 dies
+truth "ctr input drop v6" "$X" '[2001:db8:c::2]' 80 fail
+check "ctr input drop v6" input fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+walk "ctr input drop v6" "$C" 3 dies
+nsrun ctr nft delete table inet f
+
+# Nothing listens in the container on the published port's target.
+truth "no listener" "$X" 198.51.100.1 8081 fail
+nsrun host nft add rule ip nat prerouting iifname up0 tcp dport 8081 dnat to 203.0.113.2:81
+check "no listener" socket fail 1 -N "$X" --follow 198.51.100.1:8081
+walk "no listener" "$C" 3 dies
+truth "no listener (after the dnat)" "$X" 198.51.100.1 8081 fail
+
+# The bridge port down: the bridge has no port left, and loses its carrier.
+# (pathcheck first: the failed connection leaves the next hop INCOMPLETE, and the
+# neighbour station, which comes first, would say that instead.)
+nsrun host ip link set vethc down
+check "bridge port down" egress-device fail 1 -N "$X" --follow 198.51.100.1:8080
+walk "bridge port down" "$H" 2 dies
+truth "bridge port down" "$X" 198.51.100.1 8080 fail
+nsrun host ip link set vethc up
+nsrun ctr ip link set eth0 up
+
+# Bad input stays bad input.
+run_json out "$PC" --follow --probe 198.51.100.2:80
+expect_rc "--follow with --probe" 2
+
+t_done
