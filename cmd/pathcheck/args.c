@@ -25,6 +25,9 @@ enum {
 	OPT_TOS,
 	OPT_DSCP,
 	OPT_FOLLOW,
+	OPT_REPLY,
+	OPT_ROUND_TRIP,
+	OPT_CT_STATE,
 };
 
 static const struct pp_optdef pc_optdefs[] = {
@@ -45,6 +48,9 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "watch", OPT_WATCH, "SEC", "send nothing: observe the traffic that matches for SEC"),
 	PP_OPT(0, "trace", OPT_TRACE, NULL, "with --probe/--watch: nft trace the flow (a temporary table)"),
 	PP_OPT(0, "follow", OPT_FOLLOW, NULL, "go on into the namespace a veth (or a bridge port) hands the packet to,\nuntil it is delivered, leaves the machine or dies"),
+	PP_OPT(0, "reply", OPT_REPLY, NULL, "walk the answer back from where the packet arrives (implies --follow)"),
+	PP_OPT(0, "round-trip", OPT_ROUND_TRIP, NULL, "the packet, then its answer: ok only when both pass (implies --follow)"),
+	PP_OPT(0, "ct-state", OPT_CT_STATE, "STATE", "the packet's conntrack state: new (default), established, related, invalid"),
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -108,6 +114,25 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_FOLLOW:
 			q->follow = true;
+			break;
+		case OPT_REPLY:
+			q->reply = q->follow = true;
+			break;
+		case OPT_ROUND_TRIP:
+			q->round_trip = q->follow = true;
+			break;
+		case OPT_CT_STATE:
+			if (strcmp(optarg, "new") == 0)
+				q->ct_state = PC_CT_NEW;
+			else if (strcmp(optarg, "established") == 0)
+				q->ct_state = PC_CT_ESTABLISHED;
+			else if (strcmp(optarg, "related") == 0)
+				q->ct_state = PC_CT_RELATED;
+			else if (strcmp(optarg, "invalid") == 0)
+				q->ct_state = PC_CT_INVALID;
+			else
+				return pp_usage_error(&o->cli, "--ct-state: '%s' is not new, established, related or invalid",
+						      optarg);
 			break;
 		case OPT_TIMEOUT:
 			if (pp_parse_seconds(optarg, 60, &q->timeout) < 0)
@@ -175,8 +200,12 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--trace goes with --probe or --watch");
 	if (q->probe && q->iif[0])
 		return pp_usage_error(&o->cli, "--probe sends from this host; for a packet arriving on --iif use --watch SEC");
+	if (q->reply && q->round_trip)
+		return pp_usage_error(&o->cli, "--reply walks the answer, --round-trip both ways: choose one");
 	if (q->follow && (q->probe || q->watch > 0))
-		return pp_usage_error(&o->cli, "--follow walks the path without sending: not with --probe or --watch");
+		return pp_usage_error(&o->cli, "--follow, --reply and --round-trip walk without sending: not with --probe or --watch");
+	if (q->ct_state && (q->probe || q->watch > 0))
+		return pp_usage_error(&o->cli, "--ct-state is what the walk assumes: not with --probe or --watch");
 	if (!q->timeout)
 		q->timeout = 2.0;
 	if (from && pp_parse_addr(from, 0, &q->src) < 0)

@@ -30,6 +30,9 @@ struct wire {
 	struct pp_addr src, dst;
 	uint16_t sport, dport;
 	bool has_sport, has_dport;
+	struct pp_addr src0;		/* before a snat */
+	uint16_t sport0;
+	bool snat;
 	char nat[256];			/* "masquerade to 203.0.113.1 (the address of eth0)" */
 };
 
@@ -97,6 +100,8 @@ packet_on_wire(const struct pc_target *t, struct pp_nl *nl, struct wire *w, char
 	w->sport = q->sport;
 	w->has_sport = q->has_sport;
 	w->src = q->src.family ? q->src : f->src_before.family ? f->src_before : f->route.prefsrc;
+	w->src0 = w->src;
+	w->sport0 = w->sport;
 	for (size_t i = 0; i < f->nchains; i++) {
 		const struct pc_chain *c = &f->chains[i];
 
@@ -129,6 +134,7 @@ packet_on_wire(const struct pc_target *t, struct pp_nl *nl, struct wire *w, char
 			w->sport = c->res.nat_port;
 			w->has_sport = true;
 		}
+		w->snat = true;
 		break;
 	}
 	if (!w->src.family) {
@@ -325,8 +331,89 @@ hop_query(const struct pc_query *base, const struct wire *w, const char *iif, bo
 	q->trace = false;
 	q->watch = 0;
 	q->follow = false;
+	q->reply = q->round_trip = false;
 	q->choice_npick = 0;
 	snprintf(q->dest_arg, sizeof(q->dest_arg), "%s", pp_addr_str(&w->dst, a, sizeof(a)));
+}
+
+static struct pc_ctbind *
+bind_of(struct pc_ctbinds *b, const char *ns, bool add)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->b[i].netns, ns) == 0)
+			return &b->b[i];
+	if (!add || b->n >= PP_ARRAY_SIZE(b->b))
+		return NULL;
+	memset(&b->b[b->n], 0, sizeof(b->b[b->n]));
+	snprintf(b->b[b->n].netns, sizeof(b->b[b->n].netns), "%s", ns);
+	return &b->b[b->n++];
+}
+
+/* What the request's walk did in a namespace that its answer meets undone. */
+static void
+record_bind(struct pc_target *t, const struct pc_target *hop, const char *ns, const struct wire *w)
+{
+	struct pc_ctbind *b;
+
+	if (hop->q.ct_reply || (!hop->f.dnat && !(w && w->snat)))
+		return;
+	if (!t->binds && !(t->binds = calloc(1, sizeof(*t->binds))))
+		return;
+	if (!(b = bind_of(t->binds, ns, true)))
+		return;
+	if (hop->f.dnat) {
+		b->dnat = true;
+		b->d_orig = hop->q.dst;
+		b->dp_orig = hop->q.dport;
+		b->d_new = hop->f.eq.dst;
+		b->dp_new = hop->f.eq.dport;
+		b->dp_known = hop->q.has_dport;
+	}
+	if (w && w->snat) {
+		b->snat = true;
+		b->s_orig = w->src0;
+		b->sp_orig = w->sport0;
+		b->s_new = w->src;
+		b->sp_new = w->sport;
+		b->sp_known = w->has_sport;
+	}
+}
+
+/* An answer arriving in ns: conntrack undoes the snat the request was given there, before routing. */
+static void
+undo_snat(const struct pc_query *q0, struct pc_query *q, const char *ns, char *note, size_t len)
+{
+	const struct pc_ctbind *b;
+	char a[INET6_ADDRSTRLEN], o[INET6_ADDRSTRLEN];
+
+	if (!q0->ctbinds || !(b = bind_of((struct pc_ctbinds *)q0->ctbinds, ns, false)) || !b->snat ||
+	    !pp_addr_eq(&q->dst, &b->s_new))
+		return;
+	q->dst = b->s_orig;
+	if (b->sp_known && b->sp_new != b->sp_orig)
+		q->dport = b->sp_orig;
+	snprintf(note, len, "conntrack undoes the request's snat: to %s, was %s", pp_addr_str(&b->s_orig, o, sizeof(o)),
+		 pp_addr_str(&b->s_new, a, sizeof(a)));
+	snprintf(q->dest_arg, sizeof(q->dest_arg), "%s", o);
+}
+
+/* An answer leaving ns: conntrack undoes the dnat the request was given there, on the way out. */
+static void
+undo_dnat(const struct pc_query *q, struct wire *w, const char *ns)
+{
+	const struct pc_ctbind *b;
+	char a[INET6_ADDRSTRLEN], o[INET6_ADDRSTRLEN];
+
+	if (!q->ctbinds || !(b = bind_of((struct pc_ctbinds *)q->ctbinds, ns, false)) || !b->dnat ||
+	    !pp_addr_eq(&w->src, &b->d_new))
+		return;
+	w->src = b->d_orig;
+	if (b->dp_known) {
+		w->sport = b->dp_orig;
+		w->has_sport = true;
+	}
+	snprintf(w->nat, sizeof(w->nat), "conntrack undoes the request's dnat: from %s, was %s",
+		 pp_addr_str(&b->d_orig, o, sizeof(o)), pp_addr_str(&b->d_new, a, sizeof(a)));
 }
 
 /* Continue from hop cur into the next one. Returns the new hop, or NULL when the walk ends (t->follow_* set). */
@@ -379,6 +466,20 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	if (strcmp(out.kind, "bridge") == 0 && bridge_port(t, f, &nl, &out, via, sizeof(via)) < 0)
 		goto fail;
 	if (!has_peer(&out, &p)) {
+		/* The packet as it leaves: where its answer comes from, and to. */
+		if (packet_on_wire(cur, &nl, &w, why, sizeof(why)) == 0) {
+			if (cur->q.ct_reply)
+				undo_dnat(&cur->q, &w, cur_ns);
+			record_bind(t, cur, cur_ns, &w);
+			t->left = w.src;
+			t->left_dst = w.dst;
+			t->left_sport = w.sport;
+			t->left_dport = w.dport;
+			t->left_has_sport = w.has_sport;
+			t->left_has_dport = w.has_dport;
+			t->left_ok = true;
+			snprintf(t->left_dev, sizeof(t->left_dev), "%s", out.name);
+		}
 		end(t, PC_FOLLOW_LEAVES, PP_ST_OK, "leaves the machine by %s%s%s in netns %s (%s)", out.name,
 		    via[0] ? " via " : "", via, cur_ns, out.kind[0] ? out.kind : "no peer pathcheck can enter");
 		goto fail;
@@ -387,6 +488,9 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "leaves netns %s by %s: %s", cur_ns, out.name, why);
 		goto fail;
 	}
+	if (cur->q.ct_reply)
+		undo_dnat(&cur->q, &w, cur_ns);
+	record_bind(t, cur, cur_ns, &w);
 	if (p.other_ns) {
 		if ((rc = pp_netns_by_id(&nl, p.nsid, &ref, &e)) < 0) {
 			end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "leaves netns %s by %s %s, whose peer is in netns id %d: %s",
@@ -423,6 +527,14 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	snprintf(h->dev_in, sizeof(h->dev_in), "%s", peer_link.name);
 	hop_query(&cur->q, &w, peer_link.name, !p.other_ns, &h->t.q);
 	h->t.q.iif_index = peer_link.ifindex;
+	if (cur->q.ct_reply) {
+		char note[256] = "";
+
+		undo_snat(&cur->q, &h->t.q, h->netns, note, sizeof(note));
+		if (note[0])
+			snprintf(h->nat + strlen(h->nat), sizeof(h->nat) - strlen(h->nat), "%s%s", h->nat[0] ? "; " : "",
+				 note);
+	}
 	h->t.q.netns = h->netns;
 	snprintf(h->t.label, sizeof(h->t.label), "%s", t->label);
 	h->t.line = t->line;
@@ -501,6 +613,130 @@ pc_follow(struct pc_target *t)
 		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
 }
 
+/*
+ * The answer: from where the packet was delivered (a socket's reply, leaving by the way
+ * the kernel routes it) or from where it left the machine (arriving by that device from
+ * the host it went to), as conntrack's reply direction has it: source and destination,
+ * ports swapped, state established, the request's nat undone namespace by namespace.
+ */
+void
+pc_reply(struct pc_target *t)
+{
+	const struct pc_hop *lh = t->nhops ? &t->hops[t->nhops - 1] : NULL;
+	const struct pc_target *last = lh ? &lh->t : t;
+	const char *ns = lh ? lh->netns : t->netns_name;
+	struct pp_netns back = { .orig_fd = -1 };
+	struct pp_err e = { 0 };
+	struct pc_target *r;
+	struct pc_query *q;
+	char a[INET6_ADDRSTRLEN], note[256] = "", eb[320];
+
+	if (t->follow_end != PC_FOLLOW_DELIVERED && !(t->follow_end == PC_FOLLOW_LEAVES && t->left_ok)) {
+		snprintf(t->reply_none, sizeof(t->reply_none), "%s",
+			 t->follow_end == PC_FOLLOW_LEAVES ? "the packet as it leaves the machine is not known: no answer to walk"
+							   : "the packet is not delivered: no answer to walk");
+		return;
+	}
+	if (!(r = calloc(1, sizeof(*r)))) {
+		snprintf(t->reply_none, sizeof(t->reply_none), "out of memory");
+		return;
+	}
+	if (t->follow_end == PC_FOLLOW_DELIVERED)
+		record_bind(t, last, ns, NULL);	/* a dnat in the namespace that took it */
+	q = &r->q;
+	*q = last->q;
+	q->ct_state = PC_CT_ESTABLISHED;
+	q->ct_reply = true;
+	q->follow = true;
+	q->reply = q->round_trip = false;
+	q->ctbinds = t->binds;
+	q->has_mark = q->has_uid = false;
+	q->mark = 0;
+	q->choice_npick = 0;
+	q->oif[0] = '\0';
+	q->oif_index = 0;
+	if (t->follow_end == PC_FOLLOW_DELIVERED) {
+		/* From the socket that took it (the destination as the socket saw it), back to the sender. */
+		q->direction = PC_EGRESS;
+		q->iif[0] = '\0';
+		q->iif_index = 0;
+		q->src = last->f.eq.dst;
+		q->dst = last->q.src;
+		q->sport = last->f.eq.dport;
+		q->has_sport = last->f.eq.has_dport;
+		q->dport = last->q.sport;
+		q->has_dport = last->q.has_sport;
+	} else {
+		/* Arriving from the host it went to, by the device it left by. */
+		q->direction = PC_INGRESS;
+		snprintf(q->iif, sizeof(q->iif), "%s", t->left_dev);
+		q->iif_index = 0;
+		q->src = t->left_dst;
+		q->dst = t->left;
+		q->sport = t->left_dport;
+		q->has_sport = t->left_has_dport;
+		q->dport = t->left_sport;
+		q->has_dport = t->left_has_sport;
+		undo_snat(q, q, ns, note, sizeof(note));
+	}
+	if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6)
+		q->has_sport = q->has_dport = false;
+	snprintf(q->dest_arg, sizeof(q->dest_arg), "%s", pp_addr_str(&q->dst, a, sizeof(a)));
+	q->netns = ns;
+	snprintf(r->label, sizeof(r->label), "%s (answer)", t->label);
+	r->line = t->line;
+	if (lh && lh->nsfd >= 0 && pp_netns_enter_fd(&back, lh->nsfd, ns, &e) < 0) {
+		snprintf(t->reply_none, sizeof(t->reply_none), "%s", pp_err_str(&e, eb, sizeof(eb)));
+		free(r);
+		return;
+	}
+	if (q->iif[0])
+		q->iif_index = (int)if_nametoindex(q->iif);
+	pc_target_check(r);
+	pp_netns_leave(&back);
+	t->reply = r;
+	(void)note;
+}
+
+/*
+ * The verdict with the answer: --reply judges the answer; --round-trip is ok only when
+ * the packet and its answer both pass, and names the first of them that does not.
+ */
+void
+pc_reply_verdict(struct pc_target *t)
+{
+	const struct pc_target *r = t->reply;
+	const struct pc_result *rr;
+	enum pc_station_id st;
+	const char *sum;
+
+	if (t->r.verdict_status == PP_ST_FAIL || t->r.verdict_status == PP_ST_UNKNOWN)
+		return;		/* the packet does not get there: that is the verdict */
+	if (!r) {
+		t->r.verdict_status = PP_ST_UNKNOWN;
+		t->r.verdict_station = PC_EGRESS_DEVICE;
+		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "the answer: %s", t->reply_none);
+		t->verdict_is_reply = true;
+		return;
+	}
+	if (t->q.round_trip && (r->r.verdict_status == PP_ST_OK ||
+				(r->r.verdict_status == PP_ST_WARN && t->r.verdict_status == PP_ST_WARN))) {
+		if (t->r.verdict_status == PP_ST_OK)
+			snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "there and back: %s; the answer: %s",
+				 t->follow_summary, r->follow_summary);
+		return;
+	}
+	rr = r->r.decided_by ? r->r.decided_by : &r->r;
+	st = r->r.verdict_station;
+	sum = r->r.branches_summary[0] ? r->r.branches_summary : st < PC_NSTATIONS ? rr->st[st].summary : "";
+	t->r.verdict_status = r->r.verdict_status;
+	t->r.verdict_station = st;
+	t->r.decided_by = rr;
+	snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", r->follow_netns[0] ? r->follow_netns : r->netns_name);
+	snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "the answer: %s", sum);
+	t->verdict_is_reply = true;
+}
+
 void
 pc_hops_free(struct pc_target *t)
 {
@@ -512,6 +748,13 @@ pc_hops_free(struct pc_target *t)
 	free(t->hops);
 	t->hops = NULL;
 	t->nhops = 0;
+	if (t->reply) {
+		pc_targets_free_one(t->reply);
+		free(t->reply);
+		t->reply = NULL;
+	}
+	free(t->binds);
+	t->binds = NULL;
 }
 
 const char *

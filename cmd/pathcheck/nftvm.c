@@ -478,7 +478,7 @@ op_ct(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		reg_store(&re->rg, dreg, &p->ct_state, NULL, 4, "ct state", K_CTSTATE);
 		return;
 	case NFT_CT_DIRECTION:
-		u8 = 0;	/* IP_CT_DIR_ORIGINAL: the first packet of a flow */
+		u8 = p->ct_reply ? 1 : 0;	/* IP_CT_DIR_REPLY, or ORIGINAL: the first packet of a flow */
 		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct direction", K_HEX);
 		return;
 	case NFT_CT_MARK: {
@@ -1084,10 +1084,14 @@ xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
 	if (p->l4proto == IPPROTO_TCP && p->ct_state == 8) {
 		x->tcp_flags_known = true;
 		x->tcp_flags = 0x02;
+	} else if (p->l4proto == IPPROTO_TCP && p->ct_reply && p->ct_state == 2) {
+		/* The answer to a SYN: SYN-ACK. */
+		x->tcp_flags_known = true;
+		x->tcp_flags = 0x12;
 	}
 	if (p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6) {
-		x->icmp_known = true;
-		x->icmp_type = p->l4proto == IPPROTO_ICMP ? 8 : 128;
+		x->icmp_known = !p->ct_reply || p->ct_state == 2;
+		x->icmp_type = p->ct_reply ? (p->l4proto == IPPROTO_ICMP ? 0 : 129) : (p->l4proto == IPPROTO_ICMP ? 8 : 128);
 	}
 	/* "" is a hook without that device: known to be none. */
 	x->iif_known = x->oif_known = true;
@@ -1099,8 +1103,8 @@ xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
 	x->ctmark = re->st->ctmark;
 	x->ctstate_known = true;
 	x->ctstate = p->ct_state;
-	x->ctdir_known = p->ct_state == 8;	/* a new flow is in its original direction */
-	x->ctdir = 0;				/* IP_CT_DIR_ORIGINAL */
+	x->ctdir_known = p->ct_state == 8 || p->ct_reply;	/* a new flow is in its original direction */
+	x->ctdir = p->ct_reply ? 1 : 0;				/* IP_CT_DIR_REPLY, IP_CT_DIR_ORIGINAL */
 	x->addrtype_known = p->addrtype_known;
 	x->src_type = p->src_type;
 	x->dst_type = p->dst_type;

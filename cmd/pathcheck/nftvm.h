@@ -32,6 +32,7 @@ struct pc_pkt {
 	bool uid_known;
 	uint32_t uid;
 	uint32_t ct_state;		/* NF_CT_STATE_BIT: 8 for a new flow */
+	bool ct_reply;			/* the packet goes the flow's reply way (ct direction reply) */
 	struct pc_choices *choices;	/* NULL: a numgen's value is not known (the rule is undecided) */
 	bool addrtype_known;		/* the types the kernel's tables give src and dst (-m addrtype) */
 	uint16_t src_type, dst_type;	/* 1 << RTN_* (RTN_LOCAL, RTN_UNICAST, ...) */

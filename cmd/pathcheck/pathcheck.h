@@ -20,6 +20,12 @@
 #include "rule.h"
 #include "station.h"
 
+/* NF_CT_STATE_BIT values, as nft's ct state compares them. */
+#define PC_CT_INVALID 1u
+#define PC_CT_ESTABLISHED 2u
+#define PC_CT_RELATED 4u
+#define PC_CT_NEW 8u
+
 /* Outcome of a base chain for the packet. */
 enum { PC_NFT_POLICY = 0, PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN };
 
@@ -69,6 +75,15 @@ struct pc_query {
 	const char *netns;
 	/* The branch this walk follows: the option each kernel choice point takes (targets.c). */
 	bool follow;			/* --follow: into the namespaces the packet crosses into */
+	/*
+	 * The flow's conntrack state as the packet meets it (--ct-state): 0 or PC_CT_NEW for the
+	 * first packet of a flow (the default), PC_CT_ESTABLISHED, PC_CT_RELATED, PC_CT_INVALID;
+	 * ct_reply: the packet goes the reply way (--reply). Only a new flow meets the nat chains.
+	 */
+	uint32_t ct_state;
+	bool ct_reply;
+	bool reply, round_trip;		/* --reply: walk the answer back; --round-trip: the packet, then its answer */
+	const struct pc_ctbinds *ctbinds;	/* a reply's walk: the nat bindings the request's made, per namespace */
 	bool follow_choices;		/* numgen is a choice point, not a value not known */
 	uint32_t choice_pick[PC_CHOICES_MAX];
 	size_t choice_npick;
@@ -430,6 +445,23 @@ enum pc_follow_end {
 #define PC_HOPS_MAX 8
 struct pc_hop;
 
+/*
+ * The nat a namespace gave a flow's first packet (conntrack keeps it as the flow's
+ * binding): its answer meets it undone, the destination before routing (an snat's),
+ * the source on the way out (a dnat's).
+ */
+struct pc_ctbind {
+	char netns[64];
+	bool dnat, snat;
+	struct pp_addr d_orig, d_new, s_orig, s_new;
+	uint16_t dp_orig, dp_new, sp_orig, sp_new;
+	bool dp_known, sp_known;
+};
+struct pc_ctbinds {
+	struct pc_ctbind b[PC_HOPS_MAX + 1];
+	size_t n;
+};
+
 /* One destination checked: its query, and what was found (or why it could not be checked). */
 struct pc_target {
 	struct pc_query q;
@@ -458,6 +490,16 @@ struct pc_target {
 	char follow_summary[512];	/* "delivered to a socket in netns ctr", "leaves the machine by eth0 ..." */
 	char follow_netns[64];		/* the namespace the verdict is in */
 	char netns_name[64];		/* this (the first) hop's namespace */
+	/* --reply, --round-trip: the nat bindings this walk made, and the walk of its answer. */
+	struct pc_ctbinds *binds;
+	struct pc_target *reply;
+	char reply_none[256];		/* why there is no answer to walk */
+	/* How the packet left the machine (PC_FOLLOW_LEAVES): by left_dev, from left to left_dst. */
+	bool left_ok, left_has_sport, left_has_dport;
+	struct pp_addr left, left_dst;
+	uint16_t left_sport, left_dport;
+	char left_dev[IF_NAMESIZE];
+	bool verdict_is_reply;		/* the verdict above is the answer's */
 };
 
 /* A namespace a --follow walk went on into: how the packet got there, and its walk there. */
@@ -498,6 +540,9 @@ void pc_targets_free_one(struct pc_target *t);
 /* follow.c: --follow the walk of t into the namespaces it crosses into. */
 void pc_follow(struct pc_target *t);
 void pc_hops_free(struct pc_target *t);
+/* The answer to t's packet, walked back from where it was delivered or left the machine (--reply, --round-trip). */
+void pc_reply(struct pc_target *t);
+void pc_reply_verdict(struct pc_target *t);
 const char *pc_follow_end_name(enum pc_follow_end e);
 int pc_targets_exit(const struct pc_target *t, size_t n);
 /* collect.c: walk the stations of the path, filling the facts. Never fails as a whole: each part records its own error. */
@@ -551,6 +596,7 @@ void pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n
 void pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok);
 const char *pc_direction_name(enum pc_direction d);
 const char *pc_proto_name(uint8_t proto);
+const char *pc_ct_state_name(uint32_t st);
 
 
 #endif

@@ -12,6 +12,13 @@ pc_direction_name(enum pc_direction d)
 }
 
 const char *
+pc_ct_state_name(uint32_t st)
+{
+	return st == PC_CT_ESTABLISHED ? "established" : st == PC_CT_RELATED ? "related" :
+	       st == PC_CT_INVALID ? "invalid" : "new";
+}
+
+const char *
 pc_proto_name(uint8_t proto)
 {
 	switch (proto) {
@@ -96,7 +103,12 @@ query_line(const struct pc_opts *o, const struct pc_query *q, char *buf, size_t 
 		n += (size_t)snprintf(buf + n, len - n, " from %s", pp_addr_str(&q->src, s, sizeof(s)));
 	if (q->iif[0] && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " in on %s", q->iif);
-	if (n < len)
+	if (q->ct_state && n < len)
+		n += (size_t)snprintf(buf + n, len - n, ", ct state %s%s", pc_ct_state_name(q->ct_state),
+				      q->ct_reply ? " (reply)" : "");
+	if (n < len && q->netns)
+		snprintf(buf + n, len - n, ", %s, netns %s", pc_direction_name(q->direction), q->netns);
+	else if (n < len)
 		snprintf(buf + n, len - n, ", %s%s%s", pc_direction_name(q->direction),
 			 pp_cli_netns_name(&o->cli) ? ", netns " : "",
 			 pp_cli_netns_name(&o->cli) ? pp_cli_netns_name(&o->cli) : "");
@@ -129,6 +141,33 @@ text_stations(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	}
 }
 
+/* One walk: its first namespace's stations, then each namespace --follow went on into. */
+static void
+text_walk(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+{
+	char ql[512], b1[1024], b2[1024];
+
+	text_stations(o, t, f);
+	for (size_t h = 0; h < t->nhops; h++) {
+		const struct pc_hop *hp = &t->hops[h];
+		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
+
+		fprintf(f, "-> netns %s, in on %s (%s): %s -> %s %s", pp_text_safe(hp->netns, b1, sizeof(b1)),
+			pp_text_safe(hp->dev_in, b2, sizeof(b2)), pp_text_safe(hp->via, ql, sizeof(ql)),
+			pp_addr_str(&hp->t.q.src, a1, sizeof(a1)), pp_addr_str(&hp->t.q.dst, a2, sizeof(a2)),
+			pc_proto_name(hp->t.q.proto));
+		if (hp->t.q.has_dport)
+			fprintf(f, "/%u", hp->t.q.dport);
+		fprintf(f, ", %s", pc_direction_name(hp->t.q.direction));
+		if (hp->nat[0])
+			fprintf(f, " (nat: %s)", pp_text_safe(hp->nat, b1, sizeof(b1)));
+		fputc('\n', f);
+		text_stations(o, &hp->t, f);
+	}
+	if (t->q.follow)
+		fprintf(f, "walk: %s\n", pp_text_safe(t->follow_summary, b1, sizeof(b1)));
+}
+
 static void
 text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 {
@@ -144,25 +183,16 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	}
 	query_line(o, &t->q, ql, sizeof(ql));
 	fprintf(f, "pathcheck %s\n", pp_text_safe(ql, b1, sizeof(b1)));
-	text_stations(o, t, f);
-	for (size_t h = 0; h < t->nhops; h++) {
-		const struct pc_hop *hp = &t->hops[h];
-		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
-
-		fprintf(f, "-> netns %s, in on %s (%s): %s -> %s %s", pp_text_safe(hp->netns, b1, sizeof(b1)),
-			pp_text_safe(hp->dev_in, b2, sizeof(b2)), pp_text_safe(hp->via, ql, sizeof(ql)),
-			pp_addr_str(&hp->t.q.src, a1, sizeof(a1)), pp_addr_str(&hp->t.q.dst, a2, sizeof(a2)),
-			pc_proto_name(hp->t.q.proto));
-		if (hp->t.q.has_dport)
-			fprintf(f, "/%u", hp->t.q.dport);
-		fprintf(f, ", %s", pc_direction_name(hp->t.q.direction));
-		if (hp->nat[0])
-			fprintf(f, " (left with %s)", pp_text_safe(hp->nat, b1, sizeof(b1)));
-		fputc('\n', f);
-		text_stations(o, &hp->t, f);
+	text_walk(o, t, f);
+	if (t->q.reply || t->q.round_trip) {
+		if (t->reply) {
+			query_line(o, &t->reply->q, ql, sizeof(ql));
+			fprintf(f, "the answer: %s\n", pp_text_safe(ql, b1, sizeof(b1)));
+			text_walk(o, t->reply, f);
+		} else {
+			fprintf(f, "the answer: %s\n", pp_text_safe(t->reply_none, b1, sizeof(b1)));
+		}
 	}
-	if (t->q.follow)
-		fprintf(f, "walk: %s\n", pp_text_safe(t->follow_summary, b1, sizeof(b1)));
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
 	/* Every branch the kernel's choices split the walk into: the first is the one above. */
@@ -270,6 +300,10 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 		pp_json_null(j, "mark");
 	if (q->has_uid)
 		pp_json_u64(j, "uid", q->uid);
+	if (q->ct_state)
+		pp_json_str(j, "ct_state", pc_ct_state_name(q->ct_state));
+	if (q->ct_reply)
+		pp_json_str(j, "ct_direction", "reply");
 	pp_json_obj_close(j);
 	pp_json_arr_open(j, "stations");
 	order = pc_path_order(q->direction, &n);
@@ -319,6 +353,8 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 	}
 	if (with_hops && t->q.follow)
 		pp_json_str(j, "netns", t->follow_netns[0] ? t->follow_netns : t->netns_name);
+	if (with_hops && (t->q.reply || t->q.round_trip))
+		pp_json_str(j, "of", t->verdict_is_reply ? "answer" : "packet");
 	pp_json_obj_close(j);
 	if (t->nbr) {
 		/* Each branch: what it took, its verdict, and its stations that differ from the first's. */
@@ -357,6 +393,19 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 	pp_json_arr_close(j);
 	if (with_hops && t->q.follow && t->rc == PP_EXIT_OK)
 		json_hops(t, j);
+	if (with_hops && (t->q.reply || t->q.round_trip) && t->rc == PP_EXIT_OK) {
+		/* The answer's walk, as a document of its own (query, stations, verdict, follow, hops). */
+		if (t->reply) {
+			pp_json_obj_open(j, "reply");
+			json_members_(t->reply, j, true);
+			pp_json_obj_close(j);
+		} else {
+			pp_json_obj_open(j, "reply");
+			pp_json_null(j, "query");
+			pp_json_str(j, "none", t->reply_none);
+			pp_json_obj_close(j);
+		}
+	}
 }
 
 static void
@@ -389,7 +438,7 @@ json_hops(const struct pc_target *t, struct pp_json *j)
 		pp_json_str(j, "device_in", h->dev_in);
 		pp_json_str(j, "via", h->via);
 		pp_json_str(j, "left_by", h->dev_prev);
-		pp_json_str(j, "snat", h->nat[0] ? h->nat : NULL);
+		pp_json_str(j, "nat", h->nat[0] ? h->nat : NULL);
 		json_members_(&h->t, j, false);
 		pp_json_obj_close(j);
 	}

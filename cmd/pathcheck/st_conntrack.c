@@ -27,7 +27,12 @@ eval_conntrack(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 		pc_st(res, PC_CONNTRACK, PP_ST_SKIPPED, "conntrack is not loaded");
 		return;
 	}
-	if (f->ct_max > 0 && f->ct_count >= f->ct_max) {
+	if (f->ct_max > 0 && f->ct_count >= f->ct_max && q->ct_state && q->ct_state != PC_CT_NEW) {
+		/* A full table refuses new entries; a flow that has one goes on. */
+		s = pc_st(res, PC_CONNTRACK, PP_ST_OK,
+			  "table full: %lld of %lld entries; this flow is not new and keeps its entry", f->ct_count,
+			  f->ct_max);
+	} else if (f->ct_max > 0 && f->ct_count >= f->ct_max) {
 		s = pc_st(res, PC_CONNTRACK, PP_ST_FAIL,
 			    "table full: %lld of %lld entries (the limit is global, the count this namespace's); new flows are dropped",
 			    f->ct_count, f->ct_max);

@@ -381,7 +381,9 @@ pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hoo
 	p->mark = q->mark;
 	p->uid_known = q->has_uid;
 	p->uid = q->uid;
-	p->ct_state = 8;	/* new: pathcheck asks about the first packet of a flow */
+	/* new (8) unless asked: pathcheck asks about the first packet of a flow */
+	p->ct_state = q->ct_state ? q->ct_state : PC_CT_NEW;
+	p->ct_reply = q->ct_reply;
 	if (q->src.family) {
 		p->src = q->src;
 		p->src_known = true;
@@ -589,6 +591,15 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		 * nat chain on the hook (nf_nat_inet_fn stops at the first that binds), and every
 		 * later chain sees the new destination.
 		 */
+		/* Only a flow's first packet meets the nat chains; conntrack applies its binding to the rest. */
+		if (q->ct_state && q->ct_state != PC_CT_NEW && strcmp(c->c.type, "nat") == 0) {
+			memset(&c->res, 0, sizeof(c->res));
+			c->res.verdict = PC_NFT_POLICY;
+			c->res.policy = NF_ACCEPT;
+			snprintf(c->res.text, sizeof(c->res.text),
+				 "not run: a nat chain sees only a flow's first packet; conntrack translates the rest");
+			continue;
+		}
 		if (c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat && strcmp(c->c.type, "nat") == 0) {
 			memset(&c->res, 0, sizeof(c->res));
 			c->res.verdict = PC_NFT_POLICY;

@@ -106,6 +106,11 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "not delivered locally");
 		return;
 	}
+	if (q->ct_reply) {
+		/* An answer goes to the socket that sent the request (a connected one, not a listener). */
+		pc_st(res, PC_SOCKET, PP_ST_OK, "the answer goes to the socket that sent the request");
+		return;
+	}
 	if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
 		if (f->icmp_echo_ignore == 1) {
 			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "echo requests are ignored (%s=1)",

@@ -321,6 +321,10 @@ pc_target_check(struct pc_target *t)
 	}
 	if (t->q.follow)
 		pc_follow(t);
+	if (t->q.reply || t->q.round_trip) {
+		pc_reply(t);
+		pc_reply_verdict(t);
+	}
 	t->r.elapsed = pp_mono_now() - t0;
 }
 

@@ -94,6 +94,19 @@ truth "to ctr v6" "$X" '[2001:db8:c::2]' 80 ok
 check "to ctr v6" null ok 0 -N "$X" --follow '[2001:db8:c::2]:80'
 walk "to ctr v6" "$C" 3 delivered
 
+# There and back: the answer walked from the socket that took the packet, conntrack
+# undoing the masquerade and the published port's DNAT on the way.
+check "round trip ctr to ext" null ok 0 -N "$C" --round-trip 198.51.100.2:80
+expect_jq "round trip ctr to ext: the answer ends in ctr" "$LAST" '.reply.follow.end + " " + .reply.verdict.netns' "delivered $C"
+expect_jq "round trip ctr to ext: the answer's state" "$LAST" '.reply.query.ct_state + " " + .reply.query.ct_direction' "established reply"
+expect_jq "round trip ctr to ext: masquerade undone" "$LAST" '.reply.hops[2].query.dst' 203.0.113.2
+check "round trip ctr to ext v6" null ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
+check "round trip published port" null ok 0 -N "$X" --round-trip 198.51.100.1:8080
+expect_jq "round trip published port: dnat undone on the way out" "$LAST" '.reply.hops[2].query.src + ":" + (.reply.hops[2].query.sport|tostring)' 198.51.100.1:8080
+expect_jq "round trip published port: the answer's way" "$LAST" '[.reply.hops[].netns] | join(",")' "$C,$H,$X"
+check "reply only" null ok 0 -N "$X" --reply 198.51.100.1:8080
+expect_jq "reply only: the verdict is the answer's" "$LAST" '.verdict.of' answer
+
 # Several at once: -f with --follow, each walk in its own thread and namespaces.
 TF=$(mktemp)
 printf '%s\n' "198.51.100.2:80 name=v4" "[2001:db8:e::2]:80 name=v6" "198.51.100.1:80 name=host" > "$TF"
@@ -178,7 +191,91 @@ truth "bridge port down" "$X" 198.51.100.1 8080 fail
 nsrun host ip link set vethc up
 nsrun ctr ip link set eth0 up
 
+# A reply-only fault: the masquerade is gone. The request still arrives (the server's
+# counter sees it), the answer has no way back: one-way says ok, --round-trip says where.
+nsrun ext nft -f - <<'N'
+table inet seen {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		ip saddr 203.0.113.2 tcp dport 80 counter
+	}
+}
+N
+nsrun host nft flush chain ip nat postrouting
+truth "no masquerade" "$C" 198.51.100.2 80 fail
+expect_jq "no masquerade: the request arrived" "$(nsrun ext nft -j list chain inet seen input)" \
+	'[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets][0] > 0' true
+check "no masquerade one way" null ok 0 -N "$C" --follow 198.51.100.2:80
+check "no masquerade round trip" route fail 1 -N "$C" --round-trip 198.51.100.2:80
+expect_jq "no masquerade round trip: in ext, the answer" "$LAST" '.verdict.netns + " " + .verdict.of' "$X answer"
+nsrun host nft add rule ip nat postrouting oifname up0 ip saddr 203.0.113.0/26 masquerade
+nsrun ext nft delete table inet seen
+
+# The answer dropped by a rule the request never meets (the host's forward chain, replies to port 80).
+nsrun host nft add rule inet filter forward iifname up0 oifname br0 tcp sport 80 drop
+truth "answer dropped" "$C" 198.51.100.2 80 fail
+check "answer dropped one way" null ok 0 -N "$C" --follow 198.51.100.2:80
+check "answer dropped round trip" forward fail 1 -N "$C" --round-trip 198.51.100.2:80
+expect_jq "answer dropped round trip: in host" "$LAST" '.verdict.netns + " " + .verdict.of' "$H answer"
+nsrun host nft add rule inet filter forward iifname up0 oifname br0 ip6 nexthdr tcp tcp sport 80 drop
+truth "answer dropped v6" "$C" '[2001:db8:e::2]' 80 fail
+check "answer dropped round trip v6" forward fail 1 -N "$C" --round-trip '[2001:db8:e::2]:80'
+nsrun host nft flush chain inet filter forward
+
+# The answer comes back by another link and strict rp_filter drops it: the host sends from
+# the address of up1 by up0 (its route), the server answers that address by up1.
+ip link add up1 netns "$H" type veth peer x1 netns "$X"
+nsrun host ip link set up1 up
+nsrun ext ip link set x1 up
+nsrun host ip addr add 203.0.113.65/26 dev up1
+nsrun ext ip addr add 203.0.113.66/26 dev x1
+nsrun host sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.up1.rp_filter=1
+rp_truth() {	# NAME WANT
+	if nsrun host socat -T2 /dev/null TCP:198.51.100.2:80,bind=203.0.113.65,connect-timeout=2 2>/dev/null; then
+		got=ok; else got=fail; fi
+	[ "$got" = "$2" ] && t_ok "$1: traffic $got" || t_fail "$1: traffic $got, expected $2"
+}
+# First the server cannot even resolve 203.0.113.65: it asks "tell 198.51.100.2" (the
+# answer's source), and the host's rp_filter refuses that request on up1 (arp_process
+# routes it like a packet). The answer dies in ext, at its neighbour.
+rp_truth "rp_filter, unresolved" fail
+check "rp_filter, unresolved: one way" null ok 0 -N "$H" --follow --from 203.0.113.65 198.51.100.2:80
+check "rp_filter, unresolved: round trip" neighbour fail 1 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
+expect_jq "rp_filter, unresolved: in ext, the answer" "$LAST" '.verdict.netns + " " + .verdict.of' "$X answer"
+# Resolved (an ARP from 203.0.113.66 passes the filter): now the answer itself arrives on up1
+# and the reverse-path filter drops it, in host, at the route.
+nsrun ext ip neigh flush dev x1
+nsrun ext ping -c1 -W1 -I 203.0.113.66 203.0.113.65 >/dev/null
+rp_truth "rp_filter" fail
+check "rp_filter: one way" null ok 0 -N "$H" --follow --from 203.0.113.65 198.51.100.2:80
+check "rp_filter: round trip" route fail 1 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
+expect_jq "rp_filter: back in host, on up1" "$LAST" '.verdict.netns + " " + .reply.hops[1].device_in' "$H up1"
+nsrun host sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.up1.rp_filter=0
+rp_truth "rp_filter off" ok
+check "rp_filter off round trip" null ok 0 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
+
+# --ct-state: the container accepts only what belongs to a flow it has.
+nsrun ctr nft -f - <<'N'
+table inet f {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iifname "lo" accept
+	}
+}
+N
+truth "stateful ctr: new from outside" "$X" '[2001:db8:c::2]' 80 fail
+check "stateful ctr: new from outside" input fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+check "stateful ctr: --ct-state established" null ok 0 -N "$X" --follow --ct-state established '[2001:db8:c::2]:80'
+truth "stateful ctr: its own flows come back" "$C" '[2001:db8:e::2]' 80 ok
+check "stateful ctr: round trip of its own" null ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
+nsrun ctr nft delete table inet f
+
 # Bad input stays bad input.
+run_json out "$PC" --reply --round-trip 198.51.100.2:80
+expect_rc "--reply with --round-trip" 2
+run_json out "$PC" --ct-state closed 198.51.100.2:80
+expect_rc "--ct-state closed" 2
 run_json out "$PC" --follow --probe 198.51.100.2:80
 expect_rc "--follow with --probe" 2
 
