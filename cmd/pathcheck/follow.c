@@ -416,6 +416,8 @@ undo_dnat(const struct pc_query *q, struct wire *w, const char *ns)
 		 pp_addr_str(&b->d_orig, o, sizeof(o)), pp_addr_str(&b->d_new, a, sizeof(a)));
 }
 
+static void follow_split(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd);
+
 /* Continue from hop cur into the next one. Returns the new hop, or NULL when the walk ends (t->follow_* set). */
 static struct pc_hop *
 next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd)
@@ -432,18 +434,21 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	char via[300] = "", why[320], eb[320];
 	int rc;
 
+	if (cur->nbr > 0) {
+		if (cur->br_overflow)
+			end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+			    "the path splits into more branches in netns %s than pathcheck follows", cur_ns);
+		else
+			follow_split(t, cur, cur_ns, cur_fd);
+		return NULL;
+	}
 	if (cur->r.verdict_status == PP_ST_FAIL || cur->r.verdict_status == PP_ST_UNKNOWN) {
 		end(t, cur->r.verdict_status == PP_ST_FAIL ? PC_FOLLOW_DIES : PC_FOLLOW_UNDECIDED,
 		    cur->r.verdict_status, "%s in netns %s", cur->r.verdict_status == PP_ST_FAIL ? "dies" : "not decided",
 		    cur_ns);
 		return NULL;
 	}
-	if (cur->nbr > 0) {
-		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
-		    "the path splits into %zu branches in netns %s; --follow does not follow a split path into the next namespace",
-		    cur->nbr, cur_ns);
-		return NULL;
-	}
+
 	if (cur->q.direction == PC_INGRESS) {
 		end(t, PC_FOLLOW_DELIVERED, PP_ST_OK, "delivered to a socket in netns %s", cur_ns);
 		return NULL;
@@ -556,35 +561,40 @@ out:
 	return NULL;
 }
 
-void
-pc_follow(struct pc_target *t)
+/* Follow t's walk on from start (t itself, or a view of one of its branches) in ns; returns the last hop. */
+static struct pc_target *
+follow_from(struct pc_target *t, struct pc_target *start, const char *ns, int fd, const char **last_ns)
 {
-	struct pc_target *cur = t;
-	char ns[64];
-	const char *cur_ns;
+	struct pc_target *cur = start;
 
-	t->hops = calloc(PC_HOPS_MAX, sizeof(*t->hops));
-	if (!t->hops) {
-		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "out of memory");
-		return;
-	}
-	if (t->q.netns)
-		snprintf(ns, sizeof(ns), "%s", t->q.netns);
-	else
-		current_name(ns, sizeof(ns));
-	snprintf(t->netns_name, sizeof(t->netns_name), "%s", ns);
-	cur_ns = t->netns_name;
-	for (int cur_fd = -1;;) {
-		struct pc_hop *h = next_hop(t, cur, cur_ns, cur_fd);
+	*last_ns = ns;
+	for (int cur_fd = fd;;) {
+		struct pc_hop *h = next_hop(t, cur, *last_ns, cur_fd);
 
 		if (!h)
 			break;
 		cur = &h->t;
-		cur_ns = h->netns;
+		*last_ns = h->netns;
 		cur_fd = h->nsfd;
 	}
-	/* The walk's verdict: the hop where it ended decides, named with its namespace. */
+	return cur;
+}
+
+/* The walk's verdict: the hop where it ended decides, named with its namespace. */
+static void
+follow_verdict(struct pc_target *t, const struct pc_target *cur, const char *cur_ns)
+{
 	snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", cur_ns);
+	if (t->split_result) {
+		/* Split, every branch followed: the deciding branch's, or all of them passing. */
+		t->r.verdict_status = t->follow_status;
+		t->r.verdict_station = t->split_result ? t->split_station : PC_NSTATIONS;
+		t->r.decided_by = t->split_result;
+		if (t->split_netns[0])
+			snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", t->split_netns);
+		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
+		return;
+	}
 	if (cur->r.verdict_status == PP_ST_FAIL || cur->r.verdict_status == PP_ST_UNKNOWN) {
 		if (cur != t) {
 			t->r.verdict_status = cur->r.verdict_status;
@@ -595,7 +605,7 @@ pc_follow(struct pc_target *t)
 		return;
 	}
 	if (t->follow_status == PP_ST_FAIL || t->follow_status == PP_ST_UNKNOWN) {
-		/* Ended between two hops (a bridge port, a peer not found, a split): where the packet left. */
+		/* Ended between two hops (a bridge port, a peer not found): where the packet left. */
 		t->r.verdict_status = t->follow_status;
 		t->r.verdict_station = PC_EGRESS_DEVICE;
 		t->r.decided_by = cur != t ? &cur->r : NULL;
@@ -611,6 +621,103 @@ pc_follow(struct pc_target *t)
 		}
 	if (t->r.verdict_status == PP_ST_OK)
 		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
+}
+
+/*
+ * The walk split in cur (the kernel draws, per flow, a numgen's value): each branch is
+ * followed on its own to its end, and the walk passes only when every branch does;
+ * otherwise how many of how many die, the first named with its namespace and station.
+ */
+static void
+follow_split(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd)
+{
+	size_t n = cur->nbr, die = 0, warn = 0, unk = 0;
+	struct pc_target *bad = NULL;
+	const struct pc_branch *badb = NULL;
+	enum pc_follow_end ends = PC_FOLLOW_NONE;
+	bool mixed = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pc_branch *b = &cur->br[i];
+		struct pc_target *v = calloc(1, sizeof(*v));
+		struct pc_target *last;
+		const char *lns;
+
+		if (!v || !(v->hops = calloc(PC_HOPS_MAX, sizeof(*v->hops)))) {
+			free(v);
+			end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "out of memory");
+			return;
+		}
+		/* A view of the branch: its facts and its own result (branch 1's are cur's own). */
+		v->q = cur->q;
+		v->f = i ? b->f : cur->f;
+		v->r = i ? b->r : cur->r;
+		v->r.verdict_status = b->station < PC_NSTATIONS ? b->status : PP_ST_OK;
+		v->r.verdict_station = b->station;
+		v->r.decided_by = NULL;
+		v->r.branches_summary[0] = '\0';
+		v->rc = PP_EXIT_OK;
+		snprintf(v->label, sizeof(v->label), "%s", b->label);
+		snprintf(v->netns_name, sizeof(v->netns_name), "%s", cur_ns);
+		last = follow_from(v, v, cur_ns, cur_fd, &lns);
+		follow_verdict(v, last, lns);
+		b->walk = v;
+		switch (v->r.verdict_status) {
+		case PP_ST_FAIL: die++; break;
+		case PP_ST_WARN: warn++; break;
+		case PP_ST_UNKNOWN: unk++; break;
+		default: break;
+		}
+		if (!bad && v->r.verdict_status != PP_ST_OK && v->r.verdict_status != PP_ST_SKIPPED) {
+			bad = v;
+			badb = b;
+		}
+		if (ends == PC_FOLLOW_NONE)
+			ends = v->follow_end;
+		else if (ends != v->follow_end)
+			mixed = true;
+	}
+	if (!bad) {
+		end(t, mixed ? PC_FOLLOW_DELIVERED : ends, PP_ST_OK, "all %zu branches pass; the first: %s", n,
+		    cur->br[0].walk->follow_summary);
+		t->split_result = NULL;
+		return;
+	}
+	{
+		const struct pc_result *d = bad->r.decided_by ? bad->r.decided_by : &bad->r;
+		enum pc_station_id st = bad->r.verdict_station;
+		const char *sum = bad->r.branches_summary[0] ? bad->r.branches_summary :
+				  st < PC_NSTATIONS ? d->st[st].summary : "";
+
+		end(t, die ? PC_FOLLOW_DIES : unk ? PC_FOLLOW_UNDECIDED : bad->follow_end,
+		    die ? PP_ST_FAIL : unk ? PP_ST_UNKNOWN : PP_ST_WARN, "%zu of %zu branches %s: %s: in netns %s%s%s: %s",
+		    die ? die : unk ? unk : warn, n, die ? "die" : unk ? "could not be decided" : "may die", badb->label,
+		    bad->follow_netns, st < PC_NSTATIONS ? " at " : "", st < PC_NSTATIONS ? pc_station_name(st) : "", sum);
+		t->split_result = d;
+		t->split_station = st < PC_NSTATIONS ? st : PC_EGRESS_DEVICE;
+		snprintf(t->split_netns, sizeof(t->split_netns), "%s", bad->follow_netns);
+	}
+}
+
+void
+pc_follow(struct pc_target *t)
+{
+	struct pc_target *cur;
+	char ns[64];
+	const char *cur_ns;
+
+	t->hops = calloc(PC_HOPS_MAX, sizeof(*t->hops));
+	if (!t->hops) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "out of memory");
+		return;
+	}
+	if (t->q.netns)
+		snprintf(ns, sizeof(ns), "%s", t->q.netns);
+	else
+		current_name(ns, sizeof(ns));
+	snprintf(t->netns_name, sizeof(t->netns_name), "%s", ns);
+	cur = follow_from(t, t, t->netns_name, -1, &cur_ns);
+	follow_verdict(t, cur, cur_ns);
 }
 
 /*
@@ -735,6 +842,16 @@ pc_reply_verdict(struct pc_target *t)
 	snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", r->follow_netns[0] ? r->follow_netns : r->netns_name);
 	snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "the answer: %s", sum);
 	t->verdict_is_reply = true;
+}
+
+/* A branch's followed walk: its hops (the facts and result it views are the branch's own). */
+void
+pc_branch_walk_free(struct pc_target *v)
+{
+	if (!v)
+		return;
+	pc_hops_free(v);
+	free(v);
 }
 
 void

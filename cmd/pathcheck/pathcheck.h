@@ -423,6 +423,11 @@ struct pc_branch {
 	enum pc_station_id station;	/* PC_NSTATIONS: every station passes */
 	struct pc_facts f;
 	struct pc_result r;
+	/*
+	 * --follow: the branch's walk on from here (a view of this branch's facts and result,
+	 * which it does not own, and the hops after it); NULL when not followed.
+	 */
+	struct pc_target *walk;
 };
 
 struct pc_opts {
@@ -500,6 +505,10 @@ struct pc_target {
 	uint16_t left_sport, left_dport;
 	char left_dev[IF_NAMESIZE];
 	bool verdict_is_reply;		/* the verdict above is the answer's */
+	/* The walk split (a numgen) and each branch was followed: the branch that decides. */
+	const struct pc_result *split_result;
+	enum pc_station_id split_station;
+	char split_netns[64];
 };
 
 /* A namespace a --follow walk went on into: how the packet got there, and its walk there. */
@@ -540,6 +549,7 @@ void pc_targets_free_one(struct pc_target *t);
 /* follow.c: --follow the walk of t into the namespaces it crosses into. */
 void pc_follow(struct pc_target *t);
 void pc_hops_free(struct pc_target *t);
+void pc_branch_walk_free(struct pc_target *v);
 /* The answer to t's packet, walked back from where it was delivered or left the machine (--reply, --round-trip). */
 void pc_reply(struct pc_target *t);
 void pc_reply_verdict(struct pc_target *t);

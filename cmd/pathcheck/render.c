@@ -141,13 +141,38 @@ text_stations(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	}
 }
 
-/* One walk: its first namespace's stations, then each namespace --follow went on into. */
+static void text_hops(const struct pc_opts *o, const struct pc_target *t, FILE *f);
+
+/* Every branch the kernel's choices split a walk into (the first is the one shown), each followed on with --follow. */
 static void
-text_walk(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+text_branches(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+{
+	const struct pp_cli *c = &o->cli;
+	char b1[1024], b2[1024];
+
+	for (size_t i = 0; i < t->nbr; i++) {
+		const struct pc_result *br = i == 0 ? &t->r : &t->br[i].r;
+		const struct pc_target *w = t->br[i].walk;
+		enum pc_station_id st = t->br[i].station;
+
+		fprintf(f, "branch %zu of %zu (%s): %s%s%s%s%s: %s\n", i + 1, t->nbr,
+			pp_text_safe(t->br[i].label, b2, sizeof(b2)), pp_color(c, t->br[i].status),
+			st < PC_NSTATIONS ? status_word(t->br[i].status) : "ok", pp_color_reset(c),
+			st < PC_NSTATIONS ? " at " : "", st < PC_NSTATIONS ? pc_station_name(st) : "",
+			pp_text_safe(st < PC_NSTATIONS ? br->st[st].summary : "every station passes", b1, sizeof(b1)));
+		if (w) {
+			text_hops(o, w, f);
+			fprintf(f, "branch %zu walk: %s\n", i + 1, pp_text_safe(w->follow_summary, b1, sizeof(b1)));
+		}
+	}
+}
+
+/* Each namespace --follow went on into, with its stations. */
+static void
+text_hops(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 {
 	char ql[512], b1[1024], b2[1024];
 
-	text_stations(o, t, f);
 	for (size_t h = 0; h < t->nhops; h++) {
 		const struct pc_hop *hp = &t->hops[h];
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
@@ -163,7 +188,18 @@ text_walk(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 			fprintf(f, " (nat: %s)", pp_text_safe(hp->nat, b1, sizeof(b1)));
 		fputc('\n', f);
 		text_stations(o, &hp->t, f);
+		text_branches(o, &hp->t, f);
 	}
+}
+
+static void
+text_walk(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+{
+	char b1[1024];
+
+	text_stations(o, t, f);
+	text_branches(o, t, f);
+	text_hops(o, t, f);
 	if (t->q.follow)
 		fprintf(f, "walk: %s\n", pp_text_safe(t->follow_summary, b1, sizeof(b1)));
 }
@@ -195,17 +231,6 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	}
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
-	/* Every branch the kernel's choices split the walk into: the first is the one above. */
-	for (size_t i = 0; i < t->nbr; i++) {
-		const struct pc_result *br = i == 0 ? r : &t->br[i].r;
-		enum pc_station_id st = t->br[i].station;
-
-		fprintf(f, "branch %zu of %zu (%s): %s%s%s%s%s: %s\n", i + 1, t->nbr,
-			pp_text_safe(t->br[i].label, b2, sizeof(b2)), pp_color(c, t->br[i].status),
-			st < PC_NSTATIONS ? status_word(t->br[i].status) : "ok", pp_color_reset(c),
-			st < PC_NSTATIONS ? " at " : "", st < PC_NSTATIONS ? pc_station_name(st) : "",
-			pp_text_safe(st < PC_NSTATIONS ? br->st[st].summary : "every station passes", b1, sizeof(b1)));
-	}
 	if (r->verdict_station == PC_NSTATIONS) {
 		fprintf(f, "verdict: %sok%s: %s\n", pp_color(c, PP_ST_OK), pp_color_reset(c),
 			r->branches_summary[0] ? r->branches_summary : "every station passes");
@@ -383,6 +408,8 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 				pp_json_obj_close(j);
 			}
 			pp_json_arr_close(j);
+			if (t->br[i].walk)
+				json_hops(t->br[i].walk, j);
 			pp_json_obj_close(j);
 		}
 		pp_json_arr_close(j);

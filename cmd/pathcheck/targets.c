@@ -380,6 +380,8 @@ pc_targets_free_one(struct pc_target *t)
 	pc_hops_free(t);
 	pc_result_free(&t->r);
 	pc_facts_free(&t->f);
+	for (size_t b = 0; b < t->nbr; b++)
+		pc_branch_walk_free(t->br[b].walk);
 	for (size_t b = 1; b < t->nbr; b++) {
 		pc_result_free(&t->br[b].r);
 		pc_facts_free(&t->br[b].f);
