@@ -187,7 +187,8 @@ port_cb(const struct pp_link *l, void *data)
  * ports (the first in *port), or -errno.
  */
 static int
-port_owning(struct pp_nl *nl, int bridge, const struct pp_addr *addr, const uint8_t *mac, struct pp_link *port)
+port_owning(struct pp_nl *nl, int bridge, const struct pp_addr *addr, const uint8_t *mac, struct pp_link *port,
+	    uint8_t *peer_mac)
 {
 	struct port_scan ps = { .bridge = bridge };
 	struct pp_err e = { 0 };
@@ -223,8 +224,10 @@ port_owning(struct pp_nl *nl, int bridge, const struct pp_addr *addr, const uint
 		pp_netns_leave(&back);
 		if (ref.fd >= 0)
 			close(ref.fd);
-		if (has && found++ == 0)
+		if (has && found++ == 0) {
 			*port = l;
+			memcpy(peer_mac, pl.addr, 6);
+		}
 	}
 	return found;
 }
@@ -241,6 +244,8 @@ bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, str
 	const struct pp_link *br = &f->oif_link;
 	struct pp_fdb fdb;
 	struct pp_brport bp;
+	bool unknown_unicast = false;	/* no fdb entry: the frame reaches the port only by a flood */
+	uint8_t port_peer_mac[6] = { 0 };
 	struct pp_err e = { 0 };
 	char mac[32], eb[320];
 	int rc;
@@ -251,10 +256,11 @@ bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, str
 		char a[INET6_ADDRSTRLEN];
 
 		pp_addr_str(&f->nexthop, a, sizeof(a));
-		rc = f->nexthop.family ? port_owning(nl, br->ifindex, &f->nexthop, NULL, port) : 0;
+		rc = f->nexthop.family ? port_owning(nl, br->ifindex, &f->nexthop, NULL, port, port_peer_mac) : 0;
 		if (rc == 1) {
 			snprintf(via, vlen, "bridge %s port %s (%s not resolved yet: the host behind %s has it)", br->name,
 				 port->name, a, port->name);
+			unknown_unicast = pp_fdb_get(nl, br->ifindex, port_peer_mac, 0, &fdb, &e) == -ENOENT;
 			goto port_found;
 		}
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
@@ -266,10 +272,11 @@ bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, str
 	rc = pp_fdb_get(nl, br->ifindex, f->neigh.lladdr, 0, &fdb, &e);
 	if (rc == -ENOENT) {
 		/* Flooded to every port that floods unknown unicast: the one whose host has the address takes it. */
-		rc = port_owning(nl, br->ifindex, NULL, f->neigh.lladdr, port);
+		rc = port_owning(nl, br->ifindex, NULL, f->neigh.lladdr, port, port_peer_mac);
 		if (rc == 1) {
 			snprintf(via, vlen, "bridge %s port %s (%s not in the fdb: flooded; the host behind %s has it)",
 				 br->name, port->name, mac, port->name);
+			unknown_unicast = true;
 			goto port_found;
 		}
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
@@ -292,9 +299,22 @@ bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, str
 	}
 	snprintf(via, vlen, "bridge %s port %s (fdb %s %s)", br->name, port->name, pp_fdb_kind(&fdb), mac);
 port_found:
-	if (pp_brport_get(nl, port->ifindex, &bp, &e) == 0 && bp.has_state && bp.state != 3 /* BR_STATE_FORWARDING */) {
+	rc = pp_brport_get(nl, port->ifindex, &bp, &e);
+	if (rc == 0 && bp.has_state && bp.state != 3 /* BR_STATE_FORWARDING */) {
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s: port %s is in state %s: it forwards nothing", br->name,
 		    port->name, pp_brport_state_name(bp.state));
+		return -1;
+	}
+	if (unknown_unicast && rc == 0 && bp.has_flood && !bp.flood) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL,
+		    "bridge %s: the next hop is not in its fdb%s, and port %s does not flood unknown unicast (flood off): the frame never reaches it",
+		    br->name, bp.has_learning && !bp.learning ? " (the port does not learn)" : "", port->name);
+		return -1;
+	}
+	if (unknown_unicast && rc < 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "bridge %s: the next hop is not in its fdb, and whether port %s floods could not be read: %s", br->name,
+		    port->name, pp_err_str(&e, eb, sizeof(eb)));
 		return -1;
 	}
 	if (!(port->flags & IFF_UP)) {

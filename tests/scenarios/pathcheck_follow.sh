@@ -271,6 +271,32 @@ truth "stateful ctr: its own flows come back" "$C" '[2001:db8:e::2]' 80 ok
 check "stateful ctr: round trip of its own" null ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
 nsrun ctr nft delete table inet f
 
+# The bridge port does not learn: the container's address leaves the fdb. Flooded, the
+# frame still gets there; with flooding off too, it never does.
+CMAC=$(nsrun ctr cat /sys/class/net/eth0/address)
+nsrun host bridge link set dev vethc learning off
+nsrun host bridge fdb del "$CMAC" dev vethc master 2>/dev/null
+truth "port not learning, flooding" "$X" 198.51.100.1 8080 ok
+check "port not learning, flooding" null ok 0 -N "$X" --follow 198.51.100.1:8080
+expect_jq "port not learning, flooding: by a flood" "$LAST" '.hops[2].via | test("not in the fdb: flooded")' true
+nsrun host bridge link set dev vethc flood off
+nsrun host bridge fdb del "$CMAC" dev vethc master 2>/dev/null
+check "port not learning, not flooding" egress-device fail 1 -N "$X" --follow 198.51.100.1:8080
+expect_jq "port not learning, not flooding: said" "$LAST" '.verdict.summary | test("does not flood unknown unicast")' true
+truth "port not learning, not flooding" "$X" 198.51.100.1 8080 fail
+nsrun host bridge link set dev vethc learning on flood on
+
+# The host's forward policy.
+nsrun host nft add chain inet filter forward '{ policy drop; }'
+truth "forward policy drop" "$C" 198.51.100.2 80 fail
+check "forward policy drop" forward fail 1 -N "$C" --follow 198.51.100.2:80
+check "forward policy drop v6" forward fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
+nsrun host nft add chain inet filter forward '{ policy accept; }'
+
+# The container named by a process in it, as docker inspect -f '{{.State.Pid}}' gives it.
+check "--netns-pid" null ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80
+expect_jq "--netns-pid: the walk starts in ctr" "$LAST" '.hops[0].netns' "$C"
+
 # Bad input stays bad input.
 run_json out "$PC" --reply --round-trip 198.51.100.2:80
 expect_rc "--reply with --round-trip" 2

@@ -23,7 +23,7 @@ i=10
 for p in cli pa pb pc; do
 	ip link add eth0 netns "$(ns $p)" type veth peer "cali$p" netns "$N"
 	nsrun node ip link set "cali$p" up
-	nsrun node sysctl -qw "net.ipv4.conf.cali$p.proxy_arp=1"
+	nsrun node sysctl -qw "net.ipv4.conf.cali$p.proxy_arp=1" "net.ipv4.neigh.cali$p.proxy_delay=0"
 	nsrun node ip -6 addr add fe80::1/64 dev "cali$p" nodad
 	nsrun "$p" ip link set eth0 up
 	nsrun "$p" ip addr add "203.0.113.$i/32" dev eth0
@@ -50,7 +50,7 @@ nsrun ext ip route add 203.0.113.0/24 via 198.51.100.1
 nsrun ext ip -6 addr add 2001:db8:e::2/64 dev x0 nodad
 nsrun node ip -6 addr add 2001:db8:e::1/64 dev up0 nodad
 nsrun ext ip -6 route add 2001:db8:a::/64 via 2001:db8:e::1
-# The node's default route: also what proxy ARP answers 169.254.1.1 by (a route out of another device).
+# The node's default route: also what proxy ARP answers 169.254.1.1 by (a route out of another device); Calico sets proxy_delay 0, as here.
 nsrun node ip route add default via 198.51.100.2
 nsrun node ip -6 route add default via 2001:db8:e::2
 ip netns exec "$X" socat TCP-LISTEN:80,fork,reuseaddr /dev/null >/dev/null 2>&1 &
@@ -173,11 +173,24 @@ expect_jq "pod to outside: there and back" "$LAST" '.reply.follow.end + "@" + .r
 if nsrun cli socat -T2 /dev/null TCP:198.51.100.2:80,connect-timeout=2 2>/dev/null; then t_ok "pod to outside: traffic ok"
 else t_fail "pod to outside: traffic failed"; fi
 
+ip netns exec "$X" socat TCP6-LISTEN:81,ipv6only=1,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS+=($!)
+sleep 0.2
+check "pod to outside v6" null ok 0 -N "$CLI" --round-trip '[2001:db8:e::2]:81'
+if nsrun cli socat -T2 /dev/null 'TCP:[2001:db8:e::2]:81,connect-timeout=2' 2>/dev/null; then t_ok "pod to outside v6: traffic ok"
+else t_fail "pod to outside v6: traffic failed"; fi
+
 # NodePort from outside: the node's address, every endpoint followed into its pod.
 if ip netns exec "$X" socat -T1 - TCP:198.51.100.1:30080,connect-timeout=1 </dev/null 2>/dev/null | grep -q '^p[abc]$'; then
 	t_ok "NodePort: traffic reaches a pod"; else t_fail "NodePort: traffic failed"; fi
 check "NodePort" null ok 0 -N "$X" --follow 198.51.100.1:30080
 expect_jq "NodePort: each branch ends in its pod" "$LAST" \
+	'[.hops[1].branches[] | .hops[-1].netns] | sort | join(",")' "$(ns pa),$(ns pb),$(ns pc)"
+
+if ip netns exec "$X" socat -T1 - 'TCP:[2001:db8:e::1]:30080,connect-timeout=1' </dev/null 2>/dev/null | grep -q '^p[abc]$'; then
+	t_ok "NodePort v6: traffic reaches a pod"; else t_fail "NodePort v6: traffic failed"; fi
+check "NodePort v6" null ok 0 -N "$X" --follow '[2001:db8:e::1]:30080'
+expect_jq "NodePort v6: each branch ends in its pod" "$LAST" \
 	'[.hops[1].branches[] | .hops[-1].netns] | sort | join(",")' "$(ns pa),$(ns pb),$(ns pc)"
 
 t_done
