@@ -184,6 +184,65 @@ pp_brport_get(struct pp_nl *nl, int ifindex, struct pp_brport *b, struct pp_err 
 	return c.rc;
 }
 
+static const struct pp_attr_policy brinfo_kind_pol[IFLA_INFO_MAX + 1] = {
+	[IFLA_INFO_KIND] = { PP_A_STR }, [IFLA_INFO_DATA] = { PP_A_NEST },
+};
+
+static const struct pp_attr_policy br_pol[IFLA_BR_MAX + 1] = {
+	[IFLA_BR_VLAN_FILTERING] = { PP_A_U8 },
+};
+
+int
+pp_bridge_vlan_filtering_decode(const struct nlmsghdr *nlh, bool *on)
+{
+	const struct nlattr *tb[IFLA_MAX + 1], *it[IFLA_INFO_MAX + 1], *bt[IFLA_BR_MAX + 1];
+	const struct ifinfomsg *ifi = pp_msg_hdr(nlh, sizeof(*ifi));
+
+	*on = false;
+	if (!ifi || pp_attr_parse_msg(nlh, sizeof(*ifi), brlink_pol, IFLA_MAX, tb) < 0)
+		return -EBADMSG;
+	if (!tb[IFLA_LINKINFO])
+		return -ENOENT;
+	if (pp_attr_parse_nest(tb[IFLA_LINKINFO], brinfo_kind_pol, IFLA_INFO_MAX, it) < 0)
+		return -EBADMSG;
+	if (!it[IFLA_INFO_KIND] || strcmp(mnl_attr_get_str(it[IFLA_INFO_KIND]), "bridge") != 0)
+		return -ENOENT;
+	if (!it[IFLA_INFO_DATA])
+		return 0;
+	if (pp_attr_parse_nest(it[IFLA_INFO_DATA], br_pol, IFLA_BR_MAX, bt) < 0)
+		return -EBADMSG;
+	*on = bt[IFLA_BR_VLAN_FILTERING] && mnl_attr_get_u8(bt[IFLA_BR_VLAN_FILTERING]);
+	return 0;
+}
+
+static int
+vlanf_decode_v(const struct nlmsghdr *nlh, void *out)
+{
+	return pp_bridge_vlan_filtering_decode(nlh, out);
+}
+
+int
+pp_bridge_vlan_filtering(struct pp_nl *nl, int ifindex, bool *on, struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct one_ctx c = { .out = on, .decode = vlanf_decode_v, .type = RTM_NEWLINK };
+	struct ifinfomsg *ifi;
+	int rc;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	pp_err_set(e, 0, "RTM_GETLINK bridge %d", ifindex);
+	rc = pp_nl_request(nl, nlh, one_cb, &c, e);
+	if (rc < 0)
+		return rc;
+	if (!c.found)
+		return -ENODEV;
+	return c.rc;
+}
+
 const char *
 pp_brport_state_name(uint8_t state)
 {

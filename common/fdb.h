@@ -37,6 +37,9 @@ struct pp_brport {
 int pp_brport_decode(const struct nlmsghdr *nlh, struct pp_brport *b);
 /* The port ifindex of a bridge. Returns 0, -ENODEV, -ENOENT when it is not a bridge port, or -errno. */
 int pp_brport_get(struct pp_nl *nl, int ifindex, struct pp_brport *b, struct pp_err *e);
+/* Whether bridge ifindex filters by VLAN (IFLA_BR_VLAN_FILTERING). Returns 0 (*on set), -ENOENT when not a bridge, or -errno. */
+int pp_bridge_vlan_filtering(struct pp_nl *nl, int ifindex, bool *on, struct pp_err *e);
+int pp_bridge_vlan_filtering_decode(const struct nlmsghdr *nlh, bool *on);
 /* "disabled", "listening", "learning", "forwarding", "blocking". */
 const char *pp_brport_state_name(uint8_t state);
 

@@ -21,8 +21,14 @@
 #include "fdb.h"
 #include "netns.h"
 #include "pathcheck.h"
+#include "sysctl.h"
 
 #include <linux/netfilter.h>
+
+/* linux/netfilter_bridge.h cannot be included beside net/if.h. */
+#ifndef NF_BR_FORWARD
+#define NF_BR_FORWARD 2
+#endif
 #include <linux/neighbour.h>
 
 /* The packet as it leaves a hop. */
@@ -438,6 +444,159 @@ undo_dnat(const struct pc_query *q, struct wire *w, const char *ns)
 
 static void follow_split(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd);
 
+struct chain_scan {
+	uint32_t hook;
+	unsigned n;
+	char first[300];
+};
+
+static int
+chain_cb(const struct pp_nft_chain *c, void *data)
+{
+	struct chain_scan *cs = data;
+
+	if (c->base && c->hooknum == cs->hook) {
+		if (!cs->n++)
+			snprintf(cs->first, sizeof(cs->first), "%s %s %s", pp_nft_family_name(c->family), c->table, c->name);
+	}
+	return 0;
+}
+
+/* Base chains of family on hook in this namespace: their number (the first named), or -errno. */
+static int
+chains_on(uint32_t family, uint32_t hook, char *first, size_t len)
+{
+	struct chain_scan cs = { .hook = hook };
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	int rc;
+
+	if ((rc = pp_nl_open(&nl, NETLINK_NETFILTER, &e)) < 0)
+		return rc;
+	rc = pp_nft_chain_dump(&nl, family, chain_cb, &cs, &e);
+	pp_nl_close(&nl);
+	snprintf(first, len, "%s", cs.first);
+	return rc < 0 ? rc : (int)cs.n;
+}
+
+/*
+ * A frame arriving on a bridge port (in) is for the bridge itself, and the IP stack takes it
+ * (its destination link-layer address is the bridge's, or a local fdb entry; unresolved: the
+ * next hop is an address of this namespace), or the bridge sends it on at layer 2 to another
+ * port. Returns 0 for the IP stack; 1 bridged on, with the port it leaves by in *out and the
+ * way in via; -1 when the walk ends here (t's end set).
+ */
+static int
+l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_link *in, struct pp_nl *nl,
+	    const char *ns, struct pp_link *out, char *via, size_t vlen)
+{
+	const struct pc_facts *cf = &cur->f;
+	struct pp_link br;
+	struct pp_fdb fdb;
+	struct pp_brport bp;
+	struct pp_err e = { 0 };
+	bool mac_known = cf->neigh_rc == 0 && cf->neigh.lladdr_len == 6 &&
+			 (cf->neigh.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP));
+	bool vf = false, flooded = false;
+	uint8_t peer_mac[6];
+	char mac[32], first[300], eb[320], a[INET6_ADDRSTRLEN];
+	long long nf = 0;
+	int rc, ifx = 0;
+
+	if (!in->master || strcmp(in->slave_kind, "bridge") != 0)
+		return 0;
+	if (pp_link_get(nl, (int)in->master, NULL, &br, &e) < 0)
+		return 0;	/* the IP side says what it can */
+	if (mac_known) {
+		if (br.addr_len == 6 && memcmp(br.addr, cf->neigh.lladdr, 6) == 0)
+			return 0;
+		rc = pp_fdb_get(nl, br.ifindex, cf->neigh.lladdr, 0, &fdb, &e);
+		if (rc == 0 && (fdb.state & NUD_PERMANENT) && fdb.port == br.ifindex)
+			return 0;
+	} else {
+		const struct pp_addr *nh = cf->nexthop.family ? &cf->nexthop : &cf->eq.dst;
+
+		if (pp_ifaddr_find(nl, nh, &ifx, NULL, &e) > 0)
+			return 0;
+	}
+	/* Bridged on: the port its fdb holds for the address, or the one whose host has it (a flood). */
+	pp_lladdr_str(cf->neigh.lladdr, 6, mac, sizeof(mac));
+	if (mac_known && (rc = pp_fdb_get(nl, br.ifindex, cf->neigh.lladdr, 0, &fdb, &e)) == 0) {
+		if ((rc = pp_link_get(nl, fdb.port, NULL, out, &e)) < 0) {
+			end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "bridge %s in netns %s: port %d: %s", br.name, ns, fdb.port,
+			    pp_err_str(&e, eb, sizeof(eb)));
+			return -1;
+		}
+		snprintf(via, vlen, "bridged by %s from %s to %s (fdb %s %s)", br.name, in->name, out->name,
+			 pp_fdb_kind(&fdb), mac);
+	} else {
+		const struct pp_addr *nh = cf->nexthop.family ? &cf->nexthop : &cf->eq.dst;
+
+		rc = mac_known ? port_owning(nl, br.ifindex, NULL, cf->neigh.lladdr, out, peer_mac) :
+				 port_owning(nl, br.ifindex, nh, NULL, out, peer_mac);
+		if (rc != 1) {
+			end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+			    "bridge %s in netns %s sends it on at layer 2, and %s of its ports lead to the host that has %s",
+			    br.name, ns, rc < 0 ? "it is not known which" : rc == 0 ? "none" : "several",
+			    mac_known ? mac : pp_addr_str(nh, a, sizeof(a)));
+			return -1;
+		}
+		flooded = true;
+		snprintf(via, vlen, "bridged by %s from %s to %s (not in the fdb: flooded; the host behind %s has it)",
+			 br.name, in->name, out->name, out->name);
+	}
+	if (out->ifindex == in->ifindex) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: the address is behind the port it came in by (%s): not sent back",
+		    br.name, ns, in->name);
+		return -1;
+	}
+	/* Each port forwards, floods where it must; the bridge's own filters. */
+	if (pp_brport_get(nl, in->ifindex, &bp, &e) == 0 && bp.has_state && bp.state != 3) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: port %s (in) is in state %s", br.name, ns, in->name,
+		    pp_brport_state_name(bp.state));
+		return -1;
+	}
+	rc = pp_brport_get(nl, out->ifindex, &bp, &e);
+	if (rc == 0 && bp.has_state && bp.state != 3) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: port %s (out) is in state %s", br.name, ns,
+		    out->name, pp_brport_state_name(bp.state));
+		return -1;
+	}
+	if (flooded && rc == 0 && bp.has_flood && !bp.flood) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL,
+		    "bridge %s in netns %s: the address is not in its fdb, and port %s does not flood unknown unicast",
+		    br.name, ns, out->name);
+		return -1;
+	}
+	if (!(out->flags & IFF_UP)) {
+		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: port %s is down", br.name, ns, out->name);
+		return -1;
+	}
+	if (pp_bridge_vlan_filtering(nl, br.ifindex, &vf, &e) == 0 && vf) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "bridge %s in netns %s filters by VLAN (vlan_filtering 1): the ports' VLANs are not evaluated by pathcheck",
+		    br.name, ns);
+		return -1;
+	}
+	if ((rc = chains_on(NFPROTO_BRIDGE, NF_BR_FORWARD, first, sizeof(first))) != 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, rc > 0 ?
+		    "bridge %s in netns %s: bridged frames pass the bridge family's forward chains (%s), which --follow does not evaluate" :
+		    "bridge %s in netns %s: its bridge-family chains could not be read%s", br.name, ns, rc > 0 ? first : "");
+		return -1;
+	}
+	/* br_netfilter passes bridged IP traffic to the IP forward chains too. */
+	if (pp_sysctl_get(cur->q.family == AF_INET6 ? "net/bridge/bridge-nf-call-ip6tables" : "net/bridge/bridge-nf-call-iptables",
+			  &nf) == 0 && nf == 1 &&
+	    (rc = chains_on(cur->q.family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_FORWARD, first, sizeof(first))) +
+	    chains_on(NFPROTO_INET, NF_INET_FORWARD, first, sizeof(first)) != 0) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "bridge %s in netns %s: br_netfilter (bridge-nf-call-%s 1) passes bridged frames to the forward chains, which --follow does not evaluate for them",
+		    br.name, ns, cur->q.family == AF_INET6 ? "ip6tables" : "iptables");
+		return -1;
+	}
+	return 1;
+}
+
 /* Continue from hop cur into the next one. Returns the new hop, or NULL when the walk ends (t->follow_* set). */
 static struct pc_hop *
 next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd)
@@ -450,6 +609,8 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	struct wire w;
 	struct peer p;
 	struct pp_nl nl;
+	struct pp_link l2_out;
+	char l2_via[300] = "";
 	struct pp_err e = { 0 };
 	char via[300] = "", why[320], eb[320];
 	int rc;
@@ -547,9 +708,14 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 		pp_netns_leave(&back);
 		goto out;
 	}
-	pp_nl_close(&nl);
 	snprintf(h->via, sizeof(h->via), "%s%s%s %s -> %s", via, via[0] ? ", " : "", out.kind, out.name, peer_link.name);
 	snprintf(h->dev_in, sizeof(h->dev_in), "%s", peer_link.name);
+	rc = l2_crossing(t, cur, &peer_link, &nl, h->netns, &l2_out, l2_via, sizeof(l2_via));
+	pp_nl_close(&nl);
+	if (rc < 0) {
+		pp_netns_leave(&back);
+		goto out;
+	}
 	hop_query(&cur->q, &w, peer_link.name, !p.other_ns, &h->t.q);
 	h->t.q.iif_index = peer_link.ifindex;
 	if (cur->q.ct_reply) {
@@ -564,7 +730,22 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	snprintf(h->t.label, sizeof(h->t.label), "%s", t->label);
 	h->t.line = t->line;
 	h->t.rc = PP_EXIT_OK;
-	pc_target_check(&h->t);
+	if (rc == 1) {
+		/* Bridged on at layer 2: no IP station here; the next hop is out the port the bridge chose. */
+		h->l2 = true;
+		snprintf(h->l2_via, sizeof(h->l2_via), "%s", l2_via);
+		h->t.q.direction = PC_FORWARD;
+		h->t.f.eq = h->t.q;
+		h->t.f.oif_link = l2_out;
+		h->t.f.oif_rc = 0;
+		h->t.f.neigh = cur->f.neigh;
+		h->t.f.neigh_rc = cur->f.neigh_rc;
+		h->t.f.nexthop = cur->f.nexthop;
+		h->t.r.verdict_status = PP_ST_OK;
+		h->t.r.verdict_station = PC_NSTATIONS;
+	} else {
+		pc_target_check(&h->t);
+	}
 	pp_netns_leave(&back);
 	/* The hop keeps its namespace open: the next one is asked from there. */
 	h->nsfd = p.other_ns ? ref.fd : (cur_fd >= 0 ? dup(cur_fd) : open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));

@@ -519,6 +519,8 @@ struct pc_hop {
 	char dev_in[IF_NAMESIZE];	/* the device it arrives on here */
 	char via[384];			/* "bridge docker0 port veth1 (fdb learned ...), veth veth1 -> eth0" */
 	char nat[256];			/* the source nat it left the namespace before with */
+	bool l2;			/* bridged on at layer 2: no IP stations here (t holds the packet and the port out) */
+	char l2_via[300];		/* "bridged by br0 from vethc to vethd (fdb learned ...)" */
 	struct pc_target t;
 };
 

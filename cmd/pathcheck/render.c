@@ -183,7 +183,10 @@ text_hops(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 			pc_proto_name(hp->t.q.proto));
 		if (hp->t.q.has_dport)
 			fprintf(f, "/%u", hp->t.q.dport);
-		fprintf(f, ", %s", pc_direction_name(hp->t.q.direction));
+		if (hp->l2)
+			fprintf(f, ", %s", pp_text_safe(hp->l2_via, b1, sizeof(b1)));
+		else
+			fprintf(f, ", %s", pc_direction_name(hp->t.q.direction));
 		if (hp->nat[0])
 			fprintf(f, " (nat: %s)", pp_text_safe(hp->nat, b1, sizeof(b1)));
 		fputc('\n', f);
@@ -466,6 +469,7 @@ json_hops(const struct pc_target *t, struct pp_json *j)
 		pp_json_str(j, "via", h->via);
 		pp_json_str(j, "left_by", h->dev_prev);
 		pp_json_str(j, "nat", h->nat[0] ? h->nat : NULL);
+		pp_json_str(j, "bridged", h->l2 ? h->l2_via : NULL);
 		json_members_(&h->t, j, false);
 		pp_json_obj_close(j);
 	}

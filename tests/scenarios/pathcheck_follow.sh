@@ -293,6 +293,52 @@ check "forward policy drop" forward fail 1 -N "$C" --follow 198.51.100.2:80
 check "forward policy drop v6" forward fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
 nsrun host nft add chain inet filter forward '{ policy accept; }'
 
+# Container to container on the same bridge: bridged at layer 2, no IP forwarding on the
+# host (its ip_forward off changes nothing), the fdb's port, the other container's socket.
+lab_ns ctr2
+C2=$(ns ctr2)
+ip link add eth0 netns "$C2" type veth peer vethd netns "$H"
+nsrun host ip link set vethd master br0
+nsrun host ip link set vethd up
+nsrun ctr2 ip link set eth0 up
+nsrun ctr2 ip addr add 203.0.113.3/26 dev eth0
+nsrun ctr2 ip -6 addr add 2001:db8:c::3/64 dev eth0 nodad
+ip netns exec "$C2" socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS+=($!)
+sleep 0.3
+# br_netfilter (loaded by whatever else runs Docker on this machine; never loaded here)
+# would hand bridged frames to the IP forward chains: with it on, pathcheck says unknown.
+if nsrun host test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=1
+	check "ctr to ctr2, br_netfilter on" egress-device unknown 3 -N "$C" --follow 203.0.113.3:80
+	expect_jq "ctr to ctr2, br_netfilter on: named" "$LAST" '.verdict.summary | test("br_netfilter")' true
+	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0
+else
+	t_skip "ctr to ctr2, br_netfilter on" "br_netfilter is not loaded"
+fi
+nsrun host sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+truth "ctr to ctr2" "$C" 203.0.113.3 80 ok
+check "ctr to ctr2" null ok 0 -N "$C" --follow 203.0.113.3:80
+expect_jq "ctr to ctr2: bridged in host" "$LAST" '.hops[1].bridged | test("^bridged by br0 from vethc to vethd")' true
+expect_jq "ctr to ctr2: delivered in ctr2" "$LAST" '.follow.end + "@" + .verdict.netns' "delivered@$C2"
+truth "ctr to ctr2 v6" "$C" '[2001:db8:c::3]' 80 ok
+check "ctr to ctr2 v6" null ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
+check "ctr to ctr2 round trip" null ok 0 -N "$C" --round-trip 203.0.113.3:80
+nsrun host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# A bridge-family rule drops it: pathcheck does not evaluate bridged frames' chains, and says so.
+nsrun host nft -f - <<'N'
+table bridge bf {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		ether type ip tcp dport 80 drop
+	}
+}
+N
+truth "bridge-family drop" "$C" 203.0.113.3 80 fail
+check "bridge-family drop" egress-device unknown 3 -N "$C" --follow 203.0.113.3:80
+expect_jq "bridge-family drop: named" "$LAST" '.verdict.summary | test("bridge family.s forward chains \\(bridge bf forward\\)")' true
+nsrun host nft delete table bridge bf
+
 # The container named by a process in it, as docker inspect -f '{{.State.Pid}}' gives it.
 check "--netns-pid" null ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80
 expect_jq "--netns-pid: the walk starts in ctr" "$LAST" '.hops[0].netns' "$C"

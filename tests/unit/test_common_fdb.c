@@ -187,6 +187,55 @@ test_nsid(void)
 	CHECK_EQ_INT(TDECODE(pp_nsid_decode, nlh, &id), -EBADMSG);
 }
 
+static struct nlmsghdr *
+build_bridge(struct tmsg *m, const char *kind, int vf)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct nlattr *li, *d;
+	void *h;
+
+	nlh = tmsg_start(m, RTM_NEWLINK, sizeof(*ifi), &h);
+	ifi = h;
+	ifi->ifi_index = 5;
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	if (vf >= 0) {
+		d = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 1500);
+		mnl_attr_put_u8(nlh, IFLA_BR_VLAN_FILTERING, (uint8_t)vf);
+		mnl_attr_nest_end(nlh, d);
+	}
+	mnl_attr_nest_end(nlh, li);
+	return nlh;
+}
+
+static void
+test_vlan_filtering(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh;
+	bool on = true;
+
+	nlh = build_bridge(&m, "bridge", 1);
+	CHECK_EQ_INT(TDECODE(pp_bridge_vlan_filtering_decode, nlh, &on), 0);
+	CHECK(on);
+	nlh = build_bridge(&m, "bridge", 0);
+	CHECK_EQ_INT(TDECODE(pp_bridge_vlan_filtering_decode, nlh, &on), 0);
+	CHECK(!on);
+	nlh = build_bridge(&m, "bridge", -1);	/* no IFLA_INFO_DATA: off */
+	CHECK_EQ_INT(TDECODE(pp_bridge_vlan_filtering_decode, nlh, &on), 0);
+	CHECK(!on);
+	nlh = build_bridge(&m, "veth", 1);
+	CHECK_EQ_INT(TDECODE(pp_bridge_vlan_filtering_decode, nlh, &on), -ENOENT);
+	nlh = build_bridge(&m, "bridge", 1);
+	for (uint32_t len = NLMSG_HDRLEN; len < nlh->nlmsg_len; len++) {
+		int rc = TDECODE_LEN(pp_bridge_vlan_filtering_decode, nlh, len, &on);
+
+		CHECK(rc == 0 || rc == -EBADMSG || rc == -ENOENT);
+	}
+}
+
 static int
 fuzz_fdb(const struct nlmsghdr *nlh)
 {
@@ -221,6 +270,7 @@ main(void)
 	RUN(test_fdb_bad);
 	RUN(test_brport);
 	RUN(test_nsid);
+	RUN(test_vlan_filtering);
 	RUN(test_fuzz);
 	return tap_done();
 }
