@@ -1,0 +1,213 @@
+/*
+ * test_pathcheck_cause.c: the table of causes (cmd/pathcheck/cause.c). Codes are added,
+ * never renumbered, never removed, never reused: the frozen list below fails when one
+ * is. A new code goes into the table, the man page's CAUSES section and this list.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../../cmd/pathcheck/dropmap.h"
+#include "../../cmd/pathcheck/pathcheck.h"
+#include "fixture_tracefs.h"
+#include "tap.h"
+
+/* Frozen. Append only: a line here is changed or removed only by breaking every user's alerts. */
+static const struct { int code; const char *name; } frozen[] = {
+	{ 0, "NONE" },
+	{ 1, "ROUTE_NONE" }, { 2, "ROUTE_BLACKHOLE" }, { 3, "ROUTE_UNREACHABLE" }, { 4, "ROUTE_PROHIBIT" },
+	{ 5, "ROUTE_THROW" }, { 6, "RPF" }, { 7, "MARTIAN_SOURCE" }, { 8, "MARTIAN_DESTINATION" },
+	{ 9, "FORWARDING_DISABLED" }, { 10, "ROUTE_TABLE_FALLTHROUGH" }, { 11, "ROUTE_DEPENDS_ON_SPORT" },
+	{ 12, "ROUTE_DEPENDS_ON_TOS" },
+	{ 20, "NFT_RULE_DROP" }, { 21, "NFT_RULE_REJECT" }, { 22, "NFT_POLICY_DROP" }, { 23, "XT_RULE_DROP" },
+	{ 24, "XT_RULE_REJECT" }, { 25, "XT_POLICY_DROP" }, { 26, "NETFILTER_DROP" }, { 27, "BPF_CGROUP_DROP" },
+	{ 40, "NO_LISTENER" }, { 41, "LISTENER_LOOPBACK_ONLY" }, { 42, "LISTENER_OTHER_ADDRESS" },
+	{ 43, "LISTENER_OTHER_PROTOCOL" }, { 44, "ACCEPT_QUEUE_FULL" }, { 45, "ICMP_ECHO_IGNORED" },
+	{ 46, "SOURCE_NOT_LOCAL" }, { 47, "SOURCE_DAD_FAILED" }, { 48, "SOURCE_TENTATIVE" },
+	{ 49, "NO_SOURCE_ADDRESS" },
+	{ 60, "CT_TABLE_FULL" }, { 61, "CT_TABLE_NEAR_FULL" }, { 62, "CT_INVALID" }, { 63, "CT_DROPS_RISING" },
+	{ 70, "NEIGH_FAILED" }, { 71, "NEIGH_INCOMPLETE" },
+	{ 80, "QDISC_DROP" }, { 81, "LINK_DOWN" }, { 82, "NO_CARRIER" }, { 83, "DEVICE_DROPS" },
+	{ 84, "XDP_PRESENT" }, { 85, "TC_FILTER_PRESENT" },
+	{ 90, "MTU_EXCEEDED" }, { 91, "PMTU_BLACK_HOLE" },
+	{ 100, "REMOTE_REFUSED" }, { 101, "REMOTE_SILENT" }, { 102, "REMOTE_ICMP_ERROR" },
+	{ 110, "KERNEL_DROP" },
+	{ 200, "UNDECIDED_RULE" }, { 201, "UNDECIDED_UPSTREAM" }, { 202, "NOT_READ" }, { 203, "NEEDS_PRIVILEGE" },
+	{ 204, "LEGACY_IPTABLES_UNREAD" }, { 205, "MARK_UNKNOWN" }, { 206, "SPORT_UNKNOWN" },
+	{ 207, "KERNEL_UNSUPPORTED" }, { 208, "PROBE_INCONCLUSIVE" }, { 209, "BRANCHES_OVERFLOW" },
+	{ 210, "BAD_INPUT" }, { 211, "RESOLVE_FAILED" }, { 212, "UNCLASSIFIED" },
+};
+
+#define NF_BITS ((1u << PC_PREROUTING) | (1u << PC_INPUT) | (1u << PC_FORWARD_ST) | (1u << PC_OUTPUT) | \
+		 (1u << PC_POSTROUTING))
+
+static void
+test_frozen(void)
+{
+	size_t n = 0;
+
+	/* Every frozen code is still there, with its name. */
+	for (size_t i = 0; i < PP_ARRAY_SIZE(frozen); i++) {
+		if (!pc_cause_valid(frozen[i].code)) {
+			printf("#   code %d (%s) was removed\n", frozen[i].code, frozen[i].name);
+			CHECK(0);
+			continue;
+		}
+		if (strcmp(pc_causes[frozen[i].code].name, frozen[i].name) != 0) {
+			printf("#   code %d was %s, is now %s\n", frozen[i].code, frozen[i].name,
+			       pc_causes[frozen[i].code].name);
+			CHECK(0);
+		}
+		CHECK_EQ_INT(pc_cause_by_name(frozen[i].name), frozen[i].code);
+	}
+	/* Every code of the table is frozen: a new one is added to the list above too. */
+	for (int c = 0; c < PC_C_MAX; c++) {
+		bool found = false;
+
+		if (!pc_causes[c].name)
+			continue;
+		n++;
+		for (size_t i = 0; i < PP_ARRAY_SIZE(frozen); i++)
+			found |= frozen[i].code == c;
+		if (!found)
+			printf("#   code %d (%s) is not in the frozen list\n", c, pc_causes[c].name);
+		CHECK(found);
+	}
+	CHECK_EQ_INT(n, PP_ARRAY_SIZE(frozen));
+	/* The enum's values are the codes. */
+	CHECK_EQ_INT(PC_C_NFT_RULE_DROP, 20);
+	CHECK_EQ_INT(PC_C_NO_LISTENER, 40);
+	CHECK_EQ_INT(PC_C_UNDECIDED_RULE, PC_C_FIRST_UNDECIDED);
+	CHECK(!pc_cause_valid(-1));
+	CHECK(!pc_cause_valid(13));
+	CHECK(!pc_cause_valid(PC_C_MAX));
+	CHECK_STR(pc_cause_name((enum pc_cause)13), "UNCLASSIFIED");
+	CHECK_EQ_INT(pc_cause_by_name("NO_SUCH_CAUSE"), -1);
+	CHECK_EQ_INT(pc_cause_by_name(NULL), -1);
+}
+
+/* Every code has a name in capitals, a meaning and a recommendation; names are unique. */
+static void
+test_documented(void)
+{
+	for (int c = 0; c < PC_C_MAX; c++) {
+		const struct pc_cause_info *ci = &pc_causes[c];
+
+		if (!ci->name)
+			continue;
+		CHECK(ci->name[0]);
+		CHECK(strspn(ci->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(ci->name));
+		if (!ci->meaning || strlen(ci->meaning) < 10 || !ci->recommendation || strlen(ci->recommendation) < 10) {
+			printf("#   code %d (%s) has no meaning or recommendation\n", c, ci->name);
+			CHECK(0);
+		}
+		/* One line each: the man page and the text output print them as such. */
+		CHECK(!strchr(ci->meaning ? ci->meaning : "", '\n'));
+		CHECK(!strchr(ci->recommendation ? ci->recommendation : "", '\n'));
+		for (int d = c + 1; d < PC_C_MAX; d++)
+			CHECK(!pc_causes[d].name || strcmp(pc_causes[d].name, ci->name) != 0);
+		/* The stations named exist. */
+		CHECK((ci->stations >> PC_NSTATIONS) == 0);
+	}
+}
+
+/*
+ * The kernel drop reasons of each cause: names the running kernel's tracepoint has (6.18's,
+ * from the fixture), and the drop mapping (dropmap.c) puts each at one of the cause's stations.
+ */
+static void
+test_reasons_agree(void)
+{
+	for (int c = 0; c < PC_C_MAX; c++) {
+		const struct pc_cause_info *ci = &pc_causes[c];
+
+		if (!ci->name)
+			continue;
+		for (size_t k = 0; k < PC_CAUSE_REASONS_MAX && ci->reasons[k]; k++) {
+			char reason[64], quoted[70];
+			const char *at = strchr(ci->reasons[k], '@');
+			enum pc_station_id st;
+
+			snprintf(reason, sizeof(reason), "%.*s", at ? (int)(at - ci->reasons[k]) : 63, ci->reasons[k]);
+			snprintf(quoted, sizeof(quoted), "\"%s\"", reason);
+			if (!strstr(kfree_618, quoted)) {
+				printf("#   %s: %s is not a drop reason of 6.18\n", ci->name, reason);
+				CHECK(0);
+			}
+			st = pc_drop_station(reason, at ? at + 1 : "");
+			if (ci->stations == 0)
+				continue;
+			if (st == PC_ANY_HOOK ? !(ci->stations & NF_BITS) : st >= PC_NSTATIONS || !(ci->stations & (1u << st))) {
+				printf("#   %s: dropmap.c puts %s at %s, not at one of its stations\n", ci->name,
+				       ci->reasons[k], st == PC_ANY_HOOK ? "a netfilter hook" : pc_station_name(st));
+				CHECK(0);
+			}
+		}
+	}
+}
+
+/* A drop the probe saw: the station's own finding when the reason fits it, else the reason's cause. */
+static void
+test_of_drop(void)
+{
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "NO_SOCKET", PC_SOCKET), PC_C_NO_LISTENER);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_LISTENER_LOOPBACK_ONLY, "NO_SOCKET", PC_SOCKET), PC_C_LISTENER_LOOPBACK_ONLY);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "IP_RPFILTER", PC_ROUTE), PC_C_RPF);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "QDISC_DROP", PC_QDISC), PC_C_QDISC_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "NEIGH_FAILED", PC_NEIGHBOUR), PC_C_NEIGH_FAILED);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NEIGH_INCOMPLETE, "NEIGH_FAILED", PC_NEIGHBOUR), PC_C_NEIGH_INCOMPLETE);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "IP_INADDRERRORS", PC_FORWARD_ST), PC_C_FORWARDING_DISABLED);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "PKT_TOO_BIG", PC_PMTU), PC_C_MTU_EXCEEDED);
+	/* A reason alone does not name the kind of rule: the bare netfilter drop, unless the station read the rule. */
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "NETFILTER_DROP", PC_OUTPUT), PC_C_NETFILTER_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NFT_POLICY_DROP, "NETFILTER_DROP", PC_INPUT), PC_C_NFT_POLICY_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_XT_RULE_REJECT, "NETFILTER_DROP", PC_FORWARD_ST), PC_C_XT_RULE_REJECT);
+	/* Conntrack: full or invalid is not in the reason. */
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "NETFILTER_DROP", PC_CONNTRACK), PC_C_KERNEL_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_CT_TABLE_FULL, "NETFILTER_DROP", PC_CONNTRACK), PC_C_CT_TABLE_FULL);
+	/* A cause that does not list the reason is not kept. */
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NO_CARRIER, "QDISC_DROP", PC_QDISC), PC_C_QDISC_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_UNDECIDED_RULE, "NETFILTER_DROP", PC_INPUT), PC_C_NETFILTER_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "SOME_FUTURE_REASON", PC_ROUTE), PC_C_KERNEL_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "", PC_ROUTE), PC_C_KERNEL_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, NULL, PC_ROUTE), PC_C_KERNEL_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "NO_SOCKET", PC_NSTATIONS), PC_C_KERNEL_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop(PC_C_NONE, "NO_SOCKET", -1), PC_C_KERNEL_DROP);
+	CHECK_EQ_INT(pc_cause_of_drop((enum pc_cause)999, "NO_SOCKET", PC_SOCKET), PC_C_NO_LISTENER);
+	CHECK_EQ_INT(pc_cause_of_errno(-EPERM), PC_C_NEEDS_PRIVILEGE);
+	CHECK_EQ_INT(pc_cause_of_errno(-EACCES), PC_C_NEEDS_PRIVILEGE);
+	CHECK_EQ_INT(pc_cause_of_errno(-EIO), PC_C_NOT_READ);
+}
+
+/* A status comes with its cause; ok and skipped have none; a problem given none is a bug that says so. */
+static void
+test_set(void)
+{
+	struct pc_result r;
+	struct pc_station *s;
+
+	memset(&r, 0, sizeof(r));
+	s = pc_st(&r, PC_ROUTE, PP_ST_FAIL, PC_C_RPF, "x");
+	CHECK_EQ_INT(s->cause, PC_C_RPF);
+	pc_set(s, PP_ST_OK, PC_C_RPF);
+	CHECK_EQ_INT(s->cause, PC_C_NONE);
+	pc_set(s, PP_ST_SKIPPED, PC_C_RPF);
+	CHECK_EQ_INT(s->cause, PC_C_NONE);
+	pc_set(s, PP_ST_WARN, PC_C_NONE);
+	CHECK_EQ_INT(s->cause, PC_C_UNCLASSIFIED);
+	pc_set(s, PP_ST_UNKNOWN, (enum pc_cause)13);
+	CHECK_EQ_INT(s->cause, PC_C_UNCLASSIFIED);
+	pc_set(s, PP_ST_UNKNOWN, PC_C_NOT_READ);
+	CHECK_EQ_INT(s->cause, PC_C_NOT_READ);
+	pc_result_free(&r);
+}
+
+int
+main(void)
+{
+	RUN(test_frozen);
+	RUN(test_documented);
+	RUN(test_reasons_agree);
+	RUN(test_of_drop);
+	RUN(test_set);
+	return tap_done();
+}
