@@ -201,6 +201,59 @@ test_set(void)
 	pc_result_free(&r);
 }
 
+/*
+ * The man page's CAUSES section lists every code: ".BR NAME \" (N)\"", its meaning, what to
+ * do, and each kernel drop reason. Read from the source tree (make runs the tests from it).
+ */
+static void
+test_man_page(void)
+{
+	static char buf[256 * 1024];
+	char *sec, *end, *w;
+	const char *r;
+	size_t n = 0;
+	FILE *fp = fopen("man/man8/pathcheck.8", "r");
+
+	if (!fp)
+		fp = fopen("../../man/man8/pathcheck.8", "r");
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	/* roff's escaped dash back to a dash */
+	for (r = buf, w = buf; *r; r++) {
+		if (r[0] == '\\' && r[1] == '-')
+			r++;
+		*w++ = *r;
+	}
+	*w = '\0';
+	sec = strstr(buf, "\n.SH CAUSES\n");
+	CHECK(sec != NULL);
+	if (!sec)
+		return;
+	if ((end = strstr(sec + 1, "\n.SH ")) != NULL)
+		*end = '\0';
+	for (int c = 0; c < PC_C_MAX; c++) {
+		const struct pc_cause_info *ci = &pc_causes[c];
+		char head[96];
+
+		if (!ci->name)
+			continue;
+		snprintf(head, sizeof(head), "\n.BR %s \" (%d)\"\n", ci->name, c);
+		if (!strstr(sec, head) || !strstr(sec, ci->meaning + 1) || !strstr(sec, ci->recommendation + 1)) {
+			printf("#   pathcheck.8 CAUSES: %s (%d), its meaning or what to do is missing or differs\n", ci->name, c);
+			CHECK(0);
+		}
+		for (size_t k = 0; k < PC_CAUSE_REASONS_MAX && ci->reasons[k]; k++)
+			if (!strstr(sec, ci->reasons[k])) {
+				printf("#   pathcheck.8 CAUSES: %s lacks its drop reason %s\n", ci->name, ci->reasons[k]);
+				CHECK(0);
+			}
+	}
+}
+
 int
 main(void)
 {
@@ -209,5 +262,6 @@ main(void)
 	RUN(test_reasons_agree);
 	RUN(test_of_drop);
 	RUN(test_set);
+	RUN(test_man_page);
 	return tap_done();
 }
