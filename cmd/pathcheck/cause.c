@@ -130,8 +130,10 @@ const struct pc_cause_info pc_causes[PC_C_MAX] = {
 		"conntrack -S; ctdump -c: the table is full, or inserts race", S(PC_CONNTRACK), { NULL } },
 
 	/* ---- neighbour ---- */
-	[PC_C_NEIGH_FAILED] = { "NEIGH_FAILED", "the next hop does not answer ARP or neighbour solicitation (entry FAILED)",
-		"check the next hop is up and on the link (ip neigh show; arping)", S(PC_NEIGHBOUR),
+	[PC_C_NEIGH_FAILED] = { "NEIGH_FAILED",
+		"the next hop's address does not resolve (entry FAILED, or no answer during the probe): nobody answered ARP or neighbour solicitation, or the requests never left",
+		"check the next hop is up and on the link, and that nothing here (a tc egress filter, the qdisc) drops the requests (ip neigh show; arping)",
+		S(PC_NEIGHBOUR),
 		{ "NEIGH_FAILED", "NOT_SPECIFIED@neigh_invalidate" } },
 	[PC_C_NEIGH_INCOMPLETE] = { "NEIGH_INCOMPLETE", "resolution of the next hop was sent and has no answer yet (entry INCOMPLETE)",
 		"check the next hop is up and on the link (ip neigh show; arping)", S(PC_NEIGHBOUR),

@@ -157,8 +157,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	    (pr->neigh_state & (NUD_INCOMPLETE | NUD_FAILED)) && pr->wire_out == 0) {
 		char a[INET6_ADDRSTRLEN], st[32];
 
-		s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL,
-			    pr->neigh_state & NUD_FAILED ? PC_C_NEIGH_FAILED : PC_C_NEIGH_INCOMPLETE, "NEIGH_FAILED",
+		/* Still INCOMPLETE after a whole probe is nobody answering: its packets die with NEIGH_FAILED. */
+		s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL, PC_C_NEIGH_FAILED, "NEIGH_FAILED",
 			    "observed: the probe waited on next hop %s, still %s after the probe: nobody answers %s",
 			    pp_addr_str(&f->nexthop, a, sizeof(a)), pp_neigh_state_name(pr->neigh_state, st, sizeof(st)),
 			    q->family == AF_INET6 ? "neighbour solicitation" : "ARP");

@@ -12,6 +12,7 @@ nsrun rtr iptables-nft -A FORWARD -p tcp --dport 22 -j DROP
 run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:22
 expect_rc "iptables-nft FORWARD drop" 1
 expect_jq "iptables-nft: station" "$out" '.verdict.station' forward
+expect_jq "iptables-nft: cause, an iptables rule" "$out" '.verdict | "\(.cause) \(.cause_code)"' "XT_RULE_DROP 23"
 expect_jq "iptables-nft: the table is ip filter" "$out" '.stations[] | select(.station=="forward") | .evidence.chains[0].table' "ip filter"
 expect_jq "iptables-nft: rule text" "$out" '.stations[] | select(.station=="forward") | .evidence.chains[0].rule' "tcp dport 22 counter drop"
 run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:443
@@ -22,6 +23,7 @@ nsrun srv iptables-legacy -A INPUT -p tcp --dport 9 -j DROP
 run_json out "$PC" -j -N "$S" --from 198.51.100.2 --iif s0 203.0.113.2
 expect_rc "legacy iptables present: could not tell" 3
 expect_jq "legacy iptables: input unknown" "$out" '.stations[] | select(.station=="input") | .status' unknown
+expect_jq "legacy iptables: the verdict's cause" "$out" '.verdict | "\(.station) \(.cause)"' "prerouting LEGACY_IPTABLES_UNREAD"
 expect_jq "legacy iptables: the tables are named" "$out" '.stations[] | select(.station=="input") | .evidence.legacy_iptables' filter
 expect_jq "legacy iptables: said in the summary" "$out" '.stations[] | select(.station=="input") | .summary | test("legacy iptables tables \\(filter\\) exist and were not read")' true
 t_done
