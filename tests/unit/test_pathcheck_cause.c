@@ -9,6 +9,7 @@
 #include "../../cmd/pathcheck/dropmap.h"
 #include "../../cmd/pathcheck/pathcheck.h"
 #include "fixture_tracefs.h"
+#include "parse.h"
 #include "tap.h"
 
 /* Frozen. Append only: a line here is changed or removed only by breaking every user's alerts. */
@@ -201,6 +202,79 @@ test_set(void)
 	pc_result_free(&r);
 }
 
+/* Render one result to a string. */
+static char *
+render(int how, struct pc_opts *o, struct pc_target *t, size_t n)
+{
+	static char out[64 * 1024];
+	FILE *fp = fmemopen(out, sizeof(out) - 1, "w");
+
+	memset(out, 0, sizeof(out));
+	if (!fp)
+		return out;
+	if (how == 0)
+		pc_render_json(o, t, n, fp);
+	else if (how == 1)
+		pc_render_text(o, t, n, fp);
+	else
+		pc_render_prom(o, t, n, fp, true);
+	fclose(fp);
+	return out;
+}
+
+/* The cause in every form: JSON verdict and station, text, Prometheus label; a target that could not be checked. */
+static void
+test_render(void)
+{
+	static struct pc_target t[2];
+	struct pc_opts o;
+	const char *out;
+
+	memset(&o, 0, sizeof(o));
+	memset(t, 0, sizeof(t));
+	t[0].q.family = AF_INET;
+	t[0].q.direction = PC_INGRESS;
+	t[0].q.proto = IPPROTO_TCP;
+	pp_parse_addr("203.0.113.2", AF_INET, &t[0].q.dst);
+	snprintf(t[0].q.dest_arg, sizeof(t[0].q.dest_arg), "203.0.113.2");
+	snprintf(t[0].label, sizeof(t[0].label), "web");
+	pc_st(&t[0].r, PC_ROUTE, PP_ST_FAIL, PC_C_RPF, "reverse-path filter drops it");
+	snprintf(t[0].r.st[PC_ROUTE].drop_reason, sizeof(t[0].r.st[PC_ROUTE].drop_reason), "IP_RPFILTER");
+	pc_st(&t[0].r, PC_INPUT, PP_ST_OK, PC_C_RPF, "accepted");
+	t[0].r.verdict_station = PC_ROUTE;
+	t[0].r.verdict_status = PP_ST_FAIL;
+	t[0].r.verdict_cause = PC_C_RPF;
+
+	out = render(0, &o, t, 1);
+	CHECK(strstr(out, "\"verdict\":{\"status\":\"fail\",\"station\":\"route\"") != NULL);
+	CHECK(strstr(out, "\"hint\":null,\"cause\":\"RPF\",\"cause_code\":6}") != NULL);
+	CHECK(strstr(out, "\"drop_reason\":\"IP_RPFILTER\",\"cause\":\"RPF\",\"cause_code\":6,") != NULL);
+	/* ok keeps no cause, whatever it was given */
+	CHECK(strstr(out, "\"summary\":\"accepted\",\"evidence\":{},\"cause\":\"NONE\",\"cause_code\":0,") != NULL);
+	out = render(1, &o, t, 1);
+	CHECK(strstr(out, "verdict: FAIL at route: reverse-path filter drops it\n  cause RPF\n") != NULL);
+	out = render(2, &o, t, 1);
+	CHECK(strstr(out, "station=\"route\",drop_reason=\"IP_RPFILTER\",cause=\"RPF\"} 1\n") != NULL);
+
+	/* -f: a bad line, and a name the resolver did not answer for. */
+	o.file = "targets";
+	t[1] = t[0];
+	memset(&t[1].r, 0, sizeof(t[1].r));
+	t[1].rc = PP_EXIT_USAGE;
+	snprintf(t[1].error, sizeof(t[1].error), "line 2: bad");
+	out = render(0, &o, t, 2);
+	CHECK(strstr(out, "\"bad_input\":true,\"cause\":\"BAD_INPUT\",\"cause_code\":210}") != NULL);
+	t[1].rc = PP_EXIT_UNKNOWN;
+	out = render(0, &o, t, 2);
+	CHECK(strstr(out, "\"bad_input\":false,\"cause\":\"RESOLVE_FAILED\",\"cause_code\":211}") != NULL);
+	out = render(2, &o, t, 2);
+	CHECK(strstr(out, "status=\"unknown\",station=\"\",drop_reason=\"\",cause=\"RESOLVE_FAILED\"} 1\n") != NULL);
+	out = render(1, &o, t, 2);
+	CHECK(strstr(out, "  cause RESOLVE_FAILED\n") != NULL);
+	for (size_t i = 0; i < 2; i++)
+		pc_result_free(&t[i].r);
+}
+
 /*
  * The man page's CAUSES section lists every code: ".BR NAME \" (N)\"", its meaning, what to
  * do, and each kernel drop reason. Read from the source tree (make runs the tests from it).
@@ -263,5 +337,6 @@ main(void)
 	RUN(test_of_drop);
 	RUN(test_set);
 	RUN(test_man_page);
+	RUN(test_render);
 	return tap_done();
 }
