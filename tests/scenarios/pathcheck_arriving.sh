@@ -157,6 +157,21 @@ check "service bound to ::1, asked on the external address" socket/LISTENER_LOOP
 expect_ev "bound to ::1: where it is bound" socket '.evidence.bound' ::1
 check "no listener" socket/NO_LISTENER fail 1 "${IN4[@]}" 203.0.113.2:8090
 check "no listener v6" socket/NO_LISTENER fail 1 "${IN6[@]}" "[2001:db8:2::2]:8090"
+# Bound to another address of the host: the packet for this one finds no socket.
+nsrun srv ip addr add 203.0.113.3/32 dev lo
+listen_tcp srv 203.0.113.3 8083
+if nsrun cli socat -u /dev/null TCP4:203.0.113.2:8083,connect-timeout=1 2>/dev/null; then
+	t_fail "bound to another address: truth, a connect to 203.0.113.2:8083 fails"
+else t_ok "bound to another address: truth, a connect to 203.0.113.2:8083 fails"; fi
+check "service bound to another address" socket/LISTENER_OTHER_ADDRESS fail 1 "${IN4[@]}" 203.0.113.2:8083
+expect_ev "bound to another address: where it is bound" socket '.evidence.bound' 203.0.113.3
+nsrun srv ip addr del 203.0.113.3/32 dev lo
+# Echo requests ignored by the host.
+nsrun srv sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+if nsrun cli ping -c1 -W1 203.0.113.2 >/dev/null 2>&1; then t_fail "echo ignored: truth, ping gets no answer"
+else t_ok "echo ignored: truth, ping gets no answer"; fi
+check "echo requests ignored" socket/ICMP_ECHO_IGNORED fail 1 "${IN4[@]}" 203.0.113.2
+nsrun srv sysctl -qw net.ipv4.icmp_echo_ignore_all=0
 # The other protocol listens on the port (issue 19 item 6): the summary says so.
 # A UDP socket in namespace ROLE on ADDR:PORT, for at most 60 s.
 listen_udp() {

@@ -66,6 +66,12 @@ check "throw route in table 200" null/NONE ok 0 -N "$C" 203.0.113.2:443
 expect_ev "throw route: main decided" route '.evidence.table' main
 expect_ev "throw route: no passed rule" route '.evidence.passed_rule // "none"' none
 expect_ev "throw route: table 200 threw" route '.evidence.threw' "table 200: throw 203.0.113.0/26 (rule 100)"
+# The same throw with nothing behind it: no route, and the throw is named.
+nsrun cli ip route del default
+if nsrun cli ping -c1 -W1 203.0.113.2 >/dev/null 2>&1; then t_fail "throw route, nothing behind it: truth, ping fails"
+else t_ok "throw route, nothing behind it: truth, ping fails"; fi
+check "throw route, nothing behind it" route/ROUTE_THROW fail 1 -N "$C" 203.0.113.2:443
+nsrun cli ip route add default via 198.51.100.1
 nsrun cli ip route del throw 203.0.113.0/26 table 200
 nsrun cli ip rule del pref 100
 # A rule that selects by mark: only the marked flow goes to the table with the blackhole.

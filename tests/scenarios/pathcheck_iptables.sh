@@ -17,6 +17,25 @@ expect_jq "iptables-nft: the table is ip filter" "$out" '.stations[] | select(.s
 expect_jq "iptables-nft: rule text" "$out" '.stations[] | select(.station=="forward") | .evidence.chains[0].rule' "tcp dport 22 counter drop"
 run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:443
 expect_rc "iptables-nft: another port passes" 0
+# -j REJECT, and the chain's policy: the kind of iptables verdict is the cause.
+nsrun rtr iptables-nft -A FORWARD -p tcp --dport 23 -j REJECT
+nsrun srv timeout 10 socat -u TCP4-LISTEN:23,reuseaddr /dev/null 2>/dev/null &
+SP=$!
+for _ in $(seq 1 20); do nsrun srv ss -ltn 'sport = :23' | grep -q LISTEN && break; sleep 0.1; done
+if nsrun cli socat -u /dev/null TCP4:203.0.113.2:23,connect-timeout=2 2>/dev/null; then
+	t_fail "iptables-nft REJECT: truth, the connect is refused"; else t_ok "iptables-nft REJECT: truth, the connect is refused"; fi
+run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:23
+expect_rc "iptables-nft FORWARD reject" 1
+expect_jq "iptables-nft REJECT: station and cause" "$out" '.verdict | "\(.station) \(.cause)"' "forward XT_RULE_REJECT"
+kill $SP 2>/dev/null; wait $SP 2>/dev/null
+nsrun rtr iptables-nft -P FORWARD DROP
+if nsrun cli ping -c1 -W1 203.0.113.2 >/dev/null 2>&1; then t_fail "iptables-nft policy DROP: truth, ping fails"
+else t_ok "iptables-nft policy DROP: truth, ping fails"; fi
+run_json out "$PC" -j -N "$R" --from 198.51.100.2 --iif r0 203.0.113.2:443
+expect_rc "iptables-nft FORWARD policy drop" 1
+expect_jq "iptables-nft policy DROP: station and cause" "$out" '.verdict | "\(.station) \(.cause)"' "forward XT_POLICY_DROP"
+nsrun rtr iptables-nft -P FORWARD ACCEPT
+nsrun rtr iptables-nft -D FORWARD -p tcp --dport 23 -j REJECT
 
 nsrun srv iptables-legacy -A INPUT -p tcp --dport 9 -j DROP
 # ICMP: the kernel answers echo itself, so nothing else fails and the unread tables decide.
