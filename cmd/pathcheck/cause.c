@@ -123,6 +123,7 @@ const struct pc_cause_info pc_causes[PC_C_MAX] = {
 	[PC_C_CT_TABLE_NEAR_FULL] = { "CT_TABLE_NEAR_FULL", "the conntrack table is at 90% of its limit or more",
 		"raise net.netfilter.nf_conntrack_max before it fills; ctdump --top shows who fills it",
 		S(PC_CONNTRACK), { NULL } },
+	/* Given by no judgement yet (conntrack's INVALID state is not modelled): the number is kept. */
 	[PC_C_CT_INVALID] = { "CT_INVALID", "conntrack found the packet INVALID for its flow and it was dropped",
 		"conntrack -S (invalid); look for asymmetric routing or a missing helper", S(PC_CONNTRACK),
 		{ "NETFILTER_DROP@nf_conntrack_in" } },
