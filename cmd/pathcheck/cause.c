@@ -94,7 +94,7 @@ const struct pc_cause_info pc_causes[PC_C_MAX] = {
 		"the service listens on the loopback address only, not on the address the packet is for",
 		"bind the service to the address (or to 0.0.0.0 / [::])", S(PC_SOCKET), { "NO_SOCKET" } },
 	[PC_C_LISTENER_OTHER_ADDRESS] = { "LISTENER_OTHER_ADDRESS",
-		"the service listens on another address of this host (or another device), not the one the packet is for",
+		"the service listens on another address of this host, on another device, or on IPv6 only (v6only), not where the packet is for",
 		"bind the service to the address (or to 0.0.0.0 / [::])", S(PC_SOCKET), { "NO_SOCKET" } },
 	[PC_C_LISTENER_OTHER_PROTOCOL] = { "LISTENER_OTHER_PROTOCOL",
 		"nothing listens on the port for this protocol; the other protocol (tcp or udp) listens there",
