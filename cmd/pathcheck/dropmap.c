@@ -69,8 +69,13 @@ pc_drop_station(const char *r, const char *s)
 	 * carrier-down veth gives the same reason and location: the caller checks
 	 * the carrier.
 	 */
-	if (prefix(r, "QDISC_") || is(r, "CAKE_FLOOD") || prefix(r, "FQ_") || is(r, "TC_EGRESS"))
+	if (prefix(r, "QDISC_") || is(r, "CAKE_FLOOD") || prefix(r, "FQ_"))
 		return PC_QDISC;
+	/* From the kernel's list of reasons, not seen in a lab: a tc filter's drop, before the qdisc or after the device. */
+	if (is(r, "TC_EGRESS"))
+		return PC_TC_EGRESS;
+	if (is(r, "TC_INGRESS"))
+		return PC_TC_INGRESS;
 	/* A forwarded packet over the next MTU: PKT_TOO_BIG @ ip_forward / ip6_forward. */
 	if (is(r, "PKT_TOO_BIG"))
 		return PC_PMTU;
@@ -85,12 +90,15 @@ pc_drop_station(const char *r, const char *s)
 	if (is(r, "DEV_READY") || is(r, "DEV_HDR") || is(r, "FULL_RING"))
 		return PC_EGRESS_DEVICE;
 	/* From the kernel's list of reasons, not seen in a lab: refused on arrival, before routing. */
-	if (is(r, "CPU_BACKLOG") || is(r, "XDP") || is(r, "TC_INGRESS") || is(r, "OTHERHOST") ||
+	if (is(r, "CPU_BACKLOG") || is(r, "XDP") || is(r, "OTHERHOST") ||
 	    is(r, "IP_CSUM") || is(r, "IP_INHDR") || is(r, "PKT_TOO_SMALL") || is(r, "HDR_TRUNC") ||
 	    is(r, "UNHANDLED_PROTO"))
 		return PC_INGRESS_DEVICE;
 	if (is(r, "BPF_CGROUP_EGRESS"))
 		return PC_OUTPUT;
+	/* From the kernel's list of reasons, not seen in a lab: a bridge port that is not forwarding drops what arrives on it. */
+	if (is(r, "BRIDGE_INGRESS_STP_STATE"))
+		return PC_INGRESS_DEVICE;
 	if (is(r, "NOT_SPECIFIED") || !*r) {
 		/* IPv4 blackhole, unreachable, prohibit all give NOT_SPECIFIED @ ip_error. */
 		if (is(s, "ip_error"))

@@ -26,14 +26,24 @@ pc_warn(struct pc_result *r, const char *fmt, ...)
 		r->nwarnings++;
 }
 
+void
+pc_set(struct pc_station *s, enum pp_status st, enum pc_cause cause)
+{
+	s->status = st;
+	if (st == PP_ST_OK || st == PP_ST_SKIPPED)
+		s->cause = PC_C_NONE;
+	else
+		s->cause = cause != PC_C_NONE && pc_cause_valid((int)cause) ? cause : PC_C_UNCLASSIFIED;
+}
+
 struct pc_station *
-pc_st(struct pc_result *r, enum pc_station_id id, enum pp_status st, const char *fmt, ...)
+pc_st(struct pc_result *r, enum pc_station_id id, enum pp_status st, enum pc_cause cause, const char *fmt, ...)
 {
 	struct pc_station *s = &r->st[id];
 	va_list ap;
 
 	s->present = true;
-	s->status = st;
+	pc_set(s, st, cause);
 	va_start(ap, fmt);
 	vsnprintf(s->summary, sizeof(s->summary), fmt, ap);
 	va_end(ap);
@@ -87,9 +97,10 @@ conditional_after_unknown(struct pc_result *res, const enum pc_station_id *order
 		if (!s->evidence)
 			s->evidence = pp_val_obj();
 		pp_val_add_str(s->evidence, "if_reached", pp_status_name(s->status));
+		pp_val_add_str(s->evidence, "if_reached_cause", pc_cause_name(s->cause));
 		snprintf(buf, sizeof(buf), "only if %s lets the packet by: %s", first, s->summary);
 		snprintf(s->summary, sizeof(s->summary), "%s", buf);
-		s->status = PP_ST_UNKNOWN;
+		pc_set(s, PP_ST_UNKNOWN, PC_C_UNDECIDED_UPSTREAM);
 		s->drop_reason[0] = '\0';
 	}
 }
@@ -110,14 +121,20 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 		if (pc_stations[order[i]].after)
 			pc_stations[order[i]].after(q, f, res, order[i]);
 	conditional_after_unknown(res, order, n);
+	/* Every status that is not ok has its cause; one a judgement forgot is a bug, and says so. */
+	for (int i = 0; i < PC_NSTATIONS; i++)
+		if (res->st[i].present)
+			pc_set(&res->st[i], res->st[i].status, res->st[i].cause);
 	res->verdict_station = PC_NSTATIONS;
 	res->verdict_status = PP_ST_OK;
+	res->verdict_cause = PC_C_NONE;
 	/* The first fail in path order, else the first warn, else the first unknown. */
 	for (size_t k = 0; k < PP_ARRAY_SIZE(pick) && res->verdict_station == PC_NSTATIONS; k++)
 		for (size_t i = 0; i < n; i++)
 			if (res->st[order[i]].present && res->st[order[i]].status == pick[k]) {
 				res->verdict_station = order[i];
 				res->verdict_status = pick[k];
+				res->verdict_cause = res->st[order[i]].cause;
 				break;
 			}
 }

@@ -53,6 +53,8 @@ end(struct pc_target *t, enum pc_follow_end how, enum pp_status st, const char *
 
 	t->follow_end = how;
 	t->follow_status = st;
+	/* A walk that ends between two namespaces: a bridge that blocks it, or what could not be found. */
+	t->follow_cause = st == PP_ST_OK ? PC_C_NONE : how == PC_FOLLOW_DIES ? PC_C_BRIDGE_PORT_BLOCKED : PC_C_NOT_FOLLOWED;
 	va_start(ap, fmt);
 	vsnprintf(t->follow_summary, sizeof(t->follow_summary), fmt, ap);
 	va_end(ap);
@@ -576,12 +578,14 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
 		    "bridge %s in netns %s filters by VLAN (vlan_filtering 1): the ports' VLANs are not evaluated by pathcheck",
 		    br.name, ns);
+		t->follow_cause = PC_C_UNDECIDED_RULE;
 		return -1;
 	}
 	if ((rc = chains_on(NFPROTO_BRIDGE, NF_BR_FORWARD, first, sizeof(first))) != 0) {
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, rc > 0 ?
 		    "bridge %s in netns %s: bridged frames pass the bridge family's forward chains (%s), which --follow does not evaluate" :
 		    "bridge %s in netns %s: its bridge-family chains could not be read%s", br.name, ns, rc > 0 ? first : "");
+		t->follow_cause = PC_C_UNDECIDED_RULE;
 		return -1;
 	}
 	/* br_netfilter passes bridged IP traffic to the IP forward chains too. */
@@ -592,6 +596,7 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
 		    "bridge %s in netns %s: br_netfilter (bridge-nf-call-%s 1) passes bridged frames to the forward chains, which --follow does not evaluate for them",
 		    br.name, ns, cur->q.family == AF_INET6 ? "ip6tables" : "iptables");
+		t->follow_cause = PC_C_UNDECIDED_RULE;
 		return -1;
 	}
 	return 1;
@@ -791,6 +796,7 @@ follow_verdict(struct pc_target *t, const struct pc_target *cur, const char *cur
 		t->r.verdict_status = t->follow_status;
 		t->r.verdict_station = t->split_result ? t->split_station : PC_NSTATIONS;
 		t->r.decided_by = t->split_result;
+		t->r.verdict_cause = t->split_cause;
 		if (t->split_netns[0])
 			snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", t->split_netns);
 		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
@@ -800,6 +806,7 @@ follow_verdict(struct pc_target *t, const struct pc_target *cur, const char *cur
 		if (cur != t) {
 			t->r.verdict_status = cur->r.verdict_status;
 			t->r.verdict_station = cur->r.verdict_station;
+			t->r.verdict_cause = cur->r.verdict_cause;
 			t->r.decided_by = cur->r.decided_by ? cur->r.decided_by : &cur->r;
 			memcpy(t->r.branches_summary, cur->r.branches_summary, sizeof(t->r.branches_summary));
 		}
@@ -809,6 +816,7 @@ follow_verdict(struct pc_target *t, const struct pc_target *cur, const char *cur
 		/* Ended between two hops (a bridge port, a peer not found): where the packet left. */
 		t->r.verdict_status = t->follow_status;
 		t->r.verdict_station = PC_EGRESS_DEVICE;
+		t->r.verdict_cause = t->follow_cause;
 		t->r.decided_by = cur != t ? &cur->r : NULL;
 		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "%s", t->follow_summary);
 		return;
@@ -817,6 +825,7 @@ follow_verdict(struct pc_target *t, const struct pc_target *cur, const char *cur
 		if (t->hops[i].t.r.verdict_status == PP_ST_WARN) {
 			t->r.verdict_status = PP_ST_WARN;
 			t->r.verdict_station = t->hops[i].t.r.verdict_station;
+			t->r.verdict_cause = t->hops[i].t.r.verdict_cause;
 			t->r.decided_by = &t->hops[i].t.r;
 			snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", t->hops[i].netns);
 		}
@@ -895,6 +904,7 @@ follow_split(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int
 		    die ? die : unk ? unk : warn, n, die ? "die" : unk ? "could not be decided" : "may die", badb->label,
 		    bad->follow_netns, st < PC_NSTATIONS ? " at " : "", st < PC_NSTATIONS ? pc_station_name(st) : "", sum);
 		t->split_result = d;
+		t->split_cause = bad->r.verdict_cause;
 		t->split_station = st < PC_NSTATIONS ? st : PC_EGRESS_DEVICE;
 		snprintf(t->split_netns, sizeof(t->split_netns), "%s", bad->follow_netns);
 	}
@@ -1023,6 +1033,7 @@ pc_reply_verdict(struct pc_target *t)
 	if (!r) {
 		t->r.verdict_status = PP_ST_UNKNOWN;
 		t->r.verdict_station = PC_EGRESS_DEVICE;
+		t->r.verdict_cause = PC_C_NOT_FOLLOWED;
 		snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "the answer: %s", t->reply_none);
 		t->verdict_is_reply = true;
 		return;
@@ -1039,6 +1050,7 @@ pc_reply_verdict(struct pc_target *t)
 	sum = r->r.branches_summary[0] ? r->r.branches_summary : st < PC_NSTATIONS ? rr->st[st].summary : "";
 	t->r.verdict_status = r->r.verdict_status;
 	t->r.verdict_station = st;
+	t->r.verdict_cause = r->r.verdict_cause;
 	t->r.decided_by = rr;
 	snprintf(t->follow_netns, sizeof(t->follow_netns), "%s", r->follow_netns[0] ? r->follow_netns : r->netns_name);
 	snprintf(t->r.branches_summary, sizeof(t->r.branches_summary), "the answer: %s", sum);

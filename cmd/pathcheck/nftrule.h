@@ -59,6 +59,7 @@ struct rule_eval {
 	int32_t verdict;
 	char target[256];
 	bool reject;
+	bool xt;			/* the rule holds an x_tables match or target (iptables-nft) */
 	char nat[256];
 	bool dnat, mss_clamp;
 	struct pp_addr nat_addr;

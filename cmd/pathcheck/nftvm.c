@@ -1121,6 +1121,7 @@ op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	struct pp_xt_pkt x;
 	char err[160], text[256], why[200];
 
+	re->xt = true;
 	if (!name || !nftnl_expr_is_set(e, NFTNL_EXPR_MT_REV)) {
 		not_evaluated(re, ops->name);
 		return;
@@ -1165,6 +1166,7 @@ op_target(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
 	const struct pp_xt_action *a = &t.act;
 	char err[160], text[256];
 
+	re->xt = true;
 	if (xt_mark_target(re, e))
 		return;
 	if (!name || !nftnl_expr_is_set(e, NFTNL_EXPR_TG_REV)) {
@@ -1561,6 +1563,7 @@ decide(struct pc_nft_result *res, const char *chain, struct nftnl_rule *r, const
 	snprintf(res->text, sizeof(res->text), "%s", re->text);
 	nftr_tidy(res->text);
 	res->reject = re->reject;
+	res->xt = re->xt;
 }
 
 static int eval_chain_from(struct walk *w, const char *chain, size_t start, int depth);

@@ -7,6 +7,7 @@
 
 #include <net/if.h>
 
+#include "cause.h"
 #include "cli.h"
 #include "icmperr.h"
 #include "json.h"
@@ -170,6 +171,7 @@ struct pc_station {
 	char summary[512];
 	char hint[256];
 	char drop_reason[48];
+	enum pc_cause cause;		/* why the status: PC_C_NONE exactly when ok or skipped (cause.h) */
 	struct pp_val *evidence;	/* JSON object, owned */
 	bool observed;			/* the probe saw it happen here: evidence of its own */
 };
@@ -179,6 +181,7 @@ struct pc_nft_result {
 	int verdict;			/* PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN, PC_NFT_POLICY */
 	uint32_t policy;		/* NF_ACCEPT/NF_DROP when verdict is PC_NFT_POLICY */
 	bool reject;
+	bool xt;			/* the deciding rule holds an x_tables match or target (iptables-nft) */
 	uint64_t handle;		/* the deciding rule; 0 for the policy */
 	char chain[256];		/* the chain holding it */
 	char text[256];			/* the rule as nft would show it (understood shapes) */
@@ -406,6 +409,7 @@ struct pc_result {
 	struct pc_station st[PC_NSTATIONS];
 	enum pc_station_id verdict_station;	/* PC_NSTATIONS when none */
 	enum pp_status verdict_status;
+	enum pc_cause verdict_cause;		/* PC_C_NONE when ok */
 	char **warnings;
 	size_t nwarnings;
 	double elapsed;
@@ -421,6 +425,7 @@ struct pc_branch {
 	char label[256];		/* "numgen random mod 3 = 1; dnat to 198.51.100.12:8080" */
 	enum pp_status status;		/* the branch's own verdict */
 	enum pc_station_id station;	/* PC_NSTATIONS: every station passes */
+	enum pc_cause cause;		/* the branch's own verdict's cause */
 	struct pc_facts f;
 	struct pc_result r;
 	/*
@@ -492,6 +497,7 @@ struct pc_target {
 	size_t nhops;
 	enum pc_follow_end follow_end;
 	enum pp_status follow_status;
+	enum pc_cause follow_cause;	/* of a walk that ended between two namespaces */
 	char follow_summary[512];	/* "delivered to a socket in netns ctr", "leaves the machine by eth0 ..." */
 	char follow_netns[64];		/* the namespace the verdict is in */
 	char netns_name[64];		/* this (the first) hop's namespace */
@@ -507,6 +513,7 @@ struct pc_target {
 	bool verdict_is_reply;		/* the verdict above is the answer's */
 	/* The walk split (a numgen) and each branch was followed: the branch that decides. */
 	const struct pc_result *split_result;
+	enum pc_cause split_cause;
 	enum pc_station_id split_station;
 	char split_netns[64];
 };

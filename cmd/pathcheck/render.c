@@ -114,6 +114,8 @@ query_line(const struct pc_opts *o, const struct pc_query *q, char *buf, size_t 
 			 pp_cli_netns_name(&o->cli) ? pp_cli_netns_name(&o->cli) : "");
 }
 
+static enum pc_cause target_cause(const struct pc_target *t);
+
 /* The stations of one walk (one hop), in path order. */
 static void
 text_stations(const struct pc_opts *o, const struct pc_target *t, FILE *f)
@@ -132,6 +134,8 @@ text_stations(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 			continue;
 		fprintf(f, "  %-14s %s%-7s%s %s\n", pc_station_name(order[i]), pp_color(c, s->status),
 			status_word(s->status), pp_color_reset(c), pp_text_safe(s->summary, b1, sizeof(b1)));
+		if (s->cause != PC_C_NONE)
+			fprintf(f, "  %-14s %-7s cause %s\n", "", "", pc_cause_name(s->cause));
 		if (s->drop_reason[0])
 			fprintf(f, "  %-14s %-7s drop reason: %s\n", "", "", pp_text_safe(s->drop_reason, b1, sizeof(b1)));
 		if (s->hint[0] && (s->status == PP_ST_FAIL || s->status == PP_ST_WARN || s->status == PP_ST_UNKNOWN || o->verbose))
@@ -155,10 +159,11 @@ text_branches(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 		const struct pc_target *w = t->br[i].walk;
 		enum pc_station_id st = t->br[i].station;
 
-		fprintf(f, "branch %zu of %zu (%s): %s%s%s%s%s: %s\n", i + 1, t->nbr,
+		fprintf(f, "branch %zu of %zu (%s): %s%s%s%s%s%s%s: %s\n", i + 1, t->nbr,
 			pp_text_safe(t->br[i].label, b2, sizeof(b2)), pp_color(c, t->br[i].status),
 			st < PC_NSTATIONS ? status_word(t->br[i].status) : "ok", pp_color_reset(c),
 			st < PC_NSTATIONS ? " at " : "", st < PC_NSTATIONS ? pc_station_name(st) : "",
+			st < PC_NSTATIONS ? ", cause " : "", st < PC_NSTATIONS ? pc_cause_name(t->br[i].cause) : "",
 			pp_text_safe(st < PC_NSTATIONS ? br->st[st].summary : "every station passes", b1, sizeof(b1)));
 		if (w) {
 			text_hops(o, w, f);
@@ -216,8 +221,9 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 
 	/* Every string from outside (DEST, a -f line, a device or chain name) goes through pp_text_safe. */
 	if (t->rc != PP_EXIT_OK) {
-		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n", pp_text_safe(t->label, b1, sizeof(b1)),
-			pp_color(c, PP_ST_UNKNOWN), "UNKNOWN", pp_color_reset(c), pp_text_safe(t->error, b2, sizeof(b2)));
+		fprintf(f, "pathcheck %s\n  %s%-7s%s %s\n  cause %s\n", pp_text_safe(t->label, b1, sizeof(b1)),
+			pp_color(c, PP_ST_UNKNOWN), "UNKNOWN", pp_color_reset(c), pp_text_safe(t->error, b2, sizeof(b2)),
+			pc_cause_name(target_cause(t)));
 		return;
 	}
 	query_line(o, &t->q, ql, sizeof(ql));
@@ -235,8 +241,13 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
 	if (r->verdict_station == PC_NSTATIONS) {
-		fprintf(f, "verdict: %sok%s: %s\n", pp_color(c, PP_ST_OK), pp_color_reset(c),
-			r->branches_summary[0] ? r->branches_summary : "every station passes");
+		if (r->verdict_status != PP_ST_OK)	/* more branches than followed */
+			fprintf(f, "verdict: %s%s%s: %s\n  cause %s\n", pp_color(c, r->verdict_status),
+				status_word(r->verdict_status), pp_color_reset(c), r->branches_summary,
+				pc_cause_name(r->verdict_cause));
+		else
+			fprintf(f, "verdict: %sok%s: %s\n", pp_color(c, PP_ST_OK), pp_color_reset(c),
+				r->branches_summary[0] ? r->branches_summary : "every station passes");
 		return;
 	}
 	{
@@ -247,6 +258,7 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 			status_word(r->verdict_status), pp_color_reset(c), t->follow_netns[0] ? " in netns " : "",
 			pp_text_safe(t->follow_netns, b2, sizeof(b2)), pc_station_name(r->verdict_station),
 			pp_text_safe(r->branches_summary[0] ? r->branches_summary : s->summary, b1, sizeof(b1)));
+		fprintf(f, "  cause %s\n", pc_cause_name(r->verdict_cause));
 		if (s->hint[0])
 			fprintf(f, "  next: %s\n", pp_text_safe(s->hint, b1, sizeof(b1)));
 	}
@@ -256,6 +268,24 @@ static enum pp_status
 target_status(const struct pc_target *t)
 {
 	return t->rc != PP_EXIT_OK ? PP_ST_UNKNOWN : t->r.verdict_status;
+}
+
+/* The cause of a target's verdict: a target that could not be checked says why. */
+static enum pc_cause
+target_cause(const struct pc_target *t)
+{
+	if (t->rc == PP_EXIT_USAGE)
+		return PC_C_BAD_INPUT;
+	if (t->rc != PP_EXIT_OK)
+		return PC_C_RESOLVE_FAILED;
+	return t->r.verdict_cause;
+}
+
+static void
+json_cause(struct pp_json *j, enum pc_cause c)
+{
+	pp_json_str(j, "cause", pc_cause_name(c));
+	pp_json_u64(j, "cause_code", (uint64_t)c);
 }
 
 /* Targets that are bad input (a line that could not be read, a name that does not exist). */
@@ -352,6 +382,7 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 		}
 		if (s->drop_reason[0])
 			pp_json_str(j, "drop_reason", s->drop_reason);
+		json_cause(j, s->cause);
 		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
 		pp_json_obj_close(j);
 	}
@@ -363,11 +394,13 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 		pp_json_str(j, "summary", t->error);
 		pp_json_null(j, "hint");
 		pp_json_bool(j, "bad_input", t->rc == PP_EXIT_USAGE);
+		json_cause(j, target_cause(t));
 	} else if (r->verdict_station == PC_NSTATIONS) {
 		pp_json_str(j, "status", pp_status_name(r->verdict_status));
 		pp_json_null(j, "station");
 		pp_json_str(j, "summary", r->branches_summary[0] ? r->branches_summary : "every station passes");
 		pp_json_null(j, "hint");
+		json_cause(j, r->verdict_cause);
 	} else {
 		const struct pc_result *d = r->decided_by ? r->decided_by : r;
 		const struct pc_station *s = &d->st[r->verdict_station];
@@ -378,6 +411,7 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 		if (s->drop_reason[0])
 			pp_json_str(j, "drop_reason", s->drop_reason);
 		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
+		json_cause(j, r->verdict_cause);
 	}
 	if (with_hops && t->q.follow)
 		pp_json_str(j, "netns", t->follow_netns[0] ? t->follow_netns : t->netns_name);
@@ -397,6 +431,7 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 			pp_json_str(j, "status", pp_status_name(st < PC_NSTATIONS ? t->br[i].status : PP_ST_OK));
 			pp_json_str(j, "station", st < PC_NSTATIONS ? pc_station_name(st) : NULL);
 			pp_json_str(j, "summary", st < PC_NSTATIONS ? br->st[st].summary : "every station passes");
+			json_cause(j, st < PC_NSTATIONS ? t->br[i].cause : PC_C_NONE);
 			pp_json_obj_close(j);
 			pp_json_arr_open(j, "stations");
 			for (size_t k = 0; i > 0 && k < PC_NSTATIONS; k++) {
@@ -408,6 +443,7 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 				pp_json_str(j, "station", pc_station_name((enum pc_station_id)k));
 				pp_json_str(j, "status", pp_status_name(b->status));
 				pp_json_str(j, "summary", b->summary);
+				json_cause(j, b->cause);
 				pp_json_obj_close(j);
 			}
 			pp_json_arr_close(j);
@@ -532,7 +568,7 @@ void
 pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok)
 {
 	static const enum pp_status all[] = { PP_ST_OK, PP_ST_WARN, PP_ST_FAIL, PP_ST_UNKNOWN, PP_ST_SKIPPED };
-	struct pp_label l[9];
+	struct pp_label l[10];
 	char d[INET6_ADDRSTRLEN], port[8];
 	struct pp_prom p;
 
@@ -548,20 +584,20 @@ pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 					   t[i].rc == PP_EXIT_OK && t[i].r.verdict_status == PP_ST_OK);
 		}
 		pp_prom_family(&p, "pktpath_pathcheck_verdict_info", "gauge",
-			       "The verdict: its status, the deciding station and the kernel's drop reason (always 1).");
+			       "The verdict: its status, the deciding station, its cause (pathcheck(8) CAUSES) and the kernel's drop reason (always 1).");
 		for (size_t i = 0; i < n; i++) {
 			const struct pc_result *r = &t[i].r;
 			bool none = t[i].rc != PP_EXIT_OK || r->verdict_station == PC_NSTATIONS;
-
 			const struct pc_result *dr = r->decided_by ? r->decided_by : r;
 
 			prom_labels(&t[i], l, d, port);
 			l[5] = (struct pp_label){ "status", pp_status_name(target_status(&t[i])) };
 			l[6] = (struct pp_label){ "station", none ? "" : pc_station_name(r->verdict_station) };
 			l[7] = (struct pp_label){ "drop_reason", none ? "" : dr->st[r->verdict_station].drop_reason };
+			l[8] = (struct pp_label){ "cause", pc_cause_name(target_cause(&t[i])) };
 			/* --follow: the namespace the verdict is in ("netns" is the namespace pathcheck ran in). */
-			l[8] = (struct pp_label){ "verdict_netns", t[i].follow_netns[0] ? t[i].follow_netns : t[i].netns_name };
-			pp_prom_sample_u64(&p, "pktpath_pathcheck_verdict_info", l, t[i].q.follow ? 9 : 8, 1);
+			l[9] = (struct pp_label){ "verdict_netns", t[i].follow_netns[0] ? t[i].follow_netns : t[i].netns_name };
+			pp_prom_sample_u64(&p, "pktpath_pathcheck_verdict_info", l, t[i].q.follow ? 10 : 9, 1);
 		}
 		pp_prom_family(&p, "pktpath_pathcheck_station_status", "gauge",
 			       "Per station of the path: 1 for its current status (state set over ok, warn, fail, unknown, skipped).");

@@ -24,29 +24,29 @@ eval_conntrack(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 	struct pc_station *s;
 
 	if (f->ct_rc == -ENOENT) {
-		pc_st(res, PC_CONNTRACK, PP_ST_SKIPPED, "conntrack is not loaded");
+		pc_st(res, PC_CONNTRACK, PP_ST_SKIPPED, PC_C_NONE, "conntrack is not loaded");
 		return;
 	}
 	if (f->ct_max > 0 && f->ct_count >= f->ct_max && q->ct_state && q->ct_state != PC_CT_NEW) {
 		/* A full table refuses new entries; a flow that has one goes on. */
-		s = pc_st(res, PC_CONNTRACK, PP_ST_OK,
+		s = pc_st(res, PC_CONNTRACK, PP_ST_OK, PC_C_NONE,
 			  "table full: %lld of %lld entries; this flow is not new and keeps its entry", f->ct_count,
 			  f->ct_max);
 	} else if (f->ct_max > 0 && f->ct_count >= f->ct_max) {
-		s = pc_st(res, PC_CONNTRACK, PP_ST_FAIL,
+		s = pc_st(res, PC_CONNTRACK, PP_ST_FAIL, PC_C_CT_TABLE_FULL,
 			    "table full: %lld of %lld entries (the limit is global, the count this namespace's); new flows are dropped",
 			    f->ct_count, f->ct_max);
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "NETFILTER_DROP");
 		pc_hint(s, "ctdump -c; conntrack -S");
 	} else if (f->ct_max > 0 && f->ct_count * 10 >= f->ct_max * 9) {
-		s = pc_st(res, PC_CONNTRACK, PP_ST_WARN, "table at %lld of %lld entries (%.0f%%): near full",
+		s = pc_st(res, PC_CONNTRACK, PP_ST_WARN, PC_C_CT_TABLE_NEAR_FULL, "table at %lld of %lld entries (%.0f%%): near full",
 			    f->ct_count, f->ct_max, 100.0 * (double)f->ct_count / (double)f->ct_max);
 		pc_hint(s, "ctdump --top src 10");
 	} else {
 		if (f->ct_max > 0)
-			s = pc_st(res, PC_CONNTRACK, PP_ST_OK, "%lld of %lld entries", f->ct_count, f->ct_max);
+			s = pc_st(res, PC_CONNTRACK, PP_ST_OK, PC_C_NONE, "%lld of %lld entries", f->ct_count, f->ct_max);
 		else
-			s = pc_st(res, PC_CONNTRACK, PP_ST_OK, "%lld entries (the limit could not be read)", f->ct_count);
+			s = pc_st(res, PC_CONNTRACK, PP_ST_OK, PC_C_NONE, "%lld entries (the limit could not be read)", f->ct_count);
 		if (f->ct.drop || f->ct.early_drop || f->ct.insert_failed) {
 			size_t n = strlen(s->summary);
 

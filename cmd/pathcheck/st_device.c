@@ -27,24 +27,24 @@ eval_egress_device(const struct pc_query *q, const struct pc_facts *f, struct pc
 	char err[512];
 
 	if (f->route_rc < 0) {
-		pc_st(res, PC_EGRESS_DEVICE, PP_ST_SKIPPED, "no route");
+		pc_st(res, PC_EGRESS_DEVICE, PP_ST_SKIPPED, PC_C_NONE, "no route");
 		return;
 	}
 	if (f->oif_rc < 0) {
-		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_UNKNOWN, "device lookup failed: %s",
+		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_UNKNOWN, pc_cause_of_errno(f->oif_rc), "device lookup failed: %s",
 			    pp_err_str(&f->oif_err, err, sizeof(err)));
 		return;
 	}
 	if (!(l->flags & IFF_UP)) {
-		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_FAIL, "%s is administratively down", l->name);
+		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_FAIL, PC_C_LINK_DOWN, "%s is administratively down", l->name);
 		pc_hint(s, "ip link set %s up", l->name);
 	} else if (!(l->flags & IFF_LOWER_UP) || (l->has_carrier && !l->carrier)) {
-		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_FAIL,
+		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_FAIL, PC_C_NO_CARRIER,
 			    "%s has no carrier (operstate %s): the link or its peer is down", l->name,
 			    pp_operstate_name(l->operstate));
 		pc_hint(s, "ip link show %s", l->name);
 	} else {
-		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_OK, "%s up, carrier, mtu %u", l->name, l->mtu);
+		s = pc_st(res, PC_EGRESS_DEVICE, PP_ST_OK, PC_C_NONE, "%s up, carrier, mtu %u", l->name, l->mtu);
 		if (l->stats.tx_errors || l->stats.tx_dropped) {
 			size_t n = strlen(s->summary);
 
@@ -78,23 +78,23 @@ eval_ingress_device(const struct pc_query *q, const struct pc_facts *f, struct p
 	char err[512];
 
 	if (f->iif_rc < 0) {
-		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_UNKNOWN, "device lookup failed: %s",
+		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_UNKNOWN, pc_cause_of_errno(f->iif_rc), "device lookup failed: %s",
 			    pp_err_str(&f->iif_err, err, sizeof(err)));
 		return;
 	}
 	if (!(l->flags & IFF_UP)) {
-		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_FAIL, "%s is administratively down: nothing is received", l->name);
+		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_FAIL, PC_C_LINK_DOWN, "%s is administratively down: nothing is received", l->name);
 		pc_hint(s, "ip link set %s up", l->name);
 	} else if (!(l->flags & IFF_LOWER_UP)) {
-		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_FAIL, "%s has no carrier (operstate %s)", l->name,
+		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_FAIL, PC_C_NO_CARRIER, "%s has no carrier (operstate %s)", l->name,
 			    pp_operstate_name(l->operstate));
 		pc_hint(s, "ip link show %s", l->name);
 	} else if (l->has_xdp && l->xdp_attached) {
-		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_WARN,
+		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_WARN, PC_C_XDP_PRESENT,
 			    "%s has an XDP program attached: it sees and may drop the packet before the stack does", l->name);
 		pc_hint(s, "ip link show %s; bpftool net show dev %s", l->name, l->name);
 	} else {
-		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_OK, "%s up, carrier, mtu %u%s", l->name, l->mtu,
+		s = pc_st(res, PC_INGRESS_DEVICE, PP_ST_OK, PC_C_NONE, "%s up, carrier, mtu %u%s", l->name, l->mtu,
 			    f->iif_tc_ingress ? "; a tc ingress hook is attached (its filters are not evaluated)" : "");
 	}
 	if (f->bridge_port[0]) {

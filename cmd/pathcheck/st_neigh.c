@@ -26,11 +26,11 @@ eval_neigh(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	struct pc_station *s;
 
 	if (f->route_rc < 0) {
-		pc_st(res, PC_NEIGHBOUR, PP_ST_SKIPPED, "no route");
+		pc_st(res, PC_NEIGHBOUR, PP_ST_SKIPPED, PC_C_NONE, "no route");
 		return;
 	}
 	if (!f->need_neigh) {
-		pc_st(res, PC_NEIGHBOUR, PP_ST_SKIPPED, "no neighbour resolution on this path (%s)",
+		pc_st(res, PC_NEIGHBOUR, PP_ST_SKIPPED, PC_C_NONE, "no neighbour resolution on this path (%s)",
 			f->route.type == RTN_LOCAL ? "local delivery" :
 			f->oif_rc == 0 && (f->oif_link.flags & IFF_NOARP) ? "device does not use ARP/NDP" :
 			"not a unicast route through a device");
@@ -38,23 +38,23 @@ eval_neigh(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	}
 	pp_addr_str(&f->nexthop, a, sizeof(a));
 	if (f->neigh_rc == -ENOENT) {
-		s = pc_st(res, PC_NEIGHBOUR, PP_ST_OK, "no entry for next hop %s on %s yet; the first packet resolves it", a, dev);
+		s = pc_st(res, PC_NEIGHBOUR, PP_ST_OK, PC_C_NONE, "no entry for next hop %s on %s yet; the first packet resolves it", a, dev);
 		pp_val_add_str(s->evidence, "next_hop", a);
 		return;
 	}
 	if (f->neigh_rc < 0) {
-		s = pc_st(res, PC_NEIGHBOUR, PP_ST_UNKNOWN, "neighbour lookup failed: %s",
+		s = pc_st(res, PC_NEIGHBOUR, PP_ST_UNKNOWN, pc_cause_of_errno(f->neigh_rc), "neighbour lookup failed: %s",
 			    pp_err_str(&f->neigh_err, err, sizeof(err)));
 		return;
 	}
 	pp_neigh_state_name(f->neigh.state, st, sizeof(st));
 	if (f->neigh.state & NUD_FAILED) {
-		s = pc_st(res, PC_NEIGHBOUR, PP_ST_FAIL, "next hop %s on %s is FAILED: nobody answered %s",
+		s = pc_st(res, PC_NEIGHBOUR, PP_ST_FAIL, PC_C_NEIGH_FAILED, "next hop %s on %s is FAILED: nobody answered %s",
 			    a, dev, q->family == AF_INET6 ? "neighbour solicitation" : "ARP");
 	} else if (f->neigh.state & NUD_INCOMPLETE) {
-		s = pc_st(res, PC_NEIGHBOUR, PP_ST_FAIL, "next hop %s on %s is INCOMPLETE: resolution sent, no answer yet", a, dev);
+		s = pc_st(res, PC_NEIGHBOUR, PP_ST_FAIL, PC_C_NEIGH_INCOMPLETE, "next hop %s on %s is INCOMPLETE: resolution sent, no answer yet", a, dev);
 	} else {
-		s = pc_st(res, PC_NEIGHBOUR, PP_ST_OK, "next hop %s on %s is %s", a, dev, st);
+		s = pc_st(res, PC_NEIGHBOUR, PP_ST_OK, PC_C_NONE, "next hop %s on %s is %s", a, dev, st);
 	}
 	if (s->status == PP_ST_FAIL) {
 		/* Packets queued on an entry that does not resolve are freed with NEIGH_FAILED, in either state. */

@@ -25,6 +25,40 @@
 
 /* ---- netfilter hooks ---- */
 
+/*
+ * A chain as iptables-nft lays them out: an ip or ip6 table named as an iptables table,
+ * its base chain named as the hook in capitals. nft can make the same by hand; the rule's
+ * own x_tables expressions (a match or a target) say iptables-nft for sure.
+ */
+static bool
+iptables_layout(const struct pp_nft_chain *c)
+{
+	static const char *const tables[] = { "filter", "mangle", "raw", "nat", "security" };
+	static const char *const chains[] = { "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" };
+	bool t = false, ch = false;
+
+	if (c->family != NFPROTO_IPV4 && c->family != NFPROTO_IPV6)
+		return false;
+	for (size_t i = 0; i < PP_ARRAY_SIZE(tables); i++)
+		t |= strcmp(c->table, tables[i]) == 0;
+	for (size_t i = 0; i < PP_ARRAY_SIZE(chains); i++)
+		ch |= strcmp(c->name, chains[i]) == 0;
+	return t && ch;
+}
+
+/* The cause of a chain that drops the packet: rule or policy, reject or drop, nft or iptables. */
+static enum pc_cause
+chain_drop_cause(const struct pc_chain *c)
+{
+	bool xt = c->res.xt || iptables_layout(&c->c);
+
+	if (c->res.verdict == PC_NFT_POLICY)
+		return xt ? PC_C_XT_POLICY_DROP : PC_C_NFT_POLICY_DROP;
+	if (c->res.reject)
+		return xt ? PC_C_XT_RULE_REJECT : PC_C_NFT_RULE_REJECT;
+	return xt ? PC_C_XT_RULE_DROP : PC_C_NFT_RULE_DROP;
+}
+
 static void
 eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res,
 	  enum pc_station_id id, uint32_t hook)
@@ -39,9 +73,9 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 
 	if (f->nft_rc < 0) {
 		if (f->nft_rc == -EPROTONOSUPPORT || f->nft_rc == -ENOENT) {
-			s = pc_st(res, id, PP_ST_OK, "nftables is not available in this kernel: no rules on %s", hname);
+			s = pc_st(res, id, PP_ST_OK, PC_C_NONE, "nftables is not available in this kernel: no rules on %s", hname);
 		} else {
-			s = pc_st(res, id, PP_ST_UNKNOWN, "nftables ruleset not read: %s",
+			s = pc_st(res, id, PP_ST_UNKNOWN, pc_cause_of_errno(f->nft_rc), "nftables ruleset not read: %s",
 				    pp_err_str(&f->nft_err, err, sizeof(err)));
 			if (pp_errno_needs(f->nft_rc)) {
 				pp_val_add_str(s->evidence, "needs", pp_errno_needs(f->nft_rc));
@@ -51,7 +85,7 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 		}
 		return;
 	}
-	s = pc_st(res, id, PP_ST_OK, "%s", "");
+	s = pc_st(res, id, PP_ST_OK, PC_C_NONE, "%s", "");
 	arr = pp_val_add_arr(s->evidence, "chains");
 	for (size_t i = 0; i < f->nchains; i++) {
 		const struct pc_chain *c = &f->chains[i];
@@ -99,7 +133,7 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 		const struct pc_chain *c = decider;
 		const char *fam = pp_nft_family_name(c->c.family);
 
-		s->status = PP_ST_FAIL;
+		pc_set(s, PP_ST_FAIL, chain_drop_cause(c));
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "NETFILTER_DROP");
 		if (c->res.verdict == PC_NFT_POLICY)
 			snprintf(s->summary, sizeof(s->summary),
@@ -118,7 +152,7 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 
 		/* The contract: a drop policy whose rules could not all be evaluated is a warning. */
 		st = c->c.policy == NF_DROP ? PP_ST_WARN : PP_ST_UNKNOWN;
-		s->status = st;
+		pc_set(s, st, PC_C_UNDECIDED_RULE);
 		snprintf(s->summary, sizeof(s->summary), "table %s %s chain %s (policy %s): %s", fam,
 			 c->c.table, c->c.name, c->c.policy == NF_DROP ? "drop" : "accept", c->res.why);
 		pc_hint(s, "nft -a list chain %s %s %s", fam, c->c.table, c->res.chain[0] ? c->res.chain : c->c.name);
@@ -131,7 +165,8 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 	if (f->nlegacy > 0 && s->status != PP_ST_FAIL) {
 		size_t n = strlen(s->summary);
 
-		s->status = PP_ST_UNKNOWN;
+		/* A warning of its own (a drop policy not fully evaluated) keeps its cause. */
+		pc_set(s, PP_ST_UNKNOWN, s->status == PP_ST_WARN ? s->cause : PC_C_LEGACY_IPTABLES_UNREAD);
 		snprintf(s->summary + n, sizeof(s->summary) - n,
 			 "; legacy iptables tables (%s) exist and were not read", f->legacy);
 		pp_val_add_str(s->evidence, "legacy_iptables", f->legacy);
@@ -145,7 +180,7 @@ eval_forward(const struct pc_query *q, const struct pc_facts *f, struct pc_resul
 	struct pc_station *s;
 
 	if (q->family == AF_INET && (f->ip_forward == 0 || f->iif_forwarding == 0)) {
-		s = pc_st(res, PC_FORWARD_ST, PP_ST_FAIL, "IPv4 forwarding is off (%s): the packet is dropped, no ICMP is sent",
+		s = pc_st(res, PC_FORWARD_ST, PP_ST_FAIL, PC_C_FORWARDING_DISABLED, "IPv4 forwarding is off (%s): the packet is dropped, no ICMP is sent",
 			    f->ip_forward == 0 ? "net.ipv4.ip_forward=0" : "net.ipv4.conf.IIF.forwarding=0");
 		if (f->ip_forward != 0)
 			snprintf(s->summary, sizeof(s->summary),
@@ -159,7 +194,7 @@ eval_forward(const struct pc_query *q, const struct pc_facts *f, struct pc_resul
 	}
 	if (q->family == AF_INET6 && f->v6_forwarding == 0) {
 		/* The IPv6 lookup succeeds with forwarding off: only the sysctl tells. */
-		s = pc_st(res, PC_FORWARD_ST, PP_ST_FAIL,
+		s = pc_st(res, PC_FORWARD_ST, PP_ST_FAIL, PC_C_FORWARDING_DISABLED,
 			    "IPv6 forwarding is off (net.ipv6.conf.all.forwarding=0): the packet is dropped, no ICMPv6 is sent");
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "IP_INADDRERRORS");
 		pp_val_add_i64(s->evidence, "all_forwarding", f->v6_forwarding);

@@ -25,18 +25,18 @@ eval_pmtu(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 	bool clamp = false;
 
 	if (f->route_rc < 0 || !out_mtu) {
-		pc_st(res, PC_PMTU, PP_ST_SKIPPED, "no egress device");
+		pc_st(res, PC_PMTU, PP_ST_SKIPPED, PC_C_NONE, "no egress device");
 		return;
 	}
 	for (size_t i = 0; i < f->nchains; i++)
 		clamp |= f->chains[i].res.mss_clamp;
 	if (f->route.mtu && f->route.has_expires) {
-		s = pc_st(res, PC_PMTU, PP_ST_OK, "path MTU %u learned from an ICMP error (expires in %u s); device %s mtu %u",
+		s = pc_st(res, PC_PMTU, PP_ST_OK, PC_C_NONE, "path MTU %u learned from an ICMP error (expires in %u s); device %s mtu %u",
 			    f->route.mtu, f->route.expires_sec, f->oif_link.name, out_mtu);
 		pp_val_add_u64(s->evidence, "pmtu_exception", f->route.mtu);
 		pp_val_add_u64(s->evidence, "expires_sec", f->route.expires_sec);
 	} else if (in_mtu && out_mtu < in_mtu) {
-		s = pc_st(res, PC_PMTU, clamp && q->proto == IPPROTO_TCP ? PP_ST_OK : PP_ST_WARN,
+		s = pc_st(res, PC_PMTU, clamp && q->proto == IPPROTO_TCP ? PP_ST_OK : PP_ST_WARN, PC_C_MTU_EXCEEDED,
 			    "%s has mtu %u, less than %u on %s: larger packets need fragmentation or a working PMTU discovery (ICMP %s)%s",
 			    f->oif_link.name, out_mtu, in_mtu, q->iif,
 			    q->family == AF_INET ? "fragmentation needed" : "packet too big",
@@ -48,7 +48,7 @@ eval_pmtu(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 			pc_hint(s, "pmtuprobe %s (from the sender)", pp_addr_str(&q->dst, d, sizeof(d)));
 		}
 	} else {
-		s = pc_st(res, PC_PMTU, PP_ST_OK, "device %s mtu %u%s%s", f->oif_link.name, out_mtu,
+		s = pc_st(res, PC_PMTU, PP_ST_OK, PC_C_NONE, "device %s mtu %u%s%s", f->oif_link.name, out_mtu,
 			    f->route.mtu ? ", route mtu " : "", "");
 		if (f->route.mtu) {
 			size_t n = strlen(s->summary);

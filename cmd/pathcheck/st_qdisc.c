@@ -26,19 +26,19 @@ eval_qdisc(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	char h[16], p[16], err[512];
 
 	if (f->route_rc < 0 || !f->oif_link.ifindex) {
-		pc_st(res, PC_QDISC, PP_ST_SKIPPED, "no egress device");
+		pc_st(res, PC_QDISC, PP_ST_SKIPPED, PC_C_NONE, "no egress device");
 		return;
 	}
 	if (f->route.type == RTN_LOCAL || (f->oif_link.flags & IFF_LOOPBACK)) {
-		pc_st(res, PC_QDISC, PP_ST_SKIPPED, "local delivery through loopback");
+		pc_st(res, PC_QDISC, PP_ST_SKIPPED, PC_C_NONE, "local delivery through loopback");
 		return;
 	}
 	if (f->qdisc_rc < 0) {
-		s = pc_st(res, PC_QDISC, PP_ST_UNKNOWN, "qdisc dump failed: %s",
+		s = pc_st(res, PC_QDISC, PP_ST_UNKNOWN, pc_cause_of_errno(f->qdisc_rc), "qdisc dump failed: %s",
 			    pp_err_str(&f->qdisc_err, err, sizeof(err)));
 		return;
 	}
-	s = pc_st(res, PC_QDISC, PP_ST_OK, "%s", "");
+	s = pc_st(res, PC_QDISC, PP_ST_OK, PC_C_NONE, "%s", "");
 	arr = pp_val_add_arr(s->evidence, "qdiscs");
 	for (size_t i = 0; i < f->nqdiscs; i++) {
 		const struct pp_qdisc *qd = &f->qdiscs[i];

@@ -23,10 +23,10 @@
 
 /* Mark a station by what was observed; the configured view is kept beside it. */
 static struct pc_station *
-observe(struct pc_result *res, int id, enum pp_status st, const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+observe(struct pc_result *res, int id, enum pp_status st, enum pc_cause cause, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 static struct pc_station *
-observe(struct pc_result *res, int id, enum pp_status st, const char *reason, const char *fmt, ...)
+observe(struct pc_result *res, int id, enum pp_status st, enum pc_cause cause, const char *reason, const char *fmt, ...)
 {
 	struct pc_station *s = &res->st[id];
 	char buf[512];
@@ -40,12 +40,25 @@ observe(struct pc_result *res, int id, enum pp_status st, const char *reason, co
 	if (s->present && s->summary[0] && !pp_val_get(s->evidence, "configured"))
 		pp_val_add_str(s->evidence, "configured", s->summary);
 	s->present = true;
-	s->status = st;
+	pc_set(s, st, cause);
 	s->observed = true;
 	snprintf(s->summary, sizeof(s->summary), "%s", buf);
 	if (reason)
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "%s", reason);
 	return s;
+}
+
+/* A netfilter drop seen: the kind of rule the station read, if it read one, else the bare drop. */
+static enum pc_cause
+nf_cause(enum pc_cause cur, bool rule)
+{
+	switch (cur) {
+	case PC_C_NFT_RULE_DROP: case PC_C_NFT_RULE_REJECT: case PC_C_NFT_POLICY_DROP:
+	case PC_C_XT_RULE_DROP: case PC_C_XT_RULE_REJECT: case PC_C_XT_POLICY_DROP:
+		return cur;
+	default:
+		return rule ? PC_C_NFT_RULE_DROP : PC_C_NETFILTER_DROP;
+	}
 }
 
 static const char *
@@ -100,7 +113,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		for (int i = 0; i < PC_NSTATIONS; i++)
 			if (res->st[i].present && (res->st[i].status == PP_ST_FAIL || res->st[i].status == PP_ST_UNKNOWN) &&
 			    i != PC_REMOTE && i != PC_PMTU)
-				observe(res, i, PP_ST_OK, NULL, "the probe got through (configuration suggested: %.400s)",
+				observe(res, i, PP_ST_OK, PC_C_NONE, NULL, "the probe got through (configuration suggested: %.400s)",
 					res->st[i].summary)->drop_reason[0] = '\0';
 	/* The kernel said what it dropped, and where. */
 	for (size_t i = 0; i < pr->ndrops; i++) {
@@ -115,7 +128,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		/* A drop of a packet after the decisive answer (a RST, an ICMP error) never overturns it. */
 		if (dr->after_answer)
 			continue;
-		s = observe(res, id, PP_ST_FAIL, dr->reason, "observed: the kernel dropped %u packet%s of this flow here (%s at %s%s%s)",
+		s = observe(res, id, PP_ST_FAIL, pc_cause_of_drop(res->st[id].cause, dr->reason, id), dr->reason, "observed: the kernel dropped %u packet%s of this flow here (%s at %s%s%s)",
 			    dr->count, dr->count == 1 ? "" : "s", dr->reason, dr->symbol[0] ? dr->symbol : "?",
 			    dr->dev[0] ? ", last seen on " : "", dr->dev);
 		local_drop = true;
@@ -131,7 +144,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	if (pr->trace_drop) {
 		int id = pc_netfilter_drop_station(q, f);
 
-		s = observe(res, id, PP_ST_FAIL, "NETFILTER_DROP", "observed: dropped by rule in table %s %s chain %s (handle %llu)",
+		s = observe(res, id, PP_ST_FAIL, nf_cause(res->st[id].cause, pr->trace_handle != 0), "NETFILTER_DROP", "observed: dropped by rule in table %s %s chain %s (handle %llu)",
 			    pp_nft_family_name(pr->trace_family), pr->trace_table, pr->trace_chain,
 			    (unsigned long long)pr->trace_handle);
 		pp_val_add_u64(s->evidence, "trace_rule_handle", pr->trace_handle);
@@ -144,7 +157,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	    (pr->neigh_state & (NUD_INCOMPLETE | NUD_FAILED)) && pr->wire_out == 0) {
 		char a[INET6_ADDRSTRLEN], st[32];
 
-		s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL, "NEIGH_FAILED",
+		/* Still INCOMPLETE after a whole probe is nobody answering: its packets die with NEIGH_FAILED. */
+		s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL, PC_C_NEIGH_FAILED, "NEIGH_FAILED",
 			    "observed: the probe waited on next hop %s, still %s after the probe: nobody answers %s",
 			    pp_addr_str(&f->nexthop, a, sizeof(a)), pp_neigh_state_name(pr->neigh_state, st, sizeof(st)),
 			    q->family == AF_INET6 ? "neighbour solicitation" : "ARP");
@@ -158,7 +172,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		if (f->need_neigh)
 			pp_addr_str(&f->nexthop, a, sizeof(a));
 		if (!local_drop || !res->st[PC_NEIGHBOUR].present || res->st[PC_NEIGHBOUR].status != PP_ST_FAIL) {
-			s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL, "NEIGH_FAILED",
+			s = observe(res, PC_NEIGHBOUR, PP_ST_FAIL, PC_C_NEIGH_FAILED, "NEIGH_FAILED",
 				    "observed: the kernel failed the probe with %s: next hop %s did not answer %s",
 				    strerror(pr->err), a[0] ? a : "?", q->family == AF_INET6 ? "neighbour solicitation" : "ARP");
 			pp_val_add_str(s->evidence, "error", strerror(pr->err));
@@ -168,7 +182,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		local_drop = true;
 	}
 	if (!pr->watch && pr->outcome == PC_PR_SENDERR && (pr->err == EPERM || pr->err == EACCES) && !local_drop) {
-		s = observe(res, PC_OUTPUT, PP_ST_FAIL, "NETFILTER_DROP",
+		s = observe(res, PC_OUTPUT, PP_ST_FAIL, nf_cause(res->st[PC_OUTPUT].cause, false), "NETFILTER_DROP",
 			    "observed: the kernel refused to send (%s): a rule on the output path dropped it", strerror(pr->err));
 		local_drop = true;
 	}
@@ -176,18 +190,18 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	if (!pr->watch) {
 		switch (pr->outcome) {
 		case PC_PR_CONNECTED:
-			s = observe(res, PC_REMOTE, PP_ST_OK, NULL, "answered: TCP handshake with %s completed in %.1f ms", d, pr->rtt * 1000);
+			s = observe(res, PC_REMOTE, PP_ST_OK, PC_C_NONE, NULL, "answered: TCP handshake with %s completed in %.1f ms", d, pr->rtt * 1000);
 			break;
 		case PC_PR_REPLY:
-			s = observe(res, PC_REMOTE, PP_ST_OK, NULL, "answered by %s in %.1f ms", d, pr->rtt * 1000);
+			s = observe(res, PC_REMOTE, PP_ST_OK, PC_C_NONE, NULL, "answered by %s in %.1f ms", d, pr->rtt * 1000);
 			break;
 		case PC_PR_REFUSED:
-			s = observe(res, PC_REMOTE, PP_ST_FAIL, NULL, "refused by %s (%s): nothing listens there", d,
+			s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_REFUSED, NULL, "refused by %s (%s): nothing listens there", d,
 				    pr->has_icmp ? "ICMP port unreachable" : "RST");
 			pc_hint(s, "ss -ltn on %s", d);
 			break;
 		case PC_PR_ICMP:
-			s = observe(res, PC_REMOTE, PP_ST_FAIL, NULL, "ICMP %s (type %u code %u) from %s%s",
+			s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_ICMP_ERROR, NULL, "ICMP %s (type %u code %u) from %s%s",
 				    icmp_words(&pr->icmp), pr->icmp.type, pr->icmp.code,
 				    pr->icmp.has_offender ? pp_addr_str(&pr->icmp.offender, o, sizeof(o)) : "?",
 				    pr->icmp.has_offender && !pp_addr_eq(&pr->icmp.offender, &q->dst) ? ", a hop on the way" : "");
@@ -198,22 +212,22 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			pc_hint(s, "pathcheck on %s, with --watch", pr->icmp.has_offender ? o : "the hop");
 			break;
 		case PC_PR_SENDERR:
-			s = observe(res, PC_REMOTE, local_drop ? PP_ST_SKIPPED : PP_ST_UNKNOWN, NULL,
+			s = observe(res, PC_REMOTE, local_drop ? PP_ST_SKIPPED : PP_ST_UNKNOWN, PC_C_PROBE_INCONCLUSIVE, NULL,
 				    "no answer: the probe failed on this host (%s)", strerror(pr->err));
 			break;
 		case PC_PR_SILENCE:
 			if (local_drop)
-				s = observe(res, PC_REMOTE, PP_ST_SKIPPED, NULL, "no answer: the probe died on this host");
+				s = observe(res, PC_REMOTE, PP_ST_SKIPPED, PC_C_NONE, NULL, "no answer: the probe died on this host");
 			else if (pr->pcap_rc == 0 && pr->wire_in > 0)
-				s = observe(res, PC_REMOTE, PP_ST_OK, NULL,
+				s = observe(res, PC_REMOTE, PP_ST_OK, PC_C_NONE, NULL,
 					    "%s answered: %u packet%s came back on %s", d, pr->wire_in, pr->wire_in == 1 ? "" : "s",
 					    pr->pcap_dev);
 			else if (pr->pcap_rc == 0 && pr->wire_out > 0)
-				s = observe(res, PC_REMOTE, PP_ST_FAIL, NULL,
+				s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_SILENT, NULL,
 					    "silence: the probe left on %s and nothing came back within %.1f s: it dies beyond this host",
 					    pr->pcap_dev, q->timeout);
 			else
-				s = observe(res, PC_REMOTE, PP_ST_FAIL, NULL, "silence: no answer within %.1f s%s", q->timeout,
+				s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_SILENT, NULL, "silence: no answer within %.1f s%s", q->timeout,
 					    pr->pcap_rc == 0 ? " and the probe was not seen leaving" : "");
 			if (s->status == PP_ST_FAIL) {
 				/* The command to run where the packet goes next, ready to paste but for the device there. */
@@ -246,12 +260,12 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			for (size_t i = 0; i < pr->ndrops; i++)
 				if (pr->drops[i].station != PC_NSTATIONS)
 					why = pr->drops[i].reason;
-			s = observe(res, PC_INPUT, PP_ST_FAIL, why[0] ? why : NULL,
+			s = observe(res, PC_INPUT, PP_ST_FAIL, pc_cause_of_drop(res->st[PC_INPUT].cause, why, PC_INPUT), why[0] ? why : NULL,
 				    "the answer arrived on %s (%u packet%s) but never reached the socket: dropped on the way in",
 				    pr->pcap_dev, pr->wire_in, pr->wire_in == 1 ? "" : "s");
 			pc_hint(s, "nft -a list ruleset | grep -A3 'hook input'");
 			if (res->st[PC_REMOTE].present && res->st[PC_REMOTE].status == PP_ST_SKIPPED)
-				observe(res, PC_REMOTE, PP_ST_OK, NULL, "%s answered", d);
+				observe(res, PC_REMOTE, PP_ST_OK, PC_C_NONE, NULL, "%s answered", d);
 		}
 		ev = res->st[PC_REMOTE].present ? res->st[PC_REMOTE].evidence : NULL;
 		if (ev) {
@@ -274,17 +288,17 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	/* Large probes vanishing while small ones are answered: a PMTU black hole. */
 	if (pr->big_ran) {
 		if (pr->big_outcome == PC_PR_REPLY)
-			s = observe(res, PC_PMTU, PP_ST_OK, NULL, "a %u-byte probe with DF was answered too", pr->big_size);
+			s = observe(res, PC_PMTU, PP_ST_OK, PC_C_NONE, NULL, "a %u-byte probe with DF was answered too", pr->big_size);
 		else if (pr->big_has_icmp && pr->big_icmp.kind == PP_ICMPERR_PTB)
-			s = observe(res, PC_PMTU, PP_ST_OK, NULL, "path MTU %u, reported by %s for a %u-byte probe", pr->big_icmp.info,
+			s = observe(res, PC_PMTU, PP_ST_OK, PC_C_NONE, NULL, "path MTU %u, reported by %s for a %u-byte probe", pr->big_icmp.info,
 				    pr->big_icmp.has_offender ? pp_addr_str(&pr->big_icmp.offender, o, sizeof(o)) : "a hop", pr->big_size);
 		else if (pr->big_outcome == PC_PR_SILENCE) {
-			s = observe(res, PC_PMTU, PP_ST_FAIL, "PKT_TOO_BIG",
+			s = observe(res, PC_PMTU, PP_ST_FAIL, PC_C_PMTU_BLACK_HOLE, "PKT_TOO_BIG",
 				    "black hole: %u-byte probes with DF vanish, small ones are answered, and no hop reports why",
 				    pr->big_size);
 			pc_hint(s, "pmtuprobe %s", d);
 		} else {
-			s = observe(res, PC_PMTU, PP_ST_UNKNOWN, NULL, "the %u-byte probe ended in %s", pr->big_size,
+			s = observe(res, PC_PMTU, PP_ST_UNKNOWN, PC_C_PROBE_INCONCLUSIVE, NULL, "the %u-byte probe ended in %s", pr->big_size,
 				    outcome_name(pr->big_outcome));
 		}
 		pp_val_add_u64(s->evidence, "big_probe_bytes", pr->big_size);
@@ -292,7 +306,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	}
 	/* Queue drops during the run are a warning (they may be ours). */
 	if (pr->have_qdisc && pr->qdisc_drops_delta && res->st[PC_QDISC].present && res->st[PC_QDISC].status == PP_ST_OK) {
-		s = observe(res, PC_QDISC, PP_ST_WARN, "QDISC_DROP", "drops rising during the run: +%llu on %s",
+		s = observe(res, PC_QDISC, PP_ST_WARN, PC_C_QDISC_DROP, "QDISC_DROP", "drops rising during the run: +%llu on %s",
 			    (unsigned long long)pr->qdisc_drops_delta, f->oif_link.name);
 		pc_hint(s, "qdiscstat -i 1 -c 5 --dev %s", f->oif_link.name);
 	}
@@ -310,7 +324,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			pp_val_add_u64(dv, "rx_errors", pr->dev_rx_errors_delta);
 			if ((pr->dev_tx_dropped_delta || pr->dev_rx_dropped_delta || pr->dev_tx_errors_delta ||
 			     pr->dev_rx_errors_delta) && ds->status == PP_ST_OK)
-				observe(res, dev_id, PP_ST_WARN, NULL, "drops or errors rising during the run on %s: "
+				observe(res, dev_id, PP_ST_WARN, PC_C_DEVICE_DROPS, NULL, "drops or errors rising during the run on %s: "
 					"tx dropped +%llu, rx dropped +%llu, tx errors +%llu, rx errors +%llu",
 					dev_id == PC_EGRESS_DEVICE ? f->oif_link.name : f->iif_link.name,
 					(unsigned long long)pr->dev_tx_dropped_delta, (unsigned long long)pr->dev_rx_dropped_delta,
@@ -324,7 +338,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			pp_val_add_u64(cv, "insert_failed", pr->ct_insert_failed_delta);
 			pp_val_add_u64(cv, "invalid", pr->ct_invalid_delta);
 			if ((pr->ct_drop_delta || pr->ct_insert_failed_delta) && res->st[PC_CONNTRACK].status == PP_ST_OK)
-				observe(res, PC_CONNTRACK, PP_ST_WARN, NULL,
+				observe(res, PC_CONNTRACK, PP_ST_WARN, PC_C_CT_DROPS_RISING, NULL,
 					"conntrack dropped during the run: drop +%llu, insert_failed +%llu",
 					(unsigned long long)pr->ct_drop_delta, (unsigned long long)pr->ct_insert_failed_delta);
 		}

@@ -110,6 +110,27 @@ err_type_word(int rc)
 	}
 }
 
+/* The cause of a policy rule's own failing action, of a special route, of the kernel's errno. */
+static enum pc_cause
+rule_action_cause(uint8_t action)
+{
+	return action == FR_ACT_BLACKHOLE ? PC_C_ROUTE_BLACKHOLE :
+	       action == FR_ACT_PROHIBIT ? PC_C_ROUTE_PROHIBIT : PC_C_ROUTE_UNREACHABLE;
+}
+
+static enum pc_cause
+route_type_cause(uint8_t type)
+{
+	return type == RTN_BLACKHOLE ? PC_C_ROUTE_BLACKHOLE :
+	       type == RTN_PROHIBIT ? PC_C_ROUTE_PROHIBIT : PC_C_ROUTE_UNREACHABLE;
+}
+
+static enum pc_cause
+route_rc_cause(int rc)
+{
+	return rc == -EINVAL ? PC_C_ROUTE_BLACKHOLE : rc == -EACCES ? PC_C_ROUTE_PROHIBIT : PC_C_ROUTE_UNREACHABLE;
+}
+
 static void
 eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
@@ -142,7 +163,7 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 			continue;
 		}
 		if (act) {
-			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, "policy rule %s: %s action for %s",
+			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, rule_action_cause(r->action), "policy rule %s: %s action for %s",
 				    pp_rule_format(r, rb, sizeof(rb)), act, d);
 			pp_val_add_str(s->evidence, "rule", rb);
 			pp_val_add_str(s->evidence, "kernel_error", strerror(-f->route_rc));
@@ -158,7 +179,7 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 			continue;
 		const char *tn = pp_route_table_name(sp->table, t, sizeof(t));
 
-		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, "%s route %s/%u in table %s (rule %u) %s %s",
+		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, route_type_cause(sp->r.type), "%s route %s/%u in table %s (rule %u) %s %s",
 			    pp_route_type_name(sp->r.type), pp_addr_str(&sp->r.dst, a, sizeof(a)), sp->r.dst_len,
 			    tn, sp->rule_prio,
 			    sp->r.type == RTN_BLACKHOLE ? "silently discards" :
@@ -191,12 +212,12 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 						      pp_route_table_name(f->special[k].table, t, sizeof(t)));
 		}
 		if (throw_)
-			s = pc_st(res, PC_ROUTE, PP_ST_FAIL,
+			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, PC_C_ROUTE_THROW,
 				    "no route to %s: throw route %s/%u in table %s sent the lookup on, and no later table has a route",
 				    d, pp_addr_str(&throw_->r.dst, a, sizeof(a)), throw_->r.dst_len,
 				    pp_route_table_name(throw_->table, t, sizeof(t)));
 		else
-			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, "no route to %s (tables tried: %s)", d,
+			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, PC_C_ROUTE_NONE, "no route to %s (tables tried: %s)", d,
 				    tables[0] ? tables : "none");
 		if (f->links_down[0]) {
 			size_t n = strlen(s->summary);
@@ -213,7 +234,7 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 		return;
 	}
 	if (word) {
-		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, "%s route for %s (the kernel says: %s)", word, d,
+		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, route_rc_cause(f->route_rc), "%s route for %s (the kernel says: %s)", word, d,
 			    strerror(-f->route_rc));
 		pp_val_add_str(s->evidence, "kernel_error", strerror(-f->route_rc));
 		if (f->route_err.ext[0])
@@ -221,7 +242,7 @@ eval_route_failure(const struct pc_query *q, const struct pc_facts *f, struct pc
 		pc_hint(s, "%s route get %s; %s route show type %s", pc_ipcmd(q), d, pc_ipcmd(q), word);
 		return;
 	}
-	s = pc_st(res, PC_ROUTE, PP_ST_UNKNOWN, "route lookup failed: %s",
+	s = pc_st(res, PC_ROUTE, PP_ST_UNKNOWN, pc_cause_of_errno(f->route_rc), "route lookup failed: %s",
 		    pp_err_str(&f->route_err, err, sizeof(err)));
 	if (pp_errno_needs(f->route_rc))
 		pp_val_add_str(s->evidence, "needs", pp_errno_needs(f->route_rc));
@@ -252,7 +273,7 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	if (f->route_rc < 0) {
 		/* A source that is not ours fails the lookup (EINVAL or ENETUNREACH); the socket station says so. */
 		if (q->direction == PC_EGRESS && q->src.family && f->src_local == 0 && f->nosrc_rc == 0) {
-			s = pc_st(res, PC_ROUTE, PP_ST_OK, "%s (looked up without --from, which is not local)",
+			s = pc_st(res, PC_ROUTE, PP_ST_OK, PC_C_NONE, "%s (looked up without --from, which is not local)",
 				    pp_route_format(&f->nosrc_route, buf, sizeof(buf)));
 			route_evidence(s->evidence, &f->nosrc_route, NULL, false);
 			return;
@@ -277,7 +298,7 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	}
 	if (f->rules_rc == 0)
 		dr = pc_deciding_rule(f, &rf, r->table);
-	s = pc_st(res, PC_ROUTE, PP_ST_OK, "%s", buf);
+	s = pc_st(res, PC_ROUTE, PP_ST_OK, PC_C_NONE, "%s", buf);
 	route_evidence(s->evidence, r, &f->fib, f->fib_rc == 0);
 	if (dr) {
 		size_t n = strlen(s->summary);
@@ -312,7 +333,7 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	for (size_t i = 0; i < np; i++) {
 		if (thrown_by(f, passed[i]))
 			continue;
-		s->status = PP_ST_WARN;
+		pc_set(s, PP_ST_WARN, PC_C_ROUTE_TABLE_FALLTHROUGH);
 		const char *tn = pp_route_table_name(passed[i]->table, t, sizeof(t));
 
 		snprintf(s->summary, sizeof(s->summary),
@@ -415,7 +436,7 @@ eval_route_sport(const struct pc_query *q, const struct pc_facts *f, struct pc_r
 	if (f->ports_rc < 0) {
 		pp_val_add_strf(s->evidence, "sport_error", "ip_local_port_range: %s", strerror(-f->ports_rc));
 		if (s->status == PP_ST_OK) {
-			s->status = PP_ST_UNKNOWN;
+			pc_set(s, PP_ST_UNKNOWN, PC_C_SPORT_UNKNOWN);
 			snprintf(s->summary, sizeof(s->summary),
 				 "the source port the kernel will pick is not known (ip_local_port_range: %s), and rule %u selects on sport %s",
 				 strerror(-f->ports_rc), nr->priority, rr);
@@ -477,7 +498,7 @@ eval_route_sport(const struct pc_query *q, const struct pc_facts *f, struct pc_r
 	out_text = q->sport == sp->port_in ? other : shown;
 	snprintf(ov, sizeof(ov), "%u-%u", nr->sport_lo > f->ports.lo ? nr->sport_lo : f->ports.lo,
 		 nr->sport_hi < f->ports.hi ? nr->sport_hi : f->ports.hi);
-	s->status = PP_ST_WARN;
+	pc_set(s, PP_ST_WARN, PC_C_ROUTE_DEPENDS_ON_SPORT);
 	s->drop_reason[0] = '\0';
 	if (egress)
 		snprintf(s->summary, sizeof(s->summary),
@@ -530,7 +551,7 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 	/* IPv6 refuses these in ip6_rcv_core(), before any route: the lookup itself would succeed. */
 	if (q->family == AF_INET6 && (IN6_IS_ADDR_MULTICAST(&q->src.u.v6) || IN6_IS_ADDR_LOOPBACK(&q->src.u.v6) ||
 				      IN6_IS_ADDR_UNSPECIFIED(&q->src.u.v6) || IN6_IS_ADDR_LOOPBACK(&q->dst.u.v6))) {
-		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, "martian: IPv6 drops a packet with %s on receive",
+		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, IN6_IS_ADDR_LOOPBACK(&q->dst.u.v6) && !IN6_IS_ADDR_LOOPBACK(&q->src.u.v6) && !IN6_IS_ADDR_MULTICAST(&q->src.u.v6) && !IN6_IS_ADDR_UNSPECIFIED(&q->src.u.v6) ? PC_C_MARTIAN_DESTINATION : PC_C_MARTIAN_SOURCE, "martian: IPv6 drops a packet with %s on receive",
 			    IN6_IS_ADDR_MULTICAST(&q->src.u.v6) ? "a multicast source" :
 			    IN6_IS_ADDR_UNSPECIFIED(&q->src.u.v6) ? "the unspecified source ::" :
 			    IN6_IS_ADDR_LOOPBACK(&q->src.u.v6) ? "the loopback source ::1 arriving on a device" :
@@ -551,7 +572,7 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 	}
 	/* The input lookup failed. The errno alone is ambiguous: explain it. */
 	if (q->family == AF_INET && (m = martian_v4(q, f, &is_src)) != NULL) {
-		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, "martian %s: the packet has %s", is_src ? "source" : "destination", m);
+		s = pc_st(res, PC_ROUTE, PP_ST_FAIL, is_src ? PC_C_MARTIAN_SOURCE : PC_C_MARTIAN_DESTINATION, "martian %s: the packet has %s", is_src ? "source" : "destination", m);
 		snprintf(s->drop_reason, sizeof(s->drop_reason), is_src ? "IP_INVALID_SOURCE" : "IP_INVALID_DEST");
 		pp_val_add_str(s->evidence, "kernel_error", strerror(-f->route_rc));
 		pc_hint(s, "sysctl -w net.ipv4.conf.%s.log_martians=1; dmesg | grep martian", q->iif);
@@ -566,10 +587,10 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 		if (f->rev_rc == 0 && f->rev_route.oif)
 			if_indextoname((unsigned)f->rev_route.oif, rdev);
 		if (f->rev_rc < 0)
-			s = pc_st(res, PC_ROUTE, PP_ST_FAIL,
+			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, PC_C_RPF,
 				    "reverse-path filter (rp_filter=%lld) drops it: there is no route back to %s", rpf, sa);
 		else
-			s = pc_st(res, PC_ROUTE, PP_ST_FAIL,
+			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, PC_C_RPF,
 				    "reverse-path filter (rp_filter=%lld, strict) drops it: replies to %s would leave via %s, not %s",
 				    rpf, sa, rdev, q->iif);
 		snprintf(s->drop_reason, sizeof(s->drop_reason), "IP_RPFILTER");
@@ -585,7 +606,7 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 	if (f->route_rc == -EHOSTUNREACH && q->family == AF_INET && f->out_rc == 0 && f->out_route.type != RTN_LOCAL &&
 	    (f->ip_forward == 0 || f->iif_forwarding == 0)) {
 		/* IPv4 forwarding off: the input lookup fails although a route exists. */
-		s = pc_st(res, PC_ROUTE, PP_ST_OK, "%s (forwarding is off: see forward)",
+		s = pc_st(res, PC_ROUTE, PP_ST_OK, PC_C_NONE, "%s (forwarding is off: see forward)",
 			    pp_route_format(&f->out_route, buf, sizeof(buf)));
 		route_evidence(s->evidence, &f->out_route, NULL, false);
 		return;
@@ -618,7 +639,7 @@ eval_route_mark(const struct pc_facts *f, struct pc_result *res)
 		pp_val_add_str(s->evidence, "mark", "unknown");
 		pp_val_add_str(s->evidence, "after_mark", f->mark_by);
 		if (fwmark_rules && s->status != PP_ST_FAIL) {
-			s->status = PP_ST_UNKNOWN;
+			pc_set(s, PP_ST_UNKNOWN, PC_C_MARK_UNKNOWN);
 			snprintf(s->summary, sizeof(s->summary),
 				 "the mark at routing is not known (%s), and policy rules select on fwmark", f->mark_by);
 			snprintf(s->hint, sizeof(s->hint), "nft -a list ruleset; %s rule show",
@@ -1169,7 +1190,7 @@ eval_route_tos(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 	if (s->status == PP_ST_OK) {
 		size_t n = strlen(s->summary);
 
-		s->status = PP_ST_WARN;
+		pc_set(s, PP_ST_WARN, PC_C_ROUTE_DEPENDS_ON_TOS);
 		snprintf(s->summary + n, sizeof(s->summary) - n,
 			 "; rule %u selects on tos 0x%x, which was not given: a packet with that TOS is routed by it (--tos)",
 			 first->priority, first->tos);

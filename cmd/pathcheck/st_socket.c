@@ -33,52 +33,62 @@ eval_socket_egress(const struct pc_query *q, const struct pc_facts *f, struct pc
 	if (q->src.family) {
 		pp_addr_str(&q->src, a, sizeof(a));
 		if (f->src_local < 0) {
-			s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, "could not list addresses: %s",
+			s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, pc_cause_of_errno(f->src_local), "could not list addresses: %s",
 				    strerror(-f->src_local));
 			return;
 		}
 		if (f->src_local == 0) {
-			s = pc_st(res, PC_SOCKET, PP_ST_FAIL,
+			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, PC_C_SOURCE_NOT_LOCAL,
 				    "%s is not an address of this host: bind() fails with EADDRNOTAVAIL", a);
 			pc_hint(s, "%s addr show", pc_ipcmd(q));
 			return;
 		}
 		if (f->src_flags & IFA_F_DADFAILED) {
-			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "%s failed duplicate address detection", a);
+			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, PC_C_SOURCE_DAD_FAILED, "%s failed duplicate address detection", a);
 			pc_hint(s, "ip -6 addr show");
 			return;
 		}
 		if (f->src_flags & IFA_F_TENTATIVE) {
-			s = pc_st(res, PC_SOCKET, PP_ST_WARN, "%s is tentative (duplicate address detection running)", a);
+			s = pc_st(res, PC_SOCKET, PP_ST_WARN, PC_C_SOURCE_TENTATIVE, "%s is tentative (duplicate address detection running)", a);
 			return;
 		}
-		s = pc_st(res, PC_SOCKET, PP_ST_OK, "source %s is local", a);
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "source %s is local", a);
 		pp_val_add_str(s->evidence, "src", a);
 		return;
 	}
 	if (f->rerouted && f->src_before.family) {
 		/* The socket's own route chose the source; routing again after OUTPUT keeps it. */
-		s = pc_st(res, PC_SOCKET, PP_ST_OK, "source %s, chosen by the route before OUTPUT",
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "source %s, chosen by the route before OUTPUT",
 			    pp_addr_str(&f->src_before, a, sizeof(a)));
 		pp_val_add_str(s->evidence, "src", a);
 		return;
 	}
 	if (f->route_rc < 0) {
-		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "no route, so no source address to choose");
+		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, PC_C_NONE, "no route, so no source address to choose");
 		return;
 	}
 	if (f->route.prefsrc.family) {
-		s = pc_st(res, PC_SOCKET, PP_ST_OK, "source %s, chosen by the route",
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "source %s, chosen by the route",
 			    pp_addr_str(&f->route.prefsrc, a, sizeof(a)));
 		pp_val_add_str(s->evidence, "src", a);
 		return;
 	}
 	if (f->route.type == RTN_LOCAL) {
-		pc_st(res, PC_SOCKET, PP_ST_OK, "local destination");
+		pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "local destination");
 		return;
 	}
-	s = pc_st(res, PC_SOCKET, PP_ST_WARN, "the route gives no source address: the host has no usable address for it");
+	s = pc_st(res, PC_SOCKET, PP_ST_WARN, PC_C_NO_SOURCE_ADDRESS, "the route gives no source address: the host has no usable address for it");
 	pc_hint(s, "%s addr show", pc_ipcmd(q));
+}
+
+/* A listener bound elsewhere: on loopback only, or on another address. */
+static enum pc_cause
+listener_cause(const struct pp_addr *a)
+{
+	bool lo = (a->family == AF_INET && (ntohl(a->u.v4.s_addr) >> 24) == 127) ||
+		  (a->family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&a->u.v6));
+
+	return lo ? PC_C_LISTENER_LOOPBACK_ONLY : PC_C_LISTENER_OTHER_ADDRESS;
 }
 
 /* Would the socket take a packet for q's destination, arriving on q's device? */
@@ -103,31 +113,31 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 	struct pp_val *arr;
 
 	if (res->st[PC_ROUTE].status == PP_ST_FAIL) {
-		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "not delivered locally");
+		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, PC_C_NONE, "not delivered locally");
 		return;
 	}
 	if (q->ct_reply) {
 		/* An answer goes to the socket that sent the request (a connected one, not a listener). */
-		pc_st(res, PC_SOCKET, PP_ST_OK, "the answer goes to the socket that sent the request");
+		pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "the answer goes to the socket that sent the request");
 		return;
 	}
 	if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
 		if (f->icmp_echo_ignore == 1) {
-			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "echo requests are ignored (%s=1)",
+			s = pc_st(res, PC_SOCKET, PP_ST_FAIL, PC_C_ICMP_ECHO_IGNORED, "echo requests are ignored (%s=1)",
 				    q->family == AF_INET ? "net.ipv4.icmp_echo_ignore_all" : "net.ipv6.icmp.echo_ignore_all");
 			pc_hint(s, "sysctl %s", q->family == AF_INET ? "net.ipv4.icmp_echo_ignore_all" : "net.ipv6.icmp.echo_ignore_all");
 		} else {
-			pc_st(res, PC_SOCKET, PP_ST_OK, "the kernel answers echo requests itself");
+			pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "the kernel answers echo requests itself");
 		}
 		return;
 	}
 	if (!q->has_dport) {
-		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, "no port given");
+		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, PC_C_NONE, "no port given");
 		return;
 	}
 	pp_addr_str(&q->dst, d, sizeof(d));
 	if (f->sock_rc < 0) {
-		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, "sockets not read: %s", pp_err_str(&f->sock_err, err, sizeof(err)));
+		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, pc_cause_of_errno(f->sock_rc), "sockets not read: %s", pp_err_str(&f->sock_err, err, sizeof(err)));
 		if (pp_errno_needs(f->sock_rc))
 			pp_val_add_str(s->evidence, "needs", pp_errno_needs(f->sock_rc));
 		return;
@@ -147,10 +157,10 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 		if (takes(&f->other_listeners[i], q))
 			other = q->proto == IPPROTO_TCP ? "udp" : "tcp";
 	if (match) {
-		s = pc_st(res, PC_SOCKET, PP_ST_OK, "%s listener on %s port %u", pc_proto_name(q->proto),
+		s = pc_st(res, PC_SOCKET, PP_ST_OK, PC_C_NONE, "%s listener on %s port %u", pc_proto_name(q->proto),
 			    pp_addr_str(&match->addr, a, sizeof(a)), q->dport);
 		if (q->proto == IPPROTO_TCP && match->wqueue && match->rqueue >= match->wqueue) {
-			s->status = PP_ST_WARN;
+			pc_set(s, PP_ST_WARN, PC_C_ACCEPT_QUEUE_FULL);
 			snprintf(s->summary, sizeof(s->summary),
 				 "tcp listener on %s port %u has a full accept queue (%u of %u): new connections are dropped (ListenOverflows %llu)",
 				 a, q->dport, match->rqueue, match->wqueue, (unsigned long long)f->listen_overflows);
@@ -170,16 +180,16 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 		}
 	} else if (elsewhere) {
 		pp_addr_str(&elsewhere->addr, a, sizeof(a));
-		s = pc_st(res, PC_SOCKET, PP_ST_FAIL,
+		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, listener_cause(&elsewhere->addr),
 			    "port %u is open on %s only, not on %s: the packet finds no socket (%s)", q->dport, a, d,
 			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
 		pp_val_add_str(s->evidence, "bound", a);
 	} else if (other) {
-		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "nothing listens on %s/%u; %s/%u is open (%s)",
+		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, PC_C_LISTENER_OTHER_PROTOCOL, "nothing listens on %s/%u; %s/%u is open (%s)",
 			    pc_proto_name(q->proto), q->dport, other, q->dport,
 			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
 	} else {
-		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, "nothing listens on %s port %u (%s)", pc_proto_name(q->proto), q->dport,
+		s = pc_st(res, PC_SOCKET, PP_ST_FAIL, PC_C_NO_LISTENER, "nothing listens on %s port %u (%s)", pc_proto_name(q->proto), q->dport,
 			    q->proto == IPPROTO_TCP ? "answered with RST" : "answered with ICMP port unreachable");
 	}
 	if (!match) {

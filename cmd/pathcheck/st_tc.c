@@ -75,25 +75,25 @@ pc_tc_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result
 	(void)q;
 	if (!t->read) {
 		if (in)
-			pc_st(res, id, PP_ST_UNKNOWN, "the receiving device could not be read: its tc ingress filters and XDP program are not known");
+			pc_st(res, id, PP_ST_UNKNOWN, PC_C_NOT_READ, "the receiving device could not be read: its tc ingress filters and XDP program are not known");
 		else if (f->route_rc < 0)
-			pc_st(res, id, PP_ST_SKIPPED, "no route");
+			pc_st(res, id, PP_ST_SKIPPED, PC_C_NONE, "no route");
 		else
-			pc_st(res, id, PP_ST_UNKNOWN, "the sending device could not be read: its tc egress filters are not known");
+			pc_st(res, id, PP_ST_UNKNOWN, PC_C_NOT_READ, "the sending device could not be read: its tc egress filters are not known");
 		return;
 	}
 	if (t->rc < 0) {
-		s = pc_st(res, id, PP_ST_UNKNOWN, "tc %s filters on %s could not be read (%s)", hook, t->dev,
+		s = pc_st(res, id, PP_ST_UNKNOWN, pc_cause_of_errno(t->rc), "tc %s filters on %s could not be read (%s)", hook, t->dev,
 			  pp_err_str(&t->err, err, sizeof(err)));
 		pc_hint(s, "tc filter show dev %s %s", t->dev, hook);
 		return;
 	}
 	if (in && !f->iif_link.has_xdp) {
-		s = pc_st(res, id, PP_ST_UNKNOWN, "the kernel did not say whether an XDP program is attached to %s", t->dev);
+		s = pc_st(res, id, PP_ST_UNKNOWN, PC_C_KERNEL_UNSUPPORTED, "the kernel did not say whether an XDP program is attached to %s", t->dev);
 		pc_hint(s, "ip link show dev %s", t->dev);
 		return;
 	}
-	s = pc_st(res, id, PP_ST_OK, "%s", "");
+	s = pc_st(res, id, PP_ST_OK, PC_C_NONE, "%s", "");
 	pp_val_add_str(s->evidence, "dev", t->dev);
 	arr = pp_val_add_arr(s->evidence, "filters");
 	for (size_t i = 0; i < t->nfilters && i < PP_ARRAY_SIZE(t->filters); i++) {
@@ -122,7 +122,8 @@ pc_tc_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result
 			 t->dev);
 		return;
 	}
-	s->status = PP_ST_WARN;
+	/* An XDP program alone is XDP_PRESENT; any tc filter, with or without one, TC_FILTER_PRESENT. */
+	pc_set(s, PP_ST_WARN, t->nfilters ? PC_C_TC_FILTER_PRESENT : PC_C_XDP_PRESENT);
 	snprintf(s->summary, sizeof(s->summary), "%s runs a program pathcheck cannot run (%s): it may drop or change the packet",
 		 t->dev, progs);
 	if (in && xdp)

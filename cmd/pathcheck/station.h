@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cause.h"
 #include "pp.h"
 
 /* Station identifiers. Their names and places in each direction's path are in station.c. */
@@ -105,9 +106,16 @@ void pc_pmtu_judge(const struct pc_query *q, const struct pc_facts *f, struct pc
 void pc_remote_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_remote_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 
-/* Shared by the judgements (eval.c). */
-struct pc_station *pc_st(struct pc_result *r, enum pc_station_id id, enum pp_status st, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/*
+ * Shared by the judgements (eval.c). Every status a judgement gives comes with its cause
+ * (cause.h): pc_st() sets a station's status, cause and summary, pc_set() changes the
+ * status and cause of a station already set. For ok and skipped the cause is ignored
+ * (PC_C_NONE is stored); a fail, warn or unknown given PC_C_NONE becomes UNCLASSIFIED.
+ */
+struct pc_station *pc_st(struct pc_result *r, enum pc_station_id id, enum pp_status st, enum pc_cause cause,
+			 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+struct pc_station;
+void pc_set(struct pc_station *s, enum pp_status st, enum pc_cause cause);
 void pc_hint(struct pc_station *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *pc_ipcmd(const struct pc_query *q);
 /* Shared by the walks (collect.c): a sysctl's value, or dflt when it cannot be read. */

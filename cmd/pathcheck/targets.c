@@ -248,6 +248,7 @@ follow_branches(struct pc_target *t)
 
 		t->br[i].status = r->verdict_status;
 		t->br[i].station = r->verdict_station;
+		t->br[i].cause = r->verdict_cause;
 	}
 	for (size_t i = 0; i < t->nbr; i++) {
 		const struct pc_result *r = i == 0 ? &t->r : &t->br[i].r;
@@ -268,6 +269,7 @@ follow_branches(struct pc_target *t)
 			 "the kernel's choices split the path into more branches than pathcheck follows (%d); %zu followed",
 			 PC_BRANCHES_MAX, n);
 		t->r.verdict_status = PP_ST_UNKNOWN;
+		t->r.verdict_cause = PC_C_BRANCHES_OVERFLOW;
 		return;
 	}
 	if (!first_bad) {
@@ -284,6 +286,7 @@ follow_branches(struct pc_target *t)
 		t->r.verdict_status = die ? PP_ST_FAIL : warn ? PP_ST_WARN : PP_ST_UNKNOWN;
 		/* the station named is the first such branch's (branch 1's stations are the ones shown) */
 		t->r.verdict_station = st;
+		t->r.verdict_cause = r->verdict_cause;
 		if (first_bad != &t->br[0])
 			t->r.decided_by = r;
 	}

@@ -2,13 +2,35 @@
 
 PC="$BIN/pathcheck"
 
-# check NAME STATION STATUS EXIT ARGS...: run pathcheck -j ARGS; the verdict names
-# STATION (null: none) with STATUS, and pathcheck exits EXIT. The JSON stays in LAST.
+# check NAME STATION/CAUSE STATUS EXIT ARGS...: run pathcheck -j ARGS; the verdict names
+# STATION (null: none) with STATUS and CAUSE (verdict.cause, a name from pathcheck(8)
+# CAUSES), and pathcheck exits EXIT. The JSON stays in LAST.
+#   check "no listener" socket/NO_LISTENER fail 1 -N "$S" --from ... 203.0.113.2:8090
+#   check "healthy" null/NONE ok 0 -N "$C" 203.0.113.2:443
+# The cause is not optional: a STATION without "/CAUSE" is a failed test, and
+# tests/static/pathcheck_causes.sh fails for a check in tests/scenarios/pathcheck_*.sh
+# written without one.
+# PC_TRIES=N check ...: for a kernel state that cycles (a neighbour entry going FAILED,
+# INCOMPLETE again with the next packet), run pathcheck up to N times, 0.25 s apart,
+# until the verdict is the one asserted; the last run is asserted, and the tries said.
 check() {
-	local name=$1 station=$2 status=$3 want=$4 out; shift 4
+	local name=$1 sc=$2 station=${2%%/*} cause=${2#*/} status=$3 want=$4 out try=1; shift 4
+	if [[ $sc != */* ]] || [ -z "$station" ] || [ -z "$cause" ]; then
+		t_fail "$name: the check names no cause (write STATION/CAUSE, e.g. socket/NO_LISTENER or null/NONE)"
+		return 1
+	fi
 	run_json out "$PC" -j "$@"
+	while [ "$try" -lt "${PC_TRIES:-1}" ] &&
+	      [ "$(jq -r '"\(.verdict.station // "null") \(.verdict.status) \(.verdict.cause)"' <<<"$out" 2>/dev/null) $RC" != \
+		"$station $status $cause $want" ]; do
+		sleep 0.25
+		try=$((try + 1))
+		run_json out "$PC" -j "$@"
+	done
+	[ "${PC_TRIES:-1}" -gt 1 ] && echo "# $name: $try of ${PC_TRIES} runs"
 	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
-	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status"
+	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status" &&
+	expect_jq "$name: verdict cause" "$out" '.verdict.cause' "$cause"
 	expect_rc "$name" "$want"
 	LAST=$out
 	pc_json_dump "$name" "$out"

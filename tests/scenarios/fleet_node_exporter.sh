@@ -188,7 +188,7 @@ for tool in pathcheck neighwatch ctdump qdiscstat nicstat pmtuprobe dropstat; do
 done
 expect_prom "pathcheck: path_ok 1 for the healthy target" "$S" pktpath_pathcheck_path_ok 1 \
 	target=203.0.113.2 dst=203.0.113.2 proto=tcp port=443 direction=egress
-expect_prom "pathcheck: verdict ok" "$S" pktpath_pathcheck_verdict_info 1 target=203.0.113.2 status=ok
+expect_prom "pathcheck: verdict ok" "$S" pktpath_pathcheck_verdict_info 1 target=203.0.113.2 status=ok cause=NONE
 expect_prom "neighwatch: the unresolvable gateway is a nexthop_failed finding" "$S" \
 	pktpath_neighwatch_findings 1 kind=nexthop_failed severity=fail
 expect_prom "neighwatch: REACHABLE entry for the router" "$S" pktpath_neighwatch_entries 1 \
@@ -244,7 +244,7 @@ expect_prom "node_textfile_scrape_error 0 (second scrape)" "$S" node_textfile_sc
 expect_prom "pathcheck: path_ok 0 for the blocked target" "$S" pktpath_pathcheck_path_ok 0 \
 	target=203.0.113.2 port=444
 expect_prom "pathcheck: verdict fail at output" "$S" pktpath_pathcheck_verdict_info 1 \
-	target=203.0.113.2 status=fail station=output
+	target=203.0.113.2 status=fail station=output cause=NFT_RULE_DROP
 expect_prom "ctdump without CAP_NET_ADMIN: run_success 0" "$S" pktpath_ctdump_run_success 0
 
 # ---- pathcheck -f: many targets in one export (when this pathcheck has -f) ----
@@ -300,6 +300,8 @@ EOF
 		expect_jq "prometheus: PktpathPathDown pending for the blocked target" "$A" "$want_down" pending
 		expect_jq "prometheus: its station is output" "$A" \
 			'.data.alerts[] | select(.labels.alertname=="PktpathPathDown" and .labels.port=="444") | .labels.station' output
+		expect_jq "prometheus: its cause is NFT_RULE_DROP" "$A" \
+			'.data.alerts[] | select(.labels.alertname=="PktpathPathDown" and .labels.port=="444") | .labels.cause' NFT_RULE_DROP
 		expect_jq "prometheus: PktpathGatewayFailed pending" "$A" \
 			'[.data.alerts[] | select(.labels.alertname=="PktpathGatewayFailed") | .state] | unique | join(",")' pending
 		expect_jq "prometheus: PktpathExportFailed pending for ctdump" "$A" \

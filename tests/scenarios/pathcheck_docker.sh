@@ -65,7 +65,7 @@ pub() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from 198.51.100.2 "198.51.1
 
 # ---- the published port works: DNAT by the x_tables target, forwarded to the container ----
 if truth 8080 >/dev/null; then t_ok "published: socat connects"; else t_fail "published: socat connects"; fi
-pub "published port" null ok 0 8080
+pub "published port" null/NONE ok 0 8080
 expect_ev "published: prerouting applies Docker's DNAT" prerouting '.evidence.chains[] | select(.chain=="PREROUTING") | .nat // empty' \
 	"-j DNAT --to-destination 203.0.113.2:80"
 expect_jq "published: forwarded, not delivered" "$LAST" '.query.direction' forward
@@ -74,24 +74,24 @@ expect_jq "published: the forward chain accepts through DOCKER" "$LAST" \
 
 # ---- a port nobody published: no DNAT, delivered to the host, where nothing listens ----
 if truth 8081 | grep -q refused; then t_ok "unpublished: socat is refused"; else t_fail "unpublished: socat is refused"; fi
-pub "unpublished port" socket fail 1 8081
+pub "unpublished port" socket/NO_LISTENER fail 1 8081
 
 # ---- DOCKER-USER drops the client ----
 nsrun rtr iptables-nft -I DOCKER-USER -s 198.51.100.2 -j DROP
 if truth 8080 >/dev/null; then t_fail "DOCKER-USER drop: socat cannot connect"; else t_ok "DOCKER-USER drop: socat cannot connect"; fi
-pub "DOCKER-USER drop" forward fail 1 8080
+pub "DOCKER-USER drop" forward/XT_RULE_DROP fail 1 8080
 expect_ev "DOCKER-USER drop: the rule named" forward '.summary | test("chain DOCKER-USER .*ip saddr 198.51.100.2 counter drop")' true
 nsrun rtr iptables-nft -D DOCKER-USER -s 198.51.100.2 -j DROP
 
 # ---- ip_forward off on the host ----
 nsrun rtr sysctl -qw net.ipv4.ip_forward=0
 if truth 8080 >/dev/null; then t_fail "ip_forward off: socat cannot connect"; else t_ok "ip_forward off: socat cannot connect"; fi
-pub "ip_forward off" forward fail 1 8080
+pub "ip_forward off" forward/FORWARDING_DISABLED fail 1 8080
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 
 # ---- a match pathcheck does not evaluate (-m ttl): unknown from that rule on, never ok ----
 nsrun rtr iptables-nft -t nat -I DOCKER -m ttl --ttl-gt 5 -j RETURN
-pub "unknown extension" prerouting unknown 3 8080
+pub "unknown extension" prerouting/UNDECIDED_RULE unknown 3 8080
 expect_ev "unknown extension: named" prerouting '.summary | test("ttl")' true
 nsrun rtr iptables-nft -t nat -D DOCKER -m ttl --ttl-gt 5 -j RETURN
 
@@ -116,10 +116,10 @@ table ip docker-bridges {
 }
 N
 if truth 8080 >/dev/null; then t_ok "nft backend: socat connects"; else t_fail "nft backend: socat connects"; fi
-pub "nft backend published port" null ok 0 8080
+pub "nft backend published port" null/NONE ok 0 8080
 expect_ev "nft backend: fib daddr type local decided, the dnat applied" prerouting '.evidence.dnat | test("dnat to 203.0.113.2:80")' true
 if truth 8081 | grep -q refused; then t_ok "nft backend: unpublished refused"; else t_fail "nft backend: unpublished refused"; fi
-pub "nft backend unpublished port" socket fail 1 8081
+pub "nft backend unpublished port" socket/NO_LISTENER fail 1 8081
 
 # ---- a later prerouting chain sees the destination the dnat made (a Calico-style policy
 # on the container's address), and a later nat chain is not run once the flow is bound ----
@@ -136,7 +136,7 @@ table ip later {
 }
 N
 if truth 8080 >/dev/null; then t_fail "later chain: socat cannot connect"; else t_ok "later chain: socat cannot connect"; fi
-pub "later prerouting chain sees the dnat" prerouting fail 1 8080
+pub "later prerouting chain sees the dnat" prerouting/NFT_RULE_DROP fail 1 8080
 expect_ev "later chain: the filter on the new address drops" prerouting '.summary | test("chain pre-filter")' true
 expect_ev "later chain: the second nat chain is not run" prerouting \
 	'[.evidence.chains[] | select(.chain=="pre-nat") | .rule | test("^not run: ")] | all' true

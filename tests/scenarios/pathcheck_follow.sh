@@ -73,38 +73,38 @@ walk() {
 
 # The container reaches the server: three hops, masqueraded on the way out.
 truth "ctr to ext" "$C" 198.51.100.2 80 ok
-check "ctr to ext" null ok 0 -N "$C" --follow 198.51.100.2:80
+check "ctr to ext" null/NONE ok 0 -N "$C" --follow 198.51.100.2:80
 walk "ctr to ext" "$X" 3 delivered
 expect_jq "ctr to ext: host is hop 2" "$LAST" '.hops[1].netns' "$H"
 expect_jq "ctr to ext: masqueraded" "$LAST" '.hops[2].query.src' 198.51.100.1
 expect_jq "ctr to ext: arrives on x0" "$LAST" '.hops[2].device_in' x0
 expect_jq "ctr to ext: host forwards" "$LAST" '.hops[1].query.direction' forward
 truth "ctr to ext v6" "$C" '[2001:db8:e::2]' 80 ok
-check "ctr to ext v6" null ok 0 -N "$C" --follow '[2001:db8:e::2]:80'
+check "ctr to ext v6" null/NONE ok 0 -N "$C" --follow '[2001:db8:e::2]:80'
 walk "ctr to ext v6" "$X" 3 delivered
 expect_jq "ctr to ext v6: not masqueraded" "$LAST" '.hops[2].query.src' 2001:db8:c::2
 
 # The published port, from outside: uplink, DNAT, bridge (its fdb or the host that has the address), veth, socket.
 truth "published port" "$X" 198.51.100.1 8080 ok
-check "published port" null ok 0 -N "$X" --follow 198.51.100.1:8080
+check "published port" null/NONE ok 0 -N "$X" --follow 198.51.100.1:8080
 walk "published port" "$C" 3 delivered
 expect_jq "published port: DNAT seen in ctr" "$LAST" '.hops[2].query.dst + ":" + (.hops[2].query.dport|tostring)' 203.0.113.2:80
 expect_jq "published port: by the bridge" "$LAST" '.hops[2].via | test("^bridge br0 port vethc")' true
 truth "to ctr v6" "$X" '[2001:db8:c::2]' 80 ok
-check "to ctr v6" null ok 0 -N "$X" --follow '[2001:db8:c::2]:80'
+check "to ctr v6" null/NONE ok 0 -N "$X" --follow '[2001:db8:c::2]:80'
 walk "to ctr v6" "$C" 3 delivered
 
 # There and back: the answer walked from the socket that took the packet, conntrack
 # undoing the masquerade and the published port's DNAT on the way.
-check "round trip ctr to ext" null ok 0 -N "$C" --round-trip 198.51.100.2:80
+check "round trip ctr to ext" null/NONE ok 0 -N "$C" --round-trip 198.51.100.2:80
 expect_jq "round trip ctr to ext: the answer ends in ctr" "$LAST" '.reply.follow.end + " " + .reply.verdict.netns' "delivered $C"
 expect_jq "round trip ctr to ext: the answer's state" "$LAST" '.reply.query.ct_state + " " + .reply.query.ct_direction' "established reply"
 expect_jq "round trip ctr to ext: masquerade undone" "$LAST" '.reply.hops[2].query.dst' 203.0.113.2
-check "round trip ctr to ext v6" null ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
-check "round trip published port" null ok 0 -N "$X" --round-trip 198.51.100.1:8080
+check "round trip ctr to ext v6" null/NONE ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
+check "round trip published port" null/NONE ok 0 -N "$X" --round-trip 198.51.100.1:8080
 expect_jq "round trip published port: dnat undone on the way out" "$LAST" '.reply.hops[2].query.src + ":" + (.reply.hops[2].query.sport|tostring)' 198.51.100.1:8080
 expect_jq "round trip published port: the answer's way" "$LAST" '[.reply.hops[].netns] | join(",")' "$C,$H,$X"
-check "reply only" null ok 0 -N "$X" --reply 198.51.100.1:8080
+check "reply only" null/NONE ok 0 -N "$X" --reply 198.51.100.1:8080
 expect_jq "reply only: the verdict is the answer's" "$LAST" '.verdict.of' answer
 
 # Several at once: -f with --follow, each walk in its own thread and namespaces.
@@ -127,10 +127,10 @@ rm -f "$TF"
 nsrun ctr ip route del default
 nsrun ctr ip -6 route del default
 truth "ctr without a route" "$C" 198.51.100.2 80 fail
-check "ctr without a route" route fail 1 -N "$C" --follow 198.51.100.2:80
+check "ctr without a route" route/ROUTE_NONE fail 1 -N "$C" --follow 198.51.100.2:80
 walk "ctr without a route" "$C" 1 dies
 truth "ctr without a route v6" "$C" '[2001:db8:e::2]' 80 fail
-check "ctr without a route v6" route fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
+check "ctr without a route v6" route/ROUTE_NONE fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
 walk "ctr without a route v6" "$C" 1 dies
 nsrun ctr ip route add default via 203.0.113.1
 nsrun ctr ip -6 route add default via 2001:db8:c::1
@@ -138,23 +138,23 @@ nsrun ctr ip -6 route add default via 2001:db8:c::1
 # The host's forwarding.
 nsrun host sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 truth "host forwarding off" "$C" 198.51.100.2 80 fail
-check "host forwarding off" forward fail 1 -N "$C" --follow 198.51.100.2:80
+check "host forwarding off" forward/FORWARDING_DISABLED fail 1 -N "$C" --follow 198.51.100.2:80
 walk "host forwarding off" "$H" 2 dies
 truth "host forwarding off v6" "$C" '[2001:db8:e::2]' 80 fail
-check "host forwarding off v6" forward fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
+check "host forwarding off v6" forward/FORWARDING_DISABLED fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
 walk "host forwarding off v6" "$H" 2 dies
 nsrun host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
 # A rule in the host's forward chain, as DOCKER-USER would hold it.
 nsrun host nft add rule inet filter forward iifname up0 oifname br0 tcp dport 80 drop
 truth "forward rule" "$X" 198.51.100.1 8080 fail
-check "forward rule" forward fail 1 -N "$X" --follow 198.51.100.1:8080
+check "forward rule" forward/NFT_RULE_DROP fail 1 -N "$X" --follow 198.51.100.1:8080
 walk "forward rule" "$H" 2 dies
 truth "forward rule v6" "$X" '[2001:db8:c::2]' 80 fail
-check "forward rule v6" forward fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+check "forward rule v6" forward/NFT_RULE_DROP fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
 walk "forward rule v6" "$H" 2 dies
 truth "forward rule spares the way out" "$C" 198.51.100.2 80 ok
-check "forward rule spares the way out" null ok 0 -N "$C" --follow 198.51.100.2:80
+check "forward rule spares the way out" null/NONE ok 0 -N "$C" --follow 198.51.100.2:80
 nsrun host nft flush chain inet filter forward
 
 # The container's own firewall.
@@ -167,17 +167,17 @@ table inet f {
 }
 N
 truth "ctr input drop" "$X" 198.51.100.1 8080 fail
-check "ctr input drop" input fail 1 -N "$X" --follow 198.51.100.1:8080
+check "ctr input drop" input/NFT_RULE_DROP fail 1 -N "$X" --follow 198.51.100.1:8080
 walk "ctr input drop" "$C" 3 dies
 truth "ctr input drop v6" "$X" '[2001:db8:c::2]' 80 fail
-check "ctr input drop v6" input fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+check "ctr input drop v6" input/NFT_RULE_DROP fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
 walk "ctr input drop v6" "$C" 3 dies
 nsrun ctr nft delete table inet f
 
 # Nothing listens in the container on the published port's target.
 truth "no listener" "$X" 198.51.100.1 8081 fail
 nsrun host nft add rule ip nat prerouting iifname up0 tcp dport 8081 dnat to 203.0.113.2:81
-check "no listener" socket fail 1 -N "$X" --follow 198.51.100.1:8081
+check "no listener" socket/NO_LISTENER fail 1 -N "$X" --follow 198.51.100.1:8081
 walk "no listener" "$C" 3 dies
 truth "no listener (after the dnat)" "$X" 198.51.100.1 8081 fail
 
@@ -185,7 +185,7 @@ truth "no listener (after the dnat)" "$X" 198.51.100.1 8081 fail
 # (pathcheck first: the failed connection leaves the next hop INCOMPLETE, and the
 # neighbour station, which comes first, would say that instead.)
 nsrun host ip link set vethc down
-check "bridge port down" egress-device fail 1 -N "$X" --follow 198.51.100.1:8080
+check "bridge port down" egress-device/NO_CARRIER fail 1 -N "$X" --follow 198.51.100.1:8080
 walk "bridge port down" "$H" 2 dies
 truth "bridge port down" "$X" 198.51.100.1 8080 fail
 nsrun host ip link set vethc up
@@ -205,8 +205,8 @@ nsrun host nft flush chain ip nat postrouting
 truth "no masquerade" "$C" 198.51.100.2 80 fail
 expect_jq "no masquerade: the request arrived" "$(nsrun ext nft -j list chain inet seen input)" \
 	'[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets][0] > 0' true
-check "no masquerade one way" null ok 0 -N "$C" --follow 198.51.100.2:80
-check "no masquerade round trip" route fail 1 -N "$C" --round-trip 198.51.100.2:80
+check "no masquerade one way" null/NONE ok 0 -N "$C" --follow 198.51.100.2:80
+check "no masquerade round trip" route/ROUTE_NONE fail 1 -N "$C" --round-trip 198.51.100.2:80
 expect_jq "no masquerade round trip: in ext, the answer" "$LAST" '.verdict.netns + " " + .verdict.of' "$X answer"
 nsrun host nft add rule ip nat postrouting oifname up0 ip saddr 203.0.113.0/26 masquerade
 nsrun ext nft delete table inet seen
@@ -214,12 +214,12 @@ nsrun ext nft delete table inet seen
 # The answer dropped by a rule the request never meets (the host's forward chain, replies to port 80).
 nsrun host nft add rule inet filter forward iifname up0 oifname br0 tcp sport 80 drop
 truth "answer dropped" "$C" 198.51.100.2 80 fail
-check "answer dropped one way" null ok 0 -N "$C" --follow 198.51.100.2:80
-check "answer dropped round trip" forward fail 1 -N "$C" --round-trip 198.51.100.2:80
+check "answer dropped one way" null/NONE ok 0 -N "$C" --follow 198.51.100.2:80
+check "answer dropped round trip" forward/NFT_RULE_DROP fail 1 -N "$C" --round-trip 198.51.100.2:80
 expect_jq "answer dropped round trip: in host" "$LAST" '.verdict.netns + " " + .verdict.of' "$H answer"
 nsrun host nft add rule inet filter forward iifname up0 oifname br0 ip6 nexthdr tcp tcp sport 80 drop
 truth "answer dropped v6" "$C" '[2001:db8:e::2]' 80 fail
-check "answer dropped round trip v6" forward fail 1 -N "$C" --round-trip '[2001:db8:e::2]:80'
+check "answer dropped round trip v6" forward/NFT_RULE_DROP fail 1 -N "$C" --round-trip '[2001:db8:e::2]:80'
 nsrun host nft flush chain inet filter forward
 
 # The answer comes back by another link and strict rp_filter drops it: the host sends from
@@ -239,20 +239,20 @@ rp_truth() {	# NAME WANT
 # answer's source), and the host's rp_filter refuses that request on up1 (arp_process
 # routes it like a packet). The answer dies in ext, at its neighbour.
 rp_truth "rp_filter, unresolved" fail
-check "rp_filter, unresolved: one way" null ok 0 -N "$H" --follow --from 203.0.113.65 198.51.100.2:80
-check "rp_filter, unresolved: round trip" neighbour fail 1 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
+check "rp_filter, unresolved: one way" null/NONE ok 0 -N "$H" --follow --from 203.0.113.65 198.51.100.2:80
+check "rp_filter, unresolved: round trip" neighbour/NEIGH_INCOMPLETE fail 1 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
 expect_jq "rp_filter, unresolved: in ext, the answer" "$LAST" '.verdict.netns + " " + .verdict.of' "$X answer"
 # Resolved (an ARP from 203.0.113.66 passes the filter): now the answer itself arrives on up1
 # and the reverse-path filter drops it, in host, at the route.
 nsrun ext ip neigh flush dev x1
 nsrun ext ping -c1 -W1 -I 203.0.113.66 203.0.113.65 >/dev/null
 rp_truth "rp_filter" fail
-check "rp_filter: one way" null ok 0 -N "$H" --follow --from 203.0.113.65 198.51.100.2:80
-check "rp_filter: round trip" route fail 1 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
+check "rp_filter: one way" null/NONE ok 0 -N "$H" --follow --from 203.0.113.65 198.51.100.2:80
+check "rp_filter: round trip" route/RPF fail 1 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
 expect_jq "rp_filter: back in host, on up1" "$LAST" '.verdict.netns + " " + .reply.hops[1].device_in' "$H up1"
 nsrun host sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.up1.rp_filter=0
 rp_truth "rp_filter off" ok
-check "rp_filter off round trip" null ok 0 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
+check "rp_filter off round trip" null/NONE ok 0 -N "$H" --round-trip --from 203.0.113.65 198.51.100.2:80
 
 # --ct-state: the container accepts only what belongs to a flow it has.
 nsrun ctr nft -f - <<'N'
@@ -265,10 +265,10 @@ table inet f {
 }
 N
 truth "stateful ctr: new from outside" "$X" '[2001:db8:c::2]' 80 fail
-check "stateful ctr: new from outside" input fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
-check "stateful ctr: --ct-state established" null ok 0 -N "$X" --follow --ct-state established '[2001:db8:c::2]:80'
+check "stateful ctr: new from outside" input/NFT_POLICY_DROP fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+check "stateful ctr: --ct-state established" null/NONE ok 0 -N "$X" --follow --ct-state established '[2001:db8:c::2]:80'
 truth "stateful ctr: its own flows come back" "$C" '[2001:db8:e::2]' 80 ok
-check "stateful ctr: round trip of its own" null ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
+check "stateful ctr: round trip of its own" null/NONE ok 0 -N "$C" --round-trip '[2001:db8:e::2]:80'
 nsrun ctr nft delete table inet f
 
 # The bridge port does not learn: the container's address leaves the fdb. Flooded, the
@@ -277,11 +277,11 @@ CMAC=$(nsrun ctr cat /sys/class/net/eth0/address)
 nsrun host bridge link set dev vethc learning off
 nsrun host bridge fdb del "$CMAC" dev vethc master 2>/dev/null
 truth "port not learning, flooding" "$X" 198.51.100.1 8080 ok
-check "port not learning, flooding" null ok 0 -N "$X" --follow 198.51.100.1:8080
+check "port not learning, flooding" null/NONE ok 0 -N "$X" --follow 198.51.100.1:8080
 expect_jq "port not learning, flooding: by a flood" "$LAST" '.hops[2].via | test("not in the fdb: flooded")' true
 nsrun host bridge link set dev vethc flood off
 nsrun host bridge fdb del "$CMAC" dev vethc master 2>/dev/null
-check "port not learning, not flooding" egress-device fail 1 -N "$X" --follow 198.51.100.1:8080
+check "port not learning, not flooding" egress-device/BRIDGE_PORT_BLOCKED fail 1 -N "$X" --follow 198.51.100.1:8080
 expect_jq "port not learning, not flooding: said" "$LAST" '.verdict.summary | test("does not flood unknown unicast")' true
 truth "port not learning, not flooding" "$X" 198.51.100.1 8080 fail
 nsrun host bridge link set dev vethc learning on flood on
@@ -289,8 +289,8 @@ nsrun host bridge link set dev vethc learning on flood on
 # The host's forward policy.
 nsrun host nft add chain inet filter forward '{ policy drop; }'
 truth "forward policy drop" "$C" 198.51.100.2 80 fail
-check "forward policy drop" forward fail 1 -N "$C" --follow 198.51.100.2:80
-check "forward policy drop v6" forward fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
+check "forward policy drop" forward/NFT_POLICY_DROP fail 1 -N "$C" --follow 198.51.100.2:80
+check "forward policy drop v6" forward/NFT_POLICY_DROP fail 1 -N "$C" --follow '[2001:db8:e::2]:80'
 nsrun host nft add chain inet filter forward '{ policy accept; }'
 
 # Container to container on the same bridge: bridged at layer 2, no IP forwarding on the
@@ -310,7 +310,7 @@ sleep 0.3
 # would hand bridged frames to the IP forward chains: with it on, pathcheck says unknown.
 if nsrun host test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
 	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=1
-	check "ctr to ctr2, br_netfilter on" egress-device unknown 3 -N "$C" --follow 203.0.113.3:80
+	check "ctr to ctr2, br_netfilter on" egress-device/UNDECIDED_RULE unknown 3 -N "$C" --follow 203.0.113.3:80
 	expect_jq "ctr to ctr2, br_netfilter on: named" "$LAST" '.verdict.summary | test("br_netfilter")' true
 	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0
 else
@@ -318,12 +318,12 @@ else
 fi
 nsrun host sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 truth "ctr to ctr2" "$C" 203.0.113.3 80 ok
-check "ctr to ctr2" null ok 0 -N "$C" --follow 203.0.113.3:80
+check "ctr to ctr2" null/NONE ok 0 -N "$C" --follow 203.0.113.3:80
 expect_jq "ctr to ctr2: bridged in host" "$LAST" '.hops[1].bridged | test("^bridged by br0 from vethc to vethd")' true
 expect_jq "ctr to ctr2: delivered in ctr2" "$LAST" '.follow.end + "@" + .verdict.netns' "delivered@$C2"
 truth "ctr to ctr2 v6" "$C" '[2001:db8:c::3]' 80 ok
-check "ctr to ctr2 v6" null ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
-check "ctr to ctr2 round trip" null ok 0 -N "$C" --round-trip 203.0.113.3:80
+check "ctr to ctr2 v6" null/NONE ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
+check "ctr to ctr2 round trip" null/NONE ok 0 -N "$C" --round-trip 203.0.113.3:80
 nsrun host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 # A bridge-family rule drops it: pathcheck does not evaluate bridged frames' chains, and says so.
 nsrun host nft -f - <<'N'
@@ -335,12 +335,12 @@ table bridge bf {
 }
 N
 truth "bridge-family drop" "$C" 203.0.113.3 80 fail
-check "bridge-family drop" egress-device unknown 3 -N "$C" --follow 203.0.113.3:80
+check "bridge-family drop" egress-device/UNDECIDED_RULE unknown 3 -N "$C" --follow 203.0.113.3:80
 expect_jq "bridge-family drop: named" "$LAST" '.verdict.summary | test("bridge family.s forward chains \\(bridge bf forward\\)")' true
 nsrun host nft delete table bridge bf
 
 # The container named by a process in it, as docker inspect -f '{{.State.Pid}}' gives it.
-check "--netns-pid" null ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80
+check "--netns-pid" null/NONE ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80
 expect_jq "--netns-pid: the walk starts in ctr" "$LAST" '.hops[0].netns' "$C"
 
 # Bad input stays bad input.

@@ -112,23 +112,23 @@ through() {
 # Pod to pod on the same node: proxy ARP for the gateway, the node's /32 route, the other veth.
 read -r ok bad who <<<"$(through 203.0.113.12 8080 1)"
 [ "$who" = pb ] && t_ok "pod to pod: traffic reaches pb" || t_fail "pod to pod: traffic $ok/$bad ($who)"
-check "pod to pod" null ok 0 -N "$CLI" --follow 203.0.113.12:8080
+check "pod to pod" null/NONE ok 0 -N "$CLI" --follow 203.0.113.12:8080
 expect_jq "pod to pod: the walk" "$LAST" '[.hops[].netns] | join(",")' "$CLI,$N,$(ns pb)"
 expect_jq "pod to pod: delivered" "$LAST" '.follow.end' delivered
-check "pod to pod v6" null ok 0 -N "$CLI" --follow '[2001:db8:a::12]:8080'
+check "pod to pod v6" null/NONE ok 0 -N "$CLI" --follow '[2001:db8:a::12]:8080'
 expect_jq "pod to pod v6: the walk" "$LAST" '[.hops[].netns] | join(",")' "$CLI,$N,$(ns pb)"
 
 # Pod to ClusterIP: the DNAT splits the walk three ways in the node; each endpoint followed to its pod.
 read -r ok bad who <<<"$(through 203.0.113.100 80 18)"
 [ "$bad" = 0 ] && [ "$who" = "pa,pb,pc" ] && t_ok "ClusterIP: 18 of 18 connections, every endpoint answered" ||
 	t_fail "ClusterIP: traffic $ok ok, $bad failed, endpoints $who"
-check "ClusterIP" null ok 0 -N "$CLI" --follow 203.0.113.100:80
+check "ClusterIP" null/NONE ok 0 -N "$CLI" --follow 203.0.113.100:80
 expect_jq "ClusterIP: three branches in the node" "$LAST" '.hops[1].branches | length' 3
 expect_jq "ClusterIP: each branch delivered" "$LAST" '[.hops[1].branches[] | .follow.end] | join(",")' delivered,delivered,delivered
 expect_jq "ClusterIP: each branch ends in its pod" "$LAST" \
 	'[.hops[1].branches[] | .hops[-1].netns] | sort | join(",")' "$(ns pa),$(ns pb),$(ns pc)"
 expect_jq "ClusterIP: all pass" "$LAST" '.verdict.summary | test("^all 3 branches pass")' true
-check "ClusterIP v6" null ok 0 -N "$CLI" --follow '[2001:db8:96::64]:80'
+check "ClusterIP v6" null/NONE ok 0 -N "$CLI" --follow '[2001:db8:96::64]:80'
 expect_jq "ClusterIP v6: each branch ends in its pod" "$LAST" \
 	'[.hops[1].branches[] | .hops[-1].netns] | sort | join(",")' "$(ns pa),$(ns pb),$(ns pc)"
 
@@ -148,12 +148,12 @@ N
 read -r ok bad who <<<"$(through 203.0.113.100 80 24)"
 [ "$ok" -gt 0 ] && [ "$bad" -gt 0 ] && [ "$who" = "pa,pc" ] && t_ok "policy: some connections fail ($bad of 24), pb never answers" ||
 	t_fail "policy: traffic $ok ok, $bad failed, endpoints $who"
-check "ClusterIP, one endpoint behind a policy" forward fail 1 -N "$CLI" --follow 203.0.113.100:80
+check "ClusterIP, one endpoint behind a policy" forward/NFT_RULE_DROP fail 1 -N "$CLI" --follow 203.0.113.100:80
 expect_jq "policy: 1 of 3 die, pb named" "$LAST" '.verdict.summary | test("^1 of 3 branches die: .*dnat to 203.0.113.12:8080.*in netns '"$N"' at forward")' true
 expect_jq "policy: in the node" "$LAST" '.verdict.netns' "$N"
-check "ClusterIP v6, one endpoint behind a policy" forward fail 1 -N "$CLI" --follow '[2001:db8:96::64]:80'
-check "pod to pb directly" forward fail 1 -N "$CLI" --follow 203.0.113.12:8080
-check "pod to pa directly" null ok 0 -N "$CLI" --follow 203.0.113.11:8080
+check "ClusterIP v6, one endpoint behind a policy" forward/NFT_RULE_DROP fail 1 -N "$CLI" --follow '[2001:db8:96::64]:80'
+check "pod to pb directly" forward/NFT_RULE_DROP fail 1 -N "$CLI" --follow 203.0.113.12:8080
+check "pod to pa directly" null/NONE ok 0 -N "$CLI" --follow 203.0.113.11:8080
 nsrun node nft delete table inet calico
 
 # A broken endpoint behind the DNAT: pc's port closed.
@@ -161,14 +161,14 @@ kill "${PIDS[2]}" 2>/dev/null; wait "${PIDS[2]}" 2>/dev/null
 read -r ok bad who <<<"$(through 203.0.113.100 80 24)"
 [ "$ok" -gt 0 ] && [ "$bad" -gt 0 ] && t_ok "closed endpoint: some connections fail ($bad of 24)" ||
 	t_fail "closed endpoint: traffic $ok ok, $bad failed, endpoints $who"
-check "ClusterIP, one endpoint closed" socket fail 1 -N "$CLI" --follow 203.0.113.100:80
+check "ClusterIP, one endpoint closed" socket/NO_LISTENER fail 1 -N "$CLI" --follow 203.0.113.100:80
 expect_jq "closed endpoint: named in its pod" "$LAST" '.verdict.summary | test("^1 of 3 branches die: .*203.0.113.13:8080.*in netns '"$(ns pc)"' at socket")' true
 ip netns exec "$(ns pc)" socat TCP6-LISTEN:8080,ipv6only=0,fork,reuseaddr "SYSTEM:echo pc" >/dev/null 2>&1 &
 PIDS[2]=$!
 sleep 0.3
 
 # Pod to the outside: the node routes it by its uplink (no masquerade: ext routes the pod range back).
-check "pod to outside" null ok 0 -N "$CLI" --round-trip 198.51.100.2:80
+check "pod to outside" null/NONE ok 0 -N "$CLI" --round-trip 198.51.100.2:80
 expect_jq "pod to outside: there and back" "$LAST" '.reply.follow.end + "@" + .reply.verdict.netns' "delivered@$CLI"
 if nsrun cli socat -T2 /dev/null TCP:198.51.100.2:80,connect-timeout=2 2>/dev/null; then t_ok "pod to outside: traffic ok"
 else t_fail "pod to outside: traffic failed"; fi
@@ -176,20 +176,20 @@ else t_fail "pod to outside: traffic failed"; fi
 ip netns exec "$X" socat TCP6-LISTEN:81,ipv6only=1,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 0.2
-check "pod to outside v6" null ok 0 -N "$CLI" --round-trip '[2001:db8:e::2]:81'
+check "pod to outside v6" null/NONE ok 0 -N "$CLI" --round-trip '[2001:db8:e::2]:81'
 if nsrun cli socat -T2 /dev/null 'TCP:[2001:db8:e::2]:81,connect-timeout=2' 2>/dev/null; then t_ok "pod to outside v6: traffic ok"
 else t_fail "pod to outside v6: traffic failed"; fi
 
 # NodePort from outside: the node's address, every endpoint followed into its pod.
 if ip netns exec "$X" socat -T1 - TCP:198.51.100.1:30080,connect-timeout=1 </dev/null 2>/dev/null | grep -q '^p[abc]$'; then
 	t_ok "NodePort: traffic reaches a pod"; else t_fail "NodePort: traffic failed"; fi
-check "NodePort" null ok 0 -N "$X" --follow 198.51.100.1:30080
+check "NodePort" null/NONE ok 0 -N "$X" --follow 198.51.100.1:30080
 expect_jq "NodePort: each branch ends in its pod" "$LAST" \
 	'[.hops[1].branches[] | .hops[-1].netns] | sort | join(",")' "$(ns pa),$(ns pb),$(ns pc)"
 
 if ip netns exec "$X" socat -T1 - 'TCP:[2001:db8:e::1]:30080,connect-timeout=1' </dev/null 2>/dev/null | grep -q '^p[abc]$'; then
 	t_ok "NodePort v6: traffic reaches a pod"; else t_fail "NodePort v6: traffic failed"; fi
-check "NodePort v6" null ok 0 -N "$X" --follow '[2001:db8:e::1]:30080'
+check "NodePort v6" null/NONE ok 0 -N "$X" --follow '[2001:db8:e::1]:30080'
 expect_jq "NodePort v6: each branch ends in its pod" "$LAST" \
 	'[.hops[1].branches[] | .hops[-1].netns] | sort | join(",")' "$(ns pa),$(ns pb),$(ns pc)"
 

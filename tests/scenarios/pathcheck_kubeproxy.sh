@@ -61,7 +61,7 @@ through() {
 # ---- three healthy endpoints ----
 read -r ok bad <<<"$(through 12)"
 [ "$bad" = 0 ] && t_ok "truth: 12 of 12 connections through the ClusterIP" || t_fail "truth: $ok ok, $bad failed"
-check "ClusterIP, 3 endpoints" null ok 0 -N "$N" 203.0.113.100:80
+check "ClusterIP, 3 endpoints" null/NONE ok 0 -N "$N" 203.0.113.100:80
 expect_jq "3 endpoints: three branches followed" "$LAST" '.branches | length' 3
 expect_jq "3 endpoints: each branch names its dnat" "$LAST" \
 	'[.branches[].choices | capture("dnat to (?<a>[0-9.]+:[0-9]+)").a] | sort | join(",")' \
@@ -77,10 +77,11 @@ if [ "$ok" -gt 0 ] && [ "$bad" -gt 0 ]; then t_ok "truth: some connections fail 
 else t_fail "truth: $ok ok, $bad failed of 24"; fi
 if nsrun cli socat -u /dev/null TCP4:203.0.113.4:8080,connect-timeout=0.5 2>/dev/null; then
 	t_fail "truth: the endpoint 203.0.113.4 cannot be reached"; else t_ok "truth: the endpoint 203.0.113.4 cannot be reached"; fi
-check "ClusterIP, 1 endpoint dropped" output fail 1 -N "$N" 203.0.113.100:80
+check "ClusterIP, 1 endpoint dropped" output/NFT_RULE_DROP fail 1 -N "$N" 203.0.113.100:80
 expect_jq "1 dropped: 1 of 3 branches die, that endpoint named" "$LAST" \
 	'.verdict.summary | test("^1 of 3 branches die: .*dnat to 203.0.113.4:8080")' true
 expect_jq "1 dropped: the other two pass" "$LAST" '[.branches[] | select(.verdict.status=="ok")] | length' 2
+expect_jq "1 dropped: the dying branch's cause" "$LAST" '[.branches[] | select(.verdict.status=="fail") | .verdict.cause] | join(",")' NFT_RULE_DROP
 run_json txt "$PC" -N "$N" 203.0.113.100:80
 if grep -q '^branch 3 of 3' <<<"$txt" || grep -q '^branch [123] of 3 (.*203.0.113.4:8080.*): FAIL at output' <<<"$txt"; then
 	t_ok "text: a line per branch"; else t_fail "text: branches: $txt"; fi

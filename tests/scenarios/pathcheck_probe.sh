@@ -32,23 +32,23 @@ trap 'kill $SERVER 2>/dev/null; lab_cleanup' EXIT
 sleep 0.5
 
 # ---- healthy ----
-check "probe tcp healthy" null ok 0 -N "$C" --probe 203.0.113.2:8080
+check "probe tcp healthy" null/NONE ok 0 -N "$C" --probe 203.0.113.2:8080
 expect_ev "probe tcp: connected" remote '.evidence.outcome' connected
 expect_ev "probe tcp: seen leaving on the wire" remote '.evidence.wire_out > 0' true
 expect_ev "probe tcp: device counters across the run" egress-device '.evidence.during_run.tx_dropped' 0
-check "probe udp healthy" null ok 0 -N "$C" --probe --proto udp 203.0.113.2:9999
-check "probe icmp healthy" null ok 0 -N "$C" --probe 203.0.113.2
+check "probe udp healthy" null/NONE ok 0 -N "$C" --probe --proto udp 203.0.113.2:9999
+check "probe icmp healthy" null/NONE ok 0 -N "$C" --probe 203.0.113.2
 expect_ev "probe icmp: a full-size probe answered" pmtu '.evidence.big_probe_outcome' reply
-check "probe icmp healthy v6" null ok 0 -N "$C" --probe 2001:db8:2::2
+check "probe icmp healthy v6" null/NONE ok 0 -N "$C" --probe 2001:db8:2::2
 
 # ---- no listener: refused, the server is the offender ----
-check "no listener tcp: refused" remote fail 1 -N "$C" --probe 203.0.113.2:8081
+check "no listener tcp: refused" remote/REMOTE_REFUSED fail 1 -N "$C" --probe 203.0.113.2:8081
 expect_ev "no listener tcp: outcome" remote '.evidence.outcome' refused
-check "no listener udp: refused" remote fail 1 -N "$C" --probe --proto udp 203.0.113.2:9998
+check "no listener udp: refused" remote/REMOTE_REFUSED fail 1 -N "$C" --probe --proto udp 203.0.113.2:9998
 expect_ev "no listener udp: the server's port unreachable" remote '.summary | test("refused by 203.0.113.2")' true
 
-check "no listener tcp v6: refused" remote fail 1 -N "$C" --probe "[2001:db8:2::2]:8081"
-check "no listener udp v6: refused" remote fail 1 -N "$C" --probe --proto udp "[2001:db8:2::2]:9998"
+check "no listener tcp v6: refused" remote/REMOTE_REFUSED fail 1 -N "$C" --probe "[2001:db8:2::2]:8081"
+check "no listener udp v6: refused" remote/REMOTE_REFUSED fail 1 -N "$C" --probe --proto udp "[2001:db8:2::2]:9998"
 expect_ev "no listener udp v6: the server's port unreachable" remote '.summary | test("refused by 2001:db8:2::2")' true
 
 # ---- a FORWARD drop on the router ----
@@ -63,7 +63,7 @@ table inet fw {
 NFT
 HANDLE=$(nsrun rtr nft -a list chain inet fw fw_in | awk '/tcp dport 8080/ {print $NF}')
 # Seen from the client: silence, the probe seen leaving.
-check "FORWARD drop seen from the client" remote fail 1 -N "$C" --probe 203.0.113.2:8080
+check "FORWARD drop seen from the client" remote/REMOTE_SILENT fail 1 -N "$C" --probe 203.0.113.2:8080
 expect_ev "FORWARD drop from the client: silence" remote '.evidence.outcome' silence
 expect_ev "FORWARD drop from the client: the probe left" remote '.evidence.wire_out > 0' true
 # Seen from the router with --watch while the client retries.
@@ -75,12 +75,12 @@ while time.time() < end:
     try: s.connect(("203.0.113.2", 8080))
     except Exception: pass
     s.close()'
-check "FORWARD drop seen on the router (--watch --trace)" forward fail 1 -N "$R" --from 198.51.100.2 --iif r0 --watch 3 --trace 203.0.113.2:8080
+check "FORWARD drop seen on the router (--watch --trace)" forward/NFT_RULE_DROP fail 1 -N "$R" --from 198.51.100.2 --iif r0 --watch 3 --trace 203.0.113.2:8080
 expect_jq "FORWARD drop on the router: drop reason" "$LAST" '.verdict.drop_reason' NETFILTER_DROP
 expect_ev "FORWARD drop on the router: the traced rule's handle" forward '.evidence.trace_rule_handle' "$HANDLE"
 stop_bg
 # Reject on the router: the ICMP comes from the router's address.
-check "reject on the router" remote fail 1 -N "$C" --probe --proto udp 203.0.113.2:9999
+check "reject on the router" remote/REMOTE_ICMP_ERROR fail 1 -N "$C" --probe --proto udp 203.0.113.2:9999
 expect_ev "reject on the router: offender is the router" remote '.evidence.offender' 198.51.100.1
 nsrun rtr nft delete table inet fw
 
@@ -88,10 +88,10 @@ nsrun rtr nft delete table inet fw
 nsrun cli nft add table inet out
 nsrun cli nft add chain inet out o '{ type filter hook output priority 0; }'
 nsrun cli nft add rule inet out o ip daddr 203.0.113.2 udp dport 9999 counter drop
-check "OUTPUT drop on the client" output fail 1 -N "$C" --probe --proto udp 203.0.113.2:9999
+check "OUTPUT drop on the client" output/NFT_RULE_DROP fail 1 -N "$C" --probe --proto udp 203.0.113.2:9999
 expect_jq "OUTPUT drop: drop reason" "$LAST" '.verdict.drop_reason' NETFILTER_DROP
 nsrun cli nft add rule inet out o ip6 daddr 2001:db8:2::2 udp dport 9999 counter drop
-check "OUTPUT drop on the client v6" output fail 1 -N "$C" --probe --proto udp "[2001:db8:2::2]:9999"
+check "OUTPUT drop on the client v6" output/NFT_RULE_DROP fail 1 -N "$C" --probe --proto udp "[2001:db8:2::2]:9999"
 nsrun cli nft delete table inet out
 
 # ---- rp_filter on the router, seen with --watch ----
@@ -99,7 +99,7 @@ nsrun cli ip addr add 198.51.100.70/32 dev c0
 nsrun rtr ip route add 198.51.100.64/26 via 203.0.113.2
 nsrun rtr sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.r0.rp_filter=1
 bg cli ping -I 198.51.100.70 -c 30 -i 0.2 -W 1 203.0.113.2
-check "rp_filter on the router (--watch)" route fail 1 -N "$R" --from 198.51.100.70 --iif r0 --watch 2 203.0.113.2
+check "rp_filter on the router (--watch)" route/RPF fail 1 -N "$R" --from 198.51.100.70 --iif r0 --watch 2 203.0.113.2
 expect_jq "rp_filter: drop reason" "$LAST" '.verdict.drop_reason' IP_RPFILTER
 stop_bg
 nsrun rtr sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.r0.rp_filter=0
@@ -109,7 +109,7 @@ nsrun rtr ip route del 198.51.100.64/26 via 203.0.113.2
 nsrun cli nft add table inet in
 nsrun cli nft add chain inet in i '{ type filter hook input priority 0; }'
 nsrun cli nft add rule inet in i ip saddr 203.0.113.2 icmp type echo-reply counter drop
-check "reply dropped by the client's INPUT" input fail 1 -N "$C" --probe 203.0.113.2
+check "reply dropped by the client's INPUT" input/NETFILTER_DROP fail 1 -N "$C" --probe 203.0.113.2
 expect_jq "reply dropped inside: drop reason" "$LAST" '.verdict.drop_reason' NETFILTER_DROP
 expect_ev "reply dropped inside: the answer was on the wire" remote '.evidence.wire_in > 0' true
 nsrun cli nft delete table inet in
@@ -120,7 +120,7 @@ nsrun srv ip link set s0 mtu 1280
 nsrun rtr nft add table inet mtu
 nsrun rtr nft add chain inet mtu o '{ type filter hook output priority 0; }'
 nsrun rtr nft add rule inet mtu o icmp type destination-unreachable icmp code frag-needed counter drop
-check "PMTU black hole" pmtu fail 1 -N "$C" --probe 203.0.113.2
+check "PMTU black hole" pmtu/PMTU_BLACK_HOLE fail 1 -N "$C" --probe 203.0.113.2
 expect_jq "PMTU black hole: drop reason" "$LAST" '.verdict.drop_reason' PKT_TOO_BIG
 nsrun rtr nft delete table inet mtu
 nsrun rtr ip link set r1 mtu 1500
@@ -138,6 +138,7 @@ while time.time() < end:
 sleep 0.3
 run_json out "$PC" -j -N "$C" --probe 203.0.113.2
 expect_jq "tbf burst: the qdisc decides" "$out" '.verdict.station' qdisc
+expect_jq "tbf burst: cause" "$out" '.verdict.cause' QDISC_DROP
 expect_jq "tbf burst: drop reason" "$out" '.verdict.drop_reason' QDISC_DROP
 expect_rc "tbf burst" 1
 stop_bg
@@ -145,7 +146,7 @@ nsrun cli tc qdisc del dev c0 root
 
 # ---- next hop FAILED ----
 nsrun cli ip route add 203.0.113.32/27 via 198.51.100.50
-check "next hop FAILED (--probe)" neighbour fail 1 -N "$C" --probe 203.0.113.40
+check "next hop FAILED (--probe)" neighbour/NEIGH_FAILED fail 1 -N "$C" --probe 203.0.113.40
 expect_jq "next hop FAILED: drop reason" "$LAST" '.verdict.drop_reason' NEIGH_FAILED
 
 # ---- a --trace run killed with SIGKILL: the next run cleans up ----
@@ -186,7 +187,7 @@ nsrun x2 nft add chain inet d i '{ type filter hook input priority 0; }'
 nsrun x2 nft add rule inet d i drop
 bg x1 ping -c 200 -i 0.01 -W 1 198.51.100.131
 sleep 0.3
-check "other namespace dropping at the same time" null ok 0 -N "$C" --probe 203.0.113.2:8080
+check "other namespace dropping at the same time" null/NONE ok 0 -N "$C" --probe 203.0.113.2:8080
 expect_jq "other namespace's drops noted, not blamed" "$LAST" '[.warnings[] | test("other namespaces")] | any' true
 stop_bg
 

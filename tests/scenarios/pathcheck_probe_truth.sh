@@ -41,7 +41,7 @@ truth() { local a=$V4; [ "$1" = 6 ] && a=$V6; nsrun cli socat -u /dev/null "TCP$
 # fail_first FAM: a failed connect just before, as the user's own attempt.
 fail_first() { truth "$1"; true; }
 
-# probe_case NAME FAM STATION OUTCOME: 3 runs from a clean table, 3 right after a failed connect.
+# probe_case NAME FAM STATION/CAUSE OUTCOME: 3 runs from a clean table, 3 right after a failed connect.
 probe_case() {
 	local name=$1 fam=$2 station=$3 outcome=$4 i mode st
 	for mode in clean after-failed-connect; do
@@ -64,7 +64,7 @@ probe_case() {
 
 # ---- healthy first: the same probe and socat agree it works ----
 for fam in 4 6; do
-	check "healthy v$fam" null ok 0 -N "$C" --probe "$(target $fam)"
+	check "healthy v$fam" null/NONE ok 0 -N "$C" --probe "$(target $fam)"
 	expect_ev "healthy v$fam: decided by the wire and getpeername" remote '.evidence.decided_by' "wire, getpeername"
 	if truth $fam; then t_ok "healthy v$fam: socat connects"; else t_fail "healthy v$fam: socat connects"; fi
 done
@@ -73,8 +73,8 @@ done
 nsrun cli ip route replace default via 198.51.100.50
 nsrun cli ip -6 route replace default via 2001:db8:1::50
 # From a clean table the SYN waits on the resolution (silence); after a failed connect the kernel fails it.
-probe_case "gateway missing" 4 neighbour "send_error|silence"
-probe_case "gateway missing" 6 neighbour "send_error|silence"
+probe_case "gateway missing" 4 neighbour/NEIGH_FAILED "send_error|silence"
+probe_case "gateway missing" 6 neighbour/NEIGH_FAILED "send_error|silence"
 nsrun cli ip route replace default via 198.51.100.1
 nsrun cli ip -6 route replace default via 2001:db8:1::1
 
@@ -83,9 +83,9 @@ nsrun rtr ip route add $V4/32 via 203.0.113.50 dev r1
 nsrun rtr ip -6 route add $V6/128 via 2001:db8:2::50 dev r1
 # The router resolves its missing next hop for 3 x 100 ms before it answers: wait longer than that.
 TMO=2
-probe_case "host unreachable from the router" 4 remote icmp_error
+probe_case "host unreachable from the router" 4 remote/REMOTE_ICMP_ERROR icmp_error
 expect_ev "host unreachable v4: the router is the offender" remote '.evidence.offender' 198.51.100.1
-probe_case "host unreachable from the router" 6 remote icmp_error
+probe_case "host unreachable from the router" 6 remote/REMOTE_ICMP_ERROR icmp_error
 expect_ev "host unreachable v6: the router is the offender" remote '.evidence.offender' 2001:db8:1::1
 TMO=1.5
 nsrun rtr ip route del $V4/32
@@ -95,9 +95,9 @@ if nsrun cli ping -c1 -W2 $V4 >/dev/null; then t_ok "router restored: ping answe
 # ---- 3. a gateway answered by proxy ARP, then proxy_arp turned off (IPv4: proxy ARP is IPv4's) ----
 nsrun rtr sysctl -qw net.ipv4.conf.r0.proxy_arp=1
 nsrun cli ip route replace default via 203.0.113.60 dev c0 onlink
-check "proxy ARP on" null ok 0 -N "$C" --probe "$(target 4)"
+check "proxy ARP on" null/NONE ok 0 -N "$C" --probe "$(target 4)"
 nsrun rtr sysctl -qw net.ipv4.conf.r0.proxy_arp=0
-probe_case "proxy_arp off" 4 neighbour "send_error|silence"
+probe_case "proxy_arp off" 4 neighbour/NEIGH_FAILED "send_error|silence"
 nsrun cli ip route replace default via 198.51.100.1
 
 # ---- 4. a tc egress filter dropping every packet (ARP and NDP too) ----
@@ -105,17 +105,17 @@ nsrun cli tc qdisc add dev c0 clsact
 # matchall with a drop action where the kernel has them; else classic BPF returning TC_ACT_SHOT.
 nsrun cli tc filter add dev c0 egress matchall action drop 2>/dev/null ||
 	nsrun cli tc filter add dev c0 egress bpf da bytecode "1,6 0 0 2,"
-probe_case "tc egress drop" 4 neighbour "send_error|silence"
-probe_case "tc egress drop" 6 neighbour "send_error|silence"
+probe_case "tc egress drop" 4 neighbour/NEIGH_FAILED "send_error|silence"
+probe_case "tc egress drop" 6 neighbour/NEIGH_FAILED "send_error|silence"
 if nsrun cli ping -c1 -W1 $V4 >/dev/null; then t_fail "tc egress drop: ping fails"; else t_ok "tc egress drop: ping fails"; fi
 nsrun cli tc qdisc del dev c0 clsact
 
 # ---- the IPv6 closed port: a RST, and a later NO_SOCKET drop never overturns it ----
 for i in 1 2 3; do
-	check "closed port v6 #$i" remote fail 1 -N "$C" --probe "[$V6]:8081"
+	check "closed port v6 #$i" remote/REMOTE_REFUSED fail 1 -N "$C" --probe "[$V6]:8081"
 	expect_ev "closed port v6 #$i: refused" remote '.evidence.outcome' refused
 done
-check "closed port v4" remote fail 1 -N "$C" --probe "$V4:8081"
+check "closed port v4" remote/REMOTE_REFUSED fail 1 -N "$C" --probe "$V4:8081"
 if nsrun cli socat -u /dev/null "TCP6:[$V6]:8081,connect-timeout=2" 2>&1 | grep -q refused; then
 	t_ok "closed port v6: socat is refused too"; else t_fail "closed port v6: socat is refused too"; fi
 

@@ -25,8 +25,10 @@ expect_jq "-f: every target has a result" "$out" '.results | length' 5
 expect_jq "-f: results in file order" "$out" '[.results[].target] | join(",")' "web,web6,dns,blackholed,unresolvable"
 expect_jq "-f: web ok" "$out" '.results[0].verdict.status' ok
 expect_jq "-f: udp from the line" "$out" '.results[2].query.proto' udp
-expect_jq "-f: blackholed fails at route" "$out" '.results[3].verdict | "\(.status) \(.station)"' "fail route"
+expect_jq "-f: blackholed fails at route" "$out" '.results[3].verdict | "\(.status) \(.station) \(.cause)"' "fail route ROUTE_BLACKHOLE"
+expect_jq "-f: web's cause" "$out" '.results[0].verdict.cause' NONE
 expect_jq "-f: unresolvable is unknown, with why" "$out" '.results[4].verdict | "\(.status) \(.summary | test("cannot resolve"))"' "unknown true"
+expect_jq "-f: unresolvable's cause says which" "$out" '.results[4].verdict | if .bad_input then .cause == "BAD_INPUT" else .cause == "RESOLVE_FAILED" end' true
 expect_jq "-f: line numbers" "$out" '[.results[].line] | join(",")' "2,3,4,5,6"
 expect_jq "-f: summary" "$out" '.summary | "\(.targets) \(.ok) \(.fail) \(.unknown)"' "5 3 1 1"
 run_json out "$PC" -N "$C" --prom -f "$TMP/targets"
@@ -36,6 +38,8 @@ n=$(grep -c '^pktpath_pathcheck_path_ok{' <<<"$out")
 grep -q '^pktpath_pathcheck_path_ok{target="blackholed",dst="203.0.113.50",proto="icmp",port="",direction="egress",netns="[^"]*"} 0$' <<<"$out" &&
 	t_ok "-f --prom: the failing target is 0 under its label" || t_fail "-f --prom: blackholed sample missing"
 grep -c '^# TYPE pktpath_pathcheck_path_ok ' <<<"$out" | grep -qx 1 && t_ok "-f --prom: each family once" || t_fail "-f --prom: family repeated"
+grep -q '^pktpath_pathcheck_verdict_info{target="blackholed",.*station="route",drop_reason="[^"]*",cause="ROUTE_BLACKHOLE",netns="[^"]*"} 1$' <<<"$out" &&
+	t_ok "-f --prom: the verdict's cause label" || t_fail "-f --prom: no cause label for blackholed: $(grep 'verdict_info{target="blackholed"' <<<"$out")"
 # Only healthy targets: exit 0.
 printf '203.0.113.2:443\n203.0.113.2\n' > "$TMP/good"
 run_json out "$PC" -N "$C" -j -f "$TMP/good"
@@ -46,11 +50,11 @@ run_json out "$PC" -N "$C" -j -f "$TMP/bad"
 expect_rc "-f: a bad line makes the run bad input" 2
 expect_jq "-f: every line has a result" "$out" '.results | length' 5
 expect_jq "-f: the good line still ran" "$out" '.results[0].verdict.status' ok
-expect_jq "-f: the bad port named with its line" "$out" '.results[1].verdict | "\(.bad_input) \(.summary | test("line 2: .*99999"))"' "true true"
+expect_jq "-f: the bad port named with its line" "$out" '.results[1].verdict | "\(.bad_input) \(.summary | test("line 2: .*99999")) \(.cause)"' "true true BAD_INPUT"
 expect_jq "-f: a mistyped address is not sent to DNS" "$out" '.results[2].verdict.summary' \
 	"line 3: DEST '203.0.113.999' is not an IPv4 address"
 expect_jq "-f: a NUL byte refused, naming the line" "$out" '.results[3].verdict.summary | test("line 4: a NUL byte")' true
-expect_jq "-f: the blackhole after them still judged" "$out" '.results[4].verdict | "\(.status) \(.station)"' "fail route"
+expect_jq "-f: the blackhole after them still judged" "$out" '.results[4].verdict | "\(.status) \(.station) \(.cause)"' "fail route ROUTE_BLACKHOLE"
 expect_jq "-f: summary counts bad input" "$out" '.summary | "\(.targets) \(.bad_input)"' "5 3"
 # The same mistyped address on the command line: exit 2 too, one line naming it.
 run_json out "$PC" -N "$C" 203.0.113.999

@@ -30,20 +30,20 @@ truth_ok() {	# NAME WANT(0 passes, 1 dies)
 SHOT="1,6 0 0 2"	# one instruction: return TC_ACT_SHOT (direct-action)
 
 # Nothing attached: both stations ok, on every path.
-check "healthy forward" null ok 0 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
+check "healthy forward" null/NONE ok 0 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
 expect_ev "healthy forward: tc-ingress" tc-ingress '.status' ok
 expect_ev "healthy forward: tc-egress" tc-egress '.status' ok
 expect_ev "healthy forward: no xdp" tc-ingress '.evidence.xdp' none
-check "healthy ingress" null ok 0 -N "$S" --iif s0 --from 198.51.100.2 "$V4:8080"
+check "healthy ingress" null/NONE ok 0 -N "$S" --iif s0 --from 198.51.100.2 "$V4:8080"
 expect_ev "healthy ingress: tc-ingress" tc-ingress '.summary' "no tc ingress filter and no XDP program on s0"
-check "healthy egress" null ok 0 -N "$C" "$V4:8080"
+check "healthy egress" null/NONE ok 0 -N "$C" "$V4:8080"
 expect_ev "healthy egress: tc-egress" tc-egress '.summary' "no tc egress filter on c0"
 truth_ok "healthy" 0
 
 # A dropping filter on the server's receiving device: warn at tc-ingress, named.
 nsrun srv tc qdisc add dev s0 clsact
 nsrun srv tc filter add dev s0 ingress bpf bytecode "$SHOT" da
-check "ingress filter" tc-ingress warn 1 -N "$S" --iif s0 --from 198.51.100.2 "$V4:8080"
+check "ingress filter" tc-ingress/TC_FILTER_PRESENT warn 1 -N "$S" --iif s0 --from 198.51.100.2 "$V4:8080"
 expect_ev "ingress filter: named" tc-ingress '.evidence.filters[0]' "bpf bytecode (1 op) direct-action pref 49152"
 expect_ev "ingress filter: hint" tc-ingress '.hint' "tc filter show dev s0 ingress"
 truth_ok "ingress filter" 1
@@ -53,12 +53,12 @@ truth_ok "ingress filter removed" 0
 # The router forwards: a filter on its receiving device (tc-ingress), then on its sending one (tc-egress).
 nsrun rtr tc qdisc add dev r0 clsact
 nsrun rtr tc filter add dev r0 ingress bpf bytecode "$SHOT" da
-check "forward ingress filter" tc-ingress warn 1 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
+check "forward ingress filter" tc-ingress/TC_FILTER_PRESENT warn 1 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
 truth_ok "forward ingress filter" 1
 nsrun rtr tc qdisc del dev r0 clsact
 nsrun rtr tc qdisc add dev r1 clsact
 nsrun rtr tc filter add dev r1 egress bpf bytecode "$SHOT" da
-check "forward egress filter" tc-egress warn 1 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
+check "forward egress filter" tc-egress/TC_FILTER_PRESENT warn 1 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
 expect_ev "forward egress filter: device" tc-egress '.evidence.dev' r1
 expect_ev "forward egress filter: before the qdisc" qdisc '.status' ok
 truth_ok "forward egress filter" 1
@@ -67,7 +67,7 @@ nsrun rtr tc qdisc del dev r1 clsact
 # The client's own sending device.
 nsrun cli tc qdisc add dev c0 clsact
 nsrun cli tc filter add dev c0 egress bpf bytecode "$SHOT" da
-check "egress filter" tc-egress warn 1 -N "$C" "$V4:8080"
+check "egress filter" tc-egress/TC_FILTER_PRESENT warn 1 -N "$C" "$V4:8080"
 expect_ev "egress filter: named" tc-egress '.evidence.filters[0]' "bpf bytecode (1 op) direct-action pref 49152"
 truth_ok "egress filter" 1
 nsrun cli tc qdisc del dev c0 clsact
@@ -81,7 +81,7 @@ printf '%s\n' '__attribute__((section("xdp"), used)) int xdp_drop_all(void *ctx)
 if command -v clang >/dev/null && clang -O2 -target bpf -c "$TMP/xdp.c" -o "$TMP/xdp.o" 2>/dev/null &&
    nsrun srv ip link set dev s0 xdpgeneric obj "$TMP/xdp.o" sec xdp 2>/dev/null; then
 	id=$(nsrun srv ip -d link show dev s0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
-	check "xdp" ingress-device warn 1 -N "$S" --iif s0 --from 198.51.100.2 "$V4:8080"
+	check "xdp" ingress-device/XDP_PRESENT warn 1 -N "$S" --iif s0 --from 198.51.100.2 "$V4:8080"
 	expect_ev "xdp: tc-ingress warns" tc-ingress '.status' warn
 	expect_ev "xdp: named as ip link does" tc-ingress '.evidence.xdp' "xdpgeneric id $id"
 	truth_ok "xdp" 1

@@ -41,6 +41,8 @@ test_station(void)
 	CHECK_EQ_INT(pc_drop_station("NOT_SPECIFIED", "validate_xmit_skb"), PC_EGRESS_DEVICE);
 	CHECK_EQ_INT(pc_drop_station("IP_INHDR", "ip_forward"), PC_FORWARD_ST);		/* TTL expiry */
 	CHECK_EQ_INT(pc_drop_station("CPU_BACKLOG", NULL), PC_INGRESS_DEVICE);
+	CHECK_EQ_INT(pc_drop_station("TC_INGRESS", NULL), PC_TC_INGRESS);
+	CHECK_EQ_INT(pc_drop_station("TC_EGRESS", NULL), PC_TC_EGRESS);
 	CHECK_EQ_INT(pc_drop_station("NOT_SPECIFIED", "tcp_v4_rcv"), PC_NSTATIONS);
 	CHECK_EQ_INT(pc_drop_station("NOT_SPECIFIED", ""), PC_NSTATIONS);
 	CHECK_EQ_INT(pc_drop_station("", ""), PC_NSTATIONS);

@@ -158,6 +158,20 @@ eval(void)
 {
 	pc_result_free(&res);
 	pc_eval(&q, &f, &res);
+	/* Every judgement gives a status its cause: none exactly for ok and skipped, never UNCLASSIFIED. */
+	for (int i = 0; i < PC_NSTATIONS; i++) {
+		const struct pc_station *s = &res.st[i];
+		bool fine = s->status == PP_ST_OK || s->status == PP_ST_SKIPPED;
+
+		if (!s->present)
+			continue;
+		if (fine != (s->cause == PC_C_NONE) || s->cause == PC_C_UNCLASSIFIED)
+			printf("#   %s: status %s with cause %s (%s)\n", pc_station_name((enum pc_station_id)i),
+			       pp_status_name(s->status), pc_cause_name(s->cause), s->summary);
+		CHECK(fine == (s->cause == PC_C_NONE));
+		CHECK(s->cause != PC_C_UNCLASSIFIED);
+	}
+	CHECK_EQ_INT(res.verdict_cause, res.verdict_station < PC_NSTATIONS ? res.st[res.verdict_station].cause : PC_C_NONE);
 }
 
 /* A base chain on hook with what its rules decided. */
@@ -197,6 +211,7 @@ test_healthy(void)
 	CHECK(res.st[PC_ROUTE].present && res.st[PC_EGRESS_DEVICE].present);
 	CHECK(!res.st[PC_INGRESS_DEVICE].present && !res.st[PC_INPUT].present);
 	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NONE");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_OK);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
 	CHECK(has(res.st[PC_ROUTE].summary, "default via 198.51.100.1"));
@@ -250,6 +265,7 @@ test_route_netunreach(void)
 	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_SKIPPED);
 	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_SKIPPED);
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_NONE");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
@@ -301,6 +317,7 @@ test_route_blackhole(void)
 	CHECK_STR(ev_str(PC_ROUTE, "kernel_error"), strerror(EINVAL));
 	CHECK_STR(res.st[PC_ROUTE].hint, "ip route show table main type blackhole");
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_BLACKHOLE");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
 	/* A blackhole default route. */
@@ -345,6 +362,7 @@ test_route_unreachable_prohibit(void)
 	CHECK(has(res.st[PC_ROUTE].summary, "administratively prohibited"));
 	CHECK_STR(ev_str(PC_ROUTE, "type"), "prohibit");
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_PROHIBIT");
 
 	/* Without the special route found: the errno names the type. */
 	f.nspecial = 0;
@@ -381,6 +399,7 @@ test_rule_blackhole(void)
 	CHECK(has(ev_str(PC_ROUTE, "rule"), "100: from all to 203.0.113.0/24"));
 	CHECK_STR(res.st[PC_ROUTE].hint, "ip rule show");
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_BLACKHOLE");
 
 	/* The rule does not match this destination: not blamed. */
 	addr(&r->dst, "198.51.100.0");
@@ -426,6 +445,7 @@ test_custom_table_warn(void)
 	CHECK_STR(ev_str(PC_ROUTE, "passed_rule"), "100: from all lookup 100");
 	CHECK_STR(res.st[PC_ROUTE].hint, "ip route show table 100; ip rule show");
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_TABLE_FALLTHROUGH");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
@@ -462,6 +482,7 @@ test_egress_device(void)
 	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "veth0 is administratively down"));
 	CHECK_STR(res.st[PC_EGRESS_DEVICE].hint, "ip link set veth0 up");
 	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "LINK_DOWN");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
 	healthy();
@@ -473,6 +494,7 @@ test_egress_device(void)
 	CHECK(has(res.st[PC_EGRESS_DEVICE].summary, "veth0 has no carrier"));
 	CHECK_STR(ev_str(PC_EGRESS_DEVICE, "operstate"), pp_operstate_name(OPER_LOWERLAYERDOWN));
 	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NO_CARRIER");
 
 	/* LOWER_UP set, but the carrier attribute says 0. */
 	healthy();
@@ -500,6 +522,7 @@ test_neighbour(void)
 	CHECK(has(res.st[PC_NEIGHBOUR].summary, "next hop 198.51.100.1 on veth0 is FAILED: nobody answered ARP"));
 	CHECK_STR(res.st[PC_NEIGHBOUR].hint, "ip neigh show dev veth0 198.51.100.1");
 	CHECK_EQ_INT(res.verdict_station, PC_NEIGHBOUR);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NEIGH_FAILED");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
 	healthy();
@@ -511,6 +534,7 @@ test_neighbour(void)
 	/* Packets queued on an entry that never resolves are freed with NEIGH_FAILED. */
 	CHECK_STR(res.st[PC_NEIGHBOUR].drop_reason, "NEIGH_FAILED");
 	CHECK_EQ_INT(res.verdict_station, PC_NEIGHBOUR);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NEIGH_INCOMPLETE");
 
 	healthy();
 	f.neigh_rc = -ENOENT;
@@ -551,6 +575,7 @@ test_nft_chains(void)
 	CHECK_STR(res.st[PC_OUTPUT].hint, "nft -a list chain ip filter output");
 	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_OK);
 	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NFT_POLICY_DROP");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
 	/* Policy accept falling through is fine. */
@@ -574,6 +599,7 @@ test_nft_chains(void)
 	CHECK_STR(res.st[PC_OUTPUT].hint, "nft -a list chain ip filter blocklist");
 	CHECK_STR(ev_str(PC_OUTPUT, "path"), "output -> blocklist");
 	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NFT_RULE_DROP");
 
 	/* Reject, on postrouting. */
 	healthy();
@@ -586,6 +612,7 @@ test_nft_chains(void)
 	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_FAIL);
 	CHECK(has(res.st[PC_POSTROUTING].summary, "rejected by rule in table ip filter chain postrouting (handle 9: tcp dport 80 reject)"));
 	CHECK_EQ_INT(res.verdict_station, PC_POSTROUTING);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NFT_RULE_REJECT");
 
 	/* Unknown with policy drop: a warning. */
 	healthy();
@@ -595,6 +622,7 @@ test_nft_chains(void)
 	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_WARN);
 	CHECK(has(res.st[PC_OUTPUT].summary, "table ip filter chain output (policy drop): rule handle 4"));
 	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "UNDECIDED_RULE");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
@@ -604,6 +632,7 @@ test_nft_chains(void)
 	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_UNKNOWN);
 	CHECK(has(res.st[PC_OUTPUT].summary, "(policy accept)"));
 	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "UNDECIDED_RULE");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_UNKNOWN);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
 
@@ -624,6 +653,7 @@ test_nft_chains(void)
 	CHECK(has(res.st[PC_OUTPUT].summary, "needs CAP_NET_ADMIN"));
 	CHECK(has(ev_str(PC_OUTPUT, "needs"), "needs CAP_NET_ADMIN"));
 	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NEEDS_PRIVILEGE");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
 
 	/* nf_tables not in the kernel: no rules, ok. */
@@ -665,6 +695,7 @@ test_from_not_local(void)
 	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
 	CHECK(has(res.st[PC_ROUTE].summary, "looked up without --from, which is not local"));
 	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "SOURCE_NOT_LOCAL");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
@@ -694,6 +725,7 @@ test_verdict_order(void)
 	eval();
 	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_FAIL);
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_UNREACHABLE");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
 
 	/* A fail later (device down) beats a warn earlier (route). */
@@ -706,6 +738,7 @@ test_verdict_order(void)
 	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
 	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_FAIL);
 	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "LINK_DOWN");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
@@ -713,6 +746,7 @@ test_verdict_order(void)
 	f.neigh.state = NUD_FAILED;
 	eval();
 	CHECK_EQ_INT(res.verdict_station, PC_NEIGHBOUR);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NEIGH_FAILED");
 
 	/* A warn (socket) beats an unknown later on the path (output). */
 	healthy();
@@ -722,6 +756,7 @@ test_verdict_order(void)
 	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
 	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_UNKNOWN);
 	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NO_SOURCE_ADDRESS");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
@@ -732,6 +767,7 @@ test_verdict_order(void)
 	eval();
 	CHECK_EQ_INT(res.st[PC_EGRESS_DEVICE].status, PP_ST_UNKNOWN);
 	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NO_SOURCE_ADDRESS");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
 
 	/* Unknown alone: exit 3, and the first unknown is named. */
@@ -742,6 +778,7 @@ test_verdict_order(void)
 	CHECK_EQ_INT(res.st[PC_POSTROUTING].status, PP_ST_UNKNOWN);
 	CHECK_EQ_INT(res.st[PC_QDISC].status, PP_ST_UNKNOWN);
 	CHECK_EQ_INT(res.verdict_station, PC_POSTROUTING);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "UNDECIDED_RULE");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_UNKNOWN);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
 }
@@ -846,6 +883,7 @@ test_qdisc_and_misc(void)
 	eval();
 	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_WARN);
 	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NO_SOURCE_ADDRESS");
 
 	/* Warnings collect. */
 	pc_warn(&res, "x %d", 1);
@@ -931,6 +969,7 @@ test_tc(void)
 	CHECK(has(res.st[PC_TC_INGRESS].summary, "no tc ingress filter and no XDP program on veth0"));
 	CHECK_EQ_INT(res.st[PC_TC_EGRESS].status, PP_ST_OK);
 	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NONE");
 
 	/* A bpf filter on the sending device: a warning naming it, at tc-egress (before the qdisc). */
 	arriving(PC_FORWARD);
@@ -941,6 +980,7 @@ test_tc(void)
 	CHECK(has(res.st[PC_TC_EGRESS].summary, "bpf bytecode (1 op) direct-action pref 49152"));
 	CHECK(has(res.st[PC_TC_EGRESS].hint, "tc filter show dev veth1 egress") || has(res.st[PC_TC_EGRESS].hint, "egress"));
 	CHECK_EQ_INT(res.verdict_station, PC_TC_EGRESS);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "TC_FILTER_PRESENT");
 
 	/* An XDP program on the receiving device, named with its id. */
 	arriving(PC_INGRESS);
@@ -987,6 +1027,7 @@ test_ingress(void)
 	CHECK_EQ_INT(res.st[PC_CONNTRACK].status, PP_ST_OK);
 	CHECK(!res.st[PC_OUTPUT].present && !res.st[PC_NEIGHBOUR].present && !res.st[PC_EGRESS_DEVICE].present);
 	CHECK_EQ_INT(res.verdict_station, PC_NSTATIONS);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NONE");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_OK);
 
 	/* Nothing listens. */
@@ -996,6 +1037,7 @@ test_ingress(void)
 	CHECK_STR(res.st[PC_SOCKET].drop_reason, "NO_SOCKET");
 	CHECK(has(res.st[PC_SOCKET].summary, "nothing listens on tcp port 80 (answered with RST)"));
 	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NO_LISTENER");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 
 	/* Bound to loopback only. */
@@ -1043,6 +1085,7 @@ test_ingress(void)
 	CHECK_EQ_INT(res.st[PC_INPUT].status, PP_ST_FAIL);
 	CHECK_STR(res.st[PC_INPUT].drop_reason, "NETFILTER_DROP");
 	CHECK_EQ_INT(res.verdict_station, PC_INPUT);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NFT_POLICY_DROP");
 
 	/* The ingress device is down; an XDP program is attached. */
 	arriving(PC_INGRESS);
@@ -1050,6 +1093,7 @@ test_ingress(void)
 	eval();
 	CHECK_EQ_INT(res.st[PC_INGRESS_DEVICE].status, PP_ST_FAIL);
 	CHECK_EQ_INT(res.verdict_station, PC_INGRESS_DEVICE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "LINK_DOWN");
 	arriving(PC_INGRESS);
 	f.iif_link.has_xdp = true;
 	f.iif_link.xdp_attached = 1;
@@ -1083,6 +1127,7 @@ test_ingress_route_fail(void)
 	CHECK_STR(res.st[PC_ROUTE].drop_reason, "IP_INVALID_SOURCE");
 	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_SKIPPED);
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "MARTIAN_SOURCE");
 
 	/* A loopback source, route_localnet off. */
 	addr(&q.src, "127.0.0.5");
@@ -1161,6 +1206,7 @@ test_forward(void)
 	CHECK_STR(res.st[PC_FORWARD_ST].drop_reason, "IP_INADDRERRORS");
 	CHECK(has(res.st[PC_FORWARD_ST].summary, "net.ipv4.ip_forward=0"));
 	CHECK_EQ_INT(res.verdict_station, PC_FORWARD_ST);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "FORWARDING_DISABLED");
 	/* Off on the device only. */
 	f.ip_forward = 1;
 	f.iif_forwarding = 0;
@@ -1174,6 +1220,7 @@ test_forward(void)
 	CHECK_EQ_INT(res.st[PC_FORWARD_ST].status, PP_ST_FAIL);
 	CHECK_STR(res.st[PC_FORWARD_ST].drop_reason, "NETFILTER_DROP");
 	CHECK_EQ_INT(res.verdict_station, PC_FORWARD_ST);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "NFT_POLICY_DROP");
 
 	/* A smaller MTU out than in: a warning, unless an MSS clamp covers TCP. */
 	arriving(PC_FORWARD);
@@ -1182,6 +1229,7 @@ test_forward(void)
 	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_WARN);
 	CHECK_STR(res.st[PC_PMTU].drop_reason, "PKT_TOO_BIG");
 	CHECK_EQ_INT(res.verdict_station, PC_PMTU);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "MTU_EXCEEDED");
 	chain(NF_INET_FORWARD, "forward", NF_ACCEPT, PC_NFT_ACCEPT)->res.mss_clamp = true;
 	eval();
 	CHECK_EQ_INT(res.st[PC_PMTU].status, PP_ST_OK);
@@ -1399,6 +1447,7 @@ test_sport_eval(void)
 		  "blackhole default route in table 100 (rule 100) silently discards 203.0.113.2 "
 		  "(source port from 40000-40100, all inside rule 100's sport 1024-65534)");
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_BLACKHOLE");
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 	/* ... or a working table 100: the deciding rule is the sport rule, judged at that port. */
 	f.route_rc = 0;
@@ -1427,6 +1476,7 @@ test_sport_eval(void)
 	CHECK(has(res.st[PC_ROUTE].hint, "pass --sport N to check one source port"));
 	CHECK_STR(ev_str(PC_ROUTE, "route_other"), "blackhole (the kernel says: Invalid argument)");
 	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "ROUTE_DEPENDS_ON_SPORT");
 	CHECK_EQ_INT(res.verdict_status, PP_ST_WARN);
 	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
 	/* A later failing station still decides the verdict: fail before warn. */
@@ -1434,6 +1484,7 @@ test_sport_eval(void)
 	eval();
 	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_WARN);
 	CHECK_EQ_INT(res.verdict_station, PC_EGRESS_DEVICE);
+	CHECK_STR(pc_cause_name(res.verdict_cause), "LINK_DOWN");
 	f.oif_link.flags |= IFF_UP;
 	/* Both ports route, through different next hops: still a warning. */
 	f.sport_other_rc = 0;
