@@ -85,7 +85,7 @@ period_of(const bool *lost, size_t n)
 		while (r < k && !lost[r])
 			r++;
 		if (r == k)
-			return 0;
+			continue;	/* nothing lost in the first period: not this one */
 		for (size_t i = 0; i < n && match; i++)
 			match = lost[i] == (i % k == r);
 		if (match)
