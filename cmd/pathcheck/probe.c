@@ -980,13 +980,17 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	/* A drop of a packet that follows a decisive answer (a RST, an ICMP error) never overturns it. */
 	for (size_t i = 0; i < pr->ndrops; i++)
 		pr->drops[i].after_answer = !pr->watch && pc_drop_after_answer(&pr->judgement, pr->drops[i].t_first - pc.t0);
-	/* In a series, every drop of the entry must follow the answer of the probe in flight then. */
+	/*
+	 * In a series, a drop counts against the probe in flight when it happened, as it would
+	 * against one probe: not when that probe was answered, nor after its decisive answer.
+	 * An entry is set aside only when every drop of it is.
+	 */
 	if (series) {
 		for (size_t i = 0; i < pr->ndrops; i++)
 			pr->drops[i].after_answer = series->drops_unrecorded == 0 && series->n > 0;
 		for (size_t k = 0; k < series->ndrops; k++)
 			if (series->drops[k].idx < pr->ndrops &&
-			    !pc_series_after_answer(series->p, series->n, series->drops[k].t))
+			    !pc_series_drop_ignored(series->p, series->n, series->drops[k].t))
 				pr->drops[series->drops[k].idx].after_answer = false;
 	}
 	if (tr) {

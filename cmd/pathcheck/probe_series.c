@@ -256,7 +256,7 @@ pc_series_sequence(const struct pc_series_probe *p, size_t n, char *buf, size_t 
 }
 
 bool
-pc_series_after_answer(const struct pc_series_probe *p, size_t n, double t)
+pc_series_drop_ignored(const struct pc_series_probe *p, size_t n, double t)
 {
 	size_t k = n;
 
@@ -265,5 +265,7 @@ pc_series_after_answer(const struct pc_series_probe *p, size_t n, double t)
 		k--;
 	if (k == 0)
 		return false;
+	if (pc_series_answered(p[k - 1].outcome))
+		return true;
 	return p[k - 1].decisive && t - p[k - 1].t0 > p[k - 1].t_decided;
 }

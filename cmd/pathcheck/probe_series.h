@@ -96,9 +96,11 @@ void pc_series_sequence(const struct pc_series_probe *p, size_t n, char *buf, si
 /* The outcome's name as JSON says it ("connected", "silence", ...). */
 const char *pc_outcome_name(int outcome);
 /*
- * A drop at t (CLOCK_MONOTONIC s): did it come after the decisive answer of the probe
- * in flight then (the last one sent at or before t)? A drop before the first probe: no.
+ * A drop at t (CLOCK_MONOTONIC s) cannot count against the series: the probe in flight
+ * then (the last one sent at or before t) was answered (as one answered probe, it got
+ * through whatever else was dropped), or the drop followed its decisive answer (a RST,
+ * an ICMP error). A drop before the first probe counts, as it does for one probe.
  */
-bool pc_series_after_answer(const struct pc_series_probe *p, size_t n, double t);
+bool pc_series_drop_ignored(const struct pc_series_probe *p, size_t n, double t);
 
 #endif

@@ -327,16 +327,16 @@ each_probe_judged_from_its_record(void)
 }
 
 static void
-drop_after_answer_per_probe(void)
+drop_held_against_the_probe_in_flight(void)
 {
 	series("!.R", NULL);	/* sent at 100, 101, 102; answers 1 ms after */
-	CHECK(!pc_series_after_answer(p, 3, 99.5));	/* before the first probe */
-	CHECK(!pc_series_after_answer(p, 3, 100.0005));	/* before probe 1's answer */
-	CHECK(pc_series_after_answer(p, 3, 100.5));	/* after it */
-	CHECK(!pc_series_after_answer(p, 3, 101.5));	/* probe 2 was never answered */
-	CHECK(!pc_series_after_answer(p, 3, 102.0002));
-	CHECK(pc_series_after_answer(p, 3, 102.7));	/* after the RST of probe 3 */
-	CHECK(!pc_series_after_answer(p, 0, 102.7));
+	CHECK(!pc_series_drop_ignored(p, 3, 99.5));	/* before the first probe: it counts */
+	CHECK(pc_series_drop_ignored(p, 3, 100.0005));	/* probe 1 was answered: it got through */
+	CHECK(pc_series_drop_ignored(p, 3, 100.5));
+	CHECK(!pc_series_drop_ignored(p, 3, 101.5));	/* probe 2 was never answered */
+	CHECK(!pc_series_drop_ignored(p, 3, 102.0002));	/* probe 3, before its RST */
+	CHECK(pc_series_drop_ignored(p, 3, 102.7));	/* after the RST of probe 3 */
+	CHECK(!pc_series_drop_ignored(p, 0, 102.7));
 }
 
 /* ---- the evaluator: what each kind of series makes of the remote station ---- */
@@ -524,7 +524,7 @@ main(void)
 	RUN(mixed_decisive_is_not_ok);
 	RUN(empty_series);
 	RUN(each_probe_judged_from_its_record);
-	RUN(drop_after_answer_per_probe);
+	RUN(drop_held_against_the_probe_in_flight);
 	RUN(eval_all_answered_is_ok);
 	RUN(eval_flaky_is_a_warning);
 	RUN(eval_refused_among_connected_is_flaky);
