@@ -75,6 +75,9 @@ check "clean icmp v6 --count 10" null ok 0 -N "$C" --probe --count 10 --interval
 expect_jq "clean icmp v6: sent, answered, loss" "$LAST" '.probes | "\(.sent) \(.answered) \(.loss_percent)"' "10 10 0"
 check "clean udp v6 --count 10" null ok 0 -N "$C" --probe --proto udp --count 10 --interval 0.01 "[2001:db8:2::2]:9999"
 expect_jq "clean udp v6: every reply ours" "$LAST" '.probes.outcomes.reply' 10
+# One source port for every probe: each TCP probe ends with a RST, so the next can take the port again.
+check "tcp --sport --count 3" null ok 0 -N "$C" --probe --sport 40111 --count 3 --interval 0.01 203.0.113.2:8080
+expect_jq "tcp --sport: every probe connected" "$LAST" '.probes.sequence' '!!!'
 # A single probe has no "probes" (the document as before --count).
 check "a single probe" null ok 0 -N "$C" --probe 203.0.113.2:8080
 expect_jq "a single probe: no probes member" "$LAST" 'has("probes")' false
