@@ -11,7 +11,7 @@ source tests/lib/pathcheck.sh
 
 lab_three
 C=$(ns cli)
-# TCP on 8080 and 8082 (both families), UDP echo on 9999 (both families), for at most 300 s.
+# TCP on 8080, 8082 and 8084 (both families), UDP echo on 9999 (both families), for at most 300 s.
 nsrun srv python3 -c '
 import socket, threading, time
 def tcp(port):
@@ -27,7 +27,7 @@ def udp():
     u.bind(("::", 9999))
     while True:
         d, a = u.recvfrom(2048); u.sendto(d, a)
-for p in (8080, 8082):
+for p in (8080, 8082, 8084):
     threading.Thread(target=tcp, args=(p,), daemon=True).start()
 threading.Thread(target=udp, daemon=True).start()
 time.sleep(300)' >/dev/null 2>&1 &
@@ -98,6 +98,7 @@ table inet lossy {
 		ip daddr 203.0.113.2 icmp type echo-request meta length < 1000 numgen random mod 10 == 0 counter drop comment "icmp4"
 		ip6 daddr 2001:db8:2::2 tcp dport 8080 tcp flags & (syn | ack) == syn numgen random mod 10 == 0 counter drop comment "tcp6"
 		ip daddr 203.0.113.2 tcp dport 8082 tcp flags & (syn | ack) == syn numgen inc mod 2 == 0 counter reject with tcp reset comment "rst4"
+		ip daddr 203.0.113.2 tcp dport 8084 tcp flags & (syn | ack) == syn numgen inc mod 1000 < 3 counter drop comment "first3"
 	}
 }
 NFT
@@ -164,6 +165,19 @@ expect_jq "refusals by turns: counted" "$LAST" '.probes.outcomes | "\(.connected
 expect_jq "refusals by turns: every other one" "$LAST" '.probes | "\(.pattern) \(.period)"' "every_other 2"
 expect_jq "refusals by turns: the sequence" "$LAST" '.probes.sequence | test("^(R!){5}$|^(!R){5}$")' true
 same "refusals by turns: the rule's RSTs = the refused probes" "$(probes '.outcomes.refused')" "$((c1 - c0))"
+
+# ---- the first three SYNs dropped: a burst at the start ----
+check "a burst at the start --count 8" remote warn 1 -N "$C" --probe --count 8 "${FAST[@]}" 203.0.113.2:8084
+expect_jq "burst at the start: the sequence" "$LAST" '.probes.sequence' '...!!!!!'
+expect_jq "burst at the start: named" "$LAST" '.probes | "\(.pattern) \(.burst.first)-\(.burst.last)"' "burst_start 1-3"
+expect_ev "burst at the start: said" remote '.summary | test("a burst at the start \\(probes 1-3\\)$")' true
+same "burst at the start: the rule dropped three" "$(counter first3)" 3
+
+# ---- a next hop that never answers ARP, every probe of the series ----
+nsrun cli ip route add 203.0.113.32/27 via 198.51.100.50
+check "next hop missing --count 3" neighbour fail 1 -N "$C" --probe --count 3 "${FAST[@]}" 203.0.113.40:8080
+expect_jq "next hop missing: none answered" "$LAST" '.probes | "\(.answered) \(.status)"' "0 none_answered"
+nsrun cli ip route del 203.0.113.32/27 via 198.51.100.50
 
 # ---- -f with --parallel: each target its own series, the targets at once ----
 TF=$(mktemp)
