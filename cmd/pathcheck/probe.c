@@ -589,9 +589,12 @@ drop_cb(const struct pp_drop *d, void *data)
 	/*
 	 * Seen on one of our devices, but other probes of this run use the same devices at
 	 * the same time: the drop may be theirs (a late segment of a flow that already
-	 * ended), so it cannot count against this one.
+	 * ended), so it cannot count against this one. In a --count series the probes
+	 * before the one in flight are such probes: their teardown (a FIN, an ACK of a
+	 * closed connection) arrives while the next one waits.
 	 */
-	if (d->attribution == PP_DROP_UNATTRIBUTED || (d->attribution == PP_DROP_OURS_DEVICE && c->shared)) {
+	if (d->attribution == PP_DROP_UNATTRIBUTED ||
+	    (d->attribution == PP_DROP_OURS_DEVICE && (c->shared || (c->series && c->series->n > 0)))) {
 		pr->drops_unattributed++;
 		return 0;
 	}

@@ -179,6 +179,15 @@ check "next hop missing --count 3" neighbour fail 1 -N "$C" --probe --count 3 "$
 expect_jq "next hop missing: none answered" "$LAST" '.probes | "\(.answered) \(.status)"' "0 none_answered"
 nsrun cli ip route del 203.0.113.32/27 via 198.51.100.50
 
+# ---- every reply dropped by the client's own INPUT chain ----
+nsrun cli nft add table inet in
+nsrun cli nft add chain inet in i '{ type filter hook input priority 0; }'
+nsrun cli nft add rule inet in i ip saddr 203.0.113.2 icmp type echo-reply counter drop
+check "replies dropped by the client's INPUT --count 3" input fail 1 -N "$C" --probe --count 3 "${FAST[@]}" 203.0.113.2
+expect_jq "replies dropped inside: the drop reason" "$LAST" '.verdict.drop_reason' NETFILTER_DROP
+expect_jq "replies dropped inside: none answered" "$LAST" '.probes | "\(.answered) \(.sequence)"' "0 ..."
+nsrun cli nft delete table inet in
+
 # ---- -f with --parallel: each target its own series, the targets at once ----
 TF=$(mktemp)
 cat >"$TF" <<'EOF'
