@@ -118,6 +118,7 @@ struct drop_ctx {
 	uint8_t l4proto;
 	bool shared;			/* q->probes_share_devices */
 	struct pc_series *series;	/* --count: each drop's time, to tell which probe it followed */
+	char oif_name[IF_NAMESIZE];	/* --count: the device the flow leaves by ("": not known) */
 };
 
 struct probe_ctx {
@@ -563,7 +564,7 @@ l4_matches(uint8_t proto, const char *reason, const char *sym)
 
 /* A drop of a series: its time, so that it is held against the probe it followed. */
 static void
-series_drop(struct pc_series *s, double t, size_t idx)
+series_drop(struct pc_series *s, double t, size_t idx, bool device)
 {
 	if (!s)
 		return;
@@ -572,6 +573,7 @@ series_drop(struct pc_series *s, double t, size_t idx)
 		return;
 	}
 	s->drops[s->ndrops].t = t;
+	s->drops[s->ndrops].device = device;
 	s->drops[s->ndrops++].idx = (unsigned)idx;
 }
 
@@ -589,12 +591,19 @@ drop_cb(const struct pp_drop *d, void *data)
 	/*
 	 * Seen on one of our devices, but other probes of this run use the same devices at
 	 * the same time: the drop may be theirs (a late segment of a flow that already
-	 * ended), so it cannot count against this one. In a --count series the probes
-	 * before the one in flight are such probes: their teardown (a FIN, an ACK of a
-	 * closed connection) arrives while the next one waits.
+	 * ended), so it cannot count against this one. In a --count series of TCP probes
+	 * the connections before the one in flight are such flows: their teardown (a FIN,
+	 * an ACK of a closed connection) arrives while the next one waits. (An ICMP or UDP
+	 * probe leaves nothing behind but its own late answer, which is the flow's.)
+	 */
+	/*
+	 * A series watches for seconds: a device name is not unique across namespaces (every
+	 * one has its "lo"), so only the device the flow leaves by ties a drop to it.
 	 */
 	if (d->attribution == PP_DROP_UNATTRIBUTED ||
-	    (d->attribution == PP_DROP_OURS_DEVICE && (c->shared || (c->series && c->series->n > 0)))) {
+	    (d->attribution == PP_DROP_OURS_DEVICE &&
+	     (c->shared || (c->series && c->series->n > 0 && c->l4proto == IPPROTO_TCP) ||
+	      (c->series && (!c->oif_name[0] || strcmp(d->dev, c->oif_name) != 0))))) {
 		pr->drops_unattributed++;
 		return 0;
 	}
@@ -614,11 +623,11 @@ drop_cb(const struct pp_drop *d, void *data)
 		if (strcmp(pr->drops[i].reason, d->reason_name) == 0 && strcmp(pr->drops[i].symbol, d->symbol) == 0) {
 			pr->drops[i].count++;
 			pr->drops[i].t_last = (double)d->time_ns / 1e9;
-			series_drop(c->series, (double)d->time_ns / 1e9, i);
+			series_drop(c->series, (double)d->time_ns / 1e9, i, d->attribution == PP_DROP_OURS_DEVICE);
 			return 0;
 		}
 	if (pr->ndrops < PP_ARRAY_SIZE(pr->drops)) {
-		series_drop(c->series, (double)d->time_ns / 1e9, pr->ndrops);
+		series_drop(c->series, (double)d->time_ns / 1e9, pr->ndrops, d->attribution == PP_DROP_OURS_DEVICE);
 		struct pc_drop_seen *s = &pr->drops[pr->ndrops++];
 
 		snprintf(s->reason, sizeof(s->reason), "%s", d->reason_name[0] ? d->reason_name : "NOT_SPECIFIED");
@@ -841,7 +850,7 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	struct pp_link dev0;
 	struct pc_ct_stats ct0;
 
-	struct drop_ctx dc = { pr, f, q->family, q->proto, q->probes_share_devices, NULL }, *dctx = &dc;
+	struct drop_ctx dc = { pr, f, q->family, q->proto, q->probes_share_devices, NULL, "" }, *dctx = &dc;
 	struct probe_ctx pc = { .q = q, .pr = pr, .obs = &pr->obs, .cap = &cap, .dc = dctx, .t0 = pp_mono_now(),
 				.seq = 1 };
 	struct pc_series *series = NULL;
@@ -855,9 +864,11 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	pr->ran = true;
 	pr->watch = q->watch > 0;
 	if (q->count && q->watch <= 0) {
-		if ((series = series_new(q)))
+		if ((series = series_new(q))) {
 			pr->series = dc.series = series;
-		else
+			if (!oif || !if_indextoname((unsigned)oif, dc.oif_name))
+				dc.oif_name[0] = '\0';
+		} else
 			pr->series_failed = true;
 	}
 	/* Our namespace's devices: a drop seen on another device belongs to another namespace. */
@@ -991,10 +1002,14 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	if (series) {
 		for (size_t i = 0; i < pr->ndrops; i++)
 			pr->drops[i].after_answer = series->drops_unrecorded == 0 && series->n > 0;
-		for (size_t k = 0; k < series->ndrops; k++)
-			if (series->drops[k].idx < pr->ndrops &&
-			    !pc_series_drop_ignored(series->p, series->n, series->drops[k].t))
-				pr->drops[series->drops[k].idx].after_answer = false;
+		for (size_t k = 0; k < series->ndrops; k++) {
+			const struct pc_series_drop *sd = &series->drops[k];
+
+			if (sd->idx < pr->ndrops && !pc_series_drop_ignored(series->p, series->n, sd->t) &&
+			    (!sd->device || pc_series_drop_corroborated(series->p, series->n, sd->t,
+									pr->drops[sd->idx].station, pr->obs.wire)))
+				pr->drops[sd->idx].after_answer = false;
+		}
 	}
 	if (tr) {
 		pp_nfttrace_read(tr, trace_cb, pr);

@@ -269,3 +269,36 @@ pc_series_drop_ignored(const struct pc_series_probe *p, size_t n, double t)
 		return true;
 	return p[k - 1].decisive && t - p[k - 1].t0 > p[k - 1].t_decided;
 }
+
+/* The probe in flight at t (the last one sent at or before it), or NULL. */
+static const struct pc_series_probe *
+in_flight(const struct pc_series_probe *p, size_t n, double t)
+{
+	size_t k = n;
+
+	while (k > 0 && p[k - 1].t0 > t)
+		k--;
+	return k ? &p[k - 1] : NULL;
+}
+
+bool
+pc_series_drop_corroborated(const struct pc_series_probe *p, size_t n, double t, int station, bool wire)
+{
+	const struct pc_series_probe *e = in_flight(p, n, t);
+	bool out, back;
+
+	if (!e || !wire)
+		return false;
+	out = e->wire_out == 0;					/* it never left */
+	back = e->wire_in > 0 && !pc_series_answered(e->outcome);	/* its answer came and died inside */
+	switch (station) {
+	case PC_OUTPUT: case PC_POSTROUTING: case PC_NEIGHBOUR: case PC_TC_EGRESS: case PC_QDISC:
+	case PC_EGRESS_DEVICE: case PC_PMTU: case PC_FORWARD_ST:
+		return out;
+	case PC_INGRESS_DEVICE: case PC_TC_INGRESS: case PC_PREROUTING: case PC_ROUTE: case PC_INPUT:
+	case PC_SOCKET:
+		return back;
+	default:	/* a netfilter hook not known, conntrack: either way */
+		return out || back;
+	}
+}

@@ -28,6 +28,7 @@ struct pc_series_probe {
 struct pc_series_drop {
 	double t;
 	unsigned idx;
+	bool device;			/* tied to the flow by device and time only (not in our own send) */
 };
 
 #define PC_SERIES_DROPS_MAX 4096
@@ -102,5 +103,14 @@ const char *pc_outcome_name(int outcome);
  * an ICMP error). A drop before the first probe counts, as it does for one probe.
  */
 bool pc_series_drop_ignored(const struct pc_series_probe *p, size_t n, double t);
+/*
+ * A drop tied to the flow by device and time only (station: pc_drop_station()'s, for an
+ * egress probe) counts against the probe in flight at t only where that probe's own
+ * record puts the loss: at a station on the way out when the capture (wire: it ran)
+ * never saw the probe leave, at one on the way back when its answer was seen arriving
+ * and never reached the socket. A series watches for seconds, and device names repeat
+ * in every namespace: a drop elsewhere must not be taken for the flow's.
+ */
+bool pc_series_drop_corroborated(const struct pc_series_probe *p, size_t n, double t, int station, bool wire);
 
 #endif

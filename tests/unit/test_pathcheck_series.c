@@ -339,6 +339,38 @@ drop_held_against_the_probe_in_flight(void)
 	CHECK(!pc_series_drop_ignored(p, 0, 102.7));
 }
 
+static void
+device_drop_needs_the_probes_record(void)
+{
+	series("!.R.", NULL);	/* sent at 100, 101, 102, 103 */
+	p[0].wire_out = 1;
+	p[0].wire_in = 1;
+	p[1].wire_out = 1;	/* left, nothing came back: lost beyond this host */
+	p[2].wire_out = 1;
+	p[2].wire_in = 1;
+	p[3].wire_out = 0;	/* never seen leaving */
+	/* Probe 2 left and nothing came back: no local station lost it, either way. */
+	CHECK(!pc_series_drop_corroborated(p, 4, 101.1, PC_OUTPUT, true));
+	CHECK(!pc_series_drop_corroborated(p, 4, 101.1, PC_NEIGHBOUR, true));
+	CHECK(!pc_series_drop_corroborated(p, 4, 101.1, PC_INPUT, true));
+	CHECK(!pc_series_drop_corroborated(p, 4, 101.1, PC_ANY_HOOK, true));
+	/* Probe 4 never left: a drop on the way out is its. */
+	CHECK(pc_series_drop_corroborated(p, 4, 103.1, PC_OUTPUT, true));
+	CHECK(pc_series_drop_corroborated(p, 4, 103.1, PC_QDISC, true));
+	CHECK(pc_series_drop_corroborated(p, 4, 103.1, PC_ANY_HOOK, true));
+	CHECK(!pc_series_drop_corroborated(p, 4, 103.1, PC_SOCKET, true));
+	/* Without the capture nothing ties it. */
+	CHECK(!pc_series_drop_corroborated(p, 4, 103.1, PC_OUTPUT, false));
+	/* An answer that came back and never reached the socket (a refusal did reach it: not that). */
+	p[2].outcome = PC_PR_SILENCE;
+	p[2].decisive = false;
+	CHECK(pc_series_drop_corroborated(p, 4, 102.1, PC_INPUT, true));
+	CHECK(pc_series_drop_corroborated(p, 4, 102.1, PC_ANY_HOOK, true));
+	CHECK(!pc_series_drop_corroborated(p, 4, 102.1, PC_OUTPUT, true));
+	/* Before the first probe: nothing in flight. */
+	CHECK(!pc_series_drop_corroborated(p, 4, 99.0, PC_ANY_HOOK, true));
+}
+
 /* ---- the evaluator: what each kind of series makes of the remote station ---- */
 
 static struct pc_query q;
@@ -525,6 +557,7 @@ main(void)
 	RUN(empty_series);
 	RUN(each_probe_judged_from_its_record);
 	RUN(drop_held_against_the_probe_in_flight);
+	RUN(device_drop_needs_the_probes_record);
 	RUN(eval_all_answered_is_ok);
 	RUN(eval_flaky_is_a_warning);
 	RUN(eval_refused_among_connected_is_flaky);
