@@ -594,11 +594,9 @@ drop_cb(const struct pp_drop *d, void *data)
 	 * ended), so it cannot count against this one. In a --count series of TCP probes
 	 * the connections before the one in flight are such flows: their teardown (a FIN,
 	 * an ACK of a closed connection) arrives while the next one waits. (An ICMP or UDP
-	 * probe leaves nothing behind but its own late answer, which is the flow's.)
-	 */
-	/*
-	 * A series watches for seconds: a device name is not unique across namespaces (every
-	 * one has its "lo"), so only the device the flow leaves by ties a drop to it.
+	 * probe leaves nothing behind but its own late answer, which is the flow's.) And a
+	 * series watches for seconds while a device name is not unique across namespaces
+	 * (every one has its "lo"): only the device the flow leaves by ties a drop to it.
 	 */
 	if (d->attribution == PP_DROP_UNATTRIBUTED ||
 	    (d->attribution == PP_DROP_OURS_DEVICE &&

@@ -2,8 +2,8 @@
 # pathcheck --probe --count N --interval SEC (issue 15, item 4): a series of probes of
 # the same flow. A clean path (ok, 0% loss), a dead one (fail, 100% loss), a lossy one
 # made with nftables numgen rules on the router (flaky, loss near 10%), its truth
-# checked by the rule's own counter and by independent clients (ping, a Python connect
-# loop) through the same rule; refusals among connections (flaky, every other one);
+# checked by the rule's own counter (every lost probe is a drop it counted) and by an
+# independent client (ping) through the same rule; refusals among connections (flaky, every other one);
 # -f with --parallel, each target its own series. IPv4 and IPv6, TCP, UDP and ICMP.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
@@ -35,8 +35,9 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; lab_cleanup' EXIT
 sleep 0.5
 
-COUNT=${PKTPATH_COUNT_N:-300}
-FAST=(--interval 0.005 --timeout 0.25)
+# 400 probes: a loss of 10% lands within 5 points of it but in 0.07% of runs (binomial).
+COUNT=${PKTPATH_COUNT_N:-400}
+FAST=(--interval 0.005 --timeout 0.15)
 
 # in_range NAME VALUE LO HI: LO <= VALUE <= HI (numbers, fractions allowed).
 in_range() {
@@ -141,21 +142,6 @@ in_range "lossy tcp v6: pathcheck's loss within 5 points of 10%" "$loss" 5 15
 c1=$(counter tcp6)
 same "lossy tcp v6: lost probes = SYNs the rule dropped" "$lost" "$((c1 - c0))"
 expect_jq "lossy tcp v6: only connections and silences" "$LAST" '.probes.outcomes | keys | join(",")' "connected,silence"
-# The truth, independently: a connect loop through the same rule.
-c0=$(counter tcp6)
-read -r ok bad < <(nsrun cli python3 -c '
-import socket, sys
-ok = bad = 0
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(socket.AF_INET6); s.settimeout(0.25)
-    try: s.connect(("2001:db8:2::2", 8080)); ok += 1
-    except Exception: bad += 1
-    s.close()
-print(ok, bad)' "$COUNT")
-c1=$(counter tcp6)
-echo "# connect loop: $ok connected, $bad failed"
-in_range "connect loop through the same rule: loss within 5 points of 10%" "$(awk -v o="$ok" -v b="$bad" 'BEGIN { print 100 * b / (o + b) }')" 5 15
-same "connect loop: failed = SYNs the rule dropped" "$bad" "$((c1 - c0))"
 
 # ---- refused and connected by turns: no success, flaky ----
 c0=$(counter rst4)
