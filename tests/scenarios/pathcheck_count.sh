@@ -111,6 +111,11 @@ expect_jq "dead tcp: silence each time" "$LAST" '.probes.sequence' '.....'
 expect_ev "dead tcp: as a failed probe, with the count" remote '.summary | test("^silence: .*; 5 sent, 0 answered, 100% loss$")' true
 check "dead udp v6 --count 5" remote fail 1 -N "$C" --probe --proto udp --count 5 "${FAST[@]}" "[2001:db8:2::2]:9998"
 expect_jq "dead udp v6: 100% loss" "$LAST" '.probes.loss_percent' 100
+PROM=$("$PC" -N "$C" --probe --count 3 "${FAST[@]}" --prom 203.0.113.2:8081)
+promcheck "dead tcp --prom (no RTT: NaN quantiles)" "$PROM"
+if grep -q '^pktpath_pathcheck_probe_rtt_seconds{.*quantile="0.5".*} NaN$' <<<"$PROM" &&
+	grep -q '^pktpath_pathcheck_probe_loss_ratio{.*} 1$' <<<"$PROM"; then t_ok "dead tcp --prom: loss ratio 1, quantiles NaN"
+else t_fail "dead tcp --prom: loss ratio 1, quantiles NaN"; grep probe <<<"$PROM" | sed 's/^/# /'; fi
 
 # ---- a lossy path: ICMP over IPv4 ----
 c0=$(counter icmp4)
@@ -188,6 +193,12 @@ for par in 1 4; do
 	run_json out "$PC" -j -N "$C" -f "$TF" --parallel "$par" --probe --count 5 "${FAST[@]}"
 	expect_rc "-f --parallel $par --count 5" 1
 	expect_jq "-f --parallel $par: every target sent 5" "$out" '[.results[].probes.sent] | unique | join(",")' 5
+	if [ "$par" = 4 ]; then
+		PROM=$("$PC" -N "$C" -f "$TF" --parallel 4 --probe --count 5 "${FAST[@]}" --prom)
+		promcheck "-f --parallel 4 --count 5 --prom" "$PROM"
+		n=$(grep -c '^pktpath_pathcheck_probe_rtt_seconds_count{' <<<"$PROM")
+		same "-f --prom: an RTT summary per target" "$n" 6
+	fi
 	expect_jq "-f --parallel $par: each target's verdict" "$out" \
 		'[.results[] | "\(.target)=\(.verdict.status)/\(.probes.answered)"] | join(" ")' \
 		"tcp4=ok/5 dead4=fail/0 tcp6=ok/5 icmp6=ok/5 udp6=ok/5 refused4=fail/0"
