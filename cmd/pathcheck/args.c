@@ -45,6 +45,8 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "parallel", OPT_PARALLEL, "N", "targets checked at once with -f (default 4, at most 64)"),
 	PP_OPT(0, "probe", OPT_PROBE, NULL, "send one real flow and watch where the kernel drops it"),
 	PP_OPT(0, "timeout", OPT_TIMEOUT, "SEC", "how long the probe waits for an answer (default 2)"),
+	PP_OPT('c', "count", 'c', "N", "with --probe: N probes of the same flow, one after another (1-10000)"),
+	PP_OPT('i', "interval", 'i', "SEC", "with --count: seconds between probe starts (default 1; 0: back to back)"),
 	PP_OPT(0, "watch", OPT_WATCH, "SEC", "send nothing: observe the traffic that matches for SEC"),
 	PP_OPT(0, "trace", OPT_TRACE, NULL, "with --probe/--watch: nft trace the flow (a temporary table)"),
 	PP_OPT(0, "follow", OPT_FOLLOW, NULL, "go on into the namespace a veth (or a bridge port) hands the packet to,\nuntil it is delivered, leaves the machine or dies"),
@@ -89,7 +91,7 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 	struct pc_query *q = &o->q;
 	const char *from = NULL, *why = NULL;
 	char host[sizeof(q->dest_arg)];
-	bool has_proto = false;
+	bool has_proto = false, has_interval = false;
 	struct pp_optparse op;
 	uint32_t v;
 	int c, rc;
@@ -133,6 +135,16 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			else
 				return pp_usage_error(&o->cli, "--ct-state: '%s' is not new, established, related or invalid",
 						      optarg);
+			break;
+		case 'c':
+			if (pp_parse_u32(optarg, PC_COUNT_MAX, &q->count) < 0 || q->count == 0)
+				return pp_usage_error(&o->cli, "--count: '%s' is not a number from 1 to %d", optarg, PC_COUNT_MAX);
+			break;
+		case 'i':
+			/* 0 is allowed: each probe waits for its answer, so back to back is no flood. */
+			if (pp_parse_rate(optarg, 3600, &q->interval) < 0)
+				return pp_usage_error(&o->cli, "--interval: '%s' is not a number of seconds from 0 to 3600", optarg);
+			has_interval = true;
 			break;
 		case OPT_TIMEOUT:
 			if (pp_parse_seconds(optarg, 60, &q->timeout) < 0)
@@ -198,6 +210,12 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--probe sends a packet, --watch sends none: choose one");
 	if (q->trace && !q->probe && q->watch <= 0)
 		return pp_usage_error(&o->cli, "--trace goes with --probe or --watch");
+	if (q->count && !q->probe)
+		return pp_usage_error(&o->cli, "--count goes with --probe: it counts the probes sent");
+	if (has_interval && !q->count)
+		return pp_usage_error(&o->cli, "--interval goes with --count: the gap between its probes");
+	if (q->count && !has_interval)
+		q->interval = 1.0;
 	if (q->probe && q->iif[0])
 		return pp_usage_error(&o->cli, "--probe sends from this host; for a packet arriving on --iif use --watch SEC");
 	if (q->reply && q->round_trip)

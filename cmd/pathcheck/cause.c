@@ -183,6 +183,9 @@ const struct pc_cause_info pc_causes[PC_C_MAX] = {
 		S(PC_REMOTE), { NULL } },
 	[PC_C_REMOTE_ICMP_ERROR] = { "REMOTE_ICMP_ERROR", "a hop or the destination answered with an ICMP error",
 		"run pathcheck on the hop that sent the error (the evidence names it)", S(PC_REMOTE), { NULL } },
+	[PC_C_PROBES_LOST] = { "PROBES_LOST", "some probes of a --count series were answered and some not: the path is flaky",
+		"the pattern says how (every other one, a burst); dropstat and qdiscstat show where packets go", S(PC_REMOTE),
+		{ NULL } },
 
 	/* ---- drops the probe saw ---- */
 	[PC_C_KERNEL_DROP] = { "KERNEL_DROP", "the probe saw the kernel drop the packet here, for a reason no other code names",

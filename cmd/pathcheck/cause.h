@@ -73,6 +73,7 @@ enum pc_cause {
 	PC_C_REMOTE_REFUSED = 100,
 	PC_C_REMOTE_SILENT = 101,
 	PC_C_REMOTE_ICMP_ERROR = 102,
+	PC_C_PROBES_LOST = 103,
 	/* drops the probe saw */
 	PC_C_KERNEL_DROP = 110,
 	/* what could not be decided (unknown) */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pathcheck.h"
+#include "probe_series.h"
 #include "sysctl.h"
 
 long long
@@ -115,5 +116,10 @@ pc_facts_free(struct pc_facts *f)
 	free(f->rules);
 	free(f->qdiscs);
 	free(f->chains);
+	if (f->pr.series) {
+		free(f->pr.series->p);
+		free(f->pr.series->drops);
+		free(f->pr.series);
+	}
 	memset(f, 0, sizeof(*f));
 }

@@ -69,6 +69,8 @@ struct pc_query {
 	bool trace;			/* --trace: nft trace of the flow */
 	double timeout;			/* --timeout SEC for the probe */
 	double watch;			/* --watch SEC: send nothing, observe */
+	uint32_t count;			/* --count N: a series of N probes; 0: one probe, as without it */
+	double interval;		/* --interval SEC: from one probe's start to the next's */
 	int stop_fd;			/* a signalfd whose readiness stops every probe in flight; <= 0: none */
 	bool probes_share_devices;	/* other probes of this run are in flight at the same time (-f,
 					   --parallel > 1): a drop seen on a device cannot be told apart */
@@ -89,6 +91,9 @@ struct pc_query {
 	uint32_t choice_pick[PC_CHOICES_MAX];
 	size_t choice_npick;
 };
+
+/* The most probes one --count series sends (the man page says so). */
+#define PC_COUNT_MAX 10000
 
 /* What the probe outcome was. */
 enum pc_probe_outcome {
@@ -111,8 +116,17 @@ struct pc_drop_seen {
 	bool after_answer;		/* every one came after the decisive answer: it does not overturn it */
 };
 
+struct pc_series;
+
 struct pc_probe {
 	bool ran, watch;
+	/*
+	 * --count: every probe of the series, each judged from its own record (malloc'd; NULL
+	 * without --count). The fields below are then those of its representative probe
+	 * (series->rep), wire_out/wire_in and the drops those of the whole series.
+	 */
+	struct pc_series *series;
+	bool series_failed;		/* --count, but the series could not be held (out of memory) */
 	enum pc_probe_outcome outcome;
 	int err;			/* errno of send/connect, or the error queue's ee_errno */
 	double rtt;			/* seconds until the answer */

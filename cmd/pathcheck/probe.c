@@ -26,6 +26,7 @@
 #include "nfttrace.h"
 #include "pathcheck.h"
 #include "pcap.h"
+#include "probe_series.h"
 #include "sample.h"
 #include "snmp.h"
 
@@ -116,6 +117,8 @@ struct drop_ctx {
 	int family;
 	uint8_t l4proto;
 	bool shared;			/* q->probes_share_devices */
+	struct pc_series *series;	/* --count: each drop's time, to tell which probe it followed */
+	char oif_name[IF_NAMESIZE];	/* --count: the device the flow leaves by ("": not known) */
 };
 
 struct probe_ctx {
@@ -128,6 +131,7 @@ struct probe_ctx {
 	double t0;			/* CLOCK_MONOTONIC seconds when the probe was sent */
 	uint16_t sport;			/* the probe's own port, once bound (0 before) */
 	uint16_t echo_id;		/* the echo identifier of an ICMP probe */
+	uint16_t seq;			/* its sequence number: 1, or the probe's place in a --count series */
 	bool stopped;
 	bool closed;			/* the socket is gone: what arrives now came too late to be its answer */
 };
@@ -248,7 +252,8 @@ dgram_step(struct probe_ctx *c, int fd, short revents)
 					off = (size_t)(buf[0] & 0x0f) * 4;
 				if ((size_t)n < off + 8 ||
 				    buf[off] != (q->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY) ||
-				    ((buf[off + 4] << 8) | buf[off + 5]) != c->echo_id)
+				    ((buf[off + 4] << 8) | buf[off + 5]) != c->echo_id ||
+				    ((buf[off + 6] << 8) | buf[off + 7]) != c->seq)
 					ours = 0;
 			}
 			pc_obs_add(c->obs, rel(c), PC_OBS_RECV, (int)n, 0, ours);
@@ -359,6 +364,12 @@ send_probe(struct probe_ctx *c, size_t size, bool df)
 		}
 	}
 	if (q->proto == IPPROTO_TCP) {
+		if (q->count > 1 && q->has_sport) {
+			/* Each probe of the series ends with a RST, not in TIME_WAIT: the next one takes the same port. */
+			struct linger lg = { 1, 0 };
+
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		}
 		rc = connect(fd, (struct sockaddr *)&ss, sl);
 		pc_obs_add(c->obs, rel(c), PC_OBS_CONNECT, rc, rc < 0 ? errno : 0, 0);
 		note_local(c, fd);
@@ -374,7 +385,8 @@ send_probe(struct probe_ctx *c, size_t size, bool df)
 			msg[0] = q->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
 			msg[4] = (uint8_t)(c->echo_id >> 8);
 			msg[5] = (uint8_t)c->echo_id;
-			msg[7] = 1;
+			msg[6] = (uint8_t)(c->seq >> 8);
+			msg[7] = (uint8_t)c->seq;
 			if (q->family == AF_INET) {
 				uint16_t sum = csum(msg, size);
 
@@ -449,7 +461,7 @@ wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len)
 			flags |= PC_WIRE_DATA;
 	} else if ((proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && len >= off + 8 && pp_addr_eq(&s, &q->dst) &&
 		   l3[off] == (q->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY)) {
-		if (((l3[off + 4] << 8) | l3[off + 5]) != c->echo_id)
+		if (((l3[off + 4] << 8) | l3[off + 5]) != c->echo_id || ((l3[off + 6] << 8) | l3[off + 7]) != c->seq)
 			return;
 		flags |= PC_WIRE_ECHOREPLY;
 	}
@@ -550,6 +562,21 @@ l4_matches(uint8_t proto, const char *reason, const char *sym)
 	return true;
 }
 
+/* A drop of a series: its time, so that it is held against the probe it followed. */
+static void
+series_drop(struct pc_series *s, double t, size_t idx, bool device)
+{
+	if (!s)
+		return;
+	if (s->ndrops >= PC_SERIES_DROPS_MAX) {
+		s->drops_unrecorded++;
+		return;
+	}
+	s->drops[s->ndrops].t = t;
+	s->drops[s->ndrops].device = device;
+	s->drops[s->ndrops++].idx = (unsigned)idx;
+}
+
 static int
 drop_cb(const struct pp_drop *d, void *data)
 {
@@ -564,9 +591,17 @@ drop_cb(const struct pp_drop *d, void *data)
 	/*
 	 * Seen on one of our devices, but other probes of this run use the same devices at
 	 * the same time: the drop may be theirs (a late segment of a flow that already
-	 * ended), so it cannot count against this one.
+	 * ended), so it cannot count against this one. In a --count series of TCP probes
+	 * the connections before the one in flight are such flows: their teardown (a FIN,
+	 * an ACK of a closed connection) arrives while the next one waits. (An ICMP or UDP
+	 * probe leaves nothing behind but its own late answer, which is the flow's.) And a
+	 * series watches for seconds while a device name is not unique across namespaces
+	 * (every one has its "lo"): only the device the flow leaves by ties a drop to it.
 	 */
-	if (d->attribution == PP_DROP_UNATTRIBUTED || (d->attribution == PP_DROP_OURS_DEVICE && c->shared)) {
+	if (d->attribution == PP_DROP_UNATTRIBUTED ||
+	    (d->attribution == PP_DROP_OURS_DEVICE &&
+	     (c->shared || (c->series && c->series->n > 0 && c->l4proto == IPPROTO_TCP) ||
+	      (c->series && (!c->oif_name[0] || strcmp(d->dev, c->oif_name) != 0))))) {
 		pr->drops_unattributed++;
 		return 0;
 	}
@@ -586,9 +621,11 @@ drop_cb(const struct pp_drop *d, void *data)
 		if (strcmp(pr->drops[i].reason, d->reason_name) == 0 && strcmp(pr->drops[i].symbol, d->symbol) == 0) {
 			pr->drops[i].count++;
 			pr->drops[i].t_last = (double)d->time_ns / 1e9;
+			series_drop(c->series, (double)d->time_ns / 1e9, i, d->attribution == PP_DROP_OURS_DEVICE);
 			return 0;
 		}
 	if (pr->ndrops < PP_ARRAY_SIZE(pr->drops)) {
+		series_drop(c->series, (double)d->time_ns / 1e9, pr->ndrops, d->attribution == PP_DROP_OURS_DEVICE);
 		struct pc_drop_seen *s = &pr->drops[pr->ndrops++];
 
 		snprintf(s->reason, sizeof(s->reason), "%s", d->reason_name[0] ? d->reason_name : "NOT_SPECIFIED");
@@ -668,6 +705,130 @@ dev_counters(int ifindex, struct pp_link *l)
 	return ok;
 }
 
+/* ---- --count: a series of probes ---- */
+
+/*
+ * Until t, keep reading the wire and the drops (what arrives now is the last probe's,
+ * late). False when a signal stops the series.
+ */
+static bool
+gap_until(struct probe_ctx *c, double t)
+{
+	const struct pc_query *q = c->q;
+
+	while (ms_left(t) > 0) {
+		struct pollfd p[2] = { { c->cap && c->cap->fd >= 0 ? c->cap->fd : -1, POLLIN, 0 },
+				       { q->stop_fd > 0 ? q->stop_fd : -1, POLLIN, 0 } };
+		double left = ms_left(t);
+
+		poll(p, 2, left > 50 ? 50 : (int)left + 1);
+		if (p[0].revents)
+			pcap_drain(c);
+		if (c->dm)
+			pp_dropmon_read(c->dm, drop_cb, c->dc);
+		if (p[1].revents & POLLIN) {
+			c->stopped = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Probe k of the series, as its own record judges it (again, once the wire has caught up). */
+static void
+series_judge(struct pc_series *s, size_t k)
+{
+	struct pc_judgement j;
+	struct pc_series_probe *e = &s->p[k];
+
+	pc_probe_judge(&s->last, &j);
+	e->outcome = j.outcome;
+	e->err = j.err;
+	e->rtt = j.rtt;
+	e->t_decided = j.t_decided;
+	e->decisive = j.decisive;
+	e->disagree = j.disagree[0] != '\0';
+}
+
+/*
+ * N probes of the same flow, one after another: each its own socket, record and
+ * judgement; the next starts --interval after the one before started, or when it
+ * ended if it took longer (a probe waits for its answer, up to --timeout). The
+ * record of the representative probe (the first answered, else the first) is kept
+ * in pr->obs, the stations are judged by it.
+ */
+static void
+run_series(struct probe_ctx *c, struct pc_series *s)
+{
+	struct pc_probe *pr = c->pr;
+	const struct pc_query *q = c->q;
+	bool have_rep = false, rep_answered = false;
+	double next = 0;
+
+	for (size_t k = 0; k < s->count; k++) {
+		struct pc_series_probe *e = &s->p[k];
+		unsigned wo = pr->wire_out, wi = pr->wire_in;
+		bool answered;
+
+		if (k > 0 && !gap_until(c, next))
+			break;
+		memset(&s->last, 0, sizeof(s->last));
+		c->obs = &s->last;
+		c->closed = false;
+		c->seq = (uint16_t)(k + 1);
+		next = pp_mono_now() + s->interval;
+		send_probe(c, q->proto == IPPROTO_TCP ? 0 : 64, false);
+		pcap_drain(c);
+		s->n = k + 1;
+		e->t0 = c->t0;
+		series_judge(s, k);
+		e->wire_out = pr->wire_out - wo;
+		e->wire_in = pr->wire_in - wi;
+		answered = pc_series_answered(e->outcome);
+		if (!have_rep || (answered && !rep_answered)) {
+			pr->obs = s->last;
+			s->rep = k;
+			have_rep = true;
+			rep_answered = answered;
+		}
+		if (c->stopped)
+			break;
+	}
+	s->stopped = c->stopped;
+}
+
+/* The series' end: the last probe judged again from its whole record, then the stations' probe. */
+static void
+series_finish(struct pc_series *s, struct pc_probe *pr)
+{
+	if (s->n == 0)
+		return;
+	series_judge(s, s->n - 1);
+	if (s->rep == s->n - 1)
+		pr->obs = s->last;
+}
+
+/* A series to hold q->count probes, or NULL. */
+static struct pc_series *
+series_new(const struct pc_query *q)
+{
+	struct pc_series *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->count = q->count;
+	s->interval = q->interval;
+	s->p = calloc(q->count, sizeof(*s->p));
+	s->drops = calloc(PC_SERIES_DROPS_MAX, sizeof(*s->drops));
+	if (!s->p || !s->drops) {
+		free(s->p);
+		free(s->drops);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 void
 pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 {
@@ -687,12 +848,27 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	struct pp_link dev0;
 	struct pc_ct_stats ct0;
 
-	struct drop_ctx dc = { pr, f, q->family, q->proto, q->probes_share_devices }, *dctx = &dc;
-	struct probe_ctx pc = { .q = q, .pr = pr, .obs = &pr->obs, .cap = &cap, .dc = dctx, .t0 = pp_mono_now() };
+	struct drop_ctx dc = { pr, f, q->family, q->proto, q->probes_share_devices, NULL, "" }, *dctx = &dc;
+	struct probe_ctx pc = { .q = q, .pr = pr, .obs = &pr->obs, .cap = &cap, .dc = dctx, .t0 = pp_mono_now(),
+				.seq = 1 };
+	struct pc_series *series = NULL;
 
+	if (pr->series) {	/* a walk run again over the same facts */
+		free(pr->series->p);
+		free(pr->series->drops);
+		free(pr->series);
+	}
 	memset(pr, 0, sizeof(*pr));
 	pr->ran = true;
 	pr->watch = q->watch > 0;
+	if (q->count && q->watch <= 0) {
+		if ((series = series_new(q))) {
+			pr->series = dc.series = series;
+			if (!oif || !if_indextoname((unsigned)oif, dc.oif_name))
+				dc.oif_name[0] = '\0';
+		} else
+			pr->series_failed = true;
+	}
 	/* Our namespace's devices: a drop seen on another device belongs to another namespace. */
 	if (devs) {
 		struct pp_nl nl;
@@ -752,8 +928,15 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 			if (if_indextoname((unsigned)oif, name))
 				pcap_start(q, name, &cap, pr);
 		}
-		send_probe(&pc, q->proto == IPPROTO_TCP ? 0 : 64, false);
-		decide(pr);
+		if (series) {
+			run_series(&pc, series);
+			decide(pr);
+		} else if (!pr->series_failed) {
+			send_probe(&pc, q->proto == IPPROTO_TCP ? 0 : 64, false);
+			decide(pr);
+		} else
+			pr->outcome = PC_PR_NONE;
+		pc.obs = series ? &series->last : &pr->obs;	/* what the wire brings late is the last probe's */
 		/* Large probes vanishing while small ones are answered: a PMTU black hole. */
 		if (pr->outcome == PC_PR_REPLY && f->oif_rc == 0 && q->proto != IPPROTO_TCP && !pc.stopped) {
 			struct pc_probe *big = calloc(1, sizeof(*big));
@@ -796,7 +979,9 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	}
 	pcap_drain(&pc);
 	/* The wire may have caught up: decide again from the whole record. */
-	if (!pr->watch)
+	if (series)
+		series_finish(series, pr);
+	if (!pr->watch && !pr->series_failed)
 		decide(pr);
 	if (dm) {
 		pp_dropmon_disable(dm);
@@ -807,6 +992,23 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	/* A drop of a packet that follows a decisive answer (a RST, an ICMP error) never overturns it. */
 	for (size_t i = 0; i < pr->ndrops; i++)
 		pr->drops[i].after_answer = !pr->watch && pc_drop_after_answer(&pr->judgement, pr->drops[i].t_first - pc.t0);
+	/*
+	 * In a series, a drop counts against the probe in flight when it happened, as it would
+	 * against one probe: not when that probe was answered, nor after its decisive answer.
+	 * An entry is set aside only when every drop of it is.
+	 */
+	if (series) {
+		for (size_t i = 0; i < pr->ndrops; i++)
+			pr->drops[i].after_answer = series->drops_unrecorded == 0 && series->n > 0;
+		for (size_t k = 0; k < series->ndrops; k++) {
+			const struct pc_series_drop *sd = &series->drops[k];
+
+			if (sd->idx < pr->ndrops && !pc_series_drop_ignored(series->p, series->n, sd->t) &&
+			    (!sd->device || pc_series_drop_corroborated(series->p, series->n, sd->t,
+									pr->drops[sd->idx].station, pr->obs.wire)))
+				pr->drops[sd->idx].after_answer = false;
+		}
+	}
 	if (tr) {
 		pp_nfttrace_read(tr, trace_cb, pr);
 		pp_nfttrace_end(tr);

@@ -1,8 +1,11 @@
 /* render.c: text, JSON and Prometheus forms of one result. Renderers never touch netlink. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pathcheck.h"
+#include "probe_series.h"
 #include "text.h"
 
 const char *
@@ -112,6 +115,48 @@ query_line(const struct pc_opts *o, const struct pc_query *q, char *buf, size_t 
 		snprintf(buf + n, len - n, ", %s%s%s", pc_direction_name(q->direction),
 			 pp_cli_netns_name(&o->cli) ? ", netns " : "",
 			 pp_cli_netns_name(&o->cli) ? pp_cli_netns_name(&o->cli) : "");
+}
+
+/* --count: the series, or NULL (no --count, a target not checked, a series not held or not sent). */
+static const struct pc_series *
+series_of(const struct pc_target *t)
+{
+	const struct pc_series *s = t->rc == PP_EXIT_OK && !t->f.pr.watch ? t->f.pr.series : NULL;
+
+	return s && s->n ? s : NULL;
+}
+
+static const char *
+series_status_name(enum pc_series_status st)
+{
+	switch (st) {
+	case PC_SERIES_ALL: return "all_answered";
+	case PC_SERIES_NONE: return "none_answered";
+	case PC_SERIES_FLAKY: return "flaky";
+	default: return "none_sent";
+	}
+}
+
+/* As ping ends: "probes: 100 sent, 90 answered, 10% loss, rtt ...", and one letter per probe. */
+static void
+text_series(const struct pc_opts *o, const struct pc_target *t, FILE *f)
+{
+	const struct pc_series *s = series_of(t);
+	struct pc_series_stats ss;
+	char line[256], pat[128], *seq;
+
+	if (!s)
+		return;
+	pc_series_stats(s->p, s->n, &ss);
+	pc_series_line(&ss, line, sizeof(line));
+	pc_series_pattern_words(&ss, pat, sizeof(pat));
+	fprintf(f, "probes: %s%s%s%s\n", ss.status == PC_SERIES_FLAKY ? "flaky: " : "", line, pat[0] ? "; " : "", pat);
+	/* Long series: the letters with -v only. */
+	if ((s->n <= 100 || o->verbose) && (seq = malloc(s->n + 1))) {
+		pc_series_sequence(s->p, s->n, seq, s->n + 1);
+		fprintf(f, "  sequence: %s\n", seq);
+		free(seq);
+	}
 }
 
 static enum pc_cause target_cause(const struct pc_target *t);
@@ -240,6 +285,7 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 	}
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(f, "warning: %s\n", pp_text_safe(r->warnings[i], b1, sizeof(b1)));
+	text_series(o, t, f);
 	if (r->verdict_station == PC_NSTATIONS) {
 		if (r->verdict_status != PP_ST_OK)	/* more branches than followed */
 			fprintf(f, "verdict: %s%s%s: %s\n  cause %s\n", pp_color(c, r->verdict_status),
@@ -321,6 +367,66 @@ pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 	}
 }
 
+/* Seconds as milliseconds, to the microsecond (no libm: values are never negative). */
+static double
+ms3(double sec)
+{
+	return (double)(long long)(sec * 1e6 + 0.5) / 1e3;
+}
+
+/* --count: "probes", after the verdict. A single probe has none, as before --count. */
+static void
+json_series(const struct pc_target *t, struct pp_json *j)
+{
+	const struct pc_series *s = series_of(t);
+	struct pc_series_stats ss;
+	const char *pat;
+	char *seq;
+
+	if (!s)
+		return;
+	pc_series_stats(s->p, s->n, &ss);
+	pat = pc_series_pattern_id(ss.pattern);
+	pp_json_obj_open(j, "probes");
+	pp_json_u64(j, "count", s->count);
+	pp_json_double(j, "interval_seconds", s->interval);
+	pp_json_u64(j, "sent", ss.sent);
+	pp_json_u64(j, "answered", ss.answered);
+	pp_json_double(j, "loss_percent", (double)(long long)(ss.loss_percent * 100 + 0.5) / 100);
+	pp_json_str(j, "status", series_status_name(ss.status));
+	pp_json_str(j, "pattern", pat);
+	if (ss.pattern == PC_PAT_EVERY_OTHER || ss.pattern == PC_PAT_PERIODIC)
+		pp_json_u64(j, "period", ss.period);
+	if (ss.pattern == PC_PAT_BURST_START || ss.pattern == PC_PAT_BURST_END || ss.pattern == PC_PAT_BURST) {
+		pp_json_obj_open(j, "burst");
+		pp_json_u64(j, "first", ss.burst_first);
+		pp_json_u64(j, "last", ss.burst_last);
+		pp_json_obj_close(j);
+	}
+	if (ss.has_rtt) {
+		pp_json_obj_open(j, "rtt_ms");
+		pp_json_double(j, "min", ms3(ss.rtt_min));
+		pp_json_double(j, "p50", ms3(ss.rtt_p50));
+		pp_json_double(j, "p90", ms3(ss.rtt_p90));
+		pp_json_double(j, "max", ms3(ss.rtt_max));
+		pp_json_obj_close(j);
+	} else
+		pp_json_null(j, "rtt_ms");
+	pp_json_obj_open(j, "outcomes");
+	for (int o = 0; o < PC_OUTCOMES; o++)
+		if (ss.by_outcome[o])
+			pp_json_u64(j, pc_outcome_name(o), ss.by_outcome[o]);
+	pp_json_obj_close(j);
+	if ((seq = malloc(s->n + 1))) {
+		pc_series_sequence(s->p, s->n, seq, s->n + 1);
+		pp_json_str(j, "sequence", seq);
+		free(seq);
+	}
+	pp_json_bool(j, "stopped", s->stopped);
+	pp_json_obj_close(j);
+}
+
+/* The members of one result: query, stations, verdict, warnings. */
 static void json_hops(const struct pc_target *t, struct pp_json *j);
 
 /* The members of one result: query, stations, verdict, warnings; with --follow the walk's hops (with_hops). */
@@ -418,6 +524,7 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 	if (with_hops && (t->q.reply || t->q.round_trip))
 		pp_json_str(j, "of", t->verdict_is_reply ? "answer" : "packet");
 	pp_json_obj_close(j);
+	json_series(t, j);
 	if (t->nbr) {
 		/* Each branch: what it took, its verdict, and its stations that differ from the first's. */
 		pp_json_arr_open(j, "branches");
@@ -564,6 +671,67 @@ prom_labels(const struct pc_target *t, struct pp_label *l, char *d, char *port)
 	l[4] = (struct pp_label){ "direction", pc_direction_name(t->q.direction) };
 }
 
+/* --count: sent, answered, loss and the RTT quantiles of each target's series. */
+static void
+prom_series(struct pp_prom *p, const struct pc_target *t, size_t n)
+{
+	static const struct { const char *q; int which; } qs[] = { { "0", 0 }, { "0.5", 1 }, { "0.9", 2 }, { "1", 3 } };
+	struct pc_series_stats *ss = calloc(n, sizeof(*ss));
+	struct pp_label l[6];
+	char d[INET6_ADDRSTRLEN], port[8];
+	bool any = false;
+
+	if (!ss)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (series_of(&t[i])) {
+			pc_series_stats(series_of(&t[i])->p, series_of(&t[i])->n, &ss[i]);
+			any = true;
+		}
+	if (!any)
+		goto out;
+	pp_prom_family(p, "pktpath_pathcheck_probe_sent", "gauge", "Probes of the flow sent to the target in this run (--count).");
+	for (size_t i = 0; i < n; i++)
+		if (series_of(&t[i])) {
+			prom_labels(&t[i], l, d, port);
+			pp_prom_sample_u64(p, "pktpath_pathcheck_probe_sent", l, 5, ss[i].sent);
+		}
+	pp_prom_family(p, "pktpath_pathcheck_probe_answered", "gauge",
+		       "Probes of the series answered with their evidence (a completed handshake, our reply).");
+	for (size_t i = 0; i < n; i++)
+		if (series_of(&t[i])) {
+			prom_labels(&t[i], l, d, port);
+			pp_prom_sample_u64(p, "pktpath_pathcheck_probe_answered", l, 5, ss[i].answered);
+		}
+	pp_prom_family(p, "pktpath_pathcheck_probe_loss_ratio", "gauge",
+		       "Probes of the series not answered, as a fraction of those sent (0 to 1).");
+	for (size_t i = 0; i < n; i++)
+		if (series_of(&t[i])) {
+			prom_labels(&t[i], l, d, port);
+			pp_prom_sample(p, "pktpath_pathcheck_probe_loss_ratio", l, 5, ss[i].loss_percent / 100.0);
+		}
+	pp_prom_family(p, "pktpath_pathcheck_probe_rtt_seconds", "summary",
+		       "Round-trip time of the answered probes of the series (quantiles by nearest rank; 0 is the minimum, 1 the maximum).");
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_series_stats *st = &ss[i];
+
+		if (!series_of(&t[i]))
+			continue;
+		prom_labels(&t[i], l, d, port);
+		for (size_t k = 0; k < PP_ARRAY_SIZE(qs); k++) {
+			double v = !st->has_rtt ? NAN : qs[k].which == 0 ? st->rtt_min : qs[k].which == 1 ? st->rtt_p50 :
+				   qs[k].which == 2 ? st->rtt_p90 : st->rtt_max;
+
+			l[5] = (struct pp_label){ "quantile", qs[k].q };
+			pp_prom_sample(p, "pktpath_pathcheck_probe_rtt_seconds", l, 6, v);
+		}
+		pp_prom_sample(p, "pktpath_pathcheck_probe_rtt_seconds_sum", l, 5, st->rtt_sum);
+		pp_prom_sample_u64(p, "pktpath_pathcheck_probe_rtt_seconds_count", l, 5, st->answered);
+	}
+out:
+	free(ss);
+}
+
 void
 pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok)
 {
@@ -627,6 +795,7 @@ pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 			prom_labels(&t[i], l, d, port);
 			pp_prom_sample(&p, "pktpath_pathcheck_check_duration_seconds", l, 5, t[i].r.elapsed);
 		}
+		prom_series(&p, t, n);
 	}
 	pp_prom_run_info(&p, "pktpath_pathcheck", ok);
 }

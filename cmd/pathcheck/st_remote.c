@@ -18,6 +18,7 @@
 #include "dropmon.h"
 #include "st_netfilter.h"
 #include "pathcheck.h"
+#include "probe_series.h"
 
 /* ---- observation: --probe and --watch (issue 4) ---- */
 
@@ -64,15 +65,86 @@ nf_cause(enum pc_cause cur, bool rule)
 static const char *
 outcome_name(enum pc_probe_outcome o)
 {
-	switch (o) {
-	case PC_PR_CONNECTED: return "connected";
-	case PC_PR_REPLY: return "reply";
-	case PC_PR_REFUSED: return "refused";
-	case PC_PR_ICMP: return "icmp_error";
-	case PC_PR_SENDERR: return "send_error";
-	case PC_PR_SILENCE: return "silence";
-	default: return "none";
+	return pc_outcome_name(o);
+}
+
+/* The command to run where the packet goes next, ready to paste but for the device there. */
+static void
+next_hop_hint(const struct pc_query *q, const struct pc_facts *f, struct pc_station *s)
+{
+	const struct pc_probe *pr = &f->pr;
+	char nh[INET6_ADDRSTRLEN] = "", src[INET6_ADDRSTRLEN] = "", port[8] = "", d[INET6_ADDRSTRLEN];
+	const struct pp_addr *sa = pr->src.family ? &pr->src : &f->route.prefsrc;
+
+	pp_addr_str(&q->dst, d, sizeof(d));
+	if (f->route_rc == 0 && f->route.gateway.family)
+		pp_addr_str(&f->route.gateway, nh, sizeof(nh));
+	if (sa->family)
+		pp_addr_str(sa, src, sizeof(src));
+	if (q->has_dport)
+		snprintf(port, sizeof(port), ":%u", q->dport);
+	pc_hint(s, "on %s: pathcheck --watch 10 --trace --from %s --iif DEV %s%s%s%s",
+		nh[0] ? nh : "the next hop", src[0] ? src : "SRC",
+		q->family == AF_INET6 && port[0] ? "[" : "", d, q->family == AF_INET6 && port[0] ? "]" : "", port);
+	if (q->proto == IPPROTO_UDP) {
+		size_t n = strlen(s->hint);
+
+		snprintf(s->hint + n, sizeof(s->hint) - n, " --proto udp");
 	}
+}
+
+/*
+ * --count: the remote station says what the series saw. Every probe answered: as one
+ * answered probe, with the statistics; none: as the failed probe it was judged by, with
+ * the statistics (and the outcomes when they differ); some: flaky, a warning, whatever
+ * the other probes met (a refusal among connections is no success), with the outcomes
+ * counted and the pattern of the losses where one shows.
+ */
+static void
+series_remote(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res,
+	      const struct pc_series_stats *ss)
+{
+	const struct pc_probe *pr = &f->pr;
+	struct pc_station *s = &res->st[PC_REMOTE];
+	char line[256], oc[256], pat[128], prev[sizeof(s->summary)], d[INET6_ADDRSTRLEN];
+	size_t disagree = 0;
+
+	pp_addr_str(&q->dst, d, sizeof(d));
+	pc_series_line(ss, line, sizeof(line));
+	pc_series_outcome_counts(ss, oc, sizeof(oc));
+	pc_series_pattern_words(ss, pat, sizeof(pat));
+	snprintf(prev, sizeof(prev), "%s", s->summary);
+	if (!s->evidence)
+		s->evidence = pp_val_obj();
+	s->present = s->observed = true;
+	switch (ss->status) {
+	case PC_SERIES_ALL:
+		pc_set(s, PP_ST_OK, PC_C_NONE);
+		if (pr->outcome == PC_PR_CONNECTED)
+			snprintf(s->summary, sizeof(s->summary), "answered: TCP handshakes with %s: %s", d, line);
+		else
+			snprintf(s->summary, sizeof(s->summary), "answered by %s: %s", d, line);
+		break;
+	case PC_SERIES_NONE:
+		snprintf(s->summary, sizeof(s->summary), "%s; %s%s%s", prev, line, ss->kinds > 1 ? "; outcomes: " : "",
+			 ss->kinds > 1 ? oc : "");
+		break;
+	case PC_SERIES_FLAKY:
+		pc_set(s, PP_ST_WARN, PC_C_PROBES_LOST);
+		s->drop_reason[0] = '\0';
+		snprintf(s->summary, sizeof(s->summary), "flaky: %s; outcomes: %s; %s", line, oc, pat);
+		next_hop_hint(q, f, s);
+		break;
+	default:
+		break;
+	}
+	pp_val_add_u64(s->evidence, "record_of_probe", pr->series->rep + 1);
+	for (size_t i = 0; i < pr->series->n; i++)
+		disagree += pr->series->p[i].disagree;
+	if (disagree > (pr->judgement.disagree[0] ? 1u : 0u))
+		pc_warn(res, "the wire and the socket disagreed on %zu of %zu probes", disagree, pr->series->n);
+	if (pr->series->stopped)
+		pc_warn(res, "stopped by a signal after %zu of %u probes", pr->series->n, pr->series->count);
 }
 
 static const char *
@@ -96,9 +168,22 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	struct pp_val *ev;
 	struct pc_station *s;
 	bool local_drop = false, answered = pr->outcome == PC_PR_CONNECTED || pr->outcome == PC_PR_REPLY;
+	const struct pc_series *ser = pr->watch ? NULL : pr->series;
+	struct pc_series_stats ss = { 0 };
+	bool flaky = false;
 
 	if (!pr->ran)
 		return;
+	if (!pr->watch && (pr->series_failed || (ser && ser->n == 0))) {
+		observe(res, PC_REMOTE, PP_ST_UNKNOWN, PC_C_PROBE_INCONCLUSIVE, NULL, pr->series_failed ?
+			"the series of %u probes could not be held (out of memory)" :
+			"stopped before the first of %u probes was sent", q->count);
+		return;
+	}
+	if (ser) {
+		pc_series_stats(ser->p, ser->n, &ss);
+		flaky = ss.status == PC_SERIES_FLAKY;
+	}
 	pp_addr_str(&q->dst, d, sizeof(d));
 	if (pr->drop_rc < 0)
 		pc_warn(res, "kernel drop reasons were not read (skb:kfree_skb): %s", pr->drop_err);
@@ -123,14 +208,16 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		if (id == PC_NSTATIONS)
 			continue;
 		/* An answer that arrived and died inside is the input station's, whatever hook the counter names. */
-		if (answered)
+		if (answered && !flaky)
 			continue;
 		/* A drop of a packet after the decisive answer (a RST, an ICMP error) never overturns it. */
 		if (dr->after_answer)
 			continue;
-		s = observe(res, id, PP_ST_FAIL, pc_cause_of_drop(res->st[id].cause, dr->reason, id), dr->reason, "observed: the kernel dropped %u packet%s of this flow here (%s at %s%s%s)",
+		/* Some probes of the series were answered: the station drops some, not all. */
+		s = observe(res, id, flaky ? PP_ST_WARN : PP_ST_FAIL, pc_cause_of_drop(res->st[id].cause, dr->reason, id),
+			    dr->reason, "observed: the kernel dropped %u packet%s of this flow here (%s at %s%s%s)%s",
 			    dr->count, dr->count == 1 ? "" : "s", dr->reason, dr->symbol[0] ? dr->symbol : "?",
-			    dr->dev[0] ? ", last seen on " : "", dr->dev);
+			    dr->dev[0] ? ", last seen on " : "", dr->dev, flaky ? ", while other probes were answered" : "");
 		local_drop = true;
 		/* How the drop was tied to this flow (the tracepoint gives no headers to match on). */
 		pp_val_add_str(s->evidence, "drop_attribution",
@@ -144,7 +231,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	if (pr->trace_drop) {
 		int id = pc_netfilter_drop_station(q, f);
 
-		s = observe(res, id, PP_ST_FAIL, nf_cause(res->st[id].cause, pr->trace_handle != 0), "NETFILTER_DROP", "observed: dropped by rule in table %s %s chain %s (handle %llu)",
+		s = observe(res, id, flaky ? PP_ST_WARN : PP_ST_FAIL, nf_cause(res->st[id].cause, pr->trace_handle != 0),
+			    "NETFILTER_DROP", "observed: dropped by rule in table %s %s chain %s (handle %llu)",
 			    pp_nft_family_name(pr->trace_family), pr->trace_table, pr->trace_chain,
 			    (unsigned long long)pr->trace_handle);
 		pp_val_add_u64(s->evidence, "trace_rule_handle", pr->trace_handle);
@@ -229,26 +317,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			else
 				s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_SILENT, NULL, "silence: no answer within %.1f s%s", q->timeout,
 					    pr->pcap_rc == 0 ? " and the probe was not seen leaving" : "");
-			if (s->status == PP_ST_FAIL) {
-				/* The command to run where the packet goes next, ready to paste but for the device there. */
-				char nh[INET6_ADDRSTRLEN] = "", src[INET6_ADDRSTRLEN] = "", port[8] = "";
-				const struct pp_addr *sa = pr->src.family ? &pr->src : &f->route.prefsrc;
-
-				if (f->route_rc == 0 && f->route.gateway.family)
-					pp_addr_str(&f->route.gateway, nh, sizeof(nh));
-				if (sa->family)
-					pp_addr_str(sa, src, sizeof(src));
-				if (q->has_dport)
-					snprintf(port, sizeof(port), ":%u", q->dport);
-				pc_hint(s, "on %s: pathcheck --watch 10 --trace --from %s --iif DEV %s%s%s%s",
-				     nh[0] ? nh : "the next hop", src[0] ? src : "SRC",
-				     q->family == AF_INET6 && port[0] ? "[" : "", d, q->family == AF_INET6 && port[0] ? "]" : "", port);
-				if (q->proto == IPPROTO_UDP) {
-					size_t n = strlen(s->hint);
-
-					snprintf(s->hint + n, sizeof(s->hint) - n, " --proto udp");
-				}
-			}
+			if (s->status == PP_ST_FAIL)
+				next_hop_hint(q, f, s);
 			break;
 		default:
 			break;
@@ -284,6 +354,8 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		}
 		if (pr->judgement.disagree[0])
 			pc_warn(res, "the wire and the socket disagree: %s", pr->judgement.disagree);
+		if (ser)
+			series_remote(q, f, res, &ss);
 	}
 	/* Large probes vanishing while small ones are answered: a PMTU black hole. */
 	if (pr->big_ran) {
