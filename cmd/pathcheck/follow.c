@@ -512,8 +512,13 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 	if (mac_known) {
 		if (br.addr_len == 6 && memcmp(br.addr, cf->neigh.lladdr, 6) == 0)
 			return 0;
+		/*
+		 * A local entry (the bridge's address, or any port's own, which a bridge keeps as
+		 * local: its address changes to its lowest port's as ports come and go) is
+		 * delivered to the bridge itself (br_handle_frame_finish).
+		 */
 		rc = pp_fdb_get(nl, br.ifindex, cf->neigh.lladdr, 0, &fdb, &e);
-		if (rc == 0 && (fdb.state & NUD_PERMANENT) && fdb.port == br.ifindex)
+		if (rc == 0 && (fdb.state & NUD_PERMANENT))
 			return 0;
 	} else {
 		const struct pp_addr *nh = cf->nexthop.family ? &cf->nexthop : &cf->eq.dst;
