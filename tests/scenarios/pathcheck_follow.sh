@@ -297,7 +297,9 @@ nsrun host nft add chain inet filter forward '{ policy accept; }'
 # host (its ip_forward off changes nothing), the fdb's port, the other container's socket.
 lab_ns ctr2
 C2=$(ns ctr2)
-ip link add eth0 netns "$C2" type veth peer vethd netns "$H"
+# vethd gets the lowest address: the bridge takes it as its own, and the container's
+# neighbour entry for 203.0.113.1 keeps the old one (vethc's, still a local fdb entry).
+ip link add eth0 netns "$C2" type veth peer vethd address 02:00:00:00:00:01 netns "$H"
 nsrun host ip link set vethd master br0
 nsrun host ip link set vethd up
 nsrun ctr2 ip link set eth0 up
