@@ -26,8 +26,8 @@ exit_for(const struct ctd_health *h)
 	}
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct ctd_opts o;
 	struct pp_nl nl;
@@ -86,4 +86,10 @@ main(int argc, char *argv[])
 	if (s.r.out.err)
 		return PP_EXIT_UNKNOWN;
 	return exit_for(&s.h);
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

@@ -35,8 +35,8 @@ wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct ds_opts o;
 	struct ds_ledger *l = NULL;
@@ -138,4 +138,10 @@ main(int argc, char *argv[])
 	if (problem)
 		return PP_EXIT_PROBLEM;
 	return unknown ? PP_EXIT_UNKNOWN : PP_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

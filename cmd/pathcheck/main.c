@@ -64,8 +64,8 @@ stop_signals_end(int fd)
 		raise((int)si.ssi_signo);
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct pc_opts o;
 	struct pc_target *t = NULL;
@@ -128,4 +128,10 @@ done:
 	pc_targets_free(t, n);
 	pp_netns_leave(&o.cli.ns);
 	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

@@ -54,6 +54,7 @@ static const struct pp_optdef qs_optdefs[] = {
 	PP_OPT(0, "busy-pps", OPT_BUSY_PPS, "N", "packets/s above which a physical device is busy (default 10000)"),
 	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* benchmark floor */
 	PP_OPT_HIDDEN("threads", OPT_THREADS, "N"),
+	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -183,7 +184,12 @@ parse_args(int argc, char *argv[], struct qs_opts *o)
 		o->count = o->has_interval ? 0 : 1;
 	if (!o->has_interval)
 		o->interval = 1;
-	pp_cli_finish(&o->cli);
+	do {
+		int frc = pp_cli_finish(&o->cli);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	return PP_EXIT_OK;
 }
 
@@ -335,8 +341,8 @@ run(struct qs_opts *o, struct qs_collector *c)
 	return problem ? PP_EXIT_PROBLEM : PP_EXIT_OK;
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct qs_opts o;
 	struct qs_collector c;
@@ -376,4 +382,10 @@ out:
 		free(o.kind_buf[i]);
 	fflush(stdout);
 	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

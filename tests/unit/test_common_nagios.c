@@ -1,0 +1,267 @@
+/* test_common_nagios.c: plugin ranges, perfdata and the status line (common/nagios.c). */
+#include <math.h>
+#include <string.h>
+
+#include "../../common/nagios.h"
+#include "tap.h"
+
+static bool
+alert(const char *range, double v)
+{
+	struct pp_range r;
+
+	if (pp_range_parse(range, &r) < 0)
+		return false;
+	return pp_range_alert(&r, v);
+}
+
+/* The guidelines' table: what each form means, at and beside its ends. */
+static void
+test_range_forms(void)
+{
+	/* "10": outside 0..10 */
+	CHECK(!alert("10", 0));
+	CHECK(!alert("10", 10));
+	CHECK(alert("10", 10.001));
+	CHECK(alert("10", -0.5));
+	/* "10:": below 10 */
+	CHECK(alert("10:", 9.99));
+	CHECK(!alert("10:", 10));
+	CHECK(!alert("10:", 1e12));
+	/* "~:10": above 10, any negative is fine */
+	CHECK(!alert("~:10", -1e9));
+	CHECK(!alert("~:10", 10));
+	CHECK(alert("~:10", 11));
+	/* "10:20": outside */
+	CHECK(alert("10:20", 9));
+	CHECK(!alert("10:20", 10));
+	CHECK(!alert("10:20", 20));
+	CHECK(alert("10:20", 20.5));
+	/* "@10:20": inside, ends included */
+	CHECK(!alert("@10:20", 9.9));
+	CHECK(alert("@10:20", 10));
+	CHECK(alert("@10:20", 15));
+	CHECK(alert("@10:20", 20));
+	CHECK(!alert("@10:20", 21));
+	/* "@~:0" and "@5": inside */
+	CHECK(alert("@~:0", -3));
+	CHECK(!alert("@~:0", 0.1));
+	CHECK(alert("@5", 0));
+	CHECK(!alert("@5", 6));
+	/* ":10" is 0:10, "~:" never alerts, "0" alerts on anything but 0 */
+	CHECK(alert(":10", -1));
+	CHECK(!alert(":10", 3));
+	CHECK(!alert("~:", -1e300));
+	CHECK(!alert("~:", 1e300));
+	CHECK(!alert("0", 0));
+	CHECK(alert("0", 1));
+	/* decimals and signs */
+	CHECK(alert("-5:-1", 0));
+	CHECK(!alert("-5:-1", -3));
+	CHECK(!alert("0.5:1.5", 1.5));
+	CHECK(alert("0.5:1.5", 1.5001));
+	CHECK(!alert("1e3", 1000));
+	CHECK(alert("1e3", 1001));
+}
+
+static void
+test_range_fields(void)
+{
+	struct pp_range r;
+
+	CHECK_EQ_INT(pp_range_parse("@~:7", &r), 0);
+	CHECK(r.inside && r.lo_inf && !r.hi_inf && r.hi == 7);
+	CHECK_STR(r.text, "@~:7");
+	CHECK_EQ_INT(pp_range_parse("3:", &r), 0);
+	CHECK(!r.inside && !r.lo_inf && r.hi_inf && r.lo == 3);
+}
+
+static void
+test_range_bad(void)
+{
+	static const char *const bad[] = {
+		"", "@", "~", ":", "@:", "abc", "10:5", "1:2:3", "10::", "inf", "nan", "0x10",
+		"1,5", " 10", "10 ", "~10", "10:~", "@@1", "--1", "1e", "e5", ".", "+",
+		"123456789012345678901234567890123456789012345678901234567890123456789",
+	};
+	struct pp_range r;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (pp_range_parse(bad[i], &r) == 0)
+			fprintf(stdout, "#   accepted bad range '%s'\n", bad[i]);
+		CHECK(pp_range_parse(bad[i], &r) < 0);
+	}
+	CHECK(pp_range_parse(NULL, &r) < 0);
+	/* start equal to end is a range */
+	CHECK_EQ_INT(pp_range_parse("5:5", &r), 0);
+}
+
+static void
+test_judge_and_worse(void)
+{
+	struct pp_nagios n;
+
+	memset(&n, 0, sizeof(n));
+	CHECK_EQ_INT(pp_nagios_judge(&n, 1e9), PP_NAG_OK);	/* no thresholds */
+	CHECK(pp_range_parse("10", &n.warn) == 0);
+	n.has_warn = true;
+	CHECK(pp_range_parse("20", &n.crit) == 0);
+	n.has_crit = true;
+	CHECK_EQ_INT(pp_nagios_judge(&n, 5), PP_NAG_OK);
+	CHECK_EQ_INT(pp_nagios_judge(&n, 10), PP_NAG_OK);
+	CHECK_EQ_INT(pp_nagios_judge(&n, 10.5), PP_NAG_WARNING);
+	CHECK_EQ_INT(pp_nagios_judge(&n, 20), PP_NAG_WARNING);
+	CHECK_EQ_INT(pp_nagios_judge(&n, 20.5), PP_NAG_CRITICAL);
+	CHECK_EQ_INT(pp_nagios_judge(&n, NAN), PP_NAG_UNKNOWN);
+	CHECK_EQ_INT(pp_nag_worse(PP_NAG_OK, PP_NAG_UNKNOWN), PP_NAG_UNKNOWN);
+	CHECK_EQ_INT(pp_nag_worse(PP_NAG_UNKNOWN, PP_NAG_WARNING), PP_NAG_WARNING);
+	CHECK_EQ_INT(pp_nag_worse(PP_NAG_CRITICAL, PP_NAG_UNKNOWN), PP_NAG_CRITICAL);
+	CHECK_EQ_INT(pp_nag_worse(PP_NAG_OK, PP_NAG_OK), PP_NAG_OK);
+	CHECK_STR(pp_nag_state_name(PP_NAG_CRITICAL), "CRITICAL");
+	CHECK_STR(pp_nag_state_name(42), "UNKNOWN");
+}
+
+static void
+test_label_quoting(void)
+{
+	char b[64];
+
+	pp_nagios_label("rtt", b, sizeof(b));
+	CHECK_STR(b, "'rtt'");
+	pp_nagios_label("eth0 drops", b, sizeof(b));
+	CHECK_STR(b, "'eth0_drops'");
+	pp_nagios_label("it's=1|x\ty\n", b, sizeof(b));
+	CHECK_STR(b, "'it_s_1_x_y_'");
+	pp_nagios_label("", b, sizeof(b));
+	CHECK_STR(b, "'_'");
+	pp_nagios_label(NULL, b, sizeof(b));
+	CHECK_STR(b, "'_'");
+	pp_nagios_label("veth-a.100:drops/s", b, sizeof(b));
+	CHECK_STR(b, "'veth-a.100:drops/s'");
+	/* cut short, still quoted at both ends */
+	pp_nagios_label("abcdefghij", b, 6);
+	CHECK_STR(b, "'abc'");
+}
+
+static void
+test_numbers(void)
+{
+	char b[48];
+
+	pp_nagios_num(0, b, sizeof(b));
+	CHECK_STR(b, "0");
+	pp_nagios_num(1500, b, sizeof(b));
+	CHECK_STR(b, "1500");
+	pp_nagios_num(0.21, b, sizeof(b));
+	CHECK_STR(b, "0.21");
+	pp_nagios_num(12.5, b, sizeof(b));
+	CHECK_STR(b, "12.5");
+	pp_nagios_num(1.0 / 3, b, sizeof(b));
+	CHECK_STR(b, "0.333");
+	pp_nagios_num(-0.0001, b, sizeof(b));
+	CHECK_STR(b, "0");
+	pp_nagios_num(-2.5, b, sizeof(b));
+	CHECK_STR(b, "-2.5");
+	pp_nagios_num(1e20, b, sizeof(b));
+	CHECK(strchr(b, 'e') == NULL);
+	pp_nagios_num(NAN, b, sizeof(b));
+	CHECK_STR(b, "U");
+}
+
+static void
+test_perfdata(void)
+{
+	struct pp_nagios n;
+
+	memset(&n, 0, sizeof(n));
+	CHECK_EQ_INT(pp_nagios_perf(&n, "rtt", 0.21, "ms", true, 0, PP_NAG_NONE), 0);
+	CHECK_STR(n.perf, "'rtt'=0.21ms;;;0");
+	CHECK(pp_range_parse("~:10", &n.warn) == 0);
+	n.has_warn = true;
+	CHECK(pp_range_parse("@5:20", &n.crit) == 0);
+	n.has_crit = true;
+	CHECK_EQ_INT(pp_nagios_perf(&n, "loss", 50, "%", true, 0, 100), 0);
+	/* '@' stays out of perfdata (Monitoring::Plugin does not read it there) */
+	CHECK_STR(n.perf, "'rtt'=0.21ms;;;0 'loss'=50%;~:10;;0;100");
+	memset(&n, 0, sizeof(n));
+	CHECK(pp_range_parse("10", &n.warn) == 0);
+	n.has_warn = true;
+	CHECK(pp_range_parse("20:", &n.crit) == 0);
+	n.has_crit = true;
+	CHECK_EQ_INT(pp_nagios_perf(&n, "x", 3, "", true, PP_NAG_NONE, PP_NAG_NONE), 0);
+	CHECK_STR(n.perf, "'x'=3;10;20:");
+	CHECK_EQ_INT(pp_nagios_perf(&n, "y", 3, "c", false, PP_NAG_NONE, PP_NAG_NONE), 0);
+	CHECK_STR(n.perf, "'x'=3;10;20: 'y'=3c");
+	/* full: items that do not fit are counted, never cut in half */
+	memset(&n, 0, sizeof(n));
+	for (int i = 0; i < 400; i++)
+		pp_nagios_perf(&n, "some_long_label_for_a_device", 123456.789, "B", false, 0, 1e9);
+	CHECK(n.perf_dropped > 0);
+	CHECK(n.perf_len < sizeof(n.perf));
+	CHECK(strcmp(n.perf + n.perf_len - 13, ";0;1000000000") == 0);	/* ends on a whole item */
+}
+
+static void
+test_status_line(void)
+{
+	struct pp_nagios n;
+	char line[4096], *bar;
+	const char *lng = "203.0.113.2 tcp/443 dies at forward: rule 7 in table inet filter chain forward drops it";
+
+	memset(&n, 0, sizeof(n));
+	pp_nagios_line(&n, "pathcheck", PP_NAG_OK, "203.0.113.2 tcp/443 reaches its socket", line, sizeof(line));
+	CHECK_STR(line, "PATHCHECK OK - 203.0.113.2 tcp/443 reaches its socket\n");
+	pp_nagios_perf(&n, "rtt", 0.21, "ms", false, 0, PP_NAG_NONE);
+	pp_nagios_line(&n, "pathcheck", PP_NAG_CRITICAL, lng, line, sizeof(line));
+	bar = strstr(line, " | ");
+	CHECK(bar != NULL);
+	if (bar) {
+		CHECK(bar - line <= 79);
+		CHECK(strncmp(bar - 3, "...", 3) == 0);
+		CHECK_STR(bar, " | 'rtt'=0.21ms;;;0\n");
+	}
+	CHECK(strncmp(line, "PATHCHECK CRITICAL - 203.0.113.2 tcp/443 dies at forward",
+		      strlen("PATHCHECK CRITICAL - 203.0.113.2 tcp/443 dies at forward")) == 0);
+	/* a '|' or a newline from outside cannot start perfdata or a second line */
+	memset(&n, 0, sizeof(n));
+	pp_nagios_line(&n, "qdiscstat", PP_NAG_WARNING, "dev a|b\nc", line, sizeof(line));
+	CHECK_STR(line, "QDISCSTAT WARNING - dev a/b c\n");
+	pp_nagios_line(&n, "x", 7, "", line, sizeof(line));
+	CHECK_STR(line, "X UNKNOWN - \n");
+	/* exactly 79 characters are kept whole */
+	{
+		char s[80];
+
+		memset(s, 'a', sizeof(s));
+		s[79 - (int)strlen("X OK - ")] = '\0';
+		pp_nagios_line(&n, "x", PP_NAG_OK, s, line, sizeof(line));
+		CHECK_EQ_INT(strlen(line), 80);
+		CHECK(strstr(line, "...") == NULL);
+	}
+	/* a cut never splits a UTF-8 character */
+	{
+		char s[200] = "";
+
+		for (int i = 0; i < 60; i++)
+			strcat(s, "\303\251");
+		pp_nagios_line(&n, "x", PP_NAG_OK, s, line, sizeof(line));
+		bar = strstr(line, "...");
+		CHECK(bar != NULL);
+		if (bar)
+			CHECK(((unsigned char)bar[-1] & 0xc0) == 0x80 && (unsigned char)bar[-2] == 0xc3);
+	}
+}
+
+int
+main(void)
+{
+	RUN(test_range_forms);
+	RUN(test_range_fields);
+	RUN(test_range_bad);
+	RUN(test_judge_and_worse);
+	RUN(test_label_quoting);
+	RUN(test_numbers);
+	RUN(test_perfdata);
+	RUN(test_status_line);
+	return tap_done();
+}
