@@ -218,6 +218,8 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 		return pp_usage_error(c, "--proxy, --nud, --to and --get: not with -w/--watch");
 	if (o->has_get && !o->dev)
 		return pp_usage_error(c, "--get: needs -d/--dev (the entry is per device)");
+	if (c->nag->on && o->watch)
+		return pp_usage_error(c, "--nagios judges a snapshot: not with -w/--watch");
 	o->json_events = json;
 	do {
 		int frc = pp_cli_finish(c);
