@@ -184,6 +184,9 @@ parse_args(int argc, char *argv[], struct qs_opts *o)
 		o->count = o->has_interval ? 0 : 1;
 	if (!o->has_interval)
 		o->interval = 1;
+	/* --nagios judges rates: the last of at least two samples, one interval apart. */
+	if (o->cli.nag->on && (o->count == 0 || o->count < 2))
+		o->count = 2;
 	do {
 		int frc = pp_cli_finish(&o->cli);
 
@@ -301,7 +304,10 @@ run(struct qs_opts *o, struct qs_collector *c)
 		rc.last = o->count != 0 && i == o->count;
 		if (ev.problems)
 			problem = true;
-		switch (o->cli.format) {
+		if (o->cli.nag->on) {
+			if (rc.last)
+				exitc = qs_render_nagios(&o->cli, &cur, &ev, have_prev);
+		} else switch (o->cli.format) {
 		case PP_FMT_TEXT:
 			if (i > 1)
 				putchar('\n');
@@ -331,12 +337,12 @@ run(struct qs_opts *o, struct qs_collector *c)
 		prev = cur;
 		have_prev = true;
 		memset(&cur, 0, sizeof(cur));
-		if (exitc != PP_EXIT_OK)
+		if (exitc != PP_EXIT_OK || o->cli.nag->printed)
 			break;
 	}
 	if (have_prev)
 		qs_sample_free(&prev);
-	if (exitc != PP_EXIT_OK)
+	if (exitc != PP_EXIT_OK || o->cli.nag->printed)
 		return exitc;
 	return problem ? PP_EXIT_PROBLEM : PP_EXIT_OK;
 }
