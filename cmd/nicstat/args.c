@@ -200,6 +200,13 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 	/* An exposition is one point in time: with -i and no -c, one interval. */
 	if (c->format == PP_FMT_PROM && o->count == 0)
 		o->count = 2;
+	/* --nagios judges rates over one interval at least: two samples, 1 s apart unless -i says. */
+	if (c->nag->on) {
+		if (o->count < 2)
+			o->count = 2;
+		if (o->interval <= 0)
+			o->interval = 1;
+	}
 	return PP_EXIT_OK;
 }
 

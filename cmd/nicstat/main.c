@@ -104,6 +104,11 @@ tool_main(int argc, char *argv[])
 		ns_eval(&o, &m);
 		if (m.evaluate && m.problem)
 			problem = true;
+		if (o.cli.nag->on) {
+			if (last)
+				ns_render_nagios(&o, &m);
+			continue;
+		}
 		if (o.cli.format == PP_FMT_TEXT) {
 			if (s > 0)
 				putchar('\n');
