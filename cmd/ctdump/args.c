@@ -299,6 +299,10 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 		o->mode = ctd_filter_any(&o->f) ? M_AGG : M_STATS;
 		o->top_n[CTD_K_UNREPLIED] = UNREPLIED_N;
 	}
+	if (o->cli.nag->on && ((o->mode_set && o->mode != M_STATS) || o->agg_flag || ctd_filter_any(&o->f)))
+		return pp_usage_error(&o->cli, "--nagios judges the table's health: not with -c, -E, --aggregate, --top or filters");
+	if (o->cli.nag->on)
+		o->mode = M_STATS;
 	if (o->mode == M_EVENTS && o->cli.format == PP_FMT_PROM)
 		return pp_usage_error(&o->cli, "-E cannot be exported with --prom");
 	if (o->mode == M_STATS && ctd_filter_any(&o->f))

@@ -45,6 +45,11 @@ tool_main(int argc, char *argv[])
 		pp_warn_err(&o.cli, &e);
 		return PP_EXIT_UNKNOWN;
 	}
+	if (o.cli.nag->on) {
+		rc = ctd_nagios(&o, &nl);
+		pp_nl_close(&nl);
+		return rc;
+	}
 	if (o.mode == M_EVENTS) {
 		rc = ctd_run_events(&o, &nl);
 		pp_nl_close(&nl);
