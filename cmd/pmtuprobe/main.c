@@ -480,6 +480,8 @@ tool_main(int argc, char *argv[])
 		pm_local_collect(&m, true);
 	}
 	rc = pm_eval(&m);
+	if (o.cli.nag->on)
+		return pm_render_nagios(&m);
 
 	if ((orc = pp_out_begin(&o.cli, &out)) != 0)
 		return orc;
