@@ -101,5 +101,8 @@ ds_args(int argc, char *argv[], struct ds_opts *o)
 	/* An exposition on stdout is one point in time: with -i and no -c, one interval. */
 	if (c->format == PP_FMT_PROM && o->count == 0 && !c->prom_file)
 		o->count = 1;
+	/* --nagios judges one interval (the last, with -c). */
+	if (c->nag->on && o->count == 0)
+		o->count = 1;
 	return PP_EXIT_OK;
 }

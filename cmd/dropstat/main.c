@@ -103,7 +103,10 @@ tool_main(int argc, char *argv[])
 			problem = true;
 		if (ev.ledger_unknown || ev.counters_unknown)
 			unknown = true;
-		switch (o.cli.format) {
+		if (o.cli.nag->on) {
+			if (last)
+				ds_render_nagios(&o, &ev);
+		} else switch (o.cli.format) {
 		case PP_FMT_TEXT:
 			if (s > 1)
 				putchar('\n');
