@@ -157,6 +157,7 @@ void
 pp_nagios_num(double v, char *buf, size_t len)
 {
 	char *dot, *e;
+	int decimals;
 
 	if (!isfinite(v)) {
 		snprintf(buf, len, "U");
@@ -166,7 +167,15 @@ pp_nagios_num(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", v);
 		return;
 	}
-	snprintf(buf, len, "%.3f", v);
+	/* Below 1, enough decimals for four significant digits (a fill of 1 in 262144 is not 0). */
+	decimals = 3;
+	if (fabs(v) < 1) {
+		double a = fabs(v);
+
+		for (decimals = 4; a < 0.1 && decimals < 12; decimals++)
+			a *= 10;
+	}
+	snprintf(buf, len, "%.*f", decimals, v);
 	dot = strchr(buf, '.');
 	if (dot) {
 		e = buf + strlen(buf) - 1;

@@ -157,8 +157,15 @@ test_numbers(void)
 	pp_nagios_num(12.5, b, sizeof(b));
 	CHECK_STR(b, "12.5");
 	pp_nagios_num(1.0 / 3, b, sizeof(b));
-	CHECK_STR(b, "0.333");
-	pp_nagios_num(-0.0001, b, sizeof(b));
+	CHECK_STR(b, "0.3333");
+	pp_nagios_num(100.0 / 3, b, sizeof(b));
+	CHECK_STR(b, "33.333");
+	/* small values keep four significant digits: 1 entry in 262144 is no 0 % */
+	pp_nagios_num(100.0 / 262144, b, sizeof(b));
+	CHECK_STR(b, "0.0003815");
+	pp_nagios_num(0.05, b, sizeof(b));
+	CHECK_STR(b, "0.05");
+	pp_nagios_num(-1e-15, b, sizeof(b));
 	CHECK_STR(b, "0");
 	pp_nagios_num(-2.5, b, sizeof(b));
 	CHECK_STR(b, "-2.5");
