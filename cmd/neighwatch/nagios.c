@@ -75,6 +75,7 @@ nw_render_nagios(const struct nw_snap *s, const struct nw_opts *o, struct pp_cli
 	if (isnan(failed))
 		return pp_nagios_print(nag, stdout, c->prog, st, "next hops not known: %s",
 				       s->routes_err.what[0] ? s->routes_err.what : "the routes could not be read");
-	return pp_nagios_print(nag, stdout, c->prog, st, "%s FAILED next hop%s, %zu entries%s", num,
-			       failed == 1 ? "" : "s", nent, st == PP_NAG_OK && !s->nf ? ", no findings" : "");
+	return pp_nagios_print(nag, stdout, c->prog, st, "%s FAILED next hop%s, %zu entr%s%s", num,
+			       failed == 1 ? "" : "s", nent, nent == 1 ? "y" : "ies",
+			       st == PP_NAG_OK && !s->nf ? ", no findings" : "");
 }
