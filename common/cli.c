@@ -133,8 +133,10 @@ pp_cli_opt(struct pp_cli *c, int opt, const char *arg)
 			c->nag->has_crit = true;
 		return 1;
 	case PP_OPT_RUN_TIMEOUT:
+	case PP_OPT_TIMEOUT:
 		if (pp_parse_seconds(arg, 86400, &c->nag->timeout) < 0) {
-			pp_usage_error(c, "--run-timeout: '%s' is not a number of seconds (0 < SEC <= 86400)", arg);
+			pp_usage_error(c, "--%s: '%s' is not a number of seconds (0 < SEC <= 86400)",
+				       opt == PP_OPT_TIMEOUT ? "timeout" : "run-timeout", arg);
 			return -1;
 		}
 		c->nag->has_timeout = true;

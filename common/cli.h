@@ -29,6 +29,7 @@ enum {
 	PP_OPT_WARNING,
 	PP_OPT_CRITICAL,
 	PP_OPT_RUN_TIMEOUT,
+	PP_OPT_TIMEOUT,		/* --timeout, the same, where a tool has no --timeout of its own */
 	PP_OPT_TOOL = 0x1100,	/* tools number their own long-only options from here */
 };
 
@@ -80,7 +81,7 @@ struct pp_optdef {
 
 /* --timeout as the run's bound, in the tools where it means nothing else (not pathcheck, pmtuprobe). */
 #define PP_OPT_TIMEOUT_RUN \
-	PP_OPT(0, "timeout", PP_OPT_RUN_TIMEOUT, "SEC", "the same as --run-timeout")
+	PP_OPT(0, "timeout", PP_OPT_TIMEOUT, "SEC", "the same as --run-timeout")
 
 #define PP_OPT_MAX 96
 
