@@ -25,6 +25,8 @@ pp_cli_init(struct pp_cli *c, const char *prog)
 
 /* The last message, for --nagios's UNKNOWN line. */
 static char last_msg[512];
+/* --help, --version or --list-options answered: a run with no status line to give. */
+static bool answered_help;
 
 const char *
 pp_cli_last_msg(void)
@@ -96,6 +98,7 @@ pp_usage_error(const struct pp_cli *c, const char *fmt, ...)
 void
 pp_print_version(const struct pp_cli *c)
 {
+	answered_help = true;
 	fprintf(stdout, "%s (pktpath) %s\n", c->prog, PP_VERSION);
 }
 
@@ -220,7 +223,7 @@ pp_cli_main(int argc, char *argv[], int (*tool_main)(int argc, char *argv[]))
 		return rc;
 	if (nagios.printed)
 		return nagios.state;
-	if (rc == PP_EXIT_OK && !m[0])
+	if (rc == PP_EXIT_OK && answered_help)
 		return rc;	/* --help, --version, --list-options */
 	prog = nagios_prog ? nagios_prog : "pktpath";
 	pl = strlen(prog);
@@ -409,6 +412,7 @@ pp_opt_help(FILE *f, const struct pp_optdef *defs)
 {
 	char label[96];
 
+	answered_help = true;
 	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
 		const char *h = d->help, *nl;
 		int n;
@@ -432,6 +436,7 @@ pp_opt_help(FILE *f, const struct pp_optdef *defs)
 void
 pp_opt_list(FILE *f, const struct pp_optdef *defs)
 {
+	answered_help = true;
 	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
 		if ((!d->name && !d->shortopt) || (d->flags & PP_OPTF_HIDDEN))
 			continue;

@@ -256,12 +256,16 @@ pp_nagios_line(const struct pp_nagios *n, const char *prog, int state, const cha
 	return buf;
 }
 
+static void disarm(void);
+
 int
 pp_nagios_print(struct pp_nagios *n, FILE *f, const char *prog, int state, const char *fmt, ...)
 {
 	char summary[512], line[PP_NAG_PERF_MAX + 400];
 	va_list ap;
 
+	/* The answer is in: a timeout now (while the tool cleans up) must not add a second line. */
+	disarm();
 	va_start(ap, fmt);
 	vsnprintf(summary, sizeof(summary), fmt, ap);
 	va_end(ap);
@@ -277,6 +281,20 @@ pp_nagios_print(struct pp_nagios *n, FILE *f, const char *prog, int state, const
 static char timeout_msg[160];
 static size_t timeout_len;
 static int timeout_fd = STDOUT_FILENO;
+
+static bool armed;
+
+static void
+disarm(void)
+{
+	struct itimerval it;
+
+	if (!armed)
+		return;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	armed = false;
+}
 
 static void
 on_alarm(int sig)
@@ -321,7 +339,10 @@ pp_nagios_arm(const struct pp_nagios *n, const char *prog)
 	it.it_value.tv_usec = (suseconds_t)((n->timeout - (double)it.it_value.tv_sec) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
 		it.it_value.tv_usec = 1;
-	return setitimer(ITIMER_REAL, &it, NULL);
+	if (setitimer(ITIMER_REAL, &it, NULL) < 0)
+		return -1;
+	armed = true;
+	return 0;
 }
 
 bool

@@ -1,7 +1,12 @@
 /* test_common_nagios.c: plugin ranges, perfdata and the status line (common/nagios.c). */
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "../../common/cli.h"
 #include "../../common/nagios.h"
 #include "tap.h"
 
@@ -259,6 +264,127 @@ test_status_line(void)
 	}
 }
 
+/* ---- pp_cli_main(): a tool's whole run, in a child (the state is one per process) ---- */
+
+static const struct pp_optdef fake_defs[] = {
+	PP_OPT_TIMEOUT_RUN,
+	PP_COMMON_OPTDEFS,
+	PP_OPT_END,
+};
+enum { F_RETURN, F_SLEEP, F_PRINT, F_PRINT_SLEEP };
+static int fake_mode;
+
+static void
+fake_usage(FILE *f)
+{
+	fputs("Usage: fake\n", f);
+	pp_opt_help(f, fake_defs);	/* as every tool's usage() */
+}
+
+static int
+fake_main(int argc, char *argv[])
+{
+	struct pp_cli c;
+	struct pp_optparse op;
+	int opt, rc;
+
+	pp_cli_init(&c, "fake");
+	pp_opt_init(&op, &c, fake_defs);
+	while ((opt = pp_opt_next(&op, argc, argv)) != -1)
+		if ((rc = pp_opt_common(&c, opt, optarg, fake_usage)) != PP_EXIT_OK)
+			return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
+	if ((rc = pp_cli_finish(&c)) != PP_EXIT_OK)
+		return rc;
+	if (fake_mode == F_PRINT || fake_mode == F_PRINT_SLEEP)
+		pp_nagios_print(c.nag, stdout, "fake", PP_NAG_WARNING, "a finding");
+	if (fake_mode == F_SLEEP || fake_mode == F_PRINT_SLEEP)
+		usleep(300000);
+	return PP_EXIT_OK;
+}
+
+/* Run fake_main as main() would, with argv; its stdout into out, its exit status returned. */
+static int
+run_fake(int mode, char *out, size_t len, ...)
+{
+	char *argv[16];
+	int argc = 0, fd[2], status = 0;
+	ssize_t n, got = 0;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, len);
+	argv[argc++] = (char *)"fake";
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	argv[argc] = NULL;
+	va_end(ap);
+	if (pipe(fd) < 0)
+		return -1;
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(99);
+		fake_mode = mode;
+		optind = 0;	/* getopt starts over */
+		exit(pp_cli_main(argc, argv, fake_main));
+	}
+	close(fd[1]);
+	while ((size_t)got + 1 < len && (n = read(fd[0], out + got, len - 1 - (size_t)got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+test_cli_main(void)
+{
+	char out[512];
+
+	/* a usage error is UNKNOWN (3) under --nagios, also when the error comes first */
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", "--nagios", NULL), 3);
+	CHECK_STR(out, "FAKE UNKNOWN - usage: unknown option '--bogus' (see 'fake --help')\n");
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--nagios", "--warning", "x", NULL), 3);
+	CHECK(strncmp(out, "FAKE UNKNOWN - usage: --warning: 'x' is not a range", 51) == 0);
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--nagios", "--critical", NULL), 3);
+	CHECK(strncmp(out, "FAKE UNKNOWN - usage: option '--critical' needs a value", 55) == 0);
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--nagios", "--prom", NULL), 3);
+	/* without --nagios: 2, and nothing on stdout */
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", NULL), 2);
+	CHECK_STR(out, "");
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--warning", "3", NULL), 2);
+	/* "--nagios" after "--" is an argument, not the option */
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", "--", "--nagios", NULL), 2);
+	/* the line's state is the exit code */
+	CHECK_EQ_INT(run_fake(F_PRINT, out, sizeof(out), "--nagios", NULL), 1);
+	CHECK_STR(out, "FAKE WARNING - a finding\n");
+	/* a run that ends without its line is no OK */
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--nagios", "--warning", "1", NULL), 3);
+	CHECK_STR(out, "FAKE UNKNOWN - the run ended without a status line\n");
+	/* --help and --version are answers of their own */
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--nagios", "--help", NULL), 0);
+	CHECK(strncmp(out, "Usage: fake\n", 12) == 0);
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--nagios", "-V", NULL), 0);
+	CHECK(strncmp(out, "fake (pktpath) ", 15) == 0);
+	/* the run's own timeout: UNKNOWN, 3, its own line */
+	CHECK_EQ_INT(run_fake(F_SLEEP, out, sizeof(out), "--nagios", "--run-timeout", "0.05", NULL), 3);
+	CHECK_STR(out, "FAKE UNKNOWN - timed out after 0.05 s\n");
+	CHECK_EQ_INT(run_fake(F_SLEEP, out, sizeof(out), "--nagios", "--timeout", "0.05", NULL), 3);
+	CHECK_STR(out, "FAKE UNKNOWN - timed out after 0.05 s\n");
+	/* without --nagios: exit 3, the message on stderr, stdout untouched */
+	CHECK_EQ_INT(run_fake(F_SLEEP, out, sizeof(out), "--run-timeout", "0.05", NULL), 3);
+	CHECK_STR(out, "");
+	/* once the line is out, the timer is off: one line, its state */
+	CHECK_EQ_INT(run_fake(F_PRINT_SLEEP, out, sizeof(out), "--nagios", "--run-timeout", "0.1", NULL), 1);
+	CHECK_STR(out, "FAKE WARNING - a finding\n");
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--run-timeout", "0", NULL), 2);
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--run-timeout", "-1", NULL), 2);
+}
+
 int
 main(void)
 {
@@ -270,5 +396,6 @@ main(void)
 	RUN(test_numbers);
 	RUN(test_perfdata);
 	RUN(test_status_line);
+	RUN(test_cli_main);
 	return tap_done();
 }
