@@ -28,7 +28,7 @@ verb(enum pp_status st)
 {
 	switch (st) {
 	case PP_ST_FAIL: return "dies at";
-	case PP_ST_WARN: return "degraded at";
+	case PP_ST_WARN: return "may die at";
 	default: return "cannot be decided at";
 	}
 }

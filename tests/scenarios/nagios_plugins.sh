@@ -62,6 +62,13 @@ has "pathcheck: names the station" "dies at output"
 nag "pathcheck: unprivileged" pathcheck UNKNOWN -- nsrun cli "${UNPRIV[@]}" "$B/pathcheck" --nagios 203.0.113.2:443
 nag "pathcheck: thresholds without --probe" pathcheck UNKNOWN -- "${P[@]}" --warning 5 203.0.113.2
 nsrun cli nft delete table inet nagios
+# A drop policy behind a rule pathcheck cannot evaluate: the verdict is warn.
+nsrun cli nft -f - <<'NFT' || exit 1
+table inet nagios { chain out { type filter hook output priority 0; policy drop; tcp dport 80 meta cpu 0 accept; }; }
+NFT
+nag "pathcheck: drop policy behind a rule not evaluated" pathcheck WARNING -- "${P[@]}" 203.0.113.2:80
+has "pathcheck: names the station" "may die at output"
+nsrun cli nft delete table inet nagios
 
 # ---- neighwatch: FAILED next hops ----
 nsrun cli ip route add 203.0.113.128/26 via 198.51.100.50	# nobody holds .50
