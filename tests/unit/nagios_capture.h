@@ -24,4 +24,7 @@
 		fclose(tmp_);                                                       \
 	} while (0)
 
+/* out starts with the string literal lit. */
+#define STARTS(out, lit) (strncmp((out), (lit), strlen(lit)) == 0)
+
 #endif

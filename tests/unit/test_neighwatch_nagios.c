@@ -92,8 +92,7 @@ test_failed_next_hop(void)
 
 	snap(&s, NUD_FAILED);
 	CHECK_EQ_INT(render(&s, out, sizeof(out), NULL, NULL), PP_NAG_CRITICAL);
-	CHECK(strncmp(out, "NEIGHWATCH CRITICAL - next hop 198.51.100.1 dev c0 is FAILED",
-		      strlen("NEIGHWATCH CRITICAL - next hop 198.51.100.1 dev c0 is FAILED")) == 0);
+	CHECK(STARTS(out, "NEIGHWATCH CRITICAL - next hop 198.51.100.1 dev c0 is FAILED"));
 	CHECK(strstr(out, "| 'failed_nexthops'=1;;;0 'inet_fill'=6.25%;;;0;100 'entries'=1;;;0\n") != NULL);
 	/* thresholds decide the state on the count */
 	CHECK_EQ_INT(render(&s, out, sizeof(out), "0", "5"), PP_NAG_WARNING);
@@ -133,7 +132,7 @@ test_routes_not_read(void)
 	s.routes_err.code = EPERM;
 	CHECK_EQ_INT(render(&s, out, sizeof(out), "0", "5"), PP_NAG_UNKNOWN);
 	CHECK(strstr(out, "failed_nexthops") == NULL);
-	CHECK(strncmp(out, "NEIGHWATCH UNKNOWN - ", 21) == 0);
+	CHECK(STARTS(out, "NEIGHWATCH UNKNOWN - "));
 	nw_snap_free(&s);
 }
 
