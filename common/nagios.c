@@ -351,7 +351,8 @@ pp_nagios_in_argv(int argc, char *const argv[])
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			return false;
-		if (strcmp(argv[i], "--nagios") == 0)
+		/* getopt_long takes an unambiguous abbreviation ("--nag") as the option */
+		if (strlen(argv[i]) >= 4 && strncmp(argv[i], "--nagios", strlen(argv[i])) == 0)
 			return true;
 	}
 	return false;

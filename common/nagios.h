@@ -95,7 +95,7 @@ int pp_nagios_print(struct pp_nagios *n, FILE *f, const char *prog, int state, c
  */
 int pp_nagios_arm(const struct pp_nagios *n, const char *prog);
 
-/* true when argv holds --nagios before a "--": usage errors in the parse then exit 3. */
+/* true when argv holds --nagios (or "--nag", as getopt_long takes it) before a "--": usage errors then exit 3. */
 bool pp_nagios_in_argv(int argc, char *const argv[]);
 
 #endif

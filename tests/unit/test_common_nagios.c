@@ -357,6 +357,9 @@ test_cli_main(void)
 	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", NULL), 2);
 	CHECK_STR(out, "");
 	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--warning", "3", NULL), 2);
+	/* an abbreviation getopt_long takes counts as well */
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", "--nag", NULL), 3);
+	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", "--nagiosx", NULL), 2);
 	/* "--nagios" after "--" is an argument, not the option */
 	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--bogus", "--", "--nagios", NULL), 2);
 	/* the line's state is the exit code */
