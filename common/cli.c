@@ -284,6 +284,8 @@ pp_out_begin(struct pp_cli *c, struct pp_out *o)
 	}
 	o->f = o->pf.fp;
 	o->to_file = true;
+	/* A run that times out while writing leaves no temporary file in the textfile directory. */
+	pp_nagios_timeout_unlink(o->pf.tmp);
 	return 0;
 }
 
@@ -296,6 +298,7 @@ pp_out_end(struct pp_cli *c, struct pp_out *o, bool ok)
 		fflush(stdout);
 		return 0;
 	}
+	pp_nagios_timeout_unlink(NULL);
 	if (!ok) {
 		pp_prom_file_abort(&o->pf);
 		return 0;

@@ -281,6 +281,20 @@ pp_nagios_print(struct pp_nagios *n, FILE *f, const char *prog, int state, const
 static char timeout_msg[160];
 static size_t timeout_len;
 static int timeout_fd = STDOUT_FILENO;
+static char timeout_unlink[4200];	/* a --prom-file's temporary file while it is written */
+
+void
+pp_nagios_timeout_unlink(const char *path)
+{
+	sigset_t set, old;
+
+	/* Not while the handler could read it half written. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	snprintf(timeout_unlink, sizeof(timeout_unlink), "%s", path ? path : "");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
 
 static bool armed;
 
@@ -302,6 +316,8 @@ on_alarm(int sig)
 	ssize_t w;
 
 	(void)sig;
+	if (timeout_unlink[0])
+		unlink(timeout_unlink);
 	w = write(timeout_fd, timeout_msg, timeout_len);
 	(void)w;
 	_exit(PP_NAG_UNKNOWN);

@@ -94,6 +94,8 @@ int pp_nagios_print(struct pp_nagios *n, FILE *f, const char *prog, int state, c
  * exits 3, from a SIGALRM handler that only calls write(2) and _exit(2).
  */
 int pp_nagios_arm(const struct pp_nagios *n, const char *prog);
+/* A file the timeout removes before it exits (a --prom-file's temporary file), NULL for none. */
+void pp_nagios_timeout_unlink(const char *path);
 
 /* true when argv holds --nagios (or "--nag", as getopt_long takes it) before a "--": usage errors then exit 3. */
 bool pp_nagios_in_argv(int argc, char *const argv[]);

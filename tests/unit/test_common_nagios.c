@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -271,7 +272,7 @@ static const struct pp_optdef fake_defs[] = {
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
-enum { F_RETURN, F_SLEEP, F_PRINT, F_PRINT_SLEEP };
+enum { F_RETURN, F_SLEEP, F_PRINT, F_PRINT_SLEEP, F_PROM_SLEEP };
 static int fake_mode;
 
 static void
@@ -299,6 +300,16 @@ fake_main(int argc, char *argv[])
 		pp_nagios_print(c.nag, stdout, "fake", PP_NAG_WARNING, "a finding");
 	if (fake_mode == F_SLEEP || fake_mode == F_PRINT_SLEEP)
 		usleep(300000);
+	if (fake_mode == F_PROM_SLEEP) {
+		struct pp_out out;
+
+		if ((rc = pp_out_begin(&c, &out)) != 0)
+			return rc;
+		fprintf(out.f, "# a half-written export\n");
+		fflush(out.f);
+		usleep(300000);
+		return pp_out_end(&c, &out, true);
+	}
 	return PP_EXIT_OK;
 }
 
@@ -384,6 +395,31 @@ test_cli_main(void)
 	/* once the line is out, the timer is off: one line, its state */
 	CHECK_EQ_INT(run_fake(F_PRINT_SLEEP, out, sizeof(out), "--nagios", "--run-timeout", "0.1", NULL), 1);
 	CHECK_STR(out, "FAKE WARNING - a finding\n");
+	/* a --prom-file being written when the time is up: neither it nor its temporary file is left */
+	{
+		char dir[] = "/tmp/test_nagios.XXXXXX", path[64];
+		int left = 0;
+
+		if (mkdtemp(dir)) {
+			DIR *d;
+			struct dirent *de;
+
+			snprintf(path, sizeof(path), "%s/x.prom", dir);
+			CHECK_EQ_INT(run_fake(F_PROM_SLEEP, out, sizeof(out), "--prom-file", path, "--run-timeout", "0.05",
+					      NULL), 3);
+			if ((d = opendir(dir)) != NULL) {
+				while ((de = readdir(d)) != NULL)
+					left += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+				closedir(d);
+			}
+			CHECK_EQ_INT(left, 0);
+			/* without the timeout the export is committed */
+			CHECK_EQ_INT(run_fake(F_PROM_SLEEP, out, sizeof(out), "--prom-file", path, NULL), 0);
+			CHECK(access(path, F_OK) == 0);
+			unlink(path);
+			rmdir(dir);
+		}
+	}
 	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--run-timeout", "0", NULL), 2);
 	CHECK_EQ_INT(run_fake(F_RETURN, out, sizeof(out), "--run-timeout", "-1", NULL), 2);
 }
