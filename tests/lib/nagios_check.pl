@@ -7,9 +7,9 @@
 # its warn and crit fields by Monitoring::Plugin::Range.
 #
 #   nagios_check.pl --tool NAME --rc EXIT [--want STATE] [--perf LABEL]...
-#                   [--figure REGEX --warning R --critical R]
+#                   [--atleast LABEL=MIN]... [--figure REGEX --warning R --critical R]
 #
-# --perf LABEL: that item must be there. --figure: recompute the state from the
+# --perf LABEL: that item must be there. --atleast: and its value MIN or more. --figure: recompute the state from the
 # items whose label matches REGEX with Monitoring::Plugin::Threshold (the worst of
 # them) and the ranges given to the tool; it must be the state the tool said.
 # Prints "ok" or one line saying what is wrong; exit 0 or 1.
@@ -22,9 +22,9 @@ use Monitoring::Plugin::Range;
 use Monitoring::Plugin::Threshold;
 
 my ($tool, $rc, $want, $figure, $warn, $crit) = ('', -1, undef, undef, undef, undef);
-my @need;
+my (@need, @atleast);
 GetOptions('tool=s' => \$tool, 'rc=i' => \$rc, 'want=s' => \$want, 'perf=s' => \@need,
-	   'figure=s' => \$figure, 'warning=s' => \$warn, 'critical=s' => \$crit) or die "bad options\n";
+	   'atleast=s' => \@atleast, 'figure=s' => \$figure, 'warning=s' => \$warn, 'critical=s' => \$crit) or die "bad options\n";
 
 sub bad { print "@_\n"; exit 1; }
 
@@ -80,6 +80,11 @@ if (defined $perf) {
 }
 for my $l (@need) {
 	bad("no perfdata item '$l' in: " . ($perf // '')) unless exists $val{$l};
+}
+for my $a (@atleast) {
+	my ($l, $min) = split /=/, $a, 2;
+	bad("no perfdata item '$l' in: " . ($perf // '')) unless exists $val{$l};
+	bad("'$l' is $val{$l}, expected at least $min") unless $val{$l} >= $min;
 }
 if (defined $figure) {
 	my @v = map { $val{$_} } grep { /$figure/ } sort keys %val;
