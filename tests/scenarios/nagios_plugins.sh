@@ -108,19 +108,29 @@ burst() {
 	timeout 10 ip netns exec "$(ns a)" bash -c \
 		'for i in $(seq 1 400); do printf "%1200s" x >/dev/udp/198.51.100.66/9; done' 2>/dev/null
 }
-# Six runs at once over one 3 s interval, the burst 1 s into it (each tool's start-up, the
-# tracepoint's included, has that second). The truth: the tbf's own drops, at least 5/s
-# in every figure that says WARNING or CRITICAL (dropstat's also counts drops elsewhere).
+# Six runs at once over one interval, the burst inside it. The truth: the tbf's own drops,
+# at least 5/s in every figure that says WARNING or CRITICAL (dropstat's also counts drops
+# elsewhere). dropstat's start-up (the tracepoint on every CPU) takes a second and more on
+# a loaded host: the burst waits until both have their perf events open.
 d=$(mktemp -d)
 run_bg() { local k=$1; shift; ( "$@" >"$d/$k" 2>/dev/null; echo $? >"$d/$k.rc" ) & }
+perf_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'perf_event'; }
+ip netns exec "$(ns a)" "$B/dropstat" --nagios -i 5 >"$d/dd" 2>/dev/null & pd=$!
+ip netns exec "$(ns a)" "$B/dropstat" --nagios -i 5 --warning 1 --critical 5 >"$d/dc" 2>/dev/null & pc=$!
+ready=
+for i in $(seq 1 50); do
+	[ "$(perf_open $pd)" -gt 0 ] && [ "$(perf_open $pc)" -gt 0 ] && ready=1 && break
+	sleep 0.1
+done
+[ -n "$ready" ] || t_fail "dropstat: no perf event open after 5 s"
 run_bg qd nsrun a "$B/qdiscstat" --nagios -d a0 -i 3
 run_bg qc nsrun a "$B/qdiscstat" --nagios -d a0 -i 3 --warning 1 --critical 5
 run_bg nd nsrun a "$B/nicstat" --nagios -d a0 -i 3
 run_bg nc nsrun a "$B/nicstat" --nagios -d a0 -i 3 --warning 1 --critical 5
-run_bg dd nsrun a "$B/dropstat" --nagios -i 3
-run_bg dc nsrun a "$B/dropstat" --nagios -i 3 --warning 1 --critical 5
 sleep 1
 burst
+wait $pd; echo $? >"$d/dd.rc"
+wait $pc; echo $? >"$d/dc.rc"
 wait
 chk_bg() {	# chk_bg KEY TOOL WANT NAME CHECKER-ARGS...
 	local k=$1 tool=$2 want=$3 name=$4 res; shift 4
