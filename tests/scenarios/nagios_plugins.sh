@@ -189,7 +189,7 @@ nag "pmtuprobe: below --warning 1400:" pmtuprobe WARNING --figure '^pmtu$' --war
 nsrun rtr nft -f - <<'NFT' || exit 1
 table inet pmtu { chain out { type filter hook output priority 0; icmp type destination-unreachable icmp code frag-needed drop; }; }
 NFT
-nag "pmtuprobe: black hole" pmtuprobe CRITICAL -- "${PM[@]}" 203.0.113.2
+nag "pmtuprobe: black hole" pmtuprobe CRITICAL -- "${PM[@]}" --tries 2 --no-locate 203.0.113.2
 nag "pmtuprobe: --min above --max" pmtuprobe UNKNOWN -- "${PM[@]}" --min 1400 --max 1300 203.0.113.2
 
 # ---- --run-timeout: the run ends on its own ----
