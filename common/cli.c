@@ -9,12 +9,29 @@
 #include "parse.h"
 #include "text.h"
 
+/* --nagios's state: one per process, so main()'s wrapper still has it after the tool returned. */
+static struct pp_nagios nagios;
+static const char *nagios_prog;
+
 void
 pp_cli_init(struct pp_cli *c, const char *prog)
 {
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
+	c->nag = &nagios;
+	nagios_prog = prog;
 	c->ns.orig_fd = -1;
+}
+
+/* The last message, for --nagios's UNKNOWN line. */
+static char last_msg[512];
+/* --help, --version or --list-options answered: a run with no status line to give. */
+static bool answered_help;
+
+const char *
+pp_cli_last_msg(void)
+{
+	return last_msg;
 }
 
 /* A message to stderr, its outside strings (DEST, a device name) safe for a terminal. */
@@ -23,8 +40,24 @@ vmsg(const char *fmt, va_list ap)
 {
 	char buf[1024], safe[2048];
 
+	const char *t;
+
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	fputs(pp_text_safe(buf, safe, sizeof(safe)), stderr);
+	t = pp_text_safe(buf, safe, sizeof(safe));
+	snprintf(last_msg, sizeof(last_msg), "%s", t);
+	fputs(t, stderr);
+}
+
+/* A parse message (getopt's), remembered as vmsg() remembers its own. */
+static void __attribute__((format(printf, 1, 2)))
+note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", last_msg);
 }
 
 void
@@ -44,7 +77,9 @@ pp_warn_err(const struct pp_cli *c, const struct pp_err *e)
 {
 	char buf[512];
 
-	fprintf(stderr, "%s: %s\n", c->prog, pp_err_str(e, buf, sizeof(buf)));
+	pp_err_str(e, buf, sizeof(buf));
+	snprintf(last_msg, sizeof(last_msg), "%s", buf);
+	fprintf(stderr, "%s: %s\n", c->prog, buf);
 }
 
 int
@@ -63,6 +98,7 @@ pp_usage_error(const struct pp_cli *c, const char *fmt, ...)
 void
 pp_print_version(const struct pp_cli *c)
 {
+	answered_help = true;
 	fprintf(stdout, "%s (pktpath) %s\n", c->prog, PP_VERSION);
 }
 
@@ -73,15 +109,54 @@ pp_cli_opt(struct pp_cli *c, int opt, const char *arg)
 
 	switch (opt) {
 	case 'j':
+		if (c->nag->on) {
+			pp_usage_error(c, "--nagios and --json cannot be used together");
+			return -1;
+		}
 		c->format = PP_FMT_JSON;
+		return 1;
+	case PP_OPT_NAGIOS:
+		if (c->format != PP_FMT_TEXT || c->prom_file) {
+			pp_usage_error(c, "--nagios and %s cannot be used together",
+				       c->format == PP_FMT_JSON ? "--json" : "--prom");
+			return -1;
+		}
+		c->nag->on = true;
+		return 1;
+	case PP_OPT_WARNING:
+	case PP_OPT_CRITICAL:
+		if (pp_range_parse(arg, opt == PP_OPT_WARNING ? &c->nag->warn : &c->nag->crit) < 0) {
+			pp_usage_error(c, "--%s: '%s' is not a range (10, 10:, ~:10, 10:20, @10:20)",
+				       opt == PP_OPT_WARNING ? "warning" : "critical", arg);
+			return -1;
+		}
+		if (opt == PP_OPT_WARNING)
+			c->nag->has_warn = true;
+		else
+			c->nag->has_crit = true;
+		return 1;
+	case PP_OPT_RUN_TIMEOUT:
+	case PP_OPT_TIMEOUT:
+		if (pp_parse_seconds(arg, 86400, &c->nag->timeout) < 0) {
+			pp_usage_error(c, "--%s: '%s' is not a number of seconds (0 < SEC <= 86400)",
+				       opt == PP_OPT_TIMEOUT ? "timeout" : "run-timeout", arg);
+			return -1;
+		}
+		c->nag->has_timeout = true;
 		return 1;
 	case 'p':
 		c->pretty = true;
 		return 1;
 	case PP_OPT_PROM:
-		c->format = PP_FMT_PROM;
-		return 1;
 	case PP_OPT_PROM_FILE:
+		if (c->nag->on) {
+			pp_usage_error(c, "--nagios and --prom cannot be used together");
+			return -1;
+		}
+		if (opt == PP_OPT_PROM) {
+			c->format = PP_FMT_PROM;
+			return 1;
+		}
 		if (!arg[0]) {
 			pp_usage_error(c, "--prom-file: empty path");
 			return -1;
@@ -114,14 +189,50 @@ pp_cli_opt(struct pp_cli *c, int opt, const char *arg)
 	}
 }
 
-void
+int
 pp_cli_finish(struct pp_cli *c)
 {
 	const char *nc = getenv("NO_COLOR");
 
 	if (c->prom_file)
 		c->format = PP_FMT_PROM;
-	c->color = c->format == PP_FMT_TEXT && !c->no_color && !(nc && nc[0]) && isatty(STDOUT_FILENO);
+	c->color = c->format == PP_FMT_TEXT && !c->no_color && !(nc && nc[0]) && isatty(STDOUT_FILENO) &&
+		   !c->nag->on;
+	if (pp_nagios_has_thresholds(c->nag) && !c->nag->on)
+		return pp_usage_error(c, "--%s needs --nagios", c->nag->has_warn ? "warning" : "critical");
+	if (c->nag->on && !c->nag->has_timeout)
+		c->nag->timeout = 10;
+	if (pp_nagios_arm(c->nag, c->prog) < 0) {
+		pp_warnx(c, "--run-timeout: cannot set a timer: %s", strerror(errno));
+		return PP_EXIT_UNKNOWN;
+	}
+	return PP_EXIT_OK;
+}
+
+int
+pp_cli_main(int argc, char *argv[], int (*tool_main)(int argc, char *argv[]))
+{
+	const char *m = last_msg, *prog;
+	size_t pl;
+	int rc;
+
+	nagios.on = pp_nagios_in_argv(argc, argv);
+	rc = tool_main(argc, argv);
+	fflush(stdout);
+	if (!nagios.on)
+		return rc;
+	if (nagios.printed)
+		return nagios.state;
+	if (rc == PP_EXIT_OK && answered_help)
+		return rc;	/* --help, --version, --list-options */
+	prog = nagios_prog ? nagios_prog : "pktpath";
+	pl = strlen(prog);
+	/* "prog: what" -> "what" */
+	if (strncmp(m, prog, pl) == 0 && m[pl] == ':' && m[pl + 1] == ' ')
+		m += pl + 2;
+	return pp_nagios_print(&nagios, stdout, prog, PP_NAG_UNKNOWN, "%s%s",
+			       rc == PP_EXIT_USAGE ? "usage: " : "",
+			       m[0] ? m : "the run ended without a status line");
 }
 
 int
@@ -173,6 +284,8 @@ pp_out_begin(struct pp_cli *c, struct pp_out *o)
 	}
 	o->f = o->pf.fp;
 	o->to_file = true;
+	/* A run that times out while writing leaves no temporary file in the textfile directory. */
+	pp_nagios_timeout_unlink(o->pf.tmp);
 	return 0;
 }
 
@@ -185,6 +298,7 @@ pp_out_end(struct pp_cli *c, struct pp_out *o, bool ok)
 		fflush(stdout);
 		return 0;
 	}
+	pp_nagios_timeout_unlink(NULL);
 	if (!ok) {
 		pp_prom_file_abort(&o->pf);
 		return 0;
@@ -271,16 +385,16 @@ pp_opt_next(struct pp_optparse *p, int argc, char *argv[])
 	if (opt == ':') {
 		d = opt_by_val(p->defs, optopt);
 		if (d && d->name && !(strncmp(word, "--", 2) != 0 && d->shortopt))
-			fprintf(stderr, "%s: option '--%s' needs a value (see '%s --help')\n",
+			note("%s: option '--%s' needs a value (see '%s --help')",
 				p->cli->prog, d->name, p->cli->prog);
 		else
-			fprintf(stderr, "%s: option '-%c' needs a value (see '%s --help')\n",
+			note("%s: option '-%c' needs a value (see '%s --help')",
 				p->cli->prog, optopt, p->cli->prog);
 	} else if (optopt && strncmp(word, "--", 2) != 0) {
-		fprintf(stderr, "%s: unknown option '-%c' (see '%s --help')\n", p->cli->prog, optopt,
+		note("%s: unknown option '-%c' (see '%s --help')", p->cli->prog, optopt,
 			p->cli->prog);
 	} else {
-		fprintf(stderr, "%s: unknown option '%s' (see '%s --help')\n", p->cli->prog, word,
+		note("%s: unknown option '%s' (see '%s --help')", p->cli->prog, word,
 			p->cli->prog);
 	}
 	return PP_OPT_BAD;
@@ -301,6 +415,7 @@ pp_opt_help(FILE *f, const struct pp_optdef *defs)
 {
 	char label[96];
 
+	answered_help = true;
 	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
 		const char *h = d->help, *nl;
 		int n;
@@ -324,6 +439,7 @@ pp_opt_help(FILE *f, const struct pp_optdef *defs)
 void
 pp_opt_list(FILE *f, const struct pp_optdef *defs)
 {
+	answered_help = true;
 	for (const struct pp_optdef *d = defs; d->name || d->shortopt || d->help; d++) {
 		if ((!d->name && !d->shortopt) || (d->flags & PP_OPTF_HIDDEN))
 			continue;

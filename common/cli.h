@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "json.h"
+#include "nagios.h"
 #include "netns.h"
 #include "pp.h"
 #include "prom.h"
@@ -24,6 +25,11 @@ enum {
 	PP_OPT_NETNS_PID,
 	PP_OPT_NO_COLOR,
 	PP_OPT_LIST,		/* the hidden --list-options */
+	PP_OPT_NAGIOS,		/* --nagios and its thresholds and timeout */
+	PP_OPT_WARNING,
+	PP_OPT_CRITICAL,
+	PP_OPT_RUN_TIMEOUT,
+	PP_OPT_TIMEOUT,		/* --timeout, the same, where a tool has no --timeout of its own */
 	PP_OPT_TOOL = 0x1100,	/* tools number their own long-only options from here */
 };
 
@@ -67,7 +73,15 @@ struct pp_optdef {
 	PP_OPT(0, "netns-pid", PP_OPT_NETNS_PID, "PID", "run in the network namespace of process PID"), \
 	PP_OPT(0, "no-color", PP_OPT_NO_COLOR, NULL, "no colour (also when NO_COLOR is set)"),  \
 	PP_OPT('h', "help", 'h', NULL, "this help"),                                            \
-	PP_OPT('V', "version", 'V', NULL, "version")
+	PP_OPT('V', "version", 'V', NULL, "version"),                                           \
+	PP_OPT(0, "nagios", PP_OPT_NAGIOS, NULL, "Monitoring Plugins output: one status line, exit 0-3"), \
+	PP_OPT(0, "warning", PP_OPT_WARNING, "RANGE", "with --nagios: WARNING when the figure is outside RANGE"), \
+	PP_OPT(0, "critical", PP_OPT_CRITICAL, "RANGE", "with --nagios: CRITICAL when the figure is outside RANGE"), \
+	PP_OPT(0, "run-timeout", PP_OPT_RUN_TIMEOUT, "SEC", "end the run after SEC, exit 3 (default 10 with --nagios)")
+
+/* --timeout as the run's bound, in the tools where it means nothing else (not pathcheck, pmtuprobe). */
+#define PP_OPT_TIMEOUT_RUN \
+	PP_OPT(0, "timeout", PP_OPT_TIMEOUT, "SEC", "the same as --run-timeout")
 
 #define PP_OPT_MAX 96
 
@@ -112,6 +126,7 @@ struct pp_cli {
 	bool color;
 	bool no_color;
 	struct pp_netns ns;
+	struct pp_nagios *nag;		/* --nagios, --warning, --critical, --run-timeout (one per process) */
 };
 
 void pp_cli_init(struct pp_cli *c, const char *prog);
@@ -121,8 +136,22 @@ void pp_cli_init(struct pp_cli *c, const char *prog);
  * option, or -1 after printing a usage error naming the bad value.
  */
 int pp_cli_opt(struct pp_cli *c, int opt, const char *arg);
-/* After parsing: --prom-file implies Prometheus; colour only on a terminal without NO_COLOR. */
-void pp_cli_finish(struct pp_cli *c);
+/*
+ * After parsing: --prom-file implies Prometheus; colour only on a terminal without
+ * NO_COLOR; --nagios excludes -j and --prom, --warning/--critical need --nagios; the
+ * run's timeout is armed. PP_EXIT_OK, or PP_EXIT_USAGE after a message.
+ */
+int pp_cli_finish(struct pp_cli *c);
+/*
+ * Every tool's main(): notes --nagios in argv first (so a usage error found before
+ * it is read still ends as the plugin contract wants), runs tool_main, and then,
+ * without --nagios, returns its code. With it: the status line's state once it was
+ * printed; otherwise "TOOL UNKNOWN - <the last message>" and 3 (a usage error, a
+ * namespace that could not be entered, a run that ended before its line).
+ */
+int pp_cli_main(int argc, char *argv[], int (*tool_main)(int argc, char *argv[]));
+/* The last message pp_warnx(), pp_warn_err() or a usage error wrote ("" before any). */
+const char *pp_cli_last_msg(void);
 /* Enter -N/--netns-pid. Returns PP_EXIT_OK, PP_EXIT_USAGE (no such namespace) or PP_EXIT_UNKNOWN (no privilege), after a message. */
 int pp_cli_enter_netns(struct pp_cli *c);
 /* The namespace name for output, or NULL for the current one. */

@@ -42,6 +42,7 @@ static const struct pp_optdef ctd_optdefs[] = {
 	PP_OPT(0, "older-than", OPT_OLDER, "T", "entries older than T (90, 10m, 2h, 1d); needs\nnet.netfilter.nf_conntrack_timestamp=1"),
 	PP_OPT_HEADING(""),
 	PP_OPT_HEADING("Common options:"),
+	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -265,7 +266,12 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 	}
 	if (optind < argc)
 		return pp_usage_error(&o->cli, "'%s': unexpected argument", argv[optind]);
-	pp_cli_finish(&o->cli);
+	do {
+		int frc = pp_cli_finish(&o->cli);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 
 	/* An address implies its family, and tuple filters need one in the kernel. */
 	if (!o->f.family) {
@@ -293,6 +299,10 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 		o->mode = ctd_filter_any(&o->f) ? M_AGG : M_STATS;
 		o->top_n[CTD_K_UNREPLIED] = UNREPLIED_N;
 	}
+	if (o->cli.nag->on && ((o->mode_set && o->mode != M_STATS) || o->agg_flag || ctd_filter_any(&o->f)))
+		return pp_usage_error(&o->cli, "--nagios judges the table's health: not with -c, -E, --aggregate, --top or filters");
+	if (o->cli.nag->on)
+		o->mode = M_STATS;
 	if (o->mode == M_EVENTS && o->cli.format == PP_FMT_PROM)
 		return pp_usage_error(&o->cli, "-E cannot be exported with --prom");
 	if (o->mode == M_STATS && ctd_filter_any(&o->f))

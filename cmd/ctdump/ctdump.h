@@ -267,6 +267,11 @@ int ctd_args(int argc, char *argv[], struct ctd_opts *o);
 uint64_t ctd_now_real_ns(void);
 /* Read the statistics and sysctls, and evaluate them into h. */
 void ctd_collect_health(struct pp_nl *nl, struct ctd_health *h, double max_fill, struct ctd_warnings *w);
+/* nagios.c: --nagios: the health read twice, --duration (1 s) apart; the line on stdout, its state returned. */
+int ctd_nagios(struct ctd_opts *o, struct pp_nl *nl);
+/* Its pure part: the line for two health reads dt seconds apart. */
+int ctd_nagios_render(const struct ctd_opts *o, const struct ctd_health *h0, const struct ctd_health *h1, double dt,
+		      const struct ctd_warnings *w);
 /* One streaming dump through r, with the kernel's share kf of the filter. */
 int ctd_dump(struct pp_nl *nl, struct pp_ct_kfilter *kf, struct ctd_run *r, struct pp_err *e,
 	     struct ctd_warnings *w);

@@ -26,8 +26,8 @@ exit_for(const struct ctd_health *h)
 	}
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct ctd_opts o;
 	struct pp_nl nl;
@@ -44,6 +44,11 @@ main(int argc, char *argv[])
 	if ((rc = pp_nl_open(&nl, NETLINK_NETFILTER, &e)) < 0) {
 		pp_warn_err(&o.cli, &e);
 		return PP_EXIT_UNKNOWN;
+	}
+	if (o.cli.nag->on) {
+		rc = ctd_nagios(&o, &nl);
+		pp_nl_close(&nl);
+		return rc;
 	}
 	if (o.mode == M_EVENTS) {
 		rc = ctd_run_events(&o, &nl);
@@ -86,4 +91,10 @@ main(int argc, char *argv[])
 	if (s.r.out.err)
 		return PP_EXIT_UNKNOWN;
 	return exit_for(&s.h);
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

@@ -18,6 +18,7 @@ static const struct pp_optdef ds_optdefs[] = {
 	PP_OPT(0, "top", OPT_TOP, "N", "text: at most N reason rows (default: all that moved)"),
 	PP_OPT(0, "threshold", OPT_THRESHOLD, "RATE", "exit 1 when drops per second (not benign, this namespace or\nnot attributable) or a drop counter's rate is above RATE (default 0: any)"),
 	PP_OPT(0, "no-tracepoint", OPT_NO_TRACEPOINT, NULL, "counters only: do not open skb:kfree_skb"),
+	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -91,9 +92,17 @@ ds_args(int argc, char *argv[], struct ds_opts *o)
 		return pp_usage_error(c, "unexpected argument '%s'", argv[optind]);
 	if (has_interval && !has_count)
 		o->count = 0;
-	pp_cli_finish(c);
+	do {
+		int frc = pp_cli_finish(c);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	/* An exposition on stdout is one point in time: with -i and no -c, one interval. */
 	if (c->format == PP_FMT_PROM && o->count == 0 && !c->prom_file)
+		o->count = 1;
+	/* --nagios judges one interval (the last, with -c). */
+	if (c->nag->on && o->count == 0)
 		o->count = 1;
 	return PP_EXIT_OK;
 }

@@ -243,4 +243,7 @@ void ds_render_json(FILE *f, const struct ds_render_ctx *rc, const struct ds_led
 void ds_render_prom(FILE *f, const struct ds_render_ctx *rc, const struct ds_ledger *l,
 		    const struct ds_counters *cur, const struct ds_eval *ev, bool success);
 
+/* nagios.c: the --nagios line of one interval on stdout; returns its state (the exit code). */
+int ds_render_nagios(const struct ds_opts *o, const struct ds_eval *ev);
+
 #endif

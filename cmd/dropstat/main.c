@@ -35,8 +35,8 @@ wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct ds_opts o;
 	struct ds_ledger *l = NULL;
@@ -103,7 +103,10 @@ main(int argc, char *argv[])
 			problem = true;
 		if (ev.ledger_unknown || ev.counters_unknown)
 			unknown = true;
-		switch (o.cli.format) {
+		if (o.cli.nag->on) {
+			if (last)
+				ds_render_nagios(&o, &ev);
+		} else switch (o.cli.format) {
 		case PP_FMT_TEXT:
 			if (s > 1)
 				putchar('\n');
@@ -138,4 +141,10 @@ main(int argc, char *argv[])
 	if (problem)
 		return PP_EXIT_PROBLEM;
 	return unknown ? PP_EXIT_UNKNOWN : PP_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

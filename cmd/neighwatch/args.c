@@ -50,6 +50,7 @@ static const struct pp_optdef nw_optdefs[] = {
 	PP_OPT(0, "table-interval", OPT_TABLE_INTERVAL, "SEC", "poll the global table counters (table_fulls,\nforced_gc_runs, res_failed) every SEC (default 10, 0: never)"),
 	PP_OPT(0, "rcvbuf", OPT_RCVBUF, "BYTES", "initial event socket buffer (for tests: force overruns)"),
 	PP_OPT(0, "final-entries", OPT_FINAL_ENTRIES, NULL, "the watch summary lists the final table"),
+	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -217,8 +218,15 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 		return pp_usage_error(c, "--proxy, --nud, --to and --get: not with -w/--watch");
 	if (o->has_get && !o->dev)
 		return pp_usage_error(c, "--get: needs -d/--dev (the entry is per device)");
+	if (c->nag->on && o->watch)
+		return pp_usage_error(c, "--nagios judges a snapshot: not with -w/--watch");
 	o->json_events = json;
-	pp_cli_finish(c);
+	do {
+		int frc = pp_cli_finish(c);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	return PP_EXIT_OK;
 }
 

@@ -337,6 +337,11 @@ nw_snapshot(struct pp_cli *c, struct nw_opts *o)
 		nw_snap_free(&s);
 		return PP_EXIT_UNKNOWN;
 	}
+	if (c->nag->on) {
+		rc = nw_render_nagios(&s, o, c);
+		nw_snap_free(&s);
+		return rc;
+	}
 	switch (c->format) {
 	case PP_FMT_JSON:
 		nw_render_json(&s, o, c, stdout);

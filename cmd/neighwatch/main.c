@@ -6,8 +6,8 @@
  */
 #include "nw.h"
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct pp_cli c;
 	struct nw_opts o;
@@ -19,4 +19,10 @@ main(int argc, char *argv[])
 	if ((rc = pp_cli_enter_netns(&c)) != PP_EXIT_OK)
 		return rc;
 	return o.watch ? nw_watch_run(&c, &o) : nw_snapshot(&c, &o);
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

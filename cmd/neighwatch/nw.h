@@ -170,6 +170,8 @@ int nw_eval(struct nw_snap *s, const struct nw_opts *o);
 /* Render the snapshot. */
 void nw_render_text(const struct nw_snap *s, const struct nw_opts *o, const struct pp_cli *c, FILE *f);
 void nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp_cli *c, FILE *f);
+/* nagios.c: the --nagios line of a snapshot on stdout; returns its state (the exit code). */
+int nw_render_nagios(const struct nw_snap *s, const struct nw_opts *o, struct pp_cli *c);
 /* Prometheus families of the snapshot (no run info). */
 void nw_render_prom(const struct nw_snap *s, struct pp_prom *p);
 

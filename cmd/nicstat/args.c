@@ -42,6 +42,7 @@ static const struct pp_optdef ns_optdefs[] = {
 	PP_OPT(0, "threshold", OPT_THRESHOLD, "RATE", "exit 1 when a device's Sat or a CPU's backlog drops per second\nare above RATE over an interval (default 0: any); the\nsince-boot sample alone decides nothing"),
 	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* hidden: benchmark floor */
 	PP_OPT_HIDDEN("force-ioctl", OPT_FORCE_IOCTL, NULL),	/* hidden: test the ioctl fallback */
+	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -190,10 +191,22 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 		o->count = 0;
 	if (has_count && o->count > 1 && o->interval <= 0)
 		o->interval = 1;	/* nicstat's habit: -c alone samples every second */
-	pp_cli_finish(c);
+	do {
+		int frc = pp_cli_finish(c);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	/* An exposition is one point in time: with -i and no -c, one interval. */
 	if (c->format == PP_FMT_PROM && o->count == 0)
 		o->count = 2;
+	/* --nagios judges rates over one interval at least: two samples, 1 s apart unless -i says. */
+	if (c->nag->on) {
+		if (o->count < 2)
+			o->count = 2;
+		if (o->interval <= 0)
+			o->interval = 1;
+	}
 	return PP_EXIT_OK;
 }
 

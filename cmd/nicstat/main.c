@@ -21,8 +21,8 @@
 #include "qdisc.h"
 #include "sample.h"
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct ns_opts o;
 	struct ns_model m;
@@ -104,6 +104,11 @@ main(int argc, char *argv[])
 		ns_eval(&o, &m);
 		if (m.evaluate && m.problem)
 			problem = true;
+		if (o.cli.nag->on) {
+			if (last)
+				ns_render_nagios(&o, &m);
+			continue;
+		}
 		if (o.cli.format == PP_FMT_TEXT) {
 			if (s > 0)
 				putchar('\n');
@@ -136,4 +141,10 @@ main(int argc, char *argv[])
 	if (rc != PP_EXIT_OK)
 		return rc;
 	return problem ? PP_EXIT_PROBLEM : PP_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

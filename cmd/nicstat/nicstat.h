@@ -290,4 +290,7 @@ int ns_collect(struct ns_collector *c, struct pp_nl *nl, struct pp_err *e);
 /* The hidden benchmark floor: the same dumps, messages only counted. */
 int ns_count_only(const struct ns_opts *o, struct pp_nl *nl);
 
+/* nagios.c: the --nagios line of the last sample on stdout; returns its state (the exit code). */
+int ns_render_nagios(const struct ns_opts *o, const struct ns_model *m);
+
 #endif

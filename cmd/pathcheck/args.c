@@ -205,7 +205,12 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 				return rc;
 		}
 	}
-	pp_cli_finish(&o->cli);
+	do {
+		int frc = pp_cli_finish(&o->cli);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	if (q->probe && q->watch > 0)
 		return pp_usage_error(&o->cli, "--probe sends a packet, --watch sends none: choose one");
 	if (q->trace && !q->probe && q->watch <= 0)

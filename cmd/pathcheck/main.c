@@ -64,8 +64,8 @@ stop_signals_end(int fd)
 		raise((int)si.ssi_signo);
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct pc_opts o;
 	struct pc_target *t = NULL;
@@ -76,6 +76,9 @@ main(int argc, char *argv[])
 
 	if ((rc = pc_args(argc, argv, &o)) != PP_EXIT_OK)
 		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
+	/* --warning and --critical judge the probe's round trip: without a probe there is none. */
+	if (pp_nagios_has_thresholds(o.cli.nag) && !o.q.probe)
+		return pp_usage_error(&o.cli, "--warning and --critical apply to the probe's rtt: they need --probe");
 	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK) {
 		prom_failed_run(&o);
 		return rc;
@@ -112,6 +115,10 @@ main(int argc, char *argv[])
 	} else
 		pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
 	rc = pc_targets_exit(t, n);
+	if (o.cli.nag->on) {
+		rc = pc_render_nagios(&o, t, n);
+		goto done;
+	}
 	/* An export that cannot be opened: the diagnosis ran, its answer could not be written (3). */
 	if ((orc = pp_out_begin(&o.cli, &out)) != 0) {
 		rc = orc;
@@ -128,4 +135,10 @@ done:
 	pc_targets_free(t, n);
 	pp_netns_leave(&o.cli.ns);
 	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

@@ -627,6 +627,8 @@ void pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n
 void pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f);
 /* t may be NULL (n 0) for a run that could not check anything: run_success 0. */
 void pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok);
+/* nagios.c: the --nagios status line on stdout; returns its state (the exit code). */
+int pc_render_nagios(const struct pc_opts *o, const struct pc_target *t, size_t n);
 const char *pc_direction_name(enum pc_direction d);
 const char *pc_proto_name(uint8_t proto);
 const char *pc_ct_state_name(uint32_t st);

@@ -189,7 +189,12 @@ parse_args(int argc, char *argv[], struct pm_opts *o)
 				return rc;
 		}
 	}
-	pp_cli_finish(&o->cli);
+	do {
+		int frc = pp_cli_finish(&o->cli);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	if (optind != argc - 1)
 		return pp_usage_error(&o->cli, optind >= argc ? "missing DEST" : "one DEST only");
 	if (pp_parse_dest(argv[optind], host, sizeof(host), &port, &has_port, &why) < 0)
@@ -419,8 +424,8 @@ run(struct pm_model *m)
 	pm_prober_close(&pr);
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	static struct pm_opts o;
 	static struct pm_model m;
@@ -475,6 +480,8 @@ main(int argc, char *argv[])
 		pm_local_collect(&m, true);
 	}
 	rc = pm_eval(&m);
+	if (o.cli.nag->on)
+		return pm_render_nagios(&m);
 
 	if ((orc = pp_out_begin(&o.cli, &out)) != 0)
 		return orc;
@@ -492,4 +499,10 @@ main(int argc, char *argv[])
 	if ((orc = pp_out_end(&o.cli, &out, true)) != 0)
 		return orc;
 	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

@@ -234,6 +234,8 @@ void pm_warn(struct pm_model *m, const char *fmt, ...) __attribute__((format(pri
 void pm_render_text(const struct pm_model *m, FILE *f);
 void pm_render_json(const struct pm_model *m, FILE *f);
 void pm_render_prom(const struct pm_model *m, FILE *f, bool ok);
+/* nagios.c: the --nagios line on stdout; returns its state (the exit code). */
+int pm_render_nagios(const struct pm_model *m);
 
 /* Local facts (local.c): route, device MTU, exceptions, MSS clamps. */
 void pm_local_collect(struct pm_model *m, bool after);

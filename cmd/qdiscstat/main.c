@@ -54,6 +54,7 @@ static const struct pp_optdef qs_optdefs[] = {
 	PP_OPT(0, "busy-pps", OPT_BUSY_PPS, "N", "packets/s above which a physical device is busy (default 10000)"),
 	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* benchmark floor */
 	PP_OPT_HIDDEN("threads", OPT_THREADS, "N"),
+	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -183,7 +184,15 @@ parse_args(int argc, char *argv[], struct qs_opts *o)
 		o->count = o->has_interval ? 0 : 1;
 	if (!o->has_interval)
 		o->interval = 1;
-	pp_cli_finish(&o->cli);
+	/* --nagios judges rates: the last of at least two samples, one interval apart. */
+	if (o->cli.nag->on && (o->count == 0 || o->count < 2))
+		o->count = 2;
+	do {
+		int frc = pp_cli_finish(&o->cli);
+
+		if (frc != PP_EXIT_OK)
+			return frc;
+	} while (0);
 	return PP_EXIT_OK;
 }
 
@@ -295,7 +304,10 @@ run(struct qs_opts *o, struct qs_collector *c)
 		rc.last = o->count != 0 && i == o->count;
 		if (ev.problems)
 			problem = true;
-		switch (o->cli.format) {
+		if (o->cli.nag->on) {
+			if (rc.last)
+				exitc = qs_render_nagios(&o->cli, &cur, &ev, have_prev);
+		} else switch (o->cli.format) {
 		case PP_FMT_TEXT:
 			if (i > 1)
 				putchar('\n');
@@ -325,18 +337,18 @@ run(struct qs_opts *o, struct qs_collector *c)
 		prev = cur;
 		have_prev = true;
 		memset(&cur, 0, sizeof(cur));
-		if (exitc != PP_EXIT_OK)
+		if (exitc != PP_EXIT_OK || o->cli.nag->printed)
 			break;
 	}
 	if (have_prev)
 		qs_sample_free(&prev);
-	if (exitc != PP_EXIT_OK)
+	if (exitc != PP_EXIT_OK || o->cli.nag->printed)
 		return exitc;
 	return problem ? PP_EXIT_PROBLEM : PP_EXIT_OK;
 }
 
-int
-main(int argc, char *argv[])
+static int
+tool_main(int argc, char *argv[])
 {
 	struct qs_opts o;
 	struct qs_collector c;
@@ -376,4 +388,10 @@ out:
 		free(o.kind_buf[i]);
 	fflush(stdout);
 	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	return pp_cli_main(argc, argv, tool_main);
 }

@@ -158,5 +158,10 @@ void qs_render_json(FILE *f, const struct qs_render_ctx *rc, const struct qs_sam
 		    const struct qs_eval *ev);
 void qs_render_prom(FILE *f, const struct qs_render_ctx *rc, const struct qs_sample *s,
 		    const struct qs_eval *ev, bool success);
+/*
+ * nagios.c: the --nagios line for the last sample (rates over the interval when
+ * have_prev) on stdout; returns its state (the exit code).
+ */
+int qs_render_nagios(struct pp_cli *c, const struct qs_sample *s, const struct qs_eval *ev, bool have_prev);
 
 #endif

@@ -10,6 +10,9 @@ libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
 iproute2 nftables iptables ipset conntrack jq ethtool iputils-ping socat iputils-tracepath python3 python3-yaml procps
 prometheus prometheus-node-exporter systemd"
 
+# Monitoring::Plugin: the --nagios scenario reads every tool's line with it, as a consumer does.
+PKGS="$PKGS libmonitoring-plugin-perl"
+
 # perf(1) for make bench: dropstat's counts against perf stat -e skb:kfree_skb.
 PKGS="$PKGS linux-perf"
 missing=""
