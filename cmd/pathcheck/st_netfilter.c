@@ -537,9 +537,79 @@ pkt_addrtype(const struct local_types *lt, struct pc_pkt *p)
 	p->dst_type = addr_type(lt, &p->dst);
 }
 
+/*
+ * fib saddr . iif oif, as nft_fib4/nft_fib6 answer it: the route back to the packet's
+ * source. IPv4 looks it up restricted to iif (flowi4_oif), and only a FIB entry counts
+ * (RTM_F_FIB_MATCH: no "assume on-link" route for a device-bound lookup); IPv6 looks
+ * it up from the packet's destination (when local) and takes the device it gives.
+ * Either way the answer is iif when the route leaves by iif, else missing (0); a local,
+ * reject or anycast route is missing. One lookup per mark and destination a collection.
+ */
+struct rpf_cache {
+	bool done;
+	uint32_t mark;
+	struct pp_addr dst;
+	int oif, rc;
+};
+
+static void
+pkt_rpf(const struct pc_query *q, struct pc_pkt *p, struct rpf_cache *rc)
+{
+	struct pp_route_query rq = { 0 };
+	struct pp_route r;
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	int err;
+
+	if (!p->src_known || p->iif <= 0 || p->mark_unknown ||
+	    (p->hook != NF_INET_PRE_ROUTING && p->hook != NF_INET_LOCAL_IN && p->hook != NF_INET_FORWARD))
+		return;
+	if (!(rc->done && rc->mark == p->mark && pp_addr_eq(&rc->dst, &p->dst))) {
+		rc->done = true;
+		rc->mark = p->mark;
+		rc->dst = p->dst;
+		rc->oif = 0;
+		rc->rc = pp_nl_open(&nl, NETLINK_ROUTE, &e);
+		if (rc->rc < 0)
+			return;
+		rq.family = p->family;
+		rq.dst = p->src;
+		rq.has_mark = p->mark != 0;
+		rq.mark = p->mark;
+		if (p->family == AF_INET) {
+			rq.oif = p->iif;
+			rq.fibmatch = true;
+		} else if (p->dst_type & (1u << RTN_LOCAL)) {
+			rq.src = p->dst;
+		}
+		err = pp_route_get(&nl, &rq, &r, &e);
+		pp_nl_close(&nl);
+		if (err == 0) {
+			if (r.type == RTN_UNICAST) {
+				if (r.nhops == 0 && r.oif == p->iif)
+					rc->oif = p->iif;
+				for (int i = 0; i < r.nhops; i++)
+					if (r.nh[i].ifindex == p->iif)
+						rc->oif = p->iif;
+			}
+		} else if (err != -ENETUNREACH && err != -EHOSTUNREACH && err != -EINVAL && err != -EACCES) {
+			rc->rc = err;
+			return;
+		}
+		rc->rc = 0;
+	}
+	if (rc->rc < 0)
+		return;
+	p->rpf_known = true;
+	p->rpf_oif = rc->oif;
+	p->rpf_mark = p->mark;
+	(void)q;
+}
+
 void
 pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 {
+	struct rpf_cache rpf = { 0 };
 	struct pp_nl nl;
 	struct base_ctx bc = { q, f, hooks, 0 };
 	struct pc_nft_cache cache = { 0 };
@@ -629,6 +699,18 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		p.mark_unknown = f->mark_unknown;
 		p.ctmark = f->ctmark;
 		p.ctmark_unknown = f->ctmark_unknown;
+		pkt_rpf(q, &p, &rpf);
+		/*
+		 * ct status of the new flow: dnat once a nat chain bound it (prerouting, output);
+		 * nothing else of the low byte is set before the source nat hook (priority 100).
+		 */
+		if (c->c.hooknum == NF_INET_PRE_ROUTING || c->c.hooknum == NF_INET_FORWARD ||
+		    c->c.hooknum == NF_INET_LOCAL_OUT || (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < 100)) {
+			p.ct_status_known = true;
+			if ((c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat) ||
+			    (c->c.hooknum != NF_INET_PRE_ROUTING && f->dnat))
+				p.ct_status |= 0x20;	/* IPS_DST_NAT */
+		}
 		c->rc = pc_nft_eval_base(&cache, &c->c, &p, &c->res);
 		if (r->verdict == PC_NFT_DROP || (r->verdict == PC_NFT_POLICY && r->policy == NF_DROP))
 			continue;	/* a dropped packet goes no further: later chains judge a packet that never comes */

@@ -1,0 +1,189 @@
+#!/bin/bash
+# firewalld 1.3 (Debian 12's, nftables backend), the real daemon run inside the lab's
+# router namespace: its own D-Bus system bus (a private dbus-daemon on a socket of
+# this run), its own mount namespace with a copy of /etc/firewalld and a private /run,
+# no pid file. Its zones, services, ports, rich rules, a zone bound to a source, a
+# forward port (DNAT) with masquerade, IPv4 and IPv6: each verdict of pathcheck on the
+# ruleset firewalld wrote, checked against real traffic from the client namespace.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/lab.sh
+source tests/lib/pathcheck.sh
+for c in firewalld firewall-cmd dbus-daemon socat unshare; do
+	command -v $c >/dev/null || { t_skip "firewalld" "no $c (tests/lib/deps.sh installs it)"; t_done; exit 0; }
+done
+
+lab_three || { t_fail "lab"; t_done; exit 1; }
+H=$(ns rtr) C=$(ns cli)
+FW=$(mktemp -d /tmp/pp-fw.XXXXXX)
+FWPID="" DBPID="" PIDS=""
+fw_cleanup() {
+	# firewalld removes its table on exit (CleanupOnExit=yes); the namespace goes anyway.
+	[ -n "$FWPID" ] && kill "$FWPID" 2>/dev/null && for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$FWPID" 2>/dev/null || break; sleep 0.2; done
+	[ -n "$DBPID" ] && kill "$DBPID" 2>/dev/null
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	lab_cleanup
+	rm -rf "$FW"
+}
+trap fw_cleanup EXIT
+ROOT_NFT_BEFORE=$(nft list tables 2>/dev/null)
+
+# ---- the private bus and the daemon ----
+mkdir -p "$FW/etc" "$FW/log"
+cp -a /etc/firewalld/. "$FW/etc/"
+cat >"$FW/bus.conf" <<B
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$FW/bus.sock</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="root"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/>
+  </policy>
+</busconfig>
+B
+dbus-daemon --config-file="$FW/bus.conf" --nofork --nopidfile >/dev/null 2>"$FW/bus.err" &
+DBPID=$!
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$FW/bus.sock"
+for _ in $(seq 50); do [ -S "$FW/bus.sock" ] && break; sleep 0.1; done
+[ -S "$FW/bus.sock" ] || { t_skip "firewalld" "the private dbus-daemon did not start: $(head -1 "$FW/bus.err")"; t_done; exit 0; }
+# ip netns exec -> unshare -> sh -> firewalld are one process (exec all the way): $! is firewalld.
+ip netns exec "$H" unshare -m --propagation private sh -c \
+	"mount -t tmpfs pp-fw /run && mount --bind '$FW/etc' /etc/firewalld &&
+	 exec firewalld --nofork --nopid --log-target file --log-file '$FW/log/firewalld'" >"$FW/fw.out" 2>&1 &
+FWPID=$!
+fwc() { nsrun rtr firewall-cmd -q "$@"; }
+for _ in $(seq 100); do [ "$(nsrun rtr firewall-cmd --state 2>/dev/null)" = running ] && break; sleep 0.1; done
+if [ "$(nsrun rtr firewall-cmd --state 2>/dev/null)" != running ]; then
+	t_skip "firewalld" "firewalld did not start: $(tail -3 "$FW/fw.out" "$FW/log/firewalld" 2>/dev/null | tr '\n' ' ')"; t_done; exit 0
+fi
+t_ok "firewalld $(nsrun rtr firewall-cmd --version) runs in the lab (pid $FWPID, default zone $(nsrun rtr firewall-cmd --get-default-zone))"
+if [ "$(nft list tables 2>/dev/null)" = "$ROOT_NFT_BEFORE" ]; then t_ok "the root namespace's nft tables are untouched"
+else t_fail "the root namespace's nft tables are untouched"; fi
+
+# ---- services in the lab: the router (where firewalld runs) and the server ----
+nsrun cli ip addr add 198.51.100.3/26 dev c0
+nsrun cli ip -6 addr add 2001:db8:1::3/64 dev c0 nodad
+for p in 22 80 2222 8081 8082 8443; do
+	nsrun rtr socat TCP6-LISTEN:$p,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+done
+nsrun srv socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.5
+
+# truth NAME WANT FAM FROM DEST PORT: socat from the client, bound to FROM; WANT is ok
+# (connects), refused (a RST), unreach (an ICMP destination unreachable came back:
+# firewalld's reject; the client's ICMP counters tell, as Linux fails an IPv6 connect
+# on none of them and an IPv4 one on a port unreachable as "refused") or timeout (nothing came back: a drop).
+icmp_unreach() { nsrun cli nstat -asz IcmpInDestUnreachs Icmp6InDestUnreachs 2>/dev/null | awk 'NF>=2 {s+=$2} END {print s+0}'; }
+truth() {
+	local name=$1 want=$2 fam=$3 from=$4 dst=$5 port=$6 out rc got u0
+	u0=$(icmp_unreach)
+	if [ "$fam" = 6 ]; then
+		out=$(nsrun cli socat -u /dev/null "TCP6:[$dst]:$port,bind=[$from],connect-timeout=1" 2>&1)
+	else
+		out=$(nsrun cli socat -u /dev/null "TCP4:$dst:$port,bind=$from,connect-timeout=1" 2>&1)
+	fi
+	rc=$?
+	if [ $rc = 0 ]; then got=ok
+	elif [ "$(icmp_unreach)" -gt "$u0" ]; then got=unreach
+	elif [[ $out == *refused* ]]; then got=refused
+	elif [[ $out == *"timed out"* ]]; then got=timeout
+	else got="other: $out"; fi
+	if [ "$got" = "$want" ]; then t_ok "$name: traffic: $want"; else t_fail "$name: traffic: $got, expected $want"; fi
+}
+# in NAME STATION STATUS EXIT FAM FROM DEST PORT: pathcheck on the router, for the client's packet.
+in4() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "$6:$7"; }
+in6() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "[$6]:$7"; }
+R4=198.51.100.1 R6=2001:db8:1::1 A4=198.51.100.2 A6=2001:db8:1::2 B4=198.51.100.3 B6=2001:db8:1::3
+# save_fixture TEXT FILE: with PKTPATH_FIXTURES_SAVE=1, the ruleset as firewalld wrote it into tests/fixtures/.
+save_fixture() {
+	[ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ] || return 0
+	{ echo "# $1"; echo "# written by firewalld $(nsrun rtr firewall-cmd --version) (Debian 12, FirewallBackend=nftables), in a lab namespace; nft list ruleset"
+	  nsrun rtr nft list ruleset; } >"tests/fixtures/$2"
+}
+
+# ---- default zone public: ssh and dhcpv6-client only; everything else rejected ----
+truth "public tcp/22 v4" ok 4 $A4 $R4 22
+in4 "public tcp/22 v4" null ok 0 $A4 $R4 22
+truth "public tcp/22 v6" ok 6 $A6 $R6 22
+in6 "public tcp/22 v6" null ok 0 $A6 $R6 22
+truth "public tcp/80 v4" unreach 4 $A4 $R4 80
+in4 "public tcp/80 v4" input fail 1 $A4 $R4 80
+expect_ev "public tcp/80 v4: firewalld's reject named" input '.summary | test("reject with icmpx admin-prohibited")' true
+check "public tcp/80 v4 probe" remote fail 1 -N "$C" --probe --timeout 1 "$R4:80"
+truth "public tcp/80 v6" unreach 6 $A6 $R6 80
+in6 "public tcp/80 v6" input fail 1 $A6 $R6 80
+save_fixture "default zone public (ssh, dhcpv6-client)" firewalld-public.nft
+check "public tcp/22 v4 probe" null ok 0 -N "$C" --probe --timeout 1 "$R4:22"
+
+# ---- IPv6_rpfilter: fib saddr . mark . iif oif missing drop, a source whose route is elsewhere ----
+nsrun cli ip -6 addr add 2001:db8:2::99/128 dev c0 nodad
+truth "rpfilter v6 spoofed source" timeout 6 2001:db8:2::99 $R6 22
+in6 "rpfilter v6 spoofed source" prerouting fail 1 2001:db8:2::99 $R6 22
+expect_ev "rpfilter v6: the fib rule named" prerouting '.summary | test("fib saddr . mark . iif oif missing drop")' true
+nsrun cli ip -6 addr del 2001:db8:2::99/128 dev c0
+
+# ---- a service and a port added ----
+fwc --add-service=http
+fwc --add-port=8081/tcp
+truth "service http v4" ok 4 $A4 $R4 80
+in4 "service http v4" null ok 0 $A4 $R4 80
+truth "service http v6" ok 6 $A6 $R6 80
+in6 "service http v6" null ok 0 $A6 $R6 80
+truth "port 8081/tcp" ok 4 $A4 $R4 8081
+in4 "port 8081/tcp" null ok 0 $A4 $R4 8081
+truth "port 8082 not added" unreach 4 $A4 $R4 8082
+in4 "port 8082 not added" input fail 1 $A4 $R4 8082
+save_fixture "public + service http + port 8081/tcp" firewalld-services.nft
+
+# ---- rich rules: reject, drop, accept (deny before allow, as firewalld orders them) ----
+fwc --add-rich-rule="rule family=ipv4 source address=$A4 port port=80 protocol=tcp reject"
+fwc --add-rich-rule="rule family=ipv4 source address=$B4 port port=22 protocol=tcp drop"
+fwc --add-rich-rule="rule family=ipv6 source address=$B6 port port=8443 protocol=tcp accept"
+truth "rich reject from $A4" unreach 4 $A4 $R4 80
+in4 "rich reject from $A4" input fail 1 $A4 $R4 80
+expect_ev "rich reject: the rule in filter_IN_public_deny" input '.summary | test("filter_IN_public_deny")' true
+truth "rich reject: $B4 still served" ok 4 $B4 $R4 80
+in4 "rich reject: $B4 still served" null ok 0 $B4 $R4 80
+truth "rich drop from $B4" timeout 4 $B4 $R4 22
+in4 "rich drop from $B4" input fail 1 $B4 $R4 22
+expect_ev "rich drop: the rule named" input '.summary | test("ip saddr 198.51.100.3 tcp dport 22 .*drop")' true
+truth "rich drop: $A4 still has ssh" ok 4 $A4 $R4 22
+in4 "rich drop: $A4 still has ssh" null ok 0 $A4 $R4 22
+truth "rich accept v6 from $B6" ok 6 $B6 $R6 8443
+in6 "rich accept v6 from $B6" null ok 0 $B6 $R6 8443
+truth "rich accept v6: $A6 rejected" unreach 6 $A6 $R6 8443
+in6 "rich accept v6: $A6 rejected" input fail 1 $A6 $R6 8443
+save_fixture "public + http + 8081/tcp + rich rules" firewalld-rich.nft
+
+# ---- a zone bound to a source: $B4 is trusted (target ACCEPT), $A4 stays public ----
+fwc --zone=trusted --add-source=$B4
+truth "source zone trusted: $B4 port 8082" ok 4 $B4 $R4 8082
+in4 "source zone trusted: $B4 port 8082" null ok 0 $B4 $R4 8082
+truth "source zone trusted: $B4 ssh, no public rich drop" ok 4 $B4 $R4 22
+in4 "source zone trusted: $B4 ssh, no public rich drop" null ok 0 $B4 $R4 22
+truth "source zone: $A4 port 8082 public" unreach 4 $A4 $R4 8082
+in4 "source zone: $A4 port 8082 public" input fail 1 $A4 $R4 8082
+
+# ---- forward-port (DNAT) to the server and masquerade ----
+fwc --add-forward-port=port=8080:proto=tcp:toport=80:toaddr=203.0.113.2
+fwc --add-masquerade
+truth "forward-port 8080 -> server:80" ok 4 $A4 $R4 8080
+in4 "forward-port 8080 -> server:80" null ok 0 $A4 $R4 8080
+expect_jq "forward-port: forwarded" "$LAST" '.query.direction' forward
+expect_ev "forward-port: the dnat named" prerouting '.evidence.dnat | test("dnat .*203.0.113.2:80")' true
+check "forward-port probe" null ok 0 -N "$C" --probe --timeout 1 "$R4:8080"
+truth "forward-port: port 8090 not forwarded" unreach 4 $A4 $R4 8090
+in4 "forward-port: port 8090 not forwarded" input fail 1 $A4 $R4 8090
+save_fixture "public + forward-port 8080 -> 203.0.113.2:80 + masquerade + trusted source" firewalld-forward.nft
+
+# ---- stopped: its table goes with it, and the host's ruleset was never touched ----
+kill "$FWPID"; for _ in $(seq 50); do kill -0 "$FWPID" 2>/dev/null || break; sleep 0.1; done
+FWPID=""
+if nsrun rtr nft list tables | grep -q firewalld; then t_fail "firewalld stopped: its table is gone"
+else t_ok "firewalld stopped: its table is gone"; fi
+if [ "$(nft list tables 2>/dev/null)" = "$ROOT_NFT_BEFORE" ]; then t_ok "the root namespace's nft tables are the same as before"
+else t_fail "the root namespace's nft tables are the same as before"; fi
+t_done
