@@ -8,6 +8,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
 source tests/lib/pathcheck.sh
+source tests/lib/truth.sh
 for c in firewalld firewall-cmd dbus-daemon socat unshare; do
 	command -v $c >/dev/null || { t_skip "firewalld" "no $c (tests/lib/deps.sh installs it)"; t_done; exit 0; }
 done
@@ -72,27 +73,6 @@ nsrun srv socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>
 PIDS="$PIDS $!"
 sleep 0.5
 
-# truth NAME WANT FAM FROM DEST PORT: socat from the client, bound to FROM; WANT is ok
-# (connects), refused (a RST), unreach (an ICMP destination unreachable came back:
-# firewalld's reject; the client's ICMP counters tell, as Linux fails an IPv6 connect
-# on none of them and an IPv4 one on a port unreachable as "refused") or timeout (nothing came back: a drop).
-icmp_unreach() { nsrun cli nstat -asz IcmpInDestUnreachs Icmp6InDestUnreachs 2>/dev/null | awk 'NF>=2 {s+=$2} END {print s+0}'; }
-truth() {
-	local name=$1 want=$2 fam=$3 from=$4 dst=$5 port=$6 out rc got u0
-	u0=$(icmp_unreach)
-	if [ "$fam" = 6 ]; then
-		out=$(nsrun cli socat -u /dev/null "TCP6:[$dst]:$port,bind=[$from],connect-timeout=1" 2>&1)
-	else
-		out=$(nsrun cli socat -u /dev/null "TCP4:$dst:$port,bind=$from,connect-timeout=1" 2>&1)
-	fi
-	rc=$?
-	if [ $rc = 0 ]; then got=ok
-	elif [ "$(icmp_unreach)" -gt "$u0" ]; then got=unreach
-	elif [[ $out == *refused* ]]; then got=refused
-	elif [[ $out == *"timed out"* ]]; then got=timeout
-	else got="other: $out"; fi
-	if [ "$got" = "$want" ]; then t_ok "$name: traffic: $want"; else t_fail "$name: traffic: $got, expected $want"; fi
-}
 # in NAME STATION STATUS EXIT FAM FROM DEST PORT: pathcheck on the router, for the client's packet.
 in4() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "$6:$7"; }
 in6() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "[$6]:$7"; }
