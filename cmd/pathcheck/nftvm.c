@@ -1025,8 +1025,8 @@ op_exthdr(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
 }
 
 /*
- * reject as nft lists it: the type and code, the default (port unreachable; icmpx in
- * an inet table) shown bare. The ICMP family of a plain icmp reject is the packet's.
+ * reject as nft lists it: the type and code, the default (port unreachable of the
+ * table's family; icmpx in an inet table) shown bare. The ICMP family of a plain icmp reject is the packet's.
  */
 static void
 nftr_reject(struct rule_eval *re, uint32_t type, uint8_t code)
@@ -1045,7 +1045,8 @@ nftr_reject(struct rule_eval *re, uint32_t type, uint8_t code)
 		nftr_add(re, "reject with tcp reset");
 		return;
 	case NFT_REJECT_ICMP_UNREACH:
-		if (six ? code == 4 : code == 3) {
+		/* bare in an ip or ip6 table; an inet table's bare reject is icmpx */
+		if ((six ? code == 4 : code == 3) && re->family != NFPROTO_INET) {
 			nftr_add(re, "reject");
 			return;
 		}

@@ -124,7 +124,7 @@ fwc --add-rich-rule="rule family=ipv4 source address=$B4 port port=22 protocol=t
 fwc --add-rich-rule="rule family=ipv6 source address=$B6 port port=8443 protocol=tcp accept"
 truth "rich reject from $A4" unreach 4 $A4 $R4 80
 in4 "rich reject from $A4" input fail 1 $A4 $R4 80
-expect_ev "rich reject: the rule in filter_IN_public_deny" input '.summary | test("filter_IN_public_deny")' true
+expect_ev "rich reject: the rule in filter_IN_public_deny, as nft lists it" input '.summary | test("filter_IN_public_deny .*ip saddr 198.51.100.2 tcp dport 80 reject with icmp port-unreachable")' true
 truth "rich reject: $B4 still served" ok 4 $B4 $R4 80
 in4 "rich reject: $B4 still served" null ok 0 $B4 $R4 80
 truth "rich drop from $B4" timeout 4 $B4 $R4 22

@@ -992,6 +992,9 @@ test_reject_text(void)
 		{ NFT_REJECT_ICMP_UNREACH, 3, AF_INET6, "reject with icmpv6 addr-unreachable" },
 		{ NFT_REJECT_ICMP_UNREACH, 10, AF_INET, "reject with icmp host-prohibited" },
 		{ NFT_REJECT_TCP_RST, 0, AF_INET, "reject with tcp reset" },
+		{ NFT_REJECT_ICMP_UNREACH, 3, AF_INET, "reject" },
+		/* fail2ban's in its inet table: nft lists the family's port unreachable */
+		{ NFT_REJECT_ICMP_UNREACH, 4, AF_INET6, "reject with icmpv6 port-unreachable" },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
