@@ -23,3 +23,14 @@ truth() {
 	else got="other: $out"; fi
 	if [ "$got" = "$want" ]; then t_ok "$name: traffic: $want"; else t_fail "$name: traffic: $got, expected $want"; fi
 }
+
+# truth_ping NAME WANT FAM FROM DEST: one echo request from the client, bound to FROM;
+# WANT is ok (a reply), unreach (an ICMP destination unreachable came back) or timeout.
+truth_ping() {
+	local name=$1 want=$2 fam=$3 from=$4 dst=$5 got u0
+	u0=$(icmp_unreach)
+	if nsrun cli ping -"$fam" -n -c1 -W1 -I "$from" "$dst" >/dev/null 2>&1; then got=ok
+	elif [ "$(icmp_unreach)" -gt "$u0" ]; then got=unreach
+	else got=timeout; fi
+	if [ "$got" = "$want" ]; then t_ok "$name: ping: $want"; else t_fail "$name: ping: $got, expected $want"; fi
+}

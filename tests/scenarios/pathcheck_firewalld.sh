@@ -159,6 +159,39 @@ truth "forward-port: port 8090 not forwarded" unreach 4 $A4 $R4 8090
 in4 "forward-port: port 8090 not forwarded" input fail 1 $A4 $R4 8090
 save_fixture "public + forward-port 8080 -> 203.0.113.2:80 + masquerade + trusted source" firewalld-forward.nft
 
+# ---- ICMP: public accepts it (meta l4proto { icmp, ipv6-icmp } accept); an icmp-block rejects it ----
+ping4() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" --proto icmp "$6"; }
+truth_ping "ping v4" ok 4 $A4 $R4
+ping4 "ping v4" null ok 0 $A4 $R4
+truth_ping "ping v6" ok 6 $A6 $R6
+ping4 "ping v6" null ok 0 $A6 $R6
+fwc --add-icmp-block=echo-request
+truth_ping "icmp-block echo-request v4" unreach 4 $A4 $R4
+ping4 "icmp-block echo-request v4" input fail 1 $A4 $R4
+expect_ev "icmp-block: firewalld's rule named" input '.summary | test("icmp type echo-request reject with icmpx admin-prohibited")' true
+fwc --remove-icmp-block=echo-request
+
+# ---- forwarded without a DNAT, client to server: the default zone binds no interface, so
+# no intra-zone forwarding applies; filter_FWD_public rejects (only the dnat'ed flow passes,
+# by ct status dnat accept) ----
+fwd() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "$6:$7"; }
+truth "forward to the server:80, no dnat" unreach 4 $A4 203.0.113.2 80
+fwd "forward to the server:80, no dnat" forward fail 1 $A4 203.0.113.2 80
+expect_ev "forward, no dnat: firewalld's rule named" forward '.summary | test("chain filter_FWD_public .*reject with icmpx admin-prohibited")' true
+check "forward to the server:80, no dnat, probe" remote fail 1 -N "$C" --probe --timeout 1 203.0.113.2:80
+expect_ev "forward, no dnat, probe: an ICMP error from the router" remote '.evidence.outcome' icmp_error
+
+# ---- a zone bound to the interface: r0 in zone drop; the trusted source still wins ----
+fwc --zone=drop --change-interface=r0
+truth "interface in zone drop: $A4 ssh" timeout 4 $A4 $R4 22
+in4 "interface in zone drop: $A4 ssh" input fail 1 $A4 $R4 22
+expect_ev "interface in zone drop: filter_IN_drop named" input '.summary | test("filter_IN_drop")' true
+truth "interface in zone drop: $A6 ssh" timeout 6 $A6 $R6 22
+in6 "interface in zone drop: $A6 ssh" input fail 1 $A6 $R6 22
+truth "interface in zone drop: $B4 from the trusted source" ok 4 $B4 $R4 22
+in4 "interface in zone drop: $B4 from the trusted source" null ok 0 $B4 $R4 22
+save_fixture "r0 in zone drop, 198.51.100.3 in zone trusted, forward-port and masquerade in public" firewalld-zones.nft
+
 # ---- stopped: its table goes with it, and the host's ruleset was never touched ----
 kill "$FWPID"; for _ in $(seq 50); do kill -0 "$FWPID" 2>/dev/null || break; sleep 0.1; done
 FWPID=""

@@ -103,6 +103,32 @@ for i in 1 2 3 4 5; do nsrun cli socat -u /dev/null "TCP4:$R4:2222,bind=$A4,conn
 truth "limit 2222/tcp (the 7th connection in 30 s)" unreach 4 $A4 $R4 2222
 in4 "limit 2222/tcp after 7 connections: still undecided" input warn 1 $A4 $R4 2222
 
+# ---- reject (a TCP reset, as ufw writes it for tcp), a host denied first, ICMP ----
+ufwc reject 8081/tcp >/dev/null
+ufwc insert 1 deny from 198.51.100.3 >/dev/null
+nsrun rtr socat TCP6-LISTEN:8081,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+nsrun cli ip addr add 198.51.100.3/26 dev c0
+sleep 0.3
+truth "reject 8081/tcp v4" refused 4 $A4 $R4 8081
+in4 "reject 8081/tcp v4" input fail 1 $A4 $R4 8081
+expect_ev "reject 8081/tcp: a reset" input '.summary | test("ufw-user-input .*dport 8081 .*-j REJECT --reject-with tcp-reset")' true
+truth "reject 8081/tcp v6" refused 6 $A6 $R6 8081
+in6 "reject 8081/tcp v6" input fail 1 $A6 $R6 8081
+truth "insert 1 deny from 198.51.100.3: ssh" timeout 4 198.51.100.3 $R4 22
+in4 "insert 1 deny from 198.51.100.3: ssh" input fail 1 198.51.100.3 $R4 22
+expect_ev "deny from: the rule named" input '.summary | test("ufw-user-input .*ip saddr 198.51.100.3 .*drop")' true
+ping4() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" --proto icmp "$6"; }
+truth_ping "echo request v4 (before.rules)" ok 4 $A4 $R4
+ping4 "echo request v4 (before.rules)" null ok 0 $A4 $R4
+truth_ping "echo request v6 (before6.rules)" ok 6 $A6 $R6
+ping4 "echo request v6 (before6.rules)" null ok 0 $A6 $R6
+if [ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ]; then
+	{ echo "# ufw $(ufwc version | head -1 | awk '{print $2}') (Debian 12) through iptables-nft, in a lab namespace: as ufw.iptables, and"
+	  echo "# reject 8081/tcp, insert 1 deny from 198.51.100.3; iptables-save, ip6tables-save"
+	  nsrun rtr iptables-save | grep -v '^# Generated\|^# Completed'; nsrun rtr ip6tables-save | grep -v '^# Generated\|^# Completed'; } >tests/fixtures/ufw-reject.iptables
+fi
+
 # ---- the root namespace, after all of it ----
 if [ "$(nft list tables 2>/dev/null)" = "$ROOT_NFT_BEFORE" ] &&
    [ "$(iptables-save 2>/dev/null | grep -v '^#'; ip6tables-save 2>/dev/null | grep -v '^#')" = "$ROOT_IPT_BEFORE" ]; then
