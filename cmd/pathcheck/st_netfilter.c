@@ -541,7 +541,7 @@ pkt_addrtype(const struct local_types *lt, struct pc_pkt *p)
  * fib saddr . iif oif, as nft_fib4/nft_fib6 answer it: the route back to the packet's
  * source. IPv4 looks it up restricted to iif (flowi4_oif), and only a FIB entry counts
  * (RTM_F_FIB_MATCH: no "assume on-link" route for a device-bound lookup); IPv6 looks
- * it up from the packet's destination (when local) and takes the device it gives.
+ * it up from the packet's destination and takes the device it gives.
  * Either way the answer is iif when the route leaves by iif, else missing (0); a local,
  * reject or anycast route is missing. One lookup per mark and destination a collection.
  */
@@ -579,8 +579,8 @@ pkt_rpf(const struct pc_query *q, struct pc_pkt *p, struct rpf_cache *rc)
 		if (p->family == AF_INET) {
 			rq.oif = p->iif;
 			rq.fibmatch = true;
-		} else if (p->dst_type & (1u << RTN_LOCAL)) {
-			rq.src = p->dst;
+		} else {
+			rq.src = p->dst;	/* nft_fib6: the packet's destination as the lookup's source */
 		}
 		err = pp_route_get(&nl, &rq, &r, &e);
 		pp_nl_close(&nl);

@@ -53,7 +53,8 @@ else t_fail "the root namespace's ruleset is untouched"; fi
 if [ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ]; then
 	{ echo "# ufw $(ufwc version | head -1 | awk '{print $2}') (Debian 12) through iptables-nft, in a lab namespace: default deny incoming,"
 	  echo "# allow 22/tcp, deny 80, limit 2222/tcp, allow from 198.51.100.0/24 to any port 443; iptables-save, ip6tables-save"
-	  nsrun rtr iptables-save | grep -v '^# Generated\|^# Completed'; nsrun rtr ip6tables-save | grep -v '^# Generated\|^# Completed'; } >tests/fixtures/ufw.iptables
+	  echo "# iptables-save"; nsrun rtr iptables-save | grep -v '^# Generated\|^# Completed' | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/'
+	  echo "# ip6tables-save"; nsrun rtr ip6tables-save | grep -v '^# Generated\|^# Completed' | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/'; } >tests/fixtures/ufw.iptables
 fi
 
 # ---- services on the router; a client address outside 198.51.100.0/24 ----
@@ -126,7 +127,8 @@ ping4 "echo request v6 (before6.rules)" null ok 0 $A6 $R6
 if [ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ]; then
 	{ echo "# ufw $(ufwc version | head -1 | awk '{print $2}') (Debian 12) through iptables-nft, in a lab namespace: as ufw.iptables, and"
 	  echo "# reject 8081/tcp, insert 1 deny from 198.51.100.3; iptables-save, ip6tables-save"
-	  nsrun rtr iptables-save | grep -v '^# Generated\|^# Completed'; nsrun rtr ip6tables-save | grep -v '^# Generated\|^# Completed'; } >tests/fixtures/ufw-reject.iptables
+	  echo "# iptables-save"; nsrun rtr iptables-save | grep -v '^# Generated\|^# Completed' | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/'
+	  echo "# ip6tables-save"; nsrun rtr ip6tables-save | grep -v '^# Generated\|^# Completed' | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/'; } >tests/fixtures/ufw-reject.iptables
 fi
 
 # ---- the root namespace, after all of it ----
