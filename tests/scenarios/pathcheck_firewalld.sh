@@ -71,6 +71,9 @@ for p in 22 80 2222 8081 8082 8443; do
 done
 nsrun srv socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 PIDS="$PIDS $!"
+# port 81 on the server answers with the address it sees the client come from
+nsrun srv socat TCP4-LISTEN:81,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' >/dev/null 2>&1 &
+PIDS="$PIDS $!"
 sleep 0.5
 
 # in NAME STATION STATUS EXIT FAM FROM DEST PORT: pathcheck on the router, for the client's packet.
@@ -154,7 +157,14 @@ truth "forward-port 8080 -> server:80" ok 4 $A4 $R4 8080
 in4 "forward-port 8080 -> server:80" null ok 0 $A4 $R4 8080
 expect_jq "forward-port: forwarded" "$LAST" '.query.direction' forward
 expect_ev "forward-port: the dnat named" prerouting '.evidence.dnat | test("dnat .*203.0.113.2:80")' true
+expect_ev "forward-port: masquerade at postrouting" postrouting '.summary | test("masquerade")' true
 check "forward-port probe" null ok 0 -N "$C" --probe --timeout 1 "$R4:8080"
+fwc --add-forward-port=port=8085:proto=tcp:toport=81:toaddr=203.0.113.2
+seen=$(nsrun cli socat -T2 - "TCP4:$R4:8085,bind=$A4,connect-timeout=1" </dev/null 2>/dev/null)
+if [ "$seen" = 203.0.113.1 ]; then t_ok "masquerade: the server sees the router's address ($seen)"
+else t_fail "masquerade: the server sees the router's address, saw '$seen'"; fi
+in4 "forward-port 8085 -> server:81, masqueraded" null ok 0 $A4 $R4 8085
+expect_ev "forward-port 8085: the dnat named" prerouting '.evidence.dnat | test("203.0.113.2:81")' true
 truth "forward-port: port 8090 not forwarded" unreach 4 $A4 $R4 8090
 in4 "forward-port: port 8090 not forwarded" input fail 1 $A4 $R4 8090
 save_fixture "public + forward-port 8080 -> 203.0.113.2:80 + masquerade + trusted source" firewalld-forward.nft
