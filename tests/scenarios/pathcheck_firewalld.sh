@@ -202,6 +202,29 @@ truth "interface in zone drop: $B4 from the trusted source" ok 4 $B4 $R4 22
 in4 "interface in zone drop: $B4 from the trusted source" null ok 0 $B4 $R4 22
 save_fixture "r0 in zone drop, 198.51.100.3 in zone trusted, forward-port and masquerade in public" firewalld-zones.nft
 
+# ---- a policy (firewalld 1.x): public -> internal accepted; the client's side (r0) in zone
+# public and the server's (r1) in zone internal (a policy applies between active zones),
+# permanent, and a reload (the runtime changes above are gone with it) ----
+fwc --permanent --zone=public --add-interface=r0
+fwc --permanent --zone=internal --add-interface=r1
+fwc --permanent --new-policy=pp-fwd
+fwc --permanent --policy=pp-fwd --add-ingress-zone=public
+fwc --permanent --policy=pp-fwd --add-egress-zone=internal
+fwc --permanent --policy=pp-fwd --set-target=ACCEPT
+fwc --reload
+truth "policy public -> internal: forward to the server:80" ok 4 $A4 203.0.113.2 80
+fwd "policy public -> internal: forward to the server:80" null ok 0 $A4 203.0.113.2 80
+hpol=$(nsrun rtr nft -a list chain inet firewalld filter_FWD_policy_pp-fwd | awk '$1 == "accept" && $2 == "#" {print $4}')
+expect_ev "policy: accepted by the policy's chain (filter_FWD_policy_pp-fwd, handle ${hpol:-none})" forward '.evidence.chains[0].rule_handle' "${hpol:-none}"
+truth "policy public -> internal v6" ok 6 $A6 2001:db8:2::2 80
+fwd "policy public -> internal v6" null ok 0 $A6 "[2001:db8:2::2]" 80
+nsrun cli socat TCP4-LISTEN:22,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.3
+TRUTH_NS=srv truth "policy: internal -> public (no policy that way)" unreach 4 203.0.113.2 $A4 22
+check "policy: internal -> public (no policy that way)" forward fail 1 -N "$H" --iif r1 --from 203.0.113.2 "$A4:22"
+save_fixture "after a reload: zone public on r0, internal on r1, policy pp-fwd public -> internal ACCEPT" firewalld-policy.nft
+
 # ---- stopped: its table goes with it, and the host's ruleset was never touched ----
 kill "$FWPID"; for _ in $(seq 50); do kill -0 "$FWPID" 2>/dev/null || break; sleep 0.1; done
 FWPID=""
