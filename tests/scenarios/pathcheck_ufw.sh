@@ -131,6 +131,24 @@ if [ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ]; then
 	  echo "# ip6tables-save"; nsrun rtr ip6tables-save | grep -v '^# Generated\|^# Completed' | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/'; } >tests/fixtures/ufw-reject.iptables
 fi
 
+# ---- routed: default deny routed, one route allow to the server ----
+nsrun srv socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+nsrun srv socat TCP6-LISTEN:8080,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+ufwc default deny routed >/dev/null
+ufwc route allow in on r0 out on r1 to 203.0.113.2 port 80 proto tcp >/dev/null
+sleep 0.3
+fwd() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "$6:$7"; }
+truth "route allow to the server:80" ok 4 $A4 203.0.113.2 80
+fwd "route allow to the server:80" null ok 0 $A4 203.0.113.2 80
+expect_ev "route allow: accepted by ufw's route rule" forward '.evidence.chains[0].rule' 'iifname "r0" oifname "r1" ip daddr 203.0.113.2 tcp dport 80 counter accept'
+truth "default deny routed: the server:8080" timeout 4 $A4 203.0.113.2 8080
+fwd "default deny routed: the server:8080" forward fail 1 $A4 203.0.113.2 8080
+expect_ev "default deny routed: the FORWARD policy" forward '.summary | test("policy of table ip filter chain FORWARD")' true
+truth "default deny routed v6: the server:80 (the route allow is IPv4)" timeout 6 $A6 2001:db8:2::2 80
+fwd "default deny routed v6: the server:80 (the route allow is IPv4)" forward fail 1 $A6 "[2001:db8:2::2]" 80
+
 # ---- the root namespace, after all of it ----
 if [ "$(nft list tables 2>/dev/null)" = "$ROOT_NFT_BEFORE" ] &&
    [ "$(iptables-save 2>/dev/null | grep -v '^#'; ip6tables-save 2>/dev/null | grep -v '^#')" = "$ROOT_IPT_BEFORE" ]; then
