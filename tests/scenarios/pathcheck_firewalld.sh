@@ -202,6 +202,19 @@ truth "interface in zone drop: $B4 from the trusted source" ok 4 $B4 $R4 22
 in4 "interface in zone drop: $B4 from the trusted source" null ok 0 $B4 $R4 22
 save_fixture "r0 in zone drop, 198.51.100.3 in zone trusted, forward-port and masquerade in public" firewalld-zones.nft
 
+# ---- LogDenied=unicast (a reload: the runtime changes above are gone, the permanent
+# public zone is back): meta pkttype host log rules before each reject; still decided ----
+fwc --set-log-denied=unicast
+truth "LogDenied: ssh" ok 4 $A4 $R4 22
+in4 "LogDenied: ssh" null ok 0 $A4 $R4 22
+truth "LogDenied: port 8090 rejected" unreach 4 $A4 $R4 8090
+in4 "LogDenied: port 8090 rejected" input fail 1 $A4 $R4 8090
+expect_ev "LogDenied: the reject after the log rule named" input '.summary | test("chain filter_IN_public .*reject with icmpx admin-prohibited")' true
+truth "LogDenied: port 80 v6 rejected (http was a runtime change)" unreach 6 $A6 $R6 80
+in6 "LogDenied: port 80 v6 rejected (http was a runtime change)" input fail 1 $A6 $R6 80
+save_fixture "after a reload with LogDenied=unicast: the permanent public zone" firewalld-logdenied.nft
+fwc --set-log-denied=off
+
 # ---- a policy (firewalld 1.x): public -> internal accepted; the client's side (r0) in zone
 # public and the server's (r1) in zone internal (a policy applies between active zones),
 # permanent, and a reload (the runtime changes above are gone with it) ----
