@@ -72,7 +72,7 @@ ip netns exec "$H" unshare -m --propagation private sh -c \
 	'mount -t tmpfs pp-f2b /run && mount --bind "$0/lib" /var/lib/fail2ban &&
 	 exec fail2ban-client -c "$0/etc" -s "$0/sock" -p "$0/pid" -x -f start' "$F2B" >"$F2B/server.out" 2>&1 &
 F2BPID=$!
-for _ in $(seq 100); do f2b ping >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 300); do f2b ping >/dev/null 2>&1 && break; sleep 0.1; done
 if ! f2b ping >/dev/null 2>&1; then
 	t_skip "fail2ban" "fail2ban did not start: $(tail -3 "$F2B/server.out" "$F2B/fail2ban.log" 2>/dev/null | tr '\n' ' ')"; t_done; exit 0
 fi
@@ -103,7 +103,7 @@ failed() {	# LOG ADDR
 	done
 }
 # banned JAIL ADDR: wait until fail2ban has banned ADDR in JAIL.
-banned() { local _; for _ in $(seq 60); do f2b get "$1" banip 2>/dev/null | grep -qw "$2" && return 0; sleep 0.1; done; return 1; }
+banned() { local _; for _ in $(seq 150); do f2b get "$1" banip 2>/dev/null | grep -qw "$2" && return 0; sleep 0.1; done; return 1; }
 
 # ---- nftables-multiport: a client found in the log is banned on port 22 only ----
 failed "$F2B/auth.log" $B4

@@ -54,7 +54,7 @@ ip netns exec "$H" unshare -m --propagation private sh -c \
 	 exec firewalld --nofork --nopid --log-target file --log-file '$FW/log/firewalld'" >"$FW/fw.out" 2>&1 &
 FWPID=$!
 fwc() { nsrun rtr firewall-cmd -q "$@"; }
-for _ in $(seq 100); do [ "$(nsrun rtr firewall-cmd --state 2>/dev/null)" = running ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(nsrun rtr firewall-cmd --state 2>/dev/null)" = running ] && break; sleep 0.1; done
 if [ "$(nsrun rtr firewall-cmd --state 2>/dev/null)" != running ]; then
 	t_skip "firewalld" "firewalld did not start: $(tail -3 "$FW/fw.out" "$FW/log/firewalld" 2>/dev/null | tr '\n' ' ')"; t_done; exit 0
 fi
