@@ -136,6 +136,11 @@ in4 "allports ban: $D4 port 80" input fail 1 $D4 $R4 80
 expect_ev "allports ban: the rule named" input '.summary | test("@addr-set-pp-all reject")' true
 truth "allports ban: $D4 ssh" unreach 4 $D4 $R4 22
 in4 "allports ban: $D4 ssh" input fail 1 $D4 $R4 22
+f2b set pp-all banip $B6 >/dev/null
+banned pp-all $B6 || t_fail "pp-all banned $B6"
+truth "allports ban v6: $B6 port 80" unreach 6 $B6 $R6 80
+in6 "allports ban v6: $B6 port 80" input fail 1 $B6 $R6 80
+expect_ev "allports ban v6: the ip6 set named" input '.summary | test("ip6 saddr @addr6-set-pp-all reject with icmpv6 port-unreachable")' true
 
 # ---- unban: the set element goes, the client passes again ----
 f2b set pp-ssh unbanip $B4 >/dev/null
@@ -143,7 +148,7 @@ truth "unbanned: $B4 ssh" ok 4 $B4 $R4 22
 in4 "unbanned: $B4 ssh" null ok 0 $B4 $R4 22
 if [ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ]; then
 	{ echo "# fail2ban $(f2b version) (Debian 12), nftables-multiport (jail pp-ssh, port 22) and nftables-allports (jail pp-all),"
-	  echo "# in a lab namespace; bans: pp-ssh 2001:db8:1::3, pp-all 198.51.100.4; nft list table inet f2b-table"
+	  echo "# in a lab namespace; bans: pp-ssh 2001:db8:1::3, pp-all 198.51.100.4 and 2001:db8:1::3; nft list table inet f2b-table"
 	  nsrun rtr nft list table inet f2b-table; } >tests/fixtures/fail2ban-nftables.nft
 fi
 

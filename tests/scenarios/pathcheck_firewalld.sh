@@ -224,7 +224,17 @@ fwc --permanent --new-policy=pp-fwd
 fwc --permanent --policy=pp-fwd --add-ingress-zone=public
 fwc --permanent --policy=pp-fwd --add-egress-zone=internal
 fwc --permanent --policy=pp-fwd --set-target=ACCEPT
+# and a blocklist: a firewalld ipset (an nft set) as a source of zone drop
+fwc --permanent --new-ipset=pp-block --type=hash:ip
+fwc --permanent --ipset=pp-block --add-entry=198.51.100.4
+fwc --permanent --zone=drop --add-source=ipset:pp-block
 fwc --reload
+nsrun cli ip addr add 198.51.100.4/26 dev c0
+truth "ipset source in zone drop: 198.51.100.4 ssh" timeout 4 198.51.100.4 $R4 22
+in4 "ipset source in zone drop: 198.51.100.4 ssh" input fail 1 198.51.100.4 $R4 22
+expect_ev "ipset source: the set and zone drop named" input '.summary | test("filter_IN_drop")' true
+truth "ipset source: $A4 not in it" ok 4 $A4 $R4 22
+in4 "ipset source: $A4 not in it" null ok 0 $A4 $R4 22
 truth "policy public -> internal: forward to the server:80" ok 4 $A4 203.0.113.2 80
 fwd "policy public -> internal: forward to the server:80" null ok 0 $A4 203.0.113.2 80
 hpol=$(nsrun rtr nft -a list chain inet firewalld filter_FWD_policy_pp-fwd | awk '$1 == "accept" && $2 == "#" {print $4}')
@@ -236,7 +246,7 @@ PIDS="$PIDS $!"
 sleep 0.3
 TRUTH_NS=srv truth "policy: internal -> public (no policy that way)" unreach 4 203.0.113.2 $A4 22
 check "policy: internal -> public (no policy that way)" forward fail 1 -N "$H" --iif r1 --from 203.0.113.2 "$A4:22"
-save_fixture "after a reload: zone public on r0, internal on r1, policy pp-fwd public -> internal ACCEPT" firewalld-policy.nft
+save_fixture "after a reload: zone public on r0, internal on r1, policy pp-fwd public -> internal ACCEPT, ipset pp-block in zone drop" firewalld-policy.nft
 
 # ---- stopped: its table goes with it, and the host's ruleset was never touched ----
 kill "$FWPID"; for _ in $(seq 50); do kill -0 "$FWPID" 2>/dev/null || break; sleep 0.1; done
