@@ -11,6 +11,8 @@
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -553,7 +555,7 @@ struct rpf_cache {
 };
 
 static void
-pkt_rpf(const struct pc_query *q, struct pc_pkt *p, struct rpf_cache *rc)
+pkt_rpf(struct pc_pkt *p, struct rpf_cache *rc)
 {
 	struct pp_route_query rq = { 0 };
 	struct pp_route r;
@@ -603,7 +605,6 @@ pkt_rpf(const struct pc_query *q, struct pc_pkt *p, struct rpf_cache *rc)
 	p->rpf_known = true;
 	p->rpf_oif = rc->oif;
 	p->rpf_mark = p->mark;
-	(void)q;
 }
 
 void
@@ -699,17 +700,19 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		p.mark_unknown = f->mark_unknown;
 		p.ctmark = f->ctmark;
 		p.ctmark_unknown = f->ctmark_unknown;
-		pkt_rpf(q, &p, &rpf);
+		if (c->c.family != NFPROTO_BRIDGE)
+			pkt_rpf(&p, &rpf);
 		/*
 		 * ct status of the new flow: dnat once a nat chain bound it (prerouting, output);
 		 * nothing else of the low byte is set before the source nat hook (priority 100).
 		 */
 		if (c->c.hooknum == NF_INET_PRE_ROUTING || c->c.hooknum == NF_INET_FORWARD ||
-		    c->c.hooknum == NF_INET_LOCAL_OUT || (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < 100)) {
+		    c->c.hooknum == NF_INET_LOCAL_OUT ||
+		    (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < NF_IP_PRI_NAT_SRC)) {
 			p.ct_status_known = true;
 			if ((c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat) ||
 			    (c->c.hooknum != NF_INET_PRE_ROUTING && f->dnat))
-				p.ct_status |= 0x20;	/* IPS_DST_NAT */
+				p.ct_status |= IPS_DST_NAT;
 		}
 		c->rc = pc_nft_eval_base(&cache, &c->c, &p, &c->res);
 		if (r->verdict == PC_NFT_DROP || (r->verdict == PC_NFT_POLICY && r->policy == NF_DROP))
