@@ -703,12 +703,14 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		if (c->c.family != NFPROTO_BRIDGE)
 			pkt_rpf(&p, &rpf);
 		/*
-		 * ct status of the new flow: dnat once a nat chain bound it (prerouting, output);
-		 * nothing else of the low byte is set before the source nat hook (priority 100).
+		 * ct status of a new flow's first packet: dnat once a nat chain bound it (prerouting,
+		 * output); nothing else of the low byte is set before the source nat hook (priority
+		 * 100). A flow asked about as established, related or its reply: not known.
 		 */
-		if (c->c.hooknum == NF_INET_PRE_ROUTING || c->c.hooknum == NF_INET_FORWARD ||
-		    c->c.hooknum == NF_INET_LOCAL_OUT ||
-		    (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < NF_IP_PRI_NAT_SRC)) {
+		if (p.ct_state == PC_CT_NEW && !p.ct_reply &&
+		    (c->c.hooknum == NF_INET_PRE_ROUTING || c->c.hooknum == NF_INET_FORWARD ||
+		     c->c.hooknum == NF_INET_LOCAL_OUT ||
+		     (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < NF_IP_PRI_NAT_SRC))) {
 			p.ct_status_known = true;
 			if ((c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat) ||
 			    (c->c.hooknum != NF_INET_PRE_ROUTING && f->dnat))
