@@ -44,9 +44,14 @@ fi
 apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null
-# The firewalls' units are enabled by their packages: not on this host's next boot.
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+# The firewalls' units are enabled by their packages: not on this host's next boot
+# (only those installed just now: a firewall the host already had is left as it was).
+fw_new=""
+for p in $FW_PKGS; do
+	case " $missing " in *" $p "*) fw_new="$fw_new $p" ;; esac
+done
+if [ -n "$fw_new" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
 	# shellcheck disable=SC2086
-	systemctl disable $FW_PKGS >/dev/null 2>&1 || true
+	systemctl disable $fw_new >/dev/null 2>&1 || true
 fi
-[ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
