@@ -65,7 +65,7 @@ else t_fail "the root namespace's nft tables are untouched"; fi
 # ---- services in the lab: the router (where firewalld runs) and the server ----
 nsrun cli ip addr add 198.51.100.3/26 dev c0
 nsrun cli ip -6 addr add 2001:db8:1::3/64 dev c0 nodad
-for p in 22 80 2222 8081 8082 8443; do
+for p in 22 80 2222 8081 8082 8086 8443; do
 	nsrun rtr socat TCP6-LISTEN:$p,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 done
@@ -139,6 +139,11 @@ truth "rich accept v6 from $B6" ok 6 $B6 $R6 8443
 in6 "rich accept v6 from $B6" null ok 0 $B6 $R6 8443
 truth "rich accept v6: $A6 rejected" unreach 6 $A6 $R6 8443
 in6 "rich accept v6: $A6 rejected" input fail 1 $A6 $R6 8443
+# a rich rule with a limit: whether this packet is within the rate is not pathcheck's to know
+fwc --add-rich-rule="rule family=ipv4 source address=198.51.100.0/24 port port=8086 protocol=tcp limit value=2/m accept"
+truth "rich accept with a limit (the first connection)" ok 4 $A4 $R4 8086
+in4 "rich accept with a limit" input unknown 3 $A4 $R4 8086
+expect_ev "rich limit: the limit named" input '.summary | test("limit")' true
 save_fixture "public + http + 8081/tcp + rich rules" firewalld-rich.nft
 
 # ---- a zone bound to a source: $B4 is trusted (target ACCEPT), $A4 stays public ----

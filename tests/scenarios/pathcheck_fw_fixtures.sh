@@ -52,6 +52,7 @@ if load_nft firewalld-forward.nft; then
 	in4 "firewalld fixture: trusted source" null ok 0 $B4 $R4 8082
 	truth "firewalld fixture: forward-port" ok 4 $A4 $R4 8080
 	in4 "firewalld fixture: forward-port" null ok 0 $A4 $R4 8080
+	in4 "firewalld fixture: rich accept with a limit" input unknown 3 $A4 $R4 8086
 	truth "firewalld fixture: rich accept v6" ok 6 $B6 $R6 8443
 	in6 "firewalld fixture: rich accept v6" null ok 0 $B6 $R6 8443
 	nsrun cli ip -6 addr add 2001:db8:2::99/128 dev c0 nodad
