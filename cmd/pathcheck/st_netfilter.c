@@ -578,21 +578,30 @@ pkt_rpf(struct pc_pkt *p, struct rpf_cache *rc)
 		rq.dst = p->src;
 		rq.has_mark = p->mark != 0;
 		rq.mark = p->mark;
-		if (p->family == AF_INET) {
+		rq.fibmatch = true;
+		if (p->family == AF_INET)
 			rq.oif = p->iif;
-			rq.fibmatch = true;
-		} else {
+		else
 			rq.src = p->dst;	/* nft_fib6: the packet's destination as the lookup's source */
-		}
 		err = pp_route_get(&nl, &rq, &r, &e);
 		pp_nl_close(&nl);
 		if (err == 0) {
-			if (r.type == RTN_UNICAST) {
-				if (r.nhops == 0 && r.oif == p->iif)
-					rc->oif = p->iif;
-				for (int i = 0; i < r.nhops; i++)
-					if (r.nh[i].ifindex == p->iif)
-						rc->oif = p->iif;
+			int on = 0;
+
+			for (int i = 0; i < r.nhops; i++)
+				on += r.nh[i].ifindex == p->iif;
+			if (r.type != RTN_UNICAST)
+				;
+			else if (r.nhops == 0 ? r.oif == p->iif : on > 0)
+				rc->oif = p->iif;
+			/*
+			 * IPv6 takes the one path of a multipath route the flow's hash picks
+			 * (nft_fib6 compares only its device), IPv4 any: some by iif and some
+			 * not is, for IPv6, a choice pathcheck does not see.
+			 */
+			if (p->family == AF_INET6 && r.type == RTN_UNICAST && on > 0 && on < r.nhops) {
+				rc->rc = -EAGAIN;
+				return;
 			}
 		} else if (err != -ENETUNREACH && err != -EHOSTUNREACH && err != -EINVAL && err != -EACCES) {
 			rc->rc = err;

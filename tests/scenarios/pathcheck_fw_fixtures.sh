@@ -59,6 +59,12 @@ if load_nft firewalld-forward.nft; then
 	truth "firewalld fixture: rpfilter v6" timeout 6 2001:db8:2::99 $R6 22
 	in6 "firewalld fixture: rpfilter v6" prerouting fail 1 2001:db8:2::99 $R6 22
 	nsrun cli ip -6 addr del 2001:db8:2::99/128 dev c0
+	# a source whose route back is multipath, one path by r0 and one by r1: nft_fib6 takes
+	# the path the flow's hash picks, which pathcheck does not know: unknown, never ok
+	nsrun rtr ip -6 route add 2001:db8:5::/64 nexthop via 2001:db8:1::2 dev r0 nexthop via 2001:db8:2::2 dev r1
+	in6 "firewalld fixture: rpfilter v6, a multipath route back" prerouting unknown 3 2001:db8:5::1 $R6 22
+	expect_ev "rpfilter v6 multipath: the fib named" prerouting '.summary | test("fib saddr . mark . iif oif")' true
+	nsrun rtr ip -6 route del 2001:db8:5::/64
 	truth "firewalld fixture: forward v6, past the rpfilter" unreach 6 $A6 2001:db8:2::2 80
 	in6 "firewalld fixture: forward v6, past the rpfilter" forward fail 1 $A6 2001:db8:2::2 80
 fi
