@@ -37,6 +37,8 @@
 #include <linux/netfilter/xt_limit.h>
 #include <linux/netfilter/xt_hashlimit.h>
 #include <linux/netfilter/xt_connlimit.h>
+#include <linux/netfilter/xt_recent.h>
+#include <linux/netfilter_ipv6/ip6t_rt.h>
 #include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_TCPMSS.h>
 #include <linux/netfilter/xt_LOG.h>
@@ -209,6 +211,9 @@ static const struct ext matches[] = {
 	{ "hashlimit", PP_XT_M_HASHLIMIT, NFPROTO_UNSPEC, 1, 3,
 	  { SZ(1, xt_hashlimit_mtinfo1), SZ(2, xt_hashlimit_mtinfo2), SZ(3, xt_hashlimit_mtinfo3) } },
 	{ "connlimit", PP_XT_M_CONNLIMIT, NFPROTO_UNSPEC, 1, 1, { SZ(1, xt_connlimit_info) } },
+	{ "recent", PP_XT_M_RECENT, NFPROTO_UNSPEC, 0, 1,
+	  { SZ(0, xt_recent_mtinfo), SZ(1, xt_recent_mtinfo_v1) } },
+	{ "rt", PP_XT_M_RT, NFPROTO_IPV6, 0, 0, { SZ(0, ip6t_rt) } },
 };
 
 static const struct ext targets[] = {
@@ -380,6 +385,16 @@ pp_xt_match_decode(const char *name, uint32_t rev, uint8_t family, const void *i
 		memcpy(m->info, raw, e->r[rev].size);
 		m->info[XT_MAX_COMMENT_LEN - 1] = '\0';
 		break;
+	case PP_XT_M_RECENT: {
+		/* rev 0 is rev 1 without the mask (all ones: the whole address) */
+		struct xt_recent_mtinfo_v1 *r = (void *)m->info;
+
+		memcpy(m->info, raw, e->r[rev].size);
+		if (rev == 0)
+			memset(&r->mask, 0xff, sizeof(r->mask));
+		r->name[XT_RECENT_NAME_LEN - 1] = '\0';
+		break;
+	}
 	case PP_XT_M_PHYSDEV: {
 		struct xt_physdev_info *ph = (void *)m->info;
 
@@ -1013,6 +1028,54 @@ text_match_opts(struct sb *b, const struct pp_xt_match *m, const char *setname)
 	case PP_XT_M_HASHLIMIT:
 		text_hashlimit(b, m);
 		break;
+	case PP_XT_M_RECENT: {
+		const struct xt_recent_mtinfo_v1 *r = i;
+
+		/* as iptables-save: the command, its modifiers, the list, the mask, the side */
+		sb_not(b, r->invert);
+		if (r->check_set & XT_RECENT_SET)
+			sb_add(b, " --set");
+		if (r->check_set & XT_RECENT_CHECK)
+			sb_add(b, " --rcheck");
+		if (r->check_set & XT_RECENT_UPDATE)
+			sb_add(b, " --update");
+		if (r->check_set & XT_RECENT_REMOVE)
+			sb_add(b, " --remove");
+		if (r->seconds)
+			sb_add(b, " --seconds %u", r->seconds);
+		if (r->check_set & XT_RECENT_REAP)
+			sb_add(b, " --reap");
+		if (r->hit_count)
+			sb_add(b, " --hitcount %u", r->hit_count);
+		if (r->check_set & XT_RECENT_TTL)
+			sb_add(b, " --rttl");
+		sb_add(b, " --name %s --mask ", r->name);
+		sb_addr(b, m->family, &r->mask);
+		sb_add(b, " %s", r->side == XT_RECENT_DEST ? "--rdest" : "--rsource");
+		break;
+	}
+	case PP_XT_M_RT: {
+		const struct ip6t_rt *r = i;
+
+		if (r->flags & IP6T_RT_TYP) {
+			sb_not(b, r->invflags & IP6T_RT_INV_TYP);
+			sb_add(b, " --rt-type %u", r->rt_type);
+		}
+		if (r->flags & IP6T_RT_SGS) {
+			sb_not(b, r->invflags & IP6T_RT_INV_SGS);
+			if (r->segsleft[0] == r->segsleft[1])
+				sb_add(b, " --rt-segsleft %u", r->segsleft[0]);
+			else
+				sb_add(b, " --rt-segsleft %u:%u", r->segsleft[0], r->segsleft[1]);
+		}
+		if (r->flags & IP6T_RT_LEN) {
+			sb_not(b, r->invflags & IP6T_RT_INV_LEN);
+			sb_add(b, " --rt-len %u", r->hdrlen);
+		}
+		if (r->flags & IP6T_RT_RES)
+			sb_add(b, " --rt-0-res");
+		break;
+	}
 	case PP_XT_M_CONNLIMIT: {
 		const struct xt_connlimit_info *c = i;
 		int bits = mask_len(m->family, &c->mask);
@@ -1566,6 +1629,25 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 	case PP_XT_M_CONNLIMIT:
 		why_set("-m connlimit: a count of connections pathcheck cannot know");
 		return PP_XT_UNKNOWN;
+	case PP_XT_M_RECENT: {
+		const struct xt_recent_mtinfo_v1 *r = i;
+
+		/* --set (and --remove of an address the list holds) only change the list: --set always matches */
+		if ((r->check_set & (XT_RECENT_SET | XT_RECENT_CHECK | XT_RECENT_UPDATE | XT_RECENT_REMOVE)) ==
+		    XT_RECENT_SET)
+			return res(true, r->invert);
+		why_set("-m recent: whether the %s is in the recent list %s%s is the host's history, which pathcheck cannot know",
+			r->side == XT_RECENT_DEST ? "destination" : "source", r->name,
+			r->hit_count ? " often enough" : "");
+		return PP_XT_UNKNOWN;
+	}
+	case PP_XT_M_RT:
+		/*
+		 * ip6t_rt matches only a packet with a routing header (inversion applies to its
+		 * fields, never to its absence); the packet pathcheck asks about has none: its
+		 * next header is the transport.
+		 */
+		return PP_XT_NOMATCH;
 	}
 	why_set("-m %s: not evaluated", m->name);
 	return PP_XT_UNKNOWN;

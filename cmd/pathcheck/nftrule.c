@@ -170,6 +170,17 @@ nftr_value(uint8_t kind, const uint8_t *v, uint32_t len, char *buf, size_t bl)
 			snprintf(buf, bl, "0x%x", s);
 		return;
 	}
+	case K_FIBOIF:
+		if (len == 1) { snprintf(buf, bl, "%s", v[0] ? "exists" : "missing"); return; }
+		if (len == 4) {
+			uint32_t x;
+
+			memcpy(&x, v, 4);
+			if (x == 0) { snprintf(buf, bl, "missing"); return; }
+			snprintf(buf, bl, "%u", x);
+			return;
+		}
+		break;
 	case K_U32:
 	case K_MARK:
 		if (len == 4) { uint32_t x; memcpy(&x, v, 4); snprintf(buf, bl, "0x%x", x); return; }
@@ -262,7 +273,7 @@ concat_parts(const struct regs *rg, int off, uint32_t klen, int *po, uint32_t *p
 		if (n == max || o / 4 >= NREG32)
 			return 0;
 		switch (rg->kind[o / 4]) {
-		case K_ADDR4: case K_MARK: case K_U32: case K_CTSTATE: l = 4; break;
+		case K_ADDR4: case K_MARK: case K_U32: case K_CTSTATE: case K_FIBOIF: l = 4; break;
 		case K_ADDR6: case K_IFNAME: l = 16; break;
 		case K_PORT: l = 2; break;
 		case K_PROTO: case K_NFPROTO: case K_ICMPTYPE: case K_ICMP6TYPE: l = 1; break;

@@ -477,6 +477,17 @@ op_ct(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	case NFT_CT_STATE:
 		reg_store(&re->rg, dreg, &p->ct_state, NULL, 4, "ct state", K_CTSTATE);
 		return;
+	case NFT_CT_STATUS: {
+		static const uint8_t low[4] = { 1, 0, 0, 0 };
+
+		/* The low byte (expected, seen-reply, assured, confirmed, snat, dnat, ...) of a new flow. */
+		if (!p->ct_status_known) {
+			key_not_evaluated(re, dreg, "ct", "status", key);
+			return;
+		}
+		reg_store(&re->rg, dreg, &p->ct_status, low, 4, "ct status", K_HEX);
+		return;
+	}
 	case NFT_CT_DIRECTION:
 		u8 = p->ct_reply ? 1 : 0;	/* IP_CT_DIR_REPLY, or ORIGINAL: the first packet of a flow */
 		reg_store(&re->rg, dreg, &u8, NULL, 1, "ct direction", K_HEX);
@@ -1013,14 +1024,61 @@ op_exthdr(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
 	re->mss_clamp |= mss;
 }
 
+/*
+ * reject as nft lists it: the type and code, the default (port unreachable of the
+ * table's family; icmpx in an inet table) shown bare. The ICMP family of a plain icmp reject is the packet's.
+ */
+static void
+nftr_reject(struct rule_eval *re, uint32_t type, uint8_t code)
+{
+	static const char *const v4[] = { [0] = "net-unreachable", [1] = "host-unreachable",
+		[2] = "prot-unreachable", [3] = "port-unreachable", [9] = "net-prohibited",
+		[10] = "host-prohibited", [13] = "admin-prohibited" };
+	static const char *const v6[] = { "no-route", "admin-prohibited", NULL, "addr-unreachable",
+		"port-unreachable", "policy-fail", "reject-route" };
+	static const char *const x[] = { "no-route", "port-unreachable", "host-unreachable", "admin-prohibited" };
+	bool six = re->p->family == AF_INET6;
+	const char *n = NULL;
+
+	switch (type) {
+	case NFT_REJECT_TCP_RST:
+		nftr_add(re, "reject with tcp reset");
+		return;
+	case NFT_REJECT_ICMP_UNREACH:
+		/* bare in an ip or ip6 table; an inet table's bare reject is icmpx */
+		if ((six ? code == 4 : code == 3) && re->family != NFPROTO_INET) {
+			nftr_add(re, "reject");
+			return;
+		}
+		n = six ? (code < PP_ARRAY_SIZE(v6) ? v6[code] : NULL) : (code < PP_ARRAY_SIZE(v4) ? v4[code] : NULL);
+		if (n)
+			nftr_add(re, "reject with %s %s", six ? "icmpv6" : "icmp", n);
+		else
+			nftr_add(re, "reject with %s %u", six ? "icmpv6" : "icmp", code);
+		return;
+	case NFT_REJECT_ICMPX_UNREACH:
+		if (code == NFT_REJECT_ICMPX_PORT_UNREACH) {
+			nftr_add(re, "reject");
+			return;
+		}
+		if (code < PP_ARRAY_SIZE(x))
+			nftr_add(re, "reject with icmpx %s", x[code]);
+		else
+			nftr_add(re, "reject with icmpx %u", code);
+		return;
+	default:
+		nftr_add(re, "reject (type %u)", type);
+	}
+}
+
 static void
 op_reject(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
 	re->has_verdict = true;
 	re->verdict = NF_DROP;
 	re->reject = true;
-	nftr_add(re, nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE) == NFT_REJECT_TCP_RST ?
-			     "reject with tcp reset" : "reject");
+	nftr_reject(re, nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE),
+		    nftnl_expr_is_set(e, NFTNL_EXPR_REJECT_CODE) ? nftnl_expr_get_u8(e, NFTNL_EXPR_REJECT_CODE) : 0);
 }
 
 static void
@@ -1361,6 +1419,44 @@ op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
  * any other result (oif, oifname: a route lookup, "fib saddr . iif oif missing"), the
  * value is one pathcheck does not compute here: loaded as unknown.
  */
+/*
+ * fib saddr [. mark] . iif oif: the device the route back to the source leaves by, when
+ * that is the device the packet came in on (nft_fib4/6 with NFTA_FIB_F_IIF), else 0
+ * ("missing": firewalld's and rpfilter's reverse path drop). The glue looked it up
+ * with the mark the packet had entering the chain; a mark set since, or a lookup
+ * without the mark on a marked packet, is a route the VM did not see.
+ */
+static void
+op_fib_rpf(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops, uint32_t flags,
+	   uint32_t dreg)
+{
+	const struct pc_pkt *p = re->p;
+	uint32_t mark = (flags & NFTA_FIB_F_MARK) ? re->st->mark : 0, v;
+	const char *d = (flags & NFTA_FIB_F_MARK) ? "fib saddr . mark . iif oif" : "fib saddr . iif oif";
+	static const uint8_t none[4];
+	uint32_t zero = 0;
+
+	/* NFTA_FIB_F_PRESENT (nft's "exists"/"missing" on kernels that have it): one byte, 1 or 0. */
+	uint32_t len = (flags & NFTA_FIB_F_PRESENT) ? 1 : 4;
+	uint8_t kind = K_FIBOIF;
+
+	if (!p->rpf_known || !p->src_known || p->iif <= 0 ||
+	    ((flags & NFTA_FIB_F_MARK) && re->st->mark_unknown) || mark != p->rpf_mark) {
+		reg_store(&re->rg, dreg, &zero, none, len, d, kind);
+		return;
+	}
+	v = (flags & NFTA_FIB_F_PRESENT) ? (p->rpf_oif != 0) : (uint32_t)p->rpf_oif;
+	if (len == 1) {
+		uint8_t b = (uint8_t)v;
+
+		reg_store(&re->rg, dreg, &b, NULL, 1, d, kind);
+	} else {
+		reg_store(&re->rg, dreg, &v, NULL, 4, d, kind);
+	}
+	(void)e;
+	(void)ops;
+}
+
 static void
 op_fib(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 {
@@ -1373,6 +1469,12 @@ op_fib(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	uint32_t type = 0;
 	char d[48];
 
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_FIB_DREG) && result == NFT_FIB_RESULT_OIF &&
+	    (flags & ~(NFTA_FIB_F_MARK | NFTA_FIB_F_PRESENT)) == (NFTA_FIB_F_SADDR | NFTA_FIB_F_IIF) &&
+	    reg_range_ok(dreg, 4)) {
+		op_fib_rpf(re, e, ops, flags, dreg);
+		return;
+	}
 	if (!nftnl_expr_is_set(e, NFTNL_EXPR_FIB_DREG) || result != NFT_FIB_RESULT_ADDRTYPE ||
 	    (which != NFTA_FIB_F_SADDR && which != NFTA_FIB_F_DADDR) ||
 	    (flags & ~(NFTA_FIB_F_SADDR | NFTA_FIB_F_DADDR)) || !reg_range_ok(dreg, 4) || !p->addrtype_known) {

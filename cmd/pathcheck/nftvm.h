@@ -36,6 +36,17 @@ struct pc_pkt {
 	struct pc_choices *choices;	/* NULL: a numgen's value is not known (the rule is undecided) */
 	bool addrtype_known;		/* the types the kernel's tables give src and dst (-m addrtype) */
 	uint16_t src_type, dst_type;	/* 1 << RTN_* (RTN_LOCAL, RTN_UNICAST, ...) */
+	/*
+	 * fib saddr . iif oif (firewalld's and rpfilter's reverse path check): the
+	 * device the kernel's route back to src leaves by, when it is iif (0: missing),
+	 * looked up with the mark rpf_mark. rpf_known false: no lookup was made.
+	 */
+	bool rpf_known;
+	int rpf_oif;
+	uint32_t rpf_mark;
+	/* ct status of the new flow (IPS_*): the low byte is known when ct_status_known. */
+	bool ct_status_known;
+	uint32_t ct_status;
 };
 
 /* Chains and sets fetched from the kernel (nl != NULL) or put in by a test. */

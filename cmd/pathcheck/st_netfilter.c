@@ -11,6 +11,8 @@
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -572,9 +574,87 @@ pkt_addrtype(const struct local_types *lt, struct pc_pkt *p)
 	p->dst_type = addr_type(lt, &p->dst);
 }
 
+/*
+ * fib saddr . iif oif, as nft_fib4/nft_fib6 answer it: the route back to the packet's
+ * source. IPv4 looks it up restricted to iif (flowi4_oif), and only a FIB entry counts
+ * (RTM_F_FIB_MATCH: no "assume on-link" route for a device-bound lookup); IPv6 looks
+ * it up from the packet's destination and takes the device it gives.
+ * Either way the answer is iif when the route leaves by iif, else missing (0); a local,
+ * reject or anycast route is missing. One lookup per mark and destination a collection.
+ */
+struct rpf_cache {
+	bool done;
+	uint32_t mark;
+	struct pp_addr dst;
+	int oif, rc;
+};
+
+static void
+pkt_rpf(struct pc_pkt *p, struct rpf_cache *rc)
+{
+	struct pp_route_query rq = { 0 };
+	struct pp_route r;
+	struct pp_nl nl;
+	struct pp_err e = { 0 };
+	int err;
+
+	if (!p->src_known || p->iif <= 0 || p->mark_unknown ||
+	    (p->hook != NF_INET_PRE_ROUTING && p->hook != NF_INET_LOCAL_IN && p->hook != NF_INET_FORWARD))
+		return;
+	if (!(rc->done && rc->mark == p->mark && pp_addr_eq(&rc->dst, &p->dst))) {
+		rc->done = true;
+		rc->mark = p->mark;
+		rc->dst = p->dst;
+		rc->oif = 0;
+		rc->rc = pp_nl_open(&nl, NETLINK_ROUTE, &e);
+		if (rc->rc < 0)
+			return;
+		rq.family = p->family;
+		rq.dst = p->src;
+		rq.has_mark = p->mark != 0;
+		rq.mark = p->mark;
+		rq.fibmatch = true;
+		if (p->family == AF_INET)
+			rq.oif = p->iif;
+		else
+			rq.src = p->dst;	/* nft_fib6: the packet's destination as the lookup's source */
+		err = pp_route_get(&nl, &rq, &r, &e);
+		pp_nl_close(&nl);
+		if (err == 0) {
+			int on = 0;
+
+			for (int i = 0; i < r.nhops; i++)
+				on += r.nh[i].ifindex == p->iif;
+			if (r.type != RTN_UNICAST)
+				;
+			else if (r.nhops == 0 ? r.oif == p->iif : on > 0)
+				rc->oif = p->iif;
+			/*
+			 * IPv6 takes the one path of a multipath route the flow's hash picks
+			 * (nft_fib6 compares only its device), IPv4 any: some by iif and some
+			 * not is, for IPv6, a choice pathcheck does not see.
+			 */
+			if (p->family == AF_INET6 && r.type == RTN_UNICAST && on > 0 && on < r.nhops) {
+				rc->rc = -EAGAIN;
+				return;
+			}
+		} else if (err != -ENETUNREACH && err != -EHOSTUNREACH && err != -EINVAL && err != -EACCES) {
+			rc->rc = err;
+			return;
+		}
+		rc->rc = 0;
+	}
+	if (rc->rc < 0)
+		return;
+	p->rpf_known = true;
+	p->rpf_oif = rc->oif;
+	p->rpf_mark = p->mark;
+}
+
 void
 pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 {
+	struct rpf_cache rpf = { 0 };
 	struct pp_nl nl;
 	struct base_ctx bc = { q, f, hooks, 0 };
 	struct pc_nft_cache cache = { 0 };
@@ -664,6 +744,22 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		p.mark_unknown = f->mark_unknown;
 		p.ctmark = f->ctmark;
 		p.ctmark_unknown = f->ctmark_unknown;
+		if (c->c.family != NFPROTO_BRIDGE)
+			pkt_rpf(&p, &rpf);
+		/*
+		 * ct status of a new flow's first packet: dnat once a nat chain bound it (prerouting,
+		 * output); nothing else of the low byte is set before the source nat hook (priority
+		 * 100). A flow asked about as established, related or its reply: not known.
+		 */
+		if (p.ct_state == PC_CT_NEW && !p.ct_reply &&
+		    (c->c.hooknum == NF_INET_PRE_ROUTING || c->c.hooknum == NF_INET_FORWARD ||
+		     c->c.hooknum == NF_INET_LOCAL_OUT ||
+		     (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < NF_IP_PRI_NAT_SRC))) {
+			p.ct_status_known = true;
+			if ((c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat) ||
+			    (c->c.hooknum != NF_INET_PRE_ROUTING && f->dnat))
+				p.ct_status |= IPS_DST_NAT;
+		}
 		c->rc = pc_nft_eval_base(&cache, &c->c, &p, &c->res);
 		if (r->verdict == PC_NFT_DROP || (r->verdict == PC_NFT_POLICY && r->policy == NF_DROP))
 			continue;	/* a dropped packet goes no further: later chains judge a packet that never comes */

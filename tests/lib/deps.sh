@@ -15,6 +15,12 @@ PKGS="$PKGS libmonitoring-plugin-perl"
 
 # perf(1) for make bench: dropstat's counts against perf stat -e skb:kfree_skb.
 PKGS="$PKGS linux-perf"
+# The firewalls whose rulesets pathcheck's scenarios run inside lab namespaces
+# (pathcheck_firewalld, pathcheck_ufw, pathcheck_fail2ban). Their daemons must never
+# start on the host: installed under a policy-rc.d that refuses every start, and
+# disabled for the next boot where systemd runs.
+FW_PKGS="firewalld ufw fail2ban"
+PKGS="$PKGS $FW_PKGS"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -30,6 +36,25 @@ fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # promtool comes with the prometheus package; policy-rc.d (or no systemd) keeps its daemon from starting.
+# A policy-rc.d of our own while installing, when there is none: no daemon starts on the host.
+own_policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\n# pktpath deps.sh: no service starts while the test packages install\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	own_policy=1
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null
+# The firewalls' units are enabled by their packages: not on this host's next boot
+# (only those installed just now: a firewall the host already had is left as it was).
+fw_new=""
+for p in $FW_PKGS; do
+	case " $missing " in *" $p "*) fw_new="$fw_new $p" ;; esac
+done
+if [ -n "$fw_new" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+	# shellcheck disable=SC2086
+	systemctl disable $fw_new >/dev/null 2>&1 || true
+fi
+if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi

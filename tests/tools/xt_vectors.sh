@@ -193,6 +193,11 @@ cat <<'CASES'
 6|legacy|filter|-j NFLOG --nflog-prefix "a b" --nflog-size 128 --nflog-threshold 4||
 6|nft|mangle|-p udp --dport 547 -j CHECKSUM --checksum-fill|-p udp -m udp --dport 547|
 4|nft|filter|-m u32 --u32 "0>>22&0x3C@0>>16=0x50"||
+4|nft|filter|-m recent --set --name DEFAULT --mask 255.255.255.255 --rsource||
+4|nft|filter|-m recent --update --seconds 30 --hitcount 6 --name DEFAULT --mask 255.255.255.255 --rsource||
+6|nft|filter|-m recent ! --rcheck --seconds 60 --reap --name ssh --mask ffff:ffff:ffff:ffff:: --rdest||
+6|nft|filter|-m rt --rt-type 0||
+6|nft|filter|-m rt ! --rt-type 2 --rt-segsleft 1:5 --rt-len 24||
 CASES
 }
 

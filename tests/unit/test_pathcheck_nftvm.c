@@ -845,6 +845,175 @@ test_range_op(void)
 	CHECK(has(res.why, "range op 9"));
 }
 
+static struct nftnl_expr *
+fib_rpf(uint32_t flags, uint32_t dreg)
+{
+	struct nftnl_expr *e = ex("fib");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, flags);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_OIF);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, dreg);
+	return e;
+}
+
+/* firewalld's IPv6_rpfilter: meta nfproto ipv6 fib saddr . mark . iif oif missing drop. */
+static void
+rpf_setup(bool known, int oif)
+{
+	setup(NF_ACCEPT);
+	base.family = NFPROTO_INET;
+	base.hooknum = NF_INET_PRE_ROUTING;
+	pkt.hook = NF_INET_PRE_ROUTING;
+	pkt.oifname[0] = '\0';
+	pkt.oif = 0;
+	snprintf(pkt.iifname, sizeof(pkt.iifname), "eth0");
+	pkt.iif = 3;
+	pkt.rpf_known = known;
+	pkt.rpf_oif = oif;
+}
+
+static void
+test_fib_rpf(void)
+{
+	static const uint32_t zero = 0;
+	const uint32_t f = NFTA_FIB_F_SADDR | NFTA_FIB_F_MARK | NFTA_FIB_F_IIF;
+	uint8_t z8 = 0;
+
+	/* The route back to the source leaves by another device: missing, dropped, the rule as nft shows it. */
+	rpf_setup(true, 0);
+	one_rule(fib_rpf(f, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &zero, 4), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "fib saddr . mark . iif oif missing"));
+
+	/* It leaves by iif: the rule does not match. */
+	rpf_setup(true, 3);
+	one_rule(fib_rpf(f, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &zero, 4), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* NFTA_FIB_F_PRESENT (one byte, 1 or 0), as nft writes "missing" on newer kernels. */
+	rpf_setup(true, 0);
+	one_rule(fib_rpf(f | NFTA_FIB_F_PRESENT, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &z8, 1), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "oif missing"));
+	rpf_setup(true, 3);
+	one_rule(fib_rpf(f | NFTA_FIB_F_PRESENT, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &z8, 1), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* No lookup made (no source, no iif): unknown, the fib named. */
+	rpf_setup(false, 0);
+	one_rule(fib_rpf(f, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &zero, 4), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "fib saddr . mark . iif oif"));
+
+	/* A mark set before the lookup in the same chain: a route the glue did not look up. */
+	rpf_setup(true, 3);
+	{
+		uint32_t m = 7;
+		struct nftnl_rule *r1 = nftnl_rule_alloc(), *r2 = nftnl_rule_alloc();
+		struct nftnl_rule **rules = malloc(2 * sizeof(*rules));
+
+		nftnl_rule_set_u32(r1, NFTNL_RULE_FAMILY, base.family);
+		nftnl_rule_add_expr(r1, imm(NFT_REG_1, &m, 4));
+		nftnl_rule_add_expr(r1, meta_store(NFT_META_MARK, NFT_REG_1));
+		nftnl_rule_set_u32(r2, NFTNL_RULE_FAMILY, base.family);
+		nftnl_rule_add_expr(r2, fib_rpf(f, NFT_REG_1));
+		nftnl_rule_add_expr(r2, cmp(NFT_REG_1, NFT_CMP_EQ, &zero, 4));
+		nftnl_rule_add_expr(r2, verdict(NF_DROP));
+		rules[0] = r1;
+		rules[1] = r2;
+		CHECK_EQ_INT(pc_nft_cache_add_chain(&cache, base.family, base.table, "output", rules, 2), 0);
+	}
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+
+	/* Other fib shapes (daddr . iif, oifname) stay unknown. */
+	rpf_setup(true, 3);
+	one_rule(fib_rpf(NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &zero, 4),
+		 verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
+/* ct status dnat accept (firewalld's input and forward chains): the new flow's low status byte. */
+static void
+test_ct_status(void)
+{
+	static const uint32_t dnat = 0x20, zero = 0;
+	struct nftnl_expr *b;
+
+	for (int i = 0; i < 3; i++) {
+		setup(NF_ACCEPT);
+		pkt.ct_status_known = i > 0;
+		pkt.ct_status = i == 2 ? 0x20 : 0;
+		b = ex("bitwise");
+		nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_LEN, 4);
+		nftnl_expr_set(b, NFTNL_EXPR_BITWISE_MASK, &dnat, 4);
+		nftnl_expr_set(b, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+		/* (drop, not accept: an undecided accept before policy accept is decided either way) */
+		one_rule(ct_load(NFT_CT_STATUS, NFT_REG_1), b, cmp(NFT_REG_1, NFT_CMP_NEQ, &zero, 4),
+			 verdict(NF_DROP), NULL);
+		run();
+		CHECK_EQ_INT(res.verdict, i == 0 ? PC_NFT_UNKNOWN : i == 1 ? PC_NFT_POLICY : PC_NFT_DROP);
+		if (i == 0)
+			CHECK(has(res.why, "ct status"));
+	}
+	/* A bit past the low byte (dnat-done, helper, ...) is not known. */
+	setup(NF_ACCEPT);
+	pkt.ct_status_known = true;
+	{
+		static const uint32_t done = 0x100;
+
+		b = ex("bitwise");
+		nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_LEN, 4);
+		nftnl_expr_set(b, NFTNL_EXPR_BITWISE_MASK, &done, 4);
+		nftnl_expr_set(b, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+	}
+	one_rule(ct_load(NFT_CT_STATUS, NFT_REG_1), b, cmp(NFT_REG_1, NFT_CMP_NEQ, &zero, 4), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
+/* reject as nft lists it: firewalld's "reject with icmpx admin-prohibited". */
+static void
+test_reject_text(void)
+{
+	static const struct { uint32_t type; uint8_t code; int fam; const char *want; } c[] = {
+		{ NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_ADMIN_PROHIBITED, AF_INET, "reject with icmpx admin-prohibited" },
+		{ NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_ICMPX_PORT_UNREACH, AF_INET, "reject" },
+		{ NFT_REJECT_ICMP_UNREACH, 3, AF_INET6, "reject with icmpv6 addr-unreachable" },
+		{ NFT_REJECT_ICMP_UNREACH, 10, AF_INET, "reject with icmp host-prohibited" },
+		{ NFT_REJECT_TCP_RST, 0, AF_INET, "reject with tcp reset" },
+		{ NFT_REJECT_ICMP_UNREACH, 3, AF_INET, "reject" },
+		/* fail2ban's in its inet table: nft lists the family's port unreachable */
+		{ NFT_REJECT_ICMP_UNREACH, 4, AF_INET6, "reject with icmpv6 port-unreachable" },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct nftnl_expr *e = ex("reject");
+
+		setup(NF_ACCEPT);
+		if (c[i].fam == AF_INET6) {
+			pkt.family = AF_INET6;
+			base.family = NFPROTO_INET;
+		}
+		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, c[i].type);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, c[i].code);
+		one_rule(e, NULL);
+		run();
+		CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+		CHECK(has(res.text, c[i].want));
+	}
+}
+
 int
 main(void)
 {
@@ -861,6 +1030,9 @@ main(void)
 	RUN(test_vmap_undecided);
 	RUN(test_payload_bases);
 	RUN(test_range_op);
+	RUN(test_fib_rpf);
+	RUN(test_ct_status);
+	RUN(test_reject_text);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }

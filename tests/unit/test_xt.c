@@ -712,6 +712,31 @@ eval_undecidable_and_branches(void)
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
 	CHECK(strstr(why, "-m connlimit") == why);
 
+	/* ufw's limit: --set always matches (it only records), --update asks the host's history. */
+	if (!mt(4, "-m recent --set --name DEFAULT --mask 255.255.255.255 --rsource", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	if (!mt(4, "-m recent --update --seconds 30 --hitcount 6 --name DEFAULT --mask 255.255.255.255 --rsource", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "-m recent") == why && strstr(why, "DEFAULT"));
+	if (!mt(6, "-m recent ! --rcheck --seconds 60 --reap --name ssh --mask ffff:ffff:ffff:ffff:: --rdest", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "destination") != NULL);
+
+	/* ufw6-before-input's -m rt --rt-type 0 -j DROP: the packet has no routing header, inverted or not. */
+	{
+		struct pp_xt_pkt p6 = pkt6("2001:db8:1::2", "2001:db8:1::1", IPPROTO_TCP, 40000, 22);
+
+		if (!mt(6, "-m rt --rt-type 0", 0, &m))
+			{ CHECK(0); return; }
+		CHECK_EQ_INT(EVAL(m, p6), PP_XT_NOMATCH);
+		if (!mt(6, "-m rt ! --rt-type 2 --rt-segsleft 1:5 --rt-len 24", 0, &m))
+			{ CHECK(0); return; }
+		CHECK_EQ_INT(EVAL(m, p6), PP_XT_NOMATCH);
+	}
+
 	if (!mt(4, "-m statistic --mode random --probability 0.5", 0, &m))
 		{ CHECK(0); return; }
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_BRANCH);
