@@ -93,7 +93,7 @@ in6() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "[$6]:$7"; }
 R4=198.51.100.1 R6=2001:db8:1::1 A4=198.51.100.2 A6=2001:db8:1::2 B4=198.51.100.3 B6=2001:db8:1::3 D4=198.51.100.4
 
 truth "before any ban: $B4 ssh" ok 4 $B4 $R4 22
-in4 "before any ban: $B4 ssh" null ok 0 $B4 $R4 22
+in4 "before any ban: $B4 ssh" null/NONE ok 0 $B4 $R4 22
 
 # failed logins, as sshd logs them: 3 > maxretry 2
 failed() {	# LOG ADDR
@@ -110,42 +110,42 @@ failed "$F2B/auth.log" $B4
 if banned pp-ssh $B4; then t_ok "pp-ssh banned $B4 from the log"; else t_fail "pp-ssh banned $B4 from the log"; fi
 sleep 0.3
 truth "multiport ban: $B4 ssh" unreach 4 $B4 $R4 22
-in4 "multiport ban: $B4 ssh" input fail 1 $B4 $R4 22
+in4 "multiport ban: $B4 ssh" input/NFT_RULE_REJECT fail 1 $B4 $R4 22
 expect_ev "multiport ban: fail2ban's rule and set named" input '.summary | test("f2b-table chain f2b-chain .*tcp dport 22 ip saddr @addr-set-pp-ssh reject with icmp port-unreachable")' true
-check "multiport ban probe from $B4" remote fail 1 -N "$C" --probe --timeout 1 --from $B4 "$R4:22"
+check "multiport ban probe from $B4" remote/REMOTE_REFUSED fail 1 -N "$C" --probe --timeout 1 --from $B4 "$R4:22"
 truth "multiport ban: $B4 port 80 not in the jail's ports" ok 4 $B4 $R4 80
-in4 "multiport ban: $B4 port 80 not in the jail's ports" null ok 0 $B4 $R4 80
+in4 "multiport ban: $B4 port 80 not in the jail's ports" null/NONE ok 0 $B4 $R4 80
 truth "multiport ban: $A4 ssh" ok 4 $A4 $R4 22
-in4 "multiport ban: $A4 ssh" null ok 0 $A4 $R4 22
+in4 "multiport ban: $A4 ssh" null/NONE ok 0 $A4 $R4 22
 
 # ---- IPv6, banned by name ----
 f2b set pp-ssh banip $B6 >/dev/null
 banned pp-ssh $B6 || t_fail "pp-ssh banned $B6"
 truth "multiport ban v6: $B6 ssh" unreach 6 $B6 $R6 22
-in6 "multiport ban v6: $B6 ssh" input fail 1 $B6 $R6 22
+in6 "multiport ban v6: $B6 ssh" input/NFT_RULE_REJECT fail 1 $B6 $R6 22
 expect_ev "multiport ban v6: the ip6 set named" input '.summary | test("ip6 saddr @addr6-set-pp-ssh reject")' true
 truth "multiport ban v6: $A6 ssh" ok 6 $A6 $R6 22
-in6 "multiport ban v6: $A6 ssh" null ok 0 $A6 $R6 22
+in6 "multiport ban v6: $A6 ssh" null/NONE ok 0 $A6 $R6 22
 
 # ---- nftables-allports: every port ----
 failed "$F2B/all.log" $D4
 if banned pp-all $D4; then t_ok "pp-all banned $D4 from the log"; else t_fail "pp-all banned $D4 from the log"; fi
 sleep 0.3
 truth "allports ban: $D4 port 80" unreach 4 $D4 $R4 80
-in4 "allports ban: $D4 port 80" input fail 1 $D4 $R4 80
+in4 "allports ban: $D4 port 80" input/NFT_RULE_REJECT fail 1 $D4 $R4 80
 expect_ev "allports ban: the rule named" input '.summary | test("@addr-set-pp-all reject")' true
 truth "allports ban: $D4 ssh" unreach 4 $D4 $R4 22
-in4 "allports ban: $D4 ssh" input fail 1 $D4 $R4 22
+in4 "allports ban: $D4 ssh" input/NFT_RULE_REJECT fail 1 $D4 $R4 22
 f2b set pp-all banip $B6 >/dev/null
 banned pp-all $B6 || t_fail "pp-all banned $B6"
 truth "allports ban v6: $B6 port 80" unreach 6 $B6 $R6 80
-in6 "allports ban v6: $B6 port 80" input fail 1 $B6 $R6 80
+in6 "allports ban v6: $B6 port 80" input/NFT_RULE_REJECT fail 1 $B6 $R6 80
 expect_ev "allports ban v6: the ip6 set named" input '.summary | test("ip6 saddr @addr6-set-pp-all reject with icmpv6 port-unreachable")' true
 
 # ---- unban: the set element goes, the client passes again ----
 f2b set pp-ssh unbanip $B4 >/dev/null
 truth "unbanned: $B4 ssh" ok 4 $B4 $R4 22
-in4 "unbanned: $B4 ssh" null ok 0 $B4 $R4 22
+in4 "unbanned: $B4 ssh" null/NONE ok 0 $B4 $R4 22
 if [ "${PKTPATH_FIXTURES_SAVE:-}" = 1 ]; then
 	{ echo "# fail2ban $(f2b version) (Debian 12), nftables-multiport (jail pp-ssh, port 22) and nftables-allports (jail pp-all),"
 	  echo "# in a lab namespace; bans: pp-ssh 2001:db8:1::3, pp-all 198.51.100.4 and 2001:db8:1::3; nft list table inet f2b-table"

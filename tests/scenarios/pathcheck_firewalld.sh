@@ -89,22 +89,22 @@ save_fixture() {
 
 # ---- default zone public: ssh and dhcpv6-client only; everything else rejected ----
 truth "public tcp/22 v4" ok 4 $A4 $R4 22
-in4 "public tcp/22 v4" null ok 0 $A4 $R4 22
+in4 "public tcp/22 v4" null/NONE ok 0 $A4 $R4 22
 truth "public tcp/22 v6" ok 6 $A6 $R6 22
-in6 "public tcp/22 v6" null ok 0 $A6 $R6 22
+in6 "public tcp/22 v6" null/NONE ok 0 $A6 $R6 22
 truth "public tcp/80 v4" unreach 4 $A4 $R4 80
-in4 "public tcp/80 v4" input fail 1 $A4 $R4 80
+in4 "public tcp/80 v4" input/NFT_RULE_REJECT fail 1 $A4 $R4 80
 expect_ev "public tcp/80 v4: firewalld's reject named" input '.summary | test("reject with icmpx admin-prohibited")' true
-check "public tcp/80 v4 probe" remote fail 1 -N "$C" --probe --timeout 1 "$R4:80"
+check "public tcp/80 v4 probe" remote/REMOTE_ICMP_ERROR fail 1 -N "$C" --probe --timeout 1 "$R4:80"
 truth "public tcp/80 v6" unreach 6 $A6 $R6 80
-in6 "public tcp/80 v6" input fail 1 $A6 $R6 80
+in6 "public tcp/80 v6" input/NFT_RULE_REJECT fail 1 $A6 $R6 80
 save_fixture "default zone public (ssh, dhcpv6-client)" firewalld-public.nft
-check "public tcp/22 v4 probe" null ok 0 -N "$C" --probe --timeout 1 "$R4:22"
+check "public tcp/22 v4 probe" null/NONE ok 0 -N "$C" --probe --timeout 1 "$R4:22"
 
 # ---- IPv6_rpfilter: fib saddr . mark . iif oif missing drop, a source whose route is elsewhere ----
 nsrun cli ip -6 addr add 2001:db8:2::99/128 dev c0 nodad
 truth "rpfilter v6 spoofed source" timeout 6 2001:db8:2::99 $R6 22
-in6 "rpfilter v6 spoofed source" prerouting fail 1 2001:db8:2::99 $R6 22
+in6 "rpfilter v6 spoofed source" prerouting/NFT_RULE_DROP fail 1 2001:db8:2::99 $R6 22
 expect_ev "rpfilter v6: the fib rule named" prerouting '.summary | test("fib saddr . mark . iif oif missing drop")' true
 nsrun cli ip -6 addr del 2001:db8:2::99/128 dev c0
 
@@ -112,13 +112,13 @@ nsrun cli ip -6 addr del 2001:db8:2::99/128 dev c0
 fwc --add-service=http
 fwc --add-port=8081/tcp
 truth "service http v4" ok 4 $A4 $R4 80
-in4 "service http v4" null ok 0 $A4 $R4 80
+in4 "service http v4" null/NONE ok 0 $A4 $R4 80
 truth "service http v6" ok 6 $A6 $R6 80
-in6 "service http v6" null ok 0 $A6 $R6 80
+in6 "service http v6" null/NONE ok 0 $A6 $R6 80
 truth "port 8081/tcp" ok 4 $A4 $R4 8081
-in4 "port 8081/tcp" null ok 0 $A4 $R4 8081
+in4 "port 8081/tcp" null/NONE ok 0 $A4 $R4 8081
 truth "port 8082 not added" unreach 4 $A4 $R4 8082
-in4 "port 8082 not added" input fail 1 $A4 $R4 8082
+in4 "port 8082 not added" input/NFT_RULE_REJECT fail 1 $A4 $R4 8082
 save_fixture "public + service http + port 8081/tcp" firewalld-services.nft
 
 # ---- rich rules: reject, drop, accept (deny before allow, as firewalld orders them) ----
@@ -126,63 +126,63 @@ fwc --add-rich-rule="rule family=ipv4 source address=$A4 port port=80 protocol=t
 fwc --add-rich-rule="rule family=ipv4 source address=$B4 port port=22 protocol=tcp drop"
 fwc --add-rich-rule="rule family=ipv6 source address=$B6 port port=8443 protocol=tcp accept"
 truth "rich reject from $A4" unreach 4 $A4 $R4 80
-in4 "rich reject from $A4" input fail 1 $A4 $R4 80
+in4 "rich reject from $A4" input/NFT_RULE_REJECT fail 1 $A4 $R4 80
 expect_ev "rich reject: the rule in filter_IN_public_deny, as nft lists it" input '.summary | test("filter_IN_public_deny .*ip saddr 198.51.100.2 tcp dport 80 reject with icmp port-unreachable")' true
 truth "rich reject: $B4 still served" ok 4 $B4 $R4 80
-in4 "rich reject: $B4 still served" null ok 0 $B4 $R4 80
+in4 "rich reject: $B4 still served" null/NONE ok 0 $B4 $R4 80
 truth "rich drop from $B4" timeout 4 $B4 $R4 22
-in4 "rich drop from $B4" input fail 1 $B4 $R4 22
+in4 "rich drop from $B4" input/NFT_RULE_DROP fail 1 $B4 $R4 22
 expect_ev "rich drop: the rule named" input '.summary | test("ip saddr 198.51.100.3 tcp dport 22 .*drop")' true
 truth "rich drop: $A4 still has ssh" ok 4 $A4 $R4 22
-in4 "rich drop: $A4 still has ssh" null ok 0 $A4 $R4 22
+in4 "rich drop: $A4 still has ssh" null/NONE ok 0 $A4 $R4 22
 truth "rich accept v6 from $B6" ok 6 $B6 $R6 8443
-in6 "rich accept v6 from $B6" null ok 0 $B6 $R6 8443
+in6 "rich accept v6 from $B6" null/NONE ok 0 $B6 $R6 8443
 truth "rich accept v6: $A6 rejected" unreach 6 $A6 $R6 8443
-in6 "rich accept v6: $A6 rejected" input fail 1 $A6 $R6 8443
+in6 "rich accept v6: $A6 rejected" input/NFT_RULE_REJECT fail 1 $A6 $R6 8443
 # a rich rule with a limit: whether this packet is within the rate is not pathcheck's to know
 fwc --add-rich-rule="rule family=ipv4 source address=198.51.100.0/24 port port=8086 protocol=tcp limit value=2/m accept"
 truth "rich accept with a limit (the first connection)" ok 4 $A4 $R4 8086
-in4 "rich accept with a limit" input unknown 3 $A4 $R4 8086
+in4 "rich accept with a limit" input/UNDECIDED_RULE unknown 3 $A4 $R4 8086
 expect_ev "rich limit: the limit named" input '.summary | test("limit")' true
 save_fixture "public + http + 8081/tcp + rich rules" firewalld-rich.nft
 
 # ---- a zone bound to a source: $B4 is trusted (target ACCEPT), $A4 stays public ----
 fwc --zone=trusted --add-source=$B4
 truth "source zone trusted: $B4 port 8082" ok 4 $B4 $R4 8082
-in4 "source zone trusted: $B4 port 8082" null ok 0 $B4 $R4 8082
+in4 "source zone trusted: $B4 port 8082" null/NONE ok 0 $B4 $R4 8082
 truth "source zone trusted: $B4 ssh, no public rich drop" ok 4 $B4 $R4 22
-in4 "source zone trusted: $B4 ssh, no public rich drop" null ok 0 $B4 $R4 22
+in4 "source zone trusted: $B4 ssh, no public rich drop" null/NONE ok 0 $B4 $R4 22
 truth "source zone: $A4 port 8082 public" unreach 4 $A4 $R4 8082
-in4 "source zone: $A4 port 8082 public" input fail 1 $A4 $R4 8082
+in4 "source zone: $A4 port 8082 public" input/NFT_RULE_REJECT fail 1 $A4 $R4 8082
 
 # ---- forward-port (DNAT) to the server and masquerade ----
 fwc --add-forward-port=port=8080:proto=tcp:toport=80:toaddr=203.0.113.2
 fwc --add-masquerade
 truth "forward-port 8080 -> server:80" ok 4 $A4 $R4 8080
-in4 "forward-port 8080 -> server:80" null ok 0 $A4 $R4 8080
+in4 "forward-port 8080 -> server:80" null/NONE ok 0 $A4 $R4 8080
 expect_jq "forward-port: forwarded" "$LAST" '.query.direction' forward
 expect_ev "forward-port: the dnat named" prerouting '.evidence.dnat | test("dnat .*203.0.113.2:80")' true
 expect_ev "forward-port: masquerade at postrouting" postrouting '.summary | test("masquerade")' true
-check "forward-port probe" null ok 0 -N "$C" --probe --timeout 1 "$R4:8080"
+check "forward-port probe" null/NONE ok 0 -N "$C" --probe --timeout 1 "$R4:8080"
 fwc --add-forward-port=port=8085:proto=tcp:toport=81:toaddr=203.0.113.2
 seen=$(nsrun cli socat -T2 - "TCP4:$R4:8085,bind=$A4,connect-timeout=1" </dev/null 2>/dev/null)
 if [ "$seen" = 203.0.113.1 ]; then t_ok "masquerade: the server sees the router's address ($seen)"
 else t_fail "masquerade: the server sees the router's address, saw '$seen'"; fi
-in4 "forward-port 8085 -> server:81, masqueraded" null ok 0 $A4 $R4 8085
+in4 "forward-port 8085 -> server:81, masqueraded" null/NONE ok 0 $A4 $R4 8085
 expect_ev "forward-port 8085: the dnat named" prerouting '.evidence.dnat | test("203.0.113.2:81")' true
 truth "forward-port: port 8090 not forwarded" unreach 4 $A4 $R4 8090
-in4 "forward-port: port 8090 not forwarded" input fail 1 $A4 $R4 8090
+in4 "forward-port: port 8090 not forwarded" input/NFT_RULE_REJECT fail 1 $A4 $R4 8090
 save_fixture "public + forward-port 8080 -> 203.0.113.2:80 + masquerade + trusted source" firewalld-forward.nft
 
 # ---- ICMP: public accepts it (meta l4proto { icmp, ipv6-icmp } accept); an icmp-block rejects it ----
 ping4() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" --proto icmp "$6"; }
 truth_ping "ping v4" ok 4 $A4 $R4
-ping4 "ping v4" null ok 0 $A4 $R4
+ping4 "ping v4" null/NONE ok 0 $A4 $R4
 truth_ping "ping v6" ok 6 $A6 $R6
-ping4 "ping v6" null ok 0 $A6 $R6
+ping4 "ping v6" null/NONE ok 0 $A6 $R6
 fwc --add-icmp-block=echo-request
 truth_ping "icmp-block echo-request v4" unreach 4 $A4 $R4
-ping4 "icmp-block echo-request v4" input fail 1 $A4 $R4
+ping4 "icmp-block echo-request v4" input/NFT_RULE_REJECT fail 1 $A4 $R4
 expect_ev "icmp-block: firewalld's rule named" input '.summary | test("icmp type echo-request reject with icmpx admin-prohibited")' true
 fwc --remove-icmp-block=echo-request
 
@@ -191,32 +191,32 @@ fwc --remove-icmp-block=echo-request
 # by ct status dnat accept) ----
 fwd() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from "$5" "$6:$7"; }
 truth "forward to the server:80, no dnat" unreach 4 $A4 203.0.113.2 80
-fwd "forward to the server:80, no dnat" forward fail 1 $A4 203.0.113.2 80
+fwd "forward to the server:80, no dnat" forward/NFT_RULE_REJECT fail 1 $A4 203.0.113.2 80
 expect_ev "forward, no dnat: firewalld's rule named" forward '.summary | test("chain filter_FWD_public .*reject with icmpx admin-prohibited")' true
-check "forward to the server:80, no dnat, probe" remote fail 1 -N "$C" --probe --timeout 1 203.0.113.2:80
+check "forward to the server:80, no dnat, probe" remote/REMOTE_ICMP_ERROR fail 1 -N "$C" --probe --timeout 1 203.0.113.2:80
 expect_ev "forward, no dnat, probe: an ICMP error from the router" remote '.evidence.outcome' icmp_error
 
 # ---- a zone bound to the interface: r0 in zone drop; the trusted source still wins ----
 fwc --zone=drop --change-interface=r0
 truth "interface in zone drop: $A4 ssh" timeout 4 $A4 $R4 22
-in4 "interface in zone drop: $A4 ssh" input fail 1 $A4 $R4 22
+in4 "interface in zone drop: $A4 ssh" input/NFT_RULE_DROP fail 1 $A4 $R4 22
 expect_ev "interface in zone drop: filter_IN_drop named" input '.summary | test("filter_IN_drop")' true
 truth "interface in zone drop: $A6 ssh" timeout 6 $A6 $R6 22
-in6 "interface in zone drop: $A6 ssh" input fail 1 $A6 $R6 22
+in6 "interface in zone drop: $A6 ssh" input/NFT_RULE_DROP fail 1 $A6 $R6 22
 truth "interface in zone drop: $B4 from the trusted source" ok 4 $B4 $R4 22
-in4 "interface in zone drop: $B4 from the trusted source" null ok 0 $B4 $R4 22
+in4 "interface in zone drop: $B4 from the trusted source" null/NONE ok 0 $B4 $R4 22
 save_fixture "r0 in zone drop, 198.51.100.3 in zone trusted, forward-port and masquerade in public" firewalld-zones.nft
 
 # ---- LogDenied=unicast (a reload: the runtime changes above are gone, the permanent
 # public zone is back): meta pkttype host log rules before each reject; still decided ----
 fwc --set-log-denied=unicast
 truth "LogDenied: ssh" ok 4 $A4 $R4 22
-in4 "LogDenied: ssh" null ok 0 $A4 $R4 22
+in4 "LogDenied: ssh" null/NONE ok 0 $A4 $R4 22
 truth "LogDenied: port 8090 rejected" unreach 4 $A4 $R4 8090
-in4 "LogDenied: port 8090 rejected" input fail 1 $A4 $R4 8090
+in4 "LogDenied: port 8090 rejected" input/NFT_RULE_REJECT fail 1 $A4 $R4 8090
 expect_ev "LogDenied: the reject after the log rule named" input '.summary | test("chain filter_IN_public .*reject with icmpx admin-prohibited")' true
 truth "LogDenied: port 80 v6 rejected (http was a runtime change)" unreach 6 $A6 $R6 80
-in6 "LogDenied: port 80 v6 rejected (http was a runtime change)" input fail 1 $A6 $R6 80
+in6 "LogDenied: port 80 v6 rejected (http was a runtime change)" input/NFT_RULE_REJECT fail 1 $A6 $R6 80
 save_fixture "after a reload with LogDenied=unicast: the permanent public zone" firewalld-logdenied.nft
 fwc --set-log-denied=off
 
@@ -236,21 +236,21 @@ fwc --permanent --zone=drop --add-source=ipset:pp-block
 fwc --reload
 nsrun cli ip addr add 198.51.100.4/26 dev c0
 truth "ipset source in zone drop: 198.51.100.4 ssh" timeout 4 198.51.100.4 $R4 22
-in4 "ipset source in zone drop: 198.51.100.4 ssh" input fail 1 198.51.100.4 $R4 22
+in4 "ipset source in zone drop: 198.51.100.4 ssh" input/NFT_RULE_DROP fail 1 198.51.100.4 $R4 22
 expect_ev "ipset source: the set and zone drop named" input '.summary | test("filter_IN_drop")' true
 truth "ipset source: $A4 not in it" ok 4 $A4 $R4 22
-in4 "ipset source: $A4 not in it" null ok 0 $A4 $R4 22
+in4 "ipset source: $A4 not in it" null/NONE ok 0 $A4 $R4 22
 truth "policy public -> internal: forward to the server:80" ok 4 $A4 203.0.113.2 80
-fwd "policy public -> internal: forward to the server:80" null ok 0 $A4 203.0.113.2 80
+fwd "policy public -> internal: forward to the server:80" null/NONE ok 0 $A4 203.0.113.2 80
 hpol=$(nsrun rtr nft -a list chain inet firewalld filter_FWD_policy_pp-fwd | awk '$1 == "accept" && $2 == "#" {print $4}')
 expect_ev "policy: accepted by the policy's chain (filter_FWD_policy_pp-fwd, handle ${hpol:-none})" forward '.evidence.chains[0].rule_handle' "${hpol:-none}"
 truth "policy public -> internal v6" ok 6 $A6 2001:db8:2::2 80
-fwd "policy public -> internal v6" null ok 0 $A6 "[2001:db8:2::2]" 80
+fwd "policy public -> internal v6" null/NONE ok 0 $A6 "[2001:db8:2::2]" 80
 nsrun cli socat TCP4-LISTEN:22,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 sleep 0.3
 TRUTH_NS=srv truth "policy: internal -> public (no policy that way)" unreach 4 203.0.113.2 $A4 22
-check "policy: internal -> public (no policy that way)" forward fail 1 -N "$H" --iif r1 --from 203.0.113.2 "$A4:22"
+check "policy: internal -> public (no policy that way)" forward/NFT_RULE_REJECT fail 1 -N "$H" --iif r1 --from 203.0.113.2 "$A4:22"
 save_fixture "after a reload: zone public on r0, internal on r1, policy pp-fwd public -> internal ACCEPT, ipset pp-block in zone drop" firewalld-policy.nft
 
 # ---- stopped: its table goes with it, and the host's ruleset was never touched ----

@@ -43,53 +43,53 @@ load_ipt() {
 # ---- firewalld: public, http, 8081/tcp, rich rules, a trusted source, forward-port 8080 ----
 if load_nft firewalld-forward.nft; then
 	truth "firewalld fixture: ssh" ok 4 $A4 $R4 22
-	in4 "firewalld fixture: ssh" null ok 0 $A4 $R4 22
+	in4 "firewalld fixture: ssh" null/NONE ok 0 $A4 $R4 22
 	truth "firewalld fixture: rich reject" unreach 4 $A4 $R4 80
-	in4 "firewalld fixture: rich reject" input fail 1 $A4 $R4 80
+	in4 "firewalld fixture: rich reject" input/NFT_RULE_REJECT fail 1 $A4 $R4 80
 	truth "firewalld fixture: port not added" unreach 4 $A4 $R4 8082
-	in4 "firewalld fixture: port not added" input fail 1 $A4 $R4 8082
+	in4 "firewalld fixture: port not added" input/NFT_RULE_REJECT fail 1 $A4 $R4 8082
 	truth "firewalld fixture: trusted source" ok 4 $B4 $R4 8082
-	in4 "firewalld fixture: trusted source" null ok 0 $B4 $R4 8082
+	in4 "firewalld fixture: trusted source" null/NONE ok 0 $B4 $R4 8082
 	truth "firewalld fixture: forward-port" ok 4 $A4 $R4 8080
-	in4 "firewalld fixture: forward-port" null ok 0 $A4 $R4 8080
-	in4 "firewalld fixture: rich accept with a limit" input unknown 3 $A4 $R4 8086
+	in4 "firewalld fixture: forward-port" null/NONE ok 0 $A4 $R4 8080
+	in4 "firewalld fixture: rich accept with a limit" input/UNDECIDED_RULE unknown 3 $A4 $R4 8086
 	truth "firewalld fixture: rich accept v6" ok 6 $B6 $R6 8443
-	in6 "firewalld fixture: rich accept v6" null ok 0 $B6 $R6 8443
+	in6 "firewalld fixture: rich accept v6" null/NONE ok 0 $B6 $R6 8443
 	nsrun cli ip -6 addr add 2001:db8:2::99/128 dev c0 nodad
 	truth "firewalld fixture: rpfilter v6" timeout 6 2001:db8:2::99 $R6 22
-	in6 "firewalld fixture: rpfilter v6" prerouting fail 1 2001:db8:2::99 $R6 22
+	in6 "firewalld fixture: rpfilter v6" prerouting/NFT_RULE_DROP fail 1 2001:db8:2::99 $R6 22
 	nsrun cli ip -6 addr del 2001:db8:2::99/128 dev c0
 	# a source whose route back is multipath, one path by r0 and one by r1: nft_fib6 takes
 	# the path the flow's hash picks, which pathcheck does not know: unknown, never ok
 	nsrun rtr ip -6 route add 2001:db8:5::/64 nexthop via 2001:db8:1::2 dev r0 nexthop via 2001:db8:2::2 dev r1
-	in6 "firewalld fixture: rpfilter v6, a multipath route back" prerouting unknown 3 2001:db8:5::1 $R6 22
+	in6 "firewalld fixture: rpfilter v6, a multipath route back" prerouting/UNDECIDED_RULE unknown 3 2001:db8:5::1 $R6 22
 	expect_ev "rpfilter v6 multipath: the fib named" prerouting '.summary | test("fib saddr . mark . iif oif")' true
 	nsrun rtr ip -6 route del 2001:db8:5::/64
 	truth "firewalld fixture: forward v6, past the rpfilter" unreach 6 $A6 2001:db8:2::2 80
-	in6 "firewalld fixture: forward v6, past the rpfilter" forward fail 1 $A6 2001:db8:2::2 80
+	in6 "firewalld fixture: forward v6, past the rpfilter" forward/NFT_RULE_REJECT fail 1 $A6 2001:db8:2::2 80
 fi
 
 # ---- ufw: deny 80, limit 2222, reject 8081, insert 1 deny from 198.51.100.3 ----
 if load_ipt ufw-reject.iptables; then
 	truth "ufw fixture: ssh" ok 4 $A4 $R4 22
-	in4 "ufw fixture: ssh" null ok 0 $A4 $R4 22
+	in4 "ufw fixture: ssh" null/NONE ok 0 $A4 $R4 22
 	truth "ufw fixture: deny 80" timeout 4 $A4 $R4 80
-	in4 "ufw fixture: deny 80" input fail 1 $A4 $R4 80
+	in4 "ufw fixture: deny 80" input/XT_RULE_DROP fail 1 $A4 $R4 80
 	truth "ufw fixture: reject 8081 v6" refused 6 $A6 $R6 8081
-	in6 "ufw fixture: reject 8081 v6" input fail 1 $A6 $R6 8081
+	in6 "ufw fixture: reject 8081 v6" input/XT_RULE_REJECT fail 1 $A6 $R6 8081
 	truth "ufw fixture: deny from" timeout 4 $B4 $R4 22
-	in4 "ufw fixture: deny from" input fail 1 $B4 $R4 22
-	in4 "ufw fixture: limit" input warn 1 $A4 $R4 2222
+	in4 "ufw fixture: deny from" input/XT_RULE_DROP fail 1 $B4 $R4 22
+	in4 "ufw fixture: limit" input/UNDECIDED_RULE warn 1 $A4 $R4 2222
 fi
 
 # ---- fail2ban: pp-ssh bans 2001:db8:1::3 on ssh, pp-all bans 198.51.100.4 everywhere ----
 if load_nft fail2ban-nftables.nft; then
 	truth "fail2ban fixture: allports ban" unreach 4 $D4 $R4 8081
-	in4 "fail2ban fixture: allports ban" input fail 1 $D4 $R4 8081
+	in4 "fail2ban fixture: allports ban" input/NFT_RULE_REJECT fail 1 $D4 $R4 8081
 	truth "fail2ban fixture: multiport ban v6" unreach 6 $B6 $R6 22
-	in6 "fail2ban fixture: multiport ban v6" input fail 1 $B6 $R6 22
+	in6 "fail2ban fixture: multiport ban v6" input/NFT_RULE_REJECT fail 1 $B6 $R6 22
 	truth "fail2ban fixture: not banned" ok 4 $A4 $R4 22
-	in4 "fail2ban fixture: not banned" null ok 0 $A4 $R4 22
+	in4 "fail2ban fixture: not banned" null/NONE ok 0 $A4 $R4 22
 fi
 
 # ---- IPv4 reverse path filter: the route back to the source must leave by iif ----
@@ -104,17 +104,17 @@ table ip rpf {
 N
 nsrun cli ip addr add 203.0.113.10/32 dev c0
 truth "rpfilter v4: a source routed elsewhere (r1)" timeout 4 203.0.113.10 $R4 22
-in4 "rpfilter v4: a source routed elsewhere (r1)" prerouting fail 1 203.0.113.10 $R4 22
+in4 "rpfilter v4: a source routed elsewhere (r1)" prerouting/NFT_RULE_DROP fail 1 203.0.113.10 $R4 22
 expect_ev "rpfilter v4: the rule named" prerouting '.summary | test("fib saddr . iif oif missing")' true
 nsrun cli ip addr add 203.0.113.99/32 dev c0
 truth "rpfilter v4: a source with no route back" timeout 4 203.0.113.99 $R4 22
-in4 "rpfilter v4: a source with no route back" prerouting fail 1 203.0.113.99 $R4 22
+in4 "rpfilter v4: a source with no route back" prerouting/NFT_RULE_DROP fail 1 203.0.113.99 $R4 22
 truth "rpfilter v4: the client's own address" ok 4 $A4 $R4 22
-in4 "rpfilter v4: the client's own address" null ok 0 $A4 $R4 22
+in4 "rpfilter v4: the client's own address" null/NONE ok 0 $A4 $R4 22
 truth "rpfilter v4: forwarded, the client's address" ok 4 $A4 203.0.113.2 80
-in4 "rpfilter v4: forwarded, the client's address" null ok 0 $A4 203.0.113.2 80
+in4 "rpfilter v4: forwarded, the client's address" null/NONE ok 0 $A4 203.0.113.2 80
 # A route back by r0 for that source: it passes.
 nsrun rtr ip route add 203.0.113.99/32 via 198.51.100.2 dev r0
 truth "rpfilter v4: routed back by r0" ok 4 203.0.113.99 $R4 22
-in4 "rpfilter v4: routed back by r0" null ok 0 203.0.113.99 $R4 22
+in4 "rpfilter v4: routed back by r0" null/NONE ok 0 203.0.113.99 $R4 22
 t_done
