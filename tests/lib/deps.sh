@@ -12,6 +12,9 @@ prometheus prometheus-node-exporter systemd"
 
 # perf(1) for make bench: dropstat's counts against perf stat -e skb:kfree_skb.
 PKGS="$PKGS linux-perf"
+# The real Docker daemon (pathcheck_dockerd runs it inside a lab namespace) and a static
+# busybox for its image.
+PKGS="$PKGS docker.io busybox-static"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -28,5 +31,13 @@ echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # promtool comes with the prometheus package; policy-rc.d (or no systemd) keeps its daemon from starting.
 apt-get update -q >/dev/null
+# docker.io and containerd must not start in the root namespace (their rules would change
+# its firewall): without a policy-rc.d of the machine's own, one denies every start
+# while apt runs.
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+	trap '[ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,0 +1,242 @@
+#!/bin/bash
+# pathcheck on the rules the real Docker daemon writes (issue 20): Debian 12's docker.io
+# (dockerd 20.10) runs inside the lab's router namespace ("the host") with its own state
+# (data root, exec root, pid file, socket, its own containerd, a cgroup parent named for
+# this run) in a private mount namespace (/run, /etc/docker and the cgroup mounts are its
+# own), with iptables-nft as its `iptables`. Containers from a busybox rootfs made here
+# (`docker import`, no registry). Every verdict is asserted against real traffic in the
+# same lab: client -> the host's published port, the host -> a container, container ->
+# container; counters of the rules place the drop where the verdict names it.
+# Then Docker's nftables backend (Docker 28+, --firewall-backend=nftables, not in Debian
+# 12): the same containers behind the ruleset moby's nftabler writes, as moby's own
+# integration test records it (integration/network/bridge/nftablesdoc/generated/
+# usernet-portmap.md and usernet-portmap-noicc.md, moby/moby at 108bdbdd).
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/lab.sh
+source tests/lib/pathcheck.sh
+
+for c in dockerd docker containerd runc iptables-nft ip6tables-nft nft socat unshare nsenter; do
+	command -v "$c" >/dev/null || { t_skip "dockerd rules" "$c not installed (tests/lib/deps.sh: docker.io, busybox-static)"; t_done; exit 0; }
+done
+BB=$(command -v busybox) || { t_skip "dockerd rules" "no busybox (busybox-static)"; t_done; exit 0; }
+ldd "$BB" 2>&1 | grep -q 'not a dynamic' ||
+	{ t_skip "dockerd rules" "$BB is not static (busybox-static)"; t_done; exit 0; }
+
+lab_three || { t_fail "lab"; t_done; exit 1; }
+H=$(ns rtr)
+# A host that did not forward before: dockerd turns forwarding on and FORWARD's policy to DROP.
+nsrun rtr sysctl -qw net.ipv4.ip_forward=0
+DK=$(mktemp -d /tmp/pp-dockerd.XXXXXX)
+CG=$LAB-docker
+DPID=
+CPIDS=
+export DOCKER_CONFIG=$DK/cli
+D() { timeout 20 docker -H "unix://$DK/docker.sock" "$@"; }
+
+# dk_stop: the containers, then dockerd (and the containerd it started), by PID; the
+# cgroups named for this run; the state directories.
+dk_stop() {
+	local p i c
+	if [ -n "$DPID" ]; then
+		D rm -f $(D ps -aq) >/dev/null 2>&1
+	fi
+	for p in $DPID; do
+		kill "$p" 2>/dev/null
+		for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+	for p in $CPIDS; do kill -9 "$p" 2>/dev/null; done
+	lab_cleanup
+	for c in /sys/fs/cgroup/*/"$CG" /sys/fs/cgroup/"$CG"; do
+		[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	case $DK in /tmp/pp-dockerd.*) rm -rf "$DK" ;; esac
+}
+trap dk_stop EXIT
+
+# ---- dockerd in the host namespace, its own everything ----
+mkdir -p "$DK/bin" "$DK/etc" "$DK/data" "$DK/exec" "$DK/cli" "$DK/rootfs/bin" "$DK/rootfs/www" "$DK/rootfs/tmp"
+ln -s "$(command -v iptables-nft)" "$DK/bin/iptables"
+ln -s "$(command -v ip6tables-nft)" "$DK/bin/ip6tables"
+echo '{}' >"$DK/etc/daemon.json"
+# `ip netns exec` mounts a sysfs of the namespace (which hides the cgroup mounts): the
+# cgroup hierarchies are mounted again inside, as they are outside.
+cgmounts=$(awk '$3=="cgroup" || $3=="cgroup2" {print $3 " " $2 " " $4}' /proc/self/mounts)
+nsrun rtr unshare -m --propagation private sh -c '
+	DK=$1; CGM=$2; shift 2
+	mount -t tmpfs -o mode=755 tmpfs /run && mount --bind "$DK/etc" /etc/docker || exit 1
+	if [ -n "$CGM" ]; then
+		mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup || exit 1
+		printf "%s\n" "$CGM" | while read -r t d o; do
+			mkdir -p "$d" && mount -t "$t" -o "$o" "$t" "$d"
+		done
+	fi
+	export PATH=$DK/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	exec dockerd "$@"' sh "$DK" "$cgmounts" \
+	--data-root "$DK/data" --exec-root "$DK/exec" --pidfile "$DK/dockerd.pid" \
+	-H "unix://$DK/docker.sock" --config-file "$DK/etc/daemon.json" --cgroup-parent "/$CG" \
+	--storage-driver vfs --bip 203.0.113.129/26 --iptables=true \
+	--ipv6 --fixed-cidr-v6 2001:db8:3::/64 --experimental --ip6tables \
+	>"$DK/dockerd.log" 2>&1 &
+DPID=$!
+for i in $(seq 150); do D version >/dev/null 2>&1 && break; kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+if ! D version >/dev/null 2>&1; then
+	why=$(grep -E 'level=(fatal|error)|failed to start' "$DK/dockerd.log" | tail -1 | sed 's/.*msg=//')
+	t_skip "dockerd rules" "dockerd does not start here: ${why:-$(tail -1 "$DK/dockerd.log")}"; t_done; exit 0
+fi
+# (ip netns exec forks: the daemon is the pid its pid file names, a child of $DPID)
+p=$(cat "$DK/dockerd.pid" 2>/dev/null)
+if [ -n "$p" ] && [ "$(readlink "/proc/$p/ns/net")" = "$(nsrun rtr readlink /proc/self/ns/net)" ] &&
+	[ "$(readlink "/proc/$p/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]; then
+	t_ok "dockerd (pid $p) runs in the host namespace, in its own mount namespace"; DPID="$p $DPID"
+else t_fail "dockerd's pid file names $p, not in the lab"; fi
+echo "# $(D version -f 'dockerd {{.Server.Version}}, containerd {{range .Server.Components}}{{if eq .Name "containerd"}}{{.Version}}{{end}}{{end}}')"
+
+# ---- an image without a registry: static busybox, imported ----
+cp "$BB" "$DK/rootfs/bin/busybox"
+for a in sh httpd sleep; do ln -s busybox "$DK/rootfs/bin/$a"; done
+tar -C "$DK/rootfs" -c . | D import - "pp/bb:$LAB" >/dev/null || { t_fail "docker import"; t_done; exit 1; }
+D network create -o com.docker.network.bridge.enable_icc=false -o com.docker.network.bridge.name=ppicc0 \
+	--subnet 203.0.113.192/27 icc0 >/dev/null || t_fail "docker network create (icc off)"
+# Each container's page names it, so the truth says who answered.
+run() {
+	D run -d --name "$1" -e "PP=$1" "${@:2}" "pp/bb:$LAB" sh -c 'echo "pp-$PP" >/www/index.html; exec httpd -f -p 80 -h /www' >/dev/null ||
+		t_fail "docker run $1"
+}
+run web -p 8080:80
+run solo
+run i1 --network icc0
+run i2 --network icc0
+for c in web solo i1 i2; do
+	read -r pid ip ip6 < <(D inspect -f '{{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}' "$c")
+	CPIDS="$CPIDS $pid"
+	eval "PID_$c=$pid IP_$c=$ip IP6_$c=$ip6"
+done
+echo "# web $IP_web [$IP6_web], solo $IP_solo, i1 $IP_i1, i2 $IP_i2 (icc off)"
+
+# ---- the backend: iptables-nft, so nf_tables holds the rules as xt expressions ----
+xt=$(nsrun rtr nft -j list ruleset 2>/dev/null | jq -r '[.. | objects | select(has("xt")) | .xt | "\(.type) \(.name)"] | unique | join(",")')
+if [ "$xt" = "match addrtype,match conntrack,target DNAT,target MASQUERADE" ]; then t_ok "nf_tables holds dockerd's rules as x_tables expressions ($xt)"
+else t_fail "nf_tables holds dockerd's rules as x_tables expressions: '$xt'"; fi
+legacy=$(nsrun rtr iptables-legacy-save 2>/dev/null | grep -c '^-A')
+if [ "${legacy:-0}" = 0 ]; then t_ok "nothing in legacy iptables"; else t_fail "legacy iptables has $legacy rules"; fi
+if [ -n "${PKTPATH_FIXTURE_WRITE:-}" ]; then
+	f=tests/fixtures/dockerd-20.10
+	mkdir -p "$f"
+	{ echo "# written by dockerd $(D version -f '{{.Server.Version}}') (Debian 12 docker.io) through iptables-nft, tests/scenarios/pathcheck_dockerd.sh"
+	  nsrun rtr iptables-nft-save | grep -v '^# \(Generated\|Completed\)'; } >"$f/iptables-save.txt"
+	{ echo "# written by dockerd $(D version -f '{{.Server.Version}}') (Debian 12 docker.io) through ip6tables-nft, tests/scenarios/pathcheck_dockerd.sh"
+	  nsrun rtr ip6tables-nft-save | grep -v '^# \(Generated\|Completed\)'; } >"$f/ip6tables-save.txt"
+	nsrun rtr nft -j list ruleset 2>/dev/null | jq -S . >"$f/nft-ruleset.json"
+fi
+# The fixture is what this dockerd writes (counters and handles aside).
+for fam in ip ip6; do
+	want=$(grep -v '^#' "tests/fixtures/dockerd-20.10/${fam}tables-save.txt" 2>/dev/null | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/')
+	got=$(nsrun rtr "${fam}tables-nft-save" | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]/[0:0]/')
+	if [ "$want" = "$got" ]; then t_ok "${fam}tables: dockerd wrote the fixture's rules"
+	else t_fail "${fam}tables: dockerd wrote other rules than the fixture"; diff <(echo "$want") <(echo "$got") | head -20 | sed 's/^/# /'; fi
+done
+
+# ---- truth ----
+# get FROM ADDR PORT [FAM]: the page a client gets (empty: none). FROM is a lab role or
+# a container (pid:N, its namespace).
+get() {
+	local from=$1 a=$2 p=$3 fam=${4:-4} pre
+	[ "$fam" = 6 ] && a="[$a]"
+	case $from in pid:*) pre=(nsenter -t "${from#pid:}" -n) ;; *) pre=(ip netns exec "$(ns "$from")") ;; esac
+	printf 'GET / HTTP/1.0\r\n\r\n' | "${pre[@]}" socat -t 1 - "TCP$fam:$a:$p,connect-timeout=1" 2>&1 | tr -d '\r' | tail -1
+}
+# truth NAME WANT FROM ADDR PORT [FAM]: WANT is the page, "refused" or "timeout".
+truth() {
+	local name=$1 want=$2 got; shift 2
+	got=$(get "$@")
+	case $got in pp-*) ;; *refused*) got=refused ;; *timed\ out*|*Timeout*|'') got=timeout ;; esac
+	if [ "$got" = "$want" ]; then t_ok "$name: traffic: $want"; else t_fail "$name: traffic: '$got', expected $want"; fi
+}
+# pkts TABLE CHAIN RULE [FAM]: packets counted by the rule of CHAIN whose iptables-save text
+# contains RULE ("policy": the chain's policy).
+pkts() {
+	local fam=${4:-}
+	nsrun rtr "ip${fam}tables-nft-save" -c -t "$1" | awk -v c="$2" -v r="$3" '
+		function n(s) { gsub(/[\[\]]/, "", s); split(s, a, ":"); return a[1] }
+		r == "policy" && $1 == ":" c { print n($3); exit }
+		r != "policy" && index($0, "-A " c " ") && index($0, r) { print n($1); exit }'
+}
+# counted NAME TABLE CHAIN RULE CMD...: CMD makes RULE count at least one packet.
+counted() {
+	local name=$1 t=$2 c=$3 r=$4 b a; shift 4
+	b=$(pkts "$t" "$c" "$r" "${FAM6:-}"); "$@" >/dev/null; a=$(pkts "$t" "$c" "$r" "${FAM6:-}")
+	if [ -n "$b" ] && [ -n "$a" ] && [ "$a" -gt "$b" ]; then t_ok "$name: counted by $c '$r' ($b -> $a)"
+	else t_fail "$name: not counted by $c '$r' ($b -> $a)"; fi
+}
+pub() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from 198.51.100.2 "${@:5}"; }
+pub6() { check "$1" "$2" "$3" "$4" -N "$H" --iif r0 --from 2001:db8:1::2 "${@:5}"; }
+
+# ---- published port: DNAT by dockerd's rule, forwarded to the container ----
+truth "published" pp-web cli 198.51.100.1 8080
+pub "published" null ok 0 198.51.100.1:8080
+expect_ev "published: the DNAT dockerd wrote" prerouting '.evidence.chains[] | select(.chain=="PREROUTING") | .nat // empty' \
+	"-j DNAT --to-destination $IP_web:80"
+counted "published" nat DOCKER "--dport 8080 -j DNAT" get cli 198.51.100.1 8080
+
+# ---- a host port nobody published: delivered to the host, where nothing listens ----
+truth "unpublished host port" refused cli 198.51.100.1 8081
+pub "unpublished host port" socket fail 1 198.51.100.1:8081
+
+# ---- the published container, reached straight at its address: DOCKER accepts ----
+truth "published container, direct" pp-web cli "$IP_web" 80
+pub "published container, direct" null ok 0 "$IP_web:80"
+
+# ---- a container that publishes nothing: FORWARD's policy drops ----
+truth "unpublished container" timeout cli "$IP_solo" 80
+pub "unpublished container" forward fail 1 "$IP_solo:80"
+counted "unpublished container" filter FORWARD policy get cli "$IP_solo" 80
+
+# ---- the host itself: into a container, and to its own published port (nat OUTPUT) ----
+truth "host to container" pp-solo rtr "$IP_solo" 80
+check "host to container" null ok 0 -N "$H" "$IP_solo:80"
+check "host to container, probe" null ok 0 -N "$H" --probe --timeout 1 "$IP_solo:80"
+truth "host to its published port" pp-web rtr 198.51.100.1 8080
+check "host to its published port" null ok 0 -N "$H" 198.51.100.1:8080
+check "host to its published port, probe" null ok 0 -N "$H" --probe --timeout 1 198.51.100.1:8080
+
+# ---- container to container: the default bridge (icc on), the icc-off network, across ----
+truth "icc on" pp-web "pid:$PID_solo" "$IP_web" 80
+check "icc on" null ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
+truth "icc off" timeout "pid:$PID_i2" "$IP_i1" 80
+check "icc off" forward fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+expect_ev "icc off: the rule named" forward '.summary | test("chain FORWARD .*ppicc0.*ppicc0.*drop"; "i")' true
+counted "icc off" filter FORWARD "-i ppicc0 -o ppicc0 -j DROP" get "pid:$PID_i2" "$IP_i1" 80
+truth "isolation" timeout "pid:$PID_i2" "$IP_web" 80
+check "isolation" forward fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
+counted "isolation" filter DOCKER-ISOLATION-STAGE-2 "-o docker0 -j DROP" get "pid:$PID_i2" "$IP_web" 80
+
+# ---- DOCKER-USER: the drop Docker's documentation tells users to write ----
+nsrun rtr iptables-nft -I DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
+truth "DOCKER-USER drop" timeout cli 198.51.100.1 8080
+pub "DOCKER-USER drop" forward fail 1 198.51.100.1:8080
+expect_ev "DOCKER-USER drop: the rule named" forward '.summary | test("DOCKER-USER")' true
+counted "DOCKER-USER drop" filter DOCKER-USER "-j DROP" get cli 198.51.100.1 8080
+nsrun rtr iptables-nft -D DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
+
+# ---- ip_forward off (dockerd turned it on; off again in the host namespace only) ----
+nsrun rtr sysctl -qw net.ipv4.ip_forward=0
+truth "ip_forward off" timeout cli 198.51.100.1 8080
+pub "ip_forward off" forward fail 1 198.51.100.1:8080
+counted "ip_forward off: the DNAT was made" nat DOCKER "--dport 8080 -j DNAT" get cli 198.51.100.1 8080
+nsrun rtr sysctl -qw net.ipv4.ip_forward=1
+
+# ---- IPv6 (dockerd 20.10: --ipv6 --ip6tables, experimental) ----
+truth "v6 published" pp-web cli 2001:db8:1::1 8080 6
+pub6 "v6 published" null ok 0 "[2001:db8:1::1]:8080"
+FAM6=6 counted "v6 published" nat DOCKER "--dport 8080 -j DNAT" get cli 2001:db8:1::1 8080 6
+truth "v6 unpublished host port" refused cli 2001:db8:1::1 8081 6
+pub6 "v6 unpublished host port" socket fail 1 "[2001:db8:1::1]:8081"
+truth "v6 published container, direct" pp-web cli "$IP6_web" 80 6
+pub6 "v6 published container, direct" null ok 0 "[$IP6_web]:80"
+nsrun rtr sysctl -qw net.ipv6.conf.all.forwarding=0
+truth "v6 forwarding off" timeout cli 2001:db8:1::1 8080 6
+pub6 "v6 forwarding off" forward fail 1 "[2001:db8:1::1]:8080"
+nsrun rtr sysctl -qw net.ipv6.conf.all.forwarding=1
+
+t_done
