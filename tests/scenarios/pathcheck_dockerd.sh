@@ -107,7 +107,9 @@ run web -p 8080:80
 run solo
 run i1 --network icc0
 run i2 --network icc0
-for c in web solo i1 i2; do
+run pin -p 198.51.100.1:8090:80
+run lo -p 127.0.0.1:8091:80
+for c in web solo i1 i2 pin lo; do
 	read -r pid ip ip6 < <(D inspect -f '{{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}' "$c")
 	CPIDS="$CPIDS $pid"
 	eval "PID_$c=$pid IP_$c=$ip IP6_$c=$ip6"
@@ -210,6 +212,35 @@ counted "icc off" filter FORWARD "-i ppicc0 -o ppicc0 -j DROP" get "pid:$PID_i2"
 truth "isolation" timeout "pid:$PID_i2" "$IP_web" 80
 check "isolation" forward fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
 counted "isolation" filter DOCKER-ISOLATION-STAGE-2 "-o docker0 -j DROP" get "pid:$PID_i2" "$IP_web" 80
+
+# ---- the same, bridged: with forwarding off, containers on one bridge still talk
+# (br_netfilter runs FORWARD's rules for them; no route lookup, no ip_forward) ----
+nsrun rtr sysctl -qw net.ipv4.ip_forward=0
+truth "icc on, forwarding off" pp-web "pid:$PID_solo" "$IP_web" 80
+check "icc on, forwarding off" null ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
+truth "icc off, forwarding off" timeout "pid:$PID_i2" "$IP_i1" 80
+check "icc off, forwarding off" forward fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+nsrun rtr sysctl -qw net.ipv4.ip_forward=1
+
+# ---- a container to its host's published port: DOCKER returns what comes from docker0,
+# the host's docker-proxy answers (and forwards to the container) ----
+truth "hairpin through docker-proxy" pp-web "pid:$PID_solo" 198.51.100.1 8080
+check "hairpin through docker-proxy" null ok 0 -N "$H" --iif docker0 --from "$IP_solo" 198.51.100.1:8080
+expect_ev "hairpin: delivered to the listener on 0.0.0.0:8080" socket '.evidence.bound' 0.0.0.0
+if nsrun rtr ss -Hltnp 'sport = :8080' | grep -q '"docker-proxy"'; then t_ok "hairpin: the listener is docker-proxy"
+else t_fail "hairpin: the listener is docker-proxy"; nsrun rtr ss -Hltnp 'sport = :8080' | sed 's/^/# /'; fi
+truth "host to 127.0.0.1, docker-proxy" pp-web rtr 127.0.0.1 8080
+check "host to 127.0.0.1, docker-proxy" null ok 0 -N "$H" 127.0.0.1:8080
+
+# ---- a port published on one host address, and one on 127.0.0.1 only ----
+truth "published on one address" pp-pin cli 198.51.100.1 8090
+pub "published on one address" null ok 0 198.51.100.1:8090
+truth "published on one address, the other" refused cli 203.0.113.1 8090
+pub "published on one address, the other" socket fail 1 203.0.113.1:8090
+truth "published on 127.0.0.1, from outside" refused cli 198.51.100.1 8091
+pub "published on 127.0.0.1, from outside" socket fail 1 198.51.100.1:8091
+truth "published on 127.0.0.1, the host" pp-lo rtr 127.0.0.1 8091
+check "published on 127.0.0.1, the host" null ok 0 -N "$H" 127.0.0.1:8091
 
 # ---- DOCKER-USER: the drop Docker's documentation tells users to write ----
 nsrun rtr iptables-nft -I DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
