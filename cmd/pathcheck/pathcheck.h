@@ -271,6 +271,8 @@ struct pc_facts {
 	bool choices_init;
 	bool dnat;
 	char dnat_text[256];
+	struct pp_addr pre_dnat_dst;		/* the destination before prerouting's DNAT (set with dnat) */
+	uint16_t pre_dnat_dport;
 	/* direction found from the kernel's answer (ingress or forward) */
 	int dir_rc;
 	/* a bridge port: the IP stack sees the packet arrive on the bridge (eq.iif), bridge-family chains on the port */

@@ -283,6 +283,8 @@ after_prerouting(struct pc_facts *f)
 
 		if (r->dnat && (r->verdict == PC_NFT_ACCEPT)) {
 			f->dnat = true;
+			f->pre_dnat_dst = q->dst;
+			f->pre_dnat_dport = q->dport;
 			snprintf(f->dnat_text, sizeof(f->dnat_text), "%s", r->nat);
 			if (r->nat_addr.family == q->family)
 				f->eq.dst = r->nat_addr;
@@ -459,6 +461,12 @@ pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hoo
 	if (q->direction != PC_EGRESS && hook != NF_INET_LOCAL_OUT) {
 		snprintf(p->iifname, sizeof(p->iifname), "%s", q->iif);
 		p->iif = q->iif_index;
+	}
+	if (hook == NF_INET_FORWARD && p->ct_state == 8 && !p->ct_reply) {
+		/* A forwarded new flow: its entry holds the destination before the DNAT, no SNAT yet. */
+		p->ct_tuple_known = true;
+		p->ct_orig_dst = f->dnat ? f->pre_dnat_dst : p->dst;
+		p->ct_orig_dport = f->dnat ? f->pre_dnat_dport : p->dport;
 	}
 	if (hook == NF_INET_LOCAL_OUT || hook == NF_INET_POST_ROUTING || hook == NF_INET_FORWARD) {
 		if (f->route_rc == 0 && f->oif_rc == 0 && f->oif_link.name[0]) {

@@ -17,6 +17,7 @@
 
 #include "../../cmd/pathcheck/pathcheck.h"
 #include "../../cmd/pathcheck/st_netfilter.h"
+#include "dropmon.h"
 #include "tap.h"
 
 /* IF_OPER_*: linux/if.h clashes with net/if.h */
@@ -1294,6 +1295,39 @@ test_forward_bridged(void)
 	CHECK(has(res.st[PC_FORWARD_ST].summary, "net.ipv4.ip_forward=0"));
 }
 
+/* The forward hook's packet carries the new flow's conntrack entry: the destination before the DNAT. */
+static void
+test_forward_ct_tuple(void)
+{
+	struct pc_pkt p;
+	char a[INET6_ADDRSTRLEN];
+
+	arriving(PC_FORWARD);
+	f.dnat = true;
+	addr(&f.pre_dnat_dst, "198.51.100.1");
+	f.pre_dnat_dport = 8080;
+	f.eq = q;
+	addr(&f.eq.dst, "203.0.113.130");
+	f.eq.dport = 80;
+	pc_pkt_for_hook(&f.eq, &f, NF_INET_FORWARD, &p);
+	CHECK(p.ct_tuple_known);
+	pp_addr_str(&p.ct_orig_dst, a, sizeof(a));
+	CHECK_STR(a, "198.51.100.1");
+	CHECK_EQ_INT(p.ct_orig_dport, 8080);
+	pp_addr_str(&p.dst, a, sizeof(a));
+	CHECK_STR(a, "203.0.113.130");
+	/* No DNAT: the entry's destination is the packet's. */
+	f.dnat = false;
+	pc_pkt_for_hook(&f.eq, &f, NF_INET_FORWARD, &p);
+	CHECK(p.ct_tuple_known);
+	CHECK_EQ_INT(p.ct_orig_dport, 80);
+	/* Postrouting may have SNAT'ed it, prerouting not yet DNAT'ed it: not claimed there. */
+	pc_pkt_for_hook(&f.eq, &f, NF_INET_POST_ROUTING, &p);
+	CHECK(!p.ct_tuple_known);
+	pc_pkt_for_hook(&f.eq, &f, NF_INET_PRE_ROUTING, &p);
+	CHECK(!p.ct_tuple_known);
+}
+
 /* ---- source-port rules without --sport ---- */
 
 static void
@@ -1623,6 +1657,7 @@ main(void)
 	RUN(test_ingress_route_fail);
 	RUN(test_forward);
 	RUN(test_forward_bridged);
+	RUN(test_forward_ct_tuple);
 	RUN(test_sport_ranges);
 	RUN(test_sport_plan);
 	RUN(test_sport_eval);
