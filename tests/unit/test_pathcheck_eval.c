@@ -1328,6 +1328,49 @@ test_forward_ct_tuple(void)
 	CHECK(!p.ct_tuple_known);
 }
 
+/*
+ * pathcheck_dockerd, --probe from the host to a container port nothing listens on: the
+ * container's RST came back, and a NETFILTER_DROP "last seen on r0" in the same window
+ * (another lab's r0: names repeat across namespaces) made the verdict "FAIL at output".
+ */
+static void
+test_probe_refused_device_drop(void)
+{
+	struct pc_drop_seen *d = &f.pr.drops[0];
+	bool warned = false;
+
+	healthy();
+	q.dport = 81;
+	f.pr.ran = true;
+	f.pr.outcome = PC_PR_REFUSED;
+	f.pr.rtt = 0.0002;
+	f.pr.ndrops = 1;
+	snprintf(d->reason, sizeof(d->reason), "NETFILTER_DROP");
+	snprintf(d->symbol, sizeof(d->symbol), "nft_do_chain");
+	snprintf(d->dev, sizeof(d->dev), "r0");
+	d->station = PC_OUTPUT;
+	d->attribution = PP_DROP_OURS_DEVICE;
+	d->count = 1;
+	eval();
+	CHECK_EQ_INT(res.verdict_station, PC_REMOTE);
+	CHECK_EQ_INT(res.verdict_status, PP_ST_FAIL);
+	CHECK(res.st[PC_OUTPUT].status != PP_ST_FAIL);
+	for (size_t i = 0; i < res.nwarnings; i++)
+		warned = warned || strstr(res.warnings[i], "NETFILTER_DROP drop at nft_do_chain seen on r0") != NULL;
+	CHECK(warned);
+	/* Dropped in the probe's own send: that is this flow's packet, and it counts. */
+	d->attribution = PP_DROP_OURS_PROCESS;
+	eval();
+	CHECK_EQ_INT(res.verdict_station, PC_OUTPUT);
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_FAIL);
+	/* Silence: a device-attributed drop is all there is to go on, and counts as before. */
+	d->attribution = PP_DROP_OURS_DEVICE;
+	f.pr.outcome = PC_PR_SILENCE;
+	eval();
+	CHECK_EQ_INT(res.st[PC_OUTPUT].status, PP_ST_FAIL);
+	memset(&f.pr, 0, sizeof(f.pr));
+}
+
 /* ---- source-port rules without --sport ---- */
 
 static void
@@ -1658,6 +1701,7 @@ main(void)
 	RUN(test_forward);
 	RUN(test_forward_bridged);
 	RUN(test_forward_ct_tuple);
+	RUN(test_probe_refused_device_drop);
 	RUN(test_sport_ranges);
 	RUN(test_sport_plan);
 	RUN(test_sport_eval);
