@@ -198,6 +198,10 @@ counted "unpublished container" filter FORWARD policy get cli "$IP_solo" 80
 truth "host to container" pp-solo rtr "$IP_solo" 80
 check "host to container" null ok 0 -N "$H" "$IP_solo:80"
 check "host to container, probe" null ok 0 -N "$H" --probe --timeout 1 "$IP_solo:80"
+# A container port nothing listens on: the container answers with a reset. The static
+# walk cannot see into the container; the probe sees the reset.
+truth "host to a closed container port" refused rtr "$IP_solo" 81
+check "host to a closed container port, probe" remote fail 1 -N "$H" --probe --timeout 1 "$IP_solo:81"
 truth "host to its published port" pp-web rtr 198.51.100.1 8080
 check "host to its published port" null ok 0 -N "$H" 198.51.100.1:8080
 check "host to its published port, probe" null ok 0 -N "$H" --probe --timeout 1 198.51.100.1:8080
@@ -256,6 +260,33 @@ pub "DOCKER-USER drop" forward fail 1 198.51.100.1:8080
 expect_ev "DOCKER-USER drop: the rule named" forward '.summary | test("DOCKER-USER")' true
 counted "DOCKER-USER drop" filter DOCKER-USER "-j DROP" get cli 198.51.100.1 8080
 nsrun rtr iptables-nft -D DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
+
+# The original destination, as Docker's documentation matches it in DOCKER-USER (the
+# packet there already carries the container's address and port).
+nsrun rtr iptables-nft -I DOCKER-USER -p tcp -m conntrack --ctorigdst 198.51.100.1 --ctorigdstport 8080 --ctdir ORIGINAL -j DROP
+truth "DOCKER-USER drop on the original port" timeout cli 198.51.100.1 8080
+pub "DOCKER-USER drop on the original port" forward fail 1 198.51.100.1:8080
+expect_ev "DOCKER-USER original port: the rule named" forward '.summary | test("DOCKER-USER.*8080")' true
+counted "DOCKER-USER drop on the original port" filter DOCKER-USER "--ctorigdstport 8080" get cli 198.51.100.1 8080
+truth "DOCKER-USER original port, the other port" pp-pin cli 198.51.100.1 8090
+pub "DOCKER-USER original port, the other port" null ok 0 198.51.100.1:8090
+nsrun rtr iptables-nft -D DOCKER-USER -p tcp -m conntrack --ctorigdst 198.51.100.1 --ctorigdstport 8080 --ctdir ORIGINAL -j DROP
+# Only a range of sources may come in (iprange), the client is outside it.
+nsrun rtr iptables-nft -I DOCKER-USER -i r0 -m iprange ! --src-range 198.51.100.10-198.51.100.20 -j DROP
+truth "DOCKER-USER iprange" timeout cli 198.51.100.1 8080
+pub "DOCKER-USER iprange" forward fail 1 198.51.100.1:8080
+counted "DOCKER-USER iprange" filter DOCKER-USER "--src-range" get cli 198.51.100.1 8080
+nsrun rtr iptables-nft -D DOCKER-USER -i r0 -m iprange ! --src-range 198.51.100.10-198.51.100.20 -j DROP
+# A rate limit: what it does depends on the traffic before; pathcheck cannot tell (the first
+# connection passes). In a chain whose policy is drop the contract makes that a warn (it may
+# die here), hashlimit named; never ok and never fail.
+nsrun rtr iptables-nft -I DOCKER-USER -i r0 -m hashlimit --hashlimit-above 1/min --hashlimit-burst 5 \
+	--hashlimit-mode srcip --hashlimit-name pp$$ -j DROP
+truth "DOCKER-USER hashlimit" pp-web cli 198.51.100.1 8080
+pub "DOCKER-USER hashlimit" forward warn 1 198.51.100.1:8080
+expect_ev "DOCKER-USER hashlimit: named" forward '.summary | test("hashlimit")' true
+nsrun rtr iptables-nft -D DOCKER-USER -i r0 -m hashlimit --hashlimit-above 1/min --hashlimit-burst 5 \
+	--hashlimit-mode srcip --hashlimit-name pp$$ -j DROP
 
 # ---- ip_forward off (dockerd turned it on; off again in the host namespace only) ----
 nsrun rtr sysctl -qw net.ipv4.ip_forward=0
