@@ -54,6 +54,12 @@ dk_stop() {
 }
 trap dk_stop EXIT
 
+# What the root namespace and filesystem have before: nothing of that may change.
+root_state() {
+	{ nft list ruleset 2>/dev/null | md5sum; ls -A /etc/docker 2>/dev/null; ls -d /run/docker /run/containerd /var/lib/docker 2>/dev/null; } | tr '\n' ' '
+}
+ROOT0=$(root_state)
+
 # ---- dockerd in the host namespace, its own everything ----
 mkdir -p "$DK/bin" "$DK/etc" "$DK/data" "$DK/exec" "$DK/cli" "$DK/rootfs/bin" "$DK/rootfs/www" "$DK/rootfs/tmp"
 ln -s "$(command -v iptables-nft)" "$DK/bin/iptables"
@@ -464,6 +470,7 @@ nsrun rtr sysctl -qw net.ipv4.ip_forward=0
 truth "nft: ip_forward off" timeout cli 198.51.100.1 8080
 pub "nft: ip_forward off" forward fail 1 198.51.100.1:8080
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
+check "nft: host to its published port, probe" null ok 0 -N "$H" --probe --timeout 1 198.51.100.1:8080
 truth "nft: v6 published" pp-web cli 2001:db8:1::1 8080 6
 pub6 "nft: v6 published" null ok 0 "[2001:db8:1::1]:8080"
 truth "nft: v6 direct access to a published container" timeout cli "$IP6_web" 80 6
@@ -471,4 +478,7 @@ pub6 "nft: v6 direct access to a published container" prerouting fail 1 "[$IP6_w
 truth "nft: v6 unpublished host port" refused cli 2001:db8:1::1 8081 6
 pub6 "nft: v6 unpublished host port" socket fail 1 "[2001:db8:1::1]:8081"
 
+ROOT1=$(root_state)
+if [ "$ROOT0" = "$ROOT1" ]; then t_ok "the root namespace's ruleset, /etc/docker and /run are as before"
+else t_fail "the root namespace changed: '$ROOT0' -> '$ROOT1'"; fi
 t_done
