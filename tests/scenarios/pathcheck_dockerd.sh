@@ -38,7 +38,7 @@ D() { timeout 20 docker -H "unix://$DK/docker.sock" "$@"; }
 dk_stop() {
 	local p i c
 	if [ -n "$DPID" ]; then
-		D rm -f $(D ps -aq) >/dev/null 2>&1
+		D rm -f $(D ps -aq 2>/dev/null) >/dev/null 2>&1
 	fi
 	for p in $DPID; do
 		kill "$p" 2>/dev/null
@@ -69,7 +69,7 @@ echo '{}' >"$DK/etc/daemon.json"
 # cgroup hierarchies are mounted again inside, as they are outside.
 cgmounts=$(awk '$3=="cgroup" || $3=="cgroup2" {print $3 " " $2 " " $4}' /proc/self/mounts)
 nsrun rtr unshare -m --propagation private sh -c '
-	DK=$1; CGM=$2; shift 2
+	DK=$1; CGM=$2; DOCKERD=$3; shift 3
 	mount -t tmpfs -o mode=755 tmpfs /run && mount --bind "$DK/etc" /etc/docker || exit 1
 	if [ -n "$CGM" ]; then
 		mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup || exit 1
@@ -77,8 +77,8 @@ nsrun rtr unshare -m --propagation private sh -c '
 			mkdir -p "$d" && mount -t "$t" -o "$o" "$t" "$d"
 		done
 	fi
-	export PATH=$DK/bin:/usr/sbin:/usr/bin:/sbin:/bin
-	exec dockerd "$@"' sh "$DK" "$cgmounts" \
+	export PATH=$DK/bin:$PATH
+	exec "$DOCKERD" "$@"' sh "$DK" "$cgmounts" "$(command -v dockerd)" \
 	--data-root "$DK/data" --exec-root "$DK/exec" --pidfile "$DK/dockerd.pid" \
 	-H "unix://$DK/docker.sock" --config-file "$DK/etc/daemon.json" --cgroup-parent "/$CG" \
 	--storage-driver vfs --bip 203.0.113.129/26 --iptables=true \
