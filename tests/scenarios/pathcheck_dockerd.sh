@@ -45,7 +45,7 @@ dk_stop() {
 		for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$p" 2>/dev/null
 	done
-	for p in $CPIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $CPIDS ${UDPSRV:-}; do kill -9 "$p" 2>/dev/null; done
 	lab_cleanup
 	for c in /sys/fs/cgroup/*/"$CG" /sys/fs/cgroup/"$CG"; do
 		[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
@@ -115,11 +115,16 @@ run i1 --network icc0
 run i2 --network icc0
 run pin -p 198.51.100.1:8090:80
 run lo -p 127.0.0.1:8091:80
-for c in web solo i1 i2 pin lo; do
+run udp -p 5353:53/udp
+for c in web solo i1 i2 pin lo udp; do
 	read -r pid ip ip6 < <(D inspect -f '{{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}' "$c")
 	CPIDS="$CPIDS $pid"
 	eval "PID_$c=$pid IP_$c=$ip IP6_$c=$ip6"
 done
+# busybox has no UDP server: socat answers inside the udp container's network namespace.
+nsenter -t "$PID_udp" -n socat UDP4-RECVFROM:53,fork SYSTEM:'echo pp-udp' >/dev/null 2>&1 &
+UDPSRV=$!
+disown "$UDPSRV"
 echo "# web $IP_web [$IP6_web], solo $IP_solo, pin $IP_pin, lo $IP_lo; icc off: i1 $IP_i1, i2 $IP_i2"
 
 # ---- the backend: iptables-nft, so nf_tables holds the rules as xt expressions ----
@@ -258,6 +263,29 @@ truth "published on 127.0.0.1, from outside" refused cli 198.51.100.1 8091
 pub "published on 127.0.0.1, from outside" socket fail 1 198.51.100.1:8091
 truth "published on 127.0.0.1, the host" pp-lo rtr 127.0.0.1 8091
 check "published on 127.0.0.1, the host" null ok 0 -N "$H" 127.0.0.1:8091
+
+# ---- a published UDP port (docker-proxy listens on it too), and one nobody published ----
+udp_truth() {
+	local name=$1 want=$2 got
+	local raw
+	raw=$(echo hi | nsrun cli socat -t 2 -T 2 - "UDP4:198.51.100.1:$3" 2>&1)
+	case $raw in *pp-udp*) got=pp-udp ;; *refused*) got=refused ;; *) got=timeout ;; esac
+	if [ "$got" = "$want" ]; then t_ok "$name: traffic: $want"; else t_fail "$name: traffic: '$got', expected $want"; echo "# $raw"; fi
+}
+udp_truth "udp published" pp-udp 5353
+pub "udp published" null ok 0 --proto udp 198.51.100.1:5353
+expect_ev "udp published: the DNAT" prerouting '.evidence.dnat' "-j DNAT --to-destination $IP_udp:53"
+udp_truth "udp unpublished" refused 5354
+pub "udp unpublished" socket fail 1 --proto udp 198.51.100.1:5354
+
+# ---- a tc filter on the uplink drops the published port before any of Docker's rules:
+# pathcheck does not evaluate tc filters: a warning there, never a FAIL further down ----
+nsrun rtr tc qdisc add dev r0 clsact
+# (classic BPF, one instruction: return TC_ACT_SHOT, as pathcheck_tc; this kernel has no flower)
+nsrun rtr tc filter add dev r0 ingress bpf bytecode "1,6 0 0 2" da
+truth "tc drop on the uplink" timeout cli 198.51.100.1 8080
+pub "tc drop on the uplink" tc-ingress warn 1 198.51.100.1:8080
+nsrun rtr tc qdisc del dev r0 clsact
 
 # ---- DOCKER-USER: the drop Docker's documentation tells users to write ----
 nsrun rtr iptables-nft -I DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
