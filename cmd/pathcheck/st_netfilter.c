@@ -282,9 +282,11 @@ after_prerouting(struct pc_facts *f)
 		const struct pc_nft_result *r = &f->chains[i].res;
 
 		if (r->dnat && (r->verdict == PC_NFT_ACCEPT)) {
+			if (!f->dnat) {	/* the first time: q is not rewritten yet */
+				f->pre_dnat_dst = q->dst;
+				f->pre_dnat_dport = q->dport;
+			}
 			f->dnat = true;
-			f->pre_dnat_dst = q->dst;
-			f->pre_dnat_dport = q->dport;
 			snprintf(f->dnat_text, sizeof(f->dnat_text), "%s", r->nat);
 			if (r->nat_addr.family == q->family)
 				f->eq.dst = r->nat_addr;
