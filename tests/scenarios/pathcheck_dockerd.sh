@@ -236,6 +236,27 @@ counted "icc off" filter FORWARD "-i ppicc0 -o ppicc0 -j DROP" truth "icc off" t
 check "isolation" forward fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
 counted "isolation" filter DOCKER-ISOLATION-STAGE-2 "-o docker0 -j DROP" truth "isolation" timeout "pid:$PID_i2" "$IP_web" 80
 
+# ---- --follow: the walk goes on into the namespaces the packet reaches (the container's
+# found among running processes); the verdict names where it ends ----
+# follow_ends NAME PID: the last walk was in the network namespace of process PID.
+follow_ends() {
+	local ns
+	ns=$(jq -r '.verdict.netns // .hops[-1].netns' <<<"$LAST")
+	if [ "$(readlink "/proc/${ns#pid:}/ns/net" 2>/dev/null)" = "$(readlink "/proc/$2/ns/net")" ]; then
+		t_ok "$1: ends in the container's namespace ($ns)"
+	else t_fail "$1: ends in '$ns', not in the namespace of pid $2"; fi
+}
+check "follow: published" null ok 0 -N "$(ns cli)" --follow 198.51.100.1:8080
+follow_ends "follow: published" "$PID_web"
+check "follow: unpublished container" forward fail 1 -N "$(ns cli)" --follow "$IP_solo:80"
+expect_jq "follow: unpublished container: dies in the host" "$LAST" '.verdict.netns' "$H"
+# Container to container is bridged: --follow does not run the forward chains br_netfilter
+# runs for bridged frames, and says so (unknown), whatever they decide (icc on: the frames
+# pass; off: dropped). The plain walk on the bridge (above) evaluates them.
+check "follow: container to container" egress-device unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
+expect_jq "follow: container to container: br_netfilter named" "$LAST" '.verdict.summary | test("bridge docker0 .*br_netfilter")' true
+check "follow: icc off" egress-device unknown 3 --netns-pid "$PID_i2" --follow "$IP_i1:80"
+
 # ---- the same, bridged: with forwarding off, containers on one bridge still talk
 # (br_netfilter runs FORWARD's rules for them; no route lookup, no ip_forward) ----
 nsrun rtr sysctl -qw net.ipv4.ip_forward=0
@@ -243,6 +264,7 @@ truth "icc on, forwarding off" pp-web "pid:$PID_solo" "$IP_web" 80
 check "icc on, forwarding off" null ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
 truth "icc off, forwarding off" timeout "pid:$PID_i2" "$IP_i1" 80
 check "icc off, forwarding off" forward fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+check "follow: icc on, forwarding off" egress-device unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 # Without bridge-nf-call-iptables, iptables never sees bridged frames: icc=false no longer
 # holds. pathcheck does not walk the bridge: unknown, naming why (never its FORWARD drop).
