@@ -1241,6 +1241,8 @@ eval_conntrack(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *why
 			continue;
 		if (!p->cttuple_known)
 			CT_UNKNOWN("-m conntrack: the conntrack entry's ports are not known");
+		else if (p->ct_sport_unknown && (k == 0 || k == 3))
+			CT_UNKNOWN("-m conntrack: the flow's source port is not known (--sport)");
 		else if ((port >= plo[k] && port <= phi[k]) == !!(inv & pflag[k]))
 			return PP_XT_NOMATCH;
 	}

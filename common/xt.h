@@ -80,6 +80,7 @@ struct pp_xt_pkt {
 	bool ctstatus_known;
 	uint32_t ctstatus;		/* IPS_* bits */
 	bool cttuple_known;		/* the entry's tuples, as conntrack -L shows them */
+	bool ct_sport_unknown;		/* ... but the flow's source port (ct_orig.sport, ct_reply.dport) is not known */
 	uint8_t ct_l4proto;
 	struct pp_xt_ct_tuple {
 		struct pp_addr src, dst;

@@ -34,6 +34,8 @@ collect_sysctls(const struct pc_query *q, struct pc_facts *f)
 	f->route_localnet = pc_sysctl_or("net/ipv4/conf/all/route_localnet", -1);
 	f->icmp_echo_ignore = pc_sysctl_or(q->family == AF_INET6 ? "net/ipv6/icmp/echo_ignore_all" :
 					"net/ipv4/icmp_echo_ignore_all", -1);
+	f->br_nf_call = pc_sysctl_or(q->family == AF_INET6 ? "net/bridge/bridge-nf-call-ip6tables" :
+				     "net/bridge/bridge-nf-call-iptables", -1);
 	f->iif_forwarding = f->v6_iif_forwarding = f->rp_filter_dev = -1;
 	if (q->iif[0]) {
 		snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", q->iif);

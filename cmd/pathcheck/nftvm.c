@@ -1163,6 +1163,19 @@ xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
 	x->ctstate = p->ct_state;
 	x->ctdir_known = p->ct_state == 8 || p->ct_reply;	/* a new flow is in its original direction */
 	x->ctdir = p->ct_reply ? 1 : 0;				/* IP_CT_DIR_REPLY, IP_CT_DIR_ORIGINAL */
+	if (p->ct_tuple_known && p->ct_state == 8 && !p->ct_reply && p->src_known && p->dport_known) {
+		x->cttuple_known = true;
+		x->ct_l4proto = p->l4proto;
+		x->ct_orig.src = p->src;
+		x->ct_orig.dst = p->ct_orig_dst;
+		x->ct_orig.sport = p->sport;
+		x->ct_orig.dport = p->ct_orig_dport;
+		x->ct_reply.src = p->dst;
+		x->ct_reply.dst = p->src;
+		x->ct_reply.sport = p->dport;
+		x->ct_reply.dport = p->sport;
+		x->ct_sport_unknown = !p->sport_known;
+	}
 	x->addrtype_known = p->addrtype_known;
 	x->src_type = p->src_type;
 	x->dst_type = p->dst_type;

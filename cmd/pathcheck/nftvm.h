@@ -33,6 +33,14 @@ struct pc_pkt {
 	uint32_t uid;
 	uint32_t ct_state;		/* NF_CT_STATE_BIT: 8 for a new flow */
 	bool ct_reply;			/* the packet goes the flow's reply way (ct direction reply) */
+	/*
+	 * The new flow's conntrack entry, where its tuples are settled (forward: after
+	 * prerouting's DNAT, before postrouting's SNAT): original src:sport -> ct_orig_dst:
+	 * ct_orig_dport, reply dst:dport -> src:sport.
+	 */
+	bool ct_tuple_known;
+	struct pp_addr ct_orig_dst;
+	uint16_t ct_orig_dport;
 	struct pc_choices *choices;	/* NULL: a numgen's value is not known (the rule is undecided) */
 	bool addrtype_known;		/* the types the kernel's tables give src and dst (-m addrtype) */
 	uint16_t src_type, dst_type;	/* 1 << RTN_* (RTN_LOCAL, RTN_UNICAST, ...) */

@@ -288,6 +288,8 @@ struct pc_facts {
 	bool choices_init;
 	bool dnat;
 	char dnat_text[256];
+	struct pp_addr pre_dnat_dst;		/* the destination before prerouting's DNAT (set with dnat) */
+	uint16_t pre_dnat_dport;
 	/* direction found from the kernel's answer (ingress or forward) */
 	int dir_rc;
 	/* a bridge port: the IP stack sees the packet arrive on the bridge (eq.iif), bridge-family chains on the port */
@@ -299,6 +301,7 @@ struct pc_facts {
 	bool iif_tc_ingress;			/* an ingress or clsact qdisc is attached */
 	/* sysctls: -1 when they could not be read */
 	long long ip_forward, iif_forwarding, v6_forwarding, v6_iif_forwarding;
+	long long br_nf_call;			/* net.bridge.bridge-nf-call-iptables (ip6tables for IPv6) */
 	long long rp_filter_all, rp_filter_dev, accept_local, route_localnet, icmp_echo_ignore;
 	/* lookups that explain a failing input lookup */
 	int out_rc;				/* the destination looked up without iif */

@@ -176,10 +176,74 @@ eval_hook(const struct pc_query *q, const struct pc_facts *f, struct pc_result *
 	}
 }
 
+/* The route leaves by ifindex straight onto its link (no gateway). */
+static bool
+route_onlink(const struct pp_route *r, int ifindex)
+{
+	if (r->gateway.family || r->nhops > 1)
+		return false;
+	if (r->nhops == 1 && (r->nh[0].gw.family || (r->nh[0].ifindex && r->nh[0].ifindex != ifindex)))
+		return false;
+	return ifindex > 0 && (r->oif == ifindex || (!r->oif && r->nhops == 1 && r->nh[0].ifindex == ifindex));
+}
+
+/*
+ * A packet that arrives on a bridge for a host on the same bridge, from a host on the
+ * bridge's link, is bridged, not routed: the sender resolves the destination itself and
+ * the frame never reaches the IP stack (no route lookup, no ip_forward). With a dnat in
+ * prerouting br_netfilter routes it again: not claimed here.
+ */
+static bool
+pc_bridged(const struct pc_facts *f)
+{
+	const struct pp_route *r = f->route_rc == 0 ? &f->route : f->out_rc == 0 ? &f->out_route : NULL;
+	int br = f->eq.iif_index;
+
+	if (f->iif_rc != 0 || (!f->bridge_port[0] && strcmp(f->iif_link.kind, "bridge") != 0))
+		return false;
+	if (f->dnat || !r || r->type != RTN_UNICAST || !route_onlink(r, br))
+		return false;
+	return f->rev_rc == 0 && f->rev_route.type == RTN_UNICAST && route_onlink(&f->rev_route, br);
+}
+
 static void
 eval_forward(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
 	struct pc_station *s;
+	const char *nfcall = q->family == AF_INET6 ? "ip6tables" : "iptables";
+
+	if (pc_bridged(f)) {
+		if (f->br_nf_call != 1) {
+			char why[96];
+
+			if (f->br_nf_call < 0)
+				snprintf(why, sizeof(why), "no net.bridge sysctls: br_netfilter is not loaded");
+			else
+				snprintf(why, sizeof(why), "net.bridge.bridge-nf-call-%s=%lld", nfcall, f->br_nf_call);
+			/* Not the IP forward hook: the bridge's own forwarding, which pathcheck does not walk. */
+			s = pc_st(res, PC_FORWARD_ST, PP_ST_UNKNOWN, PC_C_UNDECIDED_RULE,
+				    "bridged on %s (source and destination are both on its link), not routed: "
+				    "br_netfilter does not hand it to the IP forward chains (%s), and the bridge's "
+				    "own forwarding is not evaluated", f->eq.iif, why);
+			pp_val_add_str(s->evidence, "bridged", f->eq.iif);
+			pp_val_add_i64(s->evidence, "bridge_nf_call", f->br_nf_call);
+			pc_hint(s, "sysctl net.bridge.bridge-nf-call-%s; bridge fdb show br %s", nfcall, f->eq.iif);
+			return;
+		}
+		/* br_netfilter runs the forward hook with in and out the bridge; ip_forward does not apply. */
+		eval_hook(q, f, res, PC_FORWARD_ST, NF_INET_FORWARD);
+		s = &res->st[PC_FORWARD_ST];
+		if (s->status == PP_ST_OK) {
+			size_t n = strlen(s->summary);
+
+			snprintf(s->summary + n, sizeof(s->summary) - n,
+				 "; bridged on %s, not routed (br_netfilter runs the forward chains, "
+				 "bridge-nf-call-%s=1; ip_forward does not apply)", f->eq.iif, nfcall);
+		}
+		pp_val_add_str(s->evidence, "bridged", f->eq.iif);
+		pp_val_add_i64(s->evidence, "bridge_nf_call", f->br_nf_call);
+		return;
+	}
 
 	if (q->family == AF_INET && (f->ip_forward == 0 || f->iif_forwarding == 0)) {
 		s = pc_st(res, PC_FORWARD_ST, PP_ST_FAIL, PC_C_FORWARDING_DISABLED, "IPv4 forwarding is off (%s): the packet is dropped, no ICMP is sent",
@@ -255,6 +319,10 @@ after_prerouting(struct pc_facts *f)
 		const struct pc_nft_result *r = &f->chains[i].res;
 
 		if (r->dnat && (r->verdict == PC_NFT_ACCEPT)) {
+			if (!f->dnat) {	/* the first time: q is not rewritten yet */
+				f->pre_dnat_dst = q->dst;
+				f->pre_dnat_dport = q->dport;
+			}
 			f->dnat = true;
 			snprintf(f->dnat_text, sizeof(f->dnat_text), "%s", r->nat);
 			if (r->nat_addr.family == q->family)
@@ -433,10 +501,20 @@ pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hoo
 		snprintf(p->iifname, sizeof(p->iifname), "%s", q->iif);
 		p->iif = q->iif_index;
 	}
+	if (hook == NF_INET_FORWARD && p->ct_state == 8 && !p->ct_reply) {
+		/* A forwarded new flow: its entry holds the destination before the DNAT, no SNAT yet. */
+		p->ct_tuple_known = true;
+		p->ct_orig_dst = f->dnat ? f->pre_dnat_dst : p->dst;
+		p->ct_orig_dport = f->dnat ? f->pre_dnat_dport : p->dport;
+	}
 	if (hook == NF_INET_LOCAL_OUT || hook == NF_INET_POST_ROUTING || hook == NF_INET_FORWARD) {
 		if (f->route_rc == 0 && f->oif_rc == 0 && f->oif_link.name[0]) {
 			snprintf(p->oifname, sizeof(p->oifname), "%s", f->oif_link.name);
 			p->oif = f->oif_link.ifindex;
+		} else if (hook != NF_INET_LOCAL_OUT && pc_bridged(f)) {
+			/* Bridged (also with forwarding off): br_netfilter's out device is the bridge. */
+			snprintf(p->oifname, sizeof(p->oifname), "%s", f->eq.iif);
+			p->oif = f->eq.iif_index;
 		}
 	}
 }

@@ -213,6 +213,18 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		/* A drop of a packet after the decisive answer (a RST, an ICMP error) never overturns it. */
 		if (dr->after_answer)
 			continue;
+		/*
+		 * Refused by the destination: the flow reached it. A drop tied to this flow only by
+		 * device name and time window (lab devices' names repeat across namespaces: r0 of
+		 * another lab dropping its own traffic) is not the packet that was refused, and
+		 * never moves the verdict off the refusal; a drop in the probe's own send still does.
+		 */
+		if (pr->outcome == PC_PR_REFUSED && !pr->watch && dr->attribution == PP_DROP_OURS_DEVICE) {
+			pc_warn(res, "%u %s drop%s at %s seen on %s while the probe ran not counted: %s refused the flow, so it got there",
+				dr->count, dr->reason, dr->count == 1 ? "" : "s", dr->symbol[0] ? dr->symbol : "?",
+				dr->dev[0] ? dr->dev : "a device", d);
+			continue;
+		}
 		/* Some probes of the series were answered: the station drops some, not all. */
 		s = observe(res, id, flaky ? PP_ST_WARN : PP_ST_FAIL, pc_cause_of_drop(res->st[id].cause, dr->reason, id),
 			    dr->reason, "observed: the kernel dropped %u packet%s of this flow here (%s at %s%s%s)%s",

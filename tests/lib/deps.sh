@@ -21,6 +21,9 @@ PKGS="$PKGS linux-perf"
 # disabled for the next boot where systemd runs.
 FW_PKGS="firewalld ufw fail2ban"
 PKGS="$PKGS $FW_PKGS"
+# The real Docker daemon (pathcheck_dockerd runs it inside a lab namespace) and a static
+# busybox for its image.
+PKGS="$PKGS docker.io busybox-static"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -45,6 +48,14 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 apt-get update -q >/dev/null
+# docker.io and containerd must not start in the root namespace (their rules would change
+# its firewall): without a policy-rc.d of the machine's own, one denies every start
+# while apt runs.
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+	trap '[ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null
 # The firewalls' units are enabled by their packages: not on this host's next boot

@@ -21,6 +21,8 @@
 #include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_conntrack.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
@@ -828,6 +830,61 @@ test_rule_ends_at_verdict(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
 }
 
+/*
+ * -m conntrack --ctorigdst 198.51.100.1 --ctorigdstport 8080 --ctdir ORIGINAL -j DROP in
+ * DOCKER-USER (Docker's documentation), on the forward hook after the DNAT to
+ * 203.0.113.2:80: the new flow's entry holds the destination before the DNAT
+ * (pathcheck_dockerd: "the conntrack entry's addresses are not known", a warn for a
+ * port that was dropped and for one that was not).
+ */
+static struct nftnl_expr *
+ct_match(uint16_t dport)
+{
+	struct nftnl_expr *e = ex("match");
+	size_t len = XT_ALIGN(sizeof(struct xt_conntrack_mtinfo3));	/* as iptables sends it */
+	struct xt_conntrack_mtinfo3 *c = calloc(1, len);	/* libnftnl keeps the pointer */
+
+	if (!c)
+		abort();
+	c->match_flags = XT_CONNTRACK_ORIGDST | XT_CONNTRACK_ORIGDST_PORT | XT_CONNTRACK_DIRECTION;
+	inet_pton(AF_INET, "198.51.100.1", &c->origdst_addr.in);
+	memset(&c->origdst_mask.in, 0xff, 4);
+	c->origdst_port = c->origdst_port_high = dport;	/* rev 3: host order */
+	nftnl_expr_set_str(e, NFTNL_EXPR_MT_NAME, "conntrack");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_MT_REV, 3);
+	nftnl_expr_set(e, NFTNL_EXPR_MT_INFO, c, (uint32_t)len);
+	return e;
+}
+
+static void
+test_xt_conntrack_tuple(void)
+{
+	setup(NF_ACCEPT);
+	base.hooknum = pkt.hook = NF_INET_FORWARD;
+	pkt.dport = 80;
+	pkt.ct_tuple_known = true;
+	inet_pton(AF_INET, "198.51.100.1", pkt.ct_orig_dst.u.b);
+	pkt.ct_orig_dst.family = AF_INET;
+	pkt.ct_orig_dport = 8080;
+	one_rule(ct_match(8080), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "--ctorigdstport 8080"));
+	pkt.ct_orig_dport = 8090;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	/* Without the entry's tuple (not a forwarded new flow): unknown, never a guess. */
+	pkt.ct_tuple_known = false;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "addresses are not known"));
+	/* An established flow is no new entry pathcheck can describe. */
+	pkt.ct_tuple_known = true;
+	pkt.ct_state = 2;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
 static void
 test_range_op(void)
 {
@@ -1033,6 +1090,7 @@ main(void)
 	RUN(test_fib_rpf);
 	RUN(test_ct_status);
 	RUN(test_reject_text);
+	RUN(test_xt_conntrack_tuple);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }

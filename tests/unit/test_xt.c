@@ -365,6 +365,15 @@ eval_conntrack(void)
 	p.ct_orig.dport = 80;
 	inet_pton(AF_INET, "203.0.113.11", &p.ct_orig.dst.u.v4);
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	/* the flow's source port not known: --ctorigdst and --ctorigdstport still decide */
+	inet_pton(AF_INET, "203.0.113.10", &p.ct_orig.dst.u.v4);
+	p.ct_sport_unknown = true;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.ct_orig.dport = 81;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.ct_orig.dport = 80;
+	p.ct_sport_unknown = false;
+	inet_pton(AF_INET, "203.0.113.11", &p.ct_orig.dst.u.v4);
 	/* a false option decides even when another is unknown */
 	if (!mt(4, "-m conntrack --ctstatus ASSURED,SEEN_REPLY --ctproto 6 --ctorigsrc 198.51.100.0/24", 0, &m))
 		{ CHECK(0); return; }
@@ -402,6 +411,15 @@ eval_conntrack(void)
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
 	p.ct_reply.dport = 1500, p.ct_orig.sport = 999;
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	/* the flow's source port not known (no --sport): what needs it is unknown, the rest decides */
+	p.ct_orig.sport = 1500;
+	p.ct_sport_unknown = true;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "source port") != NULL);
+	p.ct_reply.dport = 53;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);	/* ! --ctrepldstport 53 is the source port too */
+	p.ct_reply.dport = 1500;
+	p.ct_sport_unknown = false;
 	p.cttuple_known = false;
 	p.ctdir_known = true;
 	/* an invalid packet has no entry: the state decides, the rest is not looked at */
