@@ -205,14 +205,14 @@ counted "published" nat DOCKER "--dport 8080 -j DNAT" truth "published" pp-web c
 
 # ---- a host port nobody published: delivered to the host, where nothing listens ----
 truth "unpublished host port" refused cli 198.51.100.1 8081
-pub "unpublished host port" socket/XXX2 fail 1 198.51.100.1:8081
+pub "unpublished host port" socket/NO_LISTENER fail 1 198.51.100.1:8081
 
 # ---- the published container, reached straight at its address: DOCKER accepts ----
 truth "published container, direct" pp-web cli "$IP_web" 80
 pub "published container, direct" null/NONE ok 0 "$IP_web:80"
 
 # ---- a container that publishes nothing: FORWARD's policy drops ----
-pub "unpublished container" forward/XXX4 fail 1 "$IP_solo:80"
+pub "unpublished container" forward/XT_POLICY_DROP fail 1 "$IP_solo:80"
 counted "unpublished container" filter FORWARD policy truth "unpublished container" timeout cli "$IP_solo" 80
 
 # ---- the host itself: into a container, and to its own published port (nat OUTPUT) ----
@@ -222,7 +222,7 @@ check "host to container, probe" null/NONE ok 0 -N "$H" --probe --timeout 1 "$IP
 # A container port nothing listens on: the container answers with a reset. The static
 # walk cannot see into the container; the probe sees the reset.
 truth "host to a closed container port" refused rtr "$IP_solo" 81
-check "host to a closed container port, probe" remote/XXX7 fail 1 -N "$H" --probe --timeout 1 "$IP_solo:81"
+check "host to a closed container port, probe" remote/REMOTE_REFUSED fail 1 -N "$H" --probe --timeout 1 "$IP_solo:81"
 truth "host to its published port" pp-web rtr 198.51.100.1 8080
 check "host to its published port" null/NONE ok 0 -N "$H" 198.51.100.1:8080
 check "host to its published port, probe" null/NONE ok 0 -N "$H" --probe --timeout 1 198.51.100.1:8080
@@ -230,10 +230,10 @@ check "host to its published port, probe" null/NONE ok 0 -N "$H" --probe --timeo
 # ---- container to container: the default bridge (icc on), the icc-off network, across ----
 truth "icc on" pp-web "pid:$PID_solo" "$IP_web" 80
 check "icc on" null/NONE ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
-check "icc off" forward/XXX11 fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+check "icc off" forward/XT_RULE_DROP fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
 expect_ev "icc off: the rule named" forward '.summary | test("chain FORWARD .*ppicc0.*ppicc0.*drop"; "i")' true
 counted "icc off" filter FORWARD "-i ppicc0 -o ppicc0 -j DROP" truth "icc off" timeout "pid:$PID_i2" "$IP_i1" 80
-check "isolation" forward/XXX12 fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
+check "isolation" forward/XT_RULE_DROP fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
 counted "isolation" filter DOCKER-ISOLATION-STAGE-2 "-o docker0 -j DROP" truth "isolation" timeout "pid:$PID_i2" "$IP_web" 80
 
 # ---- --follow: the walk goes on into the namespaces the packet reaches (the container's
@@ -248,14 +248,14 @@ follow_ends() {
 }
 check "follow: published" null/NONE ok 0 -N "$(ns cli)" --follow 198.51.100.1:8080
 follow_ends "follow: published" "$PID_web"
-check "follow: unpublished container" forward/XXX14 fail 1 -N "$(ns cli)" --follow "$IP_solo:80"
+check "follow: unpublished container" forward/XT_POLICY_DROP fail 1 -N "$(ns cli)" --follow "$IP_solo:80"
 expect_jq "follow: unpublished container: dies in the host" "$LAST" '.verdict.netns' "$H"
 # Container to container is bridged: --follow does not run the forward chains br_netfilter
 # runs for bridged frames, and says so (unknown), whatever they decide (icc on: the frames
 # pass; off: dropped). The plain walk on the bridge (above) evaluates them.
-check "follow: container to container" egress-device/XXX15 unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
+check "follow: container to container" egress-device/UNDECIDED_RULE unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
 expect_jq "follow: container to container: br_netfilter named" "$LAST" '.verdict.summary | test("bridge docker0 .*br_netfilter")' true
-check "follow: icc off" egress-device/XXX16 unknown 3 --netns-pid "$PID_i2" --follow "$IP_i1:80"
+check "follow: icc off" egress-device/UNDECIDED_RULE unknown 3 --netns-pid "$PID_i2" --follow "$IP_i1:80"
 
 # ---- the same, bridged: with forwarding off, containers on one bridge still talk
 # (br_netfilter runs FORWARD's rules for them; no route lookup, no ip_forward) ----
@@ -263,14 +263,14 @@ nsrun rtr sysctl -qw net.ipv4.ip_forward=0
 truth "icc on, forwarding off" pp-web "pid:$PID_solo" "$IP_web" 80
 check "icc on, forwarding off" null/NONE ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
 truth "icc off, forwarding off" timeout "pid:$PID_i2" "$IP_i1" 80
-check "icc off, forwarding off" forward/XXX18 fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
-check "follow: icc on, forwarding off" egress-device/XXX19 unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
+check "icc off, forwarding off" forward/XT_RULE_DROP fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+check "follow: icc on, forwarding off" egress-device/UNDECIDED_RULE unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 # Without bridge-nf-call-iptables, iptables never sees bridged frames: icc=false no longer
 # holds. pathcheck does not walk the bridge: unknown, naming why (never its FORWARD drop).
 nsrun rtr sysctl -qw net.bridge.bridge-nf-call-iptables=0
 truth "icc off, bridge-nf-call-iptables=0" pp-i1 "pid:$PID_i2" "$IP_i1" 80
-check "icc off, bridge-nf-call-iptables=0" forward/XXX20 unknown 3 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+check "icc off, bridge-nf-call-iptables=0" forward/UNDECIDED_RULE unknown 3 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
 expect_ev "bridge-nf-call-iptables=0: named" forward '.summary | test("bridged on ppicc0.*bridge-nf-call-iptables=0")' true
 nsrun rtr sysctl -qw net.bridge.bridge-nf-call-iptables=1
 
@@ -288,9 +288,9 @@ check "host to 127.0.0.1, docker-proxy" null/NONE ok 0 -N "$H" 127.0.0.1:8080
 truth "published on one address" pp-pin cli 198.51.100.1 8090
 pub "published on one address" null/NONE ok 0 198.51.100.1:8090
 truth "published on one address, the other" refused cli 203.0.113.1 8090
-pub "published on one address, the other" socket/XXX24 fail 1 203.0.113.1:8090
+pub "published on one address, the other" socket/LISTENER_OTHER_ADDRESS fail 1 203.0.113.1:8090
 truth "published on 127.0.0.1, from outside" refused cli 198.51.100.1 8091
-pub "published on 127.0.0.1, from outside" socket/XXX25 fail 1 198.51.100.1:8091
+pub "published on 127.0.0.1, from outside" socket/LISTENER_LOOPBACK_ONLY fail 1 198.51.100.1:8091
 truth "published on 127.0.0.1, the host" pp-lo rtr 127.0.0.1 8091
 check "published on 127.0.0.1, the host" null/NONE ok 0 -N "$H" 127.0.0.1:8091
 
@@ -311,7 +311,7 @@ udp_truth "udp published" pp-udp 5353
 pub "udp published" null/NONE ok 0 --proto udp 198.51.100.1:5353
 expect_ev "udp published: the DNAT" prerouting '.evidence.dnat' "-j DNAT --to-destination $IP_udp:53"
 udp_truth "udp unpublished" refused 5354
-pub "udp unpublished" socket/XXX28 fail 1 --proto udp 198.51.100.1:5354
+pub "udp unpublished" socket/NO_LISTENER fail 1 --proto udp 198.51.100.1:5354
 
 # ---- a tc filter on the uplink drops the published port before any of Docker's rules:
 # pathcheck does not evaluate tc filters: a warning there, never a FAIL further down ----
@@ -319,12 +319,12 @@ nsrun rtr tc qdisc add dev r0 clsact
 # (classic BPF, one instruction: return TC_ACT_SHOT, as pathcheck_tc; this kernel has no flower)
 nsrun rtr tc filter add dev r0 ingress bpf bytecode "1,6 0 0 2" da
 truth "tc drop on the uplink" timeout cli 198.51.100.1 8080
-pub "tc drop on the uplink" tc-ingress/XXX29 warn 1 198.51.100.1:8080
+pub "tc drop on the uplink" tc-ingress/TC_FILTER_PRESENT warn 1 198.51.100.1:8080
 nsrun rtr tc qdisc del dev r0 clsact
 
 # ---- DOCKER-USER: the drop Docker's documentation tells users to write ----
 nsrun rtr iptables-nft -I DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
-pub "DOCKER-USER drop" forward/XXX30 fail 1 198.51.100.1:8080
+pub "DOCKER-USER drop" forward/XT_RULE_DROP fail 1 198.51.100.1:8080
 expect_ev "DOCKER-USER drop: the rule named" forward '.summary | test("DOCKER-USER")' true
 counted "DOCKER-USER drop" filter DOCKER-USER "-j DROP" truth "DOCKER-USER drop" timeout cli 198.51.100.1 8080
 nsrun rtr iptables-nft -D DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
@@ -332,7 +332,7 @@ nsrun rtr iptables-nft -D DOCKER-USER -i r0 ! -s 198.51.100.3 -j DROP
 # The original destination, as Docker's documentation matches it in DOCKER-USER (the
 # packet there already carries the container's address and port).
 nsrun rtr iptables-nft -I DOCKER-USER -p tcp -m conntrack --ctorigdst 198.51.100.1 --ctorigdstport 8080 --ctdir ORIGINAL -j DROP
-pub "DOCKER-USER drop on the original port" forward/XXX31 fail 1 198.51.100.1:8080
+pub "DOCKER-USER drop on the original port" forward/XT_RULE_DROP fail 1 198.51.100.1:8080
 expect_ev "DOCKER-USER original port: the rule named" forward '.summary | test("DOCKER-USER.*8080")' true
 counted "DOCKER-USER drop on the original port" filter DOCKER-USER "--ctorigdstport 8080" truth "DOCKER-USER drop on the original port" timeout cli 198.51.100.1 8080
 truth "DOCKER-USER original port, the other port" pp-pin cli 198.51.100.1 8090
@@ -340,7 +340,7 @@ pub "DOCKER-USER original port, the other port" null/NONE ok 0 198.51.100.1:8090
 nsrun rtr iptables-nft -D DOCKER-USER -p tcp -m conntrack --ctorigdst 198.51.100.1 --ctorigdstport 8080 --ctdir ORIGINAL -j DROP
 # Only a range of sources may come in (iprange), the client is outside it.
 nsrun rtr iptables-nft -I DOCKER-USER -i r0 -m iprange ! --src-range 198.51.100.10-198.51.100.20 -j DROP
-pub "DOCKER-USER iprange" forward/XXX33 fail 1 198.51.100.1:8080
+pub "DOCKER-USER iprange" forward/XT_RULE_DROP fail 1 198.51.100.1:8080
 counted "DOCKER-USER iprange" filter DOCKER-USER "--src-range" truth "DOCKER-USER iprange" timeout cli 198.51.100.1 8080
 nsrun rtr iptables-nft -D DOCKER-USER -i r0 -m iprange ! --src-range 198.51.100.10-198.51.100.20 -j DROP
 # A rate limit: what it does depends on the traffic before; pathcheck cannot tell (the first
@@ -349,14 +349,14 @@ nsrun rtr iptables-nft -D DOCKER-USER -i r0 -m iprange ! --src-range 198.51.100.
 nsrun rtr iptables-nft -I DOCKER-USER -i r0 -m hashlimit --hashlimit-above 1/min --hashlimit-burst 5 \
 	--hashlimit-mode srcip --hashlimit-name pp$$ -j DROP
 truth "DOCKER-USER hashlimit" pp-web cli 198.51.100.1 8080
-pub "DOCKER-USER hashlimit" forward/XXX34 warn 1 198.51.100.1:8080
+pub "DOCKER-USER hashlimit" forward/UNDECIDED_RULE warn 1 198.51.100.1:8080
 expect_ev "DOCKER-USER hashlimit: named" forward '.summary | test("hashlimit")' true
 nsrun rtr iptables-nft -D DOCKER-USER -i r0 -m hashlimit --hashlimit-above 1/min --hashlimit-burst 5 \
 	--hashlimit-mode srcip --hashlimit-name pp$$ -j DROP
 
 # ---- ip_forward off (dockerd turned it on; off again in the host namespace only) ----
 nsrun rtr sysctl -qw net.ipv4.ip_forward=0
-pub "ip_forward off" forward/XXX35 fail 1 198.51.100.1:8080
+pub "ip_forward off" forward/FORWARDING_DISABLED fail 1 198.51.100.1:8080
 counted "ip_forward off: the DNAT was made" nat DOCKER "--dport 8080 -j DNAT" truth "ip_forward off" timeout cli 198.51.100.1 8080
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 
@@ -364,7 +364,7 @@ nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 # the extension named (the packet's TTL is 64: RETURN, no DNAT, docker-proxy answers) ----
 nsrun rtr iptables-nft -t nat -I DOCKER -m ttl --ttl-gt 5 -j RETURN
 truth "unknown extension in DOCKER" pp-web cli 198.51.100.1 8080
-pub "unknown extension in DOCKER" prerouting/XXX36 unknown 3 198.51.100.1:8080
+pub "unknown extension in DOCKER" prerouting/UNDECIDED_RULE unknown 3 198.51.100.1:8080
 expect_ev "unknown extension: named" prerouting '.summary | test("ttl")' true
 nsrun rtr iptables-nft -t nat -D DOCKER -m ttl --ttl-gt 5 -j RETURN
 
@@ -372,12 +372,12 @@ nsrun rtr iptables-nft -t nat -D DOCKER -m ttl --ttl-gt 5 -j RETURN
 pub6 "v6 published" null/NONE ok 0 "[2001:db8:1::1]:8080"
 FAM6=6 counted "v6 published" nat DOCKER "--dport 8080 -j DNAT" truth "v6 published" pp-web cli 2001:db8:1::1 8080 6
 truth "v6 unpublished host port" refused cli 2001:db8:1::1 8081 6
-pub6 "v6 unpublished host port" socket/XXX38 fail 1 "[2001:db8:1::1]:8081"
+pub6 "v6 unpublished host port" socket/NO_LISTENER fail 1 "[2001:db8:1::1]:8081"
 truth "v6 published container, direct" pp-web cli "$IP6_web" 80 6
 pub6 "v6 published container, direct" null/NONE ok 0 "[$IP6_web]:80"
 nsrun rtr sysctl -qw net.ipv6.conf.all.forwarding=0
 truth "v6 forwarding off" timeout cli 2001:db8:1::1 8080 6
-pub6 "v6 forwarding off" forward/XXX40 fail 1 "[2001:db8:1::1]:8080"
+pub6 "v6 forwarding off" forward/FORWARDING_DISABLED fail 1 "[2001:db8:1::1]:8080"
 truth "v6 icc on, forwarding off" pp-web "pid:$PID_solo" "$IP6_web" 80 6
 check "v6 icc on, forwarding off" null/NONE ok 0 -N "$H" --iif docker0 --from "$IP6_solo" "[$IP6_web]:80"
 expect_ev "v6 bridged: named" forward '.evidence.bridged' docker0
@@ -497,10 +497,10 @@ pub "nft: published" null/NONE ok 0 198.51.100.1:8080
 expect_ev "nft: fib daddr type local decided, the DNAT made" prerouting '.evidence.dnat | test("dnat to '"$IP_web"':80")' true
 ncounted "nft: published" ip nat-prerouting-and-output "tcp dport 8080" truth "nft: published" pp-web cli 198.51.100.1 8080
 truth "nft: unpublished host port" refused cli 198.51.100.1 8081
-pub "nft: unpublished host port" socket/XXX43 fail 1 198.51.100.1:8081
-pub "nft: direct access to a published container" prerouting/XXX44 fail 1 "$IP_web:80"
+pub "nft: unpublished host port" socket/NO_LISTENER fail 1 198.51.100.1:8081
+pub "nft: direct access to a published container" prerouting/NFT_RULE_DROP fail 1 "$IP_web:80"
 ncounted "nft: direct access" ip raw-PREROUTING "daddr $IP_web " truth "nft: direct access to a published container" timeout cli "$IP_web" 80
-pub "nft: unpublished container" forward/XXX45 fail 1 "$IP_solo:80"
+pub "nft: unpublished container" forward/NFT_RULE_DROP fail 1 "$IP_solo:80"
 ncounted "nft: unpublished container" ip filter-forward-in__docker0 "UNPUBLISHED PORT DROP" truth "nft: unpublished container" timeout cli "$IP_solo" 80
 truth "nft: host to its published port" pp-web rtr 198.51.100.1 8080
 check "nft: host to its published port" null/NONE ok 0 -N "$H" 198.51.100.1:8080
@@ -508,16 +508,16 @@ truth "nft: host to container" pp-solo rtr "$IP_solo" 80
 check "nft: host to container" null/NONE ok 0 -N "$H" "$IP_solo:80"
 truth "nft: icc on" pp-web "pid:$PID_solo" "$IP_web" 80
 check "nft: icc on" null/NONE ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
-check "nft: icc off" forward/XXX49 fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
+check "nft: icc off" forward/NFT_RULE_DROP fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
 ncounted "nft: icc off" ip filter-forward-in__ppicc0 '"ICC"' truth "nft: icc off" timeout "pid:$PID_i2" "$IP_i1" 80
 truth "nft: other network to a published container" timeout "pid:$PID_i2" "$IP_web" 80
-check "nft: other network to a published container" prerouting/XXX50 fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
+check "nft: other network to a published container" prerouting/NFT_RULE_DROP fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_web:80"
 truth "nft: published on one address" pp-pin cli 198.51.100.1 8090
 pub "nft: published on one address" null/NONE ok 0 198.51.100.1:8090
 truth "nft: published on one address, the other" refused cli 203.0.113.1 8090
-pub "nft: published on one address, the other" socket/XXX52 fail 1 203.0.113.1:8090
+pub "nft: published on one address, the other" socket/LISTENER_OTHER_ADDRESS fail 1 203.0.113.1:8090
 truth "nft: published on 127.0.0.1, from outside" refused cli 198.51.100.1 8091
-pub "nft: published on 127.0.0.1, from outside" socket/XXX53 fail 1 198.51.100.1:8091
+pub "nft: published on 127.0.0.1, from outside" socket/LISTENER_LOOPBACK_ONLY fail 1 198.51.100.1:8091
 # What Docker's documentation says replaces DOCKER-USER: a table of one's own on the forward hook.
 nsrun rtr nft -f - <<'N'
 table ip my-docker-user {
@@ -528,20 +528,20 @@ table ip my-docker-user {
 }
 N
 truth "nft: own table drops before docker's" timeout cli 198.51.100.1 8080
-pub "nft: own table drops before docker's" forward/XXX54 fail 1 198.51.100.1:8080
+pub "nft: own table drops before docker's" forward/NFT_RULE_DROP fail 1 198.51.100.1:8080
 expect_ev "nft: own table named" forward '.summary | test("table ip my-docker-user chain forward")' true
 nsrun rtr nft delete table ip my-docker-user
 nsrun rtr sysctl -qw net.ipv4.ip_forward=0
 truth "nft: ip_forward off" timeout cli 198.51.100.1 8080
-pub "nft: ip_forward off" forward/XXX55 fail 1 198.51.100.1:8080
+pub "nft: ip_forward off" forward/FORWARDING_DISABLED fail 1 198.51.100.1:8080
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 check "nft: host to its published port, probe" null/NONE ok 0 -N "$H" --probe --timeout 1 198.51.100.1:8080
 truth "nft: v6 published" pp-web cli 2001:db8:1::1 8080 6
 pub6 "nft: v6 published" null/NONE ok 0 "[2001:db8:1::1]:8080"
 truth "nft: v6 direct access to a published container" timeout cli "$IP6_web" 80 6
-pub6 "nft: v6 direct access to a published container" prerouting/XXX58 fail 1 "[$IP6_web]:80"
+pub6 "nft: v6 direct access to a published container" prerouting/NFT_RULE_DROP fail 1 "[$IP6_web]:80"
 truth "nft: v6 unpublished host port" refused cli 2001:db8:1::1 8081 6
-pub6 "nft: v6 unpublished host port" socket/XXX59 fail 1 "[2001:db8:1::1]:8081"
+pub6 "nft: v6 unpublished host port" socket/NO_LISTENER fail 1 "[2001:db8:1::1]:8081"
 
 # ==== dockerd --userland-proxy=false: no docker-proxy; hairpin NAT, 127.0.0.1 DNAT'd ====
 dk_halt
@@ -568,7 +568,7 @@ if dk_start --userland-proxy=false; then
 	truth "no proxy: host to its address" pp-web rtr 198.51.100.1 8080
 	check "no proxy: host to its address" null/NONE ok 0 -N "$H" 198.51.100.1:8080
 	truth "no proxy: unpublished host port" refused cli 198.51.100.1 8081
-	pub "no proxy: unpublished host port" socket/XXX64 fail 1 198.51.100.1:8081
+	pub "no proxy: unpublished host port" socket/NO_LISTENER fail 1 198.51.100.1:8081
 else
 	t_fail "dockerd --userland-proxy=false: $WHY"
 fi
