@@ -606,8 +606,12 @@ op_range(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		re->match = M_NO;
 }
 
-/* The set from the cache, or fetched into it on a miss. */
-static const struct pp_nft_set *
+/*
+ * The set from the cache, or fetched into it on a miss: a named set as its definition
+ * alone when the fetch can ask the kernel key by key, an anonymous one (bounded by its
+ * rule) whole.
+ */
+static struct pc_cached_set *
 cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t family, const char *table,
 	  const char *name, int *rc)
 {
@@ -617,7 +621,7 @@ cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t fam
 		if (c->sets[i].family == family && strcmp(c->sets[i].table, table) == 0 &&
 		    strcmp(c->sets[i].set.name, name) == 0) {
 			*rc = c->sets[i].rc;
-			return c->sets[i].rc == 0 ? &c->sets[i].set : NULL;
+			return c->sets[i].rc == 0 ? &c->sets[i] : NULL;
 		}
 	if (!fetch || !fetch->set) {
 		*rc = -ENOENT;
@@ -633,13 +637,49 @@ cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t fam
 	memset(cs, 0, sizeof(*cs));
 	cs->family = family;
 	snprintf(cs->table, sizeof(cs->table), "%s", table);
-	cs->rc = fetch->set(c, family, table, name, &cs->set);
+	if (fetch->set_def && fetch->elem && fetch->elems) {
+		cs->rc = fetch->set_def(c, family, table, name, &cs->set);
+		snprintf(cs->set.name, sizeof(cs->set.name), "%s", name);
+		if (cs->rc == 0 && (cs->set.flags & NFT_SET_ANONYMOUS))
+			cs->rc = fetch->elems(c, family, table, &cs->set);
+		else if (cs->rc == 0)
+			cs->by_key = true;
+	} else {
+		cs->rc = fetch->set(c, family, table, name, &cs->set);
+	}
 	snprintf(cs->set.name, sizeof(cs->set.name), "%s", name);
 	*rc = cs->rc;
-	return cs->rc == 0 ? &cs->set : NULL;
+	return cs->rc == 0 ? cs : NULL;
 }
 
-/* Is key in the set? Interval sets hold [start, end) pairs, the end flagged; pipapo sends key_end. */
+/*
+ * key against [lo, hi] field by field: a concatenation of ranges (pipapo) holds a range
+ * per field, each field padded to 4 bytes in the key; one field is the whole key.
+ */
+static bool
+in_range(const struct pp_nft_set *s, const uint8_t *key, const uint8_t *lo, const uint8_t *hi, uint32_t klen)
+{
+	uint32_t off = 0;
+
+	if (s->nfields <= 1)
+		return memcmp(key, lo, klen) >= 0 && memcmp(key, hi, klen) <= 0;
+	for (uint32_t f = 0; f < s->nfields; f++) {
+		uint32_t fl = s->field_len[f];
+
+		if (off + fl > klen)
+			return false;
+		if (memcmp(key + off, lo + off, fl) < 0 || memcmp(key + off, hi + off, fl) > 0)
+			return false;
+		off += (fl + 3) & ~3u;
+	}
+	return true;
+}
+
+/*
+ * Is key in the set (the elements read whole, the fallback)? Interval sets hold
+ * [start, end) pairs, the end flagged (rbtree), or elements with key_end (pipapo). One
+ * pass: the greatest start at or below key, and no end marker after it up to key.
+ */
 static const struct pp_nft_elem *
 set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *found)
 {
@@ -659,36 +699,78 @@ set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *fo
 
 		if (el->flags & NFT_SET_ELEM_INTERVAL_END || el->key_len != klen)
 			continue;
-		if (memcmp(key, el->key, klen) < 0)
-			continue;
 		if (el->key_end_len == klen) {
-			if (memcmp(key, el->key_end, klen) <= 0) {
+			if (in_range(s, key, el->key, el->key_end, klen)) {
 				*found = true;
 				return el;
 			}
 			continue;
 		}
-		/* Find the smallest end marker above this start. */
-		{
-			const struct pp_nft_elem *end = NULL;
+		if (memcmp(key, el->key, klen) >= 0 && (!best || memcmp(el->key, best->key, klen) > 0))
+			best = el;
+	}
+	if (!best)
+		return NULL;
+	for (size_t i = 0; i < s->nelems; i++) {
+		const struct pp_nft_elem *x = &s->elems[i];
 
-			for (size_t j = 0; j < s->nelems; j++) {
-				const struct pp_nft_elem *x = &s->elems[j];
+		/* An end marker is the first key past its range: in (start, key] it closes it. */
+		if ((x->flags & NFT_SET_ELEM_INTERVAL_END) && x->key_len == klen &&
+		    memcmp(x->key, best->key, klen) > 0 && memcmp(x->key, key, klen) <= 0)
+			return NULL;
+	}
+	*found = true;
+	return best;
+}
 
-				if (!(x->flags & NFT_SET_ELEM_INTERVAL_END) || x->key_len != klen ||
-				    memcmp(x->key, el->key, klen) <= 0)
-					continue;
-				if (!end || memcmp(x->key, end->key, klen) < 0)
-					end = x;
+/*
+ * The element for key: asked of the kernel (one NFT_MSG_GETSETELEM, the answer kept)
+ * for a set read by key, else found in the elements read whole. A kernel that cannot
+ * answer one key makes the set read whole, once. Returns 0 (*found set) or -errno.
+ */
+static int
+set_lookup(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, struct pc_cached_set *cs,
+	   const uint8_t *key, uint32_t klen, const struct pp_nft_elem **el, bool *found)
+{
+	struct pc_set_answer *a;
+	int rc;
+
+	*el = NULL;
+	*found = false;
+	if (cs->by_key) {
+		for (size_t i = 0; i < cs->nanswers; i++)
+			if (cs->answers[i].klen == klen && memcmp(cs->answers[i].key, key, klen) == 0) {
+				*found = cs->answers[i].rc == 0;
+				*el = *found ? &cs->answers[i].el : NULL;
+				return 0;
 			}
-			if (!end || memcmp(key, end->key, klen) < 0) {
-				if (!best || memcmp(el->key, best->key, klen) > 0)
-					best = el;
-			}
+		a = realloc(cs->answers, (cs->nanswers + 1) * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		cs->answers = a;
+		a = &cs->answers[cs->nanswers];
+		memset(a, 0, sizeof(*a));
+		memcpy(a->key, key, klen);
+		a->klen = klen;
+		rc = fetch->elem(c, cs->family, cs->table, &cs->set, key, klen, &a->el);
+		if (rc == 0 || rc == -ENOENT) {
+			a->rc = rc;
+			cs->nanswers++;
+			*found = rc == 0;
+			*el = *found ? &a->el : NULL;
+			return 0;
+		}
+		if (rc != -EOPNOTSUPP && rc != -EPROTO)
+			return rc;
+		/* This kernel cannot answer one key: read the set whole, once. */
+		cs->by_key = false;
+		if ((rc = fetch->elems(c, cs->family, cs->table, &cs->set)) < 0) {
+			cs->rc = rc;
+			return rc;
 		}
 	}
-	*found = best != NULL;
-	return best;
+	*el = set_find(&cs->set, key, klen, found);
+	return 0;
 }
 
 /* A lookup; true when it stored a map's value in its destination register. */
@@ -699,6 +781,7 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) ?
 				 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) : 0;
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	struct pc_cached_set *cs;
 	const struct pp_nft_set *s;
 	const struct pp_nft_elem *el;
 	bool inv = flags & NFT_LOOKUP_F_INV, found;
@@ -710,7 +793,8 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 		return false;
 	}
 	off = reg_off(sreg);
-	s = cache_set(re->cache, re->fetch, re->family, re->table, name, &rc);
+	cs = cache_set(re->cache, re->fetch, re->family, re->table, name, &rc);
+	s = cs ? &cs->set : NULL;
 	re->vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
 		   nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT;
 	nftr_lookup(re, s, name, off, inv);
@@ -726,7 +810,10 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 		unknown(re, "%s", reg_why(&re->rg, sreg, s->key_len, why, sizeof(why)));
 		return false;
 	}
-	el = set_find(s, re->rg.b + off, s->key_len, &found);
+	if ((rc = set_lookup(re->cache, re->fetch, cs, re->rg.b + off, s->key_len, &el, &found)) < 0) {
+		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
+		return false;
+	}
 	if (found == inv) {
 		re->match = M_NO;
 		return false;
@@ -876,10 +963,18 @@ op_byteorder(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 	int so;
 
 	if (len > 16 || !reg_range_ok(sreg, len) || !reg_range_ok(dreg, len) ||
-	    (size != 2 && size != 4 && size != 8) || len % size) {
+	    (size != 2 && size != 4 && size != 8)) {
 		unknown(re, "byteorder of an unexpected shape");
 		return;
 	}
+	/*
+	 * nft_byteorder_eval swaps len / size whole groups and leaves the bytes past them
+	 * alone: nft writes "meta l4proto" in a concatenation as hton(reg, 2, 1), which
+	 * swaps nothing and leaves the register as it was.
+	 */
+	len -= len % size;
+	if (len == 0)
+		return;
 	so = reg_off(sreg);
 	for (uint32_t i = 0; i < len; i += size)
 		for (uint32_t k = 0; k < size; k++) {
@@ -1757,8 +1852,10 @@ pc_nft_cache_free(struct pc_nft_cache *c)
 			nftnl_rule_free(c->chains[i].rules[j]);
 		free(c->chains[i].rules);
 	}
-	for (size_t i = 0; i < c->nsets; i++)
+	for (size_t i = 0; i < c->nsets; i++) {
 		free(c->sets[i].set.elems);
+		free(c->sets[i].answers);
+	}
 	free(c->chains);
 	free(c->sets);
 	c->chains = NULL;

@@ -335,11 +335,39 @@ fetch_set(struct pc_nft_cache *c, uint32_t family, const char *table, const char
 	return pp_nft_set_get(c->nl, family, table, name, set, &e);
 }
 
+static int
+fetch_set_def(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name,
+	      struct pp_nft_set *set)
+{
+	struct pp_err e = { 0 };
+
+	return pp_nft_set_def_get(c->nl, family, table, name, set, &e);
+}
+
+/* One key asked of the kernel: pathcheck's time on a lookup does not grow with the set. */
+static int
+fetch_elem(struct pc_nft_cache *c, uint32_t family, const char *table, const struct pp_nft_set *set,
+	   const uint8_t *key, uint32_t klen, struct pp_nft_elem *out)
+{
+	struct pp_err e = { 0 };
+
+	return pp_nft_setelem_get(c->nl, family, table, set->name, key, klen, out, &e);
+}
+
+static int
+fetch_elems(struct pc_nft_cache *c, uint32_t family, const char *table, struct pp_nft_set *set)
+{
+	struct pp_err e = { 0 };
+
+	return pp_nft_set_elems_dump(c->nl, family, table, set, &e);
+}
+
 int
 pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const struct pc_pkt *p,
 		 struct pc_nft_result *r)
 {
-	static const struct pc_nft_fetch from_kernel = { fetch_rules, fetch_set };
+	static const struct pc_nft_fetch from_kernel = { fetch_rules, fetch_set, fetch_set_def,
+							 fetch_elem, fetch_elems };
 
 	pc_nftvm_eval_base(c, c->nl ? &from_kernel : NULL, base, p, r);
 	/*
