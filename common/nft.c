@@ -509,6 +509,9 @@ elem_decode(const struct nlattr *a, struct pp_nft_elem *ne)
 	if (tb[NFTA_SET_ELEM_KEY_END] &&
 	    data_value(tb[NFTA_SET_ELEM_KEY_END], ne->key_end, &ne->key_end_len, sizeof(ne->key_end)) < 0)
 		return -EBADMSG;
+	/* The policy takes at least 4 bytes; the kernel writes exactly 4. */
+	if (tb[NFTA_SET_ELEM_FLAGS] && mnl_attr_get_payload_len(tb[NFTA_SET_ELEM_FLAGS]) != 4)
+		return -EBADMSG;
 	if (tb[NFTA_SET_ELEM_FLAGS])
 		ne->flags = ntohl(mnl_attr_get_u32(tb[NFTA_SET_ELEM_FLAGS]));
 	if (!tb[NFTA_SET_ELEM_DATA])
@@ -517,7 +520,7 @@ elem_decode(const struct nlattr *a, struct pp_nft_elem *ne)
 		return -EBADMSG;
 	if (dt[NFTA_DATA_VERDICT]) {
 		if (pp_attr_parse_nest(dt[NFTA_DATA_VERDICT], verdict_pol, NFTA_VERDICT_MAX, vt) < 0 ||
-		    !vt[NFTA_VERDICT_CODE])
+		    !vt[NFTA_VERDICT_CODE] || mnl_attr_get_payload_len(vt[NFTA_VERDICT_CODE]) != 4)
 			return -EBADMSG;
 		ne->has_verdict = true;
 		ne->verdict = (int32_t)ntohl(mnl_attr_get_u32(vt[NFTA_VERDICT_CODE]));
