@@ -615,6 +615,56 @@ pp_nft_setelem_get(struct pp_nl *nl, uint32_t family, const char *table, const c
 	return 0;
 }
 
+static const struct pp_attr_policy gen_pol[NFTA_GEN_MAX + 1] = {
+	[NFTA_GEN_ID] = { PP_A_U32 }, [NFTA_GEN_PROC_PID] = { PP_A_U32 },
+	[NFTA_GEN_PROC_NAME] = { PP_A_STR },
+};
+
+int
+pp_nft_gen_decode(const struct nlmsghdr *nlh, uint32_t *gen)
+{
+	const struct nlattr *tb[NFTA_GEN_MAX + 1];
+
+	if (pp_attr_parse_msg(nlh, sizeof(struct nfgenmsg), gen_pol, NFTA_GEN_MAX, tb) < 0 ||
+	    !tb[NFTA_GEN_ID] || mnl_attr_get_payload_len(tb[NFTA_GEN_ID]) != 4)
+		return -EBADMSG;
+	*gen = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
+	return 0;
+}
+
+struct gen_ctx {
+	uint32_t *gen;
+	bool seen;
+};
+
+static int
+gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct gen_ctx *c = data;
+
+	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWGEN && pp_nft_gen_decode(nlh, c->gen) == 0)
+		c->seen = true;
+	return 0;
+}
+
+int
+pp_nft_gen_get(struct pp_nl *nl, uint32_t *gen, struct pp_err *e)
+{
+	char buf[128];
+	struct gen_ctx c = { gen, false };
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0, 0);
+	int rc;
+
+	pp_err_set(e, 0, "NFT_MSG_GETGEN");
+	if ((rc = pp_nl_request(nl, nlh, gen_cb, &c, e)) < 0)
+		return rc;
+	if (!c.seen) {
+		pp_err_set(e, EPROTO, "NFT_MSG_GETGEN: no generation in the reply");
+		return -EPROTO;
+	}
+	return 0;
+}
+
 const char *
 pp_nft_family_name(uint32_t family)
 {

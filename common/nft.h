@@ -98,6 +98,15 @@ struct nlmsghdr *pp_nft_setelem_get_build(void *buf, size_t len, uint32_t family
  */
 int pp_nft_setelem_decode(const struct nlmsghdr *nlh, struct pp_nft_elem *out, size_t max, size_t *n);
 
+/*
+ * The ruleset's generation (NFT_MSG_GETGEN, NFTA_GEN_ID): it changes with every
+ * committed change, so what was read at one generation is still right while it is
+ * the same. Returns 0 or -errno.
+ */
+int pp_nft_gen_get(struct pp_nl *nl, uint32_t *gen, struct pp_err *e);
+/* Decode NFT_MSG_NEWGEN. Returns 0 or -EBADMSG (no NFTA_GEN_ID of 4 bytes). */
+int pp_nft_gen_decode(const struct nlmsghdr *nlh, uint32_t *gen);
+
 const char *pp_nft_family_name(uint32_t family);
 const char *pp_nft_hook_name(uint32_t family, uint32_t hooknum);
 

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
 
 #include "st_netfilter.h"
 #include "pathcheck.h"
@@ -481,6 +483,92 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	return 0;
 }
 
+/*
+ * The base chains of the last dump, kept for this process while the ruleset's
+ * generation in that namespace stays the same: a branch of a numgen walks the hooks
+ * again, and the kernel's chain dump costs time in the number of every chain (40,000
+ * on a node kube-proxy fills, of which a dozen are base chains), not only the base ones.
+ * Shared by the workers of --parallel, under a lock.
+ */
+#define BASE_CACHE_NS 8
+static struct base_cache {
+	dev_t dev;
+	ino_t ino;
+	uint32_t gen;
+	struct pp_nft_chain *c;
+	size_t n;
+} base_cache[BASE_CACHE_NS];
+static size_t base_cache_next;
+static pthread_mutex_t base_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct base_all {
+	struct pp_nft_chain *c;
+	size_t n;
+};
+
+static int
+keep_base(const struct pp_nft_chain *c, void *data)
+{
+	struct base_all *a = data;
+	struct pp_nft_chain *nv;
+
+	if (!c->base)
+		return 0;
+	nv = realloc(a->c, (a->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	a->c = nv;
+	a->c[a->n++] = *c;
+	return 0;
+}
+
+/* Every base chain of the namespace, through base_cb: from the cache when the generation is the one read. */
+static int
+base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
+{
+	struct base_all a = { NULL, 0 };
+	struct stat st;
+	uint32_t gen = 0, gen2 = 0;
+	bool ns_known = stat("/proc/thread-self/ns/net", &st) == 0;
+	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
+	int rc = 0;
+
+	if (gen_known) {
+		pthread_mutex_lock(&base_cache_lock);
+		for (size_t i = 0; i < BASE_CACHE_NS; i++) {
+			struct base_cache *b = &base_cache[i];
+
+			if (b->c && b->dev == st.st_dev && b->ino == st.st_ino && b->gen == gen) {
+				for (size_t j = 0; j < b->n && rc == 0; j++)
+					rc = base_cb(&b->c[j], bc);
+				pthread_mutex_unlock(&base_cache_lock);
+				return rc;
+			}
+		}
+		pthread_mutex_unlock(&base_cache_lock);
+	}
+	rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &a, e);
+	for (size_t j = 0; j < a.n && rc == 0; j++)
+		rc = base_cb(&a.c[j], bc);
+	/* Kept only when nothing changed while the kernel dumped. */
+	if (rc == 0 && gen_known && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
+		struct base_cache *b;
+
+		pthread_mutex_lock(&base_cache_lock);
+		b = &base_cache[base_cache_next++ % BASE_CACHE_NS];
+		free(b->c);
+		b->dev = st.st_dev;
+		b->ino = st.st_ino;
+		b->gen = gen;
+		b->c = a.c;
+		b->n = a.n;
+		a.c = NULL;
+		pthread_mutex_unlock(&base_cache_lock);
+	}
+	free(a.c);
+	return rc;
+}
+
 static int
 chain_order(const void *a, const void *b)
 {
@@ -590,7 +678,7 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		first = f->nft_resume - 1;
 		f->nft_resume = 0;
 	} else {
-		rc = pp_nft_chain_dump(&nl, NFPROTO_UNSPEC, base_cb, &bc, &f->nft_err);
+		rc = base_chains(&nl, &bc, &f->nft_err);
 		if (rc < 0) {
 			f->nft_rc = rc;
 			pp_nl_close(&nl);

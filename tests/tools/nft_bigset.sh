@@ -6,9 +6,11 @@
 #   cc   ipv6_addr . inet_proto . inet_service       ip6 daddr . meta l4proto . th dport @cc drop
 #        interval set (pipapo), N elements of a /64 . tcp . port range
 #   vm   ipv6_addr : verdict interval map, N /64 ranges : accept, for tcp dport 9000-9999
+# nft_bigset.sh N SETS fills only the sets named (e.g. "blk"); the others stay empty.
 # Elements are added in batches of 1000 (one nft -f loads 1M in about 20 s).
 set -eu
-n=${1:?usage: nft_bigset.sh N}
+n=${1:?usage: nft_bigset.sh N [SETS]}
+fill=${2:-blk cc vm}
 cat <<'HDR'
 table inet bl {
 	set blk { type ipv6_addr; flags interval; }
@@ -22,10 +24,10 @@ table inet bl {
 	}
 }
 HDR
-awk -v n="$n" 'BEGIN {
+awk -v n="$n" -v fill=" $fill " 'BEGIN {
 	split("blk cc vm", sets, " ")
 	for (s = 1; s <= 3; s++)
-		for (i = 0; i < n; i += 1000) {
+		for (i = 0; i < n && index(fill, " " sets[s] " "); i += 1000) {
 			printf "add element inet bl %s { ", sets[s]
 			for (j = i; j < i + 1000 && j < n; j++) {
 				# 2001:db8:X:Y::/64 with X from 0x100 up: 16384 nets per X, every fourth Y.
