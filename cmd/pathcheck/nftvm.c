@@ -1201,6 +1201,20 @@ xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
 	x->dst_type = p->dst_type;
 }
 
+/* -m set: the ipset's members asked of the kernel through the glue, one key at a time. */
+struct vm_set_ctx {
+	const struct rule_eval *re;
+	const char *name;
+};
+
+static int
+vm_set_test(const struct pp_xt_set_query *q, void *ctx, char *why, size_t whylen)
+{
+	const struct vm_set_ctx *sc = ctx;
+
+	return sc->re->fetch->ipset_test(sc->re->cache, sc->name, q, why, whylen);
+}
+
 /* -m NAME: decoded and judged on the packet; one the decoder does not know leaves the rule unknown. */
 static void
 op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
@@ -1210,6 +1224,7 @@ op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	const void *info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
 	struct pp_xt_match m;
 	struct pp_xt_pkt x;
+	struct vm_set_ctx sc;
 	char err[160], text[256], why[200];
 
 	if (!name || !nftnl_expr_is_set(e, NFTNL_EXPR_MT_REV)) {
@@ -1223,9 +1238,21 @@ op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		unknown(re, "-m %s: %s", name, err);
 		return;
 	}
+	/* -m set names its ipset by the kernel's index: the name for the text and the test. */
+	if (pp_xt_match_set_index(&m) >= 0 && re->fetch && re->fetch->ipset_name && !m.set_name[0] &&
+	    re->fetch->ipset_name(re->cache, (uint16_t)pp_xt_match_set_index(&m), m.set_name,
+				  sizeof(m.set_name)) < 0)
+		m.set_name[0] = '\0';
 	pp_xt_match_text(&m, text, sizeof(text));
 	nftr_add(re, "%s", text);
 	xt_pkt(re, &x);
+	if (m.set_name[0] && re->fetch && re->fetch->ipset_test) {
+		sc.re = re;
+		sc.name = m.set_name;
+		x.set_test = vm_set_test;
+		x.set_ctx = &sc;
+	}
+	why[0] = '\0';
 	switch (pp_xt_match_eval(&m, &x, why, sizeof(why))) {
 	case PP_XT_MATCH:
 		break;

@@ -13,6 +13,7 @@
 
 struct nftnl_rule;
 struct pp_nl;
+struct pp_xt_set_query;
 
 /* The packet as the hook sees it. */
 struct pc_pkt {
@@ -98,6 +99,15 @@ struct pc_nft_fetch {
 	int (*elem)(struct pc_nft_cache *c, uint32_t family, const char *table, const struct pp_nft_set *set,
 		    const uint8_t *key, uint32_t klen, struct pp_nft_elem *out);
 	int (*elems)(struct pc_nft_cache *c, uint32_t family, const char *table, struct pp_nft_set *set);
+	/*
+	 * Optional, -m set (iptables-nft's ipset match): the name of the ipset of a kernel
+	 * index (0 or -errno), and whether the packet's key is in it, asked of the kernel
+	 * (IPSET_CMD_TEST): 1 in, 0 not (or never: the match's dimensions or family), -1
+	 * unknown with why naming what could not be formed or asked.
+	 */
+	int (*ipset_name)(struct pc_nft_cache *c, uint16_t index, char *name, size_t len);
+	int (*ipset_test)(struct pc_nft_cache *c, const char *name, const struct pp_xt_set_query *q,
+			  char *why, size_t whylen);
 };
 
 /*

@@ -24,6 +24,8 @@
 #include "st_netfilter.h"
 #include "pathcheck.h"
 #include "route.h"
+#include "ipset.h"
+#include "xt.h"
 
 /* ---- netfilter hooks ---- */
 
@@ -364,12 +366,45 @@ fetch_elems(struct pc_nft_cache *c, uint32_t family, const char *table, struct p
 	return pp_nft_set_elems_dump(c->nl, family, table, set, &e);
 }
 
+static int
+fetch_ipset_name(struct pc_nft_cache *c, uint16_t index, char *name, size_t len)
+{
+	struct pp_err e = { 0 };
+
+	return pp_ipset_name(c->nl, index, name, len, &e);
+}
+
+/* -m set: the set's type and family (IPSET_CMD_LIST, header only), then the packet's key tested. */
+static int
+fetch_ipset_test(struct pc_nft_cache *c, const char *name, const struct pp_xt_set_query *q, char *why,
+		 size_t whylen)
+{
+	struct pp_ipset_info info;
+	struct pp_ipset_key k;
+	struct pp_err e = { 0 };
+	int rc;
+
+	if ((rc = pp_ipset_header(c->nl, name, &info, &e)) < 0) {
+		snprintf(why, whylen, "-m set: ipset %s could not be read: %s", name, strerror(-rc));
+		return -1;
+	}
+	if ((rc = pp_ipset_key_for(&info, q, &k, why, whylen)) <= 0)
+		return rc;
+	if ((rc = pp_ipset_test(c->nl, name, info.family, &k, &e)) < 0) {
+		snprintf(why, whylen, "-m set: IPSET_CMD_TEST in ipset %s failed: %s%s%s", name, strerror(-rc),
+			 e.ext[0] ? ": " : "", e.ext);
+		return -1;
+	}
+	return rc;
+}
+
 int
 pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const struct pc_pkt *p,
 		 struct pc_nft_result *r)
 {
 	static const struct pc_nft_fetch from_kernel = { fetch_rules, fetch_set, fetch_set_def,
-							 fetch_elem, fetch_elems };
+							 fetch_elem, fetch_elems, fetch_ipset_name,
+							 fetch_ipset_test };
 
 	pc_nftvm_eval_base(c, c->nl ? &from_kernel : NULL, base, p, r);
 	/*

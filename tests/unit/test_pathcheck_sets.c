@@ -19,7 +19,11 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
+#include <linux/netfilter/ipset/ip_set.h>
+#include <linux/netfilter/xt_set.h>
+
 #include "../../cmd/pathcheck/nftvm.h"
+#include "xt.h"
 #include "tap.h"
 
 static struct pc_nft_cache cache;
@@ -98,8 +102,35 @@ f_elem(struct pc_nft_cache *c, uint32_t family, const char *table, const struct 
 	return -ENOENT;
 }
 
-static const struct pc_nft_fetch by_key = { f_rules, f_set, f_def, f_elem, f_elems };
-static const struct pc_nft_fetch whole = { f_rules, f_set, NULL, NULL, NULL };
+/* ---- the fake ipset: index 3 is "blk"; the test's answer is ipset_rc ---- */
+static int ipset_rc;
+static unsigned n_ipset;
+static struct pp_xt_set_query last_q;
+
+static int
+f_ipset_name(struct pc_nft_cache *c, uint16_t index, char *name, size_t len)
+{
+	if (index != 3)
+		return -ENOENT;
+	snprintf(name, len, "blk");
+	return 0;
+}
+
+static int
+f_ipset_test(struct pc_nft_cache *c, const char *name, const struct pp_xt_set_query *q, char *why, size_t whylen)
+{
+	n_ipset++;
+	last_q = *q;
+	if (ipset_rc < 0)
+		snprintf(why, whylen, "ipset %s: the packet's source port is not known", name);
+	return ipset_rc;
+}
+
+static const struct pc_nft_fetch by_key = {
+	.rules = f_rules, .set = f_set, .set_def = f_def, .elem = f_elem, .elems = f_elems,
+	.ipset_name = f_ipset_name, .ipset_test = f_ipset_test,
+};
+static const struct pc_nft_fetch whole = { .rules = f_rules, .set = f_set };
 
 static void
 kernel_set(const char *name, uint32_t flags, uint32_t klen)
@@ -254,6 +285,7 @@ run(const struct pc_nft_fetch *f)
 	memset(&res, 0xa5, sizeof(res));
 	CHECK_EQ_INT(pc_nftvm_eval_base(&cache, f, &base, &pkt, &res), 0);
 	res.why[sizeof(res.why) - 1] = '\0';
+	res.text[sizeof(res.text) - 1] = '\0';
 }
 
 static void
@@ -455,9 +487,94 @@ test_fallback_concat_ranges(void)
 	}
 }
 
+/* "-m set --match-set blk src,dst -j DROP" as iptables-nft writes it: a match expression, rev 4. */
+static void
+rule_xt_set(uint16_t index, uint8_t dim, uint8_t dirflags, uint32_t flags)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_rule **rules = malloc(sizeof(*rules));
+	struct nftnl_expr *e = ex("match");
+	struct xt_set_info_match_v4 *info = calloc(1, sizeof(*info));
+
+	if (!r || !rules || !info)
+		abort();
+	info->match_set.index = index;
+	info->match_set.dim = dim;
+	info->match_set.flags = dirflags;
+	info->flags = flags;
+	nftnl_expr_set_str(e, NFTNL_EXPR_MT_NAME, "set");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_MT_REV, 4);
+	nftnl_expr_set(e, NFTNL_EXPR_MT_INFO, info, sizeof(*info));	/* libnftnl keeps the pointer */
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, base.family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, base.table);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, 7);
+	nftnl_rule_add_expr(r, e);
+	nftnl_rule_add_expr(r, verdict(NF_DROP));
+	rules[0] = r;
+	CHECK_EQ_INT(pc_nft_cache_add_chain(&cache, base.family, base.table, "output", rules, 1), 0);
+}
+
+static void
+test_xt_set(void)
+{
+	/* In the set: the rule drops; its text names the set, not the index. */
+	setup();
+	rule_xt_set(3, 2, IPSET_DIM_ONE_SRC, 0);
+	ipset_rc = 1;
+	n_ipset = 0;
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(n_ipset, 1);
+	CHECK(strstr(res.text, "--match-set blk src,dst") != NULL);
+	CHECK_EQ_INT(last_q.index, 3);
+	CHECK_EQ_INT(last_q.dim, 2);
+	CHECK_EQ_INT(last_q.srcdst, 1);		/* part 1 the source, part 2 the destination */
+	CHECK(last_q.pkt != NULL);
+	/* Not in it: decided, the rule does not match. */
+	setup();
+	rule_xt_set(3, 2, IPSET_DIM_ONE_SRC, 0);
+	ipset_rc = 0;
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	/* Inverted: ! --match-set. */
+	setup();
+	rule_xt_set(3, 1, IPSET_INV_MATCH | IPSET_DIM_ONE_SRC, 0);
+	ipset_rc = 0;
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	/* The key cannot be formed: unknown, the reason kept. */
+	setup();
+	rule_xt_set(3, 2, IPSET_DIM_ONE_SRC, 0);
+	ipset_rc = -1;
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(strstr(res.why, "source port is not known") != NULL);
+	/* --return-nomatch: a "no" cannot tell a nomatch entry from none. */
+	setup();
+	rule_xt_set(3, 1, IPSET_DIM_ONE_SRC, IPSET_FLAG_RETURN_NOMATCH);
+	ipset_rc = 0;
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(strstr(res.why, "return-nomatch") != NULL);
+	/* An index the kernel has no set for: unknown, never asked. */
+	setup();
+	rule_xt_set(9, 1, IPSET_DIM_ONE_SRC, 0);
+	n_ipset = 0;
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK_EQ_INT(n_ipset, 0);
+	CHECK(strstr(res.text, "--match-set #9") != NULL);
+	/* No ipset callbacks (a fetch without them): unknown. */
+	setup();
+	rule_xt_set(3, 1, IPSET_DIM_ONE_SRC, 0);
+	run(&whole);
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
 int
 main(void)
 {
+	RUN(test_xt_set);
 	RUN(test_by_key);
 	RUN(test_fallback);
 	RUN(test_anonymous_and_whole);
