@@ -12,6 +12,8 @@ prometheus prometheus-node-exporter systemd"
 
 # perf(1) for make bench: dropstat's counts against perf stat -e skb:kfree_skb.
 PKGS="$PKGS linux-perf"
+# /usr/bin/time for make bench: pathcheck's peak RSS on a kube-proxy-sized ruleset.
+PKGS="$PKGS time"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
