@@ -1419,27 +1419,28 @@ op_unknown_load(struct rule_eval *re, struct nftnl_expr *e, const struct expr_op
  * runs the other branches too. numgen inc (a counter) the same: each value is one
  * flow's fate. Without choices, or past PC_CHOICES_MAX, it is a value not known.
  */
+/*
+ * A choice point: the register dreg gets off + the option the walker picked for this
+ * rule (0 the first time it is met) out of mod, and the VM notes it so the walker runs
+ * the other options too. Without choices, or past PC_CHOICES_MAX, the value is unknown.
+ */
 static void
-op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+choice_point(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops, uint32_t dreg,
+	     uint32_t mod, uint32_t off, const char *d, const char *desc)
 {
 	struct pc_choices *ch = re->p->choices;
-	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_MODULUS);
-	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_OFFSET);
-	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_DREG);
-	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_TYPE);
 	struct pc_choice *c = NULL;
-	char where[96], d[48];
+	char where[96];
 	uint32_t v;
 	size_t k;
 
-	if (!ch || !nftnl_expr_is_set(e, NFTNL_EXPR_NG_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
-	    (type != NFT_NG_RANDOM && type != NFT_NG_INCREMENTAL)) {
-		op_unknown_load(re, e, ops);
+	/* A rule that no longer matches (meta nfproto ipv4 on an IPv6 packet) makes no choice. */
+	if (re->match == M_NO) {
+		v = off;
+		reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
+		nftr_add(re, "%s", d);
 		return;
 	}
-	snprintf(d, sizeof(d), "numgen %s mod %u", type == NFT_NG_RANDOM ? "random" : "inc", mod);
-	if (off)
-		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
 	if (mod > PC_CHOICE_OPTIONS_MAX) {
 		ch->overflow = true;
 		op_unknown_load(re, e, ops);
@@ -1466,8 +1467,98 @@ op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
 		c->taken = k < ch->npick && ch->pick[k] < mod ? ch->pick[k] : 0;
 	}
 	v = off + c->taken;
-	reg_store(&re->rg, dreg, &v, NULL, 4, "numgen", K_U32);
+	reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
 	nftr_add(re, "%s", d);
+}
+
+static void
+op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_MODULUS);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_OFFSET);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_DREG);
+	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_TYPE);
+	char d[48];
+
+	if (!re->p->choices || !nftnl_expr_is_set(e, NFTNL_EXPR_NG_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
+	    (type != NFT_NG_RANDOM && type != NFT_NG_INCREMENTAL)) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	snprintf(d, sizeof(d), "numgen %s mod %u", type == NFT_NG_RANDOM ? "random" : "inc", mod);
+	if (off)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
+	choice_point(re, e, ops, dreg, mod, off, d, "numgen");
+}
+
+/*
+ * jhash KEY mod N seed S (offset O), symhash mod N (offset O): the kernel hashes the
+ * flow (jhash: the key's bytes with the seed, reciprocal_scale into N; symhash: the
+ * skb's symmetric flow hash) into one of O..O+N-1. pathcheck does not compute the hash
+ * (a seed the kernel drew is not dumped, a source port is the kernel's pick): a choice
+ * point, every value walked, as numgen. The key's register must be known for jhash all
+ * the same: a key read before it was written is unknown, not a choice.
+ */
+static void
+op_hash(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_MODULUS);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_OFFSET);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_DREG);
+	uint32_t type = nftnl_expr_is_set(e, NFTNL_EXPR_HASH_TYPE) ? nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_TYPE)
+								   : NFT_HASH_JENKINS;
+	char d[96], why[160];
+
+	if (!re->p->choices || !nftnl_expr_is_set(e, NFTNL_EXPR_HASH_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
+	    (type != NFT_HASH_JENKINS && type != NFT_HASH_SYM)) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	if (type == NFT_HASH_JENKINS) {
+		uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SREG);
+		uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_LEN);
+
+		/* The destination is left not known either way: a later lookup must not read stale bytes. */
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_HASH_SREG) || len == 0 || !reg_range_ok(sreg, len)) {
+			unknown(re, "jhash of an unexpected shape");
+			op_unknown_load(re, e, ops);
+			return;
+		}
+		/*
+		 * A key read before anything wrote it is a ruleset pathcheck cannot read; a key
+		 * written but not known (a source port the kernel picks) still hashes to one of
+		 * the N values: the choice stands.
+		 */
+		for (uint32_t i = 0; i < len; i += 4)
+			if (!re->rg.written[(reg_off(sreg) + (int)i) / 4]) {
+				unknown(re, "jhash: %s", reg_why(&re->rg, sreg, len, why, sizeof(why)));
+				op_unknown_load(re, e, ops);
+				return;
+			}
+		/* The key as nft writes it: each register slot's name once, "ip saddr . tcp sport". */
+		{
+			char key[48] = "";
+			const char *last = NULL;
+
+			for (uint32_t i = 0; i < len; i += 4) {
+				const char *n = re->rg.desc[(reg_off(sreg) + (int)i) / 4];
+
+				if (last && strcmp(last, n) == 0)
+					continue;
+				snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s%s", last ? " . " : "", n);
+				last = n;
+			}
+			snprintf(d, sizeof(d), "jhash %s mod %u", key, mod);
+		}
+		if (nftnl_expr_is_set(e, NFTNL_EXPR_HASH_SEED))
+			snprintf(d + strlen(d), sizeof(d) - strlen(d), " seed 0x%x",
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SEED));
+	} else {
+		snprintf(d, sizeof(d), "symhash mod %u", mod);
+	}
+	if (off)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
+	choice_point(re, e, ops, dreg, mod, off, d, type == NFT_HASH_JENKINS ? "jhash" : "symhash");
 }
 
 /*
@@ -1518,7 +1609,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "dynset",	.eval = op_dynset },
 	{ .name = "exthdr",	.eval = op_exthdr },
 	{ .name = "fib",	.eval = op_fib,		.dreg = NFTNL_EXPR_FIB_DREG },
-	{ .name = "hash",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_HASH_DREG },
+	{ .name = "hash",	.eval = op_hash,	.dreg = NFTNL_EXPR_HASH_DREG },
 	{ .name = "immediate",	.eval = op_immediate },
 	{ .name = "last",	.eval = op_statement },
 	{ .name = "log",	.eval = op_statement },

@@ -4,7 +4,8 @@
  * fetch's elem, the glue's NFT_MSG_GETSETELEM), its answer kept; "not in the set" is a
  * decided answer; a kernel that cannot answer one key makes the set read whole, once; an
  * anonymous set is read whole. The whole-set fallback: interval sets of start and end
- * markers and concatenations of ranges compared field by field.
+ * markers and concatenations of ranges compared field by field. -m set (ipset) through
+ * the fetch's ipset callbacks. jhash and symhash as choice points, as numgen.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -571,9 +572,98 @@ test_xt_set(void)
 	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
 }
 
+/*
+ * "jhash ip saddr mod 2 seed 0x1 vmap { 0 : accept, 1 : drop, 2 : drop }" (or symhash mod 3):
+ * a choice point. The saddr is loaded into keyreg; jhash reads reg 2.
+ */
+static void
+rule_hash(uint32_t type, uint32_t keyreg)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_rule **rules = malloc(sizeof(*rules));
+	struct nftnl_expr *h = ex("hash");
+
+	if (!r || !rules)
+		abort();
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, base.family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, base.table);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, 8);
+	nftnl_rule_add_expr(r, payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, keyreg));
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_TYPE, type);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_MODULUS, type == NFT_HASH_SYM ? 3 : 2);
+	if (type == NFT_HASH_JENKINS) {
+		nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_SREG, NFT_REG_2);
+		nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_LEN, 4);
+		nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_SEED, 1);
+	}
+	nftnl_rule_add_expr(r, h);
+	nftnl_rule_add_expr(r, lookup("__map0", true));
+	rules[0] = r;
+	CHECK_EQ_INT(pc_nft_cache_add_chain(&cache, base.family, base.table, "output", rules, 1), 0);
+}
+
+static void
+test_hash_choice(void)
+{
+	static const int32_t v[3] = { NF_ACCEPT, NF_DROP, NF_DROP };
+	struct pc_choices ch;
+
+	kernel_set("__map0", NFT_SET_ANONYMOUS | NFT_SET_MAP, 4);
+	for (uint32_t i = 0; i < 3; i++) {
+		struct pp_nft_elem *e = kernel_add(&i, 4, 0);
+
+		e->has_verdict = true;
+		e->verdict = v[i];
+	}
+	for (uint32_t pick = 0; pick < 2; pick++) {
+		setup();
+		memset(&ch, 0, sizeof(ch));
+		ch.npick = 1;
+		ch.pick[0] = pick;
+		pkt.choices = &ch;
+		rule_hash(NFT_HASH_JENKINS, NFT_REG_2);
+		run(&by_key);
+		CHECK_EQ_INT(res.verdict, pick ? PC_NFT_DROP : PC_NFT_ACCEPT);
+		CHECK_EQ_INT(ch.nseen, 1);
+		CHECK_EQ_INT(ch.seen[0].options, 2);
+		CHECK_EQ_INT(ch.seen[0].taken, pick);
+		if (!strstr(ch.seen[0].what, "jhash ip saddr mod 2 seed 0x1"))
+			printf("#   what: %s\n", ch.seen[0].what);
+		CHECK(strstr(ch.seen[0].what, "jhash ip saddr mod 2 seed 0x1") != NULL);
+	}
+	/* symhash mod 3: three options. */
+	setup();
+	memset(&ch, 0, sizeof(ch));
+	ch.npick = 1;
+	ch.pick[0] = 2;
+	pkt.choices = &ch;
+	rule_hash(NFT_HASH_SYM, NFT_REG_2);
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(ch.seen[0].options, 3);
+	CHECK(strstr(ch.seen[0].what, "symhash mod 3") != NULL);
+	/* jhash of a register nothing wrote: unknown, not a choice, and the map not read with stale bytes. */
+	setup();
+	memset(&ch, 0, sizeof(ch));
+	pkt.choices = &ch;
+	rule_hash(NFT_HASH_JENKINS, NFT_REG_1);
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(strstr(res.why, "register 2 is read before it is written") != NULL);
+	CHECK_EQ_INT(ch.nseen, 0);
+	/* The walker not following choices: the value is not known. */
+	setup();
+	pkt.choices = NULL;
+	rule_hash(NFT_HASH_SYM, NFT_REG_2);
+	run(&by_key);
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+}
+
 int
 main(void)
 {
+	RUN(test_hash_choice);
 	RUN(test_xt_set);
 	RUN(test_by_key);
 	RUN(test_fallback);
