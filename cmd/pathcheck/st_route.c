@@ -99,6 +99,40 @@ route_evidence(struct pp_val *ev, const struct pp_route *r, const struct pp_rout
 		pp_val_add_u64(ev, "mtu", r->mtu);
 }
 
+/*
+ * ECMP: every next hop of the FIB entry, the one this walk follows, and whether that is
+ * a branch of the walk (the hash takes what pathcheck does not know) or the kernel's
+ * own answer for this flow.
+ */
+static void
+ecmp_evidence(const struct pc_facts *f, struct pc_station *s)
+{
+	struct pp_val *arr = pp_val_add_arr(s->evidence, "next_hops");
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE];
+	size_t n = strlen(s->summary);
+
+	for (int i = 0; i < f->ecmp_n; i++) {
+		const struct pp_nexthop *nh = &f->fib.nh[i];
+		struct pp_val *o = arr ? pp_val_add_obj(arr, NULL) : NULL;
+
+		if (!o)
+			break;
+		if (nh->gw.family)
+			pp_val_add_str(o, "gateway", pp_addr_str(&nh->gw, a, sizeof(a)));
+		if (nh->ifindex && if_indextoname((unsigned)nh->ifindex, dev))
+			pp_val_add_str(o, "dev", dev);
+		pp_val_add_u64(o, "weight", nh->weight);
+		pp_val_add_bool(o, "followed", i == f->ecmp_taken);
+		pp_val_add_bool(o, "kernel_answer", i == f->ecmp_kernel);
+	}
+	pp_val_add_bool(s->evidence, "ecmp_branches", f->ecmp_branch);
+	if (f->ecmp_policy >= 0)
+		pp_val_add_i64(s->evidence, "multipath_hash_policy", f->ecmp_policy);
+	if (f->ecmp_taken >= 0 && n < sizeof(s->summary))
+		snprintf(s->summary + n, sizeof(s->summary) - n, " (ECMP: next hop %d of %d, %s)", f->ecmp_taken + 1,
+			 f->ecmp_n, f->ecmp_branch ? "each one followed" : "the kernel's hash of this flow");
+}
+
 static const char *
 err_type_word(int rc)
 {
@@ -279,6 +313,8 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		dr = pc_deciding_rule(f, &rf, r->table);
 	s = pc_st(res, PC_ROUTE, PP_ST_OK, "%s", buf);
 	route_evidence(s->evidence, r, &f->fib, f->fib_rc == 0);
+	if (f->ecmp_n > 1)
+		ecmp_evidence(f, s);
 	if (dr) {
 		size_t n = strlen(s->summary);
 
@@ -654,6 +690,9 @@ eval_route_mark(const struct pc_facts *f, struct pc_result *res)
 
 #include "addr.h"
 #include "sysctl.h"
+
+static void ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_query *rq,
+			struct pc_facts *f);
 #include "st_netfilter.h"
 #include "pathcheck.h"
 
@@ -954,6 +993,8 @@ collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e);
+		rq.fibmatch = false;
+		ecmp_choice(nl, q, &rq, f);
 		collect_thrown(nl, q, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
@@ -967,6 +1008,103 @@ collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 	}
 	if (f->route_rc == -ENETUNREACH)
 		find_down_links(nl, q->family, f);
+}
+
+/*
+ * An ECMP route (a FIB entry with several next hops: a multipath route, or a nexthop
+ * group shown as one): the kernel hashes each flow onto one (fib_multipath_hash_policy:
+ * 0 the addresses, and an IPv6 flow label; 1 the ports too; 2 and 3 inner or chosen
+ * fields). When the hash takes a field pathcheck does not know (the source port the
+ * kernel picks, the flow label of a forwarded IPv6 packet, a policy it does not model),
+ * each next hop is a choice point the walker follows to its own end; else the kernel's
+ * own answer for this flow is the one next hop it will use, and the others are listed.
+ */
+static void
+ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_query *rq, struct pc_facts *f)
+{
+	const struct pp_route *fib = &f->fib;
+	struct pc_choices *ch = &f->choices;
+	struct pc_choice *c = NULL;
+	char where[96], a[INET6_ADDRSTRLEN];
+	int n = fib->nhops < PP_ROUTE_MAX_NH ? fib->nhops : PP_ROUTE_MAX_NH;
+	size_t k;
+
+	f->ecmp_n = 0;
+	if (f->route_rc < 0 || f->fib_rc < 0 || n < 2)
+		return;
+	f->ecmp_n = n;
+	f->ecmp_kernel = f->ecmp_taken = -1;
+	for (int i = 0; i < n; i++)
+		if (fib->nh[i].ifindex == f->route.oif && pp_addr_eq(&fib->nh[i].gw, &f->route.gateway)) {
+			f->ecmp_kernel = f->ecmp_taken = i;
+			break;
+		}
+	if (pp_sysctl_get(q->family == AF_INET6 ? "net/ipv6/fib_multipath_hash_policy"
+						  : "net/ipv4/fib_multipath_hash_policy", &f->ecmp_policy) < 0)
+		f->ecmp_policy = -1;
+	f->ecmp_branch = !(f->ecmp_policy == 0 && (q->family == AF_INET || q->direction == PC_EGRESS)) &&
+			 !(f->ecmp_policy == 1 && q->has_sport && (q->family == AF_INET || q->direction == PC_EGRESS));
+	if (!f->ecmp_branch || !q->follow_choices)
+		return;
+	if (!f->choices_init) {
+		f->choices_init = true;
+		f->choices.npick = q->choice_npick;
+		memcpy(f->choices.pick, q->choice_pick, sizeof(f->choices.pick));
+	}
+	if (fib->dst.family)
+		snprintf(where, sizeof(where), "route %s/%u table %u", pp_addr_str(&fib->dst, a, sizeof(a)),
+			 fib->dst_len, fib->table);
+	else
+		snprintf(where, sizeof(where), "route default table %u", fib->table);
+	for (k = 0; k < ch->nseen; k++)
+		if (strcmp(ch->seen[k].where, where) == 0) {
+			c = &ch->seen[k];
+			break;
+		}
+	if (!c) {
+		if (ch->nseen >= PC_CHOICES_MAX) {
+			ch->overflow = true;
+			return;
+		}
+		k = ch->nseen++;
+		c = &ch->seen[k];
+		snprintf(c->where, sizeof(c->where), "%s", where);
+		snprintf(c->what, sizeof(c->what), "ECMP next hop of %d", n);
+		c->options = (uint32_t)n;
+		/* Option i is next hop i of the FIB entry; the walker pushes every option but the first. */
+		c->taken = k < ch->npick && ch->pick[k] < (uint32_t)n ? ch->pick[k] : 0;
+	}
+	f->ecmp_taken = (int)c->taken;
+	if (f->ecmp_taken == f->ecmp_kernel)
+		return;
+	/*
+	 * Another next hop than the kernel's answer: leaving by its device, a locally sent
+	 * packet gets that device's source address. Asked with the device as oif (the
+	 * kernel then takes the next hop on it, fib_select_path) when no other next hop
+	 * shares it; else, and for a forwarded packet, the gateway and device alone.
+	 */
+	{
+		const struct pp_nexthop *nh = &fib->nh[c->taken];
+		bool shared = false;
+
+		for (int i = 0; i < n; i++)
+			shared |= i != (int)c->taken && fib->nh[i].ifindex == nh->ifindex;
+		if (q->direction == PC_EGRESS && !q->iif[0] && !shared && !rq->oif) {
+			struct pp_route_query r2 = *rq;
+			struct pp_route via;
+			struct pp_err e = { 0 };
+
+			r2.oif = nh->ifindex;
+			r2.fibmatch = false;
+			if (pp_route_get(nl, &r2, &via, &e) == 0 && via.oif == nh->ifindex &&
+			    pp_addr_eq(&via.gateway, &nh->gw)) {
+				f->route = via;
+				return;
+			}
+		}
+		f->route.gateway = nh->gw;
+		f->route.oif = nh->ifindex;
+	}
 }
 
 /* The device the route leaves by: the output chains match on its name before the device station is reached. */
@@ -1015,6 +1153,8 @@ collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 		route_query(q, &rq, true);
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e2);
+		rq.fibmatch = false;
+		ecmp_choice(nl, q, &rq, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
 	}
