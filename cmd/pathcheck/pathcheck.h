@@ -302,6 +302,7 @@ struct pc_facts {
 	 * ecmp_why says why the kernel's answer is this flow's.
 	 */
 	int ecmp_n, ecmp_kernel, ecmp_taken;
+	bool ecmp_skip[16];			/* next hops the kernel passes over (neighbour not valid) */
 	bool ecmp_branch;
 	long long ecmp_policy;			/* fib_multipath_hash_policy, -1 not read */
 	int rules_rc;

@@ -123,6 +123,8 @@ ecmp_evidence(const struct pc_facts *f, struct pc_station *s)
 			pp_val_add_str(o, "dev", dev);
 		pp_val_add_u64(o, "weight", nh->weight);
 		pp_val_add_bool(o, "followed", i == f->ecmp_taken);
+		if (f->ecmp_skip[i])
+			pp_val_add_str(o, "passed_over", "its neighbour is not valid: the kernel uses another");
 		pp_val_add_bool(o, "kernel_answer", i == f->ecmp_kernel);
 	}
 	pp_val_add_bool(s->evidence, "ecmp_branches", f->ecmp_branch);
@@ -690,6 +692,8 @@ eval_route_mark(const struct pc_facts *f, struct pc_result *res)
 
 #include "addr.h"
 #include "sysctl.h"
+#include "nexthop.h"
+#include "neigh.h"
 
 static void ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_query *rq,
 			struct pc_facts *f);
@@ -1019,19 +1023,79 @@ collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
  * each next hop is a choice point the walker follows to its own end; else the kernel's
  * own answer for this flow is the one next hop it will use, and the others are listed.
  */
+/* The kernel's NUD_VALID (include/net/neighbour.h): an entry it sends to. */
+#define PC_NUD_VALID (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
+
+/* How many of the n next hops the kernel does not pass over. */
+static int
+ecmp_good(const struct pc_facts *f, int n)
+{
+	int g = 0;
+
+	for (int i = 0; i < n; i++)
+		g += !f->ecmp_skip[i];
+	return g;
+}
+
 static void
 ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_query *rq, struct pc_facts *f)
 {
-	const struct pp_route *fib = &f->fib;
+	struct pp_route *fib = &f->fib;
 	struct pc_choices *ch = &f->choices;
 	struct pc_choice *c = NULL;
 	char where[96], a[INET6_ADDRSTRLEN];
-	int n = fib->nhops < PP_ROUTE_MAX_NH ? fib->nhops : PP_ROUTE_MAX_NH;
+	int n;
 	size_t k;
 
 	f->ecmp_n = 0;
+	/*
+	 * A route through a nexthop object names only the object (nexthop_compat_mode=0):
+	 * its group's members, as the kernel expands it, are the next hops.
+	 */
+	if (f->route_rc == 0 && f->fib_rc == 0 && fib->nhid && fib->nhops == 0) {
+		struct pp_nhobj_table t = { 0 };
+		struct pp_err e = { 0 };
+
+		if (pp_nhobj_dump(nl, &t, &e) == 0) {
+			int m = pp_nhobj_expand(&t, fib->nhid, fib->nh, PP_ROUTE_MAX_NH);
+
+			if (m > 1)
+				fib->nhops = m;
+		}
+		pp_nhobj_table_free(&t);
+	}
+	n = fib->nhops < PP_ROUTE_MAX_NH ? fib->nhops : PP_ROUTE_MAX_NH;
 	if (f->route_rc < 0 || f->fib_rc < 0 || n < 2)
 		return;
+	/*
+	 * The kernel passes over a next hop whose neighbour is known and not valid (FAILED,
+	 * INCOMPLETE: nexthop_is_good_nh() for a nexthop group, fib_good_nh() for a
+	 * multipath route with fib_multipath_use_neigh=1) while a good one is left: a flow
+	 * hashed onto it leaves by a good one. Those are not branches; they stay listed.
+	 */
+	{
+		long long use_neigh = 0;
+		bool check = fib->nhid != 0;
+		int good = 0;
+
+		if (!check && q->family == AF_INET &&
+		    pp_sysctl_get("net/ipv4/fib_multipath_use_neigh", &use_neigh) == 0)
+			check = use_neigh != 0;
+		memset(f->ecmp_skip, 0, sizeof(f->ecmp_skip));
+		for (int i = 0; check && i < n; i++) {
+			struct pp_neigh ne;
+			struct pp_err e = { 0 };
+
+			if (fib->nh[i].gw.family && fib->nh[i].ifindex &&
+			    pp_neigh_get(nl, fib->nh[i].ifindex, &fib->nh[i].gw, &ne, &e) == 0 &&
+			    !(ne.state & PC_NUD_VALID))
+				f->ecmp_skip[i] = true;
+			else
+				good++;
+		}
+		if (good == 0)
+			memset(f->ecmp_skip, 0, sizeof(f->ecmp_skip));
+	}
 	f->ecmp_n = n;
 	f->ecmp_kernel = f->ecmp_taken = -1;
 	for (int i = 0; i < n; i++)
@@ -1044,6 +1108,18 @@ ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_qu
 		f->ecmp_policy = -1;
 	f->ecmp_branch = !(f->ecmp_policy == 0 && (q->family == AF_INET || q->direction == PC_EGRESS)) &&
 			 !(f->ecmp_policy == 1 && q->has_sport && (q->family == AF_INET || q->direction == PC_EGRESS));
+	if (ecmp_good(f, n) < 2) {
+		/* One good next hop: every flow takes it. */
+		for (int i = 0; i < n; i++)
+			if (!f->ecmp_skip[i])
+				f->ecmp_taken = i;
+		f->ecmp_branch = false;
+		if (f->ecmp_taken != f->ecmp_kernel && f->ecmp_taken >= 0) {
+			f->route.gateway = fib->nh[f->ecmp_taken].gw;
+			f->route.oif = fib->nh[f->ecmp_taken].ifindex;
+		}
+		return;
+	}
 	if (!f->ecmp_branch || !q->follow_choices)
 		return;
 	if (!f->choices_init) {
@@ -1069,13 +1145,19 @@ ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_qu
 		k = ch->nseen++;
 		c = &ch->seen[k];
 		snprintf(c->where, sizeof(c->where), "%s", where);
-		snprintf(c->what, sizeof(c->what), "ECMP next hop of %d", n);
-		c->options = (uint32_t)n;
+		snprintf(c->what, sizeof(c->what), "ECMP next hop of %d", ecmp_good(f, n));
+		c->options = (uint32_t)ecmp_good(f, n);
 		/* Option i is next hop i of the FIB entry; the walker pushes every option but the first. */
-		c->taken = k < ch->npick && ch->pick[k] < (uint32_t)n ? ch->pick[k] : 0;
+		c->taken = k < ch->npick && ch->pick[k] < c->options ? ch->pick[k] : 0;
 	}
-	f->ecmp_taken = (int)c->taken;
-	if (f->ecmp_taken == f->ecmp_kernel)
+	/* Option j is the j-th next hop not passed over. */
+	f->ecmp_taken = -1;
+	for (int i = 0, j = 0; i < n; i++)
+		if (!f->ecmp_skip[i] && j++ == (int)c->taken) {
+			f->ecmp_taken = i;
+			break;
+		}
+	if (f->ecmp_taken < 0 || f->ecmp_taken == f->ecmp_kernel)
 		return;
 	/*
 	 * Another next hop than the kernel's answer: leaving by its device, a locally sent
@@ -1084,11 +1166,11 @@ ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_qu
 	 * shares it; else, and for a forwarded packet, the gateway and device alone.
 	 */
 	{
-		const struct pp_nexthop *nh = &fib->nh[c->taken];
+		const struct pp_nexthop *nh = &fib->nh[f->ecmp_taken];
 		bool shared = false;
 
 		for (int i = 0; i < n; i++)
-			shared |= i != (int)c->taken && fib->nh[i].ifindex == nh->ifindex;
+			shared |= i != f->ecmp_taken && fib->nh[i].ifindex == nh->ifindex;
 		if (q->direction == PC_EGRESS && !q->iif[0] && !shared && !rq->oif) {
 			struct pp_route_query r2 = *rq;
 			struct pp_route via;

@@ -77,6 +77,30 @@ read -r o d <<<"$(fates)"
 check "policy 1, both next hops live" null ok 0 -N "$C" 203.0.113.2:8080
 expect_jq "policy 1, both live: all 2 branches pass" "$LAST" '.verdict.summary | test("all 2 branches pass")' true
 
+# ---- the same through a nexthop group (nexthop_compat_mode=0: the route names only the group) ----
+nsrun cli sysctl -qw net.ipv4.nexthop_compat_mode=0
+nsrun cli ip nexthop add id 1 via 198.51.100.1 dev c0
+nsrun cli ip nexthop add id 2 via 198.51.100.70 dev c1
+nsrun cli ip nexthop add id 10 group 1/2
+nsrun cli ip route replace 203.0.113.0/26 nhid 10
+# The dead member's neighbour is FAILED (from the connects above): the kernel passes over a
+# group member whose neighbour is not valid (nexthop_is_good_nh), so every flow leaves by
+# the live one; pathcheck lists both and follows the live one alone.
+nsrun cli ip neigh show 198.51.100.70 dev c1 | grep -qE "FAILED|INCOMPLETE" &&
+	t_ok "nexthop group: the dead member's neighbour is not valid" ||
+	t_fail "nexthop group: neighbour of 198.51.100.70: $(nsrun cli ip neigh show 198.51.100.70 dev c1)"
+read -r o d <<<"$(fates)"
+[ "$d" -eq 0 ] && t_ok "nexthop group, a dead member: truth, all $o opened" ||
+	t_fail "nexthop group, a dead member: truth, $o opened and $d died"
+check "nexthop group, a dead member passed over" null ok 0 -N "$C" 203.0.113.2:8080
+expect_ev "nexthop group: its members listed" route '[.evidence.next_hops[].gateway] | join(",")' "198.51.100.1,198.51.100.70"
+expect_ev "nexthop group: the dead one passed over" route '.evidence.next_hops[1].passed_over | test("not valid")' true
+expect_ev "nexthop group: the live one followed" route '.evidence.next_hops[0].followed' true
+expect_jq "nexthop group: one walk" "$LAST" '.branches // [] | length' 0
+nsrun cli ip route replace 203.0.113.0/26 via 198.51.100.1 dev c0
+nsrun cli ip nexthop flush
+nsrun cli sysctl -qw net.ipv4.nexthop_compat_mode=1
+
 # ---- policy 0: the addresses alone; the kernel's answer is the flow's, every connect alike ----
 nsrun cli sysctl -qw net.ipv4.fib_multipath_hash_policy=0
 nsrun cli ip route replace 203.0.113.0/26 nexthop via 198.51.100.1 dev c0 nexthop via 198.51.100.70 dev c1
