@@ -1311,9 +1311,13 @@ reroute(struct pp_nl *nl, struct pc_facts *f)
 		f->sport_other_rc = pp_route_get(nl, &oq, &f->sport_other_route, &f->sport_other_err);
 		other_fib(nl, &rq, f);
 	}
+	f->ecmp_n = 0;
 	if (f->route_rc == 0) {
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e);
+		/* The new route's next hops: a choice of its own (or the same one, taken as before). */
+		rq.fibmatch = false;
+		ecmp_choice(nl, q, &rq, f);
 		collect_thrown(nl, q, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
