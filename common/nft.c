@@ -10,6 +10,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 
 #include "netns.h"
 #include "nft.h"
@@ -278,6 +279,15 @@ set_cb(const struct nlmsghdr *nlh, void *data)
 			c->set->data_len = nftnl_set_get_u32(s, NFTNL_SET_DATA_LEN);
 		if (nftnl_set_is_set(s, NFTNL_SET_DATA_TYPE))
 			c->set->data_type = nftnl_set_get_u32(s, NFTNL_SET_DATA_TYPE);
+		if (nftnl_set_is_set(s, NFTNL_SET_DESC_CONCAT)) {
+			uint32_t n = 0;
+			const uint8_t *fl = nftnl_set_get_data(s, NFTNL_SET_DESC_CONCAT, &n);
+
+			if (fl && n <= sizeof(c->set->field_len)) {
+				memcpy(c->set->field_len, fl, n);
+				c->set->nfields = n;
+			}
+		}
 	}
 	nftnl_set_free(s);
 	return 0;
@@ -350,8 +360,8 @@ elem_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 int
-pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
-	       struct pp_nft_set *set, struct pp_err *e)
+pp_nft_set_def_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+		   struct pp_nft_set *set, struct pp_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct set_ctx c = { set, name, false, nl, 0 };
@@ -364,23 +374,40 @@ pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char 
 		return -ENOMEM;
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSET, (uint16_t)family, 0, 0);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 	nftnl_set_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
 	pp_err_set(e, 0, "NFT_MSG_GETSET %s %s", table, name);
-	if ((rc = pp_nl_dump(nl, nlh, set_cb, &c, NULL, e)) < 0)
+	if ((rc = pp_nl_request(nl, nlh, set_cb, &c, e)) < 0)
 		return rc;
 	if (!c.found) {
 		pp_err_set(e, ENOENT, "nft set %s in table %s", name, table);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+int
+pp_nft_set_elems_dump(struct pp_nl *nl, uint32_t family, const char *table,
+		      struct pp_nft_set *set, struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct set_ctx c = { set, set->name, true, nl, 0 };
+	struct nlmsghdr *nlh;
+	struct nftnl_set *s;
+	int rc;
+
+	free(set->elems);
+	set->elems = NULL;
+	set->nelems = 0;
 	if (!(s = nftnl_set_alloc()))
 		return -ENOMEM;
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETSETELEM, (uint16_t)family, 0, 0);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, set->name);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
-	pp_err_set(e, 0, "NFT_MSG_GETSETELEM %s %s", table, name);
+	pp_err_set(e, 0, "NFT_MSG_GETSETELEM %s %s", table, set->name);
 	rc = pp_nl_dump(nl, nlh, elem_cb, &c, NULL, e);
 	if (rc < 0) {
 		free(set->elems);
@@ -388,6 +415,255 @@ pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char 
 		set->nelems = 0;
 	}
 	return rc;
+}
+
+int
+pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+	       struct pp_nft_set *set, struct pp_err *e)
+{
+	int rc = pp_nft_set_def_get(nl, family, table, name, set, e);
+
+	return rc < 0 ? rc : pp_nft_set_elems_dump(nl, family, table, set, e);
+}
+
+/* ---- one element by key (NFT_MSG_GETSETELEM, no dump) ---- */
+
+struct nlmsghdr *
+pp_nft_setelem_get_build(void *buf, size_t len, uint32_t family, const char *table, const char *set,
+			 const uint8_t *key, uint32_t klen)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	struct nlattr *list, *el, *k;
+	size_t need = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*nfg)) + 2 * NLA_HDRLEN +
+		      NLA_ALIGN(strlen(table) + 1) + NLA_ALIGN(strlen(set) + 1) + 4 * NLA_HDRLEN +
+		      NLA_ALIGN(klen);
+
+	if (need > len || klen == 0 || klen > PP_NFT_KEY_MAX)
+		return NULL;
+	memset(buf, 0, need);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETSETELEM;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = (uint8_t)family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	list = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+	el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	k = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
+	mnl_attr_put(nlh, NFTA_DATA_VALUE, klen, key);
+	mnl_attr_nest_end(nlh, k);
+	mnl_attr_nest_end(nlh, el);
+	mnl_attr_nest_end(nlh, list);
+	return nlh;
+}
+
+static const struct pp_attr_policy elist_pol[NFTA_SET_ELEM_LIST_MAX + 1] = {
+	[NFTA_SET_ELEM_LIST_TABLE] = { PP_A_STR }, [NFTA_SET_ELEM_LIST_SET] = { PP_A_STR },
+	[NFTA_SET_ELEM_LIST_ELEMENTS] = { PP_A_NEST }, [NFTA_SET_ELEM_LIST_SET_ID] = { PP_A_U32 },
+};
+static const struct pp_attr_policy elem_pol[NFTA_SET_ELEM_MAX + 1] = {
+	[NFTA_SET_ELEM_KEY] = { PP_A_NEST }, [NFTA_SET_ELEM_DATA] = { PP_A_NEST },
+	[NFTA_SET_ELEM_FLAGS] = { PP_A_U32 }, [NFTA_SET_ELEM_TIMEOUT] = { PP_A_U64 },
+	[NFTA_SET_ELEM_EXPIRATION] = { PP_A_U64 }, [NFTA_SET_ELEM_EXPR] = { PP_A_NEST },
+	[NFTA_SET_ELEM_OBJREF] = { PP_A_STR }, [NFTA_SET_ELEM_KEY_END] = { PP_A_NEST },
+	[NFTA_SET_ELEM_EXPRESSIONS] = { PP_A_NEST },
+};
+static const struct pp_attr_policy data_pol[NFTA_DATA_MAX + 1] = {
+	[NFTA_DATA_VALUE] = { PP_A_MIN, 1 }, [NFTA_DATA_VERDICT] = { PP_A_NEST },
+};
+static const struct pp_attr_policy verdict_pol[NFTA_VERDICT_MAX + 1] = {
+	[NFTA_VERDICT_CODE] = { PP_A_U32 }, [NFTA_VERDICT_CHAIN] = { PP_A_STR },
+	[NFTA_VERDICT_CHAIN_ID] = { PP_A_U32 },
+};
+
+/* An NFTA_DATA nest holding a value: its bytes into dst (at most max). */
+static int
+data_value(const struct nlattr *nest, uint8_t *dst, uint32_t *dlen, size_t max)
+{
+	const struct nlattr *tb[NFTA_DATA_MAX + 1];
+	uint16_t n;
+
+	if (pp_attr_parse_nest(nest, data_pol, NFTA_DATA_MAX, tb) < 0 || !tb[NFTA_DATA_VALUE])
+		return -EBADMSG;
+	n = mnl_attr_get_payload_len(tb[NFTA_DATA_VALUE]);
+	if (n > max)
+		return -EBADMSG;
+	memcpy(dst, mnl_attr_get_payload(tb[NFTA_DATA_VALUE]), n);
+	*dlen = n;
+	return 0;
+}
+
+static int
+elem_decode(const struct nlattr *a, struct pp_nft_elem *ne)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_MAX + 1], *dt[NFTA_DATA_MAX + 1], *vt[NFTA_VERDICT_MAX + 1];
+
+	memset(ne, 0, sizeof(*ne));
+	if (pp_attr_parse_nest(a, elem_pol, NFTA_SET_ELEM_MAX, tb) < 0)
+		return -EBADMSG;
+	if (tb[NFTA_SET_ELEM_KEY] && data_value(tb[NFTA_SET_ELEM_KEY], ne->key, &ne->key_len, sizeof(ne->key)) < 0)
+		return -EBADMSG;
+	if (tb[NFTA_SET_ELEM_KEY_END] &&
+	    data_value(tb[NFTA_SET_ELEM_KEY_END], ne->key_end, &ne->key_end_len, sizeof(ne->key_end)) < 0)
+		return -EBADMSG;
+	/* The policy takes at least 4 bytes; the kernel writes exactly 4. */
+	if (tb[NFTA_SET_ELEM_FLAGS] && mnl_attr_get_payload_len(tb[NFTA_SET_ELEM_FLAGS]) != 4)
+		return -EBADMSG;
+	if (tb[NFTA_SET_ELEM_FLAGS])
+		ne->flags = ntohl(mnl_attr_get_u32(tb[NFTA_SET_ELEM_FLAGS]));
+	if (!tb[NFTA_SET_ELEM_DATA])
+		return 0;
+	if (pp_attr_parse_nest(tb[NFTA_SET_ELEM_DATA], data_pol, NFTA_DATA_MAX, dt) < 0)
+		return -EBADMSG;
+	if (dt[NFTA_DATA_VERDICT]) {
+		if (pp_attr_parse_nest(dt[NFTA_DATA_VERDICT], verdict_pol, NFTA_VERDICT_MAX, vt) < 0 ||
+		    !vt[NFTA_VERDICT_CODE] || mnl_attr_get_payload_len(vt[NFTA_VERDICT_CODE]) != 4)
+			return -EBADMSG;
+		ne->has_verdict = true;
+		ne->verdict = (int32_t)ntohl(mnl_attr_get_u32(vt[NFTA_VERDICT_CODE]));
+		if (vt[NFTA_VERDICT_CHAIN])
+			snprintf(ne->chain, sizeof(ne->chain), "%s", mnl_attr_get_str(vt[NFTA_VERDICT_CHAIN]));
+		return 0;
+	}
+	return data_value(tb[NFTA_SET_ELEM_DATA], ne->data, &ne->data_len, sizeof(ne->data));
+}
+
+int
+pp_nft_setelem_decode(const struct nlmsghdr *nlh, struct pp_nft_elem *out, size_t max, size_t *n)
+{
+	const struct nlattr *tb[NFTA_SET_ELEM_LIST_MAX + 1], *lt[NFTA_LIST_ELEM + 1];
+	const struct nlattr *a;
+	size_t rem;
+
+	*n = 0;
+	if (pp_attr_parse_msg(nlh, sizeof(struct nfgenmsg), elist_pol, NFTA_SET_ELEM_LIST_MAX, tb) < 0)
+		return -EBADMSG;
+	if (!tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+		return 0;
+	/* The list's layout first (every attribute inside it), then each element. */
+	if (pp_attr_parse_nest(tb[NFTA_SET_ELEM_LIST_ELEMENTS], NULL, NFTA_LIST_ELEM, lt) < 0)
+		return -EBADMSG;
+	a = mnl_attr_get_payload(tb[NFTA_SET_ELEM_LIST_ELEMENTS]);
+	rem = mnl_attr_get_payload_len(tb[NFTA_SET_ELEM_LIST_ELEMENTS]);
+	while (rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem) {
+		size_t step = NLA_ALIGN(a->nla_len);
+
+		if ((a->nla_type & NLA_TYPE_MASK) == NFTA_LIST_ELEM) {
+			struct pp_nft_elem tmp, *ne = *n < max ? &out[*n] : &tmp;
+
+			if (elem_decode(a, ne) < 0)
+				return -EBADMSG;
+			(*n)++;
+		}
+		if (step >= rem)
+			break;
+		rem -= step;
+		a = (const struct nlattr *)((const char *)a + step);
+	}
+	return 0;
+}
+
+struct getelem_ctx {
+	struct pp_nft_elem *out;
+	size_t n;
+	int err;
+};
+
+static int
+getelem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct getelem_ctx *c = data;
+	size_t n = 0;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWSETELEM)
+		return 0;
+	if (pp_nft_setelem_decode(nlh, c->n ? NULL : c->out, c->n ? 0 : 1, &n) < 0) {
+		c->err = -EPROTO;
+		return 0;
+	}
+	c->n += n;
+	return 0;
+}
+
+int
+pp_nft_setelem_get(struct pp_nl *nl, uint32_t family, const char *table, const char *set,
+		   const uint8_t *key, uint32_t klen, struct pp_nft_elem *out, struct pp_err *e)
+{
+	char buf[1024];
+	struct getelem_ctx c = { out, 0, 0 };
+	struct nlmsghdr *nlh;
+	int rc;
+
+	nlh = pp_nft_setelem_get_build(buf, sizeof(buf), family, table, set, key, klen);
+	if (!nlh)
+		return -EINVAL;
+	pp_err_set(e, 0, "NFT_MSG_GETSETELEM %s %s (one key)", table, set);
+	rc = pp_nl_request(nl, nlh, getelem_cb, &c, e);
+	if (rc < 0)
+		return rc;
+	if (c.err < 0 || c.n == 0) {
+		pp_err_set(e, EPROTO, "NFT_MSG_GETSETELEM %s %s: the reply has no element", table, set);
+		return -EPROTO;
+	}
+	if (out->key_len == 0) {
+		memcpy(out->key, key, klen);
+		out->key_len = klen;
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy gen_pol[NFTA_GEN_MAX + 1] = {
+	[NFTA_GEN_ID] = { PP_A_U32 }, [NFTA_GEN_PROC_PID] = { PP_A_U32 },
+	[NFTA_GEN_PROC_NAME] = { PP_A_STR },
+};
+
+int
+pp_nft_gen_decode(const struct nlmsghdr *nlh, uint32_t *gen)
+{
+	const struct nlattr *tb[NFTA_GEN_MAX + 1];
+
+	if (pp_attr_parse_msg(nlh, sizeof(struct nfgenmsg), gen_pol, NFTA_GEN_MAX, tb) < 0 ||
+	    !tb[NFTA_GEN_ID] || mnl_attr_get_payload_len(tb[NFTA_GEN_ID]) != 4)
+		return -EBADMSG;
+	*gen = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
+	return 0;
+}
+
+struct gen_ctx {
+	uint32_t *gen;
+	bool seen;
+};
+
+static int
+gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct gen_ctx *c = data;
+
+	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWGEN && pp_nft_gen_decode(nlh, c->gen) == 0)
+		c->seen = true;
+	return 0;
+}
+
+int
+pp_nft_gen_get(struct pp_nl *nl, uint32_t *gen, struct pp_err *e)
+{
+	char buf[128];
+	struct gen_ctx c = { gen, false };
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, 0, 0);
+	int rc;
+
+	pp_err_set(e, 0, "NFT_MSG_GETGEN");
+	if ((rc = pp_nl_request(nl, nlh, gen_cb, &c, e)) < 0)
+		return rc;
+	if (!c.seen) {
+		pp_err_set(e, EPROTO, "NFT_MSG_GETGEN: no generation in the reply");
+		return -EPROTO;
+	}
+	return 0;
 }
 
 const char *

@@ -50,19 +50,62 @@ struct pp_nft_elem {
 	int32_t verdict;		/* for verdict maps; chain in chain[] for jump/goto */
 	bool has_verdict;
 	char chain[256];
-	uint8_t data[16];
+	uint8_t data[PP_NFT_KEY_MAX];	/* a map's value: up to the whole register file */
 	uint32_t data_len;
 };
 struct pp_nft_set {
 	char name[256];
 	uint32_t flags;			/* NFT_SET_INTERVAL, NFT_SET_MAP, NFT_SET_ANONYMOUS, ... */
 	uint32_t key_len, data_len, data_type;
+	uint8_t field_len[16];		/* a concatenation's fields (NFTA_SET_DESC_CONCAT), each padded to 4 in the key */
+	uint32_t nfields;		/* 0: one field of key_len */
 	struct pp_nft_elem *elems;	/* malloc'd, owned: free() */
 	size_t nelems;
 };
 /* Fetch set name of table (definition and elements). Returns 0 or -errno. */
 int pp_nft_set_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
 		   struct pp_nft_set *set, struct pp_err *e);
+/*
+ * The definition alone: one NFT_MSG_GETSET request for that set (no dump, no elements;
+ * set->elems NULL). Returns 0 or -errno (-ENOENT: no such set).
+ */
+int pp_nft_set_def_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+		       struct pp_nft_set *set, struct pp_err *e);
+/* Every element of a set whose definition is in *set, by a dump (set->elems replaced). */
+int pp_nft_set_elems_dump(struct pp_nl *nl, uint32_t family, const char *table,
+			  struct pp_nft_set *set, struct pp_err *e);
+
+/*
+ * One element by key, the way `nft get element` asks: NFT_MSG_GETSETELEM without
+ * NLM_F_DUMP, the key in NFTA_SET_ELEM_LIST_ELEMENTS; the kernel's own set backend
+ * finds it (nft_setelem_get: hash, bitmap, rbtree, pipapo), so an interval set answers
+ * the range that contains the key (its start, and key_end for a concatenation of
+ * ranges) and a map its value. Returns 0 with *out filled (the key asked when the
+ * reply carries none), -ENOENT when the key is not in the set (a decided answer),
+ * -EOPNOTSUPP when this kernel cannot answer one element (before 4.20), -EPROTO for a
+ * reply without the element, or another -errno.
+ */
+int pp_nft_setelem_get(struct pp_nl *nl, uint32_t family, const char *table, const char *set,
+		       const uint8_t *key, uint32_t klen, struct pp_nft_elem *out, struct pp_err *e);
+/* The request of pp_nft_setelem_get into buf (at least 512 + klen bytes); NULL when it does not fit. */
+struct nlmsghdr *pp_nft_setelem_get_build(void *buf, size_t len, uint32_t family, const char *table,
+					  const char *set, const uint8_t *key, uint32_t klen);
+/*
+ * Decode one NFT_MSG_NEWSETELEM message: up to max elements into out, their number in
+ * *n (elements past max are counted, not stored). Unknown attributes are skipped; a
+ * truncated or wrongly sized attribute, a key longer than PP_NFT_KEY_MAX or a value
+ * longer than the element's data is -EBADMSG. Returns 0 or -EBADMSG.
+ */
+int pp_nft_setelem_decode(const struct nlmsghdr *nlh, struct pp_nft_elem *out, size_t max, size_t *n);
+
+/*
+ * The ruleset's generation (NFT_MSG_GETGEN, NFTA_GEN_ID): it changes with every
+ * committed change, so what was read at one generation is still right while it is
+ * the same. Returns 0 or -errno.
+ */
+int pp_nft_gen_get(struct pp_nl *nl, uint32_t *gen, struct pp_err *e);
+/* Decode NFT_MSG_NEWGEN. Returns 0 or -EBADMSG (no NFTA_GEN_ID of 4 bytes). */
+int pp_nft_gen_decode(const struct nlmsghdr *nlh, uint32_t *gen);
 
 const char *pp_nft_family_name(uint32_t family);
 const char *pp_nft_hook_name(uint32_t family, uint32_t hooknum);

@@ -617,8 +617,12 @@ op_range(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		re->match = M_NO;
 }
 
-/* The set from the cache, or fetched into it on a miss. */
-static const struct pp_nft_set *
+/*
+ * The set from the cache, or fetched into it on a miss: a named set as its definition
+ * alone when the fetch can ask the kernel key by key, an anonymous one (bounded by its
+ * rule) whole.
+ */
+static struct pc_cached_set *
 cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t family, const char *table,
 	  const char *name, int *rc)
 {
@@ -628,7 +632,7 @@ cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t fam
 		if (c->sets[i].family == family && strcmp(c->sets[i].table, table) == 0 &&
 		    strcmp(c->sets[i].set.name, name) == 0) {
 			*rc = c->sets[i].rc;
-			return c->sets[i].rc == 0 ? &c->sets[i].set : NULL;
+			return c->sets[i].rc == 0 ? &c->sets[i] : NULL;
 		}
 	if (!fetch || !fetch->set) {
 		*rc = -ENOENT;
@@ -644,13 +648,49 @@ cache_set(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, uint32_t fam
 	memset(cs, 0, sizeof(*cs));
 	cs->family = family;
 	snprintf(cs->table, sizeof(cs->table), "%s", table);
-	cs->rc = fetch->set(c, family, table, name, &cs->set);
+	if (fetch->set_def && fetch->elem && fetch->elems) {
+		cs->rc = fetch->set_def(c, family, table, name, &cs->set);
+		snprintf(cs->set.name, sizeof(cs->set.name), "%s", name);
+		if (cs->rc == 0 && (cs->set.flags & NFT_SET_ANONYMOUS))
+			cs->rc = fetch->elems(c, family, table, &cs->set);
+		else if (cs->rc == 0)
+			cs->by_key = true;
+	} else {
+		cs->rc = fetch->set(c, family, table, name, &cs->set);
+	}
 	snprintf(cs->set.name, sizeof(cs->set.name), "%s", name);
 	*rc = cs->rc;
-	return cs->rc == 0 ? &cs->set : NULL;
+	return cs->rc == 0 ? cs : NULL;
 }
 
-/* Is key in the set? Interval sets hold [start, end) pairs, the end flagged; pipapo sends key_end. */
+/*
+ * key against [lo, hi] field by field: a concatenation of ranges (pipapo) holds a range
+ * per field, each field padded to 4 bytes in the key; one field is the whole key.
+ */
+static bool
+in_range(const struct pp_nft_set *s, const uint8_t *key, const uint8_t *lo, const uint8_t *hi, uint32_t klen)
+{
+	uint32_t off = 0;
+
+	if (s->nfields <= 1)
+		return memcmp(key, lo, klen) >= 0 && memcmp(key, hi, klen) <= 0;
+	for (uint32_t f = 0; f < s->nfields; f++) {
+		uint32_t fl = s->field_len[f];
+
+		if (off + fl > klen)
+			return false;
+		if (memcmp(key + off, lo + off, fl) < 0 || memcmp(key + off, hi + off, fl) > 0)
+			return false;
+		off += (fl + 3) & ~3u;
+	}
+	return true;
+}
+
+/*
+ * Is key in the set (the elements read whole, the fallback)? Interval sets hold
+ * [start, end) pairs, the end flagged (rbtree), or elements with key_end (pipapo). One
+ * pass: the greatest start at or below key, and no end marker after it up to key.
+ */
 static const struct pp_nft_elem *
 set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *found)
 {
@@ -670,36 +710,78 @@ set_find(const struct pp_nft_set *s, const uint8_t *key, uint32_t klen, bool *fo
 
 		if (el->flags & NFT_SET_ELEM_INTERVAL_END || el->key_len != klen)
 			continue;
-		if (memcmp(key, el->key, klen) < 0)
-			continue;
 		if (el->key_end_len == klen) {
-			if (memcmp(key, el->key_end, klen) <= 0) {
+			if (in_range(s, key, el->key, el->key_end, klen)) {
 				*found = true;
 				return el;
 			}
 			continue;
 		}
-		/* Find the smallest end marker above this start. */
-		{
-			const struct pp_nft_elem *end = NULL;
+		if (memcmp(key, el->key, klen) >= 0 && (!best || memcmp(el->key, best->key, klen) > 0))
+			best = el;
+	}
+	if (!best)
+		return NULL;
+	for (size_t i = 0; i < s->nelems; i++) {
+		const struct pp_nft_elem *x = &s->elems[i];
 
-			for (size_t j = 0; j < s->nelems; j++) {
-				const struct pp_nft_elem *x = &s->elems[j];
+		/* An end marker is the first key past its range: in (start, key] it closes it. */
+		if ((x->flags & NFT_SET_ELEM_INTERVAL_END) && x->key_len == klen &&
+		    memcmp(x->key, best->key, klen) > 0 && memcmp(x->key, key, klen) <= 0)
+			return NULL;
+	}
+	*found = true;
+	return best;
+}
 
-				if (!(x->flags & NFT_SET_ELEM_INTERVAL_END) || x->key_len != klen ||
-				    memcmp(x->key, el->key, klen) <= 0)
-					continue;
-				if (!end || memcmp(x->key, end->key, klen) < 0)
-					end = x;
+/*
+ * The element for key: asked of the kernel (one NFT_MSG_GETSETELEM, the answer kept)
+ * for a set read by key, else found in the elements read whole. A kernel that cannot
+ * answer one key makes the set read whole, once. Returns 0 (*found set) or -errno.
+ */
+static int
+set_lookup(struct pc_nft_cache *c, const struct pc_nft_fetch *fetch, struct pc_cached_set *cs,
+	   const uint8_t *key, uint32_t klen, const struct pp_nft_elem **el, bool *found)
+{
+	struct pc_set_answer *a;
+	int rc;
+
+	*el = NULL;
+	*found = false;
+	if (cs->by_key) {
+		for (size_t i = 0; i < cs->nanswers; i++)
+			if (cs->answers[i].klen == klen && memcmp(cs->answers[i].key, key, klen) == 0) {
+				*found = cs->answers[i].rc == 0;
+				*el = *found ? &cs->answers[i].el : NULL;
+				return 0;
 			}
-			if (!end || memcmp(key, end->key, klen) < 0) {
-				if (!best || memcmp(el->key, best->key, klen) > 0)
-					best = el;
-			}
+		a = realloc(cs->answers, (cs->nanswers + 1) * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		cs->answers = a;
+		a = &cs->answers[cs->nanswers];
+		memset(a, 0, sizeof(*a));
+		memcpy(a->key, key, klen);
+		a->klen = klen;
+		rc = fetch->elem(c, cs->family, cs->table, &cs->set, key, klen, &a->el);
+		if (rc == 0 || rc == -ENOENT) {
+			a->rc = rc;
+			cs->nanswers++;
+			*found = rc == 0;
+			*el = *found ? &a->el : NULL;
+			return 0;
+		}
+		if (rc != -EOPNOTSUPP && rc != -EPROTO)
+			return rc;
+		/* This kernel cannot answer one key: read the set whole, once. */
+		cs->by_key = false;
+		if ((rc = fetch->elems(c, cs->family, cs->table, &cs->set)) < 0) {
+			cs->rc = rc;
+			return rc;
 		}
 	}
-	*found = best != NULL;
-	return best;
+	*el = set_find(&cs->set, key, klen, found);
+	return 0;
 }
 
 /* A lookup; true when it stored a map's value in its destination register. */
@@ -710,6 +792,7 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 	uint32_t flags = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) ?
 				 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) : 0;
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	struct pc_cached_set *cs;
 	const struct pp_nft_set *s;
 	const struct pp_nft_elem *el;
 	bool inv = flags & NFT_LOOKUP_F_INV, found;
@@ -721,7 +804,8 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 		return false;
 	}
 	off = reg_off(sreg);
-	s = cache_set(re->cache, re->fetch, re->family, re->table, name, &rc);
+	cs = cache_set(re->cache, re->fetch, re->family, re->table, name, &rc);
+	s = cs ? &cs->set : NULL;
 	re->vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
 		   nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT;
 	nftr_lookup(re, s, name, off, inv);
@@ -737,7 +821,10 @@ lookup_eval(struct rule_eval *re, struct nftnl_expr *e)
 		unknown(re, "%s", reg_why(&re->rg, sreg, s->key_len, why, sizeof(why)));
 		return false;
 	}
-	el = set_find(s, re->rg.b + off, s->key_len, &found);
+	if ((rc = set_lookup(re->cache, re->fetch, cs, re->rg.b + off, s->key_len, &el, &found)) < 0) {
+		unknown(re, "set @%s could not be read: %s", name, strerror(-rc));
+		return false;
+	}
 	if (found == inv) {
 		re->match = M_NO;
 		return false;
@@ -887,10 +974,18 @@ op_byteorder(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 	int so;
 
 	if (len > 16 || !reg_range_ok(sreg, len) || !reg_range_ok(dreg, len) ||
-	    (size != 2 && size != 4 && size != 8) || len % size) {
+	    (size != 2 && size != 4 && size != 8)) {
 		unknown(re, "byteorder of an unexpected shape");
 		return;
 	}
+	/*
+	 * nft_byteorder_eval swaps len / size whole groups and leaves the bytes past them
+	 * alone: nft writes "meta l4proto" in a concatenation as hton(reg, 2, 1), which
+	 * swaps nothing and leaves the register as it was.
+	 */
+	len -= len % size;
+	if (len == 0)
+		return;
 	so = reg_off(sreg);
 	for (uint32_t i = 0; i < len; i += size)
 		for (uint32_t k = 0; k < size; k++) {
@@ -1181,6 +1276,20 @@ xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
 	x->dst_type = p->dst_type;
 }
 
+/* -m set: the ipset's members asked of the kernel through the glue, one key at a time. */
+struct vm_set_ctx {
+	const struct rule_eval *re;
+	const char *name;
+};
+
+static int
+vm_set_test(const struct pp_xt_set_query *q, void *ctx, char *why, size_t whylen)
+{
+	const struct vm_set_ctx *sc = ctx;
+
+	return sc->re->fetch->ipset_test(sc->re->cache, sc->name, q, why, whylen);
+}
+
 /* -m NAME: decoded and judged on the packet; one the decoder does not know leaves the rule unknown. */
 static void
 op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
@@ -1190,6 +1299,7 @@ op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	const void *info = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
 	struct pp_xt_match m;
 	struct pp_xt_pkt x;
+	struct vm_set_ctx sc;
 	char err[160], text[256], why[200];
 
 	re->xt = true;
@@ -1204,9 +1314,21 @@ op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		unknown(re, "-m %s: %s", name, err);
 		return;
 	}
+	/* -m set names its ipset by the kernel's index: the name for the text and the test. */
+	if (pp_xt_match_set_index(&m) >= 0 && re->fetch && re->fetch->ipset_name && !m.set_name[0] &&
+	    re->fetch->ipset_name(re->cache, (uint16_t)pp_xt_match_set_index(&m), m.set_name,
+				  sizeof(m.set_name)) < 0)
+		m.set_name[0] = '\0';
 	pp_xt_match_text(&m, text, sizeof(text));
 	nftr_add(re, "%s", text);
 	xt_pkt(re, &x);
+	if (m.set_name[0] && re->fetch && re->fetch->ipset_test) {
+		sc.re = re;
+		sc.name = m.set_name;
+		x.set_test = vm_set_test;
+		x.set_ctx = &sc;
+	}
+	why[0] = '\0';
 	switch (pp_xt_match_eval(&m, &x, why, sizeof(why))) {
 	case PP_XT_MATCH:
 		break;
@@ -1374,27 +1496,28 @@ op_unknown_load(struct rule_eval *re, struct nftnl_expr *e, const struct expr_op
  * runs the other branches too. numgen inc (a counter) the same: each value is one
  * flow's fate. Without choices, or past PC_CHOICES_MAX, it is a value not known.
  */
+/*
+ * A choice point: the register dreg gets off + the option the walker picked for this
+ * rule (0 the first time it is met) out of mod, and the VM notes it so the walker runs
+ * the other options too. Without choices, or past PC_CHOICES_MAX, the value is unknown.
+ */
 static void
-op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+choice_point(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops, uint32_t dreg,
+	     uint32_t mod, uint32_t off, const char *d, const char *desc)
 {
 	struct pc_choices *ch = re->p->choices;
-	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_MODULUS);
-	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_OFFSET);
-	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_DREG);
-	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_TYPE);
 	struct pc_choice *c = NULL;
-	char where[96], d[48];
+	char where[96];
 	uint32_t v;
 	size_t k;
 
-	if (!ch || !nftnl_expr_is_set(e, NFTNL_EXPR_NG_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
-	    (type != NFT_NG_RANDOM && type != NFT_NG_INCREMENTAL)) {
-		op_unknown_load(re, e, ops);
+	/* A rule that no longer matches (meta nfproto ipv4 on an IPv6 packet) makes no choice. */
+	if (re->match == M_NO) {
+		v = off;
+		reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
+		nftr_add(re, "%s", d);
 		return;
 	}
-	snprintf(d, sizeof(d), "numgen %s mod %u", type == NFT_NG_RANDOM ? "random" : "inc", mod);
-	if (off)
-		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
 	if (mod > PC_CHOICE_OPTIONS_MAX) {
 		ch->overflow = true;
 		op_unknown_load(re, e, ops);
@@ -1421,8 +1544,98 @@ op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops
 		c->taken = k < ch->npick && ch->pick[k] < mod ? ch->pick[k] : 0;
 	}
 	v = off + c->taken;
-	reg_store(&re->rg, dreg, &v, NULL, 4, "numgen", K_U32);
+	reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
 	nftr_add(re, "%s", d);
+}
+
+static void
+op_numgen(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_MODULUS);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_OFFSET);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_DREG);
+	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_NG_TYPE);
+	char d[48];
+
+	if (!re->p->choices || !nftnl_expr_is_set(e, NFTNL_EXPR_NG_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
+	    (type != NFT_NG_RANDOM && type != NFT_NG_INCREMENTAL)) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	snprintf(d, sizeof(d), "numgen %s mod %u", type == NFT_NG_RANDOM ? "random" : "inc", mod);
+	if (off)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
+	choice_point(re, e, ops, dreg, mod, off, d, "numgen");
+}
+
+/*
+ * jhash KEY mod N seed S (offset O), symhash mod N (offset O): the kernel hashes the
+ * flow (jhash: the key's bytes with the seed, reciprocal_scale into N; symhash: the
+ * skb's symmetric flow hash) into one of O..O+N-1. pathcheck does not compute the hash
+ * (a seed the kernel drew is not dumped, a source port is the kernel's pick): a choice
+ * point, every value walked, as numgen. The key's register must be known for jhash all
+ * the same: a key read before it was written is unknown, not a choice.
+ */
+static void
+op_hash(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
+{
+	uint32_t mod = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_MODULUS);
+	uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_OFFSET);
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_DREG);
+	uint32_t type = nftnl_expr_is_set(e, NFTNL_EXPR_HASH_TYPE) ? nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_TYPE)
+								   : NFT_HASH_JENKINS;
+	char d[96], why[160];
+
+	if (!re->p->choices || !nftnl_expr_is_set(e, NFTNL_EXPR_HASH_DREG) || !reg_range_ok(dreg, 4) || mod == 0 ||
+	    (type != NFT_HASH_JENKINS && type != NFT_HASH_SYM)) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	if (type == NFT_HASH_JENKINS) {
+		uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SREG);
+		uint32_t len = nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_LEN);
+
+		/* The destination is left not known either way: a later lookup must not read stale bytes. */
+		if (!nftnl_expr_is_set(e, NFTNL_EXPR_HASH_SREG) || len == 0 || !reg_range_ok(sreg, len)) {
+			unknown(re, "jhash of an unexpected shape");
+			op_unknown_load(re, e, ops);
+			return;
+		}
+		/*
+		 * A key read before anything wrote it is a ruleset pathcheck cannot read; a key
+		 * written but not known (a source port the kernel picks) still hashes to one of
+		 * the N values: the choice stands.
+		 */
+		for (uint32_t i = 0; i < len; i += 4)
+			if (!re->rg.written[(reg_off(sreg) + (int)i) / 4]) {
+				unknown(re, "jhash: %s", reg_why(&re->rg, sreg, len, why, sizeof(why)));
+				op_unknown_load(re, e, ops);
+				return;
+			}
+		/* The key as nft writes it: each register slot's name once, "ip saddr . tcp sport". */
+		{
+			char key[48] = "";
+			const char *last = NULL;
+
+			for (uint32_t i = 0; i < len; i += 4) {
+				const char *n = re->rg.desc[(reg_off(sreg) + (int)i) / 4];
+
+				if (last && strcmp(last, n) == 0)
+					continue;
+				snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s%s", last ? " . " : "", n);
+				last = n;
+			}
+			snprintf(d, sizeof(d), "jhash %s mod %u", key, mod);
+		}
+		if (nftnl_expr_is_set(e, NFTNL_EXPR_HASH_SEED))
+			snprintf(d + strlen(d), sizeof(d) - strlen(d), " seed 0x%x",
+				 nftnl_expr_get_u32(e, NFTNL_EXPR_HASH_SEED));
+	} else {
+		snprintf(d, sizeof(d), "symhash mod %u", mod);
+	}
+	if (off)
+		snprintf(d + strlen(d), sizeof(d) - strlen(d), " offset %u", off);
+	choice_point(re, e, ops, dreg, mod, off, d, type == NFT_HASH_JENKINS ? "jhash" : "symhash");
 }
 
 /*
@@ -1517,7 +1730,7 @@ static const struct expr_ops expr_ops[] = {
 	{ .name = "dynset",	.eval = op_dynset },
 	{ .name = "exthdr",	.eval = op_exthdr },
 	{ .name = "fib",	.eval = op_fib,		.dreg = NFTNL_EXPR_FIB_DREG },
-	{ .name = "hash",	.eval = op_unknown_load,	.dreg = NFTNL_EXPR_HASH_DREG },
+	{ .name = "hash",	.eval = op_hash,	.dreg = NFTNL_EXPR_HASH_DREG },
 	{ .name = "immediate",	.eval = op_immediate },
 	{ .name = "last",	.eval = op_statement },
 	{ .name = "log",	.eval = op_statement },
@@ -1879,8 +2092,10 @@ pc_nft_cache_free(struct pc_nft_cache *c)
 			nftnl_rule_free(c->chains[i].rules[j]);
 		free(c->chains[i].rules);
 	}
-	for (size_t i = 0; i < c->nsets; i++)
+	for (size_t i = 0; i < c->nsets; i++) {
 		free(c->sets[i].set.elems);
+		free(c->sets[i].answers);
+	}
 	free(c->chains);
 	free(c->sets);
 	c->chains = NULL;

@@ -13,6 +13,7 @@
 
 struct nftnl_rule;
 struct pp_nl;
+struct pp_xt_set_query;
 
 /* The packet as the hook sees it. */
 struct pc_pkt {
@@ -73,6 +74,18 @@ struct pc_nft_cache {
 		char table[256];
 		struct pp_nft_set set;
 		int rc;
+		/*
+		 * by_key: the definition only; each key is asked of the kernel (fetch->elem)
+		 * and its answer kept in answers[] (rc 0: in the set, el; -ENOENT: not).
+		 */
+		bool by_key;
+		struct pc_set_answer {
+			uint8_t key[PP_NFT_KEY_MAX];
+			uint32_t klen;
+			int rc;
+			struct pp_nft_elem el;
+		} *answers;
+		size_t nanswers;
 	} *sets;
 	size_t nsets;
 };
@@ -94,6 +107,27 @@ struct pc_nft_fetch {
 	int (*rules)(struct pc_nft_cache *c, struct pc_cached_chain *cc);
 	int (*set)(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name,
 		   struct pp_nft_set *set);
+	/*
+	 * Optional, all three or none: a named set is then read as its definition alone
+	 * (set_def) and each key the VM looks up is asked of the kernel (elem: 0 and *out
+	 * when found, -ENOENT when not, -EOPNOTSUPP or -EPROTO when the kernel cannot
+	 * answer one key, and then the VM reads every element once with elems).
+	 * Anonymous sets are read whole by set.
+	 */
+	int (*set_def)(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name,
+		       struct pp_nft_set *set);
+	int (*elem)(struct pc_nft_cache *c, uint32_t family, const char *table, const struct pp_nft_set *set,
+		    const uint8_t *key, uint32_t klen, struct pp_nft_elem *out);
+	int (*elems)(struct pc_nft_cache *c, uint32_t family, const char *table, struct pp_nft_set *set);
+	/*
+	 * Optional, -m set (iptables-nft's ipset match): the name of the ipset of a kernel
+	 * index (0 or -errno), and whether the packet's key is in it, asked of the kernel
+	 * (IPSET_CMD_TEST): 1 in, 0 not (or never: the match's dimensions or family), -1
+	 * unknown with why naming what could not be formed or asked.
+	 */
+	int (*ipset_name)(struct pc_nft_cache *c, uint16_t index, char *name, size_t len);
+	int (*ipset_test)(struct pc_nft_cache *c, const char *name, const struct pp_xt_set_query *q,
+			  char *why, size_t whylen);
 };
 
 /*

@@ -330,6 +330,17 @@ struct pc_facts {
 	struct pp_route route;
 	int fib_rc;
 	struct pp_route fib;			/* RTM_F_FIB_MATCH: the FIB entry */
+	/*
+	 * ECMP: the FIB entry has ecmp_n > 1 next hops (fib.nh[]). ecmp_kernel: the one the
+	 * kernel's answer for the looked-up flow took (-1: not one of them); ecmp_taken: the
+	 * one this walk follows; ecmp_branch: the hash depends on what pathcheck does not
+	 * know (the source port, a flow label), so every next hop is a branch; else
+	 * ecmp_why says why the kernel's answer is this flow's.
+	 */
+	int ecmp_n, ecmp_kernel, ecmp_taken;
+	bool ecmp_skip[16];			/* next hops the kernel passes over (neighbour not valid) */
+	bool ecmp_branch;
+	long long ecmp_policy;			/* fib_multipath_hash_policy, -1 not read */
 	int rules_rc;
 	struct pp_err rules_err;
 	struct pp_rule *rules;

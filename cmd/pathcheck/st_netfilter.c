@@ -20,10 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
 
 #include "st_netfilter.h"
 #include "pathcheck.h"
 #include "route.h"
+#include "ipset.h"
+#include "xt.h"
 
 /* ---- netfilter hooks ---- */
 
@@ -440,11 +444,72 @@ fetch_set(struct pc_nft_cache *c, uint32_t family, const char *table, const char
 	return pp_nft_set_get(c->nl, family, table, name, set, &e);
 }
 
+static int
+fetch_set_def(struct pc_nft_cache *c, uint32_t family, const char *table, const char *name,
+	      struct pp_nft_set *set)
+{
+	struct pp_err e = { 0 };
+
+	return pp_nft_set_def_get(c->nl, family, table, name, set, &e);
+}
+
+/* One key asked of the kernel: pathcheck's time on a lookup does not grow with the set. */
+static int
+fetch_elem(struct pc_nft_cache *c, uint32_t family, const char *table, const struct pp_nft_set *set,
+	   const uint8_t *key, uint32_t klen, struct pp_nft_elem *out)
+{
+	struct pp_err e = { 0 };
+
+	return pp_nft_setelem_get(c->nl, family, table, set->name, key, klen, out, &e);
+}
+
+static int
+fetch_elems(struct pc_nft_cache *c, uint32_t family, const char *table, struct pp_nft_set *set)
+{
+	struct pp_err e = { 0 };
+
+	return pp_nft_set_elems_dump(c->nl, family, table, set, &e);
+}
+
+static int
+fetch_ipset_name(struct pc_nft_cache *c, uint16_t index, char *name, size_t len)
+{
+	struct pp_err e = { 0 };
+
+	return pp_ipset_name(c->nl, index, name, len, &e);
+}
+
+/* -m set: the set's type and family (IPSET_CMD_LIST, header only), then the packet's key tested. */
+static int
+fetch_ipset_test(struct pc_nft_cache *c, const char *name, const struct pp_xt_set_query *q, char *why,
+		 size_t whylen)
+{
+	struct pp_ipset_info info;
+	struct pp_ipset_key k;
+	struct pp_err e = { 0 };
+	int rc;
+
+	if ((rc = pp_ipset_header(c->nl, name, &info, &e)) < 0) {
+		snprintf(why, whylen, "-m set: ipset %s could not be read: %s", name, strerror(-rc));
+		return -1;
+	}
+	if ((rc = pp_ipset_key_for(&info, q, &k, why, whylen)) <= 0)
+		return rc;
+	if ((rc = pp_ipset_test(c->nl, name, info.family, &k, &e)) < 0) {
+		snprintf(why, whylen, "-m set: IPSET_CMD_TEST in ipset %s failed: %s%s%s", name, strerror(-rc),
+			 e.ext[0] ? ": " : "", e.ext);
+		return -1;
+	}
+	return rc;
+}
+
 int
 pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const struct pc_pkt *p,
 		 struct pc_nft_result *r)
 {
-	static const struct pc_nft_fetch from_kernel = { fetch_rules, fetch_set };
+	static const struct pc_nft_fetch from_kernel = { fetch_rules, fetch_set, fetch_set_def,
+							 fetch_elem, fetch_elems, fetch_ipset_name,
+							 fetch_ipset_test };
 
 	pc_nftvm_eval_base(c, c->nl ? &from_kernel : NULL, base, p, r);
 	/*
@@ -568,6 +633,92 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	memset(&nv[bc->f->nchains], 0, sizeof(*nv));
 	nv[bc->f->nchains++].c = *c;
 	return 0;
+}
+
+/*
+ * The base chains of the last dump, kept for this process while the ruleset's
+ * generation in that namespace stays the same: a branch of a numgen walks the hooks
+ * again, and the kernel's chain dump costs time in the number of every chain (40,000
+ * on a node kube-proxy fills, of which a dozen are base chains), not only the base ones.
+ * Shared by the workers of --parallel, under a lock.
+ */
+#define BASE_CACHE_NS 8
+static struct base_cache {
+	dev_t dev;
+	ino_t ino;
+	uint32_t gen;
+	struct pp_nft_chain *c;
+	size_t n;
+} base_cache[BASE_CACHE_NS];
+static size_t base_cache_next;
+static pthread_mutex_t base_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct base_all {
+	struct pp_nft_chain *c;
+	size_t n;
+};
+
+static int
+keep_base(const struct pp_nft_chain *c, void *data)
+{
+	struct base_all *a = data;
+	struct pp_nft_chain *nv;
+
+	if (!c->base)
+		return 0;
+	nv = realloc(a->c, (a->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	a->c = nv;
+	a->c[a->n++] = *c;
+	return 0;
+}
+
+/* Every base chain of the namespace, through base_cb: from the cache when the generation is the one read. */
+static int
+base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
+{
+	struct base_all a = { NULL, 0 };
+	struct stat st;
+	uint32_t gen = 0, gen2 = 0;
+	bool ns_known = stat("/proc/thread-self/ns/net", &st) == 0;
+	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
+	int rc = 0;
+
+	if (gen_known) {
+		pthread_mutex_lock(&base_cache_lock);
+		for (size_t i = 0; i < BASE_CACHE_NS; i++) {
+			struct base_cache *b = &base_cache[i];
+
+			if (b->c && b->dev == st.st_dev && b->ino == st.st_ino && b->gen == gen) {
+				for (size_t j = 0; j < b->n && rc == 0; j++)
+					rc = base_cb(&b->c[j], bc);
+				pthread_mutex_unlock(&base_cache_lock);
+				return rc;
+			}
+		}
+		pthread_mutex_unlock(&base_cache_lock);
+	}
+	rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &a, e);
+	for (size_t j = 0; j < a.n && rc == 0; j++)
+		rc = base_cb(&a.c[j], bc);
+	/* Kept only when nothing changed while the kernel dumped. */
+	if (rc == 0 && gen_known && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
+		struct base_cache *b;
+
+		pthread_mutex_lock(&base_cache_lock);
+		b = &base_cache[base_cache_next++ % BASE_CACHE_NS];
+		free(b->c);
+		b->dev = st.st_dev;
+		b->ino = st.st_ino;
+		b->gen = gen;
+		b->c = a.c;
+		b->n = a.n;
+		a.c = NULL;
+		pthread_mutex_unlock(&base_cache_lock);
+	}
+	free(a.c);
+	return rc;
 }
 
 static int
@@ -757,7 +908,7 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		first = f->nft_resume - 1;
 		f->nft_resume = 0;
 	} else {
-		rc = pp_nft_chain_dump(&nl, NFPROTO_UNSPEC, base_cb, &bc, &f->nft_err);
+		rc = base_chains(&nl, &bc, &f->nft_err);
 		if (rc < 0) {
 			f->nft_rc = rc;
 			pp_nl_close(&nl);

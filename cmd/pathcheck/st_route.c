@@ -99,6 +99,42 @@ route_evidence(struct pp_val *ev, const struct pp_route *r, const struct pp_rout
 		pp_val_add_u64(ev, "mtu", r->mtu);
 }
 
+/*
+ * ECMP: every next hop of the FIB entry, the one this walk follows, and whether that is
+ * a branch of the walk (the hash takes what pathcheck does not know) or the kernel's
+ * own answer for this flow.
+ */
+static void
+ecmp_evidence(const struct pc_facts *f, struct pc_station *s)
+{
+	struct pp_val *arr = pp_val_add_arr(s->evidence, "next_hops");
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE];
+	size_t n = strlen(s->summary);
+
+	for (int i = 0; i < f->ecmp_n; i++) {
+		const struct pp_nexthop *nh = &f->fib.nh[i];
+		struct pp_val *o = arr ? pp_val_add_obj(arr, NULL) : NULL;
+
+		if (!o)
+			break;
+		if (nh->gw.family)
+			pp_val_add_str(o, "gateway", pp_addr_str(&nh->gw, a, sizeof(a)));
+		if (nh->ifindex && if_indextoname((unsigned)nh->ifindex, dev))
+			pp_val_add_str(o, "dev", dev);
+		pp_val_add_u64(o, "weight", nh->weight);
+		pp_val_add_bool(o, "followed", i == f->ecmp_taken);
+		if (f->ecmp_skip[i])
+			pp_val_add_str(o, "passed_over", "its neighbour is not valid: the kernel uses another");
+		pp_val_add_bool(o, "kernel_answer", i == f->ecmp_kernel);
+	}
+	pp_val_add_bool(s->evidence, "ecmp_branches", f->ecmp_branch);
+	if (f->ecmp_policy >= 0)
+		pp_val_add_i64(s->evidence, "multipath_hash_policy", f->ecmp_policy);
+	if (f->ecmp_taken >= 0 && n < sizeof(s->summary))
+		snprintf(s->summary + n, sizeof(s->summary) - n, " (ECMP: next hop %d of %d, %s)", f->ecmp_taken + 1,
+			 f->ecmp_n, f->ecmp_branch ? "each one followed" : "the kernel's hash of this flow");
+}
+
 static const char *
 err_type_word(int rc)
 {
@@ -300,6 +336,8 @@ eval_route(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		dr = pc_deciding_rule(f, &rf, r->table);
 	s = pc_st(res, PC_ROUTE, PP_ST_OK, PC_C_NONE, "%s", buf);
 	route_evidence(s->evidence, r, &f->fib, f->fib_rc == 0);
+	if (f->ecmp_n > 1)
+		ecmp_evidence(f, s);
 	if (dr) {
 		size_t n = strlen(s->summary);
 
@@ -675,6 +713,11 @@ eval_route_mark(const struct pc_facts *f, struct pc_result *res)
 
 #include "addr.h"
 #include "sysctl.h"
+#include "nexthop.h"
+#include "neigh.h"
+
+static void ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_query *rq,
+			struct pc_facts *f);
 #include "st_netfilter.h"
 #include "pathcheck.h"
 
@@ -975,6 +1018,8 @@ collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e);
+		rq.fibmatch = false;
+		ecmp_choice(nl, q, &rq, f);
 		collect_thrown(nl, q, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
@@ -988,6 +1033,181 @@ collect_route(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 	}
 	if (f->route_rc == -ENETUNREACH)
 		find_down_links(nl, q->family, f);
+}
+
+/*
+ * An ECMP route (a FIB entry with several next hops: a multipath route, or a nexthop
+ * group shown as one): the kernel hashes each flow onto one (fib_multipath_hash_policy:
+ * 0 the addresses, and an IPv6 flow label; 1 the ports too; 2 and 3 inner or chosen
+ * fields). When the hash takes a field pathcheck does not know (the source port the
+ * kernel picks, the flow label of a forwarded IPv6 packet, a policy it does not model),
+ * each next hop is a choice point the walker follows to its own end; else the kernel's
+ * own answer for this flow is the one next hop it will use, and the others are listed.
+ */
+/* The kernel's NUD_VALID (include/net/neighbour.h): an entry it sends to. */
+#define PC_NUD_VALID (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
+
+/* How many of the n next hops the kernel does not pass over. */
+static int
+ecmp_good(const struct pc_facts *f, int n)
+{
+	int g = 0;
+
+	for (int i = 0; i < n; i++)
+		g += !f->ecmp_skip[i];
+	return g;
+}
+
+static void
+ecmp_choice(struct pp_nl *nl, const struct pc_query *q, const struct pp_route_query *rq, struct pc_facts *f)
+{
+	struct pp_route *fib = &f->fib;
+	struct pc_choices *ch = &f->choices;
+	struct pc_choice *c = NULL;
+	char where[96], a[INET6_ADDRSTRLEN];
+	int n;
+	size_t k;
+
+	f->ecmp_n = 0;
+	/*
+	 * A route through a nexthop object names only the object (nexthop_compat_mode=0):
+	 * its group's members, as the kernel expands it, are the next hops.
+	 */
+	if (f->route_rc == 0 && f->fib_rc == 0 && fib->nhid && fib->nhops == 0) {
+		struct pp_nhobj_table t = { 0 };
+		struct pp_err e = { 0 };
+
+		if (pp_nhobj_dump(nl, &t, &e) == 0) {
+			int m = pp_nhobj_expand(&t, fib->nhid, fib->nh, PP_ROUTE_MAX_NH);
+
+			if (m > 1)
+				fib->nhops = m;
+		}
+		pp_nhobj_table_free(&t);
+	}
+	n = fib->nhops < PP_ROUTE_MAX_NH ? fib->nhops : PP_ROUTE_MAX_NH;
+	if (f->route_rc < 0 || f->fib_rc < 0 || n < 2)
+		return;
+	/*
+	 * The kernel passes over a next hop whose neighbour is known and not valid (FAILED,
+	 * INCOMPLETE: nexthop_is_good_nh() for a nexthop group, fib_good_nh() for a
+	 * multipath route with fib_multipath_use_neigh=1) while a good one is left: a flow
+	 * hashed onto it leaves by a good one. Those are not branches; they stay listed.
+	 */
+	{
+		long long use_neigh = 0;
+		bool check = fib->nhid != 0;
+		int good = 0;
+
+		if (!check && q->family == AF_INET &&
+		    pp_sysctl_get("net/ipv4/fib_multipath_use_neigh", &use_neigh) == 0)
+			check = use_neigh != 0;
+		memset(f->ecmp_skip, 0, sizeof(f->ecmp_skip));
+		for (int i = 0; check && i < n; i++) {
+			struct pp_neigh ne;
+			struct pp_err e = { 0 };
+
+			if (fib->nh[i].gw.family && fib->nh[i].ifindex &&
+			    pp_neigh_get(nl, fib->nh[i].ifindex, &fib->nh[i].gw, &ne, &e) == 0 &&
+			    !(ne.state & PC_NUD_VALID))
+				f->ecmp_skip[i] = true;
+			else
+				good++;
+		}
+		if (good == 0)
+			memset(f->ecmp_skip, 0, sizeof(f->ecmp_skip));
+	}
+	f->ecmp_n = n;
+	f->ecmp_kernel = f->ecmp_taken = -1;
+	for (int i = 0; i < n; i++)
+		if (fib->nh[i].ifindex == f->route.oif && pp_addr_eq(&fib->nh[i].gw, &f->route.gateway)) {
+			f->ecmp_kernel = f->ecmp_taken = i;
+			break;
+		}
+	if (pp_sysctl_get(q->family == AF_INET6 ? "net/ipv6/fib_multipath_hash_policy"
+						  : "net/ipv4/fib_multipath_hash_policy", &f->ecmp_policy) < 0)
+		f->ecmp_policy = -1;
+	f->ecmp_branch = !(f->ecmp_policy == 0 && (q->family == AF_INET || q->direction == PC_EGRESS)) &&
+			 !(f->ecmp_policy == 1 && q->has_sport && (q->family == AF_INET || q->direction == PC_EGRESS));
+	if (ecmp_good(f, n) < 2) {
+		/* One good next hop: every flow takes it. */
+		for (int i = 0; i < n; i++)
+			if (!f->ecmp_skip[i])
+				f->ecmp_taken = i;
+		f->ecmp_branch = false;
+		if (f->ecmp_taken != f->ecmp_kernel && f->ecmp_taken >= 0) {
+			f->route.gateway = fib->nh[f->ecmp_taken].gw;
+			f->route.oif = fib->nh[f->ecmp_taken].ifindex;
+		}
+		return;
+	}
+	if (!f->ecmp_branch || !q->follow_choices)
+		return;
+	if (!f->choices_init) {
+		f->choices_init = true;
+		f->choices.npick = q->choice_npick;
+		memcpy(f->choices.pick, q->choice_pick, sizeof(f->choices.pick));
+	}
+	if (fib->dst.family)
+		snprintf(where, sizeof(where), "route %s/%u table %u", pp_addr_str(&fib->dst, a, sizeof(a)),
+			 fib->dst_len, fib->table);
+	else
+		snprintf(where, sizeof(where), "route default table %u", fib->table);
+	for (k = 0; k < ch->nseen; k++)
+		if (strcmp(ch->seen[k].where, where) == 0) {
+			c = &ch->seen[k];
+			break;
+		}
+	if (!c) {
+		if (ch->nseen >= PC_CHOICES_MAX) {
+			ch->overflow = true;
+			return;
+		}
+		k = ch->nseen++;
+		c = &ch->seen[k];
+		snprintf(c->where, sizeof(c->where), "%s", where);
+		snprintf(c->what, sizeof(c->what), "ECMP next hop of %d", ecmp_good(f, n));
+		c->options = (uint32_t)ecmp_good(f, n);
+		/* Option i is next hop i of the FIB entry; the walker pushes every option but the first. */
+		c->taken = k < ch->npick && ch->pick[k] < c->options ? ch->pick[k] : 0;
+	}
+	/* Option j is the j-th next hop not passed over. */
+	f->ecmp_taken = -1;
+	for (int i = 0, j = 0; i < n; i++)
+		if (!f->ecmp_skip[i] && j++ == (int)c->taken) {
+			f->ecmp_taken = i;
+			break;
+		}
+	if (f->ecmp_taken < 0 || f->ecmp_taken == f->ecmp_kernel)
+		return;
+	/*
+	 * Another next hop than the kernel's answer: leaving by its device, a locally sent
+	 * packet gets that device's source address. Asked with the device as oif (the
+	 * kernel then takes the next hop on it, fib_select_path) when no other next hop
+	 * shares it; else, and for a forwarded packet, the gateway and device alone.
+	 */
+	{
+		const struct pp_nexthop *nh = &fib->nh[f->ecmp_taken];
+		bool shared = false;
+
+		for (int i = 0; i < n; i++)
+			shared |= i != f->ecmp_taken && fib->nh[i].ifindex == nh->ifindex;
+		if (q->direction == PC_EGRESS && !q->iif[0] && !shared && !rq->oif) {
+			struct pp_route_query r2 = *rq;
+			struct pp_route via;
+			struct pp_err e = { 0 };
+
+			r2.oif = nh->ifindex;
+			r2.fibmatch = false;
+			if (pp_route_get(nl, &r2, &via, &e) == 0 && via.oif == nh->ifindex &&
+			    pp_addr_eq(&via.gateway, &nh->gw)) {
+				f->route = via;
+				return;
+			}
+		}
+		f->route.gateway = nh->gw;
+		f->route.oif = nh->ifindex;
+	}
 }
 
 /* The device the route leaves by: the output chains match on its name before the device station is reached. */
@@ -1036,6 +1256,8 @@ collect_arriving(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f)
 		route_query(q, &rq, true);
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e2);
+		rq.fibmatch = false;
+		ecmp_choice(nl, q, &rq, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);
 	}
@@ -1110,9 +1332,13 @@ reroute(struct pp_nl *nl, struct pc_facts *f)
 		f->sport_other_rc = pp_route_get(nl, &oq, &f->sport_other_route, &f->sport_other_err);
 		other_fib(nl, &rq, f);
 	}
+	f->ecmp_n = 0;
 	if (f->route_rc == 0) {
 		rq.fibmatch = true;
 		f->fib_rc = pp_route_get(nl, &rq, &f->fib, &e);
+		/* The new route's next hops: a choice of its own (or the same one, taken as before). */
+		rq.fibmatch = false;
+		ecmp_choice(nl, q, &rq, f);
 		collect_thrown(nl, q, f);
 	} else if (f->rules_rc == 0) {
 		explain_failure(nl, q, f);

@@ -24,6 +24,8 @@ PKGS="$PKGS $FW_PKGS"
 # The real Docker daemon (pathcheck_dockerd runs it inside a lab namespace) and a static
 # busybox for its image.
 PKGS="$PKGS docker.io busybox-static"
+# /usr/bin/time for make bench: pathcheck's peak RSS on a kube-proxy-sized ruleset.
+PKGS="$PKGS time"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
