@@ -50,34 +50,34 @@ for n in 1000 100000; do
 
 	# Nothing of the server's in the sets.
 	truth open 443 "$n, out of every set"
-	check "$n, out of every set" null ok 0 "${IN[@]}" "[2001:db8:2::2]:443"
+	check "$n, out of every set" null/NONE ok 0 "${IN[@]}" "[2001:db8:2::2]:443"
 	truth open 9443 "$n, vmap: no element"
-	check "$n, vmap: no element" null ok 0 "${IN[@]}" "[2001:db8:2::2]:9443"
+	check "$n, vmap: no element" null/NONE ok 0 "${IN[@]}" "[2001:db8:2::2]:9443"
 
 	# The interval set holds the server's net.
 	nsrun rtr nft add element inet bl blk "{ $SRV }"
 	truth dropped 443 "$n, in the interval set"
-	check "$n, in the interval set" forward fail 1 "${IN[@]}" "[2001:db8:2::2]:443"
+	check "$n, in the interval set" forward/NFT_RULE_DROP fail 1 "${IN[@]}" "[2001:db8:2::2]:443"
 	expect_ev "$n, in the interval set: the rule" forward '.evidence.chains[0].rule | test("ip6 daddr @blk drop")' true
 	nsrun rtr nft delete element inet bl blk "{ $SRV }"
 
 	# A concatenation of ranges: the address in range and the port out of it is not in the set.
 	nsrun rtr nft add element inet bl cc "{ $SRV . tcp . 8000-8999 }"
 	truth dropped 8443 "$n, concatenation: every field in range"
-	check "$n, concatenation: every field in range" forward fail 1 "${IN[@]}" "[2001:db8:2::2]:8443"
+	check "$n, concatenation: every field in range" forward/NFT_RULE_DROP fail 1 "${IN[@]}" "[2001:db8:2::2]:8443"
 	expect_ev "$n, concatenation: the rule" forward '.evidence.chains[0].rule | test("@cc drop")' true
 	truth open 9443 "$n, concatenation: the port out of range"
-	check "$n, concatenation: the port out of range" null ok 0 "${IN[@]}" "[2001:db8:2::2]:9443"
-	check "$n, concatenation: udp is not tcp" null ok 0 "${IN[@]}" --proto udp "[2001:db8:2::2]:8443"
+	check "$n, concatenation: the port out of range" null/NONE ok 0 "${IN[@]}" "[2001:db8:2::2]:9443"
+	check "$n, concatenation: udp is not tcp" null/NONE ok 0 "${IN[@]}" --proto udp "[2001:db8:2::2]:8443"
 	nsrun rtr nft delete element inet bl cc "{ $SRV . tcp . 8000-8999 }"
 
 	# The verdict map gives the server's net drop; a neighbour's range accepts.
 	nsrun rtr nft add element inet bl vm "{ $SRV : drop, 2001:db8:2:1::/64 : accept }"
 	truth dropped 9443 "$n, vmap: drop"
-	check "$n, vmap: drop" forward fail 1 "${IN[@]}" "[2001:db8:2::2]:9443"
+	check "$n, vmap: drop" forward/NFT_RULE_DROP fail 1 "${IN[@]}" "[2001:db8:2::2]:9443"
 	expect_ev "$n, vmap: drop: the rule" forward '.evidence.chains[0].rule | test("vmap @vm")' true
 	truth open 443 "$n, vmap: the rule not reached"
-	check "$n, vmap: the rule not reached" null ok 0 "${IN[@]}" "[2001:db8:2::2]:443"
+	check "$n, vmap: the rule not reached" null/NONE ok 0 "${IN[@]}" "[2001:db8:2::2]:443"
 done
 for p in $LPIDS; do kill "$p" 2>/dev/null; done
 t_done

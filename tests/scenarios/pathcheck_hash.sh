@@ -60,24 +60,24 @@ load drop
 read -r o d <<<"$(fates 203.0.113.2)"
 if [ "$o" -gt 0 ] && [ "$d" -gt 0 ]; then t_ok "jhash splits: truth, $o opened and $d dropped"
 else t_fail "jhash splits: truth, $o opened and $d dropped (want both)"; fi
-check "jhash, one value drops" forward fail 1 "${IN4[@]}" 203.0.113.2:8080
+check "jhash, one value drops" forward/NFT_RULE_DROP fail 1 "${IN4[@]}" 203.0.113.2:8080
 expect_jq "jhash: 1 of 2 branches die" "$LAST" '.verdict.summary | test("^1 of 2 branches die")' true
 expect_jq "jhash: two branches" "$LAST" '.branches | length' 2
 expect_jq "jhash: the choice named" "$LAST" '[.branches[].choices] | join(" ") | test("jhash ip saddr . tcp sport mod 2 seed 0x5")' true
 read -r o d <<<"$(fates 2001:db8:2::2)"
 if [ "$o" -gt 0 ] && [ "$d" -gt 0 ]; then t_ok "symhash splits: truth, $o opened and $d dropped"
 else t_fail "symhash splits: truth, $o opened and $d dropped (want both)"; fi
-check "symhash, one value drops" forward fail 1 "${IN6[@]}" "[2001:db8:2::2]:8080"
+check "symhash, one value drops" forward/NFT_RULE_DROP fail 1 "${IN6[@]}" "[2001:db8:2::2]:8080"
 expect_jq "symhash: 1 of 2 branches die" "$LAST" '.verdict.summary | test("^1 of 2 branches die")' true
 
 # Every value accepts: every connect opens, ok from pathcheck.
 load accept
 read -r o d <<<"$(fates 203.0.113.2)"
 [ "$d" -eq 0 ] && t_ok "jhash, all accept: truth, $o opened" || t_fail "jhash, all accept: truth, $d dropped"
-check "jhash, every value accepts" null ok 0 "${IN4[@]}" 203.0.113.2:8080
+check "jhash, every value accepts" null/NONE ok 0 "${IN4[@]}" 203.0.113.2:8080
 expect_jq "jhash: all 2 branches pass" "$LAST" '.verdict.summary | test("all 2 branches pass")' true
 read -r o d <<<"$(fates 2001:db8:2::2)"
 [ "$d" -eq 0 ] && t_ok "symhash, all accept: truth, $o opened" || t_fail "symhash, all accept: truth, $d dropped"
-check "symhash, every value accepts" null ok 0 "${IN6[@]}" "[2001:db8:2::2]:8080"
+check "symhash, every value accepts" null/NONE ok 0 "${IN6[@]}" "[2001:db8:2::2]:8080"
 kill $LPIDS 2>/dev/null
 t_done
