@@ -186,25 +186,25 @@ at srv iptables-nft -A INPUT -p tcp -m set --match-set web src,dst -j DROP
 IN=(-N "$(ns srv)" --from 198.51.100.2 --iif s0)
 S del blk 198.51.100.2 2>/dev/null
 truth open 8080 "-m set blk src, client not in the set"
-check "-m set blk src, client not in the set" null ok 0 "${IN[@]}" 198.51.100.1:8080
+check "-m set blk src, client not in the set" null/NONE ok 0 "${IN[@]}" 198.51.100.1:8080
 S add blk 198.51.100.2
 truth dropped 8080 "-m set blk src, client in the set"
-check "-m set blk src, client in the set" input fail 1 "${IN[@]}" 198.51.100.1:8080
+check "-m set blk src, client in the set" input/XT_RULE_DROP fail 1 "${IN[@]}" 198.51.100.1:8080
 expect_ev "-m set blk src: the rule as iptables-save shows it" input \
 	'.evidence.chains[0].rule | test("-m set --match-set blk src")' true
 truth dropped 8081 "-m set web src,dst: the client's address and the port in the set"
-check "-m set web src,dst: address and port in the set" input fail 1 "${IN[@]}" 198.51.100.1:8081
+check "-m set web src,dst: address and port in the set" input/XT_RULE_DROP fail 1 "${IN[@]}" 198.51.100.1:8081
 expect_ev "-m set web src,dst: the rule" input '.evidence.chains[0].rule | test("--match-set web src,dst")' true
 truth open 8082 "-m set web src,dst: the port not in the set"
-check "-m set web src,dst: the port not in the set" null ok 0 "${IN[@]}" 198.51.100.1:8082
+check "-m set web src,dst: the port not in the set" null/NONE ok 0 "${IN[@]}" 198.51.100.1:8082
 # A key pathcheck cannot form (the source port is the kernel's pick) and a type it does not test: unknown, named.
 at srv iptables-nft -I INPUT 1 -p tcp --dport 8082 -m set --match-set web src,src -j DROP
-check "-m set web src,src: the source port not known" input unknown 3 "${IN[@]}" 198.51.100.1:8082
+check "-m set web src,src: the source port not known" input/UNDECIDED_RULE unknown 3 "${IN[@]}" 198.51.100.1:8082
 expect_ev "-m set web src,src: why" input '.summary | test("source port is not known")' true
-check "-m set web src,src with --sport: decided" null ok 0 "${IN[@]}" --sport 40000 198.51.100.1:8082
+check "-m set web src,src with --sport: decided" null/NONE ok 0 "${IN[@]}" --sport 40000 198.51.100.1:8082
 at srv iptables-nft -D INPUT 1
 at srv iptables-nft -I INPUT 1 -p tcp --dport 8082 -m set --match-set lst src -j DROP
-check "-m set of type list:set" input unknown 3 "${IN[@]}" 198.51.100.1:8082
+check "-m set of type list:set" input/UNDECIDED_RULE unknown 3 "${IN[@]}" 198.51.100.1:8082
 expect_ev "-m set list:set: the type named" input '.summary | test("list:set")' true
 for p in $LPIDS; do kill "$p" 2>/dev/null; done
 t_done
