@@ -9,6 +9,7 @@
 
 #include "attr.h"
 #include "fdb.h"
+#include "link.h"
 
 static const struct pp_attr_policy fdb_pol[NDA_MAX + 1] = {
 	[NDA_LLADDR] = { PP_A_MIN, 6 }, [NDA_MASTER] = { PP_A_U32 }, [NDA_VLAN] = { PP_A_U16 },
@@ -112,135 +113,39 @@ static const struct pp_attr_policy brlink_pol[IFLA_MAX + 1] = {
 	[IFLA_LINKINFO] = { PP_A_NEST },
 };
 
-static const struct pp_attr_policy brinfo_pol[IFLA_INFO_MAX + 1] = {
-	[IFLA_INFO_SLAVE_KIND] = { PP_A_STR }, [IFLA_INFO_SLAVE_DATA] = { PP_A_NEST },
-};
-
-static const struct pp_attr_policy brport_pol[IFLA_BRPORT_MAX + 1] = {
-	[IFLA_BRPORT_STATE] = { PP_A_U8 }, [IFLA_BRPORT_LEARNING] = { PP_A_U8 },
-	[IFLA_BRPORT_UNICAST_FLOOD] = { PP_A_U8 }, [IFLA_BRPORT_MCAST_FLOOD] = { PP_A_U8 },
-	[IFLA_BRPORT_ISOLATED] = { PP_A_U8 }, [IFLA_BRPORT_MODE] = { PP_A_U8 },
-};
-
-/* The port's attributes as the kernel gives them with the link: IFLA_LINKINFO's slave data (br_port_fill_slave_info). */
-int
-pp_brport_decode(const struct nlmsghdr *nlh, struct pp_brport *b)
+/* The IFLA_LINKINFO of an RTM_NEWLINK message, parsed for its bridge parts (link.c does the same in pp_link_decode). */
+static int
+bridge_info_of(const struct nlmsghdr *nlh, bool *is_port, struct pp_brport *b, bool *is_bridge, bool *vf)
 {
-	const struct nlattr *tb[IFLA_MAX + 1], *it[IFLA_INFO_MAX + 1], *pt[IFLA_BRPORT_MAX + 1];
+	const struct nlattr *tb[IFLA_MAX + 1];
 	const struct ifinfomsg *ifi = pp_msg_hdr(nlh, sizeof(*ifi));
 
 	memset(b, 0, sizeof(*b));
+	*is_port = *is_bridge = *vf = false;
 	if (!ifi || pp_attr_parse_msg(nlh, sizeof(*ifi), brlink_pol, IFLA_MAX, tb) < 0)
 		return -EBADMSG;
 	if (!tb[IFLA_LINKINFO])
-		return -ENOENT;
-	if (pp_attr_parse_nest(tb[IFLA_LINKINFO], brinfo_pol, IFLA_INFO_MAX, it) < 0)
-		return -EBADMSG;
-	if (!it[IFLA_INFO_SLAVE_KIND] || strcmp(mnl_attr_get_str(it[IFLA_INFO_SLAVE_KIND]), "bridge") != 0)
-		return -ENOENT;		/* not a bridge port */
-	if (!it[IFLA_INFO_SLAVE_DATA])
 		return 0;
-	if (pp_attr_parse_nest(it[IFLA_INFO_SLAVE_DATA], brport_pol, IFLA_BRPORT_MAX, pt) < 0)
-		return -EBADMSG;
-#define BR_FLAG(attr, has, val) do { if (pt[attr]) { b->has = true; b->val = mnl_attr_get_u8(pt[attr]) != 0; } } while (0)
-	if (pt[IFLA_BRPORT_STATE]) {
-		b->has_state = true;
-		b->state = mnl_attr_get_u8(pt[IFLA_BRPORT_STATE]);
-	}
-	BR_FLAG(IFLA_BRPORT_LEARNING, has_learning, learning);
-	BR_FLAG(IFLA_BRPORT_UNICAST_FLOOD, has_flood, flood);
-	BR_FLAG(IFLA_BRPORT_MCAST_FLOOD, has_mcast_flood, mcast_flood);
-	BR_FLAG(IFLA_BRPORT_ISOLATED, has_isolated, isolated);
-	BR_FLAG(IFLA_BRPORT_MODE, has_hairpin, hairpin);
-#undef BR_FLAG
-	return 0;
-}
-
-static int
-brport_decode_v(const struct nlmsghdr *nlh, void *out)
-{
-	return pp_brport_decode(nlh, out);
+	return pp_link_bridge_info(tb[IFLA_LINKINFO], is_port, b, is_bridge, vf);
 }
 
 int
-pp_brport_get(struct pp_nl *nl, int ifindex, struct pp_brport *b, struct pp_err *e)
+pp_brport_decode(const struct nlmsghdr *nlh, struct pp_brport *b)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct one_ctx c = { .out = b, .decode = brport_decode_v, .type = RTM_NEWLINK };
-	struct ifinfomsg *ifi;
-	int rc;
+	bool is_port, is_bridge, vf;
+	int rc = bridge_info_of(nlh, &is_port, b, &is_bridge, &vf);
 
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	pp_err_set(e, 0, "RTM_GETLINK bridge port %d", ifindex);
-	rc = pp_nl_request(nl, nlh, one_cb, &c, e);
-	if (rc < 0)
-		return rc;
-	if (!c.found)
-		return -ENODEV;
-	return c.rc;
+	return rc < 0 ? rc : is_port ? 0 : -ENOENT;
 }
-
-static const struct pp_attr_policy brinfo_kind_pol[IFLA_INFO_MAX + 1] = {
-	[IFLA_INFO_KIND] = { PP_A_STR }, [IFLA_INFO_DATA] = { PP_A_NEST },
-};
-
-static const struct pp_attr_policy br_pol[IFLA_BR_MAX + 1] = {
-	[IFLA_BR_VLAN_FILTERING] = { PP_A_U8 },
-};
 
 int
 pp_bridge_vlan_filtering_decode(const struct nlmsghdr *nlh, bool *on)
 {
-	const struct nlattr *tb[IFLA_MAX + 1], *it[IFLA_INFO_MAX + 1], *bt[IFLA_BR_MAX + 1];
-	const struct ifinfomsg *ifi = pp_msg_hdr(nlh, sizeof(*ifi));
+	struct pp_brport b;
+	bool is_port, is_bridge;
+	int rc = bridge_info_of(nlh, &is_port, &b, &is_bridge, on);
 
-	*on = false;
-	if (!ifi || pp_attr_parse_msg(nlh, sizeof(*ifi), brlink_pol, IFLA_MAX, tb) < 0)
-		return -EBADMSG;
-	if (!tb[IFLA_LINKINFO])
-		return -ENOENT;
-	if (pp_attr_parse_nest(tb[IFLA_LINKINFO], brinfo_kind_pol, IFLA_INFO_MAX, it) < 0)
-		return -EBADMSG;
-	if (!it[IFLA_INFO_KIND] || strcmp(mnl_attr_get_str(it[IFLA_INFO_KIND]), "bridge") != 0)
-		return -ENOENT;
-	if (!it[IFLA_INFO_DATA])
-		return 0;
-	if (pp_attr_parse_nest(it[IFLA_INFO_DATA], br_pol, IFLA_BR_MAX, bt) < 0)
-		return -EBADMSG;
-	*on = bt[IFLA_BR_VLAN_FILTERING] && mnl_attr_get_u8(bt[IFLA_BR_VLAN_FILTERING]);
-	return 0;
-}
-
-static int
-vlanf_decode_v(const struct nlmsghdr *nlh, void *out)
-{
-	return pp_bridge_vlan_filtering_decode(nlh, out);
-}
-
-int
-pp_bridge_vlan_filtering(struct pp_nl *nl, int ifindex, bool *on, struct pp_err *e)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct one_ctx c = { .out = on, .decode = vlanf_decode_v, .type = RTM_NEWLINK };
-	struct ifinfomsg *ifi;
-	int rc;
-
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	pp_err_set(e, 0, "RTM_GETLINK bridge %d", ifindex);
-	rc = pp_nl_request(nl, nlh, one_cb, &c, e);
-	if (rc < 0)
-		return rc;
-	if (!c.found)
-		return -ENODEV;
-	return c.rc;
+	return rc < 0 ? rc : is_bridge ? 0 : -ENOENT;
 }
 
 const char *

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "link.h"
 #include "nl.h"
 
 struct pp_fdb {
@@ -27,18 +28,13 @@ int pp_fdb_get(struct pp_nl *nl, int bridge, const uint8_t *lladdr, uint16_t vla
 /* "learned", "static", "local" (the bridge's own), "stale", ... */
 const char *pp_fdb_kind(const struct pp_fdb *f);
 
-/* A bridge port's state and flags (RTM_GETLINK, AF_BRIDGE, IFLA_PROTINFO). */
-struct pp_brport {
-	bool has_state;
-	uint8_t state;		/* BR_STATE_DISABLED, LISTENING, LEARNING, FORWARDING, BLOCKING */
-	bool has_learning, has_flood, has_mcast_flood, has_isolated, has_hairpin;
-	bool learning, flood, mcast_flood, isolated, hairpin;
-};
+/*
+ * The bridge parts of an RTM_NEWLINK message, for tests and callers that hold a raw message
+ * (pp_link_decode fills the same into struct pp_link: has_brport, brport, br_vlan_filtering):
+ * a bridge port's state and flags (-ENOENT when not a bridge port), a bridge's VLAN
+ * filtering (-ENOENT when not a bridge). 0 or -EBADMSG.
+ */
 int pp_brport_decode(const struct nlmsghdr *nlh, struct pp_brport *b);
-/* The port ifindex of a bridge. Returns 0, -ENODEV, -ENOENT when it is not a bridge port, or -errno. */
-int pp_brport_get(struct pp_nl *nl, int ifindex, struct pp_brport *b, struct pp_err *e);
-/* Whether bridge ifindex filters by VLAN (IFLA_BR_VLAN_FILTERING). Returns 0 (*on set), -ENOENT when not a bridge, or -errno. */
-int pp_bridge_vlan_filtering(struct pp_nl *nl, int ifindex, bool *on, struct pp_err *e);
 int pp_bridge_vlan_filtering_decode(const struct nlmsghdr *nlh, bool *on);
 /* "disabled", "listening", "learning", "forwarding", "blocking". */
 const char *pp_brport_state_name(uint8_t state);

@@ -19,7 +19,58 @@ static const struct pp_attr_policy link_pol[IFLA_MAX + 1] = {
 
 static const struct pp_attr_policy info_pol[IFLA_INFO_MAX + 1] = {
 	[IFLA_INFO_KIND] = { PP_A_STR }, [IFLA_INFO_SLAVE_KIND] = { PP_A_STR },
+	[IFLA_INFO_DATA] = { PP_A_NEST }, [IFLA_INFO_SLAVE_DATA] = { PP_A_NEST },
 };
+
+static const struct pp_attr_policy brport_pol[IFLA_BRPORT_MAX + 1] = {
+	[IFLA_BRPORT_STATE] = { PP_A_U8 }, [IFLA_BRPORT_LEARNING] = { PP_A_U8 },
+	[IFLA_BRPORT_UNICAST_FLOOD] = { PP_A_U8 }, [IFLA_BRPORT_MCAST_FLOOD] = { PP_A_U8 },
+	[IFLA_BRPORT_ISOLATED] = { PP_A_U8 }, [IFLA_BRPORT_MODE] = { PP_A_U8 },
+};
+
+static const struct pp_attr_policy br_pol[IFLA_BR_MAX + 1] = {
+	[IFLA_BR_VLAN_FILTERING] = { PP_A_U8 },
+};
+
+int
+pp_link_bridge_info(const struct nlattr *linkinfo, bool *is_port, struct pp_brport *b, bool *is_bridge, bool *vf)
+{
+	const struct nlattr *li[IFLA_INFO_MAX + 1], *pt[IFLA_BRPORT_MAX + 1], *bt[IFLA_BR_MAX + 1];
+
+	*is_port = *is_bridge = *vf = false;
+	memset(b, 0, sizeof(*b));
+	if (pp_attr_parse_nest(linkinfo, info_pol, IFLA_INFO_MAX, li) < 0)
+		return -EBADMSG;
+	/* br_port_fill_slave_info */
+	if (li[IFLA_INFO_SLAVE_KIND] && strcmp(mnl_attr_get_str(li[IFLA_INFO_SLAVE_KIND]), "bridge") == 0) {
+		*is_port = true;
+		if (li[IFLA_INFO_SLAVE_DATA]) {
+			if (pp_attr_parse_nest(li[IFLA_INFO_SLAVE_DATA], brport_pol, IFLA_BRPORT_MAX, pt) < 0)
+				return -EBADMSG;
+#define BR_FLAG(attr, has, val) do { if (pt[attr]) { b->has = true; b->val = mnl_attr_get_u8(pt[attr]) != 0; } } while (0)
+			if (pt[IFLA_BRPORT_STATE]) {
+				b->has_state = true;
+				b->state = mnl_attr_get_u8(pt[IFLA_BRPORT_STATE]);
+			}
+			BR_FLAG(IFLA_BRPORT_LEARNING, has_learning, learning);
+			BR_FLAG(IFLA_BRPORT_UNICAST_FLOOD, has_flood, flood);
+			BR_FLAG(IFLA_BRPORT_MCAST_FLOOD, has_mcast_flood, mcast_flood);
+			BR_FLAG(IFLA_BRPORT_ISOLATED, has_isolated, isolated);
+			BR_FLAG(IFLA_BRPORT_MODE, has_hairpin, hairpin);
+#undef BR_FLAG
+		}
+	}
+	/* br_fill_info */
+	if (li[IFLA_INFO_KIND] && strcmp(mnl_attr_get_str(li[IFLA_INFO_KIND]), "bridge") == 0) {
+		*is_bridge = true;
+		if (li[IFLA_INFO_DATA]) {
+			if (pp_attr_parse_nest(li[IFLA_INFO_DATA], br_pol, IFLA_BR_MAX, bt) < 0)
+				return -EBADMSG;
+			*vf = bt[IFLA_BR_VLAN_FILTERING] && mnl_attr_get_u8(bt[IFLA_BR_VLAN_FILTERING]);
+		}
+	}
+	return 0;
+}
 
 static const struct pp_attr_policy xdp_pol[IFLA_XDP_MAX + 1] = {
 	[IFLA_XDP_ATTACHED] = { PP_A_U8 }, [IFLA_XDP_PROG_ID] = { PP_A_U32 },
@@ -93,6 +144,13 @@ pp_link_decode(const struct nlmsghdr *nlh, struct pp_link *l)
 		if (li[IFLA_INFO_SLAVE_KIND])
 			snprintf(l->slave_kind, sizeof(l->slave_kind), "%s",
 				 mnl_attr_get_str(li[IFLA_INFO_SLAVE_KIND]));
+		{
+			bool is_bridge;
+
+			if (pp_link_bridge_info(tb[IFLA_LINKINFO], &l->has_brport, &l->brport, &is_bridge,
+						&l->br_vlan_filtering) < 0)
+				return -EBADMSG;
+		}
 	}
 	if (tb[IFLA_XDP]) {
 		const struct nlattr *xt[IFLA_XDP_MAX + 1];

@@ -14,6 +14,14 @@
 #define IFF_DORMANT 0x20000
 #endif
 
+/* A bridge port's state and flags, as the kernel sends them with the link (IFLA_INFO_SLAVE_DATA). */
+struct pp_brport {
+	bool has_state;
+	uint8_t state;		/* BR_STATE_DISABLED, LISTENING, LEARNING, FORWARDING, BLOCKING */
+	bool has_learning, has_flood, has_mcast_flood, has_isolated, has_hairpin;
+	bool learning, flood, mcast_flood, isolated, hairpin;
+};
+
 struct pp_link {
 	int ifindex;
 	char name[IF_NAMESIZE];
@@ -29,6 +37,9 @@ struct pp_link {
 	int32_t link_netnsid;
 	uint8_t xdp_attached;		/* XDP_ATTACHED_* */
 	uint32_t xdp_prog_id;		/* IFLA_XDP_PROG_ID: the program of one attach mode, 0 when none */
+	bool has_brport;		/* a bridge port: its state and flags */
+	struct pp_brport brport;
+	bool br_vlan_filtering;		/* a bridge that filters by VLAN (IFLA_BR_VLAN_FILTERING) */
 	uint8_t addr[32];
 	uint8_t addr_len;
 	uint16_t type;			/* ARPHRD_* */
@@ -36,6 +47,12 @@ struct pp_link {
 };
 
 int pp_link_decode(const struct nlmsghdr *nlh, struct pp_link *l);
+/*
+ * The bridge parts of an IFLA_LINKINFO nest: a bridge port's slave data into *b
+ * (*is_port set), a bridge's VLAN filtering into *vf (*is_bridge set). 0 or -EBADMSG.
+ */
+int pp_link_bridge_info(const struct nlattr *linkinfo, bool *is_port, struct pp_brport *b, bool *is_bridge,
+			bool *vf);
 /* One device by index (ifindex > 0) or by name. Returns 0, -ENODEV, or -errno. */
 int pp_link_get(struct pp_nl *nl, int ifindex, const char *name, struct pp_link *l, struct pp_err *e);
 typedef int (*pp_link_cb)(const struct pp_link *l, void *data);

@@ -172,6 +172,14 @@ has_peer(const struct pp_link *l, struct peer *p)
 	return true;
 }
 
+/* The next hop's link-layer address is known: its entry holds one the kernel sends to. */
+static bool
+lladdr_known(const struct pc_facts *f)
+{
+	return f->neigh_rc == 0 && f->neigh.lladdr_len == 6 &&
+	       (f->neigh.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP));
+}
+
 struct port_scan {
 	int bridge;
 	int ports[64];
@@ -258,8 +266,7 @@ bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, str
 	char mac[32], eb[320];
 	int rc;
 
-	if (f->neigh_rc != 0 || f->neigh.lladdr_len != 6 || !(f->neigh.state & (NUD_REACHABLE | NUD_STALE |
-	    NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP))) {
+	if (!lladdr_known(f)) {
 		/* Not resolved yet: the port whose host would answer the kernel's solicitation. */
 		char a[INET6_ADDRSTRLEN];
 
@@ -307,22 +314,22 @@ bridge_port(struct pc_target *t, const struct pc_facts *f, struct pp_nl *nl, str
 	}
 	snprintf(via, vlen, "bridge %s port %s (fdb %s %s)", br->name, port->name, pp_fdb_kind(&fdb), mac);
 port_found:
-	rc = pp_brport_get(nl, port->ifindex, &bp, &e);
-	if (rc == 0 && bp.has_state && bp.state != 3 /* BR_STATE_FORWARDING */) {
+	/* The port's state and flags came with the link itself (pp_link_decode). */
+	bp = port->brport;
+	if (!port->has_brport) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "bridge %s: %s is not reported as one of its ports", br->name,
+		    port->name);
+		return -1;
+	}
+	if (bp.has_state && bp.state != 3 /* BR_STATE_FORWARDING */) {
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s: port %s is in state %s: it forwards nothing", br->name,
 		    port->name, pp_brport_state_name(bp.state));
 		return -1;
 	}
-	if (unknown_unicast && rc == 0 && bp.has_flood && !bp.flood) {
+	if (unknown_unicast && bp.has_flood && !bp.flood) {
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL,
 		    "bridge %s: the next hop is not in its fdb%s, and port %s does not flood unknown unicast (flood off): the frame never reaches it",
 		    br->name, bp.has_learning && !bp.learning ? " (the port does not learn)" : "", port->name);
-		return -1;
-	}
-	if (unknown_unicast && rc < 0) {
-		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
-		    "bridge %s: the next hop is not in its fdb, and whether port %s floods could not be read: %s", br->name,
-		    port->name, pp_err_str(&e, eb, sizeof(eb)));
 		return -1;
 	}
 	if (!(port->flags & IFF_UP)) {
@@ -497,9 +504,8 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 	struct pp_fdb fdb;
 	struct pp_brport bp;
 	struct pp_err e = { 0 };
-	bool mac_known = cf->neigh_rc == 0 && cf->neigh.lladdr_len == 6 &&
-			 (cf->neigh.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP));
-	bool vf = false, flooded = false;
+	bool mac_known = lladdr_known(cf);
+	bool flooded = false;
 	uint8_t peer_mac[6];
 	char mac[32], first[300], eb[320], a[INET6_ADDRSTRLEN];
 	long long nf = 0;
@@ -557,19 +563,19 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 		    br.name, ns, in->name);
 		return -1;
 	}
-	/* Each port forwards, floods where it must; the bridge's own filters. */
-	if (pp_brport_get(nl, in->ifindex, &bp, &e) == 0 && bp.has_state && bp.state != 3) {
+	/* Each port forwards, floods where it must; the bridge's own filters (their state came with the links). */
+	if (in->brport.has_state && in->brport.state != 3) {
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: port %s (in) is in state %s", br.name, ns, in->name,
-		    pp_brport_state_name(bp.state));
+		    pp_brport_state_name(in->brport.state));
 		return -1;
 	}
-	rc = pp_brport_get(nl, out->ifindex, &bp, &e);
-	if (rc == 0 && bp.has_state && bp.state != 3) {
+	bp = out->brport;
+	if (bp.has_state && bp.state != 3) {
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: port %s (out) is in state %s", br.name, ns,
 		    out->name, pp_brport_state_name(bp.state));
 		return -1;
 	}
-	if (flooded && rc == 0 && bp.has_flood && !bp.flood) {
+	if (flooded && bp.has_flood && !bp.flood) {
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL,
 		    "bridge %s in netns %s: the address is not in its fdb, and port %s does not flood unknown unicast",
 		    br.name, ns, out->name);
@@ -579,7 +585,7 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s in netns %s: port %s is down", br.name, ns, out->name);
 		return -1;
 	}
-	if (pp_bridge_vlan_filtering(nl, br.ifindex, &vf, &e) == 0 && vf) {
+	if (br.br_vlan_filtering) {
 		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
 		    "bridge %s in netns %s filters by VLAN (vlan_filtering 1): the ports' VLANs are not evaluated by pathcheck",
 		    br.name, ns);
