@@ -161,6 +161,37 @@ text_series(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 
 static enum pc_cause target_cause(const struct pc_target *t);
 
+/*
+ * The verdict's next command. When --follow ends in another namespace than the walk
+ * started in, each command of the hint is run there: "ip netns exec NS" (nsenter for a
+ * process's namespace or the host's), so that it reads the namespace the verdict names.
+ */
+static const char *
+verdict_hint(const struct pc_target *t, const char *hint, char *buf, size_t len)
+{
+	char pre[96];
+	size_t n = 0;
+	const char *p = hint;
+
+	if (!t->q.follow || !t->follow_netns[0] || strcmp(t->follow_netns, t->netns_name) == 0)
+		return hint;
+	if (strcmp(t->follow_netns, "host") == 0)
+		snprintf(pre, sizeof(pre), "nsenter -t 1 -n ");
+	else if (strncmp(t->follow_netns, "pid:", 4) == 0)
+		snprintf(pre, sizeof(pre), "nsenter -t %s -n ", t->follow_netns + 4);
+	else
+		snprintf(pre, sizeof(pre), "ip netns exec %s ", t->follow_netns);
+	buf[0] = '\0';
+	while (*p && n < len) {
+		const char *e = strstr(p, "; ");
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		n += (size_t)snprintf(buf + n, len - n, "%s%s%.*s", n ? "; " : "", pre, (int)l, p);
+		p = e ? e + 2 : p + l;
+	}
+	return buf;
+}
+
 /* The stations of one walk (one hop), in path order. */
 static void
 text_stations(const struct pc_opts *o, const struct pc_target *t, FILE *f)
@@ -305,8 +336,11 @@ text_one(const struct pc_opts *o, const struct pc_target *t, FILE *f)
 			pp_text_safe(t->follow_netns, b2, sizeof(b2)), pc_station_name(r->verdict_station),
 			pp_text_safe(r->branches_summary[0] ? r->branches_summary : s->summary, b1, sizeof(b1)));
 		fprintf(f, "  cause %s\n", pc_cause_name(r->verdict_cause));
-		if (s->hint[0])
-			fprintf(f, "  next: %s\n", pp_text_safe(s->hint, b1, sizeof(b1)));
+		if (s->hint[0]) {
+			char hb[512];
+
+			fprintf(f, "  next: %s\n", pp_text_safe(verdict_hint(t, s->hint, hb, sizeof(hb)), b1, sizeof(b1)));
+		}
 	}
 }
 
@@ -516,7 +550,11 @@ json_members_(const struct pc_target *t, struct pp_json *j, bool with_hops)
 		pp_json_str(j, "summary", r->branches_summary[0] ? r->branches_summary : s->summary);
 		if (s->drop_reason[0])
 			pp_json_str(j, "drop_reason", s->drop_reason);
-		pp_json_str(j, "hint", s->hint[0] ? s->hint : NULL);
+		{
+			char hb[512];
+
+			pp_json_str(j, "hint", s->hint[0] ? verdict_hint(t, s->hint, hb, sizeof(hb)) : NULL);
+		}
 		json_cause(j, r->verdict_cause);
 	}
 	if (with_hops && t->q.follow)

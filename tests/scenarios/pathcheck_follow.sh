@@ -150,6 +150,7 @@ nsrun host nft add rule inet filter forward iifname up0 oifname br0 tcp dport 80
 truth "forward rule" "$X" 198.51.100.1 8080 fail
 check "forward rule" forward/NFT_RULE_DROP fail 1 -N "$X" --follow 198.51.100.1:8080
 walk "forward rule" "$H" 2 dies
+expect_jq "forward rule: the next command runs in host" "$LAST" '.verdict.hint | startswith("ip netns exec '"$H"' nft -a list chain")' true
 truth "forward rule v6" "$X" '[2001:db8:c::2]' 80 fail
 check "forward rule v6" forward/NFT_RULE_DROP fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
 walk "forward rule v6" "$H" 2 dies
@@ -208,6 +209,7 @@ expect_jq "no masquerade: the request arrived" "$(nsrun ext nft -j list chain in
 check "no masquerade one way" null/NONE ok 0 -N "$C" --follow 198.51.100.2:80
 check "no masquerade round trip" route/ROUTE_NONE fail 1 -N "$C" --round-trip 198.51.100.2:80
 expect_jq "no masquerade round trip: in ext, the answer" "$LAST" '.verdict.netns + " " + .verdict.of' "$X answer"
+expect_jq "no masquerade round trip: each next command in ext" "$LAST" '.verdict.hint' "ip netns exec $X ip route get 203.0.113.2; ip netns exec $X ip rule show"
 nsrun host nft add rule ip nat postrouting oifname up0 ip saddr 203.0.113.0/26 masquerade
 nsrun ext nft delete table inet seen
 
