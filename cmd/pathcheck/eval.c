@@ -115,7 +115,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 	memset(res, 0, sizeof(*res));
 	order = pc_path_order(q->direction, &n);
 	for (size_t i = 0; i < n; i++)
-		if (pc_station_on_path(order[i], q->direction))
+		if (pc_station_on_path(order[i], q->direction) && (!f->l2 || pc_stations[order[i]].family))
 			pc_stations[order[i]].judge(q, f, res, order[i]);
 	for (size_t i = 0; i < n; i++)
 		if (pc_stations[order[i]].after)

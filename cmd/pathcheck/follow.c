@@ -21,14 +21,11 @@
 #include "fdb.h"
 #include "netns.h"
 #include "pathcheck.h"
+#include "st_netfilter.h"
 #include "sysctl.h"
 
 #include <linux/netfilter.h>
 
-/* linux/netfilter_bridge.h cannot be included beside net/if.h. */
-#ifndef NF_BR_FORWARD
-#define NF_BR_FORWARD 2
-#endif
 #include <linux/neighbour.h>
 
 /* The packet as it leaves a hop. */
@@ -453,41 +450,6 @@ undo_dnat(const struct pc_query *q, struct wire *w, const char *ns)
 
 static void follow_split(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur_fd);
 
-struct chain_scan {
-	uint32_t hook;
-	unsigned n;
-	char first[300];
-};
-
-static int
-chain_cb(const struct pp_nft_chain *c, void *data)
-{
-	struct chain_scan *cs = data;
-
-	if (c->base && c->hooknum == cs->hook) {
-		if (!cs->n++)
-			snprintf(cs->first, sizeof(cs->first), "%s %s %s", pp_nft_family_name(c->family), c->table, c->name);
-	}
-	return 0;
-}
-
-/* Base chains of family on hook in this namespace: their number (the first named), or -errno. */
-static int
-chains_on(uint32_t family, uint32_t hook, char *first, size_t len)
-{
-	struct chain_scan cs = { .hook = hook };
-	struct pp_nl nl;
-	struct pp_err e = { 0 };
-	int rc;
-
-	if ((rc = pp_nl_open(&nl, NETLINK_NETFILTER, &e)) < 0)
-		return rc;
-	rc = pp_nft_chain_dump(&nl, family, chain_cb, &cs, &e);
-	pp_nl_close(&nl);
-	snprintf(first, len, "%s", cs.first);
-	return rc < 0 ? rc : (int)cs.n;
-}
-
 /*
  * A frame arriving on a bridge port (in) is for the bridge itself, and the IP stack takes it
  * (its destination link-layer address is the bridge's, or a local fdb entry; unresolved: the
@@ -497,7 +459,7 @@ chains_on(uint32_t family, uint32_t hook, char *first, size_t len)
  */
 static int
 l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_link *in, struct pp_nl *nl,
-	    const char *ns, struct pp_link *out, char *via, size_t vlen)
+	    const char *ns, struct pp_link *out, struct pp_link *bro, char *via, size_t vlen)
 {
 	const struct pc_facts *cf = &cur->f;
 	struct pp_link br;
@@ -507,8 +469,7 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 	bool mac_known = lladdr_known(cf);
 	bool flooded = false;
 	uint8_t peer_mac[6];
-	char mac[32], first[300], eb[320], a[INET6_ADDRSTRLEN];
-	long long nf = 0;
+	char mac[32], eb[320], a[INET6_ADDRSTRLEN];
 	int rc, ifx = 0;
 
 	if (!in->master || strcmp(in->slave_kind, "bridge") != 0)
@@ -592,25 +553,48 @@ l2_crossing(struct pc_target *t, const struct pc_target *cur, const struct pp_li
 		t->follow_cause = PC_C_UNDECIDED_RULE;
 		return -1;
 	}
-	if ((rc = chains_on(NFPROTO_BRIDGE, NF_BR_FORWARD, first, sizeof(first))) != 0) {
-		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, rc > 0 ?
-		    "bridge %s in netns %s: bridged frames pass the bridge family's forward chains (%s), which --follow does not evaluate" :
-		    "bridge %s in netns %s: its bridge-family chains could not be read%s", br.name, ns, rc > 0 ? first : "");
-		t->follow_cause = PC_C_UNDECIDED_RULE;
-		return -1;
-	}
-	/* br_netfilter passes bridged IP traffic to the IP forward chains too. */
-	if (pp_sysctl_get(cur->q.family == AF_INET6 ? "net/bridge/bridge-nf-call-ip6tables" : "net/bridge/bridge-nf-call-iptables",
-			  &nf) == 0 && nf == 1 &&
-	    (rc = chains_on(cur->q.family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NF_INET_FORWARD, first, sizeof(first))) +
-	    chains_on(NFPROTO_INET, NF_INET_FORWARD, first, sizeof(first)) != 0) {
-		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
-		    "bridge %s in netns %s: br_netfilter (bridge-nf-call-%s 1) passes bridged frames to the forward chains, which --follow does not evaluate for them",
-		    br.name, ns, cur->q.family == AF_INET6 ? "ip6tables" : "iptables");
-		t->follow_cause = PC_C_UNDECIDED_RULE;
-		return -1;
-	}
+	/* Its chains (the bridge family's, and the IP family's through br_netfilter) are the hop's stations. */
+	*bro = br;
 	return 1;
+}
+
+/*
+ * The hop of a frame bridged on at layer 2: its netfilter stations, walked and judged in
+ * the bridge's namespace (the caller's). out_dev is the device the frame left the hop
+ * before by (its source address), in the port it came in by, out the port it leaves by.
+ */
+static void
+l2_stations(struct pc_target *ht, const struct pc_target *cur, const struct pp_link *out_dev,
+	    const struct pp_link *br, const struct pp_link *in, const struct pp_link *out)
+{
+	struct pc_facts *f = &ht->f;
+	const char *key = ht->q.family == AF_INET6 ? "net/bridge/bridge-nf-call-ip6tables" :
+						   "net/bridge/bridge-nf-call-iptables";
+	long long nf = 0;
+	int rc;
+
+	f->l2 = true;
+	snprintf(f->l2_bridge, sizeof(f->l2_bridge), "%s", br->name);
+	snprintf(f->bridge_port, sizeof(f->bridge_port), "%s", in->name);
+	snprintf(f->l2_out, sizeof(f->l2_out), "%s", out->name);
+	f->l2_bridge_index = br->ifindex;
+	f->l2_in_index = in->ifindex;
+	f->l2_out_index = out->ifindex;
+	if (out_dev->addr_len == 6) {
+		f->l2_src_mac_known = true;
+		memcpy(f->l2_src_mac, out_dev->addr, 6);
+	}
+	if (lladdr_known(&cur->f)) {
+		f->l2_dst_mac_known = true;
+		memcpy(f->l2_dst_mac, cur->f.neigh.lladdr, 6);
+	}
+	/* No net.bridge sysctls: no br_netfilter in this kernel, and the IP chains never see the frame. */
+	rc = pp_sysctl_get(key, &nf);
+	f->br_nf_call = rc == 0 ? nf : rc == -ENOENT ? 0 : -1;
+	pc_nft_collect(&f->eq, f, 1u << NF_INET_PRE_ROUTING | 1u << NF_INET_FORWARD | 1u << NF_INET_POST_ROUTING);
+	if (f->br_nf_call == 1)
+		f->nlegacy = pp_legacy_iptables(f->eq.family, f->legacy, sizeof(f->legacy));
+	pc_eval(&f->eq, f, &ht->r);
 }
 
 /* Continue from hop cur into the next one. Returns the new hop, or NULL when the walk ends (t->follow_* set). */
@@ -625,7 +609,7 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	struct wire w;
 	struct peer p;
 	struct pp_nl nl;
-	struct pp_link l2_out;
+	struct pp_link l2_out, l2_br;
 	char l2_via[300] = "";
 	struct pp_err e = { 0 };
 	char via[300] = "", why[320], eb[320];
@@ -726,7 +710,7 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	}
 	snprintf(h->via, sizeof(h->via), "%s%s%s %s -> %s", via, via[0] ? ", " : "", out.kind, out.name, peer_link.name);
 	snprintf(h->dev_in, sizeof(h->dev_in), "%s", peer_link.name);
-	rc = l2_crossing(t, cur, &peer_link, &nl, h->netns, &l2_out, l2_via, sizeof(l2_via));
+	rc = l2_crossing(t, cur, &peer_link, &nl, h->netns, &l2_out, &l2_br, l2_via, sizeof(l2_via));
 	pp_nl_close(&nl);
 	if (rc < 0) {
 		pp_netns_leave(&back);
@@ -747,7 +731,7 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 	h->t.line = t->line;
 	h->t.rc = PP_EXIT_OK;
 	if (rc == 1) {
-		/* Bridged on at layer 2: no IP station here; the next hop is out the port the bridge chose. */
+		/* Bridged on at layer 2: only netfilter stations here; the next hop is out the port the bridge chose. */
 		h->l2 = true;
 		snprintf(h->l2_via, sizeof(h->l2_via), "%s", l2_via);
 		h->t.q.direction = PC_FORWARD;
@@ -757,8 +741,8 @@ next_hop(struct pc_target *t, struct pc_target *cur, const char *cur_ns, int cur
 		h->t.f.neigh = cur->f.neigh;
 		h->t.f.neigh_rc = cur->f.neigh_rc;
 		h->t.f.nexthop = cur->f.nexthop;
-		h->t.r.verdict_status = PP_ST_OK;
-		h->t.r.verdict_station = PC_NSTATIONS;
+		/* Still in the bridge's namespace: its chains are read there. */
+		l2_stations(&h->t, cur, &out, &l2_br, &peer_link, &l2_out);
 	} else {
 		pc_target_check(&h->t);
 	}

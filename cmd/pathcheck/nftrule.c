@@ -61,6 +61,12 @@ nftr_payload_desc(const struct pc_pkt *p, uint32_t base, uint32_t off, uint32_t 
 		if (off == 24 && len <= 16) { snprintf(d, dl, "ip6 daddr"); *kind = K_ADDR6; return; }
 		if (off == 6 && len == 1) { snprintf(d, dl, "ip6 nexthdr"); *kind = K_PROTO; return; }
 	}
+	if (base == NFT_PAYLOAD_LL_HEADER) {
+		/* The Ethernet header, as nft names its fields (ether daddr, saddr, type). */
+		if (off == 0 && len == 6) { snprintf(d, dl, "ether daddr"); *kind = K_LLADDR; return; }
+		if (off == 6 && len == 6) { snprintf(d, dl, "ether saddr"); *kind = K_LLADDR; return; }
+		if (off == 12 && len == 2) { snprintf(d, dl, "ether type"); *kind = K_ETHERTYPE; return; }
+	}
 	if (base == NFT_PAYLOAD_TRANSPORT_HEADER) {
 		if (off == 0 && len == 2) { snprintf(d, dl, "%s sport", proto_str(p->l4proto)); *kind = K_PORT; return; }
 		if (off == 2 && len == 2) { snprintf(d, dl, "%s dport", proto_str(p->l4proto)); *kind = K_PORT; return; }
@@ -149,8 +155,18 @@ nftr_value(uint8_t kind, const uint8_t *v, uint32_t len, char *buf, size_t bl)
 		if (len == 2 && v[0] == 0x08 && v[1] == 0x00) { snprintf(buf, bl, "ip"); return; }
 		if (len == 2 && v[0] == 0x86 && v[1] == 0xdd) { snprintf(buf, bl, "ip6"); return; }
 		break;
+	case K_LLADDR:
+		if (len == 6) {
+			snprintf(buf, bl, "%02x:%02x:%02x:%02x:%02x:%02x", v[0], v[1], v[2], v[3], v[4], v[5]);
+			return;
+		}
+		break;
 	case K_NFPROTO:
-		if (len == 1) { snprintf(buf, bl, "%s", v[0] == NFPROTO_IPV4 ? "ipv4" : v[0] == NFPROTO_IPV6 ? "ipv6" : "?"); return; }
+		if (len == 1) {
+			snprintf(buf, bl, "%s", v[0] == NFPROTO_IPV4 ? "ipv4" : v[0] == NFPROTO_IPV6 ? "ipv6" :
+					 v[0] == NFPROTO_BRIDGE ? "bridge" : "?");
+			return;
+		}
 		break;
 	case K_IFNAME:
 		snprintf(buf, bl, "\"%.*s\"", (int)strnlen((const char *)v, len), (const char *)v);

@@ -25,7 +25,7 @@ struct regs {
 	bool written[NREG32];		/* an expression of this rule stored at this 32-bit slot */
 };
 
-enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE, K_ICMP6TYPE, K_FIBOIF };
+enum { K_HEX, K_ADDR4, K_ADDR6, K_PORT, K_PROTO, K_IFNAME, K_CTSTATE, K_U32, K_MARK, K_ICMPTYPE, K_NFPROTO, K_ETHERTYPE, K_ICMP6TYPE, K_FIBOIF, K_LLADDR };
 
 /* Byte offset of a register in the file, or -1. */
 static inline int

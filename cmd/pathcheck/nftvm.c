@@ -162,6 +162,23 @@ build_th(const struct pc_pkt *p, struct hdr *h)
 	}
 }
 
+/*
+ * The Ethernet header: destination, source, ether type. Only a bridge-family chain is
+ * sure of the type (the frame is the packet's, untagged: VLAN filtering is refused before
+ * a walk gets here); the addresses where the walk knows them.
+ */
+static void
+build_ll(const struct pc_pkt *p, struct hdr *h)
+{
+	uint16_t type = htons(p->family == AF_INET ? 0x0800 : 0x86dd);
+
+	memset(h, 0, sizeof(*h));
+	h->len = 14;
+	set_bytes(h, 0, p->ll_dst, 6, p->ll_dst_known);
+	set_bytes(h, 6, p->ll_src, 6, p->ll_src_known);
+	set_bytes(h, 12, &type, 2, p->bridge_family);
+}
+
 /* ---- the rule being evaluated ---- */
 
 /*
@@ -257,8 +274,10 @@ op_payload(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *op
 		build_nh(re->p, &h);
 	else if (base == NFT_PAYLOAD_TRANSPORT_HEADER)
 		build_th(re->p, &h);
+	else if (base == NFT_PAYLOAD_LL_HEADER)
+		build_ll(re->p, &h);
 	else
-		memset(&h, 0, sizeof(h));	/* link-layer and inner headers: unknown */
+		memset(&h, 0, sizeof(h));	/* inner headers: unknown */
 	nftr_payload_desc(re->p, base, off, len, d, sizeof(d), &kind);
 	if (off + len > sizeof(h.b)) {
 		memset(&h, 0, sizeof(h));
@@ -389,7 +408,7 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		reg_store(&re->rg, dreg, &p->l4proto, NULL, 1, "meta l4proto", K_PROTO);
 		return;
 	case NFT_META_NFPROTO:
-		u8 = p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+		u8 = p->bridge_family ? NFPROTO_BRIDGE : p->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
 		reg_store(&re->rg, dreg, &u8, NULL, 1, "meta nfproto", K_NFPROTO);
 		return;
 	case NFT_META_PROTOCOL:
@@ -415,6 +434,20 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 		memcpy(name, n, strnlen(n, IF_NAMESIZE));
 		reg_store(&re->rg, dreg, name, NULL, IF_NAMESIZE,
 			  key == NFT_META_IIFNAME ? "iifname" : "oifname", K_IFNAME);
+		return;
+	}
+	case NFT_META_BRI_IIFNAME:
+	case NFT_META_BRI_OIFNAME: {
+		const char *n = key == NFT_META_BRI_IIFNAME ? p->iifname : p->oifname;
+
+		/* The bridge of the port the frame came in (goes out) by; none: the rule ends. */
+		if (!p->bridge_family || !p->brname[0] || !n[0]) {
+			re->match = M_NO;
+			return;
+		}
+		memcpy(name, p->brname, strnlen(p->brname, IF_NAMESIZE));
+		reg_store(&re->rg, dreg, name, NULL, IF_NAMESIZE,
+			  key == NFT_META_BRI_IIFNAME ? "ibrname" : "obrname", K_IFNAME);
 		return;
 	}
 	case NFT_META_IIF:
@@ -1274,6 +1307,12 @@ xt_pkt(const struct rule_eval *re, struct pp_xt_pkt *x)
 	x->addrtype_known = p->addrtype_known;
 	x->src_type = p->src_type;
 	x->dst_type = p->dst_type;
+	x->smac_known = p->ll_src_known;
+	memcpy(x->smac, p->ll_src, 6);
+	x->phys_known = p->phys_known;
+	x->bridged = p->bridged;
+	snprintf(x->physin, sizeof(x->physin), "%s", p->physin);
+	snprintf(x->physout, sizeof(x->physout), "%s", p->physout);
 }
 
 /* -m set: the ipset's members asked of the kernel through the glue, one key at a time. */

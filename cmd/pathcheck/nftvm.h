@@ -56,6 +56,18 @@ struct pc_pkt {
 	/* ct status of the new flow (IPS_*): the low byte is known when ct_status_known. */
 	bool ct_status_known;
 	uint32_t ct_status;
+	/*
+	 * A frame on a bridge. bridge_family: a bridge-family chain sees it (meta nfproto
+	 * bridge, the link-layer header's ether type; meta ibrname and obrname are brname for
+	 * the ports iifname and oifname). The link-layer addresses where they are known.
+	 * phys_known: br_netfilter names the ports to -m physdev (bridged, physin, physout).
+	 */
+	bool bridge_family;
+	char brname[IF_NAMESIZE];
+	bool ll_src_known, ll_dst_known;
+	uint8_t ll_src[6], ll_dst[6];
+	bool phys_known, bridged;
+	char physin[IF_NAMESIZE], physout[IF_NAMESIZE];
 };
 
 /* Chains and sets fetched from the kernel (nl != NULL) or put in by a test. */

@@ -294,6 +294,18 @@ struct pc_facts {
 	int dir_rc;
 	/* a bridge port: the IP stack sees the packet arrive on the bridge (eq.iif), bridge-family chains on the port */
 	char bridge_port[IF_NAMESIZE];
+	/*
+	 * --follow: a frame the bridge l2_bridge forwards at layer 2 from port bridge_port to
+	 * port l2_out. Only the netfilter stations are walked and judged: the bridge family's
+	 * prerouting, forward and postrouting chains, and with br_netfilter (br_nf_call 1) the
+	 * IP family's on the same hooks, with the bridge as their device.
+	 */
+	bool l2;
+	char l2_bridge[IF_NAMESIZE], l2_out[IF_NAMESIZE];
+	int l2_bridge_index, l2_in_index, l2_out_index;
+	bool l2_src_mac_known, l2_dst_mac_known;
+	uint8_t l2_src_mac[6], l2_dst_mac[6];
+	char l2_dnat[300];			/* a prerouting dnat br_netfilter would route again after */
 	/* ingress device */
 	int iif_rc;
 	struct pp_err iif_err;

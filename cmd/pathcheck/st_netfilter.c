@@ -210,6 +210,48 @@ pc_bridged(const struct pc_facts *f)
 	return f->rev_rc == 0 && f->rev_route.type == RTN_UNICAST && route_onlink(&f->rev_route, br);
 }
 
+/* A frame the bridge forwards at layer 2 (--follow): its chains, and what br_netfilter does with it. */
+static void
+eval_l2(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
+{
+	const char *nfcall = q->family == AF_INET6 ? "ip6tables" : "iptables";
+	struct pc_station *s;
+	size_t n;
+
+	eval_hook(q, f, res, id, (uint32_t)pc_stations[id].hook);
+	s = &res->st[id];
+	if (id == PC_PREROUTING && f->l2_dnat[0] && s->status != PP_ST_FAIL) {
+		pc_set(s, PP_ST_UNKNOWN, PC_C_NOT_FOLLOWED);
+		snprintf(s->summary, sizeof(s->summary),
+			 "bridged on %s, and a dnat in prerouting (%s) changes its destination: br_netfilter routes "
+			 "such a frame again, which pathcheck does not follow", f->l2_bridge, f->l2_dnat);
+		pc_hint(s, "nft list ruleset; sysctl net.bridge.bridge-nf-call-%s", nfcall);
+		return;
+	}
+	if (id != PC_FORWARD_ST)
+		return;
+	pp_val_add_str(s->evidence, "bridged", f->l2_bridge);
+	pp_val_add_i64(s->evidence, "bridge_nf_call", f->br_nf_call);
+	if (f->br_nf_call < 0) {
+		/* Whether the IP chains see it is not known: neither can their verdict be. */
+		if (s->status != PP_ST_FAIL) {
+			pc_set(s, PP_ST_UNKNOWN, PC_C_UNDECIDED_RULE);
+			snprintf(s->summary, sizeof(s->summary),
+				 "bridged on %s: net.bridge.bridge-nf-call-%s could not be read, so whether br_netfilter "
+				 "hands the frame to the IP forward chains is not known", f->l2_bridge, nfcall);
+			pc_hint(s, "sysctl net.bridge.bridge-nf-call-%s", nfcall);
+		}
+		return;
+	}
+	if (s->status != PP_ST_OK)
+		return;
+	n = strlen(s->summary);
+	snprintf(s->summary + n, sizeof(s->summary) - n, "; bridged on %s from %s to %s, %s", f->l2_bridge,
+		 f->bridge_port, f->l2_out,
+		 f->br_nf_call == 1 ? "br_netfilter hands it to the IP forward chains too (in and out the bridge)" :
+				      "not handed to the IP forward chains (bridge-nf-call off)");
+}
+
 static void
 eval_forward(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
@@ -382,6 +424,10 @@ pc_netfilter_walk(struct pc_walk *w, enum pc_station_id id)
 void
 pc_netfilter_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
 {
+	if (f->l2) {
+		eval_l2(q, f, res, id);
+		return;
+	}
 	if (id == PC_FORWARD_ST)
 		eval_forward(q, f, res);
 	else
@@ -611,6 +657,20 @@ struct base_ctx {
 	int err;
 };
 
+/*
+ * The chains a frame bridged at layer 2 meets (--follow): the bridge family's on its
+ * prerouting, forward and postrouting hooks (br_handle_frame, br_forward), and, with
+ * br_netfilter handing bridged IP to the IP family (bridge-nf-call-iptables 1), the IP
+ * family's on the same hooks (br_nf_pre_routing, br_nf_forward_ip, br_nf_post_routing).
+ */
+static bool
+l2_chain_applies(const struct pp_nft_chain *c, const struct pc_query *q, const struct pc_facts *f)
+{
+	if (c->hooknum != NF_INET_PRE_ROUTING && c->hooknum != NF_INET_FORWARD && c->hooknum != NF_INET_POST_ROUTING)
+		return false;
+	return c->family == NFPROTO_BRIDGE || (f->br_nf_call == 1 && family_applies(c->family, q->family));
+}
+
 static int
 base_cb(const struct pp_nft_chain *c, void *data)
 {
@@ -619,6 +679,11 @@ base_cb(const struct pp_nft_chain *c, void *data)
 
 	if (c->base)
 		bc->f->nft_base_total++;
+	if (bc->f->l2) {
+		if (!c->base || !l2_chain_applies(c, bc->q, bc->f) || !(bc->hooks & (1u << c->hooknum)))
+			return 0;
+		goto keep;
+	}
 	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
 	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
 		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);
@@ -626,6 +691,7 @@ base_cb(const struct pp_nft_chain *c, void *data)
 	if (!c->base || !(family_applies(c->family, bc->q->family) || bridge) || !hook_applies(bc->q, c->hooknum) ||
 	    c->hooknum >= 32 || !(bc->hooks & (1u << c->hooknum)))
 		return 0;
+keep:
 	nv = realloc(bc->f->chains, (bc->f->nchains + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
@@ -731,6 +797,65 @@ chain_order(const void *a, const void *b)
 	if (x->c.prio != y->c.prio)
 		return x->c.prio < y->c.prio ? -1 : 1;
 	return strcmp(x->c.table, y->c.table);
+}
+
+/*
+ * A bridged frame's order on a hook: bridge-family chains of negative priority, then the
+ * IP family's, which br_netfilter runs from its bridge hook at priority 0
+ * (NF_BR_PRI_BRNF), then the bridge-family chains at 0 and above (registered after it).
+ */
+static int
+l2_group(const struct pc_chain *c)
+{
+	if (c->c.family != NFPROTO_BRIDGE)
+		return 1;
+	return c->c.prio < 0 ? 0 : 2;
+}
+
+static int
+chain_order_l2(const void *a, const void *b)
+{
+	const struct pc_chain *x = a, *y = b;
+
+	if (x->c.hooknum != y->c.hooknum)
+		return x->c.hooknum < y->c.hooknum ? -1 : 1;
+	if (l2_group(x) != l2_group(y))
+		return l2_group(x) < l2_group(y) ? -1 : 1;
+	return chain_order(a, b);
+}
+
+/*
+ * The devices of a bridged frame as each hook gives them: the bridge family sees the
+ * ports (in by prerouting and forward, out by forward and postrouting); the IP family,
+ * through br_netfilter, the bridge itself, and -m physdev the ports.
+ */
+static void
+pkt_for_l2(const struct pc_facts *f, const struct pc_chain *c, struct pc_pkt *p)
+{
+	bool br = c->c.family == NFPROTO_BRIDGE, in = c->c.hooknum != NF_INET_POST_ROUTING,
+	     out = c->c.hooknum != NF_INET_PRE_ROUTING;
+
+	p->iifname[0] = p->oifname[0] = '\0';
+	p->iif = p->oif = 0;
+	if (in) {
+		snprintf(p->iifname, sizeof(p->iifname), "%s", br ? f->bridge_port : f->l2_bridge);
+		p->iif = br ? f->l2_in_index : f->l2_bridge_index;
+	}
+	if (out) {
+		snprintf(p->oifname, sizeof(p->oifname), "%s", br ? f->l2_out : f->l2_bridge);
+		p->oif = br ? f->l2_out_index : f->l2_bridge_index;
+	}
+	snprintf(p->brname, sizeof(p->brname), "%s", f->l2_bridge);
+	p->ll_src_known = f->l2_src_mac_known;
+	memcpy(p->ll_src, f->l2_src_mac, 6);
+	p->ll_dst_known = f->l2_dst_mac_known;
+	memcpy(p->ll_dst, f->l2_dst_mac, 6);
+	if (!br) {
+		p->phys_known = p->bridged = true;
+		snprintf(p->physin, sizeof(p->physin), "%s", f->bridge_port);
+		if (out)
+			snprintf(p->physout, sizeof(p->physout), "%s", f->l2_out);
+	}
 }
 
 /*
@@ -915,7 +1040,8 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			return;
 		}
 		if (f->nchains > first)
-			qsort(f->chains + first, f->nchains - first, sizeof(*f->chains), chain_order);
+			qsort(f->chains + first, f->nchains - first, sizeof(*f->chains),
+			      f->l2 ? chain_order_l2 : chain_order);
 	}
 	cache.nl = &nl;
 	if (q->follow_choices && !f->choices_init) {
@@ -967,7 +1093,11 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			/* The bridge family sees the port the frame came in on. */
 			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);
 			p.iif = (int)if_nametoindex(f->bridge_port);
+			snprintf(p.brname, sizeof(p.brname), "%s", f->eq.iif);
+			p.bridge_family = true;
 		}
+		if (f->l2)
+			pkt_for_l2(f, c, &p);
 		/* The marks as the chains before this one left them. */
 		p.mark = f->mark;
 		p.mark_unknown = f->mark_unknown;
@@ -1029,6 +1159,9 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			break;
 		}
 	}
+	/* br_netfilter routes a bridged frame whose destination a dnat changed (br_nf_pre_routing_finish). */
+	if (f->l2 && pre_nat)
+		snprintf(f->l2_dnat, sizeof(f->l2_dnat), "%s", pre_nat_by);
 	pc_nft_cache_free(&cache);
 	pp_nl_close(&nl);
 }

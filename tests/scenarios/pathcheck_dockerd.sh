@@ -250,13 +250,16 @@ check "follow: published" null/NONE ok 0 -N "$(ns cli)" --follow 198.51.100.1:80
 follow_ends "follow: published" "$PID_web"
 check "follow: unpublished container" forward/XT_POLICY_DROP fail 1 -N "$(ns cli)" --follow "$IP_solo:80"
 expect_jq "follow: unpublished container: dies in the host" "$LAST" '.verdict.netns' "$H"
-# Container to container is bridged: --follow does not run the forward chains br_netfilter
-# runs for bridged frames, and says so (unknown), whatever they decide (icc on: the frames
-# pass; off: dropped). The plain walk on the bridge (above) evaluates them.
-check "follow: container to container" egress-device/UNDECIDED_RULE unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
-expect_jq "follow: container to container: br_netfilter named" "$LAST" '.verdict.summary | test("bridge docker0 .*br_netfilter")' true
-check "follow: icc off" egress-device/UNDECIDED_RULE unknown 3 --netns-pid "$PID_i2" --follow "$IP_i1:80"
-
+# Container to container is bridged: --follow walks the bridge's hop in the host with the
+# chains br_netfilter runs for bridged frames (FORWARD in and out docker0): icc on, they
+# pass (the truth above); off, Docker's -i ppicc0 -o ppicc0 -j DROP drops them, in the host.
+check "follow: container to container" null/NONE ok 0 --netns-pid "$PID_solo" --follow "$IP_web:80"
+expect_jq "follow: container to container: bridged in the host" "$LAST" '.hops[1].bridged | test("^bridged by docker0 ")' true
+expect_jq "follow: container to container: FORWARD ran" "$LAST" \
+	'[.hops[1].stations[] | select(.station == "forward") | .evidence.chains[].chain] | index("FORWARD") != null' true
+follow_ends "follow: container to container" "$PID_web"
+check "follow: icc off" forward/XT_RULE_DROP fail 1 --netns-pid "$PID_i2" --follow "$IP_i1:80"
+expect_jq "follow: icc off: the rule, in the host" "$LAST" '(.verdict.summary | test("chain FORWARD .*ppicc0.*ppicc0.*drop"; "i")) and .verdict.netns == "'"$H"'"' true
 # ---- the same, bridged: with forwarding off, containers on one bridge still talk
 # (br_netfilter runs FORWARD's rules for them; no route lookup, no ip_forward) ----
 nsrun rtr sysctl -qw net.ipv4.ip_forward=0
@@ -264,7 +267,8 @@ truth "icc on, forwarding off" pp-web "pid:$PID_solo" "$IP_web" 80
 check "icc on, forwarding off" null/NONE ok 0 -N "$H" --iif docker0 --from "$IP_solo" "$IP_web:80"
 truth "icc off, forwarding off" timeout "pid:$PID_i2" "$IP_i1" 80
 check "icc off, forwarding off" forward/XT_RULE_DROP fail 1 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
-check "follow: icc on, forwarding off" egress-device/UNDECIDED_RULE unknown 3 --netns-pid "$PID_solo" --follow "$IP_web:80"
+check "follow: icc on, forwarding off" null/NONE ok 0 --netns-pid "$PID_solo" --follow "$IP_web:80"
+check "follow: icc off, forwarding off" forward/XT_RULE_DROP fail 1 --netns-pid "$PID_i2" --follow "$IP_i1:80"
 nsrun rtr sysctl -qw net.ipv4.ip_forward=1
 # Without bridge-nf-call-iptables, iptables never sees bridged frames: icc=false no longer
 # holds. pathcheck does not walk the bridge: unknown, naming why (never its FORWARD drop).
@@ -272,6 +276,9 @@ nsrun rtr sysctl -qw net.bridge.bridge-nf-call-iptables=0
 truth "icc off, bridge-nf-call-iptables=0" pp-i1 "pid:$PID_i2" "$IP_i1" 80
 check "icc off, bridge-nf-call-iptables=0" forward/UNDECIDED_RULE unknown 3 -N "$H" --iif ppicc0 --from "$IP_i2" "$IP_i1:80"
 expect_ev "bridge-nf-call-iptables=0: named" forward '.summary | test("bridged on ppicc0.*bridge-nf-call-iptables=0")' true
+# Followed, the bridge's hop says what the frame meets with bridge-nf-call-iptables=0: no IP chain.
+check "follow: icc off, bridge-nf-call-iptables=0" null/NONE ok 0 --netns-pid "$PID_i2" --follow "$IP_i1:80"
+expect_jq "follow: bridge-nf-call-iptables=0: said" "$LAST" '.hops[1].stations[] | select(.station == "forward") | .summary | test("not handed to the IP forward chains")' true
 nsrun rtr sysctl -qw net.bridge.bridge-nf-call-iptables=1
 
 # ---- a container to its host's published port: DOCKER returns what comes from docker0,

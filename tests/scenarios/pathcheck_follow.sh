@@ -310,15 +310,42 @@ nsrun ctr2 ip -6 addr add 2001:db8:c::3/64 dev eth0 nodad
 ip netns exec "$C2" socat TCP6-LISTEN:80,ipv6only=0,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 PIDS+=($!)
 sleep 0.3
-# br_netfilter (loaded by whatever else runs Docker on this machine; never loaded here)
-# would hand bridged frames to the IP forward chains: with it on, pathcheck says unknown.
+# br_netfilter (built into this kernel; its bridge-nf-call sysctls are per namespace, 1 by
+# default) hands bridged IP frames to the IP family's prerouting, forward and postrouting
+# chains, with the bridge as in and out device and the ports for -m physdev: Docker's
+# "icc": false is such a rule (-i docker0 -o docker0 -j DROP in FORWARD).
 if nsrun host test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
-	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=1
-	check "ctr to ctr2, br_netfilter on" egress-device/UNDECIDED_RULE unknown 3 -N "$C" --follow 203.0.113.3:80
-	expect_jq "ctr to ctr2, br_netfilter on: named" "$LAST" '.verdict.summary | test("br_netfilter")' true
+	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+	truth "ctr to ctr2, br_netfilter on" "$C" 203.0.113.3 80 ok
+	check "ctr to ctr2, br_netfilter on" null/NONE ok 0 -N "$C" --follow 203.0.113.3:80
+	expect_jq "ctr to ctr2, br_netfilter on: the host's forward chains ran" "$LAST" \
+		'.hops[1].stations[] | select(.station == "forward") | .evidence.chains[0].chain + "/" + (.evidence.bridge_nf_call | tostring)' "forward/1"
+	nsrun host nft insert rule inet filter forward iifname br0 oifname br0 drop
+	truth "icc off" "$C" 203.0.113.3 80 fail
+	check "icc off" forward/NFT_RULE_DROP fail 1 -N "$C" --follow 203.0.113.3:80
+	walk "icc off" "$H" 2 dies
+	expect_jq "icc off: the rule" "$LAST" '.verdict.summary | test("iifname \"br0\" oifname \"br0\" drop")' true
+	# (pathcheck first: the rule drops the neighbour solicitations too, and a failed connection
+	# leaves the next hop INCOMPLETE, which the container's neighbour station would say first.)
+	check "icc off v6" forward/NFT_RULE_DROP fail 1 -N "$C" --follow '[2001:db8:c::3]:80'
+	truth "icc off v6" "$C" '[2001:db8:c::3]' 80 fail
+	nsrun host nft flush chain inet filter forward
+	# iptables-nft's -m physdev sees the ports.
+	nsrun host iptables -A FORWARD -m physdev --physdev-in vethc --physdev-out vethd -p tcp --dport 80 -j DROP
+	truth "physdev drop" "$C" 203.0.113.3 80 fail
+	check "physdev drop" forward/XT_RULE_DROP fail 1 -N "$C" --follow 203.0.113.3:80
+	expect_jq "physdev drop: the rule" "$LAST" '.verdict.summary | test("--physdev-in vethc --physdev-out vethd")' true
+	truth "physdev drop spares v6" "$C" '[2001:db8:c::3]' 80 ok
+	check "physdev drop spares v6" null/NONE ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
+	nsrun host iptables -F FORWARD
 	nsrun host sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0
+	# Off: the IP chains never see the frame, a rule there changes nothing.
+	nsrun host nft insert rule inet filter forward iifname br0 oifname br0 drop
+	truth "icc rule, br_netfilter off" "$C" 203.0.113.3 80 ok
+	check "icc rule, br_netfilter off" null/NONE ok 0 -N "$C" --follow 203.0.113.3:80
+	nsrun host nft flush chain inet filter forward
 else
-	t_skip "ctr to ctr2, br_netfilter on" "br_netfilter is not loaded"
+	t_skip "ctr to ctr2, br_netfilter on" "no net.bridge sysctls: br_netfilter is not in this kernel"
 fi
 nsrun host sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 truth "ctr to ctr2" "$C" 203.0.113.3 80 ok
@@ -329,7 +356,7 @@ truth "ctr to ctr2 v6" "$C" '[2001:db8:c::3]' 80 ok
 check "ctr to ctr2 v6" null/NONE ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
 check "ctr to ctr2 round trip" null/NONE ok 0 -N "$C" --round-trip 203.0.113.3:80
 nsrun host sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-# A bridge-family rule drops it: pathcheck does not evaluate bridged frames' chains, and says so.
+# A bridge-family rule drops it, in host, at forward.
 nsrun host nft -f - <<'N'
 table bridge bf {
 	chain forward {
@@ -339,8 +366,11 @@ table bridge bf {
 }
 N
 truth "bridge-family drop" "$C" 203.0.113.3 80 fail
-check "bridge-family drop" egress-device/UNDECIDED_RULE unknown 3 -N "$C" --follow 203.0.113.3:80
-expect_jq "bridge-family drop: named" "$LAST" '.verdict.summary | test("bridge family.s forward chains \\(bridge bf forward\\)")' true
+check "bridge-family drop" forward/NFT_RULE_DROP fail 1 -N "$C" --follow 203.0.113.3:80
+walk "bridge-family drop" "$H" 2 dies
+expect_jq "bridge-family drop: named" "$LAST" '.verdict.summary | test("table bridge bf chain forward .*ether type ip tcp dport 80 drop")' true
+truth "bridge-family drop spares v6" "$C" '[2001:db8:c::3]' 80 ok
+check "bridge-family drop spares v6" null/NONE ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
 nsrun host nft delete table bridge bf
 
 # The container named by a process in it, as docker inspect -f '{{.State.Pid}}' gives it.

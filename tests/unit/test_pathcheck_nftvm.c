@@ -727,13 +727,90 @@ test_payload_bases(void)
 		 verdict(NF_DROP), NULL);
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
-	CHECK(has(res.why, "@ll,48,48 is not known"));
+	CHECK(has(res.why, "ether saddr is not known"));
 
 	setup(NF_ACCEPT);
 	one_rule(payload(7, 0, 4, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, mac, 4), verdict(NF_DROP), NULL);
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
 	CHECK(has(res.why, "@base7,0,32"));
+}
+
+/*
+ * A bridged frame (--follow): a bridge-family chain knows the ether type and, where the walk
+ * knows them, the addresses; meta ibrname is the ports' bridge, nfproto bridge; an IP
+ * chain through br_netfilter names the ports to -m physdev.
+ */
+static void
+test_bridged(void)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, other[6] = { 2, 0, 0, 0, 0, 2 };
+	uint16_t ip = htons(0x0800);
+	uint8_t bridge = NFPROTO_BRIDGE;
+	char br0[IF_NAMESIZE] = "br0";
+
+	/* ether type ip tcp dport 80 drop, in a bridge-family forward chain */
+	setup(NF_ACCEPT);
+	base.family = NFPROTO_BRIDGE;
+	base.hooknum = NF_INET_FORWARD;
+	one_rule(payload(NFT_PAYLOAD_LL_HEADER, 12, 2, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &ip, 2),
+		 verdict(NF_DROP), NULL);
+	pkt.hook = NF_INET_FORWARD;
+	pkt.bridge_family = true;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "ether type ip"));
+	/* The same rule seen by an IP chain: the type is not one it is sure of. */
+	pkt.bridge_family = false;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+
+	/* ether saddr: decided when the walk knows the sender's address, either way. */
+	setup(NF_ACCEPT);
+	base.family = NFPROTO_BRIDGE;
+	one_rule(payload(NFT_PAYLOAD_LL_HEADER, 6, 6, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, mac, 6),
+		 verdict(NF_DROP), NULL);
+	pkt.bridge_family = true;
+	pkt.ll_src_known = true;
+	memcpy(pkt.ll_src, mac, 6);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "ether saddr 02:00:00:00:00:01"));
+	memcpy(pkt.ll_src, other, 6);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* meta ibrname "br0" drop: the ports' bridge; none (no port in): the rule ends. */
+	setup(NF_ACCEPT);
+	base.family = NFPROTO_BRIDGE;
+	one_rule(meta_load(NFT_META_BRI_IIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, br0, IF_NAMESIZE),
+		 verdict(NF_DROP), NULL);
+	pkt.bridge_family = true;
+	snprintf(pkt.brname, sizeof(pkt.brname), "br0");
+	snprintf(pkt.iifname, sizeof(pkt.iifname), "vethc");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "ibrname"));
+	pkt.iifname[0] = '\0';
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	pkt.bridge_family = false;	/* an IP chain's in device is the bridge, no port: no ibrname */
+	snprintf(pkt.iifname, sizeof(pkt.iifname), "br0");
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+
+	/* meta nfproto bridge */
+	setup(NF_ACCEPT);
+	base.family = NFPROTO_BRIDGE;
+	one_rule(meta_load(NFT_META_NFPROTO, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, &bridge, 1),
+		 verdict(NF_DROP), NULL);
+	pkt.bridge_family = true;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK(has(res.text, "nfproto bridge"));
+	pkt.bridge_family = false;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 }
 
 /* A range op past EQ/NEQ is not a "not in range". */
@@ -1086,6 +1163,7 @@ main(void)
 	RUN(test_rule_ends_at_verdict);
 	RUN(test_vmap_undecided);
 	RUN(test_payload_bases);
+	RUN(test_bridged);
 	RUN(test_range_op);
 	RUN(test_fib_rpf);
 	RUN(test_ct_status);
