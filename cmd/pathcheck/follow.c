@@ -246,6 +246,63 @@ port_owning(struct pp_nl *nl, int bridge, const struct pp_addr *addr, const uint
 }
 
 /*
+ * A frame the IP stack sends out by a bridge meets the bridge family's output and
+ * postrouting chains on its way to the port (__br_forward of a locally sent frame).
+ * Their drop ends the walk there; what they leave undecided, too.
+ */
+static int
+bridge_out_chains(struct pc_target *t, const struct pc_facts *cf, const struct pp_link *br,
+		  const struct pp_link *port)
+{
+	struct pc_facts *f = calloc(1, sizeof(*f));
+	struct pc_result *r = calloc(1, sizeof(*r));
+	int ret = 0;
+
+	if (!f || !r) {
+		free(f);
+		free(r);
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN, "bridge %s: out of memory", br->name);
+		return -1;
+	}
+	f->eq = cf->eq;
+	f->eq.direction = PC_EGRESS;
+	f->l2 = f->l2_local = true;
+	snprintf(f->l2_bridge, sizeof(f->l2_bridge), "%s", br->name);
+	snprintf(f->l2_out, sizeof(f->l2_out), "%s", port->name);
+	f->l2_bridge_index = br->ifindex;
+	f->l2_out_index = port->ifindex;
+	if (br->addr_len == 6) {
+		f->l2_src_mac_known = true;	/* the bridge's own address: it is the sender */
+		memcpy(f->l2_src_mac, br->addr, 6);
+	}
+	if (lladdr_known(cf)) {
+		f->l2_dst_mac_known = true;
+		memcpy(f->l2_dst_mac, cf->neigh.lladdr, 6);
+	}
+	/* A source nat on the way out: the new source is not known here. */
+	for (size_t i = 0; i < cf->nchains; i++)
+		if (cf->chains[i].c.hooknum == NF_INET_POST_ROUTING && cf->chains[i].res.nat[0] && !cf->chains[i].res.dnat)
+			f->l2_src_unknown = true;
+	f->mark = cf->mark;
+	f->mark_unknown = cf->mark_unknown;
+	f->eq.mark = cf->mark;
+	pc_nft_collect(&f->eq, f, 1u << NF_INET_LOCAL_OUT | 1u << NF_INET_POST_ROUTING);
+	pc_eval(&f->eq, f, r);
+	if (r->verdict_status == PP_ST_FAIL || r->verdict_status == PP_ST_UNKNOWN) {
+		end(t, r->verdict_status == PP_ST_FAIL ? PC_FOLLOW_DIES : PC_FOLLOW_UNDECIDED, r->verdict_status,
+		    "bridge %s, on its way to port %s, at the bridge family's %s: %s", br->name, port->name,
+		    pc_station_name(r->verdict_station), r->st[r->verdict_station].summary);
+		t->follow_cause = r->verdict_cause;
+		ret = -1;
+	}
+	pc_result_free(r);
+	pc_facts_free(f);
+	free(r);
+	free(f);
+	return ret;
+}
+
+/*
  * A bridge sends the frame to the port its FDB holds for the next hop's address. Not in
  * the FDB: flooded to every port that floods, and the one whose peer owns the address
  * takes it; here the port is found by the FDB only, and a flood is said.
@@ -333,7 +390,13 @@ port_found:
 		end(t, PC_FOLLOW_DIES, PP_ST_FAIL, "bridge %s: port %s is down", br->name, port->name);
 		return -1;
 	}
-	return 0;
+	if (br->br_vlan_filtering) {
+		end(t, PC_FOLLOW_UNDECIDED, PP_ST_UNKNOWN,
+		    "bridge %s filters by VLAN (vlan_filtering 1): the ports' VLANs are not evaluated by pathcheck", br->name);
+		t->follow_cause = PC_C_UNDECIDED_RULE;
+		return -1;
+	}
+	return bridge_out_chains(t, f, br, port);
 }
 
 /* The query of the next hop: the packet as on the wire, arriving on the peer device. */

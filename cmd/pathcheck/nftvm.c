@@ -438,14 +438,14 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	}
 	case NFT_META_BRI_IIFNAME:
 	case NFT_META_BRI_OIFNAME: {
-		const char *n = key == NFT_META_BRI_IIFNAME ? p->iifname : p->oifname;
+		const char *n = key == NFT_META_BRI_IIFNAME ? p->ibrname : p->obrname;
 
-		/* The bridge of the port the frame came in (goes out) by; none: the rule ends. */
-		if (!p->bridge_family || !p->brname[0] || !n[0]) {
+		/* The bridge of the port the frame came in (goes out) by; no such port: the rule ends. */
+		if (!p->bridge_family || !n[0]) {
 			re->match = M_NO;
 			return;
 		}
-		memcpy(name, p->brname, strnlen(p->brname, IF_NAMESIZE));
+		memcpy(name, n, strnlen(n, IF_NAMESIZE));
 		reg_store(&re->rg, dreg, name, NULL, IF_NAMESIZE,
 			  key == NFT_META_BRI_IIFNAME ? "ibrname" : "obrname", K_IFNAME);
 		return;

@@ -58,12 +58,14 @@ struct pc_pkt {
 	uint32_t ct_status;
 	/*
 	 * A frame on a bridge. bridge_family: a bridge-family chain sees it (meta nfproto
-	 * bridge, the link-layer header's ether type; meta ibrname and obrname are brname for
-	 * the ports iifname and oifname). The link-layer addresses where they are known.
-	 * phys_known: br_netfilter names the ports to -m physdev (bridged, physin, physout).
+	 * bridge, the link-layer header's ether type). ibrname, obrname: the bridge of the
+	 * port the frame came in by and goes out by ("" when that device is no port: the
+	 * bridge itself sends a frame the host routes out by it). The link-layer addresses
+	 * where they are known. phys_known: br_netfilter names the ports to -m physdev
+	 * (bridged, physin, physout).
 	 */
 	bool bridge_family;
-	char brname[IF_NAMESIZE];
+	char ibrname[IF_NAMESIZE], obrname[IF_NAMESIZE];
 	bool ll_src_known, ll_dst_known;
 	uint8_t ll_src[6], ll_dst[6];
 	bool phys_known, bridged;

@@ -306,6 +306,13 @@ struct pc_facts {
 	bool l2_src_mac_known, l2_dst_mac_known;
 	uint8_t l2_src_mac[6], l2_dst_mac[6];
 	char l2_dnat[300];			/* a prerouting dnat br_netfilter would route again after */
+	/*
+	 * l2_local: the IP stack sends it out by the bridge l2_bridge to port l2_out (its route's
+	 * device is the bridge): the bridge family's output and postrouting chains, the bridge
+	 * as in device at output (__br_forward of a locally sent frame). l2_src_unknown: a
+	 * source nat before changed the source to one not known here.
+	 */
+	bool l2_local, l2_src_unknown;
 	/* ingress device */
 	int iif_rc;
 	struct pp_err iif_err;

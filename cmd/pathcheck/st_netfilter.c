@@ -666,6 +666,9 @@ struct base_ctx {
 static bool
 l2_chain_applies(const struct pp_nft_chain *c, const struct pc_query *q, const struct pc_facts *f)
 {
+	if (f->l2_local)
+		return c->family == NFPROTO_BRIDGE &&
+		       (c->hooknum == NF_INET_LOCAL_OUT || c->hooknum == NF_INET_POST_ROUTING);
 	if (c->hooknum != NF_INET_PRE_ROUTING && c->hooknum != NF_INET_FORWARD && c->hooknum != NF_INET_POST_ROUTING)
 		return false;
 	return c->family == NFPROTO_BRIDGE || (f->br_nf_call == 1 && family_applies(c->family, q->family));
@@ -838,14 +841,22 @@ pkt_for_l2(const struct pc_facts *f, const struct pc_chain *c, struct pc_pkt *p)
 	p->iifname[0] = p->oifname[0] = '\0';
 	p->iif = p->oif = 0;
 	if (in) {
-		snprintf(p->iifname, sizeof(p->iifname), "%s", br ? f->bridge_port : f->l2_bridge);
-		p->iif = br ? f->l2_in_index : f->l2_bridge_index;
+		bool port = br && !f->l2_local;	/* a frame the host sends comes in from the bridge itself */
+
+		snprintf(p->iifname, sizeof(p->iifname), "%s", port ? f->bridge_port : f->l2_bridge);
+		p->iif = port ? f->l2_in_index : f->l2_bridge_index;
 	}
+	if (f->l2_src_unknown)
+		p->src_known = false;
 	if (out) {
 		snprintf(p->oifname, sizeof(p->oifname), "%s", br ? f->l2_out : f->l2_bridge);
 		p->oif = br ? f->l2_out_index : f->l2_bridge_index;
 	}
-	snprintf(p->brname, sizeof(p->brname), "%s", f->l2_bridge);
+	p->ibrname[0] = p->obrname[0] = '\0';
+	if (br && in && !f->l2_local)
+		snprintf(p->ibrname, sizeof(p->ibrname), "%s", f->l2_bridge);
+	if (br && out)
+		snprintf(p->obrname, sizeof(p->obrname), "%s", f->l2_bridge);
 	p->ll_src_known = f->l2_src_mac_known;
 	memcpy(p->ll_src, f->l2_src_mac, 6);
 	p->ll_dst_known = f->l2_dst_mac_known;
@@ -1093,7 +1104,7 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			/* The bridge family sees the port the frame came in on. */
 			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);
 			p.iif = (int)if_nametoindex(f->bridge_port);
-			snprintf(p.brname, sizeof(p.brname), "%s", f->eq.iif);
+			snprintf(p.ibrname, sizeof(p.ibrname), "%s", f->eq.iif);
 			p.bridge_family = true;
 		}
 		if (f->l2)

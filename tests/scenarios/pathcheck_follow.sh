@@ -231,6 +231,9 @@ nsrun host ip link set up1 up
 nsrun ext ip link set x1 up
 nsrun host ip addr add 203.0.113.65/26 dev up1
 nsrun ext ip addr add 203.0.113.66/26 dev x1
+# ext's unanswered solicitations keep the entry INCOMPLETE 3 x 4 s, not 3 x 1 s: long enough
+# for the walks after the truth on a loaded machine (then FAILED, another verdict).
+nsrun ext sysctl -qw net.ipv4.neigh.x1.retrans_time_ms=4000
 nsrun host sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.up1.rp_filter=1
 rp_truth() {	# NAME WANT
 	if nsrun host socat -T2 /dev/null TCP:198.51.100.2:80,bind=203.0.113.65,connect-timeout=2 2>/dev/null; then
@@ -372,6 +375,25 @@ expect_jq "bridge-family drop: named" "$LAST" '.verdict.summary | test("table br
 truth "bridge-family drop spares v6" "$C" '[2001:db8:c::3]' 80 ok
 check "bridge-family drop spares v6" null/NONE ok 0 -N "$C" --follow '[2001:db8:c::3]:80'
 nsrun host nft delete table bridge bf
+# Routed out by the bridge: the host's frames meet the bridge family's output chains on
+# the way to the port (the bridge is their in device there); forward chains are not theirs.
+nsrun host nft -f - <<'N' || t_fail "bridge output chain: not loaded"
+table bridge bo {
+	chain out {
+		type filter hook output priority filter; policy accept;
+		oifname "vethc" tcp dport 80 drop
+	}
+}
+N
+truth "bridge output drop" "$X" 198.51.100.1 8080 fail
+check "bridge output drop" egress-device/NFT_RULE_DROP fail 1 -N "$X" --follow 198.51.100.1:8080
+walk "bridge output drop" "$H" 2 dies
+expect_jq "bridge output drop: named" "$LAST" '.verdict.summary | test("bridge br0, on its way to port vethc, at the bridge family.s output: dropped by rule in table bridge bo chain out")' true
+check "bridge output drop v6" egress-device/NFT_RULE_DROP fail 1 -N "$X" --follow '[2001:db8:c::2]:80'
+truth "bridge output drop v6" "$X" '[2001:db8:c::2]' 80 fail
+nsrun host nft delete table bridge bo
+truth "bridge output gone" "$X" 198.51.100.1 8080 ok
+check "bridge output gone" null/NONE ok 0 -N "$X" --follow 198.51.100.1:8080
 
 # The container named by a process in it, as docker inspect -f '{{.State.Pid}}' gives it.
 check "--netns-pid" null/NONE ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80

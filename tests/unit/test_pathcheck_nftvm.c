@@ -786,16 +786,18 @@ test_bridged(void)
 	one_rule(meta_load(NFT_META_BRI_IIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, br0, IF_NAMESIZE),
 		 verdict(NF_DROP), NULL);
 	pkt.bridge_family = true;
-	snprintf(pkt.brname, sizeof(pkt.brname), "br0");
+	snprintf(pkt.ibrname, sizeof(pkt.ibrname), "br0");
 	snprintf(pkt.iifname, sizeof(pkt.iifname), "vethc");
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
 	CHECK(has(res.text, "ibrname"));
-	pkt.iifname[0] = '\0';
+	/* The in device is no port (the bridge sends what the host routes out by it): the rule ends. */
+	pkt.ibrname[0] = '\0';
+	snprintf(pkt.iifname, sizeof(pkt.iifname), "br0");
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
-	pkt.bridge_family = false;	/* an IP chain's in device is the bridge, no port: no ibrname */
-	snprintf(pkt.iifname, sizeof(pkt.iifname), "br0");
+	pkt.bridge_family = false;	/* an IP chain: no ibrname */
+	snprintf(pkt.ibrname, sizeof(pkt.ibrname), "br0");
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 
