@@ -1,6 +1,6 @@
 #!/bin/bash
 # Every lab check of pathcheck asserts the verdict's cause as well as its station:
-# each `check NAME STATION/CAUSE STATUS EXIT ...` in tests/scenarios/pathcheck_*.sh
+# each `check NAME STATION/CAUSE STATUS EXIT ...` in tests/scenarios/pathcheck_*.sh and xt_*.sh
 # (tests/lib/pathcheck.sh) is written with a cause, STATION/CAUSE (null/NONE when the
 # verdict is ok), and the cause is a name pathcheck(8) CAUSES lists. A check whose
 # station comes from its function's argument ("$2", or a local set from one) is
@@ -39,7 +39,7 @@ good() {
 	grep -qxF "${BASH_REMATCH[1]}" <<<"$causes"
 }
 
-for f in tests/scenarios/pathcheck_*.sh; do
+for f in tests/scenarios/pathcheck_*.sh tests/scenarios/xt_*.sh; do
 	checks=0 missing=()
 	mapfile -t lines <"$f"
 	for i in "${!lines[@]}"; do
