@@ -25,7 +25,7 @@ ip netns exec "$(ns srv)" python3 -c '
 import socket, time
 t = socket.socket(socket.AF_INET6); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); t.bind(("::", 8080)); t.listen(512)
-end = time.time() + 600
+end = time.time() + 7200
 while time.time() < end:
     c, _ = t.accept(); c.close()' >/dev/null 2>&1 &
 SERVER=$!
@@ -49,7 +49,11 @@ table inet r {
 N
 nsrun rtr ip route add 203.0.113.200/32 dev r1
 nsrun rtr ip -6 route add 2001:db8:3::1/128 dev r1
-sleep 0.3
+# The server is python: on a loaded machine it listens a second or more after it starts.
+for i in $(seq 100); do
+	nsrun srv ss -Hltn 'sport = :8080' | grep -q . && break
+	sleep 0.1
+done
 
 # 64 targets: 12+12 reachable, 8+8 refused, 4+4 silent, 8+8 unreachable (IPv4, IPv6).
 {
