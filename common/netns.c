@@ -15,6 +15,7 @@
 #include "attr.h"
 #include "netns.h"
 #include "nl.h"
+#include "snap.h"
 
 int
 pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *e)
@@ -24,6 +25,7 @@ pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *
 
 	ns->orig_fd = -1;
 	ns->name[0] = '\0';
+	ns->snap = false;
 	if (!name && pid <= 0)
 		return 0;
 	if (name) {
@@ -37,6 +39,12 @@ pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *
 	} else {
 		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 		snprintf(ns->name, sizeof(ns->name), "pid:%d", (int)pid);
+	}
+	if (pp_snap_replaying(pp_snap_active())) {
+		if ((err = pp_snap_ns_enter(pp_snap_active(), ns->name, &ns->snap_prev, e)) < 0)
+			return err;
+		ns->snap = true;
+		return 0;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -64,6 +72,8 @@ pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *
 		return -err;
 	}
 	close(fd);
+	if (pp_snap_active())
+		pp_snap_ns_entered(pp_snap_active(), ns->name);
 	return 0;
 }
 
@@ -72,6 +82,11 @@ pp_netns_leave(struct pp_netns *ns)
 {
 	int rc = 0;
 
+	if (ns->snap) {
+		pp_snap_ns_leave(pp_snap_active(), ns->snap_prev);
+		ns->snap = false;
+		return 0;
+	}
 	if (ns->orig_fd < 0)
 		return 0;
 	if (setns(ns->orig_fd, CLONE_NEWNET) < 0)
@@ -104,8 +119,16 @@ pp_netns_enter_fd(struct pp_netns *ns, int fd, const char *name, struct pp_err *
 {
 	int err;
 
-	ns->orig_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ns->snap = false;
 	snprintf(ns->name, sizeof(ns->name), "%s", name ? name : "");
+	if (pp_snap_replaying(pp_snap_active())) {
+		if ((err = pp_snap_ns_enter(pp_snap_active(), ns->name, &ns->snap_prev, e)) < 0)
+			return err;
+		ns->orig_fd = -1;
+		ns->snap = true;
+		return 0;
+	}
+	ns->orig_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ns->orig_fd < 0) {
 		err = errno;
 		pp_err_set(e, err, "open /proc/thread-self/ns/net");
@@ -118,6 +141,8 @@ pp_netns_enter_fd(struct pp_netns *ns, int fd, const char *name, struct pp_err *
 		pp_err_set(e, err, "setns netns %s", name ? name : "?");
 		return -err;
 	}
+	if (pp_snap_active())
+		pp_snap_ns_entered(pp_snap_active(), ns->name);
 	return 0;
 }
 

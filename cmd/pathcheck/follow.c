@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "snap.h"
 #include "addr.h"
 #include "fdb.h"
 #include "netns.h"
@@ -1020,7 +1021,7 @@ pc_reply(struct pc_target *t)
 		return;
 	}
 	if (q->iif[0])
-		q->iif_index = (int)if_nametoindex(q->iif);
+		q->iif_index = (int)pp_ifindex(q->iif);
 	pc_target_check(r);
 	pp_netns_leave(&back);
 	t->reply = r;
