@@ -146,8 +146,8 @@ replay(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *in
 	if (!(a = pp_snap_nl_find(nl->snap, nl->snap_ns, nl->proto, req))) {
 		size_t flen = 0;
 
-		/* A route lookup no one asked at save time: the userspace FIB over the recorded tables. */
-		if (nl->proto != NETLINK_ROUTE || req->nlmsg_type != RTM_GETROUTE || (req->nlmsg_flags & NLM_F_DUMP) ||
+		/* A route or neighbour no one asked at save time: the userspace FIB over the recorded tables (snapfib.c). */
+		if (nl->proto != NETLINK_ROUTE || (req->nlmsg_type != RTM_GETROUTE && req->nlmsg_type != RTM_GETNEIGH) ||
 		    pp_snap_fib_answer(nl->snap, nl->snap_ns, req, 1, nl->portid, &fib, &flen, e) < 0) {
 			if (!e || e->code != ENODATA || !e->what[0])
 				pp_snap_miss(nl->snap, nl->snap_ns, nl->proto, req, e);

@@ -308,18 +308,70 @@ ent_find(const struct pp_snap *s, uint8_t kind, int ns, uint32_t proto, const vo
 	return NULL;
 }
 
-/* The request's bytes as the key: seq and pid zeroed. Returns a malloc'd copy or NULL. */
+/* The fixed header after nlmsghdr of a request, so its attributes can be found; 0: unknown. */
+static size_t
+fixed_len(int proto, uint16_t type)
+{
+	if (proto == NETLINK_NETFILTER || proto == NETLINK_GENERIC)
+		return 4;	/* nfgenmsg, genlmsghdr */
+	if (proto == NETLINK_SOCK_DIAG)
+		return 56;	/* inet_diag_req_v2 */
+	if (proto != NETLINK_ROUTE)
+		return 0;
+	switch (type & ~3u) {
+	case RTM_BASE: return sizeof(struct ifinfomsg);
+	case RTM_NEWADDR: return sizeof(struct ifaddrmsg);
+	case RTM_NEWROUTE: return sizeof(struct rtmsg);
+	case RTM_NEWNEIGH: return sizeof(struct ndmsg);
+	case RTM_NEWRULE: return 12;	/* struct fib_rule_hdr */
+	case RTM_NEWQDISC: case RTM_NEWTCLASS: case RTM_NEWTFILTER: case RTM_NEWCHAIN: return sizeof(struct tcmsg);
+	case RTM_NEWNEIGHTBL: case RTM_NEWNSID: case RTM_NEWNETCONF: return 4;
+	case RTM_NEWNEXTHOP: return 8;	/* struct nhmsg */
+	default: return 0;
+	}
+}
+
+/*
+ * libmnl leaves an attribute's padding as the caller's buffer had it: zero it (and in
+ * nests, marked NLA_F_NESTED), so the same question makes the same key. An attribute
+ * stream that does not parse is left as it is.
+ */
+static void
+zero_pad(uint8_t *p, size_t len, int depth)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlattr)) {
+		struct nlattr *a = (struct nlattr *)(p + off);
+		size_t al = a->nla_len, aligned = NLA_ALIGN(al);
+
+		if (al < sizeof(*a) || al > len - off)
+			return;
+		if ((a->nla_type & NLA_F_NESTED) && depth < 8)
+			zero_pad(p + off + NLA_HDRLEN, al - NLA_HDRLEN, depth + 1);
+		if (aligned > len - off)
+			aligned = len - off;
+		memset(p + off + al, 0, aligned - al);
+		off += aligned;
+	}
+}
+
+/* The request's bytes as the key: seq, pid and padding zeroed. Returns a malloc'd copy or NULL. */
 static uint8_t *
-req_key(const struct nlmsghdr *req)
+req_key(int proto, const struct nlmsghdr *req)
 {
 	uint8_t *k = malloc(req->nlmsg_len);
 	struct nlmsghdr *h = (struct nlmsghdr *)k;
+	size_t fl;
 
 	if (!k)
 		return NULL;
 	memcpy(k, req, req->nlmsg_len);
 	h->nlmsg_seq = 0;
 	h->nlmsg_pid = 0;
+	fl = NLMSG_ALIGN(fixed_len(proto, req->nlmsg_type));
+	if (fl && req->nlmsg_len >= NLMSG_HDRLEN + fl)
+		zero_pad(k + NLMSG_HDRLEN + fl, req->nlmsg_len - NLMSG_HDRLEN - fl, 0);
 	return k;
 }
 
@@ -327,7 +379,7 @@ void
 pp_snap_nl_record(struct pp_snap *s, int ns, int proto, const struct nlmsghdr *req, uint32_t seq,
 		  uint32_t portid, const void *dgrams, size_t dlen)
 {
-	uint8_t *k = req_key(req);
+	uint8_t *k = req_key(proto, req);
 
 	if (!k || s->replay)
 		goto out;
@@ -342,7 +394,7 @@ const struct pp_snap_nl_ent *
 pp_snap_nl_find(const struct pp_snap *s, int ns, int proto, const struct nlmsghdr *req)
 {
 	const struct pp_snap_nl_ent *a;
-	uint8_t *k = req_key(req);
+	uint8_t *k = req_key(proto, req);
 
 	if (!k)
 		return NULL;
@@ -1070,8 +1122,8 @@ pp_snap_load_mem(const void *buf, size_t len, const char *name, struct pp_snap *
 		pp_err_set(e, EBADMSG, "snapshot %s: header: no piece count", name);
 		goto bad;
 	}
-	if (np > (r.len - r.off) / 18 || !(s->pieces = calloc(np ? np : 1, sizeof(*s->pieces)))) {
-		pp_err_set(e, EBADMSG, "snapshot %s: %u pieces announced, more than the file holds", name, np);
+	if (np > 1u << 20 || !(s->pieces = calloc(np ? np : 1, sizeof(*s->pieces)))) {
+		pp_err_set(e, EBADMSG, "snapshot %s: header: %u pieces announced", name, np);
 		goto bad;
 	}
 	for (uint32_t i = 0; i < np; i++) {
@@ -1082,7 +1134,8 @@ pp_snap_load_mem(const void *buf, size_t len, const char *name, struct pp_snap *
 		int zr;
 
 		if (!r_str(&r, pi->name, sizeof(pi->name))) {
-			pp_err_set(e, EBADMSG, "snapshot %s: piece %u: its name is cut or malformed", name, i + 1);
+			pp_err_set(e, EBADMSG, "snapshot %s: piece %u of %u%s%s: cut short or its name malformed", name,
+				   i + 1, np, i ? ", after " : "", i ? s->pieces[i - 1].name : "");
 			goto bad;
 		}
 		if (!r_u32(&r, &pi->nent) || !r_u32(&r, &pi->raw) || !r_u32(&r, &pi->comp) || !r_u32(&r, &crc)) {

@@ -131,6 +131,8 @@ int pp_snap_dump_all(struct pp_err *e);
 struct nlmsghdr *pp_snap_route_dump_req(void *buf, int family);
 struct nlmsghdr *pp_snap_rule_dump_req(void *buf, int family);
 struct nlmsghdr *pp_snap_link_dump_req(void *buf);
+/* Any rtnetlink dump of type with its fixed header (struct ndmsg, ...), flags as pp_nl_dump() sends them. */
+struct nlmsghdr *pp_snap_rt_dump_req(void *buf, uint16_t type, const void *hdr, size_t hlen);
 struct nlmsghdr *pp_snap_addr_dump_req(void *buf);
 
 /*

@@ -27,12 +27,14 @@
 #include "snmp.h"
 #include "sysctl.h"
 
-static struct nlmsghdr *
-rt_req(void *buf, uint16_t type, const void *hdr, size_t hlen)
+struct nlmsghdr *
+pp_snap_rt_dump_req(void *buf, uint16_t type, const void *hdr, size_t hlen)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = type;
+	/* As pp_nl_dump() sends it, so the userspace FIB finds the recorded request. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	memcpy(mnl_nlmsg_put_extra_header(nlh, hlen), hdr, hlen);
 	return nlh;
 }
@@ -42,7 +44,7 @@ pp_snap_link_dump_req(void *buf)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 
-	return rt_req(buf, RTM_GETLINK, &ifi, sizeof(ifi));
+	return pp_snap_rt_dump_req(buf, RTM_GETLINK, &ifi, sizeof(ifi));
 }
 
 struct nlmsghdr *
@@ -50,7 +52,7 @@ pp_snap_addr_dump_req(void *buf)
 {
 	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
 
-	return rt_req(buf, RTM_GETADDR, &ifa, sizeof(ifa));
+	return pp_snap_rt_dump_req(buf, RTM_GETADDR, &ifa, sizeof(ifa));
 }
 
 struct nlmsghdr *
@@ -58,7 +60,7 @@ pp_snap_route_dump_req(void *buf, int family)
 {
 	struct rtmsg rtm = { .rtm_family = (uint8_t)family };
 
-	return rt_req(buf, RTM_GETROUTE, &rtm, sizeof(rtm));
+	return pp_snap_rt_dump_req(buf, RTM_GETROUTE, &rtm, sizeof(rtm));
 }
 
 struct nlmsghdr *
@@ -66,7 +68,7 @@ pp_snap_rule_dump_req(void *buf, int family)
 {
 	struct fib_rule_hdr frh = { .family = (uint8_t)family };
 
-	return rt_req(buf, RTM_GETRULE, &frh, sizeof(frh));
+	return pp_snap_rt_dump_req(buf, RTM_GETRULE, &frh, sizeof(frh));
 }
 
 struct links {
@@ -190,13 +192,13 @@ pp_snap_dump_all(struct pp_err *e)
 		struct ndtmsg ndt = { .ndtm_family = AF_UNSPEC };
 		struct tcmsg tc = { .tcm_family = AF_UNSPEC };
 
-		pp_nl_dump(&nl, rt_req(buf, RTM_GETNEXTHOP, &nh, sizeof(nh)), NULL, NULL, NULL, &ie);
-		pp_nl_dump(&nl, rt_req(buf, RTM_GETNEIGH, &nd, sizeof(nd)), NULL, NULL, NULL, &ie);
-		pp_nl_dump(&nl, rt_req(buf, RTM_GETNEIGHTBL, &ndt, sizeof(ndt)), NULL, NULL, NULL, &ie);
-		pp_nl_dump(&nl, rt_req(buf, RTM_GETQDISC, &tc, sizeof(tc)), NULL, NULL, NULL, &ie);
+		pp_nl_dump(&nl, pp_snap_rt_dump_req(buf, RTM_GETNEXTHOP, &nh, sizeof(nh)), NULL, NULL, NULL, &ie);
+		pp_nl_dump(&nl, pp_snap_rt_dump_req(buf, RTM_GETNEIGH, &nd, sizeof(nd)), NULL, NULL, NULL, &ie);
+		pp_nl_dump(&nl, pp_snap_rt_dump_req(buf, RTM_GETNEIGHTBL, &ndt, sizeof(ndt)), NULL, NULL, NULL, &ie);
+		pp_nl_dump(&nl, pp_snap_rt_dump_req(buf, RTM_GETQDISC, &tc, sizeof(tc)), NULL, NULL, NULL, &ie);
 		for (size_t i = 0; i < links->n; i++) {
 			tc.tcm_ifindex = links->idx[i];
-			pp_nl_dump(&nl, rt_req(buf, RTM_GETTCLASS, &tc, sizeof(tc)), NULL, NULL, NULL, &ie);
+			pp_nl_dump(&nl, pp_snap_rt_dump_req(buf, RTM_GETTCLASS, &tc, sizeof(tc)), NULL, NULL, NULL, &ie);
 		}
 	}
 	pp_nl_close(&nl);
