@@ -1147,7 +1147,9 @@ pp_snap_load_mem(const void *buf, size_t len, const char *name, struct pp_snap *
 				   pi->name, pi->comp, r.len - r.off);
 			goto bad;
 		}
-		if (pi->raw > SNAP_PIECE_MAX || pi->nent > pi->raw / 28 + 1) {
+		/* zlib shrinks by 1032:1 at most: a larger claim is a lie, not a big piece. */
+		if (pi->raw > SNAP_PIECE_MAX || (uint64_t)pi->raw > (uint64_t)pi->comp * 1032 + 1024 ||
+		    pi->nent > pi->raw / 28 + 1) {
 			pp_err_set(e, EBADMSG, "snapshot %s: piece %s: implausible sizes", name, pi->name);
 			goto bad;
 		}
