@@ -226,8 +226,45 @@ try_fd(struct pp_nl *nl, int fd, int32_t nsid, const char *name, struct pp_netns
 	return 0;
 }
 
+static int by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct pp_err *e);
+
+/* With a snapshot installed, the answer is a fact of it: recorded, or replayed by name. */
 int
 pp_netns_by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct pp_err *e)
+{
+	char path[32];
+	int found;
+
+	ref->fd = -1;
+	ref->name[0] = '\0';
+	snprintf(path, sizeof(path), "nsid %d", (int)nsid);
+	if (pp_snap_replaying(pp_snap_active())) {
+		/*
+		 * The namespace the recording found for this id, entered by name: the fd is a
+		 * stand-in (/dev/null) that callers hold and close as they would the real one.
+		 */
+		int rc = pp_snap_fact_get(pp_snap_active(), path, ref->name, sizeof(ref->name));
+
+		ref->inode = 0;
+		if (rc < 0) {
+			pp_err_set(e, rc == -ENODATA ? ENODATA : -rc, "%s namespace with netns id %d",
+				   rc == -ENODATA ? "the snapshot holds no" : "no", (int)nsid);
+			return rc;
+		}
+		if ((ref->fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+			pp_err_set(e, errno, "open /dev/null");
+			return -errno;
+		}
+		return 0;
+	}
+	found = by_id(nl, nsid, ref, e);
+	if (pp_snap_active())
+		pp_snap_fact_record(pp_snap_active(), path, found < 0 ? found : 0, found < 0 ? NULL : ref->name);
+	return found;
+}
+
+static int
+by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct pp_err *e)
 {
 	unsigned long host = 0, *seen = NULL;
 	size_t nseen = 0, cap = 0;
@@ -236,8 +273,6 @@ pp_netns_by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct 
 	DIR *dir;
 	int fd, found = 0;
 
-	ref->fd = -1;
-	ref->name[0] = '\0';
 	if ((dir = opendir("/run/netns")) != NULL) {
 		while (!found && (d = readdir(dir)) != NULL) {
 			if (d->d_name[0] == '.')

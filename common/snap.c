@@ -238,6 +238,12 @@ pp_snap_ns_leave(struct pp_snap *s, int prev)
 	snap_tls_ns = prev;
 }
 
+const char *
+pp_snap_ns_name(const struct pp_snap *s, int ns)
+{
+	return ns >= 0 && ns < s->nns ? s->ns[ns].name : "";
+}
+
 void
 pp_snap_rebase(struct pp_snap *s)
 {
@@ -621,8 +627,8 @@ pp_snap_file_get(const struct pp_snap *s, const char *path, char **out)
 }
 
 /* Device names: recorded as facts "ifname 5" -> "eth0", "ifindex eth0" -> "5". */
-static int
-fact_get(const struct pp_snap *s, const char *key, char *buf, size_t len)
+int
+pp_snap_fact_get(const struct pp_snap *s, const char *key, char *buf, size_t len)
 {
 	const struct pp_snap_nl_ent *a;
 
@@ -635,8 +641,8 @@ fact_get(const struct pp_snap *s, const char *key, char *buf, size_t len)
 	return 0;
 }
 
-static void
-fact_record(struct pp_snap *s, const char *key, int rc, const char *val)
+void
+pp_snap_fact_record(struct pp_snap *s, const char *key, int rc, const char *val)
 {
 	int ns = pp_snap_ns_here(s);
 
@@ -701,7 +707,7 @@ pp_ifname(unsigned ifindex, char *name)
 	if (s && s->replay) {
 		struct link_find lf = { .index = ifindex };
 
-		if (fact_get(s, key, name, IF_NAMESIZE) == 0)
+		if (pp_snap_fact_get(s, key, name, IF_NAMESIZE) == 0)
 			return name;
 		if (!ifindex || !link_from_dump(s, &lf))
 			return NULL;
@@ -710,7 +716,7 @@ pp_ifname(unsigned ifindex, char *name)
 	}
 	r = if_indextoname(ifindex, name);
 	if (s)
-		fact_record(s, key, r ? 0 : -ENODEV, r);
+		pp_snap_fact_record(s, key, r ? 0 : -ENODEV, r);
 	return r;
 }
 
@@ -725,14 +731,14 @@ pp_ifindex(const char *name)
 	if (s && s->replay) {
 		struct link_find lf = { .name = name };
 
-		if (fact_get(s, key, val, sizeof(val)) == 0)
+		if (pp_snap_fact_get(s, key, val, sizeof(val)) == 0)
 			return (unsigned)strtoul(val, NULL, 10);
 		return link_from_dump(s, &lf) ? lf.found_index : 0;
 	}
 	idx = if_nametoindex(name);
 	snprintf(val, sizeof(val), "%u", idx);
 	if (s)
-		fact_record(s, key, idx ? 0 : -ENODEV, idx ? val : NULL);
+		pp_snap_fact_record(s, key, idx ? 0 : -ENODEV, idx ? val : NULL);
 	return idx;
 }
 

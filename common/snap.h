@@ -82,6 +82,16 @@ void pp_snap_ns_entered(struct pp_snap *s, const char *name);
  */
 int pp_snap_ns_enter(struct pp_snap *s, const char *name, int *prev, struct pp_err *e);
 void pp_snap_ns_leave(struct pp_snap *s, int prev);
+/* The name of namespace index ns ("" when out of range). */
+const char *pp_snap_ns_name(const struct pp_snap *s, int ns);
+/*
+ * Facts of the calling thread's namespace that are no netlink message or file: "ifname 5",
+ * "nsid 3" (the namespace a device's IFLA_LINK_NETNSID names). Recorded with their value
+ * (rc 0) or error; replaying, fact_get fills val and returns 0, the recorded -errno, or
+ * -ENODATA when the snapshot did not ask.
+ */
+void pp_snap_fact_record(struct pp_snap *s, const char *key, int rc, const char *val);
+int pp_snap_fact_get(const struct pp_snap *s, const char *key, char *val, size_t len);
 /* Replaying: the namespace the calling thread is in now becomes every new thread's. */
 void pp_snap_rebase(struct pp_snap *s);
 

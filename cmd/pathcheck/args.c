@@ -252,8 +252,6 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--list goes with --snapshot FILE: it lists the snapshot's pieces");
 	if (o->snapshot && (q->probe || q->watch > 0))
 		return pp_usage_error(&o->cli, "--snapshot answers from a file: it sends and watches no packets (no --probe, --watch)");
-	if (o->snapshot && q->follow)
-		return pp_usage_error(&o->cli, "--snapshot does not follow into other namespaces yet (no --follow, --reply, --round-trip)");
 	if (o->save && q->watch > 0)
 		return pp_usage_error(&o->cli, "--save records what pathcheck asks the kernel: not with --watch");
 	if (o->list) {

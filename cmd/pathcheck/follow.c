@@ -71,6 +71,10 @@ current_name(char *buf, size_t len)
 	struct dirent *d;
 	DIR *dir;
 
+	if (pp_snap_replaying(pp_snap_active())) {
+		snprintf(buf, len, "%s", pp_snap_ns_name(pp_snap_active(), pp_snap_ns_here(pp_snap_active())));
+		return;
+	}
 	if (stat("/proc/1/ns/net", &st) == 0 && (unsigned long)st.st_ino == self) {
 		snprintf(buf, len, "host");
 		return;
