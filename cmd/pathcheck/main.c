@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pathcheck.h"
+#include "prom.h"
 #include "snap.h"
 
 /* With --prom-file, a run that could not check still says so, so an alert sees it. */
@@ -120,8 +121,10 @@ tool_main(int argc, char *argv[])
 	if (snap) {
 		pp_snap_rebase(snap);	/* -N NAME of the snapshot: every thread's namespace */
 		/* Without -N, the namespace the snapshot was asked in is the one reported. */
-		if (!o.cli.ns.name[0] && strcmp(pp_snap_header(snap)->netns, "self") != 0)
+		if (!o.cli.ns.name[0] && strcmp(pp_snap_header(snap)->netns, "self") != 0) {
 			snprintf(o.cli.ns.name, sizeof(o.cli.ns.name), "%s", pp_snap_header(snap)->netns);
+			pp_prom_const_label("netns", o.cli.ns.name);
+		}
 	}
 	if (o.save) {
 		if (!(snap = pp_snap_record_new(o.cli.ns.name))) {
