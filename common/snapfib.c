@@ -405,11 +405,11 @@ table_lookup(const struct fib *f, uint32_t table, const struct flow *fl, const c
 			best = fr;
 	}
 	if (best && (best->r.nhops > 1 || best->r.nhid)) {
-		*why = best->r.nhid ? "a route through a nexthop object" : "a multipath route (the kernel's hash chooses)";
+		*why = best->r.nhid ? "a nexthop object" : "multipath: the kernel's hash";
 		return NULL;
 	}
 	if (best && (best->r.flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN))) {
-		*why = "a route whose next hop is dead or its link down";
+		*why = "its next hop is dead or link down";
 		return NULL;
 	}
 	return best;
@@ -470,7 +470,7 @@ fib_lookup(const struct fib *f, const struct flow *fl, const struct fib_route **
 			for (k = 0; k < f->nrules && f->rules[k].priority < r->goto_target; k++)
 				;
 			if (k == f->nrules || f->rules[k].priority != r->goto_target) {
-				*why = "a goto to a rule that is not there";
+				*why = "a goto to a missing rule";
 				return 1;
 			}
 			i = k - 1;
@@ -511,7 +511,7 @@ decline(const struct pp_snap *s, int ns, const struct nlmsghdr *req, const char 
 	if (parse_req(req, &fl) == 0 || fl.dst.family)
 		pp_addr_str(&fl.dst, d, sizeof(d));
 	pp_snap_miss(s, ns, NETLINK_ROUTE, req, e);
-	pp_err_set(e, ENODATA, "the snapshot holds no answer for RTM_GETROUTE to %s, and %s", d, why);
+	pp_err_set(e, ENODATA, "the snapshot holds no answer for RTM_GETROUTE to %s (%s)", d, why);
 	return -ENODATA;
 }
 
@@ -527,22 +527,22 @@ route_get(const struct pp_snap *s, int ns, const struct nlmsghdr *req, struct an
 	int rc;
 
 	if ((rc = parse_req(req, &fl)) < 0)
-		return decline(s, ns, req, rc == -EOPNOTSUPP ? "the request has a selector the userspace FIB does not model"
-							     : "the request is not one it reads", e);
+		return decline(s, ns, req, rc == -EOPNOTSUPP ? "a selector not modelled"
+							     : "a request it does not read", e);
 	if (fl.has_iif)
-		return decline(s, ns, req, "the userspace FIB answers only packets this host sends (no --iif)", e);
+		return decline(s, ns, req, "input lookups are not modelled", e);
 	if (fl.has_oif)
-		return decline(s, ns, req, "the userspace FIB does not model a forced output device (--oif)", e);
+		return decline(s, ns, req, "--oif is not modelled", e);
 	f.family = fl.family;
 	if (pp_snap_walk(s, ns, NETLINK_ROUTE, pp_snap_rule_dump_req(buf, fl.family), rule_cb, &f) < 0 ||
 	    pp_snap_walk(s, ns, NETLINK_ROUTE, pp_snap_route_dump_req(buf, fl.family), route_cb, &f) < 0 ||
 	    pp_snap_walk(s, ns, NETLINK_ROUTE, pp_snap_addr_dump_req(buf), addr_cb, &f) < 0) {
 		fib_free(&f);
-		return decline(s, ns, req, "the snapshot has not the full rule, route and address tables (--save records them)", e);
+		return decline(s, ns, req, "no full rule, route, address tables", e);
 	}
 	if (f.bad) {
 		fib_free(&f);
-		return decline(s, ns, req, "a recorded rule or route does not decode", e);
+		return decline(s, ns, req, "a rule or route does not decode", e);
 	}
 	pp_snap_walk(s, ns, NETLINK_ROUTE, pp_snap_link_dump_req(buf), lo_cb, &lo);
 	/* IPv4 refuses a source that is not one of this host's addresses. */
@@ -550,9 +550,9 @@ route_get(const struct pp_snap *s, int ns, const struct nlmsghdr *req, struct an
 		rc = -EINVAL;
 	else if (fl.family == AF_INET && (IN_MULTICAST(ntohl(fl.dst.u.v4.s_addr)) ||
 					  fl.dst.u.v4.s_addr == INADDR_BROADCAST || fl.dst.u.v4.s_addr == 0))
-		rc = 1, why = "a multicast, broadcast or zero destination";
+		rc = 1, why = "multicast, broadcast or zero dst";
 	else if (fl.family == AF_INET6 && (fl.dst.u.b[0] == 0xff || IN6_IS_ADDR_UNSPECIFIED(&fl.dst.u.v6)))
-		rc = 1, why = "a multicast or unspecified destination";
+		rc = 1, why = "multicast or unspecified dst";
 	else
 		rc = fib_lookup(&f, &fl, &hit, &why);
 	if (rc == 1) {
