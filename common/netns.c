@@ -15,6 +15,7 @@
 #include "attr.h"
 #include "netns.h"
 #include "nl.h"
+#include "snap.h"
 
 int
 pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *e)
@@ -24,6 +25,7 @@ pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *
 
 	ns->orig_fd = -1;
 	ns->name[0] = '\0';
+	ns->snap = false;
 	if (!name && pid <= 0)
 		return 0;
 	if (name) {
@@ -37,6 +39,12 @@ pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *
 	} else {
 		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 		snprintf(ns->name, sizeof(ns->name), "pid:%d", (int)pid);
+	}
+	if (pp_snap_replaying(pp_snap_active())) {
+		if ((err = pp_snap_ns_enter(pp_snap_active(), ns->name, &ns->snap_prev, e)) < 0)
+			return err;
+		ns->snap = true;
+		return 0;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -64,6 +72,8 @@ pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *
 		return -err;
 	}
 	close(fd);
+	if (pp_snap_active())
+		pp_snap_ns_entered(pp_snap_active(), ns->name);
 	return 0;
 }
 
@@ -72,6 +82,11 @@ pp_netns_leave(struct pp_netns *ns)
 {
 	int rc = 0;
 
+	if (ns->snap) {
+		pp_snap_ns_leave(pp_snap_active(), ns->snap_prev);
+		ns->snap = false;
+		return 0;
+	}
 	if (ns->orig_fd < 0)
 		return 0;
 	if (setns(ns->orig_fd, CLONE_NEWNET) < 0)
@@ -104,8 +119,16 @@ pp_netns_enter_fd(struct pp_netns *ns, int fd, const char *name, struct pp_err *
 {
 	int err;
 
-	ns->orig_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ns->snap = false;
 	snprintf(ns->name, sizeof(ns->name), "%s", name ? name : "");
+	if (pp_snap_replaying(pp_snap_active())) {
+		if ((err = pp_snap_ns_enter(pp_snap_active(), ns->name, &ns->snap_prev, e)) < 0)
+			return err;
+		ns->orig_fd = -1;
+		ns->snap = true;
+		return 0;
+	}
+	ns->orig_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ns->orig_fd < 0) {
 		err = errno;
 		pp_err_set(e, err, "open /proc/thread-self/ns/net");
@@ -118,6 +141,8 @@ pp_netns_enter_fd(struct pp_netns *ns, int fd, const char *name, struct pp_err *
 		pp_err_set(e, err, "setns netns %s", name ? name : "?");
 		return -err;
 	}
+	if (pp_snap_active())
+		pp_snap_ns_entered(pp_snap_active(), ns->name);
 	return 0;
 }
 
@@ -201,8 +226,45 @@ try_fd(struct pp_nl *nl, int fd, int32_t nsid, const char *name, struct pp_netns
 	return 0;
 }
 
+static int by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct pp_err *e);
+
+/* With a snapshot installed, the answer is a fact of it: recorded, or replayed by name. */
 int
 pp_netns_by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct pp_err *e)
+{
+	char path[32];
+	int found;
+
+	ref->fd = -1;
+	ref->name[0] = '\0';
+	snprintf(path, sizeof(path), "nsid %d", (int)nsid);
+	if (pp_snap_replaying(pp_snap_active())) {
+		/*
+		 * The namespace the recording found for this id, entered by name: the fd is a
+		 * stand-in (/dev/null) that callers hold and close as they would the real one.
+		 */
+		int rc = pp_snap_fact_get(pp_snap_active(), path, ref->name, sizeof(ref->name));
+
+		ref->inode = 0;
+		if (rc < 0) {
+			pp_err_set(e, rc == -ENODATA ? ENODATA : -rc, "%s namespace with netns id %d",
+				   rc == -ENODATA ? "the snapshot holds no" : "no", (int)nsid);
+			return rc;
+		}
+		if ((ref->fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+			pp_err_set(e, errno, "open /dev/null");
+			return -errno;
+		}
+		return 0;
+	}
+	found = by_id(nl, nsid, ref, e);
+	if (pp_snap_active())
+		pp_snap_fact_record(pp_snap_active(), path, found < 0 ? found : 0, found < 0 ? NULL : ref->name);
+	return found;
+}
+
+static int
+by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct pp_err *e)
 {
 	unsigned long host = 0, *seen = NULL;
 	size_t nseen = 0, cap = 0;
@@ -211,8 +273,6 @@ pp_netns_by_id(struct pp_nl *nl, int32_t nsid, struct pp_netns_ref *ref, struct 
 	DIR *dir;
 	int fd, found = 0;
 
-	ref->fd = -1;
-	ref->name[0] = '\0';
 	if ((dir = opendir("/run/netns")) != NULL) {
 		while (!found && (d = readdir(dir)) != NULL) {
 			if (d->d_name[0] == '.')

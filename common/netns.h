@@ -9,6 +9,8 @@
 struct pp_netns {
 	int orig_fd;		/* -1 when nothing was entered */
 	char name[64];		/* what to call the namespace in output; "" for the current one */
+	bool snap;		/* entered in a snapshot being replayed (common/snap.h): no setns */
+	int snap_prev;		/* the snapshot namespace to go back to */
 };
 
 /*
@@ -16,7 +18,9 @@ struct pp_netns {
  * with neither, stay where we are. The calling thread's netlink sockets, /proc/net
  * and /proc/sys/net then belong to that namespace.
  * Returns 0, -ENOENT when the namespace does not exist, -EPERM without
- * CAP_SYS_ADMIN, or another -errno; e says which.
+ * CAP_SYS_ADMIN, or another -errno; e says which. With a snapshot installed, the
+ * namespace is named to it: recorded as the one the next questions ran in, or, replaying,
+ * entered in the snapshot only (-ENOENT when it holds no namespace of that name).
  */
 int pp_netns_enter(struct pp_netns *ns, const char *name, pid_t pid, struct pp_err *e);
 /* Return to the namespace we came from. Returns 0 or -errno. */

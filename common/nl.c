@@ -5,8 +5,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
 
 #include "nl.h"
+#include "snap.h"
 
 #define PP_NL_BUF_MIN (64 * 1024)
 #define PP_NL_DUMP_TRIES 4
@@ -31,6 +33,16 @@ pp_nl_open(struct pp_nl *nl, int proto, struct pp_err *e)
 
 	memset(nl, 0, sizeof(*nl));
 	nl->proto = proto;
+	if ((nl->snap = pp_snap_active()) != NULL) {
+		nl->snap_ns = pp_snap_ns_here(nl->snap);
+		if (pp_snap_replaying(nl->snap)) {
+			/* Answered from the snapshot: no socket, no privilege, no kernel. */
+			nl->replay = true;
+			nl->portid = 1;
+			nl->strict = proto == NETLINK_ROUTE && pp_snap_header(nl->snap)->strict;
+			return 0;
+		}
+	}
 	nl->sk = mnl_socket_open2(proto, SOCK_CLOEXEC);
 	if (!nl->sk) {
 		err = errno;
@@ -69,8 +81,104 @@ pp_nl_close(struct pp_nl *nl)
 	if (nl->sk)
 		mnl_socket_close(nl->sk);
 	free(nl->buf);
+	free(nl->rec);
 	nl->sk = NULL;
 	nl->buf = NULL;
+	nl->rec = NULL;
+}
+
+/* Recording: keep one reply datagram of the request being read. */
+static void
+rec_keep(struct pp_nl *nl, const void *buf, size_t len)
+{
+	size_t need = nl->rec_len + 4 + ((len + 3) & ~(size_t)3);
+	uint32_t l = (uint32_t)len;
+
+	if (!nl->snap || nl->rec_bad)
+		return;
+	if (need > nl->rec_cap) {
+		size_t nc = nl->rec_cap ? nl->rec_cap : 65536;
+		char *nb;
+
+		while (nc < need)
+			nc *= 2;
+		if (!(nb = realloc(nl->rec, nc))) {
+			nl->rec_bad = true;
+			return;
+		}
+		nl->rec = nb;
+		nl->rec_cap = nc;
+	}
+	memcpy(nl->rec + nl->rec_len, &l, 4);
+	memcpy(nl->rec + nl->rec_len + 4, buf, len);
+	memset(nl->rec + nl->rec_len + 4 + len, 0, need - nl->rec_len - 4 - len);
+	nl->rec_len = need;
+}
+
+/*
+ * Recording: the request completed (rc from pp_nl_parse_replies, 1 or an error of the
+ * kernel's): keep it with its datagrams, unless the dump is to be run again.
+ */
+static void
+rec_done(struct pp_nl *nl, const struct nlmsghdr *req, uint32_t seq, bool intr)
+{
+	if (nl->snap && !nl->rec_bad && !intr)
+		pp_snap_nl_record(nl->snap, nl->snap_ns, nl->proto, req, seq, nl->portid, nl->rec, nl->rec_len);
+}
+
+/* Replaying: feed the recorded datagrams through the same parser as live ones. */
+static int
+replay(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr, struct pp_err *e)
+{
+	const struct pp_snap_nl_ent *a;
+	const void *dg;
+	void *fib = NULL;
+	size_t dlen, off = 0;
+	uint32_t seq;
+	int rc;
+
+	if (nl->busy) {
+		if (e)
+			e->code = EBUSY;
+		return -EBUSY;
+	}
+	req->nlmsg_pid = 0;
+	if (!(a = pp_snap_nl_find(nl->snap, nl->snap_ns, nl->proto, req))) {
+		size_t flen = 0;
+
+		/* A route or neighbour no one asked at save time: the userspace FIB over the recorded tables (snapfib.c). */
+		if (nl->proto != NETLINK_ROUTE || (req->nlmsg_type != RTM_GETROUTE && req->nlmsg_type != RTM_GETNEIGH) ||
+		    pp_snap_fib_answer(nl->snap, nl->snap_ns, req, 1, nl->portid, &fib, &flen, e) < 0) {
+			if (!e || e->code != ENODATA || !e->what[0])
+				pp_snap_miss(nl->snap, nl->snap_ns, nl->proto, req, e);
+			free(fib);
+			return -ENODATA;
+		}
+		nl->busy = true;
+		rc = pp_nl_parse_replies(nl, fib, flen, 1, cb, data, intr, e);
+		nl->busy = false;
+		free(fib);
+		return rc < 0 ? rc : 0;
+	}
+	pp_snap_nl_answer(a, &seq, &nl->portid, &dg, &dlen);
+	nl->busy = true;
+	while (off + 4 <= dlen) {
+		uint32_t len;
+
+		memcpy(&len, (const char *)dg + off, 4);
+		off += 4;
+		if (len > dlen - off)
+			break;
+		rc = pp_nl_parse_replies(nl, (const char *)dg + off, len, seq, cb, data, intr, e);
+		off += (len + 3) & ~3u;
+		if (rc != 0) {
+			nl->busy = false;
+			return rc < 0 ? rc : 0;
+		}
+	}
+	nl->busy = false;
+	pp_err_set(e, EBADMSG, "the snapshot's answer ends before the reply does");
+	return -EBADMSG;
 }
 
 /* Copy the NLMSGERR_ATTR_MSG string of an ACK or DONE carrying TLVs into e->ext. */
@@ -286,10 +394,44 @@ recv_two(struct pp_nl *nl, size_t lens[2])
 	return n;
 }
 
+/* Recording: a callback that stops the read leaves the answer unfinished, so it is not kept. */
+struct rec_cb {
+	struct pp_nl *nl;
+	pp_nl_cb cb;
+	void *data;
+};
+
+static int
+rec_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rec_cb *r = data;
+	int rc = r->cb ? r->cb(nlh, r->data) : 0;
+
+	if (rc < 0)
+		r->nl->rec_bad = true;
+	return rc;
+}
+
+static int run_live(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
+		    struct pp_err *e);
+
 /* Send req and read replies until the request completes. */
 static int
 run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
     struct pp_err *e)
+{
+	struct rec_cb r = { nl, cb, data };
+
+	if (nl->replay)
+		return replay(nl, req, cb, data, intr, e);
+	if (!nl->snap)
+		return run_live(nl, req, cb, data, intr, e);
+	return run_live(nl, req, rec_cb, &r, intr, e);
+}
+
+static int
+run_live(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
+	 struct pp_err *e)
 {
 	uint32_t seq;
 	ssize_t n;
@@ -308,6 +450,8 @@ run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
 			e->code = -rc;
 		return rc;
 	}
+	nl->rec_len = 0;
+	nl->rec_bad = false;
 	while (nl->recv_len) {
 		size_t lens[2];
 		int got = recv_two(nl, lens);
@@ -326,9 +470,12 @@ run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
 					e->code = ECONNRESET;
 				return -ECONNRESET;
 			}
+			rec_keep(nl, nl->buf + i * len, lens[i]);
 			rc = pp_nl_parse_replies(nl, nl->buf + i * len, lens[i], seq, cb, data, intr, e);
-			if (rc != 0)
+			if (rc != 0) {
+				rec_done(nl, req, seq, *intr);
 				return rc < 0 ? rc : 0;
+			}
 		}
 	}
 	nl->busy = true;
@@ -346,9 +493,11 @@ run(struct pp_nl *nl, struct nlmsghdr *req, pp_nl_cb cb, void *data, bool *intr,
 			nl->busy = false;
 			return -ECONNRESET;
 		}
+		rec_keep(nl, nl->buf, (size_t)n);
 		rc = pp_nl_parse_replies(nl, nl->buf, (size_t)n, seq, cb, data, intr, e);
 		if (rc != 0) {
 			nl->busy = false;
+			rec_done(nl, req, seq, *intr);
 			return rc < 0 ? rc : 0;
 		}
 	}
@@ -402,6 +551,10 @@ pp_nl_subscribe(struct pp_nl *nl, unsigned group, struct pp_err *e)
 {
 	int g = (int)group;
 
+	if (nl->replay) {
+		pp_err_set(e, ENODATA, "a snapshot holds no events (netlink group %u)", group);
+		return -ENODATA;
+	}
 	if (mnl_socket_setsockopt(nl->sk, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) < 0) {
 		int err = errno;
 
@@ -418,6 +571,10 @@ pp_nl_recv_events(struct pp_nl *nl, pp_nl_cb cb, void *data, struct pp_err *e)
 	ssize_t n;
 	int rem, count = 0, rc;
 
+	if (nl->replay) {
+		pp_err_set(e, ENODATA, "a snapshot holds no events");
+		return -ENODATA;
+	}
 	n = recv_one(nl, MSG_DONTWAIT);
 	if (n < 0) {
 		if (n == -EAGAIN || n == -EWOULDBLOCK)
@@ -444,9 +601,11 @@ pp_nl_recv_events(struct pp_nl *nl, pp_nl_cb cb, void *data, struct pp_err *e)
 int
 pp_nl_set_rcvbuf(struct pp_nl *nl, int bytes)
 {
-	int fd = mnl_socket_get_fd(nl->sk), got = 0;
+	int fd = nl->sk ? mnl_socket_get_fd(nl->sk) : -1, got = 0;
 	socklen_t sl = sizeof(got);
 
+	if (fd < 0)
+		return -ENODATA;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
 		return -errno;

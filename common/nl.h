@@ -37,6 +37,17 @@ struct pp_nl {
 	 * the longest read.
 	 */
 	uint32_t recv_len;
+	/*
+	 * Snapshots (common/snap.h): when a store is installed, snap is set at open; a
+	 * recording socket keeps each reply datagram of the request being read in rec
+	 * ([u32 len][bytes, padded to 4]...), a replaying handle has no socket at all.
+	 */
+	struct pp_snap *snap;
+	int snap_ns;		/* the namespace the handle was opened in */
+	bool replay;
+	char *rec;
+	size_t rec_len, rec_cap;
+	bool rec_bad;		/* a datagram could not be kept: nothing is recorded for this request */
 };
 
 /*
@@ -47,10 +58,14 @@ typedef int (*pp_nl_cb)(const struct nlmsghdr *nlh, void *data);
 /* Called before a dump is run again after NLM_F_DUMP_INTR: forget what was collected. */
 typedef void (*pp_nl_reset)(void *data);
 
-/* Open a netlink socket of protocol proto (NETLINK_ROUTE, ...) in the current namespace. */
+/*
+ * Open a netlink socket of protocol proto (NETLINK_ROUTE, ...) in the current namespace.
+ * With a snapshot being replayed (pp_snap_install), no socket: a handle whose requests
+ * and dumps are answered from the snapshot; listeners on it fail with -ENODATA.
+ */
 int pp_nl_open(struct pp_nl *nl, int proto, struct pp_err *e);
 void pp_nl_close(struct pp_nl *nl);
-static inline int pp_nl_fd(const struct pp_nl *nl) { return mnl_socket_get_fd(nl->sk); }
+static inline int pp_nl_fd(const struct pp_nl *nl) { return nl->sk ? mnl_socket_get_fd(nl->sk) : -1; }
 
 /*
  * Callbacks must not start another request or dump on the same socket (its

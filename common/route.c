@@ -5,6 +5,7 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "snap.h"
 #include "attr.h"
 #include "route.h"
 
@@ -337,7 +338,7 @@ pp_route_format(const struct pp_route *r, char *buf, size_t len)
 		APPEND(" nhid %u", r->nhid);
 	if (r->gateway.family)
 		APPEND(" via %s", pp_addr_str(&r->gateway, g, sizeof(g)));
-	if (r->oif && if_indextoname((unsigned)r->oif, dev))
+	if (r->oif && pp_ifname((unsigned)r->oif, dev))
 		APPEND(" dev %s", dev);
 	else if (r->oif)
 		APPEND(" dev #%d", r->oif);
@@ -345,7 +346,7 @@ pp_route_format(const struct pp_route *r, char *buf, size_t len)
 		APPEND(" nexthop");
 		if (r->nh[i].gw.family)
 			APPEND(" via %s", pp_addr_str(&r->nh[i].gw, g, sizeof(g)));
-		if (r->nh[i].ifindex && if_indextoname((unsigned)r->nh[i].ifindex, dev))
+		if (r->nh[i].ifindex && pp_ifname((unsigned)r->nh[i].ifindex, dev))
 			APPEND(" dev %s", dev);
 		APPEND(" weight %u", r->nh[i].weight);
 	}

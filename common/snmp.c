@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "snmp.h"
+#include "sysctl.h"
 
 #define SNMP_MIN_SLOTS 64
 
@@ -210,49 +211,6 @@ pp_snmp_parse(struct pp_snmp *s, const char *text, int kind)
 	return 0;
 }
 
-/* The whole of path, NUL-terminated, into *out (free() it). */
-static int
-slurp(const char *path, char **out)
-{
-	size_t cap = 8192, len = 0;
-	char *buf = NULL, *nb;
-	ssize_t r;
-	int fd, rc;
-
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	for (;;) {
-		if (!buf || len + 1 >= cap) {
-			if (buf)
-				cap *= 2;
-			if (!(nb = realloc(buf, cap))) {
-				rc = -ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	close(fd);
-	*out = buf;
-	return 0;
-fail:
-	free(buf);
-	close(fd);
-	return rc;
-}
-
 int
 pp_snmp_read(struct pp_snmp *s)
 {
@@ -272,7 +230,8 @@ pp_snmp_read(struct pp_snmp *s)
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < PP_ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
-		rc = slurp(path, &text);
+		/* Through common/sysctl.c, so a snapshot records and replays it. */
+		rc = pp_slurp(path, &text, 16 << 20);
 		if (rc == -ENOENT)
 			continue;
 		if (rc < 0)

@@ -3,20 +3,24 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "snap.h"
 #include "sysctl.h"
 
-ssize_t
-pp_read_file(const char *path, char *buf, size_t len)
+/*
+ * With a snapshot installed, every file read here is recorded (its content or its
+ * error) or answered from the snapshot: sysctls, /proc/net counters and tables.
+ */
+static ssize_t
+read_live(const char *path, char *buf, size_t len)
 {
 	size_t off = 0;
 	ssize_t n;
 	int fd;
 
-	if (len == 0)
-		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -33,6 +37,32 @@ pp_read_file(const char *path, char *buf, size_t len)
 	buf[off] = '\0';
 	close(fd);
 	return (ssize_t)off;
+}
+
+ssize_t
+pp_read_file(const char *path, char *buf, size_t len)
+{
+	struct pp_snap *s = pp_snap_active();
+	char *text;
+	ssize_t n;
+	int rc;
+
+	if (len == 0)
+		return -EINVAL;
+	if (pp_snap_replaying(s)) {
+		if ((rc = pp_snap_file_get(s, path, &text)) < 0)
+			return rc;
+		n = rc < (int)len - 1 ? rc : (ssize_t)len - 1;
+		memcpy(buf, text, (size_t)n);
+		buf[n] = '\0';
+		free(text);
+		return n;
+	}
+	n = read_live(path, buf, len);
+	/* A read cut at len is recorded as cut: the replay gives what the caller got. */
+	if (s)
+		pp_snap_file_record(s, path, n < 0 ? (int)n : 0, buf, n < 0 ? 0 : (size_t)n);
+	return n;
 }
 
 int
@@ -101,11 +131,18 @@ pp_slurp_fd(int fd, char **out, size_t max)
 int
 pp_slurp(const char *path, char **out, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	struct pp_snap *s = pp_snap_active();
+	int fd, rc;
 
-	if (fd < 0)
-		return -errno;
-	rc = pp_slurp_fd(fd, out, max);
-	close(fd);
+	if (pp_snap_replaying(s))
+		return pp_snap_file_get(s, path, out);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = -errno;
+	} else {
+		rc = pp_slurp_fd(fd, out, max);
+		close(fd);
+	}
+	if (s)
+		pp_snap_file_record(s, path, rc < 0 ? rc : 0, rc < 0 ? NULL : *out, rc < 0 ? 0 : (size_t)rc);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "parse.h"
 #include "pathcheck.h"
+#include "snap.h"
 
 enum {
 	OPT_PROTO = PP_OPT_TOOL,
@@ -28,6 +29,9 @@ enum {
 	OPT_REPLY,
 	OPT_ROUND_TRIP,
 	OPT_CT_STATE,
+	OPT_SAVE,
+	OPT_SNAPSHOT,
+	OPT_LIST,
 };
 
 static const struct pp_optdef pc_optdefs[] = {
@@ -53,6 +57,9 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "reply", OPT_REPLY, NULL, "walk the answer back from where the packet arrives (implies --follow)"),
 	PP_OPT(0, "round-trip", OPT_ROUND_TRIP, NULL, "the packet, then its answer: ok only when both pass (implies --follow)"),
 	PP_OPT(0, "ct-state", OPT_CT_STATE, "STATE", "the packet's conntrack state: new (default), established, related, invalid"),
+	PP_OPT(0, "save", OPT_SAVE, "FILE", "run live, and also write the namespace's state (and what this run asked) to a snapshot"),
+	PP_OPT(0, "snapshot", OPT_SNAPSHOT, "FILE", "answer from a snapshot written by --save: offline, no privileges, no packets"),
+	PP_OPT(0, "list", OPT_LIST, NULL, "with --snapshot: list its pieces, their sizes and its header"),
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -62,6 +69,7 @@ usage(FILE *f)
 {
 	fputs("Usage: pathcheck [options] DEST[:PORT]\n"
 	      "       pathcheck [options] -f FILE\n"
+	      "       pathcheck --snapshot FILE [options] DEST[:PORT] | -f FILE | --list\n"
 	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
 	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
 	      "\n", f);
@@ -116,6 +124,15 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_FOLLOW:
 			q->follow = true;
+			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
+		case OPT_SNAPSHOT:
+			o->snapshot = optarg;
+			break;
+		case OPT_LIST:
+			o->list = true;
 			break;
 		case OPT_REPLY:
 			q->reply = q->follow = true;
@@ -229,6 +246,19 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--follow, --reply and --round-trip walk without sending: not with --probe or --watch");
 	if (q->ct_state && (q->probe || q->watch > 0))
 		return pp_usage_error(&o->cli, "--ct-state is what the walk assumes: not with --probe or --watch");
+	if (o->save && o->snapshot)
+		return pp_usage_error(&o->cli, "--save records the live kernel, --snapshot answers from a file: choose one");
+	if (o->list && !o->snapshot)
+		return pp_usage_error(&o->cli, "--list goes with --snapshot FILE: it lists the snapshot's pieces");
+	if (o->snapshot && (q->probe || q->watch > 0))
+		return pp_usage_error(&o->cli, "--snapshot answers from a file: it sends and watches no packets (no --probe, --watch)");
+	if (o->save && q->watch > 0)
+		return pp_usage_error(&o->cli, "--save records what pathcheck asks the kernel: not with --watch");
+	if (o->list) {
+		if (optind < argc || o->file)
+			return pp_usage_error(&o->cli, "--list takes no DEST and no -f: it lists the snapshot");
+		return PP_EXIT_OK;
+	}
 	if (!q->timeout)
 		q->timeout = 2.0;
 	if (from && pp_parse_addr(from, 0, &q->src) < 0)
@@ -314,11 +344,11 @@ pc_resolve(struct pc_query *q, char *why, size_t len)
 			 q->dest_arg, q->family == AF_INET ? "IPv4" : "IPv6");
 		return PP_EXIT_USAGE;
 	}
-	if (q->iif[0] && !(q->iif_index = (int)if_nametoindex(q->iif))) {
+	if (q->iif[0] && !(q->iif_index = (int)pp_ifindex(q->iif))) {
 		snprintf(why, len, "--iif: device '%s' does not exist", q->iif);
 		return PP_EXIT_USAGE;
 	}
-	if (q->oif[0] && !(q->oif_index = (int)if_nametoindex(q->oif))) {
+	if (q->oif[0] && !(q->oif_index = (int)pp_ifindex(q->oif))) {
 		snprintf(why, len, "--oif: device '%s' does not exist", q->oif);
 		return PP_EXIT_USAGE;
 	}

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "snap.h"
 #include "addr.h"
 #include "fdb.h"
 #include "netns.h"
@@ -67,6 +68,10 @@ current_name(char *buf, size_t len)
 	struct dirent *d;
 	DIR *dir;
 
+	if (pp_snap_replaying(pp_snap_active())) {
+		snprintf(buf, len, "%s", pp_snap_ns_name(pp_snap_active(), pp_snap_ns_here(pp_snap_active())));
+		return;
+	}
 	if (stat("/proc/1/ns/net", &st) == 0 && (unsigned long)st.st_ino == self) {
 		snprintf(buf, len, "host");
 		return;
@@ -1067,7 +1072,7 @@ pc_reply(struct pc_target *t)
 		return;
 	}
 	if (q->iif[0])
-		q->iif_index = (int)if_nametoindex(q->iif);
+		q->iif_index = (int)pp_ifindex(q->iif);
 	pc_target_check(r);
 	pp_netns_leave(&back);
 	t->reply = r;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "pathcheck.h"
+#include "prom.h"
+#include "snap.h"
 
 /* With --prom-file, a run that could not check still says so, so an alert sees it. */
 static void
@@ -64,10 +66,28 @@ stop_signals_end(int fd)
 		raise((int)si.ssi_signo);
 }
 
+/*
+ * --save: after the run, the namespace's full tables too (so other questions can be
+ * answered), then the file. A snapshot that cannot be written leaves the diagnosis
+ * standing; the run could not do all it was asked: 3.
+ */
+static int
+save_snapshot(struct pc_opts *o, struct pp_snap *snap)
+{
+	struct pp_err e = { 0 };
+
+	if (pp_snap_dump_all(&e) < 0 || pp_snap_write(snap, o->save, &e) < 0) {
+		pp_warn_err(&o->cli, &e);
+		return PP_EXIT_UNKNOWN;
+	}
+	return PP_EXIT_OK;
+}
+
 static int
 tool_main(int argc, char *argv[])
 {
 	struct pc_opts o;
+	struct pp_snap *snap = NULL;
 	struct pc_target *t = NULL;
 	struct pp_out out;
 	char why[512];
@@ -79,9 +99,40 @@ tool_main(int argc, char *argv[])
 	/* --warning and --critical judge the probe's round trip: without a probe there is none. */
 	if (pp_nagios_has_thresholds(o.cli.nag) && !o.q.probe)
 		return pp_usage_error(&o.cli, "--warning and --critical apply to the probe's rtt: they need --probe");
+	if (o.snapshot) {
+		struct pp_err e = { 0 };
+
+		/* A snapshot that cannot be read is bad input, named with its piece: exit 2. */
+		if ((rc = pp_snap_load(o.snapshot, &snap, &e)) < 0) {
+			pp_warn_err(&o.cli, &e);
+			return PP_EXIT_USAGE;
+		}
+		if (o.list) {
+			pp_snap_list(snap, stdout, o.cli.format == PP_FMT_JSON);
+			pp_snap_free(snap);
+			return PP_EXIT_OK;
+		}
+		pp_snap_install(snap);
+	}
 	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK) {
 		prom_failed_run(&o);
-		return rc;
+		goto done_snap;
+	}
+	if (snap) {
+		pp_snap_rebase(snap);	/* -N NAME of the snapshot: every thread's namespace */
+		/* Without -N, the namespace the snapshot was asked in is the one reported. */
+		if (!o.cli.ns.name[0] && strcmp(pp_snap_header(snap)->netns, "self") != 0) {
+			snprintf(o.cli.ns.name, sizeof(o.cli.ns.name), "%s", pp_snap_header(snap)->netns);
+			pp_prom_const_label("netns", o.cli.ns.name);
+		}
+	}
+	if (o.save) {
+		if (!(snap = pp_snap_record_new(o.cli.ns.name))) {
+			pp_warnx(&o.cli, "--save: out of memory");
+			rc = PP_EXIT_UNKNOWN;
+			goto done_snap;
+		}
+		pp_snap_install(snap);
 	}
 	if (o.file) {
 		if ((rc = pc_targets_load(o.file, &o, &t, &n, why, sizeof(why))) != PP_EXIT_OK) {
@@ -115,6 +166,8 @@ tool_main(int argc, char *argv[])
 	} else
 		pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
 	rc = pc_targets_exit(t, n);
+	if (o.save && (orc = save_snapshot(&o, snap)) != PP_EXIT_OK)
+		rc = orc;
 	if (o.cli.nag->on) {
 		rc = pc_render_nagios(&o, t, n);
 		goto done;
@@ -134,6 +187,9 @@ tool_main(int argc, char *argv[])
 done:
 	pc_targets_free(t, n);
 	pp_netns_leave(&o.cli.ns);
+done_snap:
+	pp_snap_install(NULL);
+	pp_snap_free(snap);
 	return rc;
 }
 

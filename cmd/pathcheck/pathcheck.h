@@ -489,6 +489,9 @@ struct pc_opts {
 	const char *file;		/* -f */
 	uint32_t parallel;		/* --parallel */
 	uint8_t default_proto;		/* --proto given with -f, else 0 */
+	const char *save;		/* --save FILE: run live, also write a snapshot */
+	const char *snapshot;		/* --snapshot FILE: answer from it, offline */
+	bool list;			/* --list: the snapshot's pieces */
 };
 
 /* How a --follow walk ended. */

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 
+#include "snap.h"
 #include "st_netfilter.h"
 #include "pathcheck.h"
 #include "route.h"
@@ -1103,7 +1104,7 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		if (c->c.family == NFPROTO_BRIDGE) {
 			/* The bridge family sees the port the frame came in on. */
 			snprintf(p.iifname, sizeof(p.iifname), "%s", f->bridge_port);
-			p.iif = (int)if_nametoindex(f->bridge_port);
+			p.iif = (int)pp_ifindex(f->bridge_port);
 			snprintf(p.ibrname, sizeof(p.ibrname), "%s", f->eq.iif);
 			p.bridge_family = true;
 		}

@@ -18,6 +18,7 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 
+#include "snap.h"
 #include "addr.h"
 #include "st_netfilter.h"
 #include "pathcheck.h"
@@ -87,7 +88,7 @@ route_evidence(struct pp_val *ev, const struct pp_route *r, const struct pp_rout
 	pp_val_add_str(ev, "table", pp_route_table_name(r->table, t, sizeof(t)));
 	if (r->gateway.family)
 		pp_val_add_str(ev, "gateway", pp_addr_str(&r->gateway, a, sizeof(a)));
-	if (r->oif && if_indextoname((unsigned)r->oif, dev))
+	if (r->oif && pp_ifname((unsigned)r->oif, dev))
 		pp_val_add_str(ev, "dev", dev);
 	if (r->prefsrc.family)
 		pp_val_add_str(ev, "src", pp_addr_str(&r->prefsrc, a, sizeof(a)));
@@ -119,7 +120,7 @@ ecmp_evidence(const struct pc_facts *f, struct pc_station *s)
 			break;
 		if (nh->gw.family)
 			pp_val_add_str(o, "gateway", pp_addr_str(&nh->gw, a, sizeof(a)));
-		if (nh->ifindex && if_indextoname((unsigned)nh->ifindex, dev))
+		if (nh->ifindex && pp_ifname((unsigned)nh->ifindex, dev))
 			pp_val_add_str(o, "dev", dev);
 		pp_val_add_u64(o, "weight", nh->weight);
 		pp_val_add_bool(o, "followed", i == f->ecmp_taken);
@@ -623,7 +624,7 @@ eval_route_in(const struct pc_query *q, const struct pc_facts *f, struct pc_resu
 	 */
 	if (f->route_rc == -EINVAL && f->out_rc != -EINVAL && rpf != 0 && (rpf != 2 || f->rev_rc < 0)) {
 		if (f->rev_rc == 0 && f->rev_route.oif)
-			if_indextoname((unsigned)f->rev_route.oif, rdev);
+			pp_ifname((unsigned)f->rev_route.oif, rdev);
 		if (f->rev_rc < 0)
 			s = pc_st(res, PC_ROUTE, PP_ST_FAIL, PC_C_RPF,
 				    "reverse-path filter (rp_filter=%lld) drops it: there is no route back to %s", rpf, sa);

@@ -29,6 +29,7 @@
 #include "qdisc.h"
 #include "route.h"
 #include "rule.h"
+#include "snap.h"
 #include "snmp.h"
 #include "sockdiag.h"
 #include "softnet.h"
@@ -110,7 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nlh = (const struct nlmsghdr *)buf;
 	/* Message decoders expect a header whose nlmsg_len the netlink layer already checked. */
 	if (len >= sizeof(*nlh) && nlh->nlmsg_len >= NLMSG_HDRLEN && nlh->nlmsg_len <= len) {
-		switch (data[0] % 18) {
+		switch (data[0] % 19) {
 		case 0: { struct pp_route r; pp_route_decode(nlh, &r);
 			  struct pp_nhobj o; pp_nhobj_decode(nlh, &o); break; }
 		case 1: { struct pp_rule r; pp_rule_decode(nlh, &r); break; }
@@ -137,7 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default: break;
 		}
 	}
-	switch (data[0] % 18) {
+	switch (data[0] % 19) {
 	case 17:
 		fuzz_xt(data, size, buf, len);
 		break;
@@ -148,6 +149,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int n = 0;
 
 		pp_nl_parse_replies(&nl, buf, len, 0, count_cb, &n, &intr, &e);
+		break;
+	}
+	case 18: {	/* a snapshot file; what it holds walked as replay walks it */
+		struct pp_snap *sn = NULL;
+		struct pp_err e = { 0 };
+		char rb[MNL_SOCKET_BUFFER_SIZE];
+		int n = 0;
+
+		if (pp_snap_load_mem(buf, len, "fuzz.snap", &sn, &e) == 0) {
+			pp_snap_walk(sn, 0, NETLINK_ROUTE, pp_snap_route_dump_req(rb, AF_INET), count_cb, &n);
+			pp_snap_walk(sn, 0, NETLINK_ROUTE, pp_snap_link_dump_req(rb), count_cb, &n);
+		}
+		pp_snap_free(sn);
 		break;
 	}
 	case 13: { struct pp_wire_icmp w; pp_pcap_icmp_decode(buf, len, &w); break; }

@@ -6,7 +6,7 @@ set -eu
 # procps (sysctl, pgrep) and systemd (systemd-analyze, systemd-escape for the
 # unit tests) come with every full Debian system but not with a minimal one.
 PKGS="gcc make pkg-config libc6-dev
-libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev
+libmnl-dev libnftnl-dev libnetfilter-conntrack-dev libpcap-dev zlib1g-dev
 iproute2 nftables iptables ipset conntrack jq ethtool iputils-ping socat iputils-tracepath python3 python3-yaml procps
 prometheus prometheus-node-exporter systemd"
 

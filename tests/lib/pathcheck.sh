@@ -13,11 +13,29 @@ PC="$BIN/pathcheck"
 # PC_TRIES=N check ...: for a kernel state that cycles (a neighbour entry going FAILED,
 # INCOMPLETE again with the next packet), run pathcheck up to N times, 0.25 s apart,
 # until the verdict is the one asserted; the last run is asserted, and the tries said.
+#
+# PKTPATH_SNAPSHOT_TWICE=1: every check also saves a snapshot of what its run asked
+# (--save) and asks the snapshot again offline (--snapshot, as nobody when root), and
+# asserts the verdict (status, station, cause) and the exit are the same (with --follow,
+# the namespaces it walked into are in the snapshot too). Checks that send or watch
+# packets are asked once.
+pc_snap_args_ok() {
+	local a
+	for a in "$@"; do
+		case $a in --probe|--watch|--trace|-c|--count|--save|--snapshot) return 1 ;; esac
+	done
+	return 0
+}
+
 check() {
-	local name=$1 sc=$2 station=${2%%/*} cause=${2#*/} status=$3 want=$4 out try=1; shift 4
+	local name=$1 sc=$2 station=${2%%/*} cause=${2#*/} status=$3 want=$4 out try=1 snap="" live; shift 4
 	if [[ $sc != */* ]] || [ -z "$station" ] || [ -z "$cause" ]; then
 		t_fail "$name: the check names no cause (write STATION/CAUSE, e.g. socket/NO_LISTENER or null/NONE)"
 		return 1
+	fi
+	if [ -n "${PKTPATH_SNAPSHOT_TWICE:-}" ] && pc_snap_args_ok "$@"; then
+		snap=$(mktemp /tmp/ppsnap.XXXXXX)
+		set -- --save "$snap" "$@"
 	fi
 	run_json out "$PC" -j "$@"
 	while [ "$try" -lt "${PC_TRIES:-1}" ] &&
@@ -27,6 +45,20 @@ check() {
 		try=$((try + 1))
 		run_json out "$PC" -j "$@"
 	done
+	if [ -n "$snap" ]; then
+		local -a as=()
+		live="$(jq -r '"\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)"' <<<"$out" 2>/dev/null) $RC"
+		shift 2
+		[ "$(id -u)" -eq 0 ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+		local sout src serr
+		sout=$("${as[@]}" "$PC" -j --snapshot "$snap" "$@" 2>/tmp/ppsnap.err.$$)
+		src=$?
+		serr=$(head -c 300 /tmp/ppsnap.err.$$); rm -f /tmp/ppsnap.err.$$ "$snap"
+		local got
+		got="$(jq -r '"\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)"' <<<"$sout" 2>/dev/null) $src"
+		if [ "$got" = "$live" ]; then t_ok "$name: the same verdict from its snapshot ($got)"
+		else t_fail "$name: from its snapshot $got, live $live ${serr:+($serr)}$(jq -c '[.stations[]? | select(.status=="unknown") | .summary]' <<<"$sout" 2>/dev/null)"; fi
+	fi
 	[ "${PC_TRIES:-1}" -gt 1 ] && echo "# $name: $try of ${PC_TRIES} runs"
 	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
 	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status" &&
