@@ -170,9 +170,11 @@ FLOWS=0 PASSED=0
 # flow FIXTURE NAME SRC PROTO DST PORT OUTPUT MASQ STATION/CAUSE
 #   OUTPUT: the endpoints kube-proxy's tracer expects ("a:p,b:p"), REJECT, DROP, or
 #   NONE (kube-proxy does not touch the packet: the node's own socket answers).
-#   STATION/CAUSE: where pathcheck must name the death (REJECT, DROP, NONE flows).
+#   STATION/CAUSE: where pathcheck must name the death (REJECT, DROP, NONE flows);
+#   null/NONE for a flow that reaches its endpoints.
 flow() {
-	local fx=$1 name=$2 src=$3 proto=$4 dst=$5 port=$6 want=$7 masq=$8 sc=${9:-null/NONE} t hp iif fails=$T_FAILS
+	local fx=$1 name=$2 src=$3 proto=$4 dst=$5 port=$6 want=$7 masq=$8 t hp iif fails=$T_FAILS
+	local sc=$9
 	FLOWS=$((FLOWS + 1))
 	t=$(truth "$src" "$proto" "$dst" "$port" "$want")
 	hp=$dst:$port
@@ -188,7 +190,7 @@ flow() {
 	NONE) [ "$t" = REFUSED ] && t_ok "$fx: $name: truth: the node refuses" || t_fail "$fx: $name: truth: $t, kube-proxy leaves it to the node"
 		check "$fx: $name" "$sc" fail 1 "${args[@]}" "$hp" ;;
 	*) [ "$t" = "$want MASQ=$masq" ] || [ "$t" = "$want MASQ=node" ] && t_ok "$fx: $name: truth: $t" || t_fail "$fx: $name: truth: $t, kube-proxy says $want masq $masq"
-		check "$fx: $name" null/NONE ok 0 "${args[@]}" "$hp"
+		check "$fx: $name" "$sc" ok 0 "${args[@]}" "$hp"
 		expect_jq "$fx: $name: endpoints" "$LAST" "$PC_EPS" "$want" ;;
 	esac
 	[ "$T_FAILS" = "$fails" ] && PASSED=$((PASSED + 1))
@@ -205,7 +207,135 @@ load_ipt() {
 	nsrun node conntrack -F >/dev/null 2>&1
 }
 [ -n "${KP_PAUSE:-}" ] && { echo "# lab $LAB up, paused"; sleep "$KP_PAUSE"; }
-. tests/scenarios/pathcheck_kubeproxy_flows.inc
+# ---- the flows, readdressed as the fixtures are (tests/fixtures/kube-proxy-nft/README.md).
+# The name is kube-proxy's test case name; the expected output is its tracer's ("" there
+# is NONE here).
+P=198.51.100.2 X=203.0.113.2 XB=203.0.113.130 NODE=198.51.100.130 ALT=198.51.100.162
+EP1=198.51.100.11:80 EP21=198.51.100.21:80
+
+# ---- nftables: TestOverallNFTablesRules' ruleset (kube-proxy's own expected dump). Its test
+# asserts no flows; these are the flows of the other tests, on the same services.
+load_nft overall
+flow overall "pod to cluster IP" $P tcp 198.51.100.105 80 $EP1 no null/NONE
+flow overall "hairpin to cluster IP" 198.51.100.11 tcp 198.51.100.105 80 $EP1 yes null/NONE
+flow overall "pod to cluster IP, 2 endpoints" $P tcp 198.51.100.108 80 198.51.100.14:80,198.51.100.15:80 no null/NONE
+flow overall "external to external IP" $X tcp 198.51.100.225 80 198.51.100.14:80,198.51.100.15:80 yes null/NONE
+flow overall "external to nodePort" $X tcp $NODE 3003 198.51.100.13:80 yes null/NONE
+flow overall "node to nodePort" $NODE tcp $NODE 3003 198.51.100.13:80 yes null/NONE
+flow overall "accepted external to LB" $X tcp 203.0.113.242 80 198.51.100.13:80 yes null/NONE
+flow overall "blocked external to LB" $XB tcp 203.0.113.242 80 DROP - prerouting/NFT_RULE_DROP
+flow overall "pod to LB (blocked by LoadBalancerSourceRanges)" $P tcp 203.0.113.242 80 DROP - prerouting/NFT_RULE_DROP
+flow overall "pod to cluster IP with no endpoints" $P tcp 198.51.100.110 80 REJECT - forward/NFT_RULE_REJECT
+flow overall "external to external IP, eTP Local, no local endpoints" $X tcp 198.51.100.214 80 DROP - forward/NFT_RULE_DROP
+flow overall "external to LB, eTP Local, no local endpoints" $X tcp 203.0.113.241 80 DROP - forward/NFT_RULE_DROP
+flow overall "external to nodePort, eTP Local, no local endpoints" $X tcp $NODE 3001 DROP - input/NFT_RULE_DROP
+flow overall "node to LB, eTP Local (short-circuit local traffic)" $NODE tcp 203.0.113.241 80 198.51.100.12:80 yes null/NONE
+flow overall "svc1 does not accept svc2's ports" $P tcp 198.51.100.105 443 REJECT - forward/NFT_RULE_REJECT
+flow overall "packet to unallocated cluster ip" $P tcp 198.51.100.114 80 DROP - forward/NFT_RULE_DROP
+
+# ---- nftables: TestNoEndpointsReject
+load_nft no-endpoints
+flow no-endpoints "pod to cluster IP with no endpoints" $P tcp 198.51.100.105 80 REJECT - forward/NFT_RULE_REJECT
+flow no-endpoints "external to external IP with no endpoints" $X tcp 198.51.100.203 80 REJECT - input/NFT_RULE_REJECT
+flow no-endpoints "pod to NodePort with no endpoints" $P tcp $NODE 3001 REJECT - input/NFT_RULE_REJECT
+flow no-endpoints "external to NodePort with no endpoints" $X tcp $NODE 3001 REJECT - input/NFT_RULE_REJECT
+flow no-endpoints "pod to LoadBalancer IP with no endpoints" $P tcp 203.0.113.241 80 REJECT - forward/NFT_RULE_REJECT
+flow no-endpoints "external to LoadBalancer IP with no endpoints" $X tcp 203.0.113.241 80 REJECT - forward/NFT_RULE_REJECT
+
+# ---- nftables: TestClusterIPGeneral (its SCTP flow left out: pathcheck has no --proto sctp)
+load_nft clusterip-general
+C=198.51.100.12
+flow clusterip-general "simple clusterIP" $C tcp 198.51.100.105 80 $EP1 no null/NONE
+flow clusterip-general "hairpin to cluster IP" 198.51.100.11 tcp 198.51.100.105 80 $EP1 yes null/NONE
+flow clusterip-general "clusterIP with multiple endpoints" $C tcp 198.51.100.106 80 $EP1,$EP21 no null/NONE
+flow clusterip-general "clusterIP with TargetPort" $C tcp 198.51.100.106 443 198.51.100.11:8443,198.51.100.21:8443 no null/NONE
+flow clusterip-general "clusterIP with TCP, UDP, and SCTP on same port (TCP)" $C tcp 198.51.100.106 53 198.51.100.11:5353,198.51.100.21:5353 no null/NONE
+flow clusterip-general "clusterIP with TCP, UDP, and SCTP on same port (UDP)" $C udp 198.51.100.106 53 198.51.100.11:53,198.51.100.21:53 no null/NONE
+flow clusterip-general "TCP-only port does not match UDP traffic" $C udp 198.51.100.106 80 REJECT - forward/NFT_RULE_REJECT
+flow clusterip-general "svc1 does not accept svc2's ports" $C tcp 198.51.100.105 443 REJECT - forward/NFT_RULE_REJECT
+flow clusterip-general "packet to unallocated cluster ip" $C tcp 198.51.100.114 80 DROP - forward/NFT_RULE_DROP
+
+# ---- nftables: TestLoadBalancer (the two flows from an LB IP as source left out: this
+# node does not own the LB IPs)
+load_nft loadbalancer
+flow loadbalancer "pod to cluster IP" $P tcp 198.51.100.105 80 $EP1 no null/NONE
+flow loadbalancer "external to nodePort" $X tcp $NODE 3001 $EP1 yes null/NONE
+flow loadbalancer "nodePort bypasses LoadBalancerSourceRanges" $XB tcp $NODE 3001 $EP1 yes null/NONE
+flow loadbalancer "accepted external to LB1" $X tcp 203.0.113.241 80 $EP1 yes null/NONE
+flow loadbalancer "accepted external to LB2" $X tcp 203.0.113.242 80 $EP1 yes null/NONE
+flow loadbalancer "blocked external to LB1" $XB tcp 203.0.113.241 80 DROP - prerouting/NFT_RULE_DROP
+flow loadbalancer "blocked external to LB2" $XB tcp 203.0.113.242 80 DROP - prerouting/NFT_RULE_DROP
+flow loadbalancer "pod to LB1 (blocked by LoadBalancerSourceRanges)" $P tcp 203.0.113.241 80 DROP - prerouting/NFT_RULE_DROP
+flow loadbalancer "pod to LB2 (blocked by LoadBalancerSourceRanges)" $P tcp 203.0.113.242 80 DROP - prerouting/NFT_RULE_DROP
+flow loadbalancer "node to LB1 (allowed by LoadBalancerSourceRanges)" $NODE tcp 203.0.113.241 80 $EP1 yes null/NONE
+flow loadbalancer "node to LB2 (allowed by LoadBalancerSourceRanges)" $NODE tcp 203.0.113.242 80 $EP1 yes null/NONE
+
+# ---- nftables: TestExternalTrafficPolicyLocal, TestExternalTrafficPolicyCluster
+load_nft etp-local
+flow etp-local "pod to cluster IP hits both endpoints, unmasqueraded" $P tcp 198.51.100.105 80 $EP1,$EP21 no null/NONE
+flow etp-local "pod to external IP hits both endpoints, unmasqueraded" $P tcp 198.51.100.203 80 $EP1,$EP21 no null/NONE
+flow etp-local "external to external IP hits only local endpoint, unmasqueraded" $X tcp 198.51.100.203 80 $EP21 no null/NONE
+flow etp-local "pod to LB IP hits only both endpoints, unmasqueraded" $P tcp 203.0.113.241 80 $EP1,$EP21 no null/NONE
+flow etp-local "external to LB IP hits only local endpoint, unmasqueraded" $X tcp 203.0.113.241 80 $EP21 no null/NONE
+flow etp-local "pod to NodePort hits both endpoints, unmasqueraded" $P tcp $NODE 3001 $EP1,$EP21 no null/NONE
+flow etp-local "external to NodePort hits only local endpoint, unmasqueraded" $X tcp $NODE 3001 $EP21 no null/NONE
+load_nft etp-cluster
+flow etp-cluster "pod to cluster IP hits both endpoints, unmasqueraded" $P tcp 198.51.100.105 80 $EP1,$EP21 no null/NONE
+flow etp-cluster "pod to external IP hits both endpoints, masqueraded" $P tcp 198.51.100.203 80 $EP1,$EP21 yes null/NONE
+flow etp-cluster "external to external IP hits both endpoints, masqueraded" $X tcp 198.51.100.203 80 $EP1,$EP21 yes null/NONE
+flow etp-cluster "pod to LB IP hits both endpoints, masqueraded" $P tcp 203.0.113.241 80 $EP1,$EP21 yes null/NONE
+flow etp-cluster "external to LB IP hits both endpoints, masqueraded" $X tcp 203.0.113.241 80 $EP1,$EP21 yes null/NONE
+flow etp-cluster "pod to NodePort hits both endpoints, masqueraded" $P tcp $NODE 3001 $EP1,$EP21 yes null/NONE
+flow etp-cluster "external to NodePort hits both endpoints, masqueraded" $X tcp $NODE 3001 $EP1,$EP21 yes null/NONE
+
+# ---- nftables: TestNodePorts, its four cases
+load_nft nodeports-v4
+flow nodeports-v4 "pod to cluster IP" $P tcp 198.51.100.105 80 $EP1,$EP21 no null/NONE
+flow nodeports-v4 "external to nodePort" $X tcp $NODE 3001 $EP1,$EP21 yes null/NONE
+flow nodeports-v4 "node to nodePort" $NODE tcp $NODE 3001 $EP1,$EP21 yes null/NONE
+flow nodeports-v4 "secondary nodeIP ignores NodePorts" $X tcp $ALT 3001 NONE - socket/NO_LISTENER
+load_nft nodeports-v4-multi
+flow nodeports-v4-multi "pod to cluster IP" $P tcp 198.51.100.105 80 $EP1,$EP21 no null/NONE
+flow nodeports-v4-multi "external to nodePort" $X tcp $NODE 3001 $EP1,$EP21 yes null/NONE
+flow nodeports-v4-multi "node to nodePort" $NODE tcp $NODE 3001 $EP1,$EP21 yes null/NONE
+flow nodeports-v4-multi "external to nodePort on secondary IP" $X tcp $ALT 3001 $EP1,$EP21 yes null/NONE
+E6='[2001:db8:10:180::1]:80,[2001:db8:10:180::2:1]:80'
+load_nft nodeports-v6
+flow nodeports-v6 "pod to cluster IP" 2001:db8:10::2 tcp 2001:db8:172:30::41 80 $E6 no null/NONE
+flow nodeports-v6 "external to nodePort" 2001:db8:2600::1 tcp 2001:db8::1 3001 $E6 yes null/NONE
+flow nodeports-v6 "node to nodePort" 2001:db8::1 tcp 2001:db8::1 3001 $E6 yes null/NONE
+flow nodeports-v6 "secondary nodeIP ignores NodePorts" 2001:db8:2600::1 tcp 2001:db8:1::2 3001 NONE - socket/NO_LISTENER
+load_nft nodeports-v6-multi
+flow nodeports-v6-multi "pod to cluster IP" 2001:db8:10::2 tcp 2001:db8:172:30::41 80 $E6 no null/NONE
+flow nodeports-v6-multi "external to nodePort" 2001:db8:2600::1 tcp 2001:db8::1 3001 $E6 yes null/NONE
+flow nodeports-v6-multi "node to nodePort" 2001:db8::1 tcp 2001:db8::1 3001 $E6 yes null/NONE
+flow nodeports-v6-multi "external to nodePort on secondary IP" 2001:db8:2600::1 tcp 2001:db8:1::2 3001 $E6 yes null/NONE
+
+# ---- iptables mode (iptables-nft): TestTracePacket's ruleset (the overall test's services)
+# and its flows, then the same services' other flows. Its "no match" flow (to a pod
+# address, no service) is left out; its "ACCEPT (NodePortHealthCheck)" goes on to the
+# node's own socket, where nothing listens here.
+load_ipt trace-packet
+flow iptables "single endpoint" $P tcp 198.51.100.105 80 $EP1 no null/NONE
+flow iptables "multiple endpoints" $P tcp 198.51.100.108 80 198.51.100.14:80,198.51.100.15:80 no null/NONE
+flow iptables "LOCAL, KUBE-MARK-MASQ" $NODE tcp 198.51.100.214 80 198.51.100.12:80 yes null/NONE
+flow iptables "DROP" $X tcp 198.51.100.214 80 DROP - forward/XT_RULE_DROP
+flow iptables "ACCEPT (NodePortHealthCheck)" $NODE tcp $NODE 30000 NONE - socket/NO_LISTENER
+flow iptables "REJECT" $P tcp 198.51.100.110 80 REJECT - forward/XT_RULE_REJECT
+flow iptables "hairpin to cluster IP" 198.51.100.11 tcp 198.51.100.105 80 $EP1 yes null/NONE
+flow iptables "external to nodePort" $X tcp $NODE 3003 198.51.100.13:80 yes null/NONE
+flow iptables "external to external IP, 2 endpoints" $X tcp 198.51.100.225 80 198.51.100.14:80,198.51.100.15:80 yes null/NONE
+flow iptables "accepted external to LB (source ranges)" $X tcp 203.0.113.242 80 198.51.100.13:80 yes null/NONE
+flow iptables "blocked external to LB (source ranges)" $XB tcp 203.0.113.242 80 DROP - forward/XT_RULE_DROP
+flow iptables "external to nodePort, eTP Local, no local endpoints" $X tcp $NODE 3001 DROP - input/XT_RULE_DROP
+flow iptables "external to LB, eTP Local, no local endpoints" $X tcp 203.0.113.241 80 DROP - forward/XT_RULE_DROP
+
+# ---- iptables mode: ClusterIPs of 3 and 2 endpoints (statistic --probability chains), no endpoints
+load_ipt clusterip-3
+flow iptables-3 "clusterIP, 3 endpoints" $P tcp 198.51.100.105 80 $EP1,198.51.100.13:80,198.51.100.14:80 no null/NONE
+flow iptables-3 "clusterIP, 2 endpoints" $P tcp 198.51.100.106 80 $EP1,$EP21 no null/NONE
+flow iptables-3 "clusterIP, 3 endpoints, from outside the pod range" $X tcp 198.51.100.105 80 $EP1,198.51.100.13:80,198.51.100.14:80 yes null/NONE
+flow iptables-3 "clusterIP with no endpoints" $P tcp 198.51.100.107 80 REJECT - forward/XT_RULE_REJECT
 
 echo "# $FLOWS flows, $PASSED with every assertion passing"
 t_done
