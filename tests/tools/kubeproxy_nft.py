@@ -93,7 +93,7 @@ def service(f, s):
 	affinity (seconds or 0), eps [(ip, port, local)]."""
 	t, ipx, addr = f"{f['fam']} kube-proxy", f["ipx"], f["addr"]
 	proto, port, pn = s.get("proto", "tcp"), s.get("port", 80), s.get("pn", "p80")
-	spn = f"{s['ns']}/{s['name']}:{pn}"
+	spn = f"{s['ns']}/{s['name']}" + (f":{pn}" if pn else "")
 	base = hashname(f"{s['ns']}/{s['name']}/{proto}/{pn}")
 	cluster_chain, local_chain = "service-" + base, "local-" + base
 	ext_chain, fw_chain = "external-" + base, "firewall-" + base
@@ -206,7 +206,8 @@ def service(f, s):
 # Readdressed: pods 10.0.0.0/8 -> 198.51.100.0/26 (10.0.0.2 -> .2, 10.180.0.N -> .(10+N),
 # 10.180.2.1 -> .21), services 172.30.0.0/16 -> 198.51.100.64/26 (172.30.0.N -> .(64+N)),
 # node 192.168.0.2 -> 198.51.100.130, 192.168.1.2 -> .162, 192.168.99.N -> .(192+N),
-# LoadBalancer 1.2.3.4 -> 203.0.113.241, 5.6.7.8 -> .242; fd00:X -> 2001:db8:X,
+# LoadBalancer 1.2.3.4 -> 203.0.113.241, 5.6.7.8 -> .242; 172.30.1.1 -> 198.51.100.120,
+# 10.0.1.N -> 198.51.100.(30+N) (TestInternalTrafficPolicy); fd00:X -> 2001:db8:X,
 # 2600:5200::1 -> 2001:db8:2600::1. 203.0.113.0/24 and 2001:db8::/32 unchanged.
 def ep(n, port=80, local=False):
 	return (f"198.51.100.{10 + n}", port, local)
@@ -216,6 +217,10 @@ EP21 = ("198.51.100.21", 80, False)
 CIP = lambda n: f"198.51.100.{64 + n}"
 LB1, LB2 = "203.0.113.241", "203.0.113.242"
 EIP = lambda n: f"198.51.100.{192 + n}"
+
+ITP = lambda itp, eps: (V4, ["198.51.100.130"], [
+	dict(ns="ns1", name="svc1", pn="", cip="198.51.100.120", itp=itp,
+	     eps=[(f"198.51.100.{30 + n}", 80, local) for n, local in eps])])
 
 TESTS = {
 	"overall": (V4, ["198.51.100.130"], [
@@ -250,6 +255,11 @@ TESTS = {
 		dict(ns="ns1", name="svc1", cip=CIP(41), nodeport=3001, eips=[EIP(11)], lbips=[LB1],
 		     eps=[ep(1), ("198.51.100.21", 80, True)]),
 	]),
+	"itp-cluster": ITP("Cluster", [(1, True), (2, False), (3, False)]),
+	"itp-local-one": ITP("Local", [(1, True), (2, False), (3, False)]),
+	"itp-local-many": ITP("Local", [(1, True), (2, True), (3, False)]),
+	"itp-local-none": ITP("Local", [(1, False), (2, False), (3, False)]),
+	"itp-deleted": ITP("Local", []),
 	"nodeports-v4": (V4, ["198.51.100.130"], [
 		dict(ns="ns1", name="svc1", cip=CIP(41), nodeport=3001, eps=[ep(1), ("198.51.100.21", 80, True)]),
 	]),
