@@ -548,11 +548,15 @@ nftr_nat(struct rule_eval *re, const char *what, bool has_addr, bool has_port)
 {
 	char a[64] = "", port[16] = "";
 
+	bool v6 = has_addr && re->nat_addr.family == AF_INET6;
+
 	if (has_addr)
 		inet_ntop(re->nat_addr.family, re->nat_addr.u.b, a, sizeof(a));
 	if (has_port)
 		snprintf(port, sizeof(port), ":%u", re->nat_port);
-	snprintf(re->nat, sizeof(re->nat), "%s to %s%s", what, a, port);
+	/* As nft writes it: an IPv6 address before a port in brackets, [ADDR]:PORT. */
+	snprintf(re->nat, sizeof(re->nat), "%s to %s%s%s%s", what, v6 && has_port ? "[" : "", a,
+		 v6 && has_port ? "]" : "", port);
 	nftr_add(re, "%s", re->nat);
 }
 

@@ -1329,6 +1329,8 @@ vm_set_test(const struct pp_xt_set_query *q, void *ctx, char *why, size_t whylen
 	return sc->re->fetch->ipset_test(sc->re->cache, sc->name, q, why, whylen);
 }
 
+static int choice_take(struct rule_eval *re, uint32_t mod, const char *d);
+
 /* -m NAME: decoded and judged on the packet; one the decoder does not know leaves the rule unknown. */
 static void
 op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
@@ -1374,9 +1376,28 @@ op_match(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	case PP_XT_NOMATCH:
 		re->match = M_NO;
 		break;
-	case PP_XT_BRANCH:
-		unknown(re, "%s: the kernel picks at random or by count whether it matches (%s)", text, why);
+	case PP_XT_BRANCH: {
+		/*
+		 * -m statistic (kube-proxy's iptables mode: one rule per endpoint, --probability
+		 * 1/n, 1/(n-1), ...): the kernel decides per flow whether it matches; a choice of
+		 * two, option 0 the match, 1 the miss, each walked to its end.
+		 */
+		struct pp_xt_branch b;
+		char d[48];
+		int taken = -1;
+
+		if (re->match == M_NO)
+			break;
+		if (pp_xt_match_branch(&m, &b)) {
+			snprintf(d, sizeof(d), "-m statistic p=%.4f (0 match, 1 miss)", b.p_match);
+			taken = choice_take(re, 2, d);
+		}
+		if (taken < 0)
+			unknown(re, "%s: the kernel picks at random or by count whether it matches (%s)", text, why);
+		else if (taken == 1)
+			re->match = M_NO;
 		break;
+	}
 	default:
 		unknown(re, "%s", why);
 		break;
@@ -1536,31 +1557,24 @@ op_unknown_load(struct rule_eval *re, struct nftnl_expr *e, const struct expr_op
  * flow's fate. Without choices, or past PC_CHOICES_MAX, it is a value not known.
  */
 /*
- * A choice point: the register dreg gets off + the option the walker picked for this
- * rule (0 the first time it is met) out of mod, and the VM notes it so the walker runs
- * the other options too. Without choices, or past PC_CHOICES_MAX, the value is unknown.
+ * A choice the kernel makes for the flow, at the rule being evaluated, out of mod options
+ * described by d: the option the walker picked for this rule (0 the first time it is
+ * met), noted so the walker runs the other options too. -1 without choices, or past
+ * PC_CHOICES_MAX or PC_CHOICE_OPTIONS_MAX (then overflow is noted).
  */
-static void
-choice_point(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops, uint32_t dreg,
-	     uint32_t mod, uint32_t off, const char *d, const char *desc)
+static int
+choice_take(struct rule_eval *re, uint32_t mod, const char *d)
 {
 	struct pc_choices *ch = re->p->choices;
 	struct pc_choice *c = NULL;
 	char where[96];
-	uint32_t v;
 	size_t k;
 
-	/* A rule that no longer matches (meta nfproto ipv4 on an IPv6 packet) makes no choice. */
-	if (re->match == M_NO) {
-		v = off;
-		reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
-		nftr_add(re, "%s", d);
-		return;
-	}
+	if (!ch)
+		return -1;
 	if (mod > PC_CHOICE_OPTIONS_MAX) {
 		ch->overflow = true;
-		op_unknown_load(re, e, ops);
-		return;
+		return -1;
 	}
 	snprintf(where, sizeof(where), "%s %s handle %llu", re->table ? re->table : "", re->chain ? re->chain : "",
 		 (unsigned long long)re->handle);
@@ -1572,8 +1586,7 @@ choice_point(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 	if (!c) {
 		if (ch->nseen >= PC_CHOICES_MAX) {
 			ch->overflow = true;
-			op_unknown_load(re, e, ops);
-			return;
+			return -1;
 		}
 		k = ch->nseen++;
 		c = &ch->seen[k];
@@ -1582,7 +1595,33 @@ choice_point(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *
 		c->options = mod;
 		c->taken = k < ch->npick && ch->pick[k] < mod ? ch->pick[k] : 0;
 	}
-	v = off + c->taken;
+	return (int)c->taken;
+}
+
+/*
+ * A choice point: the register dreg gets off + the option the walker picked for this
+ * rule out of mod (choice_take). Without choices, or past PC_CHOICES_MAX, the value is unknown.
+ */
+static void
+choice_point(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops, uint32_t dreg,
+	     uint32_t mod, uint32_t off, const char *d, const char *desc)
+{
+	uint32_t v;
+	int taken;
+
+	/* A rule that no longer matches (meta nfproto ipv4 on an IPv6 packet) makes no choice. */
+	if (re->match == M_NO) {
+		v = off;
+		reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
+		nftr_add(re, "%s", d);
+		return;
+	}
+	taken = choice_take(re, mod, d);
+	if (taken < 0) {
+		op_unknown_load(re, e, ops);
+		return;
+	}
+	v = off + (uint32_t)taken;
 	reg_store(&re->rg, dreg, &v, NULL, 4, desc, K_U32);
 	nftr_add(re, "%s", d);
 }

@@ -334,6 +334,7 @@ struct pc_facts {
 	struct pc_listener listeners[16];
 	size_t nlisteners;
 	int other_sock_rc;			/* the other protocol (udp for tcp, tcp for udp) on the same port */
+	bool sock_local_read;			/* egress to this host's own address: the listeners were read */
 	struct pc_listener other_listeners[16];
 	size_t nother;
 	bool have_snmp;

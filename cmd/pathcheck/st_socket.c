@@ -309,12 +309,40 @@ pc_socket_walk(struct pc_walk *w, enum pc_station_id id)
 		collect_socket(w->f);
 }
 
+/* A packet this host sends to one of its own addresses (the route, after OUTPUT's nat, is local). */
+static bool
+local_delivery(const struct pc_query *q, const struct pc_facts *f)
+{
+	return q->direction == PC_EGRESS && f->route_rc == 0 && f->route.type == RTN_LOCAL && q->has_dport &&
+	       (q->proto == IPPROTO_TCP || q->proto == IPPROTO_UDP) && !q->ct_reply;
+}
+
+/*
+ * Egress, after OUTPUT (walked with the egress device): a packet to this host's own
+ * address (kube-proxy's node to its own NodePort, a health check port) is delivered to
+ * a socket here, so the listeners of its final destination, the one after any nat, are
+ * read as for an arriving packet.
+ */
+void
+pc_socket_local_walk(struct pc_walk *w, enum pc_station_id id)
+{
+	(void)id;
+	if (!local_delivery(&w->f->eq, w->f) || w->f->sock_local_read)
+		return;
+	collect_socket(w->f);
+	w->f->sock_local_read = true;
+}
+
 void
 pc_socket_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
 {
 	(void)id;
-	if (q->direction == PC_EGRESS)
-		eval_socket_egress(q, f, res);
-	else
+	if (q->direction != PC_EGRESS) {
+		eval_socket_ingress(q, f, res);
+		return;
+	}
+	eval_socket_egress(q, f, res);
+	/* The source is fine; to this host's own address, the listener decides (RST or port unreachable). */
+	if (res->st[PC_SOCKET].status == PP_ST_OK && local_delivery(q, f) && f->sock_local_read)
 		eval_socket_ingress(q, f, res);
 }

@@ -44,8 +44,9 @@ const struct pc_station_ops pc_stations[PC_NSTATIONS] = {
 				.walk = pc_tc_walk, .judge = pc_tc_judge },
 	[PC_QDISC]	    = { .name = "qdisc", .hook = -1, .order = { 9, 0, 10 },
 				.walk = pc_qdisc_walk, .judge = pc_qdisc_judge },
+	/* Its walk: a packet to this host's own address, the listeners it meets (st_socket.c). */
 	[PC_EGRESS_DEVICE]  = { .name = "egress-device", .hook = -1, .order = { 10, 0, 11 },
-				.judge = pc_device_judge },
+				.walk = pc_socket_local_walk, .judge = pc_device_judge },
 	[PC_PMTU]	    = { .name = "pmtu", .hook = -1, .order = { 11, 0, 12 }, .judge = pc_pmtu_judge },
 	[PC_REMOTE]	    = { .name = "remote", .hook = -1, .order = { 12, 8, 13 },
 				.walk = pc_remote_walk, .judge = pc_remote_judge },

@@ -91,6 +91,7 @@ void pc_netfilter_judge(const struct pc_query *q, const struct pc_facts *f, stru
 enum pc_station_id pc_netfilter_drop_station(const struct pc_query *q, const struct pc_facts *f);
 void pc_netfilter_after(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 void pc_socket_walk(struct pc_walk *w, enum pc_station_id id);
+void pc_socket_local_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_socket_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 void pc_neigh_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_neigh_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);

@@ -225,7 +225,7 @@ nsrun srv nft add table ip6 nat
 nsrun srv nft add chain ip6 nat pre '{ type nat hook prerouting priority -100; }'
 nsrun srv nft add rule ip6 nat pre tcp dport 80 dnat to [2001:db8:2::2]:8099
 check "DNAT to a port with no listener v6" socket/NO_LISTENER fail 1 "${IN6[@]}" "[2001:db8:2::2]:80"
-expect_ev "DNAT v6 shown in prerouting" prerouting '.evidence.dnat' "dnat to 2001:db8:2::2:8099"
+expect_ev "DNAT v6 shown in prerouting" prerouting '.evidence.dnat' "dnat to [2001:db8:2::2]:8099"
 nsrun srv nft delete table ip6 nat
 # A listener whose accept queue overflows: backlog 1, never accepts.
 listen_tcp srv 0.0.0.0 7000 1

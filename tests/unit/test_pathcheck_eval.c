@@ -716,6 +716,45 @@ test_from_not_local(void)
 	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
 }
 
+/*
+ * The host to one of its own addresses (kube-proxy's node to its own health check port,
+ * iptables mode's TestTracePacket): the listener there decides, as for an arriving
+ * packet. Before, the socket station said "source ... is local" and the verdict was ok
+ * where the connection is refused.
+ */
+static void
+test_local_delivery_listener(void)
+{
+	healthy();
+	addr(&q.src, "198.51.100.130");
+	addr(&q.dst, "198.51.100.130");
+	q.dport = 30000;
+	f.src_local = 1;
+	f.route.type = RTN_LOCAL;
+	f.sock_local_read = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK_STR(pc_cause_name(res.st[PC_SOCKET].cause), "NO_LISTENER");
+	CHECK(has(res.st[PC_SOCKET].summary, "nothing listens on tcp port 30000"));
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+
+	/* A listener on the address: ok. */
+	f.nlisteners = 1;
+	f.listeners[0].family = AF_INET;
+	addr(&f.listeners[0].addr, "198.51.100.130");
+	f.listeners[0].port = 30000;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	CHECK(has(res.st[PC_SOCKET].summary, "tcp listener on 198.51.100.130 port 30000"));
+
+	/* Listeners not read (the walk did not get there): the source check alone, as before. */
+	f.nlisteners = 0;
+	f.sock_local_read = false;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_OK);
+	CHECK(has(res.st[PC_SOCKET].summary, "source 198.51.100.130 is local"));
+}
+
 static void
 test_verdict_order(void)
 {
@@ -1756,6 +1795,7 @@ main(void)
 	RUN(test_sport_ranges);
 	RUN(test_sport_plan);
 	RUN(test_sport_eval);
+	RUN(test_local_delivery_listener);
 	pc_result_free(&res);
 	return tap_done();
 }

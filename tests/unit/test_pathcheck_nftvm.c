@@ -23,6 +23,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_statistic.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 
@@ -488,6 +489,37 @@ test_register_read_before_written(void)
 	CHECK(res.dnat);
 }
 
+/* An IPv6 dnat with a port is written as nft writes it, [ADDR]:PORT: kube-proxy's
+ * "dnat to [2001:db8:10:180::1]:80" was shown as "dnat to 2001:db8:10:180::1:80", an
+ * address of nine groups. Without a port, the bare address. */
+static void
+test_nat6_text(void)
+{
+	uint8_t a[16];
+	struct nftnl_expr *n;
+
+	inet_pton(AF_INET6, "2001:db8:10:180::1", a);
+	setup(NF_ACCEPT);
+	pkt.family = AF_INET6;
+	base.family = NFPROTO_IPV6;
+	n = nat(NFT_NAT_DNAT, NFT_REG_1, 0, NFT_REG_2, 0);
+	nftnl_expr_set_u32(n, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV6);
+	one_rule(imm(NFT_REG_1, a, 16), port(NFT_REG_2, 80), n, NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_STR(res.nat, "dnat to [2001:db8:10:180::1]:80");
+
+	setup(NF_ACCEPT);
+	pkt.family = AF_INET6;
+	base.family = NFPROTO_IPV6;
+	n = nat(NFT_NAT_DNAT, NFT_REG_1, 0, 0, 0);
+	nftnl_expr_set_u32(n, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV6);
+	one_rule(imm(NFT_REG_1, a, 16), n, NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_ACCEPT);
+	CHECK_STR(res.nat, "dnat to 2001:db8:10:180::1");
+}
+
 /* dnat to 198.51.100.7-198.51.100.9: the kernel picks one; pathcheck does not take the first. */
 static void
 test_nat_range(void)
@@ -935,6 +967,57 @@ ct_match(uint16_t dport)
 	return e;
 }
 
+/*
+ * -m statistic --mode random --probability 0.33333333349 -j DROP (kube-proxy's iptables
+ * mode writes one per endpoint): the kernel decides per flow. Without choices: unknown;
+ * with them a choice of two, option 0 the match (the drop), option 1 the miss (on to the
+ * policy). Before, the rule was unknown even with the walker following choices, and a
+ * ClusterIP of kube-proxy's iptables mode was never followed to its endpoints.
+ */
+static struct nftnl_expr *
+statistic_match(uint32_t prob)
+{
+	struct nftnl_expr *e = ex("match");
+	size_t len = XT_ALIGN(sizeof(struct xt_statistic_info));
+	struct xt_statistic_info *s = calloc(1, len);	/* libnftnl keeps the pointer */
+
+	if (!s)
+		abort();
+	s->mode = XT_STATISTIC_MODE_RANDOM;
+	s->u.random.probability = prob;
+	nftnl_expr_set_str(e, NFTNL_EXPR_MT_NAME, "statistic");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_MT_REV, 0);
+	nftnl_expr_set(e, NFTNL_EXPR_MT_INFO, s, (uint32_t)len);
+	return e;
+}
+
+static void
+test_xt_statistic_choice(void)
+{
+	struct pc_choices ch;
+
+	setup(NF_ACCEPT);
+	one_rule(statistic_match(0x2AAAAAAB), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_UNKNOWN);
+	CHECK(has(res.why, "statistic"));
+
+	memset(&ch, 0, sizeof(ch));
+	pkt.choices = &ch;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	CHECK_EQ_INT(ch.nseen, 1);
+	CHECK_EQ_INT(ch.seen[0].options, 2);
+	CHECK_STR(ch.seen[0].what, "-m statistic p=0.3333 (0 match, 1 miss)");
+	memset(&ch, 0, sizeof(ch));
+	ch.pick[0] = 1;
+	ch.npick = 1;
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(ch.seen[0].taken, 1);
+	pkt.choices = NULL;
+}
+
 static void
 test_xt_conntrack_tuple(void)
 {
@@ -1157,6 +1240,7 @@ main(void)
 	RUN(test_every_libnftnl_expression);
 	RUN(test_register_read_before_written);
 	RUN(test_nat_range);
+	RUN(test_nat6_text);
 	RUN(test_verdict_codes);
 	RUN(test_keys_named);
 	RUN(test_rewrites);
@@ -1171,6 +1255,7 @@ main(void)
 	RUN(test_ct_status);
 	RUN(test_reject_text);
 	RUN(test_xt_conntrack_tuple);
+	RUN(test_xt_statistic_choice);
 	pc_nft_cache_free(&cache);
 	return tap_done();
 }
