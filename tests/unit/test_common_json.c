@@ -3,6 +3,7 @@
  * exactly and parsed back by a strict RFC 8259 checker written here (strings:
  * no raw control characters, valid escapes, valid UTF-8, no lone surrogates).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -518,6 +519,45 @@ test_json_numbers(void)
 	cap_close(&c);
 }
 
+/*
+ * The writer formats integers and whole doubles itself: the text must be what
+ * printf writes (PRIu64, PRId64, %.10g) for every value, at the edges too.
+ */
+static void
+test_json_numbers_as_printf(void)
+{
+	static const double d[] = { 0, -0.0, 1, -1, 7, 78, 0.5, 9999999999.0, 1e10, -1e10, -9999999999.0,
+				    1e9, 123456789.0, 4503599627370496.0, 1e-300, 0.001278317432, -3.0 };
+	static const uint64_t u[] = { 0, 9, 10, 99, 100, 4294967295u, 18446744073709551615u };
+	static const int64_t s[] = { 0, -1, 1, -9, -10, INT64_MAX, INT64_MIN };
+	char want[4096], *w = want;
+	struct cap c;
+	struct pp_json j;
+	size_t i;
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	pp_json_arr_open(&j, NULL);
+	w += snprintf(w, (size_t)(want + sizeof(want) - w), "[");
+	for (i = 0; i < PP_ARRAY_SIZE(d); i++) {
+		pp_json_double(&j, NULL, d[i]);
+		w += snprintf(w, (size_t)(want + sizeof(want) - w), "%s%.10g", i ? "," : "", d[i]);
+	}
+	for (i = 0; i < PP_ARRAY_SIZE(u); i++) {
+		pp_json_u64(&j, NULL, u[i]);
+		w += snprintf(w, (size_t)(want + sizeof(want) - w), ",%" PRIu64, u[i]);
+	}
+	for (i = 0; i < PP_ARRAY_SIZE(s); i++) {
+		pp_json_i64(&j, NULL, s[i]);
+		w += snprintf(w, (size_t)(want + sizeof(want) - w), ",%" PRId64, s[i]);
+	}
+	pp_json_arr_close(&j);
+	pp_json_end(&j);
+	snprintf(w, (size_t)(want + sizeof(want) - w), "]\n");
+	CHECK_STR(cap_text(&c), want);
+	cap_close(&c);
+}
+
 /* Deeper than PP_JSON_MAX_DEPTH: the output must still be valid JSON. */
 static void
 test_json_deep(void)
@@ -643,6 +683,7 @@ main(void)
 	RUN(test_json_pretty);
 	RUN(test_json_lines);
 	RUN(test_json_numbers);
+	RUN(test_json_numbers_as_printf);
 	RUN(test_json_deep);
 	RUN(test_json_tree);
 	RUN(test_json_jq);
