@@ -66,4 +66,31 @@ for t in "$BIN"/*; do
 	if [ ${#missing[@]} -eq 0 ]; then t_ok "$tool -<TAB> offers every short option"; else
 		t_fail "$tool -<TAB> lacks:${missing[*]/#/ }"; fi
 done
+
+# zsh: the same namespace for the device options. The file's helper runs with what
+# _arguments hands it (opt_args), compadd and _wanted stubbed to print.
+if command -v zsh >/dev/null; then
+	zoffers() {	# zoffers NAME WANT NOTWANT TOOL KEY VALUE
+		local name=$1 want=$2 notwant=$3 got
+		got=$(zsh -fc '
+			_arguments() { :; }; _net_interfaces() { print -l -- $(ls /sys/class/net); }
+			compadd() { [[ $1 == -a ]] && print -l -- ${(P)2}; }
+			_wanted() { shift 3; "$@"; }
+			source "completions/zsh/_$1" >/dev/null 2>&1
+			typeset -A opt_args
+			[[ -n $2 ]] && opt_args[$2]=$3
+			_pktpath_devs' _ "$4" "$5" "$6")
+		if grep -qxF -- "$want" <<<"$got" && ! grep -qxF -- "$notwant" <<<"$got"; then t_ok "$name"; else
+			t_fail "$name: offered [$(tr '\n' ' ' <<<"$got")], wanted $want, not $notwant"; fi
+	}
+	for tool in nicstat neighwatch qdiscstat pathcheck; do
+		grep -q ':_pktpath_devs' "completions/zsh/_$tool" || { t_fail "zsh $tool: a device option completes with _pktpath_devs"; continue; }
+		zoffers "zsh $tool -N NS: the lab's devices" ppcomp0 "$root_dev" "$tool" -N "$N"
+		zoffers "zsh $tool --netns NS" ppcomp0 "$root_dev" "$tool" --netns "$N"
+		zoffers "zsh $tool --netns-pid PID" ppcomp0 "$root_dev" "$tool" --netns-pid "$sleeper"
+		zoffers "zsh $tool without a namespace: this one's" "$root_dev" ppcomp0 "$tool" "" ""
+	done
+else
+	t_skip "zsh device completion" "no zsh"
+fi
 t_done
