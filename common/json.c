@@ -1,4 +1,5 @@
 /* json.c: streaming JSON writer and value tree. */
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -174,6 +175,88 @@ pp_json_i64(struct pp_json *j, const char *key, int64_t v)
 	put(j->f, p, (size_t)(t + sizeof(t) - p));
 }
 
+/*
+ * What snprintf("%.10g") writes for v, without printf's exact big-number
+ * conversion, for the common case: a value of fixed notation (1e-4 <= |v| < 1e10).
+ * The ten digits come from |v| * 10^k in long double (64-bit mantissa: the power is
+ * exact and the product is off by less than 1e-9 of a unit of the last digit), and
+ * a fraction within 1e-6 of a half, where that error could flip the rounding, is
+ * left to snprintf, as is everything else. Returns the length written into t
+ * (at least 24 bytes), or 0 when snprintf must do it.
+ */
+static size_t
+g10(double v, char *t)
+{
+#if LDBL_MANT_DIG >= 64
+	static const long double pow10[] = { 1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L,
+					      1e10L, 1e11L, 1e12L, 1e13L };
+	double a = v < 0 ? -v : v;
+	long double x, fl, fr;
+	uint64_t d;
+	char dig[10], *p = t;
+	int e, k, last;
+
+	if (!(a >= 1e-4 && a < 1e10))
+		return 0;
+	/* The decimal exponent, perhaps one off where a power of ten is not exact: corrected below. */
+	for (e = -4; e < 9 && a >= (double)pow10[e + 5] / 10.0; e++)
+		;
+	for (int tries = 0; tries < 3; tries++) {
+		k = 9 - e;
+		if (k < 0 || k >= (int)(sizeof(pow10) / sizeof(pow10[0])))
+			return 0;
+		x = (long double)a * pow10[k];
+		if (x >= 1e10L) {
+			e++;
+			continue;
+		}
+		if (x < 1e9L) {
+			e--;
+			continue;
+		}
+		break;
+	}
+	if (x < 1e9L || x >= 1e10L)
+		return 0;
+	fl = (long double)(uint64_t)x;	/* x is positive and below 1e10: truncation is floor */
+	fr = x - fl;
+	if (fr - 0.5L < 1e-6L && 0.5L - fr < 1e-6L)
+		return 0;
+	d = (uint64_t)fl + (fr > 0.5L);
+	if (d >= 10000000000ull)
+		return 0;	/* rounds up to the next power of ten: the exponent changes */
+	for (int i = 9; i >= 0; i--) {
+		dig[i] = (char)('0' + d % 10);
+		d /= 10;
+	}
+	for (last = 9; last > 0 && dig[last] == '0'; last--)
+		;
+	if (v < 0)
+		*p++ = '-';
+	if (e >= 0) {
+		for (int i = 0; i <= e; i++)
+			*p++ = dig[i];
+		if (last > e) {
+			*p++ = '.';
+			for (int i = e + 1; i <= last; i++)
+				*p++ = dig[i];
+		}
+	} else {
+		*p++ = '0';
+		*p++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*p++ = '0';
+		for (int i = 0; i <= last; i++)
+			*p++ = dig[i];
+	}
+	return (size_t)(p - t);
+#else
+	(void)v;
+	(void)t;
+	return 0;
+#endif
+}
+
 void
 pp_json_double(struct pp_json *j, const char *key, double v)
 {
@@ -198,6 +281,10 @@ pp_json_double(struct pp_json *j, const char *key, double v)
 		if (iv < 0)
 			*--p = '-';
 		put(j->f, p, (size_t)(t + 24 - p));
+		return;
+	}
+	if ((n = (int)g10(v, t)) > 0) {
+		put(j->f, t, (size_t)n);
 		return;
 	}
 	n = snprintf(t, sizeof(t), "%.10g", v);

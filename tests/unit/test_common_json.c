@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "test_common_msg.h"
@@ -558,6 +559,81 @@ test_json_numbers_as_printf(void)
 	cap_close(&c);
 }
 
+/*
+ * Doubles the writer formats itself: printf's %.10g text for random values over
+ * the whole fixed-notation range, near powers of ten and near rounding halves.
+ */
+/* 10^k without libm (the unit tests link none). */
+static double
+p10(double k)
+{
+	int n = (int)k;
+	double r = 1, f = k - n;
+
+	for (int i = 0; i < (n < 0 ? -n : n); i++)
+		r = n < 0 ? r / 10 : r * 10;
+	/* the fractional part, by ten steps of 10^(1/10): a spread of magnitudes, not exact ones */
+	for (int i = 0; i < (int)(f * 10); i++)
+		r *= 1.2589254117941673;
+	return r;
+}
+
+/* The double next to v, one unit in the last place up or down. */
+static double
+next_to(double v, bool up)
+{
+	uint64_t b;
+
+	memcpy(&b, &v, sizeof(b));
+	b += up ? 1 : (uint64_t)-1;
+	memcpy(&v, &b, sizeof(v));
+	return v;
+}
+
+static void
+test_json_doubles_as_printf(void)
+{
+	unsigned seed = 19, bad = 0, n = 0;
+	char want[64];
+
+	for (int i = 0; i < 300000; i++) {
+		struct cap c;
+		struct pp_json j;
+		double v;
+
+		seed = seed * 1103515245u + 12345u;
+		switch (i % 4) {
+		case 0:	/* any magnitude from 1e-6 to 1e11 */
+			v = p10(-6 + 17.0 * (seed % 1000003) / 1000003.0) * (1 + (seed % 7919) / 7919.0);
+			break;
+		case 1:	/* a ten-digit value and a half at the eleventh digit */
+			v = ((double)(seed % 900000000u + 100000000u) * 10 + 0.5) * p10((int)(seed % 13) - 12);
+			break;
+		case 2:	/* next to a power of ten */
+			v = next_to(p10((int)(seed % 15) - 5), seed & 1);
+			break;
+		default:	/* small rates, as since-boot samples give */
+			v = (double)(seed % 100000) / (double)(seed % 977 + 1) / 1000.0;
+			break;
+		}
+		if (seed & 2)
+			v = -v;
+		snprintf(want, sizeof(want), "%.10g", v);
+		cap_open(&c);
+		pp_json_init(&j, c.f, false);
+		pp_json_double(&j, NULL, v);
+		fflush(c.f);
+		n++;
+		if (strcmp(cap_text(&c), want) != 0) {
+			if (bad++ < 5)
+				printf("#   %.17g: wrote '%s', printf '%s'\n", v, cap_text(&c), want);
+		}
+		cap_close(&c);
+	}
+	printf("# json: %u doubles against printf, %u differ\n", n, bad);
+	CHECK(bad == 0);
+}
+
 /* Deeper than PP_JSON_MAX_DEPTH: the output must still be valid JSON. */
 static void
 test_json_deep(void)
@@ -684,6 +760,7 @@ main(void)
 	RUN(test_json_lines);
 	RUN(test_json_numbers);
 	RUN(test_json_numbers_as_printf);
+	RUN(test_json_doubles_as_printf);
 	RUN(test_json_deep);
 	RUN(test_json_tree);
 	RUN(test_json_jq);
