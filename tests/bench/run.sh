@@ -11,7 +11,11 @@ export BENCH_SUMMARY
 trap 'rm -f "$BENCH_SUMMARY"' EXIT
 for b in tests/bench/*.sh; do
 	case $(basename "$b") in run.sh|lib.sh) continue ;; esac
-	[ -n "${PKTPATH_ONLY:-}" ] && [[ $b != *"$PKTPATH_ONLY"* ]] && continue
+	if [ -n "${PKTPATH_ONLY:-}" ]; then	# words: run the benches whose name holds any of them
+		hit=0
+		for w in $PKTPATH_ONLY; do [[ $b == *"$w"* ]] && hit=1; done
+		[ "$hit" -eq 1 ] || continue
+	fi
 	echo "== $b"
 	bash "$b" || rc=1
 done
