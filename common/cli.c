@@ -1,6 +1,7 @@
 /* cli.c: common options, messages, namespace entry, and output plumbing. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,17 @@
 /* --nagios's state: one per process, so main()'s wrapper still has it after the tool returned. */
 static struct pp_nagios nagios;
 static const char *nagios_prog;
+
+void
+pp_cli_stdout_buffered(void)
+{
+	static char buf[1 << 16];
+
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	/* setvbuf(NULL, size) keeps glibc's own st_blksize buffer (4 KiB for a file or /dev/null): give it one. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+}
 
 void
 pp_cli_init(struct pp_cli *c, const char *prog)

@@ -149,6 +149,12 @@ int pp_cli_finish(struct pp_cli *c);
  * printed; otherwise "TOOL UNKNOWN - <the last message>" and 3 (a usage error, a
  * namespace that could not be entered, a run that ended before its line).
  */
+/*
+ * stdout written by one thread (no stdio lock per call) and, when it is not a
+ * terminal, buffered fully in 64 KiB. Call before the first output; flush points
+ * stay the tool's own.
+ */
+void pp_cli_stdout_buffered(void);
 int pp_cli_main(int argc, char *argv[], int (*tool_main)(int argc, char *argv[]));
 /* The last message pp_warnx(), pp_warn_err() or a usage error wrote ("" before any). */
 const char *pp_cli_last_msg(void);

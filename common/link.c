@@ -72,6 +72,19 @@ pp_link_bridge_info(const struct nlattr *linkinfo, bool *is_port, struct pp_brpo
 	return 0;
 }
 
+/* A string attribute into dst (n bytes), cut to fit: snprintf's result at a dump of thousands of links, without printf. */
+static void
+attr_str(char *dst, size_t n, const struct nlattr *a)
+{
+	const char *s = mnl_attr_get_payload(a);
+	size_t len = strnlen(s, mnl_attr_get_payload_len(a));
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
 static const struct pp_attr_policy xdp_pol[IFLA_XDP_MAX + 1] = {
 	[IFLA_XDP_ATTACHED] = { PP_A_U8 }, [IFLA_XDP_PROG_ID] = { PP_A_U32 },
 };
@@ -90,9 +103,9 @@ pp_link_decode(const struct nlmsghdr *nlh, struct pp_link *l)
 	l->type = ifi->ifi_type;
 	if (!tb[IFLA_IFNAME])
 		return -EBADMSG;
-	snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	attr_str(l->name, sizeof(l->name), tb[IFLA_IFNAME]);
 	if (tb[IFLA_QDISC])
-		snprintf(l->qdisc, sizeof(l->qdisc), "%s", mnl_attr_get_str(tb[IFLA_QDISC]));
+		attr_str(l->qdisc, sizeof(l->qdisc), tb[IFLA_QDISC]);
 	if (tb[IFLA_MTU])
 		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_TXQLEN])
@@ -140,10 +153,9 @@ pp_link_decode(const struct nlmsghdr *nlh, struct pp_link *l)
 		if (pp_attr_parse_nest(tb[IFLA_LINKINFO], info_pol, IFLA_INFO_MAX, li) < 0)
 			return -EBADMSG;
 		if (li[IFLA_INFO_KIND])
-			snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(li[IFLA_INFO_KIND]));
+			attr_str(l->kind, sizeof(l->kind), li[IFLA_INFO_KIND]);
 		if (li[IFLA_INFO_SLAVE_KIND])
-			snprintf(l->slave_kind, sizeof(l->slave_kind), "%s",
-				 mnl_attr_get_str(li[IFLA_INFO_SLAVE_KIND]));
+			attr_str(l->slave_kind, sizeof(l->slave_kind), li[IFLA_INFO_SLAVE_KIND]);
 		{
 			bool is_bridge;
 

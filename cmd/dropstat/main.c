@@ -4,7 +4,6 @@
  * evaluate, render -> exit status.
  */
 #include <errno.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,9 +48,7 @@ tool_main(int argc, char *argv[])
 
 	if ((x = ds_args(argc, argv, &o)) != PP_EXIT_OK)
 		return x == PP_EXIT_HELP ? PP_EXIT_OK : x;
-	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	pp_cli_stdout_buffered();
 	memset(&rc, 0, sizeof(rc));
 	rc.o = &o;
 	if ((x = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK) {

@@ -191,7 +191,8 @@ ds_render_json(FILE *f, const struct ds_render_ctx *rc, const struct ds_ledger *
 					if (k == DS_C_QDISC_DROPS && !cur->dev[i].has_qdisc)
 						continue;
 					pp_json_obj_open(&j, NULL);
-					pp_json_str(&j, "dev", cur->dev[i].name);
+					pp_json_str(&j, "device", cur->dev[i].name);
+					pp_json_str(&j, "dev", cur->dev[i].name);	/* the old key, an alias for one release */
 					pp_json_u64(&j, "value", cur->dev[i].v[k]);
 					pp_json_obj_close(&j);
 				}

@@ -28,6 +28,7 @@ enum {
 	OPT_NUD,
 	OPT_TO,
 	OPT_GET,
+	OPT_COUNT_ONLY,
 };
 
 
@@ -50,6 +51,7 @@ static const struct pp_optdef nw_optdefs[] = {
 	PP_OPT(0, "table-interval", OPT_TABLE_INTERVAL, "SEC", "poll the global table counters (table_fulls,\nforced_gc_runs, res_failed) every SEC (default 10, 0: never)"),
 	PP_OPT(0, "rcvbuf", OPT_RCVBUF, "BYTES", "initial event socket buffer (for tests: force overruns)"),
 	PP_OPT(0, "final-entries", OPT_FINAL_ENTRIES, NULL, "the watch summary lists the final table"),
+	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* hidden: benchmark floor */
 	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
@@ -187,6 +189,9 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 			if (pp_parse_addr(optarg, 0, &o->get) < 0)
 				return pp_usage_error(c, "--get: '%s' is not an address", optarg);
 			o->has_get = true;
+			break;
+		case OPT_COUNT_ONLY:
+			o->count_only = true;
 			break;
 		case OPT_FINAL_ENTRIES:
 			o->final_entries = true;

@@ -16,6 +16,7 @@ tool_main(int argc, char *argv[])
 	pp_cli_init(&c, "neighwatch");
 	if ((rc = nw_args(argc, argv, &c, &o)) != PP_EXIT_OK)
 		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
+	pp_cli_stdout_buffered();
 	if ((rc = pp_cli_enter_netns(&c)) != PP_EXIT_OK)
 		return rc;
 	return o.watch ? nw_watch_run(&c, &o) : nw_snapshot(&c, &o);

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <linux/rtnetlink.h>
 
+#include "mem.h"
 #include "nw.h"
 
 #ifndef IFF_LOWER_UP
@@ -82,18 +83,7 @@ nw_snap_free(struct nw_snap *s)
 static int
 grow(void **arr, size_t *cap, size_t n, size_t sz)
 {
-	void *p;
-	size_t nc;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : 64;
-	p = realloc(*arr, nc * sz);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = nc;
-	return 0;
+	return pp_array_grow(arr, cap, n, sz, 64);
 }
 
 int

@@ -108,6 +108,7 @@ struct nw_opts {
 	unsigned max_entries;		/* entries the watch tracks at most */
 	int rcvbuf;			/* initial event socket receive buffer, 0: default */
 	bool final_entries;		/* watch summary lists the final table */
+	bool count_only;		/* hidden: the bare neighbour dumps, messages only counted (benchmark floor) */
 	bool json_events;		/* watch with --prom-file: events as JSON Lines */
 	double table_interval;		/* watch: poll the global table counters every this many seconds, 0: never */
 	/* Selection (snapshot only): which entries are listed and counted; the findings stay about the whole table. */

@@ -9,6 +9,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
+#include "mem.h"
 #include "nicstat.h"
 #include "parse.h"
 #include "qdisc.h"
@@ -54,15 +55,8 @@ dev_slot(struct ns_collector *c, int ifindex)
 	}
 	if (lo < c->n_sorted && m->devs[lo].l.ifindex == ifindex)
 		return &m->devs[lo];
-	if (m->n == m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 64;
-		struct ns_dev *nd = realloc(m->devs, nc * sizeof(*nd));
-
-		if (!nd)
-			return NULL;
-		m->devs = nd;
-		m->cap = nc;
-	}
+	if (pp_array_grow((void **)&m->devs, &m->cap, m->n, sizeof(*m->devs), 64) < 0)
+		return NULL;
 	memset(&m->devs[m->n], 0, sizeof(*m->devs));
 	m->devs[m->n].l.ifindex = ifindex;
 	return &m->devs[m->n++];

@@ -7,7 +7,6 @@
  * drops per CPU.
  */
 #include <errno.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,13 +38,8 @@ tool_main(int argc, char *argv[])
 
 	if ((rc = ns_args(argc, argv, &o)) != PP_EXIT_OK)
 		return rc == PP_EXIT_HELP ? PP_EXIT_OK : rc;
-	/*
-	 * One thread writes stdout: no stdio lock per call (the JSON writer makes one
-	 * call per character of a key), and a 64 KiB buffer. Each sample is flushed.
-	 */
-	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* One thread writes stdout, through a 64 KiB buffer. Each sample is flushed. */
+	pp_cli_stdout_buffered();
 	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK) {
 		if (o.cli.format == PP_FMT_PROM && pp_out_begin(&o.cli, &out) == 0) {
 			memset(&m, 0, sizeof(m));

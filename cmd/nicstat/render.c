@@ -573,7 +573,8 @@ json_dev(const struct ns_opts *o, const struct ns_model *m, struct pp_json *j, c
 	size_t i;
 
 	pp_json_obj_open(j, NULL);
-	pp_json_str(j, "name", d->l.name);
+	pp_json_str(j, "device", d->l.name);
+	pp_json_str(j, "name", d->l.name);	/* the old key, an alias for one release */
 	pp_json_u64(j, "ifindex", (uint64_t)d->l.ifindex);
 	pp_json_str(j, "kind", ns_kind_name(d->kind));
 	if (d->l.kind[0])

@@ -51,6 +51,9 @@ evidence_text(const struct pp_val *v, const char *prefix, FILE *f, int indent)
 	for (const struct pp_val *c = v ? v->child : NULL; c; c = c->next) {
 		char key[128];
 
+		/* "dev" beside "device" is the old JSON key, kept for one release: text shows the device once. */
+		if (c->key && strcmp(c->key, "dev") == 0 && pp_val_get(v, "device"))
+			continue;
 		snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] && c->key && c->key[0] ? "." : "",
 			 c->key ? c->key : "");
 		switch (c->type) {

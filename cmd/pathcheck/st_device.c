@@ -52,7 +52,8 @@ eval_egress_device(const struct pc_query *q, const struct pc_facts *f, struct pc
 				 (unsigned long long)l->stats.tx_errors, (unsigned long long)l->stats.tx_dropped);
 		}
 	}
-	pp_val_add_str(s->evidence, "dev", l->name);
+	pp_val_add_str(s->evidence, "device", l->name);
+	pp_val_add_str(s->evidence, "dev", l->name);	/* the old key, an alias for one release */
 	if (l->kind[0])
 		pp_val_add_str(s->evidence, "kind", l->kind);
 	pp_val_add_str(s->evidence, "operstate", pp_operstate_name(l->operstate));
@@ -104,7 +105,8 @@ eval_ingress_device(const struct pc_query *q, const struct pc_facts *f, struct p
 			 q->iif, q->iif);
 		pp_val_add_str(s->evidence, "bridge", q->iif);
 	}
-	pp_val_add_str(s->evidence, "dev", l->name);
+	pp_val_add_str(s->evidence, "device", l->name);
+	pp_val_add_str(s->evidence, "dev", l->name);	/* the old key, an alias for one release */
 	pp_val_add_u64(s->evidence, "mtu", l->mtu);
 	pp_val_add_bool(s->evidence, "tc_ingress", f->iif_tc_ingress);
 	if (l->has_stats64) {

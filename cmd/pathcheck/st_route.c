@@ -88,8 +88,10 @@ route_evidence(struct pp_val *ev, const struct pp_route *r, const struct pp_rout
 	pp_val_add_str(ev, "table", pp_route_table_name(r->table, t, sizeof(t)));
 	if (r->gateway.family)
 		pp_val_add_str(ev, "gateway", pp_addr_str(&r->gateway, a, sizeof(a)));
-	if (r->oif && pp_ifname((unsigned)r->oif, dev))
-		pp_val_add_str(ev, "dev", dev);
+	if (r->oif && pp_ifname((unsigned)r->oif, dev)) {
+		pp_val_add_str(ev, "device", dev);
+		pp_val_add_str(ev, "dev", dev);	/* the old key, an alias for one release */
+	}
 	if (r->prefsrc.family)
 		pp_val_add_str(ev, "src", pp_addr_str(&r->prefsrc, a, sizeof(a)));
 	if (has_fib)
@@ -120,8 +122,10 @@ ecmp_evidence(const struct pc_facts *f, struct pc_station *s)
 			break;
 		if (nh->gw.family)
 			pp_val_add_str(o, "gateway", pp_addr_str(&nh->gw, a, sizeof(a)));
-		if (nh->ifindex && pp_ifname((unsigned)nh->ifindex, dev))
-			pp_val_add_str(o, "dev", dev);
+		if (nh->ifindex && pp_ifname((unsigned)nh->ifindex, dev)) {
+			pp_val_add_str(o, "device", dev);
+			pp_val_add_str(o, "dev", dev);	/* the old key, an alias for one release */
+		}
 		pp_val_add_u64(o, "weight", nh->weight);
 		pp_val_add_bool(o, "followed", i == f->ecmp_taken);
 		if (f->ecmp_skip[i])

@@ -94,7 +94,8 @@ pc_tc_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result
 		return;
 	}
 	s = pc_st(res, id, PP_ST_OK, PC_C_NONE, "%s", "");
-	pp_val_add_str(s->evidence, "dev", t->dev);
+	pp_val_add_str(s->evidence, "device", t->dev);
+	pp_val_add_str(s->evidence, "dev", t->dev);	/* the old key, an alias for one release */
 	arr = pp_val_add_arr(s->evidence, "filters");
 	for (size_t i = 0; i < t->nfilters && i < PP_ARRAY_SIZE(t->filters); i++) {
 		pp_val_add_str(arr, NULL, t->filters[i]);

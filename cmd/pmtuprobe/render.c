@@ -126,8 +126,10 @@ pm_render_json(const struct pm_model *m, FILE *f)
 	if (l->route_ok) {
 		if (l->route[0])
 			pp_json_str(&j, "route", l->route);
-		if (l->dev[0])
-			pp_json_str(&j, "dev", l->dev);
+		if (l->dev[0]) {
+			pp_json_str(&j, "device", l->dev);
+			pp_json_str(&j, "dev", l->dev);	/* the old key, an alias for one release */
+		}
 		if (l->dev_mtu)
 			pp_json_u64(&j, "dev_mtu", l->dev_mtu);
 		if (l->route_mtu)

@@ -25,6 +25,7 @@
 
 #include "attr.h"
 #include "link.h"
+#include "mem.h"
 #include "qs.h"
 #include "sample.h"
 
@@ -132,15 +133,8 @@ obj_from(struct qs_obj *o, const struct pp_qdisc *q)
 int
 qs_sample_add(struct qs_sample *s, const struct pp_qdisc *q)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 256;
-		struct qs_obj *no = realloc(s->obj, nc * sizeof(*no));
-
-		if (!no)
-			return -ENOMEM;
-		s->obj = no;
-		s->cap = nc;
-	}
+	if (pp_array_grow((void **)&s->obj, &s->cap, s->n, sizeof(*s->obj), 256) < 0)
+		return -ENOMEM;
 	if (obj_from(&s->obj[s->n], q) < 0)
 		return -ENOMEM;
 	s->n++;
@@ -150,15 +144,8 @@ qs_sample_add(struct qs_sample *s, const struct pp_qdisc *q)
 static int
 dev_add(struct qs_sample *s, int ifindex)
 {
-	if (s->ndev == s->devcap) {
-		size_t nc = s->devcap ? s->devcap * 2 : 64;
-		struct qs_dev *nd = realloc(s->dev, nc * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		s->dev = nd;
-		s->devcap = nc;
-	}
+	if (pp_array_grow((void **)&s->dev, &s->devcap, s->ndev, sizeof(*s->dev), 64) < 0)
+		return -ENOMEM;
 	memset(&s->dev[s->ndev], 0, sizeof(s->dev[0]));
 	s->dev[s->ndev].ifindex = ifindex;
 	s->ndev++;
@@ -678,6 +665,7 @@ merge(struct qs_collector *c, struct qs_sample *s, unsigned gen)
 		free(dc);
 		return -ENOMEM;
 	}
+	pp_mem_prefault(out, total * sizeof(*out));
 	for (size_t i = 0; i < s->ndev; i++) {
 		struct qs_dev d = s->dev[i];
 

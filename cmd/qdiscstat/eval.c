@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/pkt_sched.h>
 
+#include "mem.h"
 #include "qs.h"
 #include "sample.h"
 
@@ -72,6 +73,7 @@ map_build(struct qs_map *m, const struct qs_sample *s)
 	m->slot = calloc(sz, sizeof(*m->slot));
 	if (!m->slot)
 		return -ENOMEM;
+	pp_mem_prefault(m->slot, sz * sizeof(*m->slot));
 	m->mask = sz - 1;
 	for (size_t i = 0; i < s->n; i++) {
 		size_t k = obj_hash(&s->obj[i]) & m->mask;
@@ -320,6 +322,7 @@ qs_evaluate(const struct qs_sample *prev, const struct qs_sample *cur,
 	ev->rows = calloc(cur->n ? cur->n : 1, sizeof(*ev->rows));
 	if (!ev->rows)
 		return -ENOMEM;
+	pp_mem_prefault(ev->rows, cur->n * sizeof(*ev->rows));
 	ev->nrows = cur->n;
 	if (prev && map_build(&m, prev) < 0) {
 		qs_eval_free(ev);

@@ -3,7 +3,6 @@
  * args -> namespace -> collect -> evaluate -> render -> exit status.
  */
 #include <errno.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -366,9 +365,7 @@ tool_main(int argc, char *argv[])
 	if ((rc = pp_cli_enter_netns(&o.cli)) != PP_EXIT_OK)
 		goto out;
 	/* Only this thread writes stdout: skip stdio's locking, and buffer fully into pipes and files. */
-	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	pp_cli_stdout_buffered();
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (qs_collector_open(&c, o.threads ? o.threads : (ncpu > 4 ? 4 : ncpu > 0 ? (unsigned)ncpu : 1),
 			      &e) < 0) {

@@ -24,4 +24,7 @@ expect_ge "QDISC_DROP at the qdisc station, a's own, as many as the qdisc counte
 if [ "${here:-0}" -le 300 ]; then t_ok "no more than were sent ($here <= 300)"; else t_fail "more than sent: $here"; fi
 expect_jq "the qdisc counter names a0" "$out" \
 	'[.counters[] | select(.counter=="qdisc_drops") | .devices[] | select(.dev=="a0") | .value > 0] | any' true
+# Issue 19, item 14: the device key is "device" in every tool; "dev" stays beside it for one release.
+expect_jq "the device key is device, dev its alias" "$out" \
+	'[.counters[] | select(.counter=="qdisc_drops") | .devices[] | select(.device=="a0" and .dev=="a0")] | length' 1
 t_done

@@ -50,6 +50,8 @@ else t_fail "text: softnet lines $lines, nproc $cpus"; echo "$txt" | sed 's/^/# 
 # Filters.
 run_json out "$NS" -N "$(ns a)" -j --no-softnet -k veth
 expect_jq "--kind veth" "$out" '[.devices[].name] | join(",")' 'a0,a1'
+expect_jq "the device key is device, name its alias (issue 19)" "$out" '[.devices[] | .device == .name and .device != null] | all' true
+expect_jq "device names the devices" "$out" '[.devices[].device] | join(",")' 'a0,a1'
 run_json out "$NS" -N "$(ns a)" -j --no-softnet -k loopback,physical
 expect_jq "--kind loopback,physical" "$out" '[.devices[].name] | join(",")' 'lo'
 run_json out "$NS" -N "$(ns a)" -j --no-softnet -d 'a*' -d lo

@@ -45,6 +45,8 @@ nsrun cli ip route replace default via 198.51.100.65 dev c1 table 100
 check "route chain to a working table" null/NONE ok 0 -N "$C" 203.0.113.2:443
 expect_ev "re-routed: table" route '.evidence.table' 100
 expect_ev "re-routed: device" route '.evidence.dev' c1
+expect_ev "re-routed: the key is device (dev its alias, issue 19)" route '.evidence.device' c1
+expect_ev "egress device: the key is device, dev its alias" egress-device '[.evidence.device, .evidence.dev] | join(" ")' "c1 c1"
 expect_ev "re-routed: summary" route '.summary' \
 	"default via 198.51.100.65 dev c1 table 100 (rule 100) (routed again after meta mark set 0x1 in ip mangle out)"
 expect_ev "re-routed: neighbour is the new next hop" neighbour '.summary | test("198.51.100.65 on c1")' true

@@ -60,6 +60,7 @@ nsrun rtr tc qdisc add dev r1 clsact
 nsrun rtr tc filter add dev r1 egress bpf bytecode "$SHOT" da
 check "forward egress filter" tc-egress/TC_FILTER_PRESENT warn 1 -N "$R" --iif r0 --from 198.51.100.2 "$V4:8080"
 expect_ev "forward egress filter: device" tc-egress '.evidence.dev' r1
+expect_ev "forward egress filter: the key is device (dev its alias, issue 19)" tc-egress '.evidence.device' r1
 expect_ev "forward egress filter: before the qdisc" qdisc '.status' ok
 truth_ok "forward egress filter" 1
 nsrun rtr tc qdisc del dev r1 clsact

@@ -21,6 +21,7 @@ expect_jq "v4 udp: PTB mtu" "$out" '.ptb.mtu' 1280
 expect_jq "v4 udp: no black hole" "$out" '.result.black_hole' false
 expect_jq "v4 udp: device MTU" "$out" '.local.dev_mtu' 1500
 expect_jq "v4 udp: device" "$out" '.local.dev' c0
+expect_jq "v4 udp: the key is device (dev its alias, issue 19)" "$out" '.local.device' c0
 expect_jq "v4 udp: no exception before" "$out" '.local.cached_pmtu' null
 expect_jq "v4 udp: the probes' PTB cached after" "$out" '.local.cached_pmtu_after.mtu' 1280
 

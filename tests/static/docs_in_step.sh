@@ -5,7 +5,7 @@
 # table as getopt's arrays and --help. Checked:
 #   man page:  every long and short option
 #   zsh:       every long and short option
-#   bash:      every long option in the word list, every option that takes a value
+#   bash:      every long and short option in the word list, every option that takes a value
 #              in the `case $prev` patterns (so its value is not completed as an
 #              option)
 #   both completions offer no option the table does not have
@@ -52,6 +52,9 @@ for t in "$BIN"/*; do
 		missing=()
 		for o in $longs; do grep -qxF -- "$o" <<<"$words" || missing+=("$o"); done
 		report "$tool: $bash_c offers every long option" "${missing[@]}"
+		missing=()
+		for o in $shorts; do grep -qxF -- "$o" <<<"$words" || missing+=("$o"); done
+		report "$tool: $bash_c offers every short option (on -<TAB>)" "${missing[@]}"
 		cases=$(grep -E '^[[:space:]]*-[^ ]*\)' "$bash_c" | tr -d ' \t)' | tr '|' '\n')
 		missing=()
 		for o in $valued; do grep -qxF -- "$o" <<<"$cases" || missing+=("$o"); done

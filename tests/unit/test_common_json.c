@@ -3,9 +3,11 @@
  * exactly and parsed back by a strict RFC 8259 checker written here (strings:
  * no raw control characters, valid escapes, valid UTF-8, no lone surrogates).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "test_common_msg.h"
@@ -518,6 +520,120 @@ test_json_numbers(void)
 	cap_close(&c);
 }
 
+/*
+ * The writer formats integers and whole doubles itself: the text must be what
+ * printf writes (PRIu64, PRId64, %.10g) for every value, at the edges too.
+ */
+static void
+test_json_numbers_as_printf(void)
+{
+	static const double d[] = { 0, -0.0, 1, -1, 7, 78, 0.5, 9999999999.0, 1e10, -1e10, -9999999999.0,
+				    1e9, 123456789.0, 4503599627370496.0, 1e-300, 0.001278317432, -3.0 };
+	static const uint64_t u[] = { 0, 9, 10, 99, 100, 4294967295u, 18446744073709551615u };
+	static const int64_t s[] = { 0, -1, 1, -9, -10, INT64_MAX, INT64_MIN };
+	char want[4096], *w = want;
+	struct cap c;
+	struct pp_json j;
+	size_t i;
+
+	cap_open(&c);
+	pp_json_init(&j, c.f, false);
+	pp_json_arr_open(&j, NULL);
+	w += snprintf(w, (size_t)(want + sizeof(want) - w), "[");
+	for (i = 0; i < PP_ARRAY_SIZE(d); i++) {
+		pp_json_double(&j, NULL, d[i]);
+		w += snprintf(w, (size_t)(want + sizeof(want) - w), "%s%.10g", i ? "," : "", d[i]);
+	}
+	for (i = 0; i < PP_ARRAY_SIZE(u); i++) {
+		pp_json_u64(&j, NULL, u[i]);
+		w += snprintf(w, (size_t)(want + sizeof(want) - w), ",%" PRIu64, u[i]);
+	}
+	for (i = 0; i < PP_ARRAY_SIZE(s); i++) {
+		pp_json_i64(&j, NULL, s[i]);
+		w += snprintf(w, (size_t)(want + sizeof(want) - w), ",%" PRId64, s[i]);
+	}
+	pp_json_arr_close(&j);
+	pp_json_end(&j);
+	snprintf(w, (size_t)(want + sizeof(want) - w), "]\n");
+	CHECK_STR(cap_text(&c), want);
+	cap_close(&c);
+}
+
+/*
+ * Doubles the writer formats itself: printf's %.10g text for random values over
+ * the whole fixed-notation range, near powers of ten and near rounding halves.
+ */
+/* 10^k without libm (the unit tests link none). */
+static double
+p10(double k)
+{
+	int n = (int)k;
+	double r = 1, f = k - n;
+
+	for (int i = 0; i < (n < 0 ? -n : n); i++)
+		r = n < 0 ? r / 10 : r * 10;
+	/* the fractional part, by ten steps of 10^(1/10): a spread of magnitudes, not exact ones */
+	for (int i = 0; i < (int)(f * 10); i++)
+		r *= 1.2589254117941673;
+	return r;
+}
+
+/* The double next to v, one unit in the last place up or down. */
+static double
+next_to(double v, bool up)
+{
+	uint64_t b;
+
+	memcpy(&b, &v, sizeof(b));
+	b += up ? 1 : (uint64_t)-1;
+	memcpy(&v, &b, sizeof(v));
+	return v;
+}
+
+static void
+test_json_doubles_as_printf(void)
+{
+	unsigned seed = 19, bad = 0, n = 0;
+	char want[64];
+
+	for (int i = 0; i < 300000; i++) {
+		struct cap c;
+		struct pp_json j;
+		double v;
+
+		seed = seed * 1103515245u + 12345u;
+		switch (i % 4) {
+		case 0:	/* any magnitude from 1e-6 to 1e11 */
+			v = p10(-6 + 17.0 * (seed % 1000003) / 1000003.0) * (1 + (seed % 7919) / 7919.0);
+			break;
+		case 1:	/* a ten-digit value and a half at the eleventh digit */
+			v = ((double)(seed % 900000000u + 100000000u) * 10 + 0.5) * p10((int)(seed % 13) - 12);
+			break;
+		case 2:	/* next to a power of ten */
+			v = next_to(p10((int)(seed % 15) - 5), seed & 1);
+			break;
+		default:	/* small rates, as since-boot samples give */
+			v = (double)(seed % 100000) / (double)(seed % 977 + 1) / 1000.0;
+			break;
+		}
+		if (seed & 2)
+			v = -v;
+		snprintf(want, sizeof(want), "%.10g", v);
+		cap_open(&c);
+		pp_json_init(&j, c.f, false);
+		pp_json_double(&j, NULL, v);
+		fflush(c.f);
+		n++;
+		if (strcmp(cap_text(&c), want) != 0) {
+			if (bad++ < 5)
+				printf("#   %.17g: wrote '%s', printf '%s'\n", v, cap_text(&c), want);
+		}
+		cap_close(&c);
+	}
+	printf("# json: %u doubles against printf, %u differ\n", n, bad);
+	CHECK(bad == 0);
+}
+
 /* Deeper than PP_JSON_MAX_DEPTH: the output must still be valid JSON. */
 static void
 test_json_deep(void)
@@ -643,6 +759,8 @@ main(void)
 	RUN(test_json_pretty);
 	RUN(test_json_lines);
 	RUN(test_json_numbers);
+	RUN(test_json_numbers_as_printf);
+	RUN(test_json_doubles_as_printf);
 	RUN(test_json_deep);
 	RUN(test_json_tree);
 	RUN(test_json_jq);
