@@ -611,6 +611,18 @@ struct base_ctx {
 	int err;
 };
 
+/* A base chain the query's packet meets on the hooks asked. */
+static bool
+base_wanted(const struct base_ctx *bc, const struct pp_nft_chain *c)
+{
+	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
+	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
+		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);
+
+	return c->base && (family_applies(c->family, bc->q->family) || bridge) && hook_applies(bc->q, c->hooknum) &&
+	       c->hooknum < 32 && (bc->hooks & (1u << c->hooknum));
+}
+
 static int
 base_cb(const struct pp_nft_chain *c, void *data)
 {
@@ -619,12 +631,7 @@ base_cb(const struct pp_nft_chain *c, void *data)
 
 	if (c->base)
 		bc->f->nft_base_total++;
-	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
-	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
-		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);
-
-	if (!c->base || !(family_applies(c->family, bc->q->family) || bridge) || !hook_applies(bc->q, c->hooknum) ||
-	    c->hooknum >= 32 || !(bc->hooks & (1u << c->hooknum)))
+	if (!base_wanted(bc, c))
 		return 0;
 	nv = realloc(bc->f->chains, (bc->f->nchains + 1) * sizeof(*nv));
 	if (!nv)
@@ -636,20 +643,26 @@ base_cb(const struct pp_nft_chain *c, void *data)
 }
 
 /*
- * The base chains of the last dump, kept for this process while the ruleset's
- * generation in that namespace stays the same: a branch of a numgen walks the hooks
- * again, and the kernel's chain dump costs time in the number of every chain (40,000
- * on a node kube-proxy fills, of which a dozen are base chains), not only the base ones.
+ * The base chains of one hook of one protocol family, kept for this process while the
+ * ruleset's generation in that namespace stays the same: a branch of a numgen walks the
+ * hooks again. They are read the way `nft list hooks` reads them, from the hook's own
+ * entries (pp_nft_hook_chains), not from a dump of every chain: that dump costs the
+ * kernel time in the number of every chain (40,000 on a node kube-proxy fills, of which
+ * a dozen are base chains). A kernel without nfnetlink_hook (before 5.14, or built
+ * without CONFIG_NETFILTER_NETLINK_HOOK) dumps every chain once, kept as the entry of
+ * every hook (pf NFPROTO_UNSPEC).
  * Shared by the workers of --parallel, under a lock.
  */
-#define BASE_CACHE_NS 8
+#define BASE_CACHE_N 32
 static struct base_cache {
+	bool used;
 	dev_t dev;
 	ino_t ino;
 	uint32_t gen;
+	uint32_t pf, hook;		/* NFPROTO_UNSPEC: every base chain of the namespace */
 	struct pp_nft_chain *c;
 	size_t n;
-} base_cache[BASE_CACHE_NS];
+} base_cache[BASE_CACHE_N];
 static size_t base_cache_next;
 static pthread_mutex_t base_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -674,50 +687,125 @@ keep_base(const struct pp_nft_chain *c, void *data)
 	return 0;
 }
 
-/* Every base chain of the namespace, through base_cb: from the cache when the generation is the one read. */
+/* The hook lists one query reads: its family's list of each hook, and the bridge's for a bridge port. */
+struct base_key {
+	uint32_t pf, hook;
+};
+
+static size_t
+base_keys(const struct base_ctx *bc, struct base_key *k, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t h = 0; h < NF_INET_NUMHOOKS && n + 2 <= max; h++) {
+		if (!(bc->hooks & (1u << h)) || !hook_applies(bc->q, h))
+			continue;
+		k[n++] = (struct base_key){ bc->q->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, h };
+		if (bc->f->bridge_port[0] && (h == NF_BR_PRE_ROUTING || h == NF_BR_LOCAL_IN))
+			k[n++] = (struct base_key){ NFPROTO_BRIDGE, h };
+	}
+	return n;
+}
+
+/* A copy of the cached chains of (pf, hook) into *out; false when not cached. Under the lock. */
+static bool
+cache_find(const struct stat *st, uint32_t gen, uint32_t pf, uint32_t hook, struct base_all *out)
+{
+	for (size_t i = 0; i < BASE_CACHE_N; i++) {
+		const struct base_cache *b = &base_cache[i];
+
+		if (!b->used || b->gen != gen || b->dev != st->st_dev || b->ino != st->st_ino ||
+		    b->pf != pf || (pf != NFPROTO_UNSPEC && b->hook != hook))
+			continue;
+		out->c = NULL;
+		if (b->n && !(out->c = malloc(b->n * sizeof(*out->c))))
+			return false;
+		if (b->n)
+			memcpy(out->c, b->c, b->n * sizeof(*out->c));
+		out->n = b->n;
+		return true;
+	}
+	return false;
+}
+
+static void
+cache_put(const struct stat *st, uint32_t gen, uint32_t pf, uint32_t hook, const struct base_all *a)
+{
+	struct base_cache *b;
+	struct pp_nft_chain *c = NULL;
+
+	if (a->n && !(c = malloc(a->n * sizeof(*c))))
+		return;
+	if (a->n)
+		memcpy(c, a->c, a->n * sizeof(*c));
+	b = &base_cache[base_cache_next++ % BASE_CACHE_N];
+	free(b->c);
+	*b = (struct base_cache){ true, st->st_dev, st->st_ino, gen, pf, hook, c, a->n };
+}
+
+/*
+ * The base chains on the query's hooks, through base_cb: from the cache when the
+ * generation is the one read, else from each hook's entries, else (a kernel that
+ * cannot list a hook's entries) from a dump of every chain.
+ */
 static int
 base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 {
-	struct base_all a = { NULL, 0 };
+	struct base_key k[2 * NF_INET_NUMHOOKS];
+	struct base_all got[2 * NF_INET_NUMHOOKS] = { { 0 } }, all = { NULL, 0 };
+	bool cached[2 * NF_INET_NUMHOOKS] = { false };
+	size_t nk = base_keys(bc, k, PP_ARRAY_SIZE(k));
 	struct stat st;
 	uint32_t gen = 0, gen2 = 0;
 	bool ns_known = stat("/proc/thread-self/ns/net", &st) == 0;
 	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
+	bool full = false, full_cached = false;
 	int rc = 0;
 
 	if (gen_known) {
 		pthread_mutex_lock(&base_cache_lock);
-		for (size_t i = 0; i < BASE_CACHE_NS; i++) {
-			struct base_cache *b = &base_cache[i];
-
-			if (b->c && b->dev == st.st_dev && b->ino == st.st_ino && b->gen == gen) {
-				for (size_t j = 0; j < b->n && rc == 0; j++)
-					rc = base_cb(&b->c[j], bc);
-				pthread_mutex_unlock(&base_cache_lock);
-				return rc;
-			}
-		}
+		full = full_cached = cache_find(&st, gen, NFPROTO_UNSPEC, 0, &all);
+		for (size_t i = 0; i < nk && !full; i++)
+			cached[i] = cache_find(&st, gen, k[i].pf, k[i].hook, &got[i]);
 		pthread_mutex_unlock(&base_cache_lock);
 	}
-	rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &a, e);
-	for (size_t j = 0; j < a.n && rc == 0; j++)
-		rc = base_cb(&a.c[j], bc);
-	/* Kept only when nothing changed while the kernel dumped. */
-	if (rc == 0 && gen_known && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
-		struct base_cache *b;
+	for (size_t i = 0; i < nk && rc == 0 && !full; i++)
+		if (!cached[i])
+			rc = pp_nft_hook_chains(nl, k[i].pf, k[i].hook, keep_base, &got[i], e);
+	if (rc < 0 && rc != -ENOMEM) {
+		/* Not answered hook by hook (or it changed meanwhile): every chain, as nft list chains reads them. */
+		full = true;
+		rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &all, e);
+	}
+	if (full) {
+		for (size_t j = 0; j < all.n && rc == 0; j++)
+			rc = base_cb(&all.c[j], bc);
+	} else {
+		for (size_t i = 0; i < nk && rc == 0; i++)
+			for (size_t j = 0; j < got[i].n && rc == 0; j++)
+				rc = base_cb(&got[i].c[j], bc);
+	}
+	if (rc == 0 && !full && bc->f->nft_base_total == 0) {
+		/* None on these hooks: whether there are others, for a drop observed here (probe.c). */
+		struct base_all any = { NULL, 0 };
 
+		if (pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &any, NULL) == 0)
+			bc->f->nft_base_total = (unsigned)any.n;
+		free(any.c);
+	}
+	/* Kept only when nothing changed while the kernel answered. */
+	if (rc == 0 && gen_known && !full_cached && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
 		pthread_mutex_lock(&base_cache_lock);
-		b = &base_cache[base_cache_next++ % BASE_CACHE_NS];
-		free(b->c);
-		b->dev = st.st_dev;
-		b->ino = st.st_ino;
-		b->gen = gen;
-		b->c = a.c;
-		b->n = a.n;
-		a.c = NULL;
+		if (full)
+			cache_put(&st, gen, NFPROTO_UNSPEC, 0, &all);
+		for (size_t i = 0; i < nk && !full; i++)
+			if (!cached[i])
+				cache_put(&st, gen, k[i].pf, k[i].hook, &got[i]);
 		pthread_mutex_unlock(&base_cache_lock);
 	}
-	free(a.c);
+	for (size_t i = 0; i < nk; i++)
+		free(got[i].c);
+	free(all.c);
 	return rc;
 }
 
