@@ -22,12 +22,18 @@
 #include <string.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "st_netfilter.h"
 #include "pathcheck.h"
 #include "route.h"
 #include "ipset.h"
 #include "xt.h"
+#include "sysctl.h"
 
 /* ---- netfilter hooks ---- */
 
@@ -743,6 +749,197 @@ cache_put(const struct stat *st, uint32_t gen, uint32_t pf, uint32_t hook, const
 	*b = (struct base_cache){ true, st->st_dev, st->st_ino, gen, pf, hook, c, a->n };
 }
 
+/* ---- the base chains kept between runs ---- */
+/*
+ * A kernel that cannot list a hook's entries leaves only the dump of every chain, and
+ * that dump restarts its walk of the chain list for every datagram it fills
+ * (nf_tables_dump_chains skips what it sent already): its time grows with the square
+ * of the chains, 40 ms and more of a kube-proxy node's 40,000. So what one dump found
+ * is kept in a file under BASE_FILE_DIR, one per network namespace, named by its
+ * cookie (SO_NETNS_COOKIE, never reused while the host is up) and valid for the boot
+ * and the ruleset generation it was read at; every chain in it is read again by name
+ * (NFT_MSG_GETCHAIN) before it is trusted, and any difference falls back to the dump.
+ * Only for root, in a directory only root can write; PKTPATH_NFT_CACHE=0 turns it off.
+ */
+#define BASE_FILE_DIR "/run/pktpath"
+#define BASE_FILE_MAX 128		/* files kept (namespaces come and go: the oldest go) */
+#define BASE_FILE_CHAINS 4096
+
+struct base_file_key {
+	uint64_t cookie;
+	char boot_id[40];
+	uint32_t gen;
+};
+
+struct base_file_hdr {
+	char magic[8];			/* "ppnftb1" */
+	uint32_t recsize;		/* sizeof(struct pp_nft_chain): another build's layout misses */
+	uint32_t n;
+	struct base_file_key key;
+};
+
+static bool
+base_file_key(struct pp_nl *nl, uint32_t gen, struct base_file_key *k)
+{
+	const char *env = getenv("PKTPATH_NFT_CACHE");
+	socklen_t len = sizeof(k->cookie);
+	char buf[64];
+	ssize_t n;
+
+	memset(k, 0, sizeof(*k));
+	if (geteuid() != 0 || (env && strcmp(env, "0") == 0))
+		return false;
+	if (getsockopt(pp_nl_fd(nl), SOL_SOCKET, SO_NETNS_COOKIE, &k->cookie, &len) < 0 || len != sizeof(k->cookie))
+		return false;
+	n = pp_read_file("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	if (n < 36)
+		return false;
+	memcpy(k->boot_id, buf, 36);
+	k->gen = gen;
+	return true;
+}
+
+/* BASE_FILE_DIR is a directory of root's that nobody else can write (made so when create). */
+static bool
+base_file_dir_ok(bool create)
+{
+	struct stat st;
+
+	if (create && mkdir(BASE_FILE_DIR, 0700) < 0 && errno != EEXIST)
+		return false;
+	return lstat(BASE_FILE_DIR, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022);
+}
+
+static void
+base_file_path(const struct base_file_key *k, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/nftbase-%016llx", BASE_FILE_DIR, (unsigned long long)k->cookie);
+}
+
+/* The chains kept for k into *out (malloc'd). Returns 0, or -1 when there are none for k. */
+static int
+base_file_read(const struct base_file_key *k, struct base_all *out)
+{
+	struct base_file_hdr h;
+	struct stat st;
+	char path[128];
+	int fd, rc = -1;
+
+	out->c = NULL;
+	out->n = 0;
+	if (!base_file_dir_ok(false))
+		return -1;
+	base_file_path(k, path, sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022) &&
+	    read(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) && memcmp(h.magic, "ppnftb1", 8) == 0 &&
+	    h.recsize == sizeof(struct pp_nft_chain) && h.n <= BASE_FILE_CHAINS &&
+	    memcmp(&h.key, k, sizeof(*k)) == 0 &&
+	    (size_t)st.st_size == sizeof(h) + h.n * sizeof(struct pp_nft_chain)) {
+		size_t bytes = h.n * sizeof(struct pp_nft_chain);
+
+		out->c = h.n ? malloc(bytes) : NULL;
+		if (!h.n || (out->c && read(fd, out->c, bytes) == (ssize_t)bytes)) {
+			out->n = h.n;
+			rc = 0;
+		}
+	}
+	close(fd);
+	for (size_t i = 0; i < out->n; i++) {
+		struct pp_nft_chain *c = &out->c[i];
+
+		/* Strings ended, as the decoder left them. */
+		if (!memchr(c->table, 0, sizeof(c->table)) || !memchr(c->name, 0, sizeof(c->name)) ||
+		    !memchr(c->type, 0, sizeof(c->type)) || !memchr(c->dev, 0, sizeof(c->dev)) || !c->base)
+			rc = -1;
+	}
+	if (rc < 0) {
+		free(out->c);
+		out->c = NULL;
+		out->n = 0;
+	}
+	return rc;
+}
+
+/* Past BASE_FILE_MAX files, the least recently written goes. */
+static void
+base_file_prune(void)
+{
+	DIR *d = opendir(BASE_FILE_DIR);
+	struct dirent *de;
+	char oldest[300] = "", path[300];
+	time_t t = 0;
+	size_t n = 0;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (strncmp(de->d_name, "nftbase-", 8) != 0)
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "%s/%s", BASE_FILE_DIR, de->d_name);
+		if (lstat(path, &st) == 0 && (!oldest[0] || st.st_mtime < t)) {
+			t = st.st_mtime;
+			snprintf(oldest, sizeof(oldest), "%s", path);
+		}
+	}
+	closedir(d);
+	if (n > BASE_FILE_MAX && oldest[0])
+		unlink(oldest);
+}
+
+static void
+base_file_write(const struct base_file_key *k, const struct base_all *a)
+{
+	struct base_file_hdr h;
+	char tmp[128], path[128];
+	size_t bytes = a->n * sizeof(struct pp_nft_chain);
+	int fd;
+	bool ok;
+
+	if (a->n > BASE_FILE_CHAINS || !base_file_dir_ok(true))
+		return;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, "ppnftb1", 8);
+	h.recsize = sizeof(struct pp_nft_chain);
+	h.n = (uint32_t)a->n;
+	memcpy(&h.key, k, sizeof(*k));
+	snprintf(tmp, sizeof(tmp), "%s/.nftbase-XXXXXX", BASE_FILE_DIR);
+	if ((fd = mkstemp(tmp)) < 0)
+		return;
+	ok = fchmod(fd, 0600) == 0 && write(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) &&
+	     (!bytes || write(fd, a->c, bytes) == (ssize_t)bytes);
+	ok = close(fd) == 0 && ok;
+	base_file_path(k, path, sizeof(path));
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return;
+	}
+	base_file_prune();
+}
+
+/*
+ * Every kept chain read again by name (every one: the process keeps the list for the
+ * later hooks of the walk too): 0 and *a with what the kernel has now, or -1 when one
+ * is gone or moved (then the dump decides).
+ */
+static int
+base_file_check(struct pp_nl *nl, struct base_all *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct pp_nft_chain *c = &a->c[i], now;
+
+		if (pp_nft_chain_get(nl, c->family, c->table, c->name, &now, NULL) < 0 || !now.base ||
+		    now.family != c->family || now.hooknum != c->hooknum || now.prio != c->prio)
+			return -1;
+		*c = now;
+	}
+	return 0;
+}
+
 /*
  * The base chains on the query's hooks, through base_cb: from the cache when the
  * generation is the one read, else from each hook's entries, else (a kernel that
@@ -759,7 +956,8 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 	uint32_t gen = 0, gen2 = 0;
 	bool ns_known = stat("/proc/thread-self/ns/net", &st) == 0;
 	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
-	bool full = false, full_cached = false;
+	bool full = false, full_cached = false, filed = false, from_file = false;
+	struct base_file_key fk;
 	int rc = 0;
 
 	if (gen_known) {
@@ -773,9 +971,20 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 		if (!cached[i])
 			rc = pp_nft_hook_chains(nl, k[i].pf, k[i].hook, keep_base, &got[i], e);
 	if (rc < 0 && rc != -ENOMEM) {
-		/* Not answered hook by hook (or it changed meanwhile): every chain, as nft list chains reads them. */
+		/*
+		 * Not answered hook by hook (or it changed meanwhile): what the dump found at this
+		 * generation, else every chain, as nft list chains reads them.
+		 */
 		full = true;
-		rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &all, e);
+		filed = gen_known && base_file_key(nl, gen, &fk);
+		if (filed && base_file_read(&fk, &all) == 0 && base_file_check(nl, &all) == 0) {
+			from_file = true;
+			rc = 0;
+		} else {
+			free(all.c);
+			all = (struct base_all){ NULL, 0 };
+			rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &all, e);
+		}
 	}
 	if (full) {
 		for (size_t j = 0; j < all.n && rc == 0; j++)
@@ -802,6 +1011,8 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 			if (!cached[i])
 				cache_put(&st, gen, k[i].pf, k[i].hook, &got[i]);
 		pthread_mutex_unlock(&base_cache_lock);
+		if (full && filed && !from_file)
+			base_file_write(&fk, &all);
 	}
 	for (size_t i = 0; i < nk; i++)
 		free(got[i].c);
