@@ -958,6 +958,7 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
 	bool full = false, full_cached = false, filed = false, from_file = false;
 	struct base_file_key fk;
+	size_t found = 0;
 	int rc = 0;
 
 	if (gen_known) {
@@ -967,13 +968,16 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 			cached[i] = cache_find(&st, gen, k[i].pf, k[i].hook, &got[i]);
 		pthread_mutex_unlock(&base_cache_lock);
 	}
-	for (size_t i = 0; i < nk && rc == 0 && !full; i++)
+	for (size_t i = 0; i < nk && rc == 0 && !full; i++) {
 		if (!cached[i])
 			rc = pp_nft_hook_chains(nl, k[i].pf, k[i].hook, keep_base, &got[i], e);
-	if (rc < 0 && rc != -ENOMEM) {
+		found += got[i].n;
+	}
+	if ((rc < 0 && rc != -ENOMEM) || (rc == 0 && !full && found == 0 && bc->f->nft_base_total == 0)) {
 		/*
-		 * Not answered hook by hook (or it changed meanwhile): what the dump found at this
-		 * generation, else every chain, as nft list chains reads them.
+		 * Not answered hook by hook (or it changed meanwhile), or no base chain on these
+		 * hooks (then whether there are others, for a drop observed here: probe.c): what
+		 * the dump found at this generation, else every chain, as nft list chains reads them.
 		 */
 		full = true;
 		filed = gen_known && base_file_key(nl, gen, &fk);
@@ -993,14 +997,6 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 		for (size_t i = 0; i < nk && rc == 0; i++)
 			for (size_t j = 0; j < got[i].n && rc == 0; j++)
 				rc = base_cb(&got[i].c[j], bc);
-	}
-	if (rc == 0 && !full && bc->f->nft_base_total == 0) {
-		/* None on these hooks: whether there are others, for a drop observed here (probe.c). */
-		struct base_all any = { NULL, 0 };
-
-		if (pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &any, NULL) == 0)
-			bc->f->nft_base_total = (unsigned)any.n;
-		free(any.c);
 	}
 	/* Kept only when nothing changed while the kernel answered. */
 	if (rc == 0 && gen_known && !full_cached && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
