@@ -6,6 +6,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_hook.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
@@ -194,6 +195,172 @@ pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *d
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)family, 0, 0);
 	pp_err_set(e, 0, "NFT_MSG_GETCHAIN dump");
 	return pp_nl_dump(nl, nlh, chain_cb, &c, NULL, e);
+}
+
+/* ---- one chain by name, and the base chains on one hook ---- */
+
+struct chain_get_ctx {
+	struct pp_nft_chain *c;
+	bool found;
+	int err;
+};
+
+static int
+chain_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct chain_get_ctx *c = data;
+	int rc;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWCHAIN || c->found)
+		return 0;
+	if ((rc = pp_nft_chain_decode(nlh, c->c)) < 0)
+		c->err = rc;
+	else
+		c->found = true;
+	return 0;
+}
+
+int
+pp_nft_chain_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+		 struct pp_nft_chain *c, struct pp_err *e)
+{
+	char buf[1024];
+	struct chain_get_ctx cx = { c, false, 0 };
+	struct nlmsghdr *nlh;
+	int rc;
+
+	if (strlen(table) + strlen(name) > 600)
+		return -EINVAL;
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)family, 0, 0);
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, name);
+	pp_err_set(e, 0, "NFT_MSG_GETCHAIN %s %s %s", pp_nft_family_name(family), table, name);
+	if ((rc = pp_nl_request(nl, nlh, chain_get_cb, &cx, e)) < 0)
+		return rc;
+	if (cx.err < 0) {
+		pp_err_set(e, -cx.err, "NFT_MSG_GETCHAIN %s %s: the reply is malformed", table, name);
+		return cx.err;
+	}
+	if (!cx.found) {
+		pp_err_set(e, ENOENT, "NFT_MSG_GETCHAIN %s %s: no chain in the reply", table, name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static const struct pp_attr_policy nfhook_pol[NFNLA_HOOK_MAX + 1] = {
+	[NFNLA_HOOK_HOOKNUM] = { PP_A_U32 }, [NFNLA_HOOK_PRIORITY] = { PP_A_U32 },
+	[NFNLA_HOOK_DEV] = { PP_A_STR }, [NFNLA_HOOK_FUNCTION_NAME] = { PP_A_STR },
+	[NFNLA_HOOK_MODULE_NAME] = { PP_A_STR }, [NFNLA_HOOK_CHAIN_INFO] = { PP_A_NEST },
+};
+static const struct pp_attr_policy nfhook_info_pol[NFNLA_HOOK_INFO_MAX + 1] = {
+	[NFNLA_HOOK_INFO_DESC] = { PP_A_NEST }, [NFNLA_HOOK_INFO_TYPE] = { PP_A_U32 },
+};
+static const struct pp_attr_policy nfhook_desc_pol[NFNLA_CHAIN_MAX + 1] = {
+	[NFNLA_CHAIN_TABLE] = { PP_A_STR }, [NFNLA_CHAIN_FAMILY] = { PP_A_U8 },
+	[NFNLA_CHAIN_NAME] = { PP_A_STR },
+};
+
+int
+pp_nft_hook_decode(const struct nlmsghdr *nlh, struct pp_nft_hook_entry *h)
+{
+	const struct nlattr *tb[NFNLA_HOOK_MAX + 1], *in[NFNLA_HOOK_INFO_MAX + 1], *ds[NFNLA_CHAIN_MAX + 1];
+
+	memset(h, 0, sizeof(*h));
+	if (pp_attr_parse_msg(nlh, sizeof(struct nfgenmsg), nfhook_pol, NFNLA_HOOK_MAX, tb) < 0)
+		return -EBADMSG;
+	if (!tb[NFNLA_HOOK_CHAIN_INFO])
+		return 0;
+	if (pp_attr_parse_nest(tb[NFNLA_HOOK_CHAIN_INFO], nfhook_info_pol, NFNLA_HOOK_INFO_MAX, in) < 0 ||
+	    !in[NFNLA_HOOK_INFO_TYPE])
+		return -EBADMSG;
+	if (ntohl(mnl_attr_get_u32(in[NFNLA_HOOK_INFO_TYPE])) != NFNL_HOOK_TYPE_NFTABLES)
+		return 0;
+	if (!tb[NFNLA_HOOK_PRIORITY] || !in[NFNLA_HOOK_INFO_DESC] ||
+	    pp_attr_parse_nest(in[NFNLA_HOOK_INFO_DESC], nfhook_desc_pol, NFNLA_CHAIN_MAX, ds) < 0 ||
+	    !ds[NFNLA_CHAIN_TABLE] || !ds[NFNLA_CHAIN_NAME])
+		return -EBADMSG;
+	if (!ds[NFNLA_CHAIN_FAMILY])
+		return -EOPNOTSUPP;
+	h->family = mnl_attr_get_u8(ds[NFNLA_CHAIN_FAMILY]);
+	h->prio = (int32_t)ntohl(mnl_attr_get_u32(tb[NFNLA_HOOK_PRIORITY]));
+	snprintf(h->table, sizeof(h->table), "%s", mnl_attr_get_str(ds[NFNLA_CHAIN_TABLE]));
+	snprintf(h->name, sizeof(h->name), "%s", mnl_attr_get_str(ds[NFNLA_CHAIN_NAME]));
+	return h->table[0] && h->name[0] ? 1 : -EBADMSG;
+}
+
+struct hook_ctx {
+	struct pp_nft_hook_entry *h;
+	size_t n;
+	int err;
+};
+
+static int
+hook_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct hook_ctx *c = data;
+	struct pp_nft_hook_entry h, *nv;
+	int rc;
+
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_HOOK << 8) | NFNL_MSG_HOOK_GET) || c->err)
+		return 0;
+	if ((rc = pp_nft_hook_decode(nlh, &h)) <= 0) {
+		c->err = rc;
+		return 0;
+	}
+	if (!(nv = realloc(c->h, (c->n + 1) * sizeof(*nv))))
+		return -ENOMEM;
+	c->h = nv;
+	c->h[c->n++] = h;
+	return 0;
+}
+
+static void
+hook_reset(void *data)
+{
+	struct hook_ctx *c = data;
+
+	c->n = 0;
+	c->err = 0;
+}
+
+int
+pp_nft_hook_chains(struct pp_nl *nl, uint32_t pf, uint32_t hooknum, pp_nft_chain_cb cb, void *data,
+		   struct pp_err *e)
+{
+	char buf[256];
+	struct hook_ctx c = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	int rc;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_HOOK << 8) | NFNL_MSG_HOOK_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = (uint8_t)pf;
+	nfg->version = NFNETLINK_V0;
+	mnl_attr_put_u32(nlh, NFNLA_HOOK_HOOKNUM, htonl(hooknum));
+	pp_err_set(e, 0, "NFNL_MSG_HOOK_GET %s %s", pp_nft_family_name(pf), pp_nft_hook_name(pf, hooknum));
+	rc = pp_nl_dump(nl, nlh, hook_cb, &c, hook_reset, e);
+	/* No nfnetlink_hook: nfnetlink answers an unknown subsystem with EINVAL (EOPNOTSUPP, ENOENT elsewhere). */
+	if (rc == -EINVAL || rc == -ENOENT || rc == -EPROTONOSUPPORT)
+		rc = -EOPNOTSUPP;
+	if (rc == 0 && c.err < 0)
+		rc = c.err == -EOPNOTSUPP ? -EOPNOTSUPP : -EPROTO;
+	for (size_t i = 0; i < c.n && rc == 0; i++) {
+		struct pp_nft_chain ch;
+
+		rc = pp_nft_chain_get(nl, c.h[i].family, c.h[i].table, c.h[i].name, &ch, e);
+		if (rc == -ENOENT)
+			rc = -EAGAIN;	/* on the hook a moment ago: the ruleset changed */
+		else if (rc == 0 && (!ch.base || ch.hooknum != hooknum || ch.prio != c.h[i].prio))
+			rc = -EAGAIN;
+		if (rc == 0)
+			rc = cb(&ch, data);
+	}
+	free(c.h);
+	return rc;
 }
 
 struct rule_ctx {

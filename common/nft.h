@@ -31,6 +31,36 @@ int pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, voi
 /* Decode one NFT_MSG_NEWCHAIN message. Returns 0 or -EBADMSG. */
 int pp_nft_chain_decode(const struct nlmsghdr *nlh, struct pp_nft_chain *c);
 
+/* One chain by table and name: NFT_MSG_GETCHAIN without NLM_F_DUMP. Returns 0 or -errno (-ENOENT: none). */
+int pp_nft_chain_get(struct pp_nl *nl, uint32_t family, const char *table, const char *name,
+		     struct pp_nft_chain *c, struct pp_err *e);
+
+/* An nftables base chain as a netfilter hook's entry names it (nfnetlink_hook). */
+struct pp_nft_hook_entry {
+	uint32_t family;		/* the chain's table's: NFPROTO_INET on the IPv4 and IPv6 lists */
+	char table[256];
+	char name[256];
+	int32_t prio;
+};
+/*
+ * Decode one NFNL_MSG_HOOK_GET reply. Returns 1 and *h filled for an nftables base
+ * chain, 0 for another hook (conntrack, x_tables, bpf, ...), -EOPNOTSUPP for an
+ * nftables entry without its chain's family (5.13's layout), -EBADMSG.
+ */
+int pp_nft_hook_decode(const struct nlmsghdr *nlh, struct pp_nft_hook_entry *h);
+/*
+ * The nftables base chains on one netfilter hook of one protocol family, the way
+ * `nft list hooks` finds them (NFNL_MSG_HOOK_GET dump: the kernel walks that hook's
+ * entries, not the ruleset), each then read with one NFT_MSG_GETCHAIN: the cost does
+ * not grow with the ruleset's regular chains. pf NFPROTO_IPV4 or NFPROTO_IPV6 (their
+ * lists hold the inet family's chains too), NFPROTO_BRIDGE, NFPROTO_ARP. A chain of a
+ * dormant table is on no hook. Returns 0, or -errno: a kernel without nfnetlink_hook
+ * (before 5.14) or an entry without its chain's family is -EOPNOTSUPP (dump every
+ * chain instead); a chain gone between the two reads is -EAGAIN.
+ */
+int pp_nft_hook_chains(struct pp_nl *nl, uint32_t pf, uint32_t hooknum, pp_nft_chain_cb cb, void *data,
+		       struct pp_err *e);
+
 /*
  * A rule as libnftnl parsed it. Return 0 and the rule is freed after the call,
  * PP_NFT_KEEP and the callback owns it (nftnl_rule_free), or -errno to stop.

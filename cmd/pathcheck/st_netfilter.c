@@ -22,6 +22,11 @@
 #include <string.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "snap.h"
 #include "st_netfilter.h"
@@ -29,6 +34,7 @@
 #include "route.h"
 #include "ipset.h"
 #include "xt.h"
+#include "sysctl.h"
 
 /* ---- netfilter hooks ---- */
 
@@ -663,6 +669,7 @@ struct base_ctx {
  * prerouting, forward and postrouting hooks (br_handle_frame, br_forward), and, with
  * br_netfilter handing bridged IP to the IP family (bridge-nf-call-iptables 1), the IP
  * family's on the same hooks (br_nf_pre_routing, br_nf_forward_ip, br_nf_post_routing).
+ * One the host sends out by a bridge: the bridge family's output and postrouting.
  */
 static bool
 l2_chain_applies(const struct pp_nft_chain *c, const struct pc_query *q, const struct pc_facts *f)
@@ -675,6 +682,20 @@ l2_chain_applies(const struct pp_nft_chain *c, const struct pc_query *q, const s
 	return c->family == NFPROTO_BRIDGE || (f->br_nf_call == 1 && family_applies(c->family, q->family));
 }
 
+/* A base chain the query's packet meets on the hooks asked. */
+static bool
+base_wanted(const struct base_ctx *bc, const struct pp_nft_chain *c)
+{
+	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
+	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
+		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);
+
+	if (bc->f->l2)
+		return c->base && c->hooknum < 32 && (bc->hooks & (1u << c->hooknum)) && l2_chain_applies(c, bc->q, bc->f);
+	return c->base && (family_applies(c->family, bc->q->family) || bridge) && hook_applies(bc->q, c->hooknum) &&
+	       c->hooknum < 32 && (bc->hooks & (1u << c->hooknum));
+}
+
 static int
 base_cb(const struct pp_nft_chain *c, void *data)
 {
@@ -683,19 +704,8 @@ base_cb(const struct pp_nft_chain *c, void *data)
 
 	if (c->base)
 		bc->f->nft_base_total++;
-	if (bc->f->l2) {
-		if (!c->base || !l2_chain_applies(c, bc->q, bc->f) || !(bc->hooks & (1u << c->hooknum)))
-			return 0;
-		goto keep;
-	}
-	/* Bridge-family chains see a packet that arrives on a bridge port: prerouting and input (routed). */
-	bool bridge = c->family == NFPROTO_BRIDGE && bc->f->bridge_port[0] &&
-		      (c->hooknum == NF_BR_PRE_ROUTING || c->hooknum == NF_BR_LOCAL_IN);
-
-	if (!c->base || !(family_applies(c->family, bc->q->family) || bridge) || !hook_applies(bc->q, c->hooknum) ||
-	    c->hooknum >= 32 || !(bc->hooks & (1u << c->hooknum)))
+	if (!base_wanted(bc, c))
 		return 0;
-keep:
 	nv = realloc(bc->f->chains, (bc->f->nchains + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
@@ -706,20 +716,26 @@ keep:
 }
 
 /*
- * The base chains of the last dump, kept for this process while the ruleset's
- * generation in that namespace stays the same: a branch of a numgen walks the hooks
- * again, and the kernel's chain dump costs time in the number of every chain (40,000
- * on a node kube-proxy fills, of which a dozen are base chains), not only the base ones.
+ * The base chains of one hook of one protocol family, kept for this process while the
+ * ruleset's generation in that namespace stays the same: a branch of a numgen walks the
+ * hooks again. They are read the way `nft list hooks` reads them, from the hook's own
+ * entries (pp_nft_hook_chains), not from a dump of every chain: that dump costs the
+ * kernel time in the number of every chain (40,000 on a node kube-proxy fills, of which
+ * a dozen are base chains). A kernel without nfnetlink_hook (before 5.14, or built
+ * without CONFIG_NETFILTER_NETLINK_HOOK) dumps every chain once, kept as the entry of
+ * every hook (pf NFPROTO_UNSPEC).
  * Shared by the workers of --parallel, under a lock.
  */
-#define BASE_CACHE_NS 8
+#define BASE_CACHE_N 32
 static struct base_cache {
+	bool used;
 	dev_t dev;
 	ino_t ino;
 	uint32_t gen;
+	uint32_t pf, hook;		/* NFPROTO_UNSPEC: every base chain of the namespace */
 	struct pp_nft_chain *c;
 	size_t n;
-} base_cache[BASE_CACHE_NS];
+} base_cache[BASE_CACHE_N];
 static size_t base_cache_next;
 static pthread_mutex_t base_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -744,50 +760,334 @@ keep_base(const struct pp_nft_chain *c, void *data)
 	return 0;
 }
 
-/* Every base chain of the namespace, through base_cb: from the cache when the generation is the one read. */
+/* The hook lists one query reads: its family's list of each hook, and the bridge's for a bridge port. */
+struct base_key {
+	uint32_t pf, hook;
+};
+
+static size_t
+base_keys(const struct base_ctx *bc, struct base_key *k, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t h = 0; h < NF_INET_NUMHOOKS && n + 2 <= max; h++) {
+		if (!(bc->hooks & (1u << h)) || !hook_applies(bc->q, h))
+			continue;
+		/* A bridged frame: the bridge's lists, and the IP family's where br_netfilter runs them. */
+		if (bc->f->l2) {
+			if (!bc->f->l2_local && bc->f->br_nf_call == 1)
+				k[n++] = (struct base_key){ bc->q->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, h };
+			k[n++] = (struct base_key){ NFPROTO_BRIDGE, h };
+			continue;
+		}
+		k[n++] = (struct base_key){ bc->q->family == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4, h };
+		if (bc->f->bridge_port[0] && (h == NF_BR_PRE_ROUTING || h == NF_BR_LOCAL_IN))
+			k[n++] = (struct base_key){ NFPROTO_BRIDGE, h };
+	}
+	return n;
+}
+
+/* A copy of the cached chains of (pf, hook) into *out; false when not cached. Under the lock. */
+static bool
+cache_find(const struct stat *st, uint32_t gen, uint32_t pf, uint32_t hook, struct base_all *out)
+{
+	for (size_t i = 0; i < BASE_CACHE_N; i++) {
+		const struct base_cache *b = &base_cache[i];
+
+		if (!b->used || b->gen != gen || b->dev != st->st_dev || b->ino != st->st_ino ||
+		    b->pf != pf || (pf != NFPROTO_UNSPEC && b->hook != hook))
+			continue;
+		out->c = NULL;
+		if (b->n && !(out->c = malloc(b->n * sizeof(*out->c))))
+			return false;
+		if (b->n)
+			memcpy(out->c, b->c, b->n * sizeof(*out->c));
+		out->n = b->n;
+		return true;
+	}
+	return false;
+}
+
+static void
+cache_put(const struct stat *st, uint32_t gen, uint32_t pf, uint32_t hook, const struct base_all *a)
+{
+	struct base_cache *b;
+	struct pp_nft_chain *c = NULL;
+
+	if (a->n && !(c = malloc(a->n * sizeof(*c))))
+		return;
+	if (a->n)
+		memcpy(c, a->c, a->n * sizeof(*c));
+	b = &base_cache[base_cache_next++ % BASE_CACHE_N];
+	free(b->c);
+	*b = (struct base_cache){ true, st->st_dev, st->st_ino, gen, pf, hook, c, a->n };
+}
+
+/* ---- the base chains kept between runs ---- */
+/*
+ * A kernel that cannot list a hook's entries leaves only the dump of every chain, and
+ * that dump restarts its walk of the chain list for every datagram it fills
+ * (nf_tables_dump_chains skips what it sent already): its time grows with the square
+ * of the chains, 40 ms and more of a kube-proxy node's 40,000. So what one dump found
+ * is kept in a file under BASE_FILE_DIR, one per network namespace, named by its
+ * cookie (SO_NETNS_COOKIE, never reused while the host is up) and valid for the boot
+ * and the ruleset generation it was read at; every chain in it is read again by name
+ * (NFT_MSG_GETCHAIN) before it is trusted, and any difference falls back to the dump.
+ * Only for root, in a directory only root can write; PKTPATH_NFT_CACHE=0 turns it off.
+ */
+#define BASE_FILE_DIR "/run/pktpath"
+#define BASE_FILE_MAX 128		/* files kept (namespaces come and go: the oldest go) */
+#define BASE_FILE_CHAINS 4096
+
+struct base_file_key {
+	uint64_t cookie;
+	char boot_id[40];
+	uint32_t gen;
+};
+
+struct base_file_hdr {
+	char magic[8];			/* "ppnftb1" */
+	uint32_t recsize;		/* sizeof(struct pp_nft_chain): another build's layout misses */
+	uint32_t n;
+	struct base_file_key key;
+};
+
+static bool
+base_file_key(struct pp_nl *nl, uint32_t gen, struct base_file_key *k)
+{
+	const char *env = getenv("PKTPATH_NFT_CACHE");
+	socklen_t len = sizeof(k->cookie);
+	char buf[64];
+	ssize_t n;
+
+	memset(k, 0, sizeof(*k));
+	/* Not while a snapshot records or answers: the file is no part of the kernel's conversation. */
+	if (geteuid() != 0 || (env && strcmp(env, "0") == 0) || pp_snap_active())
+		return false;
+	if (getsockopt(pp_nl_fd(nl), SOL_SOCKET, SO_NETNS_COOKIE, &k->cookie, &len) < 0 || len != sizeof(k->cookie))
+		return false;
+	n = pp_read_file("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	if (n < 36)
+		return false;
+	memcpy(k->boot_id, buf, 36);
+	k->gen = gen;
+	return true;
+}
+
+/* BASE_FILE_DIR is a directory of root's that nobody else can write (made so when create). */
+static bool
+base_file_dir_ok(bool create)
+{
+	struct stat st;
+
+	if (create && mkdir(BASE_FILE_DIR, 0700) < 0 && errno != EEXIST)
+		return false;
+	return lstat(BASE_FILE_DIR, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022);
+}
+
+static void
+base_file_path(const struct base_file_key *k, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/nftbase-%016llx", BASE_FILE_DIR, (unsigned long long)k->cookie);
+}
+
+/* The chains kept for k into *out (malloc'd). Returns 0, or -1 when there are none for k. */
+static int
+base_file_read(const struct base_file_key *k, struct base_all *out)
+{
+	struct base_file_hdr h;
+	struct stat st;
+	char path[128];
+	int fd, rc = -1;
+
+	out->c = NULL;
+	out->n = 0;
+	if (!base_file_dir_ok(false))
+		return -1;
+	base_file_path(k, path, sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 022) &&
+	    read(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) && memcmp(h.magic, "ppnftb1", 8) == 0 &&
+	    h.recsize == sizeof(struct pp_nft_chain) && h.n <= BASE_FILE_CHAINS &&
+	    memcmp(&h.key, k, sizeof(*k)) == 0 &&
+	    (size_t)st.st_size == sizeof(h) + h.n * sizeof(struct pp_nft_chain)) {
+		size_t bytes = h.n * sizeof(struct pp_nft_chain);
+
+		out->c = h.n ? malloc(bytes) : NULL;
+		if (!h.n || (out->c && read(fd, out->c, bytes) == (ssize_t)bytes)) {
+			out->n = h.n;
+			rc = 0;
+		}
+	}
+	close(fd);
+	for (size_t i = 0; i < out->n; i++) {
+		struct pp_nft_chain *c = &out->c[i];
+
+		/* Strings ended, as the decoder left them. */
+		if (!memchr(c->table, 0, sizeof(c->table)) || !memchr(c->name, 0, sizeof(c->name)) ||
+		    !memchr(c->type, 0, sizeof(c->type)) || !memchr(c->dev, 0, sizeof(c->dev)) || !c->base)
+			rc = -1;
+	}
+	if (rc < 0) {
+		free(out->c);
+		out->c = NULL;
+		out->n = 0;
+	}
+	return rc;
+}
+
+/* Past BASE_FILE_MAX files, the least recently written goes. */
+static void
+base_file_prune(void)
+{
+	DIR *d = opendir(BASE_FILE_DIR);
+	struct dirent *de;
+	char oldest[300] = "", path[300];
+	time_t t = 0;
+	size_t n = 0;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (strncmp(de->d_name, "nftbase-", 8) != 0)
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "%s/%s", BASE_FILE_DIR, de->d_name);
+		if (lstat(path, &st) == 0 && (!oldest[0] || st.st_mtime < t)) {
+			t = st.st_mtime;
+			snprintf(oldest, sizeof(oldest), "%s", path);
+		}
+	}
+	closedir(d);
+	if (n > BASE_FILE_MAX && oldest[0])
+		unlink(oldest);
+}
+
+static void
+base_file_write(const struct base_file_key *k, const struct base_all *a)
+{
+	struct base_file_hdr h;
+	char tmp[128], path[128];
+	size_t bytes = a->n * sizeof(struct pp_nft_chain);
+	int fd;
+	bool ok;
+
+	if (a->n > BASE_FILE_CHAINS || !base_file_dir_ok(true))
+		return;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, "ppnftb1", 8);
+	h.recsize = sizeof(struct pp_nft_chain);
+	h.n = (uint32_t)a->n;
+	memcpy(&h.key, k, sizeof(*k));
+	snprintf(tmp, sizeof(tmp), "%s/.nftbase-XXXXXX", BASE_FILE_DIR);
+	if ((fd = mkstemp(tmp)) < 0)
+		return;
+	ok = fchmod(fd, 0600) == 0 && write(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) &&
+	     (!bytes || write(fd, a->c, bytes) == (ssize_t)bytes);
+	ok = close(fd) == 0 && ok;
+	base_file_path(k, path, sizeof(path));
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return;
+	}
+	base_file_prune();
+}
+
+/*
+ * Every kept chain read again by name (every one: the process keeps the list for the
+ * later hooks of the walk too): 0 and *a with what the kernel has now, or -1 when one
+ * is gone or moved (then the dump decides).
+ */
+static int
+base_file_check(struct pp_nl *nl, struct base_all *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct pp_nft_chain *c = &a->c[i], now;
+
+		if (pp_nft_chain_get(nl, c->family, c->table, c->name, &now, NULL) < 0 || !now.base ||
+		    now.family != c->family || now.hooknum != c->hooknum || now.prio != c->prio)
+			return -1;
+		*c = now;
+	}
+	return 0;
+}
+
+/*
+ * The base chains on the query's hooks, through base_cb: from the cache when the
+ * generation is the one read, else from each hook's entries, else (a kernel that
+ * cannot list a hook's entries) from a dump of every chain.
+ */
 static int
 base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 {
-	struct base_all a = { NULL, 0 };
+	struct base_key k[2 * NF_INET_NUMHOOKS];
+	struct base_all got[2 * NF_INET_NUMHOOKS] = { { 0 } }, all = { NULL, 0 };
+	bool cached[2 * NF_INET_NUMHOOKS] = { false };
+	size_t nk = base_keys(bc, k, PP_ARRAY_SIZE(k));
 	struct stat st;
 	uint32_t gen = 0, gen2 = 0;
 	bool ns_known = stat("/proc/thread-self/ns/net", &st) == 0;
 	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
+	bool full = false, full_cached = false, filed = false, from_file = false;
+	struct base_file_key fk;
+	size_t found = 0;
 	int rc = 0;
 
 	if (gen_known) {
 		pthread_mutex_lock(&base_cache_lock);
-		for (size_t i = 0; i < BASE_CACHE_NS; i++) {
-			struct base_cache *b = &base_cache[i];
-
-			if (b->c && b->dev == st.st_dev && b->ino == st.st_ino && b->gen == gen) {
-				for (size_t j = 0; j < b->n && rc == 0; j++)
-					rc = base_cb(&b->c[j], bc);
-				pthread_mutex_unlock(&base_cache_lock);
-				return rc;
-			}
+		full = full_cached = cache_find(&st, gen, NFPROTO_UNSPEC, 0, &all);
+		for (size_t i = 0; i < nk && !full; i++)
+			cached[i] = cache_find(&st, gen, k[i].pf, k[i].hook, &got[i]);
+		pthread_mutex_unlock(&base_cache_lock);
+	}
+	for (size_t i = 0; i < nk && rc == 0 && !full; i++) {
+		if (!cached[i])
+			rc = pp_nft_hook_chains(nl, k[i].pf, k[i].hook, keep_base, &got[i], e);
+		found += got[i].n;
+	}
+	if ((rc < 0 && rc != -ENOMEM) || (rc == 0 && !full && found == 0 && bc->f->nft_base_total == 0)) {
+		/*
+		 * Not answered hook by hook (or it changed meanwhile), or no base chain on these
+		 * hooks (then whether there are others, for a drop observed here: probe.c): what
+		 * the dump found at this generation, else every chain, as nft list chains reads them.
+		 */
+		full = true;
+		filed = gen_known && base_file_key(nl, gen, &fk);
+		if (filed && base_file_read(&fk, &all) == 0 && base_file_check(nl, &all) == 0) {
+			from_file = true;
+			rc = 0;
+		} else {
+			free(all.c);
+			all = (struct base_all){ NULL, 0 };
+			rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &all, e);
 		}
-		pthread_mutex_unlock(&base_cache_lock);
 	}
-	rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &a, e);
-	for (size_t j = 0; j < a.n && rc == 0; j++)
-		rc = base_cb(&a.c[j], bc);
-	/* Kept only when nothing changed while the kernel dumped. */
-	if (rc == 0 && gen_known && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
-		struct base_cache *b;
-
+	if (full) {
+		for (size_t j = 0; j < all.n && rc == 0; j++)
+			rc = base_cb(&all.c[j], bc);
+	} else {
+		for (size_t i = 0; i < nk && rc == 0; i++)
+			for (size_t j = 0; j < got[i].n && rc == 0; j++)
+				rc = base_cb(&got[i].c[j], bc);
+	}
+	/* Kept only when nothing changed while the kernel answered. */
+	if (rc == 0 && gen_known && !full_cached && pp_nft_gen_get(nl, &gen2, NULL) == 0 && gen2 == gen) {
 		pthread_mutex_lock(&base_cache_lock);
-		b = &base_cache[base_cache_next++ % BASE_CACHE_NS];
-		free(b->c);
-		b->dev = st.st_dev;
-		b->ino = st.st_ino;
-		b->gen = gen;
-		b->c = a.c;
-		b->n = a.n;
-		a.c = NULL;
+		if (full)
+			cache_put(&st, gen, NFPROTO_UNSPEC, 0, &all);
+		for (size_t i = 0; i < nk && !full; i++)
+			if (!cached[i])
+				cache_put(&st, gen, k[i].pf, k[i].hook, &got[i]);
 		pthread_mutex_unlock(&base_cache_lock);
+		if (full && filed && !from_file)
+			base_file_write(&fk, &all);
 	}
-	free(a.c);
+	for (size_t i = 0; i < nk; i++)
+		free(got[i].c);
+	free(all.c);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_hook.h>
 
 #include "nft.h"
 #include "test_common_msg.h"
@@ -235,6 +236,58 @@ test_nft_wrong_length_and_unknown(void)
 	CHECK_EQ_INT(c.policy, NF_ACCEPT);
 }
 
+/* An NFNL_MSG_HOOK_GET reply as nfnl_hook_dump_one() lays it out; family 0: no NFNLA_CHAIN_FAMILY (5.13). */
+static struct nlmsghdr *
+build_hook(struct tmsg *m, uint32_t type, uint8_t family, const char *table, const char *name, int32_t prio)
+{
+	void *h;
+	struct nfgenmsg *nfg;
+	struct nlmsghdr *nlh = tmsg_start(m, (NFNL_SUBSYS_HOOK << 8) | NFNL_MSG_HOOK_GET, sizeof(*nfg), &h);
+	struct nlattr *info, *desc;
+
+	nfg = h;
+	nfg->nfgen_family = NFPROTO_IPV6;
+	nfg->version = NFNETLINK_V0;
+	mnl_attr_put_u32(nlh, NFNLA_HOOK_HOOKNUM, htonl(NF_INET_PRE_ROUTING));
+	mnl_attr_put_u32(nlh, NFNLA_HOOK_PRIORITY, htonl((uint32_t)prio));
+	mnl_attr_put_strz(nlh, NFNLA_HOOK_FUNCTION_NAME, type ? "nft_do_chain_inet" : "ipv6_conntrack_in");
+	if (!type)
+		return nlh;
+	info = mnl_attr_nest_start(nlh, NFNLA_HOOK_CHAIN_INFO);
+	mnl_attr_put_u32(nlh, NFNLA_HOOK_INFO_TYPE, htonl(type));
+	desc = mnl_attr_nest_start(nlh, NFNLA_HOOK_INFO_DESC);
+	mnl_attr_put_strz(nlh, NFNLA_CHAIN_TABLE, table);
+	mnl_attr_put_strz(nlh, NFNLA_CHAIN_NAME, name);
+	if (family)
+		mnl_attr_put_u8(nlh, NFNLA_CHAIN_FAMILY, family);
+	mnl_attr_nest_end(nlh, desc);
+	mnl_attr_nest_end(nlh, info);
+	return nlh;
+}
+
+/* A hook's entries: an nftables base chain named with its family, other hooks skipped, 5.13's layout refused. */
+static void
+test_nft_hook_entry(void)
+{
+	struct tmsg m;
+	struct pp_nft_hook_entry h;
+	struct nlmsghdr *nlh = build_hook(&m, NFNL_HOOK_TYPE_NFTABLES, NFPROTO_INET, "kube-proxy", "nat-prerouting", -100);
+
+	CHECK_EQ_INT(TDECODE(pp_nft_hook_decode, nlh, &h), 1);
+	CHECK_EQ_INT(h.family, NFPROTO_INET);
+	CHECK_STR(h.table, "kube-proxy");
+	CHECK_STR(h.name, "nat-prerouting");
+	CHECK_EQ_INT(h.prio, -100);
+	nlh = build_hook(&m, 0, 0, NULL, NULL, -200);
+	CHECK_EQ_INT(TDECODE(pp_nft_hook_decode, nlh, &h), 0);
+	nlh = build_hook(&m, 3, NFPROTO_INET, "t", "flow", 0);	/* NFNL_HOOK_TYPE_NFT_FLOWTABLE */
+	CHECK_EQ_INT(TDECODE(pp_nft_hook_decode, nlh, &h), 0);
+	nlh = build_hook(&m, NFNL_HOOK_TYPE_NFTABLES, 0, "filter", "input", 0);
+	CHECK_EQ_INT(TDECODE(pp_nft_hook_decode, nlh, &h), -EOPNOTSUPP);
+	nlh = build_hook(&m, NFNL_HOOK_TYPE_NFTABLES, NFPROTO_IPV6, "", "input", 0);
+	CHECK_EQ_INT(TDECODE(pp_nft_hook_decode, nlh, &h), -EBADMSG);
+}
+
 static int
 fuzz_one(const struct nlmsghdr *nlh)
 {
@@ -262,6 +315,7 @@ main(void)
 	RUN(test_nft_regular_chain);
 	RUN(test_nft_short_and_truncated);
 	RUN(test_nft_wrong_length_and_unknown);
+	RUN(test_nft_hook_entry);
 	RUN(test_nft_fuzz);
 	return tap_done();
 }
