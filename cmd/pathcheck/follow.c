@@ -293,8 +293,13 @@ bridge_out_chains(struct pc_target *t, const struct pc_facts *cf, const struct p
 	f->eq.mark = cf->mark;
 	pc_nft_collect(&f->eq, f, 1u << NF_INET_LOCAL_OUT | 1u << NF_INET_POST_ROUTING);
 	pc_eval(&f->eq, f, r);
-	if (r->verdict_status == PP_ST_FAIL || r->verdict_status == PP_ST_UNKNOWN) {
-		end(t, r->verdict_status == PP_ST_FAIL ? PC_FOLLOW_DIES : PC_FOLLOW_UNDECIDED, r->verdict_status,
+	/*
+	 * A warning here (a drop policy whose rules could not all be decided) cannot ride on
+	 * with the walk as ok: between two hops it is as undecided as the rule behind it.
+	 */
+	if (r->verdict_status == PP_ST_FAIL || r->verdict_status == PP_ST_UNKNOWN || r->verdict_status == PP_ST_WARN) {
+		end(t, r->verdict_status == PP_ST_FAIL ? PC_FOLLOW_DIES : PC_FOLLOW_UNDECIDED,
+		    r->verdict_status == PP_ST_FAIL ? PP_ST_FAIL : PP_ST_UNKNOWN,
 		    "bridge %s, on its way to port %s, at the bridge family's %s: %s", br->name, port->name,
 		    pc_station_name(r->verdict_station), r->st[r->verdict_station].summary);
 		t->follow_cause = r->verdict_cause;
