@@ -394,6 +394,20 @@ truth "bridge output drop v6" "$X" '[2001:db8:c::2]' 80 fail
 nsrun host nft delete table bridge bo
 truth "bridge output gone" "$X" 198.51.100.1 8080 ok
 check "bridge output gone" null/NONE ok 0 -N "$X" --follow 198.51.100.1:8080
+# A drop policy behind a rule pathcheck cannot decide (a rate limit): the traffic passes
+# at this rate, and the walk says it cannot tell, never ok.
+nsrun host nft -f - <<'N' || t_fail "bridge output limit: not loaded"
+table bridge bl {
+	chain out {
+		type filter hook output priority filter; policy drop;
+		limit rate 50/second accept
+	}
+}
+N
+truth "bridge output limit" "$X" 198.51.100.1 8080 ok
+check "bridge output limit" egress-device/UNDECIDED_RULE unknown 3 -N "$X" --follow 198.51.100.1:8080
+expect_jq "bridge output limit: named" "$LAST" '.verdict.summary | test("bridge bl chain out \\(policy drop\\).*limit")' true
+nsrun host nft delete table bridge bl
 
 # The container named by a process in it, as docker inspect -f '{{.State.Pid}}' gives it.
 check "--netns-pid" null/NONE ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80
