@@ -52,6 +52,19 @@ pp_dropmon_decode_kfree(const struct pp_tp_format *f, const void *raw, size_t le
 }
 
 int
+pp_dropmon_decode_skb_len(const struct pp_tp_format *f, const void *raw, size_t len, uint32_t *skblen)
+{
+	uint64_t v;
+
+	if (f->f_len < 0)
+		return -ENOENT;
+	if (pp_tp_get_uint(f, f->f_len, raw, len, &v) < 0)
+		return -EBADMSG;
+	*skblen = (uint32_t)v;
+	return 0;
+}
+
+int
 pp_dropmon_decode_skb_event(const struct pp_tp_format *f, const void *raw, size_t len,
 			    uint64_t *skbaddr, char *dev, size_t devlen)
 {
@@ -120,6 +133,9 @@ struct dm_cpu {
 
 struct dm_slot {
 	uint64_t key;			/* skbaddr, 0 = empty */
+	uint64_t time;			/* of the device event (CLOCK_MONOTONIC ns) */
+	bool rx;			/* net:netif_receive_skb (arriving), not net_dev_queue */
+	uint32_t len;			/* skb->len there (0: not known) */
 	char dev[16];
 };
 
@@ -129,6 +145,7 @@ struct dm_ev {
 	uint64_t skbaddr;
 	int kind;
 	uint32_t drop;			/* index into drops for EV_KFREE */
+	uint32_t len;			/* skb->len of a device event (0: not known) */
 	char dev[16];
 };
 
@@ -460,7 +477,7 @@ map_find(struct pp_dropmon *dm, uint64_t key)
 }
 
 static void
-map_put(struct pp_dropmon *dm, uint64_t key, const char *dev)
+map_put(struct pp_dropmon *dm, uint64_t key, const char *dev, uint64_t time, bool rx, uint32_t len)
 {
 	size_t mask = ((size_t)1 << MAP_BITS) - 1, i;
 
@@ -475,6 +492,9 @@ map_put(struct pp_dropmon *dm, uint64_t key, const char *dev)
 	if (!dm->map[i].key)
 		dm->map_used++;
 	dm->map[i].key = key;
+	dm->map[i].time = time;
+	dm->map[i].rx = rx;
+	dm->map[i].len = len;
 	snprintf(dm->map[i].dev, sizeof(dm->map[i].dev), "%s", dev);
 }
 
@@ -570,6 +590,8 @@ take_sample(const struct pp_perf_sample *s, void *arg)
 	} else if (pp_dropmon_decode_skb_event(dm->fmt[kind], s->raw, s->raw_len, &ev.skbaddr,
 					       ev.dev, sizeof(ev.dev)) < 0) {
 		return 0;
+	} else if (pp_dropmon_decode_skb_len(dm->fmt[kind], s->raw, s->raw_len, &ev.len) < 0) {
+		ev.len = 0;
 	}
 	return push_ev(dm, &ev);
 }
@@ -610,7 +632,7 @@ pp_dropmon_read(struct pp_dropmon *dm, int (*cb)(const struct pp_drop *d, void *
 		switch (ev->kind) {
 		case EV_RX:
 		case EV_TX:
-			map_put(dm, ev->skbaddr, ev->dev);
+			map_put(dm, ev->skbaddr, ev->dev, ev->time, ev->kind == EV_RX, ev->len);
 			continue;
 		case EV_CONSUME:
 			map_del(dm, ev->skbaddr);
@@ -620,8 +642,12 @@ pp_dropmon_read(struct pp_dropmon *dm, int (*cb)(const struct pp_drop *d, void *
 		}
 		d = &dm->drops[ev->drop];
 		s = map_find(dm, d->skbaddr);
-		if (s)
+		if (s) {
 			snprintf(d->dev, sizeof(d->dev), "%s", s->dev);
+			d->dev_time_ns = s->time;
+			d->dev_rx = s->rx;
+			d->dev_len = s->len;
+		}
 		map_del(dm, d->skbaddr);
 		if (dm->ks && (sym = pp_kallsyms_lookup(dm->ks, d->location, &d->sym_off)))
 			snprintf(d->symbol, sizeof(d->symbol), "%s", sym);

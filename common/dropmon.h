@@ -44,6 +44,9 @@ struct pp_drop {
 	char symbol[64];		/* location resolved, "" if not */
 	uint64_t sym_off;
 	char dev[16];			/* device the skb was last seen on, "" if not seen */
+	uint64_t dev_time_ns;		/* when it was seen there (CLOCK_MONOTONIC), with dev */
+	bool dev_rx;			/* seen arriving (netif_receive_skb), not queued to send */
+	uint32_t dev_len;		/* its skb->len there: from the network header on when arriving (0: not known) */
 	uint8_t flags;			/* the record's common_flags (PP_TRACE_FLAG_*) */
 	enum {
 		PP_DROP_OURS_PROCESS,	/* process context, the scope pid's own syscall */
@@ -112,6 +115,8 @@ int pp_dropmon_check_kfree(const struct pp_tp_format *f);
 int pp_dropmon_decode_kfree(const struct pp_tp_format *f, const void *raw, size_t len,
 			    struct pp_drop *d);
 /* Raw net:netif_receive_skb / net_dev_queue / skb:consume_skb: the skbaddr and (if any) device name. */
+/* The len field of a net:* event (skb->len): 0, -ENOENT when the format has none, -EBADMSG. */
+int pp_dropmon_decode_skb_len(const struct pp_tp_format *f, const void *raw, size_t len, uint32_t *skblen);
 int pp_dropmon_decode_skb_event(const struct pp_tp_format *f, const void *raw, size_t len,
 				uint64_t *skbaddr, char *dev, size_t devlen);
 /*

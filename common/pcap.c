@@ -157,6 +157,7 @@ pp_pcap_next(struct pp_pcap *c, const uint8_t **l3, size_t *len, struct timeval 
 			continue;	/* not IP: the filter should have kept it out */
 		*l3 = data + off;
 		*len = h->caplen - (size_t)off;
+		c->wire_len = h->len > (bpf_u_int32)off ? h->len - (uint32_t)off : 0;
 		if (ts)
 			*ts = h->ts;
 		c->packets++;

@@ -30,6 +30,7 @@ struct pp_pcap {
 	int dlt;		/* the link type libpcap reported (DLT_EN10MB, DLT_LINUX_SLL, ...) */
 	char dev[IF_NAMESIZE];
 	uint64_t packets;	/* packets handed out by pp_pcap_next() */
+	uint32_t wire_len;	/* the last one's length on the wire from its network header (not cut to snaplen) */
 };
 
 /*

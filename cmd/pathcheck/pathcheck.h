@@ -114,6 +114,8 @@ struct pc_drop_seen {
 	unsigned count;
 	double t_first, t_last;		/* CLOCK_MONOTONIC seconds of the first and the last */
 	bool after_answer;		/* every one came after the decisive answer: it does not overturn it */
+	bool wire_seen;			/* arrived on the captured device with the flow's packet captured then */
+	bool arrived;			/* every one was last seen arriving on a device (not queued to send) */
 };
 
 struct pc_series;
@@ -164,6 +166,7 @@ struct pc_probe {
 	struct pc_drop_seen drops[16];
 	size_t ndrops;
 	unsigned drops_other, drops_unattributed;
+	unsigned drops_uncorroborated;	/* seen arriving on the captured device, no packet of the flow captured then */
 	uint64_t drops_lost;
 	/* nft trace */
 	int trace_rc;

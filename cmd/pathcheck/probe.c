@@ -119,7 +119,22 @@ struct drop_ctx {
 	bool shared;			/* q->probes_share_devices */
 	struct pc_series *series;	/* --count: each drop's time, to tell which probe it followed */
 	char oif_name[IF_NAMESIZE];	/* --count: the device the flow leaves by ("": not known) */
+	struct probe_ctx *pc;		/* the capture, to hold a drop seen arriving against it */
+	bool cap_xdp;			/* an XDP program on the captured device runs before the tap */
+	/* The flow's packets captured arriving, and the drops waiting to be matched with them. */
+	struct pc_wire_seen *arr;
+	size_t narr, carr;
+	struct pp_drop *pend;
+	size_t npend, cpend;
 };
+
+/*
+ * How far a packet's capture time may lie from its net:netif_receive_skb time: the tap
+ * runs a few microseconds after the tracepoint (tens of them seen here), or takes the
+ * time the skb was stamped when it was queued to the backlog.
+ */
+#define PC_WIRE_WINDOW_NS (2ull * 1000 * 1000)
+#define PC_WIRE_MAX 65536		/* arrivals and drops waiting, each: beyond, a drop is not counted */
 
 struct probe_ctx {
 	const struct pc_query *q;
@@ -134,6 +149,8 @@ struct probe_ctx {
 	uint16_t seq;			/* its sequence number: 1, or the probe's place in a --count series */
 	bool stopped;
 	bool closed;			/* the socket is gone: what arrives now came too late to be its answer */
+	int64_t real_minus_mono_ns;	/* to put a capture's (CLOCK_REALTIME) time on the drops' clock */
+	struct drop_ctx *wire_dc;	/* where the flow's arriving packets are kept (also for the big probe) */
 };
 
 static int drop_cb(const struct pp_drop *d, void *data);
@@ -420,7 +437,27 @@ send_probe(struct probe_ctx *c, size_t size, bool df)
 
 /* One captured packet: is it our flow, which way, and what does it say? */
 static void
-wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len)
+wire_arrived(struct probe_ctx *c, uint64_t t_ns)
+{
+	struct drop_ctx *dc = c->wire_dc;
+
+	if (!dc)
+		return;
+	if (dc->narr == dc->carr) {
+		size_t n = dc->carr ? dc->carr * 2 : 64;
+		struct pc_wire_seen *a;
+
+		if (n > PC_WIRE_MAX || !(a = realloc(dc->arr, n * sizeof(*a))))
+			return;
+		dc->arr = a;
+		dc->carr = n;
+	}
+	dc->arr[dc->narr].t = t_ns;
+	dc->arr[dc->narr++].len = c->cap ? c->cap->wire_len : 0;
+}
+
+static void
+wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len, uint64_t t_ns)
 {
 	const struct pc_query *q = c->q;
 	struct pp_addr s = { 0 }, d = { 0 };
@@ -469,10 +506,13 @@ wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len)
 	if (pp_addr_eq(&d, &q->dst)) {
 		c->pr->wire_out++;
 		pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_OUT, 0, 0, 0);
+		if (q->watch > 0)	/* watching on the in device: the client's packets arrive there */
+			wire_arrived(c, t_ns);
 	} else if (pp_addr_eq(&s, &q->dst)) {
 		if (!c->closed)
 			c->pr->wire_in++;
 		pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_IN, 0, 0, flags);
+		wire_arrived(c, t_ns);
 	} else {
 		struct pp_wire_icmp wi;
 
@@ -481,6 +521,7 @@ wire_packet(struct probe_ctx *c, const uint8_t *l3, size_t len)
 			if (!c->closed)
 				c->pr->wire_in++;
 			pc_obs_add(c->obs, rel(c), PC_OBS_WIRE_IN, 0, 0, PC_WIRE_ICMPERR);
+			wire_arrived(c, t_ns);
 		}
 	}
 }
@@ -490,11 +531,80 @@ pcap_drain(struct probe_ctx *c)
 {
 	const uint8_t *l3;
 	size_t len;
+	struct timeval tv;
 
 	if (!c->cap || c->cap->fd < 0)
 		return;
-	while (pp_pcap_next(c->cap, &l3, &len, NULL) == 1)
-		wire_packet(c, l3, len);
+	while (pp_pcap_next(c->cap, &l3, &len, &tv) == 1) {
+		int64_t real = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+
+		wire_packet(c, l3, len, (uint64_t)(real - c->real_minus_mono_ns));
+	}
+}
+
+static int64_t
+real_minus_mono(void)
+{
+	struct timespec r, m;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_REALTIME, &r);
+	return ((int64_t)r.tv_sec - m.tv_sec) * 1000000000 + ((int64_t)r.tv_nsec - m.tv_nsec);
+}
+
+/*
+ * A drop of an skb last seen arriving on the device the probe captures: the tap saw
+ * every packet that arrived there before anything in this namespace could drop it
+ * (packet sockets are fed in __netif_receive_skb_core, after the tracepoint, before tc
+ * and netfilter), so the flow's packet must be in the capture at that moment. If it is
+ * not, the skb arrived on another namespace's device of the same name (every lab has
+ * its c0), or was another flow's. Such a drop waits until the probe ends (wire_match()).
+ * Not where the capture cannot tell: no capture there, an XDP program ahead of the tap,
+ * ARP (the capture keeps the flow's IP packets only).
+ */
+static bool
+wire_checkable(const struct drop_ctx *dc, const struct pp_drop *d)
+{
+	const struct probe_ctx *c = dc->pc;
+
+	return c && c->cap && c->cap->fd >= 0 && !dc->cap_xdp && d->dev_rx && d->dev_time_ns &&
+	       d->protocol != 0x0806 && strcmp(d->dev, c->pr->pcap_dev) == 0;
+}
+
+static int drop_record(struct drop_ctx *c, const struct pp_drop *d, int wire);
+
+/*
+ * Each captured arrival of the flow vouches for one drop: the waiting drop nearest to it
+ * in time (within the window, of its length). The drops no arrival vouches for are not
+ * this flow's and are counted apart; the others are recorded, tied by device and wire.
+ */
+static void
+wire_match(struct drop_ctx *c)
+{
+	bool *ok = c->npend ? calloc(c->npend, sizeof(*ok)) : NULL;
+	struct pc_wire_seen *d = c->npend ? calloc(c->npend, sizeof(*d)) : NULL;
+
+	if (c->npend && (!ok || !d)) {
+		c->pr->drops_uncorroborated += (unsigned)c->npend;
+		c->npend = 0;
+		free(ok);
+		free(d);
+		return;
+	}
+	for (size_t k = 0; k < c->npend; k++) {
+		d[k].t = c->pend[k].dev_time_ns;
+		d[k].len = c->pend[k].dev_len;
+	}
+	pc_wire_vouch(c->arr, c->narr, d, c->npend, PC_WIRE_WINDOW_NS, ok);
+	free(d);
+	for (size_t k = 0; k < c->npend; k++) {
+		if (ok[k])
+			drop_record(c, &c->pend[k], 1);
+		else
+			c->pr->drops_uncorroborated++;
+	}
+	c->npend = 0;
+	free(ok);
 }
 
 static void
@@ -617,10 +727,37 @@ drop_cb(const struct pp_drop *d, void *data)
 		pr->drops_unattributed++;
 		return 0;
 	}
+	/* Seen arriving on the captured device: held until the capture can vouch for it. */
+	if (d->attribution == PP_DROP_OURS_DEVICE && wire_checkable(c, d)) {
+		if (c->npend == c->cpend) {
+			size_t n = c->cpend ? c->cpend * 2 : 64;
+			struct pp_drop *a;
+
+			if (n > PC_WIRE_MAX || !(a = realloc(c->pend, n * sizeof(*a)))) {
+				pr->drops_uncorroborated++;
+				return 0;
+			}
+			c->pend = a;
+			c->cpend = n;
+		}
+		c->pend[c->npend++] = *d;
+		return 0;
+	}
+	return drop_record(c, d, -1);
+}
+
+/* A drop that is this flow's (wire: 1 when the capture vouched for it, -1 when it could not tell). */
+static int
+drop_record(struct drop_ctx *c, const struct pp_drop *d, int wire)
+{
+	struct pc_probe *pr = c->pr;
+
 	for (size_t i = 0; i < pr->ndrops; i++)
 		if (strcmp(pr->drops[i].reason, d->reason_name) == 0 && strcmp(pr->drops[i].symbol, d->symbol) == 0) {
 			pr->drops[i].count++;
 			pr->drops[i].t_last = (double)d->time_ns / 1e9;
+			pr->drops[i].wire_seen |= wire == 1;
+			pr->drops[i].arrived &= d->dev_rx;
 			series_drop(c->series, (double)d->time_ns / 1e9, i, d->attribution == PP_DROP_OURS_DEVICE);
 			return 0;
 		}
@@ -633,6 +770,8 @@ drop_cb(const struct pp_drop *d, void *data)
 		snprintf(s->dev, sizeof(s->dev), "%s", d->dev);
 		s->station = pc_drop_station(s->reason, s->symbol);
 		s->attribution = d->attribution;
+		s->wire_seen = wire == 1;
+		s->arrived = d->dev_rx;
 		s->count = 1;
 		s->t_first = s->t_last = (double)d->time_ns / 1e9;
 	}
@@ -703,6 +842,17 @@ dev_counters(int ifindex, struct pp_link *l)
 	ok = pp_link_get(&nl, ifindex, NULL, l, &e) == 0 && l->has_stats64;
 	pp_nl_close(&nl);
 	return ok;
+}
+
+/* An XDP program on the captured device sees a packet before the tap: a drop there is never captured. */
+static bool
+cap_dev_xdp(const char *dev)
+{
+	struct pp_link l;
+	unsigned idx = dev[0] ? if_nametoindex(dev) : 0;
+
+	memset(&l, 0, sizeof(l));
+	return idx && dev_counters((int)idx, &l) && l.has_xdp && l.xdp_attached;
 }
 
 /* ---- --count: a series of probes ---- */
@@ -848,11 +998,14 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 	struct pp_link dev0;
 	struct pc_ct_stats ct0;
 
-	struct drop_ctx dc = { pr, f, q->family, q->proto, q->probes_share_devices, NULL, "" }, *dctx = &dc;
+	struct drop_ctx dc = { .pr = pr, .f = f, .family = q->family, .l4proto = q->proto,
+			       .shared = q->probes_share_devices }, *dctx = &dc;
 	struct probe_ctx pc = { .q = q, .pr = pr, .obs = &pr->obs, .cap = &cap, .dc = dctx, .t0 = pp_mono_now(),
-				.seq = 1 };
+				.seq = 1, .real_minus_mono_ns = real_minus_mono() };
 	struct pc_series *series = NULL;
 
+	dc.pc = &pc;
+	pc.wire_dc = &dc;
 	if (pr->series) {	/* a walk run again over the same facts */
 		free(pr->series->p);
 		free(pr->series->drops);
@@ -908,8 +1061,10 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		const char *dev = q->iif[0] ? f->bridge_port[0] ? f->bridge_port : q->iif : NULL;
 		double deadline = pp_mono_now() + q->watch;
 
-		if (dev)
+		if (dev) {
 			pcap_start(q, dev, &cap, pr);
+			dc.cap_xdp = cap_dev_xdp(dev);
+		}
 		while (ms_left(deadline) > 0) {
 			struct pollfd p[2] = { { cap.fd, POLLIN, 0 }, { q->stop_fd > 0 ? q->stop_fd : -1, POLLIN, 0 } };
 
@@ -925,8 +1080,10 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		if (oif) {
 			char name[IF_NAMESIZE];
 
-			if (if_indextoname((unsigned)oif, name))
+			if (if_indextoname((unsigned)oif, name)) {
 				pcap_start(q, name, &cap, pr);
+				dc.cap_xdp = cap_dev_xdp(name);
+			}
 		}
 		if (series) {
 			run_series(&pc, series);
@@ -989,6 +1146,11 @@ pc_probe_run(const struct pc_query *q, struct pc_facts *f)
 		pr->drops_lost = pp_dropmon_lost(dm);
 		pp_dropmon_close(dm);
 	}
+	/* The drops seen arriving on the captured device: each needs a captured packet of the flow. */
+	pcap_drain(&pc);
+	wire_match(&dc);
+	free(dc.arr);
+	free(dc.pend);
 	/* A drop of a packet that follows a decisive answer (a RST, an ICMP error) never overturns it. */
 	for (size_t i = 0; i < pr->ndrops; i++)
 		pr->drops[i].after_answer = !pr->watch && pc_drop_after_answer(&pr->judgement, pr->drops[i].t_first - pc.t0);

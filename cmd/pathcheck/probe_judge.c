@@ -406,3 +406,34 @@ pc_probe_evidence(const struct pc_probe *pr, struct pp_val *ev)
 	if (o->overflow)
 		pp_val_add_u64(ev, "record_overflow", o->overflow);
 }
+
+static bool
+wire_len_matches(uint32_t skb, uint32_t wire)
+{
+	return !skb || !wire || skb == wire || skb == wire + 4 || skb == wire + 8;
+}
+
+void
+pc_wire_vouch(const struct pc_wire_seen *arrived, size_t narr, const struct pc_wire_seen *dropped, size_t ndrop,
+	      uint64_t window_ns, bool *ok)
+{
+	for (size_t k = 0; k < ndrop; k++)
+		ok[k] = false;
+	for (size_t i = 0; i < narr; i++) {
+		size_t best = SIZE_MAX;
+		uint64_t best_dt = 0;
+
+		for (size_t k = 0; k < ndrop; k++) {
+			uint64_t t = arrived[i].t, u = dropped[k].t, dt = t > u ? t - u : u - t;
+
+			if (ok[k] || dt > window_ns || !wire_len_matches(dropped[k].len, arrived[i].len))
+				continue;
+			if (best == SIZE_MAX || dt < best_dt) {
+				best = k;
+				best_dt = dt;
+			}
+		}
+		if (best != SIZE_MAX)
+			ok[best] = true;
+	}
+}

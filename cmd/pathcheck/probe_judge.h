@@ -76,4 +76,15 @@ const char *pc_obs_kind_name(enum pc_obs_kind k);
 /* A drop at t (seconds since the probe started) came after the decisive answer: it cannot overturn it. */
 bool pc_drop_after_answer(const struct pc_judgement *j, double t);
 
+/*
+ * Drops seen arriving on the captured device, and the flow's packets the capture saw
+ * arrive there: each arrival vouches for one drop, the one nearest to it in time that
+ * lies within window_ns and has its length (skb->len and the length on the wire from
+ * the network header; 0 is not known and matches; a tag of 4 or 8 bytes the tap skips
+ * is allowed). Sets ok[k] for the drops vouched for. Pure.
+ */
+struct pc_wire_seen { uint64_t t; uint32_t len; };	/* CLOCK_MONOTONIC ns; 0: length not known */
+void pc_wire_vouch(const struct pc_wire_seen *arrived, size_t narr, const struct pc_wire_seen *dropped, size_t ndrop,
+		   uint64_t window_ns, bool *ok);
+
 #endif

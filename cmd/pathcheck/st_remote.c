@@ -203,7 +203,10 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	/* The kernel said what it dropped, and where. */
 	for (size_t i = 0; i < pr->ndrops; i++) {
 		const struct pc_drop_seen *dr = &pr->drops[i];
-		int id = dr->station == PC_ANY_HOOK ? (int)pc_netfilter_drop_station(q, f) : (int)dr->station;
+		/* A rule dropping what arrived for a packet the host sent: the answer, on its way in. */
+		int id = dr->station != PC_ANY_HOOK ? (int)dr->station :
+			 dr->arrived && q->direction == PC_EGRESS && !pr->trace_drop ? (int)PC_INPUT :
+			 (int)pc_netfilter_drop_station(q, f);
 
 		if (id == PC_NSTATIONS)
 			continue;
@@ -234,6 +237,7 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 		/* How the drop was tied to this flow (the tracepoint gives no headers to match on). */
 		pp_val_add_str(s->evidence, "drop_attribution",
 			       dr->attribution == PP_DROP_OURS_PROCESS ? "process: in the probe's own send" :
+			       dr->wire_seen ? "device and wire: arrived on the captured device with a packet of the flow captured there at that moment" :
 			       "device and time window: on one of this namespace's devices while the probe ran");
 		if (!s->hint[0])
 			pc_hint(s, "%s", id == PC_QDISC ? "tc -s qdisc show" : id == PC_NEIGHBOUR ? "ip neigh show" :
@@ -442,6 +446,10 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 	if (pr->drops_other)
 		pc_warn(res, "%u kernel drops in other namespaces during the run were not counted against this flow",
 			pr->drops_other);
+	if (pr->drops_uncorroborated)
+		pc_warn(res, "%u kernel drops of packets seen arriving on a device named %s were not counted against this flow: "
+			"the capture on %s holds no packet of the flow at that moment (another namespace's %s, or another flow)",
+			pr->drops_uncorroborated, pr->pcap_dev, pr->pcap_dev, pr->pcap_dev);
 }
 
 /* --probe or --watch: the probe's socket carries the query's mark and sends to the query's destination. */

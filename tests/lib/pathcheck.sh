@@ -16,9 +16,13 @@ PC="$BIN/pathcheck"
 #
 # PKTPATH_SNAPSHOT_TWICE=1: every check also saves a snapshot of what its run asked
 # (--save) and asks the snapshot again offline (--snapshot, as nobody when root), and
-# asserts the verdict (status, station, cause) and the exit are the same (with --follow,
+# asserts the verdict (the whole .verdict object, and every station's status and cause,
+# of every hop) and the exit are the same (with --follow,
 # the namespaces it walked into are in the snapshot too). Checks that send or watch
 # packets are asked once.
+# What must be equal: the whole verdict, and every station's status and cause, of every hop.
+PC_SNAP_KEY='{verdict, stations: [.stations[]? | {station, status, cause}],
+	hops: [.hops[]? | {netns, verdict, stations: [.stations[]? | {station, status, cause}]}]}'
 pc_snap_args_ok() {
 	local a
 	for a in "$@"; do
@@ -47,7 +51,7 @@ check() {
 	done
 	if [ -n "$snap" ]; then
 		local -a as=()
-		live="$(jq -r '"\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)"' <<<"$out" 2>/dev/null) $RC"
+		live="$(jq -cS "$PC_SNAP_KEY" <<<"$out" 2>/dev/null) $RC"
 		shift 2
 		[ "$(id -u)" -eq 0 ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 		local sout src serr
@@ -55,8 +59,8 @@ check() {
 		src=$?
 		serr=$(head -c 300 /tmp/ppsnap.err.$$); rm -f /tmp/ppsnap.err.$$ "$snap"
 		local got
-		got="$(jq -r '"\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)"' <<<"$sout" 2>/dev/null) $src"
-		if [ "$got" = "$live" ]; then t_ok "$name: the same verdict from its snapshot ($got)"
+		got="$(jq -cS "$PC_SNAP_KEY" <<<"$sout" 2>/dev/null) $src"
+		if [ "$got" = "$live" ]; then t_ok "$name: the same verdict from its snapshot ($(jq -r '"\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)"' <<<"$sout") $src)"
 		else t_fail "$name: from its snapshot $got, live $live ${serr:+($serr)}$(jq -c '[.stations[]? | select(.status=="unknown") | .summary]' <<<"$sout" 2>/dev/null)"; fi
 	fi
 	[ "${PC_TRIES:-1}" -gt 1 ] && echo "# $name: $try of ${PC_TRIES} runs"

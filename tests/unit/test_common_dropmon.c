@@ -144,6 +144,26 @@ test_net_event(void)
 	CHECK_EQ_INT(pp_dropmon_decode_skb_event(&fmt, raw, 40, &got, dev, sizeof(dev)), -EBADMSG);
 }
 
+/* skb->len of a net:* event: what a capture's length is compared with. */
+static void
+test_net_event_len(void)
+{
+	uint8_t raw[40] = { 0 };
+	uint32_t l = 60, got = 0;
+
+	CHECK_EQ_INT(pp_tp_parse_format(nrs_618, &fmt), 0);
+	memcpy(raw + 16, &l, 4);
+	CHECK_EQ_INT(pp_dropmon_decode_skb_len(&fmt, raw, 32, &got), 0);
+	CHECK_EQ_INT((int)got, 60);
+	CHECK_EQ_INT(pp_dropmon_decode_skb_len(&fmt, raw, 18, &got), -EBADMSG);	/* cut inside len */
+	CHECK_EQ_INT(pp_tp_parse_format("name: netif_receive_skb\nID: 2303\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
+		"\tfield:__data_loc char[] name;\toffset:16;\tsize:4;\tsigned:0;\n"
+		"\nprint fmt: \"x\"\n", &fmt), 0);
+	CHECK_EQ_INT(pp_dropmon_decode_skb_len(&fmt, raw, 32, &got), -ENOENT);	/* a kernel without len */
+}
+
 
 static void
 test_attribute(void)
@@ -179,6 +199,7 @@ main(void)
 	RUN(test_decode_618);
 	RUN(test_check_kfree);
 	RUN(test_net_event);
+	RUN(test_net_event_len);
 	RUN(test_attribute);
 	return tap_done();
 }
