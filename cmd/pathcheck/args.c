@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -303,13 +304,65 @@ pc_dest_looks_like_addr(const char *dest)
 }
 
 /*
+ * getaddrinfo(), or what the snapshot recorded of it (the incident host's resolver, not
+ * this machine's): a fact "resolve FAMILY NAME" holding the address or "error RC MESSAGE".
+ * Returns 0 with *out set, or an EAI_* code with err saying why.
+ */
+static int
+resolve_name(const char *name, int family, struct pp_addr *out, char *err, size_t errlen)
+{
+	struct pp_snap *s = pp_snap_active();
+	struct addrinfo hints = { 0 }, *res = NULL;
+	char key[320], val[320];
+	int rc;
+
+	snprintf(key, sizeof(key), "resolve %d %s", family, name);
+	if (s && pp_snap_replaying(s)) {
+		char *end;
+
+		if (pp_snap_fact_get(s, key, val, sizeof(val)) < 0) {
+			snprintf(err, errlen, "the snapshot holds no resolution of it (not asked when it was saved): give the address");
+			return EAI_AGAIN;
+		}
+		if (strncmp(val, "error ", 6) == 0) {
+			rc = (int)strtol(val + 6, &end, 10);
+			snprintf(err, errlen, "%s", *end == ' ' ? end + 1 : "?");
+			return rc ? rc : EAI_FAIL;
+		}
+		if (pp_parse_addr(val, 0, out) < 0) {
+			snprintf(err, errlen, "the snapshot's answer '%s' is not an address", val);
+			return EAI_FAIL;
+		}
+		return 0;
+	}
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	rc = getaddrinfo(name, NULL, &hints, &res);
+	if (rc != 0 || !res) {
+		snprintf(err, errlen, "%s", rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		if (!rc)
+			rc = EAI_NODATA;
+		snprintf(val, sizeof(val), "error %d %s", rc, err);
+	} else {
+		if (res->ai_family == AF_INET)
+			pp_addr_set(out, AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+		else
+			pp_addr_set(out, AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+		freeaddrinfo(res);
+		pp_addr_str(out, val, sizeof(val));
+	}
+	if (s)
+		pp_snap_fact_record(s, key, 0, val);
+	return rc;
+}
+
+/*
  * Resolve DEST once, in the target namespace, and check family agreement and
  * devices. Returns PP_EXIT_OK, or PP_EXIT_USAGE with why filled.
  */
 int
 pc_resolve(struct pc_query *q, char *why, size_t len)
 {
-	struct addrinfo hints = { 0 }, *res = NULL;
 	int rc;
 
 	if (pp_parse_addr(q->dest_arg, 0, &q->dst) < 0) {
@@ -320,21 +373,15 @@ pc_resolve(struct pc_query *q, char *why, size_t len)
 			snprintf(why, len, "DEST '%s' is not an %s address", q->dest_arg, kind);
 			return PP_EXIT_USAGE;
 		}
-		hints.ai_family = q->src.family ? q->src.family : AF_UNSPEC;
-		hints.ai_socktype = SOCK_DGRAM;
-		rc = getaddrinfo(q->dest_arg, NULL, &hints, &res);
-		if (rc != 0 || !res) {
-			snprintf(why, len, "DEST '%s': cannot resolve: %s", q->dest_arg,
-				 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		char err[256];
+
+		rc = resolve_name(q->dest_arg, q->src.family ? q->src.family : AF_UNSPEC, &q->dst, err, sizeof(err));
+		if (rc != 0) {
+			snprintf(why, len, "DEST '%s': cannot resolve: %s", q->dest_arg, err);
 			/* A name that does not exist is bad input; a resolver that did not answer could not tell. */
 			return rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_ADDRFAMILY ? PP_EXIT_USAGE
 											   : PP_EXIT_UNKNOWN;
 		}
-		if (res->ai_family == AF_INET)
-			pp_addr_set(&q->dst, AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
-		else
-			pp_addr_set(&q->dst, AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
-		freeaddrinfo(res);
 	}
 	q->family = q->dst.family;
 	if (q->proto == IPPROTO_ICMP && q->family == AF_INET6)

@@ -14,25 +14,60 @@ PC="$BIN/pathcheck"
 # INCOMPLETE again with the next packet), run pathcheck up to N times, 0.25 s apart,
 # until the verdict is the one asserted; the last run is asserted, and the tries said.
 #
-# PKTPATH_SNAPSHOT_TWICE=1: every check also saves a snapshot of what its run asked
-# (--save) and asks the snapshot again offline (--snapshot, as nobody when root), and
-# asserts the verdict (the whole .verdict object, and every station's status and cause,
-# of every hop) and the exit are the same (with --follow,
-# the namespaces it walked into are in the snapshot too). Checks that send or watch
-# packets are asked once.
-# What must be equal: the whole verdict, and every station's status and cause, of every hop.
-PC_SNAP_KEY='{verdict, stations: [.stations[]? | {station, status, cause}],
-	hops: [.hops[]? | {netns, verdict, stations: [.stations[]? | {station, status, cause}]}]}'
+# PKTPATH_SNAPSHOT_TWICE=1 (tests/run.sh sets it for make check): every check also saves
+# a snapshot of what its run asked (--save), asks the snapshot again offline (--snapshot,
+# as nobody when root), and asserts the answer (PC_SNAP_KEY) and the exit are the same
+# (with --follow, the namespaces it walked into are in the snapshot too). Checks that send
+# or watch packets are asked once.
+# What must be equal: the whole verdict, and every station's status and cause, of every hop
+# (--follow) and of every target (-f).
+PC_SNAP_KEY='def st: [.stations[]? | {station, status, cause}];
+	{verdict, stations: st, hops: [.hops[]? | {netns, verdict, stations: st}],
+	 summary: (if .results then .summary else null end), results: [.results[]? | {target, verdict, stations: st}]}'
 pc_snap_args_ok() {
 	local a
 	for a in "$@"; do
-		case $a in --probe|--watch|--trace|-c|--count|--save|--snapshot) return 1 ;; esac
+		case $a in --probe|--watch|--trace|-c|--count|--save|--snapshot|--prom|--prom-file|--nagios|--diff|--replay) return 1 ;; esac
 	done
 	return 0
 }
 
+# pc_snap_same NAME LIVE_JSON LIVE_RC SNAPFILE ARGS...: ask SNAPFILE what the live run was
+# asked (ARGS without --save; -j added), as nobody when root, and assert the same answer.
+pc_snap_same() {
+	local name=$1 lout=$2 lrc=$3 snap=$4 live got sout src serr; shift 4
+	local -a as=()
+	live="$(jq -cS "$PC_SNAP_KEY" <<<"$lout" 2>/dev/null) $lrc"
+	[ "$(id -u)" -eq 0 ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	sout=$("${as[@]}" "$PC" -j --snapshot "$snap" "$@" 2>/tmp/ppsnap.err.$$)
+	src=$?
+	serr=$(head -c 300 /tmp/ppsnap.err.$$); rm -f /tmp/ppsnap.err.$$ "$snap"
+	got="$(jq -cS "$PC_SNAP_KEY" <<<"$sout" 2>/dev/null) $src"
+	if [ "$got" = "$live" ]; then
+		t_ok "$name: the same verdict from its snapshot ($(jq -r 'if .results then "\(.summary)" else "\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)" end' <<<"$sout" 2>/dev/null) $src)"
+	else
+		t_fail "$name: from its snapshot $got, live $live ${serr:+($serr)}$(jq -c '[.stations[]? | select(.status=="unknown") | .summary]' <<<"$sout" 2>/dev/null)"
+	fi
+}
+
+# pc_run VAR NAME ARGS...: run_json VAR "$PC" -j ARGS, and with PKTPATH_SNAPSHOT_TWICE the
+# same question asked of its snapshot (pc_snap_same). For the checks that assert more
+# than check() does (a -f run, an exact field).
+pc_run() {
+	local var=$1 name=$2 snap="" prc; shift 2
+	if [ -n "${PKTPATH_SNAPSHOT_TWICE:-}" ] && pc_snap_args_ok "$@"; then
+		snap=$(mktemp /tmp/ppsnap.XXXXXX)
+		run_json "$var" "$PC" -j --save "$snap" "$@"
+		prc=$RC
+		pc_snap_same "$name" "${!var}" "$RC" "$snap" "$@"
+		RC=$prc
+	else
+		run_json "$var" "$PC" -j "$@"
+	fi
+}
+
 check() {
-	local name=$1 sc=$2 station=${2%%/*} cause=${2#*/} status=$3 want=$4 out try=1 snap="" live; shift 4
+	local name=$1 sc=$2 station=${2%%/*} cause=${2#*/} status=$3 want=$4 out try=1 snap=""; shift 4
 	if [[ $sc != */* ]] || [ -z "$station" ] || [ -z "$cause" ]; then
 		t_fail "$name: the check names no cause (write STATION/CAUSE, e.g. socket/NO_LISTENER or null/NONE)"
 		return 1
@@ -50,18 +85,10 @@ check() {
 		run_json out "$PC" -j "$@"
 	done
 	if [ -n "$snap" ]; then
-		local -a as=()
-		live="$(jq -cS "$PC_SNAP_KEY" <<<"$out" 2>/dev/null) $RC"
+		local lrc=$RC
 		shift 2
-		[ "$(id -u)" -eq 0 ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-		local sout src serr
-		sout=$("${as[@]}" "$PC" -j --snapshot "$snap" "$@" 2>/tmp/ppsnap.err.$$)
-		src=$?
-		serr=$(head -c 300 /tmp/ppsnap.err.$$); rm -f /tmp/ppsnap.err.$$ "$snap"
-		local got
-		got="$(jq -cS "$PC_SNAP_KEY" <<<"$sout" 2>/dev/null) $src"
-		if [ "$got" = "$live" ]; then t_ok "$name: the same verdict from its snapshot ($(jq -r '"\(.verdict.status) \(.verdict.station // "null") \(.verdict.cause)"' <<<"$sout") $src)"
-		else t_fail "$name: from its snapshot $got, live $live ${serr:+($serr)}$(jq -c '[.stations[]? | select(.status=="unknown") | .summary]' <<<"$sout" 2>/dev/null)"; fi
+		pc_snap_same "$name" "$out" "$RC" "$snap" "$@"
+		RC=$lrc
 	fi
 	[ "${PC_TRIES:-1}" -gt 1 ] && echo "# $name: $try of ${PC_TRIES} runs"
 	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&

@@ -112,7 +112,7 @@ TF=$(mktemp)
 printf '%s\n' "198.51.100.2:80 name=v4" "[2001:db8:e::2]:80 name=v6" "198.51.100.1:80 name=host" > "$TF"
 # (the host itself has nothing on port 80: that walk dies at its socket)
 truth "-f: the host's port 80" "$C" 198.51.100.1 80 fail
-run_json out "$PC" -j -N "$C" --follow --parallel 4 -f "$TF"
+pc_run out "--follow -f" -N "$C" --follow --parallel 4 -f "$TF"
 expect_rc "-f --follow" 1
 expect_jq "-f --follow: how each walk ended" "$out" '[.results[].follow.end] | join(",")' delivered,delivered,dies
 expect_jq "-f --follow: each in its namespace" "$out" '[.results[].verdict.netns] | join(",")' "$X,$X,$H"

@@ -77,6 +77,10 @@ run_json out "$PC" -j -N "$C" --parallel 4 --save "$D/f.snap" -f "$D/targets"
 LIVE_F=$(jq -c '[.results[] | [.target, .verdict.status, (.verdict.station // "null"), .verdict.cause]]' <<<"$out")
 LIVE_F_RC=$RC
 expect_jq "-f live: five targets" "$out" '.results | length' 5
+# A name, resolved in the namespace (its /etc/hosts: no DNS asked).
+run_json live "$PC" -j -N "$C" --save "$D/name.snap" localhost:22
+expect_jq "a name, live: resolved" "$live" '.query.dst' 127.0.0.1
+expect_rc "a name, live: nothing listens on 22" 1
 lab_cleanup
 expect_jq "lab gone" "$(ip netns list | grep -c "^$LAB-" || true)" '.' 0
 chmod 644 "$D"/*.snap
@@ -134,4 +138,13 @@ if grep -q "cut.snap: piece" <<<"$ERR"; then t_ok "the error names the file and 
 else t_fail "the error names the file and the piece: $ERR"; fi
 run_json out "${NOBODY[@]}" "$PC" -j --snapshot /etc/hostname 203.0.113.2:443
 expect_rc "not a snapshot" 2
+
+# A name is resolved as the snapshot's host resolved it, never by this machine's resolver.
+run_json out "${NOBODY[@]}" "$PC" -j --snapshot "$D/name.snap" localhost:22
+expect_jq "a name from the snapshot: the address the host resolved" "$out" '.query.dst' "$(jq -r .query.dst <<<"$live")"
+expect_jq "a name from the snapshot: the same verdict" "$out" '.verdict | "\(.status) \(.cause)"' "$(jq -r '.verdict | "\(.status) \(.cause)"' <<<"$live")"
+run_json out "${NOBODY[@]}" "$PC" -j --snapshot "$D/name.snap" ip6-localhost:22
+expect_rc "a name the snapshot never resolved: could not tell" 3
+if grep -q "snapshot holds no resolution" <<<"$out$ERR"; then t_ok "a name never resolved: says so"
+else t_fail "a name never resolved: $(jq -c .verdict <<<"$out") $ERR"; fi
 t_done

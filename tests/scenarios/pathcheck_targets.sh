@@ -4,12 +4,14 @@
 # worst of them, bad lines refused with their line number.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
+source tests/lib/pathcheck.sh
 PC="$BIN/pathcheck"
 
 lab_three
 C=$(ns cli)
 nsrun cli ip route add blackhole 203.0.113.48/28
 TMP=$(mktemp -d)
+chmod 755 "$TMP"	# the snapshot half of PKTPATH_SNAPSHOT_TWICE reads the targets as nobody
 trap 'rm -rf "$TMP"; lab_cleanup' EXIT
 cat > "$TMP/targets" <<'T'
 # the service, both families
@@ -19,7 +21,7 @@ cat > "$TMP/targets" <<'T'
 203.0.113.50               name=blackholed   # a blackhole on the client
 no-such-host.invalid:80    name=unresolvable
 T
-run_json out "$PC" -N "$C" -j -f "$TMP/targets" --parallel 3
+pc_run out "-f, five targets" -N "$C" -f "$TMP/targets" --parallel 3
 expect_rc "-f: worst of them (a fail)" 1
 expect_jq "-f: every target has a result" "$out" '.results | length' 5
 expect_jq "-f: results in file order" "$out" '[.results[].target] | join(",")' "web,web6,dns,blackholed,unresolvable"
@@ -42,7 +44,7 @@ grep -q '^pktpath_pathcheck_verdict_info{target="blackholed",.*station="route",d
 	t_ok "-f --prom: the verdict's cause label" || t_fail "-f --prom: no cause label for blackholed: $(grep 'verdict_info{target="blackholed"' <<<"$out")"
 # Only healthy targets: exit 0.
 printf '203.0.113.2:443\n203.0.113.2\n' > "$TMP/good"
-run_json out "$PC" -N "$C" -j -f "$TMP/good"
+pc_run out "-f, all healthy" -N "$C" -f "$TMP/good"
 expect_rc "-f: all healthy" 0
 # A bad line is that target's bad input, in its place; the others still run; the run exits 2.
 printf '203.0.113.2:443\n203.0.113.2:99999 name=x\n203.0.113.999:80\nbad\0line\n203.0.113.50\n' > "$TMP/bad"
