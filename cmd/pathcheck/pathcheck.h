@@ -36,7 +36,7 @@ enum { PC_NFT_POLICY = 0, PC_NFT_ACCEPT, PC_NFT_DROP, PC_NFT_UNKNOWN };
  * choice point takes (pick, in the order they are met; an option not given is 0) and the
  * VM records what it met, so that the walker can run every branch.
  */
-#define PC_CHOICES_MAX 8
+#define PC_CHOICES_MAX 64		/* kube-proxy iptables mode: one 2-way -m statistic choice per endpoint but the last */
 #define PC_CHOICE_OPTIONS_MAX 64
 struct pc_choices {
 	uint32_t pick[PC_CHOICES_MAX];
@@ -473,7 +473,7 @@ struct pc_result {
 /* One branch of a walk the kernel's choices split (a numgen's value), judged on its own. */
 #define PC_BRANCHES_MAX 64
 struct pc_branch {
-	char label[256];		/* "numgen random mod 3 = 1; dnat to 198.51.100.12:8080" */
+	char label[512];		/* "numgen random mod 3 = 1; dnat to 198.51.100.12:8080" */
 	enum pp_status status;		/* the branch's own verdict */
 	enum pc_station_id station;	/* PC_NSTATIONS: every station passes */
 	enum pc_cause cause;		/* the branch's own verdict's cause */

@@ -171,14 +171,23 @@ walk_once(const struct pc_target *t, const uint32_t *pick, size_t npick, struct 
 static void
 branch_label(const struct pc_facts *f, char *buf, size_t len)
 {
-	size_t n = 0;
+	char tail[sizeof(f->dnat_text) + 8] = "";
+	size_t n = 0, room;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < f->choices.nseen && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s = %u", i ? "; " : "", f->choices.seen[i].what,
+	/* The nat the branch ends in is what tells it apart: it is never cut off, the choices are. */
+	if (f->dnat)
+		snprintf(tail, sizeof(tail), "; %s", f->dnat_text);
+	room = len > strlen(tail) + 4 ? len - strlen(tail) - 4 : 0;
+	for (size_t i = 0; i < f->choices.nseen && n < room; i++)
+		n += (size_t)snprintf(buf + n, room - n, "%s%s = %u", i ? "; " : "", f->choices.seen[i].what,
 				      f->choices.seen[i].taken);
-	if (f->dnat && n < len)
-		snprintf(buf + n, len - n, "; %s", f->dnat_text);
+	if (n >= room && room) {
+		n = strlen(buf);
+		n += (size_t)snprintf(buf + n, len - n, "...");
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, "%s", tail);
 }
 
 /* The prefixes of the branches a walk did not take: every other option of every choice it met past npick. */

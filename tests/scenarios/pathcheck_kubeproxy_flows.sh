@@ -47,6 +47,8 @@ pod_addr() {	# ROLE DEV ADDR...: pod addresses, routed by the node to DEV
 # Endpoints (10.180.0.1-5 -> .11-.15, 10.180.2.1 -> .21, 10.0.1.1-3 -> .31-.33), the client pods (10.0.0.2 -> .2,
 # and 10.180.0.2 -> .12, the client of TestClusterIPGeneral).
 EPS4="198.51.100.11 198.51.100.13 198.51.100.14 198.51.100.15 198.51.100.21 198.51.100.31 198.51.100.32 198.51.100.33"
+EPS12=$(seq -f '198.51.100.%g' 40 51 | paste -sd' ')	# a ClusterIP of 12 endpoints
+EPS4="$EPS4 $EPS12"
 EPS6="2001:db8:10:180::1 2001:db8:10:180::2:1"
 # shellcheck disable=SC2086
 pod_addr pods cali0 $EPS4 $EPS6
@@ -111,7 +113,8 @@ truth() {
 	local hp=$dst:$port b=$src
 	case $dst in *:*) hp="[$dst]:$port" b="[$src]" ;; esac
 	need=$(tr ',' '\n' <<<"$want" | grep -c :)
-	while [ "$n" -lt 24 ]; do
+	local tries=$((need * 8 > 24 ? need * 8 : 24))	# 12 endpoints: enough draws to meet each
+	while [ "$n" -lt "$tries" ]; do
 		n=$((n + 1))
 		if [ "$proto" = udp ]; then
 			out=$(echo x | ip netns exec "$(ns "$role")" timeout 2 socat -T0.6 - "UDP:$hp,bind=$b" 2>&1)
@@ -342,12 +345,13 @@ flow iptables "blocked external to LB (source ranges)" $XB tcp 203.0.113.242 80 
 flow iptables "external to nodePort, eTP Local, no local endpoints" $X tcp $NODE 3001 DROP - input/XT_RULE_DROP
 flow iptables "external to LB, eTP Local, no local endpoints" $X tcp 203.0.113.241 80 DROP - forward/XT_RULE_DROP
 
-# ---- iptables mode: ClusterIPs of 3 and 2 endpoints (statistic --probability chains), no endpoints
+# ---- iptables mode: ClusterIPs of 3, 2 and 12 endpoints (statistic --probability chains), no endpoints
 load_ipt clusterip-3
 flow iptables-3 "clusterIP, 3 endpoints" $P tcp 198.51.100.105 80 $EP1,198.51.100.13:80,198.51.100.14:80 no null/NONE
 flow iptables-3 "clusterIP, 2 endpoints" $P tcp 198.51.100.106 80 $EP1,$EP21 no null/NONE
 flow iptables-3 "clusterIP, 3 endpoints, from outside the pod range" $X tcp 198.51.100.105 80 $EP1,198.51.100.13:80,198.51.100.14:80 yes null/NONE
 flow iptables-3 "clusterIP with no endpoints" $P tcp 198.51.100.107 80 REJECT - forward/XT_RULE_REJECT
+flow iptables-3 "clusterIP, 12 endpoints (11 statistic choices)" $P tcp 198.51.100.111 80 "$(sed 's/ /:80,/g; s/$/:80/' <<<"$EPS12")" no null/NONE
 
 echo "# $FLOWS flows, $PASSED with every assertion passing"
 t_done
