@@ -424,6 +424,17 @@ attach(struct pp_val *o, const char *key, struct pp_val *v)
 	return v;
 }
 
+/* Attach v (a value of no key, made by pp_val_obj() and the like) under key: o owns it now. */
+struct pp_val *
+pp_val_add(struct pp_val *o, const char *key, struct pp_val *v)
+{
+	if (v && v->key) {
+		pp_val_free(v);
+		return NULL;
+	}
+	return attach(o, key, v);
+}
+
 struct pp_val *pp_val_obj(void) { return new_val(PP_V_OBJ); }
 struct pp_val *pp_val_arr(void) { return new_val(PP_V_ARR); }
 

@@ -65,6 +65,8 @@ struct pp_val *pp_val_add_bool(struct pp_val *o, const char *key, bool b);
 struct pp_val *pp_val_add_null(struct pp_val *o, const char *key);
 struct pp_val *pp_val_add_obj(struct pp_val *o, const char *key);
 struct pp_val *pp_val_add_arr(struct pp_val *o, const char *key);
+/* Attach v, a value of its own (pp_val_obj(), ...; not one inside another), under key: o owns it. */
+struct pp_val *pp_val_add(struct pp_val *o, const char *key, struct pp_val *v);
 /* The member named key of an object, or NULL. */
 const struct pp_val *pp_val_get(const struct pp_val *o, const char *key);
 void pp_val_json(const struct pp_val *v, struct pp_json *j, const char *key);

@@ -224,6 +224,9 @@ const struct pc_cause_info pc_causes[PC_C_MAX] = {
 	[PC_C_NOT_FOLLOWED] = { "NOT_FOLLOWED",
 		"--follow could not go on: the namespace a veth leads to, or the bridge port a frame leaves by, could not be found",
 		"the summary names what was missing; walk the next namespace by hand with -N and --iif", 0, { NULL } },
+	[PC_C_LOOPBACK_UNEVALUATED] = { "LOOPBACK_UNEVALUATED",
+		"an output dnat sends the host's own packet back to this host: its way back in through lo (prerouting, input) was not evaluated",
+		"ask again with the dnat's target as DEST: pathcheck ADDR:PORT", 0, { NULL } },
 };
 
 bool

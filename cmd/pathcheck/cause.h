@@ -91,6 +91,7 @@ enum pc_cause {
 	PC_C_RESOLVE_FAILED = 211,
 	PC_C_UNCLASSIFIED = 212,
 	PC_C_NOT_FOLLOWED = 213,
+	PC_C_LOOPBACK_UNEVALUATED = 214,
 	PC_C_MAX = 256,			/* not a code: the table's size */
 };
 

@@ -117,6 +117,7 @@ pc_eval(const struct pc_query *q, const struct pc_facts *f, struct pc_result *re
 	for (size_t i = 0; i < n; i++)
 		if (pc_station_on_path(order[i], q->direction) && (!f->l2 || pc_stations[order[i]].family))
 			pc_stations[order[i]].judge(q, f, res, order[i]);
+	pc_netfilter_loop_judge(q, f, res);
 	for (size_t i = 0; i < n; i++)
 		if (pc_stations[order[i]].after)
 			pc_stations[order[i]].after(q, f, res, order[i]);

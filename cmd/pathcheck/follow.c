@@ -60,7 +60,7 @@ end(struct pc_target *t, enum pc_follow_end how, enum pp_status st, const char *
 
 /* The namespace this thread is in, named as an SRE knows it. */
 static void
-current_name(char *buf, size_t len)
+live_name(char *buf, size_t len)
 {
 	struct stat st;
 	unsigned long self = pp_netns_inode();
@@ -68,10 +68,6 @@ current_name(char *buf, size_t len)
 	struct dirent *d;
 	DIR *dir;
 
-	if (pp_snap_replaying(pp_snap_active())) {
-		snprintf(buf, len, "%s", pp_snap_ns_name(pp_snap_active(), pp_snap_ns_here(pp_snap_active())));
-		return;
-	}
 	if (stat("/proc/1/ns/net", &st) == 0 && (unsigned long)st.st_ino == self) {
 		snprintf(buf, len, "host");
 		return;
@@ -90,6 +86,22 @@ current_name(char *buf, size_t len)
 		closedir(dir);
 	}
 	snprintf(buf, len, "pid:%d", (int)getpid());
+}
+
+/* The same, from a snapshot: the name the saving run gave it (a fact of the namespace). */
+static void
+current_name(char *buf, size_t len)
+{
+	struct pp_snap *s = pp_snap_active();
+
+	if (pp_snap_replaying(s)) {
+		if (pp_snap_fact_get(s, "netns label", buf, len) < 0)
+			snprintf(buf, len, "%s", pp_snap_ns_name(s, pp_snap_ns_here(s)));
+		return;
+	}
+	live_name(buf, len);
+	if (s)
+		pp_snap_fact_record(s, "netns label", 0, buf);
 }
 
 /*

@@ -289,6 +289,13 @@ struct pc_facts {
 	/* The kernel's choices this walk met, and the options it took (q->choice_pick). */
 	struct pc_choices choices;
 	bool choices_init;
+	/*
+	 * A packet the host sends to its own address loops back through lo: after output and
+	 * postrouting it meets the prerouting and input hooks with lo as its in device
+	 * (loop_leg: their chains were collected). loop_missed: the route became local only
+	 * after they were collected (an output dnat to this host), so they were not.
+	 */
+	bool loop_leg, loop_missed;
 	bool dnat;
 	char dnat_text[256];
 	struct pp_addr pre_dnat_dst;		/* the destination before prerouting's DNAT (set with dnat) */

@@ -414,6 +414,12 @@ pc_netfilter_walk(struct pc_walk *w, enum pc_station_id id)
 			w->nft_hooks |= 1u << pc_stations[order[k]].hook;
 			w->nft_walked |= 1u << order[k];
 		}
+		/* To the host's own address: back in through lo, prerouting and input (ip_rcv from loopback_xmit). */
+		if (w->dir == PC_EGRESS && (w->nft_hooks & (1u << NF_INET_LOCAL_OUT)) && f->route_rc == 0 &&
+		    f->route.type == RTN_LOCAL && !f->l2) {
+			w->nft_hooks |= 1u << NF_INET_PRE_ROUTING | 1u << NF_INET_LOCAL_IN;
+			f->loop_leg = true;
+		}
 	}
 	pc_nft_collect(&f->eq, f, w->nft_hooks);
 	if (f->nft_resume) {
@@ -439,6 +445,58 @@ pc_netfilter_judge(const struct pc_query *q, const struct pc_facts *f, struct pc
 		eval_forward(q, f, res);
 	else
 		eval_hook(q, f, res, id, (uint32_t)pc_stations[id].hook);
+}
+
+/*
+ * The host's own packet to one of its addresses (egress, a local route): after output and
+ * postrouting, loopback_xmit hands it to ip_rcv with lo as its device, and the prerouting
+ * and input hooks run (their nat chains do not: the flow got its binding on the way out).
+ * One station, input, tells that way in: a prerouting chain that drops it speaks there.
+ */
+void
+pc_netfilter_loop_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *in = &res->st[PC_INPUT], *pre = &res->st[PC_PREROUTING];
+	char buf[sizeof(in->summary)];
+
+	if (q->direction != PC_EGRESS || f->l2)
+		return;
+	if (f->loop_missed) {
+		pc_st(res, PC_INPUT, PP_ST_UNKNOWN, PC_C_LOOPBACK_UNEVALUATED,
+			  "%s sends the packet to this host: its way back in through lo (prerouting, input) was not evaluated",
+			  f->dnat_text);
+		return;
+	}
+	if (!f->loop_leg || f->route_rc != 0 || f->route.type != RTN_LOCAL || f->nft_rc < 0 ||
+	    res->st[PC_INPUT].present)
+		return;
+	if ((res->st[PC_OUTPUT].present && res->st[PC_OUTPUT].status == PP_ST_FAIL) ||
+	    (res->st[PC_POSTROUTING].present && res->st[PC_POSTROUTING].status == PP_ST_FAIL)) {
+		pc_st(res, PC_INPUT, PP_ST_SKIPPED, PC_C_NONE, "dropped on the way out: it never comes back in through lo");
+		return;
+	}
+	eval_hook(q, f, res, PC_PREROUTING, NF_INET_PRE_ROUTING);
+	eval_hook(q, f, res, PC_INPUT, NF_INET_LOCAL_IN);
+	if (pre->status != PP_ST_OK) {
+		/* Prerouting comes first on the way in: its drop, or what it could not decide, is the answer. */
+		pp_val_free(in->evidence);
+		*in = *pre;
+		snprintf(buf, sizeof(buf), "back in through lo, at prerouting: %s", pre->summary);
+		memset(pre, 0, sizeof(*pre));
+	} else {
+		if (in->status == PP_ST_OK)
+			snprintf(buf, sizeof(buf), "back in through lo: %s; prerouting: %s", in->summary, pre->summary);
+		else
+			snprintf(buf, sizeof(buf), "back in through lo: %s", in->summary);
+		if (pre->evidence && in->evidence)
+			pp_val_add(in->evidence, pc_station_name(PC_PREROUTING), pre->evidence);
+		else
+			pp_val_free(pre->evidence);
+		memset(pre, 0, sizeof(*pre));
+	}
+	snprintf(in->summary, sizeof(in->summary), "%s", buf);
+	if (in->evidence)
+		pp_val_add_str(in->evidence, "via", "lo");
 }
 
 /* A dnat in prerouting, named in its summary once the observation has had its say. */
@@ -589,9 +647,11 @@ pc_nft_eval_base(struct pc_nft_cache *c, const struct pp_nft_chain *base, const 
 void
 pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hook, struct pc_pkt *p)
 {
+	bool loop = q->direction == PC_EGRESS && (hook == NF_INET_PRE_ROUTING || hook == NF_INET_LOCAL_IN);
+
 	memset(p, 0, sizeof(*p));
-	/* After prerouting the packet carries the DNAT'ed destination. */
-	if (hook != NF_INET_PRE_ROUTING && hook != NF_INET_LOCAL_OUT && f->dnat)
+	/* After prerouting the packet carries the DNAT'ed destination (on the way back in, output's). */
+	if (((hook != NF_INET_PRE_ROUTING && hook != NF_INET_LOCAL_OUT) || loop) && f->dnat)
 		q = &f->eq;
 	p->family = q->family;
 	p->hook = hook;
@@ -618,6 +678,9 @@ pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hoo
 	if (q->direction != PC_EGRESS && hook != NF_INET_LOCAL_OUT) {
 		snprintf(p->iifname, sizeof(p->iifname), "%s", q->iif);
 		p->iif = q->iif_index;
+	} else if (loop) {
+		snprintf(p->iifname, sizeof(p->iifname), "lo");
+		p->iif = (int)pp_ifindex("lo");
 	}
 	if (hook == NF_INET_FORWARD && p->ct_state == 8 && !p->ct_reply) {
 		/* A forwarded new flow: its entry holds the destination before the DNAT, no SNAT yet. */
@@ -646,10 +709,12 @@ family_applies(uint32_t chain_family, int family)
 }
 
 static bool
-hook_applies(const struct pc_query *q, uint32_t hook)
+hook_applies(const struct pc_query *q, const struct pc_facts *f, uint32_t hook)
 {
 	switch (q->direction) {
-	case PC_EGRESS: return hook == NF_INET_LOCAL_OUT || hook == NF_INET_POST_ROUTING;
+	case PC_EGRESS:
+		return hook == NF_INET_LOCAL_OUT || hook == NF_INET_POST_ROUTING ||
+		       (f->loop_leg && (hook == NF_INET_PRE_ROUTING || hook == NF_INET_LOCAL_IN));
 	case PC_INGRESS: return hook == NF_INET_PRE_ROUTING || hook == NF_INET_LOCAL_IN;
 	case PC_FORWARD:
 		return hook == NF_INET_PRE_ROUTING || hook == NF_INET_FORWARD || hook == NF_INET_POST_ROUTING;
@@ -692,7 +757,7 @@ base_wanted(const struct base_ctx *bc, const struct pp_nft_chain *c)
 
 	if (bc->f->l2)
 		return c->base && c->hooknum < 32 && (bc->hooks & (1u << c->hooknum)) && l2_chain_applies(c, bc->q, bc->f);
-	return c->base && (family_applies(c->family, bc->q->family) || bridge) && hook_applies(bc->q, c->hooknum) &&
+	return c->base && (family_applies(c->family, bc->q->family) || bridge) && hook_applies(bc->q, bc->f, c->hooknum) &&
 	       c->hooknum < 32 && (bc->hooks & (1u << c->hooknum));
 }
 
@@ -771,7 +836,7 @@ base_keys(const struct base_ctx *bc, struct base_key *k, size_t max)
 	size_t n = 0;
 
 	for (uint32_t h = 0; h < NF_INET_NUMHOOKS && n + 2 <= max; h++) {
-		if (!(bc->hooks & (1u << h)) || !hook_applies(bc->q, h))
+		if (!(bc->hooks & (1u << h)) || !hook_applies(bc->q, bc->f, h))
 			continue;
 		/* A bridged frame: the bridge's lists, and the IP family's where br_netfilter runs them. */
 		if (bc->f->l2) {
@@ -1103,6 +1168,18 @@ chain_order(const void *a, const void *b)
 	return strcmp(x->c.table, y->c.table);
 }
 
+/* The host's own packet to itself: output, postrouting, then back in by prerouting and input. */
+static int
+chain_order_loop(const void *a, const void *b)
+{
+	const struct pc_chain *x = a, *y = b;
+	unsigned rx = (x->c.hooknum + 2) % 5, ry = (y->c.hooknum + 2) % 5;
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return chain_order(a, b);
+}
+
 /*
  * A bridged frame's order on a hook: bridge-family chains of negative priority, then the
  * IP family's, which br_netfilter runs from its bridge hook at priority 0
@@ -1353,7 +1430,7 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		}
 		if (f->nchains > first)
 			qsort(f->chains + first, f->nchains - first, sizeof(*f->chains),
-			      f->l2 ? chain_order_l2 : chain_order);
+			      f->l2 ? chain_order_l2 : q->direction == PC_EGRESS && f->loop_leg ? chain_order_loop : chain_order);
 	}
 	cache.nl = &nl;
 	if (q->follow_choices && !f->choices_init) {
@@ -1381,6 +1458,22 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			snprintf(c->res.text, sizeof(c->res.text),
 				 "not run: a nat chain sees only a flow's first packet; conntrack translates the rest");
 			continue;
+		}
+		if (q->direction == PC_EGRESS && (c->c.hooknum == NF_INET_PRE_ROUTING || c->c.hooknum == NF_INET_LOCAL_IN)) {
+			/* The way back in through lo (loop_leg). */
+			const char *why = NULL;
+
+			if (f->route_rc != 0 || f->route.type != RTN_LOCAL)
+				why = "not run: after output the route no longer ends on this host, so the packet does not come back in through lo";
+			else if (strcmp(c->c.type, "nat") == 0)
+				why = "not run: the host's own flow got its nat binding at output and postrouting";
+			if (why) {
+				memset(&c->res, 0, sizeof(c->res));
+				c->res.verdict = PC_NFT_POLICY;
+				c->res.policy = NF_ACCEPT;
+				snprintf(c->res.text, sizeof(c->res.text), "%s", why);
+				continue;
+			}
 		}
 		if (c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat && strcmp(c->c.type, "nat") == 0) {
 			memset(&c->res, 0, sizeof(c->res));
@@ -1427,8 +1520,8 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 		     c->c.hooknum == NF_INET_LOCAL_OUT ||
 		     (c->c.hooknum == NF_INET_LOCAL_IN && c->c.prio < NF_IP_PRI_NAT_SRC))) {
 			p.ct_status_known = true;
-			if ((c->c.hooknum == NF_INET_PRE_ROUTING && pre_nat) ||
-			    (c->c.hooknum != NF_INET_PRE_ROUTING && f->dnat))
+			if ((c->c.hooknum == NF_INET_PRE_ROUTING && q->direction != PC_EGRESS && pre_nat) ||
+			    ((c->c.hooknum != NF_INET_PRE_ROUTING || q->direction == PC_EGRESS) && f->dnat))
 				p.ct_status |= IPS_DST_NAT;
 		}
 		c->rc = pc_nft_eval_base(&cache, &c->c, &p, &c->res);
@@ -1471,6 +1564,10 @@ pc_nft_collect(const struct pc_query *q, struct pc_facts *f, uint32_t hooks)
 			break;
 		}
 	}
+	/* An output dnat to this host: it comes back in through lo, whose hooks were not collected. */
+	if (!f->nft_resume && q->direction == PC_EGRESS && !f->loop_leg && !f->l2 && f->route_rc == 0 &&
+	    f->route.type == RTN_LOCAL && f->dnat)
+		f->loop_missed = true;
 	/* br_netfilter routes a bridged frame whose destination a dnat changed (br_nf_pre_routing_finish). */
 	if (f->l2 && pre_nat)
 		snprintf(f->l2_dnat, sizeof(f->l2_dnat), "%s", pre_nat_by);

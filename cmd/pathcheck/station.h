@@ -87,6 +87,8 @@ void pc_route_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
 void pc_netfilter_walk(struct pc_walk *w, enum pc_station_id id);
 void pc_netfilter_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);
+/* Egress to one of the host's own addresses: the way back in through lo, on the input station. */
+void pc_netfilter_loop_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res);
 /* The netfilter station that dropped the flow: the traced or the dropping chain's hook. */
 enum pc_station_id pc_netfilter_drop_station(const struct pc_query *q, const struct pc_facts *f);
 void pc_netfilter_after(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id);

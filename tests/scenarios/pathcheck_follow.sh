@@ -109,6 +109,7 @@ expect_jq "reply only: the verdict is the answer's" "$LAST" '.verdict.of' answer
 
 # Several at once: -f with --follow, each walk in its own thread and namespaces.
 TF=$(mktemp)
+chmod 644 "$TF"	# the snapshot half of PKTPATH_SNAPSHOT_TWICE reads it as nobody
 printf '%s\n' "198.51.100.2:80 name=v4" "[2001:db8:e::2]:80 name=v6" "198.51.100.1:80 name=host" > "$TF"
 # (the host itself has nothing on port 80: that walk dies at its socket)
 truth "-f: the host's port 80" "$C" 198.51.100.1 80 fail

@@ -351,7 +351,8 @@ flow iptables-3 "clusterIP, 3 endpoints" $P tcp 198.51.100.105 80 $EP1,198.51.10
 flow iptables-3 "clusterIP, 2 endpoints" $P tcp 198.51.100.106 80 $EP1,$EP21 no null/NONE
 flow iptables-3 "clusterIP, 3 endpoints, from outside the pod range" $X tcp 198.51.100.105 80 $EP1,198.51.100.13:80,198.51.100.14:80 yes null/NONE
 flow iptables-3 "clusterIP with no endpoints" $P tcp 198.51.100.107 80 REJECT - forward/XT_RULE_REJECT
-flow iptables-3 "clusterIP, 12 endpoints (11 statistic choices)" $P tcp 198.51.100.111 80 "$(sed 's/ /:80,/g; s/$/:80/' <<<"$EPS12")" no null/NONE
+E12=$(sed 's/ /:80,/g; s/$/:80/' <<<"$EPS12")
+flow iptables-3 "clusterIP, 12 endpoints (11 statistic choices)" $P tcp 198.51.100.111 80 $E12 no null/NONE
 
 echo "# $FLOWS flows, $PASSED with every assertion passing"
 t_done

@@ -29,7 +29,8 @@ threading.Thread(target=udp, daemon=True).start()
 time.sleep(400)'
 SERVER=$BG; BG=""
 trap 'kill $SERVER 2>/dev/null; lab_cleanup' EXIT
-sleep 0.5
+# Listening before the first probe (python starts slowly on a loaded host).
+for _ in $(seq 100); do nsrun srv ss -Htln | grep -q ':8080 ' && break; sleep 0.1; done
 
 # ---- healthy ----
 check "probe tcp healthy" null/NONE ok 0 -N "$C" --probe 203.0.113.2:8080
@@ -135,7 +136,10 @@ end = time.time() + 6
 while time.time() < end:
     try: s.sendto(b"x" * 1200, ("203.0.113.2", 9))
     except Exception: pass'
-sleep 0.3
+# The burst is on: the qdisc has begun to drop.
+for _ in $(seq 100); do
+	nsrun cli tc -s qdisc show dev c0 | grep -Eq 'dropped [1-9]' && break; sleep 0.05
+done
 run_json out "$PC" -j -N "$C" --probe 203.0.113.2
 expect_jq "tbf burst: the qdisc decides" "$out" '.verdict.station' qdisc
 expect_jq "tbf burst: cause" "$out" '.verdict.cause' QDISC_DROP

@@ -36,6 +36,7 @@ static const struct { int code; const char *name; } frozen[] = {
 	{ 204, "LEGACY_IPTABLES_UNREAD" }, { 205, "MARK_UNKNOWN" }, { 206, "SPORT_UNKNOWN" },
 	{ 207, "KERNEL_UNSUPPORTED" }, { 208, "PROBE_INCONCLUSIVE" }, { 209, "BRANCHES_OVERFLOW" },
 	{ 210, "BAD_INPUT" }, { 211, "RESOLVE_FAILED" }, { 212, "UNCLASSIFIED" }, { 213, "NOT_FOLLOWED" },
+	{ 214, "LOOPBACK_UNEVALUATED" },
 };
 
 #define NF_BITS ((1u << PC_PREROUTING) | (1u << PC_INPUT) | (1u << PC_FORWARD_ST) | (1u << PC_OUTPUT) | \
