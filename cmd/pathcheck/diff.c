@@ -345,7 +345,8 @@ text_render(const struct diff_run *d, FILE *f)
 				else
 					fprintf(f, "    after: the walk ended before it\n");
 			} else {
-				fprintf(f, "  first diverging station: none (every station the same on both sides)\n");
+				fprintf(f, "  first diverging station: none (every station the same on both sides%s)\n",
+					m->kind == PC_DIFF_UNDECIDED ? ", and undecided" : "");
 			}
 		}
 		if (d->after[i].expect && pc_expect_met(d->after[i].expect, d->after[i].rc, a->status) != 1) {
@@ -624,6 +625,15 @@ pc_diff_main(struct pc_opts *o)
 	if (pp_out_end(&o->cli, &out, true) != 0)
 		rc = PP_EXIT_UNKNOWN;
 out:
+	/* With --prom-file, a run that could not compare still says so (run_success 0), as a live run does. */
+	if (rc == PP_EXIT_USAGE && o->cli.prom_file && !d.after) {
+		struct pp_out po;
+
+		if (pp_out_begin(&o->cli, &po) == 0) {
+			pc_render_prom(o, NULL, 0, po.f, false);
+			pp_out_end(&o->cli, &po, true);
+		}
+	}
 	if (before)
 		pc_targets_free(before, d.n);
 	if (d.after)

@@ -99,6 +99,14 @@ if grep -qx 'pktpath_pathcheck_diff_worsened_targets{netns="'"$R"'"} 1' <<<"$pro
    grep -q 'pktpath_pathcheck_diff_change_info{.*target="ssh".*diverging_station="forward".*} 1' <<<"$prom"; then
 	t_ok "(a) --prom: worsened 1, changed 1, ssh at forward"
 else t_fail "(a) --prom"; printf '%s\n' "$prom" | grep diff | sed 's/^/# /'; fi
+# -N names the namespace in both snapshots.
+run_json out "${NOBODY[@]}" "$PC" -j -N "$R" --diff "$D/before.snap" "$D/a.snap" "${A[@]}" -f "$D/targets"
+expect_jq "(a) -N $R: ssh worsened at forward, exit 1" "$out" \
+	'"\(.changed | map("\(.target) \(.change) \(.first_diverging_station.station)") | join(",")) \(.netns)"' "ssh worsened forward $R"
+# --prom-file: a snapshot that cannot be read still leaves run_success 0.
+run_json out "$PC" --prom-file "$D/diff.prom" --diff "$D/nosuch.snap" "$D/a.snap" "${A[@]}" -f "$D/targets"
+if [ "$RC" = 2 ] && grep -q '^pktpath_pathcheck_run_success.* 0$' "$D/diff.prom" 2>/dev/null; then t_ok "--prom-file, BEFORE unreadable: exit 2, run_success 0"
+else t_fail "--prom-file, BEFORE unreadable: exit $RC, $(cat "$D/diff.prom" 2>&1 | tail -2)"; fi
 # A single DEST: unchanged is exit 0.
 run_json out "${NOBODY[@]}" "$PC" -j --diff "$D/before.snap" "$D/a.snap" "${A[@]}" 203.0.113.2:80
 expect_rc "(a) single DEST web: unchanged" 0
