@@ -52,6 +52,12 @@ truth_all before ok ok ok ok ok
 run_json out "$PC" -j -N "$R" "${A[@]}" --save "$D/before.snap" -f "$D/targets"
 expect_rc "BEFORE saved: every target passes" 0
 chmod 644 "$D/before.snap"
+# From the client, --follow: the walk goes on into the router and the server.
+printf '%s\n' "203.0.113.2:80 name=web" "203.0.113.2:22 name=ssh" >"$D/follow"
+chmod 644 "$D/follow"
+run_json out "$PC" -j -N "$(ns cli)" --follow --save "$D/before_follow.snap" -f "$D/follow"
+expect_rc "BEFORE --follow saved from the client" 0
+chmod 644 "$D/before_follow.snap"
 
 # diff_case NAME SNAP WANT_RC "TARGET:CHANGE:BEFORE_STATUS:AFTER_STATUS:AFTER_STATION:DIVERGING ..."
 # --diff BEFORE SNAP -f targets (as nobody: no privileges); the changed[] list must be
@@ -99,6 +105,14 @@ if grep -qx 'pktpath_pathcheck_diff_worsened_targets{netns="'"$R"'"} 1' <<<"$pro
    grep -q 'pktpath_pathcheck_diff_change_info{.*target="ssh".*diverging_station="forward".*} 1' <<<"$prom"; then
 	t_ok "(a) --prom: worsened 1, changed 1, ssh at forward"
 else t_fail "(a) --prom"; printf '%s\n' "$prom" | grep diff | sed 's/^/# /'; fi
+# --follow from the client: the diverging station is in the router's namespace.
+run_json out "$PC" -j -N "$(ns cli)" --follow --save "$D/a_follow.snap" -f "$D/follow"
+chmod 644 "$D/a_follow.snap"
+run_json out "${NOBODY[@]}" "$PC" -j --follow --diff "$D/before_follow.snap" "$D/a_follow.snap" -f "$D/follow"
+expect_rc "(a) --follow from the client: --diff" 1
+expect_jq "(a) --follow: ssh worsened at forward in the router's namespace" "$out" \
+	'[.changed[] | "\(.target) \(.change) \(.after.station) \(.first_diverging_station.station) \(.first_diverging_station.netns)"] | join(",")' \
+	"ssh worsened forward forward $R"
 # -N names the namespace in both snapshots.
 run_json out "${NOBODY[@]}" "$PC" -j -N "$R" --diff "$D/before.snap" "$D/a.snap" "${A[@]}" -f "$D/targets"
 expect_jq "(a) -N $R: ssh worsened at forward, exit 1" "$out" \
