@@ -33,6 +33,7 @@ enum {
 	OPT_SAVE,
 	OPT_SNAPSHOT,
 	OPT_LIST,
+	OPT_DIFF,
 };
 
 static const struct pp_optdef pc_optdefs[] = {
@@ -61,6 +62,7 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "save", OPT_SAVE, "FILE", "run live, and also write the namespace's state (and what this run asked) to a snapshot"),
 	PP_OPT(0, "snapshot", OPT_SNAPSHOT, "FILE", "answer from a snapshot written by --save: offline, no privileges, no packets"),
 	PP_OPT(0, "list", OPT_LIST, NULL, "with --snapshot: list its pieces, their sizes and its header"),
+	PP_OPT(0, "diff", OPT_DIFF, "BEFORE", "--diff BEFORE AFTER: the targets whose verdict changed between two snapshots\n(AFTER '-': the live host), and the first station where the walks part"),
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -71,6 +73,7 @@ usage(FILE *f)
 	fputs("Usage: pathcheck [options] DEST[:PORT]\n"
 	      "       pathcheck [options] -f FILE\n"
 	      "       pathcheck --snapshot FILE [options] DEST[:PORT] | -f FILE | --list\n"
+	      "       pathcheck --diff BEFORE AFTER|- [options] DEST[:PORT] | -f FILE\n"
 	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
 	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
 	      "\n", f);
@@ -134,6 +137,9 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_LIST:
 			o->list = true;
+			break;
+		case OPT_DIFF:
+			o->diff_before = optarg;
 			break;
 		case OPT_REPLY:
 			q->reply = q->follow = true;
@@ -255,6 +261,13 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--snapshot answers from a file: it sends and watches no packets (no --probe, --watch)");
 	if (o->save && q->watch > 0)
 		return pp_usage_error(&o->cli, "--save records what pathcheck asks the kernel: not with --watch");
+	if (o->diff_before) {
+		if (o->save || o->snapshot || o->list || q->probe || q->watch > 0)
+			return pp_usage_error(&o->cli, "--diff compares two snapshots: not with --save, --snapshot, --list, --probe or --watch");
+		if (optind >= argc)
+			return pp_usage_error(&o->cli, "--diff BEFORE AFTER: missing AFTER (a snapshot, or '-' for the live host)");
+		o->diff_after = argv[optind++];
+	}
 	if (o->list) {
 		if (optind < argc || o->file)
 			return pp_usage_error(&o->cli, "--list takes no DEST and no -f: it lists the snapshot");

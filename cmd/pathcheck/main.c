@@ -99,6 +99,8 @@ tool_main(int argc, char *argv[])
 	/* --warning and --critical judge the probe's round trip: without a probe there is none. */
 	if (pp_nagios_has_thresholds(o.cli.nag) && !o.q.probe)
 		return pp_usage_error(&o.cli, "--warning and --critical apply to the probe's rtt: they need --probe");
+	if (o.diff_before)
+		return pc_diff_main(&o);
 	if (o.snapshot) {
 		struct pp_err e = { 0 };
 

@@ -503,7 +503,12 @@ struct pc_opts {
 	const char *save;		/* --save FILE: run live, also write a snapshot */
 	const char *snapshot;		/* --snapshot FILE: answer from it, offline */
 	bool list;			/* --list: the snapshot's pieces */
+	const char *diff_before;	/* --diff BEFORE AFTER: two snapshots (AFTER "-": the live host) */
+	const char *diff_after;
 };
+
+/* expect= of a -f line (targets.c): what the verdict must be. */
+enum { PC_EXPECT_NONE = 0, PC_EXPECT_PASS, PC_EXPECT_DROP };
 
 /* How a --follow walk ended. */
 enum pc_follow_end {
@@ -541,6 +546,7 @@ struct pc_target {
 	int rc;				/* PP_EXIT_OK; PP_EXIT_USAGE for a bad line or a name that does not
 					   exist; PP_EXIT_UNKNOWN when the resolver did not answer */
 	char error[256];
+	uint8_t expect;			/* expect= of the -f line: PC_EXPECT_NONE, _PASS or _DROP */
 	struct pc_facts f;
 	struct pc_result r;
 	/*
@@ -625,6 +631,15 @@ void pc_reply(struct pc_target *t);
 void pc_reply_verdict(struct pc_target *t);
 const char *pc_follow_end_name(enum pc_follow_end e);
 int pc_targets_exit(const struct pc_target *t, size_t n);
+/*
+ * Is t's expectation met? 1 met, 0 broken, -1 not decided (the verdict unknown, or
+ * the target could not be checked) or no expectation. pass: the verdict is ok; drop:
+ * it is fail (a warn meets neither: the packet may die, or may not).
+ */
+int pc_expect_met(uint8_t expect, int rc, enum pp_status verdict);
+const char *pc_expect_name(uint8_t expect);
+/* diff.c: --diff BEFORE AFTER, the whole run; returns the exit code. */
+int pc_diff_main(struct pc_opts *o);
 /* collect.c: walk the stations of the path, filling the facts. Never fails as a whole: each part records its own error. */
 void pc_collect(const struct pc_query *q, struct pc_facts *f);
 void pc_facts_free(struct pc_facts *f);
@@ -674,6 +689,11 @@ void pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n
 void pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f);
 /* t may be NULL (n 0) for a run that could not check anything: run_success 0. */
 void pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok);
+/* The expect= of a target in each format (the text returns 1 when it is broken). */
+struct pp_prom;
+int pc_text_expect(const struct pp_cli *c, const struct pc_target *t, FILE *f);
+void pc_json_expect(const struct pc_target *t, struct pp_json *j);
+void pc_prom_expect(struct pp_prom *p, const struct pc_target *t, size_t n);
 /* nagios.c: the --nagios status line on stdout; returns its state (the exit code). */
 int pc_render_nagios(const struct pc_opts *o, const struct pc_target *t, size_t n);
 const char *pc_direction_name(enum pc_direction d);

@@ -382,16 +382,51 @@ bad_input(const struct pc_target *t, size_t n)
 	return k;
 }
 
+/* expect= of a -f line: "expect drop: met", "expect pass: BROKEN (...)", "not decided". Returns 1 when broken. */
+int
+pc_text_expect(const struct pp_cli *c, const struct pc_target *t, FILE *f)
+{
+	int m = pc_expect_met(t->expect, t->rc, target_status(t));
+
+	if (!t->expect)
+		return 0;
+	if (m == 1)
+		fprintf(f, "expect %s: met\n", pc_expect_name(t->expect));
+	else if (m == 0)
+		fprintf(f, "expect %s: %sBROKEN%s: the verdict is %s\n", pc_expect_name(t->expect),
+			pp_color(c, PP_ST_FAIL), pp_color_reset(c), pp_status_name(target_status(t)));
+	else
+		fprintf(f, "expect %s: not decided: the verdict is %s\n", pc_expect_name(t->expect),
+			pp_status_name(target_status(t)));
+	return m == 0;
+}
+
+/* JSON members "expect" and "expectation_met" of a -f target. */
+void
+pc_json_expect(const struct pc_target *t, struct pp_json *j)
+{
+	int m = pc_expect_met(t->expect, t->rc, target_status(t));
+
+	pp_json_str(j, "expect", pc_expect_name(t->expect));
+	if (m < 0)
+		pp_json_null(j, "expectation_met");
+	else
+		pp_json_bool(j, "expectation_met", m == 1);
+}
+
 void
 pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f)
 {
 	size_t count[PP_ST_SKIPPED + 1] = { 0 };
+
+	size_t broken = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputc('\n', f);
 		text_one(o, &t[i], f);
 		count[target_status(&t[i])]++;
+		broken += pc_text_expect(&o->cli, &t[i], f);
 	}
 	if (o->file) {
 		size_t bad = bad_input(t, n);
@@ -400,6 +435,8 @@ pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 			count[PP_ST_WARN], count[PP_ST_FAIL], count[PP_ST_UNKNOWN]);
 		if (bad)
 			fprintf(f, " (%zu of them bad input)", bad);
+		if (broken)
+			fprintf(f, "; %zu expectation%s BROKEN", broken, broken == 1 ? "" : "s");
 		fputc('\n', f);
 	}
 }
@@ -663,7 +700,7 @@ json_hops(const struct pc_target *t, struct pp_json *j)
 void
 pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f)
 {
-	size_t count[PP_ST_SKIPPED + 1] = { 0 };
+	size_t count[PP_ST_SKIPPED + 1] = { 0 }, broken = 0;
 	struct pp_json j;
 
 	pp_json_init(&j, f, o->cli.pretty);
@@ -678,6 +715,9 @@ pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 			pp_json_obj_open(&j, NULL);
 			pp_json_str(&j, "target", t[i].label);
 			pp_json_u64(&j, "line", (uint64_t)t[i].line);
+			pc_json_expect(&t[i], &j);
+			if (pc_expect_met(t[i].expect, t[i].rc, target_status(&t[i])) == 0)
+				broken++;
 			json_members(&t[i], &j);
 			pp_json_obj_close(&j);
 			count[target_status(&t[i])]++;
@@ -690,6 +730,7 @@ pc_render_json(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 		pp_json_u64(&j, "fail", count[PP_ST_FAIL]);
 		pp_json_u64(&j, "unknown", count[PP_ST_UNKNOWN]);
 		pp_json_u64(&j, "bad_input", bad_input(t, n));
+		pp_json_u64(&j, "expectations_broken", broken);
 		pp_json_obj_close(&j);
 	}
 	pp_json_obj_close(&j);
@@ -773,6 +814,36 @@ out:
 	free(ss);
 }
 
+/* expect= lines: 1 per target whose expectation is broken (0 met or not decided), and the count. */
+void
+pc_prom_expect(struct pp_prom *p, const struct pc_target *t, size_t n)
+{
+	struct pp_label l[6];
+	char d[INET6_ADDRSTRLEN], port[8];
+	size_t with = 0, broken = 0;
+
+	for (size_t i = 0; i < n; i++)
+		with += t[i].expect != PC_EXPECT_NONE;
+	if (!with)
+		return;
+	pp_prom_family(p, "pktpath_pathcheck_expectation_broken", "gauge",
+		       "1 if the target's expect= (pass: verdict ok, drop: verdict fail) is broken, 0 if met or not decided.");
+	for (size_t i = 0; i < n; i++) {
+		int m;
+
+		if (!t[i].expect)
+			continue;
+		m = pc_expect_met(t[i].expect, t[i].rc, target_status(&t[i]));
+		broken += m == 0;
+		prom_labels(&t[i], l, d, port);
+		l[5] = (struct pp_label){ "expect", pc_expect_name(t[i].expect) };
+		pp_prom_sample_u64(p, "pktpath_pathcheck_expectation_broken", l, 6, m == 0);
+	}
+	pp_prom_family(p, "pktpath_pathcheck_expectations_broken_targets", "gauge",
+		       "Targets of the run whose expect= is broken.");
+	pp_prom_sample_u64(p, "pktpath_pathcheck_expectations_broken_targets", NULL, 0, broken);
+}
+
 void
 pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FILE *f, bool ok)
 {
@@ -837,6 +908,7 @@ pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 			pp_prom_sample(&p, "pktpath_pathcheck_check_duration_seconds", l, 5, t[i].r.elapsed);
 		}
 		prom_series(&p, t, n);
+		pc_prom_expect(&p, t, n);
 	}
 	pp_prom_run_info(&p, "pktpath_pathcheck", ok);
 }

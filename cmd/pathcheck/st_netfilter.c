@@ -1094,7 +1094,8 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 	size_t nk = base_keys(bc, k, PP_ARRAY_SIZE(k));
 	struct stat st;
 	uint32_t gen = 0, gen2 = 0;
-	bool ns_known = stat("/proc/thread-self/ns/net", &st) == 0;
+	/* Replaying, the thread's own namespace is not the snapshot's: nothing is kept between questions. */
+	bool ns_known = !pp_snap_replaying(pp_snap_active()) && stat("/proc/thread-self/ns/net", &st) == 0;
 	bool gen_known = ns_known && pp_nft_gen_get(nl, &gen, NULL) == 0;
 	bool full = false, full_cached = false, filed = false, from_file = false;
 	struct base_file_key fk;

@@ -1,6 +1,6 @@
 /*
  * targets.c: many destinations in one run (-f FILE). One target per line:
- * DEST[:PORT] [tcp|udp|icmp] [name=LABEL], '#' starts a comment. Targets are
+ * DEST[:PORT] [tcp|udp|icmp] [name=LABEL] [expect=pass|drop], '#' starts a comment. Targets are
  * checked by a bounded number of threads; each thread builds its own sockets, and
  * all of them live in the namespace main() entered before they started.
  */
@@ -46,11 +46,24 @@ pc_target_parse(const char *line, const struct pc_query *base, uint8_t default_p
 				return -1;
 			}
 			snprintf(t->label, sizeof(t->label), "%s", tok + 5);
+		} else if (strncmp(tok, "expect=", 7) == 0) {
+			if (t->expect) {
+				snprintf(why, len, "expect= given twice");
+				return -1;
+			}
+			if (strcmp(tok + 7, "pass") == 0)
+				t->expect = PC_EXPECT_PASS;
+			else if (strcmp(tok + 7, "drop") == 0)
+				t->expect = PC_EXPECT_DROP;
+			else {
+				snprintf(why, len, "'%s': expect= is pass or drop", tok);
+				return -1;
+			}
 		} else if (strcmp(tok, "tcp") == 0 || strcmp(tok, "udp") == 0 || strcmp(tok, "icmp") == 0) {
 			t->q.proto = tok[0] == 't' ? IPPROTO_TCP : tok[0] == 'u' ? IPPROTO_UDP : IPPROTO_ICMP;
 			has_proto = true;
 		} else {
-			snprintf(why, len, "'%s' is not tcp, udp, icmp or name=LABEL", tok);
+			snprintf(why, len, "'%s' is not tcp, udp, icmp, name=LABEL or expect=pass|drop", tok);
 			return -1;
 		}
 	}
@@ -411,7 +424,23 @@ pc_targets_free(struct pc_target *t, size_t n)
 	free(t);
 }
 
+int
+pc_expect_met(uint8_t expect, int rc, enum pp_status verdict)
+{
+	if (!expect || rc != PP_EXIT_OK || verdict == PP_ST_UNKNOWN)
+		return -1;
+	return expect == PC_EXPECT_PASS ? verdict == PP_ST_OK : verdict == PP_ST_FAIL;
+}
+
+const char *
+pc_expect_name(uint8_t expect)
+{
+	return expect == PC_EXPECT_PASS ? "pass" : expect == PC_EXPECT_DROP ? "drop" : NULL;
+}
+
 /*
+ * A target with expect= is judged by it: met 0, broken 1, not decided 3 (bad input
+ * stays 2). The others by their verdict.
  * The worst of them: bad input (2: a line that could not be read, a name that does
  * not exist, as on the command line), then a problem (1), then could not tell (3; a
  * resolver that did not answer counts here), then ok.
@@ -423,6 +452,12 @@ pc_targets_exit(const struct pc_target *t, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		int e = t[i].rc != PP_EXIT_OK ? t[i].rc : pc_exit_code(&t[i].r);
+
+		if (t[i].expect && t[i].rc == PP_EXIT_OK) {
+			int m = pc_expect_met(t[i].expect, t[i].rc, t[i].r.verdict_status);
+
+			e = m == 1 ? PP_EXIT_OK : m == 0 ? PP_EXIT_PROBLEM : PP_EXIT_UNKNOWN;
+		}
 
 		if (e == PP_EXIT_USAGE)
 			return PP_EXIT_USAGE;
