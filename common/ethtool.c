@@ -115,6 +115,31 @@ hdr_ifindex(const struct nlattr *hdr, int *ifindex)
 	return 0;
 }
 
+/* Every GET reply's header is attribute 1 (ETHTOOL_A_*_HEADER); nothing else is looked at. */
+static const struct pp_attr_policy any_hdr_pol[2] = { [1] = { .kind = PP_A_NEST } };
+
+int
+pp_ethtool_decode_devname(const struct nlmsghdr *nlh, int *ifindex, char name[IF_NAMESIZE])
+{
+	const struct nlattr *tb[2], *hb[ETHTOOL_A_HEADER_MAX + 1];
+	size_t n;
+
+	*ifindex = 0;
+	name[0] = '\0';
+	if (!pp_msg_hdr(nlh, sizeof(struct genlmsghdr)) ||
+	    pp_attr_parse_msg(nlh, sizeof(struct genlmsghdr), any_hdr_pol, 1, tb) < 0 || !tb[1] ||
+	    pp_attr_parse_nest(tb[1], hdr_pol, ETHTOOL_A_HEADER_MAX, hb) < 0 ||
+	    !hb[ETHTOOL_A_HEADER_DEV_INDEX] || !hb[ETHTOOL_A_HEADER_DEV_NAME])
+		return -EBADMSG;
+	n = strlen(mnl_attr_get_str(hb[ETHTOOL_A_HEADER_DEV_NAME]));	/* NUL-terminated: PP_A_STR */
+	if (n == 0 || n >= IF_NAMESIZE || mnl_attr_get_u32(hb[ETHTOOL_A_HEADER_DEV_INDEX]) == 0 ||
+	    mnl_attr_get_u32(hb[ETHTOOL_A_HEADER_DEV_INDEX]) > INT32_MAX)
+		return -EBADMSG;
+	*ifindex = (int)mnl_attr_get_u32(hb[ETHTOOL_A_HEADER_DEV_INDEX]);
+	memcpy(name, mnl_attr_get_str(hb[ETHTOOL_A_HEADER_DEV_NAME]), n + 1);
+	return 0;
+}
+
 static const struct pp_attr_policy lm_pol[ETHTOOL_A_LINKMODES_MAX + 1] = {
 	[ETHTOOL_A_LINKMODES_HEADER] = { .kind = PP_A_NEST }, [ETHTOOL_A_LINKMODES_AUTONEG] = { .kind = PP_A_U8 },
 	[ETHTOOL_A_LINKMODES_OURS] = { .kind = PP_A_NEST }, [ETHTOOL_A_LINKMODES_PEER] = { .kind = PP_A_NEST },

@@ -98,6 +98,12 @@ bool pp_ethtool_has_op(const struct pp_ethtool *et, unsigned cmd);
  * runs past the end, or a known attribute has the wrong length.
  */
 int pp_ethtool_decode_family(const struct nlmsghdr *nlh, uint16_t *id, uint64_t *ops);
+/*
+ * The device of any ethtool GET reply, from its header (attribute 1): ifindex and
+ * name (IF_NAMESIZE bytes, NUL-terminated). Returns 0, or -EBADMSG when the
+ * header, its index or its name is missing or malformed, or the name is too long.
+ */
+int pp_ethtool_decode_devname(const struct nlmsghdr *nlh, int *ifindex, char name[IF_NAMESIZE]);
 int pp_ethtool_decode_linkmodes(const struct nlmsghdr *nlh, struct pp_ethtool_linkmodes *lm);
 int pp_ethtool_decode_linkinfo(const struct nlmsghdr *nlh, struct pp_ethtool_linkinfo *li);
 int pp_ethtool_decode_rings(const struct nlmsghdr *nlh, struct pp_ethtool_rings *r);

@@ -184,8 +184,8 @@ pp_json_i64(struct pp_json *j, const char *key, int64_t v)
  * left to snprintf, as is everything else. Returns the length written into t
  * (at least 24 bytes), or 0 when snprintf must do it.
  */
-static size_t
-g10(double v, char *t)
+size_t
+pp_json_g10(double v, char *t)
 {
 #if LDBL_MANT_DIG >= 64
 	static const long double pow10[] = { 1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L,
@@ -198,8 +198,11 @@ g10(double v, char *t)
 
 	if (!(a >= 1e-4 && a < 1e10))
 		return 0;
-	/* The decimal exponent, perhaps one off where a power of ten is not exact: corrected below. */
-	for (e = -4; e < 9 && a >= (double)pow10[e + 5] / 10.0; e++)
+	/*
+	 * The decimal exponent, perhaps one off where a power of ten is not exact:
+	 * corrected below. 10^(e+1) is pow10[e + 5] / 1e4 (e starts at -4).
+	 */
+	for (e = -4; e < 9 && a >= (double)(pow10[e + 5] / 1e4L); e++)
 		;
 	for (int tries = 0; tries < 3; tries++) {
 		k = 9 - e;
@@ -283,7 +286,7 @@ pp_json_double(struct pp_json *j, const char *key, double v)
 		put(j->f, p, (size_t)(t + 24 - p));
 		return;
 	}
-	if ((n = (int)g10(v, t)) > 0) {
+	if ((n = (int)pp_json_g10(v, t)) > 0) {
 		put(j->f, t, (size_t)n);
 		return;
 	}

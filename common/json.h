@@ -25,6 +25,12 @@ void pp_json_str(struct pp_json *j, const char *key, const char *v);	/* NULL wri
 void pp_json_u64(struct pp_json *j, const char *key, uint64_t v);
 void pp_json_i64(struct pp_json *j, const char *key, int64_t v);
 void pp_json_double(struct pp_json *j, const char *key, double v);	/* non-finite writes null */
+/*
+ * printf's "%.10g" of v in fixed notation (1e-4 <= |v| < 1e10), written into t (at
+ * least 24 bytes) without printf: the length, or 0 where pp_json_double leaves v to
+ * snprintf (another magnitude, or a fraction too near a rounding half). For the tests.
+ */
+size_t pp_json_g10(double v, char *t);
 void pp_json_bool(struct pp_json *j, const char *key, bool v);
 void pp_json_null(struct pp_json *j, const char *key);
 /* End of a document: newline, flush (JSON Lines streams flush per document). */

@@ -6,10 +6,19 @@
  * devices those per-device dumps are most of the cost. They run on a few
  * worker threads, each with its own netlink socket, fed while the qdisc dump is
  * still being read: a device goes to the workers as soon as the dump moves past
- * it, so on two cores the class dumps overlap the qdisc dump. The workers also
- * read each device's name with SIOCGIFNAME: one ioctl per device, against
- * 1.1 KB per device for a link dump (tc(8) dumps every link just to learn names).
- * Devices without a classful qdisc get no class dump.
+ * it, so on two cores the class dumps overlap the qdisc dump. Devices without a
+ * classful qdisc get no class dump.
+ *
+ * Names: a qdisc message carries only the ifindex. tc(8) dumps every link to
+ * learn names, which costs as much as the qdisc dump itself (4000 devices: about
+ * 30 ms of rtnl_fill_ifinfo). With a few devices, or with --dev patterns (the name
+ * decides whether a device's classes are dumped at all), the workers ask each
+ * device's name with SIOCGIFNAME. With many, one ethtool netlink dump of
+ * ETHTOOL_MSG_FEATURES_GET, whose every reply names its device in the header and
+ * asks no driver anything, runs on a thread of its own beside the qdisc dump:
+ * 4000 devices in about 5 ms, against 12 ms for 4000 ioctls (each a syscall).
+ * A device the dump did not list (created since, or no ethtool family) still gets
+ * its ioctl.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -20,10 +29,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/ethtool_netlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
 #include "attr.h"
+#include "ethtool.h"
 #include "link.h"
 #include "mem.h"
 #include "qs.h"
@@ -150,6 +161,125 @@ dev_add(struct qs_sample *s, int ifindex)
 	s->dev[s->ndev].ifindex = ifindex;
 	s->ndev++;
 	return 0;
+}
+
+/* ---- device names from one ethtool dump ---- */
+
+struct qs_name {
+	int ifindex;
+	char name[IF_NAMESIZE];
+};
+
+struct qs_names {
+	struct pp_ethtool et;
+	bool et_open;			/* opened on first use, kept for later samples */
+	pthread_t tid;
+	bool running;
+	struct qs_name *v;
+	size_t n, cap;
+	bool unsorted;
+};
+
+static int
+name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct qs_names *nm = data;
+	struct qs_name x;
+
+	if (pp_ethtool_decode_devname(nlh, &x.ifindex, x.name) < 0)
+		return 0;		/* that device falls back to its ioctl */
+	if (pp_array_grow((void **)&nm->v, &nm->cap, nm->n, sizeof(*nm->v), 256) < 0)
+		return -ENOMEM;
+	if (nm->n && nm->v[nm->n - 1].ifindex >= x.ifindex)
+		nm->unsorted = true;
+	nm->v[nm->n++] = x;
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct qs_name *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static void *
+names_main(void *arg)
+{
+	struct qs_names *nm = arg;
+	struct pp_err e = { 0 };
+
+	nm->n = 0;
+	nm->unsorted = false;
+	if (!nm->et_open) {
+		if (pp_ethtool_open(&nm->et, &e) < 0)
+			return NULL;
+		nm->et_open = true;
+	}
+	/* No family, no such command, a failed dump: no names, every device asks its ioctl. */
+	if (pp_ethtool_dump(&nm->et, ETHTOOL_MSG_FEATURES_GET, name_cb, nm, &e) < 0)
+		nm->n = 0;
+	/* The kernel dumps in ifindex order; sorted anyway, should it not. */
+	if (nm->unsorted)
+		qsort(nm->v, nm->n, sizeof(*nm->v), name_cmp);
+	return NULL;
+}
+
+static struct qs_names *
+names_get(struct qs_collector *c)
+{
+	if (!c->names)
+		c->names = calloc(1, sizeof(*c->names));
+	return c->names;
+}
+
+/* Names by the dump for this sample, on a thread of its own; false when that cannot be. */
+static bool
+names_start(struct qs_collector *c)
+{
+	struct qs_names *nm = names_get(c);
+
+	if (!nm)
+		return false;
+	nm->n = 0;
+	nm->running = pthread_create(&nm->tid, NULL, names_main, nm) == 0;
+	return nm->running;
+}
+
+static void
+names_wait(struct qs_collector *c)
+{
+	if (c->names && c->names->running) {
+		pthread_join(c->names->tid, NULL);
+		c->names->running = false;
+	}
+}
+
+/* The dump's name of ifindex, else its ioctl, else "ifN". */
+static void
+name_of(struct qs_collector *c, int ifindex, char name[IF_NAMESIZE])
+{
+	struct qs_name key = { .ifindex = ifindex }, *hit = NULL;
+
+	if (c->names && c->names->n)
+		hit = bsearch(&key, c->names->v, c->names->n, sizeof(key), name_cmp);
+	if (hit) {
+		memcpy(name, hit->name, IF_NAMESIZE);
+		return;
+	}
+	name[0] = '\0';
+	if (c->nworkers && c->w[0].ioctl_fd >= 0) {
+		struct ifreq ifr;
+
+		memset(&ifr, 0, sizeof(ifr));
+		ifr.ifr_ifindex = ifindex;
+		if (ioctl(c->w[0].ioctl_fd, SIOCGIFNAME, &ifr) == 0)
+			memcpy(name, ifr.ifr_name, IF_NAMESIZE);
+		name[IF_NAMESIZE - 1] = '\0';
+	}
+	if (!name[0])
+		snprintf(name, IF_NAMESIZE, "if%d", ifindex);
 }
 
 /* ---- the work queue ---- */
@@ -358,7 +488,9 @@ work_item(struct qs_worker *w, const struct qs_item *it)
 		w->errors++;
 		return;
 	}
-	if (w->ioctl_fd >= 0) {
+	if (c->names_by_dump) {
+		/* Named at the merge, from the names dump: no filter needs the name now. */
+	} else if (w->ioctl_fd >= 0) {
 		struct ifreq ifr;
 
 		memset(&ifr, 0, sizeof(ifr));
@@ -367,9 +499,9 @@ work_item(struct qs_worker *w, const struct qs_item *it)
 			memcpy(r->name, ifr.ifr_name, sizeof(r->name));
 		r->name[sizeof(r->name) - 1] = '\0';
 	}
-	if (!r->name[0])
+	if (!r->name[0] && !c->names_by_dump)
 		snprintf(r->name, sizeof(r->name), "if%d", it->ifindex);
-	if (!dev_wanted(c, r->name)) {
+	if (!c->names_by_dump && !dev_wanted(c, r->name)) {
 		r->filtered = true;
 		return;
 	}
@@ -420,6 +552,12 @@ start_threads(struct feed *fd)
 	struct qs_collector *c = fd->c;
 
 	fd->threads = true;
+	/* Set before any worker runs: many devices and no --dev patterns, names by one dump. */
+	if (!fd->count_only && !c->dev_globs)
+		c->names_by_dump = names_start(c);
+	/* Without classes to dump and names to ask, a worker thread would only wait on the queue. */
+	if (c->names_by_dump && !c->classes)
+		return;
 	/* Worker 0 is this thread, once the dump is read. */
 	for (unsigned k = 1; k < c->nworkers; k++)
 		c->w[k].running = pthread_create(&c->w[k].tid, NULL, worker_main, &c->w[k]) == 0;
@@ -539,6 +677,12 @@ workers_end(struct feed *fd, bool work)
 
 	feed_flush(fd);
 	queue_finish(fd->q);
+	/* One worker (or the threads not started) but many devices: the names dump on this thread. */
+	if (work && !fd->threads && !fd->count_only && !c->dev_globs &&
+	    fd->pushed >= QS_THREAD_MIN_DEVS && names_get(c)) {
+		names_main(c->names);
+		c->names_by_dump = true;
+	}
 	if (work)
 		worker_main(&c->w[0]);
 	for (unsigned k = 1; k < c->nworkers; k++)
@@ -546,6 +690,7 @@ workers_end(struct feed *fd, bool work)
 			pthread_join(c->w[k].tid, NULL);
 			c->w[k].running = false;
 		}
+	names_wait(c);
 }
 
 /* ---- link facts for the default-qdisc finding ---- */
@@ -653,7 +798,10 @@ merge(struct qs_collector *c, struct qs_sample *s, unsigned gen)
 			if (r->gen != gen || r->dev >= s->ndev)
 				continue;
 			d = &s->dev[r->dev];
-			memcpy(d->name, r->name, sizeof(d->name));
+			if (c->names_by_dump && !r->filtered)
+				name_of(c, d->ifindex, d->name);
+			else
+				memcpy(d->name, r->name, sizeof(d->name));
 			d->filtered = r->filtered;
 			dc[r->dev] = (struct dev_cls){ k, r->cls_first, r->cls_n, true };
 		}
@@ -730,6 +878,7 @@ qs_collect(struct qs_collector *c, struct qs_sample *s, struct pp_err *e)
 	fd.c = c;
 	fd.s = s;
 	fd.q = &q;
+	c->names_by_dump = false;
 	workers_begin(c, &q, false);
 	c->nl.bad_msgs = 0;
 	for (unsigned k = 0; k < c->nworkers; k++)
@@ -815,6 +964,7 @@ qs_collect_count(struct qs_collector *c, uint64_t *nqdisc, uint64_t *nclass, str
 	fd.s = &s;
 	fd.q = &q;
 	fd.count_only = true;
+	c->names_by_dump = false;
 	workers_begin(c, &q, true);
 	nlh->nlmsg_type = RTM_GETQDISC;
 	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
@@ -907,5 +1057,13 @@ qs_collector_close(struct qs_collector *c)
 	free(c->w);
 	c->w = NULL;
 	c->nworkers = 0;
+	if (c->names) {
+		names_wait(c);
+		if (c->names->et_open)
+			pp_ethtool_close(&c->names->et);
+		free(c->names->v);
+		free(c->names);
+		c->names = NULL;
+	}
 	pp_nl_close(&c->nl);
 }

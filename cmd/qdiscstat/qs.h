@@ -72,6 +72,8 @@ struct qs_collector {
 	const char *const *dev_globs;	/* --dev patterns, NULL-terminated, or NULL */
 	const char *const *kinds;	/* --kind list: classes of other kinds are not dumped */
 	int ioctl_fd;
+	struct qs_names *names;		/* device names from one ethtool dump (collect.c) */
+	bool names_by_dump;		/* this sample's names come from it, not from SIOCGIFNAME */
 };
 
 /* Open the sockets in the current network namespace. Returns 0 or -errno (e says which). */

@@ -429,19 +429,107 @@ fuzz_fec(const struct nlmsghdr *nlh)
 	return pp_ethtool_decode_fec(nlh, &f);
 }
 
+/* Any GET reply's device, from its header: what qdiscstat names its devices with (a FEATURES dump). */
+struct devname_out {
+	int ifindex;
+	char name[IF_NAMESIZE];
+};
+
+static int
+dec_devname(const struct nlmsghdr *nlh, struct devname_out *o)
+{
+	return pp_ethtool_decode_devname(nlh, &o->ifindex, o->name);
+}
+
+static struct nlmsghdr *
+devname_msg(struct tmsg *m, const char *name, bool with_index, bool with_name)
+{
+	struct genlmsghdr *g;
+	struct nlmsghdr *nlh = tmsg_start(m, FAMILY, sizeof(*g), (void **)&g);
+	struct nlattr *nest;
+
+	g->cmd = ETHTOOL_MSG_FEATURES_GET_REPLY;
+	g->version = ETHTOOL_GENL_VERSION;
+	nest = mnl_attr_nest_start(nlh, ETHTOOL_A_FEATURES_HEADER);
+	if (with_index)
+		mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, 4001);
+	if (with_name)
+		mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, name);
+	mnl_attr_nest_end(nlh, nest);
+	/* The reply's own attributes after the header: not looked at. */
+	nest = mnl_attr_nest_start(nlh, ETHTOOL_A_FEATURES_HW);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_BITSET_SIZE, 64);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void
+devname_from_header(void)
+{
+	struct tmsg m;
+	struct nlmsghdr *nlh;
+	struct devname_out o;
+	uint32_t full;
+
+	nlh = devname_msg(&m, "qb1999", true, true);
+	CHECK_EQ_INT(TDECODE(dec_devname, nlh, &o), 0);
+	CHECK_EQ_INT(o.ifindex, 4001);
+	CHECK_STR(o.name, "qb1999");
+	/* 15 characters is the longest name a device can have. */
+	nlh = devname_msg(&m, "abcdefghijklmno", true, true);
+	CHECK_EQ_INT(TDECODE(dec_devname, nlh, &o), 0);
+	CHECK_STR(o.name, "abcdefghijklmno");
+	nlh = devname_msg(&m, "abcdefghijklmnop", true, true);
+	CHECK_EQ_INT(TDECODE(dec_devname, nlh, &o), -EBADMSG);
+	CHECK_EQ_INT(o.name[0], 0);
+	nlh = devname_msg(&m, "", true, true);
+	CHECK_EQ_INT(TDECODE(dec_devname, nlh, &o), -EBADMSG);
+	nlh = devname_msg(&m, "eth0", false, true);
+	CHECK_EQ_INT(TDECODE(dec_devname, nlh, &o), -EBADMSG);
+	nlh = devname_msg(&m, "eth0", true, false);
+	CHECK_EQ_INT(TDECODE(dec_devname, nlh, &o), -EBADMSG);
+	/* Cut anywhere inside the header (or before the genl header ends): never a name. */
+	nlh = devname_msg(&m, "qb1999", true, true);
+	full = nlh->nlmsg_len;
+	for (uint32_t cut = NLMSG_HDRLEN; cut < NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + 8 + 12; cut++) {
+		o.ifindex = -1;
+		CHECK_EQ_INT(TDECODE_LEN(dec_devname, nlh, cut, &o), -EBADMSG);
+		CHECK_EQ_INT(o.ifindex, 0);
+	}
+	/* Cut inside the attributes after the header: malformed as a whole. */
+	CHECK_EQ_INT(TDECODE_LEN(dec_devname, nlh, full - 2, &o), -EBADMSG);
+	CHECK_EQ_INT(TDECODE_LEN(dec_devname, nlh, full, &o), 0);
+}
+
+static int
+fuzz_devname(const struct nlmsghdr *nlh)
+{
+	struct devname_out o;
+	int rc = dec_devname(nlh, &o);
+
+	/* Whatever it accepts is a usable name; whatever it refuses leaves none. */
+	if (rc == 0)
+		CHECK(o.name[0] && strlen(o.name) < IF_NAMESIZE && o.ifindex > 0);
+	else
+		CHECK(!o.name[0] && o.ifindex == 0);
+	return rc;
+}
+
 static void
 decoders_survive_damage(void)
 {
 	struct tmsg m;
-	unsigned a, b, c;
+	unsigned a, b, c, d;
 
 	a = tfuzz(build_stats(&m), fuzz_std, 5000, 0x5eedu, 900);
 	b = tfuzz(build_pause(&m, true, true), fuzz_pause, 3000, 0x77u, 600);
 	c = tfuzz(build_fec(&m), fuzz_fec, 3000, 0x99u, 600);
-	printf("# accepted damaged messages: stats %u/5000, pause %u/3000, fec %u/3000\n", a, b, c);
+	d = tfuzz(devname_msg(&m, "qb1999", true, true), fuzz_devname, 3000, 0xd3u, 600);
+	printf("# accepted damaged messages: stats %u/5000, pause %u/3000, fec %u/3000, devname %u/3000\n", a, b, c, d);
 	CHECK(a > 0 && a < 5000);
 	CHECK(b > 0 && b < 3000);
 	CHECK(c > 0 && c < 3000);
+	CHECK(d > 0 && d < 3000);
 }
 
 int
@@ -454,6 +542,7 @@ main(void)
 	RUN(std_stats_malformed);
 	RUN(pause_with_and_without_stats);
 	RUN(fec_lanes);
+	RUN(devname_from_header);
 	RUN(decoders_survive_damage);
 	return tap_done();
 }

@@ -634,6 +634,55 @@ test_json_doubles_as_printf(void)
 	CHECK(bad == 0);
 }
 
+/*
+ * The writer's own conversion takes every magnitude of its range, not only the
+ * smallest: since-boot rates of tens and thousands (76.857142857142861 and
+ * 7281.97 were 12,002 of one nicstat sample's 28,003 decimals) went to snprintf
+ * because the first exponent guess was three off and three corrections fell short.
+ */
+static void
+test_json_g10_takes_every_magnitude(void)
+{
+	static const double v[] = { 76.857142857142861, 7281.9700000000003, 75.84615384615384, 0.5, 1.25,
+				    0.123456789, 3.14159265358979, 12345.678, 987654321.5, 9999999998.25,
+				    1.0001e-4, 0.00123, 0.0345, 0.25, -76.857142857142861, -0.00123 };
+	unsigned seed = 7, fast = 0, n = 0;
+	char t[32], want[64];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t len = pp_json_g10(v[i], t);
+
+		snprintf(want, sizeof(want), "%.10g", v[i]);
+		CHECK(len > 0);
+		if (len > 0) {
+			t[len] = '\0';
+			CHECK_STR(t, want);
+		}
+	}
+	/* Random values of every magnitude of the range: nearly all without printf. */
+	for (int i = 0; i < 100000; i++) {
+		double x;
+		size_t len;
+
+		seed = seed * 1103515245u + 12345u;
+		x = p10(-4 + 14.0 * (seed % 1000003) / 1000003.0) * (1 + (seed % 7919) / 7919.0);
+		if (!(x >= 1e-4 && x < 1e10))
+			continue;
+		n++;
+		if ((len = pp_json_g10(x, t)) == 0)
+			continue;
+		fast++;
+		t[len] = '\0';
+		snprintf(want, sizeof(want), "%.10g", x);
+		if (strcmp(t, want) != 0) {
+			CHECK_STR(t, want);
+			break;
+		}
+	}
+	printf("# json: %u of %u doubles in range formatted without printf\n", fast, n);
+	CHECK(fast >= n - n / 1000);
+}
+
 /* Deeper than PP_JSON_MAX_DEPTH: the output must still be valid JSON. */
 static void
 test_json_deep(void)
@@ -761,6 +810,7 @@ main(void)
 	RUN(test_json_numbers);
 	RUN(test_json_numbers_as_printf);
 	RUN(test_json_doubles_as_printf);
+	RUN(test_json_g10_takes_every_magnitude);
 	RUN(test_json_deep);
 	RUN(test_json_tree);
 	RUN(test_json_jq);
