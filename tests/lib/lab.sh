@@ -31,6 +31,28 @@ lab_veth() {
 	ip -n "$(ns "$3")" link set "$4" up
 }
 
+# lab_listen ROLE PORT...: TCP listeners on every address of ROLE, IPv4 and IPv6 (one
+# dual-stack socket a port), accepting and closing for at most 300 s; returns once the last
+# port listens. Its process dies with the lab (lab_cleanup kills what runs inside).
+lab_listen() {
+	local r=$1 last; shift
+	last=${*: -1}
+	ip netns exec "$(ns "$r")" python3 -c '
+import socket, sys, time, select
+ls = []
+for p in sys.argv[1:]:
+    t = socket.socket(socket.AF_INET6); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); t.bind(("::", int(p))); t.listen(64); ls.append(t)
+end = time.time() + 300
+while time.time() < end:
+    r, _, _ = select.select(ls, [], [], 1)
+    for t in r:
+        t.accept()[0].close()
+' "$@" >/dev/null 2>&1 &
+	for _ in $(seq 100); do ip netns exec "$(ns "$r")" ss -Htln | grep -q ":$last " && return 0; sleep 0.1; done
+	return 1
+}
+
 # nsrun ROLE CMD...: run CMD inside the lab namespace ROLE. ("in" is a bash keyword.)
 nsrun() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
 

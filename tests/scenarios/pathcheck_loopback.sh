@@ -16,19 +16,7 @@ nsrun host ip -6 addr add 2001:db8:9::9/64 dev d0 nodad
 nsrun peer ip addr add 198.51.100.1/24 dev p0
 nsrun host ip route add default via 198.51.100.1
 # Listeners on 80, 81, 82 and 84, both families; nothing on 83.
-ip netns exec "$H" python3 -c '
-import socket, time, select
-ls = []
-for p in (80, 81, 82, 84):
-    t = socket.socket(socket.AF_INET6); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); t.bind(("::", p)); t.listen(64); ls.append(t)
-end = time.time() + 300
-while time.time() < end:
-    r, _, _ = select.select(ls, [], [], 1)
-    for t in r:
-        t.accept()[0].close()
-' >/dev/null 2>&1 &
-for _ in $(seq 50); do nsrun host ss -Htln | grep -q ':84 ' && break; sleep 0.1; done
+lab_listen host 80 81 82 84
 # input: policy drop, port 80 dropped before lo is let in (as ufw and firewalld accept lo);
 # prerouting (a filter chain) drops 81; iptables-nft rejects 84 in INPUT.
 nsrun host nft -f - <<'N'

@@ -17,18 +17,7 @@ fi
 lab_three
 C=$(ns cli)
 # A TCP service on 8080 and 8083, both families, for at most 300 s; 8082 dropped on the server.
-ip netns exec "$(ns srv)" python3 -c '
-import socket, time, select
-ls = []
-for p in (8080, 8083):
-    t = socket.socket(socket.AF_INET6); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0); t.bind(("::", p)); t.listen(64); ls.append(t)
-end = time.time() + 300
-while time.time() < end:
-    r, _, _ = select.select(ls, [], [], 1)
-    for t in r:
-        t.accept()[0].close()
-' >/dev/null 2>&1 &
+lab_listen srv 8080 8083
 nsrun srv nft add table inet t
 nsrun srv nft add chain inet t in '{ type filter hook input priority 0; policy accept; }'
 nsrun srv nft add rule inet t in tcp dport 8082 drop
@@ -36,7 +25,6 @@ nsrun srv nft add rule inet t in tcp dport 8082 drop
 nsrun cli nft add table inet c
 nsrun cli nft add chain inet c in '{ type filter hook input priority 0; policy accept; }'
 nsrun cli nft add rule inet c in tcp sport 8083 drop
-for i in $(seq 50); do nsrun srv ss -Htln | grep -q ":8083" && break; sleep 0.1; done
 
 # The other lab: x (r0) -- y (c0). y answers x's SYNs to a closed port with a RST and
 # frees each SYN (NO_SOCKET), its UDP with a port unreachable (NO_SOCKET), on its c0.
