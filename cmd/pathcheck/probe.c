@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/rtnetlink.h>
 #include <unistd.h>
 
 #include "dropmap.h"
@@ -724,6 +725,15 @@ drop_cb(const struct pp_drop *d, void *data)
 	/* A drop inside another transport's code is another flow's (a stray TCP segment is not our UDP probe). */
 	if (!l4_matches(c->l4proto, d->reason_name, d->symbol) ||
 	    (d->attribution == PP_DROP_OURS_DEVICE && !plausible_here(c->f, d->reason_name))) {
+		pr->drops_unattributed++;
+		return 0;
+	}
+	/*
+	 * Seen arriving on lo while the flow's route leaves the host: nothing of this flow comes
+	 * in by lo (every namespace has one, and another lab's loopback traffic dies there too).
+	 */
+	if (d->attribution == PP_DROP_OURS_DEVICE && d->dev_rx && strcmp(d->dev, "lo") == 0 &&
+	    c->f->route_rc == 0 && c->f->route.type != RTN_LOCAL) {
 		pr->drops_unattributed++;
 		return 0;
 	}

@@ -3,7 +3,7 @@
 # item 3). skb:kfree_skb carries no namespace, and net:netif_receive_skb names the device
 # only by name: every lab has its c0. A second lab here, whose own c0 drops a flood of TCP
 # SYNs to a closed port (NO_SOCKET) and of UDP to a closed port, runs beside the probed one.
-# A silent target must stay "silence at the remote" (it was "fail at socket, nothing
+# (and its own lo, refusing its connects to itself). A silent target must stay "silence at the remote" (it was "fail at socket, nothing
 # listens" from the other lab's drops), and a drop that is this flow's (the client's INPUT
 # dropping the SYN-ACK that arrived on c0) must still count, tied by the capture on c0.
 # The truth: socat from the same client.
@@ -57,9 +57,22 @@ while time.time() < end:
     time.sleep(0.002)
 ' >/dev/null 2>&1 &
 FL=$!
+# And y's own loopback: its connects to itself refused on lo (NO_SOCKET on a device every namespace has).
+ip netns exec "$B-y" python3 -c '
+import socket, time
+end = time.time() + 240
+while time.time() < end:
+    for fam, a in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        s = socket.socket(fam); s.setblocking(False)
+        try: s.connect((a, 9))
+        except (BlockingIOError, OSError): pass
+        s.close()
+    time.sleep(0.002)
+' >/dev/null 2>&1 &
+FL="$FL $!"
 # The flood runs (each probe below also asserts the other c0's drops were seen).
 sleep 0.5
-if kill -0 "$FL" 2>/dev/null; then t_ok "the other lab's flood runs"; else t_fail "the other lab's flood is not running"; fi
+if kill -0 ${FL% *} 2>/dev/null && kill -0 ${FL#* } 2>/dev/null; then t_ok "the other lab's flood runs"; else t_fail "the other lab's flood is not running"; fi
 
 truth() {	# truth NAME WANT DEST PORT FAM: socat from the client: ok, refused or timeout
 	local out rc got
