@@ -32,6 +32,7 @@ enum {
 	OPT_SAVE,
 	OPT_SNAPSHOT,
 	OPT_LIST,
+	OPT_REPLAY,
 };
 
 static const struct pp_optdef pc_optdefs[] = {
@@ -60,6 +61,7 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "save", OPT_SAVE, "FILE", "run live, and also write the namespace's state (and what this run asked) to a snapshot"),
 	PP_OPT(0, "snapshot", OPT_SNAPSHOT, "FILE", "answer from a snapshot written by --save: offline, no privileges, no packets"),
 	PP_OPT(0, "list", OPT_LIST, NULL, "with --snapshot: list its pieces, their sizes and its header"),
+	PP_OPT(0, "replay", OPT_REPLAY, "FILE", "the snapshot's verdict, then its state restored in throw-away namespaces\nand the packet sent there: does the kernel agree? (root)"),
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -70,6 +72,7 @@ usage(FILE *f)
 	fputs("Usage: pathcheck [options] DEST[:PORT]\n"
 	      "       pathcheck [options] -f FILE\n"
 	      "       pathcheck --snapshot FILE [options] DEST[:PORT] | -f FILE | --list\n"
+	      "       pathcheck --replay FILE [options] DEST[:PORT] | -f FILE\n"
 	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
 	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
 	      "\n", f);
@@ -133,6 +136,9 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_LIST:
 			o->list = true;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg;
 			break;
 		case OPT_REPLY:
 			q->reply = q->follow = true;
@@ -248,6 +254,12 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--ct-state is what the walk assumes: not with --probe or --watch");
 	if (o->save && o->snapshot)
 		return pp_usage_error(&o->cli, "--save records the live kernel, --snapshot answers from a file: choose one");
+	if (o->replay && (o->snapshot || o->save || o->list))
+		return pp_usage_error(&o->cli, "--replay FILE reads the snapshot itself: not with --snapshot, --save or --list");
+	if (o->replay && (q->probe || q->watch > 0 || q->follow))
+		return pp_usage_error(&o->cli, "--replay sends its own packet in one replayed namespace: not with --probe, --watch, --follow, --reply or --round-trip");
+	if (o->replay)
+		o->snapshot = o->replay;	/* the static verdict is the snapshot's */
 	if (o->list && !o->snapshot)
 		return pp_usage_error(&o->cli, "--list goes with --snapshot FILE: it lists the snapshot's pieces");
 	if (o->snapshot && (q->probe || q->watch > 0))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pathcheck.h"
+#include "replay.h"
 #include "probe_series.h"
 #include "text.h"
 
@@ -391,6 +392,8 @@ pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 		if (i)
 			fputc('\n', f);
 		text_one(o, &t[i], f);
+		if (t[i].replay)
+			pc_replay_text(t[i].replay, f);
 		count[target_status(&t[i])]++;
 	}
 	if (o->file) {
@@ -626,6 +629,8 @@ static void
 json_members(const struct pc_target *t, struct pp_json *j)
 {
 	json_members_(t, j, true);
+	if (t->replay)
+		pc_replay_json(t->replay, t, j);
 }
 
 /* --follow: how the walk ended, and each namespace it went through, the first being this one. */
@@ -837,6 +842,15 @@ pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 			pp_prom_sample(&p, "pktpath_pathcheck_check_duration_seconds", l, 5, t[i].r.elapsed);
 		}
 		prom_series(&p, t, n);
+		if (t[0].replay) {
+			pp_prom_family(&p, "pktpath_pathcheck_model_disagreements_total", "counter",
+				       "--replay: 1 when the kernel, in the snapshot's state restored, did otherwise than pathcheck's verdict from the same snapshot.");
+			for (size_t i = 0; i < n; i++) {
+				prom_labels(&t[i], l, d, port);
+				pp_prom_sample_u64(&p, "pktpath_pathcheck_model_disagreements_total", l, 5,
+						   t[i].replay && t[i].replay->ran && t[i].replay->agree == 0);
+			}
+		}
 	}
 	pp_prom_run_info(&p, "pktpath_pathcheck", ok);
 }
