@@ -507,6 +507,7 @@ static const char *const rp_glob[] = {
 	"net/ipv4/fib_multipath_hash_policy", "net/ipv6/fib_multipath_hash_policy", "net/ipv4/icmp_echo_ignore_all",
 	"net/ipv6/icmp/echo_ignore_all", "net/ipv4/ip_nonlocal_bind", "net/ipv6/ip_nonlocal_bind",
 	"net/ipv4/tcp_syncookies", "net/netfilter/nf_conntrack_tcp_loose", "net/core/somaxconn",
+	"net/ipv4/ip_no_pmtu_disc",
 };
 
 static void
