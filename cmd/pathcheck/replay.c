@@ -876,12 +876,15 @@ restore(struct rp_ctx *c)
 	}
 	if (c->fail)
 		return;
-	for (size_t i = 0; i < c->nl; i++)
-		if (!c->l[i].loopback && (rc = new_ns(c->orig)) < 0) {
+	for (size_t i = 0; i < c->nl; i++) {
+		if (c->l[i].loopback)
+			continue;
+		if ((rc = new_ns(c->orig)) < 0) {
 			rp_why(c, "a namespace for the peer of %s: %s", c->l[i].name, strerror(-rc));
 			return;
-		} else if (!c->l[i].loopback)
-			c->l[i].wfd = rc;
+		}
+		c->l[i].wfd = rc;
+	}
 	if (go(c->r) < 0) {
 		rp_why(c, "entering the replay namespace: %s", strerror(errno));
 		return;
