@@ -663,6 +663,11 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 		goto out;
 	}
 	fd = mnl_socket_get_fd(nl);
+	{
+		int one = 1;
+
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	}
 	big = (int)(off * 2 + 65536);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
 	if (mnl_socket_sendto(nl, buf, off) < 0) {
@@ -705,11 +710,41 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 					char nb[64];
 					uint32_t k = h->nlmsg_seq >= 2 ? h->nlmsg_seq - 2 : 0;
 
+					char ext[160] = "";
+
+					if (er->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
+						const struct nlattr *ea;
+						size_t eoff = sizeof(*er);
+
+						if (!(h->nlmsg_flags & NLM_F_CAPPED))
+							eoff += er->msg.nlmsg_len - sizeof(struct nlmsghdr);
+						if (NLMSG_HDRLEN + eoff <= h->nlmsg_len) {
+							mnl_attr_for_each(ea, h, eoff)
+								if (mnl_attr_get_type(ea) == NLMSGERR_ATTR_MSG) {
+									size_t el = strlen(ext);
+
+									snprintf(ext + el, sizeof(ext) - el, " (kernel: %.*s)",
+										 (int)strnlen(mnl_attr_get_payload(ea),
+											      mnl_attr_get_payload_len(ea)),
+										 (const char *)mnl_attr_get_payload(ea));
+								} else if (mnl_attr_get_type(ea) == NLMSGERR_ATTR_OFFS &&
+									   mnl_attr_get_payload_len(ea) == 4 && k < ms->n) {
+									/* The attribute the kernel points at, by its type. */
+									uint32_t ao = mnl_attr_get_u32(ea);
+									const struct nlmsghdr *bad = (const struct nlmsghdr *)ms->m[k];
+									size_t el = strlen(ext);
+
+									if (ao + sizeof(struct nlattr) <= bad->nlmsg_len)
+										snprintf(ext + el, sizeof(ext) - el, " (attribute type %u)",
+											 ((const struct nlattr *)((const uint8_t *)bad + ao))->nla_type & NLA_TYPE_MASK);
+								}
+						}
+					}
 					if (er->error)
-						rp_why(c, "nftables: the kernel refused the ruleset at message %u of %zu (%s): %s",
+						rp_why(c, "nftables: the kernel refused the ruleset at message %u of %zu (%s): %s%s",
 						       k + 1, ms->n,
 						       pp_snap_msg_name(NETLINK_NETFILTER, er->msg.nlmsg_type, nb, sizeof(nb)),
-						       strerror(-er->error));
+						       strerror(-er->error), ext);
 				}
 			}
 		}

@@ -93,14 +93,29 @@ static int
 set_keep(uint16_t t, const struct policy **n)
 {
 	(void)n;
-	return t == NFTA_SET_HANDLE || t == NFTA_SET_PAD || t == NFTA_SET_ID ? K_DROP : K_KEEP;
+	switch (t) {
+	case NFTA_SET_TABLE: case NFTA_SET_NAME: case NFTA_SET_FLAGS: case NFTA_SET_KEY_TYPE: case NFTA_SET_KEY_LEN:
+	case NFTA_SET_DATA_TYPE: case NFTA_SET_DATA_LEN: case NFTA_SET_POLICY: case NFTA_SET_DESC:
+	case NFTA_SET_TIMEOUT: case NFTA_SET_GC_INTERVAL: case NFTA_SET_USERDATA: case NFTA_SET_OBJ_TYPE:
+	case NFTA_SET_EXPR: case NFTA_SET_EXPRESSIONS:
+		return K_KEEP;
+	default:
+		return K_DROP;	/* handle, id, pad, and what newer kernels only report (the backend's type, 19) */
+	}
 }
 
 static int
 elem_keep(uint16_t t, const struct policy **n)
 {
 	(void)n;
-	return t == NFTA_SET_ELEM_EXPIRATION || t == NFTA_SET_ELEM_PAD ? K_DROP : K_KEEP;
+	switch (t) {
+	case NFTA_SET_ELEM_KEY: case NFTA_SET_ELEM_DATA: case NFTA_SET_ELEM_FLAGS: case NFTA_SET_ELEM_TIMEOUT:
+	case NFTA_SET_ELEM_USERDATA: case NFTA_SET_ELEM_EXPR: case NFTA_SET_ELEM_OBJREF: case NFTA_SET_ELEM_KEY_END:
+	case NFTA_SET_ELEM_EXPRESSIONS:
+		return K_KEEP;
+	default:
+		return K_DROP;	/* expiration (the time left), pad */
+	}
 }
 
 static const struct policy elem_pol = { elem_keep };
@@ -280,6 +295,68 @@ table_flags_fix(uint8_t *attrs, size_t len)
 	return 0;
 }
 
+/*
+ * The kernel dumps an exthdr write ("tcp option maxseg size set ...") with
+ * NFTA_EXTHDR_FLAGS 0, and refuses a write that carries flags: remove it there, the
+ * nests around it (data, element, expressions) and the message shortened to match.
+ */
+static void
+exthdr_write_fix(uint8_t *msg, size_t fixed)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)msg;
+	uint8_t *p = msg + NLMSG_HDRLEN + NLMSG_ALIGN(fixed), *end = msg + h->nlmsg_len;
+
+	for (; p + NLA_HDRLEN <= end; p += NLA_ALIGN(((struct nlattr *)p)->nla_len)) {
+		struct nlattr *ex = (struct nlattr *)p;
+		uint8_t *el;
+
+		if (ex->nla_len < NLA_HDRLEN || (ex->nla_type & NLA_TYPE_MASK) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		for (el = p + NLA_HDRLEN; el + NLA_HDRLEN <= p + ex->nla_len; el += NLA_ALIGN(((struct nlattr *)el)->nla_len)) {
+			struct nlattr *elem = (struct nlattr *)el, *data = NULL, *flags = NULL;
+			bool is_exthdr = false, sreg = false;
+			uint8_t *a;
+
+			if (elem->nla_len < NLA_HDRLEN)
+				return;
+			for (a = el + NLA_HDRLEN; a + NLA_HDRLEN <= el + elem->nla_len; a += NLA_ALIGN(((struct nlattr *)a)->nla_len)) {
+				struct nlattr *x = (struct nlattr *)a;
+
+				if (x->nla_len < NLA_HDRLEN)
+					return;
+				if ((x->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME && x->nla_len >= NLA_HDRLEN + 7 &&
+				    memcmp(a + NLA_HDRLEN, "exthdr", 7) == 0)
+					is_exthdr = true;
+				if ((x->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_DATA)
+					data = x;
+			}
+			if (!is_exthdr || !data)
+				continue;
+			for (a = (uint8_t *)data + NLA_HDRLEN; a + NLA_HDRLEN <= (uint8_t *)data + data->nla_len;
+			     a += NLA_ALIGN(((struct nlattr *)a)->nla_len)) {
+				struct nlattr *x = (struct nlattr *)a;
+
+				if (x->nla_len < NLA_HDRLEN)
+					return;
+				sreg |= (x->nla_type & NLA_TYPE_MASK) == NFTA_EXTHDR_SREG;
+				if ((x->nla_type & NLA_TYPE_MASK) == NFTA_EXTHDR_FLAGS && x->nla_len == NLA_HDRLEN + 4 &&
+				    !memcmp(a + NLA_HDRLEN, "\0\0\0\0", 4))
+					flags = x;
+			}
+			if (sreg && flags) {
+				size_t cut = NLA_ALIGN(flags->nla_len);
+
+				memmove(flags, (uint8_t *)flags + cut, (size_t)(end - ((uint8_t *)flags + cut)));
+				data->nla_len = (uint16_t)(data->nla_len - cut);
+				elem->nla_len = (uint16_t)(elem->nla_len - cut);
+				ex->nla_len = (uint16_t)(ex->nla_len - cut);
+				h->nlmsg_len -= (uint32_t)cut;
+				end -= cut;
+			}
+		}
+	}
+}
+
 ssize_t
 pc_rp_convert(int proto, const void *msg, size_t len, void *out, size_t cap, uint32_t ifa_flags_add,
 	      char *why, size_t wl)
@@ -356,11 +433,23 @@ pc_rp_convert(int proto, const void *msg, size_t len, void *out, size_t cap, uin
 			return -ENOSPC;
 		}
 	}
+	/* The kernel wants NFTA_SET_ID in a new set (a rule of the same batch may name it by id): one per set. */
+	if (proto == NETLINK_NETFILTER && NFNL_MSG_TYPE(in->nlmsg_type) == NFT_MSG_NEWSET) {
+		static uint32_t set_id;
+
+		put_u32_attr(&w, NFTA_SET_ID, htonl(__atomic_add_fetch(&set_id, 1, __ATOMIC_RELAXED)));
+		if (w.err) {
+			snprintf(why, wl, "no room");
+			return -ENOSPC;
+		}
+	}
 	if (proto == NETLINK_NETFILTER && NFNL_MSG_TYPE(in->nlmsg_type) == NFT_MSG_NEWTABLE &&
 	    table_flags_fix((uint8_t *)out + NLMSG_HDRLEN + NLMSG_ALIGN(fixed),
 			    w.off - NLMSG_HDRLEN - NLMSG_ALIGN(fixed)) < 0)
 		return -EBADMSG;
 	h = out;
 	h->nlmsg_len = (uint32_t)w.off;
-	return (ssize_t)w.off;
+	if (proto == NETLINK_NETFILTER && NFNL_MSG_TYPE(in->nlmsg_type) == NFT_MSG_NEWRULE)
+		exthdr_write_fix(out, fixed);
+	return (ssize_t)h->nlmsg_len;
 }
