@@ -263,6 +263,81 @@ nft_setelem_nested(void)
 	CHECK_EQ_INT(nexp, 0);
 }
 
+/* A set: the kernel's own attributes out (handle, the backend type of newer kernels), an id in. */
+static void
+nft_set_id(void)
+{
+	struct nlmsghdr *nlh = nft_msg(NFT_MSG_NEWSET);
+	const struct nlmsghdr *o = (const struct nlmsghdr *)outb;
+
+	mnl_attr_put_strz(nlh, NFTA_SET_TABLE, "t");
+	mnl_attr_put_strz(nlh, NFTA_SET_NAME, "blocked");
+	mnl_attr_put_u32(nlh, NFTA_SET_KEY_LEN, htonl(4));
+	mnl_attr_put_u64(nlh, NFTA_SET_HANDLE, 3);
+	mnl_attr_put_strz(nlh, 19, "hash");	/* NFTA_SET_TYPE, report only */
+	CHECK(pc_rp_convert(NETLINK_NETFILTER, nlh, nlh->nlmsg_len, outb, sizeof(outb), 0, why, sizeof(why)) > 0);
+	CHECK(has_attr(o, 4, NFTA_SET_NAME));
+	CHECK(has_attr(o, 4, NFTA_SET_KEY_LEN));
+	CHECK(has_attr(o, 4, NFTA_SET_ID));
+	CHECK(!has_attr(o, 4, NFTA_SET_HANDLE));
+	CHECK(!has_attr(o, 4, 19));
+}
+
+/* "tcp option maxseg size set ...": the zero flags the kernel dumps and refuses go, the nests shrink. */
+static void
+nft_exthdr_write(void)
+{
+	struct nlmsghdr *nlh = nft_msg(NFT_MSG_NEWRULE);
+	const struct nlmsghdr *o = (const struct nlmsghdr *)outb;
+	struct nlattr *ex, *el, *d;
+	const struct nlattr *a, *b, *c;
+	int flags = 0, sreg = 0, names = 0;
+
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "t");
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "c");
+	ex = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "exthdr");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_EXTHDR_SREG, htonl(1));
+	mnl_attr_put_u8(nlh, NFTA_EXTHDR_TYPE, 2);
+	mnl_attr_put_u32(nlh, NFTA_EXTHDR_FLAGS, 0);
+	mnl_attr_put_u32(nlh, NFTA_EXTHDR_OP, htonl(1));
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, el);
+	el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);	/* a read keeps its flags */
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "exthdr");
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_u32(nlh, NFTA_EXTHDR_DREG, htonl(1));
+	mnl_attr_put_u32(nlh, NFTA_EXTHDR_FLAGS, 0);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, el);
+	mnl_attr_nest_end(nlh, ex);
+	CHECK(pc_rp_convert(NETLINK_NETFILTER, nlh, nlh->nlmsg_len, outb, sizeof(outb), 0, why, sizeof(why)) > 0);
+	CHECK_EQ_INT(o->nlmsg_len, nlh->nlmsg_len - 8);
+	mnl_attr_for_each(a, o, 4) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		CHECK(mnl_attr_validate(a, MNL_TYPE_NESTED) == 0);
+		mnl_attr_for_each_nested(b, a) {
+			mnl_attr_for_each_nested(c, b) {
+				const struct nlattr *x;
+
+				names += mnl_attr_get_type(c) == NFTA_EXPR_NAME;
+				if (mnl_attr_get_type(c) != NFTA_EXPR_DATA)
+					continue;
+				mnl_attr_for_each_nested(x, c) {
+					flags += mnl_attr_get_type(x) == NFTA_EXTHDR_FLAGS;
+					sreg += mnl_attr_get_type(x) == NFTA_EXTHDR_SREG;
+				}
+			}
+		}
+	}
+	CHECK_EQ_INT(names, 2);
+	CHECK_EQ_INT(sreg, 1);
+	CHECK_EQ_INT(flags, 1);	/* the read's */
+}
+
 static void
 not_replayed_kinds(void)
 {
@@ -344,6 +419,8 @@ main(void)
 	RUN(neigh_and_rule);
 	RUN(nft_table_and_rule);
 	RUN(nft_setelem_nested);
+	RUN(nft_set_id);
+	RUN(nft_exthdr_write);
 	RUN(not_replayed_kinds);
 	RUN(truncated);
 	RUN(exit_codes);
