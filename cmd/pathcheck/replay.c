@@ -1480,6 +1480,18 @@ compare(const struct pc_target *t, struct pc_replay *rp)
 	bool model_pass = r->verdict_status == PP_ST_OK || r->verdict_status == PP_ST_WARN;
 	bool kernel_pass = rp->outcome == PC_RP_EGRESS || rp->outcome == PC_RP_DELIVERED;
 
+	/* What the replay does not restore cannot be judged by it: a verdict decided there is settled, not compared. */
+	if (r->verdict_station != PC_NSTATIONS && r->verdict_status != PP_ST_OK &&
+	    (strcmp(st, "conntrack") == 0 || strcmp(st, "qdisc") == 0 || strcmp(st, "tc-ingress") == 0 ||
+	     strcmp(st, "tc-egress") == 0)) {
+		rp->agree = -1;
+		snprintf(rp->reason, sizeof(rp->reason),
+			 "pathcheck's verdict is decided at %s, whose state the replay does not restore (%s); the kernel: %s", st,
+			 strcmp(st, "conntrack") == 0 ? "a snapshot holds no conntrack entries: the replay starts empty"
+						      : "qdiscs and tc filters are not replayed",
+			 pc_rp_outcome_name(rp->outcome));
+		return;
+	}
 	if (r->verdict_status == PP_ST_UNKNOWN) {
 		rp->agree = -1;
 		snprintf(rp->reason, sizeof(rp->reason), "pathcheck could not tell%s%s; the kernel: %s", st[0] ? " at " : "",

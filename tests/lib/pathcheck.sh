@@ -41,7 +41,7 @@ pc_replay_check() {
 	rout=$("$PC" -j --replay "$rs" "$@" 2>/dev/null)
 	rrc=$?
 	rm -f "$rs"
-	case $(jq -r '.replay.agree // "null"' <<<"$rout" 2>/dev/null) in
+	case $(jq -r '.replay.agree | tostring' <<<"$rout" 2>/dev/null) in
 	true) t_ok "$name: the replayed kernel agrees ($(jq -r '.replay.kernel.outcome' <<<"$rout"))" ;;
 	false) t_fail "$name: the replayed kernel disagrees: $(jq -r '.replay.reason' <<<"$rout") (exit $rrc)" ;;
 	*) t_skip "$name: replay" "$(jq -r '.replay.reason // "no replay object"' <<<"$rout" 2>/dev/null | head -c 200)" ;;
