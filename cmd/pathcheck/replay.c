@@ -734,9 +734,22 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 									const struct nlmsghdr *bad = (const struct nlmsghdr *)ms->m[k];
 									size_t el = strlen(ext);
 
-									if (ao + sizeof(struct nlattr) <= bad->nlmsg_len)
-										snprintf(ext + el, sizeof(ext) - el, " (attribute type %u)",
-											 ((const struct nlattr *)((const uint8_t *)bad + ao))->nla_type & NLA_TYPE_MASK);
+									if (ao + sizeof(struct nlattr) <= bad->nlmsg_len) {
+										const struct nlattr *ba = (const struct nlattr *)((const uint8_t *)bad + ao);
+										const struct nlattr *bn = ba + 1;
+
+										/* An expression (a list element): by its name. */
+										if ((ba->nla_type & NLA_TYPE_MASK) == NFTA_LIST_ELEM && ba->nla_len > 2 * NLA_HDRLEN &&
+										    ao + ba->nla_len <= bad->nlmsg_len && bn->nla_len > NLA_HDRLEN &&
+										    bn->nla_len <= ba->nla_len - NLA_HDRLEN &&
+										    (bn->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME)
+											snprintf(ext + el, sizeof(ext) - el, " (expression %.*s)",
+												 (int)strnlen((const char *)(bn + 1), bn->nla_len - NLA_HDRLEN),
+												 (const char *)(bn + 1));
+										else
+											snprintf(ext + el, sizeof(ext) - el, " (attribute type %u)",
+												 ba->nla_type & NLA_TYPE_MASK);
+									}
 								}
 						}
 					}
