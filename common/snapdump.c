@@ -152,6 +152,8 @@ static const char *const sysctls[] = {
 	"net/bridge/bridge-nf-call-iptables", "net/bridge/bridge-nf-call-ip6tables",
 	"net/netfilter/nf_conntrack_count", "net/netfilter/nf_conntrack_max",
 	"net/netfilter/nf_conntrack_tcp_loose", "net/core/somaxconn",
+	/* Not read by pathcheck's stations: kept for --replay, which restores it (a DF bit the model assumes). */
+	"net/ipv4/ip_no_pmtu_disc",
 };
 /* Each device's: net/<fam>/conf/<dev>/<key>. */
 static const struct { const char *fam, *key; } dev_sysctls[] = {

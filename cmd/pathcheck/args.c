@@ -34,6 +34,7 @@ enum {
 	OPT_SNAPSHOT,
 	OPT_LIST,
 	OPT_DIFF,
+	OPT_REPLAY,
 };
 
 static const struct pp_optdef pc_optdefs[] = {
@@ -63,6 +64,7 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "snapshot", OPT_SNAPSHOT, "FILE", "answer from a snapshot written by --save: offline, no privileges, no packets"),
 	PP_OPT(0, "list", OPT_LIST, NULL, "with --snapshot: list its pieces, their sizes and its header"),
 	PP_OPT(0, "diff", OPT_DIFF, "BEFORE", "--diff BEFORE AFTER: the targets whose verdict changed between two snapshots\n(AFTER '-': the live host), and the first station where the walks part"),
+	PP_OPT(0, "replay", OPT_REPLAY, "FILE", "the snapshot's verdict, then its state restored in throw-away namespaces\nand the packet sent there: does the kernel agree? (root)"),
 	PP_COMMON_OPTDEFS,
 	PP_OPT_END,
 };
@@ -74,6 +76,7 @@ usage(FILE *f)
 	      "       pathcheck [options] -f FILE\n"
 	      "       pathcheck --snapshot FILE [options] DEST[:PORT] | -f FILE | --list\n"
 	      "       pathcheck --diff BEFORE AFTER|- [options] DEST[:PORT] | -f FILE\n"
+	      "       pathcheck --replay FILE [options] DEST[:PORT] | -f FILE\n"
 	      "Walk the kernel's path to DEST station by station and name where the packet dies.\n"
 	      "DEST is an address or a name; IPv6 with a port: [ADDR]:PORT.\n"
 	      "\n", f);
@@ -140,6 +143,9 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_DIFF:
 			o->diff_before = optarg;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg;
 			break;
 		case OPT_REPLY:
 			q->reply = q->follow = true;
@@ -255,6 +261,14 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--ct-state is what the walk assumes: not with --probe or --watch");
 	if (o->save && o->snapshot)
 		return pp_usage_error(&o->cli, "--save records the live kernel, --snapshot answers from a file: choose one");
+	if (o->replay && o->diff_before)
+		return pp_usage_error(&o->cli, "--replay and --diff: choose one");
+	if (o->replay && (o->snapshot || o->save || o->list))
+		return pp_usage_error(&o->cli, "--replay FILE reads the snapshot itself: not with --snapshot, --save or --list");
+	if (o->replay && (q->probe || q->watch > 0 || q->follow))
+		return pp_usage_error(&o->cli, "--replay sends its own packet in one replayed namespace: not with --probe, --watch, --follow, --reply or --round-trip");
+	if (o->replay)
+		o->snapshot = o->replay;	/* the static verdict is the snapshot's */
 	if (o->list && !o->snapshot)
 		return pp_usage_error(&o->cli, "--list goes with --snapshot FILE: it lists the snapshot's pieces");
 	if (o->snapshot && (q->probe || q->watch > 0))

@@ -12,6 +12,7 @@
 
 #include "pathcheck.h"
 #include "prom.h"
+#include "replay.h"
 #include "snap.h"
 
 /* With --prom-file, a run that could not check still says so, so an alert sees it. */
@@ -89,6 +90,7 @@ tool_main(int argc, char *argv[])
 	struct pc_opts o;
 	struct pp_snap *snap = NULL;
 	struct pc_target *t = NULL;
+	struct pc_replay *rp = NULL;
 	struct pp_out out;
 	char why[512];
 	size_t n = 0;
@@ -168,6 +170,18 @@ tool_main(int argc, char *argv[])
 	} else
 		pc_targets_run(t, n, o.parallel);	/* the kernel through common/, then the pure evaluator */
 	rc = pc_targets_exit(t, n);
+	/* --replay: the same targets in the kernel, the snapshot's state restored (replay.c). */
+	if (o.replay && snap) {
+		if (!(rp = calloc(n, sizeof(*rp)))) {
+			pp_warnx(&o.cli, "out of memory");
+			rc = PP_EXIT_UNKNOWN;
+			goto done;
+		}
+		pc_replay_run(&o, snap, pp_snap_ns_here(snap), t, n, rp);
+		for (size_t i = 0; i < n; i++)
+			t[i].replay = &rp[i];
+		rc = pc_replay_exit(rc, rp, n);
+	}
 	if (o.save && (orc = save_snapshot(&o, snap)) != PP_EXIT_OK)
 		rc = orc;
 	if (o.cli.nag->on) {
@@ -188,6 +202,7 @@ tool_main(int argc, char *argv[])
 		rc = PP_EXIT_UNKNOWN;
 done:
 	pc_targets_free(t, n);
+	free(rp);
 	pp_netns_leave(&o.cli.ns);
 done_snap:
 	pp_snap_install(NULL);

@@ -505,6 +505,7 @@ struct pc_opts {
 	bool list;			/* --list: the snapshot's pieces */
 	const char *diff_before;	/* --diff BEFORE AFTER: two snapshots (AFTER "-": the live host) */
 	const char *diff_after;
+	const char *replay;		/* --replay FILE: the snapshot's verdict, then the kernel's in its restored state */
 };
 
 /* expect= of a -f line (targets.c): what the verdict must be. */
@@ -539,8 +540,10 @@ struct pc_ctbinds {
 };
 
 /* One destination checked: its query, and what was found (or why it could not be checked). */
+struct pc_replay;
 struct pc_target {
 	struct pc_query q;
+	struct pc_replay *replay;	/* --replay: the kernel's outcome beside the verdict (replay.c); not owned */
 	char label[128];		/* name=LABEL, else DEST as written */
 	int line;			/* in the -f file, 0 for the command line */
 	int rc;				/* PP_EXIT_OK; PP_EXIT_USAGE for a bad line or a name that does not

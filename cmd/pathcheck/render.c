@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pathcheck.h"
+#include "replay.h"
 #include "probe_series.h"
 #include "text.h"
 
@@ -425,6 +426,8 @@ pc_render_text(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 		if (i)
 			fputc('\n', f);
 		text_one(o, &t[i], f);
+		if (t[i].replay)
+			pc_replay_text(t[i].replay, f);
 		count[target_status(&t[i])]++;
 		broken += pc_text_expect(&o->cli, &t[i], f);
 	}
@@ -663,6 +666,8 @@ static void
 json_members(const struct pc_target *t, struct pp_json *j)
 {
 	json_members_(t, j, true);
+	if (t->replay)
+		pc_replay_json(t->replay, t, j);
 }
 
 /* --follow: how the walk ended, and each namespace it went through, the first being this one. */
@@ -909,6 +914,15 @@ pc_render_prom(const struct pc_opts *o, const struct pc_target *t, size_t n, FIL
 		}
 		prom_series(&p, t, n);
 		pc_prom_expect(&p, t, n);
+		if (t[0].replay) {
+			pp_prom_family(&p, "pktpath_pathcheck_model_disagreements_total", "counter",
+				       "--replay: 1 when the kernel, in the snapshot's state restored, did otherwise than pathcheck's verdict from the same snapshot.");
+			for (size_t i = 0; i < n; i++) {
+				prom_labels(&t[i], l, d, port);
+				pp_prom_sample_u64(&p, "pktpath_pathcheck_model_disagreements_total", l, 5,
+						   t[i].replay && t[i].replay->ran && t[i].replay->agree == 0);
+			}
+		}
 	}
 	pp_prom_run_info(&p, "pktpath_pathcheck", ok);
 }

@@ -66,6 +66,27 @@ pc_run() {
 	fi
 }
 
+# PKTPATH_REPLAY_TWICE=1: every check that sends nothing and walks one namespace is also
+# saved (--save) and replayed (--replay): the kernel, in the snapshot's state restored,
+# must not disagree with the verdict. A state the replay does not restore is a skip that
+# names it, never a pass.
+pc_replay_check() {
+	local name=$1 a rs rout rrc; shift
+	for a in "$@"; do
+		case $a in --follow|--reply|--round-trip|--ct-state|--uid|--netns-pid) return 0 ;; esac
+	done
+	rs=$(mktemp /tmp/pprp.XXXXXX)
+	"$PC" -j --save "$rs" "$@" >/dev/null 2>&1
+	rout=$("$PC" -j --replay "$rs" "$@" 2>/dev/null)
+	rrc=$?
+	rm -f "$rs"
+	case $(jq -r '.replay.agree | tostring' <<<"$rout" 2>/dev/null) in
+	true) t_ok "$name: the replayed kernel agrees ($(jq -r '.replay.kernel.outcome' <<<"$rout"))" ;;
+	false) t_fail "$name: the replayed kernel disagrees: $(jq -r '.replay.reason' <<<"$rout") (exit $rrc)" ;;
+	*) t_skip "$name: replay" "$(jq -r '.replay.reason // "no replay object"' <<<"$rout" 2>/dev/null | head -c 200)" ;;
+	esac
+}
+
 check() {
 	local name=$1 sc=$2 station=${2%%/*} cause=${2#*/} status=$3 want=$4 out try=1 snap=""; shift 4
 	if [[ $sc != */* ]] || [ -z "$station" ] || [ -z "$cause" ]; then
@@ -90,6 +111,7 @@ check() {
 		pc_snap_same "$name" "$out" "$RC" "$snap" "$@"
 		RC=$lrc
 	fi
+	[ -n "${PKTPATH_REPLAY_TWICE:-}" ] && pc_snap_args_ok "$@" && pc_replay_check "$name" "$@"
 	[ "${PC_TRIES:-1}" -gt 1 ] && echo "# $name: $try of ${PC_TRIES} runs"
 	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
 	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status" &&

@@ -19,7 +19,7 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((sys.argv[1], int(sys.argv[2])))
 s.listen(int(sys.argv[3]))
 print("up", flush=True)
-time.sleep(60)' "$2" "$3" "${4:-128}" &
+time.sleep(600)' "$2" "$3" "${4:-128}" &
 	LPIDS="$LPIDS $!"
 	for _ in $(seq 1 20); do nsrun "$1" ss -ltn "sport = :$3" | grep -q LISTEN && return 0; sleep 0.1; done
 	return 1
