@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "pp.h"
 
@@ -105,4 +106,24 @@ pp_addr_set(struct pp_addr *a, int family, const void *raw, size_t len)
 		return true;
 	}
 	return false;
+}
+
+unsigned
+pp_addr_sockaddr(const struct pp_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		s6->sin6_addr = a->u.v6;
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	s4->sin_addr = a->u.v4;
+	return sizeof(*s4);
 }

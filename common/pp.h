@@ -61,6 +61,9 @@ bool pp_addr_in_prefix(const struct pp_addr *a, const struct pp_addr *p, unsigne
 /* Text form into buf (INET6_ADDRSTRLEN or more); "" for family 0. */
 const char *pp_addr_str(const struct pp_addr *a, char *buf, size_t len);
 bool pp_addr_set(struct pp_addr *a, int family, const void *raw, size_t len);
+struct sockaddr_storage;
+/* a and port (host order) as a sockaddr_in or sockaddr_in6 in ss; returns its length. */
+unsigned pp_addr_sockaddr(const struct pp_addr *a, uint16_t port, struct sockaddr_storage *ss);
 
 #define PP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -46,26 +46,6 @@ static const struct { const char *name; enum pc_station_id station; } counters[]
 
 /* ---- sockets ---- */
 
-static socklen_t
-sockaddr_of(const struct pp_addr *a, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		sin->sin_addr = a->u.v4;
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	sin6->sin6_addr = a->u.v6;
-	return sizeof(*sin6);
-}
-
 /* A socket for the probe, bound and marked as the query says. */
 static int
 probe_socket(const struct pc_query *q, int type, int proto, struct pc_probe *pr)
@@ -86,7 +66,7 @@ probe_socket(const struct pc_query *q, int type, int proto, struct pc_probe *pr)
 
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&ss,
-			 sockaddr_of(q->src.family ? &q->src : &any, q->has_sport ? q->sport : 0, &ss)) < 0)
+			 (socklen_t)pp_addr_sockaddr(q->src.family ? &q->src : &any, q->has_sport ? q->sport : 0, &ss)) < 0)
 			goto fail;
 	}
 	(void)pr;
@@ -336,7 +316,7 @@ send_probe(struct probe_ctx *c, size_t size, bool df)
 	const struct pc_query *q = c->q;
 	struct pc_probe *pr = c->pr;
 	struct sockaddr_storage ss;
-	socklen_t sl = sockaddr_of(&q->dst, q->has_dport ? q->dport : 0, &ss);
+	socklen_t sl = (socklen_t)pp_addr_sockaddr(&q->dst, q->has_dport ? q->dport : 0, &ss);
 	uint8_t msg[9000];
 	double deadline;
 	int fd, rc;

@@ -1142,26 +1142,6 @@ frame_is_flow(const uint8_t *p, size_t n, const struct flow *fl)
 	return pp_addr_eq(&d, &fl->dst) || (uint16_t)(l4[4] << 8 | l4[5]) == fl->echo_id;
 }
 
-static socklen_t
-mk_sa(struct sockaddr_storage *ss, const struct pp_addr *a, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons(port);
-		s->sin_addr = a->u.v4;
-		return sizeof(*s);
-	}
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons(port);
-	s6->sin6_addr = a->u.v6;
-	return sizeof(*s6);
-}
-
 static double
 now_s(void)
 {
@@ -1226,6 +1206,20 @@ icmp_answer(const uint8_t *p, size_t n, const struct flow *fl, struct seen *sn)
 		snprintf(sn->icmp, sizeof(sn->icmp), "ICMP%s type %u code %u", fl->family == AF_INET6 ? "v6" : "", type, code);
 		sn->sock_done = true;
 	}
+}
+
+/* Has a replayed listener of the flow's port something waiting for accept() or recv()? */
+static bool
+listener_took(const struct rp_ctx *c, const struct pc_query *q)
+{
+	for (size_t i = 0; i < c->nls; i++)
+		if (c->ls[i].proto == q->proto && c->ls[i].port == q->dport) {
+			struct pollfd lp = { .fd = c->ls[i].fd, .events = POLLIN };
+
+			if (poll(&lp, 1, 0) == 1)
+				return true;
+		}
+	return false;
 }
 
 static void
@@ -1340,7 +1334,7 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 		setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, q->oif, (socklen_t)strlen(q->oif));
 	if (q->src.family || q->has_sport) {
 		struct pp_addr any = { .family = q->family };
-		socklen_t sl = mk_sa(&ss, q->src.family ? &q->src : &any, type == SOCK_RAW ? 0 : q->sport);
+		socklen_t sl = (socklen_t)pp_addr_sockaddr(q->src.family ? &q->src : &any, type == SOCK_RAW ? 0 : q->sport, &ss);
 
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 			snprintf(sn.local, sizeof(sn.local), "bind: %s", strerror(errno));
@@ -1350,7 +1344,7 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 	}
 	drain_caps(c, NULL, &sn);
 	if (!sn.sock_done) {
-		socklen_t sl = mk_sa(&ss, &q->dst, type == SOCK_RAW ? 0 : q->dport);
+		socklen_t sl = (socklen_t)pp_addr_sockaddr(&q->dst, type == SOCK_RAW ? 0 : q->dport, &ss);
 		int r;
 
 		if (type == SOCK_RAW) {
@@ -1408,21 +1402,19 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 		if (poll(p, np, (int)(left * 1000) + 1) < 0 && errno != EINTR)
 			break;
 		drain_caps(c, &fl, &sn);
-		for (size_t i = 0; i < c->nls; i++)
-			if (c->ls[i].proto == q->proto && c->ls[i].port == q->dport) {
-				struct pollfd lp = { .fd = c->ls[i].fd, .events = POLLIN };
-
-				if (poll(&lp, 1, 0) == 1)
-					sn.delivered = true;
-			}
+		sn.delivered |= listener_took(c, q);
 		if (p[0].revents) {
 			if (type == SOCK_STREAM) {
 				int err = 0;
 				socklen_t el = sizeof(err);
 
+				struct sockaddr_storage peer;
+				socklen_t pl = sizeof(peer);
+
+				/* Connected only when the socket has a peer: a writable socket with no error is not proof. */
 				getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
 				sn.err = err;
-				sn.answered = err == 0;
+				sn.answered = err == 0 && getpeername(fd, (struct sockaddr *)&peer, &pl) == 0;
 				sn.sock_done = true;
 			} else {
 				uint8_t b[1500];
@@ -1440,13 +1432,7 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 	}
 	usleep(20000);
 	drain_caps(c, &fl, &sn);
-	for (size_t i = 0; i < c->nls; i++)
-		if (c->ls[i].proto == q->proto && c->ls[i].port == q->dport) {
-			struct pollfd lp = { .fd = c->ls[i].fd, .events = POLLIN };
-
-			if (poll(&lp, 1, 0) == 1)
-				sn.delivered = true;
-		}
+	sn.delivered |= listener_took(c, q);
 	rp->ran = true;
 	if (sn.egress) {
 		rp->outcome = PC_RP_EGRESS;

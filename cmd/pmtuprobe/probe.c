@@ -79,26 +79,6 @@ csum(const void *data, size_t len, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-static socklen_t
-sockaddr_of(const struct pp_addr *a, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, &a->u.v6, 16);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons(port);
-	s4->sin_addr = a->u.v4;
-	return sizeof(*s4);
-}
-
 static int
 set_df(int fd, int family)
 {
@@ -192,7 +172,7 @@ pm_prober_open(struct pm_prober *p, const struct pm_model *m, struct pp_err *e)
 		setsockopt(p->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off));
 	}
 	/* connect: replies are filtered to the destination, and the source address is fixed. */
-	sl = sockaddr_of(&p->dst, p->proto == PM_PROTO_UDP ? p->port : 0, &ss);
+	sl = (socklen_t)pp_addr_sockaddr(&p->dst, p->proto == PM_PROTO_UDP ? p->port : 0, &ss);
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0) {
 		rc = -errno;
 		pp_err_set(e, -rc, "connect");
