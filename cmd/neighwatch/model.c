@@ -344,6 +344,7 @@ same_ll(const struct pp_neigh *a, const struct pp_neigh *b)
  */
 struct grp {
 	uint32_t *slot;		/* head index + 1, 0 empty */
+	uint32_t *hv;		/* per slot: its group's whole hash, so a probe reads no entry unless it may match */
 	uint32_t mask;
 	uint32_t *next;		/* per entry: next index + 1 in its group, 0 ends */
 	uint8_t *head;		/* per entry: 1 when it heads its group */
@@ -355,11 +356,21 @@ grp_hash(const struct pp_neigh *n, bool by_ll)
 {
 	const uint8_t *p = by_ll ? n->lladdr : n->dst.u.b;
 	size_t len = by_ll ? n->lladdr_len : pp_addr_len(&n->dst);
-	uint32_t h = 2166136261u ^ (uint32_t)n->family;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)(unsigned)n->family;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h ^ (h >> 15);
+	/* Eight bytes a step (an IPv6 address is two), multiply and fold. */
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t w = 0;
+
+		memcpy(&w, p + i, len - i < 8 ? len - i : 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	/* A multiply carries a difference only upwards: fold the high bits back down (MurmurHash3's finaliser). */
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static bool
@@ -381,23 +392,26 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 	while (cap < 2 * s->nent)
 		cap <<= 1;
 	g->slot = calloc(cap, sizeof(*g->slot));
+	g->hv = calloc(cap, sizeof(*g->hv));
 	g->next = calloc(s->nent ? s->nent : 1, sizeof(*g->next));
 	g->head = calloc(s->nent ? s->nent : 1, 1);
-	if (!g->slot || !g->next || !g->head)
+	if (!g->slot || !g->hv || !g->next || !g->head)
 		return -ENOMEM;
 	g->mask = cap - 1;
 	/* Pushed from the last entry down, so each list runs in dump order. */
 	for (size_t i = s->nent; i-- > 0;) {
 		const struct pp_neigh *e = &s->ent[i];
-		uint32_t h;
+		uint32_t full, h;
 
 		if (by_ll && (!lladdr_usable(e) || (e->state & NUD_NOARP)))
 			continue;
-		h = grp_hash(e, by_ll) & g->mask;
-		while (g->slot[h] && !grp_eq(&s->ent[g->slot[h] - 1], e, by_ll))
+		full = grp_hash(e, by_ll);
+		h = full & g->mask;
+		while (g->slot[h] && (g->hv[h] != full || !grp_eq(&s->ent[g->slot[h] - 1], e, by_ll)))
 			h = (h + 1) & g->mask;
 		g->next[i] = g->slot[h];
 		g->slot[h] = (uint32_t)i + 1;
+		g->hv[h] = full;
 	}
 	for (uint32_t h = 0; h <= g->mask; h++)
 		if (g->slot[h])
@@ -409,6 +423,7 @@ static void
 grp_free(struct grp *g)
 {
 	free(g->slot);
+	free(g->hv);
 	free(g->next);
 	free(g->head);
 }
@@ -417,10 +432,10 @@ grp_free(struct grp *g)
 static const struct pp_neigh *
 grp_first(const struct grp *g, const struct nw_snap *s, const struct pp_neigh *key)
 {
-	uint32_t h = grp_hash(key, g->by_ll) & g->mask;
+	uint32_t full = grp_hash(key, g->by_ll), h = full & g->mask;
 
 	while (g->slot[h]) {
-		if (grp_eq(&s->ent[g->slot[h] - 1], key, g->by_ll))
+		if (g->hv[h] == full && grp_eq(&s->ent[g->slot[h] - 1], key, g->by_ll))
 			return &s->ent[g->slot[h] - 1];
 		h = (h + 1) & g->mask;
 	}

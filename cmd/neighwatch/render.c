@@ -25,18 +25,28 @@ ticks_ms(uint32_t t)
 	return (uint64_t)t * 10;
 }
 
-static const uint16_t state_bits[] = {
+static const uint16_t state_bits[] = {	/* in bit order: main_state_idx() relies on it */
 	NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP, NUD_PERMANENT, 0,
 };
+_Static_assert(NUD_INCOMPLETE == 0x01 && NUD_REACHABLE == 0x02 && NUD_STALE == 0x04 && NUD_DELAY == 0x08 &&
+	       NUD_PROBE == 0x10 && NUD_FAILED == 0x20 && NUD_NOARP == 0x40 && NUD_PERMANENT == 0x80,
+	       "state_bits[] is the NUD bits in order");
 
 /* Entry counts per (family, device, state); the state is the entry's lowest NUD bit (entries hold one). */
+/* state_bits[] is in bit order (NUD_INCOMPLETE 0x01 .. NUD_PERMANENT 0x80), so an entry's
+ * index there is its lowest bit's number, and 8 (the trailing 0, "NONE") without one. */
+static size_t
+main_state_idx(uint16_t st)
+{
+	unsigned low = st & 0xffu;
+
+	return low ? (size_t)__builtin_ctz(low) : PP_ARRAY_SIZE(state_bits) - 1;
+}
+
 static uint16_t
 main_state(uint16_t st)
 {
-	for (size_t i = 0; i + 1 < PP_ARRAY_SIZE(state_bits); i++)
-		if (st & state_bits[i])
-			return state_bits[i];
-	return 0;
+	return state_bits[main_state_idx(st)];
 }
 
 struct count_row {
@@ -234,16 +244,30 @@ sb_str(struct sbuf *sb, const char *s)
 	sb_lit(sb, s, strlen(s));
 }
 
+/* Decimal, two digits a division (the cache timers are five to ten digits, three of them an entry). */
 static void
 sb_u64(struct sbuf *sb, uint64_t v)
 {
+	static const char d2[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char t[24];
 	size_t i = sizeof(t);
 
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		t[--i] = d2[2 * r + 1];
+		t[--i] = d2[2 * r];
+	}
+	if (v >= 10) {
+		t[--i] = d2[2 * v + 1];
+		t[--i] = d2[2 * v];
+	} else {
+		t[--i] = (char)('0' + v);
+	}
 	sb_lit(sb, t + i, sizeof(t) - i);
 }
 
@@ -301,16 +325,11 @@ sb_addr(struct sbuf *sb, const struct pp_addr *a)
 				i += bestlen - 1;
 				continue;
 			}
-			bool lead = true;
+			/* A group without its leading zeros: as many hex digits as its highest bit needs, at least one. */
+			unsigned nd = w[i] ? (unsigned)(35 - __builtin_clz(w[i])) / 4 : 1;
 
-			for (int sh = 12; sh >= 0; sh -= 4) {
-				unsigned d = (w[i] >> sh) & 15;
-
-				if (d || !lead || sh == 0) {
-					t[n++] = hex[d];
-					lead = false;
-				}
-			}
+			for (int sh = (int)(4 * nd) - 4; sh >= 0; sh -= 4)
+				t[n++] = hex[(w[i] >> sh) & 15];
 			if (i < 7)
 				t[n++] = ':';
 		}
@@ -353,12 +372,17 @@ entry_fast(FILE *f, const struct nw_snap *s, const struct pp_neigh *e, bool comm
 	sb_str(&sb, nw_state_name(e->state, st, sizeof(st)));
 	SB_LIT(&sb, "\"");
 	if (e->lladdr_len) {
-		SB_LIT(&sb, ",\"lladdr\":\"");
-		for (unsigned i = 0; i < e->lladdr_len; i++) {
-			char x[3] = { ':', hex[e->lladdr[i] >> 4], hex[e->lladdr[i] & 15] };
+		char x[3 * sizeof(e->lladdr)];
+		size_t n = 0;
 
-			sb_lit(&sb, i ? x : x + 1, i ? 3 : 2);
+		SB_LIT(&sb, ",\"lladdr\":\"");
+		for (unsigned i = 0; i < e->lladdr_len && i < sizeof(e->lladdr); i++) {
+			if (i)
+				x[n++] = ':';
+			x[n++] = hex[e->lladdr[i] >> 4];
+			x[n++] = hex[e->lladdr[i] & 15];
 		}
+		sb_lit(&sb, x, n);
 		SB_LIT(&sb, "\"");
 	}
 	if (e->has_probes) {
@@ -493,11 +517,7 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 	pp_json_arr_close(&j);
 
 	for (size_t i = 0; i < nent; i++)
-		for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++)
-			if (main_state(ent[i].state) == state_bits[b]) {
-				nst[b]++;
-				break;
-			}
+		nst[main_state_idx(ent[i].state)]++;
 	pp_json_obj_open(&j, "summary");
 	pp_json_u64(&j, "entries", nent);
 	for (size_t b = 0; b < PP_ARRAY_SIZE(state_bits); b++) {

@@ -511,6 +511,14 @@ test_render_addr_forms(void)
 				n.dst.u.b[10] = n.dst.u.b[11] = 0xff;
 			}
 		}
+		/* ... and numbers with printf() (two digits a division there), every digit count. */
+		static const uint32_t vals[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 12345, 99999, 100000,
+						 4000000000u, UINT32_MAX };
+		char pkey[40];
+
+		n.has_probes = true;
+		n.probes = vals[k % PP_ARRAY_SIZE(vals)];
+		snprintf(pkey, sizeof(pkey), "\"probes\":%u,", (unsigned)n.probes);
 		inet_ntop(n.family, n.dst.u.b, want, sizeof(want));
 		snprintf(key, sizeof(key), "\"dst\":\"%s\"", want);
 		snap_std(&s);
@@ -521,6 +529,8 @@ test_render_addr_forms(void)
 		fclose(f);
 		if (!strstr(buf, key) && bad++ < 5)
 			printf("#   expected %s in %.160s\n", key, buf);
+		if (!strstr(buf, pkey) && bad++ < 5)
+			printf("#   expected %s in %.200s\n", pkey, buf);
 		free(buf);
 		nw_snap_free(&s);
 	}
