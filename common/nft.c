@@ -160,10 +160,22 @@ out:
 	return rc;
 }
 
+int
+pp_nft_chain_msg_is_base(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[NFTA_CHAIN_MAX + 1];
+
+	/* A chain without a hook is not a base chain: its attributes are checked, not decoded. */
+	if (pp_attr_parse_msg(nlh, sizeof(struct nfgenmsg), chain_pol, NFTA_CHAIN_MAX, tb) < 0)
+		return -EBADMSG;
+	return tb[NFTA_CHAIN_HOOK] != NULL;
+}
+
 struct chain_ctx {
 	pp_nft_chain_cb cb;
 	void *data;
 	struct pp_nl *nl;
+	bool base_only;
 };
 
 static int
@@ -175,6 +187,11 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 
 	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWCHAIN)
 		return 0;
+	if (c->base_only && (rc = pp_nft_chain_msg_is_base(nlh)) <= 0) {
+		if (rc < 0)
+			c->nl->bad_msgs++;
+		return 0;
+	}
 	if ((rc = pp_nft_chain_decode(nlh, &ch)) < 0) {
 		if (rc == -ENOMEM)
 			return rc;
@@ -190,7 +207,20 @@ pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *d
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct chain_ctx c = { cb, data, nl };
+	struct chain_ctx c = { cb, data, nl, false };
+
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)family, 0, 0);
+	pp_err_set(e, 0, "NFT_MSG_GETCHAIN dump");
+	return pp_nl_dump(nl, nlh, chain_cb, &c, NULL, e);
+}
+
+int
+pp_nft_base_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
+		       struct pp_err *e)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct chain_ctx c = { cb, data, nl, true };
 
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)family, 0, 0);
 	pp_err_set(e, 0, "NFT_MSG_GETCHAIN dump");

@@ -28,6 +28,14 @@ typedef int (*pp_nft_chain_cb)(const struct pp_nft_chain *c, void *data);
 /* Every chain of family (NFPROTO_UNSPEC: all). Needs a NETLINK_NETFILTER socket. */
 int pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
 		      struct pp_err *e);
+/*
+ * The same dump, only the base chains handed to cb: the others' attributes are checked but
+ * not decoded (a kube-proxy host has 40,000 chains, a handful of them base chains).
+ */
+int pp_nft_base_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
+			   struct pp_err *e);
+/* Whether an NFT_MSG_NEWCHAIN message is a base chain's (it has a hook): 1, 0, or -EBADMSG. */
+int pp_nft_chain_msg_is_base(const struct nlmsghdr *nlh);
 /* Decode one NFT_MSG_NEWCHAIN message. Returns 0 or -EBADMSG. */
 int pp_nft_chain_decode(const struct nlmsghdr *nlh, struct pp_nft_chain *c);
 

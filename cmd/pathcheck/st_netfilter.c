@@ -1128,7 +1128,7 @@ base_chains(struct pp_nl *nl, struct base_ctx *bc, struct pp_err *e)
 		} else {
 			free(all.c);
 			all = (struct base_all){ NULL, 0 };
-			rc = pp_nft_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &all, e);
+			rc = pp_nft_base_chain_dump(nl, NFPROTO_UNSPEC, keep_base, &all, e);
 		}
 	}
 	if (full) {

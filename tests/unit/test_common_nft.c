@@ -110,6 +110,14 @@ test_nft_regular_chain(void)
 	CHECK(!c.base);
 	CHECK_EQ_INT(c.handle, 9);
 	CHECK_STR(c.type, "");
+	/* The base-chain dump's quick test: not a base chain; a base chain is one; cut, malformed. */
+	CHECK_EQ_INT(pp_nft_chain_msg_is_base(nlh), 0);
+	nlh = build_base(&m, NFPROTO_INET, NF_INET_LOCAL_OUT, 0, NF_DROP, NULL);
+	CHECK_EQ_INT(pp_nft_chain_msg_is_base(nlh), 1);
+	nlh->nlmsg_len = NLMSG_HDRLEN + (uint32_t)sizeof(struct nfgenmsg) + NLA_HDRLEN + 3;
+	CHECK_EQ_INT(pp_nft_chain_msg_is_base(nlh), -EBADMSG);
+	nlh->nlmsg_len = NLMSG_HDRLEN + 1;
+	CHECK_EQ_INT(pp_nft_chain_msg_is_base(nlh), -EBADMSG);
 
 	/* Without a table or a name: malformed. */
 	nlh = chain_start(&m, NFPROTO_IPV6);
