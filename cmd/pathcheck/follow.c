@@ -85,7 +85,27 @@ live_name(char *buf, size_t len)
 		}
 		closedir(dir);
 	}
-	snprintf(buf, len, "pid:%d", (int)getpid());
+	/*
+	 * No name: the lowest pid of another process in it (a container's init, most often), so
+	 * the label and the hints' nsenter -t still work once pathcheck has exited; our own pid
+	 * only when nothing else lives here.
+	 */
+	long best = -1, me = (long)getpid();
+
+	if ((dir = opendir("/proc")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			char *end;
+			long pid = strtol(d->d_name, &end, 10);
+
+			if (*end || pid <= 0 || pid == me || (best > 0 && pid >= best))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+			if (stat(path, &st) == 0 && (unsigned long)st.st_ino == self)
+				best = pid;
+		}
+		closedir(dir);
+	}
+	snprintf(buf, len, "pid:%ld", best > 0 ? best : me);
 }
 
 /* The same, from a snapshot: the name the saving run gave it (a fact of the namespace). */

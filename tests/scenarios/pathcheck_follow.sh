@@ -414,6 +414,16 @@ nsrun host nft delete table bridge bl
 check "--netns-pid" null/NONE ok 0 --netns-pid "${PIDS[0]}" --follow 198.51.100.2:80
 expect_jq "--netns-pid: the walk starts in ctr" "$LAST" '.hops[0].netns' "$C"
 
+# Started inside a namespace with no /run/netns name (a container entered with nsenter): the
+# walk names it by a process that lives in it, not by pathcheck's own pid, which is gone
+# once the run ends. The namespace is this test's own, held by its sleep.
+unshare -n sleep 120 &
+UPID=$!
+for i in $(seq 20); do [ "$(readlink /proc/$UPID/ns/net)" != "$(readlink /proc/$$/ns/net)" ] && break; sleep 0.05; done
+run_json out nsenter -t "$UPID" -n "$PC" -j --follow 203.0.113.9:80
+expect_jq "unnamed namespace: named by the process in it" "$out" '.hops[0].netns' "pid:$UPID"
+kill "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
+
 # Bad input stays bad input.
 run_json out "$PC" --reply --round-trip 198.51.100.2:80
 expect_rc "--reply with --round-trip" 2
