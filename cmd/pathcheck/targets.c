@@ -1,6 +1,6 @@
 /*
  * targets.c: many destinations in one run (-f FILE). One target per line:
- * DEST[:PORT] [tcp|udp|icmp] [name=LABEL] [expect=pass|drop], '#' starts a comment. Targets are
+ * DEST[:PORT] [tcp|udp|sctp|icmp] [name=LABEL] [expect=pass|drop], '#' starts a comment. Targets are
  * checked by a bounded number of threads; each thread builds its own sockets, and
  * all of them live in the namespace main() entered before they started.
  */
