@@ -311,8 +311,7 @@ flow clusterip-general "TCP-only port does not match UDP traffic" $C udp 198.51.
 flow clusterip-general "svc1 does not accept svc2's ports" $C tcp 198.51.100.105 443 REJECT - forward/NFT_RULE_REJECT
 flow clusterip-general "packet to unallocated cluster ip" $C tcp 198.51.100.114 80 DROP - forward/NFT_RULE_DROP
 
-# ---- nftables: TestLoadBalancer (the two flows from an LB IP as source left out: this
-# node does not own the LB IPs)
+# ---- nftables: TestLoadBalancer
 load_nft loadbalancer
 flow loadbalancer "pod to cluster IP" $P tcp 198.51.100.105 80 $EP1 no null/NONE
 flow loadbalancer "external to nodePort" $X tcp $NODE 3001 $EP1 yes null/NONE
@@ -328,6 +327,31 @@ flow loadbalancer "pod to LB1 (blocked by LoadBalancerSourceRanges)" $P tcp 203.
 flow loadbalancer "pod to LB2 (blocked by LoadBalancerSourceRanges)" $P tcp 203.0.113.242 80 DROP - prerouting/NFT_RULE_DROP
 flow loadbalancer "node to LB1 (allowed by LoadBalancerSourceRanges)" $NODE tcp 203.0.113.241 80 $EP1 yes null/NONE
 flow loadbalancer "node to LB2 (allowed by LoadBalancerSourceRanges)" $NODE tcp 203.0.113.242 80 $EP1 yes null/NONE
+# Its last two flows: "the LB rules assume that when you connect from a node to a LB IP,
+# something external to kube-proxy will cause the connection to be SNATted to the LB IP", so
+# with the node in the source ranges the LB IPs are allowed as sources too; kube-proxy's
+# tracer runs them through prerouting, a packet arriving with the LB IP as its source (a
+# load balancer's hairpin). Here the outside (ext) owns the LB IPs and sends from them: its
+# own packets to them take the uplink to the node (a policy rule for locally generated
+# packets, iif lo, ahead of the local table; what arrives for them on x0 is still
+# delivered), so the node sees source = destination = the LB IP on up0.
+nsrun ext ip addr add 203.0.113.241/32 dev x0
+nsrun ext ip addr add 203.0.113.242/32 dev x0
+nsrun ext ip route add 203.0.113.240/29 via 198.51.100.130 dev x0 onlink table 100
+nsrun ext ip rule add pref 10 iif lo to 203.0.113.240/29 lookup 100
+nsrun ext ip rule del pref 0 lookup local
+nsrun ext ip rule add pref 100 lookup local
+flow loadbalancer "same node to LB1, SNATted to LB1 (implicitly allowed)" 203.0.113.241 tcp 203.0.113.241 80 $EP1 yes null/NONE
+flow loadbalancer "same node to LB2, SNATted to LB2 (implicitly allowed)" 203.0.113.242 tcp 203.0.113.242 80 $EP1 yes null/NONE
+# The same packet from an LB IP the source ranges do not name (.243, not this service's):
+# kube-proxy's firewall chain drops it; not one of its flows, the check that the two
+# above pass for the rule's reason.
+nsrun ext ip addr add 203.0.113.243/32 dev x0
+flow loadbalancer "from another LB IP to LB1 (not in the source ranges)" 203.0.113.243 tcp 203.0.113.241 80 DROP - prerouting/NFT_RULE_DROP
+nsrun ext ip rule del pref 100 lookup local
+nsrun ext ip rule add pref 0 lookup local
+nsrun ext ip rule del pref 10
+for a in 203.0.113.241 203.0.113.242 203.0.113.243; do nsrun ext ip addr del "$a/32" dev x0; done
 
 # ---- nftables: TestExternalTrafficPolicyLocal, TestExternalTrafficPolicyCluster
 load_nft etp-local
