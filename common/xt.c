@@ -24,6 +24,8 @@
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_multiport.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_sctp.h>
+#undef bytes			/* xt_sctp.h's helper macro: not ours */
 #include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_connmark.h>
 #include <linux/netfilter/xt_iprange.h>
@@ -193,6 +195,7 @@ static const struct ext matches[] = {
 	{ "multiport", PP_XT_M_MULTIPORT, NFPROTO_UNSPEC, 1, 1, { SZ(1, xt_multiport_v1) } },
 	{ "tcp", PP_XT_M_TCP, NFPROTO_UNSPEC, 0, 0, { SZ(0, xt_tcp) } },
 	{ "udp", PP_XT_M_UDP, NFPROTO_UNSPEC, 0, 0, { SZ(0, xt_udp) } },
+	{ "sctp", PP_XT_M_SCTP, NFPROTO_UNSPEC, 0, 0, { SZ(0, xt_sctp_info) } },
 	{ "icmp", PP_XT_M_ICMP, NFPROTO_IPV4, 0, 0, { SZ(0, ipt_icmp) } },
 	{ "icmp6", PP_XT_M_ICMP6, NFPROTO_IPV6, 0, 0, { SZ(0, ip6t_icmp) } },
 	{ "mark", PP_XT_M_MARK, NFPROTO_UNSPEC, 1, 1, { SZ(1, xt_mark_mtinfo1) } },
@@ -600,6 +603,57 @@ sb_ports(struct sb *b, const char *opt, const uint16_t pts[2], bool inv)
 		sb_add(b, " --%s %u:%u", opt, pts[0], pts[1]);
 }
 
+/* libxt_sctp's chunk names and the letters of their flags (iptables' sctp_chunk_names). */
+static const struct { uint8_t type; const char *name, *flags; } sctp_chunks[] = {
+	{ 0, "DATA", "----IUBE" }, { 1, "INIT", NULL }, { 2, "INIT_ACK", NULL }, { 3, "SACK", NULL },
+	{ 4, "HEARTBEAT", NULL }, { 5, "HEARTBEAT_ACK", NULL }, { 6, "ABORT", "-------T" },
+	{ 7, "SHUTDOWN", NULL }, { 8, "SHUTDOWN_ACK", NULL }, { 9, "ERROR", NULL }, { 10, "COOKIE_ECHO", NULL },
+	{ 11, "COOKIE_ACK", NULL }, { 12, "ECN_ECNE", NULL }, { 13, "ECN_CWR", NULL },
+	{ 14, "SHUTDOWN_COMPLETE", "-------T" }, { 64, "I_DATA", "----IUBE" }, { 130, "RE_CONFIG", NULL },
+	{ 132, "PAD", NULL }, { 193, "ASCONF", NULL }, { 128, "ASCONF_ACK", NULL }, { 192, "FORWARD_TSN", NULL },
+	{ 194, "I_FORWARD_TSN", NULL },
+};
+
+static void
+sb_sctp_chunks(struct sb *b, const struct xt_sctp_info *c)
+{
+	bool any = false;
+
+	sb_not(b, c->invflags & XT_SCTP_CHUNK_TYPES);
+	sb_add(b, " --chunk-types %s", c->chunk_match_type == SCTP_CHUNK_MATCH_ALL ? "all" :
+		    c->chunk_match_type == SCTP_CHUNK_MATCH_ONLY ? "only" : "any");
+	for (unsigned t = 0; t < 256; t++) {
+		const char *name = NULL, *letters = NULL;
+
+		if (!(c->chunkmap[t / 32] & (1u << (t % 32))))
+			continue;
+		for (size_t k = 0; k < PP_ARRAY_SIZE(sctp_chunks); k++)
+			if (sctp_chunks[k].type == t) {
+				name = sctp_chunks[k].name;
+				letters = sctp_chunks[k].flags;
+			}
+		sb_add(b, "%s", any ? "," : " ");
+		any = true;
+		if (name)
+			sb_add(b, "%s", name);
+		else
+			sb_add(b, "0x%04X", t);
+		for (int f = 0; f < c->flag_count && f < XT_NUM_SCTP_FLAGS; f++) {
+			if (c->flag_info[f].chunktype != t)
+				continue;
+			sb_add(b, ":");
+			for (int bit = 7; bit >= 0; bit--)
+				if (c->flag_info[f].flag_mask & (1u << bit)) {
+					char l = letters && letters[7 - bit] != '-' ? letters[7 - bit] : '?';
+
+					sb_add(b, "%c", c->flag_info[f].flag & (1u << bit) ? l : (char)(l | 0x20));
+				}
+		}
+	}
+	if (!any)
+		sb_add(b, " NONE");
+}
+
 static void
 sb_tcpflags(struct sb *b, uint8_t flags)
 {
@@ -896,6 +950,28 @@ text_match_opts(struct sb *b, const struct pp_xt_match *m, const char *setname)
 
 		sb_ports(b, "sport", u->spts, u->invflags & XT_UDP_INV_SRCPT);
 		sb_ports(b, "dport", u->dpts, u->invflags & XT_UDP_INV_DSTPT);
+		break;
+	}
+	case PP_XT_M_SCTP: {
+		const struct xt_sctp_info *c = i;
+
+		/* as libxt_sctp saves it: --sport, --dport, --chunk-types MODE CHUNK[:FLAGS],... */
+		if (c->flags & XT_SCTP_SRC_PORTS) {
+			sb_not(b, c->invflags & XT_SCTP_SRC_PORTS);
+			if (c->spts[0] != c->spts[1])
+				sb_add(b, " --sport %u:%u", c->spts[0], c->spts[1]);
+			else
+				sb_add(b, " --sport %u", c->spts[0]);
+		}
+		if (c->flags & XT_SCTP_DEST_PORTS) {
+			sb_not(b, c->invflags & XT_SCTP_DEST_PORTS);
+			if (c->dpts[0] != c->dpts[1])
+				sb_add(b, " --dport %u:%u", c->dpts[0], c->dpts[1]);
+			else
+				sb_add(b, " --dport %u", c->dpts[0]);
+		}
+		if (c->flags & XT_SCTP_CHUNK_TYPES)
+			sb_sctp_chunks(b, c);
 		break;
 	}
 	case PP_XT_M_ICMP: {
@@ -1427,6 +1503,24 @@ pp_xt_match_eval(const struct pp_xt_match *m, const struct pp_xt_pkt *p, char *w
 
 		return eval_ports("udp", IPPROTO_UDP, u->spts, u->dpts, u->invflags & XT_UDP_INV_SRCPT,
 				  u->invflags & XT_UDP_INV_DSTPT, p, why, whylen);
+	}
+	case PP_XT_M_SCTP: {
+		const struct xt_sctp_info *c = i;
+		static const uint16_t all[2] = { 0, 0xffff };
+		enum pp_xt_result r;
+
+		/* xt_sctp's ports are the common header's; a port not flagged is not looked at */
+		r = eval_ports("sctp", IPPROTO_SCTP, c->flags & XT_SCTP_SRC_PORTS ? c->spts : all,
+			       c->flags & XT_SCTP_DEST_PORTS ? c->dpts : all,
+			       (c->flags & XT_SCTP_SRC_PORTS) && (c->invflags & XT_SCTP_SRC_PORTS),
+			       (c->flags & XT_SCTP_DEST_PORTS) && (c->invflags & XT_SCTP_DEST_PORTS), p, why, whylen);
+		if (r != PP_XT_MATCH)
+			return r;
+		if (c->flags & XT_SCTP_CHUNK_TYPES) {
+			why_set("-m sctp --chunk-types: the packet's SCTP chunks are not known");
+			return PP_XT_UNKNOWN;
+		}
+		return PP_XT_MATCH;
 	}
 	case PP_XT_M_ICMP:
 	case PP_XT_M_ICMP6: {

@@ -38,7 +38,7 @@ enum {
 };
 
 static const struct pp_optdef pc_optdefs[] = {
-	PP_OPT(0, "proto", OPT_PROTO, "PROTO", "tcp, udp or icmp (default: tcp with a port, icmp without)"),
+	PP_OPT(0, "proto", OPT_PROTO, "PROTO", "tcp, udp, sctp or icmp (default: tcp with a port, icmp without)"),
 	PP_OPT(0, "from", OPT_FROM, "SRC", "source address (with --iif: the packet's sender)"),
 	PP_OPT(0, "iif", OPT_IIF, "DEV", "the packet arrives on DEV (ingress or forward)"),
 	PP_OPT(0, "oif", OPT_OIF, "DEV", "force the output device"),
@@ -48,7 +48,7 @@ static const struct pp_optdef pc_optdefs[] = {
 	PP_OPT(0, "tos", OPT_TOS, "N", "TOS byte (IPv6: traffic class), as ip route get ... tos"),
 	PP_OPT(0, "dscp", OPT_DSCP, "N", "DSCP (0-63): --tos with the value shifted left by 2"),
 	PP_OPT('v', "verbose", 'v', NULL, "show each station's evidence in text output"),
-	PP_OPT('f', "file", 'f', "FILE", "check every target of FILE, one per line:\nDEST[:PORT] [tcp|udp|icmp] [name=LABEL]; # comments"),
+	PP_OPT('f', "file", 'f', "FILE", "check every target of FILE, one per line:\nDEST[:PORT] [tcp|udp|sctp|icmp] [name=LABEL]; # comments"),
 	PP_OPT(0, "parallel", OPT_PARALLEL, "N", "targets checked at once with -f (default 4, at most 64)"),
 	PP_OPT(0, "probe", OPT_PROBE, NULL, "send one real flow and watch where the kernel drops it"),
 	PP_OPT(0, "timeout", OPT_TIMEOUT, "SEC", "how long the probe waits for an answer (default 2)"),
@@ -93,6 +93,8 @@ proto_parse(const char *s, uint8_t *p)
 		*p = IPPROTO_TCP;
 	else if (strcmp(s, "udp") == 0)
 		*p = IPPROTO_UDP;
+	else if (strcmp(s, "sctp") == 0)
+		*p = IPPROTO_SCTP;
 	else if (strcmp(s, "icmp") == 0 || strcmp(s, "icmpv6") == 0 || strcmp(s, "ipv6-icmp") == 0)
 		*p = IPPROTO_ICMP;
 	else
@@ -190,7 +192,7 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 			break;
 		case OPT_PROTO:
 			if (proto_parse(optarg, &q->proto) < 0)
-				return pp_usage_error(&o->cli, "--proto: '%s' is not tcp, udp or icmp", optarg);
+				return pp_usage_error(&o->cli, "--proto: '%s' is not tcp, udp, sctp or icmp", optarg);
 			has_proto = true;
 			break;
 		case OPT_FROM:
@@ -251,6 +253,16 @@ pc_args(int argc, char *argv[], struct pc_opts *o)
 		return pp_usage_error(&o->cli, "--interval goes with --count: the gap between its probes");
 	if (q->count && !has_interval)
 		q->interval = 1.0;
+	/*
+	 * The probe and the watch send and recognise tcp, udp and icmp only. An SCTP probe
+	 * would need SCTP sockets (this kernel may have none: CONFIG_IP_SCTP) and an
+	 * association's handshake pathcheck does not speak: refused rather than half done.
+	 */
+	if (has_proto && q->proto == IPPROTO_SCTP && (q->probe || q->watch > 0))
+		return pp_usage_error(&o->cli, "--proto sctp: %s speaks tcp, udp and icmp only (an SCTP probe needs SCTP sockets); "
+				      "ask without it for the static walk", q->probe ? "--probe" : "--watch");
+	if (has_proto && q->proto == IPPROTO_SCTP && o->replay)
+		return pp_usage_error(&o->cli, "--proto sctp: --replay sends tcp, udp and icmp only (an SCTP packet needs SCTP sockets)");
 	if (q->probe && q->iif[0])
 		return pp_usage_error(&o->cli, "--probe sends from this host; for a packet arriving on --iif use --watch SEC");
 	if (q->reply && q->round_trip)

@@ -115,6 +115,11 @@ const struct pc_cause_info pc_causes[PC_C_MAX] = {
 		"wait for DAD to finish, or use optimistic DAD", S(PC_SOCKET), { NULL } },
 	[PC_C_NO_SOURCE_ADDRESS] = { "NO_SOURCE_ADDRESS", "the route gives no source address: the host has none usable for it",
 		"add an address, or a src to the route", S(PC_SOCKET), { NULL } },
+	[PC_C_PROTOCOL_UNREACHABLE] = { "PROTOCOL_UNREACHABLE",
+		"the kernel has no handler for the packet's protocol (SCTP without CONFIG_IP_SCTP or the sctp module) and no raw socket takes it: "
+		"dropped, answered with ICMP protocol unreachable (IPv6: parameter problem, unknown next header)",
+		"load the sctp module (modprobe sctp) or use a kernel built with CONFIG_IP_SCTP, then start the service",
+		S(PC_SOCKET), { "IP_NOPROTO" } },
 
 	/* ---- conntrack ---- */
 	[PC_C_CT_TABLE_FULL] = { "CT_TABLE_FULL", "the conntrack table is full: new flows are dropped",

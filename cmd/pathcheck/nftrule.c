@@ -40,6 +40,7 @@ proto_str(uint8_t p)
 	switch (p) {
 	case IPPROTO_TCP: return "tcp";
 	case IPPROTO_UDP: return "udp";
+	case IPPROTO_SCTP: return "sctp";
 	case IPPROTO_ICMP: return "icmp";
 	case IPPROTO_ICMPV6: return "icmpv6";
 	default: return "th";
@@ -327,10 +328,11 @@ nftr_tidy(char *t)
 	static const struct { const char *dep, *then; } deps[] = {
 		{ "meta nfproto ipv4 ", "ip " }, { "meta nfproto ipv6 ", "ip6 " },
 		{ "meta protocol ip ", "ip " }, { "meta protocol ip6 ", "ip6 " },
-		{ "meta l4proto tcp ", "tcp " }, { "meta l4proto udp ", "udp " },
+		{ "meta l4proto tcp ", "tcp " }, { "meta l4proto udp ", "udp " }, { "meta l4proto sctp ", "sctp " },
 		{ "meta l4proto icmp ", "icmp " }, { "meta l4proto icmpv6 ", "icmpv6 " },
 		{ "ip protocol tcp ", "tcp " }, { "ip protocol udp ", "udp " },
 		{ "ip6 nexthdr tcp ", "tcp " }, { "ip6 nexthdr udp ", "udp " },
+		{ "ip protocol sctp ", "sctp " }, { "ip6 nexthdr sctp ", "sctp " },
 		{ "meta nfproto ipv4 ", "icmp " }, { "meta nfproto ipv6 ", "icmpv6 " },
 	};
 

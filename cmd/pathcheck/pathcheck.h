@@ -6,6 +6,7 @@
 #define PATHCHECK_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 
 #include "cause.h"
 #include "cli.h"
@@ -57,7 +58,7 @@ struct pc_query {
 	char dest_arg[256];		/* DEST as typed */
 	struct pp_addr dst;
 	struct pp_addr src;		/* family 0: not given */
-	uint8_t proto;			/* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6 */
+	uint8_t proto;			/* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_ICMP or IPPROTO_ICMPV6 */
 	bool has_dport, has_sport, has_mark, has_uid, has_tos;
 	uint16_t dport, sport;
 	uint8_t tos;			/* --tos, or --dscp shifted into its place */
@@ -345,6 +346,11 @@ struct pc_facts {
 	size_t nlisteners;
 	int other_sock_rc;			/* the other protocol (udp for tcp, tcp for udp) on the same port */
 	bool sock_local_read;			/* egress to this host's own address: the listeners were read */
+	/* socket, SCTP: whether the kernel has it (/proc/net/protocols), and raw sockets of protocol 132 */
+	int sctp_rc;				/* 0 read, or -errno */
+	bool sctp_kernel;			/* an SCTP (or SCTPv6) protocol is registered */
+	int sctp_raw_rc;			/* /proc/net/raw or raw6: 0 read, or -errno */
+	bool sctp_raw;				/* a raw socket of protocol 132 takes the packet */
 	struct pc_listener other_listeners[16];
 	size_t nother;
 	bool have_snmp;
@@ -701,6 +707,12 @@ void pc_prom_expect(struct pp_prom *p, const struct pc_target *t, size_t n);
 int pc_render_nagios(const struct pc_opts *o, const struct pc_target *t, size_t n);
 const char *pc_direction_name(enum pc_direction d);
 const char *pc_proto_name(uint8_t proto);
+/* A protocol whose packets carry ports where tcp's and udp's are (the first 4 bytes of the header). */
+static inline bool
+pc_proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
 const char *pc_ct_state_name(uint32_t st);
 
 

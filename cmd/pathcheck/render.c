@@ -28,6 +28,7 @@ pc_proto_name(uint8_t proto)
 	switch (proto) {
 	case IPPROTO_TCP: return "tcp";
 	case IPPROTO_UDP: return "udp";
+	case IPPROTO_SCTP: return "sctp";
 	case IPPROTO_ICMPV6: return "icmpv6";
 	default: return "icmp";
 	}

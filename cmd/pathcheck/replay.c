@@ -1558,6 +1558,11 @@ replay_one(struct pp_snap *snap, int ns, struct pc_target *t, struct pc_replay *
 		free(c);
 		return;
 	}
+	if (t->q.proto == IPPROTO_SCTP) {
+		snprintf(rp->why, sizeof(rp->why), "sctp: the replay sends tcp, udp and icmp only (an SCTP packet needs SCTP sockets)");
+		free(c);
+		return;
+	}
 	if ((c->orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(rp->why, sizeof(rp->why), "/proc/thread-self/ns/net: %s", strerror(errno));
 		free(c);

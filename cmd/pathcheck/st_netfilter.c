@@ -658,9 +658,9 @@ pc_pkt_for_hook(const struct pc_query *q, const struct pc_facts *f, uint32_t hoo
 	p->dst = q->dst;
 	p->l4proto = q->proto;
 	p->dport = q->dport;
-	p->dport_known = q->has_dport || (q->proto != IPPROTO_TCP && q->proto != IPPROTO_UDP);
+	p->dport_known = q->has_dport || !pc_proto_has_ports(q->proto);
 	p->sport = q->sport;
-	p->sport_known = q->has_sport || (q->proto != IPPROTO_TCP && q->proto != IPPROTO_UDP);
+	p->sport_known = q->has_sport || !pc_proto_has_ports(q->proto);
 	p->mark = q->mark;
 	p->uid_known = q->has_uid;
 	p->uid = q->uid;

@@ -759,7 +759,13 @@ route_query(const struct pc_query *q, struct pp_route_query *rq, bool with_src)
 	rq->mark = q->mark;
 	rq->has_uid = q->has_uid;
 	rq->uid = q->uid;
-	rq->ipproto = q->proto;
+	/*
+	 * RTM_GETROUTE takes RTA_IP_PROTO for tcp, udp and icmp only ("Unsupported ip
+	 * proto" for sctp): an SCTP flow is asked without it, its ports kept (the kernel
+	 * takes RTA_SPORT and RTA_DPORT alone). eval_route_ipproto() says when a rule
+	 * selecting ipproto sctp makes that answer not the packet's.
+	 */
+	rq->ipproto = q->proto == IPPROTO_SCTP ? 0 : q->proto;
 	rq->sport = q->sport;
 	rq->dport = q->dport;
 	rq->tos = q->tos;
@@ -962,7 +968,7 @@ collect_sport(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f, struct p
 	struct pp_rule_flow rf;
 	const struct pp_rule *upto = NULL;
 
-	if (q->has_sport || (q->proto != IPPROTO_TCP && q->proto != IPPROTO_UDP) || f->rules_rc < 0)
+	if (q->has_sport || !pc_proto_has_ports(q->proto) || f->rules_rc < 0)
 		return;
 	pc_rule_flow(q, &rf);
 	if (f->route_rc == 0)
@@ -1430,6 +1436,45 @@ eval_route_tos(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 	}
 }
 
+/*
+ * An SCTP flow's lookup was asked without its protocol (route_query()): a policy rule that
+ * selects ipproto sctp, reached before the rule that decided that lookup and matching the
+ * packet otherwise, would route the real packet by itself. Which route it takes is then
+ * not known: unknown, the rule named, never the other route's verdict.
+ */
+static void
+eval_route_ipproto(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s = &res->st[PC_ROUTE];
+	const struct pp_rule *upto = NULL;
+	struct pp_rule_flow rf, asked;
+	char rb[256];
+
+	if (q->proto != IPPROTO_SCTP || f->rules_rc < 0 || !s->present)
+		return;
+	pc_rule_flow(q, &rf);
+	asked = rf;
+	asked.ipproto = 0;
+	if (f->route_rc == 0)
+		upto = pc_deciding_rule(f, &asked, f->route.table);
+	for (size_t i = 0; i < f->nrules; i++) {
+		const struct pp_rule *r = &f->rules[i];
+
+		if (r == upto)
+			break;
+		if (r->ipproto != IPPROTO_SCTP || !pp_rule_match(r, &rf))
+			continue;
+		pp_val_add_str(s->evidence, "ipproto_rule", pp_rule_format(r, rb, sizeof(rb)));
+		pc_set(s, PP_ST_UNKNOWN, PC_C_KERNEL_UNSUPPORTED);
+		s->drop_reason[0] = '\0';
+		snprintf(s->summary, sizeof(s->summary),
+			 "rule %u selects ipproto sctp, and the kernel's route lookup cannot be asked about SCTP "
+			 "(RTA_IP_PROTO takes tcp, udp and icmp): which route the packet takes is not known", r->priority);
+		pc_hint(s, "%s rule show; %s route show table %u", pc_ipcmd(q), pc_ipcmd(q), r->table);
+		return;
+	}
+}
+
 void
 pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res, enum pc_station_id id)
 {
@@ -1440,5 +1485,6 @@ pc_route_judge(const struct pc_query *q, const struct pc_facts *f, struct pc_res
 		eval_route_in(q, f, res);
 	eval_route_sport(q, f, res);
 	eval_route_tos(q, f, res);
+	eval_route_ipproto(q, f, res);
 	eval_route_mark(f, res);
 }

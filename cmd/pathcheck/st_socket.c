@@ -103,6 +103,49 @@ takes(const struct pc_listener *l, const struct pc_query *q)
 	return fam_ok && dev_ok && (any || pp_addr_eq(&l->addr, &q->dst));
 }
 
+/* SCTP to a local address: what collect_sctp() could tell, and never more. */
+static void
+eval_sctp_ingress(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
+{
+	struct pc_station *s;
+
+	if (f->sctp_rc < 0) {
+		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, pc_cause_of_errno(f->sctp_rc),
+			  "whether this kernel has SCTP is not known: /proc/net/protocols: %s", strerror(-f->sctp_rc));
+		return;
+	}
+	if (f->sctp_kernel) {
+		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, PC_C_NOT_READ,
+			  "the kernel has SCTP, and pathcheck does not read SCTP sockets: whether anything listens on sctp port %u is not known",
+			  q->dport);
+		pc_hint(s, "ss -lSn 'sport = :%u'", q->dport);
+		return;
+	}
+	if (f->sctp_raw_rc < 0) {
+		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, pc_cause_of_errno(f->sctp_raw_rc),
+			  "the kernel has no SCTP; whether a raw socket takes protocol 132 is not known: %s",
+			  strerror(-f->sctp_raw_rc));
+		return;
+	}
+	if (f->sctp_raw) {
+		s = pc_st(res, PC_SOCKET, PP_ST_UNKNOWN, PC_C_NOT_READ,
+			  "the kernel has no SCTP, and a raw socket of protocol 132 (a userspace SCTP stack) takes the packet: "
+			  "whether it answers on port %u is not known", q->dport);
+		pc_hint(s, "ss -w -a -p -n");
+		return;
+	}
+	s = pc_st(res, PC_SOCKET, PP_ST_FAIL, PC_C_PROTOCOL_UNREACHABLE,
+		  "this kernel has no SCTP (no SCTP%s in /proc/net/protocols: CONFIG_IP_SCTP, or the sctp module not loaded) "
+		  "and no raw socket takes protocol 132: the packet is dropped (%s)",
+		  q->family == AF_INET6 ? "v6" : "",
+		  q->family == AF_INET6 ? "answered with ICMPv6 parameter problem, unknown next header"
+					: "answered with ICMP protocol unreachable");
+	snprintf(s->drop_reason, sizeof(s->drop_reason), "IP_NOPROTO");
+	pc_hint(s, "modprobe sctp; grep -i sctp /proc/net/protocols");
+	if (f->dnat)
+		pp_val_add_str(s->evidence, "after_dnat", f->dnat_text);
+}
+
 static void
 eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct pc_result *res)
 {
@@ -133,6 +176,10 @@ eval_socket_ingress(const struct pc_query *q, const struct pc_facts *f, struct p
 	}
 	if (!q->has_dport) {
 		pc_st(res, PC_SOCKET, PP_ST_SKIPPED, PC_C_NONE, "no port given");
+		return;
+	}
+	if (q->proto == IPPROTO_SCTP) {
+		eval_sctp_ingress(q, f, res);
 		return;
 	}
 	pp_addr_str(&q->dst, d, sizeof(d));
@@ -264,6 +311,73 @@ listen_counters(struct pc_facts *f)
 	}
 }
 
+/* Whether /proc/net/raw (raw6) lists a raw socket of protocol proto: 1, 0, or -errno. */
+static int
+raw_socket_of(int family, uint8_t proto)
+{
+	char path[64], *buf, *line, *save = NULL;
+	const size_t max = 1u << 18;
+	ssize_t n;
+	int found = 0;
+
+	if (!(buf = malloc(max)))
+		return -ENOMEM;
+	n = pp_read_file(pp_proc_net_path(family == AF_INET6 ? "raw6" : "raw", path, sizeof(path)), buf, max);
+	if (n < 0) {
+		free(buf);
+		return (int)n;
+	}
+	/* "   0: 00000000:0084 00000000:0000 07 ...": a raw socket's local port is its protocol. */
+	for (line = strtok_r(buf, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
+		char local[64];
+		const char *colon;
+
+		if (sscanf(line, "%*s %63s", local) != 1 || !(colon = strrchr(local, ':')))
+			continue;
+		if (strtoul(colon + 1, NULL, 16) == proto)
+			found = 1;
+	}
+	free(buf);
+	return found;
+}
+
+/*
+ * SCTP: pathcheck reads no SCTP sockets. What it can tell is whether the kernel has
+ * SCTP at all (its protocols are listed in /proc/net/protocols as SCTP and SCTPv6 when
+ * the sctp module is in), and, when it has not, whether a raw socket of protocol 132
+ * (a userspace SCTP stack) takes the packet instead of the kernel's protocol unreachable.
+ */
+static void
+collect_sctp(struct pc_facts *f)
+{
+	char path[64], *buf, *line, *save = NULL;
+	const size_t max = 1u << 16;
+	ssize_t n;
+	int rc;
+
+	if (!(buf = malloc(max))) {
+		f->sctp_rc = -ENOMEM;
+		return;
+	}
+	n = pp_read_file(pp_proc_net_path("protocols", path, sizeof(path)), buf, max);
+	if (n < 0) {
+		f->sctp_rc = (int)n;
+		free(buf);
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, f->eq.family == AF_INET6 ? "SCTPv6 " : "SCTP ", f->eq.family == AF_INET6 ? 7 : 5) == 0)
+			f->sctp_kernel = true;
+	free(buf);
+	if (f->sctp_kernel)
+		return;
+	rc = raw_socket_of(f->eq.family, IPPROTO_SCTP);
+	if (rc < 0)
+		f->sctp_raw_rc = rc;
+	else
+		f->sctp_raw = rc == 1;
+}
+
 static void
 collect_socket(struct pc_facts *f)
 {
@@ -272,6 +386,10 @@ collect_socket(struct pc_facts *f)
 	struct pp_nl nl;
 	int rc;
 
+	if (eq->has_dport && eq->proto == IPPROTO_SCTP) {
+		collect_sctp(f);
+		return;
+	}
 	if (!eq->has_dport || (eq->proto != IPPROTO_TCP && eq->proto != IPPROTO_UDP))
 		return;
 	if ((rc = pp_nl_open(&nl, NETLINK_SOCK_DIAG, &f->sock_err)) < 0) {
@@ -314,7 +432,7 @@ static bool
 local_delivery(const struct pc_query *q, const struct pc_facts *f)
 {
 	return q->direction == PC_EGRESS && f->route_rc == 0 && f->route.type == RTN_LOCAL && q->has_dport &&
-	       (q->proto == IPPROTO_TCP || q->proto == IPPROTO_UDP) && !q->ct_reply;
+	       pc_proto_has_ports(q->proto) && !q->ct_reply;
 }
 
 /*

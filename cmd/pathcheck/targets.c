@@ -1,6 +1,6 @@
 /*
  * targets.c: many destinations in one run (-f FILE). One target per line:
- * DEST[:PORT] [tcp|udp|icmp] [name=LABEL] [expect=pass|drop], '#' starts a comment. Targets are
+ * DEST[:PORT] [tcp|udp|sctp|icmp] [name=LABEL] [expect=pass|drop], '#' starts a comment. Targets are
  * checked by a bounded number of threads; each thread builds its own sockets, and
  * all of them live in the namespace main() entered before they started.
  */
@@ -59,11 +59,13 @@ pc_target_parse(const char *line, const struct pc_query *base, uint8_t default_p
 				snprintf(why, len, "'%s': expect= is pass or drop", tok);
 				return -1;
 			}
-		} else if (strcmp(tok, "tcp") == 0 || strcmp(tok, "udp") == 0 || strcmp(tok, "icmp") == 0) {
-			t->q.proto = tok[0] == 't' ? IPPROTO_TCP : tok[0] == 'u' ? IPPROTO_UDP : IPPROTO_ICMP;
+		} else if (strcmp(tok, "tcp") == 0 || strcmp(tok, "udp") == 0 || strcmp(tok, "icmp") == 0 ||
+			   strcmp(tok, "sctp") == 0) {
+			t->q.proto = tok[0] == 't' ? IPPROTO_TCP : tok[0] == 'u' ? IPPROTO_UDP :
+				     tok[0] == 's' ? IPPROTO_SCTP : IPPROTO_ICMP;
 			has_proto = true;
 		} else {
-			snprintf(why, len, "'%s' is not tcp, udp, icmp, name=LABEL or expect=pass|drop", tok);
+			snprintf(why, len, "'%s' is not tcp, udp, sctp, icmp, name=LABEL or expect=pass|drop", tok);
 			return -1;
 		}
 	}
@@ -73,6 +75,11 @@ pc_target_parse(const char *line, const struct pc_query *base, uint8_t default_p
 		t->q.proto = default_proto ? default_proto : t->q.has_dport ? IPPROTO_TCP : IPPROTO_ICMP;
 	if (t->q.proto == IPPROTO_ICMP && t->q.has_dport) {
 		snprintf(why, len, "icmp has no port");
+		return -1;
+	}
+	if (t->q.proto == IPPROTO_SCTP && (t->q.probe || t->q.watch > 0)) {
+		snprintf(why, len, "sctp: %s speaks tcp, udp and icmp only (an SCTP probe needs SCTP sockets)",
+			 t->q.probe ? "--probe" : "--watch");
 		return -1;
 	}
 	return 1;

@@ -184,7 +184,7 @@ bad "address that is not one" "999.1.1.1" -N "$C" 999.1.1.1
 bad "unknown device" "nosuch0" -N "$C" --oif nosuch0 203.0.113.2
 bad "unknown netns" "nosuchns" -N nosuchns 203.0.113.2
 bad "bad mark" "--mark" -N "$C" --mark 12q 203.0.113.2
-bad "bad proto" "--proto" -N "$C" --proto sctp 203.0.113.2
+bad "bad proto" "--proto" -N "$C" --proto gre 203.0.113.2
 bad "icmp with a port" "icmp" -N "$C" --proto icmp 203.0.113.2:80
 bad "family mismatch" "--from" -N "$C" --from 2001:db8:1::2 203.0.113.2
 bad "bad tos" "--tos" -N "$C" --tos 256 203.0.113.2

@@ -66,6 +66,11 @@ cat <<'CASES'
 6|legacy|filter|-p tcp --dport 443|-p tcp|
 4|legacy|filter|-p udp --dport 53|-p udp|
 6|legacy|filter|-p udp ! --sport 53|-p udp|
+4|nft|filter|-p sctp -m sctp --dport 53|-p sctp|
+4|nft|filter|-p sctp -m sctp --sport 1000:2000 ! --dport 80|-p sctp|
+6|nft|filter|-p sctp -m sctp --dport 3868|-p sctp|
+4|nft|filter|-p sctp -m sctp --chunk-types any INIT|-p sctp|
+4|nft|filter|-p sctp -m sctp ! --chunk-types only DATA:Be,INIT|-p sctp|
 4|nft|filter|-p icmp --icmp-type echo-request|-p icmp|
 4|nft|filter|-p icmp --icmp-type 3/4|-p icmp|
 4|nft|filter|-p icmp ! --icmp-type any|-p icmp|

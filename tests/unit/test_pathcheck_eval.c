@@ -755,6 +755,136 @@ test_local_delivery_listener(void)
 	CHECK(has(res.st[PC_SOCKET].summary, "source 198.51.100.130 is local"));
 }
 
+
+/*
+ * SCTP to a local address: pathcheck reads no SCTP sockets. A kernel without SCTP and no
+ * raw socket of protocol 132 drops it (PROTOCOL_UNREACHABLE, IP_NOPROTO); a kernel with
+ * SCTP, a raw socket, or a file that could not be read: unknown, never NO_LISTENER.
+ */
+static void
+test_sctp_socket(void)
+{
+	healthy();
+	addr(&q.src, "198.51.100.130");
+	addr(&q.dst, "198.51.100.130");
+	q.proto = IPPROTO_SCTP;
+	q.dport = 53;
+	f.src_local = 1;
+	f.route.type = RTN_LOCAL;
+	f.sock_local_read = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_FAIL);
+	CHECK_STR(pc_cause_name(res.st[PC_SOCKET].cause), "PROTOCOL_UNREACHABLE");
+	CHECK_STR(res.st[PC_SOCKET].drop_reason, "IP_NOPROTO");
+	CHECK(has(res.st[PC_SOCKET].summary, "this kernel has no SCTP"));
+	CHECK(has(res.st[PC_SOCKET].summary, "ICMP protocol unreachable"));
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_PROBLEM);
+
+	/* A raw socket of protocol 132 (a userspace stack) may take it: unknown. */
+	f.sctp_raw = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_SOCKET].summary, "raw socket of protocol 132"));
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+
+	/* The raw sockets could not be read: unknown. */
+	f.sctp_raw = false;
+	f.sctp_raw_rc = -EACCES;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_UNKNOWN);
+	CHECK_STR(pc_cause_name(res.st[PC_SOCKET].cause), "NEEDS_PRIVILEGE");
+
+	/* The kernel has SCTP: its sockets are not read, so whether one listens is not known. */
+	f.sctp_raw_rc = 0;
+	f.sctp_kernel = true;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_UNKNOWN);
+	CHECK(has(res.st[PC_SOCKET].summary, "does not read SCTP sockets"));
+	CHECK(has(res.st[PC_SOCKET].hint, "ss -lSn"));
+	CHECK_EQ_INT(res.verdict_station, PC_SOCKET);
+
+	/* /proc/net/protocols not read: unknown. */
+	f.sctp_kernel = false;
+	f.sctp_rc = -ENOENT;
+	eval();
+	CHECK_EQ_INT(res.st[PC_SOCKET].status, PP_ST_UNKNOWN);
+	CHECK_STR(pc_cause_name(res.st[PC_SOCKET].cause), "NOT_READ");
+
+	/* Ingress (arriving on a device), IPv6: the same judgement, the IPv6 answer named. */
+	healthy();
+	q.direction = PC_INGRESS;
+	q.family = AF_INET6;
+	addr(&q.src, "2001:db8::2");
+	addr(&q.dst, "2001:db8::1");
+	q.proto = IPPROTO_SCTP;
+	q.dport = 53;
+	f.route.family = AF_INET6;
+	f.route.type = RTN_LOCAL;
+	eval();
+	/* (hand-made ingress facts leave an earlier station undecided: the finding is kept as if_reached) */
+	if (res.st[PC_SOCKET].status == PP_ST_UNKNOWN)
+		CHECK_STR(ev_str(PC_SOCKET, "if_reached_cause"), "PROTOCOL_UNREACHABLE");
+	else
+		CHECK_STR(pc_cause_name(res.st[PC_SOCKET].cause), "PROTOCOL_UNREACHABLE");
+	CHECK(has(res.st[PC_SOCKET].summary, "parameter problem"));
+}
+
+/*
+ * The kernel's route lookup takes no RTA_IP_PROTO for sctp: asked without it, an ip rule
+ * selecting ipproto sctp that the packet meets before the deciding rule makes the route
+ * unknown; one selecting tcp, or one after the deciding rule, changes nothing.
+ */
+static void
+test_sctp_route_rule(void)
+{
+	struct pp_rule *r;
+
+	healthy();
+	q.proto = IPPROTO_SCTP;
+	q.dport = 53;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	rules[3] = rules[2];
+	rules[2] = rules[1];
+	r = rule(1, 100, FR_ACT_TO_TBL, 100);
+	r->ipproto = IPPROTO_SCTP;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_UNKNOWN);
+	CHECK_STR(pc_cause_name(res.st[PC_ROUTE].cause), "KERNEL_UNSUPPORTED");
+	CHECK(has(res.st[PC_ROUTE].summary, "rule 100 selects ipproto sctp"));
+	CHECK(has(ev_str(PC_ROUTE, "ipproto_rule"), "100:"));
+	CHECK_EQ_INT(res.verdict_station, PC_ROUTE);
+	CHECK_EQ_INT(pc_exit_code(&res), PP_EXIT_UNKNOWN);
+	/* the rule's other selectors do not match the packet: not in the way */
+	r->has_dport = true;
+	r->dport_lo = r->dport_hi = 54;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	/* a rule for tcp: neither the question nor the packet meets it */
+	r->has_dport = false;
+	r->ipproto = IPPROTO_TCP;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	/* after the rule that decided (main): not reached */
+	r->ipproto = IPPROTO_SCTP;
+	r->priority = 32766;
+	rules[1] = rules[2];
+	rules[2] = *r;
+	rules[2].priority = 32766;
+	rules[1].priority = 32000;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+	/* tcp is asked of the kernel as it was: the rule is not pathcheck's to judge */
+	healthy();
+	rules[3] = rules[2];
+	rules[2] = rules[1];
+	r = rule(1, 100, FR_ACT_TO_TBL, 100);
+	r->ipproto = IPPROTO_SCTP;
+	eval();
+	CHECK_EQ_INT(res.st[PC_ROUTE].status, PP_ST_OK);
+}
+
 static void
 test_verdict_order(void)
 {
@@ -1796,6 +1926,8 @@ main(void)
 	RUN(test_sport_plan);
 	RUN(test_sport_eval);
 	RUN(test_local_delivery_listener);
+	RUN(test_sctp_socket);
+	RUN(test_sctp_route_rule);
 	pc_result_free(&res);
 	return tap_done();
 }

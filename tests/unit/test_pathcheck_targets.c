@@ -79,6 +79,28 @@ test_bad_line_is_its_own_target(void)
 	unlink(path);
 }
 
+
+/* sctp in a file line: the static walk takes it; a probe or a watch refuses it, named. */
+static void
+test_sctp_line(void)
+{
+	struct pc_query base;
+	struct pc_target t;
+	char why[256];
+
+	memset(&base, 0, sizeof(base));
+	CHECK_EQ_INT(pc_target_parse("198.51.100.106:53 sctp name=dns", &base, 0, &t, why, sizeof(why)), 1);
+	CHECK_EQ_INT(t.q.proto, IPPROTO_SCTP);
+	CHECK_EQ_INT(t.q.dport, 53);
+	base.probe = true;
+	CHECK_EQ_INT(pc_target_parse("198.51.100.106:53 sctp", &base, 0, &t, why, sizeof(why)), -1);
+	CHECK(strstr(why, "--probe") != NULL);
+	/* --proto sctp as the file's default, without a probe */
+	base.probe = false;
+	CHECK_EQ_INT(pc_target_parse("198.51.100.106:53", &base, IPPROTO_SCTP, &t, why, sizeof(why)), 1);
+	CHECK_EQ_INT(t.q.proto, IPPROTO_SCTP);
+}
+
 static void
 test_exit_worst(void)
 {
@@ -134,6 +156,7 @@ main(void)
 	RUN(test_looks_like_addr);
 	RUN(test_bad_line_is_its_own_target);
 	RUN(test_exit_worst);
+	RUN(test_sctp_line);
 	RUN(test_many_lines);
 	return tap_done();
 }

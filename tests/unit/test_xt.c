@@ -538,6 +538,60 @@ eval_ports_and_protocols(void)
 	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
 }
 
+
+/* -m sctp: the ports as tcp's; a packet of another protocol never matches; chunks undecided. */
+static void
+eval_sctp(void)
+{
+	struct pp_xt_match m;
+	struct pp_xt_pkt p = pkt4("198.51.100.2", "198.51.100.106", IPPROTO_SCTP, 40000, 53);
+	char why[256];
+
+	if (!mt(4, "-p sctp -m sctp --dport 53", 0, &m))
+		{ CHECK(0); return; }
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.dport = 54;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.dport_known = false;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "destination port") != NULL);
+	p.dport_known = true;
+	p.dport = 53;
+	p.l4proto = IPPROTO_TCP;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.l4proto = IPPROTO_SCTP;
+	/* the source port not known, and not asked about: decided */
+	p.sport_known = false;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.sport_known = true;
+
+	if (!mt(4, "-p sctp -m sctp --sport 1000:2000 ! --dport 80", 0, &m))
+		{ CHECK(0); return; }
+	p.sport = 1500;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+	p.dport = 80;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.dport = 53;
+	p.sport = 999;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+	p.sport_known = false;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+
+	if (!mt(6, "-p sctp -m sctp --dport 3868", 0, &m))
+		{ CHECK(0); return; }
+	p = pkt6("2001:db8:1::2", "2001:db8:2::2", IPPROTO_SCTP, 40000, 3868);
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_MATCH);
+
+	if (!mt(4, "-p sctp -m sctp --chunk-types any INIT", 0, &m))
+		{ CHECK(0); return; }
+	p = pkt4("198.51.100.2", "198.51.100.106", IPPROTO_SCTP, 40000, 53);
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_UNKNOWN);
+	CHECK(strstr(why, "chunks") != NULL);
+	/* not SCTP: decided without the chunks */
+	p.l4proto = IPPROTO_UDP;
+	CHECK_EQ_INT(EVAL(m, p), PP_XT_NOMATCH);
+}
+
 static void
 eval_marks_ranges_devices(void)
 {
@@ -1039,6 +1093,7 @@ main(void)
 	RUN(eval_addrtype);
 	RUN(eval_conntrack);
 	RUN(eval_ports_and_protocols);
+	RUN(eval_sctp);
 	RUN(eval_marks_ranges_devices);
 	RUN(eval_set_owner_socket);
 	RUN(eval_undecidable_and_branches);
