@@ -91,6 +91,12 @@ pp_snap_record_new(const char *base)
 }
 
 void
+pp_snap_set_writer(struct pp_snap *s, const char *prog)
+{
+	snprintf(s->hdr.writer, sizeof(s->hdr.writer), "%s %s", prog, PP_VERSION);
+}
+
+void
 pp_snap_free(struct pp_snap *s)
 {
 	if (!s)
@@ -452,8 +458,13 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 	const struct nlmsghdr *h = (const struct nlmsghdr *)a->key;
 	const char *p = (const char *)a->key;
 
-	if (a->kind == ENT_FACT)
+	if (a->kind == ENT_FACT) {
+		if (a->keylen >= 11 && memcmp(p, "SIOCETHTOOL", 11) == 0)
+			return "ethtool-ioctl";
+		if (a->keylen >= 5 && memcmp(p, "clock", 5) == 0)
+			return "clock";
 		return "ifnames";
+	}
 	if (a->kind == ENT_FILE) {
 		if (strncmp(p, "/proc/sys/", 10) == 0)
 			return "sysctl";
@@ -461,6 +472,8 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 			return "snmp";
 		if (strncmp(p, "/proc/net/stat/nf_conntrack", 27) == 0)
 			return "ct-stats";
+		if (strncmp(p, "/proc/net/softnet_stat", 22) == 0)
+			return "softnet";
 		return "proc";
 	}
 	if (a->keylen < sizeof(*h))
@@ -551,8 +564,8 @@ pp_snap_file_record(struct pp_snap *s, const char *path, int rc, const char *dat
 	if (s->replay)
 		return;
 	norm_path(path, p, sizeof(p));
-	/* The network's files only: never /proc/kallsyms, mounts or the like. */
-	if (strncmp(p, "/proc/sys/", 10) != 0 && strncmp(p, "/proc/net/", 10) != 0)
+	/* The network's files only (and the uptime rates since boot divide by): never /proc/kallsyms, mounts or the like. */
+	if (strncmp(p, "/proc/sys/", 10) != 0 && strncmp(p, "/proc/net/", 10) != 0 && strcmp(p, "/proc/uptime") != 0)
 		return;
 	ns = pp_snap_ns_here(s);
 	pthread_mutex_lock(&s->mu);
@@ -601,6 +614,66 @@ pp_snap_fact_record(struct pp_snap *s, const char *key, int rc, const char *val)
 
 	pthread_mutex_lock(&s->mu);
 	snap_ent_add(s, ENT_FACT, ns, 0, key, strlen(key), 0, 0, rc, val, val ? strlen(val) : 0);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+pp_snap_blob_record(struct pp_snap *s, const char *key, int rc, const void *data, size_t len)
+{
+	int ns;
+
+	if (s->replay)
+		return;
+	ns = pp_snap_ns_here(s);
+	pthread_mutex_lock(&s->mu);
+	snap_ent_add(s, ENT_FACT, ns, 0, key, strlen(key), 0, 0, rc, data, rc < 0 ? 0 : len);
+	pthread_mutex_unlock(&s->mu);
+}
+
+int
+pp_snap_blob_get(const struct pp_snap *s, const char *key, void *buf, size_t len)
+{
+	const struct pp_snap_nl_ent *a;
+
+	a = ent_find(s, ENT_FACT, snap_tls_ns >= 0 ? snap_tls_ns : s->base, 0, key, strlen(key));
+	if (!a)
+		return -ENODATA;
+	if (a->rc < 0)
+		return a->rc;
+	memcpy(buf, a->data, a->datalen < len ? a->datalen : len);
+	return (int)a->datalen;
+}
+
+/* The wall clock: one fact of the snapshot's first namespace, whichever thread asks. */
+void
+pp_clock_realtime(struct timespec *ts)
+{
+	struct pp_snap *s = snap_active;
+	char val[48];
+
+	if (s && s->replay) {
+		const struct pp_snap_nl_ent *a = ent_find(s, ENT_FACT, 0, 0, "clock realtime", 14);
+		long long sec;
+		long nsec;
+
+		ts->tv_sec = (time_t)s->hdr.time;
+		ts->tv_nsec = 0;
+		if (a && a->rc == 0 && a->datalen < sizeof(val)) {
+			memcpy(val, a->data, a->datalen);
+			val[a->datalen] = '\0';
+			if (sscanf(val, "%lld.%9ld", &sec, &nsec) == 2 && nsec >= 0 && nsec < 1000000000L) {
+				ts->tv_sec = (time_t)sec;
+				ts->tv_nsec = nsec;
+			}
+		}
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, ts);
+	if (!s)
+		return;
+	snprintf(val, sizeof(val), "%lld.%09ld", (long long)ts->tv_sec, ts->tv_nsec);
+	pthread_mutex_lock(&s->mu);
+	snap_ent_add(s, ENT_FACT, 0, 0, "clock realtime", 14, 0, 0, 0, val, strlen(val));
 	pthread_mutex_unlock(&s->mu);
 }
 
