@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -438,6 +439,12 @@ pp_snap_msg_name(int proto, uint16_t type, char *buf, size_t len)
 		return rtm_names[type - RTM_BASE];
 	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_NFTABLES && msg < PP_ARRAY_SIZE(nft_names))
 		return nft_names[msg];
+	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_CTNETLINK && msg == IPCTNL_MSG_CT_GET)
+		return "IPCTNL_MSG_CT_GET";
+	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_CTNETLINK && msg == IPCTNL_MSG_CT_GET_STATS_CPU)
+		return "IPCTNL_MSG_CT_GET_STATS_CPU";
+	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_CTNETLINK && msg == IPCTNL_MSG_CT_GET_STATS)
+		return "IPCTNL_MSG_CT_GET_STATS";
 	if (proto == NETLINK_NETFILTER && (sub == NFNL_SUBSYS_CTNETLINK || sub == NFNL_SUBSYS_CTNETLINK_EXP))
 		snprintf(buf, len, "ctnetlink message %u", msg);
 	else if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_IPSET)
@@ -463,6 +470,8 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 			return "ethtool-ioctl";
 		if (a->keylen >= 5 && memcmp(p, "clock", 5) == 0)
 			return "clock";
+		if (a->keylen >= 9 && memcmp(p, "connlabel", 9) == 0)
+			return "connlabel";
 		return "ifnames";
 	}
 	if (a->kind == ENT_FILE) {
@@ -497,7 +506,10 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 	case NETLINK_NETFILTER:
 		switch (h->nlmsg_type >> 8) {
 		case NFNL_SUBSYS_NFTABLES: return "nft";
-		case NFNL_SUBSYS_CTNETLINK: case NFNL_SUBSYS_CTNETLINK_EXP: return "ct-stats";
+		case NFNL_SUBSYS_CTNETLINK:
+			/* The entries (ctdump's listing) apart from the statistics. */
+			return (h->nlmsg_type & 0xff) == IPCTNL_MSG_CT_GET ? "conntrack" : "ct-stats";
+		case NFNL_SUBSYS_CTNETLINK_EXP: return "ct-stats";
 		case NFNL_SUBSYS_IPSET: return "ipset";
 		default: return "nfnetlink";
 		}
