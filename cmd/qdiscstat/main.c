@@ -215,6 +215,11 @@ resolve_devs(struct qs_opts *o, struct qs_collector *c)
 			continue;
 		literal++;
 		if (strlen(o->devs[i]) >= IF_NAMESIZE || (idx = (int)pp_ifindex(o->devs[i])) == 0) {
+			if (pp_snap_replaying(o->cli.snap)) {
+				pp_warnx(&o->cli, "--dev: '%s': snapshot %s (written by %s) holds no device of that name",
+					 o->devs[i], o->cli.snapshot, pp_snap_header(o->cli.snap)->writer);
+				return PP_EXIT_USAGE;
+			}
 			pp_warnx(&o->cli, "--dev: '%s': no such device%s", o->devs[i],
 				 pp_cli_netns_name(&o->cli) ? " in this network namespace" : "");
 			return PP_EXIT_USAGE;
