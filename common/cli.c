@@ -348,7 +348,8 @@ pp_cli_snap_end(struct pp_cli *c, int rc)
 
 	if (!c->snap)
 		return rc;
-	if (c->save && rc != PP_EXIT_USAGE && pp_snap_write(c->snap, c->save, &e) < 0) {
+	/* With --nagios, 2 is CRITICAL, not a usage error: the reading stands and is written. */
+	if (c->save && (rc != PP_EXIT_USAGE || c->nag->on) && pp_snap_write(c->snap, c->save, &e) < 0) {
 		pp_warn_err(c, &e);
 		rc = PP_EXIT_UNKNOWN;
 	}

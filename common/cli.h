@@ -195,8 +195,9 @@ int pp_cli_snap_over_time(const struct pp_cli *c, bool over_time, const char *wh
  */
 int pp_cli_snap_refuse(const struct pp_cli *c, const struct pp_err *e);
 /*
- * The end of the run: --save writes the file (one that cannot be written: a message,
- * and rc becomes PP_EXIT_UNKNOWN unless it was a usage error); the store is
+ * The end of the run: --save writes the file unless rc is a usage error (with --nagios
+ * 2 is CRITICAL, and written); one that cannot be written: a message, and rc becomes
+ * PP_EXIT_UNKNOWN (a --nagios line already printed keeps its state). The store is
  * uninstalled and freed. Returns the run's exit code.
  */
 int pp_cli_snap_end(struct pp_cli *c, int rc);
