@@ -411,8 +411,11 @@ class_dump(struct qs_worker *w, int ifindex, struct pp_err *e)
 	req.tcm.tcm_family = AF_UNSPEC;
 	req.tcm.tcm_ifindex = ifindex;
 	rc = pp_nl_dump(&w->nl, &req.nlh, class_cb, w, class_reset, e);
-	/* Named only when it failed; the kernel's extack text stays in e->ext. */
-	if (rc < 0)
+	/*
+	 * Named only when it failed; the kernel's extack text stays in e->ext. A snapshot
+	 * without this dump already says which question it holds no answer to.
+	 */
+	if (rc < 0 && !(rc == -ENODATA && pp_snap_replaying(pp_snap_active())))
 		pp_err_set(e, e->code ? e->code : -rc, "RTM_GETTCLASS dump ifindex %d", ifindex);
 	return rc;
 }
