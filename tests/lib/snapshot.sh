@@ -45,13 +45,18 @@ snap_check() {
 	"${NOBODY[@]}" "${cmd[@]}" --snapshot "$SNAPD/$name.snap" >"$SNAPD/$name.off" 2>"$SNAPD/$name.offerr"
 	rc=$?
 	d=$(diff <(snap_mask <"$SNAPD/$name.live") <(snap_mask <"$SNAPD/$name.off"))
+	# A sanitizer's report would be alike on both sides: never equal enough.
+	if grep -qE 'Sanitizer|runtime error:' "$SNAPD/$name.err" "$SNAPD/$name.offerr"; then
+		t_fail "$name: a sanitizer report"; grep -hE 'Sanitizer|runtime error:' "$SNAPD/$name.err" "$SNAPD/$name.offerr" | head -4 | sed 's/^/# /'
+		return 1
+	fi
 	if [ "$rc" = "$want" ] && [ -z "$d" ] && cmp -s "$SNAPD/$name.err" "$SNAPD/$name.offerr" &&
 	   [ -s "$SNAPD/$name.live" ]; then
 		t_ok "$name: as nobody from the snapshot: the live output ($(wc -l <"$SNAPD/$name.live") lines), stderr and exit $rc"
 		return 0
 	fi
 	t_fail "$name: snapshot replay differs: exit $rc (live $want)"
-	printf '%s\n' "$d" | head -20 | sed 's/^/# /'
+	printf '%s\n' "$d" | head -20 | cut -c1-300 | sed 's/^/# /'
 	diff "$SNAPD/$name.err" "$SNAPD/$name.offerr" | head -6 | sed 's/^/# stderr: /'
 	return 1
 }
@@ -63,7 +68,8 @@ snap_refused() {
 	shift 3
 	err=$(mktemp)
 	out=$("${NOBODY[@]}" "$@" 2>"$err"); rc=$?
-	if [ "$rc" = "$want" ] && [ -z "$out" ] && [ "$(wc -l <"$err")" = 1 ] && grep -qE -- "$pat" "$err"; then
+	if [ "$rc" = "$want" ] && [ -z "$out" ] && [ "$(wc -l <"$err")" = 1 ] && grep -qE -- "$pat" "$err" &&
+	   ! grep -qE 'Sanitizer|runtime error:' "$err"; then
 		t_ok "$name: exit $rc, one line: $(head -c 160 "$err")"
 	else
 		t_fail "$name: exit $rc (want $want), stdout ${#out} bytes, stderr $(wc -l <"$err") lines"
