@@ -104,6 +104,8 @@ snap_pathcheck() {
 	snap_refused "$name: pathcheck refuses to walk it" 2 \
 		"written by $writer .*holds no (links, )?addresses, IPv4 routes.* of netns" \
 		"$BIN/pathcheck" --snapshot "$SNAPD/$name.snap" 203.0.113.2:443
+	snap_refused "$name: pathcheck --diff refuses it" 2 "written by $writer .*holds no" \
+		"$BIN/pathcheck" --diff "$SNAPD/$name.snap" "$SNAPD/$name.snap" 203.0.113.2:443
 }
 
 # snap_lab_gone: no namespace of this lab is left (the replays cannot read it).
