@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "parse.h"
+#include "snap.h"
 #include "text.h"
 
 /* --nagios's state: one per process, so main()'s wrapper still has it after the tool returned. */
@@ -196,6 +197,21 @@ pp_cli_opt(struct pp_cli *c, int opt, const char *arg)
 	case PP_OPT_NO_COLOR:
 		c->no_color = true;
 		return 1;
+	case PP_OPT_SAVE:
+	case PP_OPT_SNAPSHOT:
+		if (!arg[0]) {
+			pp_usage_error(c, "--%s: empty path", opt == PP_OPT_SAVE ? "save" : "snapshot");
+			return -1;
+		}
+		if (opt == PP_OPT_SAVE ? c->snapshot != NULL : c->save != NULL) {
+			pp_usage_error(c, "--save records the live kernel, --snapshot answers from a file: choose one");
+			return -1;
+		}
+		if (opt == PP_OPT_SAVE)
+			c->save = arg;
+		else
+			c->snapshot = arg;
+		return 1;
 	default:
 		return 0;
 	}
@@ -253,12 +269,41 @@ pp_cli_enter_netns(struct pp_cli *c)
 	struct pp_err e = { 0 };
 	int rc;
 
+	if (c->snapshot) {
+		/* A snapshot that cannot be read is bad input, named with its piece. */
+		if (pp_snap_load(c->snapshot, &c->snap, &e) < 0) {
+			pp_warn_err(c, &e);
+			return PP_EXIT_USAGE;
+		}
+		pp_snap_install(c->snap);
+	}
 	rc = pp_netns_enter(&c->ns, c->netns, c->netns_pid, &e);
 	if (rc == 0) {
+		if (c->snap) {
+			const char *saved = pp_snap_header(c->snap)->netns;
+
+			pp_snap_rebase(c->snap);	/* -N NAME of the snapshot: every thread's namespace */
+			/* Without -N, the namespace the snapshot was saved in is the one reported. */
+			if (!c->ns.name[0] && strcmp(saved, "self") != 0)
+				snprintf(c->ns.name, sizeof(c->ns.name), "%s", saved);
+		}
+		if (c->save) {
+			if (!(c->snap = pp_snap_record_new(c->ns.name))) {
+				pp_warnx(c, "--save: out of memory");
+				return PP_EXIT_UNKNOWN;
+			}
+			pp_snap_set_writer(c->snap, c->prog);
+			pp_snap_install(c->snap);
+		}
 		/* Exports for several namespaces must not collide in one textfile directory. */
 		if (c->ns.name[0])
 			pp_prom_const_label("netns", c->ns.name);
 		return PP_EXIT_OK;
+	}
+	if (c->snap && rc == -ENOENT) {
+		pp_warnx(c, "snapshot %s: it holds no netns '%s' (it was saved in netns %s)", c->snapshot, c->ns.name,
+			 pp_snap_header(c->snap)->netns);
+		return PP_EXIT_USAGE;
 	}
 	if (rc == -ENOENT || rc == -EINVAL || rc == -ESRCH) {
 		if (c->netns)
@@ -272,6 +317,46 @@ pp_cli_enter_netns(struct pp_cli *c)
 	if (rc == -EPERM)
 		pp_warnx(c, "entering a network namespace needs CAP_SYS_ADMIN (run as root)");
 	return PP_EXIT_UNKNOWN;
+}
+
+int
+pp_cli_snap_over_time(const struct pp_cli *c, bool over_time, const char *what)
+{
+	if (!over_time || (!c->save && !c->snapshot))
+		return PP_EXIT_OK;
+	pp_warnx(c, "%s: a snapshot holds one reading of the kernel (not with --%s)", what,
+		 c->save ? "save" : "snapshot");
+	return PP_EXIT_USAGE;
+}
+
+int
+pp_cli_snap_refuse(const struct pp_cli *c, const struct pp_err *e)
+{
+	char buf[512];
+
+	if (!pp_snap_replaying(c->snap) || !e || e->code != ENODATA)
+		return 0;
+	pp_warnx(c, "snapshot %s (written by %s): %s", c->snapshot, pp_snap_header(c->snap)->writer,
+		 pp_err_str(e, buf, sizeof(buf)));
+	return PP_EXIT_USAGE;
+}
+
+int
+pp_cli_snap_end(struct pp_cli *c, int rc)
+{
+	struct pp_err e = { 0 };
+
+	if (!c->snap)
+		return rc;
+	/* With --nagios, 2 is CRITICAL, not a usage error: the reading stands and is written. */
+	if (c->save && (rc != PP_EXIT_USAGE || c->nag->on) && pp_snap_write(c->snap, c->save, &e) < 0) {
+		pp_warn_err(c, &e);
+		rc = PP_EXIT_UNKNOWN;
+	}
+	pp_snap_install(NULL);
+	pp_snap_free(c->snap);
+	c->snap = NULL;
+	return rc;
 }
 
 const char *

@@ -17,6 +17,8 @@
 #include "pp.h"
 #include "prom.h"
 
+struct pp_snap;
+
 enum pp_format { PP_FMT_TEXT, PP_FMT_JSON, PP_FMT_PROM };
 
 enum {
@@ -30,6 +32,8 @@ enum {
 	PP_OPT_CRITICAL,
 	PP_OPT_RUN_TIMEOUT,
 	PP_OPT_TIMEOUT,		/* --timeout, the same, where a tool has no --timeout of its own */
+	PP_OPT_SAVE,		/* a station tool's --save FILE */
+	PP_OPT_SNAPSHOT,	/* and --snapshot FILE */
 	PP_OPT_TOOL = 0x1100,	/* tools number their own long-only options from here */
 };
 
@@ -83,6 +87,14 @@ struct pp_optdef {
 #define PP_OPT_TIMEOUT_RUN \
 	PP_OPT(0, "timeout", PP_OPT_TIMEOUT, "SEC", "the same as --run-timeout")
 
+/*
+ * --save and --snapshot of the station tools (pathcheck has its own): the run's kernel
+ * conversation recorded through common/snap.h, or answered from such a file.
+ */
+#define PP_OPT_SNAPSHOT_OPTDEFS                                                                 \
+	PP_OPT(0, "save", PP_OPT_SAVE, "FILE", "run live, and also write what this run read from the kernel\nto the snapshot FILE"), \
+	PP_OPT(0, "snapshot", PP_OPT_SNAPSHOT, "FILE", "answer from a snapshot written by --save: offline, no privileges")
+
 #define PP_OPT_MAX 96
 
 /* The state of one parse over a table. */
@@ -127,6 +139,9 @@ struct pp_cli {
 	bool no_color;
 	struct pp_netns ns;
 	struct pp_nagios *nag;		/* --nagios, --warning, --critical, --run-timeout (one per process) */
+	const char *save;		/* --save FILE (station tools) */
+	const char *snapshot;		/* --snapshot FILE (station tools) */
+	struct pp_snap *snap;		/* the store of either, installed by pp_cli_enter_netns() */
 };
 
 void pp_cli_init(struct pp_cli *c, const char *prog);
@@ -160,6 +175,33 @@ int pp_cli_main(int argc, char *argv[], int (*tool_main)(int argc, char *argv[])
 const char *pp_cli_last_msg(void);
 /* Enter -N/--netns-pid. Returns PP_EXIT_OK, PP_EXIT_USAGE (no such namespace) or PP_EXIT_UNKNOWN (no privilege), after a message. */
 int pp_cli_enter_netns(struct pp_cli *c);
+/*
+ * Station tools' --snapshot and --save, in pp_cli_enter_netns(): a snapshot is read
+ * (a bad file: one message naming it and the piece, PP_EXIT_USAGE) and installed
+ * before the namespace is entered (-N names one of the snapshot's; without -N the
+ * one it was saved in is reported); --save installs a recording store once the
+ * namespace is entered.
+ *
+ * pp_cli_snap_over_time(): a run that reads more than once (intervals, counts above
+ * one, events, a watch) cannot be saved nor answered from a snapshot: with --save or
+ * --snapshot, one message naming what (the option) and PP_EXIT_USAGE; else PP_EXIT_OK.
+ */
+int pp_cli_snap_over_time(const struct pp_cli *c, bool over_time, const char *what);
+/*
+ * The tool's main question failed: replaying, a question the snapshot holds no answer
+ * to (e->code ENODATA) is a snapshot that cannot answer this run (another tool's,
+ * other options): one message naming the file, its writer and the question, and
+ * PP_EXIT_USAGE. Otherwise 0: the caller reports the error as it would live.
+ */
+int pp_cli_snap_refuse(const struct pp_cli *c, const struct pp_err *e);
+/*
+ * The end of the run: --save writes the file unless rc is a usage error (with --nagios
+ * 2 is CRITICAL, and written); one that cannot be written: a message, and rc becomes
+ * PP_EXIT_UNKNOWN (a --nagios line already printed keeps its state). The store is
+ * uninstalled and freed. Returns the run's exit code.
+ */
+int pp_cli_snap_end(struct pp_cli *c, int rc);
+
 /* The namespace name for output, or NULL for the current one. */
 const char *pp_cli_netns_name(const struct pp_cli *c);
 

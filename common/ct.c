@@ -686,6 +686,16 @@ pp_ct_dump(struct pp_nl *nl, const struct pp_ct_kfilter *f, pp_nl_cb cb, void *d
 	pp_err_set(e, 0, "IPCTNL_MSG_CT_GET dump");
 	if (e)
 		e->ext[0] = '\0';
+	/*
+	 * With a snapshot installed (recording or replaying), through common/nl.c's own
+	 * dump, which keeps or answers it; the same parser reads the same datagrams.
+	 */
+	if (nl->snap) {
+		rc = pp_nl_dump(nl, nlh, cb, data, NULL, e);
+		if (rc < 0 && e && !e->code)
+			e->code = -rc;
+		return rc;
+	}
 	if (!(p = calloc(1, sizeof(*p)))) {
 		pp_err_set(e, ENOMEM, "IPCTNL_MSG_CT_GET dump");
 		return -ENOMEM;

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ctlabel.h"
+#include "snap.h"
+#include "sysctl.h"
 
 void
 pp_ct_labelmap_free(struct pp_ct_labelmap *m)
@@ -84,17 +86,38 @@ pp_ct_labelmap_default(void)
 	static bool loaded;
 	const char *env;
 
+	struct pp_snap *s = pp_snap_active();
+	char *text = NULL;
+	int rc;
+
 	if (loaded)
 		return &m;
 	loaded = true;
+	/* Replaying, the names the saving host had: its file's text is in the snapshot. */
+	if (pp_snap_replaying(s)) {
+		size_t cap = 1 << 20;
+
+		if ((text = malloc(cap)) && (rc = pp_snap_blob_get(s, "connlabel.conf", text, cap - 1)) >= 0) {
+			text[(size_t)rc < cap - 1 ? (size_t)rc : cap - 1] = '\0';
+			pp_ct_labelmap_parse(&m, text);
+			m.path = "connlabel.conf of the snapshot";
+		}
+		free(text);
+		return &m;
+	}
 	env = getenv("PKTPATH_CONNLABEL");
 	if (env && env[0]) {
 		pp_ct_labelmap_load(&m, env);
-		return &m;
-	}
-	/* conntrack's file first (libnetfilter_conntrack reads only it), then nftables'. */
-	if (pp_ct_labelmap_load(&m, "/etc/xtables/connlabel.conf") < 0)
+	} else if (pp_ct_labelmap_load(&m, "/etc/xtables/connlabel.conf") < 0) {
+		/* conntrack's file first (libnetfilter_conntrack reads only it), then nftables'. */
 		pp_ct_labelmap_load(&m, "/etc/connlabel.conf");
+	}
+	/* Recording: the text of the file the names came from (none: an empty map). */
+	if (s) {
+		rc = m.path ? pp_slurp(m.path, &text, 1 << 20) : -ENOENT;
+		pp_snap_blob_record(s, "connlabel.conf", rc < 0 ? rc : 0, text, rc < 0 ? 0 : (size_t)rc);
+		free(text);
+	}
 	return &m;
 }
 

@@ -12,6 +12,7 @@
 
 #include "attr.h"
 #include "ethtool.h"
+#include "snap.h"
 
 #ifndef SPEED_UNKNOWN
 #define SPEED_UNKNOWN -1
@@ -505,30 +506,73 @@ ioctl_fd(struct pp_ethtool *et)
 	return et->fd;
 }
 
-static int
-et_ioctl(struct pp_ethtool *et, const char *name, void *data, const char *what, struct pp_err *e)
+/* FNV-1a of an ioctl's request bytes: which question a recorded answer is to. */
+static uint32_t
+req_hash(const void *p, size_t n)
 {
-	struct ifreq ifr;
-	int fd = ioctl_fd(et), err;
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
 
-	if (fd < 0) {
-		err = errno;
-		pp_err_set(e, err, "%s %s: socket", what, name);
-		return -err;
-	}
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * One SIOCETHTOOL of size bytes at data (in and out). With a snapshot installed it
+ * is recorded (the answer's bytes or the error, keyed by device, command and the
+ * request's bytes) or answered from it: no socket, no privilege.
+ */
+static int
+et_ioctl(struct pp_ethtool *et, const char *name, void *data, size_t size, const char *what, struct pp_err *e)
+{
+	struct pp_snap *s = pp_snap_active();
+	char key[128];
+	struct ifreq ifr;
+	int fd, err;
+
 	if (!name || strlen(name) >= sizeof(ifr.ifr_name)) {
 		pp_err_set(e, ENODEV, "%s: bad device name", what);
 		return -ENODEV;
 	}
+	if (s)
+		snprintf(key, sizeof(key), "SIOCETHTOOL %s %s %08x", name, what, req_hash(data, size));
+	et->requests++;
+	if (pp_snap_replaying(s)) {
+		int rc = pp_snap_blob_get(s, key, data, size);
+
+		if (rc == -ENODATA) {
+			pp_err_set(e, ENODATA, "the snapshot holds no answer for SIOCETHTOOL %s %s", what, name);
+			return rc;
+		}
+		if (rc < 0) {
+			pp_err_set(e, -rc, "SIOCETHTOOL %s %s", what, name);
+			return rc;
+		}
+		if ((size_t)rc != size) {
+			pp_err_set(e, EBADMSG, "the snapshot's answer for SIOCETHTOOL %s %s is %d bytes, not %zu",
+				   what, name, rc, size);
+			return -EBADMSG;
+		}
+		return 0;
+	}
+	if ((fd = ioctl_fd(et)) < 0) {
+		err = errno;
+		pp_err_set(e, err, "%s %s: socket", what, name);
+		return -err;
+	}
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strlen(name));
 	ifr.ifr_data = data;
-	et->requests++;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
 		err = errno;
+		if (s)
+			pp_snap_blob_record(s, key, -err, NULL, 0);
 		pp_err_set(e, err, "SIOCETHTOOL %s %s", what, name);
 		return -err;
 	}
+	if (s)
+		pp_snap_blob_record(s, key, 0, data, size);
 	return 0;
 }
 
@@ -544,7 +588,7 @@ ioctl_linkmodes(struct pp_ethtool *et, const char *name, struct pp_ethtool_linkm
 	/* GLINKSETTINGS is a handshake: the first call tells how many mask words the kernel uses. */
 	memset(ks, 0, sizeof(ks));
 	b->cmd = ETHTOOL_GLINKSETTINGS;
-	if ((rc = et_ioctl(et, name, ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
+	if ((rc = et_ioctl(et, name, ks, sizeof(ks), "ETHTOOL_GLINKSETTINGS", e)) < 0)
 		return rc;
 	if (b->link_mode_masks_nwords < 0 && b->cmd == ETHTOOL_GLINKSETTINGS) {
 		int8_t nw = (int8_t)-b->link_mode_masks_nwords;
@@ -552,7 +596,7 @@ ioctl_linkmodes(struct pp_ethtool *et, const char *name, struct pp_ethtool_linkm
 		memset(ks, 0, sizeof(ks));
 		b->cmd = ETHTOOL_GLINKSETTINGS;
 		b->link_mode_masks_nwords = nw;
-		if ((rc = et_ioctl(et, name, ks, "ETHTOOL_GLINKSETTINGS", e)) < 0)
+		if ((rc = et_ioctl(et, name, ks, sizeof(ks), "ETHTOOL_GLINKSETTINGS", e)) < 0)
 			return rc;
 	}
 	if (b->link_mode_masks_nwords <= 0) {
@@ -619,7 +663,7 @@ pp_ethtool_get_rings(struct pp_ethtool *et, int ifindex, const char *name,
 			      dec_rings, r, e);
 	memset(&rp, 0, sizeof(rp));
 	rp.cmd = ETHTOOL_GRINGPARAM;
-	if ((rc = et_ioctl(et, name, &rp, "ETHTOOL_GRINGPARAM", e)) < 0)
+	if ((rc = et_ioctl(et, name, &rp, sizeof(rp), "ETHTOOL_GRINGPARAM", e)) < 0)
 		return rc;
 	memset(r, 0, sizeof(*r));
 	r->source = PP_ET_SRC_IOCTL;
@@ -648,7 +692,7 @@ pp_ethtool_get_channels(struct pp_ethtool *et, int ifindex, const char *name,
 			      dec_chan, c, e);
 	memset(&ch, 0, sizeof(ch));
 	ch.cmd = ETHTOOL_GCHANNELS;
-	if ((rc = et_ioctl(et, name, &ch, "ETHTOOL_GCHANNELS", e)) < 0)
+	if ((rc = et_ioctl(et, name, &ch, sizeof(ch), "ETHTOOL_GCHANNELS", e)) < 0)
 		return rc;
 	memset(c, 0, sizeof(*c));
 	c->source = PP_ET_SRC_IOCTL;
@@ -676,7 +720,7 @@ sset_count(struct pp_ethtool *et, const char *name, unsigned ss, uint32_t *count
 	memset(raw, 0, sizeof(raw));
 	si->cmd = ETHTOOL_GSSET_INFO;
 	si->sset_mask = 1ULL << ss;
-	if ((rc = et_ioctl(et, name, raw, "ETHTOOL_GSSET_INFO", e)) < 0)
+	if ((rc = et_ioctl(et, name, raw, sizeof(raw), "ETHTOOL_GSSET_INFO", e)) < 0)
 		return rc;
 	/* The kernel clears the bit of a set the driver does not have. */
 	*count = (si->sset_mask & (1ULL << ss)) ? si->data[0] : 0;
@@ -692,6 +736,7 @@ pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_
 {
 	struct ethtool_gstrings *gs = NULL;
 	struct ethtool_stats *gv = NULL;
+	size_t gs_size, gv_size;
 	uint32_t count = 0, i;
 	int rc;
 
@@ -710,8 +755,10 @@ pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_
 	 * many as we ask for: room for a few more, in case a queue was added between
 	 * the calls (the mismatch is then refused below).
 	 */
-	gs = calloc(1, sizeof(*gs) + ((size_t)count + STATS_SLACK) * ETH_GSTRING_LEN);
-	gv = calloc(1, sizeof(*gv) + ((size_t)count + STATS_SLACK) * sizeof(uint64_t));
+	gs_size = sizeof(*gs) + ((size_t)count + STATS_SLACK) * ETH_GSTRING_LEN;
+	gv_size = sizeof(*gv) + ((size_t)count + STATS_SLACK) * sizeof(uint64_t);
+	gs = calloc(1, gs_size);
+	gv = calloc(1, gv_size);
 	*st = calloc(count, sizeof(**st));
 	if (!gs || !gv || !*st) {
 		pp_err_set(e, ENOMEM, "ethtool stats %s", name);
@@ -721,11 +768,11 @@ pp_ethtool_get_stats(struct pp_ethtool *et, const char *name, struct pp_ethtool_
 	gs->cmd = ETHTOOL_GSTRINGS;
 	gs->string_set = ETH_SS_STATS;
 	gs->len = count;
-	if ((rc = et_ioctl(et, name, gs, "ETHTOOL_GSTRINGS", e)) < 0)
+	if ((rc = et_ioctl(et, name, gs, gs_size, "ETHTOOL_GSTRINGS", e)) < 0)
 		goto out;
 	gv->cmd = ETHTOOL_GSTATS;
 	gv->n_stats = count;
-	if ((rc = et_ioctl(et, name, gv, "ETHTOOL_GSTATS", e)) < 0)
+	if ((rc = et_ioctl(et, name, gv, gv_size, "ETHTOOL_GSTATS", e)) < 0)
 		goto out;
 	/* The driver may have changed its count between the calls (a queue added): names and values no longer match. */
 	if (gs->len != count || gv->n_stats != count) {
@@ -759,7 +806,7 @@ pp_ethtool_get_driver(struct pp_ethtool *et, const char *name, char *buf, size_t
 
 	memset(&di, 0, sizeof(di));
 	di.cmd = ETHTOOL_GDRVINFO;
-	if ((rc = et_ioctl(et, name, &di, "ETHTOOL_GDRVINFO", e)) < 0)
+	if ((rc = et_ioctl(et, name, &di, sizeof(di), "ETHTOOL_GDRVINFO", e)) < 0)
 		return rc;
 	snprintf(buf, len, "%.*s", (int)sizeof(di.driver), di.driver);
 	return 0;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -88,6 +89,12 @@ pp_snap_record_new(const char *base)
 	s->ns[0].inode = stat("/proc/thread-self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
 	s->nns = 1;
 	return s;
+}
+
+void
+pp_snap_set_writer(struct pp_snap *s, const char *prog)
+{
+	snprintf(s->hdr.writer, sizeof(s->hdr.writer), "%s %s", prog, PP_VERSION);
 }
 
 void
@@ -432,6 +439,12 @@ pp_snap_msg_name(int proto, uint16_t type, char *buf, size_t len)
 		return rtm_names[type - RTM_BASE];
 	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_NFTABLES && msg < PP_ARRAY_SIZE(nft_names))
 		return nft_names[msg];
+	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_CTNETLINK && msg == IPCTNL_MSG_CT_GET)
+		return "IPCTNL_MSG_CT_GET";
+	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_CTNETLINK && msg == IPCTNL_MSG_CT_GET_STATS_CPU)
+		return "IPCTNL_MSG_CT_GET_STATS_CPU";
+	if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_CTNETLINK && msg == IPCTNL_MSG_CT_GET_STATS)
+		return "IPCTNL_MSG_CT_GET_STATS";
 	if (proto == NETLINK_NETFILTER && (sub == NFNL_SUBSYS_CTNETLINK || sub == NFNL_SUBSYS_CTNETLINK_EXP))
 		snprintf(buf, len, "ctnetlink message %u", msg);
 	else if (proto == NETLINK_NETFILTER && sub == NFNL_SUBSYS_IPSET)
@@ -452,8 +465,15 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 	const struct nlmsghdr *h = (const struct nlmsghdr *)a->key;
 	const char *p = (const char *)a->key;
 
-	if (a->kind == ENT_FACT)
+	if (a->kind == ENT_FACT) {
+		if (a->keylen >= 11 && memcmp(p, "SIOCETHTOOL", 11) == 0)
+			return "ethtool-ioctl";
+		if (a->keylen >= 5 && memcmp(p, "clock", 5) == 0)
+			return "clock";
+		if (a->keylen >= 9 && memcmp(p, "connlabel", 9) == 0)
+			return "connlabel";
 		return "ifnames";
+	}
 	if (a->kind == ENT_FILE) {
 		if (strncmp(p, "/proc/sys/", 10) == 0)
 			return "sysctl";
@@ -461,6 +481,8 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 			return "snmp";
 		if (strncmp(p, "/proc/net/stat/nf_conntrack", 27) == 0)
 			return "ct-stats";
+		if (strncmp(p, "/proc/net/softnet_stat", 22) == 0)
+			return "softnet";
 		return "proc";
 	}
 	if (a->keylen < sizeof(*h))
@@ -484,7 +506,10 @@ snap_ent_kind(const struct pp_snap_nl_ent *a)
 	case NETLINK_NETFILTER:
 		switch (h->nlmsg_type >> 8) {
 		case NFNL_SUBSYS_NFTABLES: return "nft";
-		case NFNL_SUBSYS_CTNETLINK: case NFNL_SUBSYS_CTNETLINK_EXP: return "ct-stats";
+		case NFNL_SUBSYS_CTNETLINK:
+			/* The entries (ctdump's listing) apart from the statistics. */
+			return (h->nlmsg_type & 0xff) == IPCTNL_MSG_CT_GET ? "conntrack" : "ct-stats";
+		case NFNL_SUBSYS_CTNETLINK_EXP: return "ct-stats";
 		case NFNL_SUBSYS_IPSET: return "ipset";
 		default: return "nfnetlink";
 		}
@@ -551,8 +576,8 @@ pp_snap_file_record(struct pp_snap *s, const char *path, int rc, const char *dat
 	if (s->replay)
 		return;
 	norm_path(path, p, sizeof(p));
-	/* The network's files only: never /proc/kallsyms, mounts or the like. */
-	if (strncmp(p, "/proc/sys/", 10) != 0 && strncmp(p, "/proc/net/", 10) != 0)
+	/* The network's files only (and the uptime rates since boot divide by): never /proc/kallsyms, mounts or the like. */
+	if (strncmp(p, "/proc/sys/", 10) != 0 && strncmp(p, "/proc/net/", 10) != 0 && strcmp(p, "/proc/uptime") != 0)
 		return;
 	ns = pp_snap_ns_here(s);
 	pthread_mutex_lock(&s->mu);
@@ -601,6 +626,66 @@ pp_snap_fact_record(struct pp_snap *s, const char *key, int rc, const char *val)
 
 	pthread_mutex_lock(&s->mu);
 	snap_ent_add(s, ENT_FACT, ns, 0, key, strlen(key), 0, 0, rc, val, val ? strlen(val) : 0);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+pp_snap_blob_record(struct pp_snap *s, const char *key, int rc, const void *data, size_t len)
+{
+	int ns;
+
+	if (s->replay)
+		return;
+	ns = pp_snap_ns_here(s);
+	pthread_mutex_lock(&s->mu);
+	snap_ent_add(s, ENT_FACT, ns, 0, key, strlen(key), 0, 0, rc, data, rc < 0 ? 0 : len);
+	pthread_mutex_unlock(&s->mu);
+}
+
+int
+pp_snap_blob_get(const struct pp_snap *s, const char *key, void *buf, size_t len)
+{
+	const struct pp_snap_nl_ent *a;
+
+	a = ent_find(s, ENT_FACT, snap_tls_ns >= 0 ? snap_tls_ns : s->base, 0, key, strlen(key));
+	if (!a)
+		return -ENODATA;
+	if (a->rc < 0)
+		return a->rc;
+	memcpy(buf, a->data, a->datalen < len ? a->datalen : len);
+	return (int)a->datalen;
+}
+
+/* The wall clock: one fact of the snapshot's first namespace, whichever thread asks. */
+void
+pp_clock_realtime(struct timespec *ts)
+{
+	struct pp_snap *s = snap_active;
+	char val[48];
+
+	if (s && s->replay) {
+		const struct pp_snap_nl_ent *a = ent_find(s, ENT_FACT, 0, 0, "clock realtime", 14);
+		long long sec;
+		long nsec;
+
+		ts->tv_sec = (time_t)s->hdr.time;
+		ts->tv_nsec = 0;
+		if (a && a->rc == 0 && a->datalen < sizeof(val)) {
+			memcpy(val, a->data, a->datalen);
+			val[a->datalen] = '\0';
+			if (sscanf(val, "%lld.%9ld", &sec, &nsec) == 2 && nsec >= 0 && nsec < 1000000000L) {
+				ts->tv_sec = (time_t)sec;
+				ts->tv_nsec = nsec;
+			}
+		}
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, ts);
+	if (!s)
+		return;
+	snprintf(val, sizeof(val), "%lld.%09ld", (long long)ts->tv_sec, ts->tv_nsec);
+	pthread_mutex_lock(&s->mu);
+	snap_ent_add(s, ENT_FACT, 0, 0, "clock realtime", 14, 0, 0, 0, val, strlen(val));
 	pthread_mutex_unlock(&s->mu);
 }
 

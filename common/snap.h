@@ -26,6 +26,7 @@
 #define PP_SNAP_H
 
 #include <stdio.h>
+#include <time.h>
 #include <sys/types.h>
 #include "pp.h"
 
@@ -70,6 +71,34 @@ const char *pp_snap_path(const struct pp_snap *s);
 void pp_snap_list(const struct pp_snap *s, FILE *f, bool json);
 /* How many pieces and entries; the raw and compressed bytes of the last write or load. */
 void pp_snap_stats(const struct pp_snap *s, size_t *pieces, size_t *entries, size_t *raw, size_t *comp);
+
+/* The header's writer: "qdiscstat 0.1.0" (pp_snap_record_new() says "pathcheck VERSION"). */
+void pp_snap_set_writer(struct pp_snap *s, const char *prog);
+
+/*
+ * Binary facts of the calling thread's namespace: an ioctl's answer ("SIOCETHTOOL eth0
+ * ETHTOOL_GSTATS ..."), its bytes (rc 0) or its error. Replaying, blob_get copies at most
+ * len bytes of the recorded answer into buf and returns its length, the recorded -errno,
+ * or -ENODATA when the snapshot did not ask.
+ */
+void pp_snap_blob_record(struct pp_snap *s, const char *key, int rc, const void *data, size_t len);
+int pp_snap_blob_get(const struct pp_snap *s, const char *key, void *buf, size_t len);
+
+/*
+ * CLOCK_REALTIME, as the run's ages and timestamps must read it: live, the clock (and
+ * when recording, its first reading is kept in the snapshot); replaying, the saving
+ * run's first reading (a snapshot without one: its header's time), so an entry's age
+ * is what it was at save time.
+ */
+void pp_clock_realtime(struct timespec *ts);
+
+/*
+ * Which of the tables pathcheck walks with (links, addresses, routes and rules of both
+ * families) the snapshot lacks for namespace index ns (-1: the one it was saved in): their names, comma-separated,
+ * into missing (empty when none is missing), and the kinds of piece it does hold for
+ * that namespace into holds. Returns how many are missing.
+ */
+int pp_snap_lacks_tables(const struct pp_snap *s, int ns, char *missing, size_t mlen, char *holds, size_t hlen);
 
 /* Namespaces. */
 /* The namespace index of the calling thread (recording: by inode; replaying: its current name). */

@@ -23,7 +23,7 @@
 
 #include "netns.h"
 #include "nl.h"
-#include "snap.h"
+#include "snap_int.h"
 #include "snmp.h"
 #include "sysctl.h"
 
@@ -267,4 +267,65 @@ out:
 	free(links);
 	free(sets);
 	return rc;
+}
+
+/* Append word to a ", "-separated list in buf, once. */
+static void
+list_add(char *buf, size_t len, const char *word)
+{
+	size_t n = strlen(buf), wl = strlen(word);
+
+	if (!len)
+		return;
+	for (const char *p = buf; (p = strstr(p, word)) != NULL; p += wl)
+		if ((p == buf || p[-1] == ' ') && (p[wl] == ',' || p[wl] == '\0'))
+			return;
+	snprintf(buf + n, len > n ? len - n : 0, "%s%s", n ? ", " : "", word);
+}
+
+int
+pp_snap_lacks_tables(const struct pp_snap *s, int ns, char *missing, size_t mlen, char *holds, size_t hlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const char *name;
+	size_t nl;
+	int n = 0;
+	struct {
+		const char *what;
+		struct nlmsghdr *(*req)(void *buf, int family);
+		int family;
+	} need[] = {
+		{ "links", NULL, 0 },
+		{ "addresses", NULL, 0 },
+		{ "IPv4 routes", pp_snap_route_dump_req, AF_INET },
+		{ "IPv6 routes", pp_snap_route_dump_req, AF_INET6 },
+		{ "IPv4 rules", pp_snap_rule_dump_req, AF_INET },
+		{ "IPv6 rules", pp_snap_rule_dump_req, AF_INET6 },
+	};
+
+	if (ns < 0)
+		ns = s->base;
+	name = pp_snap_ns_name(s, ns);
+	nl = strlen(name);
+	if (mlen)
+		missing[0] = '\0';
+	if (hlen)
+		holds[0] = '\0';
+	for (size_t i = 0; i < PP_ARRAY_SIZE(need); i++) {
+		struct nlmsghdr *req = i == 0 ? pp_snap_link_dump_req(buf) : i == 1 ? pp_snap_addr_dump_req(buf) :
+				       need[i].req(buf, need[i].family);
+
+		if (pp_snap_nl_find(s, ns, NETLINK_ROUTE, req))
+			continue;
+		list_add(missing, mlen, need[i].what);
+		n++;
+	}
+	/* What it does hold, by piece: "ns1/qdisc" -> "qdisc". */
+	for (size_t i = 0; i < s->npieces; i++) {
+		const char *pn = s->pieces[i].name;
+
+		if (strncmp(pn, name, nl) == 0 && pn[nl] == '/' && pn[nl + 1])
+			list_add(holds, hlen, pn + nl + 1);
+	}
+	return n;
 }

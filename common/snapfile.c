@@ -363,7 +363,7 @@ pp_snap_load_mem(const void *buf, size_t len, const char *name, struct pp_snap *
 		goto bad;
 	}
 	if (version != PP_SNAP_VERSION) {
-		pp_err_set(e, EPROTONOSUPPORT, "snapshot %s: format version %u; this pathcheck reads version %d",
+		pp_err_set(e, EPROTONOSUPPORT, "snapshot %s: format version %u; this pktpath reads version %d",
 			   name, version, PP_SNAP_VERSION);
 		rc = -EPROTONOSUPPORT;
 		goto bad;

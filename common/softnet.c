@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "softnet.h"
+#include "sysctl.h"
 
 #define SOFTNET_PATH "/proc/net/softnet_stat"
 
@@ -110,40 +111,18 @@ pp_softnet_parse(const char *buf, size_t len, struct pp_softnet_cpu *cpus, size_
 int
 pp_softnet_read(struct pp_softnet_cpu **cpus, size_t *n, struct pp_err *e)
 {
-	size_t cap = 16384, len = 0, lines = 0, i;
-	char *buf = NULL, *nb;
-	ssize_t r;
-	int fd, rc;
+	size_t len, lines = 0, i;
+	char *buf = NULL;
+	int rc;
 
 	*cpus = NULL;
 	*n = 0;
-	fd = open(SOFTNET_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
+	/* Through common/sysctl.c, so a snapshot records and replays it. */
+	if ((rc = pp_slurp(SOFTNET_PATH, &buf, 16 << 20)) < 0) {
 		pp_err_set(e, -rc, "%s", SOFTNET_PATH);
 		return rc;
 	}
-	for (;;) {
-		if (!buf || len == cap) {
-			if (buf)
-				cap *= 2;
-			if (!(nb = realloc(buf, cap))) {
-				rc = -ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	len = (size_t)rc;
 	for (i = 0; i < len; i++)
 		lines += buf[i] == '\n';
 	*cpus = calloc(lines ? lines : 1, sizeof(**cpus));
@@ -158,11 +137,9 @@ pp_softnet_read(struct pp_softnet_cpu **cpus, size_t *n, struct pp_err *e)
 		goto fail;
 	}
 	free(buf);
-	close(fd);
 	return 0;
 fail:
 	pp_err_set(e, -rc, "%s", SOFTNET_PATH);
 	free(buf);
-	close(fd);
 	return rc;
 }

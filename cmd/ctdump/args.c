@@ -23,6 +23,7 @@ static const struct pp_optdef ctd_optdefs[] = {
 	PP_OPT(0, "rcvbuf", OPT_RCVBUF, "BYTES", "event socket receive buffer to start with (1 MiB)"),
 	PP_OPT(0, "stream", OPT_STREAM, NULL, "JSON Lines: one entry per line, then a summary line"),
 	PP_OPT(0, "max-fill", OPT_MAX_FILL, "PCT", "a table at PCT%% of nf_conntrack_max is a problem (90)"),
+	PP_OPT_SNAPSHOT_OPTDEFS,
 	PP_OPT_HEADING(""),
 	PP_OPT_HEADING("Filters (the kernel applies those it can; see ctdump(8)):"),
 	PP_OPT('f', "family", 'f', "F", "ipv4 | ipv6"),
@@ -211,15 +212,13 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 			o->f.zone = (uint16_t)v;
 			o->f.has_zone = true;
 			break;
-		case OPT_LABEL: {
-			char badname[64];
-
-			if (ctd_parse_labels(optarg, pp_ct_labelmap_default(), o->f.label_mask, badname, sizeof(badname)) < 0)
-				return pp_usage_error(&o->cli, "--label: '%s' is not a label name in %s or a bit number 0-127", badname,
-						      pp_ct_labelmap_default()->path ? pp_ct_labelmap_default()->path : "connlabel.conf (none found)");
+		case OPT_LABEL:
+			/* Named once the snapshot (if any) is read: its connlabel.conf names them. */
+			if (o->n_label_args >= PP_ARRAY_SIZE(o->label_args))
+				return pp_usage_error(&o->cli, "--label: too many");
+			o->label_args[o->n_label_args++] = optarg;
 			o->f.has_label = true;
 			break;
-		}
 		case OPT_OLDER:
 			if (ctd_parse_duration(optarg, &o->f.older_than) < 0)
 				return bad(o, "--older-than", optarg, "a duration (90, 10m, 2h, 1d)");
@@ -309,5 +308,24 @@ ctd_args(int argc, char *argv[], struct ctd_opts *o)
 		return pp_usage_error(&o->cli, "-S takes no filters (the statistics are per namespace)");
 	if (o->stream && o->cli.format == PP_FMT_TEXT)
 		o->cli.format = PP_FMT_JSON;
+	/* A snapshot holds one reading: no events, no rates over an interval. */
+	if ((r = pp_cli_snap_over_time(&o->cli, o->mode == M_EVENTS, "-E follows events")) != PP_EXIT_OK ||
+	    (r = pp_cli_snap_over_time(&o->cli, o->cli.nag->on, "--nagios judges rates over an interval")) != PP_EXIT_OK)
+		return r;
+	return PP_EXIT_OK;
+}
+
+int
+ctd_resolve_labels(struct ctd_opts *o)
+{
+	for (size_t i = 0; i < o->n_label_args; i++) {
+		char badname[64];
+
+		if (ctd_parse_labels(o->label_args[i], pp_ct_labelmap_default(), o->f.label_mask, badname,
+				     sizeof(badname)) < 0)
+			return pp_usage_error(&o->cli, "--label: '%s' is not a label name in %s or a bit number 0-127", badname,
+					      pp_ct_labelmap_default()->path ? pp_ct_labelmap_default()->path :
+					      "connlabel.conf (none found)");
+	}
 	return PP_EXIT_OK;
 }

@@ -11,6 +11,7 @@
 #include "ctdump.h"
 #include "parse.h"
 #include "prom.h"
+#include "snap.h"
 #include "sysctl.h"
 
 void
@@ -30,7 +31,8 @@ ctd_now_real_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* Replaying a snapshot, its clock: an entry's age is what it was at save time. */
+	pp_clock_realtime(&ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -49,6 +51,7 @@ ctd_collect_health(struct pp_nl *nl, struct ctd_health *h, double max_fill, stru
 		h->have_global = true;
 	} else {
 		h->global_err = -rc;
+		h->global_e = e;
 		ctd_warn_add(w, "%s%s%s", pp_err_str(&e, buf, sizeof(buf)),
 			 pp_errno_needs(rc) ? ": " : "", pp_errno_needs(rc) ? pp_errno_needs(rc) : "");
 	}

@@ -137,6 +137,7 @@ struct ctd_health {
 	bool have_global;
 	struct pp_ct_global g;
 	int global_err;			/* errno when the global stats could not be read */
+	struct pp_err global_e;		/* and what the error said */
 	bool have_buckets;
 	uint64_t buckets;
 	bool have_cpu;
@@ -231,6 +232,8 @@ struct ctd_opts {
 	double duration;
 	double max_fill;
 	uint32_t rcvbuf;
+	const char *label_args[16];	/* --label values, named by ctd_resolve_labels() */
+	size_t n_label_args;
 };
 
 struct ctd_warnings {
@@ -264,6 +267,8 @@ struct ctd_state {
 
 /* Parse the command line into o (PP_EXIT_OK, PP_EXIT_HELP after --help/--version, or a usage exit). */
 int ctd_args(int argc, char *argv[], struct ctd_opts *o);
+/* --label's names to bits, once the namespace (or snapshot) is entered: PP_EXIT_OK or a usage error. */
+int ctd_resolve_labels(struct ctd_opts *o);
 uint64_t ctd_now_real_ns(void);
 /* Read the statistics and sysctls, and evaluate them into h. */
 void ctd_collect_health(struct pp_nl *nl, struct ctd_health *h, double max_fill, struct ctd_warnings *w);

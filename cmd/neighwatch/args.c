@@ -51,6 +51,7 @@ static const struct pp_optdef nw_optdefs[] = {
 	PP_OPT(0, "table-interval", OPT_TABLE_INTERVAL, "SEC", "poll the global table counters (table_fulls,\nforced_gc_runs, res_failed) every SEC (default 10, 0: never)"),
 	PP_OPT(0, "rcvbuf", OPT_RCVBUF, "BYTES", "initial event socket buffer (for tests: force overruns)"),
 	PP_OPT(0, "final-entries", OPT_FINAL_ENTRIES, NULL, "the watch summary lists the final table"),
+	PP_OPT_SNAPSHOT_OPTDEFS,
 	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* hidden: benchmark floor */
 	PP_OPT_TIMEOUT_RUN,
 	PP_COMMON_OPTDEFS,
@@ -226,6 +227,8 @@ nw_args(int argc, char *argv[], struct pp_cli *c, struct nw_opts *o)
 	if (c->nag->on && o->watch)
 		return pp_usage_error(c, "--nagios judges a snapshot: not with -w/--watch");
 	o->json_events = json;
+	if ((rc = pp_cli_snap_over_time(c, o->watch, "-w/--watch follows events")) != PP_EXIT_OK)
+		return rc;
 	do {
 		int frc = pp_cli_finish(c);
 

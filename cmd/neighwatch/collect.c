@@ -159,6 +159,9 @@ nw_collect(const struct pp_cli *c, struct pp_nl *nl, struct nw_opts *o, struct n
 		if ((rc = pp_neigh_dump(nl, fams[i], o->ifindex, neigh_cb, neigh_reset, &nc, &e)) < 0) {
 			const char *needs = pp_errno_needs(-rc);
 
+			if ((rc = pp_cli_snap_refuse(c, &e)) != 0)
+				return rc;
+
 			pp_warn_err(c, &e);
 			if (needs)
 				pp_warnx(c, "%s", needs);

@@ -19,7 +19,8 @@ tool_main(int argc, char *argv[])
 	pp_cli_stdout_buffered();
 	if ((rc = pp_cli_enter_netns(&c)) != PP_EXIT_OK)
 		return rc;
-	return o.watch ? nw_watch_run(&c, &o) : nw_snapshot(&c, &o);
+	rc = o.watch ? nw_watch_run(&c, &o) : nw_snapshot(&c, &o);
+	return pp_cli_snap_end(&c, rc);
 }
 
 int

@@ -40,6 +40,7 @@ static const struct pp_optdef ns_optdefs[] = {
 	PP_OPT(0, "no-qdisc", OPT_NO_QDISC, NULL, "never count qdisc drops in Sat"),
 	PP_OPT(0, "no-softnet", OPT_NO_SOFTNET, NULL, "leave out softnet (per-CPU backlog) statistics, which are the\nhost's, not the namespace's"),
 	PP_OPT(0, "threshold", OPT_THRESHOLD, "RATE", "exit 1 when a device's Sat or a CPU's backlog drops per second\nare above RATE over an interval (default 0: any); the\nsince-boot sample alone decides nothing"),
+	PP_OPT_SNAPSHOT_OPTDEFS,
 	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* hidden: benchmark floor */
 	PP_OPT_HIDDEN("force-ioctl", OPT_FORCE_IOCTL, NULL),	/* hidden: test the ioctl fallback */
 	PP_OPT_TIMEOUT_RUN,
@@ -87,7 +88,7 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 	struct pp_cli *c = &o->cli;
 	bool has_count = false;
 	uint64_t u;
-	int opt, rc, i, k;
+	int opt, rc, i, k, frc;
 
 	memset(o, 0, sizeof(*o));
 	pp_cli_init(c, "nicstat");
@@ -191,15 +192,15 @@ ns_args(int argc, char *argv[], struct ns_opts *o)
 		o->count = 0;
 	if (has_count && o->count > 1 && o->interval <= 0)
 		o->interval = 1;	/* nicstat's habit: -c alone samples every second */
-	do {
-		int frc = pp_cli_finish(c);
-
-		if (frc != PP_EXIT_OK)
-			return frc;
-	} while (0);
+	if ((frc = pp_cli_finish(c)) != PP_EXIT_OK)
+		return frc;
 	/* An exposition is one point in time: with -i and no -c, one interval. */
 	if (c->format == PP_FMT_PROM && o->count == 0)
 		o->count = 2;
+	/* A snapshot holds one sample: no rates over an interval. */
+	if ((frc = pp_cli_snap_over_time(c, c->nag->on, "--nagios judges rates over an interval")) != PP_EXIT_OK ||
+	    (frc = pp_cli_snap_over_time(c, o->count != 1, "-i, or -c above 1, takes more than one sample")) != PP_EXIT_OK)
+		return frc;
 	/* --nagios judges rates over one interval at least: two samples, 1 s apart unless -i says. */
 	if (c->nag->on) {
 		if (o->count < 2)

@@ -14,6 +14,8 @@
 #include "parse.h"
 #include "qdisc.h"
 #include "sample.h"
+#include "snap.h"
+#include "sysctl.h"
 
 
 
@@ -381,17 +383,15 @@ collect_ethtool(struct ns_collector *c, struct ns_dev *d, bool full)
 	free(st);
 }
 
+/* Through common/sysctl.c, so a snapshot records and replays it. */
 static double
 read_uptime(void)
 {
-	FILE *f = fopen("/proc/uptime", "re");
+	char buf[128];
 	double up = 0;
 
-	if (f) {
-		if (fscanf(f, "%lf", &up) != 1)
-			up = 0;
-		fclose(f);
-	}
+	if (pp_read_file("/proc/uptime", buf, sizeof(buf)) <= 0 || sscanf(buf, "%lf", &up) != 1)
+		up = 0;
 	return up;
 }
 
@@ -439,7 +439,12 @@ ns_collect(struct ns_collector *c, struct pp_nl *nl, struct pp_err *e)
 
 	m->t_prev = m->t;
 	m->t = pp_mono_now();
-	m->wall = (double)time(NULL);
+	{
+		struct timespec ts;
+
+		pp_clock_realtime(&ts);
+		m->wall = (double)ts.tv_sec;
+	}
 	m->uptime = read_uptime();
 	for (i = 0; i < m->n; i++) {
 		struct ns_dev *d = &m->devs[i];

@@ -440,3 +440,18 @@ pc_resolve(struct pc_query *q, char *why, size_t len)
 	}
 	return PP_EXIT_OK;
 }
+
+int
+pc_snap_usable(const struct pc_opts *o, const struct pp_snap *s, int ns)
+{
+	const struct pp_snap_hdr *h = pp_snap_header(s);
+	char missing[256], holds[256];
+
+	/* pathcheck --save always dumps the full tables; a table the kernel refused is recorded with its error. */
+	if (strncmp(h->writer, "pathcheck ", 10) == 0 || pp_snap_lacks_tables(s, ns, missing, sizeof(missing), holds, sizeof(holds)) == 0)
+		return PP_EXIT_OK;
+	pp_warnx(&o->cli, "snapshot %s (written by %s) holds no %s of netns %s: pathcheck walks with them "
+		 "(pathcheck --save writes them); it holds %s", pp_snap_path(s), h->writer, missing,
+		 pp_snap_ns_name(s, ns < 0 ? pp_snap_ns_here((struct pp_snap *)s) : ns), holds[0] ? holds : "nothing");
+	return PP_EXIT_USAGE;
+}

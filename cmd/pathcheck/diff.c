@@ -210,6 +210,11 @@ load_side(struct pc_opts *o, const char *file, struct side_info *si)
 		pp_warn_err(&o->cli, &e);
 		return PP_EXIT_USAGE;
 	}
+	if (pc_snap_usable(o, si->snap, -1) != PP_EXIT_OK) {
+		pp_snap_free(si->snap);
+		si->snap = NULL;
+		return PP_EXIT_USAGE;
+	}
 	si->time = pp_snap_header(si->snap)->time;
 	snprintf(si->host, sizeof(si->host), "%s", pp_snap_header(si->snap)->host);
 	snprintf(si->kernel, sizeof(si->kernel), "%s", pp_snap_header(si->snap)->kernel);

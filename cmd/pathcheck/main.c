@@ -129,6 +129,12 @@ tool_main(int argc, char *argv[])
 			snprintf(o.cli.ns.name, sizeof(o.cli.ns.name), "%s", pp_snap_header(snap)->netns);
 			pp_prom_const_label("netns", o.cli.ns.name);
 		}
+		/* Another tool's snapshot without the tables a walk needs: refused, not walked into unknowns. */
+		if ((rc = pc_snap_usable(&o, snap, pp_snap_ns_here(snap))) != PP_EXIT_OK) {
+			prom_failed_run(&o);
+			pp_netns_leave(&o.cli.ns);
+			goto done_snap;
+		}
 	}
 	if (o.save) {
 		if (!(snap = pp_snap_record_new(o.cli.ns.name))) {

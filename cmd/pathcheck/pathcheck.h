@@ -609,6 +609,14 @@ struct pc_hop {
 
 /* args.c */
 int pc_args(int argc, char *argv[], struct pc_opts *o);
+/*
+ * A snapshot another tool wrote (qdiscstat --save, ...) holds only what that run read:
+ * without the links, addresses, routes and rules of namespace index ns (-1: the one it
+ * was saved in) pathcheck cannot walk, and says so in one message naming the file, its
+ * writer, what is missing and what it holds: PP_EXIT_USAGE. Else PP_EXIT_OK.
+ */
+struct pp_snap;
+int pc_snap_usable(const struct pc_opts *o, const struct pp_snap *s, int ns);
 /* Resolve DEST: PP_EXIT_OK, PP_EXIT_USAGE (bad input: no such name, a mistyped address) or PP_EXIT_UNKNOWN (no answer). */
 int pc_resolve(struct pc_query *q, char *why, size_t len);
 /* "IPv4" or "IPv6" when DEST can only be meant as such an address, else NULL. */

@@ -39,6 +39,7 @@
 #include "mem.h"
 #include "qs.h"
 #include "sample.h"
+#include "snap.h"
 
 #define QS_MAX_WORKERS 8
 /* Below this many devices threads cost more than they save. */
@@ -269,7 +270,11 @@ name_of(struct qs_collector *c, int ifindex, char name[IF_NAMESIZE])
 		return;
 	}
 	name[0] = '\0';
-	if (c->nworkers && c->w[0].ioctl_fd >= 0) {
+	if (pp_snap_active()) {
+		/* Recorded, or answered from the snapshot. */
+		if (!pp_ifname((unsigned)ifindex, name))
+			name[0] = '\0';
+	} else if (c->nworkers && c->w[0].ioctl_fd >= 0) {
 		struct ifreq ifr;
 
 		memset(&ifr, 0, sizeof(ifr));
@@ -406,8 +411,11 @@ class_dump(struct qs_worker *w, int ifindex, struct pp_err *e)
 	req.tcm.tcm_family = AF_UNSPEC;
 	req.tcm.tcm_ifindex = ifindex;
 	rc = pp_nl_dump(&w->nl, &req.nlh, class_cb, w, class_reset, e);
-	/* Named only when it failed; the kernel's extack text stays in e->ext. */
-	if (rc < 0)
+	/*
+	 * Named only when it failed; the kernel's extack text stays in e->ext. A snapshot
+	 * without this dump already says which question it holds no answer to.
+	 */
+	if (rc < 0 && !(rc == -ENODATA && pp_snap_replaying(pp_snap_active())))
 		pp_err_set(e, e->code ? e->code : -rc, "RTM_GETTCLASS dump ifindex %d", ifindex);
 	return rc;
 }
@@ -490,6 +498,10 @@ work_item(struct qs_worker *w, const struct qs_item *it)
 	}
 	if (c->names_by_dump) {
 		/* Named at the merge, from the names dump: no filter needs the name now. */
+	} else if (pp_snap_active()) {
+		/* Recorded, or answered from the snapshot. */
+		if (!pp_ifname((unsigned)it->ifindex, r->name))
+			r->name[0] = '\0';
 	} else if (w->ioctl_fd >= 0) {
 		struct ifreq ifr;
 
@@ -871,7 +883,7 @@ qs_collect(struct qs_collector *c, struct qs_sample *s, struct pp_err *e)
 
 	memset(s, 0, sizeof(*s));
 	s->mono = pp_mono_now();
-	clock_gettime(CLOCK_REALTIME, &ts);
+	pp_clock_realtime(&ts);
 	s->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	queue_init(&q);
 	memset(&fd, 0, sizeof(fd));

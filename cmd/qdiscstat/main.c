@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "qs.h"
 #include "sample.h"
+#include "snap.h"
 
 enum {
 	OPT_NO_CLASSES = PP_OPT_TOOL,
@@ -51,6 +52,7 @@ static const struct pp_optdef qs_optdefs[] = {
 	PP_OPT(0, "drop-rate", OPT_DROP_RATE, "N", "drops per second above which rising drops are a problem (default 0)"),
 	PP_OPT(0, "max-drops", OPT_MAX_DROPS, "N", "single sample: more than N drops since creation is a problem"),
 	PP_OPT(0, "busy-pps", OPT_BUSY_PPS, "N", "packets/s above which a physical device is busy (default 10000)"),
+	PP_OPT_SNAPSHOT_OPTDEFS,
 	PP_OPT_HIDDEN("count-only", OPT_COUNT_ONLY, NULL),	/* benchmark floor */
 	PP_OPT_HIDDEN("threads", OPT_THREADS, "N"),
 	PP_OPT_TIMEOUT_RUN,
@@ -183,6 +185,10 @@ parse_args(int argc, char *argv[], struct qs_opts *o)
 		o->count = o->has_interval ? 0 : 1;
 	if (!o->has_interval)
 		o->interval = 1;
+	/* A snapshot holds one sample: no rates over an interval. */
+	if ((rc = pp_cli_snap_over_time(&o->cli, o->cli.nag->on, "--nagios judges rates over an interval")) != PP_EXIT_OK ||
+	    (rc = pp_cli_snap_over_time(&o->cli, o->count != 1, "-i, or -c above 1, takes more than one sample")) != PP_EXIT_OK)
+		return rc;
 	/* --nagios judges rates: the last of at least two samples, one interval apart. */
 	if (o->cli.nag->on && (o->count == 0 || o->count < 2))
 		o->count = 2;
@@ -208,7 +214,12 @@ resolve_devs(struct qs_opts *o, struct qs_collector *c)
 		if (strpbrk(o->devs[i], "*?[") != NULL)
 			continue;
 		literal++;
-		if (strlen(o->devs[i]) >= IF_NAMESIZE || (idx = (int)if_nametoindex(o->devs[i])) == 0) {
+		if (strlen(o->devs[i]) >= IF_NAMESIZE || (idx = (int)pp_ifindex(o->devs[i])) == 0) {
+			if (pp_snap_replaying(o->cli.snap)) {
+				pp_warnx(&o->cli, "--dev: '%s': snapshot %s (written by %s) holds no device of that name",
+					 o->devs[i], o->cli.snapshot, pp_snap_header(o->cli.snap)->writer);
+				return PP_EXIT_USAGE;
+			}
 			pp_warnx(&o->cli, "--dev: '%s': no such device%s", o->devs[i],
 				 pp_cli_netns_name(&o->cli) ? " in this network namespace" : "");
 			return PP_EXIT_USAGE;
@@ -273,6 +284,10 @@ run(struct qs_opts *o, struct qs_collector *c)
 			break;
 		t0 = pp_mono_now();
 		if (qs_collect(c, &cur, &e) < 0) {
+			if ((exitc = pp_cli_snap_refuse(&o->cli, &e)) != 0) {
+				qs_sample_free(&cur);
+				break;
+			}
 			pp_warn_err(&o->cli, &e);
 			if (e.code == EPERM || e.code == EACCES)
 				pp_warnx(&o->cli, "%s", pp_errno_needs(e.code) ? pp_errno_needs(e.code) : "permission denied");
@@ -381,6 +396,7 @@ tool_main(int argc, char *argv[])
 	rc = o.count_only ? count_only(&o, &c) : run(&o, &c);
 out:
 	qs_collector_close(&c);
+	rc = pp_cli_snap_end(&o.cli, rc);
 	for (unsigned i = 0; i < o.nkind_buf; i++)
 		free(o.kind_buf[i]);
 	fflush(stdout);

@@ -158,8 +158,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int n = 0;
 
 		if (pp_snap_load_mem(buf, len, "fuzz.snap", &sn, &e) == 0) {
+			char miss[256], holds[256], blob[64];
+			struct timespec ts;
+
 			pp_snap_walk(sn, 0, NETLINK_ROUTE, pp_snap_route_dump_req(rb, AF_INET), count_cb, &n);
 			pp_snap_walk(sn, 0, NETLINK_ROUTE, pp_snap_link_dump_req(rb), count_cb, &n);
+			/* What the station tools' replays read: binary facts, the clock, the tables pathcheck needs. */
+			pp_snap_lacks_tables(sn, -1, miss, sizeof(miss), holds, sizeof(holds));
+			pp_snap_blob_get(sn, "connlabel.conf", blob, sizeof(blob));
+			pp_snap_install(sn);
+			pp_clock_realtime(&ts);
+			pp_snap_install(NULL);
 		}
 		pp_snap_free(sn);
 		break;
