@@ -358,14 +358,35 @@ grp_hash(const struct pp_neigh *n, bool by_ll)
 	size_t len = by_ll ? n->lladdr_len : pp_addr_len(&n->dst);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)(unsigned)n->family;
 
-	/* Eight bytes a step (an IPv6 address is two), multiply and fold. */
-	for (size_t i = 0; i < len; i += 8) {
+	/*
+	 * Eight bytes a step (an IPv6 address is two), multiply and fold; the last
+	 * step's bytes zero-extended. The usual lengths (IPv4, IPv6, a MAC) with
+	 * copies of constant size, the same words as the general loop.
+	 */
+#define GRP_STEP(w) (h = (h ^ (w)) * 0xff51afd7ed558ccdull, h ^= h >> 32)
+	if (len == 16) {
+		uint64_t w[2];
+
+		memcpy(w, p, 16);
+		GRP_STEP(w[0]);
+		GRP_STEP(w[1]);
+	} else if (len == 6 || len == 4) {
 		uint64_t w = 0;
 
-		memcpy(&w, p + i, len - i < 8 ? len - i : 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+		if (len == 6)
+			memcpy(&w, p, 6);
+		else
+			memcpy(&w, p, 4);
+		GRP_STEP(w);
+	} else {
+		for (size_t i = 0; i < len; i += 8) {
+			uint64_t w = 0;
+
+			memcpy(&w, p + i, len - i < 8 ? len - i : 8);
+			GRP_STEP(w);
+		}
 	}
+#undef GRP_STEP
 	/* A multiply carries a difference only upwards: fold the high bits back down (MurmurHash3's finaliser). */
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
@@ -409,13 +430,14 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 		h = full & g->mask;
 		while (g->slot[h] && (g->hv[h] != full || !grp_eq(&s->ent[g->slot[h] - 1], e, by_ll)))
 			h = (h + 1) & g->mask;
+		/* The group's head so far (its lowest index yet) gives way to this one. */
+		if (g->slot[h])
+			g->head[g->slot[h] - 1] = 0;
+		g->head[i] = 1;
 		g->next[i] = g->slot[h];
 		g->slot[h] = (uint32_t)i + 1;
 		g->hv[h] = full;
 	}
-	for (uint32_t h = 0; h <= g->mask; h++)
-		if (g->slot[h])
-			g->head[g->slot[h] - 1] = 1;
 	return 0;
 }
 

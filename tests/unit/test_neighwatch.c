@@ -302,6 +302,42 @@ test_eval_flux(void)
 	nw_snap_free(&s);
 }
 
+/* A group of three (IPv4 and IPv6, among others) has one head: one finding each, all three in it. */
+static void
+test_eval_flux_three(void)
+{
+	static const char *ips[] = { "198.51.100.30", "2001:db8::30" };
+	struct nw_snap s;
+	struct nw_opts o;
+	char mac[32];
+
+	opts_init(&o);
+	snap_std(&s);
+	for (int r = 0; r < 3; r++)
+		for (int k = 0; k < 2; k++) {
+			struct pp_neigh n, other;
+
+			snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", k, r);
+			n = ent(ips[k], 1 + r, NUD_REACHABLE, mac);
+			nw_snap_add_neigh(&s, &n);
+			snprintf(mac, sizeof(mac), "02:00:00:01:%02x:%02x", k, r);
+			other = ent(k ? "2001:db8::31" : "198.51.100.31", 2, NUD_REACHABLE, mac);
+			other.dst.u.b[k ? 15 : 3] = (uint8_t)(0x40 + r);
+			nw_snap_add_neigh(&s, &other);
+		}
+	nw_eval(&s, &o);
+	CHECK_EQ_INT(count_kind(&s, NW_F_IP_MANY_LLADDR), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct nw_finding *f = find_kind(&s, NW_F_IP_MANY_LLADDR, i);
+
+		if (f) {
+			CHECK_EQ_INT(f->count, 3);
+			CHECK_EQ_INT(f->nref, 3);
+		}
+	}
+	nw_snap_free(&s);
+}
+
 static void
 test_eval_many_ips(void)
 {
@@ -871,6 +907,7 @@ main(void)
 	RUN(test_eval_nexthop_states);
 	RUN(test_eval_failed_cap);
 	RUN(test_eval_flux);
+	RUN(test_eval_flux_three);
 	RUN(test_eval_many_ips);
 	RUN(test_eval_down_device);
 	RUN(test_eval_tables);
