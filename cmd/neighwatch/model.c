@@ -418,6 +418,9 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 	g->head = calloc(s->nent ? s->nent : 1, 1);
 	if (!g->slot || !g->hv || !g->next || !g->head)
 		return -ENOMEM;
+	/* A big table's slots are written all over: their zero pages in one call, not a fault each. */
+	pp_mem_prefault(g->slot, cap * sizeof(*g->slot));
+	pp_mem_prefault(g->hv, cap * sizeof(*g->hv));
 	g->mask = cap - 1;
 	/* Pushed from the last entry down, so each list runs in dump order. */
 	for (size_t i = s->nent; i-- > 0;) {

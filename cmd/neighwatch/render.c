@@ -3,6 +3,7 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "mem.h"
 #include "nw.h"
 
 #define GLOBAL_NOTE "gc_thresh limits, entry counts and counters are global: every network namespace counts together"
@@ -522,8 +523,10 @@ entries_json(struct pp_json *j, const struct nw_snap *s, const struct pp_neigh *
 	     const struct pp_cli *c, FILE *f)
 {
 	struct ecache ec = { 0 };
-	char *buf = c->pretty ? NULL : malloc(EB_SIZE), *p = buf;
+	char *buf = c->pretty || !nent ? NULL : malloc(EB_SIZE), *p = buf;
 
+	if (buf && nent > EB_SIZE / 512)	/* it will be filled: its pages in one call */
+		pp_mem_prefault(buf, EB_SIZE);
 	for (size_t i = 0; i < nent; i++) {
 		char *q;
 
