@@ -343,8 +343,10 @@ same_ll(const struct pp_neigh *a, const struct pp_neigh *b)
  * order (next[]), its head the first entry of the group in the dump.
  */
 struct grp {
-	uint32_t *slot;		/* head index + 1, 0 empty */
-	uint32_t *hv;		/* per slot: its group's whole hash, so a probe reads no entry unless it may match */
+	struct grp_slot {
+		uint32_t ent;	/* head index + 1, 0 empty */
+		uint32_t hv;	/* its group's whole hash, so a probe reads no entry unless it may match */
+	} *slot;		/* side by side: a probe reads one cache line */
 	uint32_t mask;
 	uint32_t *next;		/* per entry: next index + 1 in its group, 0 ends */
 	uint8_t *head;		/* per entry: 1 when it heads its group */
@@ -413,14 +415,12 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 	while (cap < 2 * s->nent)
 		cap <<= 1;
 	g->slot = calloc(cap, sizeof(*g->slot));
-	g->hv = calloc(cap, sizeof(*g->hv));
 	g->next = calloc(s->nent ? s->nent : 1, sizeof(*g->next));
 	g->head = calloc(s->nent ? s->nent : 1, 1);
-	if (!g->slot || !g->hv || !g->next || !g->head)
+	if (!g->slot || !g->next || !g->head)
 		return -ENOMEM;
 	/* A big table's slots are written all over: their zero pages in one call, not a fault each. */
 	pp_mem_prefault(g->slot, cap * sizeof(*g->slot));
-	pp_mem_prefault(g->hv, cap * sizeof(*g->hv));
 	g->mask = cap - 1;
 	/* Pushed from the last entry down, so each list runs in dump order. */
 	for (size_t i = s->nent; i-- > 0;) {
@@ -431,15 +431,15 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 			continue;
 		full = grp_hash(e, by_ll);
 		h = full & g->mask;
-		while (g->slot[h] && (g->hv[h] != full || !grp_eq(&s->ent[g->slot[h] - 1], e, by_ll)))
+		while (g->slot[h].ent && (g->slot[h].hv != full || !grp_eq(&s->ent[g->slot[h].ent - 1], e, by_ll)))
 			h = (h + 1) & g->mask;
 		/* The group's head so far (its lowest index yet) gives way to this one. */
-		if (g->slot[h])
-			g->head[g->slot[h] - 1] = 0;
+		if (g->slot[h].ent)
+			g->head[g->slot[h].ent - 1] = 0;
 		g->head[i] = 1;
-		g->next[i] = g->slot[h];
-		g->slot[h] = (uint32_t)i + 1;
-		g->hv[h] = full;
+		g->next[i] = g->slot[h].ent;
+		g->slot[h].ent = (uint32_t)i + 1;
+		g->slot[h].hv = full;
 	}
 	return 0;
 }
@@ -448,7 +448,6 @@ static void
 grp_free(struct grp *g)
 {
 	free(g->slot);
-	free(g->hv);
 	free(g->next);
 	free(g->head);
 }
@@ -459,9 +458,9 @@ grp_first(const struct grp *g, const struct nw_snap *s, const struct pp_neigh *k
 {
 	uint32_t full = grp_hash(key, g->by_ll), h = full & g->mask;
 
-	while (g->slot[h]) {
-		if (g->hv[h] == full && grp_eq(&s->ent[g->slot[h] - 1], key, g->by_ll))
-			return &s->ent[g->slot[h] - 1];
+	while (g->slot[h].ent) {
+		if (g->slot[h].hv == full && grp_eq(&s->ent[g->slot[h].ent - 1], key, g->by_ll))
+			return &s->ent[g->slot[h].ent - 1];
 		h = (h + 1) & g->mask;
 	}
 	return NULL;

@@ -269,8 +269,14 @@ ndigits(uint64_t v)
 static char *
 put_u64(char *p, uint64_t v)
 {
-	char *end = p + ndigits(v), *q = end;
+	char *end, *q;
 
+	if (v < 10) {	/* an ifindex, a probe count */
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	end = p + ndigits(v);
+	q = end;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 
@@ -285,6 +291,16 @@ put_u64(char *p, uint64_t v)
 		*--q = (char)('0' + v);
 	}
 	return end;
+}
+
+/* 20 bytes from v to p, which may overlap it: through a copy, so both moves are inlined. */
+static void
+copy20(char *p, const char *v)
+{
+	char t[20];
+
+	memcpy(t, v, sizeof(t));
+	memcpy(p, t, sizeof(t));
 }
 
 /* A string of len bytes from a buffer of at least EB_SLACK bytes: one fixed copy when it fits. */
@@ -473,7 +489,7 @@ entry_fast(char *p, struct ecache *ec, const struct nw_snap *s, const struct pp_
 		n = (size_t)(p - v);
 		PUT_LIT(p, ",\"confirmed_ms\":");
 		if (e->ci.ndm_confirmed == e->ci.ndm_used) {
-			memmove(p, v, 20);
+			copy20(p, v);
 			v = p;
 			p += n;
 		} else {
@@ -483,7 +499,7 @@ entry_fast(char *p, struct ecache *ec, const struct nw_snap *s, const struct pp_
 		}
 		PUT_LIT(p, ",\"updated_ms\":");
 		if (e->ci.ndm_updated == e->ci.ndm_confirmed) {
-			memmove(p, v, 20);
+			copy20(p, v);
 			p += n;
 		} else {
 			p = put_u64(p, ticks_ms(e->ci.ndm_updated));
