@@ -257,6 +257,7 @@ test_neigh_fuzz(void)
 	struct in6_addr a6;
 	uint8_t ll[40], one = 1;
 	struct nda_cacheinfo ci = { .ndm_confirmed = 1, .ndm_used = 2, .ndm_updated = 3, .ndm_refcnt = 4 };
+	uint8_t cib[sizeof(ci) + 3];
 
 	printf("# neigh fuzz: %u of 5000 damaged messages accepted\n", ok);
 	CHECK(ok > 0);
@@ -266,7 +267,9 @@ test_neigh_fuzz(void)
 	mnl_attr_put(nlh, NDA_DST, 16, &a6);
 	mnl_attr_put(nlh, NDA_LLADDR, 7, ll);
 	mnl_attr_put(nlh, NDA_PROBES, 5, ll);
-	mnl_attr_put(nlh, NDA_CACHEINFO, sizeof(ci) + 3, &ci);
+	memset(cib, 0x33, sizeof(cib));
+	memcpy(cib, &ci, sizeof(ci));
+	mnl_attr_put(nlh, NDA_CACHEINFO, sizeof(cib), cib);	/* longer than its struct */
 	mnl_attr_put(nlh, NDA_MAX + 1, 1, &one);
 	mnl_attr_put(nlh, NDA_LLADDR | NLA_F_NESTED, sizeof(ll), ll);
 	mnl_attr_put_u32(nlh, NDA_PROBES, 9);
