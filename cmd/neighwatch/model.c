@@ -412,7 +412,8 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 
 	memset(g, 0, sizeof(*g));
 	g->by_ll = by_ll;
-	while (cap < 2 * s->nent)
+	/* At most 2/3 full: a probe compares whole hashes before any entry, and half the pages of 1/2. */
+	while (cap < s->nent + s->nent / 2)
 		cap <<= 1;
 	g->slot = calloc(cap, sizeof(*g->slot));
 	g->next = calloc(s->nent ? s->nent : 1, sizeof(*g->next));
