@@ -1,6 +1,8 @@
 /* render.c: the snapshot as text, JSON and Prometheus. Reads the model only. */
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/rtnetlink.h>
 
 #include "mem.h"
@@ -533,6 +535,34 @@ entry_fast(char *p, struct ecache *ec, const struct nw_snap *s, const struct pp_
 	return p;
 }
 
+/*
+ * A full buffer out: past stdio when the stream has a descriptor (its own
+ * buffer emptied first, so the order holds), which spares copying every byte
+ * of a big snapshot into stdio's buffer on the way. Errors are the stream's
+ * concern as before: a short or failed write goes the stdio way, which retries
+ * it and keeps its error state.
+ */
+static void
+eb_flush(FILE *f, const char *buf, size_t n)
+{
+	int fd = fileno(f);
+
+	if (n >= EB_SIZE / 2 && fd >= 0 && fflush(f) == 0) {
+		while (n) {
+			ssize_t w = write(fd, buf, n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			buf += w;
+			n -= (size_t)w;
+		}
+	}
+	if (n)
+		fwrite(buf, 1, n, f);
+}
+
 /* The entries array's members: the compact ones from one buffer, the others through the writer. */
 static void
 entries_json(struct pp_json *j, const struct nw_snap *s, const struct pp_neigh *ent, size_t nent,
@@ -548,7 +578,7 @@ entries_json(struct pp_json *j, const struct nw_snap *s, const struct pp_neigh *
 
 		if (buf) {
 			if ((size_t)(buf + EB_SIZE - p) < EB_ROOM) {
-				fwrite(buf, 1, (size_t)(p - buf), f);
+				eb_flush(f, buf, (size_t)(p - buf));
 				p = buf;
 			}
 			if ((q = entry_fast(p, &ec, s, &ent[i], !j->first[j->depth]))) {
