@@ -1,6 +1,7 @@
 /* model.c: the snapshot model and its evaluation into findings (pure: no I/O). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -86,11 +87,40 @@ grow(void **arr, size_t *cap, size_t n, size_t sz)
 	return pp_array_grow(arr, cap, n, sz, 64);
 }
 
+#define EF_STEP (128 * 1024)	/* its page-aligned part stays above pp_mem_prefault()'s 64 KiB minimum */
+
 int
 nw_snap_add_neigh(struct nw_snap *s, const struct pp_neigh *n)
 {
-	if (grow((void **)&s->ent, &s->capent, s->nent, sizeof(*s->ent)) < 0)
-		return -ENOMEM;
+	size_t end = (s->nent + 1) * sizeof(*s->ent);
+
+	/*
+	 * Grown without prefaulting the doubled array (half of it may stay unused:
+	 * 10,000 entries in room for 16,384), then prefaulted 128 KiB ahead of the
+	 * entries as they come, so the populated pages are the ones written.
+	 */
+	if (s->nent == s->capent) {
+		size_t nc = s->capent ? s->capent * 2 : 64;
+		struct pp_neigh *p;
+
+		if (nc > SIZE_MAX / sizeof(*s->ent) || !(p = realloc(s->ent, nc * sizeof(*s->ent))))
+			return -ENOMEM;
+		if (p != s->ent)	/* copied by realloc, or moved with its pages: the hint holds as far as the copy */
+			s->entfault = s->nent * sizeof(*s->ent);
+		s->ent = p;
+		s->capent = nc;
+	}
+	if (end > s->entfault) {
+		/* Up to a page boundary, where the next step starts: no page left between two steps. */
+		uintptr_t base = (uintptr_t)s->ent;
+		size_t to = (size_t)(((base + s->entfault + EF_STEP) & ~(uintptr_t)4095) - base);
+
+		if (to > s->capent * sizeof(*s->ent))
+			to = s->capent * sizeof(*s->ent);
+		if (to > s->entfault)
+			pp_mem_prefault((char *)s->ent + s->entfault, to - s->entfault);
+		s->entfault = to > end ? to : end;
+	}
 	s->ent[s->nent++] = *n;
 	return 0;
 }

@@ -183,6 +183,38 @@ test_neigh_decode_edges(void)
 	CHECK(TDECODE(pp_neigh_decode, nlh, &n) < 0);
 }
 
+/* The entries array grows (heap, then mapped, moved by realloc) and is prefaulted ahead: every entry kept, also after a dump restarts. */
+static void
+test_snap_grow(void)
+{
+	struct nw_snap s;
+	unsigned bad = 0;
+
+	nw_snap_init(&s);
+	for (unsigned round = 0; round < 2; round++) {
+		s.nent = round ? 777 : 0;	/* a restarted dump keeps what came before it */
+		for (unsigned k = s.nent; k < 20000; k++) {
+			struct pp_neigh n;
+
+			memset(&n, 0, sizeof(n));
+			n.family = n.dst.family = AF_INET6;
+			n.ifindex = (int)k;
+			n.dst.u.b[0] = (uint8_t)round;
+			memcpy(n.dst.u.b + 12, &k, sizeof(k));
+			CHECK_EQ_INT(nw_snap_add_neigh(&s, &n), 0);
+		}
+		CHECK_EQ_INT(s.nent, 20000);
+		for (unsigned k = 0; k < s.nent; k++) {
+			unsigned v;
+
+			memcpy(&v, s.ent[k].dst.u.b + 12, sizeof(v));
+			bad += s.ent[k].ifindex != (int)k || v != k || s.ent[k].dst.u.b[0] != (k < 777 ? 0 : round);
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	nw_snap_free(&s);
+}
+
 /* ---- evaluator ---- */
 
 static void
@@ -903,6 +935,7 @@ main(void)
 {
 	RUN(test_select_filter);
 	RUN(test_neigh_decode_edges);
+	RUN(test_snap_grow);
 	RUN(test_eval_nexthop_failed);
 	RUN(test_eval_nexthop_states);
 	RUN(test_eval_failed_cap);
