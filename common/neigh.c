@@ -8,20 +8,67 @@
 #include "attr.h"
 #include "neigh.h"
 
-static const struct pp_attr_policy neigh_pol[NDA_MAX + 1] = {
-	[NDA_DST] = { PP_A_ADDR }, [NDA_LLADDR] = { PP_A_UNSPEC }, [NDA_PROBES] = { PP_A_U32 },
-	[NDA_CACHEINFO] = { PP_A_MIN, sizeof(struct nda_cacheinfo) },
-};
-
+/*
+ * One pass over the attributes, each checked as pp_attr_parse() with a policy
+ * would (NDA_DST 4 or 16 bytes, NDA_PROBES at least a u32, NDA_CACHEINFO at least
+ * struct nda_cacheinfo; any other type, known or not, unchecked; the last of a
+ * type wins; a malformed attribute refuses the message), without the table of
+ * every type to clear and fill for each of a big dump's entries.
+ */
 int
 pp_neigh_decode(const struct nlmsghdr *nlh, struct pp_neigh *n)
 {
-	const struct nlattr *tb[NDA_MAX + 1];
 	const struct ndmsg *ndm = pp_msg_hdr(nlh, sizeof(*ndm));
+	const struct nlattr *dst = NULL, *ll = NULL, *probes = NULL, *ci = NULL;
+	const size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ndm));
 
 	memset(n, 0, sizeof(*n));
-	if (!ndm || pp_attr_parse_msg(nlh, sizeof(*ndm), neigh_pol, NDA_MAX, tb) < 0)
+	if (!ndm)
 		return -EBADMSG;
+	if (nlh->nlmsg_len > off) {
+		const char *p = (const char *)nlh + off;
+		size_t rem = nlh->nlmsg_len - off;
+
+		while (rem >= NLA_HDRLEN) {
+			const struct nlattr *a = (const struct nlattr *)p;
+			uint16_t alen = a->nla_len;
+			size_t plen = (size_t)alen - NLA_HDRLEN, step;
+
+			if (alen < NLA_HDRLEN || alen > rem)
+				return -EBADMSG;
+			switch (a->nla_type & NLA_TYPE_MASK) {
+			case NDA_DST:
+				if (plen != 4 && plen != 16)
+					return -EBADMSG;
+				dst = a;
+				break;
+			case NDA_LLADDR:
+				ll = a;
+				break;
+			case NDA_PROBES:
+				if (plen < sizeof(uint32_t))
+					return -EBADMSG;
+				probes = a;
+				break;
+			case NDA_CACHEINFO:
+				if (plen < sizeof(struct nda_cacheinfo))
+					return -EBADMSG;
+				ci = a;
+				break;
+			default:
+				break;
+			}
+			step = NLA_ALIGN(alen);
+			if (step >= rem) {
+				rem = 0;
+				break;
+			}
+			rem -= step;
+			p += step;
+		}
+		if (rem)
+			return -EBADMSG;
+	}
 	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)
 		return -EAFNOSUPPORT;
 	n->family = ndm->ndm_family;
@@ -29,23 +76,28 @@ pp_neigh_decode(const struct nlmsghdr *nlh, struct pp_neigh *n)
 	n->state = ndm->ndm_state;
 	n->flags = ndm->ndm_flags;
 	n->type = ndm->ndm_type;
-	if (!tb[NDA_DST] || !pp_attr_addr(tb[NDA_DST], n->family, &n->dst))
+	if (!dst || dst->nla_len - NLA_HDRLEN != (n->family == AF_INET ? 4 : 16))
 		return -EBADMSG;
-	if (tb[NDA_LLADDR]) {
-		size_t len = mnl_attr_get_payload_len(tb[NDA_LLADDR]);
+	n->dst.family = n->family;
+	if (n->family == AF_INET)	/* constant lengths: two moves, not a byte loop */
+		memcpy(n->dst.u.b, (const char *)dst + NLA_HDRLEN, 4);
+	else
+		memcpy(n->dst.u.b, (const char *)dst + NLA_HDRLEN, 16);
+	if (ll) {
+		size_t len = ll->nla_len - NLA_HDRLEN;
 
 		if (len > sizeof(n->lladdr))
 			len = sizeof(n->lladdr);
-		memcpy(n->lladdr, mnl_attr_get_payload(tb[NDA_LLADDR]), len);
+		memcpy(n->lladdr, (const char *)ll + NLA_HDRLEN, len);
 		n->lladdr_len = (uint8_t)len;
 	}
-	if (tb[NDA_PROBES]) {
+	if (probes) {
 		n->has_probes = true;
-		n->probes = mnl_attr_get_u32(tb[NDA_PROBES]);
+		memcpy(&n->probes, (const char *)probes + NLA_HDRLEN, sizeof(n->probes));
 	}
-	if (tb[NDA_CACHEINFO]) {
+	if (ci) {
 		n->has_cacheinfo = true;
-		pp_attr_copy(&n->ci, sizeof(n->ci), tb[NDA_CACHEINFO]);
+		memcpy(&n->ci, (const char *)ci + NLA_HDRLEN, sizeof(n->ci));
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* model.c: the snapshot model and its evaluation into findings (pure: no I/O). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -86,11 +87,40 @@ grow(void **arr, size_t *cap, size_t n, size_t sz)
 	return pp_array_grow(arr, cap, n, sz, 64);
 }
 
+#define EF_STEP (128 * 1024)	/* its page-aligned part stays above pp_mem_prefault()'s 64 KiB minimum */
+
 int
 nw_snap_add_neigh(struct nw_snap *s, const struct pp_neigh *n)
 {
-	if (grow((void **)&s->ent, &s->capent, s->nent, sizeof(*s->ent)) < 0)
-		return -ENOMEM;
+	size_t end = (s->nent + 1) * sizeof(*s->ent);
+
+	/*
+	 * Grown without prefaulting the doubled array (half of it may stay unused:
+	 * 10,000 entries in room for 16,384), then prefaulted 128 KiB ahead of the
+	 * entries as they come, so the populated pages are the ones written.
+	 */
+	if (s->nent == s->capent) {
+		size_t nc = s->capent ? s->capent * 2 : 64;
+		struct pp_neigh *p;
+
+		if (nc > SIZE_MAX / sizeof(*s->ent) || !(p = realloc(s->ent, nc * sizeof(*s->ent))))
+			return -ENOMEM;
+		if (p != s->ent)	/* copied by realloc, or moved with its pages: the hint holds as far as the copy */
+			s->entfault = s->nent * sizeof(*s->ent);
+		s->ent = p;
+		s->capent = nc;
+	}
+	if (end > s->entfault) {
+		/* Up to a page boundary, where the next step starts: no page left between two steps. */
+		uintptr_t base = (uintptr_t)s->ent;
+		size_t to = (size_t)(((base + s->entfault + EF_STEP) & ~(uintptr_t)4095) - base);
+
+		if (to > s->capent * sizeof(*s->ent))
+			to = s->capent * sizeof(*s->ent);
+		if (to > s->entfault)
+			pp_mem_prefault((char *)s->ent + s->entfault, to - s->entfault);
+		s->entfault = to > end ? to : end;
+	}
 	s->ent[s->nent++] = *n;
 	return 0;
 }
@@ -343,8 +373,10 @@ same_ll(const struct pp_neigh *a, const struct pp_neigh *b)
  * order (next[]), its head the first entry of the group in the dump.
  */
 struct grp {
-	uint32_t *slot;		/* head index + 1, 0 empty */
-	uint32_t *hv;		/* per slot: its group's whole hash, so a probe reads no entry unless it may match */
+	struct grp_slot {
+		uint32_t ent;	/* head index + 1, 0 empty */
+		uint32_t hv;	/* its group's whole hash, so a probe reads no entry unless it may match */
+	} *slot;		/* side by side: a probe reads one cache line */
 	uint32_t mask;
 	uint32_t *next;		/* per entry: next index + 1 in its group, 0 ends */
 	uint8_t *head;		/* per entry: 1 when it heads its group */
@@ -358,14 +390,35 @@ grp_hash(const struct pp_neigh *n, bool by_ll)
 	size_t len = by_ll ? n->lladdr_len : pp_addr_len(&n->dst);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)(unsigned)n->family;
 
-	/* Eight bytes a step (an IPv6 address is two), multiply and fold. */
-	for (size_t i = 0; i < len; i += 8) {
+	/*
+	 * Eight bytes a step (an IPv6 address is two), multiply and fold; the last
+	 * step's bytes zero-extended. The usual lengths (IPv4, IPv6, a MAC) with
+	 * copies of constant size, the same words as the general loop.
+	 */
+#define GRP_STEP(w) (h = (h ^ (w)) * 0xff51afd7ed558ccdull, h ^= h >> 32)
+	if (len == 16) {
+		uint64_t w[2];
+
+		memcpy(w, p, 16);
+		GRP_STEP(w[0]);
+		GRP_STEP(w[1]);
+	} else if (len == 6 || len == 4) {
 		uint64_t w = 0;
 
-		memcpy(&w, p + i, len - i < 8 ? len - i : 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+		if (len == 6)
+			memcpy(&w, p, 6);
+		else
+			memcpy(&w, p, 4);
+		GRP_STEP(w);
+	} else {
+		for (size_t i = 0; i < len; i += 8) {
+			uint64_t w = 0;
+
+			memcpy(&w, p + i, len - i < 8 ? len - i : 8);
+			GRP_STEP(w);
+		}
 	}
+#undef GRP_STEP
 	/* A multiply carries a difference only upwards: fold the high bits back down (MurmurHash3's finaliser). */
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
@@ -389,14 +442,16 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 
 	memset(g, 0, sizeof(*g));
 	g->by_ll = by_ll;
-	while (cap < 2 * s->nent)
+	/* At most 2/3 full: a probe compares whole hashes before any entry, and half the pages of 1/2. */
+	while (cap < s->nent + s->nent / 2)
 		cap <<= 1;
 	g->slot = calloc(cap, sizeof(*g->slot));
-	g->hv = calloc(cap, sizeof(*g->hv));
 	g->next = calloc(s->nent ? s->nent : 1, sizeof(*g->next));
 	g->head = calloc(s->nent ? s->nent : 1, 1);
-	if (!g->slot || !g->hv || !g->next || !g->head)
+	if (!g->slot || !g->next || !g->head)
 		return -ENOMEM;
+	/* A big table's slots are written all over: their zero pages in one call, not a fault each. */
+	pp_mem_prefault(g->slot, cap * sizeof(*g->slot));
 	g->mask = cap - 1;
 	/* Pushed from the last entry down, so each list runs in dump order. */
 	for (size_t i = s->nent; i-- > 0;) {
@@ -407,15 +462,16 @@ grp_build(struct grp *g, const struct nw_snap *s, bool by_ll)
 			continue;
 		full = grp_hash(e, by_ll);
 		h = full & g->mask;
-		while (g->slot[h] && (g->hv[h] != full || !grp_eq(&s->ent[g->slot[h] - 1], e, by_ll)))
+		while (g->slot[h].ent && (g->slot[h].hv != full || !grp_eq(&s->ent[g->slot[h].ent - 1], e, by_ll)))
 			h = (h + 1) & g->mask;
-		g->next[i] = g->slot[h];
-		g->slot[h] = (uint32_t)i + 1;
-		g->hv[h] = full;
+		/* The group's head so far (its lowest index yet) gives way to this one. */
+		if (g->slot[h].ent)
+			g->head[g->slot[h].ent - 1] = 0;
+		g->head[i] = 1;
+		g->next[i] = g->slot[h].ent;
+		g->slot[h].ent = (uint32_t)i + 1;
+		g->slot[h].hv = full;
 	}
-	for (uint32_t h = 0; h <= g->mask; h++)
-		if (g->slot[h])
-			g->head[g->slot[h] - 1] = 1;
 	return 0;
 }
 
@@ -423,7 +479,6 @@ static void
 grp_free(struct grp *g)
 {
 	free(g->slot);
-	free(g->hv);
 	free(g->next);
 	free(g->head);
 }
@@ -434,9 +489,9 @@ grp_first(const struct grp *g, const struct nw_snap *s, const struct pp_neigh *k
 {
 	uint32_t full = grp_hash(key, g->by_ll), h = full & g->mask;
 
-	while (g->slot[h]) {
-		if (g->hv[h] == full && grp_eq(&s->ent[g->slot[h] - 1], key, g->by_ll))
-			return &s->ent[g->slot[h] - 1];
+	while (g->slot[h].ent) {
+		if (g->slot[h].hv == full && grp_eq(&s->ent[g->slot[h].ent - 1], key, g->by_ll))
+			return &s->ent[g->slot[h].ent - 1];
 		h = (h + 1) & g->mask;
 	}
 	return NULL;

@@ -125,6 +125,7 @@ struct nw_opts {
 struct nw_snap {
 	struct pp_neigh *ent;
 	size_t nent, capent;
+	size_t entfault;	/* bytes of ent[] prefaulted (a hint: pages past it fault when written) */
 	struct nw_link *links;
 	size_t nlinks, caplinks;
 	struct nw_table tables[2];	/* [0] inet, [1] inet6 */

@@ -1,8 +1,11 @@
 /* render.c: the snapshot as text, JSON and Prometheus. Reads the model only. */
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/rtnetlink.h>
 
+#include "mem.h"
 #include "nw.h"
 
 #define GLOBAL_NOTE "gc_thresh limits, entry counts and counters are global: every network namespace counts together"
@@ -219,122 +222,174 @@ finding_json(struct pp_json *j, const struct nw_snap *s, const struct nw_finding
 
 /*
  * The entry list is most of a big snapshot's output, so entries are formatted by
- * hand into one buffer each (no stdio call per character) when the output is
- * compact. Every string written here is safe as it is (addresses, MACs, state
- * names, numbers) except the device name, which is escaped unless it is plain.
+ * hand when the output is compact: straight into one 64 KiB buffer shared by all
+ * entries (the write position passed and returned by value, so it stays in a
+ * register), flushed with one fwrite() when less than one entry's worst case
+ * (EB_ROOM) is left. Every string written here is safe as it is (addresses, MACs,
+ * state names, numbers) except the device name, which is escaped unless it is
+ * plain. Writers may store up to EB_SLACK bytes past what they keep (fixed-size
+ * copies instead of a call per string): the room check covers those too.
  */
-struct sbuf {
-	char b[768];
-	size_t n;
-};
+#define EB_SIZE 65536
+#define EB_SLACK 32
+#define EB_ROOM 768	/* > the longest entry: 46 + 15 + 10 + 63 + 95 + 10 + 3 * 20 + 52 + keys, plus EB_SLACK */
 
-static void
-sb_lit(struct sbuf *sb, const char *s, size_t len)
+static const char d2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+static const char hx2[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+#define PUT_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
+
+/* Decimal digits of v (1 for 0). */
+static unsigned
+ndigits(uint64_t v)
 {
-	if (sb->n + len < sizeof(sb->b)) {
-		memcpy(sb->b + sb->n, s, len);
-		sb->n += len;
+	unsigned n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
 	}
-}
-#define SB_LIT(sb, s) sb_lit(sb, s, sizeof(s) - 1)
-
-static void
-sb_str(struct sbuf *sb, const char *s)
-{
-	sb_lit(sb, s, strlen(s));
+	if (v >= 100) {
+		v /= 100;
+		n += 2;
+	}
+	return n + (v >= 10);
 }
 
-/* Decimal, two digits a division (the cache timers are five to ten digits, three of them an entry). */
-static void
-sb_u64(struct sbuf *sb, uint64_t v)
+/* v in decimal at p, two digits a division, written from the end; returns the end. */
+static char *
+put_u64(char *p, uint64_t v)
 {
-	static const char d2[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	char t[24];
-	size_t i = sizeof(t);
+	char *end, *q;
 
+	if (v < 10) {	/* an ifindex, a probe count */
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	end = p + ndigits(v);
+	q = end;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 
 		v /= 100;
-		t[--i] = d2[2 * r + 1];
-		t[--i] = d2[2 * r];
+		q -= 2;
+		memcpy(q, d2 + 2 * r, 2);
 	}
 	if (v >= 10) {
-		t[--i] = d2[2 * v + 1];
-		t[--i] = d2[2 * v];
+		q -= 2;
+		memcpy(q, d2 + 2 * v, 2);
 	} else {
-		t[--i] = (char)('0' + v);
+		*--q = (char)('0' + v);
 	}
-	sb_lit(sb, t + i, sizeof(t) - i);
+	return end;
+}
+
+/* 20 bytes from v to p, which may overlap it: through a copy, so both moves are inlined. */
+static void
+copy20(char *p, const char *v)
+{
+	char t[20];
+
+	memcpy(t, v, sizeof(t));
+	memcpy(p, t, sizeof(t));
+}
+
+/* A string of len bytes from a buffer of at least EB_SLACK bytes: one fixed copy when it fits. */
+static char *
+put_padded(char *p, const char *s, size_t len)
+{
+	if (len <= EB_SLACK)
+		memcpy(p, s, EB_SLACK);
+	else
+		memcpy(p, s, len);
+	return p + len;
 }
 
 /*
  * An address in its RFC 5952 text form, as inet_ntop() writes it but without
  * its sprintf() per IPv6 group, which dominated the JSON of a big snapshot.
  */
-static void
-sb_addr(struct sbuf *sb, const struct pp_addr *a)
+static char *
+put_addr(char *p, const struct pp_addr *a)
 {
-	static const char hex[] = "0123456789abcdef";
-	char t[INET6_ADDRSTRLEN];
-	size_t n = 0;
-
 	if (a->family == AF_INET) {
 		for (int i = 0; i < 4; i++) {
 			unsigned v = a->u.b[i];
 
 			if (i)
-				t[n++] = '.';
-			if (v >= 100)
-				t[n++] = (char)('0' + v / 100);
-			if (v >= 10)
-				t[n++] = (char)('0' + v / 10 % 10);
-			t[n++] = (char)('0' + v % 10);
+				*p++ = '.';
+			if (v >= 100) {
+				*p++ = (char)('0' + v / 100);
+				v %= 100;
+				memcpy(p, d2 + 2 * v, 2);
+				p += 2;
+			} else if (v >= 10) {
+				memcpy(p, d2 + 2 * v, 2);
+				p += 2;
+			} else {
+				*p++ = (char)('0' + v);
+			}
 		}
 	} else if (a->family == AF_INET6) {
 		uint16_t w[8];
-		int best = -1, bestlen = 0, cur = -1, curlen = 0;
+		unsigned zero = 0;
+		int best = -1, bestlen = 0;
 
-		for (int i = 0; i < 8; i++)
-			w[i] = (uint16_t)(a->u.b[2 * i] << 8 | a->u.b[2 * i + 1]);
-		/* IPv4-mapped and -compatible forms: let inet_ntop write them. */
-		if (!w[0] && !w[1] && !w[2] && !w[3] && !w[4] && (w[5] == 0xffff || (!w[5] && w[6]))) {
-			sb_str(sb, pp_addr_str(a, t, sizeof(t)));
-			return;
-		}
 		for (int i = 0; i < 8; i++) {
-			if (w[i] == 0) {
-				if (cur < 0)
-					cur = i, curlen = 0;
-				if (++curlen > bestlen)
-					best = cur, bestlen = curlen;
-			} else {
-				cur = -1;
-			}
+			w[i] = (uint16_t)(a->u.b[2 * i] << 8 | a->u.b[2 * i + 1]);
+			zero |= (unsigned)(w[i] == 0) << i;
+		}
+		/* IPv4-mapped and -compatible forms: let inet_ntop write them. */
+		if ((zero & 0x1f) == 0x1f && (w[5] == 0xffff || (!w[5] && w[6]))) {
+			char t[INET6_ADDRSTRLEN];
+			const char *s = pp_addr_str(a, t, sizeof(t));
+			size_t n = strlen(s);
+
+			memcpy(p, s, n);
+			return p + n;
+		}
+		/* The longest run of zero groups (the first of equals), from the bit mask of zero groups. */
+		for (unsigned m = zero; m;) {
+			int i = __builtin_ctz(m), len = __builtin_ctz(~(m >> i));
+
+			if (len > bestlen)
+				best = i, bestlen = len;
+			m &= ~((len >= 32 ? ~0u : (1u << len) - 1) << i);
 		}
 		if (bestlen < 2)
 			best = -1;
 		for (int i = 0; i < 8; i++) {
 			if (i == best) {
-				t[n++] = ':';
+				*p++ = ':';
 				if (i == 0)
-					t[n++] = ':';
+					*p++ = ':';
 				i += bestlen - 1;
 				continue;
 			}
 			/* A group without its leading zeros: as many hex digits as its highest bit needs, at least one. */
 			unsigned nd = w[i] ? (unsigned)(35 - __builtin_clz(w[i])) / 4 : 1;
+			char g[8];	/* 4 digits, then what the fixed copy below may read */
 
-			for (int sh = (int)(4 * nd) - 4; sh >= 0; sh -= 4)
-				t[n++] = hex[(w[i] >> sh) & 15];
+			memcpy(g, hx2 + 2 * (w[i] >> 8), 2);
+			memcpy(g + 2, hx2 + 2 * (w[i] & 0xff), 2);
+			memcpy(p, g + 4 - nd, 4);	/* 4 - nd bytes of slack */
+			p += nd;
 			if (i < 7)
-				t[n++] = ':';
+				*p++ = ':';
 		}
 	}
-	sb_lit(sb, t, n);
+	return p;
 }
 
 static bool
@@ -346,58 +401,117 @@ plain(const char *s)
 	return true;
 }
 
-/* One entry, compact; false when it needs the general writer (a device name to escape). */
-static bool
-entry_fast(FILE *f, const struct nw_snap *s, const struct pp_neigh *e, bool comma)
+/* The last device and state written, with their text: most entries share both with the one before. */
+struct ecache {
+	int ifindex;
+	bool have_dev, dev_plain;
+	uint16_t state;
+	bool have_state;
+	size_t dev_len, state_len;
+	char dev[IF_NAMESIZE + 8 + EB_SLACK], st[64 + EB_SLACK];
+};
+
+/* One entry, compact, at p; NULL when it needs the general writer (a device name to escape). */
+static char *
+entry_fast(char *p, struct ecache *ec, const struct nw_snap *s, const struct pp_neigh *e, bool comma)
 {
-	static const char hex[] = "0123456789abcdef";
-	char db[IF_NAMESIZE + 8], st[64];
-	const char *dev = nw_ifname(s, e->ifindex, db, sizeof(db));
-	struct sbuf sb;
+	if (!ec->have_dev || ec->ifindex != e->ifindex) {
+		char db[IF_NAMESIZE + 8];
+		const char *dev = nw_ifname(s, e->ifindex, db, sizeof(db));
+		size_t n = strlen(dev);
 
-	if (!plain(dev))
-		return false;
-	sb.n = 0;
-	if (comma)
-		SB_LIT(&sb, ",");
-	SB_LIT(&sb, "{\"family\":\"");
-	sb_str(&sb, nw_family_name(e->family));
-	SB_LIT(&sb, "\",\"dst\":\"");
-	sb_addr(&sb, &e->dst);
-	SB_LIT(&sb, "\",\"device\":\"");
-	sb_str(&sb, dev);
-	SB_LIT(&sb, "\",\"ifindex\":");
-	sb_u64(&sb, (uint64_t)e->ifindex);
-	SB_LIT(&sb, ",\"state\":\"");
-	sb_str(&sb, nw_state_name(e->state, st, sizeof(st)));
-	SB_LIT(&sb, "\"");
-	if (e->lladdr_len) {
-		char x[3 * sizeof(e->lladdr)];
-		size_t n = 0;
-
-		SB_LIT(&sb, ",\"lladdr\":\"");
-		for (unsigned i = 0; i < e->lladdr_len && i < sizeof(e->lladdr); i++) {
-			if (i)
-				x[n++] = ':';
-			x[n++] = hex[e->lladdr[i] >> 4];
-			x[n++] = hex[e->lladdr[i] & 15];
+		ec->have_dev = true;
+		ec->ifindex = e->ifindex;
+		ec->dev_plain = n < sizeof(ec->dev) - EB_SLACK && plain(dev);
+		if (ec->dev_plain) {
+			memset(ec->dev, 0, sizeof(ec->dev));
+			memcpy(ec->dev, dev, n);
+			ec->dev_len = n;
 		}
-		sb_lit(&sb, x, n);
-		SB_LIT(&sb, "\"");
+	}
+	if (!ec->dev_plain)
+		return NULL;
+	if (!ec->have_state || ec->state != e->state) {
+		char st[64];
+		const char *t = nw_state_name(e->state, st, sizeof(st));
+		size_t n = strlen(t);
+
+		if (n >= sizeof(ec->st) - EB_SLACK)
+			n = sizeof(ec->st) - EB_SLACK - 1;
+		memset(ec->st, 0, sizeof(ec->st));
+		memcpy(ec->st, t, n);
+		ec->state_len = n;
+		ec->state = e->state;
+		ec->have_state = true;
+	}
+	if (comma)
+		*p++ = ',';
+	if (e->family == AF_INET6)
+		PUT_LIT(p, "{\"family\":\"inet6\",\"dst\":\"");
+	else if (e->family == AF_INET)
+		PUT_LIT(p, "{\"family\":\"inet\",\"dst\":\"");
+	else
+		PUT_LIT(p, "{\"family\":\"unspec\",\"dst\":\"");
+	_Static_assert(sizeof("unspec") - 1 == 6, "nw_family_name()'s names");
+	p = put_addr(p, &e->dst);
+	PUT_LIT(p, "\",\"device\":\"");
+	p = put_padded(p, ec->dev, ec->dev_len);
+	PUT_LIT(p, "\",\"ifindex\":");
+	p = put_u64(p, (uint64_t)e->ifindex);
+	PUT_LIT(p, ",\"state\":\"");
+	p = put_padded(p, ec->st, ec->state_len);
+	*p++ = '"';
+	if (e->lladdr_len) {
+		unsigned n = e->lladdr_len < sizeof(e->lladdr) ? e->lladdr_len : (unsigned)sizeof(e->lladdr);
+
+		PUT_LIT(p, ",\"lladdr\":\"");
+		for (unsigned i = 0; i < n; i++) {
+			memcpy(p, hx2 + 2 * e->lladdr[i], 2);
+			p[2] = ':';
+			p += 3;
+		}
+		p[-1] = '"';	/* over the last ':' */
 	}
 	if (e->has_probes) {
-		SB_LIT(&sb, ",\"probes\":");
-		sb_u64(&sb, e->probes);
+		PUT_LIT(p, ",\"probes\":");
+		p = put_u64(p, e->probes);
 	}
 	if (e->has_cacheinfo) {
-		SB_LIT(&sb, ",\"used_ms\":");
-		sb_u64(&sb, ticks_ms(e->ci.ndm_used));
-		SB_LIT(&sb, ",\"confirmed_ms\":");
-		sb_u64(&sb, ticks_ms(e->ci.ndm_confirmed));
-		SB_LIT(&sb, ",\"updated_ms\":");
-		sb_u64(&sb, ticks_ms(e->ci.ndm_updated));
+		char *v;
+		size_t n;
+
+		/*
+		 * The three timers are often equal (an entry updated and confirmed at
+		 * once): then the digits of the one before are copied (at most 11; the
+		 * rest of the fixed copy is slack).
+		 */
+		PUT_LIT(p, ",\"used_ms\":");
+		v = p;
+		p = put_u64(p, ticks_ms(e->ci.ndm_used));
+		n = (size_t)(p - v);
+		PUT_LIT(p, ",\"confirmed_ms\":");
+		if (e->ci.ndm_confirmed == e->ci.ndm_used) {
+			copy20(p, v);
+			v = p;
+			p += n;
+		} else {
+			v = p;
+			p = put_u64(p, ticks_ms(e->ci.ndm_confirmed));
+			n = (size_t)(p - v);
+		}
+		PUT_LIT(p, ",\"updated_ms\":");
+		if (e->ci.ndm_updated == e->ci.ndm_confirmed) {
+			copy20(p, v);
+			p += n;
+		} else {
+			p = put_u64(p, ticks_ms(e->ci.ndm_updated));
+		}
 	}
-	SB_LIT(&sb, ",\"flags\":[");
+	if (!(e->flags & (NTF_ROUTER | NTF_PROXY | NTF_EXT_LEARNED | NTF_OFFLOADED | NTF_USE))) {
+		PUT_LIT(p, ",\"flags\":[]}");
+		return p;
+	}
+	PUT_LIT(p, ",\"flags\":[");
 	{
 		static const struct { uint8_t bit; const char *name; } fl[] = {
 			{ NTF_ROUTER, "\"router\"" }, { NTF_PROXY, "\"proxy\"" },
@@ -408,15 +522,79 @@ entry_fast(FILE *f, const struct nw_snap *s, const struct pp_neigh *e, bool comm
 
 		for (size_t i = 0; i < PP_ARRAY_SIZE(fl); i++)
 			if (e->flags & fl[i].bit) {
+				size_t n = strlen(fl[i].name);
+
 				if (!first)
-					SB_LIT(&sb, ",");
-				sb_str(&sb, fl[i].name);
+					*p++ = ',';
+				memcpy(p, fl[i].name, n);
+				p += n;
 				first = false;
 			}
 	}
-	SB_LIT(&sb, "]}");
-	fwrite(sb.b, 1, sb.n, f);
-	return true;
+	PUT_LIT(p, "]}");
+	return p;
+}
+
+/*
+ * A full buffer out: past stdio when the stream has a descriptor (its own
+ * buffer emptied first, so the order holds), which spares copying every byte
+ * of a big snapshot into stdio's buffer on the way. Errors are the stream's
+ * concern as before: a short or failed write goes the stdio way, which retries
+ * it and keeps its error state.
+ */
+static void
+eb_flush(FILE *f, const char *buf, size_t n)
+{
+	int fd = fileno(f);
+
+	if (n >= EB_SIZE / 2 && fd >= 0 && fflush(f) == 0) {
+		while (n) {
+			ssize_t w = write(fd, buf, n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			buf += w;
+			n -= (size_t)w;
+		}
+	}
+	if (n)
+		fwrite(buf, 1, n, f);
+}
+
+/* The entries array's members: the compact ones from one buffer, the others through the writer. */
+static void
+entries_json(struct pp_json *j, const struct nw_snap *s, const struct pp_neigh *ent, size_t nent,
+	     const struct pp_cli *c, FILE *f)
+{
+	struct ecache ec = { 0 };
+	char *buf = c->pretty || !nent ? NULL : malloc(EB_SIZE), *p = buf;
+
+	if (buf && nent > EB_SIZE / 512)	/* it will be filled: its pages in one call */
+		pp_mem_prefault(buf, EB_SIZE);
+	for (size_t i = 0; i < nent; i++) {
+		char *q;
+
+		if (buf) {
+			if ((size_t)(buf + EB_SIZE - p) < EB_ROOM) {
+				eb_flush(f, buf, (size_t)(p - buf));
+				p = buf;
+			}
+			if ((q = entry_fast(p, &ec, s, &ent[i], !j->first[j->depth]))) {
+				p = q;
+				j->first[j->depth] = false;	/* the writer's comma bookkeeping */
+				continue;
+			}
+			fwrite(buf, 1, (size_t)(p - buf), f);
+			p = buf;
+		}
+		entry_json(j, s, &ent[i], NULL);
+	}
+	if (buf) {
+		fwrite(buf, 1, (size_t)(p - buf), f);
+		free(buf);
+	}
 }
 
 void
@@ -458,13 +636,7 @@ nw_render_json(const struct nw_snap *s, const struct nw_opts *o, const struct pp
 		pp_json_obj_close(&j);
 	}
 	pp_json_arr_open(&j, "entries");
-	for (size_t i = 0; i < nent; i++) {
-		if (!c->pretty && entry_fast(f, s, &ent[i], !j.first[j.depth])) {
-			j.first[j.depth] = false;	/* the writer's comma bookkeeping */
-			continue;
-		}
-		entry_json(&j, s, &ent[i], NULL);
-	}
+	entries_json(&j, s, ent, nent, c, f);
 	pp_json_arr_close(&j);
 
 	pp_json_arr_open(&j, "counts");

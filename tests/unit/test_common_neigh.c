@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 
+#include "attr.h"
 #include "neigh.h"
 #include "test_common_msg.h"
 
@@ -189,23 +190,97 @@ test_neigh_unknown_attr(void)
 	CHECK_EQ_INT(n.state, NUD_REACHABLE);
 }
 
+/* The decoder as it was, through the policy table: pp_neigh_decode()'s one pass must agree with it. */
+static const struct pp_attr_policy ref_pol[NDA_MAX + 1] = {
+	[NDA_DST] = { PP_A_ADDR }, [NDA_LLADDR] = { PP_A_UNSPEC }, [NDA_PROBES] = { PP_A_U32 },
+	[NDA_CACHEINFO] = { PP_A_MIN, sizeof(struct nda_cacheinfo) },
+};
+
+static int
+ref_decode(const struct nlmsghdr *nlh, struct pp_neigh *n)
+{
+	const struct nlattr *tb[NDA_MAX + 1];
+	const struct ndmsg *ndm = pp_msg_hdr(nlh, sizeof(*ndm));
+
+	memset(n, 0, sizeof(*n));
+	if (!ndm || pp_attr_parse_msg(nlh, sizeof(*ndm), ref_pol, NDA_MAX, tb) < 0)
+		return -EBADMSG;
+	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	n->family = ndm->ndm_family;
+	n->ifindex = ndm->ndm_ifindex;
+	n->state = ndm->ndm_state;
+	n->flags = ndm->ndm_flags;
+	n->type = ndm->ndm_type;
+	if (!tb[NDA_DST] || !pp_attr_addr(tb[NDA_DST], n->family, &n->dst))
+		return -EBADMSG;
+	if (tb[NDA_LLADDR]) {
+		size_t len = mnl_attr_get_payload_len(tb[NDA_LLADDR]);
+
+		if (len > sizeof(n->lladdr))
+			len = sizeof(n->lladdr);
+		memcpy(n->lladdr, mnl_attr_get_payload(tb[NDA_LLADDR]), len);
+		n->lladdr_len = (uint8_t)len;
+	}
+	if (tb[NDA_PROBES]) {
+		n->has_probes = true;
+		n->probes = mnl_attr_get_u32(tb[NDA_PROBES]);
+	}
+	if (tb[NDA_CACHEINFO]) {
+		n->has_cacheinfo = true;
+		pp_attr_copy(&n->ci, sizeof(n->ci), tb[NDA_CACHEINFO]);
+	}
+	return 0;
+}
+
+static unsigned fuzz_differ;
+
 static int
 fuzz_one(const struct nlmsghdr *nlh)
 {
-	struct pp_neigh n;
+	struct pp_neigh n, r;
+	int rc = pp_neigh_decode(nlh, &n), rrc = ref_decode(nlh, &r);
 
-	return pp_neigh_decode(nlh, &n);
+	/* The same verdict, and on success the same entry (both start from a zeroed struct). */
+	if (rc != rrc || (rc == 0 && memcmp(&n, &r, sizeof(n)) != 0))
+		fuzz_differ++;
+	return rc;
 }
 
+/* Damaged copies of a full IPv4 entry, an IPv6 one with every attribute twice and odd lengths, an empty one. */
 static void
 test_neigh_fuzz(void)
 {
 	struct tmsg m;
 	struct nlmsghdr *nlh = build_v4(&m);
-	unsigned ok = tfuzz(nlh, fuzz_one, 5000, 0x77u, 600);
+	unsigned ok = tfuzz(nlh, fuzz_one, 5000, 0x77u, 600), ok6, ok0;
+	struct in6_addr a6;
+	uint8_t ll[40], one = 1;
+	struct nda_cacheinfo ci = { .ndm_confirmed = 1, .ndm_used = 2, .ndm_updated = 3, .ndm_refcnt = 4 };
+	uint8_t cib[sizeof(ci) + 3];
 
 	printf("# neigh fuzz: %u of 5000 damaged messages accepted\n", ok);
 	CHECK(ok > 0);
+	memset(ll, 0x5a, sizeof(ll));
+	neigh_start(&m, AF_INET6, &nlh);
+	inet_pton(AF_INET6, "2001:db8::1", &a6);
+	mnl_attr_put(nlh, NDA_DST, 16, &a6);
+	mnl_attr_put(nlh, NDA_LLADDR, 7, ll);
+	mnl_attr_put(nlh, NDA_PROBES, 5, ll);
+	memset(cib, 0x33, sizeof(cib));
+	memcpy(cib, &ci, sizeof(ci));
+	mnl_attr_put(nlh, NDA_CACHEINFO, sizeof(cib), cib);	/* longer than its struct */
+	mnl_attr_put(nlh, NDA_MAX + 1, 1, &one);
+	mnl_attr_put(nlh, NDA_LLADDR | NLA_F_NESTED, sizeof(ll), ll);
+	mnl_attr_put_u32(nlh, NDA_PROBES, 9);
+	mnl_attr_put(nlh, NDA_DST, 16, ll);
+	mnl_attr_put(nlh, NDA_CACHEINFO, sizeof(ci), &ci);
+	ok6 = tfuzz(nlh, fuzz_one, 5000, 0x99u, 600);
+	neigh_start(&m, AF_INET, &nlh);
+	ok0 = tfuzz(nlh, fuzz_one, 2000, 0x55u, 64);
+	printf("# neigh fuzz: IPv6 %u of 5000, header only %u of 2000 accepted\n", ok6, ok0);
+	CHECK(ok6 > 0);
+	CHECK_EQ_INT(fuzz_differ, 0);
 }
 
 int

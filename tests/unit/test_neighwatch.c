@@ -183,6 +183,38 @@ test_neigh_decode_edges(void)
 	CHECK(TDECODE(pp_neigh_decode, nlh, &n) < 0);
 }
 
+/* The entries array grows (heap, then mapped, moved by realloc) and is prefaulted ahead: every entry kept, also after a dump restarts. */
+static void
+test_snap_grow(void)
+{
+	struct nw_snap s;
+	unsigned bad = 0;
+
+	nw_snap_init(&s);
+	for (unsigned round = 0; round < 2; round++) {
+		s.nent = round ? 777 : 0;	/* a restarted dump keeps what came before it */
+		for (unsigned k = s.nent; k < 20000; k++) {
+			struct pp_neigh n;
+
+			memset(&n, 0, sizeof(n));
+			n.family = n.dst.family = AF_INET6;
+			n.ifindex = (int)k;
+			n.dst.u.b[0] = (uint8_t)round;
+			memcpy(n.dst.u.b + 12, &k, sizeof(k));
+			CHECK_EQ_INT(nw_snap_add_neigh(&s, &n), 0);
+		}
+		CHECK_EQ_INT(s.nent, 20000);
+		for (unsigned k = 0; k < s.nent; k++) {
+			unsigned v;
+
+			memcpy(&v, s.ent[k].dst.u.b + 12, sizeof(v));
+			bad += s.ent[k].ifindex != (int)k || v != k || s.ent[k].dst.u.b[0] != (k < 777 ? 0 : round);
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	nw_snap_free(&s);
+}
+
 /* ---- evaluator ---- */
 
 static void
@@ -298,6 +330,42 @@ test_eval_flux(void)
 		CHECK_EQ_INT(f->nref, 2);
 		CHECK_STR(f->summary, "198.51.100.9 answers with different addresses: 02:00:00:00:00:b0 on c0, "
 				      "02:00:00:00:00:c0 on c1");
+	}
+	nw_snap_free(&s);
+}
+
+/* A group of three (IPv4 and IPv6, among others) has one head: one finding each, all three in it. */
+static void
+test_eval_flux_three(void)
+{
+	static const char *ips[] = { "198.51.100.30", "2001:db8::30" };
+	struct nw_snap s;
+	struct nw_opts o;
+	char mac[32];
+
+	opts_init(&o);
+	snap_std(&s);
+	for (int r = 0; r < 3; r++)
+		for (int k = 0; k < 2; k++) {
+			struct pp_neigh n, other;
+
+			snprintf(mac, sizeof(mac), "02:00:00:00:%02x:%02x", k, r);
+			n = ent(ips[k], 1 + r, NUD_REACHABLE, mac);
+			nw_snap_add_neigh(&s, &n);
+			snprintf(mac, sizeof(mac), "02:00:00:01:%02x:%02x", k, r);
+			other = ent(k ? "2001:db8::31" : "198.51.100.31", 2, NUD_REACHABLE, mac);
+			other.dst.u.b[k ? 15 : 3] = (uint8_t)(0x40 + r);
+			nw_snap_add_neigh(&s, &other);
+		}
+	nw_eval(&s, &o);
+	CHECK_EQ_INT(count_kind(&s, NW_F_IP_MANY_LLADDR), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct nw_finding *f = find_kind(&s, NW_F_IP_MANY_LLADDR, i);
+
+		if (f) {
+			CHECK_EQ_INT(f->count, 3);
+			CHECK_EQ_INT(f->nref, 3);
+		}
 	}
 	nw_snap_free(&s);
 }
@@ -537,6 +605,121 @@ test_render_addr_forms(void)
 	CHECK_EQ_INT(bad, 0);
 }
 
+/*
+ * The compact entries are written into one buffer flushed every 64 KiB, with the
+ * device and state of the entry before kept, and a timer equal to the one
+ * before copied: every field against printf() over enough entries to flush many
+ * times, the device and state changing, fallbacks to the general writer (a
+ * device name to escape) between them, and timers of every digit count.
+ */
+static void
+test_render_entries_stream(void)
+{
+	static const uint32_t vals[] = { 0, 1, 9, 10, 99, 100, 12345, 99999999, 100000000, UINT32_MAX };
+	static const int ifs[] = { 2, 2, 3, 7, 2, 4, 3, 3 };
+	static const uint16_t states[] = { NUD_PERMANENT, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE | NUD_DELAY, 0,
+					   NUD_FAILED };
+	static const unsigned lllen[] = { 6, 0, 1, 6, 20, 32 };
+	static const struct { uint8_t bit; const char *name; } fl[] = {
+		{ NTF_ROUTER, "router" }, { NTF_PROXY, "proxy" }, { NTF_EXT_LEARNED, "extern_learn" },
+		{ NTF_OFFLOADED, "offload" }, { NTF_USE, "use" },
+	};
+	enum { N = 3000 };
+	struct nw_snap s;
+	struct nw_opts o;
+	struct pp_cli c;
+	char *buf = NULL, *want = malloc(N * 700), *w = want, *got, *end;
+	size_t len = 0;
+	FILE *f;
+
+	opts_init(&o);
+	pp_cli_init(&c, "neighwatch");
+	snap_std(&s);
+	add_link(&s, 4, "a\"b", IFF_UP | IFF_LOWER_UP);
+	for (unsigned k = 0; k < N; k++) {
+		struct pp_neigh n;
+		char a[INET6_ADDRSTRLEN], st[64];
+		const char *dev;
+		uint32_t u = vals[k % 10], cf = vals[(k / 10) % 10], up = vals[(k / 100) % 10];
+
+		memset(&n, 0, sizeof(n));
+		if (k % 3 == 0) {
+			n.family = n.dst.family = AF_INET;
+			n.dst.u.b[0] = 203, n.dst.u.b[1] = 0, n.dst.u.b[2] = 113, n.dst.u.b[3] = (uint8_t)k;
+		} else {
+			n.family = n.dst.family = AF_INET6;
+			n.dst.u.b[0] = 0x20, n.dst.u.b[1] = 0x01, n.dst.u.b[2] = 0x0d, n.dst.u.b[3] = 0xb8;
+			n.dst.u.b[14] = (uint8_t)(k >> 8), n.dst.u.b[15] = (uint8_t)k;
+			if (k % 7 == 0)
+				n.dst.u.b[8] = 0xff;
+		}
+		n.ifindex = ifs[(k / 3) % PP_ARRAY_SIZE(ifs)];
+		n.state = states[(k / 5) % PP_ARRAY_SIZE(states)];
+		n.lladdr_len = (uint8_t)lllen[k % PP_ARRAY_SIZE(lllen)];
+		for (unsigned i = 0; i < n.lladdr_len; i++)
+			n.lladdr[i] = (uint8_t)(i == 0 ? 0xff : i == 1 ? 0 : k * 7 + i * 13);
+		n.has_probes = k % 4 != 1;
+		n.probes = vals[(k / 4) % 10];
+		n.has_cacheinfo = k % 11 != 3;
+		/* Equal timers in every pattern: all, the first two, the last two, none. */
+		if (k % 4 == 0)
+			cf = up = u;
+		else if (k % 4 == 1)
+			cf = u;
+		else if (k % 4 == 2)
+			up = cf;
+		n.ci.ndm_used = u, n.ci.ndm_confirmed = cf, n.ci.ndm_updated = up;
+		n.flags = (uint8_t)((k & 1 ? NTF_ROUTER : 0) | (k & 2 ? NTF_PROXY : 0) | (k & 4 ? NTF_EXT_LEARNED : 0) |
+				    (k % 9 == 0 ? NTF_OFFLOADED : 0) | (k % 13 == 0 ? NTF_USE : 0));
+		nw_snap_add_neigh(&s, &n);
+
+		dev = n.ifindex == 2 ? "c0" : n.ifindex == 3 ? "c1" : n.ifindex == 4 ? "a\\\"b" : "if7";
+		w += sprintf(w, "%s{\"family\":\"%s\",\"dst\":\"%s\",\"device\":\"%s\",\"ifindex\":%d,\"state\":\"%s\"",
+			     k ? "," : "", n.family == AF_INET ? "inet" : "inet6", inet_ntop(n.family, n.dst.u.b, a, sizeof(a)),
+			     dev, n.ifindex, n.state ? pp_neigh_state_name(n.state, st, sizeof(st)) : "NONE");
+		if (n.lladdr_len) {
+			w += sprintf(w, ",\"lladdr\":\"");
+			for (unsigned i = 0; i < n.lladdr_len; i++)
+				w += sprintf(w, "%s%02x", i ? ":" : "", n.lladdr[i]);
+			w += sprintf(w, "\"");
+		}
+		if (n.has_probes)
+			w += sprintf(w, ",\"probes\":%u", n.probes);
+		if (n.has_cacheinfo)
+			w += sprintf(w, ",\"used_ms\":%llu,\"confirmed_ms\":%llu,\"updated_ms\":%llu",
+				     (unsigned long long)u * 10, (unsigned long long)cf * 10, (unsigned long long)up * 10);
+		w += sprintf(w, ",\"flags\":[");
+		for (size_t i = 0, first = 1; i < PP_ARRAY_SIZE(fl); i++)
+			if (n.flags & fl[i].bit) {
+				w += sprintf(w, "%s\"%s\"", first ? "" : ",", fl[i].name);
+				first = 0;
+			}
+		w += sprintf(w, "]}");
+	}
+	nw_eval(&s, &o);
+	f = open_memstream(&buf, &len);
+	nw_render_json(&s, &o, &c, f);
+	fclose(f);
+	got = strstr(buf, "\"entries\":[");
+	end = got ? strstr(got, "],\"counts\":") : NULL;
+	CHECK(got && end);
+	if (got && end) {
+		size_t n;
+
+		got += strlen("\"entries\":[");
+		*end = '\0';
+		for (n = 0; got[n] && got[n] == want[n]; n++)
+			;
+		if (got[n] || want[n])
+			printf("#   differ at %zu: got %.120s\n#   want %.120s\n", n, got + n, want + n);
+		CHECK(strcmp(got, want) == 0);
+		CHECK(strlen(got) > 4 * 65536);	/* flushed many times */
+	}
+	free(buf);
+	free(want);
+	nw_snap_free(&s);
+}
+
 /* ---- watch model ---- */
 
 static void
@@ -752,15 +935,18 @@ main(void)
 {
 	RUN(test_select_filter);
 	RUN(test_neigh_decode_edges);
+	RUN(test_snap_grow);
 	RUN(test_eval_nexthop_failed);
 	RUN(test_eval_nexthop_states);
 	RUN(test_eval_failed_cap);
 	RUN(test_eval_flux);
+	RUN(test_eval_flux_three);
 	RUN(test_eval_many_ips);
 	RUN(test_eval_down_device);
 	RUN(test_eval_tables);
 	RUN(test_eval_unknown);
 	RUN(test_render_json);
+	RUN(test_render_entries_stream);
 	RUN(test_render_addr_forms);
 	RUN(test_watch_transitions);
 	RUN(test_watch_spread_flips);
