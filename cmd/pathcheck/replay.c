@@ -67,6 +67,8 @@ struct rp_link {
 	int maclen;
 	unsigned flags;
 	bool loopback;
+	bool bridge;		/* a bridge: no peer of its own, its ports' peers are its wire */
+	int master;		/* a bridge port: the bridge's index */
 	int wfd;		/* the peer's namespace */
 	int peer_idx;
 	int cap;		/* AF_PACKET on the peer */
@@ -175,7 +177,7 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 	struct rp_link L = { .wfd = -1, .cap = -1 };
 	char kind[32] = "";
-	bool master = false;
+	bool vlan_filtering = false;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*ifi))
 		return 0;
@@ -202,26 +204,35 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 			}
 			break;
 		case IFLA_MASTER:
-			master = true;
+			if (l == 4)
+				L.master = (int)mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINKINFO: {
-			const struct nlattr *b;
+			const struct nlattr *b, *d;
 
-			mnl_attr_for_each_nested(b, a)
+			mnl_attr_for_each_nested(b, a) {
 				if (mnl_attr_get_type(b) == IFLA_INFO_KIND && mnl_attr_get_payload_len(b) < sizeof(kind))
 					snprintf(kind, sizeof(kind), "%.*s", (int)mnl_attr_get_payload_len(b),
 						 (const char *)mnl_attr_get_payload(b));
+				if (mnl_attr_get_type(b) == IFLA_INFO_DATA)
+					mnl_attr_for_each_nested(d, b)
+						if (mnl_attr_get_type(d) == IFLA_BR_VLAN_FILTERING && mnl_attr_get_payload_len(d) == 1)
+							vlan_filtering = mnl_attr_get_u8(d) != 0;
+			}
 			break;
 		}
 		}
 	}
 	if (!L.name[0])
 		return 0;
-	if (!L.loopback && ((kind[0] && strcmp(kind, "veth") != 0) || ifi->ifi_type != ARPHRD_ETHER))
-		rp_why(c, "device %s (%s) cannot be replayed: only loopback, ethernet devices and veths are", L.name,
-		       kind[0] ? kind : "link type not ethernet");
-	else if (master)
-		rp_why(c, "device %s is a port of another device: not replayed", L.name);
+	L.bridge = strcmp(kind, "bridge") == 0;
+	if (!L.loopback && ((kind[0] && strcmp(kind, "veth") != 0 && !L.bridge) || ifi->ifi_type != ARPHRD_ETHER))
+		rp_why(c, "device %s (%s) cannot be replayed: only loopback, ethernet devices, veths and bridges are",
+		       L.name, kind[0] ? kind : "link type not ethernet");
+	else if (L.bridge && vlan_filtering)
+		rp_why(c, "bridge %s filters VLANs (its VLAN table is not in a snapshot): not replayed", L.name);
+	else if (L.bridge && L.master)
+		rp_why(c, "bridge %s is a port of another device: not replayed", L.name);
 	else if (c->nl >= RP_LINKS)
 		rp_why(c, "more than %d devices: not replayed", RP_LINKS);
 	else
@@ -276,6 +287,45 @@ make_veth(struct pp_nl *nl, const struct rp_link *L, struct pp_err *e)
 	mnl_attr_nest_end(nlh, p);
 	mnl_attr_nest_end(nlh, d);
 	mnl_attr_nest_end(nlh, li);
+	return pp_nl_request(nl, nlh, NULL, NULL, e);
+}
+
+/* A bridge of the recorded index, name, MTU and MAC (STP off, no VLAN filtering: the kernel's defaults). */
+static int
+make_bridge(struct pp_nl *nl, const struct rp_link *L, struct pp_err *e)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct nlattr *li;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = L->idx;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, L->name);
+	if (L->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, L->mtu);
+	if (L->maclen == 6)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, L->mac);
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, li);
+	return pp_nl_request(nl, nlh, NULL, NULL, e);
+}
+
+static int
+set_master(struct pp_nl *nl, int idx, int master, struct pp_err *e)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = idx;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	return pp_nl_request(nl, nlh, NULL, NULL, e);
 }
 
@@ -710,7 +760,7 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 					char nb[64];
 					uint32_t k = h->nlmsg_seq >= 2 ? h->nlmsg_seq - 2 : 0;
 
-					char ext[160] = "";
+					char ext[256] = "";
 
 					if (er->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
 						const struct nlattr *ea;
@@ -736,16 +786,12 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 
 									if (ao + sizeof(struct nlattr) <= bad->nlmsg_len) {
 										const struct nlattr *ba = (const struct nlattr *)((const uint8_t *)bad + ao);
-										const struct nlattr *bn = ba + 1;
+										char xd[96];
 
-										/* An expression (a list element): by its name. */
-										if ((ba->nla_type & NLA_TYPE_MASK) == NFTA_LIST_ELEM && ba->nla_len > 2 * NLA_HDRLEN &&
-										    ao + ba->nla_len <= bad->nlmsg_len && bn->nla_len > NLA_HDRLEN &&
-										    bn->nla_len <= ba->nla_len - NLA_HDRLEN &&
-										    (bn->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME)
-											snprintf(ext + el, sizeof(ext) - el, " (expression %.*s)",
-												 (int)strnlen((const char *)(bn + 1), bn->nla_len - NLA_HDRLEN),
-												 (const char *)(bn + 1));
+										/* An expression (a list element): by its name, an x_tables one by its own. */
+										if ((ba->nla_type & NLA_TYPE_MASK) == NFTA_LIST_ELEM &&
+										    (pc_rp_expr_desc(ba, bad->nlmsg_len - ao, xd, sizeof(xd)), xd[0]))
+											snprintf(ext + el, sizeof(ext) - el, " (expression %s)", xd);
 										else
 											snprintf(ext + el, sizeof(ext) - el, " (attribute type %u)",
 												 ba->nla_type & NLA_TYPE_MASK);
@@ -922,10 +968,17 @@ restore(struct rp_ctx *c)
 		rp_why(c, "the snapshot holds no device dump (written by --save?)");
 		return;
 	}
+	for (size_t i = 0; i < c->nl && !c->fail; i++) {
+		const struct rp_link *m = c->l[i].master ? link_by_idx(c, c->l[i].master) : NULL;
+
+		if (c->l[i].master && (!m || !m->bridge))
+			rp_why(c, "device %s is a port of %s, not of a bridge: not replayed", c->l[i].name,
+			       m ? m->name : "a device not recorded");
+	}
 	if (c->fail)
 		return;
 	for (size_t i = 0; i < c->nl; i++) {
-		if (c->l[i].loopback)
+		if (c->l[i].loopback || c->l[i].bridge)
 			continue;
 		if ((rc = new_ns(c->orig)) < 0) {
 			rp_why(c, "a namespace for the peer of %s: %s", c->l[i].name, strerror(-rc));
@@ -954,9 +1007,14 @@ restore(struct rp_ctx *c)
 				rp_why(c, "lo up: %s", errtxt(&e, eb, sizeof(eb)));
 			continue;
 		}
-		if (make_veth(&nl, L, &e) < 0)
-			rp_why(c, "device %s (index %d) as a veth: %s", L->name, L->idx, errtxt(&e, eb, sizeof(eb)));
+		if (L->bridge ? make_bridge(&nl, L, &e) < 0 : make_veth(&nl, L, &e) < 0)
+			rp_why(c, "device %s (index %d) as a %s: %s", L->name, L->idx, L->bridge ? "bridge" : "veth",
+			       errtxt(&e, eb, sizeof(eb)));
 	}
+	for (size_t i = 0; i < c->nl && !c->fail; i++)
+		if (c->l[i].master && set_master(&nl, c->l[i].idx, c->l[i].master, &e) < 0)
+			rp_why(c, "%s as a port of %s: %s", c->l[i].name, link_by_idx(c, c->l[i].master)->name,
+			       errtxt(&e, eb, sizeof(eb)));
 	if (c->fail)
 		goto out;
 	restore_sysctls(c, false);
@@ -1032,7 +1090,7 @@ restore(struct rp_ctx *c)
 		struct pp_nl wn;
 		bool carrier = !(L->flags & IFF_UP) || (L->flags & IFF_LOWER_UP);
 
-		if (L->loopback)
+		if (L->loopback || L->bridge)
 			continue;
 		if (go(L->wfd) < 0 || pp_nl_open(&wn, NETLINK_ROUTE, &e) < 0) {
 			rp_why(c, "the peer of %s: %s", L->name, strerror(errno));
@@ -1046,8 +1104,10 @@ restore(struct rp_ctx *c)
 		set_up(&wn, 1, true, &e);
 		if (carrier && L->peer_idx)
 			set_up(&wn, L->peer_idx, true, &e);
+		/* A bridge's gateways: beyond every port (the ARP request is flooded to all). */
 		for (size_t g = 0; g < c->ngw; g++)
-			if (c->gw[g].idx == L->idx && !na_has(c->failed, c->nfailed, L->idx, &c->gw[g].a))
+			if ((c->gw[g].idx == L->idx || (L->master && c->gw[g].idx == L->master)) &&
+			    !na_has(c->failed, c->nfailed, c->gw[g].idx, &c->gw[g].a))
 				add_addr(&wn, L->peer_idx, &c->gw[g].a, &e);
 		pp_nl_close(&wn);
 		L->cap = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ALL));
@@ -1238,6 +1298,10 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 		rp_why(c, "--iif %s: no such replayed device", q->iif);
 		return;
 	}
+	if (in && in->bridge) {
+		rp_why(c, "--iif %s is a bridge: which port the packet arrives by is not said (give the port)", q->iif);
+		return;
+	}
 	/* The next hop the replayed kernel picks answers ARP/NDP, unless the host could not resolve it. */
 	{
 		struct pp_nl nl;
@@ -1251,12 +1315,18 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 				struct rp_link *L = link_by_idx(c, r.oif);
 				const struct pp_addr *nh = r.gateway.family ? &r.gateway : &q->dst;
 
-				if (L && !L->loopback && !na_has(c->failed, c->nfailed, L->idx, nh) &&
-				    !na_has(c->gw, c->ngw, L->idx, nh) && go(L->wfd) == 0) {
+				/* Beyond the device, or beyond every port of a bridge. */
+				for (size_t i = 0; L && !L->loopback && i < c->nl; i++) {
+					struct rp_link *W = &c->l[i];
 					struct pp_nl wn;
 
+					if (L->bridge ? W->master != L->idx : W != L)
+						continue;
+					if (na_has(c->failed, c->nfailed, L->idx, nh) || na_has(c->gw, c->ngw, L->idx, nh) ||
+					    go(W->wfd) < 0)
+						continue;
 					if (pp_nl_open(&wn, NETLINK_ROUTE, &e) == 0) {
-						add_addr(&wn, L->peer_idx, nh, &e);
+						add_addr(&wn, W->peer_idx, nh, &e);
 						pp_nl_close(&wn);
 					}
 					go(c->r);
@@ -1288,7 +1358,8 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 			nd->ndm_state = NUD_PERMANENT;
 		}
 		mnl_attr_put(nlh, NDA_DST, pp_addr_len(&q->dst), q->dst.u.b);
-		mnl_attr_put(nlh, NDA_LLADDR, 6, in->mac);
+		/* A bridge port's frames are for the bridge. */
+		mnl_attr_put(nlh, NDA_LLADDR, 6, in->master && link_by_idx(c, in->master) ? link_by_idx(c, in->master)->mac : in->mac);
 		if (pp_nl_request(&wn, nlh, NULL, NULL, &e) < 0)
 			rp_why(c, "the sender's neighbour entry: %s", errtxt(&e, eb, sizeof(eb)));
 		nlh = mnl_nlmsg_put_header(nb);
@@ -1435,10 +1506,14 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 	sn.delivered |= listener_took(c, q);
 	rp->ran = true;
 	if (sn.egress) {
+		const struct rp_link *br = sn.egress->master ? link_by_idx(c, sn.egress->master) : NULL;
+
 		rp->outcome = PC_RP_EGRESS;
-		snprintf(rp->device, sizeof(rp->device), "%s", sn.egress->name);
-		snprintf(rp->evidence, sizeof(rp->evidence), "the packet was seen leaving by %s (on its peer)%s%s",
-			 sn.egress->name, sn.answered ? "; the far side answered" : "",
+		/* Out of a bridge's port: the bridge is the device the stack sent it by. */
+		snprintf(rp->device, sizeof(rp->device), "%s", br ? br->name : sn.egress->name);
+		snprintf(rp->evidence, sizeof(rp->evidence), "the packet was seen leaving by %s%s%s (on its peer)%s%s",
+			 br ? br->name : sn.egress->name, br ? ", port " : "", br ? sn.egress->name : "",
+			 sn.answered ? "; the far side answered" : "",
 			 sn.err == ECONNREFUSED ? "; the far side refused it" : "");
 	} else if (sn.delivered || sn.answered) {
 		rp->outcome = PC_RP_DELIVERED;
@@ -1496,6 +1571,13 @@ compare(const struct pc_target *t, struct pc_replay *rp)
 		rp->agree = -1;
 		snprintf(rp->reason, sizeof(rp->reason), "pathcheck could not tell%s%s; the kernel: %s", st[0] ? " at " : "",
 			 st, pc_rp_outcome_name(rp->outcome));
+		return;
+	}
+	/* "It may die here" (a rule it cannot evaluate, in a chain that drops): neither pass nor fail. */
+	if (r->verdict_status == PP_ST_WARN && (int)r->verdict_cause >= PC_C_FIRST_UNDECIDED) {
+		rp->agree = -1;
+		snprintf(rp->reason, sizeof(rp->reason), "pathcheck could not tell at %s (%s: it may die there); the kernel: %s",
+			 st, pc_cause_name(r->verdict_cause), pc_rp_outcome_name(rp->outcome));
 		return;
 	}
 	if (model_pass != kernel_pass) {
