@@ -30,6 +30,7 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
@@ -71,6 +72,7 @@ struct rp_link {
 	int master;		/* a bridge port: the bridge's index */
 	int wfd;		/* the peer's namespace */
 	int peer_idx;
+	uint8_t peer_mac[6];
 	int cap;		/* AF_PACKET on the peer */
 };
 
@@ -381,19 +383,24 @@ static int
 conv_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct msgs *ms = data;
-	uint8_t out[MNL_SOCKET_BUFFER_SIZE];
+	/* A request is never longer than its reply plus the few attributes conversion adds. */
+	size_t cap = NLMSG_ALIGN(nlh->nlmsg_len) + 256;
+	uint8_t *out;
 	char why[128];
 	ssize_t n;
 
 	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
 		return 0;
-	n = pc_rp_convert(ms->proto, nlh, nlh->nlmsg_len, out, sizeof(out), ms->ifa_add, why, sizeof(why));
-	if (n < 0) {
-		rp_why(ms->c, "%s: a recorded message cannot be replayed: %s", ms->what, why);
+	if (!(out = malloc(cap))) {
+		rp_why(ms->c, "out of memory");
 		return 0;
 	}
-	if (n > 0 && msgs_push(ms, out, (size_t)n) < 0)
+	n = pc_rp_convert(ms->proto, nlh, nlh->nlmsg_len, out, cap, ms->ifa_add, why, sizeof(why));
+	if (n < 0)
+		rp_why(ms->c, "%s: a recorded message cannot be replayed: %s", ms->what, why);
+	else if (n > 0 && msgs_push(ms, out, (size_t)n) < 0)
 		rp_why(ms->c, "out of memory");
+	free(out);
 	return 0;
 }
 
@@ -717,6 +724,8 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 		int one = 1;
 
 		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+		/* An error without the request echoed: a large one (a set's elements) would not fit the reply. */
+		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	}
 	big = (int)(off * 2 + 65536);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
@@ -1115,10 +1124,15 @@ restore(struct rp_ctx *c)
 			struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
 						   .sll_ifindex = L->peer_idx };
 
-			if (bind(L->cap, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+			struct ifreq ifr = { 0 };
+
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", L->name);
+			if (bind(L->cap, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+			    ioctl(L->cap, SIOCGIFHWADDR, &ifr) < 0) {
 				close(L->cap);
 				L->cap = -1;
-			}
+			} else
+				memcpy(L->peer_mac, ifr.ifr_hwaddr.sa_data, 6);
 		}
 		if (L->cap < 0)
 			rp_why(c, "capturing on the peer of %s: %s", L->name, strerror(errno));
@@ -1219,6 +1233,96 @@ struct seen {
 	char local[128];	/* the local stack refused at once */
 };
 
+static uint16_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)(p[n - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * The world beyond a device answers ARP and neighbour solicitations for whatever the
+ * replayed host asks there (the next hop after a dnat, a host on a connected subnet),
+ * from the peer's MAC, except for what the snapshot recorded as unresolvable there
+ * (FAILED or INCOMPLETE): the recorded neighbour table holds only what the host had met.
+ */
+static void
+neigh_answer(struct rp_ctx *c, struct rp_link *L, const uint8_t *p, size_t n)
+{
+	uint8_t out[86];
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = L->peer_idx, .sll_halen = 6 };
+	struct pp_addr t;
+	size_t len;
+	int idx = L->master ? L->master : L->idx;
+
+	if (n < 14 + 28)
+		return;
+	memcpy(to.sll_addr, p + 6, 6);
+	if (p[12] == 0x08 && p[13] == 0x06) {
+		const uint8_t *a = p + 14;
+
+		/* Ethernet, IPv4, request */
+		if (a[0] != 0 || a[1] != 1 || a[2] != 8 || a[3] != 0 || a[4] != 6 || a[5] != 4 || a[6] != 0 || a[7] != 1)
+			return;
+		pp_addr_set(&t, AF_INET, a + 24, 4);
+		if (na_has(c->failed, c->nfailed, idx, &t) || !memcmp(a + 14, a + 24, 4))
+			return;	/* unresolvable, or a gratuitous ARP */
+		memcpy(out, p + 6, 6);
+		memcpy(out + 6, L->peer_mac, 6);
+		out[12] = 0x08, out[13] = 0x06;
+		memcpy(out + 14, a, 6);
+		out[20] = 0, out[21] = 2;			/* reply */
+		memcpy(out + 22, L->peer_mac, 6);		/* sender: us, the address asked */
+		memcpy(out + 28, a + 24, 4);
+		memcpy(out + 32, a + 8, 10);			/* target: the asker's MAC and address */
+		len = 42;
+		to.sll_protocol = htons(ETH_P_ARP);
+	} else if (p[12] == 0x86 && p[13] == 0xdd && n >= 14 + 40 + 24) {
+		const uint8_t *ip = p + 14, *icmp = ip + 40;
+		uint8_t ph[40];
+		uint16_t sum;
+		static const uint8_t unspec[16];
+
+		if (ip[6] != IPPROTO_ICMPV6 || icmp[0] != ND_NEIGHBOR_SOLICIT || !memcmp(ip + 8, unspec, 16))
+			return;	/* not a solicitation, or duplicate address detection */
+		pp_addr_set(&t, AF_INET6, icmp + 8, 16);
+		if (na_has(c->failed, c->nfailed, idx, &t))
+			return;
+		memset(out, 0, sizeof(out));
+		memcpy(out, p + 6, 6);
+		memcpy(out + 6, L->peer_mac, 6);
+		out[12] = 0x86, out[13] = 0xdd;
+		out[14] = 0x60;
+		out[19] = 32;					/* payload: NA 24 + target link-layer address 8 */
+		out[20] = IPPROTO_ICMPV6;
+		out[21] = 255;
+		memcpy(out + 22, icmp + 8, 16);			/* from the address asked */
+		memcpy(out + 38, ip + 8, 16);			/* to the asker */
+		out[54] = ND_NEIGHBOR_ADVERT;
+		out[58] = 0x60;					/* solicited, override */
+		memcpy(out + 62, icmp + 8, 16);
+		out[78] = ND_OPT_TARGET_LINKADDR, out[79] = 1;
+		memcpy(out + 80, L->peer_mac, 6);
+		memcpy(ph, out + 22, 32);
+		memset(ph + 32, 0, 8);
+		ph[35] = 32, ph[39] = IPPROTO_ICMPV6;
+		sum = csum_add(0, ph, sizeof(ph));
+		sum = (uint16_t)~csum_add(sum, out + 54, 32);
+		out[56] = (uint8_t)(sum >> 8), out[57] = (uint8_t)sum;
+		len = 86;
+		to.sll_protocol = htons(ETH_P_IPV6);
+	} else
+		return;
+	if (sendto(L->cap, out, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		/* best effort: the kernel retries, and the outcome is what it is */
+	}
+}
+
 static void
 drain_caps(struct rp_ctx *c, const struct flow *fl, struct seen *sn)
 {
@@ -1236,8 +1340,11 @@ drain_caps(struct rp_ctx *c, const struct flow *fl, struct seen *sn)
 			n = recvfrom(c->l[i].cap, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&sll, &sl);
 			if (n < 0)
 				break;
-			if (fl && sll.sll_pkttype != PACKET_OUTGOING && !sn->egress && frame_is_flow(b, (size_t)n, fl))
+			if (sll.sll_pkttype == PACKET_OUTGOING)
+				continue;
+			if (fl && !sn->egress && frame_is_flow(b, (size_t)n, fl))
 				sn->egress = &c->l[i];
+			neigh_answer(c, &c->l[i], b, (size_t)n);
 		}
 	}
 }
@@ -1578,6 +1685,35 @@ compare(const struct pc_target *t, struct pc_replay *rp)
 		rp->agree = -1;
 		snprintf(rp->reason, sizeof(rp->reason), "pathcheck could not tell at %s (%s: it may die there); the kernel: %s",
 			 st, pc_cause_name(r->verdict_cause), pc_rp_outcome_name(rp->outcome));
+		return;
+	}
+	/* The route depends on the source port the kernel picks, and the replay's kernel picked its own. */
+	if (r->verdict_cause == PC_C_ROUTE_DEPENDS_ON_SPORT && !t->q.has_sport) {
+		rp->agree = -1;
+		snprintf(rp->reason, sizeof(rp->reason),
+			 "pathcheck's route depends on the source port (%s), which the replayed kernel picked for itself; the kernel: %s%s%s",
+			 pc_cause_name(r->verdict_cause), pc_rp_outcome_name(rp->outcome), rp->device[0] ? " by " : "", rp->device);
+		return;
+	}
+	/* The walk split on what the kernel chooses per packet (numgen, a hash, ECMP): its one packet takes one branch. */
+	if (t->nbr > 1) {
+		for (size_t i = 0; i < t->nbr; i++) {
+			const struct pc_branch *b = &t->br[i];
+			bool bp = b->status == PP_ST_OK || b->status == PP_ST_WARN;
+
+			if (bp != kernel_pass || (bp && rp->outcome == PC_RP_EGRESS && b->f.oif_link.name[0] &&
+						  strcmp(b->f.oif_link.name, rp->device) != 0) ||
+			    (bp && rp->outcome == PC_RP_DELIVERED && t->q.direction == PC_FORWARD))
+				continue;
+			rp->agree = 1;
+			snprintf(rp->reason, sizeof(rp->reason), "the kernel's packet ended as one of pathcheck's %zu branches does (%s: %s); the kernel %s%s%s",
+				 t->nbr, b->label, bp ? "passes" : "dies", pc_rp_outcome_name(rp->outcome), rp->device[0] ? " by " : "",
+				 rp->device);
+			return;
+		}
+		rp->agree = 0;
+		snprintf(rp->reason, sizeof(rp->reason), "none of pathcheck's %zu branches ends as the kernel's packet did (the kernel: %s%s%s)",
+			 t->nbr, pc_rp_outcome_name(rp->outcome), rp->device[0] ? " by " : "", rp->device);
 		return;
 	}
 	if (model_pass != kernel_pass) {
