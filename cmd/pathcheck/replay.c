@@ -1207,13 +1207,21 @@ frame_is_flow(const uint8_t *p, size_t n, const struct flow *fl)
 		sp = (uint16_t)(l4[0] << 8 | l4[1]);
 		dp = (uint16_t)(l4[2] << 8 | l4[3]);
 		/* The destination, or our source port (a dnat changes the destination on the way). */
-		return (pp_addr_eq(&d, &fl->dst) && dp == fl->dport) || (fl->sport && sp == fl->sport);
+		if ((pp_addr_eq(&d, &fl->dst) && dp == fl->dport) || (fl->sport && sp == fl->sport))
+			return true;
+		/*
+		 * A dnat and a masquerade (fully-random: kube-proxy's) change both: nothing else
+		 * in the replayed world opens a TCP connection or sends our datagram, so a SYN
+		 * (without ACK) or the datagram's own text arriving on a peer is the flow.
+		 */
+		if (fl->proto == IPPROTO_TCP)
+			return n >= 14 && (l4[13] & (TH_SYN | TH_ACK)) == TH_SYN;
+		return n >= 8 + 14 && memcmp(l4 + 8, "pktpath replay", 14) == 0;
 	}
 	if (n < 8)
 		return false;
-	if (l4[0] != (fl->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST))
-		return false;
-	return pp_addr_eq(&d, &fl->dst) || (uint16_t)(l4[4] << 8 | l4[5]) == fl->echo_id;
+	/* Only the replay sends echo requests there: a masquerade may change the id too. */
+	return l4[0] == (fl->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST);
 }
 
 static double
@@ -1428,6 +1436,9 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 					struct pp_nl wn;
 
 					if (L->bridge ? W->master != L->idx : W != L)
+						continue;
+					/* Never on the sender's own side: the destination would be its own address. */
+					if (W == in)
 						continue;
 					if (na_has(c->failed, c->nfailed, L->idx, nh) || na_has(c->gw, c->ngw, L->idx, nh) ||
 					    go(W->wfd) < 0)

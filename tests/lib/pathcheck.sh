@@ -78,6 +78,7 @@ pc_run() {
 # replayed (no second live run). PKTPATH_REPLAY_TIMEOUT: the replay's --timeout (how
 # long it waits before calling a packet dropped; default pathcheck's, 2 s).
 # PKTPATH_REPLAY_TIMES=FILE: each replay's seconds and name appended there.
+# PKTPATH_REPLAY_DUMP=DIR: the JSON of each disagreeing replay kept there.
 # pc_replay_check NAME [--snap FILE] ARGS...
 pc_replay_check() {
 	local name=$1 a rs="" keep="" rout rrc t0=$EPOCHREALTIME; shift
@@ -91,6 +92,10 @@ pc_replay_check() {
 	fi
 	rout=$("$PC" -j --replay "$rs" "$@" ${PKTPATH_REPLAY_TIMEOUT:+--timeout "$PKTPATH_REPLAY_TIMEOUT"} 2>/dev/null)
 	rrc=$?
+	# PKTPATH_REPLAY_DUMP=DIR: a disagreement's replay JSON kept there, to see why.
+	if [ -n "${PKTPATH_REPLAY_DUMP:-}" ] && grep -q '"agree": *false' <<<"$rout"; then
+		mkdir -p "$PKTPATH_REPLAY_DUMP" && printf '%s\n' "$rout" >"$PKTPATH_REPLAY_DUMP/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').json"
+	fi
 	[ -n "$keep" ] || rm -f "$rs"
 	# One line per target: a -f run's each, else the one.
 	while IFS= read -r one; do
