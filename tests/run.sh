@@ -65,7 +65,7 @@ else
 	export PKTPATH_SNAPSHOT_TWICE=${PKTPATH_SNAPSHOT_TWICE-1}
 	# ... and replayed in the kernel (--replay of the check's snapshot: the kernel must not
 	# disagree) in these scenarios, where every replay agrees or names what it cannot
-	# restore (about 3.8 min in all with a 1 s timeout, about 6.5 with the 2 s used here:
+	# restore (about 3.7 min in all with a 1 s timeout, about 5.5 with the 2 s used here:
 	# a third of the replays end "dropped", which waits the timeout out; at 1 s an IPv6
 	# delivery was seen to miss it twice in 165 replays, ufw and firewalld);
 	# PKTPATH_REPLAY_SCENARIOS= for none, "all" for every scenario (the rest have no check
