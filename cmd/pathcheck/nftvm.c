@@ -436,11 +436,11 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	case NFT_META_OIFNAME: {
 		const char *n = key == NFT_META_IIFNAME ? p->iifname : p->oifname;
 
-		/* The kernel ends the rule (NFT_BREAK) when the hook has no such device. */
-		if (!n[0]) {
-			re->match = M_NO;
-			return;
-		}
+		/*
+		 * A hook with no such device (iif in output, oif in input): the kernel loads ""
+		 * (nft_meta_store_ifname), so "iifname != docker0" matches there; only the
+		 * device's type, group and kind end the rule.
+		 */
 		memcpy(name, n, strnlen(n, IF_NAMESIZE));
 		reg_store(&re->rg, dreg, name, NULL, IF_NAMESIZE,
 			  key == NFT_META_IIFNAME ? "iifname" : "oifname", K_IFNAME);
@@ -464,10 +464,7 @@ op_meta(struct rule_eval *re, struct nftnl_expr *e, const struct expr_ops *ops)
 	case NFT_META_OIF: {
 		int idx = key == NFT_META_IIF ? p->iif : p->oif;
 
-		if (!idx) {
-			re->match = M_NO;
-			return;
-		}
+		/* No such device at this hook: the kernel loads 0 (nft_meta_store_ifindex). */
 		u32 = (uint32_t)idx;
 		reg_store(&re->rg, dreg, &u32, NULL, 4, key == NFT_META_IIF ? "iif" : "oif", K_U32);
 		return;

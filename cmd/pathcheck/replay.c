@@ -30,6 +30,7 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/fib_rules.h>
@@ -67,8 +68,11 @@ struct rp_link {
 	int maclen;
 	unsigned flags;
 	bool loopback;
+	bool bridge;		/* a bridge: no peer of its own, its ports' peers are its wire */
+	int master;		/* a bridge port: the bridge's index */
 	int wfd;		/* the peer's namespace */
 	int peer_idx;
+	uint8_t peer_mac[6];
 	int cap;		/* AF_PACKET on the peer */
 };
 
@@ -175,7 +179,7 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *a;
 	struct rp_link L = { .wfd = -1, .cap = -1 };
 	char kind[32] = "";
-	bool master = false;
+	bool vlan_filtering = false;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*ifi))
 		return 0;
@@ -202,26 +206,35 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 			}
 			break;
 		case IFLA_MASTER:
-			master = true;
+			if (l == 4)
+				L.master = (int)mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINKINFO: {
-			const struct nlattr *b;
+			const struct nlattr *b, *d;
 
-			mnl_attr_for_each_nested(b, a)
+			mnl_attr_for_each_nested(b, a) {
 				if (mnl_attr_get_type(b) == IFLA_INFO_KIND && mnl_attr_get_payload_len(b) < sizeof(kind))
 					snprintf(kind, sizeof(kind), "%.*s", (int)mnl_attr_get_payload_len(b),
 						 (const char *)mnl_attr_get_payload(b));
+				if (mnl_attr_get_type(b) == IFLA_INFO_DATA)
+					mnl_attr_for_each_nested(d, b)
+						if (mnl_attr_get_type(d) == IFLA_BR_VLAN_FILTERING && mnl_attr_get_payload_len(d) == 1)
+							vlan_filtering = mnl_attr_get_u8(d) != 0;
+			}
 			break;
 		}
 		}
 	}
 	if (!L.name[0])
 		return 0;
-	if (!L.loopback && ((kind[0] && strcmp(kind, "veth") != 0) || ifi->ifi_type != ARPHRD_ETHER))
-		rp_why(c, "device %s (%s) cannot be replayed: only loopback, ethernet devices and veths are", L.name,
-		       kind[0] ? kind : "link type not ethernet");
-	else if (master)
-		rp_why(c, "device %s is a port of another device: not replayed", L.name);
+	L.bridge = strcmp(kind, "bridge") == 0;
+	if (!L.loopback && ((kind[0] && strcmp(kind, "veth") != 0 && !L.bridge) || ifi->ifi_type != ARPHRD_ETHER))
+		rp_why(c, "device %s (%s) cannot be replayed: only loopback, ethernet devices, veths and bridges are",
+		       L.name, kind[0] ? kind : "link type not ethernet");
+	else if (L.bridge && vlan_filtering)
+		rp_why(c, "bridge %s filters VLANs (its VLAN table is not in a snapshot): not replayed", L.name);
+	else if (L.bridge && L.master)
+		rp_why(c, "bridge %s is a port of another device: not replayed", L.name);
 	else if (c->nl >= RP_LINKS)
 		rp_why(c, "more than %d devices: not replayed", RP_LINKS);
 	else
@@ -279,6 +292,45 @@ make_veth(struct pp_nl *nl, const struct rp_link *L, struct pp_err *e)
 	return pp_nl_request(nl, nlh, NULL, NULL, e);
 }
 
+/* A bridge of the recorded index, name, MTU and MAC (STP off, no VLAN filtering: the kernel's defaults). */
+static int
+make_bridge(struct pp_nl *nl, const struct rp_link *L, struct pp_err *e)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct nlattr *li;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = L->idx;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, L->name);
+	if (L->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, L->mtu);
+	if (L->maclen == 6)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, L->mac);
+	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, li);
+	return pp_nl_request(nl, nlh, NULL, NULL, e);
+}
+
+static int
+set_master(struct pp_nl *nl, int idx, int master, struct pp_err *e)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = idx;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	return pp_nl_request(nl, nlh, NULL, NULL, e);
+}
+
 static const char *
 errtxt(const struct pp_err *e, char *buf, size_t len)
 {
@@ -331,19 +383,24 @@ static int
 conv_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct msgs *ms = data;
-	uint8_t out[MNL_SOCKET_BUFFER_SIZE];
+	/* A request is never longer than its reply plus the few attributes conversion adds. */
+	size_t cap = NLMSG_ALIGN(nlh->nlmsg_len) + 256;
+	uint8_t *out;
 	char why[128];
 	ssize_t n;
 
 	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
 		return 0;
-	n = pc_rp_convert(ms->proto, nlh, nlh->nlmsg_len, out, sizeof(out), ms->ifa_add, why, sizeof(why));
-	if (n < 0) {
-		rp_why(ms->c, "%s: a recorded message cannot be replayed: %s", ms->what, why);
+	if (!(out = malloc(cap))) {
+		rp_why(ms->c, "out of memory");
 		return 0;
 	}
-	if (n > 0 && msgs_push(ms, out, (size_t)n) < 0)
+	n = pc_rp_convert(ms->proto, nlh, nlh->nlmsg_len, out, cap, ms->ifa_add, why, sizeof(why));
+	if (n < 0)
+		rp_why(ms->c, "%s: a recorded message cannot be replayed: %s", ms->what, why);
+	else if (n > 0 && msgs_push(ms, out, (size_t)n) < 0)
 		rp_why(ms->c, "out of memory");
+	free(out);
 	return 0;
 }
 
@@ -667,6 +724,8 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 		int one = 1;
 
 		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+		/* An error without the request echoed: a large one (a set's elements) would not fit the reply. */
+		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	}
 	big = (int)(off * 2 + 65536);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
@@ -710,7 +769,7 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 					char nb[64];
 					uint32_t k = h->nlmsg_seq >= 2 ? h->nlmsg_seq - 2 : 0;
 
-					char ext[160] = "";
+					char ext[256] = "";
 
 					if (er->error && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
 						const struct nlattr *ea;
@@ -736,16 +795,12 @@ nft_batch_send(struct rp_ctx *c, struct msgs *ms)
 
 									if (ao + sizeof(struct nlattr) <= bad->nlmsg_len) {
 										const struct nlattr *ba = (const struct nlattr *)((const uint8_t *)bad + ao);
-										const struct nlattr *bn = ba + 1;
+										char xd[96];
 
-										/* An expression (a list element): by its name. */
-										if ((ba->nla_type & NLA_TYPE_MASK) == NFTA_LIST_ELEM && ba->nla_len > 2 * NLA_HDRLEN &&
-										    ao + ba->nla_len <= bad->nlmsg_len && bn->nla_len > NLA_HDRLEN &&
-										    bn->nla_len <= ba->nla_len - NLA_HDRLEN &&
-										    (bn->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME)
-											snprintf(ext + el, sizeof(ext) - el, " (expression %.*s)",
-												 (int)strnlen((const char *)(bn + 1), bn->nla_len - NLA_HDRLEN),
-												 (const char *)(bn + 1));
+										/* An expression (a list element): by its name, an x_tables one by its own. */
+										if ((ba->nla_type & NLA_TYPE_MASK) == NFTA_LIST_ELEM &&
+										    (pc_rp_expr_desc(ba, bad->nlmsg_len - ao, xd, sizeof(xd)), xd[0]))
+											snprintf(ext + el, sizeof(ext) - el, " (expression %s)", xd);
 										else
 											snprintf(ext + el, sizeof(ext) - el, " (attribute type %u)",
 												 ba->nla_type & NLA_TYPE_MASK);
@@ -922,10 +977,17 @@ restore(struct rp_ctx *c)
 		rp_why(c, "the snapshot holds no device dump (written by --save?)");
 		return;
 	}
+	for (size_t i = 0; i < c->nl && !c->fail; i++) {
+		const struct rp_link *m = c->l[i].master ? link_by_idx(c, c->l[i].master) : NULL;
+
+		if (c->l[i].master && (!m || !m->bridge))
+			rp_why(c, "device %s is a port of %s, not of a bridge: not replayed", c->l[i].name,
+			       m ? m->name : "a device not recorded");
+	}
 	if (c->fail)
 		return;
 	for (size_t i = 0; i < c->nl; i++) {
-		if (c->l[i].loopback)
+		if (c->l[i].loopback || c->l[i].bridge)
 			continue;
 		if ((rc = new_ns(c->orig)) < 0) {
 			rp_why(c, "a namespace for the peer of %s: %s", c->l[i].name, strerror(-rc));
@@ -954,9 +1016,14 @@ restore(struct rp_ctx *c)
 				rp_why(c, "lo up: %s", errtxt(&e, eb, sizeof(eb)));
 			continue;
 		}
-		if (make_veth(&nl, L, &e) < 0)
-			rp_why(c, "device %s (index %d) as a veth: %s", L->name, L->idx, errtxt(&e, eb, sizeof(eb)));
+		if (L->bridge ? make_bridge(&nl, L, &e) < 0 : make_veth(&nl, L, &e) < 0)
+			rp_why(c, "device %s (index %d) as a %s: %s", L->name, L->idx, L->bridge ? "bridge" : "veth",
+			       errtxt(&e, eb, sizeof(eb)));
 	}
+	for (size_t i = 0; i < c->nl && !c->fail; i++)
+		if (c->l[i].master && set_master(&nl, c->l[i].idx, c->l[i].master, &e) < 0)
+			rp_why(c, "%s as a port of %s: %s", c->l[i].name, link_by_idx(c, c->l[i].master)->name,
+			       errtxt(&e, eb, sizeof(eb)));
 	if (c->fail)
 		goto out;
 	restore_sysctls(c, false);
@@ -1032,7 +1099,7 @@ restore(struct rp_ctx *c)
 		struct pp_nl wn;
 		bool carrier = !(L->flags & IFF_UP) || (L->flags & IFF_LOWER_UP);
 
-		if (L->loopback)
+		if (L->loopback || L->bridge)
 			continue;
 		if (go(L->wfd) < 0 || pp_nl_open(&wn, NETLINK_ROUTE, &e) < 0) {
 			rp_why(c, "the peer of %s: %s", L->name, strerror(errno));
@@ -1046,8 +1113,10 @@ restore(struct rp_ctx *c)
 		set_up(&wn, 1, true, &e);
 		if (carrier && L->peer_idx)
 			set_up(&wn, L->peer_idx, true, &e);
+		/* A bridge's gateways: beyond every port (the ARP request is flooded to all). */
 		for (size_t g = 0; g < c->ngw; g++)
-			if (c->gw[g].idx == L->idx && !na_has(c->failed, c->nfailed, L->idx, &c->gw[g].a))
+			if ((c->gw[g].idx == L->idx || (L->master && c->gw[g].idx == L->master)) &&
+			    !na_has(c->failed, c->nfailed, c->gw[g].idx, &c->gw[g].a))
 				add_addr(&wn, L->peer_idx, &c->gw[g].a, &e);
 		pp_nl_close(&wn);
 		L->cap = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ALL));
@@ -1055,10 +1124,15 @@ restore(struct rp_ctx *c)
 			struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
 						   .sll_ifindex = L->peer_idx };
 
-			if (bind(L->cap, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+			struct ifreq ifr = { 0 };
+
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", L->name);
+			if (bind(L->cap, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+			    ioctl(L->cap, SIOCGIFHWADDR, &ifr) < 0) {
 				close(L->cap);
 				L->cap = -1;
-			}
+			} else
+				memcpy(L->peer_mac, ifr.ifr_hwaddr.sa_data, 6);
 		}
 		if (L->cap < 0)
 			rp_why(c, "capturing on the peer of %s: %s", L->name, strerror(errno));
@@ -1133,13 +1207,21 @@ frame_is_flow(const uint8_t *p, size_t n, const struct flow *fl)
 		sp = (uint16_t)(l4[0] << 8 | l4[1]);
 		dp = (uint16_t)(l4[2] << 8 | l4[3]);
 		/* The destination, or our source port (a dnat changes the destination on the way). */
-		return (pp_addr_eq(&d, &fl->dst) && dp == fl->dport) || (fl->sport && sp == fl->sport);
+		if ((pp_addr_eq(&d, &fl->dst) && dp == fl->dport) || (fl->sport && sp == fl->sport))
+			return true;
+		/*
+		 * A dnat and a masquerade (fully-random: kube-proxy's) change both: nothing else
+		 * in the replayed world opens a TCP connection or sends our datagram, so a SYN
+		 * (without ACK) or the datagram's own text arriving on a peer is the flow.
+		 */
+		if (fl->proto == IPPROTO_TCP)
+			return n >= 14 && (l4[13] & (TH_SYN | TH_ACK)) == TH_SYN;
+		return n >= 8 + 14 && memcmp(l4 + 8, "pktpath replay", 14) == 0;
 	}
 	if (n < 8)
 		return false;
-	if (l4[0] != (fl->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST))
-		return false;
-	return pp_addr_eq(&d, &fl->dst) || (uint16_t)(l4[4] << 8 | l4[5]) == fl->echo_id;
+	/* Only the replay sends echo requests there: a masquerade may change the id too. */
+	return l4[0] == (fl->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST);
 }
 
 static double
@@ -1159,6 +1241,96 @@ struct seen {
 	char local[128];	/* the local stack refused at once */
 };
 
+static uint16_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)(p[n - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * The world beyond a device answers ARP and neighbour solicitations for whatever the
+ * replayed host asks there (the next hop after a dnat, a host on a connected subnet),
+ * from the peer's MAC, except for what the snapshot recorded as unresolvable there
+ * (FAILED or INCOMPLETE): the recorded neighbour table holds only what the host had met.
+ */
+static void
+neigh_answer(struct rp_ctx *c, struct rp_link *L, const uint8_t *p, size_t n)
+{
+	uint8_t out[86];
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = L->peer_idx, .sll_halen = 6 };
+	struct pp_addr t;
+	size_t len;
+	int idx = L->master ? L->master : L->idx;
+
+	if (n < 14 + 28)
+		return;
+	memcpy(to.sll_addr, p + 6, 6);
+	if (p[12] == 0x08 && p[13] == 0x06) {
+		const uint8_t *a = p + 14;
+
+		/* Ethernet, IPv4, request */
+		if (a[0] != 0 || a[1] != 1 || a[2] != 8 || a[3] != 0 || a[4] != 6 || a[5] != 4 || a[6] != 0 || a[7] != 1)
+			return;
+		pp_addr_set(&t, AF_INET, a + 24, 4);
+		if (na_has(c->failed, c->nfailed, idx, &t) || !memcmp(a + 14, a + 24, 4))
+			return;	/* unresolvable, or a gratuitous ARP */
+		memcpy(out, p + 6, 6);
+		memcpy(out + 6, L->peer_mac, 6);
+		out[12] = 0x08, out[13] = 0x06;
+		memcpy(out + 14, a, 6);
+		out[20] = 0, out[21] = 2;			/* reply */
+		memcpy(out + 22, L->peer_mac, 6);		/* sender: us, the address asked */
+		memcpy(out + 28, a + 24, 4);
+		memcpy(out + 32, a + 8, 10);			/* target: the asker's MAC and address */
+		len = 42;
+		to.sll_protocol = htons(ETH_P_ARP);
+	} else if (p[12] == 0x86 && p[13] == 0xdd && n >= 14 + 40 + 24) {
+		const uint8_t *ip = p + 14, *icmp = ip + 40;
+		uint8_t ph[40];
+		uint16_t sum;
+		static const uint8_t unspec[16];
+
+		if (ip[6] != IPPROTO_ICMPV6 || icmp[0] != ND_NEIGHBOR_SOLICIT || !memcmp(ip + 8, unspec, 16))
+			return;	/* not a solicitation, or duplicate address detection */
+		pp_addr_set(&t, AF_INET6, icmp + 8, 16);
+		if (na_has(c->failed, c->nfailed, idx, &t))
+			return;
+		memset(out, 0, sizeof(out));
+		memcpy(out, p + 6, 6);
+		memcpy(out + 6, L->peer_mac, 6);
+		out[12] = 0x86, out[13] = 0xdd;
+		out[14] = 0x60;
+		out[19] = 32;					/* payload: NA 24 + target link-layer address 8 */
+		out[20] = IPPROTO_ICMPV6;
+		out[21] = 255;
+		memcpy(out + 22, icmp + 8, 16);			/* from the address asked */
+		memcpy(out + 38, ip + 8, 16);			/* to the asker */
+		out[54] = ND_NEIGHBOR_ADVERT;
+		out[58] = 0x60;					/* solicited, override */
+		memcpy(out + 62, icmp + 8, 16);
+		out[78] = ND_OPT_TARGET_LINKADDR, out[79] = 1;
+		memcpy(out + 80, L->peer_mac, 6);
+		memcpy(ph, out + 22, 32);
+		memset(ph + 32, 0, 8);
+		ph[35] = 32, ph[39] = IPPROTO_ICMPV6;
+		sum = csum_add(0, ph, sizeof(ph));
+		sum = (uint16_t)~csum_add(sum, out + 54, 32);
+		out[56] = (uint8_t)(sum >> 8), out[57] = (uint8_t)sum;
+		len = 86;
+		to.sll_protocol = htons(ETH_P_IPV6);
+	} else
+		return;
+	if (sendto(L->cap, out, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		/* best effort: the kernel retries, and the outcome is what it is */
+	}
+}
+
 static void
 drain_caps(struct rp_ctx *c, const struct flow *fl, struct seen *sn)
 {
@@ -1176,8 +1348,11 @@ drain_caps(struct rp_ctx *c, const struct flow *fl, struct seen *sn)
 			n = recvfrom(c->l[i].cap, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&sll, &sl);
 			if (n < 0)
 				break;
-			if (fl && sll.sll_pkttype != PACKET_OUTGOING && !sn->egress && frame_is_flow(b, (size_t)n, fl))
+			if (sll.sll_pkttype == PACKET_OUTGOING)
+				continue;
+			if (fl && !sn->egress && frame_is_flow(b, (size_t)n, fl))
 				sn->egress = &c->l[i];
+			neigh_answer(c, &c->l[i], b, (size_t)n);
 		}
 	}
 }
@@ -1238,6 +1413,10 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 		rp_why(c, "--iif %s: no such replayed device", q->iif);
 		return;
 	}
+	if (in && in->bridge) {
+		rp_why(c, "--iif %s is a bridge: which port the packet arrives by is not said (give the port)", q->iif);
+		return;
+	}
 	/* The next hop the replayed kernel picks answers ARP/NDP, unless the host could not resolve it. */
 	{
 		struct pp_nl nl;
@@ -1251,12 +1430,21 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 				struct rp_link *L = link_by_idx(c, r.oif);
 				const struct pp_addr *nh = r.gateway.family ? &r.gateway : &q->dst;
 
-				if (L && !L->loopback && !na_has(c->failed, c->nfailed, L->idx, nh) &&
-				    !na_has(c->gw, c->ngw, L->idx, nh) && go(L->wfd) == 0) {
+				/* Beyond the device, or beyond every port of a bridge. */
+				for (size_t i = 0; L && !L->loopback && i < c->nl; i++) {
+					struct rp_link *W = &c->l[i];
 					struct pp_nl wn;
 
+					if (L->bridge ? W->master != L->idx : W != L)
+						continue;
+					/* Never on the sender's own side: the destination would be its own address. */
+					if (W == in)
+						continue;
+					if (na_has(c->failed, c->nfailed, L->idx, nh) || na_has(c->gw, c->ngw, L->idx, nh) ||
+					    go(W->wfd) < 0)
+						continue;
 					if (pp_nl_open(&wn, NETLINK_ROUTE, &e) == 0) {
-						add_addr(&wn, L->peer_idx, nh, &e);
+						add_addr(&wn, W->peer_idx, nh, &e);
 						pp_nl_close(&wn);
 					}
 					go(c->r);
@@ -1288,7 +1476,8 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 			nd->ndm_state = NUD_PERMANENT;
 		}
 		mnl_attr_put(nlh, NDA_DST, pp_addr_len(&q->dst), q->dst.u.b);
-		mnl_attr_put(nlh, NDA_LLADDR, 6, in->mac);
+		/* A bridge port's frames are for the bridge. */
+		mnl_attr_put(nlh, NDA_LLADDR, 6, in->master && link_by_idx(c, in->master) ? link_by_idx(c, in->master)->mac : in->mac);
 		if (pp_nl_request(&wn, nlh, NULL, NULL, &e) < 0)
 			rp_why(c, "the sender's neighbour entry: %s", errtxt(&e, eb, sizeof(eb)));
 		nlh = mnl_nlmsg_put_header(nb);
@@ -1435,10 +1624,14 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 	sn.delivered |= listener_took(c, q);
 	rp->ran = true;
 	if (sn.egress) {
+		const struct rp_link *br = sn.egress->master ? link_by_idx(c, sn.egress->master) : NULL;
+
 		rp->outcome = PC_RP_EGRESS;
-		snprintf(rp->device, sizeof(rp->device), "%s", sn.egress->name);
-		snprintf(rp->evidence, sizeof(rp->evidence), "the packet was seen leaving by %s (on its peer)%s%s",
-			 sn.egress->name, sn.answered ? "; the far side answered" : "",
+		/* Out of a bridge's port: the bridge is the device the stack sent it by. */
+		snprintf(rp->device, sizeof(rp->device), "%s", br ? br->name : sn.egress->name);
+		snprintf(rp->evidence, sizeof(rp->evidence), "the packet was seen leaving by %s%s%s (on its peer)%s%s",
+			 br ? br->name : sn.egress->name, br ? ", port " : "", br ? sn.egress->name : "",
+			 sn.answered ? "; the far side answered" : "",
 			 sn.err == ECONNREFUSED ? "; the far side refused it" : "");
 	} else if (sn.delivered || sn.answered) {
 		rp->outcome = PC_RP_DELIVERED;
@@ -1496,6 +1689,42 @@ compare(const struct pc_target *t, struct pc_replay *rp)
 		rp->agree = -1;
 		snprintf(rp->reason, sizeof(rp->reason), "pathcheck could not tell%s%s; the kernel: %s", st[0] ? " at " : "",
 			 st, pc_rp_outcome_name(rp->outcome));
+		return;
+	}
+	/* "It may die here" (a rule it cannot evaluate, in a chain that drops): neither pass nor fail. */
+	if (r->verdict_status == PP_ST_WARN && (int)r->verdict_cause >= PC_C_FIRST_UNDECIDED) {
+		rp->agree = -1;
+		snprintf(rp->reason, sizeof(rp->reason), "pathcheck could not tell at %s (%s: it may die there); the kernel: %s",
+			 st, pc_cause_name(r->verdict_cause), pc_rp_outcome_name(rp->outcome));
+		return;
+	}
+	/* The route depends on the source port the kernel picks, and the replay's kernel picked its own. */
+	if (r->verdict_cause == PC_C_ROUTE_DEPENDS_ON_SPORT && !t->q.has_sport) {
+		rp->agree = -1;
+		snprintf(rp->reason, sizeof(rp->reason),
+			 "pathcheck's route depends on the source port (%s), which the replayed kernel picked for itself; the kernel: %s%s%s",
+			 pc_cause_name(r->verdict_cause), pc_rp_outcome_name(rp->outcome), rp->device[0] ? " by " : "", rp->device);
+		return;
+	}
+	/* The walk split on what the kernel chooses per packet (numgen, a hash, ECMP): its one packet takes one branch. */
+	if (t->nbr > 1) {
+		for (size_t i = 0; i < t->nbr; i++) {
+			const struct pc_branch *b = &t->br[i];
+			bool bp = b->status == PP_ST_OK || b->status == PP_ST_WARN;
+
+			if (bp != kernel_pass || (bp && rp->outcome == PC_RP_EGRESS && b->f.oif_link.name[0] &&
+						  strcmp(b->f.oif_link.name, rp->device) != 0) ||
+			    (bp && rp->outcome == PC_RP_DELIVERED && t->q.direction == PC_FORWARD))
+				continue;
+			rp->agree = 1;
+			snprintf(rp->reason, sizeof(rp->reason), "the kernel's packet ended as one of pathcheck's %zu branches does (%s: %s); the kernel %s%s%s",
+				 t->nbr, b->label, bp ? "passes" : "dies", pc_rp_outcome_name(rp->outcome), rp->device[0] ? " by " : "",
+				 rp->device);
+			return;
+		}
+		rp->agree = 0;
+		snprintf(rp->reason, sizeof(rp->reason), "none of pathcheck's %zu branches ends as the kernel's packet did (the kernel: %s%s%s)",
+			 t->nbr, pc_rp_outcome_name(rp->outcome), rp->device[0] ? " by " : "", rp->device);
 		return;
 	}
 	if (model_pass != kernel_pass) {

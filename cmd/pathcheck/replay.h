@@ -27,6 +27,13 @@
 ssize_t pc_rp_convert(int proto, const void *msg, size_t len, void *out, size_t cap, uint32_t ifa_flags_add,
 		      char *why, size_t wl);
 
+/*
+ * One expression of a rule (elem: its NFTA_LIST_ELEM, len bytes available) described
+ * for a message: an x_tables extension by kind, name and revision ("match icmp
+ * (revision 0)"), another expression by its name; "" when it does not parse.
+ */
+void pc_rp_expr_desc(const void *elem, size_t len, char *buf, size_t bl);
+
 /* What the kernel did with the packet in the replayed namespaces. */
 enum pc_rp_outcome {
 	PC_RP_NONE = 0,		/* not replayed */

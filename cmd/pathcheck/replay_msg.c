@@ -13,7 +13,9 @@
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/neighbour.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -357,6 +359,166 @@ exthdr_write_fix(uint8_t *msg, size_t fixed)
 	}
 }
 
+/* The next attribute of p[0..len) at *off, or NULL at the end or on one that does not fit. */
+static const struct nlattr *
+next_attr(const uint8_t *p, size_t len, size_t *off)
+{
+	const struct nlattr *a;
+
+	if (*off + NLA_HDRLEN > len)
+		return NULL;
+	a = (const struct nlattr *)(p + *off);
+	if (a->nla_len < NLA_HDRLEN || a->nla_len > len - *off)
+		return NULL;
+	*off += NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+static const uint8_t *
+payload_of(const struct nlattr *a)
+{
+	return (const uint8_t *)a + NLA_HDRLEN;
+}
+
+static size_t
+plen_of(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+static bool
+be32_of(const struct nlattr *a, uint32_t *v)
+{
+	if (!a || plen_of(a) != 4)
+		return false;
+	memcpy(v, payload_of(a), 4);
+	*v = ntohl(*v);
+	return true;
+}
+
+/* The attribute of type t inside the nest a (NULL: none). */
+static const struct nlattr *
+nested(const struct nlattr *a, uint16_t t)
+{
+	const struct nlattr *x;
+	size_t off = 0;
+
+	if (!a)
+		return NULL;
+	while ((x = next_attr(payload_of(a), plen_of(a), &off)))
+		if ((x->nla_type & NLA_TYPE_MASK) == t)
+			return x;
+	return NULL;
+}
+
+static bool
+name_is(const struct nlattr *a, const char *name)
+{
+	size_t n = strlen(name) + 1;
+
+	return a && plen_of(a) >= n && memcmp(payload_of(a), name, n) == 0;
+}
+
+/*
+ * What an x_tables extension inside a rule's expression list is: "match icmp
+ * (revision 0)", "target REJECT (revision 0)"; another expression by its name.
+ */
+void
+pc_rp_expr_desc(const void *elem, size_t len, char *buf, size_t bl)
+{
+	const struct nlattr *e = elem, *name, *data, *xn, *xr;
+	uint32_t rev = 0;
+	bool xt;
+
+	buf[0] = '\0';
+	if (len < NLA_HDRLEN || e->nla_len < NLA_HDRLEN || e->nla_len > len || !(name = nested(e, NFTA_EXPR_NAME)))
+		return;
+	xt = name_is(name, "match") || name_is(name, "target");
+	data = nested(e, NFTA_EXPR_DATA);
+	/* NFTA_MATCH_NAME and NFTA_TARGET_NAME, _REV: the same numbers. */
+	xn = xt ? nested(data, NFTA_MATCH_NAME) : NULL;
+	xr = xt ? nested(data, NFTA_MATCH_REV) : NULL;
+	if (xn && plen_of(xn))
+		snprintf(buf, bl, "%.*s %.*s (revision %u)", (int)strnlen((const char *)payload_of(name), plen_of(name)),
+			 (const char *)payload_of(name), (int)strnlen((const char *)payload_of(xn), plen_of(xn)),
+			 (const char *)payload_of(xn), be32_of(xr, &rev) ? rev : 0);
+	else
+		snprintf(buf, bl, "%.*s", (int)strnlen((const char *)payload_of(name), plen_of(name)),
+			 (const char *)payload_of(name));
+}
+
+/*
+ * The rule's NFTA_RULE_COMPAT, which the kernel takes from iptables-nft but never dumps:
+ * the protocol of "-p PROTO" (and "!"), which an x_tables match or target checks when
+ * it is added (icmp, icmp6, multiport, tcp, udp, REJECT --reject-with tcp-reset: EINVAL
+ * "only valid for protocol N" without it). Read back from the rule as iptables-nft wrote
+ * it: the layer 4 protocol (meta l4proto, or the IPv4 header's protocol byte, the IPv6
+ * header's next header) loaded into a register and compared equal or not equal to one
+ * byte, before the first x_tables expression. Returns true with *proto and *inv when
+ * the rule has an x_tables expression, no NFTA_RULE_COMPAT and such a comparison.
+ */
+static bool
+rule_compat_find(const uint8_t *attrs, size_t len, uint8_t family, uint32_t *proto, bool *inv)
+{
+	const struct nlattr *a, *exprs = NULL, *e;
+	size_t off = 0;
+	uint32_t l4regs = 0;	/* registers (by their number, < 32) holding the layer 4 protocol */
+	bool found = false;
+
+	while ((a = next_attr(attrs, len, &off))) {
+		if ((a->nla_type & NLA_TYPE_MASK) == NFTA_RULE_COMPAT)
+			return false;
+		if ((a->nla_type & NLA_TYPE_MASK) == NFTA_RULE_EXPRESSIONS)
+			exprs = a;
+	}
+	if (!exprs || (family != NFPROTO_IPV4 && family != NFPROTO_IPV6))
+		return false;	/* ebtables' and arptables' compat fields mean other things */
+	off = 0;
+	while ((e = next_attr(payload_of(exprs), plen_of(exprs), &off))) {
+		const struct nlattr *name = nested(e, NFTA_EXPR_NAME), *data = nested(e, NFTA_EXPR_DATA);
+		uint32_t reg, key, base, poff, plen, op;
+
+		if (name_is(name, "match") || name_is(name, "target"))
+			return found;
+		if (name_is(name, "payload") && be32_of(nested(data, NFTA_PAYLOAD_DREG), &reg) && reg < 32) {
+			bool l4 = be32_of(nested(data, NFTA_PAYLOAD_BASE), &base) && base == NFT_PAYLOAD_NETWORK_HEADER &&
+				  be32_of(nested(data, NFTA_PAYLOAD_OFFSET), &poff) &&
+				  be32_of(nested(data, NFTA_PAYLOAD_LEN), &plen) && plen == 1 &&
+				  ((family == NFPROTO_IPV4 && poff == 9) || (family == NFPROTO_IPV6 && poff == 6));
+
+			l4regs = l4 ? l4regs | 1u << reg : l4regs & ~(1u << reg);
+		} else if (name_is(name, "meta") && be32_of(nested(data, NFTA_META_DREG), &reg) && reg < 32) {
+			bool l4 = be32_of(nested(data, NFTA_META_KEY), &key) && key == NFT_META_L4PROTO;
+
+			l4regs = l4 ? l4regs | 1u << reg : l4regs & ~(1u << reg);
+		} else if (name_is(name, "cmp") && !found && be32_of(nested(data, NFTA_CMP_SREG), &reg) && reg < 32 &&
+			   (l4regs & 1u << reg) && be32_of(nested(data, NFTA_CMP_OP), &op) &&
+			   (op == NFT_CMP_EQ || op == NFT_CMP_NEQ)) {
+			const struct nlattr *v = nested(nested(data, NFTA_CMP_DATA), NFTA_DATA_VALUE);
+
+			if (v && plen_of(v) == 1) {
+				*proto = payload_of(v)[0];
+				*inv = op == NFT_CMP_NEQ;
+				found = true;
+			}
+		}
+	}
+	return false;	/* no x_tables expression: nothing checks the protocol */
+}
+
+static void
+put_rule_compat(struct wbuf *w, uint32_t proto, bool inv)
+{
+	struct {
+		struct nlattr h;
+		struct { struct nlattr h; uint32_t v; } p, f;
+	} a = { { sizeof(a), NLA_F_NESTED | NFTA_RULE_COMPAT },
+		{ { NLA_HDRLEN + 4, NFTA_RULE_COMPAT_PROTO }, htonl(proto) },
+		{ { NLA_HDRLEN + 4, NFTA_RULE_COMPAT_FLAGS }, htonl(inv ? NFT_RULE_COMPAT_F_INV : 0) } };
+
+	w_put(w, &a, sizeof(a));
+}
+
 ssize_t
 pc_rp_convert(int proto, const void *msg, size_t len, void *out, size_t cap, uint32_t ifa_flags_add,
 	      char *why, size_t wl)
@@ -441,6 +603,20 @@ pc_rp_convert(int proto, const void *msg, size_t len, void *out, size_t cap, uin
 		if (w.err) {
 			snprintf(why, wl, "no room");
 			return -ENOSPC;
+		}
+	}
+	if (proto == NETLINK_NETFILTER && NFNL_MSG_TYPE(in->nlmsg_type) == NFT_MSG_NEWRULE) {
+		uint32_t l4 = 0;
+		bool inv = false;
+
+		if (rule_compat_find((const uint8_t *)out + NLMSG_HDRLEN + NLMSG_ALIGN(fixed),
+				     w.off - NLMSG_HDRLEN - NLMSG_ALIGN(fixed),
+				     ((const struct nfgenmsg *)NLMSG_DATA(h))->nfgen_family, &l4, &inv)) {
+			put_rule_compat(&w, l4, inv);
+			if (w.err) {
+				snprintf(why, wl, "no room");
+				return -ENOSPC;
+			}
 		}
 	}
 	if (proto == NETLINK_NETFILTER && NFNL_MSG_TYPE(in->nlmsg_type) == NFT_MSG_NEWTABLE &&

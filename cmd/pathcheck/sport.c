@@ -7,7 +7,9 @@
  * ip_local_reserved_ports (inet_is_local_reserved_port). A rule "sport 1000-2000" is
  * judged per packet (fib_rule_port_inrange), so asking the kernel with port 0 shows a
  * route the packet may not take. TCP connect() routes again once it has its port
- * (ip_route_newports): the route of the real packet is the one with that port.
+ * (ip_route_newports): the route of the real packet is the one with that port. Not
+ * over IPv6: tcp_v6_connect() routes once, before it picks the port, so there the
+ * route at port 0 is the packet's (st_route.c asks nothing more).
  */
 #include <errno.h>
 #include <stdlib.h>

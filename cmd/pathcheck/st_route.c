@@ -970,6 +970,13 @@ collect_sport(struct pp_nl *nl, struct pc_query *q, struct pc_facts *f, struct p
 
 	if (q->has_sport || !pc_proto_has_ports(q->proto) || f->rules_rc < 0)
 		return;
+	/*
+	 * IPv6 TCP from this host: tcp_v6_connect() routes before inet6_hash_connect() picks
+	 * the port, and never again (IPv4 has ip_route_newports(), UDP binds before it
+	 * routes): the route at port 0 is the packet's, whatever a rule's sport says.
+	 */
+	if (q->direction == PC_EGRESS && q->family == AF_INET6 && q->proto == IPPROTO_TCP)
+		return;
 	pc_rule_flow(q, &rf);
 	if (f->route_rc == 0)
 		upto = pc_deciding_rule(f, &rf, f->route.table);

@@ -51,26 +51,69 @@ pc_snap_same() {
 }
 
 # pc_run VAR NAME ARGS...: run_json VAR "$PC" -j ARGS, and with PKTPATH_SNAPSHOT_TWICE the
-# same question asked of its snapshot (pc_snap_same). For the checks that assert more
-# than check() does (a -f run, an exact field).
+# same question asked of its snapshot (pc_snap_same), with PKTPATH_REPLAY_TWICE replayed
+# (pc_replay_check). For the checks that assert more than check() does (a -f run, an
+# exact field).
 pc_run() {
 	local var=$1 name=$2 snap="" prc; shift 2
 	if [ -n "${PKTPATH_SNAPSHOT_TWICE:-}" ] && pc_snap_args_ok "$@"; then
 		snap=$(mktemp /tmp/ppsnap.XXXXXX)
 		run_json "$var" "$PC" -j --save "$snap" "$@"
 		prc=$RC
+		[ -n "${PKTPATH_REPLAY_TWICE:-}" ] && pc_replay_check "$name" --snap "$snap" "$@"
 		pc_snap_same "$name" "${!var}" "$RC" "$snap" "$@"
 		RC=$prc
 	else
 		run_json "$var" "$PC" -j "$@"
+		prc=$RC
+		[ -n "${PKTPATH_REPLAY_TWICE:-}" ] && pc_snap_args_ok "$@" && pc_replay_check "$name" "$@"
+		RC=$prc
 	fi
 }
 
 # PKTPATH_REPLAY_TWICE=1: every check that sends nothing and walks one namespace is also
 # saved (--save) and replayed (--replay): the kernel, in the snapshot's state restored,
 # must not disagree with the verdict. A state the replay does not restore is a skip that
-# names it, never a pass.
+# names it, never a pass. With PKTPATH_SNAPSHOT_TWICE too, the check's own snapshot is
+# replayed (no second live run). PKTPATH_REPLAY_TIMEOUT: the replay's --timeout (how
+# long it waits before calling a packet dropped; default pathcheck's, 2 s).
+# PKTPATH_REPLAY_TIMES=FILE: each replay's seconds and name appended there.
+# PKTPATH_REPLAY_DUMP=DIR: the JSON of each disagreeing replay kept there.
+# pc_replay_check NAME [--snap FILE] ARGS...
 pc_replay_check() {
+	local name=$1 a rs="" keep="" rout rrc t0=$EPOCHREALTIME; shift
+	if [ "${1:-}" = --snap ]; then rs=$2 keep=1; shift 2; fi
+	for a in "$@"; do
+		case $a in --follow|--reply|--round-trip|--ct-state|--uid|--netns-pid) return 0 ;; esac
+	done
+	if [ -z "$rs" ]; then
+		rs=$(mktemp /tmp/pprp.XXXXXX)
+		"$PC" -j --save "$rs" "$@" >/dev/null 2>&1
+	fi
+	rout=$("$PC" -j --replay "$rs" "$@" ${PKTPATH_REPLAY_TIMEOUT:+--timeout "$PKTPATH_REPLAY_TIMEOUT"} 2>/dev/null)
+	rrc=$?
+	# PKTPATH_REPLAY_DUMP=DIR: a disagreement's replay JSON kept there, to see why.
+	if [ -n "${PKTPATH_REPLAY_DUMP:-}" ] && grep -q '"agree": *false' <<<"$rout"; then
+		mkdir -p "$PKTPATH_REPLAY_DUMP" && printf '%s\n' "$rout" >"$PKTPATH_REPLAY_DUMP/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').json"
+	fi
+	[ -n "$keep" ] || rm -f "$rs"
+	# One line per target: a -f run's each, else the one.
+	while IFS= read -r one; do
+		local who=$name t
+		t=$(jq -r '.t // empty' <<<"$one")
+		[ -n "$t" ] && who="$name: $t"
+		case $(jq -r '.r.agree | tostring' <<<"$one") in
+		true) t_ok "$who: the replayed kernel agrees ($(jq -r '.r.kernel.outcome' <<<"$one"))" ;;
+		false) t_fail "$who: the replayed kernel disagrees: $(jq -r '.r.reason' <<<"$one") (exit $rrc)" ;;
+		*) t_skip "$who: replay" "$(jq -r '.r.reason // "no replay object"' <<<"$one" | head -c 200)" ;;
+		esac
+	done < <(jq -c 'if .results then .results[] | {t: .target, r: .replay} else {t: null, r: .replay} end' <<<"$rout" 2>/dev/null)
+	[ -n "$rout" ] || t_skip "$name: replay" "pathcheck --replay printed nothing (exit $rrc)"
+	[ -z "${PKTPATH_REPLAY_TIMES:-}" ] ||
+		echo "$(bc <<<"${EPOCHREALTIME/,/.} - ${t0/,/.}") $(basename "$0" .sh): $name" >>"$PKTPATH_REPLAY_TIMES"
+}
+
+check() {
 	local name=$1 a rs rout rrc; shift
 	for a in "$@"; do
 		case $a in --follow|--reply|--round-trip|--ct-state|--uid|--netns-pid) return 0 ;; esac
@@ -108,10 +151,12 @@ check() {
 	if [ -n "$snap" ]; then
 		local lrc=$RC
 		shift 2
+		[ -n "${PKTPATH_REPLAY_TWICE:-}" ] && pc_replay_check "$name" --snap "$snap" "$@"
 		pc_snap_same "$name" "$out" "$RC" "$snap" "$@"
 		RC=$lrc
+	elif [ -n "${PKTPATH_REPLAY_TWICE:-}" ] && pc_snap_args_ok "$@"; then
+		pc_replay_check "$name" "$@"
 	fi
-	[ -n "${PKTPATH_REPLAY_TWICE:-}" ] && pc_snap_args_ok "$@" && pc_replay_check "$name" "$@"
 	[ "${PC_TRIES:-1}" -gt 1 ] && echo "# $name: $try of ${PC_TRIES} runs"
 	expect_jq "$name: verdict station" "$out" '.verdict.station // "null"' "$station" &&
 	expect_jq "$name: verdict status" "$out" '.verdict.status' "$status" &&

@@ -5,7 +5,8 @@
 # their agreement; the truth for each case also from real traffic in the original lab.
 # One case is a construct pathcheck does not model (net.ipv4.ip_no_pmtu_disc=1: the
 # model assumes every IPv4 TCP packet carries DF), where the replay must disagree, say
-# so, exit 1 and count it.
+# so, exit 1 and count it. Also replayed: iptables-nft extensions that check the rule's
+# protocol (REJECT --reject-with tcp-reset, -p icmp --icmp-type), and a bridge with a port.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/lab.sh
 source tests/lib/pathcheck.sh
@@ -19,8 +20,8 @@ NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 
 lab_three
 C=$(ns cli) R=$(ns rtr) S=$(ns srv)
-# srv: listeners on 443, 7443, 6443, 8443, 9443; 8090 closed.
-for p in 443 6443 7443 8443 9443; do
+# srv: listeners on 443, 7443, 6443, 8443, 9443, 9444; 8090 closed.
+for p in 443 6443 7443 8443 9443 9444; do
 	ip netns exec "$S" socat -T 30 TCP-LISTEN:$p,bind=203.0.113.2,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 done
 # rtr: an nft FORWARD drop for 8443, an iptables-nft REJECT for 9443, no default route.
@@ -33,6 +34,10 @@ table inet f {
 }
 EOF
 nsrun rtr iptables-nft -A FORWARD -p tcp --dport 9443 -j REJECT
+# ... and x_tables extensions that check the rule's protocol when added (the kernel never
+# dumps it: the replay reads it back from the rule): a tcp-reset REJECT, an icmp match.
+nsrun rtr iptables-nft -A FORWARD -p tcp --dport 9444 -j REJECT --reject-with tcp-reset
+nsrun rtr iptables-nft -A FORWARD -p icmp --icmp-type echo-request -j DROP
 # cli: a rule on the DF bit (the model assumes DF; this host does not set it), one on
 # the TTL (the model cannot tell), and an unreachable route.
 nsrun cli sysctl -qw net.ipv4.ip_no_pmtu_disc=1
@@ -46,6 +51,14 @@ table ip c {
 }
 EOF
 nsrun cli ip route add unreachable 203.0.113.32/28
+# srv: a bridge br9 whose port s9 is wired to cli's c9, a listener on its address.
+lab_veth cli c9 srv s9
+nsrun srv ip link add br9 type bridge
+nsrun srv ip link set s9 master br9
+nsrun srv ip link set br9 up
+nsrun srv ip addr add 203.0.113.129/26 dev br9
+nsrun cli ip addr add 203.0.113.130/26 dev c9
+ip netns exec "$S" socat -T 30 TCP-LISTEN:443,bind=203.0.113.129,fork,reuseaddr /dev/null >/dev/null 2>&1 &
 for i in $(seq 50); do nsrun srv ss -Htln | grep -q ':9443' && break; sleep 0.1; done
 
 # The truth, from real traffic in the lab.
@@ -62,10 +75,16 @@ truth() { # NAME ROLE HOST:PORT WANT(connects|refused|silent|unreachable)
 truth "cli to 203.0.113.2:443 connects" cli 203.0.113.2:443 connects
 truth "the router drops 8443 (nft forward)" cli 203.0.113.2:8443 silent
 truth "the router rejects 9443 (iptables-nft REJECT)" cli 203.0.113.2:9443 refused
+truth "the router resets 9444 (iptables-nft REJECT --reject-with tcp-reset)" cli 203.0.113.2:9444 refused
+if nsrun cli ping -c1 -W1 203.0.113.2 >/dev/null 2>&1; then t_fail "truth: the router drops echo requests (iptables-nft -p icmp --icmp-type)"
+else t_ok "truth: the router drops echo requests (iptables-nft -p icmp --icmp-type)"; fi
 truth "srv's 8090 is closed" cli 203.0.113.2:8090 refused
 truth "cli's DF rule does not match: ip_no_pmtu_disc=1, the SYN has no DF" cli 203.0.113.2:7443 connects
 truth "cli's TTL rule drops 6443" cli 203.0.113.2:6443 silent
 truth "cli's unreachable route" cli 203.0.113.33:443 unreachable
+truth "cli to srv's bridge address connects (by the port s9)" cli 203.0.113.129:443 connects
+if nsrun srv ping -c1 -W1 203.0.113.130 >/dev/null 2>&1; then t_ok "truth: srv reaches cli by its bridge"
+else t_fail "truth: srv reaches cli by its bridge"; fi
 truth "the router has no route to 203.0.113.70" rtr 203.0.113.70:443 unreachable
 
 # Each case: NAME ROLE "ARGS" MODEL_STATUS MODEL_STATION KERNEL_OUTCOME KERNEL_DEVICE AGREE EXIT
@@ -80,6 +99,10 @@ CASES=(
 	"route-missing|rtr|203.0.113.70:443|fail|route|rejected|null|true|1"
 	"unmodelled-df|cli|203.0.113.2:7443|fail|output|egress|c0|false|1"
 	"unknown-ttl|cli|203.0.113.2:6443|unknown|output|dropped|null|null|3"
+	"forward-iptables-tcp-reset|rtr|--iif r0 --from 198.51.100.2 203.0.113.2:9444|fail|forward|rejected|null|true|1"
+	"forward-iptables-icmp|rtr|--iif r0 --from 198.51.100.2 --proto icmp 203.0.113.2|fail|forward|dropped|null|true|1"
+	"bridge-port-in|srv|--iif s9 --from 203.0.113.130 203.0.113.129:443|ok|null|delivered|null|true|0"
+	"bridge-egress|srv|203.0.113.130:443|ok|null|egress|br9|true|0"
 )
 i=0
 for c in "${CASES[@]}"; do

@@ -80,17 +80,30 @@ expect_ev "two routes: summary" route '.summary | test("port 40050: default via 
 nsrun cli ip route replace blackhole default table 100
 nsrun cli ip rule del pref 100
 
-# ---- IPv6: the same sysctl governs it ----
+# ---- IPv6: the same sysctl governs it, for UDP. TCP over IPv6 routes once, at port 0,
+# before it picks its port (tcp_v6_connect), so there the rule never applies. ----
+# v6try PROTO: what the client's connect/send to srv says: refused (it got there) or invalid (the blackhole).
+v6try() {
+	local out
+	if [ "$1" = tcp ]; then out=$(nsrun cli timeout 3 socat -T1 /dev/null "TCP6:[2001:db8:2::2]:443,connect-timeout=2" 2>&1)
+	else out=$(nsrun cli timeout 3 socat -T1 -u - "UDP6:[2001:db8:2::2]:53" <<<x 2>&1); fi
+	if grep -qi "invalid argument" <<<"$out"; then echo invalid; elif grep -qi refused <<<"$out"; then echo refused; else echo "other: $out"; fi
+}
 nsrun cli ip -6 rule add sport 1024-65534 lookup 100 pref 100
-check "v6 inside" route/ROUTE_BLACKHOLE fail 1 -N "$C" "[2001:db8:2::2]:443"
+got=$(v6try udp); [ "$got" = invalid ] && t_ok "truth: v6 inside, udp: the blackhole" || t_fail "truth: v6 inside, udp: $got"
+check "v6 inside, udp" route/ROUTE_BLACKHOLE fail 1 -N "$C" --proto udp "[2001:db8:2::2]:53"
 expect_ev "v6 inside: table" route '.evidence.table' 100
 expect_ev "v6 inside: summary" route '.summary | test("source port from 40000-40100, all inside rule 100.s sport 1024-65534")' true
+got=$(v6try tcp); [ "$got" = refused ] && t_ok "truth: v6 inside, tcp: reaches srv" || t_fail "truth: v6 inside, tcp: $got"
+check "v6 inside, tcp: routed at port 0" null/NONE ok 0 -N "$C" "[2001:db8:2::2]:443"
+expect_ev "v6 inside, tcp: table" route '.evidence.table' main
 check "v6 inside, --sport 80" null/NONE ok 0 -N "$C" --sport 80 "[2001:db8:2::2]:443"
 check "v4 untouched by a v6 rule" null/NONE ok 0 -N "$C" 203.0.113.2:443
 nsrun cli ip -6 rule del pref 100
 nsrun cli ip -6 rule add sport 40050-50000 lookup 100 pref 100
-check "v6 partial" route/ROUTE_DEPENDS_ON_SPORT warn 1 -N "$C" "[2001:db8:2::2]:443"
+check "v6 partial, udp" route/ROUTE_DEPENDS_ON_SPORT warn 1 -N "$C" --proto udp "[2001:db8:2::2]:53"
 expect_ev "v6 partial: summary" route '.summary | test("^the route depends on the source port the kernel picks from 40000-40100: rule 100 \\(sport 40050-50000\\)")' true
+check "v6 partial, tcp: routed at port 0" null/NONE ok 0 -N "$C" "[2001:db8:2::2]:443"
 nsrun cli ip -6 rule del pref 100
 nsrun cli ip -6 rule add sport 1000-2000 lookup 100 pref 100
 check "v6 disjoint" null/NONE ok 0 -N "$C" "[2001:db8:2::2]:443"

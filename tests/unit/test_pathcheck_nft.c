@@ -598,7 +598,7 @@ test_ifname(void)
 	run();
 	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
 
-	/* iifname on the output hook: no input device, the kernel breaks out of the rule, whatever the op. */
+	/* iifname on the output hook: no input device, the kernel loads "" (nft_meta_store_ifname): != matches. */
 	setup(NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_ACCEPT);
 	chain("output",
 	      rule(12, meta(NFT_META_IIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, name, IFNAMSIZ),
@@ -607,8 +607,9 @@ test_ifname(void)
 		   verdict(NF_DROP, NULL), E_END),
 	      NULL);
 	run();
-	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
 	CHECK_EQ_INT(res.rules_seen, 2);
+	CHECK_STR(res.text, "iifname != \"veth0\" drop");
 
 	/* On a hook with an input device it does match. */
 	snprintf(pkt.iifname, sizeof(pkt.iifname), "veth0");

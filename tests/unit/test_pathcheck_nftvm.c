@@ -773,6 +773,44 @@ test_payload_bases(void)
  * knows them, the addresses; meta ibrname is the ports' bridge, nfproto bridge; an IP
  * chain through br_netfilter names the ports to -m physdev.
  */
+/*
+ * "! -i docker0" in nat OUTPUT (Docker's DNAT for the host's own connections): the
+ * output hook has no input device, the kernel loads "" (and 0 for iif), so the
+ * inequality matches and the equality does not; the rule goes on, not ends.
+ */
+static void
+test_no_device_at_hook(void)
+{
+	char docker0[IF_NAMESIZE] = "docker0";
+	uint32_t five = 5;
+
+	setup(NF_ACCEPT);
+	one_rule(meta_load(NFT_META_IIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_NEQ, docker0, IF_NAMESIZE),
+		 verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	setup(NF_ACCEPT);
+	one_rule(meta_load(NFT_META_IIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_EQ, docker0, IF_NAMESIZE),
+		 verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_POLICY);
+	setup(NF_ACCEPT);
+	one_rule(meta_load(NFT_META_IIF, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_NEQ, &five, 4), verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+	/* In input there is no out device: "oifname != veth0" matches too. */
+	setup(NF_ACCEPT);
+	base.hooknum = pkt.hook = NF_INET_LOCAL_IN;
+	snprintf(pkt.iifname, sizeof(pkt.iifname), "veth0");
+	pkt.iif = 7;
+	pkt.oifname[0] = '\0';
+	pkt.oif = 0;
+	one_rule(meta_load(NFT_META_OIFNAME, NFT_REG_1), cmp(NFT_REG_1, NFT_CMP_NEQ, docker0, IF_NAMESIZE),
+		 verdict(NF_DROP), NULL);
+	run();
+	CHECK_EQ_INT(res.verdict, PC_NFT_DROP);
+}
+
 static void
 test_bridged(void)
 {
@@ -1250,6 +1288,7 @@ main(void)
 	RUN(test_vmap_undecided);
 	RUN(test_payload_bases);
 	RUN(test_bridged);
+	RUN(test_no_device_at_hook);
 	RUN(test_range_op);
 	RUN(test_fib_rpf);
 	RUN(test_ct_status);

@@ -12,6 +12,7 @@
 #include <linux/neighbour.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 
@@ -338,6 +339,180 @@ nft_exthdr_write(void)
 	CHECK_EQ_INT(flags, 1);	/* the read's */
 }
 
+/* One expression: NAME with DATA's attributes put by fill. */
+static void
+put_expr(struct nlmsghdr *nlh, const char *name, void (*fill)(struct nlmsghdr *, const void *), const void *arg)
+{
+	struct nlattr *el = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM), *d;
+
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, name);
+	d = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	fill(nlh, arg);
+	mnl_attr_nest_end(nlh, d);
+	mnl_attr_nest_end(nlh, el);
+}
+
+static void
+fill_l4_payload(struct nlmsghdr *nlh, const void *off)
+{
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_DREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_BASE, htonl(NFT_PAYLOAD_NETWORK_HEADER));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_OFFSET, htonl(*(const uint32_t *)off));
+	mnl_attr_put_u32(nlh, NFTA_PAYLOAD_LEN, htonl(1));
+}
+
+static void
+fill_l4_meta(struct nlmsghdr *nlh, const void *arg)
+{
+	(void)arg;
+	mnl_attr_put_u32(nlh, NFTA_META_KEY, htonl(NFT_META_L4PROTO));
+	mnl_attr_put_u32(nlh, NFTA_META_DREG, htonl(NFT_REG_1));
+}
+
+struct cmp_arg { uint32_t op; uint8_t v; };
+
+static void
+fill_cmp(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct cmp_arg *c = arg;
+	struct nlattr *d;
+
+	mnl_attr_put_u32(nlh, NFTA_CMP_SREG, htonl(NFT_REG_1));
+	mnl_attr_put_u32(nlh, NFTA_CMP_OP, htonl(c->op));
+	d = mnl_attr_nest_start(nlh, NFTA_CMP_DATA);
+	mnl_attr_put(nlh, NFTA_DATA_VALUE, 1, &c->v);
+	mnl_attr_nest_end(nlh, d);
+}
+
+static void
+fill_xt(struct nlmsghdr *nlh, const void *name)
+{
+	uint8_t info[8] = { 0xff, 3, 0, 0xff };	/* struct ipt_icmp: any type 3 */
+
+	mnl_attr_put_strz(nlh, NFTA_MATCH_NAME, name);
+	mnl_attr_put_u32(nlh, NFTA_MATCH_REV, htonl(0));
+	mnl_attr_put(nlh, NFTA_MATCH_INFO, sizeof(info), info);
+}
+
+/* A rule as iptables-nft writes it: [-p P as payload or meta, cmp], [an x_tables match]; its compat out. */
+static const struct nlmsghdr *
+iptnft_rule(uint8_t family, int l4, uint32_t op, uint8_t proto, const char *xt, bool compat)
+{
+	struct nlmsghdr *nlh = nft_msg(NFT_MSG_NEWRULE);
+	struct cmp_arg c = { op, proto };
+	uint32_t off = family == NFPROTO_IPV4 ? 9 : 6;
+	struct nlattr *ex;
+
+	((struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family = family;
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "filter");
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "ufw-before-input");
+	ex = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	if (l4 == 1)
+		put_expr(nlh, "payload", fill_l4_payload, &off);
+	else if (l4 == 2)
+		put_expr(nlh, "meta", fill_l4_meta, NULL);
+	if (l4)
+		put_expr(nlh, "cmp", fill_cmp, &c);
+	if (xt)
+		put_expr(nlh, xt[0] == 'R' ? "target" : "match", fill_xt, xt);
+	mnl_attr_nest_end(nlh, ex);
+	if (compat) {
+		struct nlattr *n = mnl_attr_nest_start(nlh, NFTA_RULE_COMPAT);
+
+		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_PROTO, htonl(17));
+		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_FLAGS, 0);
+		mnl_attr_nest_end(nlh, n);
+	}
+	if (pc_rp_convert(NETLINK_NETFILTER, nlh, nlh->nlmsg_len, outb, sizeof(outb), 0, why, sizeof(why)) <= 0)
+		return NULL;
+	return (const struct nlmsghdr *)outb;
+}
+
+/* Its NFTA_RULE_COMPAT: proto * 4 + flags (the inversion is 2), -1 none, -2 two or malformed. */
+static long
+compat_of(const struct nlmsghdr *o)
+{
+	const struct nlattr *a, *b;
+	long r = -1;
+
+	if (!o)
+		return -3;
+	mnl_attr_for_each(a, o, 4) {
+		uint32_t p = 0xffff, f = 0xffff;
+
+		if (mnl_attr_get_type(a) != NFTA_RULE_COMPAT)
+			continue;
+		if (r != -1 || mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			return -2;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) == NFTA_RULE_COMPAT_PROTO)
+				p = ntohl(mnl_attr_get_u32(b));
+			else if (mnl_attr_get_type(b) == NFTA_RULE_COMPAT_FLAGS)
+				f = ntohl(mnl_attr_get_u32(b));
+		}
+		r = (long)p * 4 + (long)f;
+	}
+	return r;
+}
+
+/*
+ * The kernel never dumps a rule's NFTA_RULE_COMPAT; an x_tables icmp match (or REJECT
+ * --reject-with tcp-reset) added without it is EINVAL ("only valid for protocol 1").
+ * It comes back from the rule's own "-p" comparison.
+ */
+static void
+nft_rule_compat(void)
+{
+	const struct nlmsghdr *o;
+
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_EQ, IPPROTO_ICMP, "icmp", false)), IPPROTO_ICMP * 4);
+	CHECK(mnl_nlmsg_ok((const struct nlmsghdr *)outb, (int)((const struct nlmsghdr *)outb)->nlmsg_len));
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_NEQ, IPPROTO_TCP, "REJECT", false)),
+		     IPPROTO_TCP * 4 + NFT_RULE_COMPAT_F_INV);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV6, 2, NFT_CMP_EQ, IPPROTO_ICMPV6, "icmp6", false)),
+		     IPPROTO_ICMPV6 * 4);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV6, 1, NFT_CMP_EQ, IPPROTO_TCP, "REJECT", false)), IPPROTO_TCP * 4);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 2, NFT_CMP_EQ, IPPROTO_UDP, "multiport", false)),
+		     IPPROTO_UDP * 4);
+	/* Not there: no x_tables expression, no protocol, one already there, a family whose compat means more. */
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_EQ, IPPROTO_TCP, NULL, false)), -1);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 0, 0, 0, "addrtype", false)), -1);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_EQ, IPPROTO_TCP, "tcp", true)), 17 * 4);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_BRIDGE, 2, NFT_CMP_EQ, IPPROTO_TCP, "ip", false)), -1);
+	CHECK_EQ_INT(compat_of(iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_GT, IPPROTO_TCP, "icmp", false)), -1);
+	/* The rest of the rule as it was. */
+	o = iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_EQ, IPPROTO_ICMP, "icmp", false);
+	CHECK(o != NULL && has_attr(o, 4, NFTA_RULE_EXPRESSIONS) && has_attr(o, 4, NFTA_RULE_CHAIN));
+}
+
+/* The expression the kernel points at, named for the message: an x_tables one by its name and revision. */
+static void
+nft_expr_described(void)
+{
+	const struct nlmsghdr *o = iptnft_rule(NFPROTO_IPV4, 1, NFT_CMP_EQ, IPPROTO_ICMP, "icmp", false);
+	const struct nlattr *a, *e, *last = NULL;
+	char d[96];
+
+	CHECK(o != NULL);
+	mnl_attr_for_each(a, o, 4)
+		if (mnl_attr_get_type(a) == NFTA_RULE_EXPRESSIONS)
+			mnl_attr_for_each_nested(e, a)
+				last = e;
+	CHECK(last != NULL);
+	if (!last)
+		return;
+	pc_rp_expr_desc(last, last->nla_len, d, sizeof(d));
+	CHECK_STR(d, "match icmp (revision 0)");
+	pc_rp_expr_desc(last, NLA_HDRLEN - 1, d, sizeof(d));	/* cut: nothing said, nothing read past */
+	CHECK_STR(d, "");
+	mnl_attr_for_each(a, o, 4)
+		if (mnl_attr_get_type(a) == NFTA_RULE_EXPRESSIONS) {
+			e = mnl_attr_get_payload(a);
+			pc_rp_expr_desc(e, e->nla_len, d, sizeof(d));
+			CHECK_STR(d, "payload");
+		}
+}
+
 static void
 not_replayed_kinds(void)
 {
@@ -421,6 +596,8 @@ main(void)
 	RUN(nft_setelem_nested);
 	RUN(nft_set_id);
 	RUN(nft_exthdr_write);
+	RUN(nft_rule_compat);
+	RUN(nft_expr_described);
 	RUN(not_replayed_kinds);
 	RUN(truncated);
 	RUN(exit_codes);
