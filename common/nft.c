@@ -201,13 +201,13 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 	return c->cb(&ch, c->data);
 }
 
-int
-pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
-		  struct pp_err *e)
+static int
+chain_dump(struct pp_nl *nl, uint32_t family, bool base_only, pp_nft_chain_cb cb, void *data,
+	   struct pp_err *e)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct chain_ctx c = { cb, data, nl, false };
+	struct chain_ctx c = { cb, data, nl, base_only };
 
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)family, 0, 0);
 	pp_err_set(e, 0, "NFT_MSG_GETCHAIN dump");
@@ -215,16 +215,17 @@ pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *d
 }
 
 int
+pp_nft_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
+		  struct pp_err *e)
+{
+	return chain_dump(nl, family, false, cb, data, e);
+}
+
+int
 pp_nft_base_chain_dump(struct pp_nl *nl, uint32_t family, pp_nft_chain_cb cb, void *data,
 		       struct pp_err *e)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct chain_ctx c = { cb, data, nl, true };
-
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, (uint16_t)family, 0, 0);
-	pp_err_set(e, 0, "NFT_MSG_GETCHAIN dump");
-	return pp_nl_dump(nl, nlh, chain_cb, &c, NULL, e);
+	return chain_dump(nl, family, true, cb, data, e);
 }
 
 /* ---- one chain by name, and the base chains on one hook ---- */
