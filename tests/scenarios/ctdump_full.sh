@@ -99,10 +99,13 @@ expect_jq "kernel-filtered count: UDP entries as conntrack -L finds them" "$out"
 run_json out at rtr $CT -j --top dport 3
 # Counted by conntrack -L itself, not derived from an earlier total: the first ping's ICMP
 # entry (30 s timeout) may expire in between.
+# Once it has expired, one of the refused UDP flows above (ports 1001-1003) takes its slot, so
+# the DNS entries are counted by port too, and a third item may be that one flow.
 https=$(at rtr conntrack -L -p tcp --dport 443 2>/dev/null | wc -l)
+dns=$(at rtr conntrack -L -p udp --dport 53 2>/dev/null | wc -l)
 expect_jq "--top dport on the full table" "$out" \
-	'.aggregate.top.dport.items | map("\(.key)=\(.entries)") | join(" ")' \
-	"443=$https 53=$theirs"
+	'.aggregate.top.dport.items | map("\(.key)=\(.entries)") | .[:2] + (.[2:] | map(select(test("^100[123]=1$") | not))) | join(" ")' \
+	"443=$https 53=$dns"
 
 # Another namespace is unaffected: its own count, the same global limit.
 run_json out at srv $CT -S -j
