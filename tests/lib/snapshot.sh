@@ -81,11 +81,14 @@ snap_refused() {
 # snap_bad_files NAME TOOL ARGS...: a snapshot cut short, one damaged, one that is not a
 # snapshot and one that is not there: each refused in one line naming the file, exit 2.
 snap_bad_files() {
-	local name=$1 len; shift
+	local name=$1 len b; shift
 	len=$(stat -c %s "$SNAPD/$name.snap")
 	head -c $((len * 2 / 3)) "$SNAPD/$name.snap" >"$SNAPD/$name.cut"
 	cp "$SNAPD/$name.snap" "$SNAPD/$name.flip"
-	printf '\377' | dd of="$SNAPD/$name.flip" bs=1 seek=$((len - 3)) conv=notrunc 2>/dev/null
+	# The byte's every bit flipped (a fixed value would leave a byte that already is it intact).
+	b=$(od -An -tu1 -j $((len - 3)) -N1 "$SNAPD/$name.snap" | tr -d ' ')
+	printf "\\$(printf %o $((b ^ 255)))" | dd of="$SNAPD/$name.flip" bs=1 seek=$((len - 3)) conv=notrunc 2>/dev/null
+	cmp -s "$SNAPD/$name.snap" "$SNAPD/$name.flip" && t_fail "$name: the damaged copy is not damaged"
 	printf 'hello\n' >"$SNAPD/$name.txt"
 	chmod 644 "$SNAPD/$name".cut "$SNAPD/$name".flip "$SNAPD/$name".txt
 	snap_refused "$name: cut short" 2 "snapshot $SNAPD/$name.cut: piece .*cut short" "$@" --snapshot "$SNAPD/$name.cut"
