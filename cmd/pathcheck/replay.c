@@ -1417,6 +1417,12 @@ send_and_watch(struct rp_ctx *c, const struct pc_query *q, struct pc_replay *rp)
 		rp_why(c, "--iif %s is a bridge: which port the packet arrives by is not said (give the port)", q->iif);
 		return;
 	}
+	if (in && q->src.family && pp_addr_eq(&q->src, &q->dst)) {
+		/* The sender beyond --iif owns its source: sent to that same address, it would deliver it to itself. */
+		rp_why(c, "--from is the destination itself (a hairpin through a load balancer's address): "
+			  "the replay's sender would deliver it to itself: not replayed");
+		return;
+	}
 	/* The next hop the replayed kernel picks answers ARP/NDP, unless the host could not resolve it. */
 	{
 		struct pp_nl nl;
