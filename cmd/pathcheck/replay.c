@@ -242,8 +242,9 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* Device idx brought up (up), and made a port of master (non-zero); what is not asked is left. */
 static int
-set_up(struct pp_nl *nl, int idx, bool up, struct pp_err *e)
+link_set(struct pp_nl *nl, int idx, bool up, int master, struct pp_err *e)
 {
 	char buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -253,8 +254,12 @@ set_up(struct pp_nl *nl, int idx, bool up, struct pp_err *e)
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_index = idx;
-	ifi->ifi_flags = up ? IFF_UP : 0;
-	ifi->ifi_change = IFF_UP;
+	if (up) {
+		ifi->ifi_flags = IFF_UP;
+		ifi->ifi_change = IFF_UP;
+	}
+	if (master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	return pp_nl_request(nl, nlh, NULL, NULL, e);
 }
 
@@ -313,21 +318,6 @@ make_bridge(struct pp_nl *nl, const struct rp_link *L, struct pp_err *e)
 	li = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, li);
-	return pp_nl_request(nl, nlh, NULL, NULL, e);
-}
-
-static int
-set_master(struct pp_nl *nl, int idx, int master, struct pp_err *e)
-{
-	char buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_index = idx;
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	return pp_nl_request(nl, nlh, NULL, NULL, e);
 }
 
@@ -1012,7 +1002,7 @@ restore(struct rp_ctx *c)
 		struct rp_link *L = &c->l[i];
 
 		if (L->loopback) {
-			if ((L->flags & IFF_UP) && set_up(&nl, 1, true, &e) < 0)
+			if ((L->flags & IFF_UP) && link_set(&nl, 1, true, 0, &e) < 0)
 				rp_why(c, "lo up: %s", errtxt(&e, eb, sizeof(eb)));
 			continue;
 		}
@@ -1021,14 +1011,14 @@ restore(struct rp_ctx *c)
 			       errtxt(&e, eb, sizeof(eb)));
 	}
 	for (size_t i = 0; i < c->nl && !c->fail; i++)
-		if (c->l[i].master && set_master(&nl, c->l[i].idx, c->l[i].master, &e) < 0)
+		if (c->l[i].master && link_set(&nl, c->l[i].idx, false, c->l[i].master, &e) < 0)
 			rp_why(c, "%s as a port of %s: %s", c->l[i].name, link_by_idx(c, c->l[i].master)->name,
 			       errtxt(&e, eb, sizeof(eb)));
 	if (c->fail)
 		goto out;
 	restore_sysctls(c, false);
 	for (size_t i = 0; i < c->nl && !c->fail; i++)
-		if (!c->l[i].loopback && (c->l[i].flags & IFF_UP) && set_up(&nl, c->l[i].idx, true, &e) < 0)
+		if (!c->l[i].loopback && (c->l[i].flags & IFF_UP) && link_set(&nl, c->l[i].idx, true, 0, &e) < 0)
 			rp_why(c, "%s up: %s", c->l[i].name, errtxt(&e, eb, sizeof(eb)));
 	/* Addresses without the kernel's prefix route: the recorded routes say which there are. */
 	ms.ifa_add = IFA_F_NODAD | IFA_F_NOPREFIXROUTE;
@@ -1110,9 +1100,9 @@ restore(struct rp_ctx *c)
 		wsysctl("/proc/sys/net/ipv4/icmp_ratelimit", "0");
 		wsysctl("/proc/sys/net/ipv6/icmp/ratelimit", "0");
 		L->peer_idx = (int)if_nametoindex(L->name);
-		set_up(&wn, 1, true, &e);
+		link_set(&wn, 1, true, 0, &e);
 		if (carrier && L->peer_idx)
-			set_up(&wn, L->peer_idx, true, &e);
+			link_set(&wn, L->peer_idx, true, 0, &e);
 		/* A bridge's gateways: beyond every port (the ARP request is flooded to all). */
 		for (size_t g = 0; g < c->ngw; g++)
 			if ((c->gw[g].idx == L->idx || (L->master && c->gw[g].idx == L->master)) &&
