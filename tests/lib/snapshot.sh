@@ -4,6 +4,44 @@
 # by nobody, and the two must be equal but for the times snap_mask removes.
 SNAPD=$(mktemp -d /tmp/ppsnapst.XXXXXX)
 chmod 755 "$SNAPD"
+trap 'lab_cleanup; rm -rf "$SNAPD"' EXIT
+trap 'lab_cleanup; rm -rf "$SNAPD"; exit 130' INT TERM
+at() { nsrun "$@"; }
+
+# snap_pair: lab namespaces a and b, a veth a0 -- b0, 198.51.100.1 and .2/26.
+snap_pair() {
+	lab_ns a b || return 1
+	lab_veth a a0 b b0 || return 1
+	at a ip addr add 198.51.100.1/26 dev a0
+	at b ip addr add 198.51.100.2/26 dev b0
+}
+
+# snap_udp_drops N: N datagrams of 1200 bytes from a to b's port 9, what arrived counted
+# by b (the truth); passes when some were dropped on the way.
+snap_udp_drops() {
+	local n=$1 rx got
+	at b python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.2", 9)); s.settimeout(2)
+n = 0
+try:
+    while True:
+        s.recv(2048); n += 1
+except socket.timeout:
+    pass
+open(sys.argv[1], "w").write("%d\n" % n)' "$SNAPD/received" &
+	rx=$!
+	sleep 0.3
+	at a python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(int(sys.argv[1])):
+    s.sendto(b"x" * 1200, ("198.51.100.2", 9))' "$n"
+	wait $rx
+	got=$(cat "$SNAPD/received")
+	if [ "$got" -lt "$n" ]; then t_ok "real traffic: $got of $n datagrams arrived"
+	else t_fail "real traffic: all $n arrived, nothing dropped"; fi
+}
 
 # An unprivileged user that can read the snapshots and run the binary.
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)

@@ -10,7 +10,6 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/snapshot.sh
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
 cleanup() {
 	local n
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do

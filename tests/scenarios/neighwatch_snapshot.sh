@@ -8,16 +8,10 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/snapshot.sh
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-trap 'lab_cleanup; rm -rf "$SNAPD"' EXIT
-trap 'lab_cleanup; rm -rf "$SNAPD"; exit 130' INT TERM
 NW=$BIN/neighwatch
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-at a ip addr add 198.51.100.1/26 dev a0
+snap_pair || exit 1
 at a ip addr add 2001:db8:1::1/64 dev a0 nodad
-at b ip addr add 198.51.100.2/26 dev b0
 at b ip addr add 2001:db8:1::2/64 dev b0 nodad
 at a ip route add 203.0.113.0/26 via 198.51.100.9
 at a ip route add 203.0.113.64/26 via 198.51.100.2 table 100

@@ -9,39 +9,13 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/lab.sh
 . tests/lib/snapshot.sh
-at() { local r=$1; shift; ip netns exec "$(ns "$r")" "$@"; }
-trap 'lab_cleanup; rm -rf "$SNAPD"' EXIT
-trap 'lab_cleanup; rm -rf "$SNAPD"; exit 130' INT TERM
 NS=$BIN/nicstat
 
-lab_ns a b || exit 1
-lab_veth a a0 b b0 || exit 1
-at a ip addr add 198.51.100.1/26 dev a0
-at b ip addr add 198.51.100.2/26 dev b0
+snap_pair || exit 1
 at a ping -c3 -i 0.2 -W1 198.51.100.2 >/dev/null 2>&1
 at a tc qdisc add dev a0 root handle 1: tbf rate 1mbit burst 1600 limit 3000 || exit 1
 
-at b python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.2", 9)); s.settimeout(2)
-n = 0
-try:
-    while True:
-        s.recv(2048); n += 1
-except socket.timeout:
-    pass
-open(sys.argv[1], "w").write("%d\n" % n)' "$SNAPD/received" &
-rx=$!
-sleep 0.3
-at a python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(300):
-    s.sendto(b"x" * 1200, ("198.51.100.2", 9))'
-wait $rx
-got=$(cat "$SNAPD/received")
-if [ "$got" -lt 300 ]; then t_ok "real traffic: $got of 300 datagrams arrived"
-else t_fail "real traffic: all 300 arrived, nothing dropped"; fi
+snap_udp_drops 300
 
 snap_save json "$NS" -N "$(ns a)" -j
 snap_save text "$NS" -N "$(ns a)" --no-color
