@@ -323,9 +323,10 @@ raw_socket_of(int family, uint8_t proto)
 	if (!(buf = malloc(max)))
 		return -ENOMEM;
 	n = pp_read_file(pp_proc_net_path(family == AF_INET6 ? "raw6" : "raw", path, sizeof(path)), buf, max);
-	if (n < 0) {
+	if (n < 0 || (size_t)n >= max - 1) {
+		/* Cut at the buffer: a socket further down could be the one, so not "none". */
 		free(buf);
-		return (int)n;
+		return n < 0 ? (int)n : -EFBIG;
 	}
 	/* "   0: 00000000:0084 00000000:0000 07 ...": a raw socket's local port is its protocol. */
 	for (line = strtok_r(buf, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save)) {
