@@ -300,9 +300,14 @@ eval_probe(const struct pc_query *q, const struct pc_facts *f, struct pc_result 
 			s = observe(res, PC_REMOTE, PP_ST_OK, PC_C_NONE, NULL, "answered by %s in %.1f ms", d, pr->rtt * 1000);
 			break;
 		case PC_PR_REFUSED:
-			s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_REFUSED, NULL, "refused by %s (%s): nothing listens there", d,
+			/*
+			 * A REJECT on the way answers in the destination's name: the same RST or
+			 * port unreachable, so which of the two refused is not known from it.
+			 */
+			s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_REFUSED, NULL,
+				    "refused by %s (%s): nothing listens there, or a REJECT rule on the way answered in its name", d,
 				    pr->has_icmp ? "ICMP port unreachable" : "RST");
-			pc_hint(s, "ss -ltn on %s", d);
+			pc_hint(s, "ss -ltn on %s; pathcheck --follow for the rules on the way", d);
 			break;
 		case PC_PR_ICMP:
 			s = observe(res, PC_REMOTE, PP_ST_FAIL, PC_C_REMOTE_ICMP_ERROR, NULL, "ICMP %s (type %u code %u) from %s%s",
